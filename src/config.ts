@@ -1,0 +1,320 @@
+import path from "node:path";
+import { z } from "zod";
+import { ConfigurationError } from "./domain/errors.ts";
+import type { ModelRef, ProviderName } from "./domain/model.ts";
+
+/** Model defaults per provider, used when only that provider's key is set. */
+export const defaultModels: Record<ProviderName, { supervisor: string; worker: string }> = {
+  anthropic: { supervisor: "claude-sonnet-5-5", worker: "claude-haiku-5-5" },
+  openai: { supervisor: "gpt-6-sol", worker: "gpt-6-sol-mini" },
+};
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const optionalUrl = optionalString.pipe(z.url({ message: "must be a URL" }).optional());
+
+const positiveInteger = (fallback: number) =>
+  optionalString
+    .pipe(z.coerce.number<string | undefined>().int().positive().optional())
+    .transform((value) => value ?? fallback);
+
+const positiveNumber = optionalString.pipe(z.coerce.number<string | undefined>().positive().optional());
+
+const booleanFlag = (fallback: boolean) =>
+  optionalString.pipe(
+    z
+      .enum(["1", "0", "true", "false", "yes", "no", "on", "off"], { message: "must be true or false" })
+      .optional()
+      .transform((value) => (value === undefined ? fallback : ["1", "true", "yes", "on"].includes(value))),
+  );
+
+const modelRefText = optionalString.pipe(
+  z
+    .string()
+    .regex(/^(anthropic|openai):\S+$/, {
+      message: "must be written provider:model, e.g. anthropic:claude-sonnet-5-5",
+    })
+    .optional(),
+);
+
+const commaList = optionalString.transform((value) =>
+  value === undefined
+    ? []
+    : value
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== ""),
+);
+
+/** `THREADWORK_REPOS`: comma-separated `name=url` pairs, url an https git URL or a local path. */
+const repositoryList = commaList.pipe(
+  z.array(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+=\S+$/, { message: "each entry must be name=url" })
+      .transform((entry) => {
+        const separator = entry.indexOf("=");
+        return { name: entry.slice(0, separator), url: entry.slice(separator + 1) };
+      }),
+  ),
+);
+
+/** Durations written `90s`, `30m`, `12h`, `7d`, or a bare number of seconds. */
+const duration = (fallbackSeconds: number) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?[smhd]?$/, { message: "must be a duration like 90s, 30m, 12h or 7d" })
+      .optional()
+      .transform((value) => {
+        if (value === undefined) return fallbackSeconds;
+        const unit = value.at(-1) ?? "s";
+        const scale = { s: 1, m: 60, h: 3600, d: 86400 }[unit] ?? 1;
+        return Number.parseFloat(value) * scale;
+      }),
+  );
+
+const priceOverrides = optionalString.pipe(
+  z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: "must be JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.record(
+        z.string(),
+        z.object({
+          input: z.number().nonnegative(),
+          output: z.number().nonnegative(),
+          cacheRead: z.number().nonnegative().optional(),
+          cacheWrite: z.number().nonnegative().optional(),
+        }),
+      ),
+    )
+    .optional(),
+);
+
+const environmentSchema = z.object({
+  NODE_ENV: optionalString,
+  LOG_LEVEL: optionalString.pipe(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional().default("info"),
+  ),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: "must be a postgres:// URL" })
+      .optional(),
+  ),
+  THREADWORK_DATA_DIR: optionalString.transform((value) => path.resolve(value ?? "./.threadwork")),
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalUrl,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  THREADWORK_SUPERVISOR_MODEL: modelRefText,
+  THREADWORK_WORKER_MODEL: modelRefText,
+  THREADWORK_STRONG_MODEL: modelRefText,
+  /** JSON: `{"anthropic:claude-x": {"input": 3, "output": 15}}`, US dollars per million tokens. */
+  THREADWORK_PRICES: priceOverrides,
+  THREADWORK_MAX_CONCURRENT_AGENTS: positiveInteger(16),
+  THREADWORK_MAX_AGENTS_PER_SESSION: positiveInteger(6),
+  THREADWORK_MAX_TURNS: positiveInteger(80),
+  THREADWORK_AGENT_TIMEOUT: duration(3600),
+  THREADWORK_SESSION_BUDGET_USD: positiveNumber,
+  THREADWORK_SESSION_BUDGET_TOKENS: optionalString.pipe(
+    z.coerce.number<string | undefined>().int().positive().optional(),
+  ),
+  THREADWORK_REPOS: repositoryList,
+  THREADWORK_DEFAULT_REPO: optionalString,
+  GIT_TOKEN: optionalString,
+  GITHUB_TOKEN: optionalString,
+  THREADWORK_ALLOW_COMMANDS: commaList,
+  THREADWORK_SANDBOX: optionalString.pipe(z.enum(["auto", "bwrap", "off"]).optional().default("auto")),
+  THREADWORK_PUSH: booleanFlag(true),
+  THREADWORK_WORKSPACE_TTL: duration(7 * 86400),
+  SLACK_BOT_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^xoxb-/, { message: "must start with xoxb-" })
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^xapp-/, { message: "must start with xapp-" })
+      .optional(),
+  ),
+  SLACK_API_URL: optionalUrl,
+  PORT: positiveInteger(3000),
+  THREADWORK_APPROVERS: commaList,
+});
+
+type Environment = z.infer<typeof environmentSchema>;
+
+export interface RepositoryConfig {
+  name: string;
+  url: string;
+}
+
+export interface Config {
+  environment: "production" | "development" | "test";
+  logLevel: Environment["LOG_LEVEL"];
+  database: { url: string | undefined; dataDir: string };
+  anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
+  openai: { apiKey: string | undefined; baseUrl: string | undefined };
+  models: { supervisor: ModelRef; worker: ModelRef; strong: ModelRef };
+  priceOverrides: Record<string, { input: number; output: number; cacheRead?: number; cacheWrite?: number }>;
+  limits: {
+    maxConcurrentAgents: number;
+    maxAgentsPerSession: number;
+    maxTurns: number;
+    agentTimeoutSeconds: number;
+    sessionBudgetUsd: number | undefined;
+    sessionBudgetTokens: number | undefined;
+  };
+  git: {
+    repositories: RepositoryConfig[];
+    defaultRepository: string | undefined;
+    token: string | undefined;
+    githubToken: string | undefined;
+    allowCommands: string[];
+    sandbox: "auto" | "bwrap" | "off";
+    push: boolean;
+    workspaceTtlSeconds: number;
+  };
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+    port: number;
+    approvers: string[];
+  };
+}
+
+/** Which groups of settings an entry point cannot run without. */
+export type Requirement = "provider" | "slack";
+
+function parseModelRef(text: string): ModelRef {
+  const separator = text.indexOf(":");
+  return { provider: text.slice(0, separator) as ProviderName, model: text.slice(separator + 1) };
+}
+
+/**
+ * Parses the environment once, at start-up. Every missing or malformed variable is
+ * collected into one `ConfigurationError`, so the operator fixes them in one go.
+ */
+export function loadConfig(
+  source: Record<string, string | undefined>,
+  requirements: Requirement[] = [],
+): Config {
+  const parsed = environmentSchema.safeParse(source);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? "environment");
+      problems.push(`${name} ${issue.message}`);
+    }
+  }
+  const environment = parsed.success ? parsed.data : undefined;
+  const hasAnthropic = Boolean(source.ANTHROPIC_API_KEY?.trim());
+  // A local OpenAI-compatible server (vLLM, Ollama) needs a base URL but often no key.
+  const hasOpenai = Boolean(source.OPENAI_API_KEY?.trim() || source.OPENAI_BASE_URL?.trim());
+
+  if (requirements.includes("provider") && !hasAnthropic && !hasOpenai) {
+    problems.push(
+      "ANTHROPIC_API_KEY or OPENAI_API_KEY is missing (set one; OPENAI_BASE_URL alone serves a local server)",
+    );
+  }
+  if (requirements.includes("slack")) {
+    if (!source.SLACK_BOT_TOKEN?.trim()) problems.push("SLACK_BOT_TOKEN is missing");
+    if (!source.SLACK_APP_TOKEN?.trim() && !source.SLACK_SIGNING_SECRET?.trim()) {
+      problems.push("SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) is missing");
+    }
+  }
+  if (environment) {
+    const defaultProvider: ProviderName = hasAnthropic || !hasOpenai ? "anthropic" : "openai";
+    for (const [name, value] of [
+      ["THREADWORK_SUPERVISOR_MODEL", environment.THREADWORK_SUPERVISOR_MODEL],
+      ["THREADWORK_WORKER_MODEL", environment.THREADWORK_WORKER_MODEL],
+      ["THREADWORK_STRONG_MODEL", environment.THREADWORK_STRONG_MODEL],
+    ] as const) {
+      if (value === undefined || !requirements.includes("provider")) continue;
+      const provider = parseModelRef(value).provider;
+      if (provider === "anthropic" && !hasAnthropic)
+        problems.push(`${name} uses anthropic but ANTHROPIC_API_KEY is missing`);
+      if (provider === "openai" && !hasOpenai)
+        problems.push(`${name} uses openai but OPENAI_API_KEY is missing`);
+    }
+    const repositoryNames = environment.THREADWORK_REPOS.map((repository) => repository.name);
+    if (
+      environment.THREADWORK_DEFAULT_REPO &&
+      !repositoryNames.includes(environment.THREADWORK_DEFAULT_REPO)
+    ) {
+      problems.push(
+        `THREADWORK_DEFAULT_REPO names "${environment.THREADWORK_DEFAULT_REPO}", which THREADWORK_REPOS does not list`,
+      );
+    }
+    if (problems.length === 0) {
+      const supervisor = environment.THREADWORK_SUPERVISOR_MODEL
+        ? parseModelRef(environment.THREADWORK_SUPERVISOR_MODEL)
+        : { provider: defaultProvider, model: defaultModels[defaultProvider].supervisor };
+      const worker = environment.THREADWORK_WORKER_MODEL
+        ? parseModelRef(environment.THREADWORK_WORKER_MODEL)
+        : { provider: defaultProvider, model: defaultModels[defaultProvider].worker };
+      const strong = environment.THREADWORK_STRONG_MODEL
+        ? parseModelRef(environment.THREADWORK_STRONG_MODEL)
+        : supervisor;
+      return {
+        environment:
+          environment.NODE_ENV === "production"
+            ? "production"
+            : environment.NODE_ENV === "test"
+              ? "test"
+              : "development",
+        logLevel: environment.LOG_LEVEL,
+        database: { url: environment.DATABASE_URL, dataDir: environment.THREADWORK_DATA_DIR },
+        anthropic: { apiKey: environment.ANTHROPIC_API_KEY, baseUrl: environment.ANTHROPIC_BASE_URL },
+        openai: { apiKey: environment.OPENAI_API_KEY, baseUrl: environment.OPENAI_BASE_URL },
+        models: { supervisor, worker, strong },
+        priceOverrides: environment.THREADWORK_PRICES ?? {},
+        limits: {
+          maxConcurrentAgents: environment.THREADWORK_MAX_CONCURRENT_AGENTS,
+          maxAgentsPerSession: environment.THREADWORK_MAX_AGENTS_PER_SESSION,
+          maxTurns: environment.THREADWORK_MAX_TURNS,
+          agentTimeoutSeconds: environment.THREADWORK_AGENT_TIMEOUT,
+          sessionBudgetUsd: environment.THREADWORK_SESSION_BUDGET_USD,
+          sessionBudgetTokens: environment.THREADWORK_SESSION_BUDGET_TOKENS,
+        },
+        git: {
+          repositories: environment.THREADWORK_REPOS,
+          defaultRepository: environment.THREADWORK_DEFAULT_REPO,
+          token: environment.GIT_TOKEN,
+          githubToken: environment.GITHUB_TOKEN,
+          allowCommands: environment.THREADWORK_ALLOW_COMMANDS,
+          sandbox: environment.THREADWORK_SANDBOX,
+          push: environment.THREADWORK_PUSH,
+          workspaceTtlSeconds: environment.THREADWORK_WORKSPACE_TTL,
+        },
+        slack: {
+          botToken: environment.SLACK_BOT_TOKEN,
+          signingSecret: environment.SLACK_SIGNING_SECRET,
+          appToken: environment.SLACK_APP_TOKEN,
+          apiUrl: environment.SLACK_API_URL,
+          port: environment.PORT,
+          approvers: environment.THREADWORK_APPROVERS,
+        },
+      };
+    }
+  }
+  throw new ConfigurationError(problems);
+}

@@ -1,0 +1,90 @@
+/** Who is at fault: the user's input, our own system, or a service we call. */
+export type ErrorCategory = "user" | "system" | "third_party";
+
+export type ErrorDetails = Record<string, string | number | boolean | null | undefined>;
+
+export interface ThreadworkErrorOptions {
+  category: ErrorCategory;
+  details?: ErrorDetails;
+  cause?: unknown;
+}
+
+/** The one base error. `details` must stay JSON-safe so pino can log it. */
+export class ThreadworkError extends Error {
+  readonly code: string;
+  readonly category: ErrorCategory;
+  readonly details: ErrorDetails;
+
+  constructor(code: string, message: string, options: ThreadworkErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "ThreadworkError";
+    this.code = code;
+    this.category = options.category;
+    this.details = options.details ?? {};
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      category: this.category,
+      message: this.message,
+      details: this.details,
+    };
+  }
+}
+
+export class ConfigurationError extends ThreadworkError {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super("configuration_invalid", `Invalid configuration:\n  - ${problems.join("\n  - ")}`, {
+      category: "user",
+      details: { count: problems.length },
+    });
+    this.name = "ConfigurationError";
+    this.problems = problems;
+  }
+}
+
+/** A model provider failed after retries, or refused the request. */
+export class ProviderError extends ThreadworkError {
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  constructor(
+    message: string,
+    options: { status?: number; retryable: boolean; cause?: unknown; provider: string },
+  ) {
+    super("provider_failed", message, {
+      category: "third_party",
+      cause: options.cause,
+      details: { status: options.status ?? null, provider: options.provider, retryable: options.retryable },
+    });
+    this.name = "ProviderError";
+    this.status = options.status;
+    this.retryable = options.retryable;
+  }
+}
+
+/** A tool refused or failed; the message goes back to the model as an error result. */
+export class ToolError extends ThreadworkError {
+  constructor(message: string, details?: ErrorDetails) {
+    super("tool_failed", message, { category: "user", details });
+    this.name = "ToolError";
+  }
+}
+
+/** Another runner changed the agent first; this runner must stop without writing. */
+export class StepConflictError extends ThreadworkError {
+  constructor(agentId: string, expectedStep: number) {
+    super("step_conflict", `Agent ${agentId} moved past step ${expectedStep} in another runner`, {
+      category: "system",
+      details: { agentId, expectedStep },
+    });
+    this.name = "StepConflictError";
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,80 @@
+/**
+ * Provider-neutral conversation model. Transcripts are stored in this shape,
+ * and each provider adapter translates it to and from its wire format.
+ */
+export interface TextPart {
+  type: "text";
+  text: string;
+}
+
+export interface ToolCallPart {
+  type: "tool_call";
+  id: string;
+  name: string;
+  input: unknown;
+}
+
+export interface ToolResultPart {
+  type: "tool_result";
+  toolCallId: string;
+  /** Name of the tool that produced it; OpenAI-compatible servers need it for some models. */
+  toolName: string;
+  content: string;
+  isError: boolean;
+}
+
+/** Model reasoning. Anthropic requires it passed back unchanged, signature included. */
+export interface ThinkingPart {
+  type: "thinking";
+  text: string;
+  signature?: string;
+  /** Anthropic `redacted_thinking` carries only opaque data. */
+  redactedData?: string;
+}
+
+export type MessagePart = TextPart | ToolCallPart | ToolResultPart | ThinkingPart;
+
+export type MessageRole = "user" | "assistant";
+
+export interface ChatMessage {
+  role: MessageRole;
+  parts: MessagePart[];
+}
+
+export interface ToolSchema {
+  name: string;
+  description: string;
+  /** JSON Schema of the input object. */
+  inputSchema: Record<string, unknown>;
+}
+
+export type StopReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "refusal" | "other";
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+export const emptyUsage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+export function addUsage(left: Usage, right: Usage): Usage {
+  return {
+    inputTokens: left.inputTokens + right.inputTokens,
+    outputTokens: left.outputTokens + right.outputTokens,
+    cacheReadTokens: left.cacheReadTokens + right.cacheReadTokens,
+    cacheWriteTokens: left.cacheWriteTokens + right.cacheWriteTokens,
+  };
+}
+
+export function textOf(message: ChatMessage): string {
+  return message.parts
+    .filter((part): part is TextPart => part.type === "text")
+    .map((part) => part.text)
+    .join("");
+}
+
+export function toolCallsOf(message: ChatMessage): ToolCallPart[] {
+  return message.parts.filter((part): part is ToolCallPart => part.type === "tool_call");
+}

@@ -1,0 +1,45 @@
+import type {
+  AgentSnapshot,
+  DecisionOutcome,
+  RequestSnapshot,
+  SessionKey,
+  SurfaceInput,
+  SurfaceListener,
+} from "./surface-port.ts";
+
+export interface SessionSnapshot {
+  id: string;
+  surface: string;
+  conversationKey: string;
+  ownerId: string;
+  title: string;
+  status: string;
+  metadata: Record<string, unknown>;
+  costMicros: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type InputOutcome =
+  | { type: "message-accepted"; sessionId: string; created: boolean }
+  | { type: "decision"; outcome: DecisionOutcome }
+  | { type: "cancelled"; sessionId: string; agentIds: string[] };
+
+/**
+ * What a surface may call. The runtime implements it; surfaces never touch the
+ * database or the queue themselves.
+ */
+export interface RuntimeApi {
+  /** Delivers one input. Authorization of decisions is checked here, not in the surface. */
+  handle(input: SurfaceInput): Promise<InputOutcome>;
+  /** Registers a listener for every surface event this instance emits; returns an unsubscribe. */
+  subscribe(listener: SurfaceListener): () => void;
+  findSession(key: SessionKey): Promise<SessionSnapshot | undefined>;
+  getSession(sessionId: string): Promise<SessionSnapshot | undefined>;
+  listSessionsForUser(userId: string, limit: number): Promise<SessionSnapshot[]>;
+  listAgents(sessionId: string): Promise<AgentSnapshot[]>;
+  getRequest(requestId: string): Promise<RequestSnapshot | undefined>;
+  listPendingRequests(sessionId: string): Promise<RequestSnapshot[]>;
+  /** Whether `userId` may decide approvals and budgets in this session: its owner or a configured approver. */
+  canDecide(sessionId: string, userId: string): Promise<boolean>;
+}

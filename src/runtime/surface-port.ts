@@ -1,0 +1,114 @@
+import type { Usage } from "../domain/messages.ts";
+
+/**
+ * What the runtime tells a surface (Slack, the terminal, tests). Every event names its
+ * session; surfaces render them and must tolerate seeing one twice after a restart.
+ */
+export type SurfaceEvent =
+  | { type: "reply-delta"; sessionId: string; agentId: string; turnId: string; delta: string }
+  | { type: "reply-completed"; sessionId: string; agentId: string; turnId: string; text: string }
+  | { type: "agent-started"; sessionId: string; agent: AgentSnapshot }
+  | { type: "agent-progress"; sessionId: string; agent: AgentSnapshot; text: string }
+  | { type: "agent-finished"; sessionId: string; agent: AgentSnapshot; summary: string }
+  | { type: "agent-failed"; sessionId: string; agent: AgentSnapshot; reason: string }
+  | { type: "agent-cancelled"; sessionId: string; agent: AgentSnapshot }
+  | { type: "question-asked"; sessionId: string; request: RequestSnapshot }
+  | { type: "approval-requested"; sessionId: string; request: RequestSnapshot }
+  | { type: "budget-reached"; sessionId: string; request: RequestSnapshot }
+  | { type: "request-decided"; sessionId: string; request: RequestSnapshot }
+  | { type: "session-idle"; sessionId: string };
+
+export type SurfaceEventType = SurfaceEvent["type"];
+
+export type AgentRole = "supervisor" | "worker";
+
+export type AgentStatus =
+  | "queued"
+  | "running"
+  | "waiting" // on a human: question, approval or budget
+  | "idle" // a supervisor with nothing to do until the next message
+  | "done"
+  | "failed"
+  | "cancelled";
+
+export interface AgentSnapshot {
+  id: string;
+  sessionId: string;
+  parentId: string | null;
+  role: AgentRole;
+  title: string;
+  model: string;
+  status: AgentStatus;
+  latestProgress: string | null;
+  usage: Usage;
+  costMicros: number;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** Branch, diff stats, pull request: whatever the agent's result carries. */
+  result: Record<string, unknown> | null;
+}
+
+export type RequestKind = "question" | "approval" | "budget";
+
+export type RequestStatus =
+  | "pending"
+  | "answered"
+  | "approved"
+  | "denied"
+  | "extended"
+  | "stopped"
+  | "cancelled";
+
+export interface RequestSnapshot {
+  id: string;
+  sessionId: string;
+  agentId: string;
+  agentTitle: string;
+  kind: RequestKind;
+  prompt: string;
+  choices: string[] | null;
+  /** For approvals: tool name, input, the workspace and a one-line description. */
+  action: Record<string, unknown> | null;
+  pattern: string | null;
+  status: RequestStatus;
+  answer: string | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+}
+
+/** Where a session comes from: the surface's kind and its own conversation id. */
+export interface SessionKey {
+  surface: string;
+  conversationKey: string;
+}
+
+/** What a surface sends into the runtime. */
+export type SurfaceInput =
+  | {
+      type: "user-message";
+      key: SessionKey;
+      userId: string;
+      text: string;
+      /** Earlier messages of the conversation, for a session that starts mid-thread. */
+      history?: { author: string; text: string }[];
+      metadata?: Record<string, unknown>;
+    }
+  | { type: "answer"; requestId: string; userId: string; answer: string }
+  | {
+      type: "approval-decision";
+      requestId: string;
+      userId: string;
+      decision: "approve" | "deny" | "always_allow";
+    }
+  | { type: "budget-decision"; requestId: string; userId: string; decision: "extend" | "stop" }
+  | { type: "cancel"; sessionId: string; userId: string; agentId?: string };
+
+export type DecisionOutcome =
+  | { ok: true; request: RequestSnapshot }
+  | {
+      ok: false;
+      reason: "not_found" | "already_decided" | "not_authorized" | "invalid";
+      request?: RequestSnapshot;
+    };
+
+export type SurfaceListener = (event: SurfaceEvent) => void | Promise<void>;
