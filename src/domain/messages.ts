@@ -55,6 +55,8 @@ export interface Usage {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** The part of `cacheWriteTokens` written with the 1-hour TTL, which costs more; absent means none. */
+  longCacheWriteTokens?: number;
 }
 
 export const emptyUsage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
@@ -65,6 +67,9 @@ export function addUsage(left: Usage, right: Usage): Usage {
     outputTokens: left.outputTokens + right.outputTokens,
     cacheReadTokens: left.cacheReadTokens + right.cacheReadTokens,
     cacheWriteTokens: left.cacheWriteTokens + right.cacheWriteTokens,
+    ...(left.longCacheWriteTokens || right.longCacheWriteTokens
+      ? { longCacheWriteTokens: (left.longCacheWriteTokens ?? 0) + (right.longCacheWriteTokens ?? 0) }
+      : {}),
   };
 }
 

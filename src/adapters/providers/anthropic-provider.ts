@@ -1,0 +1,74 @@
+import Anthropic from "@anthropic-ai/sdk";
+import type { ModelProvider, ModelTurnRequest, ModelTurnResult } from "../../domain/model.ts";
+import { buildAnthropicRequest } from "./anthropic-request.ts";
+import { AnthropicStreamAssembler, fromAnthropicMessage } from "./anthropic-response.ts";
+import { abortError, type RetryLogger, type RetryPolicy, type Sleep, withRetries } from "./retry.ts";
+import { describeSdkError } from "./sdk-errors.ts";
+
+export interface AnthropicProviderOptions {
+  apiKey: string;
+  /** Defaults to the public API. */
+  baseUrl?: string | undefined;
+  /** Attempts in all (default 6); see `retry.ts`. */
+  maxRetries?: number;
+  retryPolicy?: Partial<RetryPolicy>;
+  logger?: RetryLogger;
+  sleep?: Sleep;
+  /** Per-request timeout in milliseconds (default 10 minutes, as the SDK's). */
+  timeoutMs?: number;
+}
+
+export const anthropicDefaultBaseUrl = "https://api.anthropic.com";
+
+/** A `ModelProvider` on the Anthropic Messages API, with prompt-cache breakpoints and one retry policy. */
+export function createAnthropicProvider(options: AnthropicProviderOptions): ModelProvider {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    baseURL: options.baseUrl ?? anthropicDefaultBaseUrl,
+    maxRetries: 0,
+    timeout: options.timeoutMs ?? 600_000,
+    logLevel: "off",
+  });
+
+  async function streamTurn(request: ModelTurnRequest, assembler: AnthropicStreamAssembler) {
+    const stream = await client.messages.create(
+      { ...buildAnthropicRequest(request), stream: true as const },
+      { signal: request.signal },
+    );
+    for await (const event of stream) assembler.add(event);
+    // The SDK ends an aborted stream quietly instead of throwing.
+    if (request.signal?.aborted) throw abortError(request.signal);
+    return assembler.finish();
+  }
+
+  async function turn(request: ModelTurnRequest): Promise<ModelTurnResult> {
+    let assembler: AnthropicStreamAssembler | undefined;
+    return withRetries(
+      async () => {
+        if (request.stream) {
+          assembler = new AnthropicStreamAssembler(request.onTextDelta);
+          return streamTurn(request, assembler);
+        }
+        const message = await client.messages.create(
+          { ...buildAnthropicRequest(request), stream: false },
+          { signal: request.signal },
+        );
+        return fromAnthropicMessage(message);
+      },
+      {
+        provider: "anthropic",
+        policy: {
+          ...options.retryPolicy,
+          ...(options.maxRetries ? { maxAttempts: options.maxRetries } : {}),
+        },
+        signal: request.signal,
+        sleep: options.sleep,
+        logger: options.logger,
+        describe: (error) => describeSdkError(error, Anthropic),
+        canRetry: () => !assembler?.emittedText,
+      },
+    );
+  }
+
+  return { name: "anthropic", turn };
+}

@@ -1,0 +1,103 @@
+import type Anthropic from "@anthropic-ai/sdk";
+import type { ChatMessage, MessagePart, ToolSchema } from "../../domain/messages.ts";
+import type { CacheRetention, ModelTurnRequest } from "../../domain/model.ts";
+
+type MessageParam = Anthropic.MessageParam;
+type ContentBlockParam = Anthropic.ContentBlockParam;
+type CacheControl = Anthropic.CacheControlEphemeral;
+
+export const defaultMaxOutputTokens = 8192;
+
+export function cacheControlFor(retention: CacheRetention | undefined): CacheControl {
+  return retention === "long" ? { type: "ephemeral", ttl: "1h" } : { type: "ephemeral" };
+}
+
+function toBlock(part: MessagePart): ContentBlockParam | undefined {
+  switch (part.type) {
+    case "text":
+      // The API refuses empty text blocks.
+      return part.text === "" ? undefined : { type: "text", text: part.text };
+    case "tool_call":
+      return { type: "tool_use", id: part.id, name: part.name, input: part.input ?? {} };
+    case "tool_result":
+      return {
+        type: "tool_result",
+        tool_use_id: part.toolCallId,
+        content: part.content,
+        ...(part.isError ? { is_error: true } : {}),
+      };
+    case "thinking":
+      if (part.redactedData !== undefined) return { type: "redacted_thinking", data: part.redactedData };
+      // Thinking without a signature came from another provider; Anthropic would refuse it.
+      if (part.signature === undefined) return undefined;
+      return { type: "thinking", thinking: part.text, signature: part.signature };
+  }
+}
+
+/**
+ * Neutral messages to Messages API messages. Consecutive messages of one role merge into one
+ * (so separate tool results share a user message), and a user message puts its tool results
+ * first, as the API requires.
+ */
+export function toAnthropicMessages(messages: ChatMessage[]): MessageParam[] {
+  const result: { role: "user" | "assistant"; content: ContentBlockParam[] }[] = [];
+  for (const message of messages) {
+    const blocks = message.parts.map(toBlock).filter((block) => block !== undefined);
+    if (blocks.length === 0) continue;
+    const previous = result.at(-1);
+    if (previous && previous.role === message.role) previous.content.push(...blocks);
+    else result.push({ role: message.role, content: blocks });
+  }
+  for (const message of result) {
+    if (message.role !== "user") continue;
+    const results = message.content.filter((block) => block.type === "tool_result");
+    const others = message.content.filter((block) => block.type !== "tool_result");
+    message.content = [...results, ...others];
+  }
+  return result;
+}
+
+/** Tools sorted by name so the cached prefix does not change when the caller's order does. */
+export function toAnthropicTools(tools: ToolSchema[], cacheControl: CacheControl): Anthropic.Tool[] {
+  const sorted = [...tools].sort((left, right) =>
+    left.name < right.name ? -1 : left.name > right.name ? 1 : 0,
+  );
+  return sorted.map((tool, index) => ({
+    name: tool.name,
+    description: tool.description,
+    input_schema: { type: "object", ...tool.inputSchema } as Anthropic.Tool.InputSchema,
+    ...(index === sorted.length - 1 ? { cache_control: cacheControl } : {}),
+  }));
+}
+
+/** Marks the newest message's last block that may carry a breakpoint (thinking blocks may not). */
+function markNewestMessage(messages: MessageParam[], cacheControl: CacheControl): void {
+  const newest = messages.at(-1);
+  if (!newest || typeof newest.content === "string") return;
+  for (let index = newest.content.length - 1; index >= 0; index--) {
+    const block = newest.content[index];
+    if (!block || block.type === "thinking" || block.type === "redacted_thinking") continue;
+    newest.content[index] = { ...block, cache_control: cacheControl } as ContentBlockParam;
+    return;
+  }
+}
+
+/**
+ * The Messages API body for one turn. Cache breakpoints (3 of the 4 allowed) sit at the end of
+ * the sorted tools, the end of the system prompt and the newest message, so each turn reads the
+ * previous turn's prefix from the cache.
+ */
+export function buildAnthropicRequest(request: ModelTurnRequest): Anthropic.MessageCreateParamsNonStreaming {
+  const cacheControl = cacheControlFor(request.cacheRetention);
+  const messages = toAnthropicMessages(request.messages);
+  markNewestMessage(messages, cacheControl);
+  return {
+    model: request.model,
+    max_tokens: request.maxOutputTokens ?? defaultMaxOutputTokens,
+    messages,
+    ...(request.system === ""
+      ? {}
+      : { system: [{ type: "text", text: request.system, cache_control: cacheControl }] }),
+    ...(request.tools.length === 0 ? {} : { tools: toAnthropicTools(request.tools, cacheControl) }),
+  };
+}
