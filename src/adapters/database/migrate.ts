@@ -3,8 +3,8 @@ import { drizzle as drizzleNodePostgres } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePostgres } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { ThreadworkError } from "../../domain/errors.ts";
 import type { DatabaseHandle } from "./open-database.ts";
+import { StorageError } from "./storage-error.ts";
 
 /** The repository's `migrations/` folder, wherever the process was started from. */
 export const migrationsFolder = path.resolve(import.meta.dirname, "../../../migrations");
@@ -12,21 +12,17 @@ export const migrationsFolder = path.resolve(import.meta.dirname, "../../../migr
 /** Any fixed number shared by every Threadwork process: "threadwork" as digits. */
 const migrationLockId = 7_468_727_261;
 
-function handleError(message: string): ThreadworkError {
-  return new ThreadworkError("database_handle_invalid", message, { category: "system" });
-}
-
 /**
  * Applies pending migrations; running it again is a no-op. On Postgres an advisory
  * lock serialises processes that start at once against one database.
  */
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   if (handle.kind === "pglite") {
-    if (!handle.pglite) throw handleError("a PGlite handle without its PGlite instance");
+    if (!handle.pglite) throw new StorageError("a PGlite handle without its PGlite instance");
     await migratePglite(drizzlePglite({ client: handle.pglite }), { migrationsFolder });
     return;
   }
-  if (!handle.pool) throw handleError("a Postgres handle without its pool");
+  if (!handle.pool) throw new StorageError("a Postgres handle without its pool");
   const client = await handle.pool.connect();
   try {
     await client.query("select pg_advisory_lock($1)", [migrationLockId]);

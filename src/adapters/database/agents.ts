@@ -1,0 +1,137 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { StepConflictError } from "../../domain/errors.ts";
+import type { Usage } from "../../domain/messages.ts";
+import type { AgentRole, AgentStatus } from "../../runtime/surface-port.ts";
+import type { Database } from "./open-database.ts";
+import { agents } from "./schema.ts";
+import { StorageError } from "./storage-error.ts";
+
+export type AgentRow = typeof agents.$inferSelect;
+
+export interface NewAgent {
+  /** Defaults to a random UUID. */
+  id?: string;
+  sessionId: string;
+  parentId?: string | null;
+  role: AgentRole;
+  title: string;
+  brief?: string;
+  /** Written `provider:model`. */
+  model: string;
+  tier?: string;
+  repo?: string | null;
+  status: AgentStatus;
+  deadlineAt?: Date | null;
+}
+
+export type AgentPatch = Partial<
+  Pick<
+    AgentRow,
+    | "title"
+    | "brief"
+    | "model"
+    | "tier"
+    | "repo"
+    | "status"
+    | "statusReason"
+    | "latestProgress"
+    | "result"
+    | "turns"
+    | "wakeSeq"
+    | "leaseOwner"
+    | "leaseExpiresAt"
+    | "deadlineAt"
+    | "workspace"
+    | "startedAt"
+    | "finishedAt"
+  >
+>;
+
+export async function insertAgent(db: Database, input: NewAgent): Promise<AgentRow> {
+  const [row] = await db
+    .insert(agents)
+    .values({ ...input, id: input.id ?? randomUUID() })
+    .returning();
+  if (!row) throw new StorageError("insert into agents returned no row");
+  return row;
+}
+
+export async function getAgent(db: Database, id: string): Promise<AgentRow | undefined> {
+  const [row] = await db.select().from(agents).where(eq(agents.id, id));
+  return row;
+}
+
+/** Oldest first, so the supervisor comes before the workers it started. */
+export async function listAgentsForSession(db: Database, sessionId: string): Promise<AgentRow[]> {
+  return db
+    .select()
+    .from(agents)
+    .where(eq(agents.sessionId, sessionId))
+    .orderBy(asc(agents.createdAt), asc(agents.id));
+}
+
+export async function updateAgent(
+  db: Database,
+  id: string,
+  patch: AgentPatch,
+): Promise<AgentRow | undefined> {
+  const [row] = await db
+    .update(agents)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(agents.id, id))
+    .returning();
+  return row;
+}
+
+/**
+ * Persists one step: applies `patch` and moves `step` from `expectedStep` to the next,
+ * only if no other runner moved it first; otherwise throws `StepConflictError`.
+ */
+export async function advanceAgentStep(
+  db: Database,
+  id: string,
+  expectedStep: number,
+  patch: AgentPatch = {},
+): Promise<AgentRow> {
+  const [row] = await db
+    .update(agents)
+    .set({ ...patch, step: expectedStep + 1, updatedAt: sql`now()` })
+    .where(and(eq(agents.id, id), eq(agents.step, expectedStep)))
+    .returning();
+  if (!row) throw new StepConflictError(id, expectedStep);
+  return row;
+}
+
+/** Adds one model turn's tokens and cost to the agent's totals, and counts the turn. */
+export async function addAgentUsage(
+  db: Database,
+  id: string,
+  usage: Usage,
+  costMicros: number,
+): Promise<AgentRow | undefined> {
+  const [row] = await db
+    .update(agents)
+    .set({
+      inputTokens: sql`${agents.inputTokens} + ${usage.inputTokens}`,
+      outputTokens: sql`${agents.outputTokens} + ${usage.outputTokens}`,
+      cacheReadTokens: sql`${agents.cacheReadTokens} + ${usage.cacheReadTokens}`,
+      cacheWriteTokens: sql`${agents.cacheWriteTokens} + ${usage.cacheWriteTokens}`,
+      costMicros: sql`${agents.costMicros} + ${Math.round(costMicros)}`,
+      turns: sql`${agents.turns} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(agents.id, id))
+    .returning();
+  return row;
+}
+
+/** The usage totals of an agent row in the domain's shape. */
+export function agentUsage(row: AgentRow): Usage {
+  return {
+    inputTokens: row.inputTokens,
+    outputTokens: row.outputTokens,
+    cacheReadTokens: row.cacheReadTokens,
+    cacheWriteTokens: row.cacheWriteTokens,
+  };
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Database } from "./open-database.ts";
+import { sessions } from "./schema.ts";
+import { StorageError } from "./storage-error.ts";
+
+export type SessionRow = typeof sessions.$inferSelect;
+
+export interface NewSession {
+  /** Defaults to a random UUID; tests pass their own. */
+  id?: string;
+  surface: string;
+  conversationKey: string;
+  ownerId: string;
+  title?: string;
+  status?: string;
+  budgetMicros?: number | null;
+  budgetTokens?: number | null;
+  metadata?: Record<string, unknown>;
+}
+
+export type SessionPatch = Partial<
+  Pick<SessionRow, "title" | "status" | "budgetMicros" | "budgetTokens" | "metadata" | "ownerId">
+>;
+
+/**
+ * Creates the session for a conversation, or finds the one another request created
+ * first: two concurrent calls for one key yield one row, and only one sees `created`.
+ */
+export async function createSession(
+  db: Database,
+  input: NewSession,
+): Promise<{ session: SessionRow; created: boolean }> {
+  const [inserted] = await db
+    .insert(sessions)
+    .values({ ...input, id: input.id ?? randomUUID() })
+    .onConflictDoNothing({ target: [sessions.surface, sessions.conversationKey] })
+    .returning();
+  if (inserted) return { session: inserted, created: true };
+  const existing = await findSessionByKey(db, input.surface, input.conversationKey);
+  if (!existing) throw new StorageError("a conflicting session vanished", { surface: input.surface });
+  return { session: existing, created: false };
+}
+
+export async function findSessionByKey(
+  db: Database,
+  surface: string,
+  conversationKey: string,
+): Promise<SessionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.surface, surface), eq(sessions.conversationKey, conversationKey)));
+  return row;
+}
+
+export async function getSession(db: Database, id: string): Promise<SessionRow | undefined> {
+  const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
+  return row;
+}
+
+/** Newest first. */
+export async function listSessionsForOwner(
+  db: Database,
+  ownerId: string,
+  limit: number,
+): Promise<SessionRow[]> {
+  return db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.ownerId, ownerId))
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .limit(limit);
+}
+
+export async function updateSession(
+  db: Database,
+  id: string,
+  patch: SessionPatch,
+): Promise<SessionRow | undefined> {
+  const [row] = await db
+    .update(sessions)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(sessions.id, id))
+    .returning();
+  return row;
+}
+
+/** Deletes a session and, by cascade, everything that belongs to it. */
+export async function deleteSession(db: Database, id: string): Promise<boolean> {
+  const deleted = await db.delete(sessions).where(eq(sessions.id, id)).returning({ id: sessions.id });
+  return deleted.length > 0;
+}

@@ -1,0 +1,76 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { ToolRisk } from "../../domain/tool.ts";
+import { redactSecrets, redactValue } from "../../logger.ts";
+import type { Database } from "./open-database.ts";
+import { toolCalls } from "./schema.ts";
+import { StorageError } from "./storage-error.ts";
+
+export type ToolCallRow = typeof toolCalls.$inferSelect;
+
+export interface NewToolCall {
+  agentId: string;
+  toolCallId: string;
+  sessionId: string;
+  toolName: string;
+  input: unknown;
+  risk: ToolRisk;
+}
+
+export interface ToolCallFinish {
+  status: string;
+  output: string | null;
+  isError: boolean;
+}
+
+/**
+ * Records that a tool call starts. `started: false` means a row already existed: the
+ * call ran (or was interrupted) before, and must not run again.
+ */
+export async function startToolCall(
+  db: Database,
+  input: NewToolCall,
+): Promise<{ started: boolean; toolCall: ToolCallRow }> {
+  const [inserted] = await db
+    .insert(toolCalls)
+    .values({ ...input, input: redactValue(input.input) ?? {}, status: "started" })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted) return { started: true, toolCall: inserted };
+  const existing = await getToolCall(db, input.agentId, input.toolCallId);
+  if (!existing) throw new StorageError("a conflicting tool call vanished", { agentId: input.agentId });
+  return { started: false, toolCall: existing };
+}
+
+/** Records the outcome once; a second finish leaves the first in place. Output is stored redacted. */
+export async function finishToolCall(
+  db: Database,
+  agentId: string,
+  toolCallId: string,
+  finish: ToolCallFinish,
+): Promise<ToolCallRow | undefined> {
+  const [updated] = await db
+    .update(toolCalls)
+    .set({
+      status: finish.status,
+      output: finish.output === null ? null : redactSecrets(finish.output),
+      isError: finish.isError,
+      finishedAt: sql`now()`,
+    })
+    .where(
+      and(eq(toolCalls.agentId, agentId), eq(toolCalls.toolCallId, toolCallId), isNull(toolCalls.finishedAt)),
+    )
+    .returning();
+  return updated ?? (await getToolCall(db, agentId, toolCallId));
+}
+
+export async function getToolCall(
+  db: Database,
+  agentId: string,
+  toolCallId: string,
+): Promise<ToolCallRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(toolCalls)
+    .where(and(eq(toolCalls.agentId, agentId), eq(toolCalls.toolCallId, toolCallId)));
+  return row;
+}

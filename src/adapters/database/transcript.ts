@@ -1,0 +1,68 @@
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { ChatMessage, MessagePart } from "../../domain/messages.ts";
+import type { Database } from "./open-database.ts";
+import { transcriptMessages } from "./schema.ts";
+import { StorageError } from "./storage-error.ts";
+
+const messagePartSchema: z.ZodType<MessagePart> = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text"), text: z.string() }),
+  z.object({ type: z.literal("tool_call"), id: z.string(), name: z.string(), input: z.unknown() }),
+  z.object({
+    type: z.literal("tool_result"),
+    toolCallId: z.string(),
+    toolName: z.string(),
+    content: z.string(),
+    isError: z.boolean(),
+  }),
+  z.object({
+    type: z.literal("thinking"),
+    text: z.string(),
+    signature: z.string().optional(),
+    redactedData: z.string().optional(),
+  }),
+]);
+
+const storedMessageSchema = z.object({
+  role: z.enum(["user", "assistant"]),
+  parts: z.array(messagePartSchema),
+});
+
+export interface TranscriptEntry {
+  seq: number;
+  message: ChatMessage;
+}
+
+/**
+ * Stores message `seq` of an agent's transcript. A message already stored at that
+ * seq is kept, so replaying a step after a crash is harmless.
+ */
+export async function appendTranscriptMessage(
+  db: Database,
+  agentId: string,
+  seq: number,
+  message: ChatMessage,
+): Promise<{ appended: boolean }> {
+  const inserted = await db
+    .insert(transcriptMessages)
+    .values({ agentId, seq, role: message.role, parts: message.parts })
+    .onConflictDoNothing({ target: [transcriptMessages.agentId, transcriptMessages.seq] })
+    .returning({ id: transcriptMessages.id });
+  return { appended: inserted.length > 0 };
+}
+
+/** The whole transcript in order, validated: persisted JSON is not trusted blindly. */
+export async function loadTranscript(db: Database, agentId: string): Promise<TranscriptEntry[]> {
+  const rows = await db
+    .select({ seq: transcriptMessages.seq, role: transcriptMessages.role, parts: transcriptMessages.parts })
+    .from(transcriptMessages)
+    .where(eq(transcriptMessages.agentId, agentId))
+    .orderBy(asc(transcriptMessages.seq));
+  return rows.map((row) => {
+    const parsed = storedMessageSchema.safeParse({ role: row.role, parts: row.parts });
+    if (!parsed.success) {
+      throw new StorageError("a stored transcript message is malformed", { agentId, seq: row.seq });
+    }
+    return { seq: row.seq, message: parsed.data };
+  });
+}

@@ -1,0 +1,69 @@
+import { eq, sql } from "drizzle-orm";
+import type { Usage } from "../../domain/messages.ts";
+import type { ProviderName } from "../../domain/model.ts";
+import type { Database } from "./open-database.ts";
+import { usageLedger } from "./schema.ts";
+
+export interface UsageRecord {
+  sessionId: string;
+  agentId: string;
+  /** The agent's step; one turn's usage is counted once however often the step is replayed. */
+  step: number;
+  provider: ProviderName;
+  model: string;
+  usage: Usage;
+  costMicros: number;
+}
+
+export interface UsageTotals {
+  usage: Usage;
+  costMicros: number;
+  /** Model turns recorded. */
+  turns: number;
+}
+
+/** Records one turn's usage; returns false when this agent's step was already recorded. */
+export async function recordUsage(db: Database, record: UsageRecord): Promise<boolean> {
+  const inserted = await db
+    .insert(usageLedger)
+    .values({
+      sessionId: record.sessionId,
+      agentId: record.agentId,
+      step: record.step,
+      provider: record.provider,
+      model: record.model,
+      inputTokens: record.usage.inputTokens,
+      outputTokens: record.usage.outputTokens,
+      cacheReadTokens: record.usage.cacheReadTokens,
+      cacheWriteTokens: record.usage.cacheWriteTokens,
+      costMicros: Math.round(record.costMicros),
+    })
+    .onConflictDoNothing({ target: [usageLedger.agentId, usageLedger.step] })
+    .returning({ id: usageLedger.id });
+  return inserted.length > 0;
+}
+
+export async function sessionUsageTotals(db: Database, sessionId: string): Promise<UsageTotals> {
+  const [row] = await db
+    .select({
+      inputTokens: sql<string>`coalesce(sum(${usageLedger.inputTokens}), 0)`,
+      outputTokens: sql<string>`coalesce(sum(${usageLedger.outputTokens}), 0)`,
+      cacheReadTokens: sql<string>`coalesce(sum(${usageLedger.cacheReadTokens}), 0)`,
+      cacheWriteTokens: sql<string>`coalesce(sum(${usageLedger.cacheWriteTokens}), 0)`,
+      costMicros: sql<string>`coalesce(sum(${usageLedger.costMicros}), 0)`,
+      turns: sql<string>`count(*)`,
+    })
+    .from(usageLedger)
+    .where(eq(usageLedger.sessionId, sessionId));
+  // Sums of integers come back as bigint text from both drivers.
+  return {
+    usage: {
+      inputTokens: Number(row?.inputTokens ?? 0),
+      outputTokens: Number(row?.outputTokens ?? 0),
+      cacheReadTokens: Number(row?.cacheReadTokens ?? 0),
+      cacheWriteTokens: Number(row?.cacheWriteTokens ?? 0),
+    },
+    costMicros: Number(row?.costMicros ?? 0),
+    turns: Number(row?.turns ?? 0),
+  };
+}
