@@ -1,0 +1,98 @@
+import { tmpdir } from "node:os";
+import { runProcess } from "../process/run-process.ts";
+import { GitError } from "./git-error.ts";
+
+/**
+ * Settings that keep a repository's own (agent-writable) configuration from running
+ * programs when *we* run git in it: hooks, fsmonitor, signing, pagers.
+ */
+const hardening = [
+  "-c",
+  "core.hooksPath=/dev/null",
+  "-c",
+  "core.fsmonitor=false",
+  "-c",
+  "commit.gpgsign=false",
+  "-c",
+  "tag.gpgsign=false",
+  "-c",
+  "core.pager=cat",
+  "-c",
+  "advice.detachedHead=false",
+  "-c",
+  "gc.auto=0",
+  "-c",
+  "maintenance.auto=false",
+];
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+export const defaultIdentity: GitIdentity = { name: "Threadwork", email: "threadwork@localhost" };
+
+export interface GitOptions {
+  cwd: string;
+  input?: string;
+  signal?: AbortSignal;
+  /** Extra variables (e.g. GIT_INDEX_FILE); never a secret. */
+  env?: Record<string, string>;
+  /** Return a failed result instead of throwing. */
+  allowFailure?: boolean;
+  identity?: GitIdentity;
+  timeoutMs?: number;
+  /** Caps stdout and stderr (head and tail kept); unlimited when omitted. */
+  maxOutputBytes?: number;
+}
+
+export interface GitResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs native git with an environment built from scratch (no tokens, no user config),
+ * arguments as an array (no shell). Remote transport with credentials does not come here.
+ */
+export async function runGit(args: string[], options: GitOptions): Promise<GitResult> {
+  const identity = options.identity ?? defaultIdentity;
+  const result = await runProcess({
+    command: "git",
+    args: [...hardening, "-c", `user.name=${identity.name}`, "-c", `user.email=${identity.email}`, ...args],
+    cwd: options.cwd,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: tmpdir(),
+      LANG: "C",
+      LC_ALL: "C",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_AUTHOR_NAME: identity.name,
+      GIT_AUTHOR_EMAIL: identity.email,
+      GIT_COMMITTER_NAME: identity.name,
+      GIT_COMMITTER_EMAIL: identity.email,
+      ...options.env,
+    },
+    ...(options.input === undefined ? {} : { input: options.input }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.maxOutputBytes === undefined ? {} : { maxOutputBytes: options.maxOutputBytes }),
+  });
+  if (result.timedOut) {
+    throw new GitError(`git timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`, {
+      operation: args[0] ?? "git",
+    });
+  }
+  const exitCode = result.exitCode ?? -1;
+  if (exitCode !== 0 && !options.allowFailure) {
+    const command = args.find((argument) => !argument.startsWith("-")) ?? "git";
+    throw new GitError(`git ${command} failed: ${result.stderr.trim() || result.stdout.trim()}`, {
+      operation: command,
+      exitCode,
+    });
+  }
+  return { exitCode, stdout: result.stdout, stderr: result.stderr };
+}

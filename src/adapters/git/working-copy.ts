@@ -1,0 +1,140 @@
+import { randomUUID } from "node:crypto";
+import { copyFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import { type GitIdentity, runGit } from "./git-command.ts";
+
+/** Native git operations on one working copy; none of them touches a remote. */
+
+export interface DiffStats {
+  files: number;
+  insertions: number;
+  deletions: number;
+}
+
+/**
+ * Runs `run` with a throwaway copy of the index that has every change staged, so
+ * untracked files show up in diffs without touching the agent's real index.
+ */
+async function withEverythingStaged<T>(
+  root: string,
+  run: (env: Record<string, string>) => Promise<T>,
+): Promise<T> {
+  const indexPath = (await runGit(["rev-parse", "--git-path", "index"], { cwd: root })).stdout.trim();
+  const realIndex = isAbsolute(indexPath) ? indexPath : join(root, indexPath);
+  const temporaryIndex = join(tmpdir(), `threadwork-index-${randomUUID()}`);
+  try {
+    await copyFile(realIndex, temporaryIndex).catch(() => undefined);
+    const env = { GIT_INDEX_FILE: temporaryIndex };
+    await runGit(["add", "-A"], { cwd: root, env });
+    return await run(env);
+  } finally {
+    await rm(temporaryIndex, { force: true });
+  }
+}
+
+/** Unified diff of the working tree (untracked files included) against `base`. */
+export function diffAgainst(
+  root: string,
+  base: string,
+  options: { maxOutputBytes?: number } = {},
+): Promise<string> {
+  return withEverythingStaged(root, async (env) => {
+    const result = await runGit(["diff", "--cached", "--no-color", "--no-ext-diff", "--no-textconv", base], {
+      cwd: root,
+      env,
+      ...(options.maxOutputBytes === undefined ? {} : { maxOutputBytes: options.maxOutputBytes }),
+    });
+    return result.stdout;
+  });
+}
+
+/** Diff stats between two commits (or a commit and the working tree when `head` is omitted). */
+export async function diffStats(root: string, base: string, head?: string): Promise<DiffStats> {
+  const args = ["diff", "--numstat", "--no-color", "--no-ext-diff", "--no-textconv", base];
+  const output = head
+    ? (await runGit([...args, head], { cwd: root })).stdout
+    : await withEverythingStaged(
+        root,
+        async (env) => (await runGit(["diff", "--cached", ...args.slice(1)], { cwd: root, env })).stdout,
+      );
+  return parseNumstat(output);
+}
+
+export function parseNumstat(output: string): DiffStats {
+  const stats: DiffStats = { files: 0, insertions: 0, deletions: 0 };
+  for (const line of output.split("\n")) {
+    const [added, deleted] = line.split("\t");
+    if (added === undefined || deleted === undefined) continue;
+    stats.files += 1;
+    stats.insertions += Number.parseInt(added, 10) || 0;
+    stats.deletions += Number.parseInt(deleted, 10) || 0;
+  }
+  return stats;
+}
+
+export interface CommitResult {
+  /** False when there was nothing to commit. */
+  committed: boolean;
+  commit: string;
+  stats: DiffStats;
+}
+
+/** Stages everything and commits it; a clean tree commits nothing. */
+export async function commitAll(
+  root: string,
+  message: string,
+  options: { identity?: GitIdentity } = {},
+): Promise<CommitResult> {
+  await runGit(["add", "-A"], { cwd: root });
+  const staged = await runGit(["diff", "--cached", "--quiet"], { cwd: root, allowFailure: true });
+  if (staged.exitCode === 0) {
+    return {
+      committed: false,
+      commit: await headCommit(root),
+      stats: { files: 0, insertions: 0, deletions: 0 },
+    };
+  }
+  await runGit(["commit", "-q", "--no-verify", "-F", "-"], {
+    cwd: root,
+    input: message,
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
+  const commit = await headCommit(root);
+  const hasParent = await runGit(["rev-parse", "-q", "--verify", `${commit}^`], {
+    cwd: root,
+    allowFailure: true,
+  });
+  const stats =
+    hasParent.exitCode === 0
+      ? await diffStats(root, `${commit}^`, commit)
+      : { files: 0, insertions: 0, deletions: 0 };
+  return { committed: true, commit, stats };
+}
+
+export async function headCommit(root: string): Promise<string> {
+  return (await runGit(["rev-parse", "HEAD"], { cwd: root })).stdout.trim();
+}
+
+export async function currentBranch(root: string): Promise<string | undefined> {
+  const result = await runGit(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: root, allowFailure: true });
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
+export async function hasUncommittedChanges(root: string): Promise<boolean> {
+  const result = await runGit(["status", "--porcelain", "--untracked-files=all"], { cwd: root });
+  return result.stdout.trim() !== "";
+}
+
+/** Tracked and untracked (not ignored) files under `path`, relative to the root. */
+export async function listWorkingFiles(root: string, path: string): Promise<string[]> {
+  const pathspec = path === "." ? [] : ["--", path];
+  const [listed, deleted] = await Promise.all([
+    runGit(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate", ...pathspec], {
+      cwd: root,
+    }),
+    runGit(["ls-files", "-z", "--deleted", ...pathspec], { cwd: root }),
+  ]);
+  const gone = new Set(deleted.stdout.split("\0").filter(Boolean));
+  return listed.stdout.split("\0").filter((file) => file && !gone.has(file));
+}

@@ -1,0 +1,139 @@
+import { spawn } from "node:child_process";
+import { OutputCapture } from "./output-capture.ts";
+
+export interface RunProcessOptions {
+  command: string;
+  args: string[];
+  cwd: string;
+  /** The complete environment of the child; nothing is inherited. */
+  env: Record<string, string>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Per stream; head and tail are kept. Unlimited when omitted. */
+  maxOutputBytes?: number;
+  /** Send stderr into the same capture as stdout, in arrival order. */
+  mergeOutput?: boolean;
+  input?: string | Buffer;
+  /** How long SIGTERM gets before SIGKILL. */
+  killGraceMs?: number;
+}
+
+export interface ProcessResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  outputBytes: number;
+}
+
+/**
+ * Runs a program in its own process group and always reaps the whole group: on
+ * timeout or abort (SIGTERM, then SIGKILL), and after the program exits, so background
+ * children it left behind do not outlive it.
+ */
+export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
+  const started = performance.now();
+  const limit = options.maxOutputBytes ?? Number.POSITIVE_INFINITY;
+  const stdout = new OutputCapture(limit);
+  const stderr = options.mergeOutput ? stdout : new OutputCapture(limit);
+  const grace = options.killGraceMs ?? 2000;
+
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      resolve(emptyResult(true, performance.now() - started));
+      return;
+    }
+    const child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let timedOut = false;
+    let aborted = false;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const killGroup = (signal: NodeJS.Signals) => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    const terminate = () => {
+      killGroup("SIGTERM");
+      killTimer ??= setTimeout(() => killGroup("SIGKILL"), grace);
+    };
+    const timeout =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            terminate();
+          }, options.timeoutMs);
+    const onAbort = () => {
+      aborted = true;
+      terminate();
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+
+    child.stdout.on("data", (chunk: Buffer) => stdout.append(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.append(chunk));
+    child.stdin.on("error", () => {
+      // The child may exit without reading its input.
+    });
+    child.stdin.end(options.input ?? "");
+
+    // Leftover background children keep the pipes open: reap them once the program exits.
+    // A child that left our group (setsid) could still hold them: stop waiting after the grace.
+    let closeTimer: NodeJS.Timeout | undefined;
+    child.on("exit", () => {
+      killGroup("SIGKILL");
+      closeTimer = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, grace);
+    });
+    child.on("error", (error) => {
+      cleanup();
+      reject(error);
+    });
+    child.on("close", (exitCode, signal) => {
+      cleanup();
+      resolve({
+        exitCode,
+        signal,
+        timedOut,
+        aborted,
+        durationMs: performance.now() - started,
+        stdout: stdout.text(),
+        stderr: options.mergeOutput ? "" : stderr.text(),
+        outputBytes: stdout.totalBytes + (options.mergeOutput ? 0 : stderr.totalBytes),
+      });
+    });
+
+    function cleanup() {
+      if (timeout) clearTimeout(timeout);
+      if (killTimer) clearTimeout(killTimer);
+      if (closeTimer) clearTimeout(closeTimer);
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  });
+}
+
+function emptyResult(aborted: boolean, durationMs: number): ProcessResult {
+  return {
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    aborted,
+    durationMs,
+    stdout: "",
+    stderr: "",
+    outputBytes: 0,
+  };
+}

@@ -1,0 +1,27 @@
+import type { ToolDefinition } from "../../domain/tool.ts";
+import { commitTool } from "./commit.ts";
+import { editFileTool } from "./edit-file.ts";
+import { gitDiffTool } from "./git-diff.ts";
+import { listFilesTool } from "./list-files.ts";
+import { readFileTool } from "./read-file.ts";
+import { runCommandTool } from "./run-command.ts";
+import { searchTool } from "./search.ts";
+import { resolveToolOptions, type WorkspaceToolOptions } from "./workspace-tool-options.ts";
+import { writeFileTool } from "./write-file.ts";
+
+/** The coding tools of a sub-agent with a workspace. Their names are a contract. */
+export function createWorkspaceTools(options: WorkspaceToolOptions): ToolDefinition[] {
+  const resolved = resolveToolOptions(options);
+  const tools = [
+    listFilesTool(resolved),
+    readFileTool(resolved),
+    writeFileTool(),
+    editFileTool(),
+    searchTool(resolved),
+    runCommandTool(resolved),
+    gitDiffTool(resolved),
+    commitTool(resolved),
+  ];
+  // Each tool's input type differs; the runtime validates input with the tool's own schema.
+  return tools as unknown as ToolDefinition[];
+}

@@ -1,0 +1,53 @@
+import { readFile, stat } from "node:fs/promises";
+import { z } from "zod";
+import { ToolError } from "../../domain/errors.ts";
+import { defineTool } from "../../domain/tool.ts";
+import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
+import { requireWorkspace } from "./workspace-tool-options.ts";
+import { writeConfinedFile } from "./write-file.ts";
+
+export function editFileTool() {
+  return defineTool({
+    name: "edit_file",
+    description:
+      "Replace exact text in a file. `old` must occur exactly once unless `replace_all` is true; " +
+      "include enough surrounding lines to make it unique. Whitespace and indentation must match.",
+    input: z.object({
+      path: z.string(),
+      old: z.string(),
+      new: z.string(),
+      replace_all: z.boolean().optional(),
+    }),
+    risk: "safe",
+    describe: (input) => `edit ${input.path}`,
+    async execute(input, context) {
+      const workspace = requireWorkspace(context);
+      const resolved = await resolveInsideWorkspace(workspace.root, input.path, { forWrite: true });
+      if (resolved.real === undefined) {
+        throw new ToolError(`No such file: "${input.path}". Use write_file to create it.`);
+      }
+      if ((await stat(resolved.real)).isDirectory()) throw new ToolError(`"${input.path}" is a directory.`);
+      if (input.old === "")
+        throw new ToolError("`old` must not be empty; use write_file to write a whole file.");
+      if (input.old === input.new) throw new ToolError("`old` and `new` are the same; nothing to change.");
+      const content = await readFile(resolved.real, "utf8");
+      const occurrences = content.split(input.old).length - 1;
+      if (occurrences === 0) {
+        throw new ToolError(
+          `The text to replace was not found in "${input.path}". Read the file again and copy the text exactly.`,
+        );
+      }
+      if (occurrences > 1 && !input.replace_all) {
+        throw new ToolError(
+          `The text to replace occurs ${occurrences} times in "${input.path}". Add surrounding lines to make it unique, or set replace_all.`,
+        );
+      }
+      // split/join, not String.replace: `$&` and friends in `new` must stay literal.
+      const updated = input.replace_all
+        ? content.split(input.old).join(input.new)
+        : content.replace(input.old, () => input.new);
+      await writeConfinedFile(resolved.real, updated);
+      return `Replaced ${input.replace_all ? occurrences : 1} occurrence${occurrences === 1 || !input.replace_all ? "" : "s"} in ${resolved.relative}.`;
+    },
+  });
+}

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { diffAgainst } from "../../adapters/git/working-copy.ts";
+import { defineTool } from "../../domain/tool.ts";
+import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
+
+export function gitDiffTool(options: ResolvedToolOptions) {
+  return defineTool({
+    name: "git_diff",
+    description:
+      "Unified diff of everything changed in the workspace since the agent's branch started, " +
+      "committed or not, new files included.",
+    input: z.object({}),
+    risk: "safe",
+    async execute(_input, context) {
+      const workspace = requireWorkspace(context);
+      const diff = await diffAgainst(workspace.root, workspace.baseCommit, {
+        maxOutputBytes: options.maxDiffBytes,
+      });
+      return diff === "" ? "No changes." : diff;
+    },
+  });
+}

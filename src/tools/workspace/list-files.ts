@@ -1,0 +1,43 @@
+import { matchesGlob, posix } from "node:path";
+import { z } from "zod";
+import { listWorkingFiles } from "../../adapters/git/working-copy.ts";
+import { defineTool } from "../../domain/tool.ts";
+import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
+import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
+
+export function listFilesTool(options: ResolvedToolOptions) {
+  return defineTool({
+    name: "list_files",
+    description:
+      "List files in the workspace (tracked and untracked, .gitignore respected), relative to the root. " +
+      "`path` narrows to a directory; `glob` filters relative to that directory, e.g. `**/*.ts`; " +
+      "a glob without `/` matches file names at any depth.",
+    input: z.object({
+      path: z.string().optional().describe("Directory relative to the workspace root"),
+      glob: z.string().optional().describe("Glob such as **/*.test.ts"),
+    }),
+    risk: "safe",
+    async execute(input, context) {
+      const workspace = requireWorkspace(context);
+      const directory = await resolveInsideWorkspace(workspace.root, input.path ?? ".");
+      let files = await listWorkingFiles(workspace.root, directory.relative);
+      if (input.glob) {
+        const glob = input.glob;
+        const prefix = directory.relative === "." ? "" : `${directory.relative}/`;
+        files = files.filter((file) => {
+          const inside = file.startsWith(prefix) ? file.slice(prefix.length) : file;
+          return (
+            matchesGlob(inside, glob) || (!glob.includes("/") && matchesGlob(posix.basename(file), glob))
+          );
+        });
+      }
+      if (files.length === 0) return "No files found.";
+      files.sort();
+      const shown = files.slice(0, options.maxListEntries);
+      const more = files.length - shown.length;
+      return more > 0
+        ? `${shown.join("\n")}\n... and ${more} more files (narrow with path or glob)`
+        : shown.join("\n");
+    },
+  });
+}

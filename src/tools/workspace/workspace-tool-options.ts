@@ -1,0 +1,82 @@
+import { createHash } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { GitIdentity } from "../../adapters/git/git-command.ts";
+import type { SandboxMode } from "../../adapters/process/sandbox.ts";
+import { ToolError } from "../../domain/errors.ts";
+import type { ToolContext, Workspace } from "../../domain/tool.ts";
+
+export interface WorkspaceToolOptions {
+  /** Command patterns that run without approval (see `isAllowedCommand`). */
+  allowCommands: string[];
+  sandbox: SandboxMode;
+  /** run_command output cap in bytes, head and tail kept. Default 30,000. */
+  maxOutputBytes?: number;
+  /** Default 120. */
+  defaultTimeoutSeconds?: number;
+  /** Default 600. */
+  maxTimeoutSeconds?: number;
+  /** read_file lines per call. Default 2,000. */
+  maxReadLines?: number;
+  /** search matches per call. Default 200. */
+  maxSearchMatches?: number;
+  /** list_files entries per call. Default 1,000. */
+  maxListEntries?: number;
+  /** git_diff output cap in bytes. Default 100,000. */
+  maxDiffBytes?: number;
+  /** Hidden from sandboxed commands, e.g. the data directory with every other workspace. */
+  hiddenPaths?: string[];
+  /** HOME for commands; default a private directory under the OS temp dir, one per workspace. */
+  homeDirectory?: (workspace: Workspace) => string;
+  identity?: GitIdentity;
+}
+
+export interface ResolvedToolOptions {
+  allowCommands: string[];
+  sandbox: SandboxMode;
+  maxOutputBytes: number;
+  defaultTimeoutSeconds: number;
+  maxTimeoutSeconds: number;
+  maxReadLines: number;
+  maxSearchMatches: number;
+  maxListEntries: number;
+  maxDiffBytes: number;
+  hiddenPaths: string[];
+  homeDirectory: (workspace: Workspace) => string;
+  identity: GitIdentity | undefined;
+}
+
+export function resolveToolOptions(options: WorkspaceToolOptions): ResolvedToolOptions {
+  return {
+    allowCommands: options.allowCommands,
+    sandbox: options.sandbox,
+    maxOutputBytes: options.maxOutputBytes ?? 30_000,
+    defaultTimeoutSeconds: options.defaultTimeoutSeconds ?? 120,
+    maxTimeoutSeconds: options.maxTimeoutSeconds ?? 600,
+    maxReadLines: options.maxReadLines ?? 2000,
+    maxSearchMatches: options.maxSearchMatches ?? 200,
+    maxListEntries: options.maxListEntries ?? 1000,
+    maxDiffBytes: options.maxDiffBytes ?? 100_000,
+    hiddenPaths: options.hiddenPaths ?? [],
+    homeDirectory: options.homeDirectory ?? defaultHomeDirectory,
+    identity: options.identity,
+  };
+}
+
+function defaultHomeDirectory(workspace: Workspace): string {
+  const digest = createHash("sha256").update(workspace.root).digest("hex").slice(0, 16);
+  return join(tmpdir(), `threadwork-home-${digest}`);
+}
+
+export async function ensureHome(path: string): Promise<string> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  return path;
+}
+
+export function requireWorkspace(context: ToolContext): Workspace {
+  if (!context.workspace) {
+    throw new ToolError("This agent has no workspace. The supervisor must spawn it with a repository.");
+  }
+  return context.workspace;
+}
