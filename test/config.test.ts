@@ -101,6 +101,21 @@ describe("loadConfig", () => {
     expect(problems.join("\n")).toContain("SLACK_SIGNING_SECRET");
   });
 
+  it("accepts Socket Mode or HTTP mode Slack settings", () => {
+    const socket = loadConfig({ ANTHROPIC_API_KEY: "sk-ant-x", ...slack }, ["provider", "slack"]);
+    expect(socket.slack).toMatchObject({ botToken: slack.SLACK_BOT_TOKEN, appToken: slack.SLACK_APP_TOKEN });
+    const http = loadConfig(
+      {
+        ANTHROPIC_API_KEY: "sk-ant-x",
+        SLACK_BOT_TOKEN: slack.SLACK_BOT_TOKEN,
+        SLACK_SIGNING_SECRET: "s",
+        PORT: "8080",
+      },
+      ["provider", "slack"],
+    );
+    expect(http.slack).toMatchObject({ signingSecret: "s", appToken: undefined, port: 8080 });
+  });
+
   it("refuses a model whose provider has no key", () => {
     const problems = problemsOf(() =>
       loadConfig({ ANTHROPIC_API_KEY: "sk-ant-x", THREADWORK_WORKER_MODEL: "openai:gpt-6-sol" }, [
