@@ -1,0 +1,359 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
+import { ProviderError } from "../../src/domain/errors.ts";
+import type { ChatMessage } from "../../src/domain/messages.ts";
+import { toolCallsOf } from "../../src/domain/messages.ts";
+import type { ModelTurnRequest } from "../../src/domain/model.ts";
+import { costOf } from "../../src/domain/pricing.ts";
+import {
+  errorResponse,
+  type FakeLlmServer,
+  startFakeLlmServer,
+  textResponse,
+  thinkingResponse,
+  toolCallResponse,
+} from "../fakes/fake-llm-server.ts";
+import { fakeApiKey, recordingLogger, recordingSleep, tools, userText } from "./provider-test-helpers.ts";
+
+let server: FakeLlmServer;
+let clock: number;
+
+beforeEach(async () => {
+  clock = Date.parse("2026-11-24T00:00:00Z");
+  server = await startFakeLlmServer({ now: () => clock });
+});
+
+afterEach(async () => {
+  await server.close();
+});
+
+function provider(extra: { sleep?: ReturnType<typeof recordingSleep>["sleep"]; logger?: unknown } = {}) {
+  const { sleep } = recordingSleep();
+  return createAnthropicProvider({
+    apiKey: fakeApiKey,
+    baseUrl: server.anthropicBaseUrl,
+    sleep: extra.sleep ?? sleep,
+    ...(extra.logger ? { logger: extra.logger as ReturnType<typeof recordingLogger>["logger"] } : {}),
+  });
+}
+
+function request(messages: ChatMessage[], extra: Partial<ModelTurnRequest> = {}): ModelTurnRequest {
+  return { model: "claude-sonnet-5-5", system: "You are a careful engineer.", messages, tools, ...extra };
+}
+
+type Block = Record<string, unknown>;
+function bodyMessages(index: number): { role: string; content: Block[] }[] {
+  return server.requests[index]?.body.messages as { role: string; content: Block[] }[];
+}
+
+describe("Anthropic provider", () => {
+  for (const stream of [false, true]) {
+    it(`holds a multi-turn tool-using conversation (${stream ? "streaming" : "non-streaming"})`, async () => {
+      server.script(
+        toolCallResponse([{ name: "read_file", input: { path: "notes/a.txt" } }], { text: "Let me look." }),
+        textResponse("The file says hello."),
+      );
+      const anthropic = provider();
+      const deltas: string[] = [];
+      const history: ChatMessage[] = [userText("What is in notes/a.txt?")];
+      const first = await anthropic.turn(
+        request(history, { stream, onTextDelta: (delta) => deltas.push(delta) }),
+      );
+
+      expect(first.stopReason).toBe("tool_use");
+      const [call] = toolCallsOf(first.message);
+      expect(call).toMatchObject({ name: "read_file", input: { path: "notes/a.txt" } });
+      expect(first.responseId).toMatch(/^msg_fake_/);
+      if (stream) expect(deltas.join("")).toBe("Let me look.");
+      else expect(deltas).toEqual([]);
+
+      history.push(first.message, {
+        role: "user",
+        parts: [
+          {
+            type: "tool_result",
+            toolCallId: call?.id ?? "",
+            toolName: "read_file",
+            content: "hello",
+            isError: false,
+          },
+        ],
+      });
+      const second = await anthropic.turn(request(history, { stream }));
+      expect(second.stopReason).toBe("end_turn");
+      expect(second.message.parts).toEqual([{ type: "text", text: "The file says hello." }]);
+
+      const sent = bodyMessages(1);
+      expect(sent.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
+      expect(sent[1]?.content).toEqual([
+        { type: "text", text: "Let me look." },
+        { type: "tool_use", id: call?.id, name: "read_file", input: { path: "notes/a.txt" } },
+      ]);
+      expect(sent[2]?.content).toEqual([
+        {
+          type: "tool_result",
+          tool_use_id: call?.id,
+          content: "hello",
+          cache_control: { type: "ephemeral" },
+        },
+      ]);
+      expect(server.requests[1]?.body.stream ?? false).toBe(stream);
+    });
+  }
+
+  it("puts cache breakpoints on the sorted last tool, the system prompt end and the newest message", async () => {
+    server.script(textResponse("one"), textResponse("two"));
+    const anthropic = provider();
+    await anthropic.turn(
+      request([
+        userText("first"),
+        { role: "assistant", parts: [{ type: "text", text: "ok" }] },
+        userText("second"),
+      ]),
+    );
+    await anthropic.turn(request([userText("first")], { cacheRetention: "long" }));
+
+    const body = server.requests[0]?.body as {
+      tools: Block[];
+      system: Block[];
+      messages: { content: Block[] }[];
+    };
+    expect(body.tools.map((tool) => tool.name)).toEqual(["read_file", "write_file"]);
+    expect(body.tools[0]?.cache_control).toBeUndefined();
+    expect(body.tools[1]?.cache_control).toEqual({ type: "ephemeral" });
+    expect(body.system).toEqual([
+      { type: "text", text: "You are a careful engineer.", cache_control: { type: "ephemeral" } },
+    ]);
+    expect(body.messages[2]?.content.at(-1)?.cache_control).toEqual({ type: "ephemeral" });
+    const breakpoints = JSON.stringify(body).match(/cache_control/g) ?? [];
+    expect(breakpoints).toHaveLength(3);
+
+    const long = server.requests[1]?.body as {
+      tools: Block[];
+      system: Block[];
+      messages: { content: Block[] }[];
+    };
+    const hour = { type: "ephemeral", ttl: "1h" };
+    expect(long.tools[1]?.cache_control).toEqual(hour);
+    expect(long.system[0]?.cache_control).toEqual(hour);
+    expect(long.messages[0]?.content[0]?.cache_control).toEqual(hour);
+  });
+
+  it("groups consecutive tool results into one user message, errors flagged", async () => {
+    server.script(textResponse("done"));
+    const history: ChatMessage[] = [
+      userText("Read both"),
+      {
+        role: "assistant",
+        parts: [
+          { type: "tool_call", id: "toolu_1", name: "read_file", input: { path: "a" } },
+          { type: "tool_call", id: "toolu_2", name: "read_file", input: { path: "b" } },
+        ],
+      },
+      {
+        role: "user",
+        parts: [
+          { type: "tool_result", toolCallId: "toolu_1", toolName: "read_file", content: "A", isError: false },
+        ],
+      },
+      {
+        role: "user",
+        parts: [
+          {
+            type: "tool_result",
+            toolCallId: "toolu_2",
+            toolName: "read_file",
+            content: "no such file",
+            isError: true,
+          },
+        ],
+      },
+    ];
+    await provider().turn(request(history));
+    const sent = bodyMessages(0);
+    expect(sent).toHaveLength(3);
+    expect(sent[2]?.content).toEqual([
+      { type: "tool_result", tool_use_id: "toolu_1", content: "A" },
+      {
+        type: "tool_result",
+        tool_use_id: "toolu_2",
+        content: "no such file",
+        is_error: true,
+        cache_control: { type: "ephemeral" },
+      },
+    ]);
+  });
+
+  for (const stream of [false, true]) {
+    it(`passes thinking blocks back unchanged (${stream ? "streaming" : "non-streaming"})`, async () => {
+      const thinking = { text: "The user wants the file; read it first.", signature: "sig-Zm9vYmFy==" };
+      server.script(
+        thinkingResponse(thinking, {
+          redactedThinking: "opaque-redacted-data",
+          toolCalls: [{ name: "read_file", input: { path: "x" } }],
+        }),
+        textResponse("done"),
+      );
+      const anthropic = provider();
+      const history: ChatMessage[] = [userText("Read x")];
+      const first = await anthropic.turn(request(history, { stream }));
+      expect(first.message.parts.slice(0, 2)).toEqual([
+        { type: "thinking", text: thinking.text, signature: thinking.signature },
+        { type: "thinking", text: "", redactedData: "opaque-redacted-data" },
+      ]);
+      const call = toolCallsOf(first.message)[0];
+      history.push(first.message, {
+        role: "user",
+        parts: [
+          {
+            type: "tool_result",
+            toolCallId: call?.id ?? "",
+            toolName: "read_file",
+            content: "x!",
+            isError: false,
+          },
+        ],
+      });
+      await anthropic.turn(request(history, { stream }));
+      expect(bodyMessages(1)[1]?.content.slice(0, 2)).toEqual([
+        { type: "thinking", thinking: thinking.text, signature: thinking.signature },
+        { type: "redacted_thinking", data: "opaque-redacted-data" },
+      ]);
+    });
+  }
+
+  it("retries a 529 and a 429, honouring retry-after, and logs without the key", async () => {
+    server.script(errorResponse(529), errorResponse(429, { retryAfterSeconds: 7 }), textResponse("finally"));
+    const { sleep, waits } = recordingSleep();
+    const { logger, lines } = recordingLogger();
+    const result = await provider({ sleep, logger }).turn(request([userText("hi")], { stream: true }));
+    expect(result.message.parts).toEqual([{ type: "text", text: "finally" }]);
+    expect(server.requests).toHaveLength(3);
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeGreaterThanOrEqual(250);
+    expect(waits[0]).toBeLessThanOrEqual(500);
+    expect(waits[1]).toBe(7000);
+    expect(lines).toHaveLength(2);
+    expect(lines.join("\n")).toContain("529");
+    expect(lines.join("\n")).not.toContain(fakeApiKey);
+    const headers = server.requests[0]?.headers ?? {};
+    expect(headers["x-api-key"] ?? headers.authorization).toBe("[redacted]");
+    expect(JSON.stringify(server.requests)).not.toContain(fakeApiKey);
+  });
+
+  it("gives up after the attempts allowed, with a retryable ProviderError", async () => {
+    server.script(...Array.from({ length: 6 }, () => errorResponse(500)), textResponse("too late"));
+    const error = await provider()
+      .turn(request([userText("hi")]))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ status: 500, retryable: true });
+    expect(server.requests).toHaveLength(6);
+  });
+
+  it("does not retry a 400", async () => {
+    server.script(errorResponse(400, { message: "messages: field required" }), textResponse("never"));
+    const error = await provider()
+      .turn(request([userText("hi")]))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ status: 400, retryable: false });
+    expect((error as Error).message).toContain("messages: field required");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("does not retry a stream that failed after text reached the caller", async () => {
+    server.script(textResponse("partial answer", { streamError: { status: 529 } }), textResponse("again"));
+    const deltas: string[] = [];
+    const error = await provider()
+      .turn(request([userText("hi")], { stream: true, onTextDelta: (delta) => deltas.push(delta) }))
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ retryable: true });
+    expect((error as Error).message).toContain("already streamed");
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("reports usage, cache tokens included, and its cost", async () => {
+    server.script(
+      textResponse("hi", {
+        usage: { inputTokens: 100, outputTokens: 20, cacheReadTokens: 5000, cacheWriteTokens: 300 },
+      }),
+    );
+    const result = await provider().turn(request([userText("hi")]));
+    expect(result.usage).toMatchObject({
+      inputTokens: 100,
+      outputTokens: 20,
+      cacheReadTokens: 5000,
+      cacheWriteTokens: 300,
+    });
+    // Sonnet 5.5: 100×2 + 20×10 + 5000×0.1 + 300×2.5 micro-dollars.
+    expect(costOf({ provider: "anthropic", model: "claude-sonnet-5-5" }, result.usage)).toEqual({
+      micros: 200 + 200 + 500 + 750,
+      priced: true,
+    });
+  });
+
+  for (const stream of [false, true]) {
+    it(`rejects promptly when aborted (${stream ? "streaming" : "non-streaming"})`, async () => {
+      server.script(textResponse("slow ".repeat(50), stream ? { chunkDelayMs: 200 } : { delayMs: 10_000 }));
+      const controller = new AbortController();
+      const started = Date.now();
+      setTimeout(() => controller.abort(), 100);
+      const error = await provider()
+        .turn(request([userText("hi")], { stream, signal: controller.signal }))
+        .catch((caught: unknown) => caught);
+      expect((error as Error).name).toBe("AbortError");
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+  }
+
+  it("reads most input from the simulated cache on a growing conversation", async () => {
+    server.respondWith((incoming) =>
+      incoming.turnIndex < 19
+        ? toolCallResponse([{ name: "read_file", input: { path: `src/file-${incoming.turnIndex}.ts` } }])
+        : textResponse("All read."),
+    );
+    const anthropic = provider();
+    const system = "You are a careful engineer. ".repeat(200);
+    const history: ChatMessage[] = [userText("Read the twenty files and summarise them.")];
+    const totals = { read: 0, all: 0 };
+    for (let turn = 0; turn < 20; turn++) {
+      const result = await anthropic.turn({ ...request(history), system });
+      totals.read += result.usage.cacheReadTokens;
+      totals.all += result.usage.inputTokens + result.usage.cacheReadTokens + result.usage.cacheWriteTokens;
+      history.push(result.message);
+      const call = toolCallsOf(result.message)[0];
+      if (!call) break;
+      history.push({
+        role: "user",
+        parts: [
+          {
+            type: "tool_result",
+            toolCallId: call.id,
+            toolName: call.name,
+            content: "x".repeat(400),
+            isError: false,
+          },
+        ],
+      });
+      clock += 20_000;
+    }
+    expect(totals.read / totals.all).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it("lets the simulated cache expire after 5 minutes, but keeps a 1-hour entry", async () => {
+    server.respondWith(() => textResponse("ok"));
+    const anthropic = provider();
+    const history = [userText("hello")];
+    await anthropic.turn(request(history));
+    clock += 6 * 60_000;
+    expect((await anthropic.turn(request(history))).usage.cacheReadTokens).toBe(0);
+
+    await anthropic.turn(request(history, { cacheRetention: "long" }));
+    clock += 50 * 60_000;
+    const result = await anthropic.turn(request(history, { cacheRetention: "long" }));
+    expect(result.usage.cacheReadTokens).toBeGreaterThan(0);
+    expect(result.usage.cacheWriteTokens).toBe(0);
+  });
+});
