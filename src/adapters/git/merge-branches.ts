@@ -1,0 +1,109 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Workspace } from "../../domain/tool.ts";
+import { runGit } from "./git-command.ts";
+
+export interface ConflictFile {
+  path: string;
+  /** Each conflict block with its markers, or a sentence for conflicts without text (delete/modify, binary). */
+  hunks: string[];
+}
+
+export interface MergeConflict {
+  branch: string;
+  files: ConflictFile[];
+  /** Set when the merge failed without file conflicts (e.g. unrelated histories). */
+  message?: string;
+}
+
+const maxHunksPerFile = 20;
+const maxHunkCharacters = 4000;
+
+const statusMeaning: Record<string, string> = {
+  DD: "deleted on both sides",
+  AU: "added by us only",
+  UD: "deleted by them, modified by us",
+  UA: "added by them only",
+  DU: "deleted by us, modified by them",
+  AA: "added on both sides with different content",
+  UU: "modified on both sides",
+};
+
+/**
+ * Merges each source workspace's branch into the working copy at `root` (on the
+ * integration branch), one merge commit per branch. A conflicting merge is described
+ * and aborted, so the integration branch only ever holds clean merges.
+ */
+export async function mergeWorkspaceBranches(
+  root: string,
+  sources: Workspace[],
+): Promise<{ merged: string[]; conflicts: MergeConflict[] }> {
+  const merged: string[] = [];
+  const conflicts: MergeConflict[] = [];
+  for (const source of sources) {
+    const incoming = `refs/threadwork/incoming/${source.branch}`;
+    await runGit(["fetch", "-q", "--no-tags", source.root, `+refs/heads/${source.branch}:${incoming}`], {
+      cwd: root,
+    });
+    const result = await runGit(["merge", "--no-ff", "--no-edit", "-m", `Merge ${source.branch}`, incoming], {
+      cwd: root,
+      allowFailure: true,
+    });
+    if (result.exitCode === 0) {
+      merged.push(source.branch);
+      continue;
+    }
+    const files = await describeConflicts(root);
+    const inProgress = await runGit(["rev-parse", "-q", "--verify", "MERGE_HEAD"], {
+      cwd: root,
+      allowFailure: true,
+    });
+    if (inProgress.exitCode === 0) await runGit(["merge", "--abort"], { cwd: root });
+    conflicts.push(
+      files.length > 0
+        ? { branch: source.branch, files }
+        : { branch: source.branch, files, message: (result.stderr || result.stdout).trim().slice(0, 1000) },
+    );
+  }
+  return { merged, conflicts };
+}
+
+async function describeConflicts(root: string): Promise<ConflictFile[]> {
+  const status = await runGit(["status", "--porcelain", "-z", "--untracked-files=no"], { cwd: root });
+  const files: ConflictFile[] = [];
+  for (const entry of status.stdout.split("\0")) {
+    const code = entry.slice(0, 2);
+    const meaning = statusMeaning[code];
+    if (!meaning) continue;
+    const path = entry.slice(3);
+    const hunks = code === "UU" || code === "AA" ? await conflictHunks(join(root, path)) : [];
+    files.push({ path, hunks: hunks.length > 0 ? hunks : [`(${meaning})`] });
+  }
+  return files;
+}
+
+async function conflictHunks(path: string): Promise<string[]> {
+  let content: string;
+  try {
+    content = await readFile(path, "utf8");
+  } catch {
+    return [];
+  }
+  const hunks: string[] = [];
+  let current: string[] | undefined;
+  for (const line of content.split("\n")) {
+    if (line.startsWith("<<<<<<< ")) current = [line];
+    else if (current) {
+      current.push(line);
+      if (line.startsWith(">>>>>>> ")) {
+        const text = current.join("\n");
+        hunks.push(
+          text.length > maxHunkCharacters ? `${text.slice(0, maxHunkCharacters)}\n[... hunk cut ...]` : text,
+        );
+        current = undefined;
+        if (hunks.length >= maxHunksPerFile) break;
+      }
+    }
+  }
+  return hunks;
+}

@@ -1,0 +1,416 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { HttpClient } from "isomorphic-git";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { RepositoryConfig } from "../../config.ts";
+import { errorMessage } from "../../domain/errors.ts";
+import type { Workspace } from "../../domain/tool.ts";
+import { DiskTally } from "./disk-usage.ts";
+import { type GitIdentity, runGit } from "./git-command.ts";
+import { WorkspaceRequestError } from "./git-error.ts";
+import {
+  defaultGitHubOptions,
+  type GitHubOptions,
+  gitHubRepositoryOf,
+  openDraftPullRequest,
+} from "./github-pull-request.ts";
+import { type MergeConflict, mergeWorkspaceBranches } from "./merge-branches.ts";
+import { MirrorStore } from "./mirror-store.ts";
+import { createRemoteTransport, type RemoteTransport } from "./remote-transport.ts";
+import { commitAll, type DiffStats, diffStats, headCommit } from "./working-copy.ts";
+import {
+  agentBranch,
+  agentSlug,
+  checkBranchName,
+  checkSessionId,
+  integrationBranch,
+  isRemoteUrl,
+} from "./workspace-names.ts";
+
+export interface WorkspaceManagerOptions {
+  repositories: RepositoryConfig[];
+  /** GIT_TOKEN: https auth for fetch and push, used in-process only. */
+  token: string | undefined;
+  /** GITHUB_TOKEN: opens draft pull requests on GitHub remotes. */
+  githubToken: string | undefined;
+  /** Mirrors live in `<dataDir>/mirrors`, working copies in `<dataDir>/workspaces`. */
+  dataDir: string;
+  /** Push finished branches of https repositories. */
+  push: boolean;
+  logger: Logger;
+  /** Skip a mirror refresh when the last one is younger than this. Default 30 s. */
+  mirrorRefreshIntervalMs?: number;
+  identity?: GitIdentity;
+  github?: Partial<GitHubOptions>;
+  /** isomorphic-git HTTP client; defaults to its node client. */
+  http?: HttpClient;
+  /** Replaces the remote transport entirely (tests, other transports). */
+  transport?: RemoteTransport;
+}
+
+export interface CreateWorkspaceRequest {
+  sessionId: string;
+  agentId: string;
+  /** Becomes the branch and directory name after slugging. */
+  agentSlug: string;
+  repoName: string;
+}
+
+export interface FinalizeResult {
+  branch: string;
+  commit: string;
+  diffStats: DiffStats;
+  pushed: boolean;
+  pullRequestUrl?: string;
+  /** Why the push or the pull request did not happen, when it was attempted and failed. */
+  error?: string;
+}
+
+export interface MergeRequest {
+  sessionId: string;
+  workspaces: Workspace[];
+  /** Target branch; default `threadwork/<session>/integration`. */
+  into?: string;
+}
+
+export interface MergeResult {
+  branch: string;
+  commit: string;
+  merged: string[];
+  conflicts: MergeConflict[];
+  /** The integration working copy, e.g. for a fixer agent. */
+  workspace: Workspace;
+  pushed: boolean;
+  error?: string;
+}
+
+export interface CleanupRequest {
+  /** Milliseconds since the epoch; default Date.now(). */
+  now?: number;
+  /** Which sessions are finished; unfinished sessions are never touched. */
+  isFinished: (sessionId: string) => boolean | Promise<boolean>;
+  /** Idle time after which a finished session's workspaces go. */
+  ttlSeconds: number;
+}
+
+export interface CleanupResult {
+  removed: string[];
+  bytesFreed: number;
+  bytesInUse: number;
+}
+
+export interface DiskUsage {
+  mirrorsBytes: number;
+  workspacesBytes: number;
+  /** Hardlinked objects counted once. */
+  totalBytes: number;
+  sessions: Record<string, number>;
+}
+
+export interface WorkspaceManager {
+  repositoryNames(): string[];
+  defaultBranchOf(repoName: string): Promise<string>;
+  createWorkspace(request: CreateWorkspaceRequest): Promise<Workspace>;
+  finalizeWorkspace(workspace: Workspace, options: { message: string }): Promise<FinalizeResult>;
+  mergeBranches(request: MergeRequest): Promise<MergeResult>;
+  cleanup(request: CleanupRequest): Promise<CleanupResult>;
+  diskUsage(): Promise<DiskUsage>;
+}
+
+const metadataSchema = z.object({
+  repoName: z.string(),
+  branch: z.string(),
+  baseCommit: z.string(),
+  baseBranch: z.string(),
+  agentId: z.string(),
+  createdAt: z.string(),
+});
+
+type WorkspaceMetadata = z.infer<typeof metadataSchema>;
+
+const temporaryMarker = ".tmp-";
+const staleTemporaryMs = 3600_000;
+
+export function createWorkspaceManager(options: WorkspaceManagerOptions): WorkspaceManager {
+  const mirrorsDirectory = join(options.dataDir, "mirrors");
+  const workspacesDirectory = join(options.dataDir, "workspaces");
+  const transport =
+    options.transport ??
+    createRemoteTransport({ token: options.token, ...(options.http ? { http: options.http } : {}) });
+  const mirrors = new MirrorStore({
+    directory: mirrorsDirectory,
+    repositories: options.repositories,
+    transport,
+    refreshIntervalMs: options.mirrorRefreshIntervalMs ?? 30_000,
+  });
+  const github: GitHubOptions = { ...defaultGitHubOptions, ...options.github };
+  const creating = new Map<string, Promise<Workspace>>();
+  const identity = options.identity ? { identity: options.identity } : {};
+
+  const sessionDirectory = (sessionId: string) => join(workspacesDirectory, checkSessionId(sessionId));
+
+  async function readMetadata(path: string): Promise<WorkspaceMetadata | undefined> {
+    try {
+      const parsed = metadataSchema.safeParse(JSON.parse(await readFile(path, "utf8")));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function writeMetadata(path: string, metadata: WorkspaceMetadata): Promise<void> {
+    const temporary = `${path}${temporaryMarker}${randomUUID()}`;
+    await writeFile(temporary, `${JSON.stringify(metadata, null, 2)}\n`);
+    await rename(temporary, path);
+  }
+
+  async function exists(path: string): Promise<boolean> {
+    return stat(path).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Clones the mirror into a fresh directory next to `root`, then renames it into place. */
+  async function cloneWorkingCopy(
+    mirrorPath: string,
+    root: string,
+    branch: string,
+    start: string,
+  ): Promise<void> {
+    const temporary = `${root}${temporaryMarker}${randomUUID()}`;
+    try {
+      await runGit(["clone", "-q", "--local", "--no-checkout", mirrorPath, temporary], {
+        cwd: mirrorsDirectory,
+      });
+      await runGit(["checkout", "-q", "-B", branch, start], { cwd: temporary });
+      await runGit(["update-ref", "refs/threadwork/base", start], { cwd: temporary });
+      await rm(root, { recursive: true, force: true });
+      await rename(temporary, root);
+    } catch (error) {
+      await rm(temporary, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  async function createOrReuse(request: CreateWorkspaceRequest): Promise<Workspace> {
+    const slug = agentSlug(request.agentSlug);
+    const directory = sessionDirectory(request.sessionId);
+    const root = join(directory, slug);
+    const metadataPath = `${root}.json`;
+    const branch = agentBranch(request.sessionId, slug);
+    const existing = await readMetadata(metadataPath);
+    if (existing && (await exists(join(root, ".git")))) {
+      if (existing.repoName !== request.repoName || existing.agentId !== request.agentId) {
+        throw new WorkspaceRequestError(
+          `Workspace ${root} already belongs to agent ${existing.agentId} on ${existing.repoName}`,
+        );
+      }
+      return { repoName: existing.repoName, root, branch: existing.branch, baseCommit: existing.baseCommit };
+    }
+    const mirror = await mirrors.get(request.repoName);
+    await mkdir(directory, { recursive: true });
+    // Metadata without a working copy (removed by hand): recreate it at the recorded base.
+    const start = existing?.baseCommit ?? mirror.head;
+    await cloneWorkingCopy(mirror.path, root, branch, start);
+    await writeMetadata(metadataPath, {
+      repoName: request.repoName,
+      branch,
+      baseCommit: start,
+      baseBranch: mirror.defaultBranch,
+      agentId: request.agentId,
+      createdAt: new Date().toISOString(),
+    });
+    options.logger.info(
+      { sessionId: request.sessionId, agentId: request.agentId, branch },
+      "workspace created",
+    );
+    return { repoName: request.repoName, root, branch, baseCommit: start };
+  }
+
+  async function pushAndOpenPullRequest(
+    repository: RepositoryConfig,
+    root: string,
+    branch: string,
+    baseBranch: string,
+    pullRequest: { title: string; body: string } | undefined,
+  ): Promise<{ pushed: boolean; pullRequestUrl?: string; error?: string }> {
+    if (!options.push || !isRemoteUrl(repository.url)) return { pushed: false };
+    try {
+      await transport.pushBranch(join(root, ".git"), repository.url, branch);
+    } catch (error) {
+      options.logger.warn({ branch, error: errorMessage(error) }, "push failed");
+      return { pushed: false, error: errorMessage(error) };
+    }
+    const target = gitHubRepositoryOf(repository.url, github.hosts);
+    if (!pullRequest || !target || !options.githubToken) return { pushed: true };
+    try {
+      const pullRequestUrl = await openDraftPullRequest(github, {
+        token: options.githubToken,
+        ...target,
+        head: branch,
+        base: baseBranch,
+        ...pullRequest,
+      });
+      return { pushed: true, pullRequestUrl };
+    } catch (error) {
+      options.logger.warn({ branch, error: errorMessage(error) }, "opening the pull request failed");
+      return { pushed: true, error: errorMessage(error) };
+    }
+  }
+
+  async function diskUsage(): Promise<DiskUsage> {
+    const total = new DiskTally();
+    await total.add(mirrorsDirectory);
+    const mirrorsBytes = total.bytes;
+    const sessions: Record<string, number> = {};
+    for (const sessionId of await listDirectories(workspacesDirectory)) {
+      const before = total.bytes;
+      await total.add(join(workspacesDirectory, sessionId));
+      sessions[sessionId] = total.bytes - before;
+    }
+    return { mirrorsBytes, workspacesBytes: total.bytes - mirrorsBytes, totalBytes: total.bytes, sessions };
+  }
+
+  return {
+    repositoryNames: () => options.repositories.map((repository) => repository.name),
+
+    async defaultBranchOf(repoName) {
+      return (await mirrors.get(repoName)).defaultBranch;
+    },
+
+    createWorkspace(request) {
+      const key = `${checkSessionId(request.sessionId)}/${agentSlug(request.agentSlug)}`;
+      const running = creating.get(key);
+      if (running) return running;
+      const work = createOrReuse(request).finally(() => creating.delete(key));
+      creating.set(key, work);
+      return work;
+    },
+
+    async finalizeWorkspace(workspace, { message }) {
+      const repository = mirrors.repository(workspace.repoName);
+      await commitAll(workspace.root, message, identity);
+      const commit = await headCommit(workspace.root);
+      const stats = await diffStats(workspace.root, workspace.baseCommit, commit);
+      const metadataPath = `${workspace.root}.json`;
+      const metadata = await readMetadata(metadataPath);
+      await utimes(metadataPath, new Date(), new Date()).catch(() => undefined);
+      const result: FinalizeResult = { branch: workspace.branch, commit, diffStats: stats, pushed: false };
+      if (commit === workspace.baseCommit) return result;
+      const baseBranch = metadata?.baseBranch ?? (await mirrors.get(workspace.repoName)).defaultBranch;
+      const title = message.split("\n")[0] ?? workspace.branch;
+      const body = `${message}\n\n${stats.files} files changed, +${stats.insertions} -${stats.deletions}. Opened by Threadwork.`;
+      return {
+        ...result,
+        ...(await pushAndOpenPullRequest(repository, workspace.root, workspace.branch, baseBranch, {
+          title,
+          body,
+        })),
+      };
+    },
+
+    async mergeBranches(request) {
+      const into = checkBranchName(request.into ?? integrationBranch(request.sessionId));
+      const first = request.workspaces[0];
+      if (!first) throw new WorkspaceRequestError("Nothing to merge: no workspaces given");
+      const repoName = first.repoName;
+      if (request.workspaces.some((workspace) => workspace.repoName !== repoName)) {
+        throw new WorkspaceRequestError("All merged workspaces must come from the same repository");
+      }
+      const repository = mirrors.repository(repoName);
+      const directory = sessionDirectory(request.sessionId);
+      const root = join(directory, `_merge-${agentSlug(into)}`);
+      const mirror = await mirrors.get(repoName);
+      await mkdir(directory, { recursive: true });
+      if (!(await exists(join(root, ".git")))) {
+        const existing = await runGit(["rev-parse", "-q", "--verify", `refs/heads/${into}^{commit}`], {
+          cwd: mirror.path,
+          allowFailure: true,
+        });
+        await cloneWorkingCopy(
+          mirror.path,
+          root,
+          into,
+          existing.exitCode === 0 ? existing.stdout.trim() : mirror.head,
+        );
+      }
+      const baseCommit = (await runGit(["rev-parse", "refs/threadwork/base"], { cwd: root })).stdout.trim();
+      const { merged, conflicts } = await mergeWorkspaceBranches(root, request.workspaces);
+      const commit = await headCommit(root);
+      options.logger.info(
+        { sessionId: request.sessionId, into, merged, conflicts: conflicts.length },
+        "branches merged",
+      );
+      const pushed =
+        merged.length > 0
+          ? await pushAndOpenPullRequest(repository, root, into, mirror.defaultBranch, undefined)
+          : { pushed: false };
+      return {
+        branch: into,
+        commit,
+        merged,
+        conflicts,
+        workspace: { repoName, root, branch: into, baseCommit },
+        ...pushed,
+      };
+    },
+
+    async cleanup(request) {
+      const now = request.now ?? Date.now();
+      const removed: string[] = [];
+      let bytesFreed = 0;
+      for (const sessionId of await listDirectories(workspacesDirectory)) {
+        const directory = join(workspacesDirectory, sessionId);
+        await removeStaleTemporaries(directory, now);
+        if (!(await request.isFinished(sessionId))) continue;
+        const idleMs = now - (await lastActivity(directory));
+        if (idleMs < request.ttlSeconds * 1000) continue;
+        const tally = new DiskTally();
+        await tally.add(directory);
+        await rm(directory, { recursive: true, force: true });
+        bytesFreed += tally.exclusiveBytes;
+        removed.push(sessionId);
+      }
+      const usage = await diskUsage();
+      if (removed.length > 0)
+        options.logger.info({ removed, bytesFreed, bytesInUse: usage.totalBytes }, "workspaces removed");
+      return { removed, bytesFreed, bytesInUse: usage.totalBytes };
+    },
+
+    diskUsage,
+  };
+}
+
+async function listDirectories(path: string): Promise<string[]> {
+  try {
+    const entries = await readdir(path, { withFileTypes: true });
+    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+}
+
+/** Newest change in a session: its metadata files, working copies' top level and git indexes. */
+async function lastActivity(directory: string): Promise<number> {
+  const times = [(await stat(directory)).mtimeMs];
+  for (const entry of await readdir(directory)) {
+    for (const path of [join(directory, entry), join(directory, entry, ".git", "index")]) {
+      const info = await stat(path).catch(() => undefined);
+      if (info) times.push(info.mtimeMs);
+    }
+  }
+  return Math.max(...times);
+}
+
+/** Half-made clones and metadata from a crash. */
+async function removeStaleTemporaries(directory: string, now: number): Promise<void> {
+  for (const entry of await readdir(directory)) {
+    if (!entry.includes(temporaryMarker)) continue;
+    const path = join(directory, entry);
+    const info = await stat(path).catch(() => undefined);
+    if (info && now - info.mtimeMs > staleTemporaryMs) await rm(path, { recursive: true, force: true });
+  }
+}
