@@ -1,0 +1,64 @@
+import { z } from "zod";
+
+export const slackFileSchema = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  title: z.string().optional(),
+  mimetype: z.string().optional(),
+  size: z.number().optional(),
+});
+
+/** The parts of a Slack message event or history entry the surface reads. */
+export const slackMessageSchema = z.looseObject({
+  type: z.string().optional(),
+  subtype: z.string().optional(),
+  user: z.string().optional(),
+  bot_id: z.string().optional(),
+  username: z.string().optional(),
+  text: z.string().optional().default(""),
+  ts: z.string(),
+  thread_ts: z.string().optional(),
+  channel: z.string().optional(),
+  channel_type: z.string().optional(),
+  files: z.array(slackFileSchema).optional(),
+});
+
+export type SlackMessage = z.infer<typeof slackMessageSchema>;
+export type SlackFile = z.infer<typeof slackFileSchema>;
+
+function formatSize(bytes: number | undefined): string {
+  if (bytes === undefined) return "unknown size";
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} B`;
+}
+
+/** One line per attached file, so agents know which file ids `read_slack_file` can open. */
+export function describeFiles(files: SlackFile[] | undefined): string {
+  if (!files || files.length === 0) return "";
+  return files
+    .map(
+      (file) =>
+        `[attached file ${file.id}: ${file.name ?? file.title ?? "unnamed"}, ${file.mimetype ?? "unknown type"}, ${formatSize(file.size)}; read it with read_slack_file]`,
+    )
+    .join("\n");
+}
+
+/** Removes mentions of the bot itself; the rest of the text is what the user asked. */
+export function stripBotMention(text: string, botUserId: string | undefined): string {
+  if (!botUserId) return text.trim();
+  return text.replaceAll(new RegExp(`<@${botUserId}(\\|[^>]*)?>`, "g"), "").trim();
+}
+
+export function mentions(text: string, botUserId: string | undefined): boolean {
+  return botUserId !== undefined && text.includes(`<@${botUserId}`);
+}
+
+export function messageText(
+  message: { text: string; files?: SlackFile[] | undefined },
+  botUserId?: string,
+): string {
+  const files = describeFiles(message.files);
+  const text = stripBotMention(message.text, botUserId);
+  return files ? (text ? `${text}\n${files}` : files) : text;
+}

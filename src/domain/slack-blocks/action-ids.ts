@@ -1,0 +1,20 @@
+/** Every Block Kit action and view id Threadwork uses, in one place. */
+export const actionIds = {
+  stopAgent: "threadwork_stop_agent",
+  stopAll: "threadwork_stop_all",
+  answerChoice: "threadwork_answer_choice",
+  answerOpen: "threadwork_answer_open",
+  approve: "threadwork_approve",
+  deny: "threadwork_deny",
+  alwaysAllow: "threadwork_always_allow",
+  budgetExtend: "threadwork_budget_extend",
+  budgetStop: "threadwork_budget_stop",
+  openSession: "threadwork_open_session",
+} as const;
+
+export const viewIds = {
+  answerModal: "threadwork_answer_modal",
+} as const;
+
+/** Block and input ids of the answer modal. */
+export const answerInput = { blockId: "answer", actionId: "answer_text" } as const;

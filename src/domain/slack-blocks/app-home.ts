@@ -1,0 +1,27 @@
+import type { SessionSnapshot } from "../../runtime/runtime-api.ts";
+import { contextLine, markdownSection, type SlackBlock } from "./block.ts";
+import { escapeText, formatCost, slackDate, truncate } from "./format.ts";
+
+export interface HomeSession {
+  session: SessionSnapshot;
+  permalink: string | undefined;
+}
+
+/** The App Home tab: the user's recent sessions with status, cost and a link to each thread. */
+export function renderAppHome(sessions: HomeSession[]): { type: "home"; blocks: SlackBlock[] } {
+  const blocks: SlackBlock[] = [
+    { type: "header", text: { type: "plain_text", text: "Your recent Threadwork sessions" } },
+  ];
+  if (sessions.length === 0) {
+    blocks.push(markdownSection("No sessions yet. Mention me in a channel or send me a DM to start one."));
+  }
+  for (const { session, permalink } of sessions.slice(0, 20)) {
+    const title = escapeText(truncate(session.title || "Untitled session", 150));
+    const link = permalink && /^https?:\/\/\S+$/.test(permalink) ? `<${permalink}|${title}>` : title;
+    blocks.push(
+      markdownSection(`*${link}*\n${escapeText(session.status)} · ${formatCost(session.costMicros)}`),
+    );
+    blocks.push(contextLine(`Updated ${slackDate(session.updatedAt)}`));
+  }
+  return { type: "home", blocks: blocks.slice(0, 100) };
+}

@@ -1,0 +1,138 @@
+import type { AgentSnapshot, AgentStatus } from "../../runtime/surface-port.ts";
+import { actionIds } from "./action-ids.ts";
+import { actionsBlock, button, markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
+import { escapeText, formatCost, formatElapsed, formatTokens, totalTokens, truncate } from "./format.ts";
+import { describeResult, summarizeResult } from "./results.ts";
+
+/** `plan` uses Slack's plan and task_card blocks; `sections` is the fallback every client renders. */
+export type BoardStyle = "plan" | "sections";
+
+const stateLabels: Record<AgentStatus, string> = {
+  queued: "queued",
+  running: "running",
+  waiting: "waiting for you",
+  idle: "idle",
+  done: "done",
+  failed: "failed",
+  cancelled: "cancelled",
+};
+
+const stateIcons: Record<AgentStatus, string> = {
+  queued: ":hourglass_flowing_sand:",
+  running: ":gear:",
+  waiting: ":raising_hand:",
+  idle: ":zzz:",
+  done: ":white_check_mark:",
+  failed: ":x:",
+  cancelled: ":no_entry_sign:",
+};
+
+const taskStatus: Record<AgentStatus, "pending" | "in_progress" | "complete" | "error"> = {
+  queued: "pending",
+  running: "in_progress",
+  waiting: "in_progress",
+  idle: "in_progress",
+  done: "complete",
+  failed: "error",
+  cancelled: "error",
+};
+
+export function isActive(agent: AgentSnapshot): boolean {
+  return agent.status === "queued" || agent.status === "running" || agent.status === "waiting";
+}
+
+/** Boards show at most this many agents: a message holds at most 50 blocks. */
+const maximumAgents = 20;
+
+function agentFacts(agent: AgentSnapshot, now: Date): string {
+  return [
+    stateLabels[agent.status],
+    formatElapsed(agent.startedAt, agent.finishedAt, now),
+    formatTokens(totalTokens(agent.usage)),
+    formatCost(agent.costMicros),
+  ].join(" · ");
+}
+
+function agentDetail(agent: AgentSnapshot): string | undefined {
+  const summary = summarizeResult(agent.result);
+  if (summary) return describeResult(summary);
+  if (agent.latestProgress) return escapeText(truncate(agent.latestProgress, 280));
+  return undefined;
+}
+
+function richText(text: string): SlackBlock {
+  return {
+    type: "rich_text",
+    elements: [{ type: "rich_text_section", elements: [{ type: "text", text: text.slice(0, 2000) }] }],
+  };
+}
+
+function stopButtons(agents: AgentSnapshot[]): SlackBlock[] {
+  const active = agents.filter(isActive);
+  const elements = active
+    .slice(0, 24)
+    .map((agent) =>
+      button({ text: `Stop ${truncate(agent.title, 60)}`, actionId: actionIds.stopAgent, value: agent.id }),
+    );
+  if (active.length > 0) {
+    elements.push(button({ text: "Stop all", actionId: actionIds.stopAll, value: "all", style: "danger" }));
+  }
+  return elements;
+}
+
+function sectionsBoard(agents: AgentSnapshot[], now: Date): SlackBlock[] {
+  const blocks: SlackBlock[] = [];
+  for (const agent of agents) {
+    const detail = agentDetail(agent);
+    const lines = [
+      `${stateIcons[agent.status]} *${escapeText(truncate(agent.title, 150))}* — ${agentFacts(agent, now)}`,
+    ];
+    if (detail) lines.push(`> ${detail}`);
+    const block = markdownSection(lines.join("\n"));
+    if (isActive(agent)) {
+      block.accessory = button({ text: "Stop", actionId: actionIds.stopAgent, value: agent.id });
+    }
+    blocks.push(block);
+  }
+  const stopAll = stopButtons(agents).filter((element) => element.action_id === actionIds.stopAll);
+  if (stopAll.length > 0) blocks.push(actionsBlock(stopAll, "crew_stop_all"));
+  return blocks;
+}
+
+function planBoard(agents: AgentSnapshot[], now: Date, title: string): SlackBlock[] {
+  const tasks = agents.map((agent) => {
+    const detail = agentDetail(agent);
+    const task: SlackBlock = {
+      type: "task_card",
+      task_id: agent.id.slice(0, 64),
+      title: truncate(agent.title, 150),
+      status: taskStatus[agent.status],
+      details: richText(agentFacts(agent, now)),
+    };
+    if (detail) task.output = richText(detail);
+    return task;
+  });
+  const blocks: SlackBlock[] = [{ type: "plan", title, tasks }];
+  const buttons = stopButtons(agents);
+  if (buttons.length > 0) blocks.push(actionsBlock(buttons, "crew_stop"));
+  return blocks;
+}
+
+/** The crew board: one line per sub-agent with state, progress, elapsed, tokens and cost, plus Stop buttons. */
+export function renderCrewBoard(
+  allAgents: AgentSnapshot[],
+  options: { now: Date; style: BoardStyle },
+): RenderedMessage {
+  const agents = allAgents.filter((agent) => agent.role === "worker").slice(0, maximumAgents);
+  const running = agents.filter(isActive).length;
+  const cost = agents.reduce((sum, agent) => sum + agent.costMicros, 0);
+  const title = `Crew: ${agents.length} agents, ${running} active · ${formatCost(cost)}`;
+  const header = markdownSection(`*${title}*`);
+  const body =
+    options.style === "plan" ? planBoard(agents, options.now, title) : sectionsBoard(agents, options.now);
+  const lines = agents.map((agent) => `${agent.title}: ${stateLabels[agent.status]}`);
+  return {
+    text: `${title}\n${lines.join("\n")}`.slice(0, 3000),
+    blocks: options.style === "plan" ? body : [header, ...body],
+  };
+}

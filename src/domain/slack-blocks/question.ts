@@ -1,0 +1,38 @@
+import type { RequestSnapshot } from "../../runtime/surface-port.ts";
+import { actionIds } from "./action-ids.ts";
+import { actionsBlock, button, markdownSection, type RenderedMessage } from "./block.ts";
+import { escapeText, truncate } from "./format.ts";
+import { answerLine, decisionLine } from "./request-status.ts";
+
+/** The value of a choice button: which request, which choice (by index, so values stay short). */
+export function choiceValue(requestId: string, index: number): string {
+  return JSON.stringify({ request: requestId, choice: index });
+}
+
+/** "<agent> asks: …" with a button per choice and "Answer…"; once answered, the answer and who gave it. */
+export function renderQuestion(request: RequestSnapshot): RenderedMessage {
+  const heading = `*${escapeText(request.agentTitle)}* asks: ${escapeText(request.prompt)}`;
+  const text = `${request.agentTitle} asks: ${request.prompt}`.slice(0, 3000);
+  if (request.status !== "pending") {
+    const answer = answerLine(request);
+    return {
+      text,
+      blocks: [markdownSection(answer ? `${heading}\n${answer}` : heading), decisionLine(request)],
+    };
+  }
+  const choices = (request.choices ?? []).slice(0, 20).map((choice, index) =>
+    button({
+      text: truncate(choice, 75),
+      actionId: `${actionIds.answerChoice}_${index}`,
+      value: choiceValue(request.id, index),
+    }),
+  );
+  const answer = button({ text: "Answer…", actionId: actionIds.answerOpen, value: request.id });
+  return {
+    text,
+    blocks: [
+      markdownSection(heading),
+      actionsBlock([...choices, answer], `question_${request.id}`.slice(0, 255)),
+    ],
+  };
+}

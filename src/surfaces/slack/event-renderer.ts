@@ -1,0 +1,135 @@
+import { createHash } from "node:crypto";
+import { renderApproval } from "../../domain/slack-blocks/approval.ts";
+import type { RenderedMessage } from "../../domain/slack-blocks/block.ts";
+import { renderBudget } from "../../domain/slack-blocks/budget.ts";
+import { renderQuestion } from "../../domain/slack-blocks/question.ts";
+import { renderResults } from "../../domain/slack-blocks/results.ts";
+import type { Logger } from "../../logger.ts";
+import type { RuntimeApi } from "../../runtime/runtime-api.ts";
+import type { RequestSnapshot, SurfaceEvent } from "../../runtime/surface-port.ts";
+import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
+import { KeyedQueue } from "./keyed-queue.ts";
+import type { MessagePublisher } from "./message-publisher.ts";
+import type { ReplyStreamer } from "./reply-streamer.ts";
+import type { SessionThreads } from "./session-threads.ts";
+import type { ThreadFeedback } from "./thread-feedback.ts";
+
+export function renderRequest(request: RequestSnapshot): RenderedMessage {
+  if (request.kind === "question") return renderQuestion(request);
+  if (request.kind === "approval") return renderApproval(request);
+  return renderBudget(request);
+}
+
+export function requestPurpose(requestId: string): string {
+  return `request:${requestId}`;
+}
+
+const terminal = new Set(["done", "failed", "cancelled"]);
+
+/** Turns runtime events into Slack messages. Events of one session are handled in order. */
+export class EventRenderer {
+  private readonly queue = new KeyedQueue();
+  private readonly deps: {
+    runtime: RuntimeApi;
+    threads: SessionThreads;
+    publisher: MessagePublisher;
+    board: CrewBoardPublisher;
+    replies: ReplyStreamer;
+    feedback: ThreadFeedback;
+    logger: Logger;
+  };
+
+  constructor(deps: EventRenderer["deps"]) {
+    this.deps = deps;
+  }
+
+  /** The runtime listener. Never throws: a Slack failure is logged, the runtime carries on. */
+  readonly listener = (event: SurfaceEvent): void => {
+    // Deltas bypass the session queue: the streamer coalesces them itself.
+    if (event.type === "reply-delta") {
+      void this.deps.threads
+        .get(event.sessionId)
+        .then((thread) => {
+          if (thread) this.deps.replies.delta(event.sessionId, event.turnId, thread, event.delta);
+        })
+        .catch((error: unknown) => this.deps.logger.warn({ err: error }, "could not stream a reply"));
+      return;
+    }
+    void this.queue
+      .run(event.sessionId, () => this.render(event))
+      .catch((error: unknown) => {
+        this.deps.logger.warn(
+          { err: error, sessionId: event.sessionId, type: event.type },
+          "could not render an event",
+        );
+      });
+  };
+
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private async render(event: SurfaceEvent): Promise<void> {
+    const thread = await this.deps.threads.get(event.sessionId);
+    if (!thread) return;
+    switch (event.type) {
+      case "reply-delta":
+        return;
+      case "reply-completed":
+        await this.deps.replies.completed(event.sessionId, event.turnId, thread, event.text);
+        return;
+      case "agent-started":
+      case "agent-progress":
+      case "agent-finished":
+      case "agent-failed":
+      case "agent-cancelled":
+        if (event.agent.role === "worker") this.deps.board.schedule(event.sessionId);
+        return;
+      case "question-asked":
+      case "approval-requested":
+      case "budget-reached":
+        await this.deps.publisher.publish(
+          event.sessionId,
+          requestPurpose(event.request.id),
+          thread,
+          renderRequest(event.request),
+        );
+        this.deps.board.schedule(event.sessionId);
+        return;
+      case "request-decided":
+        await this.deps.publisher.update(
+          event.sessionId,
+          requestPurpose(event.request.id),
+          renderRequest(event.request),
+        );
+        this.deps.board.schedule(event.sessionId);
+        return;
+      case "session-idle":
+        await this.deps.feedback.done(thread);
+        await this.publishResults(event.sessionId);
+        return;
+    }
+  }
+
+  /** After the supervisor's summary: one results message per set of finished sub-agents. */
+  private async publishResults(sessionId: string): Promise<void> {
+    const thread = await this.deps.threads.get(sessionId);
+    if (!thread) return;
+    const agents = await this.deps.runtime.listAgents(sessionId);
+    const finished = agents.filter((agent) => agent.role === "worker" && terminal.has(agent.status));
+    if (finished.length === 0) return;
+    const session = await this.deps.runtime.getSession(sessionId);
+    const cost = session?.costMicros ?? agents.reduce((sum, agent) => sum + agent.costMicros, 0);
+    const key = createHash("sha256")
+      .update(
+        finished
+          .map((agent) => agent.id)
+          .sort()
+          .join(","),
+      )
+      .digest("hex")
+      .slice(0, 16);
+    this.deps.board.schedule(sessionId);
+    await this.deps.publisher.publish(sessionId, `results:${key}`, thread, renderResults(finished, cost));
+  }
+}

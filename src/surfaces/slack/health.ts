@@ -1,0 +1,37 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "../../logger.ts";
+
+export interface HealthReport {
+  database: boolean;
+  queue: boolean;
+}
+
+export type HealthCheck = () => Promise<HealthReport>;
+
+/** `GET /healthz`: 200 when the database answers and the queue runs, 503 otherwise. */
+export async function respondWithHealth(health: HealthCheck, response: ServerResponse): Promise<void> {
+  let report: HealthReport;
+  try {
+    report = await health();
+  } catch {
+    report = { database: false, queue: false };
+  }
+  const ok = report.database && report.queue;
+  response.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+  response.end(JSON.stringify({ ok, ...report }));
+}
+
+/** In Socket Mode nothing else listens on PORT, so the health check gets a server of its own. */
+export function createHealthServer(health: HealthCheck, logger: Logger): Server {
+  return createServer((request: IncomingMessage, response: ServerResponse) => {
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (request.method === "GET" && path === "/healthz") {
+      respondWithHealth(health, response).catch((error: unknown) => {
+        logger.warn({ err: error }, "health check failed");
+      });
+      return;
+    }
+    response.writeHead(404);
+    response.end();
+  });
+}

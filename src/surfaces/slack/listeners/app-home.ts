@@ -1,0 +1,66 @@
+import type { App } from "@slack/bolt";
+import { renderAppHome } from "../../../domain/slack-blocks/app-home.ts";
+import type { SessionSnapshot } from "../../../runtime/runtime-api.ts";
+import type { SlackSurfaceContext } from "../surface-context.ts";
+
+export const suggestedPrompts = [
+  { title: "Fix a failing test", message: "The tests in our repo are failing. Find out why and fix them." },
+  { title: "Review a change", message: "Review the latest changes on main and point out risks." },
+  {
+    title: "Split a task",
+    message: "Plan this feature, split it across agents, and open a branch per part: ",
+  },
+  { title: "What can you do?", message: "What can you do, and which repositories can you work on?" },
+];
+
+async function permalinkOf(
+  context: SlackSurfaceContext,
+  session: SessionSnapshot,
+): Promise<string | undefined> {
+  const channel = session.metadata.channel;
+  const threadTs = session.metadata.threadTs;
+  if (typeof channel !== "string" || typeof threadTs !== "string") return undefined;
+  try {
+    const response = await context.api.call("chat.getPermalink", { channel, message_ts: threadTs });
+    return typeof response.permalink === "string" ? response.permalink : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function publishHome(context: SlackSurfaceContext, userId: string): Promise<void> {
+  const sessions = await context.runtime.listSessionsForUser(userId, 15);
+  const rows = await Promise.all(
+    sessions.map(async (session) => ({ session, permalink: await permalinkOf(context, session) })),
+  );
+  await context.api.call("views.publish", { user_id: userId, view: renderAppHome(rows) });
+}
+
+async function suggest(context: SlackSurfaceContext, channel: string, threadTs: string | undefined) {
+  try {
+    await context.api.call("assistant.threads.setSuggestedPrompts", {
+      channel_id: channel,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      title: "Try asking Threadwork to…",
+      prompts: suggestedPrompts,
+    });
+  } catch (error) {
+    context.logger.debug({ err: error }, "could not set suggested prompts");
+  }
+}
+
+/** The App Home tab lists the user's recent sessions; the Messages tab suggests prompts. */
+export function register(app: App, context: SlackSurfaceContext): void {
+  app.event("app_home_opened", async ({ event }) => {
+    if (event.tab === "home") {
+      await context.track(publishHome(context, event.user));
+    } else if (event.tab === "messages") {
+      await context.track(suggest(context, event.channel, undefined));
+    }
+  });
+  app.event("assistant_thread_started", async ({ event }) => {
+    await context.track(
+      suggest(context, event.assistant_thread.channel_id, event.assistant_thread.thread_ts),
+    );
+  });
+}

@@ -1,0 +1,47 @@
+import type { App } from "@slack/bolt";
+import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
+import { postEphemeral } from "../ephemeral.ts";
+import { conversationKey, slackSurface } from "../session-threads.ts";
+import type { SlackSurfaceContext } from "../surface-context.ts";
+import { actionValue, type ClickTarget, clickTarget } from "./interaction.ts";
+
+async function stop(context: SlackSurfaceContext, target: ClickTarget, agentId: string | undefined) {
+  if (!target.teamId || !target.channel || !target.threadTs) return;
+  const session = await context.runtime.findSession({
+    surface: slackSurface,
+    conversationKey: conversationKey(target.teamId, target.channel, target.threadTs),
+  });
+  if (!session) return;
+  if (!(await context.runtime.canDecide(session.id, target.user))) {
+    await postEphemeral(
+      context,
+      target,
+      "Only the person who started this session or a configured approver can stop its agents.",
+    );
+    return;
+  }
+  await context.runtime.handle({
+    type: "cancel",
+    sessionId: session.id,
+    userId: target.user,
+    ...(agentId ? { agentId } : {}),
+  });
+  context.board.schedule(session.id);
+}
+
+/** Stop one agent, or all of them, from the crew board. */
+export function register(app: App, context: SlackSurfaceContext): void {
+  app.action(actionIds.stopAgent, async ({ ack, body, action }) => {
+    await ack();
+    const target = clickTarget(body);
+    const agentId = actionValue(action);
+    if (!target || !agentId) return;
+    await context.track(stop(context, target, agentId));
+  });
+  app.action(actionIds.stopAll, async ({ ack, body }) => {
+    await ack();
+    const target = clickTarget(body);
+    if (!target) return;
+    await context.track(stop(context, target, undefined));
+  });
+}

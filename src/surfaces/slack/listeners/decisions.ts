@@ -1,0 +1,88 @@
+import type { App } from "@slack/bolt";
+import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
+import type { DecisionOutcome, SurfaceInput } from "../../../runtime/surface-port.ts";
+import { postEphemeral } from "../ephemeral.ts";
+import { renderRequest, requestPurpose } from "../event-renderer.ts";
+import type { SlackSurfaceContext } from "../surface-context.ts";
+import { actionValue, type ClickTarget, clickTarget } from "./interaction.ts";
+
+const refusals: Record<Exclude<DecisionOutcome, { ok: true }>["reason"], string> = {
+  not_authorized:
+    "Only the person who started this session or a configured approver can decide this. Nothing was changed.",
+  already_decided: "This was already decided.",
+  not_found: "This request no longer exists.",
+  invalid: "That is not a valid answer to this request any more.",
+};
+
+function refusalText(outcome: Exclude<DecisionOutcome, { ok: true }>): string {
+  const request = outcome.request;
+  if (outcome.reason === "already_decided" && request) {
+    const who = request.decidedBy ? ` by <@${request.decidedBy}>` : "";
+    const answer = request.kind === "question" && request.answer ? `: “${request.answer}”` : "";
+    return `This was already ${request.status}${who}${answer}. Nothing was changed.`;
+  }
+  return refusals[outcome.reason];
+}
+
+/**
+ * Sends a decision to the runtime, which decides who may make it. Success redraws the
+ * request's message with the decision, who and when; anything else gets an ephemeral
+ * notice for the clicker only, and nothing changes.
+ */
+export async function decide(
+  context: SlackSurfaceContext,
+  target: ClickTarget,
+  input: Exclude<SurfaceInput, { type: "user-message" | "cancel" }>,
+): Promise<void> {
+  const result = await context.runtime.handle(input);
+  if (result.type !== "decision") return;
+  const outcome = result.outcome;
+  if (!outcome.ok) {
+    await postEphemeral(
+      context,
+      { channel: target.channel, user: target.user, threadTs: target.threadTs },
+      refusalText(outcome),
+    );
+    return;
+  }
+  await context.publisher.update(
+    outcome.request.sessionId,
+    requestPurpose(outcome.request.id),
+    renderRequest(outcome.request),
+  );
+}
+
+/** Approve, Deny, Always allow; budget Extend and Stop. */
+export function register(app: App, context: SlackSurfaceContext): void {
+  const approvalDecisions = [
+    [actionIds.approve, "approve"],
+    [actionIds.deny, "deny"],
+    [actionIds.alwaysAllow, "always_allow"],
+  ] as const;
+  for (const [actionId, decision] of approvalDecisions) {
+    app.action(actionId, async ({ ack, body, action }) => {
+      await ack();
+      const target = clickTarget(body);
+      const requestId = actionValue(action);
+      if (!target || !requestId) return;
+      await context.track(
+        decide(context, target, { type: "approval-decision", requestId, userId: target.user, decision }),
+      );
+    });
+  }
+  const budgetDecisions = [
+    [actionIds.budgetExtend, "extend"],
+    [actionIds.budgetStop, "stop"],
+  ] as const;
+  for (const [actionId, decision] of budgetDecisions) {
+    app.action(actionId, async ({ ack, body, action }) => {
+      await ack();
+      const target = clickTarget(body);
+      const requestId = actionValue(action);
+      if (!target || !requestId) return;
+      await context.track(
+        decide(context, target, { type: "budget-decision", requestId, userId: target.user, decision }),
+      );
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+/** The parts of a block_actions payload the listeners read. */
+export const blockActionSchema = z.looseObject({
+  user: z.looseObject({ id: z.string() }),
+  team: z.looseObject({ id: z.string() }).nullable().optional(),
+  channel: z.looseObject({ id: z.string() }).optional(),
+  message: z.looseObject({ ts: z.string(), thread_ts: z.string().optional() }).optional(),
+  container: z
+    .looseObject({ channel_id: z.string().optional(), thread_ts: z.string().optional() })
+    .optional(),
+  trigger_id: z.string().optional(),
+});
+
+export type BlockActionBody = z.infer<typeof blockActionSchema>;
+
+export interface ClickTarget {
+  user: string;
+  teamId: string | undefined;
+  channel: string | undefined;
+  threadTs: string | undefined;
+  messageTs: string | undefined;
+  triggerId: string | undefined;
+}
+
+export function clickTarget(body: unknown): ClickTarget | undefined {
+  const parsed = blockActionSchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const value = parsed.data;
+  return {
+    user: value.user.id,
+    teamId: value.team?.id,
+    channel: value.channel?.id ?? value.container?.channel_id,
+    threadTs: value.message?.thread_ts ?? value.container?.thread_ts ?? value.message?.ts,
+    messageTs: value.message?.ts,
+    triggerId: value.trigger_id,
+  };
+}
+
+export function actionValue(action: unknown): string | undefined {
+  const parsed = z.looseObject({ value: z.string() }).safeParse(action);
+  return parsed.success ? parsed.data.value : undefined;
+}

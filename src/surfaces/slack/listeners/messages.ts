@@ -1,0 +1,127 @@
+import type { App } from "@slack/bolt";
+import {
+  mentions,
+  messageText,
+  type SlackMessage,
+  slackMessageSchema,
+} from "../../../adapters/slack/slack-message.ts";
+import { readThreadHistory } from "../../../adapters/slack/thread-history.ts";
+import { conversationKey, slackSurface } from "../session-threads.ts";
+import type { SlackSurfaceContext } from "../surface-context.ts";
+
+interface Incoming {
+  eventId: string;
+  teamId: string;
+  message: SlackMessage;
+  botUserId: string | undefined;
+  botId: string | undefined;
+}
+
+/** Subtypes that are still a person writing: a file upload carries text and files. */
+const humanSubtypes = new Set([undefined, "file_share", "thread_broadcast"]);
+
+function isFromHuman(message: SlackMessage, botUserId: string | undefined): boolean {
+  if (!humanSubtypes.has(message.subtype)) return false;
+  if (message.bot_id !== undefined || message.user === undefined) return false;
+  return message.user !== botUserId;
+}
+
+/**
+ * Once per Slack message: retries share an `event_id`, and a mention inside a thread
+ * arrives twice (`app_mention` and `message`) with the same channel and ts.
+ */
+async function firstDelivery(
+  context: SlackSurfaceContext,
+  incoming: Incoming,
+  channel: string,
+): Promise<boolean> {
+  if (!(await context.store.claimInboundEvent("slack-event", incoming.eventId))) return false;
+  return context.store.claimInboundEvent("slack-message", `${channel}:${incoming.message.ts}`);
+}
+
+async function deliver(context: SlackSurfaceContext, incoming: Incoming, options: { mustExist: boolean }) {
+  const { message, teamId } = incoming;
+  const channel = message.channel;
+  if (!channel || !message.user) return;
+  const threadTs = message.thread_ts ?? message.ts;
+  const key = { surface: slackSurface, conversationKey: conversationKey(teamId, channel, threadTs) };
+  const existing = await context.runtime.findSession(key);
+  if (options.mustExist && !existing) return;
+  if (!(await firstDelivery(context, incoming, channel))) return;
+
+  const thread = { teamId, channel, threadTs, ownerId: existing?.ownerId ?? message.user };
+  const feedback = context.feedback.thinking(thread, message.ts);
+  let history: { author: string; text: string }[] | undefined;
+  if (!existing && message.thread_ts && message.thread_ts !== message.ts) {
+    try {
+      history = await readThreadHistory({
+        api: context.api,
+        users: context.users,
+        channel,
+        threadTs,
+        beforeTs: message.ts,
+        botUserId: incoming.botUserId,
+        botId: incoming.botId,
+      });
+    } catch (error) {
+      context.logger.warn({ err: error }, "could not read the thread's earlier messages");
+    }
+  }
+  const outcome = await context.runtime.handle({
+    type: "user-message",
+    key,
+    userId: message.user,
+    text: messageText(message, incoming.botUserId),
+    ...(history && history.length > 0 ? { history } : {}),
+    metadata: { channel, threadTs, teamId },
+  });
+  if (outcome.type === "message-accepted") context.threads.remember(outcome.sessionId, thread);
+  await feedback;
+}
+
+function parse(
+  event: unknown,
+  body: { event_id?: unknown; team_id?: unknown },
+  boltContext: { botUserId?: string; botId?: string },
+): Incoming | undefined {
+  const parsed = slackMessageSchema.safeParse(event);
+  if (!parsed.success || typeof body.event_id !== "string") return undefined;
+  const team = typeof body.team_id === "string" ? body.team_id : undefined;
+  const eventTeam = (event as { team?: unknown }).team;
+  const teamId = team ?? (typeof eventTeam === "string" ? eventTeam : undefined);
+  if (!teamId) return undefined;
+  return {
+    eventId: body.event_id,
+    teamId,
+    message: parsed.data,
+    botUserId: boltContext.botUserId,
+    botId: boltContext.botId,
+  };
+}
+
+/**
+ * Entry points: a mention starts or continues the session of its thread (a top-level
+ * mention threads under itself); a DM starts a session per DM thread; any reply in a
+ * thread that has a session continues it without a mention.
+ */
+export function register(app: App, context: SlackSurfaceContext): void {
+  app.event("app_mention", async ({ event, body, context: boltContext }) => {
+    const incoming = parse(event, body, boltContext);
+    if (!incoming || !isFromHuman(incoming.message, incoming.botUserId)) return;
+    await context.track(deliver(context, incoming, { mustExist: false }));
+  });
+
+  app.event("message", async ({ event, body, context: boltContext }) => {
+    const incoming = parse(event, body, boltContext);
+    if (!incoming || !isFromHuman(incoming.message, incoming.botUserId)) return;
+    const { message } = incoming;
+    if (message.channel_type === "im") {
+      await context.track(deliver(context, incoming, { mustExist: false }));
+      return;
+    }
+    // Mentions are handled by app_mention; only plain replies in a session's thread count here.
+    if (!message.thread_ts || message.thread_ts === message.ts || mentions(message.text, incoming.botUserId))
+      return;
+    await context.track(deliver(context, incoming, { mustExist: true }));
+  });
+}

@@ -1,0 +1,130 @@
+import type { App } from "@slack/bolt";
+import { z } from "zod";
+import { actionIds, answerInput, viewIds } from "../../../domain/slack-blocks/action-ids.ts";
+import { escapeText, truncate } from "../../../domain/slack-blocks/format.ts";
+import { postEphemeral } from "../ephemeral.ts";
+import type { SlackSurfaceContext } from "../surface-context.ts";
+import { decide } from "./decisions.ts";
+import { actionValue, clickTarget } from "./interaction.ts";
+
+const choiceSchema = z.object({ request: z.string(), choice: z.number().int().nonnegative() });
+const modalMetadataSchema = z.object({
+  requestId: z.string(),
+  channel: z.string().optional(),
+  threadTs: z.string().optional(),
+});
+
+function parseJson<T>(text: string | undefined, schema: z.ZodType<T>): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const stateSchema = z.object({
+  values: z.record(
+    z.string(),
+    z.record(z.string(), z.looseObject({ value: z.string().nullable().optional() })),
+  ),
+});
+
+/** A choice button answers at once; "Answer…" opens a modal with a text input. */
+export function register(app: App, context: SlackSurfaceContext): void {
+  app.action(new RegExp(`^${actionIds.answerChoice}_\\d+$`), async ({ ack, body, action }) => {
+    await ack();
+    const target = clickTarget(body);
+    const value = parseJson(actionValue(action), choiceSchema);
+    if (!target || !value) return;
+    await context.track(
+      (async () => {
+        const request = await context.runtime.getRequest(value.request);
+        const answer = request?.choices?.[value.choice];
+        if (!request || answer === undefined) {
+          await postEphemeral(context, { ...target }, "This question no longer exists.");
+          return;
+        }
+        await decide(context, target, { type: "answer", requestId: request.id, userId: target.user, answer });
+      })(),
+    );
+  });
+
+  app.action(actionIds.answerOpen, async ({ ack, body, action }) => {
+    await ack();
+    const target = clickTarget(body);
+    const requestId = actionValue(action);
+    if (!target || !requestId) return;
+    await context.track(
+      (async () => {
+        const request = await context.runtime.getRequest(requestId);
+        if (request?.status !== "pending") {
+          const who = request?.decidedBy ? ` by <@${request.decidedBy}>` : "";
+          await postEphemeral(context, target, `This question was already answered${who}.`);
+          return;
+        }
+        if (!target.triggerId) return;
+        await context.api.call("views.open", {
+          trigger_id: target.triggerId,
+          view: {
+            type: "modal",
+            callback_id: viewIds.answerModal,
+            private_metadata: JSON.stringify({
+              requestId,
+              channel: target.channel,
+              threadTs: target.threadTs,
+            }),
+            title: { type: "plain_text", text: "Answer" },
+            submit: { type: "plain_text", text: "Send" },
+            close: { type: "plain_text", text: "Cancel" },
+            blocks: [
+              {
+                type: "section",
+                text: {
+                  type: "mrkdwn",
+                  text: truncate(
+                    `*${escapeText(request.agentTitle)}* asks: ${escapeText(request.prompt)}`,
+                    3000,
+                  ),
+                },
+              },
+              {
+                type: "input",
+                block_id: answerInput.blockId,
+                label: { type: "plain_text", text: "Your answer" },
+                element: { type: "plain_text_input", action_id: answerInput.actionId, multiline: true },
+              },
+            ],
+          },
+        });
+      })(),
+    );
+  });
+
+  app.view(viewIds.answerModal, async ({ ack, body, view }) => {
+    await ack();
+    const metadata = parseJson(view.private_metadata, modalMetadataSchema);
+    const state = stateSchema.safeParse(view.state);
+    const answer = state.success
+      ? state.data.values[answerInput.blockId]?.[answerInput.actionId]?.value
+      : undefined;
+    if (!metadata || !answer?.trim()) return;
+    const target = {
+      user: body.user.id,
+      teamId: body.team?.id,
+      channel: metadata.channel,
+      threadTs: metadata.threadTs,
+      messageTs: undefined,
+      triggerId: undefined,
+    };
+    await context.track(
+      decide(context, target, {
+        type: "answer",
+        requestId: metadata.requestId,
+        userId: body.user.id,
+        answer: answer.trim(),
+      }),
+    );
+  });
+}

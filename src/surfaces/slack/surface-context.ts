@@ -1,0 +1,25 @@
+import type { SlackApi } from "../../adapters/slack/slack-api.ts";
+import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
+import type { Logger } from "../../logger.ts";
+import type { RuntimeApi } from "../../runtime/runtime-api.ts";
+import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
+import type { MessagePublisher } from "./message-publisher.ts";
+import type { SessionThreads } from "./session-threads.ts";
+import type { SlackStore } from "./slack-store.ts";
+import type { ThreadFeedback } from "./thread-feedback.ts";
+
+/** What every listener gets: `register(app, context)`. */
+export interface SlackSurfaceContext {
+  api: SlackApi;
+  runtime: RuntimeApi;
+  store: SlackStore;
+  logger: Logger;
+  now: () => Date;
+  threads: SessionThreads;
+  users: UserDirectory;
+  publisher: MessagePublisher;
+  board: CrewBoardPublisher;
+  feedback: ThreadFeedback;
+  /** Runs listener work after the ack: `stop()` waits for it, and a failure is logged, not thrown. */
+  track(work: Promise<unknown>): Promise<void>;
+}

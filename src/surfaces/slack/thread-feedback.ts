@@ -1,0 +1,52 @@
+import type { SlackApi } from "../../adapters/slack/slack-api.ts";
+import type { Logger } from "../../logger.ts";
+import type { SlackThread } from "./session-threads.ts";
+
+/**
+ * Shows that work started within a second: the thread status where Slack supports it
+ * (agent threads), an :eyes: reaction on the message otherwise.
+ */
+export class ThreadFeedback {
+  private readonly withStatus = new Set<string>();
+  private readonly api: SlackApi;
+  private readonly logger: Logger;
+
+  constructor(api: SlackApi, logger: Logger) {
+    this.api = api;
+    this.logger = logger;
+  }
+
+  async thinking(thread: Pick<SlackThread, "channel" | "threadTs">, messageTs: string): Promise<void> {
+    try {
+      await this.api.call("assistant.threads.setStatus", {
+        channel_id: thread.channel,
+        thread_ts: thread.threadTs,
+        status: "is thinking…",
+      });
+      this.withStatus.add(`${thread.channel}:${thread.threadTs}`);
+      return;
+    } catch (error) {
+      this.logger.debug({ err: error }, "thread status unavailable; reacting instead");
+    }
+    try {
+      await this.api.call("reactions.add", { channel: thread.channel, timestamp: messageTs, name: "eyes" });
+    } catch (error) {
+      this.logger.debug({ err: error }, "could not react to the message");
+    }
+  }
+
+  /** Clears a status set by `thinking`; a reaction stays as a record that the message was seen. */
+  async done(thread: Pick<SlackThread, "channel" | "threadTs">): Promise<void> {
+    const key = `${thread.channel}:${thread.threadTs}`;
+    if (!this.withStatus.delete(key)) return;
+    try {
+      await this.api.call("assistant.threads.setStatus", {
+        channel_id: thread.channel,
+        thread_ts: thread.threadTs,
+        status: "",
+      });
+    } catch (error) {
+      this.logger.debug({ err: error }, "could not clear the thread status");
+    }
+  }
+}

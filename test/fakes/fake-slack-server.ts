@@ -1,0 +1,411 @@
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One Web API call the fake received. Form fields that hold JSON (blocks, view) are parsed. */
+export interface RecordedCall {
+  method: string;
+  params: Record<string, unknown>;
+  /** Milliseconds since the fake started. */
+  at: number;
+  /** What the fake answered: 200, 429 or 500. */
+  status: number;
+}
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  realName?: string;
+}
+
+export interface FakeThreadMessage {
+  user?: string;
+  bot_id?: string;
+  text: string;
+  ts: string;
+  thread_ts?: string;
+  files?: { id: string; name: string }[];
+}
+
+export interface FakeFile {
+  id: string;
+  name: string;
+  mimetype: string;
+  content: Buffer | string;
+  channels?: string[];
+}
+
+/** A posted message as Slack would now show it: the latest text and blocks after every update. */
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  threadTs: string | undefined;
+  text: string;
+  blocks: unknown[];
+  updates: number;
+}
+
+type Injection =
+  | { kind: "status"; status: 429 | 500; retryAfter?: number; times: number }
+  | { kind: "error"; error: string; times: number };
+
+const jsonFields = new Set(["blocks", "view", "attachments", "chunks", "prompts", "metadata"]);
+
+function parseForm(body: string): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    if (jsonFields.has(key)) {
+      try {
+        params[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // A plain string where JSON was expected: keep it as sent.
+      }
+    }
+    params[key] = value;
+  }
+  return params;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * A recording fake of Slack's Web API on 127.0.0.1. Point the WebClient at `apiUrl`.
+ * It answers like Slack (ok, ts, channel), keeps posted messages with their latest
+ * content, serves files at `url_private`, and injects 429s, 500s and `ok: false` errors
+ * per method.
+ */
+export class FakeSlackServer {
+  readonly calls: RecordedCall[] = [];
+  readonly messages = new Map<string, FakeMessage>();
+  readonly botToken: string;
+  readonly teamId = "T0TEAM";
+  readonly botUserId = "U0BOT";
+  readonly botId = "B0BOT";
+  private readonly server: Server;
+  private readonly startedAt = Date.now();
+  private readonly injections = new Map<string, Injection[]>();
+  private readonly users = new Map<string, FakeUser>();
+  private readonly threads = new Map<string, FakeThreadMessage[]>();
+  private readonly files = new Map<string, FakeFile>();
+  private readonly waiters = new Set<() => void>();
+  private tsCounter = 0;
+  private port = 0;
+  readonly fileDownloads: { id: string; authorization: string | undefined }[] = [];
+
+  constructor(botToken = "xoxb-test-token") {
+    this.botToken = botToken;
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        response.writeHead(500);
+        response.end(String(error));
+      });
+    });
+  }
+
+  static async start(botToken?: string): Promise<FakeSlackServer> {
+    const fake = new FakeSlackServer(botToken);
+    await new Promise<void>((resolve) => fake.server.listen(0, "127.0.0.1", resolve));
+    fake.port = (fake.server.address() as AddressInfo).port;
+    return fake;
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  addUser(user: FakeUser): void {
+    this.users.set(user.id, user);
+  }
+
+  /** Messages `conversations.replies` returns for a thread, parent first. */
+  setThread(channel: string, threadTs: string, messages: FakeThreadMessage[]): void {
+    this.threads.set(`${channel}:${threadTs}`, messages);
+  }
+
+  addFile(file: FakeFile): void {
+    this.files.set(file.id, file);
+  }
+
+  /** The next `times` calls to `method` get this HTTP status (429 with `Retry-After`, or 500). */
+  failWithStatus(method: string, status: 429 | 500, options: { retryAfter?: number; times?: number } = {}) {
+    this.inject(method, {
+      kind: "status",
+      status,
+      retryAfter: options.retryAfter,
+      times: options.times ?? 1,
+    });
+  }
+
+  /** The next `times` calls to `method` answer `{ ok: false, error }`, e.g. `invalid_blocks`. */
+  failWithError(method: string, error: string, times = 1): void {
+    this.inject(method, { kind: "error", error, times });
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method && call.status === 200);
+  }
+
+  /** Messages posted in one thread (parent excluded), oldest first. */
+  threadMessages(channel: string, threadTs: string): FakeMessage[] {
+    return [...this.messages.values()].filter(
+      (message) => message.channel === channel && message.threadTs === threadTs,
+    );
+  }
+
+  /** Resolves once `predicate` holds; checks after every call the fake answers. */
+  async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = predicate();
+      if (value) return value;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error("FakeSlackServer.waitFor timed out");
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(finish, Math.min(remaining, 50));
+        function finish() {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.waiters.add(finish);
+      });
+    }
+  }
+
+  private inject(method: string, injection: Injection): void {
+    const list = this.injections.get(method) ?? [];
+    list.push(injection);
+    this.injections.set(method, list);
+  }
+
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `1800000000.${String(this.tsCounter).padStart(6, "0")}`;
+  }
+
+  private notify(): void {
+    for (const waiter of this.waiters) waiter();
+    this.waiters.clear();
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    if (request.method === "GET" && url.pathname.startsWith("/files/")) {
+      this.serveFile(url.pathname.slice("/files/".length), request, response);
+      return;
+    }
+    const method = url.pathname.replace(/^\/api\//, "");
+    const body = await readBody(request);
+    const contentType = request.headers["content-type"] ?? "";
+    const params = contentType.includes("application/json")
+      ? (JSON.parse(body || "{}") as Record<string, unknown>)
+      : parseForm(body);
+    const authorization = request.headers.authorization;
+    const call: RecordedCall = { method, params, at: Date.now() - this.startedAt, status: 200 };
+
+    const injection = this.injections.get(method)?.[0];
+    if (injection) {
+      injection.times -= 1;
+      if (injection.times <= 0) this.injections.get(method)?.shift();
+      if (injection.kind === "status") {
+        call.status = injection.status;
+        this.calls.push(call);
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (injection.status === 429) headers["retry-after"] = String(injection.retryAfter ?? 1);
+        response.writeHead(injection.status, headers);
+        response.end(
+          JSON.stringify({ ok: false, error: injection.status === 429 ? "ratelimited" : "fatal" }),
+        );
+        this.notify();
+        return;
+      }
+      this.calls.push(call);
+      this.reply(response, { ok: false, error: injection.error });
+      return;
+    }
+    this.calls.push(call);
+    if (authorization !== `Bearer ${this.botToken}`) {
+      this.reply(response, { ok: false, error: "invalid_auth" });
+      return;
+    }
+    this.reply(response, this.answer(method, params));
+  }
+
+  private reply(response: ServerResponse, payload: Record<string, unknown>): void {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify(payload));
+    this.notify();
+  }
+
+  private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
+    const channel = typeof params.channel === "string" ? params.channel : undefined;
+    switch (method) {
+      case "auth.test":
+        return {
+          ok: true,
+          url: "https://threadwork-test.slack.com/",
+          team: "Threadwork Test",
+          team_id: this.teamId,
+          user: "threadwork",
+          user_id: this.botUserId,
+          bot_id: this.botId,
+        };
+      case "chat.postMessage":
+      case "chat.startStream": {
+        const ts = this.nextTs();
+        const text = String(params.text ?? params.markdown_text ?? "");
+        this.messages.set(`${channel}:${ts}`, {
+          channel: channel ?? "",
+          ts,
+          threadTs: typeof params.thread_ts === "string" ? params.thread_ts : undefined,
+          text,
+          blocks: Array.isArray(params.blocks) ? params.blocks : [],
+          updates: 0,
+        });
+        return { ok: true, channel, ts, message: { text, ts } };
+      }
+      case "chat.update":
+      case "chat.appendStream":
+      case "chat.stopStream": {
+        const message = this.messages.get(`${channel}:${String(params.ts)}`);
+        if (!message) return { ok: false, error: "message_not_found" };
+        if (method === "chat.update") {
+          message.text = String(params.text ?? message.text);
+          if (Array.isArray(params.blocks)) message.blocks = params.blocks;
+        } else if (typeof params.markdown_text === "string") {
+          message.text += params.markdown_text;
+        }
+        message.updates += 1;
+        return { ok: true, channel, ts: message.ts };
+      }
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: this.nextTs() };
+      case "chat.getPermalink":
+        return {
+          ok: true,
+          channel,
+          permalink: `https://threadwork-test.slack.com/archives/${channel}/p${String(params.message_ts).replace(".", "")}`,
+        };
+      case "views.open":
+      case "views.publish":
+        return { ok: true, view: { id: `V${this.nextTs().replace(".", "")}`, ...(params.view as object) } };
+      case "conversations.replies": {
+        const messages = this.threads.get(`${channel}:${String(params.ts)}`) ?? [];
+        return { ok: true, messages, has_more: false };
+      }
+      case "users.info": {
+        const user = this.users.get(String(params.user));
+        if (!user) return { ok: false, error: "user_not_found" };
+        return {
+          ok: true,
+          user: {
+            id: user.id,
+            name: user.name,
+            real_name: user.realName ?? user.name,
+            profile: { display_name: user.name, real_name: user.realName ?? user.name },
+          },
+        };
+      }
+      case "files.info": {
+        const file = this.files.get(String(params.file));
+        if (!file) return { ok: false, error: "file_not_found" };
+        const size = Buffer.byteLength(file.content);
+        return {
+          ok: true,
+          file: {
+            id: file.id,
+            name: file.name,
+            mimetype: file.mimetype,
+            size,
+            channels: file.channels ?? [],
+            url_private: `http://127.0.0.1:${this.port}/files/${file.id}`,
+            url_private_download: `http://127.0.0.1:${this.port}/files/${file.id}?download=1`,
+          },
+        };
+      }
+      default:
+        // reactions.add, assistant.threads.*, and anything else a test does not inspect.
+        return { ok: true };
+    }
+  }
+
+  private serveFile(id: string, request: IncomingMessage, response: ServerResponse): void {
+    this.fileDownloads.push({ id, authorization: request.headers.authorization });
+    const file = this.files.get(id);
+    if (!file || request.headers.authorization !== `Bearer ${this.botToken}`) {
+      response.writeHead(404);
+      response.end();
+      return;
+    }
+    response.writeHead(200, { "content-type": file.mimetype });
+    response.end(file.content);
+  }
+}
+
+export interface SignedRequestOptions {
+  signingSecret: string;
+  /** Seconds since the epoch; defaults to now. */
+  timestamp?: number;
+  /** Replaces the computed signature, to test forgeries. */
+  signature?: string;
+}
+
+function sign(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+async function postSigned(
+  url: string,
+  body: string,
+  contentType: string,
+  options: SignedRequestOptions,
+): Promise<Response> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": contentType,
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": options.signature ?? sign(options.signingSecret, timestamp, body),
+    },
+    body,
+  });
+}
+
+/** Sends an Events API `event_callback`, signed like Slack signs it, to a Bolt receiver. */
+export function sendSignedEvent(
+  url: string,
+  envelope: { event_id: string; team_id: string; event: Record<string, unknown> },
+  options: SignedRequestOptions,
+): Promise<Response> {
+  const body = JSON.stringify({
+    token: "verification-token",
+    team_id: envelope.team_id,
+    api_app_id: "A0APP",
+    type: "event_callback",
+    event_id: envelope.event_id,
+    event_time: Math.floor(Date.now() / 1000),
+    event: envelope.event,
+    authorizations: [{ team_id: envelope.team_id, user_id: "U0BOT", is_bot: true }],
+  });
+  return postSigned(url, body, "application/json", options);
+}
+
+/** Sends an interactivity payload (block_actions, view_submission) as Slack does: form-encoded and signed. */
+export function sendSignedInteraction(
+  url: string,
+  payload: Record<string, unknown>,
+  options: SignedRequestOptions,
+): Promise<Response> {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return postSigned(url, body, "application/x-www-form-urlencoded", options);
+}

@@ -1,0 +1,139 @@
+import type { Config } from "../../../src/config.ts";
+import { createSilentLogger } from "../../../src/logger.ts";
+import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
+import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
+import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
+import { FakeSlackServer, sendSignedEvent, sendSignedInteraction } from "../../fakes/fake-slack-server.ts";
+
+export const signingSecret = "test-signing-secret";
+export const channel = "C0GENERAL";
+
+export interface Harness {
+  fake: FakeSlackServer;
+  surface: SlackSurface;
+  eventsUrl: string;
+  baseUrl: string;
+  store: SlackStore;
+  /** Sends an event_callback; returns the HTTP status Bolt answered. */
+  event(eventId: string, event: Record<string, unknown>): Promise<number>;
+  /** Clicks a button in a posted message, as `user`. */
+  click(options: {
+    user: string;
+    actionId: string;
+    value: string;
+    messageTs: string;
+    threadTs: string;
+  }): Promise<number>;
+  interaction(payload: Record<string, unknown>): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function slackConfig(
+  fake: FakeSlackServer,
+  overrides: Partial<Config["slack"]> = {},
+): Config["slack"] {
+  return {
+    botToken: fake.botToken,
+    signingSecret,
+    appToken: undefined,
+    apiUrl: fake.apiUrl,
+    port: 0,
+    approvers: [],
+    ...overrides,
+  };
+}
+
+/** A real Bolt HTTP receiver and WebClient wired to a fake Slack Web API on loopback. */
+export async function startHarness(options: {
+  runtime: RuntimeApi;
+  fake?: FakeSlackServer;
+  store?: SlackStore;
+  boardIntervalMs?: number;
+  health?: () => Promise<{ database: boolean; queue: boolean }>;
+}): Promise<Harness> {
+  const fake = options.fake ?? (await FakeSlackServer.start());
+  const store = options.store ?? createMemorySlackStore();
+  const surface = createSlackSurface({
+    config: slackConfig(fake),
+    runtime: options.runtime,
+    store,
+    logger: createSilentLogger(),
+    health: options.health ?? (async () => ({ database: true, queue: true })),
+    host: "127.0.0.1",
+    timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
+  });
+  const { port } = await surface.start();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const eventsUrl = `${baseUrl}/slack/events`;
+  const interaction = async (payload: Record<string, unknown>) =>
+    (await sendSignedInteraction(eventsUrl, payload, { signingSecret })).status;
+  return {
+    fake,
+    surface,
+    store,
+    eventsUrl,
+    baseUrl,
+    async event(eventId, event) {
+      const response = await sendSignedEvent(
+        eventsUrl,
+        { event_id: eventId, team_id: fake.teamId, event },
+        { signingSecret },
+      );
+      return response.status;
+    },
+    interaction,
+    click({ user, actionId, value, messageTs, threadTs }) {
+      return interaction({
+        type: "block_actions",
+        user: { id: user, username: user, team_id: fake.teamId },
+        team: { id: fake.teamId, domain: "threadwork-test" },
+        api_app_id: "A0APP",
+        token: "verification-token",
+        trigger_id: `trigger.${messageTs}`,
+        container: {
+          type: "message",
+          message_ts: messageTs,
+          channel_id: channel,
+          is_ephemeral: false,
+          thread_ts: threadTs,
+        },
+        channel: { id: channel, name: "general" },
+        message: { type: "message", ts: messageTs, thread_ts: threadTs, text: "", user: fake.botUserId },
+        actions: [
+          { type: "button", action_id: actionId, block_id: "b", value, action_ts: String(Date.now() / 1000) },
+        ],
+        response_url: "https://hooks.slack.invalid/actions/1",
+      });
+    },
+    async stop() {
+      await surface.stop();
+      if (!options.fake) await fake.close();
+    },
+  };
+}
+
+/** The first button in `blocks` whose action id starts with `prefix`. */
+export function findButton(
+  blocks: unknown[],
+  prefix: string,
+): { action_id: string; value: string } | undefined {
+  const json = JSON.stringify(blocks);
+  const parsed = JSON.parse(json) as unknown;
+  const stack: unknown[] = [parsed];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (Array.isArray(item)) stack.push(...[...item].reverse());
+    else if (item && typeof item === "object") {
+      const record = item as Record<string, unknown>;
+      if (
+        record.type === "button" &&
+        typeof record.action_id === "string" &&
+        record.action_id.startsWith(prefix)
+      ) {
+        return { action_id: record.action_id, value: String(record.value) };
+      }
+      stack.push(...Object.values(record).reverse());
+    }
+  }
+  return undefined;
+}
