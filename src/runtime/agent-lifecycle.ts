@@ -1,0 +1,131 @@
+import type { Database } from "../adapters/database/open-database.ts";
+import {
+  type AgentRow,
+  agentsOfSession,
+  cancelPendingRequests,
+  getAgentRow,
+  insertAgent,
+  insertEvent,
+  queuedWorkers,
+  updateAgentOutsideStep,
+} from "../adapters/database/runtime-queries.ts";
+import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
+import type { ModelRef } from "../domain/model.ts";
+import { formatModelRef } from "../domain/model.ts";
+import type { RuntimeKernel } from "./kernel.ts";
+import { agentSnapshot } from "./snapshots.ts";
+import type { AgentRole, AgentSnapshot, AgentStatus } from "./surface-port.ts";
+
+export function parseModel(text: string): ModelRef {
+  const separator = text.indexOf(":");
+  return { provider: text.slice(0, separator) as ModelRef["provider"], model: text.slice(separator + 1) };
+}
+
+/** The parent's mailbox entry for something a worker did; progress does not wake the parent. */
+export async function notifyParent(
+  db: Database,
+  agent: AgentRow,
+  type: string,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  if (!agent.parentId) return;
+  await insertEvent(db, {
+    sessionId: agent.sessionId,
+    sourceAgentId: agent.id,
+    targetAgentId: agent.parentId,
+    type,
+    payload: { agentId: agent.id, title: agent.title, ...payload },
+  });
+}
+
+/** A worker left `running`: other queued workers may take its slot now. */
+export async function wakeQueuedWorkers(kernel: RuntimeKernel, sessionId: string): Promise<void> {
+  const sessionAgents = await agentsOfSession(kernel.db, sessionId);
+  const queued = sessionAgents.filter((agent) => agent.role === "worker" && agent.status === "queued");
+  const others = await queuedWorkers(kernel.db, 4);
+  const ids = new Set([...queued.map((agent) => agent.id), ...others]);
+  for (const id of ids) await kernel.wake(id);
+}
+
+export async function afterAgentEnded(kernel: RuntimeKernel, agent: AgentRow): Promise<void> {
+  if (agent.parentId) await kernel.wake(agent.parentId);
+  if (agent.role === "worker") await wakeQueuedWorkers(kernel, agent.sessionId);
+}
+
+export async function spawnWorker(
+  kernel: RuntimeKernel,
+  parent: AgentRow,
+  request: { title: string; brief: string; tier: "worker" | "strong"; repo?: string },
+): Promise<AgentSnapshot> {
+  const model = request.tier === "strong" ? kernel.config.models.strong : kernel.config.models.worker;
+  const now = kernel.now();
+  const agent = await kernel.db.transaction(async (tx) => {
+    const row = await insertAgent(tx as unknown as Database, {
+      id: kernel.newId("agt"),
+      sessionId: parent.sessionId,
+      parentId: parent.id,
+      role: "worker",
+      title: request.title,
+      brief: request.brief,
+      model: formatModelRef(model),
+      tier: request.tier,
+      repo: request.repo ?? null,
+      status: "queued",
+      deadlineAt: new Date(now.getTime() + kernel.config.limits.agentTimeoutSeconds * 1000),
+    });
+    await insertEvent(tx as unknown as Database, {
+      sessionId: parent.sessionId,
+      sourceAgentId: parent.id,
+      targetAgentId: row.id,
+      type: "brief",
+      payload: { brief: request.brief, title: request.title },
+    });
+    return row;
+  });
+  await kernel.wake(agent.id);
+  return agentSnapshot(agent);
+}
+
+export async function messageWorker(kernel: RuntimeKernel, from: AgentRow, agentId: string, text: string) {
+  const target = await getAgentRow(kernel.db, agentId);
+  if (!target || target.sessionId !== from.sessionId || target.id === from.id) {
+    throw new Error(`No agent ${agentId} in this session.`);
+  }
+  const next = statusOnInput(target.role as AgentRole, target.status as AgentStatus);
+  if (isTerminal(next)) throw new Error(`Agent ${agentId} is ${target.status}; spawn a new one instead.`);
+  await kernel.db.transaction(async (tx) => {
+    await insertEvent(tx as unknown as Database, {
+      sessionId: from.sessionId,
+      sourceAgentId: from.id,
+      targetAgentId: agentId,
+      type: "message",
+      payload: { text },
+    });
+    if (next !== target.status)
+      await updateAgentOutsideStep(tx as unknown as Database, agentId, { status: next });
+  });
+  await kernel.wake(agentId);
+}
+
+/** Cancels an agent that is not finished yet; its runner's next write conflicts and stops. */
+export async function cancelAgentById(kernel: RuntimeKernel, agentId: string): Promise<boolean> {
+  const agent = await getAgentRow(kernel.db, agentId);
+  if (!agent || isTerminal(agent.status as AgentStatus)) return false;
+  const updated = await kernel.db.transaction(async (tx) => {
+    const db = tx as unknown as Database;
+    const row = await updateAgentOutsideStep(db, agentId, {
+      status: agent.role === "supervisor" ? "idle" : "cancelled",
+      statusReason: "cancelled",
+      finishedAt: agent.role === "supervisor" ? null : kernel.now(),
+    });
+    await cancelPendingRequests(db, agentId);
+    if (row && agent.role === "worker") await notifyParent(db, row, "agent-cancelled", {});
+    return row;
+  });
+  if (!updated) return false;
+  if (updated.role === "worker") {
+    kernel.emit({ type: "agent-cancelled", sessionId: updated.sessionId, agent: agentSnapshot(updated) });
+    await afterAgentEnded(kernel, updated);
+  }
+  return true;
+}

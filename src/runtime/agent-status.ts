@@ -1,0 +1,80 @@
+import {
+  type AgentRow,
+  acquireSlot,
+  agentsOfSession,
+  persistStep,
+  setAgentStatus,
+} from "../adapters/database/runtime-queries.ts";
+import { StepConflictError } from "../domain/errors.ts";
+import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
+import type { RuntimeKernel } from "./kernel.ts";
+import { agentSnapshot } from "./snapshots.ts";
+
+/**
+ * Puts the agent in `running` before it does work. Workers need a slot under the global
+ * and per-session caps; without one they stay `queued` until a running worker ends.
+ */
+export async function ensureRunning(kernel: RuntimeKernel, agent: AgentRow): Promise<AgentRow | undefined> {
+  if (agent.status === "running") return agent;
+  const firstStart = agent.startedAt === null;
+  const patch = { startedAt: agent.startedAt ?? kernel.now(), statusReason: null };
+  let running: AgentRow | undefined;
+  if (agent.role === "supervisor") {
+    running = await setAgentStatus(kernel.db, agent.id, agent.step, { ...patch, status: "running" });
+    if (!running) throw new StepConflictError(agent.id, agent.step);
+  } else {
+    running = await acquireSlot(
+      kernel.db,
+      agent,
+      {
+        global: kernel.config.limits.maxConcurrentAgents,
+        perSession: kernel.config.limits.maxAgentsPerSession,
+      },
+      patch,
+    );
+    if (!running) {
+      if (agent.status !== "queued") {
+        const queued = await setAgentStatus(kernel.db, agent.id, agent.step, { status: "queued" });
+        if (!queued) throw new StepConflictError(agent.id, agent.step);
+      }
+      return undefined;
+    }
+  }
+  if (firstStart && running.role === "worker") {
+    kernel.emit({ type: "agent-started", sessionId: running.sessionId, agent: agentSnapshot(running) });
+  }
+  return running;
+}
+
+/** Marks the agent failed with its reason; the parent's mailbox and the surface both hear of it. */
+export async function failAgent(kernel: RuntimeKernel, agent: AgentRow, reason: string): Promise<void> {
+  const { agent: failed } = await persistStep(
+    kernel.db,
+    agent.id,
+    agent.step,
+    { status: "failed", statusReason: reason, finishedAt: kernel.now() },
+    async (tx, row) => notifyParent(tx, row, "agent-failed", { reason }),
+  );
+  kernel.logger.warn({ agentId: agent.id, reason }, "agent failed");
+  kernel.emit({ type: "agent-failed", sessionId: failed.sessionId, agent: agentSnapshot(failed), reason });
+  if (failed.role === "supervisor") {
+    // Nobody above the supervisor: tell the user directly.
+    const text = `I could not continue: ${reason}. Send another message to try again.`;
+    const turnId = `${failed.id}:${agent.step}:failure`;
+    kernel.emit({ type: "reply-completed", sessionId: failed.sessionId, agentId: failed.id, turnId, text });
+  }
+  await afterAgentEnded(kernel, failed);
+}
+
+/** A supervisor with nothing left to do rests until the next message or event. */
+export async function restSupervisor(kernel: RuntimeKernel, agent: AgentRow): Promise<void> {
+  if (agent.status !== "idle") {
+    const idle = await setAgentStatus(kernel.db, agent.id, agent.step, { status: "idle" });
+    if (!idle) throw new StepConflictError(agent.id, agent.step);
+  }
+  if (agent.status === "running") {
+    const agents = await agentsOfSession(kernel.db, agent.sessionId);
+    kernel.logger.debug({ agentId: agent.id, agents: agents.length }, "supervisor idle");
+    kernel.emit({ type: "session-idle", sessionId: agent.sessionId });
+  }
+}

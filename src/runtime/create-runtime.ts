@@ -1,0 +1,126 @@
+import { randomUUID } from "node:crypto";
+import {
+  agentsOfSession,
+  allPendingRequests,
+  findSessionByKey,
+  getAgentRow,
+  getRequestRow,
+  getSessionRow,
+  pendingRequests,
+  type SessionRow,
+  sessionSpend,
+  sessionsOfOwner,
+} from "../adapters/database/runtime-queries.ts";
+import { createAgentRunner } from "./agent-runner.ts";
+import { canDecide, handleInput } from "./inputs.ts";
+import type { RuntimeKernel } from "./kernel.ts";
+import type { RuntimeApi, SessionSnapshot } from "./runtime-api.ts";
+import { defaultRuntimeOptions, type RuntimeContext } from "./runtime-context.ts";
+import { agentSnapshot, requestSnapshot, sessionSnapshot } from "./snapshots.ts";
+import type { SurfaceEvent, SurfaceListener } from "./surface-port.ts";
+import { announceRequest } from "./waits.ts";
+import { createWakeScheduler } from "./wake-scheduler.ts";
+
+export interface Runtime extends RuntimeApi {
+  readonly instanceId: string;
+  /** Starts the wake-up worker and the sweeper, and re-announces pending requests. */
+  start(): Promise<void>;
+  /** Stops taking work, lets running steps end, releases leases. */
+  stop(): Promise<void>;
+  /** Schedules a runner for an agent (the sweeper does this on its own after a crash). */
+  wake(agentId: string): Promise<void>;
+}
+
+/** Builds the runtime on one database; several instances may share it. */
+export function createRuntime(context: RuntimeContext): Runtime {
+  const listeners = new Set<SurfaceListener>();
+  const options = { ...defaultRuntimeOptions, ...context.options };
+  const instanceId = context.instanceId ?? `instance-${randomUUID()}`;
+  const logger = context.logger;
+  const generateId =
+    context.generateId ?? ((prefix: string) => `${prefix}_${randomUUID().replaceAll("-", "")}`);
+
+  function emit(event: SurfaceEvent): void {
+    for (const listener of listeners) {
+      try {
+        Promise.resolve(listener(event)).catch((error: unknown) =>
+          logger.warn({ err: error, type: event.type }, "surface listener failed"),
+        );
+      } catch (error) {
+        logger.warn({ err: error, type: event.type }, "surface listener failed");
+      }
+    }
+  }
+
+  const kernel: RuntimeKernel = {
+    db: context.db,
+    logger,
+    config: context.config,
+    options,
+    instanceId,
+    workspaces: context.workspaces,
+    now: () => context.clock?.now() ?? new Date(),
+    newId: generateId,
+    resolveProvider: context.resolveProvider,
+    emit,
+    wake: (agentId) => scheduler.wake(agentId),
+  };
+  const runner = createAgentRunner(kernel, {
+    workerTools: context.workerTools ?? [],
+    supervisorTools: context.supervisorTools ?? [],
+  });
+  const scheduler = createWakeScheduler(kernel, context.boss, runner);
+
+  async function snapshotOf(row: SessionRow | undefined): Promise<SessionSnapshot | undefined> {
+    if (!row) return undefined;
+    const spend = await sessionSpend(context.db, row.id);
+    return sessionSnapshot(row, spend.costMicros);
+  }
+
+  async function requestsWithTitles(sessionId: string) {
+    const rows = await pendingRequests(context.db, sessionId);
+    const agents = await agentsOfSession(context.db, sessionId);
+    const titles = new Map(agents.map((agent) => [agent.id, agent.title]));
+    return rows.map((row) => ({ row, title: titles.get(row.agentId) ?? row.agentId }));
+  }
+
+  return {
+    instanceId,
+    handle: (input) => handleInput(kernel, input),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    findSession: async (key) =>
+      snapshotOf(await findSessionByKey(context.db, key.surface, key.conversationKey)),
+    getSession: async (sessionId) => snapshotOf(await getSessionRow(context.db, sessionId)),
+    async listSessionsForUser(userId, limit) {
+      const rows = await sessionsOfOwner(context.db, userId, limit);
+      const snapshots = await Promise.all(rows.map((row) => snapshotOf(row)));
+      return snapshots.filter((snapshot): snapshot is SessionSnapshot => snapshot !== undefined);
+    },
+    listAgents: async (sessionId) => (await agentsOfSession(context.db, sessionId)).map(agentSnapshot),
+    async getRequest(requestId) {
+      const row = await getRequestRow(context.db, requestId);
+      if (!row) return undefined;
+      const agent = await getAgentRow(context.db, row.agentId);
+      return requestSnapshot(row, agent?.title ?? row.agentId);
+    },
+    async listPendingRequests(sessionId) {
+      return (await requestsWithTitles(sessionId)).map(({ row, title }) => requestSnapshot(row, title));
+    },
+    canDecide: (sessionId, userId) => canDecide(kernel, sessionId, userId),
+    wake: (agentId) => scheduler.wake(agentId),
+    async start() {
+      await scheduler.start();
+      // A restart re-announces what waits on people; surfaces dedupe.
+      for (const row of await allPendingRequests(context.db, 500)) {
+        const agent = await getAgentRow(context.db, row.agentId);
+        announceRequest(kernel, row, agent?.title ?? row.agentId);
+      }
+    },
+    async stop() {
+      await scheduler.stop();
+    },
+  };
+}

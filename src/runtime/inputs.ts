@@ -1,0 +1,211 @@
+import type { Database } from "../adapters/database/open-database.ts";
+import {
+  addApprovalRule,
+  agentsOfSession,
+  decideRequest,
+  getAgentRow,
+  getRequestRow,
+  getSessionRow,
+  insertAgent,
+  insertEvent,
+  insertSessionIfAbsent,
+  type RequestRow,
+  supervisorOf,
+  updateAgentOutsideStep,
+  updateSession,
+} from "../adapters/database/runtime-queries.ts";
+import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
+import { extendedBudget } from "../domain/budget.ts";
+import { formatModelRef } from "../domain/model.ts";
+import { cancelAgentById } from "./agent-lifecycle.ts";
+import type { RuntimeKernel } from "./kernel.ts";
+import type { InputOutcome } from "./runtime-api.ts";
+import { requestSnapshot } from "./snapshots.ts";
+import type { AgentStatus, DecisionOutcome, SurfaceInput } from "./surface-port.ts";
+
+export function initialBudget(kernel: RuntimeKernel): {
+  budgetMicros: number | null;
+  budgetTokens: number | null;
+} {
+  const limits = kernel.config.limits;
+  return {
+    budgetMicros: limits.sessionBudgetUsd === undefined ? null : Math.round(limits.sessionBudgetUsd * 1e6),
+    budgetTokens: limits.sessionBudgetTokens ?? null,
+  };
+}
+
+export async function canDecide(kernel: RuntimeKernel, sessionId: string, userId: string): Promise<boolean> {
+  const session = await getSessionRow(kernel.db, sessionId);
+  if (!session) return false;
+  return session.ownerId === userId || kernel.config.slack.approvers.includes(userId);
+}
+
+async function handleUserMessage(
+  kernel: RuntimeKernel,
+  input: Extract<SurfaceInput, { type: "user-message" }>,
+): Promise<InputOutcome> {
+  const budget = initialBudget(kernel);
+  const { session, created } = await insertSessionIfAbsent(kernel.db, {
+    id: kernel.newId("ses"),
+    surface: input.key.surface,
+    conversationKey: input.key.conversationKey,
+    ownerId: input.userId,
+    title: input.text.slice(0, 80),
+    metadata: input.metadata ?? {},
+    ...budget,
+  });
+  const supervisorId = await kernel.db.transaction(async (tx) => {
+    const db = tx as unknown as Database;
+    let supervisor = await supervisorOf(db, session.id);
+    if (!supervisor) {
+      supervisor = await insertAgent(db, {
+        id: kernel.newId("agt"),
+        sessionId: session.id,
+        role: "supervisor",
+        title: "Supervisor",
+        model: formatModelRef(kernel.config.models.supervisor),
+        tier: "supervisor",
+        status: "idle",
+      });
+    }
+    // History only makes sense for the conversation's first message.
+    const history = created && input.history && input.history.length > 0 ? { history: input.history } : {};
+    await insertEvent(db, {
+      sessionId: session.id,
+      targetAgentId: supervisor.id,
+      type: "user-message",
+      payload: { userId: input.userId, text: input.text, ...history },
+    });
+    const next = statusOnInput("supervisor", supervisor.status as AgentStatus);
+    if (isTerminal(supervisor.status as AgentStatus) && next !== supervisor.status) {
+      await updateAgentOutsideStep(db, supervisor.id, { status: next, finishedAt: null, statusReason: null });
+    }
+    return supervisor.id;
+  });
+  await kernel.wake(supervisorId);
+  return { type: "message-accepted", sessionId: session.id, created };
+}
+
+async function decisionOutcome(
+  kernel: RuntimeKernel,
+  row: RequestRow | undefined,
+  fallback: RequestRow,
+): Promise<DecisionOutcome> {
+  const title = (await getAgentRow(kernel.db, fallback.agentId))?.title ?? fallback.agentId;
+  if (!row) return { ok: false, reason: "already_decided", request: requestSnapshot(fallback, title) };
+  const request = requestSnapshot(row, title);
+  kernel.emit({ type: "request-decided", sessionId: row.sessionId, request });
+  return { ok: true, request };
+}
+
+async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promise<DecisionOutcome> {
+  if (input.type !== "answer" && input.type !== "approval-decision" && input.type !== "budget-decision") {
+    return { ok: false, reason: "invalid" };
+  }
+  const request = await getRequestRow(kernel.db, input.requestId);
+  if (!request) return { ok: false, reason: "not_found" };
+  const title = (await getAgentRow(kernel.db, request.agentId))?.title ?? request.agentId;
+  const snapshot = requestSnapshot(request, title);
+  const expectedKind = { answer: "question", "approval-decision": "approval", "budget-decision": "budget" }[
+    input.type
+  ];
+  if (request.kind !== expectedKind) return { ok: false, reason: "invalid", request: snapshot };
+  if (request.status !== "pending") return { ok: false, reason: "already_decided", request: snapshot };
+  // Anyone in the conversation may answer a question; approvals and budgets need the owner or an approver.
+  if (input.type !== "answer" && !(await canDecide(kernel, request.sessionId, input.userId))) {
+    return { ok: false, reason: "not_authorized", request: snapshot };
+  }
+
+  if (input.type === "answer") {
+    const decided = await decideRequest(kernel.db, request.id, {
+      status: "answered",
+      decision: "answer",
+      answer: input.answer,
+      decidedBy: input.userId,
+    });
+    const outcome = await decisionOutcome(kernel, decided, request);
+    if (decided) await kernel.wake(request.agentId);
+    return outcome;
+  }
+
+  if (input.type === "approval-decision") {
+    const decided = await kernel.db.transaction(async (tx) => {
+      const db = tx as unknown as Database;
+      const row = await decideRequest(db, request.id, {
+        status: input.decision === "deny" ? "denied" : "approved",
+        decision: input.decision,
+        answer: null,
+        decidedBy: input.userId,
+      });
+      if (row && input.decision === "always_allow") {
+        const toolName = String(row.action?.tool ?? "");
+        await addApprovalRule(db, {
+          sessionId: row.sessionId,
+          toolName,
+          pattern: row.pattern ?? toolName,
+          createdBy: input.userId,
+        });
+      }
+      return row;
+    });
+    const outcome = await decisionOutcome(kernel, decided, request);
+    if (decided) await kernel.wake(request.agentId);
+    return outcome;
+  }
+
+  const decided = await kernel.db.transaction(async (tx) => {
+    const db = tx as unknown as Database;
+    const row = await decideRequest(db, request.id, {
+      status: input.decision === "extend" ? "extended" : "stopped",
+      decision: input.decision,
+      answer: null,
+      decidedBy: input.userId,
+    });
+    if (row && input.decision === "extend") {
+      const session = await getSessionRow(db, row.sessionId);
+      if (session) await updateSession(db, session.id, extendedBudget(session, initialBudget(kernel)));
+    }
+    return row;
+  });
+  const outcome = await decisionOutcome(kernel, decided, request);
+  if (!decided) return outcome;
+  const agents = await agentsOfSession(kernel.db, request.sessionId);
+  if (input.decision === "stop") {
+    for (const agent of agents) if (agent.role === "worker") await cancelAgentById(kernel, agent.id);
+  }
+  for (const agent of agents) {
+    if (agent.status === "waiting" || agent.status === "queued" || agent.id === request.agentId) {
+      await kernel.wake(agent.id);
+    }
+  }
+  return outcome;
+}
+
+async function handleCancel(
+  kernel: RuntimeKernel,
+  input: Extract<SurfaceInput, { type: "cancel" }>,
+): Promise<InputOutcome> {
+  if (!(await canDecide(kernel, input.sessionId, input.userId))) {
+    return { type: "cancelled", sessionId: input.sessionId, agentIds: [] };
+  }
+  const agents = await agentsOfSession(kernel.db, input.sessionId);
+  const targets = input.agentId
+    ? agents.filter((agent) => agent.id === input.agentId)
+    : agents.filter((agent) => agent.role === "worker");
+  const cancelled: string[] = [];
+  for (const agent of targets) {
+    if (await cancelAgentById(kernel, agent.id)) cancelled.push(agent.id);
+  }
+  return { type: "cancelled", sessionId: input.sessionId, agentIds: cancelled };
+}
+
+export async function handleInput(kernel: RuntimeKernel, input: SurfaceInput): Promise<InputOutcome> {
+  switch (input.type) {
+    case "user-message":
+      return handleUserMessage(kernel, input);
+    case "cancel":
+      return handleCancel(kernel, input);
+    default:
+      return { type: "decision", outcome: await handleDecision(kernel, input) };
+  }
+}

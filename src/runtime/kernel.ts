@@ -1,0 +1,21 @@
+import type { Logger } from "pino";
+import type { Database } from "../adapters/database/open-database.ts";
+import type { ModelProvider, ModelRef } from "../domain/model.ts";
+import type { RuntimeContext, RuntimeOptions, WorkspacesPort } from "./runtime-context.ts";
+import type { SurfaceEvent } from "./surface-port.ts";
+
+/** What the runtime's parts share; built once by `createRuntime`. */
+export interface RuntimeKernel {
+  db: Database;
+  logger: Logger;
+  config: RuntimeContext["config"];
+  options: RuntimeOptions;
+  instanceId: string;
+  workspaces: WorkspacesPort | undefined;
+  now(): Date;
+  newId(prefix: string): string;
+  resolveProvider(ref: ModelRef): ModelProvider;
+  emit(event: SurfaceEvent): void;
+  /** Marks new work for an agent and schedules a runner for it. */
+  wake(agentId: string): Promise<void>;
+}

@@ -1,0 +1,195 @@
+import { sql } from "drizzle-orm";
+import {
+  type AgentRow,
+  appendMessage,
+  getSessionRow,
+  insertUsage,
+  pendingBudgetRequest,
+  persistStep,
+  requestForCall,
+  sessionSpend,
+} from "../adapters/database/runtime-queries.ts";
+import { agents } from "../adapters/database/schema.ts";
+import { budgetExceeded } from "../domain/budget.ts";
+import { errorMessage, ProviderError } from "../domain/errors.ts";
+import { type ChatMessage, textOf, toolCallsOf } from "../domain/messages.ts";
+import { costMicros } from "../domain/pricing.ts";
+import { supervisorPrompt } from "../domain/prompts/supervisor-prompt.ts";
+import { workerPrompt } from "../domain/prompts/worker-prompt.ts";
+import { normalizeTranscript } from "../domain/transcript.ts";
+import { afterAgentEnded, notifyParent, parseModel } from "./agent-lifecycle.ts";
+import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
+import type { RuntimeKernel } from "./kernel.ts";
+import type { AnyTool } from "./runtime-context.ts";
+import { agentSnapshot } from "./snapshots.ts";
+import { toolSchemaOf } from "./tool-schemas.ts";
+import { announceRequest, parkAgent, waitForHuman } from "./waits.ts";
+
+export type StepOutcome = "continue" | "stop";
+
+/**
+ * Checks the session budget before a turn. Over it, the agent waits on a budget request
+ * keyed by its current step, so a resume finds the same request.
+ */
+async function budgetAllows(kernel: RuntimeKernel, agent: AgentRow): Promise<boolean> {
+  const session = await getSessionRow(kernel.db, agent.sessionId);
+  if (!session || (session.budgetMicros === null && session.budgetTokens === null)) return true;
+  const key = `budget:${agent.step}`;
+  const own = await requestForCall(kernel.db, agent.id, key);
+  if (own && (own.status === "extended" || own.status === "approved")) return true;
+  if (own && own.status !== "pending") {
+    // Stopped or cancelled: the stop handler already cancelled the workers.
+    if (agent.role === "supervisor") await restSupervisor(kernel, agent);
+    return false;
+  }
+  const reason = budgetExceeded(
+    { budgetMicros: session.budgetMicros, budgetTokens: session.budgetTokens },
+    await sessionSpend(kernel.db, agent.sessionId),
+  );
+  if (reason === undefined) return true;
+  const pending = own ?? (await pendingBudgetRequest(kernel.db, agent.sessionId));
+  if (pending) {
+    if (agent.status !== "waiting") await parkAgent(kernel, agent);
+    announceRequest(kernel, pending, agent.title);
+    return false;
+  }
+  await waitForHuman(kernel, agent, {
+    kind: "budget",
+    toolCallId: key,
+    prompt: `${reason} Extend the budget or stop the session's agents?`,
+    choices: ["extend", "stop"],
+  });
+  return false;
+}
+
+export async function modelStep(
+  kernel: RuntimeKernel,
+  agent: AgentRow,
+  transcript: ChatMessage[],
+  tools: AnyTool[],
+): Promise<StepOutcome> {
+  const isSupervisor = agent.role === "supervisor";
+  if (!isSupervisor && agent.turns >= kernel.config.limits.maxTurns) {
+    await failAgent(kernel, agent, `reached the turn limit (${kernel.config.limits.maxTurns} turns)`);
+    return "stop";
+  }
+  if (!(await budgetAllows(kernel, agent))) return "stop";
+  const running = await ensureRunning(kernel, agent);
+  if (!running) return "stop";
+
+  const ref = parseModel(running.model);
+  const turnId = `${running.id}:${running.step}`;
+  let result: Awaited<ReturnType<ReturnType<RuntimeKernel["resolveProvider"]>["turn"]>>;
+  try {
+    const provider = kernel.resolveProvider(ref);
+    result = await provider.turn({
+      model: ref.model,
+      system: isSupervisor ? supervisorPrompt : workerPrompt,
+      messages: normalizeTranscript(transcript),
+      tools: tools.map(toolSchemaOf),
+      // Supervisors wait on people between turns, so a long-lived cache pays off for them.
+      cacheRetention: isSupervisor ? "long" : "short",
+      stream: isSupervisor,
+      ...(isSupervisor
+        ? {
+            onTextDelta: (delta: string) =>
+              kernel.emit({
+                type: "reply-delta",
+                sessionId: running.sessionId,
+                agentId: running.id,
+                turnId,
+                delta,
+              }),
+          }
+        : {}),
+    });
+  } catch (error) {
+    const reason =
+      error instanceof ProviderError ? error.message : `model call failed: ${errorMessage(error)}`;
+    await failAgent(kernel, running, reason);
+    return "stop";
+  }
+
+  const message: ChatMessage =
+    result.message.parts.length > 0
+      ? result.message
+      : { role: "assistant", parts: [{ type: "text", text: "" }] };
+  const text = textOf(message);
+  const endsWork = !isSupervisor && toolCallsOf(message).length === 0;
+  const cost = costMicros(ref, result.usage, kernel.config.priceOverrides);
+  const finishedResult = endsWork ? await finalizeResult(kernel, running, text || "(no summary)") : undefined;
+  const usage = result.usage;
+  const { agent: persisted } = await persistStep(
+    kernel.db,
+    running.id,
+    running.step,
+    {
+      turns: sql`${agents.turns} + 1`,
+      inputTokens: sql`${agents.inputTokens} + ${usage.inputTokens}`,
+      outputTokens: sql`${agents.outputTokens} + ${usage.outputTokens}`,
+      cacheReadTokens: sql`${agents.cacheReadTokens} + ${usage.cacheReadTokens}`,
+      cacheWriteTokens: sql`${agents.cacheWriteTokens} + ${usage.cacheWriteTokens}`,
+      costMicros: sql`${agents.costMicros} + ${cost}`,
+      ...(finishedResult ? { status: "done", result: finishedResult, finishedAt: kernel.now() } : {}),
+    },
+    async (tx, row) => {
+      await appendMessage(tx, row.id, "assistant", message.parts);
+      await insertUsage(tx, {
+        sessionId: row.sessionId,
+        agentId: row.id,
+        step: running.step,
+        provider: ref.provider,
+        model: ref.model,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        cacheReadTokens: usage.cacheReadTokens,
+        cacheWriteTokens: usage.cacheWriteTokens,
+        costMicros: cost,
+      });
+      if (finishedResult) await notifyParent(tx, row, "agent-finished", { summary: finishedResult.summary });
+    },
+  );
+  if (isSupervisor && text.trim() !== "") {
+    kernel.emit({
+      type: "reply-completed",
+      sessionId: persisted.sessionId,
+      agentId: persisted.id,
+      turnId,
+      text,
+    });
+  }
+  if (finishedResult) {
+    kernel.emit({
+      type: "agent-finished",
+      sessionId: persisted.sessionId,
+      agent: agentSnapshot(persisted),
+      summary: String(finishedResult.summary),
+    });
+    await afterAgentEnded(kernel, persisted);
+    return "stop";
+  }
+  return "continue";
+}
+
+/** The worker's result: its summary plus whatever the workspace port reports (branch, PR). */
+export async function finalizeResult(
+  kernel: RuntimeKernel,
+  agent: AgentRow,
+  summary: string,
+): Promise<Record<string, unknown> & { summary: string }> {
+  const workspace = agent.workspace as
+    | Parameters<NonNullable<RuntimeKernel["workspaces"]>["finalizeWorkspace"]>[0]["workspace"]
+    | null;
+  if (!kernel.workspaces || !workspace) return { summary };
+  try {
+    const extra = await kernel.workspaces.finalizeWorkspace({
+      sessionId: agent.sessionId,
+      agentId: agent.id,
+      workspace,
+      summary,
+    });
+    return { ...extra, summary };
+  } catch (error) {
+    return { summary, workspaceError: errorMessage(error) };
+  }
+}

@@ -1,0 +1,66 @@
+import type { PgBoss } from "pg-boss";
+import type { Logger } from "pino";
+import type { Database } from "../adapters/database/open-database.ts";
+import type { Config } from "../config.ts";
+import type { ModelProvider, ModelRef } from "../domain/model.ts";
+import type { ToolContext, ToolDefinition, Workspace } from "../domain/tool.ts";
+
+/** Creates and finalizes an agent's working copy; the git workspace manager implements it. */
+export interface WorkspacesPort {
+  createWorkspace(request: {
+    sessionId: string;
+    agentId: string;
+    repo: string;
+    title: string;
+  }): Promise<Workspace>;
+  /** Commits, pushes, opens a pull request: whatever the result carries (branch, diff stats, PR url). */
+  finalizeWorkspace(request: {
+    sessionId: string;
+    agentId: string;
+    workspace: Workspace;
+    summary: string;
+  }): Promise<Record<string, unknown>>;
+}
+
+/** Any tool: its context is at least a ToolContext. */
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds tools of every input type
+export type AnyTool = ToolDefinition<any, any>;
+
+export interface RuntimeOptions {
+  /** How long a lease lasts without a heartbeat. */
+  leaseTtlMs: number;
+  /** How often every instance looks for agents whose lease expired. */
+  sweepIntervalMs: number;
+  /** pg-boss polling backstop, seconds (>= 0.5); NOTIFY wakes workers earlier. */
+  pollingIntervalSeconds: number;
+  /** Wake-up jobs this instance fetches at once. */
+  localConcurrency: number;
+}
+
+export const defaultRuntimeOptions: RuntimeOptions = {
+  leaseTtlMs: 30_000,
+  sweepIntervalMs: 5_000,
+  pollingIntervalSeconds: 2,
+  localConcurrency: 4,
+};
+
+export interface RuntimeContext {
+  db: Database;
+  boss: PgBoss;
+  resolveProvider(ref: ModelRef): ModelProvider;
+  config: Pick<Config, "limits" | "models" | "priceOverrides"> & {
+    slack: Pick<Config["slack"], "approvers">;
+  };
+  logger: Logger;
+  clock?: { now(): Date };
+  generateId?: (prefix: string) => string;
+  instanceId?: string;
+  /** More tools for sub-agents, e.g. the workspace helper's file, command and git tools. */
+  workerTools?: AnyTool[];
+  /** More tools for supervisors, e.g. `merge_agents`. */
+  supervisorTools?: AnyTool[];
+  workspaces?: WorkspacesPort;
+  options?: Partial<RuntimeOptions>;
+}
+
+export type { ToolContext };

@@ -1,0 +1,66 @@
+import type { AgentRow, RequestRow, SessionRow } from "../adapters/database/runtime-queries.ts";
+import type { SessionSnapshot } from "./runtime-api.ts";
+import type {
+  AgentRole,
+  AgentSnapshot,
+  AgentStatus,
+  RequestKind,
+  RequestSnapshot,
+  RequestStatus,
+} from "./surface-port.ts";
+
+export function agentSnapshot(row: AgentRow): AgentSnapshot {
+  return {
+    id: row.id,
+    sessionId: row.sessionId,
+    parentId: row.parentId,
+    role: row.role as AgentRole,
+    title: row.title,
+    model: row.model,
+    status: row.status as AgentStatus,
+    latestProgress: row.latestProgress,
+    usage: {
+      inputTokens: row.inputTokens,
+      outputTokens: row.outputTokens,
+      cacheReadTokens: row.cacheReadTokens,
+      cacheWriteTokens: row.cacheWriteTokens,
+    },
+    costMicros: row.costMicros,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    result: row.result,
+  };
+}
+
+export function requestSnapshot(row: RequestRow, agentTitle: string): RequestSnapshot {
+  return {
+    id: row.id,
+    sessionId: row.sessionId,
+    agentId: row.agentId,
+    agentTitle,
+    kind: row.kind as RequestKind,
+    prompt: row.prompt,
+    choices: row.choices,
+    action: row.action,
+    pattern: row.pattern,
+    status: row.status as RequestStatus,
+    answer: row.answer,
+    decidedBy: row.decidedBy,
+    decidedAt: row.decidedAt,
+  };
+}
+
+export function sessionSnapshot(row: SessionRow, costMicros: number): SessionSnapshot {
+  return {
+    id: row.id,
+    surface: row.surface,
+    conversationKey: row.conversationKey,
+    ownerId: row.ownerId,
+    title: row.title,
+    status: row.status,
+    metadata: row.metadata,
+    costMicros,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

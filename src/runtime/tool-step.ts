@@ -1,0 +1,253 @@
+import {
+  type AgentRow,
+  appendMessage,
+  approvalRulesOf,
+  finishToolCall,
+  getToolCall,
+  persistStep,
+  requestForCall,
+  startToolCall,
+} from "../adapters/database/runtime-queries.ts";
+import { isAllowedByRules } from "../domain/approval-rules.ts";
+import { errorMessage, StepConflictError } from "../domain/errors.ts";
+import type { ToolCallPart } from "../domain/messages.ts";
+import { riskOf, type Workspace } from "../domain/tool.ts";
+import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
+import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
+import { ensureRunning } from "./agent-status.ts";
+import type { RuntimeKernel } from "./kernel.ts";
+import { finalizeResult, type StepOutcome } from "./model-step.ts";
+import type { AnyTool } from "./runtime-context.ts";
+import { agentSnapshot } from "./snapshots.ts";
+import { waitForHuman } from "./waits.ts";
+
+export const interruptedMessage =
+  "This tool call was interrupted by a restart; it may or may not have taken effect. Check before retrying.";
+
+type QuestionTool = AnyTool & { question?: (input: unknown) => { prompt: string; choices: string[] | null } };
+
+interface ToolOutcome {
+  output: string;
+  isError: boolean;
+  status: "finished" | "failed" | "interrupted" | "denied" | "rejected";
+}
+
+/** Persists the result with the audit row in one step; a finished worker ends here too. */
+async function persistResult(
+  kernel: RuntimeKernel,
+  agent: AgentRow,
+  call: ToolCallPart,
+  risk: string,
+  outcome: ToolOutcome,
+  finishedSummary: string | undefined,
+): Promise<StepOutcome> {
+  const result =
+    finishedSummary === undefined ? undefined : await finalizeResult(kernel, agent, finishedSummary);
+  const { agent: persisted } = await persistStep(
+    kernel.db,
+    agent.id,
+    agent.step,
+    result ? { status: "done", result, finishedAt: kernel.now() } : {},
+    async (tx, row) => {
+      await appendMessage(tx, row.id, "user", [
+        {
+          type: "tool_result",
+          toolCallId: call.id,
+          toolName: call.name,
+          content: outcome.output,
+          isError: outcome.isError,
+        },
+      ]);
+      await finishToolCall(tx, {
+        agentId: row.id,
+        toolCallId: call.id,
+        sessionId: row.sessionId,
+        toolName: call.name,
+        input: call.input ?? {},
+        risk,
+        status: outcome.status,
+        output: outcome.output,
+        isError: outcome.isError,
+      });
+      if (result) await notifyParent(tx, row, "agent-finished", { summary: result.summary });
+    },
+  );
+  if (result) {
+    kernel.emit({
+      type: "agent-finished",
+      sessionId: persisted.sessionId,
+      agent: agentSnapshot(persisted),
+      summary: result.summary,
+    });
+    await afterAgentEnded(kernel, persisted);
+    return "stop";
+  }
+  return "continue";
+}
+
+/**
+ * One tool call of the last assistant message. The audit row is committed before the
+ * tool runs, so a crash leaves `started` behind and the call is reported as interrupted
+ * instead of run again.
+ */
+export async function toolStep(
+  kernel: RuntimeKernel,
+  agent: AgentRow,
+  call: ToolCallPart,
+  tools: AnyTool[],
+  makeServices: (agent: AgentRow, onFinish: (summary: string) => void) => AgentServices,
+): Promise<StepOutcome> {
+  const audit = await getToolCall(kernel.db, agent.id, call.id);
+  if (audit) {
+    const running = await ensureRunning(kernel, agent);
+    if (!running) return "stop";
+    const outcome: ToolOutcome =
+      audit.status === "started"
+        ? { output: interruptedMessage, isError: true, status: "interrupted" }
+        : {
+            output: audit.output ?? "",
+            isError: audit.isError,
+            status: audit.status as ToolOutcome["status"],
+          };
+    return persistResult(kernel, running, call, audit.risk, outcome, undefined);
+  }
+
+  const tool = tools.find((candidate) => candidate.name === call.name) as QuestionTool | undefined;
+  if (!tool) {
+    const running = await ensureRunning(kernel, agent);
+    if (!running) return "stop";
+    const known = tools.map((candidate) => candidate.name).join(", ");
+    const output = `Unknown tool "${call.name}". Available tools: ${known}.`;
+    return persistResult(
+      kernel,
+      running,
+      call,
+      "safe",
+      { output, isError: true, status: "rejected" },
+      undefined,
+    );
+  }
+  const parsed = tool.input.safeParse(call.input ?? {});
+  if (!parsed.success) {
+    const running = await ensureRunning(kernel, agent);
+    if (!running) return "stop";
+    const output = `Invalid input for ${call.name}: ${parsed.error.message}`;
+    return persistResult(
+      kernel,
+      running,
+      call,
+      "safe",
+      { output, isError: true, status: "rejected" },
+      undefined,
+    );
+  }
+  const input = parsed.data;
+  const risk = riskOf(tool, input);
+
+  let answer: string | undefined;
+  if (tool.question) {
+    const existing = await requestForCall(kernel.db, agent.id, call.id);
+    if (!existing || existing.status === "pending") {
+      const question = tool.question(input);
+      await waitForHuman(kernel, agent, {
+        kind: "question",
+        toolCallId: call.id,
+        prompt: question.prompt,
+        choices: question.choices,
+      });
+      return "stop";
+    }
+    if (existing.status !== "answered") {
+      const running = await ensureRunning(kernel, agent);
+      if (!running) return "stop";
+      const output = "The question was withdrawn before anyone answered.";
+      return persistResult(
+        kernel,
+        running,
+        call,
+        risk,
+        { output, isError: true, status: "rejected" },
+        undefined,
+      );
+    }
+    answer = existing.answer ?? "";
+  }
+
+  if (risk === "risky") {
+    const pattern = tool.approvalPattern?.(input) ?? tool.name;
+    const rules = await approvalRulesOf(kernel.db, agent.sessionId);
+    if (!isAllowedByRules(rules, tool.name, pattern)) {
+      const existing = await requestForCall(kernel.db, agent.id, call.id);
+      if (!existing || existing.status === "pending") {
+        const description = tool.describe?.(input) ?? `${tool.name} ${JSON.stringify(input)}`;
+        const workspace = agent.workspace as Workspace | null;
+        await waitForHuman(kernel, agent, {
+          kind: "approval",
+          toolCallId: call.id,
+          prompt: `${agent.title} wants to: ${description}`,
+          action: {
+            tool: tool.name,
+            input,
+            description,
+            branch: workspace?.branch ?? null,
+            repo: workspace?.repoName ?? null,
+          },
+          pattern,
+        });
+        return "stop";
+      }
+      if (existing.status !== "approved") {
+        const running = await ensureRunning(kernel, agent);
+        if (!running) return "stop";
+        const who = existing.decidedBy ?? "the user";
+        const output =
+          existing.status === "denied"
+            ? `Denied by ${who}: the user did not allow this action (${tool.name}). Do not retry it; find another way or explain in your summary.`
+            : "The approval request was withdrawn; the action did not run.";
+        return persistResult(
+          kernel,
+          running,
+          call,
+          risk,
+          { output, isError: true, status: "denied" },
+          undefined,
+        );
+      }
+    }
+  }
+
+  const running = await ensureRunning(kernel, agent);
+  if (!running) return "stop";
+  const started = await startToolCall(kernel.db, {
+    agentId: running.id,
+    toolCallId: call.id,
+    sessionId: running.sessionId,
+    toolName: call.name,
+    input: call.input ?? {},
+    risk,
+    status: "started",
+  });
+  if (!started) throw new StepConflictError(running.id, running.step);
+
+  let finishedSummary: string | undefined;
+  const controller = new AbortController();
+  const context: AgentToolContext = {
+    sessionId: running.sessionId,
+    agentId: running.id,
+    signal: controller.signal,
+    workspace: (running.workspace as Workspace | null) ?? undefined,
+    answer,
+    services: makeServices(running, (summary) => {
+      finishedSummary = summary;
+    }),
+  };
+  let outcome: ToolOutcome;
+  try {
+    outcome = { output: await tool.execute(input, context), isError: false, status: "finished" };
+  } catch (error) {
+    // Tool errors go back to the model; only our own failures (the database) end a run.
+    outcome = { output: errorMessage(error), isError: true, status: "failed" };
+    finishedSummary = undefined;
+  }
+  return persistResult(kernel, running, call, risk, outcome, finishedSummary);
+}

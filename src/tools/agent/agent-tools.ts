@@ -1,0 +1,22 @@
+import type { AnyTool } from "../../runtime/runtime-context.ts";
+import { readContextTool, writeContextTool } from "./context-tools.ts";
+import { cancelAgentTool, listAgentsTool, messageAgentTool, spawnAgentTool } from "./supervisor-tools.ts";
+import { askUserTool, finishTool, reportProgressTool } from "./worker-tools.ts";
+
+/** The registry: a new tool is one entry here (or one in the extra lists the runtime is given). */
+export const supervisorTools: AnyTool[] = [
+  spawnAgentTool,
+  messageAgentTool,
+  listAgentsTool,
+  cancelAgentTool,
+  readContextTool,
+  writeContextTool,
+];
+
+export const workerTools: AnyTool[] = [
+  askUserTool,
+  reportProgressTool,
+  readContextTool,
+  writeContextTool,
+  finishTool,
+];

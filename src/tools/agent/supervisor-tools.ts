@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { ToolError } from "../../domain/errors.ts";
+import { defineTool } from "../../domain/tool.ts";
+import type { AgentSnapshot } from "../../runtime/surface-port.ts";
+import type { AgentToolContext } from "./agent-tool-context.ts";
+
+export const spawnAgentTool = defineTool<
+  { title: string; brief: string; tier?: "worker" | "strong" | undefined; repo?: string | undefined },
+  AgentToolContext
+>({
+  name: "spawn_agent",
+  description:
+    "Start a sub-agent in the background and return its id at once. The brief must carry the objective, the expected output, the boundaries (what other agents own) and the decisions already made.",
+  input: z.object({
+    title: z.string().min(1).max(120),
+    brief: z.string().min(1),
+    tier: z.enum(["worker", "strong"]).optional(),
+    repo: z.string().min(1).optional(),
+  }),
+  risk: "safe",
+  async execute(input, context) {
+    const agent = await context.services.spawnAgent({
+      title: input.title,
+      brief: input.brief,
+      tier: input.tier ?? "worker",
+      ...(input.repo ? { repo: input.repo } : {}),
+    });
+    return JSON.stringify({ agent_id: agent.id, title: agent.title, status: agent.status });
+  },
+});
+
+export const messageAgentTool = defineTool<{ agent_id: string; text: string }, AgentToolContext>({
+  name: "message_agent",
+  description: "Send a message to one of your sub-agents (a follow-up, a decision, an answer).",
+  input: z.object({ agent_id: z.string().min(1), text: z.string().min(1) }),
+  risk: "safe",
+  async execute(input, context) {
+    await context.services.messageAgent(input.agent_id, input.text);
+    return `Message delivered to ${input.agent_id}.`;
+  },
+});
+
+function describeAgent(agent: AgentSnapshot): Record<string, unknown> {
+  return {
+    agent_id: agent.id,
+    title: agent.title,
+    status: agent.status,
+    latest_progress: agent.latestProgress,
+    tokens: agent.usage.inputTokens + agent.usage.outputTokens,
+    cost_usd: Number((agent.costMicros / 1e6).toFixed(4)),
+    result: agent.result,
+  };
+}
+
+export const listAgentsTool = defineTool<Record<string, never>, AgentToolContext>({
+  name: "list_agents",
+  description: "List your sub-agents with their status, latest progress and usage.",
+  input: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  risk: "safe",
+  async execute(_input, context) {
+    const agents = await context.services.listAgents();
+    return JSON.stringify(agents.filter((agent) => agent.role === "worker").map(describeAgent));
+  },
+});
+
+export const cancelAgentTool = defineTool<{ agent_id: string }, AgentToolContext>({
+  name: "cancel_agent",
+  description: "Stop one of your sub-agents.",
+  input: z.object({ agent_id: z.string().min(1) }),
+  risk: "safe",
+  async execute(input, context) {
+    const cancelled = await context.services.cancelAgent(input.agent_id);
+    if (!cancelled) throw new ToolError(`Agent ${input.agent_id} is not running in this session.`);
+    return `Cancelled ${input.agent_id}.`;
+  },
+});

@@ -1,0 +1,85 @@
+import { pino } from "pino";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
+import type { Config } from "../../src/config.ts";
+import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
+import type { AnyTool, RuntimeContext, RuntimeOptions } from "../../src/runtime/runtime-context.ts";
+import type { FakeLlmRequest } from "../fakes/fake-llm-server.ts";
+
+export const testLimits: Config["limits"] = {
+  maxConcurrentAgents: 50,
+  maxAgentsPerSession: 6,
+  maxTurns: 30,
+  agentTimeoutSeconds: 600,
+  sessionBudgetUsd: undefined,
+  sessionBudgetTokens: undefined,
+};
+
+/** Fast leases and sweeps, so crash tests recover in about a second. */
+export const testRuntimeOptions: RuntimeOptions = {
+  leaseTtlMs: 1500,
+  sweepIntervalMs: 300,
+  pollingIntervalSeconds: 0.5,
+  localConcurrency: 4,
+};
+
+export function testConfig(
+  limits: Partial<Config["limits"]> = {},
+  approvers: string[] = [],
+): RuntimeContext["config"] {
+  return {
+    limits: { ...testLimits, ...limits },
+    models: {
+      supervisor: { provider: "anthropic", model: "claude-sonnet-5-5" },
+      worker: { provider: "anthropic", model: "claude-haiku-5-5" },
+      strong: { provider: "anthropic", model: "claude-opus-5" },
+    },
+    priceOverrides: {},
+    slack: { approvers },
+  };
+}
+
+export interface StartRuntimeOptions {
+  handle: DatabaseHandle;
+  anthropicBaseUrl: string;
+  config?: RuntimeContext["config"];
+  workerTools?: AnyTool[];
+  supervisorTools?: AnyTool[];
+  instanceId?: string;
+  options?: Partial<RuntimeOptions>;
+}
+
+/** A runtime on a test database that talks to the fake LLM server through the real Anthropic SDK. */
+export async function startTestRuntime(options: StartRuntimeOptions): Promise<Runtime> {
+  const provider = createAnthropicProvider({
+    apiKey: "sk-ant-test",
+    baseUrl: options.anthropicBaseUrl,
+    retryPolicy: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 50 },
+  });
+  const runtime = createRuntime({
+    db: options.handle.db,
+    boss: options.handle.createQueue({ schedule: false, supervise: false }),
+    resolveProvider: () => provider,
+    config: options.config ?? testConfig(),
+    logger: pino({ level: "silent" }),
+    instanceId: options.instanceId,
+    workerTools: options.workerTools,
+    supervisorTools: options.supervisorTools,
+    options: { ...testRuntimeOptions, ...options.options },
+  });
+  await runtime.start();
+  return runtime;
+}
+
+export function isSupervisorRequest(request: FakeLlmRequest): boolean {
+  return request.toolNames.includes("spawn_agent");
+}
+
+/** A worker's brief is its first user message. */
+export function briefOf(request: FakeLlmRequest): string {
+  return request.messages[0]?.text ?? "";
+}
+
+export function lastToolResult(request: FakeLlmRequest) {
+  return request.lastToolResults.at(-1);
+}

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import type { Runtime } from "../../src/runtime/create-runtime.ts";
+import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
+import {
+  type FakeLlmServer,
+  startFakeLlmServer,
+  textResponse,
+  toolCallResponse,
+} from "../fakes/fake-llm-server.ts";
+import { backends, createTestDatabase } from "../helpers/database.ts";
+import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
+
+describe.each(backends)("supervisor basics on %s", (backend) => {
+  let handle: DatabaseHandle;
+  let server: FakeLlmServer;
+  let runtime: Runtime;
+
+  beforeAll(async () => {
+    handle = await createTestDatabase(backend);
+    server = await startFakeLlmServer();
+    runtime = await startTestRuntime({ handle, anthropicBaseUrl: server.anthropicBaseUrl });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    await handle?.close();
+    await server?.close();
+  });
+
+  it("streams a reply, delegates to a worker and sums up when it finishes", async () => {
+    server.respondWith((request) => {
+      if (!isSupervisorRequest(request)) {
+        if (request.turnIndex === 0)
+          return toolCallResponse([{ name: "report_progress", input: { text: "halfway" } }]);
+        return toolCallResponse([{ name: "finish", input: { summary: `done: ${briefOf(request)}` } }]);
+      }
+      if (request.lastUserText.includes("finished")) return textResponse("All done: the count is 3.");
+      if (request.lastToolResults.length > 0) return textResponse("I started an agent on it.");
+      return toolCallResponse([
+        { name: "spawn_agent", input: { title: "Counter", brief: "count the files" } },
+      ]);
+    });
+    const surface = createMemorySurface(runtime);
+    await surface.send("count the files please");
+    const summary = await surface.waitFor(
+      (event) => event.type === "reply-completed" && event.text.includes("All done"),
+    );
+    await surface.waitFor((event) => event.type === "session-idle", {
+      after: surface.events.indexOf(summary),
+    });
+    expect(surface.replies()).toEqual(["I started an agent on it.", "All done: the count is 3."]);
+    const types = surface.events.map((event) => event.type);
+    expect(types).toContain("reply-delta");
+    expect(types).toContain("agent-started");
+    expect(types).toContain("agent-progress");
+    expect(types).toContain("agent-finished");
+    const sessionId = surface.sessionId() ?? "";
+    const agents = await runtime.listAgents(sessionId);
+    expect(agents.map((agent) => [agent.role, agent.status])).toEqual([
+      ["supervisor", "idle"],
+      ["worker", "done"],
+    ]);
+    expect(agents[1]?.result).toEqual({ summary: "done: count the files" });
+    surface.close();
+  });
+});
