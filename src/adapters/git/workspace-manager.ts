@@ -281,7 +281,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       return (await mirrors.get(repoName)).defaultBranch;
     },
 
-    createWorkspace(request) {
+    async createWorkspace(request) {
       const key = `${checkSessionId(request.sessionId)}/${agentSlug(request.agentSlug)}`;
       const running = creating.get(key);
       if (running) return running;
