@@ -350,6 +350,9 @@ describe("Anthropic provider", () => {
     clock += 6 * 60_000;
     expect((await anthropic.turn(request(history))).usage.cacheReadTokens).toBe(0);
 
+    const long = await anthropic.turn(request([userText("hello, for an hour")], { cacheRetention: "long" }));
+    expect(long.usage.longCacheWriteTokens).toBe(long.usage.cacheWriteTokens);
+    expect(long.usage.cacheWriteTokens).toBeGreaterThan(0);
     await anthropic.turn(request(history, { cacheRetention: "long" }));
     clock += 50 * 60_000;
     const result = await anthropic.turn(request(history, { cacheRetention: "long" }));

@@ -9,7 +9,7 @@ export interface AnthropicProviderOptions {
   apiKey: string;
   /** Defaults to the public API. */
   baseUrl?: string | undefined;
-  /** Attempts in all (default 6); see `retry.ts`. */
+  /** Retries after the first attempt (default 5, so 6 attempts in all); see `retry.ts`. */
   maxRetries?: number;
   retryPolicy?: Partial<RetryPolicy>;
   logger?: RetryLogger;
@@ -59,7 +59,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
         provider: "anthropic",
         policy: {
           ...options.retryPolicy,
-          ...(options.maxRetries ? { maxAttempts: options.maxRetries } : {}),
+          ...(options.maxRetries === undefined ? {} : { maxAttempts: options.maxRetries + 1 }),
         },
         signal: request.signal,
         sleep: options.sleep,

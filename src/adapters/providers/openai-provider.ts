@@ -10,7 +10,7 @@ export interface OpenAIProviderOptions {
   apiKey?: string | undefined;
   /** Defaults to the public API; set it for vLLM, Ollama or llama.cpp (e.g. `http://localhost:11434/v1`). */
   baseUrl?: string | undefined;
-  /** Attempts in all (default 6); see `retry.ts`. */
+  /** Retries after the first attempt (default 5, so 6 attempts in all); see `retry.ts`. */
   maxRetries?: number;
   retryPolicy?: Partial<RetryPolicy>;
   logger?: RetryLogger;
@@ -69,7 +69,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
         provider: "openai",
         policy: {
           ...options.retryPolicy,
-          ...(options.maxRetries ? { maxAttempts: options.maxRetries } : {}),
+          ...(options.maxRetries === undefined ? {} : { maxAttempts: options.maxRetries + 1 }),
         },
         signal: request.signal,
         sleep: options.sleep,
