@@ -1,0 +1,31 @@
+import { migrateDatabase } from "./adapters/database/migrate.ts";
+import { openDatabase } from "./adapters/database/open-database.ts";
+import { loadConfig } from "./config.ts";
+import { ConfigurationError } from "./domain/errors.ts";
+import { createLogger } from "./logger.ts";
+
+/** `npm run db:migrate`: applies the migrations to DATABASE_URL, or to the embedded database. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const logger = createLogger({ level: config.logLevel, environment: config.environment });
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
+  try {
+    await migrateDatabase(database);
+    logger.info(
+      { database: database.kind, dataDir: database.kind === "pglite" ? config.database.dataDir : undefined },
+      "migrations applied",
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+await main();

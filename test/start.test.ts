@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { pino } from "pino";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../src/adapters/database/open-database.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const node = path.join(root, "node_modules/.bin/node");
+const temporaryDirectories: string[] = [];
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function launch(
+  script: string,
+  environment: Record<string, string>,
+): { child: ChildProcess; done: Promise<Outcome> } {
+  const child = spawn(node, [script], { cwd: root, env: environment, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => {
+    stdout += String(chunk);
+  });
+  child.stderr?.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
+  const done = new Promise<Outcome>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+async function temporaryDirectory(): Promise<string> {
+  const directory = await mkdtemp(path.join(tmpdir(), "threadwork-start-"));
+  temporaryDirectories.push(directory);
+  return directory;
+}
+
+afterAll(async () => {
+  await Promise.all(temporaryDirectories.map((directory) => rm(directory, { recursive: true, force: true })));
+});
+
+// Each PGlite boot costs seconds of CPU: the tests overlap, and each boots at most twice.
+describe.concurrent("npm start", () => {
+  it("exits non-zero with an empty environment, naming what is missing", async () => {
+    const { code, stderr, stdout } = await launch("src/main.ts", {}).done;
+    expect(code).not.toBe(0);
+    expect(stderr).toContain("ANTHROPIC_API_KEY");
+    expect(stderr).toContain("OPENAI_API_KEY");
+    expect(stderr).toContain("SLACK_BOT_TOKEN");
+    expect(stdout).toBe("");
+  });
+
+  it("names every malformed variable in one error", async () => {
+    const { code, stderr } = await launch("src/main.ts", {
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_SIGNING_SECRET: "secret",
+      THREADWORK_SUPERVISOR_MODEL: "nonsense",
+      DATABASE_URL: "mysql://x",
+      THREADWORK_MAX_TURNS: "many",
+    }).done;
+    expect(code).toBe(1);
+    expect(stderr.match(/Invalid configuration/g)).toHaveLength(1);
+    expect(stderr).toContain("THREADWORK_SUPERVISOR_MODEL");
+    expect(stderr).toContain("DATABASE_URL");
+    expect(stderr).toContain("THREADWORK_MAX_TURNS");
+    expect(stderr).not.toContain("SLACK_BOT_TOKEN");
+  });
+
+  it("creates the embedded database, reports ready, and stops cleanly on SIGTERM", {
+    timeout: 120_000,
+  }, async () => {
+    const dataDir = await temporaryDirectory();
+    const { child, done } = launch("src/main.ts", {
+      NODE_ENV: "production",
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_SIGNING_SECRET: "secret",
+      THREADWORK_DATA_DIR: dataDir,
+    });
+    let stdout = "";
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on("data", (chunk) => {
+        stdout += String(chunk);
+        if (stdout.includes("threadwork is ready")) resolve();
+      });
+      child.on("close", () => reject(new Error("main exited before it was ready")));
+    });
+    child.kill("SIGTERM");
+    const outcome = await done;
+    expect(outcome.code).toBe(0);
+    expect((await stat(path.join(dataDir, "pgdata"))).isDirectory()).toBe(true);
+    expect(stdout).not.toContain("xoxb-test");
+    expect(stdout).not.toContain("sk-ant-test");
+  });
+});
+
+describe.concurrent("npm run db:migrate", () => {
+  it("creates the embedded database in THREADWORK_DATA_DIR and applies the migrations", {
+    timeout: 120_000,
+  }, async () => {
+    const dataDir = await temporaryDirectory();
+    const outcome = await launch("src/migrate.ts", { NODE_ENV: "production", THREADWORK_DATA_DIR: dataDir })
+      .done;
+    expect(outcome.stderr).toBe("");
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toContain("migrations applied");
+
+    const handle = await openDatabase({ url: undefined, dataDir, logger: pino({ level: "silent" }) });
+    try {
+      const result = await handle.db.execute<{ table_name: string }>(
+        sql`select table_name from information_schema.tables where table_schema = 'public'`,
+      );
+      expect(result.rows.map((row) => row.table_name)).toEqual(
+        expect.arrayContaining(["sessions", "agents", "events", "requests", "usage_ledger"]),
+      );
+      const applied = await handle.db.execute<{ count: string | number }>(
+        sql`select count(*) as count from drizzle.__drizzle_migrations`,
+      );
+      expect(Number(applied.rows[0]?.count)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await handle.close();
+    }
+  });
+});
