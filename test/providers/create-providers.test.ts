@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createProviders } from "../../src/adapters/providers/create-providers.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -6,7 +7,7 @@ import { ConfigurationError } from "../../src/domain/errors.ts";
 describe("createProviders", () => {
   it("builds only the providers the configuration has credentials for", () => {
     const config = loadConfig({ ANTHROPIC_API_KEY: "sk-ant-test" });
-    const providers = createProviders(config);
+    const providers = createProviders(config, { logger: pino({ level: "silent" }) });
     expect(providers.anthropic?.name).toBe("anthropic");
     expect(providers.openai).toBeUndefined();
     expect(providers.resolveProvider(config.models.worker)).toBe(providers.anthropic);

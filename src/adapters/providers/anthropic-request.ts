@@ -1,6 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { ChatMessage, MessagePart, ToolSchema } from "../../domain/messages.ts";
 import type { CacheRetention, ModelTurnRequest } from "../../domain/model.ts";
+import { toolParameters } from "./tool-arguments.ts";
 
 type MessageParam = Anthropic.MessageParam;
 type ContentBlockParam = Anthropic.ContentBlockParam;
@@ -65,7 +66,7 @@ export function toAnthropicTools(tools: ToolSchema[], cacheControl: CacheControl
   return sorted.map((tool, index) => ({
     name: tool.name,
     description: tool.description,
-    input_schema: { type: "object", ...tool.inputSchema } as Anthropic.Tool.InputSchema,
+    input_schema: toolParameters(tool.inputSchema) as Anthropic.Tool.InputSchema,
     ...(index === sorted.length - 1 ? { cache_control: cacheControl } : {}),
   }));
 }

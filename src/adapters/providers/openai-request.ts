@@ -1,6 +1,7 @@
 import type OpenAI from "openai";
 import type { ChatMessage, ToolSchema } from "../../domain/messages.ts";
 import type { ModelTurnRequest } from "../../domain/model.ts";
+import { toolParameters } from "./tool-arguments.ts";
 
 type MessageParam = OpenAI.Chat.ChatCompletionMessageParam;
 
@@ -69,7 +70,7 @@ export function toOpenAITools(tools: ToolSchema[]): OpenAI.Chat.ChatCompletionFu
       function: {
         name: tool.name,
         description: tool.description,
-        parameters: { type: "object", ...tool.inputSchema },
+        parameters: toolParameters(tool.inputSchema),
       },
     }));
 }

@@ -10,3 +10,9 @@ export function parseToolArguments(text: string): unknown {
     return text;
   }
 }
+
+/** A tool's JSON Schema as providers take it: an object schema without the `$schema` marker zod adds. */
+export function toolParameters(inputSchema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _marker, ...schema } = inputSchema;
+  return { type: "object", ...schema };
+}
