@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSlackApi, createSlackWebClient } from "../../src/adapters/slack/slack-api.ts";
+import { createSlackFileTools } from "../../src/adapters/slack/slack-file-tools.ts";
+import { createSilentLogger } from "../../src/logger.ts";
+import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { ScriptedRuntime } from "./support/scripted-runtime.ts";
+
+describe("read_slack_file", () => {
+  let fake: FakeSlackServer;
+  const runtime = new ScriptedRuntime();
+  let sessionId = "";
+
+  beforeAll(async () => {
+    fake = await FakeSlackServer.start();
+    const outcome = await runtime.handle({
+      type: "user-message",
+      key: { surface: "slack", conversationKey: "T:C0LOGS:1.0" },
+      userId: "U0OWNER",
+      text: "look at the log",
+      metadata: { channel: "C0LOGS", threadTs: "1.0", teamId: "T" },
+    });
+    if (outcome.type === "message-accepted") sessionId = outcome.sessionId;
+    fake.addFile({
+      id: "F0TEXT",
+      name: "build.log",
+      mimetype: "text/plain",
+      content: "error: arm64 linker\n",
+      channels: ["C0LOGS"],
+    });
+    fake.addFile({
+      id: "F0BIG",
+      name: "huge.log",
+      mimetype: "text/plain",
+      content: "x".repeat(300 * 1024),
+      channels: ["C0LOGS"],
+    });
+    fake.addFile({
+      id: "F0PNG",
+      name: "screen.png",
+      mimetype: "image/png",
+      content: Buffer.from([0x89, 0x50, 0, 1]),
+      channels: ["C0LOGS"],
+    });
+    fake.addFile({
+      id: "F0BLOB",
+      name: "core.dump",
+      mimetype: "application/octet-stream",
+      content: Buffer.from([1, 0, 2, 0]),
+      channels: ["C0LOGS"],
+    });
+    fake.addFile({
+      id: "F0ELSEWHERE",
+      name: "secret.txt",
+      mimetype: "text/plain",
+      content: "other channel",
+      channels: ["C0OTHER"],
+    });
+  });
+  afterAll(() => fake.close());
+
+  function tool() {
+    const logger = createSilentLogger();
+    const api = createSlackApi({
+      client: createSlackWebClient({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger }),
+      logger,
+    });
+    const [readFile] = createSlackFileTools({ api, botToken: fake.botToken, runtime });
+    if (!readFile) throw new Error("no tool");
+    return (fileId: string) =>
+      readFile.execute(readFile.input.parse({ file_id: fileId }), {
+        sessionId,
+        agentId: "agent_1",
+        signal: new AbortController().signal,
+        workspace: undefined,
+      });
+  }
+
+  it("reads a text file attached in the thread, sending the token only to Slack", async () => {
+    const read = tool();
+    expect(await read("F0TEXT")).toBe("build.log (20 bytes):\nerror: arm64 linker\n");
+    expect(fake.fileDownloads.at(-1)).toEqual({ id: "F0TEXT", authorization: `Bearer ${fake.botToken}` });
+  });
+
+  it("refuses oversized and binary files with a clear message", async () => {
+    const read = tool();
+    await expect(read("F0BIG")).rejects.toThrow(/huge\.log is 300 KiB, over the 256 KiB limit/);
+    await expect(read("F0PNG")).rejects.toThrow(/screen\.png is a binary file \(image\/png\)/);
+    await expect(read("F0BLOB")).rejects.toThrow(/core\.dump is a binary file/);
+  });
+
+  it("refuses files from other conversations and unknown ids", async () => {
+    const read = tool();
+    await expect(read("F0ELSEWHERE")).rejects.toThrow(/not shared in this session's conversation/);
+    await expect(read("F0MISSING")).rejects.toThrow(/could not find file F0MISSING \(file_not_found\)/);
+  });
+});
