@@ -26,6 +26,17 @@ export interface PromptCacheOptions {
 
 const ttlMs = { "5m": 5 * 60_000, "1h": 60 * 60_000 } as const;
 
+/** Drops expired entries once the map doubles in size, so long benchmark runs stay small and fast. */
+class ExpirySweeper {
+  #threshold = 50_000;
+
+  sweep<Entry>(entries: Map<string, Entry>, now: number, expiry: (entry: Entry) => number): void {
+    if (entries.size < this.#threshold) return;
+    for (const [key, entry] of entries) if (expiry(entry) <= now) entries.delete(key);
+    this.#threshold = Math.max(50_000, entries.size * 2);
+  }
+}
+
 /**
  * Anthropic's prefix cache, simulated: an entry is written at each breakpoint; a later request
  * reads the longest live entry found at a breakpoint or up to `lookback` blocks before it.
@@ -33,6 +44,7 @@ const ttlMs = { "5m": 5 * 60_000, "1h": 60 * 60_000 } as const;
  */
 export class PromptCacheSimulator {
   readonly #entries = new Map<string, { expiresAt: number; ttl: "5m" | "1h" }>();
+  readonly #sweeper = new ExpirySweeper();
   readonly #now: () => number;
   readonly #lookback: number;
   readonly #minimumTokens: number;
@@ -49,6 +61,7 @@ export class PromptCacheSimulator {
 
   process(blocks: PromptBlock[]): CacheOutcome {
     const now = this.#now();
+    this.#sweeper.sweep(this.#entries, now, (entry) => entry.expiresAt);
     const hashes: string[] = [];
     const cumulative: number[] = [];
     let hash = "";
@@ -113,6 +126,7 @@ export class PromptCacheSimulator {
 /** OpenAI's automatic caching, simplified: the longest previously seen prefix of whole blocks is cached. */
 export class AutomaticCacheSimulator {
   readonly #seen = new Map<string, number>();
+  readonly #sweeper = new ExpirySweeper();
   readonly #now: () => number;
   readonly #minimumTokens: number;
 
@@ -128,6 +142,7 @@ export class AutomaticCacheSimulator {
   /** Returns the cached tokens; the caller reports them inside `prompt_tokens`, as OpenAI does. */
   process(blocks: PromptBlock[]): number {
     const now = this.#now();
+    this.#sweeper.sweep(this.#seen, now, (expiresAt) => expiresAt);
     let hash = "";
     let total = 0;
     let cached = 0;

@@ -56,6 +56,8 @@ export interface FakeLlmServerOptions {
   minimumCacheableTokens?: number;
   /** Report OpenAI `cached_tokens` for repeated prefixes (default true). */
   openaiCache?: boolean;
+  /** Keep every request in `requests` (default true); benchmarks turn it off to save memory. */
+  recordRequests?: boolean;
 }
 
 export interface FakeUsageTotals {
@@ -241,7 +243,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       receivedAt: now(),
       ...parsed,
     };
-    requests.push(request);
+    if (options.recordRequests !== false) requests.push(request);
 
     if (settings.failureRate && random() < settings.failureRate) {
       await wait(settings.latencyMs ?? 0, response);
