@@ -186,7 +186,6 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
         cwd: mirrorsDirectory,
       });
       await runGit(["checkout", "-q", "-B", branch, start], { cwd: temporary });
-      await runGit(["update-ref", "refs/threadwork/base", start], { cwd: temporary });
       await rm(root, { recursive: true, force: true });
       await rename(temporary, root);
     } catch (error) {
@@ -325,19 +324,26 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       const root = join(directory, `_merge-${agentSlug(into)}`);
       const mirror = await mirrors.get(repoName);
       await mkdir(directory, { recursive: true });
-      if (!(await exists(join(root, ".git")))) {
+      const metadataPath = `${root}.json`;
+      let metadata = await readMetadata(metadataPath);
+      if (!metadata || !(await exists(join(root, ".git")))) {
         const existing = await runGit(["rev-parse", "-q", "--verify", `refs/heads/${into}^{commit}`], {
           cwd: mirror.path,
           allowFailure: true,
         });
-        await cloneWorkingCopy(
-          mirror.path,
-          root,
-          into,
-          existing.exitCode === 0 ? existing.stdout.trim() : mirror.head,
-        );
+        const start = existing.exitCode === 0 ? existing.stdout.trim() : mirror.head;
+        await cloneWorkingCopy(mirror.path, root, into, start);
+        metadata = {
+          repoName,
+          branch: into,
+          baseCommit: start,
+          baseBranch: mirror.defaultBranch,
+          agentId: "integration",
+          createdAt: new Date().toISOString(),
+        };
+        await writeMetadata(metadataPath, metadata);
       }
-      const baseCommit = (await runGit(["rev-parse", "refs/threadwork/base"], { cwd: root })).stdout.trim();
+      const baseCommit = metadata.baseCommit;
       const { merged, conflicts } = await mergeWorkspaceBranches(root, request.workspaces);
       const commit = await headCommit(root);
       options.logger.info(
