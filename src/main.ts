@@ -1,8 +1,7 @@
-import { migrateDatabase } from "./adapters/database/migrate.ts";
-import { type DatabaseHandle, openDatabase } from "./adapters/database/open-database.ts";
+import type { DatabaseHandle } from "./adapters/database/open-database.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { ConfigurationError } from "./domain/errors.ts";
-import { createLogger, type Logger } from "./logger.ts";
+import type { Logger } from "./logger.ts";
 
 export interface Application {
   config: Config;
@@ -14,6 +13,10 @@ export interface Application {
 
 /** Opens and migrates the database; the runtime and the Slack surface are started here too. */
 export async function start(config: Config, options: { logger?: Logger } = {}): Promise<Application> {
+  // Loaded here, not at the top, so a configuration error is reported without loading them.
+  const { createLogger } = await import("./logger.ts");
+  const { openDatabase } = await import("./adapters/database/open-database.ts");
+  const { migrateDatabase } = await import("./adapters/database/migrate.ts");
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
   try {
