@@ -1,0 +1,58 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findExecutable } from "../../src/adapters/process/sandbox.ts";
+import type { Workspace } from "../../src/domain/tool.ts";
+import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
+import { callTool, createSourceRepository, temporaryDirectory, toolContext } from "./repository-fixtures.ts";
+
+const bwrapInstalled = findExecutable("bwrap") !== undefined;
+
+describe(`run_command under bubblewrap (${bwrapInstalled ? "installed" : "not installed"} here)`, () => {
+  let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
+  let workspace: Workspace;
+  let hiddenData: string;
+  const server = createServer((socket) => socket.end("reachable\n"));
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory("sandbox");
+    hiddenData = join(directory.path, "data");
+    const root = join(hiddenData, "workspaces", "s", "agent");
+    await mkdir(join(hiddenData, "workspaces", "s", "other"), { recursive: true });
+    await writeFile(join(hiddenData, "workspaces", "s", "other", "private.txt"), "other agent\n");
+    const base = await createSourceRepository(root, { "README.md": "hi\n" });
+    workspace = { repoName: "demo", root, branch: "main", baseCommit: base };
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(async () => {
+    server.close();
+    await directory.remove();
+  });
+
+  it("has no network, only the workspace writable, and other workspaces hidden; or says bwrap is missing", async () => {
+    const tools = createWorkspaceTools({ allowCommands: [], sandbox: "bwrap", hiddenPaths: [hiddenData] });
+    const call = (command: string) => callTool(tools, "run_command", { command }, toolContext(workspace));
+    if (!bwrapInstalled) {
+      await expect(call("true")).rejects.toThrow(/bubblewrap \(bwrap\) is not installed/);
+      return;
+    }
+    const port = (server.address() as AddressInfo).port;
+    const outside = join(directory.path, "outside.txt");
+    expect(await call("echo made > inside.txt && git status --porcelain")).toMatch(
+      /^\[exit code 0, .*sandboxed\]\n\?\? inside.txt/,
+    );
+    expect(await readFile(join(workspace.root, "inside.txt"), "utf8")).toBe("made\n");
+    // /tmp is a private tmpfs inside the sandbox: the write lands there, never on the host.
+    await call(`echo x > ${outside}`);
+    expect(existsSync(outside)).toBe(false);
+    expect(await call("echo x > /etc/threadwork-sandbox-test")).toMatch(
+      /exit code 1.*\n.*Read-only file system/,
+    );
+    expect(existsSync("/etc/threadwork-sandbox-test")).toBe(false);
+    expect(await call(`cat < /dev/tcp/127.0.0.1/${port}`)).toMatch(/exit code 1/);
+    expect(await call("ls ../other")).toMatch(/exit code 2/);
+  });
+});
