@@ -43,6 +43,8 @@ export interface FakeLlmResponse {
   delayMs?: number;
   /** Answer with this HTTP error instead. */
   error?: FakeLlmError;
+  /** Drop the connection: before answering, or (streaming) after the first events. */
+  disconnect?: "before-response" | "mid-stream";
   /** Streaming: fail with an error event after the first text delta. */
   streamError?: FakeLlmError;
   /** Streaming: characters per text or argument delta (default 8). */

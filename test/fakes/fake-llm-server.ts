@@ -206,12 +206,17 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     };
   }
 
-  async function writeEvents(response: ServerResponse, events: string[], delayMs: number) {
+  async function writeEvents(response: ServerResponse, events: string[], delayMs: number, drop: boolean) {
     response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     for (const event of events) {
       if (response.destroyed) return;
       response.write(event);
       if (delayMs > 0) await wait(delayMs, response);
+    }
+    if (drop) {
+      await new Promise<void>((resolve) => response.write("", () => resolve()));
+      response.socket?.destroy();
+      return;
     }
     response.end();
   }
@@ -254,6 +259,10 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     const reply = await nextResponse(request);
     await wait((settings.latencyMs ?? 0) + (reply.delayMs ?? 0), response);
     if (response.destroyed) return;
+    if (reply.disconnect === "before-response") {
+      incoming.socket.destroy();
+      return;
+    }
     if (reply.error) {
       sendError(api, response, reply.error, requestId);
       return;
@@ -285,7 +294,9 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       api === "anthropic"
         ? anthropicStreamEvents(reply, context)
         : openaiStreamEvents(reply, context, includeUsage);
-    await writeEvents(response, events, reply.chunkDelayMs ?? 0);
+    // Cut just after the first text delta, as a dropped connection would.
+    const sent = reply.disconnect === "mid-stream" ? events.slice(0, api === "anthropic" ? 4 : 2) : events;
+    await writeEvents(response, sent, reply.chunkDelayMs ?? 0, reply.disconnect === "mid-stream");
   }
 
   const server = createServer((incoming, response) => {

@@ -124,3 +124,37 @@ describe("prompt cache simulation", () => {
     expect(cache.process(blocks).cacheReadTokens).toBe(0);
   });
 });
+
+describe("dropped connections", () => {
+  for (const api of ["anthropic", "openai"] as const) {
+    it(`are retried before a response, and fail cleanly mid-stream (${api})`, async () => {
+      server = await startFakeLlmServer();
+      const { sleep } = recordingSleep();
+      const provider =
+        api === "anthropic"
+          ? createAnthropicProvider({ apiKey: "sk-ant-x", baseUrl: server.anthropicBaseUrl, sleep })
+          : createOpenAIProvider({ baseUrl: server.openaiBaseUrl, sleep });
+      server.script({ disconnect: "before-response" }, textResponse("recovered"));
+      const recovered = await provider.turn({
+        model: "m",
+        system: "",
+        messages: [userText("hi")],
+        tools: [],
+      });
+      expect(textOf(recovered.message)).toBe("recovered");
+      expect(server.requests).toHaveLength(2);
+
+      server.script(
+        textResponse("a long answer that is cut", { disconnect: "mid-stream" }),
+        textResponse("again"),
+      );
+      const error = await provider
+        .turn({ model: "m", system: "", messages: [userText("hi")], tools: [], stream: true })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ retryable: true });
+      // Text already reached the caller, so the turn is not silently repeated.
+      expect(server.requests).toHaveLength(3);
+    });
+  }
+});

@@ -3,7 +3,7 @@ import type { ModelProvider, ModelTurnRequest, ModelTurnResult } from "../../dom
 import { buildAnthropicRequest } from "./anthropic-request.ts";
 import { AnthropicStreamAssembler, fromAnthropicMessage } from "./anthropic-response.ts";
 import { abortError, type RetryLogger, type RetryPolicy, type Sleep, withRetries } from "./retry.ts";
-import { describeSdkError } from "./sdk-errors.ts";
+import { describeSdkError, StreamEndedEarlyError } from "./sdk-errors.ts";
 
 export interface AnthropicProviderOptions {
   apiKey: string;
@@ -38,6 +38,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
     for await (const event of stream) assembler.add(event);
     // The SDK ends an aborted stream quietly instead of throwing.
     if (request.signal?.aborted) throw abortError(request.signal);
+    if (!assembler.complete) throw new StreamEndedEarlyError();
     return assembler.finish();
   }
 

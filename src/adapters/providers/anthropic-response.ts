@@ -81,6 +81,8 @@ export class AnthropicStreamAssembler {
   #usage: UsageFields = {};
   /** True once any text reached the caller, after which a retry would repeat it. */
   emittedText = false;
+  /** True once `message_stop` arrived; a stream that ends without it was cut off. */
+  complete = false;
 
   constructor(onTextDelta: ((delta: string) => void) | undefined) {
     this.#onTextDelta = onTextDelta;
@@ -127,6 +129,9 @@ export class AnthropicStreamAssembler {
         for (const [key, value] of Object.entries(event.usage)) {
           if (value !== null && value !== undefined) (this.#usage as Record<string, unknown>)[key] = value;
         }
+        break;
+      case "message_stop":
+        this.complete = true;
         break;
       default:
         break;

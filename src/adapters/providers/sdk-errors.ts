@@ -27,10 +27,28 @@ function shorten(text: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
+/** A stream that closed before its final event: the connection broke somewhere on the way. */
+export class StreamEndedEarlyError extends Error {
+  constructor() {
+    super("the response stream ended before its final event");
+    this.name = "StreamEndedEarlyError";
+  }
+}
+
+const networkErrorCodes = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET"]);
+
+/** A connection that broke while a streamed body was being read surfaces from fetch, not the SDK. */
+function isBrokenConnection(error: unknown): error is Error {
+  if (error instanceof StreamEndedEarlyError) return true;
+  if (!(error instanceof TypeError)) return false;
+  const cause = error.cause as { code?: unknown } | undefined;
+  return error.message === "terminated" || networkErrorCodes.has(String(cause?.code));
+}
+
 /** Classifies an SDK error for the retry policy; `undefined` for anything that is not an SDK error. */
 export function describeSdkError(error: unknown, classes: SdkErrorClasses): FailureDescription | undefined {
   if (error instanceof classes.APIUserAbortError) return undefined;
-  if (error instanceof classes.APIConnectionError) {
+  if (error instanceof classes.APIConnectionError || isBrokenConnection(error)) {
     return {
       status: undefined,
       retryable: true,
