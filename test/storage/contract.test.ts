@@ -305,6 +305,37 @@ describe.each(backends)("storage contract on %s", (backend) => {
     });
   });
 
+  describe("transactions", () => {
+    it("accept a transaction wherever they accept the database, and roll back together", async () => {
+      const session = await newSession();
+      await expect(
+        db.transaction(async (transaction) => {
+          const agent = await insertAgent(transaction, {
+            sessionId: session.id,
+            role: "worker",
+            title: "doomed",
+            model: "anthropic:claude-haiku-5-5",
+            status: "queued",
+          });
+          await writeContext(transaction, session.id, "plan", "never", agent.id);
+          throw new Error("roll back");
+        }),
+      ).rejects.toThrow("roll back");
+      expect(await listAgentsForSession(db, session.id)).toEqual([]);
+      expect(await readContext(db, session.id)).toEqual([]);
+    });
+
+    it("version context writes from concurrent transactions", async () => {
+      const session = await newSession();
+      const written = await Promise.all(
+        Array.from({ length: 4 }, (_, index) =>
+          db.transaction((transaction) => writeContext(transaction, session.id, "plan", `draft ${index}`)),
+        ),
+      );
+      expect(written.map((entry) => entry.version).sort((left, right) => left - right)).toEqual([1, 2, 3, 4]);
+    });
+  });
+
   describe("requests", () => {
     it("creates one request per tool call and lists pending ones", async () => {
       const session = await newSession();
