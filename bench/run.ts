@@ -1,0 +1,110 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { promptCachingRow } from "./rows/prompt-caching.ts";
+import { workspacesRow } from "./rows/workspaces.ts";
+import { benchDatabases } from "./support/databases.ts";
+import { machineInfo } from "./support/machine.ts";
+import { formatMarkdownTable, formatTable } from "./support/table.ts";
+import type { BenchContext, BenchRow, RowResult } from "./support/types.ts";
+
+const rows: BenchRow[] = [workspacesRow, promptCachingRow].sort((left, right) => left.row - right.row);
+
+async function postgresVersion(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const result = await client.query<{ server_version: string }>("show server_version");
+    return result.rows[0]?.server_version;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      markdown: { type: "boolean", default: false },
+    },
+  });
+  const quick = values.quick ?? false;
+  const only = values.only?.split(",").map(Number);
+  const serverUrl = process.env.DATABASE_URL || undefined;
+  const databases = benchDatabases(serverUrl);
+  const context: BenchContext = {
+    quick,
+    databases,
+    progress: (message) => process.stderr.write(`  ${message}\n`),
+  };
+  const machine = {
+    ...machineInfo(databases.kind),
+    ...(serverUrl ? { postgresVersion: await postgresVersion(serverUrl) } : {}),
+  };
+  const startedAt = new Date();
+  process.stderr.write(
+    `threadwork bench (${quick ? "quick" : "full"}) on ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, ${machine.database}\n`,
+  );
+
+  const results: RowResult[] = [];
+  for (const row of rows) {
+    if (only && !only.includes(row.row)) continue;
+    process.stderr.write(`row ${row.row}: ${row.name}\n`);
+    const started = performance.now();
+    try {
+      const outcome = await row.run(context);
+      results.push({
+        row: row.row,
+        name: row.name,
+        seconds: (performance.now() - started) / 1000,
+        ...outcome,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`  failed: ${error instanceof Error ? (error.stack ?? message) : message}\n`);
+      results.push({
+        row: row.row,
+        name: row.name,
+        seconds: (performance.now() - started) / 1000,
+        scale: "",
+        lines: [],
+        notes: [],
+        details: {},
+        error: message,
+      });
+    }
+  }
+
+  const totalSeconds = (Date.now() - startedAt.getTime()) / 1000;
+  process.stdout.write(`\n${values.markdown ? formatMarkdownTable(results) : formatTable(results)}\n\n`);
+  for (const result of results) {
+    for (const note of [result.scale ? `scale: ${result.scale}` : "", ...result.notes].filter(Boolean)) {
+      process.stdout.write(`  [${result.row}] ${note}\n`);
+    }
+  }
+  const directory = join(dirname(fileURLToPath(import.meta.url)), "results");
+  await mkdir(directory, { recursive: true });
+  const stamp = startedAt
+    .toISOString()
+    .replaceAll(":", "-")
+    .replace(/\.\d+Z$/, "Z");
+  const file = join(directory, `${stamp}-${quick ? "quick" : "full"}.json`);
+  const report = {
+    startedAt: startedAt.toISOString(),
+    mode: quick ? "quick" : "full",
+    totalSeconds,
+    machine,
+    results,
+  };
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${results.length} rows in ${totalSeconds.toFixed(1)} s; wrote ${file}\n`);
+  // Fakes, pools and timers of finished rows must not keep the process alive.
+  process.exit(0);
+}
+
+await main();
