@@ -20,7 +20,7 @@ export const redactedText = "[REDACTED]";
  * safely over a finished JSON line.
  */
 const secretPatterns: RegExp[] = [
-  /\bxox[a-z]-[A-Za-z0-9-]+/g,
+  /\bxox[abposre]-[A-Za-z0-9-]+/g,
   /\bxoxe\.xox[a-z]-[A-Za-z0-9-]+/g,
   /\bxapp-[A-Za-z0-9-]+/g,
   /(?<![A-Za-z0-9])sk-ant-[A-Za-z0-9_-]+/g,
@@ -28,7 +28,8 @@ const secretPatterns: RegExp[] = [
   /\bgh[pousr]_[A-Za-z0-9]{10,}/g,
   /\bgithub_pat_[A-Za-z0-9_]{10,}/g,
 ];
-const bearerPattern = /\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+// Only long credentials: prose such as "Bearer authentication" must survive.
+const bearerPattern = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{20,}/gi;
 const urlPasswordPattern = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 
 /** Replaces every secret-shaped substring with `[REDACTED]`. For logs, transcripts and prompts. */

@@ -29,12 +29,15 @@ describe("redactSecrets", () => {
     expect(redactSecrets("postgres://app:hunter2@db:5432/threadwork")).toBe(
       "postgres://app:[REDACTED]@db:5432/threadwork",
     );
-    expect(redactSecrets("Authorization: Bearer abcdefghijklmnop")).toBe("Authorization: Bearer [REDACTED]");
+    expect(redactSecrets("Authorization: Bearer abcdefghijklmnopqrstuvwxyz")).toBe(
+      "Authorization: Bearer [REDACTED]",
+    );
     expect(redactSecrets("ghp_0123456789abcdefghijklmnopqrstuvwxyz")).toBe("[REDACTED]");
   });
 
   it("leaves ordinary text alone", () => {
-    const text = "task-runner disk-usage 42 tokens, xoxb- prefix, sk-";
+    const text =
+      "task-runner disk-usage 42 tokens, xoxb- prefix, sk-, the token parameter, Basic authentication, Bearer authentication";
     expect(redactSecrets(text)).toBe(text);
   });
 });
