@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export interface RuntimeProcess {
+  child: ChildProcess;
+  /** Resolves once the child started its runtime and seeded its sessions. */
+  ready: Promise<void>;
+  /** With WAIT_FOR_GO: resolves once the child is loaded; `go()` starts its runtime. */
+  loaded: Promise<void>;
+  go(): void;
+  exited: Promise<number | null>;
+  /** What the child wrote to stderr, for failure messages. */
+  errors(): string;
+}
+
+/** Starts test/fixtures/runtime-child.ts under Node 24 with the given environment. */
+export function startRuntimeProcess(environment: Record<string, string>): RuntimeProcess {
+  const child = spawn(
+    path.join(root, "node_modules/.bin/node"),
+    [path.join(root, "test/fixtures/runtime-child.ts")],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", NODE_NO_WARNINGS: "1", ...environment },
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let stdout = "";
+  const loaded = Promise.withResolvers<void>();
+  const ready = Promise.withResolvers<void>();
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (stdout.includes("loaded")) loaded.resolve();
+    if (stdout.includes("ready")) ready.resolve();
+  });
+  void exited.then((code) => {
+    const error = new Error(`runtime child exited (${code}) before it was ready: ${stderr}`);
+    loaded.reject(error);
+    ready.reject(error);
+  });
+  // Callers may not await both; an early exit must not become an unhandled rejection.
+  loaded.promise.catch(() => undefined);
+  ready.promise.catch(() => undefined);
+  return {
+    child,
+    ready: ready.promise,
+    loaded: loaded.promise,
+    go: () => child.stdin?.write("go\n"),
+    exited,
+    errors: () => stderr,
+  };
+}
+
+export async function stopRuntimeProcess(runtimeProcess: RuntimeProcess): Promise<void> {
+  if (runtimeProcess.child.exitCode !== null || runtimeProcess.child.signalCode !== null) return;
+  runtimeProcess.child.kill("SIGTERM");
+  const timer = setTimeout(() => runtimeProcess.child.kill("SIGKILL"), 5000);
+  await runtimeProcess.exited;
+  clearTimeout(timer);
+}
+
+/** The URL of a Postgres test database, for processes that open it themselves. */
+export function databaseUrlOf(handle: DatabaseHandle): string {
+  const options = handle.pool?.options as { connectionString?: string } | undefined;
+  if (!options?.connectionString) throw new Error("a Postgres handle is needed");
+  return options.connectionString;
+}
+
+export async function waitUntil(
+  condition: () => Promise<boolean> | boolean,
+  options: { timeoutMs?: number; intervalMs?: number; message?: () => string } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${options.message?.() ?? "condition never held"}`);
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
+  }
+}

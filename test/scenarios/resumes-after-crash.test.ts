@@ -1,0 +1,133 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
+import { createTestDatabase } from "../helpers/database.ts";
+import {
+  databaseTotals,
+  duplicates,
+  lastSupervisorTexts,
+  toolLog,
+  turnCounts,
+} from "../helpers/runtime-audit.ts";
+import {
+  databaseUrlOf,
+  type RuntimeProcess,
+  startRuntimeProcess,
+  stopRuntimeProcess,
+  waitUntil,
+} from "../helpers/runtime-processes.ts";
+import { agentKeyOf, workloadResponder } from "../helpers/runtime-workload.ts";
+
+// Two processes on one database only make sense on Postgres.
+describe("resumes after a crash (postgres)", () => {
+  let handle: DatabaseHandle;
+  let server: FakeLlmServer;
+  let directory: string;
+  const processes: RuntimeProcess[] = [];
+
+  beforeAll(async () => {
+    handle = await createTestDatabase("postgres");
+    server = await startFakeLlmServer({ latencyMs: 40 });
+    directory = await mkdtemp(path.join(tmpdir(), "threadwork-crash-"));
+  });
+  afterAll(async () => {
+    for (const runtimeProcess of processes) await stopRuntimeProcess(runtimeProcess);
+    await handle?.close();
+    await server?.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it("finishes every agent in a new process without repeating a persisted turn or a tool call", async () => {
+    const sessions = 3;
+    const workers = 2;
+    const toolTurns = 4;
+    server.respondWith(workloadResponder({ workers, toolTurns }));
+    const log = path.join(directory, "tools.log");
+    const environment = {
+      DATABASE_URL: databaseUrlOf(handle),
+      ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+      TOOL_LOG: log,
+      TOOL_PAUSE_MS: "60",
+    };
+    const first = startRuntimeProcess({
+      ...environment,
+      INSTANCE_ID: "first",
+      SEED_FROM: "0",
+      SEED_COUNT: String(sessions),
+    });
+    // The replacement loads now but starts its runtime only after the kill.
+    const second = startRuntimeProcess({ ...environment, INSTANCE_ID: "second", WAIT_FOR_GO: "1" });
+    processes.push(first, second);
+    await Promise.all([first.ready, second.loaded]);
+
+    // Kill it while the workers are mid-way: some in a model call, some in a tool.
+    const workerRequests = () =>
+      server.requests.filter((request) => !agentKeyOf(request).endsWith("supervisor")).length;
+    await waitUntil(() => workerRequests() >= 10, { message: first.errors });
+    const busyAtKill = (await databaseTotals(handle.db)).agents.filter(
+      (agent) => agent.status === "running",
+    ).length;
+    first.child.kill("SIGKILL");
+    await first.exited;
+    const requestsBeforeKill = server.requests.length;
+    const linesBeforeKill = (await toolLog(log)).length;
+
+    second.go();
+    await second.ready;
+    await waitUntil(
+      async () => {
+        const totals = await databaseTotals(handle.db);
+        const done = totals.agents.filter(
+          (agent) => agent.role === "worker" && agent.status === "done",
+        ).length;
+        return (
+          done === sessions * workers &&
+          lastSupervisorTexts(totals).every((text) => text.startsWith("Summary"))
+        );
+      },
+      { timeoutMs: 25_000, message: second.errors },
+    );
+    await stopRuntimeProcess(second);
+
+    expect(busyAtKill).toBeGreaterThanOrEqual(2);
+    expect(requestsBeforeKill).toBeLessThan(server.requests.length);
+    expect(linesBeforeKill).toBeGreaterThan(0);
+
+    // No turn is asked again once its result was persisted: a turn appears twice only when
+    // it was the agent's newest turn at the kill (in flight), once before and once after.
+    const counts = turnCounts(server.requests);
+    for (const [key, indexes] of counts) {
+      if (indexes.length === 1) continue;
+      expect(indexes, key).toHaveLength(2);
+      const [before = 0, after = 0] = indexes;
+      expect(before, key).toBeLessThan(requestsBeforeKill);
+      expect(after, key).toBeGreaterThanOrEqual(requestsBeforeKill);
+      const agent = key.split("@")[0] ?? "";
+      const newestBefore = Math.max(
+        ...server.requests
+          .slice(0, requestsBeforeKill)
+          .filter((request) => agentKeyOf(request) === agent)
+          .map((request) => request.turnIndex),
+      );
+      expect(Number(key.split("@")[1]), key).toBe(newestBefore);
+    }
+
+    // No tool ran twice, and an interrupted call was reported, not run again.
+    const lines = await toolLog(log);
+    expect(duplicates(lines.map((line) => line.token))).toEqual([]);
+    const totals = await databaseTotals(handle.db);
+    expect(totals.audit.filter((row) => row.status === "started")).toEqual([]);
+    for (const row of totals.audit.filter((entry) => entry.toolName === "append_line")) {
+      const token = (row.input as { token: string }).token;
+      const ran = lines.filter((line) => line.token === token).length;
+      if (row.status === "interrupted") expect(ran, token).toBeLessThanOrEqual(1);
+      else expect(ran, token).toBe(1);
+    }
+    // Each persisted turn was counted once.
+    expect(totals.ledgerRows).toBe(totals.assistantMessages);
+    expect(totals.assistantMessages).toBe(counts.size);
+  });
+});
