@@ -1,0 +1,41 @@
+import { createHash } from "node:crypto";
+import type { WorkspacesPort } from "../../runtime/runtime-context.ts";
+import type { WorkspaceManager } from "./workspace-manager.ts";
+import { agentSlug } from "./workspace-names.ts";
+
+/**
+ * The runtime's view of the workspace manager. The slug is the agent's title plus a
+ * short digest of its id, so two agents with the same title get different branches and
+ * the same agent always gets the same one (creation stays idempotent across restarts).
+ */
+export function createWorkspacesPort(manager: WorkspaceManager): WorkspacesPort {
+  return {
+    createWorkspace(request) {
+      return manager.createWorkspace({
+        sessionId: request.sessionId,
+        agentId: request.agentId,
+        agentSlug: agentSlugFor(request.title, request.agentId),
+        repoName: request.repo,
+      });
+    },
+    async finalizeWorkspace(request) {
+      const result = await manager.finalizeWorkspace(request.workspace, {
+        message: commitMessage(request.summary),
+      });
+      return { ...result };
+    },
+  };
+}
+
+export function agentSlugFor(title: string, agentId: string): string {
+  const digest = createHash("sha256").update(agentId).digest("hex").slice(0, 6);
+  return `${agentSlug(title).slice(0, 40).replace(/-+$/, "")}-${digest}`;
+}
+
+/** A subject line of at most 72 characters, then the whole summary. */
+export function commitMessage(summary: string): string {
+  const text = summary.trim() || "Work by a Threadwork agent";
+  const firstLine = text.split("\n")[0] ?? text;
+  const subject = firstLine.length > 72 ? `${firstLine.slice(0, 69)}...` : firstLine;
+  return subject === text ? subject : `${subject}\n\n${text}`;
+}
