@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { copyFile, rm } from "node:fs/promises";
+import { copyFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { type GitIdentity, runGit } from "./git-command.ts";
+import { GitError } from "./git-error.ts";
 
 /** Native git operations on one working copy; none of them touches a remote. */
 
@@ -20,8 +21,7 @@ async function withEverythingStaged<T>(
   root: string,
   run: (env: Record<string, string>) => Promise<T>,
 ): Promise<T> {
-  const indexPath = (await runGit(["rev-parse", "--git-path", "index"], { cwd: root })).stdout.trim();
-  const realIndex = isAbsolute(indexPath) ? indexPath : join(root, indexPath);
+  const realIndex = await indexPathOf(root);
   const temporaryIndex = join(tmpdir(), `threadwork-index-${randomUUID()}`);
   try {
     await copyFile(realIndex, temporaryIndex).catch(() => undefined);
@@ -31,6 +31,14 @@ async function withEverythingStaged<T>(
   } finally {
     await rm(temporaryIndex, { force: true });
   }
+}
+
+/** Our clones keep `.git` as a directory: skip asking git where the index is. */
+async function indexPathOf(root: string): Promise<string> {
+  const gitDirectory = join(root, ".git");
+  if ((await stat(gitDirectory).catch(() => undefined))?.isDirectory()) return join(gitDirectory, "index");
+  const indexPath = (await runGit(["rev-parse", "--git-path", "index"], { cwd: root })).stdout.trim();
+  return isAbsolute(indexPath) ? indexPath : join(root, indexPath);
 }
 
 /** Unified diff of the working tree (untracked files included) against `base`. */
@@ -87,29 +95,33 @@ export async function commitAll(
   options: { identity?: GitIdentity } = {},
 ): Promise<CommitResult> {
   await runGit(["add", "-A"], { cwd: root });
-  const staged = await runGit(["diff", "--cached", "--quiet"], { cwd: root, allowFailure: true });
-  if (staged.exitCode === 0) {
+  const committed = await runGit(["commit", "-q", "--no-verify", "-F", "-"], {
+    cwd: root,
+    input: message,
+    allowFailure: true,
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
+  if (committed.exitCode !== 0) {
+    // Exit 1 with nothing staged is "nothing to commit"; anything else is a real failure.
+    const staged = await runGit(["diff", "--cached", "--quiet"], { cwd: root, allowFailure: true });
+    if (staged.exitCode !== 0) {
+      throw new GitError(`git commit failed: ${(committed.stderr || committed.stdout).trim()}`, {
+        operation: "commit",
+        exitCode: committed.exitCode,
+      });
+    }
     return {
       committed: false,
       commit: await headCommit(root),
       stats: { files: 0, insertions: 0, deletions: 0 },
     };
   }
-  await runGit(["commit", "-q", "--no-verify", "-F", "-"], {
+  // One process for the new commit's id and its numstat (a root commit diffs against the empty tree).
+  const shown = await runGit(["show", "--numstat", "--format=%H", "--no-color", "--no-ext-diff", "HEAD"], {
     cwd: root,
-    input: message,
-    ...(options.identity ? { identity: options.identity } : {}),
   });
-  const commit = await headCommit(root);
-  const hasParent = await runGit(["rev-parse", "-q", "--verify", `${commit}^`], {
-    cwd: root,
-    allowFailure: true,
-  });
-  const stats =
-    hasParent.exitCode === 0
-      ? await diffStats(root, `${commit}^`, commit)
-      : { files: 0, insertions: 0, deletions: 0 };
-  return { committed: true, commit, stats };
+  const [commit = "", ...rest] = shown.stdout.split("\n");
+  return { committed: true, commit: commit.trim(), stats: parseNumstat(rest.join("\n")) };
 }
 
 export async function headCommit(root: string): Promise<string> {
