@@ -54,5 +54,9 @@ describe(`run_command under bubblewrap (${bwrapInstalled ? "installed" : "not in
     expect(existsSync("/etc/threadwork-sandbox-test")).toBe(false);
     expect(await call(`cat < /dev/tcp/127.0.0.1/${port}`)).toMatch(/exit code 1/);
     expect(await call("ls ../other")).toMatch(/exit code 2/);
+    // .git stays read-only: no hooks or config for git to run later outside the sandbox.
+    expect(await call("echo evil > .git/hooks/pre-commit")).toMatch(/exit code 1.*\n.*Read-only file system/);
+    expect(await call("git config core.fsmonitor evil")).toMatch(/exit code [1-9]/);
+    expect(existsSync(join(workspace.root, ".git", "hooks", "pre-commit"))).toBe(false);
   });
 });

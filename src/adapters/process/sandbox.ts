@@ -30,6 +30,8 @@ export function findExecutable(name: string, path = process.env.PATH ?? ""): str
  * Wraps `bash -c <command>` in bubblewrap when asked to and available: no network, the
  * host read-only, only the workspace and the temporary home writable, and the data
  * directory (other agents' workspaces, the mirrors) hidden behind an empty tmpfs.
+ * The workspace's `.git` stays read-only: a command cannot plant hooks or config
+ * (filters, fsmonitor) that git would run later outside the sandbox for the commit tool.
  */
 export function planSandboxedShell(options: {
   mode: SandboxMode;
@@ -37,6 +39,8 @@ export function planSandboxedShell(options: {
   workspaceRoot: string;
   home: string;
   hiddenPaths?: string[];
+  /** Stay read-only even inside the workspace, e.g. its `.git`. Must exist. */
+  readOnlyPaths?: string[];
   bwrapPath?: string | undefined;
   /** Where to look for bwrap; defaults to PATH. */
   searchPath?: string;
@@ -76,6 +80,7 @@ export function planSandboxedShell(options: {
       "--bind",
       options.home,
       options.home,
+      ...(options.readOnlyPaths ?? []).flatMap((path) => ["--ro-bind", path, path]),
       "--chdir",
       options.workspaceRoot,
       "bash",

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { runProcess } from "../../adapters/process/run-process.ts";
 import { planSandboxedShell } from "../../adapters/process/sandbox.ts";
@@ -13,7 +15,7 @@ export function runCommandTool(options: ResolvedToolOptions) {
     description:
       "Run a shell command (bash -c) in the workspace root, e.g. tests or a build. " +
       `Timeout ${options.defaultTimeoutSeconds} s by default (timeout_s, at most ${options.maxTimeoutSeconds}). ` +
-      "The environment is minimal (no tokens); the network may be unavailable. Output is capped, keeping " +
+      "The environment is minimal (no tokens); the network may be unavailable and .git read-only (use the commit tool). Output is capped, keeping " +
       "the start and the end. Background processes are killed when the command exits.",
     input: z.object({
       command: z.string().min(1),
@@ -29,12 +31,14 @@ export function runCommandTool(options: ResolvedToolOptions) {
         options.maxTimeoutSeconds,
       );
       const home = await ensureHome(options.homeDirectory(workspace));
+      const gitDirectory = join(workspace.root, ".git");
       const plan = planSandboxedShell({
         mode: options.sandbox,
         command: input.command,
         workspaceRoot: workspace.root,
         home,
         hiddenPaths: options.hiddenPaths,
+        readOnlyPaths: existsSync(gitDirectory) ? [gitDirectory] : [],
       });
       const result = await runProcess({
         command: plan.command,
