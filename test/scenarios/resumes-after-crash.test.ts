@@ -88,7 +88,7 @@ describe("resumes after a crash (postgres)", () => {
           lastSupervisorTexts(totals).every((text) => text.startsWith("Summary"))
         );
       },
-      { timeoutMs: 25_000, message: second.errors },
+      { timeoutMs: 60_000, message: second.errors },
     );
     await stopRuntimeProcess(second);
 
@@ -129,5 +129,5 @@ describe("resumes after a crash (postgres)", () => {
     // Each persisted turn was counted once.
     expect(totals.ledgerRows).toBe(totals.assistantMessages);
     expect(totals.assistantMessages).toBe(counts.size);
-  });
+  }, 120_000);
 });
