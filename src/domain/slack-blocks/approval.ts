@@ -6,16 +6,16 @@ import { escapeText, truncate } from "./format.ts";
 import { decisionLine } from "./request-status.ts";
 
 const actionSchema = z.looseObject({
-  toolName: z.string().optional(),
-  tool: z.string().optional(),
-  description: z.string().optional(),
-  command: z.string().optional(),
-  input: z.unknown().optional(),
+  toolName: z.string().nullish(),
+  tool: z.string().nullish(),
+  description: z.string().nullish(),
+  command: z.string().nullish(),
+  input: z.unknown().nullish(),
   workspace: z
-    .union([z.string(), z.looseObject({ repoName: z.string().optional(), branch: z.string().optional() })])
-    .optional(),
-  branch: z.string().optional(),
-  repo: z.string().optional(),
+    .union([z.string(), z.looseObject({ repoName: z.string().nullish(), branch: z.string().nullish() })])
+    .nullish(),
+  branch: z.string().nullish(),
+  repo: z.string().nullish(),
 });
 
 function codeBlock(text: string): string {
@@ -25,6 +25,7 @@ function codeBlock(text: string): string {
 export interface ApprovalDetails {
   tool: string | undefined;
   workspace: string | undefined;
+  description: string | undefined;
   action: string;
 }
 
@@ -40,25 +41,39 @@ export function approvalDetails(request: RequestSnapshot): ApprovalDetails {
   if (!workspace && (action.repo || action.branch)) {
     workspace = [action.repo, action.branch].filter(Boolean).join(" @ ");
   }
+  const input = action.input;
+  const command =
+    typeof input === "object" &&
+    input !== null &&
+    typeof (input as { command?: unknown }).command === "string"
+      ? (input as { command: string }).command
+      : undefined;
   const exact =
     action.command ??
-    (action.input === undefined ? undefined : JSON.stringify(action.input, null, 2)) ??
+    command ??
+    (input === undefined || input === null ? undefined : JSON.stringify(input, null, 2)) ??
     action.description ??
     request.pattern ??
     request.prompt;
-  return { tool: action.toolName ?? action.tool, workspace, action: exact };
+  return {
+    tool: action.toolName ?? action.tool ?? undefined,
+    workspace,
+    description: action.description ?? undefined,
+    action: exact,
+  };
 }
 
 /** Agent, workspace and the exact command, with Approve, Deny and "Always allow"; once decided, who and when. */
 export function renderApproval(request: RequestSnapshot): RenderedMessage {
   const details = approvalDetails(request);
   const lines = [
-    `:lock: *${escapeText(request.agentTitle)}* wants to ${escapeText(request.prompt)}`,
+    `:lock: *Approval needed:* ${escapeText(request.prompt)}`,
+    `*Agent:* ${escapeText(request.agentTitle)}`,
     details.workspace ? `*Workspace:* \`${escapeText(details.workspace)}\`` : undefined,
     details.tool ? `*Tool:* \`${escapeText(details.tool)}\`` : undefined,
     codeBlock(details.action),
   ].filter((line): line is string => line !== undefined);
-  const text = `Approval needed: ${request.agentTitle} wants to ${request.prompt}`.slice(0, 3000);
+  const text = `Approval needed: ${request.prompt}`.slice(0, 3000);
   if (request.status !== "pending") {
     return { text, blocks: [markdownSection(lines.join("\n")), decisionLine(request)] };
   }

@@ -7,26 +7,26 @@ const count = z.number().int().nonnegative();
 
 /** The result shapes workspaces may report; every field optional, unknown fields ignored. */
 const resultSchema = z.looseObject({
-  branch: z.string().optional(),
-  pullRequestUrl: z.string().optional(),
-  prUrl: z.string().optional(),
-  pullRequest: z.looseObject({ url: z.string().optional() }).optional(),
-  compareUrl: z.string().optional(),
-  branchUrl: z.string().optional(),
-  commit: z.string().optional(),
-  diffStat: z.union([z.string(), z.looseObject({})]).optional(),
-  diffStats: z.looseObject({}).optional(),
-  filesChanged: count.optional(),
-  insertions: count.optional(),
-  deletions: count.optional(),
+  branch: z.string().nullish(),
+  pullRequestUrl: z.string().nullish(),
+  prUrl: z.string().nullish(),
+  pullRequest: z.looseObject({ url: z.string().nullish() }).nullish(),
+  compareUrl: z.string().nullish(),
+  branchUrl: z.string().nullish(),
+  commit: z.string().nullish(),
+  diffStat: z.union([z.string(), z.looseObject({})]).nullish(),
+  diffStats: z.looseObject({}).nullish(),
+  filesChanged: count.nullish(),
+  insertions: count.nullish(),
+  deletions: count.nullish(),
 });
 
 const statsSchema = z.looseObject({
-  filesChanged: count.optional(),
-  files: count.optional(),
-  insertions: count.optional(),
-  additions: count.optional(),
-  deletions: count.optional(),
+  filesChanged: count.nullish(),
+  files: count.nullish(),
+  insertions: count.nullish(),
+  additions: count.nullish(),
+  deletions: count.nullish(),
 });
 
 export interface ResultSummary {
@@ -36,8 +36,8 @@ export interface ResultSummary {
   stats: string | undefined;
 }
 
-function safeLink(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
+function safeLink(url: string | null | undefined): string | undefined {
+  if (url === undefined || url === null) return undefined;
   return /^https?:\/\/[^\s<>|]+$/.test(url) ? url : undefined;
 }
 
@@ -47,8 +47,8 @@ export function summarizeResult(result: Record<string, unknown> | null): ResultS
   const parsed = resultSchema.safeParse(result);
   if (!parsed.success) return undefined;
   const value = parsed.data;
-  const pullRequest = safeLink(value.pullRequestUrl ?? value.prUrl ?? value.pullRequest?.url);
-  const branchLink = safeLink(value.compareUrl ?? value.branchUrl);
+  const pullRequest = safeLink(value.pullRequestUrl ?? value.prUrl ?? value.pullRequest?.url ?? undefined);
+  const branchLink = safeLink(value.compareUrl ?? value.branchUrl ?? undefined);
   let stats: string | undefined;
   if (typeof value.diffStat === "string") stats = value.diffStat;
   else {
@@ -62,11 +62,12 @@ export function summarizeResult(result: Record<string, unknown> | null): ResultS
       }
     }
   }
-  if (value.branch === undefined && pullRequest === undefined && branchLink === undefined && !stats) {
+  const branch = value.branch ?? undefined;
+  if (branch === undefined && pullRequest === undefined && branchLink === undefined && !stats) {
     return undefined;
   }
   return {
-    branch: value.branch,
+    branch,
     link: pullRequest ?? branchLink,
     linkLabel: pullRequest ? "pull request" : "compare",
     stats,

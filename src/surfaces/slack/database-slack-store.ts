@@ -1,0 +1,24 @@
+import type { Database } from "../../adapters/database/open-database.ts";
+import { claimInboundEvent } from "../../adapters/database/processed-events.ts";
+import { getSurfaceMessage, saveSurfaceMessage } from "../../adapters/database/surface-messages.ts";
+import type { SlackStore } from "./slack-store.ts";
+
+/** The Slack surface's store on the database: handled event ids and posted messages survive restarts. */
+export function createDatabaseSlackStore(db: Database): SlackStore {
+  return {
+    claimInboundEvent: (source, eventId) => claimInboundEvent(db, source, eventId),
+    async getMessage(sessionId, purpose) {
+      const row = await getSurfaceMessage(db, sessionId, purpose);
+      return row ? { channel: row.channel, ts: row.externalId, contentHash: row.contentHash } : undefined;
+    },
+    async saveMessage(sessionId, purpose, message) {
+      await saveSurfaceMessage(db, {
+        sessionId,
+        purpose,
+        channel: message.channel,
+        externalId: message.ts,
+        contentHash: message.contentHash,
+      });
+    },
+  };
+}

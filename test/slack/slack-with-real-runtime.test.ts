@@ -1,0 +1,358 @@
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
+import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { defineTool } from "../../src/domain/tool.ts";
+import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
+import type { WorkspacesPort } from "../../src/runtime/runtime-context.ts";
+import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
+import {
+  type FakeLlmServer,
+  startFakeLlmServer,
+  textResponse,
+  toolCallResponse,
+} from "../fakes/fake-llm-server.ts";
+import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { createTestDatabase } from "../helpers/database.ts";
+import { briefOf, isSupervisorRequest, testConfig, testRuntimeOptions } from "../helpers/runtime-harness.ts";
+import { channel, findButton, type Harness, startHarness } from "./support/harness.ts";
+
+const owner = "U0OWNER";
+const stranger = "U0STRANGER";
+
+const runTests = defineTool<{ command: string }>({
+  name: "run_tests",
+  description: "Run the test suite with a command line.",
+  input: z.object({ command: z.string() }),
+  risk: "risky",
+  approvalPattern: (input) => input.command,
+  describe: (input) => `run ${input.command}`,
+  async execute() {
+    return "42 passed";
+  },
+});
+
+/** Stands in for the git workspace manager: a branch per agent, a draft PR on finish. */
+const workspaces: WorkspacesPort = {
+  async createWorkspace(request) {
+    return {
+      repoName: request.repo,
+      root: "/nonexistent",
+      branch: `tw/${request.agentId.slice(-6)}`,
+      baseCommit: "abc123",
+    };
+  },
+  async finalizeWorkspace(request) {
+    return {
+      branch: request.workspace.branch,
+      commit: "def456",
+      diffStats: { files: 3, insertions: 40, deletions: 12 },
+      pushed: true,
+      pullRequestUrl: "https://github.com/acme/app/pull/7",
+    };
+  },
+};
+
+const firstText = (messages: { text: string }[]) => messages[0]?.text ?? "";
+
+/** One responder for every session in this file, routed by what the session's first message says. */
+function respond(server: FakeLlmServer): void {
+  server.respondWith((request) => {
+    const first = firstText(request.messages);
+    if (isSupervisorRequest(request)) {
+      if (request.lastUserText.includes("finished")) {
+        return textResponse(
+          first.includes("migration") ? "Migration done." : "All done: the flaky test is fixed.",
+        );
+      }
+      if (request.lastToolResults.length > 0) return textResponse("Started one agent.");
+      if (request.turnIndex > 0) return textResponse("Noted.");
+      if (first.includes("fix the flaky tests")) {
+        return toolCallResponse([
+          {
+            name: "spawn_agent",
+            input: { title: "Fix flaky tests", brief: "fix: make the queue test stable", repo: "app" },
+          },
+        ]);
+      }
+      if (first.includes("migration")) {
+        return toolCallResponse([
+          { name: "spawn_agent", input: { title: "Migrator", brief: "migrate: run the migration" } },
+        ]);
+      }
+      return textResponse("Noted.");
+    }
+    const brief = briefOf(request);
+    const lastResult = request.lastToolResults[0]?.content ?? "";
+    if (brief.startsWith("fix")) {
+      if (request.turnIndex === 0) {
+        return toolCallResponse([{ name: "report_progress", input: { text: "Reproduced the failure" } }]);
+      }
+      if (request.turnIndex === 1) {
+        return toolCallResponse([
+          { name: "ask_user", input: { question: "Which test runner?", choices: ["vitest", "jest"] } },
+        ]);
+      }
+      if (request.turnIndex === 2) {
+        return toolCallResponse([{ name: "run_tests", input: { command: "npm test -- --run" } }]);
+      }
+      return toolCallResponse([{ name: "finish", input: { summary: `Fixed it; tests say ${lastResult}` } }]);
+    }
+    if (request.turnIndex === 0) {
+      return toolCallResponse([{ name: "report_progress", input: { text: "Checking the schema" } }]);
+    }
+    if (request.turnIndex === 1) {
+      return toolCallResponse([
+        { name: "ask_user", input: { question: "Proceed with the migration?", choices: ["yes", "no"] } },
+      ]);
+    }
+    return toolCallResponse([{ name: "finish", input: { summary: `Migration: ${lastResult}` } }]);
+  });
+}
+
+describe("Slack with the real runtime", () => {
+  let handle: DatabaseHandle;
+  let llm: FakeLlmServer;
+  let fake: FakeSlackServer;
+  const running: { runtime: Runtime; harness: Harness }[] = [];
+
+  async function startInstance(instanceId: string) {
+    const provider = createAnthropicProvider({
+      apiKey: "sk-ant-test",
+      baseUrl: llm.anthropicBaseUrl,
+      retryPolicy: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 50 },
+    });
+    const runtime = createRuntime({
+      db: handle.db,
+      boss: handle.createQueue({ schedule: false, supervise: false }),
+      resolveProvider: () => provider,
+      config: testConfig(),
+      logger: pino({ level: "silent" }),
+      instanceId,
+      workerTools: [runTests],
+      workspaces,
+      options: testRuntimeOptions,
+    });
+    const harness = await startHarness({ runtime, fake, store: createDatabaseSlackStore(handle.db) });
+    await runtime.start();
+    const instance = { runtime, harness };
+    running.push(instance);
+    return instance;
+  }
+
+  async function stopInstance(instance: { runtime: Runtime; harness: Harness }) {
+    await instance.harness.stop();
+    await instance.runtime.stop();
+    running.splice(running.indexOf(instance), 1);
+  }
+
+  beforeAll(async () => {
+    handle = await createTestDatabase("postgres");
+    llm = await startFakeLlmServer();
+    respond(llm);
+    fake = await FakeSlackServer.start();
+    fake.addUser({ id: "U0ALICE", name: "alice" });
+    fake.addUser({ id: "U0BOB", name: "bob" });
+  });
+  afterAll(async () => {
+    for (const instance of [...running]) await stopInstance(instance);
+    await fake?.close();
+    await llm?.close();
+    await handle?.close();
+  });
+
+  const posted = (threadTs: string, prefix: string) =>
+    fake.threadMessages(channel, threadTs).find((message) => message.text.startsWith(prefix));
+  /** New messages in a thread whose text starts with `prefix`: posted, or started as a stream. */
+  const postCount = (threadTs: string, prefix: string) =>
+    [...fake.callsTo("chat.postMessage"), ...fake.callsTo("chat.startStream")].filter(
+      (call) =>
+        call.params.thread_ts === threadTs &&
+        String(call.params.text ?? call.params.markdown_text).startsWith(prefix),
+    ).length;
+
+  it("runs mention → board → question → approval → summary with results end to end", async () => {
+    const instance = await startInstance("main");
+    const { harness, runtime } = instance;
+    const threadTs = "1700010000.000100";
+    await harness.event("EvMain", {
+      type: "app_mention",
+      user: owner,
+      text: `<@${fake.botUserId}> fix the flaky tests`,
+      ts: threadTs,
+      channel,
+    });
+
+    const board = await fake.waitFor(() => posted(threadTs, "Crew:"), 15_000);
+    await fake.waitFor(() => JSON.stringify(board.blocks).includes("Reproduced the failure"), 15_000);
+
+    const question = await fake.waitFor(() => posted(threadTs, "Fix flaky tests asks:"), 15_000);
+    expect(question.text).toBe("Fix flaky tests asks: Which test runner?");
+    await fake.waitFor(() => JSON.stringify(board.blocks).includes("waiting for you"), 5000);
+    const choice = findButton(question.blocks, actionIds.answerChoice);
+    await harness.click({
+      user: owner,
+      actionId: choice?.action_id ?? "",
+      value: choice?.value ?? "",
+      messageTs: question.ts,
+      threadTs,
+    });
+    await fake.waitFor(() => JSON.stringify(question.blocks).includes("*Answer:* vitest"), 10_000);
+    expect(JSON.stringify(question.blocks)).toContain(`<@${owner}>`);
+
+    const approval = await fake.waitFor(() => posted(threadTs, "Approval needed"), 15_000);
+    const approvalJson = JSON.stringify(approval.blocks);
+    expect(approvalJson).toContain("npm test -- --run");
+    expect(approvalJson).toMatch(/app @ tw\/\w+/);
+    expect(approvalJson).toContain("run_tests");
+    const approve = findButton(approval.blocks, actionIds.approve);
+    const clickApprove = (user: string) =>
+      harness.click({
+        user,
+        actionId: actionIds.approve,
+        value: approve?.value ?? "",
+        messageTs: approval.ts,
+        threadTs,
+      });
+
+    await clickApprove(stranger);
+    const refusal = await fake.waitFor(() =>
+      fake
+        .callsTo("chat.postEphemeral")
+        .find((call) => call.params.user === stranger && call.params.thread_ts === threadTs),
+    );
+    expect(String(refusal.params.text)).toContain("Only the person who started this session");
+    const sessionId =
+      (
+        await runtime.findSession({
+          surface: "slack",
+          conversationKey: `${fake.teamId}:${channel}:${threadTs}`,
+        })
+      )?.id ?? "";
+    expect((await runtime.listPendingRequests(sessionId)).map((request) => request.kind)).toEqual([
+      "approval",
+    ]);
+
+    await clickApprove(owner);
+    await fake.waitFor(() => JSON.stringify(approval.blocks).includes("Approved"), 10_000);
+    expect(JSON.stringify(approval.blocks)).toContain(`by <@${owner}>`);
+
+    const summary = await fake.waitFor(() => posted(threadTs, "All done"), 20_000);
+    expect(summary.text).toBe("All done: the flaky test is fixed.");
+    const results = await fake.waitFor(() => posted(threadTs, "Results"), 10_000);
+    const resultsJson = JSON.stringify(results.blocks);
+    expect(resultsJson).toContain("https://github.com/acme/app/pull/7");
+    expect(resultsJson).toContain("3 files, +40 −12");
+    expect(resultsJson).toMatch(/Session cost: \$\d+\.\d{4}/);
+    await fake.waitFor(() => JSON.stringify(board.blocks).includes("done"), 5000);
+
+    expect(postCount(threadTs, "Crew:")).toBe(1);
+    expect(postCount(threadTs, "Fix flaky tests asks:")).toBe(1);
+    expect(postCount(threadTs, "Approval needed")).toBe(1);
+    await stopInstance(instance);
+  });
+
+  it("gives the supervisor's first model request the thread's earlier messages with their authors", async () => {
+    const instance = await startInstance("context");
+    const threadTs = "1700020000.000100";
+    const mentionTs = "1700020000.000300";
+    fake.setThread(channel, threadTs, [
+      { user: "U0ALICE", text: "The nightly build fails on arm64", ts: threadTs },
+      { user: "U0BOB", text: "Linker error, log attached", ts: "1700020000.000200", thread_ts: threadTs },
+      { user: owner, text: `<@${fake.botUserId}> can you fix it?`, ts: mentionTs, thread_ts: threadTs },
+    ]);
+    const before = llm.requests.length;
+    await instance.harness.event("EvContext", {
+      type: "app_mention",
+      user: owner,
+      text: `<@${fake.botUserId}> can you fix it?`,
+      ts: mentionTs,
+      thread_ts: threadTs,
+      channel,
+    });
+    const request = await fake.waitFor(
+      () =>
+        llm.requests
+          .slice(before)
+          .find((item) => isSupervisorRequest(item) && item.lastUserText.includes("can you fix it?")),
+      15_000,
+    );
+    expect(request.lastUserText).toContain("alice: The nightly build fails on arm64");
+    expect(request.lastUserText).toContain("bob: Linker error, log attached");
+    expect(request.lastUserText.indexOf("alice:")).toBeLessThan(
+      request.lastUserText.indexOf("can you fix it?"),
+    );
+    await fake.waitFor(() => posted(threadTs, "Noted."), 10_000);
+    await stopInstance(instance);
+  });
+
+  it("starts one session from an event delivered three times and a mention delivered twice", async () => {
+    const instance = await startInstance("duplicates");
+    const threadTs = "1700030000.000100";
+    const event = {
+      type: "app_mention",
+      user: owner,
+      text: `<@${fake.botUserId}> hello there`,
+      ts: threadTs,
+      channel,
+    };
+    await Promise.all([
+      instance.harness.event("EvTriple", event),
+      instance.harness.event("EvTriple", event),
+      instance.harness.event("EvTriple", event),
+    ]);
+    await instance.harness.event("EvTripleMessage", { ...event, type: "message", channel_type: "channel" });
+    await fake.waitFor(() => posted(threadTs, "Noted."), 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const supervisorRequests = llm.requests.filter(
+      (request) => isSupervisorRequest(request) && request.lastUserText.includes("hello there"),
+    );
+    expect(supervisorRequests).toHaveLength(1);
+    expect(postCount(threadTs, "Noted.")).toBe(1);
+    const sessions = await instance.runtime.listSessionsForUser(owner, 50);
+    expect(sessions.filter((session) => session.conversationKey.endsWith(threadTs))).toHaveLength(1);
+    await stopInstance(instance);
+  });
+
+  it("posts no second board or question after a restart mid-session", async () => {
+    const first = await startInstance("before-restart");
+    const threadTs = "1700040000.000100";
+    await first.harness.event("EvRestart", {
+      type: "app_mention",
+      user: owner,
+      text: `<@${fake.botUserId}> run the migration`,
+      ts: threadTs,
+      channel,
+    });
+    const question = await fake.waitFor(() => posted(threadTs, "Migrator asks:"), 15_000);
+    const board = await fake.waitFor(() => posted(threadTs, "Crew:"), 5000);
+    await fake.waitFor(() => JSON.stringify(board.blocks).includes("waiting for you"), 5000);
+    await stopInstance(first);
+
+    // A new process: a new runtime re-announces the pending question, a new surface renders it.
+    const callsBefore = fake.calls.length;
+    const second = await startInstance("after-restart");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(postCount(threadTs, "Migrator asks:")).toBe(1);
+    expect(fake.calls.slice(callsBefore).filter((call) => call.method === "chat.postMessage")).toHaveLength(
+      0,
+    );
+
+    const yes = findButton(question.blocks, actionIds.answerChoice);
+    await second.harness.click({
+      user: owner,
+      actionId: yes?.action_id ?? "",
+      value: yes?.value ?? "",
+      messageTs: question.ts,
+      threadTs,
+    });
+    await fake.waitFor(() => JSON.stringify(question.blocks).includes("*Answer:* yes"), 10_000);
+    await fake.waitFor(() => posted(threadTs, "Migration done."), 20_000);
+    await fake.waitFor(() => JSON.stringify(board.blocks).includes("done"), 5000);
+    expect(postCount(threadTs, "Crew:")).toBe(1);
+    expect(postCount(threadTs, "Migrator asks:")).toBe(1);
+    await stopInstance(second);
+  });
+});
