@@ -144,12 +144,20 @@ describe("a workspace on an https remote", () => {
     expect(finished).toMatchObject({ pushed: false, diffStats: { files: 0, insertions: 0, deletions: 0 } });
   });
 
-  it("fails clearly with a wrong token", async () => {
+  it("fails clearly with a wrong token, but keeps using an existing mirror when a refresh fails", async () => {
     const workspaces = manager(join(directory.path, "data-wrong"), { token: "wrong" });
     await expect(
       workspaces.createWorkspace({ sessionId: "s3", agentId: "a", agentSlug: "a", repoName: "widgets" }),
     ).rejects.toThrow(
       /fetch from http:\/\/127\.0\.0\.1:\d+\/acme\/widgets\.git failed: authentication failed \(check GIT_TOKEN\)/,
     );
+    const stale = manager(join(directory.path, "data"), { token: "wrong" });
+    const workspace = await stale.createWorkspace({
+      sessionId: "s4",
+      agentId: "a",
+      agentSlug: "a",
+      repoName: "widgets",
+    });
+    expect(workspace.branch).toBe("threadwork/s4/a");
   });
 });

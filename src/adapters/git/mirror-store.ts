@@ -27,6 +27,7 @@ export class MirrorStore {
   readonly #repositories: Map<string, RepositoryConfig>;
   readonly #transport: RemoteTransport;
   readonly #refreshIntervalMs: number;
+  readonly #onRefreshError: (repository: string, error: unknown) => void;
   readonly #inFlight = new Map<string, Promise<Mirror>>();
   readonly #refreshedAt = new Map<string, number>();
   readonly #mirrors = new Map<string, Mirror>();
@@ -36,7 +37,9 @@ export class MirrorStore {
     repositories: RepositoryConfig[];
     transport: RemoteTransport;
     refreshIntervalMs: number;
+    onRefreshError?: (repository: string, error: unknown) => void;
   }) {
+    this.#onRefreshError = options.onRefreshError ?? (() => undefined);
     this.#directory = options.directory;
     this.#repositories = new Map(options.repositories.map((repository) => [repository.name, repository]));
     this.#transport = options.transport;
@@ -91,7 +94,14 @@ export class MirrorStore {
       () => false,
     );
     if (!exists) await this.#create(repository, path);
-    else await this.#refresh(repository, path);
+    else {
+      try {
+        await this.#refresh(repository, path);
+      } catch (error) {
+        // A stale mirror beats no workspace: the remote may be briefly unreachable.
+        this.#onRefreshError(repository.name, error);
+      }
+    }
     const mirror = await this.#describe(repository, path);
     this.#mirrors.set(repository.name, mirror);
     this.#refreshedAt.set(repository.name, Date.now());

@@ -144,6 +144,11 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     repositories: options.repositories,
     transport,
     refreshIntervalMs: options.mirrorRefreshIntervalMs ?? 30_000,
+    onRefreshError: (repository, error) =>
+      options.logger.warn(
+        { repository, error: errorMessage(error) },
+        "mirror refresh failed; using the stale mirror",
+      ),
   });
   const github: GitHubOptions = { ...defaultGitHubOptions, ...options.github };
   const creating = new Map<string, Promise<Workspace>>();
