@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from "./adapters/database/open-database.ts";
 import { type Config, loadConfig } from "./config.ts";
-import { ConfigurationError } from "./domain/errors.ts";
-import type { Logger } from "./logger.ts";
+import { ConfigurationError, ThreadworkError } from "./domain/errors.ts";
+import { type Logger, redactSecrets } from "./logger.ts";
 
 export interface Application {
   config: Config;
@@ -55,7 +55,16 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const application = await start(config);
+  let application: Application;
+  try {
+    application = await start(config);
+  } catch (error) {
+    // Our own errors explain themselves; anything else needs its stack.
+    const text = error instanceof ThreadworkError ? error.message : String((error as Error)?.stack ?? error);
+    process.stderr.write(`Threadwork could not start: ${redactSecrets(text)}\n`);
+    process.exitCode = 1;
+    return;
+  }
   // Holds the process open until a signal, whatever start() wires in.
   const keepAlive = setInterval(() => {}, 1 << 30);
   let stopping = false;

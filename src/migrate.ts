@@ -1,7 +1,7 @@
 import { migrateDatabase } from "./adapters/database/migrate.ts";
 import { openDatabase } from "./adapters/database/open-database.ts";
 import { loadConfig } from "./config.ts";
-import { ConfigurationError } from "./domain/errors.ts";
+import { ConfigurationError, ThreadworkError } from "./domain/errors.ts";
 import { createLogger } from "./logger.ts";
 
 /** `npm run db:migrate`: applies the migrations to DATABASE_URL, or to the embedded database. */
@@ -16,7 +16,15 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger({ level: config.logLevel, environment: config.environment });
-  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
+  } catch (error) {
+    if (!(error instanceof ThreadworkError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   try {
     await migrateDatabase(database);
     logger.info(

@@ -75,8 +75,8 @@ describe.concurrent("npm start", () => {
     expect(stderr).not.toContain("SLACK_BOT_TOKEN");
   });
 
-  it("creates the embedded database, reports ready, and stops cleanly on SIGTERM", {
-    timeout: 120_000,
+  it("creates the embedded database, reports ready, keeps it to itself, and stops cleanly on SIGTERM", {
+    timeout: 240_000,
   }, async () => {
     const dataDir = await temporaryDirectory();
     const { child, done } = launch("src/main.ts", {
@@ -94,10 +94,15 @@ describe.concurrent("npm start", () => {
       });
       child.on("close", () => reject(new Error("main exited before it was ready")));
     });
+    const second = await launch("src/migrate.ts", { THREADWORK_DATA_DIR: dataDir }).done;
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`in use by process ${child.pid}`);
+
     child.kill("SIGTERM");
     const outcome = await done;
     expect(outcome.code).toBe(0);
     expect((await stat(path.join(dataDir, "pgdata"))).isDirectory()).toBe(true);
+    await expect(stat(path.join(dataDir, "pgdata.lock"))).rejects.toThrow();
     expect(stdout).not.toContain("xoxb-test");
     expect(stdout).not.toContain("sk-ant-test");
   });
@@ -105,7 +110,7 @@ describe.concurrent("npm start", () => {
 
 describe.concurrent("npm run db:migrate", () => {
   it("creates the embedded database in THREADWORK_DATA_DIR and applies the migrations", {
-    timeout: 120_000,
+    timeout: 240_000,
   }, async () => {
     const dataDir = await temporaryDirectory();
     const outcome = await launch("src/migrate.ts", { NODE_ENV: "production", THREADWORK_DATA_DIR: dataDir })

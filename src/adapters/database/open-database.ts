@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { type ConstructorOptions, fromPglite, PgBoss } from "pg-boss";
 import { type Logger, pino } from "pino";
+import { lockDataDirectory } from "./data-directory-lock.ts";
 import * as schema from "./schema.ts";
 
 /** What both drivers' raw query results share, so `db.execute<Row>()` yields typed rows. */
@@ -90,7 +91,11 @@ function openPostgres(url: string, logger: Logger): DatabaseHandle {
   };
 }
 
-async function openPglite(dataDir: string | undefined, logger: Logger): Promise<DatabaseHandle> {
+async function openPglite(
+  dataDir: string | undefined,
+  logger: Logger,
+  onClose: () => Promise<void> = async () => {},
+): Promise<DatabaseHandle> {
   const pglite = await PGlite.create(dataDir);
   const db: Database = drizzlePglite({ client: pglite, schema });
   const queues = queueFactory(
@@ -105,6 +110,7 @@ async function openPglite(dataDir: string | undefined, logger: Logger): Promise<
     async close() {
       await queues.stopQueues();
       if (!pglite.closed) await pglite.close();
+      await onClose();
     },
   };
 }
@@ -117,8 +123,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   const directory = path.join(options.dataDir, "pgdata");
   await mkdir(directory, { recursive: true });
+  const lock = await lockDataDirectory(path.join(options.dataDir, "pgdata.lock"));
   options.logger.debug({ directory }, "opening embedded database");
-  return openPglite(directory, options.logger);
+  try {
+    return await openPglite(directory, options.logger, () => lock.release());
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
 }
 
 /** An in-memory PGlite, for tests. */
