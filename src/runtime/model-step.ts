@@ -8,6 +8,7 @@ import {
   persistStep,
   requestForCall,
   sessionSpend,
+  stoppedSinceLastUserMessage,
 } from "../adapters/database/runtime-queries.ts";
 import { agents } from "../adapters/database/schema.ts";
 import { budgetExceeded } from "../domain/budget.ts";
@@ -47,6 +48,11 @@ async function budgetAllows(kernel: RuntimeKernel, agent: AgentRow): Promise<boo
     await sessionSpend(kernel.db, agent.sessionId),
   );
   if (reason === undefined) return true;
+  if (agent.role === "supervisor" && (await stoppedSinceLastUserMessage(kernel.db, agent))) {
+    // The user said stop; ask again only when they write again.
+    await restSupervisor(kernel, agent);
+    return false;
+  }
   const pending = own ?? (await pendingBudgetRequest(kernel.db, agent.sessionId));
   if (pending) {
     if (agent.status !== "waiting") await parkAgent(kernel, agent);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { StepConflictError } from "../../domain/errors.ts";
 import type { ChatMessage, MessagePart, Usage } from "../../domain/messages.ts";
@@ -239,6 +239,36 @@ export async function pendingRequests(db: Database, sessionId: string) {
     .from(requests)
     .where(and(eq(requests.sessionId, sessionId), eq(requests.status, "pending")))
     .orderBy(asc(requests.createdAt));
+}
+
+/** Whether the session's budget was stopped after the supervisor's latest user message. */
+export async function stoppedSinceLastUserMessage(db: Database, agent: AgentRow): Promise<boolean> {
+  const stopped = await db
+    .select({ decidedAt: requests.decidedAt })
+    .from(requests)
+    .where(
+      and(
+        eq(requests.sessionId, agent.sessionId),
+        eq(requests.kind, "budget"),
+        eq(requests.status, "stopped"),
+      ),
+    )
+    .orderBy(desc(requests.decidedAt))
+    .limit(1);
+  const decidedAt = stopped[0]?.decidedAt;
+  if (!decidedAt) return false;
+  const newer = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(
+      and(
+        eq(events.targetAgentId, agent.id),
+        eq(events.type, "user-message"),
+        gt(events.createdAt, decidedAt),
+      ),
+    )
+    .limit(1);
+  return newer.length === 0;
 }
 
 export async function allPendingRequests(db: Database, limit: number) {
