@@ -3,14 +3,23 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { concurrencyMemoryRow } from "./rows/concurrency-memory.ts";
+import { orchestrationOverheadRow } from "./rows/orchestration-overhead.ts";
 import { promptCachingRow } from "./rows/prompt-caching.ts";
+import { scaleOutRow } from "./rows/scale-out.ts";
 import { workspacesRow } from "./rows/workspaces.ts";
 import { benchDatabases } from "./support/databases.ts";
 import { machineInfo } from "./support/machine.ts";
 import { formatMarkdownTable, formatTable } from "./support/table.ts";
 import type { BenchContext, BenchRow, RowResult } from "./support/types.ts";
 
-const rows: BenchRow[] = [workspacesRow, promptCachingRow].sort((left, right) => left.row - right.row);
+const rows: BenchRow[] = [
+  orchestrationOverheadRow,
+  concurrencyMemoryRow,
+  workspacesRow,
+  promptCachingRow,
+  scaleOutRow,
+].sort((left, right) => left.row - right.row);
 
 async function postgresVersion(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url });

@@ -1,0 +1,50 @@
+import { describeWorkload, runOverheadWorkload } from "../support/overhead-workload.ts";
+import { mebibytes, round } from "../support/stats.ts";
+import type { BenchRow } from "../support/types.ts";
+
+const gibibyte = 1024 ** 3;
+
+/** Row 3: many sub-agents waiting on a slow model at once, and what they cost in memory. */
+export const concurrencyMemoryRow: BenchRow = {
+  row: 3,
+  name: "Concurrency and memory",
+  async run(context) {
+    const agentsWanted = context.quick ? 200 : 500;
+    const workload = { sessions: agentsWanted / 5, workersPerSession: 5, toolTurns: 4, modelLatencyMs: 2000 };
+    context.progress(`${describeWorkload(workload)}, every model call takes 2 s`);
+    const result = await runOverheadWorkload(context, {
+      workload,
+      processes: 1,
+      label: "memory",
+      timeoutMs: context.quick ? 90_000 : 300_000,
+    });
+    const baseline = result.baselineRssBytes[0] ?? 0;
+    const peak = Math.max(result.peakRssBytes[0] ?? 0, result.highWaterRssBytes[0] ?? 0);
+    const perAgent = (peak - baseline) / Math.max(1, result.peakConcurrentWorkerCalls);
+    const pglite = context.databases.kind === "pglite";
+    return {
+      scale: `${describeWorkload(workload)} = ${agentsWanted} sub-agents plus ${workload.sessions} supervisors${context.quick ? " (quick: 200 instead of 500)" : ""}`,
+      lines: [
+        {
+          label: "sub-agents waiting at once",
+          figure: `${result.peakConcurrentWorkerCalls} of ${agentsWanted}`,
+          target: `${agentsWanted}`,
+          met: result.peakConcurrentWorkerCalls >= agentsWanted,
+        },
+        {
+          label: "peak RSS of the app process",
+          figure: `${mebibytes(peak)} MiB (idle ${mebibytes(baseline)} MiB; +${round(perAgent / 1024, 0)} KiB per waiting sub-agent)`,
+          target: "≤ 1 GiB in all",
+          met: peak <= gibibyte,
+        },
+      ],
+      notes: [
+        "Peak RSS is the larger of 25 ms sampling and the kernel's VmHWM, for the app process alone (runtime, database client, SDK); the fake LLM runs in the bench process.",
+        ...(pglite
+          ? ["With PGlite the database itself lives in the app process and is part of its RSS."]
+          : []),
+      ],
+      details: { ...result },
+    };
+  },
+};
