@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultModels, loadConfig } from "../src/config.ts";
@@ -189,5 +190,21 @@ describe("loadConfig", () => {
     ]);
     expect(config.database.url).toBeUndefined();
     expect(config.logLevel).toBe("info");
+  });
+});
+
+describe("documentation", () => {
+  const root = path.resolve(import.meta.dirname, "..");
+  const source = readFileSync(path.join(root, "src/config.ts"), "utf8");
+  const names = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1]);
+
+  it("lists every variable of src/config.ts in .env.example and in the README", () => {
+    expect(names.length).toBeGreaterThan(30);
+    const example = readFileSync(path.join(root, ".env.example"), "utf8");
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    for (const name of names) {
+      expect(example, `.env.example lacks ${name}`).toMatch(new RegExp(`^${name}=`, "m"));
+      expect(readme, `README lacks ${name}`).toContain(`| \`${name}\` |`);
+    }
   });
 });
