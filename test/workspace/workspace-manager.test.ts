@@ -75,7 +75,12 @@ describe("workspace manager on a local repository", () => {
     await writeFile(join(second.root, "b.txt"), "b changed\n");
     await manager.finalizeWorkspace(first, { message: "Change a" });
     await manager.finalizeWorkspace(second, { message: "Change b" });
-    const result = await manager.mergeBranches({ sessionId: "s2", workspaces: [first, second] });
+    // Two merges at once into the same branch run one after the other; the second finds nothing new.
+    const [result, repeated] = await Promise.all([
+      manager.mergeBranches({ sessionId: "s2", workspaces: [first, second] }),
+      manager.mergeBranches({ sessionId: "s2", workspaces: [first, second] }),
+    ]);
+    expect(repeated.commit).toBe(result.commit);
     expect(result).toMatchObject({
       branch: "threadwork/s2/integration",
       merged: ["threadwork/s2/first", "threadwork/s2/second"],

@@ -152,6 +152,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
   });
   const github: GitHubOptions = { ...defaultGitHubOptions, ...options.github };
   const creating = new Map<string, Promise<Workspace>>();
+  const merging = new Map<string, Promise<void>>();
   const identity = options.identity ? { identity: options.identity } : {};
 
   const sessionDirectory = (sessionId: string) => join(workspacesDirectory, checkSessionId(sessionId));
@@ -278,6 +279,58 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     return { mirrorsBytes, workspacesBytes: total.bytes - mirrorsBytes, totalBytes: total.bytes, sessions };
   }
 
+  async function mergeInto(request: MergeRequest, into: string): Promise<MergeResult> {
+    const first = request.workspaces[0];
+    if (!first) throw new WorkspaceRequestError("Nothing to merge: no workspaces given");
+    const repoName = first.repoName;
+    if (request.workspaces.some((workspace) => workspace.repoName !== repoName)) {
+      throw new WorkspaceRequestError("All merged workspaces must come from the same repository");
+    }
+    const repository = mirrors.repository(repoName);
+    const directory = sessionDirectory(request.sessionId);
+    const root = join(directory, `_merge-${agentSlug(into)}`);
+    const mirror = await mirrors.get(repoName);
+    await mkdir(directory, { recursive: true });
+    const metadataPath = `${root}.json`;
+    let metadata = await readMetadata(metadataPath);
+    if (!metadata || !(await exists(join(root, ".git")))) {
+      const existing = await runGit(["rev-parse", "-q", "--verify", `refs/heads/${into}^{commit}`], {
+        cwd: mirror.path,
+        allowFailure: true,
+      });
+      const start = existing.exitCode === 0 ? existing.stdout.trim() : mirror.head;
+      await cloneWorkingCopy(mirror.path, root, into, start);
+      metadata = {
+        repoName,
+        branch: into,
+        baseCommit: start,
+        baseBranch: mirror.defaultBranch,
+        agentId: "integration",
+        createdAt: new Date().toISOString(),
+      };
+      await writeMetadata(metadataPath, metadata);
+    }
+    const baseCommit = metadata.baseCommit;
+    const { merged, conflicts } = await mergeWorkspaceBranches(root, request.workspaces);
+    const commit = await headCommit(root);
+    options.logger.info(
+      { sessionId: request.sessionId, into, merged, conflicts: conflicts.length },
+      "branches merged",
+    );
+    const pushed =
+      merged.length > 0
+        ? await pushAndOpenPullRequest(repository, root, into, mirror.defaultBranch, undefined)
+        : { pushed: false };
+    return {
+      branch: into,
+      commit,
+      merged,
+      conflicts,
+      workspace: { repoName, root, branch: into, baseCommit },
+      ...pushed,
+    };
+  }
+
   return {
     repositoryNames: () => options.repositories.map((repository) => repository.name),
 
@@ -318,55 +371,19 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
 
     async mergeBranches(request) {
       const into = checkBranchName(request.into ?? integrationBranch(request.sessionId));
-      const first = request.workspaces[0];
-      if (!first) throw new WorkspaceRequestError("Nothing to merge: no workspaces given");
-      const repoName = first.repoName;
-      if (request.workspaces.some((workspace) => workspace.repoName !== repoName)) {
-        throw new WorkspaceRequestError("All merged workspaces must come from the same repository");
-      }
-      const repository = mirrors.repository(repoName);
-      const directory = sessionDirectory(request.sessionId);
-      const root = join(directory, `_merge-${agentSlug(into)}`);
-      const mirror = await mirrors.get(repoName);
-      await mkdir(directory, { recursive: true });
-      const metadataPath = `${root}.json`;
-      let metadata = await readMetadata(metadataPath);
-      if (!metadata || !(await exists(join(root, ".git")))) {
-        const existing = await runGit(["rev-parse", "-q", "--verify", `refs/heads/${into}^{commit}`], {
-          cwd: mirror.path,
-          allowFailure: true,
-        });
-        const start = existing.exitCode === 0 ? existing.stdout.trim() : mirror.head;
-        await cloneWorkingCopy(mirror.path, root, into, start);
-        metadata = {
-          repoName,
-          branch: into,
-          baseCommit: start,
-          baseBranch: mirror.defaultBranch,
-          agentId: "integration",
-          createdAt: new Date().toISOString(),
-        };
-        await writeMetadata(metadataPath, metadata);
-      }
-      const baseCommit = metadata.baseCommit;
-      const { merged, conflicts } = await mergeWorkspaceBranches(root, request.workspaces);
-      const commit = await headCommit(root);
-      options.logger.info(
-        { sessionId: request.sessionId, into, merged, conflicts: conflicts.length },
-        "branches merged",
+      // Two merges into the same integration copy at once would trip over each other's MERGE_HEAD.
+      const key = `${checkSessionId(request.sessionId)}/${into}`;
+      const previous = merging.get(key) ?? Promise.resolve();
+      const work = previous.then(() => mergeInto(request, into));
+      const settled = work.then(
+        () => undefined,
+        () => undefined,
       );
-      const pushed =
-        merged.length > 0
-          ? await pushAndOpenPullRequest(repository, root, into, mirror.defaultBranch, undefined)
-          : { pushed: false };
-      return {
-        branch: into,
-        commit,
-        merged,
-        conflicts,
-        workspace: { repoName, root, branch: into, baseCommit },
-        ...pushed,
-      };
+      merging.set(key, settled);
+      void settled.then(() => {
+        if (merging.get(key) === settled) merging.delete(key);
+      });
+      return work;
     },
 
     async cleanup(request) {
