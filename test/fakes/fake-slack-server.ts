@@ -1,6 +1,6 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 
 /** One Web API call the fake received. Form fields that hold JSON (blocks, view) are parsed. */
 export interface RecordedCall {
@@ -77,7 +77,8 @@ async function readBody(request: IncomingMessage): Promise<string> {
  * A recording fake of Slack's Web API on 127.0.0.1. Point the WebClient at `apiUrl`.
  * It answers like Slack (ok, ts, channel), keeps posted messages with their latest
  * content, serves files at `url_private`, and injects 429s, 500s and `ok: false` errors
- * per method.
+ * per method. For Socket Mode it answers `apps.connections.open` with a WebSocket on the
+ * same port, says hello, pushes event envelopes and records the client's acks.
  */
 export class FakeSlackServer {
   readonly calls: RecordedCall[] = [];
@@ -86,6 +87,11 @@ export class FakeSlackServer {
   readonly teamId = "T0TEAM";
   readonly botUserId = "U0BOT";
   readonly botId = "B0BOT";
+  readonly appToken = "xapp-1-test-app-token";
+  /** Socket Mode: acknowledgements received, by envelope id. */
+  readonly socketAcks: string[] = [];
+  private readonly sockets = new Set<Socket>();
+  private envelopeCounter = 0;
   private readonly server: Server;
   private readonly startedAt = Date.now();
   private readonly injections = new Map<string, Injection[]>();
@@ -105,6 +111,9 @@ export class FakeSlackServer {
         response.end(String(error));
       });
     });
+    this.server.on("upgrade", (request: IncomingMessage, socket: Socket) =>
+      this.acceptSocket(request, socket),
+    );
   }
 
   static async start(botToken?: string): Promise<FakeSlackServer> {
@@ -119,6 +128,7 @@ export class FakeSlackServer {
   }
 
   async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -233,6 +243,15 @@ export class FakeSlackServer {
       return;
     }
     this.calls.push(call);
+    if (method === "apps.connections.open") {
+      this.reply(
+        response,
+        authorization === `Bearer ${this.appToken}`
+          ? { ok: true, url: `ws://127.0.0.1:${this.port}/socket-mode` }
+          : { ok: false, error: "invalid_auth" },
+      );
+      return;
+    }
     if (authorization !== `Bearer ${this.botToken}`) {
       this.reply(response, { ok: false, error: "invalid_auth" });
       return;
@@ -338,6 +357,77 @@ export class FakeSlackServer {
     }
   }
 
+  /** Socket Mode: whether a client is connected (it got its `hello`). */
+  get socketConnected(): boolean {
+    return this.sockets.size > 0;
+  }
+
+  /** Socket Mode: sends an Events API envelope to every connected client; returns its envelope id. */
+  sendSocketEvent(envelope: { event_id: string; team_id: string; event: Record<string, unknown> }): string {
+    this.envelopeCounter += 1;
+    const envelopeId = `envelope-${this.envelopeCounter}`;
+    const message = JSON.stringify({
+      envelope_id: envelopeId,
+      type: "events_api",
+      accepts_response_payload: false,
+      retry_attempt: 0,
+      retry_reason: "",
+      payload: {
+        token: "verification-token",
+        team_id: envelope.team_id,
+        api_app_id: "A0APP",
+        type: "event_callback",
+        event_id: envelope.event_id,
+        event_time: Math.floor(Date.now() / 1000),
+        event: envelope.event,
+      },
+    });
+    for (const socket of this.sockets) socket.write(encodeFrame(0x1, Buffer.from(message)));
+    return envelopeId;
+  }
+
+  private acceptSocket(request: IncomingMessage, socket: Socket): void {
+    const key = request.headers["sec-websocket-key"];
+    if (typeof key !== "string" || !request.url?.startsWith("/socket-mode")) {
+      socket.destroy();
+      return;
+    }
+    const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("error", () => this.sockets.delete(socket));
+    let buffered = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const frame = decodeFrame(buffered);
+        if (!frame) break;
+        buffered = buffered.subarray(frame.length);
+        if (frame.opcode === 0x9) socket.write(encodeFrame(0xa, frame.payload));
+        else if (frame.opcode === 0x8) {
+          socket.end(encodeFrame(0x8, frame.payload));
+          this.sockets.delete(socket);
+        } else if (frame.opcode === 0x1) {
+          const parsed = JSON.parse(frame.payload.toString("utf8")) as { envelope_id?: string };
+          if (parsed.envelope_id) this.socketAcks.push(parsed.envelope_id);
+          this.notify();
+        }
+      }
+    });
+    socket.write(
+      encodeFrame(
+        0x1,
+        Buffer.from(
+          JSON.stringify({ type: "hello", num_connections: 1, connection_info: { app_id: "A0APP" } }),
+        ),
+      ),
+    );
+    this.notify();
+  }
+
   private serveFile(id: string, request: IncomingMessage, response: ServerResponse): void {
     this.fileDownloads.push({ id, authorization: request.headers.authorization });
     const file = this.files.get(id);
@@ -349,6 +439,51 @@ export class FakeSlackServer {
     response.writeHead(200, { "content-type": file.mimetype });
     response.end(file.content);
   }
+}
+
+/** A server-to-client WebSocket frame: never masked. */
+function encodeFrame(opcode: number, payload: Buffer): Buffer {
+  let header: Buffer;
+  if (payload.length < 126) {
+    header = Buffer.from([0x80 | opcode, payload.length]);
+  } else if (payload.length < 65536) {
+    header = Buffer.alloc(4);
+    header[0] = 0x80 | opcode;
+    header[1] = 126;
+    header.writeUInt16BE(payload.length, 2);
+  } else {
+    header = Buffer.alloc(10);
+    header[0] = 0x80 | opcode;
+    header[1] = 127;
+    header.writeBigUInt64BE(BigInt(payload.length), 2);
+  }
+  return Buffer.concat([header, payload]);
+}
+
+/** One client-to-server frame (masked), or undefined until enough bytes have arrived. */
+function decodeFrame(buffer: Buffer): { opcode: number; payload: Buffer; length: number } | undefined {
+  if (buffer.length < 2) return undefined;
+  const opcode = (buffer[0] ?? 0) & 0x0f;
+  const masked = ((buffer[1] ?? 0) & 0x80) !== 0;
+  let length = (buffer[1] ?? 0) & 0x7f;
+  let offset = 2;
+  if (length === 126) {
+    if (buffer.length < 4) return undefined;
+    length = buffer.readUInt16BE(2);
+    offset = 4;
+  } else if (length === 127) {
+    if (buffer.length < 10) return undefined;
+    length = Number(buffer.readBigUInt64BE(2));
+    offset = 10;
+  }
+  const maskLength = masked ? 4 : 0;
+  if (buffer.length < offset + maskLength + length) return undefined;
+  const mask = buffer.subarray(offset, offset + maskLength);
+  const payload = Buffer.from(buffer.subarray(offset + maskLength, offset + maskLength + length));
+  if (masked)
+    for (let index = 0; index < payload.length; index += 1)
+      payload[index] = (payload[index] ?? 0) ^ (mask[index % 4] ?? 0);
+  return { opcode, payload, length: offset + maskLength + length };
 }
 
 export interface SignedRequestOptions {

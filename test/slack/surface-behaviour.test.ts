@@ -58,6 +58,27 @@ describe("the Slack surface", () => {
     }
   });
 
+  it("keeps replying while board edits wait out a 429", async () => {
+    const runtime = new ScriptedRuntime();
+    const { fake, sessionId, threadTs } = await startSession(runtime);
+    const agent = runtime.startAgent(sessionId, "Rate limited agent");
+    const board = await fake.waitFor(() =>
+      [...fake.messages.values()].find((message) => message.text.startsWith("Crew:")),
+    );
+    fake.failWithStatus("chat.update", 429, { retryAfter: 2 });
+    runtime.progress(agent, "first progress");
+    await fake.waitFor(() => fake.calls.some((call) => call.method === "chat.update" && call.status === 429));
+    const limitedAt = Date.now();
+    await runtime.reply(sessionId, "turn-429", "Still answering you.", []);
+    await fake.waitFor(() =>
+      fake.threadMessages(channel, threadTs).find((message) => message.text === "Still answering you."),
+    );
+    expect(Date.now() - limitedAt).toBeLessThan(1500);
+    expect(JSON.stringify(board.blocks)).not.toContain("first progress");
+    await fake.waitFor(() => JSON.stringify(board.blocks).includes("first progress"), 5000);
+    expect(Date.now() - limitedAt).toBeGreaterThanOrEqual(1800);
+  });
+
   it("falls back to sections when Slack rejects plan blocks", async () => {
     const runtime = new ScriptedRuntime();
     const { fake, sessionId } = await startSession(runtime);
