@@ -37,7 +37,7 @@ describe("a sub-agent with a repository, end to end against the fake LLM", () =>
     await git(directory.path, "clone", "-q", "--bare", source, bare);
     remote = await startFakeGitRemote({ projectRoot: join(directory.path, "remote"), token });
     server = await startFakeLlmServer();
-    handle = await createTestDatabase("pglite");
+    handle = await createTestDatabase("postgres");
     const manager = createWorkspaceManager({
       repositories: [{ name: "widgets", url: remote.url("acme/widgets.git") }],
       token,
