@@ -1,7 +1,4 @@
-import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { GitIdentity } from "../../adapters/git/git-command.ts";
 import type { SandboxMode } from "../../adapters/process/sandbox.ts";
 import { ToolError } from "../../domain/errors.ts";
@@ -27,7 +24,7 @@ export interface WorkspaceToolOptions {
   maxDiffBytes?: number;
   /** Hidden from sandboxed commands, e.g. the data directory with every other workspace. */
   hiddenPaths?: string[];
-  /** HOME for commands; default a private directory under the OS temp dir, one per workspace. */
+  /** HOME for commands; default `<workspace root>.home`, one per workspace. */
   homeDirectory?: (workspace: Workspace) => string;
   identity?: GitIdentity;
 }
@@ -64,9 +61,9 @@ export function resolveToolOptions(options: WorkspaceToolOptions): ResolvedToolO
   };
 }
 
+/** Next to the working copy, not in it: never committed, and removed with the session's workspaces. */
 function defaultHomeDirectory(workspace: Workspace): string {
-  const digest = createHash("sha256").update(workspace.root).digest("hex").slice(0, 16);
-  return join(tmpdir(), `threadwork-home-${digest}`);
+  return `${workspace.root}.home`;
 }
 
 export async function ensureHome(path: string): Promise<string> {
