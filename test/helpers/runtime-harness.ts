@@ -47,6 +47,7 @@ export interface StartRuntimeOptions {
   supervisorTools?: AnyTool[];
   instanceId?: string;
   options?: Partial<RuntimeOptions>;
+  clock?: { now(): Date };
 }
 
 /** A runtime on a test database that talks to the fake LLM server through the real Anthropic SDK. */
@@ -63,6 +64,7 @@ export async function startTestRuntime(options: StartRuntimeOptions): Promise<Ru
     config: options.config ?? testConfig(),
     logger: pino({ level: "silent" }),
     instanceId: options.instanceId,
+    clock: options.clock,
     workerTools: options.workerTools,
     supervisorTools: options.supervisorTools,
     options: { ...testRuntimeOptions, ...options.options },

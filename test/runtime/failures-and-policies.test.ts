@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import { defineTool } from "../../src/domain/tool.ts";
+import type { Runtime } from "../../src/runtime/create-runtime.ts";
+import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
+import {
+  errorResponse,
+  type FakeLlmServer,
+  startFakeLlmServer,
+  textResponse,
+  toolCallResponse,
+} from "../fakes/fake-llm-server.ts";
+import { backends, createTestDatabase } from "../helpers/database.ts";
+import { briefOf, isSupervisorRequest, startTestRuntime, testConfig } from "../helpers/runtime-harness.ts";
+
+describe.each(backends)("failures and policies on %s", (backend) => {
+  let handle: DatabaseHandle;
+  let server: FakeLlmServer;
+  let runtime: Runtime;
+  let clockOffsetMs = 0;
+  const deployed: string[] = [];
+  const deployTool = defineTool<{ target: string }>({
+    name: "deploy_preview",
+    description: "Deploy to an environment.",
+    input: z.object({ target: z.string() }),
+    risk: "risky",
+    approvalPattern: (input) => `deploy ${input.target}`,
+    async execute(input) {
+      deployed.push(input.target);
+      return `deployed to ${input.target}`;
+    },
+  });
+
+  beforeAll(async () => {
+    handle = await createTestDatabase(backend);
+    server = await startFakeLlmServer();
+    runtime = await startTestRuntime({
+      handle,
+      anthropicBaseUrl: server.anthropicBaseUrl,
+      config: testConfig({ maxTurns: 4 }),
+      workerTools: [deployTool],
+      clock: { now: () => new Date(Date.now() + clockOffsetMs) },
+    });
+    // Supervisors spawn one worker whose brief is the user's text, then relay events.
+    server.respondWith((request) => {
+      if (isSupervisorRequest(request)) {
+        // After a failure the next message joins the failed one in the same user turn.
+        if (request.lastUserText.includes("hello again")) return textResponse("OK.");
+        if (request.lastUserText.includes("break the supervisor"))
+          return errorResponse(400, { message: "bad request" });
+        if (request.turnIndex === 0 && request.lastUserText.includes("task:")) {
+          const brief = request.lastUserText.slice(request.lastUserText.indexOf("task:"));
+          return toolCallResponse([{ name: "spawn_agent", input: { title: "Worker", brief } }]);
+        }
+        const failure = /failed: (.*)/.exec(request.lastUserText);
+        if (failure) return textResponse(`The worker failed: ${failure[1]}`);
+        return textResponse("OK.");
+      }
+      const brief = briefOf(request);
+      if (brief.includes("outage")) return errorResponse(529);
+      if (brief.includes("loop"))
+        return toolCallResponse([{ name: "report_progress", input: { text: `turn ${request.turnIndex}` } }]);
+      if (brief.includes("slow question")) {
+        return request.turnIndex === 0
+          ? toolCallResponse([{ name: "ask_user", input: { question: "Proceed?" } }])
+          : toolCallResponse([{ name: "finish", input: { summary: "done" } }]);
+      }
+      // "deploy": staging twice (one approval, then the rule), prod once (asks again).
+      const targets = ["staging", "staging", "prod"];
+      const target = targets[request.turnIndex];
+      if (target) return toolCallResponse([{ name: "deploy_preview", input: { target } }]);
+      return toolCallResponse([{ name: "finish", input: { summary: "deployed what I was allowed to" } }]);
+    });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    await handle?.close();
+    await server?.close();
+  });
+
+  it("fails a worker after the provider's retries and tells the supervisor and the user", async () => {
+    const surface = createMemorySurface(runtime);
+    await surface.send("task: survive an outage");
+    const failed = await surface.waitFor((event) => event.type === "agent-failed");
+    expect(failed.reason).toMatch(/529|overload/i);
+    expect(failed.agent.status).toBe("failed");
+    const reply = await surface.waitFor(
+      (event) => event.type === "reply-completed" && event.text.startsWith("The worker failed"),
+    );
+    expect(reply.type === "reply-completed" && reply.text).toContain(failed.reason.slice(0, 20));
+    surface.close();
+  });
+
+  it("tells the user when the supervisor itself fails, and recovers on the next message", async () => {
+    const surface = createMemorySurface(runtime);
+    await surface.send("break the supervisor");
+    const failed = await surface.waitFor((event) => event.type === "agent-failed");
+    expect(failed.agent.role).toBe("supervisor");
+    await surface.waitFor(
+      (event) => event.type === "reply-completed" && event.text.startsWith("I could not continue"),
+    );
+    await surface.send("hello again");
+    await surface.waitFor((event) => event.type === "reply-completed" && event.text === "OK.");
+    surface.close();
+  });
+
+  it("applies Always allow to the same pattern for the rest of the session, and asks for another", async () => {
+    const surface = createMemorySurface(runtime, { userId: "owner" });
+    await surface.send("task: deploy");
+    const first = await surface.waitFor((event) => event.type === "approval-requested");
+    expect(first.request.pattern).toBe("deploy staging");
+    expect((await surface.decide(first.request.id, "always_allow")).ok).toBe(true);
+    const second = await surface.waitFor(
+      (event) => event.type === "approval-requested" && event.request.id !== first.request.id,
+    );
+    expect(second.type === "approval-requested" && second.request.pattern).toBe("deploy prod");
+    expect(deployed).toEqual(["staging", "staging"]);
+    if (second.type === "approval-requested") await surface.decide(second.request.id, "deny");
+    await surface.waitFor((event) => event.type === "agent-finished");
+    expect(deployed).toEqual(["staging", "staging"]);
+    // A decided request is never decided twice.
+    expect(await surface.decide(first.request.id, "deny")).toMatchObject({
+      ok: false,
+      reason: "already_decided",
+    });
+    surface.close();
+  });
+
+  it("fails a worker that reaches the turn limit", async () => {
+    const surface = createMemorySurface(runtime);
+    await surface.send("task: loop forever");
+    const failed = await surface.waitFor((event) => event.type === "agent-failed");
+    expect(failed.reason).toBe("reached the turn limit (4 turns)");
+    expect(failed.agent.usage.outputTokens).toBeGreaterThan(0);
+    surface.close();
+  });
+
+  it("fails a worker past its wall-clock deadline", async () => {
+    const surface = createMemorySurface(runtime);
+    await surface.send("task: slow question");
+    const question = await surface.waitFor((event) => event.type === "question-asked");
+    clockOffsetMs = 601_000;
+    try {
+      await surface.answer(question.request.id, "yes");
+      const failed = await surface.waitFor((event) => event.type === "agent-failed");
+      expect(failed.reason).toBe("timed out");
+    } finally {
+      clockOffsetMs = 0;
+    }
+    surface.close();
+  });
+
+  it("lets only the owner or an approver cancel", async () => {
+    const surface = createMemorySurface(runtime, { userId: "owner" });
+    await surface.send("task: slow question");
+    await surface.waitFor((event) => event.type === "question-asked");
+    const sessionId = surface.sessionId() ?? "";
+    expect(await runtime.handle({ type: "cancel", sessionId, userId: "stranger" })).toEqual({
+      type: "cancelled",
+      sessionId,
+      agentIds: [],
+    });
+    const cancelled = await runtime.handle({ type: "cancel", sessionId, userId: "owner" });
+    expect(cancelled.type === "cancelled" && cancelled.agentIds).toHaveLength(1);
+    await surface.waitFor((event) => event.type === "agent-cancelled");
+    expect(await runtime.listPendingRequests(sessionId)).toEqual([]);
+    surface.close();
+  });
+});
