@@ -95,7 +95,8 @@ function respond(server: FakeLlmServer): void {
           { name: "ask_user", input: { question: "Which test runner?", choices: ["vitest", "jest"] } },
         ]);
       }
-      if (request.turnIndex === 2) {
+      // The second run matches the "Always allow" rule and needs no approval.
+      if (request.turnIndex === 2 || request.turnIndex === 3) {
         return toolCallResponse([{ name: "run_tests", input: { command: "npm test -- --run" } }]);
       }
       return toolCallResponse([{ name: "finish", input: { summary: `Fixed it; tests say ${lastResult}` } }]);
@@ -235,9 +236,16 @@ describe("Slack with the real runtime", () => {
       "approval",
     ]);
 
-    await clickApprove(owner);
-    await fake.waitFor(() => JSON.stringify(approval.blocks).includes("Approved"), 10_000);
+    await harness.click({
+      user: owner,
+      actionId: actionIds.alwaysAllow,
+      value: approve?.value ?? "",
+      messageTs: approval.ts,
+      threadTs,
+    });
+    await fake.waitFor(() => JSON.stringify(approval.blocks).includes("Approved (always allow)"), 10_000);
     expect(JSON.stringify(approval.blocks)).toContain(`by <@${owner}>`);
+    expect(findButton(approval.blocks, actionIds.approve)).toBeUndefined();
 
     const summary = await fake.waitFor(() => posted(threadTs, "All done"), 20_000);
     expect(summary.text).toBe("All done: the flaky test is fixed.");

@@ -115,7 +115,17 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   });
   const feedback = new ThreadFeedback(api, logger);
   const replies = new ReplyStreamer({ api, store, logger, intervalMs: options.timing?.streamIntervalMs });
-  const renderer = new EventRenderer({ runtime, threads, publisher, board, replies, feedback, logger });
+  const alwaysAllowed = new Set<string>();
+  const renderer = new EventRenderer({
+    runtime,
+    threads,
+    publisher,
+    board,
+    replies,
+    feedback,
+    logger,
+    alwaysAllowed,
+  });
   const inFlight = new Set<Promise<void>>();
 
   const context: SlackSurfaceContext = {
@@ -129,6 +139,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     publisher,
     board,
     feedback,
+    alwaysAllowed,
     track(work) {
       const tracked = work.then(
         () => undefined,

@@ -14,9 +14,19 @@ import type { ReplyStreamer } from "./reply-streamer.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
 
-export function renderRequest(request: RequestSnapshot): RenderedMessage {
+/**
+ * `alwaysAllowed` holds approvals this process decided with "Always allow": the request
+ * snapshot says only "approved", and the message should say which kind.
+ */
+export function renderRequest(
+  request: RequestSnapshot,
+  alwaysAllowed?: ReadonlySet<string>,
+): RenderedMessage {
   if (request.kind === "question") return renderQuestion(request);
-  if (request.kind === "approval") return renderApproval(request);
+  if (request.kind === "approval") {
+    const always = request.status === "approved" && alwaysAllowed?.has(request.id);
+    return renderApproval(always ? { ...request, answer: "always_allow" } : request);
+  }
   return renderBudget(request);
 }
 
@@ -37,6 +47,7 @@ export class EventRenderer {
     replies: ReplyStreamer;
     feedback: ThreadFeedback;
     logger: Logger;
+    alwaysAllowed: ReadonlySet<string>;
   };
 
   constructor(deps: EventRenderer["deps"]) {
@@ -92,7 +103,7 @@ export class EventRenderer {
           event.sessionId,
           requestPurpose(event.request.id),
           thread,
-          renderRequest(event.request),
+          renderRequest(event.request, this.deps.alwaysAllowed),
         );
         this.deps.board.schedule(event.sessionId);
         return;
@@ -100,7 +111,7 @@ export class EventRenderer {
         await this.deps.publisher.update(
           event.sessionId,
           requestPurpose(event.request.id),
-          renderRequest(event.request),
+          renderRequest(event.request, this.deps.alwaysAllowed),
         );
         this.deps.board.schedule(event.sessionId);
         return;

@@ -34,9 +34,14 @@ export async function decide(
   target: ClickTarget,
   input: Exclude<SurfaceInput, { type: "user-message" | "cancel" }>,
 ): Promise<void> {
+  const always = input.type === "approval-decision" && input.decision === "always_allow";
+  const notedBefore = context.alwaysAllowed.has(input.requestId);
+  // Noted before the call: the runtime announces the decision before `handle` returns.
+  if (always) context.alwaysAllowed.add(input.requestId);
   const result = await context.runtime.handle(input);
   if (result.type !== "decision") return;
   const outcome = result.outcome;
+  if (always && !outcome.ok && !notedBefore) context.alwaysAllowed.delete(input.requestId);
   if (!outcome.ok) {
     await postEphemeral(
       context,
@@ -48,7 +53,7 @@ export async function decide(
   await context.publisher.update(
     outcome.request.sessionId,
     requestPurpose(outcome.request.id),
-    renderRequest(outcome.request),
+    renderRequest(outcome.request, context.alwaysAllowed),
   );
 }
 
