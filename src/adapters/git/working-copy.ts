@@ -140,7 +140,7 @@ export async function hasUncommittedChanges(root: string): Promise<boolean> {
 
 /** Tracked and untracked (not ignored) files under `path`, relative to the root. */
 export async function listWorkingFiles(root: string, path: string): Promise<string[]> {
-  const pathspec = path === "." ? [] : ["--", path];
+  const pathspec = path === "." ? [] : ["--", `:(literal)${path}`];
   const [listed, deleted] = await Promise.all([
     runGit(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate", ...pathspec], {
       cwd: root,

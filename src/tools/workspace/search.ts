@@ -28,7 +28,8 @@ export function searchTool(options: ResolvedToolOptions) {
       const workspace = requireWorkspace(context);
       const target = await resolveInsideWorkspace(workspace.root, input.path ?? ".");
       const base = target.relative === "." ? "" : `${target.relative}/`;
-      let pathspec = target.relative;
+      // :(literal) so a path like ":(exclude)x" is a name, not pathspec magic.
+      let pathspec = target.relative === "." ? "." : `:(literal)${target.relative}`;
       if (input.glob) {
         pathspec = input.glob.includes("/")
           ? `:(glob)${base}${input.glob}`
