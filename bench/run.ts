@@ -7,6 +7,8 @@ import { concurrencyMemoryRow } from "./rows/concurrency-memory.ts";
 import { orchestrationOverheadRow } from "./rows/orchestration-overhead.ts";
 import { promptCachingRow } from "./rows/prompt-caching.ts";
 import { scaleOutRow } from "./rows/scale-out.ts";
+import { slackAckRow } from "./rows/slack-ack.ts";
+import { slackEfficiencyRow } from "./rows/slack-efficiency.ts";
 import { workspacesRow } from "./rows/workspaces.ts";
 import { benchDatabases } from "./support/databases.ts";
 import { machineInfo } from "./support/machine.ts";
@@ -14,8 +16,10 @@ import { formatMarkdownTable, formatTable } from "./support/table.ts";
 import type { BenchContext, BenchRow, RowResult } from "./support/types.ts";
 
 const rows: BenchRow[] = [
+  slackAckRow,
   orchestrationOverheadRow,
   concurrencyMemoryRow,
+  slackEfficiencyRow,
   workspacesRow,
   promptCachingRow,
   scaleOutRow,

@@ -1,0 +1,145 @@
+import { startFakeLlmServer, textResponse } from "../../test/fakes/fake-llm-server.ts";
+import { FakeSlackServer } from "../../test/fakes/fake-slack-server.ts";
+import { startAppProcess } from "../support/app-client.ts";
+import { postSignedEvent } from "../support/signed-events.ts";
+import { percentile, round } from "../support/stats.ts";
+import type { BenchRow } from "../support/types.ts";
+
+const signingSecret = "bench-signing-secret";
+const channels = ["C0BENCH1", "C0BENCH2", "C0BENCH3", "C0BENCH4", "C0BENCH5"];
+
+const sleep = (milliseconds: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, milliseconds)));
+
+/**
+ * Row 1: signed Events API callbacks at a steady rate to the real Bolt HTTP receiver of the
+ * Slack surface, with the runtime behind it. Mix: 30% mentions that start a session, 60%
+ * replies in session threads, 10% Slack redeliveries of an earlier event id.
+ */
+export const slackAckRow: BenchRow = {
+  row: 1,
+  name: "Slack ack",
+  async run(context) {
+    const perSecond = 100;
+    const seconds = context.quick ? 10 : 30;
+    const slack = await FakeSlackServer.start("xoxb-bench-token");
+    const llm = await startFakeLlmServer({
+      recordRequests: false,
+      latencyMs: 300,
+      responder: () => textResponse("Here is what I found: the change is safe to ship."),
+    });
+    const database =
+      context.databases.kind === "postgres" ? await context.databases.create("ack") : undefined;
+    const app = await startAppProcess({
+      databaseUrl: database?.url,
+      anthropicBaseUrl: llm.anthropicBaseUrl,
+      instanceId: "bench-ack",
+      slack: { apiUrl: slack.apiUrl, botToken: slack.botToken, signingSecret },
+    });
+    try {
+      const url = `http://127.0.0.1:${app.slackPort}/slack/events`;
+      const sent: { eventId: string; event: Record<string, unknown> }[] = [];
+      const threads: { channel: string; ts: string }[] = [];
+      const results: Promise<{ status: number; ms: number }>[] = [];
+      let mentions = 0;
+      let retries = 0;
+      const total = perSecond * seconds;
+      context.progress(`${total} signed events at ${perSecond}/s for ${seconds} s`);
+      const started = performance.now();
+      for (let index = 0; index < total; index += 1) {
+        await sleep(started + (index * 1000) / perSecond - performance.now());
+        const kind = index % 10;
+        const ts = `${1800000000 + index}.000100`;
+        const channel = channels[index % channels.length] ?? "C0BENCH1";
+        if (kind === 9 && sent.length > 0) {
+          const earlier = sent[(index * 7919) % sent.length];
+          if (earlier) {
+            retries += 1;
+            results.push(
+              postSignedEvent({ url, signingSecret, teamId: slack.teamId, ...earlier, retryNumber: 1 }),
+            );
+            continue;
+          }
+        }
+        let event: Record<string, unknown>;
+        const thread = threads.length > 3 ? threads[(index * 31) % (threads.length - 3)] : undefined;
+        if (kind < 3 || !thread) {
+          mentions += 1;
+          threads.push({ channel, ts });
+          event = {
+            type: "app_mention",
+            user: "U0ALICE",
+            text: `<@U0BOT> is the change in PR ${index} safe to ship?`,
+            ts,
+            channel,
+            event_ts: ts,
+          };
+        } else {
+          event = {
+            type: "message",
+            channel_type: "channel",
+            user: "U0BOB",
+            text: `and what about the migration in ${index}?`,
+            ts,
+            thread_ts: thread.ts,
+            channel: thread.channel,
+            event_ts: ts,
+          };
+        }
+        const eventId = `Ev${String(index).padStart(8, "0")}`;
+        sent.push({ eventId, event });
+        results.push(postSignedEvent({ url, signingSecret, teamId: slack.teamId, eventId, event }));
+      }
+      const sendSeconds = (performance.now() - started) / 1000;
+      const settled = await Promise.all(results);
+      const latencies = settled.map((result) => result.ms);
+      const failures = settled.filter((result) => result.status !== 200).length;
+      const p50 = percentile(latencies, 0.5);
+      const p99 = percentile(latencies, 0.99);
+      const idle = await app.waitIdle(0, 60_000).catch(() => undefined);
+      const sessions = idle?.agents;
+      return {
+        scale: `${total} events at ${perSecond}/s for ${seconds} s${context.quick ? " (quick: 10 s instead of 30)" : ""}`,
+        lines: [
+          {
+            label: "ack latency",
+            figure: `p50 ${round(p50, 1)} ms, p99 ${round(p99, 1)} ms, max ${round(Math.max(...latencies), 1)} ms; ${failures} not 200`,
+            target: "p99 ≤ 50 ms",
+            met: p99 <= 50 && failures === 0,
+          },
+          {
+            label: "deduplicated redeliveries",
+            figure: `${sessions ?? "?"} sessions from ${mentions} mentions and ${retries} redeliveries`,
+            target: "1 session per mention",
+            met: sessions === undefined ? undefined : sessions === mentions,
+          },
+        ],
+        notes: [
+          "Real code on the path: Bolt's HTTPReceiver, signature verification, the Slack surface's listeners and its database dedupe, the runtime answering every message through the fake LLM (300 ms) and replying through the fake Web API.",
+          "The app runs in its own process; the sender, the fake Slack Web API and the fake LLM run in the bench process.",
+          `Sending took ${round(sendSeconds, 1)} s for ${seconds} s of schedule.`,
+        ],
+        details: {
+          total,
+          perSecond,
+          seconds,
+          mentions,
+          retries,
+          p50Ms: round(p50, 2),
+          p90Ms: round(percentile(latencies, 0.9), 2),
+          p99Ms: round(p99, 2),
+          maxMs: round(Math.max(...latencies), 2),
+          failures,
+          sessions,
+          slackCalls: slack.calls.length,
+          modelRequests: llm.usageTotals("anthropic").requests,
+        },
+      };
+    } finally {
+      await app.stop();
+      await llm.close();
+      await slack.close();
+      await database?.drop();
+    }
+  },
+};
