@@ -1,4 +1,5 @@
 import type { AgentRole, AgentStatus } from "../runtime/surface-port.ts";
+import { ThreadworkError } from "./errors.ts";
 
 /** Statuses an agent never leaves on its own; only a new message may revive a `done` agent. */
 export const terminalStatuses: readonly AgentStatus[] = ["done", "failed", "cancelled"];
@@ -20,6 +21,14 @@ const allowed: Record<AgentStatus, readonly AgentStatus[]> = {
 
 export function canTransition(from: AgentStatus, to: AgentStatus): boolean {
   return allowed[from].includes(to);
+}
+
+export function assertTransition(agentId: string, from: AgentStatus, to: AgentStatus): void {
+  if (canTransition(from, to)) return;
+  throw new ThreadworkError("invalid_transition", `Agent ${agentId} cannot move from ${from} to ${to}`, {
+    category: "system",
+    details: { agentId, from, to },
+  });
 }
 
 /** Where an agent goes when new input arrives for it. */

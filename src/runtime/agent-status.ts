@@ -5,10 +5,12 @@ import {
   persistStep,
   setAgentStatus,
 } from "../adapters/database/runtime-queries.ts";
+import { assertTransition } from "../domain/agent-state.ts";
 import { StepConflictError } from "../domain/errors.ts";
 import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
+import type { AgentStatus } from "./surface-port.ts";
 
 /**
  * Puts the agent in `running` before it does work. Workers need a slot under the global
@@ -16,6 +18,7 @@ import { agentSnapshot } from "./snapshots.ts";
  */
 export async function ensureRunning(kernel: RuntimeKernel, agent: AgentRow): Promise<AgentRow | undefined> {
   if (agent.status === "running") return agent;
+  assertTransition(agent.id, agent.status as AgentStatus, "running");
   const firstStart = agent.startedAt === null;
   const patch = { startedAt: agent.startedAt ?? kernel.now(), statusReason: null };
   let running: AgentRow | undefined;
@@ -48,6 +51,7 @@ export async function ensureRunning(kernel: RuntimeKernel, agent: AgentRow): Pro
 
 /** Marks the agent failed with its reason; the parent's mailbox and the surface both hear of it. */
 export async function failAgent(kernel: RuntimeKernel, agent: AgentRow, reason: string): Promise<void> {
+  assertTransition(agent.id, agent.status as AgentStatus, "failed");
   const { agent: failed } = await persistStep(
     kernel.db,
     agent.id,
@@ -69,6 +73,7 @@ export async function failAgent(kernel: RuntimeKernel, agent: AgentRow, reason: 
 /** A supervisor with nothing left to do rests until the next message or event. */
 export async function restSupervisor(kernel: RuntimeKernel, agent: AgentRow): Promise<void> {
   if (agent.status !== "idle") {
+    assertTransition(agent.id, agent.status as AgentStatus, "idle");
     const idle = await setAgentStatus(kernel.db, agent.id, agent.step, { status: "idle" });
     if (!idle) throw new StepConflictError(agent.id, agent.step);
   }

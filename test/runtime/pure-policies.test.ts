@@ -1,0 +1,186 @@
+import { describe, expect, it } from "vitest";
+import { assertTransition, canTransition, isTerminal, statusOnInput } from "../../src/domain/agent-state.ts";
+import { isAllowedByRules, ruleMatches } from "../../src/domain/approval-rules.ts";
+import { budgetExceeded, extendedBudget } from "../../src/domain/budget.ts";
+import type { ChatMessage } from "../../src/domain/messages.ts";
+import { eventText } from "../../src/domain/prompts/event-text.ts";
+import { supervisorPrompt } from "../../src/domain/prompts/supervisor-prompt.ts";
+import { workerPrompt } from "../../src/domain/prompts/worker-prompt.ts";
+import { normalizeTranscript, planNextStep, unresolvedToolCalls } from "../../src/domain/transcript.ts";
+import { toolSchemaOf } from "../../src/runtime/tool-schemas.ts";
+import { supervisorTools, workerTools } from "../../src/tools/agent/agent-tools.ts";
+
+const usage = (tokens: number) => ({
+  inputTokens: tokens,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+});
+
+describe("agent state transitions", () => {
+  it("knows the terminal statuses", () => {
+    expect(["done", "failed", "cancelled"].every((status) => isTerminal(status as "done"))).toBe(true);
+    expect(isTerminal("waiting")).toBe(false);
+  });
+
+  it("never moves a terminal worker back to running directly", () => {
+    expect(canTransition("done", "running")).toBe(false);
+    expect(canTransition("failed", "waiting")).toBe(false);
+    expect(canTransition("waiting", "running")).toBe(true);
+    expect(canTransition("running", "idle")).toBe(true);
+    expect(() => assertTransition("agent-1", "cancelled", "running")).toThrow(
+      /cannot move from cancelled to running/,
+    );
+  });
+
+  it("revives a supervisor on any input, a worker only from done", () => {
+    expect(statusOnInput("supervisor", "failed")).toBe("queued");
+    expect(statusOnInput("supervisor", "idle")).toBe("queued");
+    expect(statusOnInput("worker", "done")).toBe("queued");
+    expect(statusOnInput("worker", "cancelled")).toBe("cancelled");
+    expect(statusOnInput("worker", "waiting")).toBe("waiting");
+  });
+});
+
+describe("approval rules", () => {
+  it("match exactly or by a prefix ending in *", () => {
+    expect(ruleMatches({ toolName: "run_command", pattern: "npm test" }, "run_command", "npm test")).toBe(
+      true,
+    );
+    expect(
+      ruleMatches({ toolName: "run_command", pattern: "npm test" }, "run_command", "npm test -- -u"),
+    ).toBe(false);
+    expect(ruleMatches({ toolName: "run_command", pattern: "npm *" }, "run_command", "npm run build")).toBe(
+      true,
+    );
+    expect(ruleMatches({ toolName: "run_command", pattern: "npm *" }, "run_command", "npx rm")).toBe(false);
+  });
+
+  it("never let a rule for one tool allow another", () => {
+    expect(isAllowedByRules([{ toolName: "git_push", pattern: "*" }], "run_command", "anything")).toBe(false);
+    expect(isAllowedByRules([{ toolName: "git_push", pattern: "*" }], "git_push", "origin main")).toBe(true);
+  });
+});
+
+describe("budget", () => {
+  it("is reached at the token or the cost limit, whichever comes first", () => {
+    expect(
+      budgetExceeded({ budgetMicros: null, budgetTokens: 100 }, { costMicros: 0, usage: usage(99) }),
+    ).toBeUndefined();
+    expect(
+      budgetExceeded({ budgetMicros: null, budgetTokens: 100 }, { costMicros: 0, usage: usage(100) }),
+    ).toContain("100");
+    expect(
+      budgetExceeded(
+        { budgetMicros: 1_000_000, budgetTokens: null },
+        { costMicros: 1_000_000, usage: usage(1) },
+      ),
+    ).toContain("$1.0000");
+    expect(
+      budgetExceeded({ budgetMicros: null, budgetTokens: null }, { costMicros: 9e9, usage: usage(9e9) }),
+    ).toBeUndefined();
+  });
+
+  it("extends by the initial amount", () => {
+    expect(
+      extendedBudget(
+        { budgetMicros: 3_000_000, budgetTokens: null },
+        { budgetMicros: 1_000_000, budgetTokens: null },
+      ),
+    ).toEqual({ budgetMicros: 4_000_000, budgetTokens: null });
+    expect(
+      extendedBudget({ budgetMicros: null, budgetTokens: 500 }, { budgetMicros: null, budgetTokens: null }),
+    ).toEqual({
+      budgetMicros: null,
+      budgetTokens: 1000,
+    });
+  });
+});
+
+describe("transcript planning", () => {
+  const call = (id: string) => ({ type: "tool_call" as const, id, name: "t", input: {} });
+  const result = (id: string) => ({
+    type: "tool_result" as const,
+    toolCallId: id,
+    toolName: "t",
+    content: "ok",
+    isError: false,
+  });
+  const text = (value: string) => ({ type: "text" as const, text: value });
+
+  it("finishes tool calls before reading the mailbox, and takes a turn after input", () => {
+    const transcript: ChatMessage[] = [
+      { role: "user", parts: [text("brief")] },
+      { role: "assistant", parts: [call("a"), call("b")] },
+      { role: "user", parts: [result("a")] },
+    ];
+    expect(unresolvedToolCalls(transcript).map((part) => part.id)).toEqual(["b"]);
+    expect(planNextStep(transcript, true)).toEqual({ kind: "tool", call: call("b") });
+    transcript.push({ role: "user", parts: [result("b")] });
+    expect(planNextStep(transcript, true)).toEqual({ kind: "drain" });
+    expect(planNextStep(transcript, false)).toEqual({ kind: "turn" });
+    transcript.push({ role: "assistant", parts: [text("done")] });
+    expect(planNextStep(transcript, false)).toEqual({ kind: "rest" });
+  });
+
+  it("merges consecutive user messages with tool results first", () => {
+    const merged = normalizeTranscript([
+      { role: "user", parts: [text("brief")] },
+      { role: "assistant", parts: [call("a")] },
+      { role: "user", parts: [text("[event] progress")] },
+      { role: "user", parts: [result("a")] },
+    ]);
+    expect(merged).toHaveLength(3);
+    expect(merged[2]?.parts.map((part) => part.type)).toEqual(["tool_result", "text"]);
+  });
+});
+
+describe("prompts", () => {
+  it("hold no timestamps, ids or numbers, so the cached prefix never changes", () => {
+    for (const prompt of [supervisorPrompt, workerPrompt]) {
+      expect(prompt).not.toMatch(/\d/);
+      expect(prompt).not.toMatch(/agt_|ses_|req_/);
+    }
+  });
+
+  it("state the delegation rules", () => {
+    expect(supervisorPrompt).toMatch(/independent/);
+    expect(supervisorPrompt).toMatch(/one owner/);
+    expect(supervisorPrompt).toMatch(/objective.*expected output.*boundaries.*decisions/s);
+    expect(workerPrompt).toMatch(/write_context/);
+    expect(workerPrompt).toMatch(/finish/);
+  });
+
+  it("give byte-identical tool schemas on every build", () => {
+    const first = JSON.stringify([...supervisorTools, ...workerTools].map(toolSchemaOf));
+    const second = JSON.stringify([...supervisorTools, ...workerTools].map(toolSchemaOf));
+    expect(first).toBe(second);
+    expect(supervisorTools.map((tool) => tool.name)).toEqual([
+      "spawn_agent",
+      "message_agent",
+      "list_agents",
+      "cancel_agent",
+      "read_context",
+      "write_context",
+    ]);
+    expect(workerTools.map((tool) => tool.name)).toEqual([
+      "ask_user",
+      "report_progress",
+      "read_context",
+      "write_context",
+      "finish",
+    ]);
+  });
+
+  it("render mailbox events as text with history for a conversation joined mid-thread", () => {
+    const text = eventText({
+      type: "user-message",
+      payload: { userId: "U1", text: "now this", history: [{ author: "U2", text: "earlier" }] },
+    });
+    expect(text).toContain("Earlier messages in this conversation:\nU2: earlier");
+    expect(text.endsWith("Message from user U1:\nnow this")).toBe(true);
+    expect(eventText({ type: "agent-failed", payload: { agentId: "a1", title: "T", reason: "boom" } })).toBe(
+      '[event] agent "T" (a1) failed: boom',
+    );
+  });
+});
