@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { planSandboxedShell } from "../../src/adapters/process/sandbox.ts";
+import { planSandboxedShell, resolveBubblewrap } from "../../src/adapters/process/sandbox.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
 import { riskOf } from "../../src/domain/tool.ts";
 import { isAllowedCommand } from "../../src/tools/workspace/command-allow-list.ts";
@@ -153,5 +153,22 @@ describe("run_command", () => {
       expect.arrayContaining(["--unshare-all", "--die-with-parent", "--ro-bind", "--tmpfs", "/data"]),
     );
     expect(plan.args.slice(-3)).toEqual(["bash", "-c", "make"]);
+  });
+
+  it("falls back in auto mode, and refuses in bwrap mode, when an installed bwrap cannot run", async () => {
+    const fakeBin = join(directory.path, "fake-bin");
+    await mkdir(fakeBin, { recursive: true });
+    await writeFile(
+      join(fakeBin, "bwrap"),
+      "#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n",
+      {
+        mode: 0o755,
+      },
+    );
+    expect(await resolveBubblewrap("auto", fakeBin)).toBeUndefined();
+    await expect(resolveBubblewrap("bwrap", fakeBin)).rejects.toThrow(
+      /bubblewrap cannot run here: bwrap: No permissions to create new namespace/,
+    );
+    expect(await resolveBubblewrap("off", fakeBin)).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { ToolError } from "../../domain/errors.ts";
+import { runProcess } from "./run-process.ts";
 
 export type SandboxMode = "auto" | "bwrap" | "off";
 
@@ -26,6 +27,79 @@ export function findExecutable(name: string, path = process.env.PATH ?? ""): str
   return undefined;
 }
 
+export interface SandboxProbe {
+  usable: boolean;
+  /** Why bwrap cannot run here, e.g. user namespaces are disabled in a container. */
+  reason?: string;
+}
+
+const probes = new Map<string, Promise<SandboxProbe>>();
+
+/**
+ * Runs bwrap once with the namespaces we use: an installed bwrap can still fail where
+ * user namespaces are off (many unprivileged containers). Cached per binary.
+ */
+export function probeBubblewrap(bwrapPath: string): Promise<SandboxProbe> {
+  let probe = probes.get(bwrapPath);
+  if (!probe) {
+    probe = runProcess({
+      command: bwrapPath,
+      args: [
+        "--unshare-all",
+        "--die-with-parent",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "true",
+      ],
+      cwd: "/",
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+      timeoutMs: 10_000,
+      mergeOutput: true,
+      maxOutputBytes: 2000,
+    }).then(
+      (result) =>
+        result.exitCode === 0
+          ? { usable: true }
+          : { usable: false, reason: result.stdout.trim() || "bwrap failed" },
+      (error: unknown) => ({ usable: false, reason: error instanceof Error ? error.message : String(error) }),
+    );
+    probes.set(bwrapPath, probe);
+  }
+  return probe;
+}
+
+/**
+ * Which bwrap to use for a mode: `off` none; `auto` bwrap when installed and usable;
+ * `bwrap` bwrap or a ToolError that says why not.
+ */
+export async function resolveBubblewrap(mode: SandboxMode, searchPath?: string): Promise<string | undefined> {
+  if (mode === "off") return undefined;
+  const bwrap = findExecutable("bwrap", searchPath);
+  if (!bwrap) {
+    if (mode === "bwrap") throw missingBubblewrap();
+    return undefined;
+  }
+  const probe = await probeBubblewrap(bwrap);
+  if (probe.usable) return bwrap;
+  if (mode === "bwrap") {
+    throw new ToolError(
+      `THREADWORK_SANDBOX=bwrap but bubblewrap cannot run here: ${probe.reason ?? "unknown"}`,
+    );
+  }
+  return undefined;
+}
+
+function missingBubblewrap(): ToolError {
+  return new ToolError(
+    "THREADWORK_SANDBOX=bwrap but bubblewrap (bwrap) is not installed on this machine; install it or set THREADWORK_SANDBOX=auto",
+  );
+}
+
 /**
  * Wraps `bash -c <command>` in bubblewrap when asked to and available: no network, the
  * host read-only, only the workspace and the temporary home writable, and the data
@@ -49,11 +123,7 @@ export function planSandboxedShell(options: {
   if (options.mode === "off") return { kind: "none", command: "bash", args: shellArgs };
   const bwrap = options.bwrapPath ?? findExecutable("bwrap", options.searchPath);
   if (!bwrap) {
-    if (options.mode === "bwrap") {
-      throw new ToolError(
-        "THREADWORK_SANDBOX=bwrap but bubblewrap (bwrap) is not installed on this machine; install it or set THREADWORK_SANDBOX=auto",
-      );
-    }
+    if (options.mode === "bwrap") throw missingBubblewrap();
     return { kind: "none", command: "bash", args: shellArgs };
   }
   const hidden = (options.hiddenPaths ?? []).flatMap((path) => ["--tmpfs", path]);

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { runProcess } from "../../adapters/process/run-process.ts";
-import { planSandboxedShell } from "../../adapters/process/sandbox.ts";
+import { planSandboxedShell, resolveBubblewrap } from "../../adapters/process/sandbox.ts";
 import { scrubbedEnvironment } from "../../adapters/process/scrubbed-environment.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
@@ -32,8 +32,10 @@ export function runCommandTool(options: ResolvedToolOptions) {
       );
       const home = await ensureHome(options.homeDirectory(workspace));
       const gitDirectory = join(workspace.root, ".git");
+      const bwrapPath = await resolveBubblewrap(options.sandbox);
       const plan = planSandboxedShell({
-        mode: options.sandbox,
+        mode: bwrapPath ? options.sandbox : "off",
+        bwrapPath,
         command: input.command,
         workspaceRoot: workspace.root,
         home,
