@@ -40,3 +40,33 @@ export function slackDate(date: Date): string {
   const seconds = Math.floor(date.getTime() / 1000);
   return `<!date^${seconds}^{date_short_pretty} at {time}|${date.toISOString()}>`;
 }
+
+const broadcastPattern = /<!(channel|here|everyone)(\|[^>]*)?>|<!subteam\^[A-Z0-9]+(\|([^>]*))?>/g;
+
+/**
+ * Model output must never notify a whole channel or a user group: `<!here>`,
+ * `<!channel>`, `<!everyone>` and `<!subteam^…>` become plain text.
+ */
+export function neutralizeBroadcasts(text: string): string {
+  return text.replace(
+    broadcastPattern,
+    (
+      _match,
+      name: string | undefined,
+      _label: unknown,
+      _groupPart: unknown,
+      groupLabel: string | undefined,
+    ) => (name ? `@${name}` : `@${groupLabel?.replace(/^@/, "") || "group"}`),
+  );
+}
+
+/**
+ * Splits streamed text where it is safe to send: a trailing `<…` without its `>` may be the
+ * start of a mention, so it waits for the next piece.
+ */
+export function splitAtSafeEnd(text: string): { ready: string; rest: string } {
+  const open = text.lastIndexOf("<");
+  if (open === -1 || text.indexOf(">", open) !== -1 || text.length - open > 120)
+    return { ready: text, rest: "" };
+  return { ready: text.slice(0, open), rest: text.slice(open) };
+}

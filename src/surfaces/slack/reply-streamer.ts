@@ -1,4 +1,5 @@
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
+import { neutralizeBroadcasts, splitAtSafeEnd } from "../../domain/slack-blocks/format.ts";
 import type { Logger } from "../../logger.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { SlackThread } from "./session-threads.ts";
@@ -53,7 +54,8 @@ export class ReplyStreamer {
     }, delay);
   }
 
-  completed(sessionId: string, turnId: string, thread: SlackThread, text: string): Promise<void> {
+  completed(sessionId: string, turnId: string, thread: SlackThread, rawText: string): Promise<void> {
+    const text = neutralizeBroadcasts(rawText);
     const turn = this.turnFor(sessionId, turnId, thread);
     if (turn.timer) clearTimeout(turn.timer);
     turn.timer = undefined;
@@ -96,8 +98,10 @@ export class ReplyStreamer {
 
   private async flush(turnId: string, turn: Turn): Promise<void> {
     if (turn.finished || turn.pending === "") return;
-    const text = turn.pending;
-    turn.pending = "";
+    const { ready, rest } = splitAtSafeEnd(turn.pending);
+    if (ready === "") return;
+    const text = neutralizeBroadcasts(ready);
+    turn.pending = rest;
     if (turn.ts === undefined) {
       const stored = await this.store.getMessage(turn.sessionId, this.purpose(turnId));
       if (stored) {

@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { emptyUsage } from "../../src/domain/messages.ts";
+import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { renderApproval } from "../../src/domain/slack-blocks/approval.ts";
+import { renderCrewBoard } from "../../src/domain/slack-blocks/crew-board.ts";
+import {
+  formatCost,
+  formatElapsed,
+  neutralizeBroadcasts,
+  splitAtSafeEnd,
+} from "../../src/domain/slack-blocks/format.ts";
+import { renderQuestion } from "../../src/domain/slack-blocks/question.ts";
+import { summarizeResult } from "../../src/domain/slack-blocks/results.ts";
+import type { AgentSnapshot, RequestSnapshot } from "../../src/runtime/surface-port.ts";
+import { findButton } from "./support/harness.ts";
+
+const now = new Date("2026-11-24T05:00:00Z");
+
+function agent(index: number, overrides: Partial<AgentSnapshot> = {}): AgentSnapshot {
+  return {
+    id: `agent_${index}`,
+    sessionId: "session_1",
+    parentId: "supervisor",
+    role: "worker",
+    title: `Agent ${index}`,
+    model: "anthropic:claude-haiku-5-5",
+    status: "running",
+    latestProgress: null,
+    usage: { ...emptyUsage, inputTokens: 1500, outputTokens: 500 },
+    costMicros: 12_345,
+    startedAt: new Date(now.getTime() - 65_000),
+    finishedAt: null,
+    result: null,
+    ...overrides,
+  };
+}
+
+function request(overrides: Partial<RequestSnapshot>): RequestSnapshot {
+  return {
+    id: "request_1",
+    sessionId: "session_1",
+    agentId: "agent_1",
+    agentTitle: "Agent 1",
+    kind: "question",
+    prompt: "Which one?",
+    choices: null,
+    action: null,
+    pattern: null,
+    status: "pending",
+    answer: null,
+    decidedBy: null,
+    decidedAt: null,
+    ...overrides,
+  };
+}
+
+describe("Block Kit rendering", () => {
+  it("shows each sub-agent's state, progress, elapsed time, tokens and cost on the board", () => {
+    const board = renderCrewBoard(
+      [
+        agent(0, { role: "supervisor", title: "Supervisor" }),
+        agent(1, { latestProgress: "Running the tests" }),
+        agent(2, { status: "waiting" }),
+        agent(3, {
+          status: "done",
+          finishedAt: now,
+          result: { branch: "tw/three", diffStats: { files: 2, insertions: 5, deletions: 1 } },
+        }),
+        agent(4, { status: "failed", finishedAt: now }),
+        agent(5, { status: "cancelled", finishedAt: now }),
+      ],
+      { now, style: "sections" },
+    );
+    const json = JSON.stringify(board.blocks);
+    expect(json).not.toContain("Supervisor");
+    for (const state of ["running", "waiting for you", "done", "failed", "cancelled"])
+      expect(json).toContain(state);
+    expect(json).toContain("Running the tests");
+    expect(json).toContain("1m 05s");
+    expect(json).toContain("2.0k tokens");
+    expect(json).toContain("$0.0123");
+    expect(json).toContain("`tw/three` · 2 files, +5 −1");
+    // Stop only for agents still working, and Stop all.
+    const stops = json.match(new RegExp(actionIds.stopAgent, "g")) ?? [];
+    expect(stops).toHaveLength(2);
+    expect(findButton(board.blocks, actionIds.stopAll)).toBeDefined();
+  });
+
+  it("keeps a board of many agents within Slack's block limit, in both styles", () => {
+    const many = Array.from({ length: 40 }, (_, index) => agent(index));
+    for (const style of ["plan", "sections"] as const) {
+      const board = renderCrewBoard(many, { now, style });
+      expect(board.blocks.length).toBeLessThanOrEqual(50);
+      for (const block of board.blocks) {
+        if (block.type === "actions") expect((block.elements as unknown[]).length).toBeLessThanOrEqual(25);
+      }
+    }
+  });
+
+  it("escapes agent text so it cannot mention or link", () => {
+    const question = renderQuestion(
+      request({ agentTitle: "<!channel> bot", prompt: "Use <https://evil.example|this>?" }),
+    );
+    const json = JSON.stringify(question.blocks);
+    expect(json).not.toContain("<!channel>");
+    expect(json).toContain("&lt;!channel&gt;");
+    expect(json).not.toContain("<https://evil");
+  });
+
+  it("shows the exact command and workspace of an approval", () => {
+    const approval = renderApproval(
+      request({
+        kind: "approval",
+        prompt: "Agent 1 wants to: run rm -rf build",
+        action: {
+          tool: "run_command",
+          input: { command: "rm -rf build" },
+          description: "run rm -rf build",
+          branch: "tw/x",
+          repo: "app",
+        },
+        pattern: "rm -rf *",
+      }),
+    );
+    const json = JSON.stringify(approval.blocks);
+    expect(json).toContain("```rm -rf build```");
+    expect(json).toContain("app @ tw/x");
+    expect(json).toContain("run_command");
+    expect(json).toContain("rm -rf *");
+  });
+
+  it("reads results with or without a pull request", () => {
+    expect(summarizeResult({ summary: "done" })).toBeUndefined();
+    expect(summarizeResult({ branch: "tw/a", pullRequestUrl: "javascript:alert(1)" })).toMatchObject({
+      branch: "tw/a",
+      link: undefined,
+    });
+    expect(
+      summarizeResult({
+        branch: "tw/a",
+        diffStats: { files: 1, insertions: 2, deletions: 3 },
+        pullRequestUrl: null,
+      }),
+    ).toMatchObject({
+      stats: "1 files, +2 −3",
+    });
+  });
+
+  it("formats costs and durations", () => {
+    expect(formatCost(1_234_567)).toBe("$1.23");
+    expect(formatCost(1_234)).toBe("$0.0012");
+    expect(formatElapsed(new Date(now.getTime() - 3_725_000), null, now)).toBe("1h 02m");
+    expect(formatElapsed(null, null, now)).toBe("not started");
+  });
+
+  it("neutralizes broadcast mentions in model output, also across streamed pieces", () => {
+    expect(neutralizeBroadcasts("hey <!here> and <!channel|channel> and <!subteam^S123|@devs>")).toBe(
+      "hey @here and @channel and @devs",
+    );
+    expect(splitAtSafeEnd("done <!chan")).toEqual({ ready: "done ", rest: "<!chan" });
+    expect(splitAtSafeEnd("a <b> c")).toEqual({ ready: "a <b> c", rest: "" });
+  });
+});
