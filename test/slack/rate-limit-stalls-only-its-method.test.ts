@@ -58,6 +58,17 @@ describe("Slack rate limits", () => {
     await first;
   });
 
+  it("accepts SLACK_API_URL with or without a trailing slash", async () => {
+    const logger = createSilentLogger();
+    const client = createSlackWebClient({
+      botToken: fake.botToken,
+      apiUrl: fake.apiUrl.replace(/\/$/, ""),
+      logger,
+    });
+    const slack = createSlackApi({ client, logger });
+    expect((await slack.call("auth.test", {})).user_id).toBe(fake.botUserId);
+  });
+
   it("retries a 500 and reports Slack's refusal as a SlackApiError", async () => {
     const slack = api();
     fake.failWithStatus("chat.postMessage", 500);

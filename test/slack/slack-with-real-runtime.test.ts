@@ -296,6 +296,34 @@ describe("Slack with the real runtime", () => {
     await stopInstance(instance);
   });
 
+  it("runs a DM as its own session and answers in the DM thread", async () => {
+    const instance = await startInstance("dm");
+    const dm = "D0DIRECT";
+    const dmTs = "1700060000.000100";
+    await instance.harness.event("EvDmReal", {
+      type: "message",
+      channel_type: "im",
+      channel: dm,
+      user: owner,
+      text: "what is in the repo?",
+      ts: dmTs,
+    });
+    const reply = await fake.waitFor(
+      () => fake.threadMessages(dm, dmTs).find((message) => message.text === "Noted."),
+      15_000,
+    );
+    expect(reply.threadTs).toBe(dmTs);
+    const session = await instance.runtime.findSession({
+      surface: "slack",
+      conversationKey: `${fake.teamId}:${dm}:${dmTs}`,
+    });
+    expect(session).toMatchObject({
+      ownerId: owner,
+      metadata: { channel: dm, threadTs: dmTs, teamId: fake.teamId },
+    });
+    await stopInstance(instance);
+  });
+
   it("starts one session from an event delivered three times and a mention delivered twice", async () => {
     const instance = await startInstance("duplicates");
     const threadTs = "1700030000.000100";
