@@ -1,0 +1,73 @@
+/** What a line typed at the chat prompt means. */
+export type TerminalCommand =
+  | { type: "message"; text: string }
+  | { type: "answer"; number: number; text: string }
+  | { type: "approval"; number: number; decision: "approve" | "deny" | "always_allow" }
+  | { type: "budget"; number: number; decision: "extend" | "stop" }
+  | { type: "agents" }
+  | { type: "requests" }
+  | { type: "cancel"; agent: string | undefined }
+  | { type: "help" }
+  | { type: "quit" }
+  | { type: "empty" }
+  | { type: "invalid"; reason: string };
+
+export const terminalHelp = `Type a message to talk to the supervisor. Commands:
+  /answer <n> <text>   answer question #n
+  /approve <n>         approve action #n          /deny <n>    deny it
+  /always <n>          approve #n and allow the same action for the rest of the session
+  /extend <n>          extend the budget (#n)     /stop <n>    stop the session's agents
+  /agents              list the agents            /requests    list what waits on you
+  /cancel [agent]      cancel one agent (id or number from /agents), or all workers
+  /help                this help                  /quit        leave`;
+
+const approvals = { approve: "approve", deny: "deny", always: "always_allow" } as const;
+const budgets = { extend: "extend", stop: "stop" } as const;
+
+function requestNumber(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text.replace(/^#/, ""));
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+export function parseTerminalLine(line: string): TerminalCommand {
+  const text = line.trim();
+  if (text === "") return { type: "empty" };
+  if (!text.startsWith("/")) return { type: "message", text };
+  const [name = "", first, ...rest] = text.slice(1).split(/\s+/);
+  switch (name) {
+    case "answer": {
+      const number = requestNumber(first);
+      const answer = rest.join(" ").trim();
+      if (number === undefined || answer === "")
+        return { type: "invalid", reason: "usage: /answer <n> <text>" };
+      return { type: "answer", number, text: answer };
+    }
+    case "approve":
+    case "deny":
+    case "always": {
+      const number = requestNumber(first);
+      if (number === undefined) return { type: "invalid", reason: `usage: /${name} <n>` };
+      return { type: "approval", number, decision: approvals[name] };
+    }
+    case "extend":
+    case "stop": {
+      const number = requestNumber(first);
+      if (number === undefined) return { type: "invalid", reason: `usage: /${name} <n>` };
+      return { type: "budget", number, decision: budgets[name] };
+    }
+    case "agents":
+      return { type: "agents" };
+    case "requests":
+      return { type: "requests" };
+    case "cancel":
+      return { type: "cancel", agent: first };
+    case "help":
+      return { type: "help" };
+    case "quit":
+    case "exit":
+      return { type: "quit" };
+    default:
+      return { type: "invalid", reason: `unknown command /${name}; /help lists them` };
+  }
+}

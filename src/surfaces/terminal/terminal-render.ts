@@ -1,0 +1,61 @@
+import type { AgentSnapshot, RequestSnapshot, SurfaceEvent } from "../../runtime/surface-port.ts";
+
+function usd(micros: number): string {
+  return `$${(micros / 1e6).toFixed(4)}`;
+}
+
+export function agentLine(agent: AgentSnapshot, index: number): string {
+  const tokens = agent.usage.inputTokens + agent.usage.outputTokens;
+  const progress = agent.latestProgress ? ` — ${agent.latestProgress}` : "";
+  return `  ${index}. [${agent.status}] ${agent.title} (${agent.id}) ${tokens} tokens, ${usd(agent.costMicros)}${progress}`;
+}
+
+export function requestLine(request: RequestSnapshot, number: number): string {
+  const from = request.agentTitle;
+  if (request.kind === "question") {
+    const choices = request.choices ? ` [${request.choices.join(" / ")}]` : "";
+    return `? #${number} ${from} asks: ${request.prompt}${choices}  → /answer ${number} <text>`;
+  }
+  if (request.kind === "approval") {
+    const branch = typeof request.action?.branch === "string" ? ` on ${request.action.branch}` : "";
+    return `! #${number} ${from} wants to: ${String(request.action?.description ?? request.prompt)}${branch}  → /approve ${number}, /deny ${number}, /always ${number}`;
+  }
+  return `$ #${number} ${request.prompt}  → /extend ${number} or /stop ${number}`;
+}
+
+/**
+ * Lines for one event; `number` gives a request's short number. Reply deltas are
+ * written as they come (no newline) and completed replies end the line.
+ */
+export function renderEvent(
+  event: SurfaceEvent,
+  number: (request: RequestSnapshot) => number,
+): { text: string; newline: boolean } | undefined {
+  switch (event.type) {
+    case "reply-delta":
+      return { text: event.delta, newline: false };
+    case "reply-completed":
+      return undefined;
+    case "agent-started":
+      return { text: `  ▸ ${event.agent.title} started (${event.agent.model})`, newline: true };
+    case "agent-progress":
+      return { text: `  ▸ ${event.agent.title}: ${event.text}`, newline: true };
+    case "agent-finished":
+      return { text: `  ✓ ${event.agent.title} finished: ${event.summary}`, newline: true };
+    case "agent-failed":
+      return { text: `  ✗ ${event.agent.title} failed: ${event.reason}`, newline: true };
+    case "agent-cancelled":
+      return { text: `  ✗ ${event.agent.title} was cancelled`, newline: true };
+    case "question-asked":
+    case "approval-requested":
+    case "budget-reached":
+      return { text: requestLine(event.request, number(event.request)), newline: true };
+    case "request-decided":
+      return {
+        text: `  #${number(event.request)} ${event.request.status} by ${event.request.decidedBy ?? "someone"}`,
+        newline: true,
+      };
+    case "session-idle":
+      return undefined;
+  }
+}

@@ -1,0 +1,97 @@
+import { PassThrough } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import type { Runtime } from "../../src/runtime/create-runtime.ts";
+import { parseTerminalLine } from "../../src/surfaces/terminal/terminal-commands.ts";
+import { createTerminalSurface } from "../../src/surfaces/terminal/terminal-surface.ts";
+import {
+  type FakeLlmServer,
+  startFakeLlmServer,
+  textResponse,
+  toolCallResponse,
+} from "../fakes/fake-llm-server.ts";
+import { backends, createTestDatabase } from "../helpers/database.ts";
+import { isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
+import { waitUntil } from "../helpers/runtime-processes.ts";
+
+describe("terminal commands", () => {
+  it("parses messages, decisions by number and listings", () => {
+    expect(parseTerminalLine("hello there")).toEqual({ type: "message", text: "hello there" });
+    expect(parseTerminalLine("/answer 2 use postgres")).toEqual({
+      type: "answer",
+      number: 2,
+      text: "use postgres",
+    });
+    expect(parseTerminalLine("/always #3")).toEqual({
+      type: "approval",
+      number: 3,
+      decision: "always_allow",
+    });
+    expect(parseTerminalLine("/deny 1")).toEqual({ type: "approval", number: 1, decision: "deny" });
+    expect(parseTerminalLine("/extend 4")).toEqual({ type: "budget", number: 4, decision: "extend" });
+    expect(parseTerminalLine("/cancel")).toEqual({ type: "cancel", agent: undefined });
+    expect(parseTerminalLine("/agents")).toEqual({ type: "agents" });
+    expect(parseTerminalLine("/answer 2")).toMatchObject({ type: "invalid" });
+    expect(parseTerminalLine("/approve x")).toMatchObject({ type: "invalid" });
+    expect(parseTerminalLine("/frobnicate")).toMatchObject({ type: "invalid" });
+    expect(parseTerminalLine("   ")).toEqual({ type: "empty" });
+  });
+});
+
+describe.each(backends)("terminal chat on %s", (backend) => {
+  let handle: DatabaseHandle;
+  let server: FakeLlmServer;
+  let runtime: Runtime;
+
+  beforeAll(async () => {
+    handle = await createTestDatabase(backend);
+    server = await startFakeLlmServer();
+    runtime = await startTestRuntime({ handle, anthropicBaseUrl: server.anthropicBaseUrl });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    await handle?.close();
+    await server?.close();
+  });
+
+  it("streams replies, shows agents and answers a question by its number", async () => {
+    server.respondWith((request) => {
+      if (isSupervisorRequest(request)) {
+        if (request.turnIndex === 0)
+          return toolCallResponse([{ name: "spawn_agent", input: { title: "Helper", brief: "ask" } }]);
+        if (request.lastUserText.includes("finished")) return textResponse("Helper says: blue.");
+        return textResponse("On it.");
+      }
+      if (request.turnIndex === 0)
+        return toolCallResponse([{ name: "ask_user", input: { question: "Which colour?" } }]);
+      return toolCallResponse([
+        { name: "finish", input: { summary: request.lastToolResults[0]?.content ?? "" } },
+      ]);
+    });
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (chunk: Buffer) => {
+      printed += chunk.toString();
+    });
+    const surface = createTerminalSurface({
+      runtime,
+      input,
+      output,
+      userId: "me",
+      key: { surface: "terminal", conversationKey: `test-${backend}` },
+    });
+    const running = surface.run();
+    input.write("pick a colour\n");
+    await waitUntil(() => printed.includes("? #1 Helper asks: Which colour?"), { message: () => printed });
+    input.write("/agents\n");
+    await waitUntil(() => printed.includes("[waiting] Helper"), { message: () => printed });
+    input.write("/answer 1 blue\n");
+    await waitUntil(() => printed.includes("Helper says: blue."), { message: () => printed });
+    expect(printed).toContain("On it.");
+    expect(printed).toContain("▸ Helper started");
+    expect(printed).toContain("✓ Helper finished: The user answered: blue");
+    input.write("/quit\n");
+    await running;
+  });
+});
