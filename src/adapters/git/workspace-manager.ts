@@ -1,13 +1,10 @@
-import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { mkdir, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import type { HttpClient } from "isomorphic-git";
 import type { Logger } from "pino";
-import { z } from "zod";
 import type { RepositoryConfig } from "../../config.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
-import { DiskTally } from "./disk-usage.ts";
 import { type GitIdentity, runGit } from "./git-command.ts";
 import { WorkspaceRequestError } from "./git-error.ts";
 import {
@@ -20,6 +17,14 @@ import { type MergeConflict, mergeWorkspaceBranches } from "./merge-branches.ts"
 import { MirrorStore } from "./mirror-store.ts";
 import { createRemoteTransport, type RemoteTransport } from "./remote-transport.ts";
 import { commitAll, type DiffStats, diffStats, headCommit } from "./working-copy.ts";
+import {
+  type CleanupRequest,
+  type CleanupResult,
+  type DiskUsage,
+  measureDiskUsage,
+  removeFinishedSessions,
+} from "./workspace-cleanup.ts";
+import { cloneWorkingCopy, exists, readMetadata, writeMetadata } from "./workspace-files.ts";
 import {
   agentBranch,
   agentSlug,
@@ -86,29 +91,6 @@ export interface MergeResult {
   error?: string;
 }
 
-export interface CleanupRequest {
-  /** Milliseconds since the epoch; default Date.now(). */
-  now?: number;
-  /** Which sessions are finished; unfinished sessions are never touched. */
-  isFinished: (sessionId: string) => boolean | Promise<boolean>;
-  /** Idle time after which a finished session's workspaces go. */
-  ttlSeconds: number;
-}
-
-export interface CleanupResult {
-  removed: string[];
-  bytesFreed: number;
-  bytesInUse: number;
-}
-
-export interface DiskUsage {
-  mirrorsBytes: number;
-  workspacesBytes: number;
-  /** Hardlinked objects counted once. */
-  totalBytes: number;
-  sessions: Record<string, number>;
-}
-
 export interface WorkspaceManager {
   repositoryNames(): string[];
   defaultBranchOf(repoName: string): Promise<string>;
@@ -119,19 +101,7 @@ export interface WorkspaceManager {
   diskUsage(): Promise<DiskUsage>;
 }
 
-const metadataSchema = z.object({
-  repoName: z.string(),
-  branch: z.string(),
-  baseCommit: z.string(),
-  baseBranch: z.string(),
-  agentId: z.string(),
-  createdAt: z.string(),
-});
-
-type WorkspaceMetadata = z.infer<typeof metadataSchema>;
-
-const temporaryMarker = ".tmp-";
-const staleTemporaryMs = 3600_000;
+export type { CleanupRequest, CleanupResult, DiskUsage };
 
 export function createWorkspaceManager(options: WorkspaceManagerOptions): WorkspaceManager {
   const mirrorsDirectory = join(options.dataDir, "mirrors");
@@ -156,49 +126,6 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
   const identity = options.identity ? { identity: options.identity } : {};
 
   const sessionDirectory = (sessionId: string) => join(workspacesDirectory, checkSessionId(sessionId));
-
-  async function readMetadata(path: string): Promise<WorkspaceMetadata | undefined> {
-    try {
-      const parsed = metadataSchema.safeParse(JSON.parse(await readFile(path, "utf8")));
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async function writeMetadata(path: string, metadata: WorkspaceMetadata): Promise<void> {
-    const temporary = `${path}${temporaryMarker}${randomUUID()}`;
-    await writeFile(temporary, `${JSON.stringify(metadata, null, 2)}\n`);
-    await rename(temporary, path);
-  }
-
-  async function exists(path: string): Promise<boolean> {
-    return stat(path).then(
-      () => true,
-      () => false,
-    );
-  }
-
-  /** Clones the mirror into a fresh directory next to `root`, then renames it into place. */
-  async function cloneWorkingCopy(
-    mirrorPath: string,
-    root: string,
-    branch: string,
-    start: string,
-  ): Promise<void> {
-    const temporary = `${root}${temporaryMarker}${randomUUID()}`;
-    try {
-      await runGit(["clone", "-q", "--local", "--no-checkout", mirrorPath, temporary], {
-        cwd: mirrorsDirectory,
-      });
-      await runGit(["checkout", "-q", "-B", branch, start], { cwd: temporary });
-      await rm(root, { recursive: true, force: true });
-      await rename(temporary, root);
-    } catch (error) {
-      await rm(temporary, { recursive: true, force: true });
-      throw error;
-    }
-  }
 
   async function createOrReuse(request: CreateWorkspaceRequest): Promise<Workspace> {
     const slug = agentSlug(request.agentSlug);
@@ -264,19 +191,6 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       options.logger.warn({ branch, error: errorMessage(error) }, "opening the pull request failed");
       return { pushed: true, error: errorMessage(error) };
     }
-  }
-
-  async function diskUsage(): Promise<DiskUsage> {
-    const total = new DiskTally();
-    await total.add(mirrorsDirectory);
-    const mirrorsBytes = total.bytes;
-    const sessions: Record<string, number> = {};
-    for (const sessionId of await listDirectories(workspacesDirectory)) {
-      const before = total.bytes;
-      await total.add(join(workspacesDirectory, sessionId));
-      sessions[sessionId] = total.bytes - before;
-    }
-    return { mirrorsBytes, workspacesBytes: total.bytes - mirrorsBytes, totalBytes: total.bytes, sessions };
   }
 
   async function mergeInto(request: MergeRequest, into: string): Promise<MergeResult> {
@@ -387,58 +301,11 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     },
 
     async cleanup(request) {
-      const now = request.now ?? Date.now();
-      const removed: string[] = [];
-      let bytesFreed = 0;
-      for (const sessionId of await listDirectories(workspacesDirectory)) {
-        const directory = join(workspacesDirectory, sessionId);
-        await removeStaleTemporaries(directory, now);
-        if (!(await request.isFinished(sessionId))) continue;
-        const idleMs = now - (await lastActivity(directory));
-        if (idleMs < request.ttlSeconds * 1000) continue;
-        const tally = new DiskTally();
-        await tally.add(directory);
-        await rm(directory, { recursive: true, force: true });
-        bytesFreed += tally.exclusiveBytes;
-        removed.push(sessionId);
-      }
-      const usage = await diskUsage();
-      if (removed.length > 0)
-        options.logger.info({ removed, bytesFreed, bytesInUse: usage.totalBytes }, "workspaces removed");
-      return { removed, bytesFreed, bytesInUse: usage.totalBytes };
+      const result = await removeFinishedSessions(options.dataDir, request);
+      if (result.removed.length > 0) options.logger.info(result, "workspaces removed");
+      return result;
     },
 
-    diskUsage,
+    diskUsage: () => measureDiskUsage(options.dataDir),
   };
-}
-
-async function listDirectories(path: string): Promise<string[]> {
-  try {
-    const entries = await readdir(path, { withFileTypes: true });
-    return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-  } catch {
-    return [];
-  }
-}
-
-/** Newest change in a session: its metadata files, working copies' top level and git indexes. */
-async function lastActivity(directory: string): Promise<number> {
-  const times = [(await stat(directory)).mtimeMs];
-  for (const entry of await readdir(directory)) {
-    for (const path of [join(directory, entry), join(directory, entry, ".git", "index")]) {
-      const info = await stat(path).catch(() => undefined);
-      if (info) times.push(info.mtimeMs);
-    }
-  }
-  return Math.max(...times);
-}
-
-/** Half-made clones and metadata from a crash. */
-async function removeStaleTemporaries(directory: string, now: number): Promise<void> {
-  for (const entry of await readdir(directory)) {
-    if (!entry.includes(temporaryMarker)) continue;
-    const path = join(directory, entry);
-    const info = await stat(path).catch(() => undefined);
-    if (info && now - info.mtimeMs > staleTemporaryMs) await rm(path, { recursive: true, force: true });
-  }
 }
