@@ -275,6 +275,25 @@ describe("the Slack surface", () => {
     expect(await response.json()).toEqual({ ok: false, database: false, queue: true });
   });
 
+  it("tells the user when the runtime cannot take a message", async () => {
+    const runtime = new ScriptedRuntime();
+    runtime.handle = async () => {
+      throw new Error("database unreachable");
+    };
+    harness = await startHarness({ runtime });
+    const { fake } = harness;
+    await harness.event("EvBroken", {
+      type: "app_mention",
+      user: owner,
+      text: `<@${fake.botUserId}> hi`,
+      ts: "1700004000.000100",
+      channel,
+    });
+    const notice = await fake.waitFor(() => fake.threadMessages(channel, "1700004000.000100")[0]);
+    expect(notice.text).toContain("could not take this message");
+    expect(notice.text).not.toContain("database unreachable");
+  });
+
   it("reacts with :eyes: when the thread status is unavailable", async () => {
     const runtime = new ScriptedRuntime();
     harness = await startHarness({ runtime });

@@ -67,15 +67,27 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       context.logger.warn({ err: error }, "could not read the thread's earlier messages");
     }
   }
-  const outcome = await context.runtime.handle({
-    type: "user-message",
-    key,
-    userId: message.user,
-    text: messageText(message, incoming.botUserId),
-    ...(history && history.length > 0 ? { history } : {}),
-    metadata: { channel, threadTs, teamId },
-  });
-  if (outcome.type === "message-accepted") context.threads.remember(outcome.sessionId, thread);
+  try {
+    const outcome = await context.runtime.handle({
+      type: "user-message",
+      key,
+      userId: message.user,
+      text: messageText(message, incoming.botUserId),
+      ...(history && history.length > 0 ? { history } : {}),
+      metadata: { channel, threadTs, teamId },
+    });
+    if (outcome.type === "message-accepted") context.threads.remember(outcome.sessionId, thread);
+  } catch (error) {
+    // The event is already claimed, so Slack's retry would be dropped: tell the user instead.
+    context.logger.error({ err: error }, "could not hand a Slack message to the runtime");
+    await context.api
+      .call("chat.postMessage", {
+        channel,
+        thread_ts: threadTs,
+        text: ":warning: I could not take this message just now. Please send it again in a minute.",
+      })
+      .catch(() => undefined);
+  }
   await feedback;
 }
 
