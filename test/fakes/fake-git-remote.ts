@@ -17,7 +17,7 @@ export interface FakeGitRemote {
   /** Base URL of the fake GitHub REST API. */
   apiUrl: string;
   pullRequests: RecordedPullRequest[];
-  /** Authorization headers of git requests that were refused. */
+  /** How many git requests were refused for a missing or wrong token. */
   refusedRequests: number;
   close(): Promise<void>;
 }
