@@ -56,16 +56,8 @@ export class EventRenderer {
 
   /** The runtime listener. Never throws: a Slack failure is logged, the runtime carries on. */
   readonly listener = (event: SurfaceEvent): void => {
-    // Deltas bypass the session queue: the streamer coalesces them itself.
-    if (event.type === "reply-delta") {
-      void this.deps.threads
-        .get(event.sessionId)
-        .then((thread) => {
-          if (thread) this.deps.replies.delta(event.sessionId, event.turnId, thread, event.delta);
-        })
-        .catch((error: unknown) => this.deps.logger.warn({ err: error }, "could not stream a reply"));
-      return;
-    }
+    // One queue per session keeps every event, deltas included, in the order emitted; the
+    // streamer coalesces deltas itself, so a delta waits only for the work queued before it.
     void this.queue
       .run(event.sessionId, () => this.render(event))
       .catch((error: unknown) => {
@@ -85,6 +77,7 @@ export class EventRenderer {
     if (!thread) return;
     switch (event.type) {
       case "reply-delta":
+        this.deps.replies.delta(event.sessionId, event.turnId, thread, event.delta);
         return;
       case "reply-completed":
         await this.deps.replies.completed(event.sessionId, event.turnId, thread, event.text);

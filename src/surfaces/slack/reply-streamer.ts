@@ -24,6 +24,8 @@ interface Turn {
  */
 export class ReplyStreamer {
   private readonly turns = new Map<string, Turn>();
+  /** Turns already completed here: a late or replayed delta must not start a second message. */
+  private readonly completedTurns = new Set<string>();
   private readonly queue = new KeyedQueue();
   private readonly api: SlackApi;
   private readonly store: SlackStore;
@@ -38,6 +40,7 @@ export class ReplyStreamer {
   }
 
   delta(sessionId: string, turnId: string, thread: SlackThread, delta: string): void {
+    if (this.completedTurns.has(turnId)) return;
     const turn = this.turnFor(sessionId, turnId, thread);
     if (turn.finished) return;
     turn.pending += delta;
@@ -65,6 +68,8 @@ export class ReplyStreamer {
         await this.finish(turnId, turn, text);
       } finally {
         this.turns.delete(turnId);
+        if (this.completedTurns.size > 10_000) this.completedTurns.clear();
+        this.completedTurns.add(turnId);
       }
     });
   }
