@@ -12,13 +12,16 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { createGate } from "../helpers/runtime-gate.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime, testConfig } from "../helpers/runtime-harness.ts";
+import { waitUntil } from "../helpers/runtime-processes.ts";
 
 describe.each(backends)("failures and policies on %s", (backend) => {
   let handle: DatabaseHandle;
   let server: FakeLlmServer;
   let runtime: Runtime;
   let clockOffsetMs = 0;
+  const heldGate = createGate();
   const deployed: string[] = [];
   const deployTool = defineTool<{ target: string }>({
     name: "deploy_preview",
@@ -38,17 +41,25 @@ describe.each(backends)("failures and policies on %s", (backend) => {
     runtime = await startTestRuntime({
       handle,
       anthropicBaseUrl: server.anthropicBaseUrl,
-      config: testConfig({ maxTurns: 4 }),
+      config: testConfig({ maxTurns: 4, maxAgentsPerSession: 2 }),
       workerTools: [deployTool],
       clock: { now: () => new Date(Date.now() + clockOffsetMs) },
     });
     // Supervisors spawn one worker whose brief is the user's text, then relay events.
-    server.respondWith((request) => {
+    server.respondWith(async (request) => {
       if (isSupervisorRequest(request)) {
         // After a failure the next message joins the failed one in the same user turn.
         if (request.lastUserText.includes("hello again")) return textResponse("OK.");
         if (request.lastUserText.includes("break the supervisor"))
           return errorResponse(400, { message: "bad request" });
+        if (request.turnIndex === 0 && request.lastUserText.includes("trio")) {
+          return toolCallResponse(
+            [0, 1, 2].map((index) => ({
+              name: "spawn_agent",
+              input: { title: `Held ${index}`, brief: `held ${index}` },
+            })),
+          );
+        }
         if (request.turnIndex === 0 && request.lastUserText.includes("task:")) {
           const brief = request.lastUserText.slice(request.lastUserText.indexOf("task:"));
           return toolCallResponse([{ name: "spawn_agent", input: { title: "Worker", brief } }]);
@@ -58,6 +69,10 @@ describe.each(backends)("failures and policies on %s", (backend) => {
         return textResponse("OK.");
       }
       const brief = briefOf(request);
+      if (brief.startsWith("held")) {
+        await heldGate.wait();
+        return toolCallResponse([{ name: "finish", input: { summary: brief } }]);
+      }
       if (brief.includes("outage")) return errorResponse(529);
       if (brief.includes("loop"))
         return toolCallResponse([{ name: "report_progress", input: { text: `turn ${request.turnIndex}` } }]);
@@ -165,6 +180,38 @@ describe.each(backends)("failures and policies on %s", (backend) => {
     expect(cancelled.type === "cancelled" && cancelled.agentIds).toHaveLength(1);
     await surface.waitFor((event) => event.type === "agent-cancelled");
     expect(await runtime.listPendingRequests(sessionId)).toEqual([]);
+    surface.close();
+  });
+
+  it("keeps extra workers queued until a slot in the session frees", async () => {
+    const surface = createMemorySurface(runtime);
+    await surface.send("task: trio");
+    await surface.waitFor((event) => event.type === "reply-completed");
+    const sessionId = surface.sessionId() ?? "";
+    await waitUntil(async () => {
+      const statuses = (await runtime.listAgents(sessionId)).filter((agent) => agent.role === "worker");
+      return statuses.filter((agent) => agent.status === "running").length === 2;
+    });
+    const workers = (await runtime.listAgents(sessionId)).filter((agent) => agent.role === "worker");
+    expect(workers.map((agent) => agent.status).sort()).toEqual(["queued", "running", "running"]);
+    heldGate.open();
+    await waitUntil(async () =>
+      (await runtime.listAgents(sessionId)).every(
+        (agent) => agent.role === "supervisor" || agent.status === "done",
+      ),
+    );
+    const order = surface.events.flatMap((event) =>
+      event.type === "agent-started" || event.type === "agent-finished"
+        ? [`${event.type}:${event.agent.title}`]
+        : [],
+    );
+    const thirdStart = order.findIndex(
+      (entry, index) =>
+        entry.startsWith("agent-started") &&
+        order.slice(0, index).filter((item) => item.startsWith("agent-started")).length === 2,
+    );
+    const firstFinish = order.findIndex((entry) => entry.startsWith("agent-finished"));
+    expect(thirdStart).toBeGreaterThan(firstFinish);
     surface.close();
   });
 });
