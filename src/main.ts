@@ -2,6 +2,7 @@ import type { DatabaseHandle } from "./adapters/database/open-database.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { ConfigurationError, ThreadworkError } from "./domain/errors.ts";
 import { type Logger, redactSecrets } from "./logger.ts";
+import type { Runtime } from "./runtime/create-runtime.ts";
 
 export interface Application {
   config: Config;
@@ -11,32 +12,91 @@ export interface Application {
   stop(): Promise<void>;
 }
 
-/** Opens and migrates the database; the runtime and the Slack surface are started here too. */
+/**
+ * Opens and migrates the database, then starts the runtime and the Slack surface.
+ * Everything is built here from `config`; nothing reads the environment later.
+ */
 export async function start(config: Config, options: { logger?: Logger } = {}): Promise<Application> {
   // Loaded here, not at the top, so a configuration error is reported without loading them.
   const { createLogger } = await import("./logger.ts");
   const { openDatabase } = await import("./adapters/database/open-database.ts");
   const { migrateDatabase } = await import("./adapters/database/migrate.ts");
+  const { assembleRuntime } = await import("./application/assemble-runtime.ts");
+  const { createHealthCheck } = await import("./application/health.ts");
+  const { startWorkspaceJanitor } = await import("./application/workspace-janitor.ts");
+  const { createSlackApi, createSlackWebClient } = await import("./adapters/slack/slack-api.ts");
+  const { createSlackFileTools } = await import("./adapters/slack/slack-file-tools.ts");
+  const { createSlackSurface } = await import("./surfaces/slack/create-slack-surface.ts");
+  const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
+
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
+  const stops: (() => Promise<void> | void)[] = [() => database.close()];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step();
+  };
   try {
     await migrateDatabase(database);
+    const botToken = config.slack.botToken ?? "";
+    const slackApi = createSlackApi({
+      client: createSlackWebClient({ botToken, apiUrl: config.slack.apiUrl, logger }),
+      logger,
+    });
+    // The file tool needs the runtime to find a session's thread, and the runtime needs its tools.
+    let runtimeForTools: Runtime | undefined;
+    const fileTools = createSlackFileTools({
+      api: slackApi,
+      botToken,
+      runtime: {
+        getSession: (sessionId) => {
+          if (!runtimeForTools) throw new Error("the runtime is not started yet");
+          return runtimeForTools.getSession(sessionId);
+        },
+      },
+    });
+    const { runtime, queue, workspaceManager } = assembleRuntime({
+      config,
+      database,
+      logger,
+      sharedTools: fileTools,
+    });
+    runtimeForTools = runtime;
+    await runtime.start();
+    stops.push(() => runtime.stop());
+    if (workspaceManager) {
+      const janitor = startWorkspaceJanitor({
+        db: database.db,
+        manager: workspaceManager,
+        ttlSeconds: config.git.workspaceTtlSeconds,
+        logger,
+      });
+      stops.push(() => janitor.stop());
+    }
+    const surface = createSlackSurface({
+      config: config.slack,
+      runtime,
+      store: createDatabaseSlackStore(database.db),
+      logger,
+      health: createHealthCheck(database.db, queue),
+      api: slackApi,
+    });
+    const { port } = await surface.start();
+    stops.push(() => surface.stop());
+    logger.info(
+      {
+        database: database.kind,
+        dataDir: database.kind === "pglite" ? config.database.dataDir : undefined,
+        slack: config.slack.appToken ? "socket-mode" : "http",
+        port,
+        repositories: config.git.repositories.map((repository) => repository.name),
+      },
+      "threadwork is ready",
+    );
   } catch (error) {
-    await database.close();
+    await stop().catch(() => undefined);
     throw error;
   }
-  logger.info(
-    { database: database.kind, dataDir: database.kind === "pglite" ? config.database.dataDir : undefined },
-    "threadwork is ready",
-  );
-  return {
-    config,
-    logger,
-    database,
-    async stop() {
-      await database.close();
-    },
-  };
+  return { config, logger, database, stop };
 }
 
 function readConfig(): Config | undefined {

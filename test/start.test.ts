@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/adapters/database/open-database.ts";
+import { FakeSlackServer } from "./fakes/fake-slack-server.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const node = path.join(root, "node_modules/.bin/node");
@@ -35,6 +37,14 @@ function launch(
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
   return { child, done };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 async function temporaryDirectory(): Promise<string> {
@@ -79,11 +89,15 @@ describe.concurrent("npm start", () => {
     timeout: 240_000,
   }, async () => {
     const dataDir = await temporaryDirectory();
+    const slack = await FakeSlackServer.start("xoxb-test");
+    const port = await freePort();
     const { child, done } = launch("src/main.ts", {
       NODE_ENV: "production",
       ANTHROPIC_API_KEY: "sk-ant-test",
       SLACK_BOT_TOKEN: "xoxb-test",
       SLACK_SIGNING_SECRET: "secret",
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
       THREADWORK_DATA_DIR: dataDir,
     });
     let stdout = "";
@@ -94,6 +108,9 @@ describe.concurrent("npm start", () => {
       });
       child.on("close", () => reject(new Error("main exited before it was ready")));
     });
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ database: true, queue: true });
     const second = await launch("src/migrate.ts", { THREADWORK_DATA_DIR: dataDir }).done;
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`in use by process ${child.pid}`);
@@ -105,6 +122,7 @@ describe.concurrent("npm start", () => {
     await expect(stat(path.join(dataDir, "pgdata.lock"))).rejects.toThrow();
     expect(stdout).not.toContain("xoxb-test");
     expect(stdout).not.toContain("sk-ant-test");
+    await slack.close();
   });
 });
 

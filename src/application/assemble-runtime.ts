@@ -1,0 +1,110 @@
+import type { PgBoss } from "pg-boss";
+import { z } from "zod";
+import { getAgent } from "../adapters/database/agents.ts";
+import type { DatabaseHandle } from "../adapters/database/open-database.ts";
+import { createWorkspaceManager, type WorkspaceManager } from "../adapters/git/workspace-manager.ts";
+import { createWorkspacesPort } from "../adapters/git/workspaces-port.ts";
+import { createProviders } from "../adapters/providers/create-providers.ts";
+import type { Config } from "../config.ts";
+import { ToolError } from "../domain/errors.ts";
+import type { Workspace } from "../domain/tool.ts";
+import type { Logger } from "../logger.ts";
+import { createRuntime, type Runtime } from "../runtime/create-runtime.ts";
+import type { AnyTool, RuntimeOptions } from "../runtime/runtime-context.ts";
+import { createWorkspaceTools } from "../tools/workspace/create-workspace-tools.ts";
+import { mergeAgentsTool } from "../tools/workspace/merge-agents.ts";
+
+const workspaceSchema = z.object({
+  repoName: z.string(),
+  root: z.string(),
+  branch: z.string(),
+  baseCommit: z.string(),
+});
+
+export interface AssembledRuntime {
+  runtime: Runtime;
+  /** The runtime's queue, for health checks. */
+  queue: PgBoss;
+  /** Present when THREADWORK_REPOS lists at least one repository. */
+  workspaceManager: WorkspaceManager | undefined;
+}
+
+export interface AssembleOptions {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  /** Tools every agent gets on top of the built-in ones, e.g. `read_slack_file`. */
+  sharedTools?: AnyTool[];
+  runtimeOptions?: Partial<RuntimeOptions>;
+}
+
+/** Builds providers, git workspaces, the tool registry and the runtime from configuration. */
+export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
+  const { config, database, logger } = options;
+  const providers = createProviders(config, { logger });
+  const sharedTools = options.sharedTools ?? [];
+  const workspaceManager =
+    config.git.repositories.length > 0
+      ? createWorkspaceManager({
+          repositories: config.git.repositories,
+          token: config.git.token,
+          githubToken: config.git.githubToken,
+          dataDir: config.database.dataDir,
+          push: config.git.push,
+          logger,
+        })
+      : undefined;
+
+  const workerTools: AnyTool[] = [...sharedTools];
+  const supervisorTools: AnyTool[] = [...sharedTools];
+  if (workspaceManager) {
+    workerTools.push(
+      ...createWorkspaceTools({
+        allowCommands: config.git.allowCommands,
+        sandbox: config.git.sandbox,
+        // Sandboxed commands must not see other agents' workspaces or the database files.
+        hiddenPaths: [config.database.dataDir],
+      }),
+    );
+    supervisorTools.push(
+      mergeAgentsTool({
+        mergeBranches: (request) => workspaceManager.mergeBranches(request),
+        async workspacesOf(agentIds, context) {
+          const workspaces: Workspace[] = [];
+          for (const agentId of agentIds) {
+            const agent = await getAgent(database.db, agentId);
+            if (!agent || agent.sessionId !== context.sessionId) {
+              throw new ToolError(`No sub-agent ${agentId} in this session.`);
+            }
+            const workspace = workspaceSchema.safeParse(agent.workspace);
+            if (!workspace.success) throw new ToolError(`Sub-agent ${agentId} has no workspace to merge.`);
+            workspaces.push(workspace.data);
+          }
+          return workspaces;
+        },
+      }),
+    );
+  }
+
+  const queue = database.createQueue();
+  const runtime = createRuntime({
+    db: database.db,
+    boss: queue,
+    resolveProvider: providers.resolveProvider,
+    config,
+    logger,
+    workerTools,
+    supervisorTools,
+    ...(workspaceManager
+      ? {
+          workspaces: createWorkspacesPort(workspaceManager),
+          repositories: {
+            names: workspaceManager.repositoryNames(),
+            defaultRepository: config.git.defaultRepository,
+          },
+        }
+      : {}),
+    ...(options.runtimeOptions ? { options: options.runtimeOptions } : {}),
+  });
+  return { runtime, queue, workspaceManager };
+}
