@@ -147,7 +147,10 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
       }
       case "cancel": {
         const id = await ensureSession();
-        if (!id) return (line("No session yet."), true);
+        if (!id) {
+          line("No session yet.");
+          return true;
+        }
         const agents = await listAgents();
         const byNumber =
           command.agent && /^\d+$/.test(command.agent) ? agents[Number(command.agent)] : undefined;
