@@ -130,4 +130,54 @@ describe("resumes after a crash (postgres)", () => {
     expect(totals.ledgerRows).toBe(totals.assistantMessages);
     expect(totals.assistantMessages).toBe(counts.size);
   }, 120_000);
+
+  it("reports a tool call that was running at the crash as interrupted and never runs it again", async () => {
+    server.respondWith(workloadResponder({ workers: 1, toolTurns: 2 }));
+    const log = path.join(directory, "interrupted.log");
+    const environment = {
+      DATABASE_URL: databaseUrlOf(handle),
+      ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+      TOOL_LOG: log,
+    };
+    // The first process hangs inside the tool after its side effect, as if it died mid-call.
+    const first = startRuntimeProcess({
+      ...environment,
+      INSTANCE_ID: "hung",
+      SEED_FROM: "100",
+      SEED_COUNT: "1",
+      TOOL_PAUSE_MS: "600000",
+    });
+    const second = startRuntimeProcess({ ...environment, INSTANCE_ID: "rescuer", WAIT_FOR_GO: "1" });
+    processes.push(first, second);
+    await Promise.all([first.ready, second.loaded]);
+    await waitUntil(async () => (await toolLog(log)).length === 1, { message: first.errors });
+    first.child.kill("SIGKILL");
+    await first.exited;
+    second.go();
+    await second.ready;
+    await waitUntil(
+      async () => {
+        const totals = await databaseTotals(handle.db);
+        return lastSupervisorTexts(totals).some((text) => text.startsWith("Summary for session 100"));
+      },
+      { timeoutMs: 60_000, message: second.errors },
+    );
+    await stopRuntimeProcess(second);
+
+    const lines = await toolLog(log);
+    expect(lines.filter((line) => line.token === "s100/w0#0")).toEqual([
+      { instance: "hung", token: "s100/w0#0" },
+    ]);
+    const afterCrash = server.requests.find(
+      (request) => agentKeyOf(request) === "s100/w0" && request.turnIndex === 1,
+    );
+    expect(afterCrash?.lastToolResults[0]?.isError).toBe(true);
+    expect(afterCrash?.lastToolResults[0]?.content).toMatch(
+      /interrupted by a restart.*Check before retrying/,
+    );
+    const audit = (await databaseTotals(handle.db)).audit.find(
+      (row) => (row.input as { token?: string }).token === "s100/w0#0",
+    );
+    expect(audit?.status).toBe("interrupted");
+  }, 120_000);
 });
