@@ -63,4 +63,54 @@ describe.each(backends)("supervisor basics on %s", (backend) => {
     expect(agents[1]?.result).toEqual({ summary: "done: count the files" });
     surface.close();
   });
+
+  it("shares context by key, lists agents and sends a follow-up that revives a finished worker", async () => {
+    let listed = "";
+    server.respondWith((request) => {
+      const last = request.lastToolResults[0]?.content ?? "";
+      if (isSupervisorRequest(request)) {
+        if (request.lastUserText.includes("share notes")) {
+          return toolCallResponse([
+            { name: "write_context", input: { key: "notes", value: "alpha beta" } },
+            { name: "spawn_agent", input: { title: "Reader", brief: "read the notes" } },
+          ]);
+        }
+        if (last.includes("agent_id") && last.includes("queued")) return textResponse("Reader started.");
+        if (request.lastUserText.includes("follow-up done")) return textResponse("All good.");
+        if (request.lastUserText.includes("notes were"))
+          return toolCallResponse([{ name: "list_agents", input: {} }]);
+        if (last.startsWith("[")) {
+          listed = last;
+          const [agent] = JSON.parse(last) as { agent_id: string }[];
+          return toolCallResponse([
+            { name: "message_agent", input: { agent_id: agent?.agent_id, text: "one more thing" } },
+          ]);
+        }
+        if (last.startsWith("Message delivered")) return textResponse("Asked for a follow-up.");
+        return textResponse("OK.");
+      }
+      if (request.turnIndex === 0)
+        return toolCallResponse([{ name: "read_context", input: { key: "notes" } }]);
+      if (request.lastUserText.includes("Message from the supervisor")) {
+        return toolCallResponse([{ name: "finish", input: { summary: "follow-up done" } }]);
+      }
+      return toolCallResponse([{ name: "finish", input: { summary: `notes were: ${last}` } }]);
+    });
+    const surface = createMemorySurface(runtime);
+    await surface.send("share notes with a reader");
+    await surface.waitFor((event) => event.type === "reply-completed" && event.text === "All good.");
+    const finished = surface.events.flatMap((event) =>
+      event.type === "agent-finished" ? [event.summary] : [],
+    );
+    expect(finished).toEqual(["notes were: alpha beta", "follow-up done"]);
+    expect(JSON.parse(listed)).toEqual([
+      expect.objectContaining({
+        title: "Reader",
+        status: "done",
+        result: { summary: "notes were: alpha beta" },
+      }),
+    ]);
+    expect(surface.replies()).toContain("Asked for a follow-up.");
+    surface.close();
+  });
 });
