@@ -159,6 +159,13 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   registerAppHome(app, context);
 
   let unsubscribe: (() => void) | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  const pruneInboundEvents = () => {
+    const before = new Date(now().getTime() - 24 * 3600 * 1000);
+    store.pruneInboundEvents?.(before).catch((error: unknown) => {
+      logger.warn({ err: error }, "could not prune handled Slack event ids");
+    });
+  };
   let healthServer: ReturnType<typeof createHealthServer> | undefined;
 
   return {
@@ -166,6 +173,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     async start() {
       await app.init();
       unsubscribe = runtime.subscribe(renderer.listener);
+      pruneTimer = setInterval(pruneInboundEvents, 3600 * 1000);
+      pruneTimer.unref();
       const listen = options.host ? { port: config.port, host: options.host } : config.port;
       if (!socketMode) {
         const server = (await app.start(listen)) as { address(): AddressInfo | string | null };
@@ -182,6 +191,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     async stop() {
       unsubscribe?.();
       unsubscribe = undefined;
+      if (pruneTimer) clearInterval(pruneTimer);
       await app.stop().catch(() => undefined);
       const server = healthServer;
       if (server) {

@@ -1,5 +1,5 @@
 import type { Database } from "../../adapters/database/open-database.ts";
-import { claimInboundEvent } from "../../adapters/database/processed-events.ts";
+import { claimInboundEvent, pruneInboundEvents } from "../../adapters/database/processed-events.ts";
 import { getSurfaceMessage, saveSurfaceMessage } from "../../adapters/database/surface-messages.ts";
 import type { SlackStore } from "./slack-store.ts";
 
@@ -7,6 +7,7 @@ import type { SlackStore } from "./slack-store.ts";
 export function createDatabaseSlackStore(db: Database): SlackStore {
   return {
     claimInboundEvent: (source, eventId) => claimInboundEvent(db, source, eventId),
+    pruneInboundEvents: (before) => pruneInboundEvents(db, before),
     async getMessage(sessionId, purpose) {
       const row = await getSurfaceMessage(db, sessionId, purpose);
       return row ? { channel: row.channel, ts: row.externalId, contentHash: row.contentHash } : undefined;

@@ -14,6 +14,8 @@ export interface SlackStore {
   claimInboundEvent(source: string, eventId: string): Promise<boolean>;
   getMessage(sessionId: string, purpose: string): Promise<StoredSlackMessage | undefined>;
   saveMessage(sessionId: string, purpose: string, message: StoredSlackMessage): Promise<void>;
+  /** Forgets inbound event ids received before `before`; Slack retries within minutes. */
+  pruneInboundEvents?(before: Date): Promise<number>;
 }
 
 /** A store that lives as long as the process, for tests and the terminal. */
