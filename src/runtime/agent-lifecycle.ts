@@ -10,6 +10,7 @@ import {
   updateAgentOutsideStep,
 } from "../adapters/database/runtime-queries.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
+import { ToolError } from "../domain/errors.ts";
 import type { ModelRef } from "../domain/model.ts";
 import { formatModelRef } from "../domain/model.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -58,6 +59,7 @@ export async function spawnWorker(
   request: { title: string; brief: string; tier: "worker" | "strong"; repo?: string },
 ): Promise<AgentSnapshot> {
   const model = request.tier === "strong" ? kernel.config.models.strong : kernel.config.models.worker;
+  const repo = repositoryFor(kernel, request.repo);
   const now = kernel.now();
   const agent = await kernel.db.transaction(async (tx) => {
     const row = await insertAgent(tx as unknown as Database, {
@@ -69,7 +71,7 @@ export async function spawnWorker(
       brief: request.brief,
       model: formatModelRef(model),
       tier: request.tier,
-      repo: request.repo ?? null,
+      repo: repo ?? null,
       status: "queued",
       deadlineAt: new Date(now.getTime() + kernel.config.limits.agentTimeoutSeconds * 1000),
     });
@@ -84,6 +86,21 @@ export async function spawnWorker(
   });
   await kernel.wake(agent.id);
   return agentSnapshot(agent);
+}
+
+/** The repository a new worker works in: the named one, else the default, else none. */
+function repositoryFor(kernel: RuntimeKernel, requested: string | undefined): string | undefined {
+  const repositories = kernel.repositories;
+  if (requested === undefined) return kernel.workspaces ? repositories?.defaultRepository : undefined;
+  if (!kernel.workspaces || !repositories) {
+    throw new ToolError("No repositories are configured; spawn the agent without a repo.");
+  }
+  if (!repositories.names.includes(requested)) {
+    throw new ToolError(
+      `Unknown repository "${requested}". Known: ${repositories.names.join(", ") || "none"}.`,
+    );
+  }
+  return requested;
 }
 
 export async function messageWorker(kernel: RuntimeKernel, from: AgentRow, agentId: string, text: string) {

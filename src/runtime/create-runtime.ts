@@ -59,6 +59,7 @@ export function createRuntime(context: RuntimeContext): Runtime {
     options,
     instanceId,
     workspaces: context.workspaces,
+    repositories: context.repositories,
     now: () => context.clock?.now() ?? new Date(),
     newId: generateId,
     resolveProvider: context.resolveProvider,

@@ -12,6 +12,7 @@ export interface RuntimeKernel {
   options: RuntimeOptions;
   instanceId: string;
   workspaces: WorkspacesPort | undefined;
+  repositories: RuntimeContext["repositories"];
   now(): Date;
   newId(prefix: string): string;
   resolveProvider(ref: ModelRef): ModelProvider;

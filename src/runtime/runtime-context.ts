@@ -60,6 +60,8 @@ export interface RuntimeContext {
   /** More tools for supervisors, e.g. `merge_agents`. */
   supervisorTools?: AnyTool[];
   workspaces?: WorkspacesPort;
+  /** Repositories `spawn_agent {repo}` may name; `defaultRepository` is used when it names none. */
+  repositories?: { names: string[]; defaultRepository: string | undefined };
   options?: Partial<RuntimeOptions>;
 }
 

@@ -48,6 +48,8 @@ export interface StartRuntimeOptions {
   instanceId?: string;
   options?: Partial<RuntimeOptions>;
   clock?: { now(): Date };
+  workspaces?: RuntimeContext["workspaces"];
+  repositories?: RuntimeContext["repositories"];
 }
 
 /** A runtime on a test database that talks to the fake LLM server through the real Anthropic SDK. */
@@ -65,6 +67,8 @@ export async function startTestRuntime(options: StartRuntimeOptions): Promise<Ru
     logger: pino({ level: "silent" }),
     instanceId: options.instanceId,
     clock: options.clock,
+    workspaces: options.workspaces,
+    repositories: options.repositories,
     workerTools: options.workerTools,
     supervisorTools: options.supervisorTools,
     options: { ...testRuntimeOptions, ...options.options },

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import { defineTool } from "../../src/domain/tool.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
@@ -15,11 +17,40 @@ describe.each(backends)("supervisor basics on %s", (backend) => {
   let handle: DatabaseHandle;
   let server: FakeLlmServer;
   let runtime: Runtime;
+  const created: string[] = [];
+  const whereTool = defineTool({
+    name: "where_am_i",
+    description: "Name the branch of the workspace.",
+    input: z.object({}),
+    risk: "safe",
+    async execute(_input, context) {
+      return context.workspace?.branch ?? "no workspace";
+    },
+  });
 
   beforeAll(async () => {
     handle = await createTestDatabase(backend);
     server = await startFakeLlmServer();
-    runtime = await startTestRuntime({ handle, anthropicBaseUrl: server.anthropicBaseUrl });
+    runtime = await startTestRuntime({
+      handle,
+      anthropicBaseUrl: server.anthropicBaseUrl,
+      workerTools: [whereTool],
+      workspaces: {
+        async createWorkspace(request) {
+          created.push(request.agentId);
+          return {
+            repoName: request.repo,
+            root: `/tmp/${request.agentId}`,
+            branch: `threadwork/${request.title}`,
+            baseCommit: "abc",
+          };
+        },
+        async finalizeWorkspace(request) {
+          return { branch: request.workspace.branch, commits: 1 };
+        },
+      },
+      repositories: { names: ["app"], defaultRepository: undefined },
+    });
   });
   afterAll(async () => {
     await runtime?.stop();
@@ -111,6 +142,44 @@ describe.each(backends)("supervisor basics on %s", (backend) => {
       }),
     ]);
     expect(surface.replies()).toContain("Asked for a follow-up.");
+    surface.close();
+  });
+
+  it("gives a worker with a repository its workspace and reports the branch when it finishes", async () => {
+    server.respondWith((request) => {
+      const last = request.lastToolResults[0];
+      if (isSupervisorRequest(request)) {
+        if (request.turnIndex === 0) {
+          return toolCallResponse([
+            { name: "spawn_agent", input: { title: "Coder", brief: "code in app", repo: "app" } },
+            { name: "spawn_agent", input: { title: "Lost", brief: "code elsewhere", repo: "nowhere" } },
+          ]);
+        }
+        if (request.lastUserText.includes("finished")) return textResponse("Branch ready.");
+        return textResponse("Working on it.");
+      }
+      if (request.turnIndex === 0) return toolCallResponse([{ name: "where_am_i", input: {} }]);
+      return toolCallResponse([{ name: "finish", input: { summary: `worked on ${last?.content}` } }]);
+    });
+    const surface = createMemorySurface(runtime);
+    await surface.send("change the app");
+    const finished = await surface.waitFor((event) => event.type === "agent-finished");
+    expect(finished.summary).toBe("worked on threadwork/Coder");
+    expect(finished.agent.result).toEqual({
+      summary: "worked on threadwork/Coder",
+      branch: "threadwork/Coder",
+      commits: 1,
+    });
+    expect(created).toEqual([finished.agent.id]);
+    const spawnResults = server.requests.find(
+      (request) =>
+        isSupervisorRequest(request) &&
+        request.turnIndex === 1 &&
+        briefOf(request).includes("change the app"),
+    );
+    expect(spawnResults?.lastToolResults[1]).toMatchObject({ isError: true });
+    expect(spawnResults?.lastToolResults[1]?.content).toContain('Unknown repository "nowhere". Known: app.');
+    await surface.waitFor((event) => event.type === "reply-completed" && event.text === "Branch ready.");
     surface.close();
   });
 });
