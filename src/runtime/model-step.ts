@@ -4,6 +4,7 @@ import {
   appendMessage,
   getSessionRow,
   insertUsage,
+  involvesHumans,
   pendingBudgetRequest,
   persistStep,
   requestForCall,
@@ -84,6 +85,9 @@ export async function modelStep(
   if (!running) return "stop";
 
   const ref = parseModel(running.model);
+  // The cached prefix must outlive a wait on a person: supervisors always wait on people,
+  // workers once a question or approval is part of their story.
+  const cacheRetention = isSupervisor || (await involvesHumans(kernel.db, running)) ? "long" : "short";
   const turnId = `${running.id}:${running.step}`;
   let result: Awaited<ReturnType<ReturnType<RuntimeKernel["resolveProvider"]>["turn"]>>;
   try {
@@ -93,8 +97,7 @@ export async function modelStep(
       system: isSupervisor ? supervisorPrompt : workerPrompt,
       messages: normalizeTranscript(transcript),
       tools: tools.map(toolSchemaOf),
-      // Supervisors wait on people between turns, so a long-lived cache pays off for them.
-      cacheRetention: isSupervisor ? "long" : "short",
+      cacheRetention,
       stream: isSupervisor,
       ...(isSupervisor
         ? {

@@ -136,7 +136,10 @@ export function createWakeScheduler(
       stopping = true;
       if (sweepTimer) clearInterval(sweepTimer);
       await boss.offWork(wakeQueue).catch(() => undefined);
-      await Promise.allSettled([...active.values()]);
+      // Runners stop after their current step; one stuck in a long model call is left to
+      // its lease, which expires so another instance can take over.
+      const grace = new Promise((resolve) => setTimeout(resolve, kernel.options.leaseTtlMs).unref());
+      await Promise.race([Promise.allSettled([...active.values()]), grace]);
       await boss.stop({ graceful: false, timeout: 1000 }).catch(() => undefined);
     },
     async settled() {

@@ -154,6 +154,15 @@ describe.each(backends)("supervisor delegates and stays available on %s", (backe
     expect(afterDenial?.lastToolResults[0]).toMatchObject({ isError: true });
     expect(afterDenial?.lastToolResults[0]?.content).toContain("Denied by owner");
 
+    // Prompt caching: supervisors and agents with people in the loop keep a one-hour cache.
+    const ttlOf = (request: (typeof server.requests)[number]) =>
+      JSON.stringify(request.body).includes('"ttl":"1h"') ? "long" : "short";
+    const researcher = server.requests.filter((request) => briefOf(request).startsWith("research"));
+    expect(researcher.map(ttlOf)).toEqual(["short", "long"]);
+    expect(server.requests.filter(isSupervisorRequest).every((request) => ttlOf(request) === "long")).toBe(
+      true,
+    );
+
     const agents = await runtime.listAgents(sessionId);
     expect(agents.map((agent) => [agent.title, agent.status])).toEqual([
       ["Supervisor", expect.stringMatching(/running|idle/)],

@@ -271,6 +271,21 @@ export async function stoppedSinceLastUserMessage(db: Database, agent: AgentRow)
   return newer.length === 0;
 }
 
+/** Whether people are in this agent's loop: it asked before, or the session has requests pending. */
+export async function involvesHumans(db: Database, agent: AgentRow): Promise<boolean> {
+  const rows = await db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(
+      or(
+        eq(requests.agentId, agent.id),
+        and(eq(requests.sessionId, agent.sessionId), eq(requests.status, "pending")),
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
+}
+
 export async function allPendingRequests(db: Database, limit: number) {
   return db
     .select()
