@@ -28,7 +28,7 @@ export interface Timing {
 export interface WorkspaceBenchmarkResult {
   fileCount: number;
   iterations: number;
-  /** What Threadwork does: `createWorkspace` from a fresh mirror (clone --local --no-checkout, checkout -b). */
+  /** What Threadwork does: `createWorkspace` from the mirror (git init, hardlinked objects, checkout -b). */
   createWorkspace: Timing;
   worktreeAdd: Timing;
   cloneLocal: Timing;

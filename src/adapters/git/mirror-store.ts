@@ -119,6 +119,7 @@ export class MirrorStore {
         await runGit(["clone", "-q", "--mirror", localSource(repository.url), temporary], {
           cwd: this.#directory,
         });
+        await packLooseObjects(temporary);
       }
       await rename(temporary, path);
     } catch (error) {
@@ -129,7 +130,10 @@ export class MirrorStore {
 
   async #refresh(repository: RepositoryConfig, path: string): Promise<void> {
     if (isRemoteUrl(repository.url)) await this.#fetchRemote(repository.url, path);
-    else await runGit(["fetch", "-q", "--prune", "origin"], { cwd: path });
+    else {
+      await runGit(["fetch", "-q", "--prune", "origin"], { cwd: path });
+      await packLooseObjects(path);
+    }
   }
 
   /** isomorphic-git fetches into refs/remotes/origin; mirror those as the mirror's own branches. */
@@ -173,6 +177,19 @@ export class MirrorStore {
     }
     return { repository, path, defaultBranch, head: head.stdout.trim() };
   }
+}
+
+const looseObjectLimit = 500;
+
+/**
+ * A local clone --mirror hardlinks the source's loose objects, thousands for a freshly
+ * committed repository; every workspace would then link them one by one. Packing them
+ * once keeps workspace creation to a handful of links. Existing packs are left alone.
+ */
+async function packLooseObjects(path: string): Promise<void> {
+  const counted = await runGit(["count-objects"], { cwd: path });
+  const loose = Number.parseInt(counted.stdout, 10);
+  if (loose > looseObjectLimit) await runGit(["repack", "-d", "-q"], { cwd: path });
 }
 
 function localSource(url: string): string {
