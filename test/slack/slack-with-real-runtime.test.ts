@@ -134,6 +134,7 @@ describe("Slack with the real runtime", () => {
       instanceId,
       workerTools: [runTests],
       workspaces,
+      repositories: { names: ["app"], defaultRepository: undefined },
       options: testRuntimeOptions,
     });
     const harness = await startHarness({ runtime, fake, store: createDatabaseSlackStore(handle.db) });
