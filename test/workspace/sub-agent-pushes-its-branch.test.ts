@@ -56,6 +56,7 @@ describe("a sub-agent with a repository, end to end against the fake LLM", () =>
       logger: pino({ level: "silent" }),
       workerTools: createWorkspaceTools({ allowCommands: [], sandbox: "off" }),
       workspaces: createWorkspacesPort(manager),
+      repositories: { names: manager.repositoryNames(), defaultRepository: undefined },
       options: testRuntimeOptions,
     });
     await runtime.start();
