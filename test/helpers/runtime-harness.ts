@@ -50,6 +50,8 @@ export interface StartRuntimeOptions {
   clock?: { now(): Date };
   workspaces?: RuntimeContext["workspaces"];
   repositories?: RuntimeContext["repositories"];
+  /** Runs before `start()`, e.g. to subscribe to what a starting runtime announces. */
+  beforeStart?: (runtime: Runtime) => void;
 }
 
 /** A runtime on a test database that talks to the fake LLM server through the real Anthropic SDK. */
@@ -73,6 +75,7 @@ export async function startTestRuntime(options: StartRuntimeOptions): Promise<Ru
     supervisorTools: options.supervisorTools,
     options: { ...testRuntimeOptions, ...options.options },
   });
+  options.beforeStart?.(runtime);
   await runtime.start();
   return runtime;
 }

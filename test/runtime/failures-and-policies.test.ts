@@ -214,4 +214,40 @@ describe.each(backends)("failures and policies on %s", (backend) => {
     expect(thirdStart).toBeGreaterThan(firstFinish);
     surface.close();
   });
+
+  it("re-announces a pending question after a restart, and the new instance resumes on the answer", async () => {
+    const surface = createMemorySurface(runtime);
+    await surface.send("task: slow question");
+    const asked = await surface.waitFor((event) => event.type === "question-asked");
+    surface.close();
+    await runtime.stop();
+
+    const announced: string[] = [];
+    const restarted = await startTestRuntime({
+      handle,
+      anthropicBaseUrl: server.anthropicBaseUrl,
+      config: testConfig({ maxTurns: 4, maxAgentsPerSession: 2 }),
+      workerTools: [deployTool],
+      instanceId: "restarted",
+      beforeStart: (fresh) => {
+        fresh.subscribe((event) => {
+          if (event.type === "question-asked") announced.push(event.request.id);
+        });
+      },
+    });
+    runtime = restarted;
+    expect(announced).toContain(asked.request.id);
+    const outcome = await restarted.handle({
+      type: "answer",
+      requestId: asked.request.id,
+      userId: "someone",
+      answer: "yes",
+    });
+    expect(outcome).toMatchObject({ type: "decision", outcome: { ok: true } });
+    await waitUntil(async () =>
+      (await restarted.listAgents(asked.sessionId)).every(
+        (agent) => agent.role === "supervisor" || agent.status === "done",
+      ),
+    );
+  });
 });
