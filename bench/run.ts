@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -24,6 +25,10 @@ const rows: BenchRow[] = [
   promptCachingRow,
   scaleOutRow,
 ].sort((left, right) => left.row - right.row);
+
+function loadAverage(): number[] {
+  return os.loadavg().map((value) => Math.round(value * 100) / 100);
+}
 
 async function postgresVersion(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url });
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
         row: row.row,
         name: row.name,
         seconds: (performance.now() - started) / 1000,
+        loadAverage: loadAverage(),
         ...outcome,
       });
     } catch (error) {
@@ -84,6 +90,7 @@ async function main(): Promise<void> {
         row: row.row,
         name: row.name,
         seconds: (performance.now() - started) / 1000,
+        loadAverage: loadAverage(),
         scale: "",
         lines: [],
         notes: [],
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
     }
   }
 
+  await databases.closeShared();
   const totalSeconds = (Date.now() - startedAt.getTime()) / 1000;
   process.stdout.write(`\n${values.markdown ? formatMarkdownTable(results) : formatTable(results)}\n\n`);
   for (const result of results) {

@@ -9,8 +9,13 @@ export const concurrencyMemoryRow: BenchRow = {
   row: 3,
   name: "Concurrency and memory",
   async run(context) {
-    const agentsWanted = context.quick ? 200 : 500;
-    const workload = { sessions: agentsWanted / 5, workersPerSession: 5, toolTurns: 4, modelLatencyMs: 2000 };
+    const agentsWanted = context.quick ? 50 : 500;
+    const workload = {
+      sessions: agentsWanted / 5,
+      workersPerSession: 5,
+      toolTurns: context.quick ? 2 : 4,
+      modelLatencyMs: 2000,
+    };
     context.progress(`${describeWorkload(workload)}, every model call takes 2 s`);
     const result = await runOverheadWorkload(context, {
       workload,
@@ -23,7 +28,7 @@ export const concurrencyMemoryRow: BenchRow = {
     const perAgent = (peak - baseline) / Math.max(1, result.peakConcurrentWorkerCalls);
     const pglite = context.databases.kind === "pglite";
     return {
-      scale: `${describeWorkload(workload)} = ${agentsWanted} sub-agents plus ${workload.sessions} supervisors${context.quick ? " (quick: 200 instead of 500)" : ""}`,
+      scale: `${describeWorkload(workload)} = ${agentsWanted} sub-agents plus ${workload.sessions} supervisors${context.quick ? " (quick: 50 instead of 500, 2 tool turns)" : ""}`,
       lines: [
         {
           label: "sub-agents waiting at once",
@@ -42,6 +47,11 @@ export const concurrencyMemoryRow: BenchRow = {
         "Peak RSS is the larger of 25 ms sampling and the kernel's VmHWM, for the app process alone (runtime, database client, SDK); the fake LLM runs in the bench process.",
         ...(pglite
           ? ["With PGlite the database itself lives in the app process and is part of its RSS."]
+          : []),
+        ...(result.inProcess
+          ? [
+              "Quick run on PGlite: the app shares the bench process, so this RSS also holds the fakes and earlier rows.",
+            ]
           : []),
       ],
       details: { ...result },

@@ -17,10 +17,11 @@ export const orchestrationOverheadRow: BenchRow = {
   row: 2,
   name: "Orchestration overhead",
   async run(context) {
-    const sessions = context.quick ? 20 : 200;
+    const sessions = context.quick ? 5 : 200;
+    const toolTurns = context.quick ? 3 : 10;
     const results: OverheadResult[] = [];
     for (const modelLatencyMs of [0, 1000]) {
-      const workload = { sessions, workersPerSession: 3, toolTurns: 10, modelLatencyMs };
+      const workload = { sessions, workersPerSession: 3, toolTurns, modelLatencyMs };
       context.progress(`${describeWorkload(workload)}, model latency ${modelLatencyMs} ms`);
       results.push(
         await runOverheadWorkload(context, {
@@ -33,7 +34,7 @@ export const orchestrationOverheadRow: BenchRow = {
     }
     const postgres = context.databases.kind === "postgres";
     return {
-      scale: `${describeWorkload({ sessions, workersPerSession: 3, toolTurns: 10, modelLatencyMs: 0 })}, one app process${context.quick ? " (quick: 20 sessions instead of 200)" : ""}`,
+      scale: `${describeWorkload({ sessions, workersPerSession: 3, toolTurns, modelLatencyMs: 0 })}, one app process${context.quick ? " (quick: 5 sessions × 3 tool turns instead of 200 × 10)" : ""}`,
       lines: results.map((result) => line(result, postgres)),
       notes: [
         "Overhead per step = time between one external call of a sub-agent (model call or tool run) ending and its next one starting: persisting one step and loading and planning the next. Measured from outside the runtime: a wrapper around the provider and the bench tool's own timing.",

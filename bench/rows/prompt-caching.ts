@@ -66,14 +66,17 @@ export const promptCachingRow: BenchRow = {
   async run(context) {
     const workerTurns = 20;
     const teamSize = 5;
-    const teamTurns = context.quick ? 6 : 10;
+    const teamTurns = context.quick ? 4 : 10;
     const pauseMinutes = 10;
     let clockOffsetMs = 0;
     const server = await startFakeLlmServer({
       minimumCacheableTokens: 1024,
       now: () => Date.now() + clockOffsetMs,
     });
-    const database = await context.databases.open("cache");
+    const database =
+      context.quick && context.databases.kind === "pglite"
+        ? { handle: await context.databases.shared(), close: async () => {} }
+        : await context.databases.open("cache");
     const runtime = await startBenchRuntime({
       handle: database.handle,
       anthropicBaseUrl: server.anthropicBaseUrl,
@@ -162,7 +165,7 @@ export const promptCachingRow: BenchRow = {
       team.close();
 
       return {
-        scale: `1 sub-agent × ${workerTurns} turns; 1 supervisor + ${teamSize} sub-agents × ${teamTurns} turns, then a follow-up after ${pauseMinutes} simulated minutes${context.quick ? " (quick: 6 turns per team sub-agent)" : ""}`,
+        scale: `1 sub-agent × ${workerTurns} turns; 1 supervisor + ${teamSize} sub-agents × ${teamTurns} turns, then a follow-up after ${pauseMinutes} simulated minutes${context.quick ? " (quick: 4 turns per team sub-agent)" : ""}`,
         lines: [
           {
             label: `cached input, ${workerTurns}-turn sub-agent`,

@@ -25,7 +25,7 @@ export const scaleOutRow: BenchRow = {
       };
     }
     const workload = {
-      sessions: context.quick ? 20 : 100,
+      sessions: context.quick ? 10 : 100,
       workersPerSession: 3,
       toolTurns: 10,
       modelLatencyMs: 0,
@@ -38,7 +38,7 @@ export const scaleOutRow: BenchRow = {
     const ratio = round(two.stepsPerSecond / one.stepsPerSecond, 2);
     const duplicates = two.duplicatedModelCalls + two.duplicatedToolRuns + two.duplicatedUsageSteps;
     return {
-      scale: `${describeWorkload(workload)}, 0 ms model${context.quick ? " (quick: 20 sessions)" : ""}`,
+      scale: `${describeWorkload(workload)}, 0 ms model${context.quick ? " (quick: 10 sessions)" : ""}`,
       lines: [
         {
           label: "throughput, 2 processes / 1",

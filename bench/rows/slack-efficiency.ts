@@ -5,7 +5,7 @@ import {
   toolCallResponse,
 } from "../../test/fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../../test/fakes/fake-slack-server.ts";
-import { startAppProcess } from "../support/app-client.ts";
+import { startApp } from "../support/app-client.ts";
 import { finishedCount, isSupervisorRequest, justSpawned, markerOf } from "../support/fake-agents.ts";
 import { type LimitedCall, RateLimitedSlack, slackLimits } from "../support/rate-limited-slack.ts";
 import { postSignedEvent } from "../support/signed-events.ts";
@@ -16,9 +16,8 @@ const signingSecret = "bench-signing-secret";
 const workersPerSession = 2;
 
 /** Each sub-agent reports progress three times between lookups, then answers. */
-function respond(request: FakeLlmRequest) {
+function respond(request: FakeLlmRequest, delayMs: number) {
   const marker = markerOf(request) ?? "unknown";
-  const delayMs = 500;
   if (isSupervisorRequest(request)) {
     if (request.turnIndex === 0) {
       return toolCallResponse(
@@ -95,14 +94,18 @@ export const slackEfficiencyRow: BenchRow = {
   row: 4,
   name: "Slack efficiency",
   async run(context) {
-    const threads = context.quick ? 30 : 100;
-    const channelCount = context.quick ? 3 : 10;
+    const threads = context.quick ? 10 : 100;
+    const channelCount = context.quick ? 2 : 10;
     const fake = await FakeSlackServer.start("xoxb-bench-token");
     const proxy = await RateLimitedSlack.start(fake.apiUrl);
-    const llm = await startFakeLlmServer({ recordRequests: false, responder: respond });
+    const modelLatencyMs = context.quick ? 200 : 500;
+    const llm = await startFakeLlmServer({
+      recordRequests: false,
+      responder: (request) => respond(request, modelLatencyMs),
+    });
     const database =
       context.databases.kind === "postgres" ? await context.databases.create("slack") : undefined;
-    const app = await startAppProcess({
+    const app = await startApp(context, {
       databaseUrl: database?.url,
       anthropicBaseUrl: llm.anthropicBaseUrl,
       instanceId: "bench-slack",
@@ -137,7 +140,7 @@ export const slackEfficiencyRow: BenchRow = {
       );
       const workers = threads * workersPerSession;
       await app.waitIdle(workers, context.quick ? 90_000 : 300_000);
-      const settled = await settle(proxy, 3000, context.quick ? 30_000 : 90_000);
+      const settled = await settle(proxy, context.quick ? 1500 : 3000, context.quick ? 10_000 : 90_000);
       const seconds = (Date.now() - started) / 1000;
 
       const calls = proxy.calls;
@@ -161,7 +164,7 @@ export const slackEfficiencyRow: BenchRow = {
       );
       const perRun = round(accepted.length / workers, 1);
       return {
-        scale: `${threads} threads in ${channelCount} channels × ${workersPerSession} sub-agents (3 progress reports each), model 500 ms${context.quick ? " (quick: 30 threads)" : ""}`,
+        scale: `${threads} threads in ${channelCount} channels × ${workersPerSession} sub-agents (3 progress reports each), model ${modelLatencyMs} ms${context.quick ? " (quick: 10 threads, 200 ms model)" : ""}`,
         lines: [
           {
             label: "Web API calls per sub-agent run",

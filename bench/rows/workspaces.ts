@@ -9,7 +9,7 @@ export const workspacesRow: BenchRow = {
   row: 5,
   name: "Workspaces",
   async run(context) {
-    const iterations = context.quick ? 2 : 7;
+    const iterations = context.quick ? 1 : 7;
     const result = await benchmarkWorkspaces({
       fileCount: 3000,
       iterations,
@@ -19,7 +19,7 @@ export const workspacesRow: BenchRow = {
     const ratio = result.ratioToWorktreeAdd;
     const pair = (ours: number, native: number) => `${ms(ours)} vs native ${ms(native)}`;
     return {
-      scale: `3,000 files, median of ${iterations}${context.quick ? " (quick: 2 samples, no isomorphic-git)" : ""}`,
+      scale: `3,000 files, median of ${iterations}${context.quick ? " (quick: 1 sample, no isomorphic-git)" : ""}`,
       lines: [
         {
           label: "make workspace (median)",

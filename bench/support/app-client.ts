@@ -1,9 +1,13 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { AppProcessConfig, AppStats, IdleReport } from "./app-process.ts";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import { type AppProcessConfig, type AppStats, createBenchApp, type IdleReport } from "./app.ts";
+import type { BenchContext } from "./types.ts";
 
 export interface AppClient {
   pid: number;
+  /** True when the app shares the bench process (quick runs on PGlite). */
+  inProcess: boolean;
   slackPort: number | undefined;
   handleMessages(
     messages: { conversationKey: string; text: string; userId: string }[],
@@ -14,6 +18,35 @@ export interface AppClient {
 }
 
 const entry = fileURLToPath(new URL("./app-process.ts", import.meta.url));
+
+/**
+ * Starts the app for a row: in its own process, except in quick runs on PGlite, where it
+ * runs in the bench process on one shared database so PGlite starts only once.
+ */
+export async function startApp(context: BenchContext, config: AppProcessConfig): Promise<AppClient> {
+  if (context.quick && context.databases.kind === "pglite" && config.databaseUrl === undefined) {
+    return startAppInProcess(config, await context.databases.shared());
+  }
+  return startAppProcess(config);
+}
+
+/** The app in this process, on an open database it empties when it stops. */
+export async function startAppInProcess(
+  config: AppProcessConfig,
+  shared: DatabaseHandle,
+): Promise<AppClient> {
+  const app = createBenchApp(shared);
+  const started = await app.start(config);
+  return {
+    pid: process.pid,
+    inProcess: true,
+    slackPort: started.slackPort,
+    handleMessages: (messages) => app.handleMessages({ messages }),
+    waitIdle: (workers, timeoutMs) => app.waitIdle({ workers, timeoutMs }),
+    stats: () => app.stats(),
+    stop: () => app.stop(),
+  };
+}
 
 /** Forks `app-process.ts`, starts the runtime (and the Slack surface) in it, and returns a handle. */
 export async function startAppProcess(config: AppProcessConfig): Promise<AppClient> {
@@ -47,6 +80,7 @@ export async function startAppProcess(config: AppProcessConfig): Promise<AppClie
   });
   return {
     pid: child.pid ?? 0,
+    inProcess: false,
     slackPort: started.slackPort,
     handleMessages: (messages) => call("handleMessages", { messages }),
     waitIdle: (workers, timeoutMs) => call("waitIdle", { workers, timeoutMs }),

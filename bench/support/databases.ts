@@ -23,6 +23,10 @@ export interface BenchDatabaseFactory {
   open(label: string): Promise<BenchDatabase>;
   /** Like `open`, but only creates the database and returns its URL (Postgres only). */
   create(label: string): Promise<{ url: string; drop(): Promise<void> }>;
+  /** One in-memory PGlite for the whole run, opened on first use (quick runs). */
+  shared(): Promise<DatabaseHandle>;
+  /** Closes the shared database, if it was opened. */
+  closeShared(): Promise<void>;
 }
 
 const silentLogger = pino({ level: "silent" });
@@ -64,10 +68,21 @@ export function benchDatabases(serverUrl: string | undefined): BenchDatabaseFact
       drop: () => onServer(serverUrl, `drop database if exists ${name} with (force)`),
     };
   }
+  let shared: Promise<DatabaseHandle> | undefined;
   return {
     kind: serverUrl ? "postgres" : "pglite",
     serverUrl,
     create,
+    shared() {
+      shared ??= openMemoryDatabase({ logger: silentLogger }).then(async (handle) => {
+        await migrateDatabase(handle);
+        return handle;
+      });
+      return shared;
+    },
+    async closeShared() {
+      if (shared) await (await shared).close();
+    },
     async open(label) {
       if (!serverUrl) {
         const handle = await openMemoryDatabase({ logger: silentLogger });

@@ -5,9 +5,9 @@ import {
   textResponse,
   toolCallResponse,
 } from "../../test/fakes/fake-llm-server.ts";
+import type { AppProcessConfig, AppStats } from "./app.ts";
 import type { AppClient } from "./app-client.ts";
-import { startAppProcess } from "./app-client.ts";
-import type { AppProcessConfig, AppStats } from "./app-process.ts";
+import { startApp } from "./app-client.ts";
 import { finishedCount, isSupervisorRequest, justSpawned, markerOf } from "./fake-agents.ts";
 import { percentile, round, sum, wallClockMs } from "./stats.ts";
 import type { BenchContext } from "./types.ts";
@@ -84,6 +84,8 @@ export interface OverheadResult {
   highWaterRssBytes: (number | undefined)[];
   /** Most sub-agent model calls the fake LLM held at once. */
   peakConcurrentWorkerCalls: number;
+  /** The app ran in the bench process, so RSS includes the fakes. */
+  inProcess: boolean;
 }
 
 /** Gaps between a sub-agent's consecutive external calls: each is one step's own work. */
@@ -153,7 +155,7 @@ export async function runOverheadWorkload(
   try {
     for (let index = 0; index < options.processes; index += 1) {
       apps.push(
-        await startAppProcess({
+        await startApp(context, {
           databaseUrl: database?.url,
           anthropicBaseUrl: server.anthropicBaseUrl,
           instanceId: `bench-${index}`,
@@ -201,6 +203,7 @@ export async function runOverheadWorkload(
       peakRssBytes: stats.map((stat) => stat.peakRssBytes),
       highWaterRssBytes: stats.map((stat) => stat.highWaterRssBytes),
       peakConcurrentWorkerCalls,
+      inProcess: apps.some((app) => app.inProcess),
     };
   } finally {
     await Promise.all(apps.map((app) => app.stop()));

@@ -11,7 +11,9 @@ export interface SignedEventOptions {
 }
 
 /** Posts an Events API callback signed as Slack signs it; resolves with the status and the ack time. */
-export async function postSignedEvent(options: SignedEventOptions): Promise<{ status: number; ms: number }> {
+export async function postSignedEvent(
+  options: SignedEventOptions,
+): Promise<{ status: number; ms: number; error?: string }> {
   const body = JSON.stringify({
     token: "verification-token",
     team_id: options.teamId,
@@ -34,8 +36,15 @@ export async function postSignedEvent(options: SignedEventOptions): Promise<{ st
     headers["x-slack-retry-reason"] = "http_timeout";
   }
   const started = performance.now();
-  const response = await fetch(options.url, { method: "POST", headers, body });
-  const ms = performance.now() - started;
-  await response.arrayBuffer();
-  return { status: response.status, ms };
+  try {
+    const response = await fetch(options.url, { method: "POST", headers, body });
+    const ms = performance.now() - started;
+    await response.arrayBuffer();
+    return { status: response.status, ms };
+  } catch (error) {
+    // A refused or reset connection is a failed ack, not a crash of the bench.
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    return { status: 0, ms: performance.now() - started, error: cause };
+  }
 }

@@ -22,6 +22,8 @@ export interface RowResult extends RowOutcome {
   row: number;
   name: string;
   seconds: number;
+  /** 1, 5 and 15-minute load averages when the row ended: other work on the machine skews timings. */
+  loadAverage: number[];
   error?: string;
 }
 
