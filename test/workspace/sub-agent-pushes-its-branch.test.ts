@@ -46,6 +46,8 @@ describe("a sub-agent with a repository, end to end against the fake LLM", () =>
       push: true,
       logger: pino({ level: "silent" }),
       github: { apiUrl: remote.apiUrl, hosts: [remote.host] },
+      allowCommands: [],
+      sandbox: "off",
     });
     const provider = createAnthropicProvider({ apiKey: "sk-ant-test", baseUrl: server.anthropicBaseUrl });
     runtime = createRuntime({
@@ -54,7 +56,7 @@ describe("a sub-agent with a repository, end to end against the fake LLM", () =>
       resolveProvider: () => provider,
       config: testConfig(),
       logger: pino({ level: "silent" }),
-      workerTools: createWorkspaceTools({ allowCommands: [], sandbox: "off" }),
+      workerTools: createWorkspaceTools(manager.toolOptions()),
       workspaces: createWorkspacesPort(manager),
       repositories: { names: manager.repositoryNames(), defaultRepository: undefined },
       options: testRuntimeOptions,

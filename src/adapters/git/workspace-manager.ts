@@ -5,6 +5,8 @@ import type { Logger } from "pino";
 import type { RepositoryConfig } from "../../config.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
+import type { WorkspaceToolOptions } from "../../tools/workspace/workspace-tool-options.ts";
+import type { SandboxMode } from "../process/sandbox.ts";
 import { type GitIdentity, runGit } from "./git-command.ts";
 import { WorkspaceRequestError } from "./git-error.ts";
 import {
@@ -53,6 +55,10 @@ export interface WorkspaceManagerOptions {
   http?: HttpClient;
   /** Replaces the remote transport entirely (tests, other transports). */
   transport?: RemoteTransport;
+  /** For `toolOptions()`: THREADWORK_ALLOW_COMMANDS. */
+  allowCommands?: string[];
+  /** For `toolOptions()`: THREADWORK_SANDBOX. */
+  sandbox?: SandboxMode;
 }
 
 export interface CreateWorkspaceRequest {
@@ -99,6 +105,8 @@ export interface WorkspaceManager {
   mergeBranches(request: MergeRequest): Promise<MergeResult>;
   cleanup(request: CleanupRequest): Promise<CleanupResult>;
   diskUsage(): Promise<DiskUsage>;
+  /** Options for `createWorkspaceTools`, with the data directory hidden from sandboxed commands. */
+  toolOptions(): WorkspaceToolOptions;
 }
 
 export type { CleanupRequest, CleanupResult, DiskUsage };
@@ -307,5 +315,12 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     },
 
     diskUsage: () => measureDiskUsage(options.dataDir),
+
+    toolOptions: () => ({
+      allowCommands: options.allowCommands ?? [],
+      sandbox: options.sandbox ?? "auto",
+      hiddenPaths: [options.dataDir],
+      ...(options.identity ? { identity: options.identity } : {}),
+    }),
   };
 }
