@@ -62,3 +62,14 @@ export function planNextStep(messages: readonly ChatMessage[], hasPendingEvents:
   if (last && last.role === "user") return { kind: "turn" };
   return { kind: "rest" };
 }
+
+/** Model turns since the last message that carried new input (text, not only tool results). */
+export function turnsSinceLastInput(messages: readonly ChatMessage[]): number {
+  let turns = 0;
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index];
+    if (message?.role === "assistant") turns += 1;
+    else if (message?.parts.some((part) => part.type === "text")) break;
+  }
+  return turns;
+}

@@ -18,7 +18,7 @@ import { type ChatMessage, textOf, toolCallsOf } from "../domain/messages.ts";
 import { costMicros } from "../domain/pricing.ts";
 import { supervisorPrompt } from "../domain/prompts/supervisor-prompt.ts";
 import { workerPrompt } from "../domain/prompts/worker-prompt.ts";
-import { normalizeTranscript } from "../domain/transcript.ts";
+import { normalizeTranscript, turnsSinceLastInput } from "../domain/transcript.ts";
 import { afterAgentEnded, notifyParent, parseModel } from "./agent-lifecycle.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -76,7 +76,9 @@ export async function modelStep(
   tools: AnyTool[],
 ): Promise<StepOutcome> {
   const isSupervisor = agent.role === "supervisor";
-  if (!isSupervisor && agent.turns >= kernel.config.limits.maxTurns) {
+  // A worker's turns are capped over its life; a supervisor's per message or event it handles.
+  const turns = isSupervisor ? turnsSinceLastInput(transcript) : agent.turns;
+  if (turns >= kernel.config.limits.maxTurns) {
     await failAgent(kernel, agent, `reached the turn limit (${kernel.config.limits.maxTurns} turns)`);
     return "stop";
   }

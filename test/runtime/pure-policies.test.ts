@@ -6,7 +6,12 @@ import type { ChatMessage } from "../../src/domain/messages.ts";
 import { eventText } from "../../src/domain/prompts/event-text.ts";
 import { supervisorPrompt } from "../../src/domain/prompts/supervisor-prompt.ts";
 import { workerPrompt } from "../../src/domain/prompts/worker-prompt.ts";
-import { normalizeTranscript, planNextStep, unresolvedToolCalls } from "../../src/domain/transcript.ts";
+import {
+  normalizeTranscript,
+  planNextStep,
+  turnsSinceLastInput,
+  unresolvedToolCalls,
+} from "../../src/domain/transcript.ts";
 import { toolSchemaOf } from "../../src/runtime/tool-schemas.ts";
 import { supervisorTools, workerTools } from "../../src/tools/agent/agent-tools.ts";
 
@@ -121,6 +126,19 @@ describe("transcript planning", () => {
     expect(planNextStep(transcript, false)).toEqual({ kind: "turn" });
     transcript.push({ role: "assistant", parts: [text("done")] });
     expect(planNextStep(transcript, false)).toEqual({ kind: "rest" });
+  });
+
+  it("counts a supervisor's turns since its last new input", () => {
+    const transcript: ChatMessage[] = [
+      { role: "user", parts: [text("hello")] },
+      { role: "assistant", parts: [call("a")] },
+      { role: "user", parts: [result("a")] },
+      { role: "assistant", parts: [call("b")] },
+      { role: "user", parts: [result("b")] },
+    ];
+    expect(turnsSinceLastInput(transcript)).toBe(2);
+    transcript.push({ role: "user", parts: [text("[event] finished")] });
+    expect(turnsSinceLastInput(transcript)).toBe(0);
   });
 
   it("merges consecutive user messages with tool results first", () => {
