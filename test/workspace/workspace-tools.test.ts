@@ -32,6 +32,7 @@ describe("workspace tools", () => {
 
   it("lists files with a path and a glob", async () => {
     expect(await call("list_files", {})).toBe("README.md\nsrc/index.ts\nsrc/util/math.ts");
+    expect(await call("read_file", { path: "README.md" })).toBe("   1\t# Demo");
     expect(await call("list_files", { path: "src", glob: "util/*.ts" })).toBe("src/util/math.ts");
     expect(await call("list_files", { glob: "*.md" })).toBe("README.md");
   });
@@ -68,7 +69,10 @@ describe("workspace tools", () => {
   it("git_diff equals native git diff, untracked files included", async () => {
     await call("edit_file", { path: "src/index.ts", old: '"hello"', new: '"hello, world"' });
     await call("write_file", { path: "src/new-file.ts", content: "export const fresh = true;\n" });
+    await call("run_command", { command: "rm README.md" });
     const toolDiff = await call("git_diff", {});
+    expect(toolDiff).toContain("deleted file mode 100644");
+    expect(await call("list_files", { glob: "*.md" })).toBe("No files found.");
     const trackedOnly = await git(workspace.root, "diff", workspace.baseCommit, "--", "src/index.ts");
     expect(toolDiff).toContain(trackedOnly);
     // Natively, an untracked file shows up in a diff once it is in the index.
@@ -80,7 +84,7 @@ describe("workspace tools", () => {
 
   it("commits everything on the branch", async () => {
     expect(await call("commit", { message: "Greet the world" })).toMatch(
-      /^Committed [0-9a-f]{12} on threadwork\/s\/agent: 3 files changed/,
+      /^Committed [0-9a-f]{12} on threadwork\/s\/agent: 4 files changed/,
     );
     expect(await git(workspace.root, "status", "--porcelain")).toBe("");
     expect(await call("commit", { message: "again" })).toMatch(/Nothing to commit/);
