@@ -516,6 +516,15 @@ async function postSigned(
   });
 }
 
+/** Sends any JSON body signed like Slack signs it, e.g. a `url_verification` challenge. */
+export function sendSignedJson(
+  url: string,
+  body: Record<string, unknown>,
+  options: SignedRequestOptions,
+): Promise<Response> {
+  return postSigned(url, JSON.stringify(body), "application/json", options);
+}
+
 /** Sends an Events API `event_callback`, signed like Slack signs it, to a Bolt receiver. */
 export function sendSignedEvent(
   url: string,

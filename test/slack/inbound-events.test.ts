@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeSlackServer, sendSignedEvent } from "../fakes/fake-slack-server.ts";
+import { FakeSlackServer, sendSignedEvent, sendSignedJson } from "../fakes/fake-slack-server.ts";
 import { channel, type Harness, signingSecret, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
@@ -270,6 +270,16 @@ describe("inbound Slack events", () => {
     expect(tampered.status).toBe(401);
     await sleep(200);
     expect(runtime.inputs.length).toBe(before);
+  });
+
+  it("answers Slack's url_verification challenge when the request URL is set", async () => {
+    const response = await sendSignedJson(
+      harness.eventsUrl,
+      { token: "verification-token", type: "url_verification", challenge: "challenge-123" },
+      { signingSecret },
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ challenge: "challenge-123" });
   });
 
   it("reports health at GET /healthz", async () => {
