@@ -39,8 +39,3 @@ export function statusOnInput(role: AgentRole, status: AgentStatus): AgentStatus
   if (role === "supervisor") return "queued";
   return status === "done" ? "queued" : status;
 }
-
-/** Workers count against the concurrency caps; supervisors never wait for a slot. */
-export function needsSlot(role: AgentRole): boolean {
-  return role === "worker";
-}

@@ -65,7 +65,3 @@ export function announceRequest(kernel: RuntimeKernel, row: RequestRow, agentTit
   else if (row.kind === "approval") kernel.emit({ type: "approval-requested", sessionId, request });
   else kernel.emit({ type: "budget-reached", sessionId, request });
 }
-
-export async function agentTitleOf(kernel: RuntimeKernel, agentId: string): Promise<string> {
-  return (await getAgentRow(kernel.db, agentId))?.title ?? agentId;
-}

@@ -484,13 +484,6 @@ export async function queuedWorkers(db: Database, limit: number) {
   return rows.map((row) => row.id);
 }
 
-export async function waitingAgentsOfSession(db: Database, sessionId: string) {
-  return db
-    .select()
-    .from(agents)
-    .where(and(eq(agents.sessionId, sessionId), inArray(agents.status, ["waiting", "queued"])));
-}
-
 export async function readContext(db: Database, sessionId: string, key: string) {
   const rows = await db
     .select()
@@ -531,10 +524,6 @@ export async function writeContext(
     if (inserted[0]) return inserted[0].version;
     if (attempt > 5) throw new Error(`could not write context key ${key}`);
   }
-}
-
-export async function latestUserOf(db: Database, sessionId: string) {
-  return getSessionRow(db, sessionId).then((session) => session?.ownerId);
 }
 
 export async function sessionsOfOwner(db: Database, ownerId: string, limit: number) {
