@@ -1,7 +1,6 @@
 import type { Database } from "../adapters/database/open-database.ts";
 import {
   type AgentRow,
-  getAgentRow,
   insertRequestIfAbsent,
   type RequestRow,
   setAgentStatus,
