@@ -56,6 +56,21 @@ describe("workspace manager on a local repository", () => {
     ).rejects.toThrow(/Unknown repository "nope" \(known: demo\)/);
   });
 
+  it("refuses credentials in a repository URL and unsupported schemes", () => {
+    const withUrl = (url: string) => () =>
+      createWorkspaceManager({
+        repositories: [{ name: "x", url }],
+        token: undefined,
+        githubToken: undefined,
+        dataDir,
+        push: false,
+        logger: pino({ level: "silent" }),
+      });
+    expect(withUrl("https://user:secret@example.com/x.git")).toThrow(/put credentials in GIT_TOKEN/);
+    expect(withUrl("ssh://git@example.com/x.git")).toThrow(/only https URLs and local paths/);
+    expect(withUrl("https://example.com/x.git")).not.toThrow();
+  });
+
   it("finalizes a local repository without pushing", async () => {
     const workspace = await create("s1", "writer");
     const result = await manager.finalizeWorkspace(workspace, { message: "Draft" });

@@ -46,6 +46,12 @@ export class MirrorStore {
     this.#refreshIntervalMs = options.refreshIntervalMs;
     for (const repository of options.repositories) {
       const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(repository.url)?.[1]?.toLowerCase();
+      if (isRemoteUrl(repository.url) && /^https?:\/\/[^/]*@/i.test(repository.url)) {
+        // The URL would land in the mirror's git config and in messages: keep tokens in GIT_TOKEN.
+        throw new WorkspaceRequestError(
+          `Repository ${repository.name}: put credentials in GIT_TOKEN, not in the URL`,
+        );
+      }
       if (scheme && !["http", "https", "file"].includes(scheme)) {
         throw new WorkspaceRequestError(
           `Repository ${repository.name}: only https URLs and local paths are supported, not ${repository.url.split(":")[0]}`,
