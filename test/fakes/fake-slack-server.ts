@@ -1,6 +1,14 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { decodeFrame, encodeFrame } from "./websocket-frames.ts";
+
+export {
+  type SignedRequestOptions,
+  sendSignedEvent,
+  sendSignedInteraction,
+  sendSignedJson,
+} from "./slack-signing.ts";
 
 /** One Web API call the fake received. Form fields that hold JSON (blocks, view) are parsed. */
 export interface RecordedCall {
@@ -439,117 +447,4 @@ export class FakeSlackServer {
     response.writeHead(200, { "content-type": file.mimetype });
     response.end(file.content);
   }
-}
-
-/** A server-to-client WebSocket frame: never masked. */
-function encodeFrame(opcode: number, payload: Buffer): Buffer {
-  let header: Buffer;
-  if (payload.length < 126) {
-    header = Buffer.from([0x80 | opcode, payload.length]);
-  } else if (payload.length < 65536) {
-    header = Buffer.alloc(4);
-    header[0] = 0x80 | opcode;
-    header[1] = 126;
-    header.writeUInt16BE(payload.length, 2);
-  } else {
-    header = Buffer.alloc(10);
-    header[0] = 0x80 | opcode;
-    header[1] = 127;
-    header.writeBigUInt64BE(BigInt(payload.length), 2);
-  }
-  return Buffer.concat([header, payload]);
-}
-
-/** One client-to-server frame (masked), or undefined until enough bytes have arrived. */
-function decodeFrame(buffer: Buffer): { opcode: number; payload: Buffer; length: number } | undefined {
-  if (buffer.length < 2) return undefined;
-  const opcode = (buffer[0] ?? 0) & 0x0f;
-  const masked = ((buffer[1] ?? 0) & 0x80) !== 0;
-  let length = (buffer[1] ?? 0) & 0x7f;
-  let offset = 2;
-  if (length === 126) {
-    if (buffer.length < 4) return undefined;
-    length = buffer.readUInt16BE(2);
-    offset = 4;
-  } else if (length === 127) {
-    if (buffer.length < 10) return undefined;
-    length = Number(buffer.readBigUInt64BE(2));
-    offset = 10;
-  }
-  const maskLength = masked ? 4 : 0;
-  if (buffer.length < offset + maskLength + length) return undefined;
-  const mask = buffer.subarray(offset, offset + maskLength);
-  const payload = Buffer.from(buffer.subarray(offset + maskLength, offset + maskLength + length));
-  if (masked)
-    for (let index = 0; index < payload.length; index += 1)
-      payload[index] = (payload[index] ?? 0) ^ (mask[index % 4] ?? 0);
-  return { opcode, payload, length: offset + maskLength + length };
-}
-
-export interface SignedRequestOptions {
-  signingSecret: string;
-  /** Seconds since the epoch; defaults to now. */
-  timestamp?: number;
-  /** Replaces the computed signature, to test forgeries. */
-  signature?: string;
-}
-
-function sign(secret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
-}
-
-async function postSigned(
-  url: string,
-  body: string,
-  contentType: string,
-  options: SignedRequestOptions,
-): Promise<Response> {
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  return fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": contentType,
-      "x-slack-request-timestamp": String(timestamp),
-      "x-slack-signature": options.signature ?? sign(options.signingSecret, timestamp, body),
-    },
-    body,
-  });
-}
-
-/** Sends any JSON body signed like Slack signs it, e.g. a `url_verification` challenge. */
-export function sendSignedJson(
-  url: string,
-  body: Record<string, unknown>,
-  options: SignedRequestOptions,
-): Promise<Response> {
-  return postSigned(url, JSON.stringify(body), "application/json", options);
-}
-
-/** Sends an Events API `event_callback`, signed like Slack signs it, to a Bolt receiver. */
-export function sendSignedEvent(
-  url: string,
-  envelope: { event_id: string; team_id: string; event: Record<string, unknown> },
-  options: SignedRequestOptions,
-): Promise<Response> {
-  const body = JSON.stringify({
-    token: "verification-token",
-    team_id: envelope.team_id,
-    api_app_id: "A0APP",
-    type: "event_callback",
-    event_id: envelope.event_id,
-    event_time: Math.floor(Date.now() / 1000),
-    event: envelope.event,
-    authorizations: [{ team_id: envelope.team_id, user_id: "U0BOT", is_bot: true }],
-  });
-  return postSigned(url, body, "application/json", options);
-}
-
-/** Sends an interactivity payload (block_actions, view_submission) as Slack does: form-encoded and signed. */
-export function sendSignedInteraction(
-  url: string,
-  payload: Record<string, unknown>,
-  options: SignedRequestOptions,
-): Promise<Response> {
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return postSigned(url, body, "application/x-www-form-urlencoded", options);
 }
