@@ -77,6 +77,11 @@ function respond(server: FakeLlmServer): void {
           },
         ]);
       }
+      if (first.includes("spend")) {
+        return toolCallResponse([
+          { name: "spawn_agent", input: { title: "Spender", brief: "spend: think for a long time" } },
+        ]);
+      }
       if (first.includes("migration")) {
         return toolCallResponse([
           { name: "spawn_agent", input: { title: "Migrator", brief: "migrate: run the migration" } },
@@ -119,7 +124,7 @@ describe("Slack with the real runtime", () => {
   let fake: FakeSlackServer;
   const running: { runtime: Runtime; harness: Harness }[] = [];
 
-  async function startInstance(instanceId: string) {
+  async function startInstance(instanceId: string, config = testConfig()) {
     const provider = createAnthropicProvider({
       apiKey: "sk-ant-test",
       baseUrl: llm.anthropicBaseUrl,
@@ -129,7 +134,7 @@ describe("Slack with the real runtime", () => {
       db: handle.db,
       boss: handle.createQueue({ schedule: false, supervise: false }),
       resolveProvider: () => provider,
-      config: testConfig(),
+      config,
       logger: pino({ level: "silent" }),
       instanceId,
       workerTools: [runTests],
@@ -350,6 +355,49 @@ describe("Slack with the real runtime", () => {
     expect(postCount(threadTs, "Noted.")).toBe(1);
     const sessions = await instance.runtime.listSessionsForUser(owner, 50);
     expect(sessions.filter((session) => session.conversationKey.endsWith(threadTs))).toHaveLength(1);
+    await stopInstance(instance);
+  });
+
+  it("asks to extend or stop at the budget, refuses a stranger, and stops on the owner's word", async () => {
+    const instance = await startInstance("budget", testConfig({ sessionBudgetTokens: 1 }));
+    const { harness } = instance;
+    const threadTs = "1700070000.000100";
+    await harness.event("EvBudget", {
+      type: "app_mention",
+      user: owner,
+      text: `<@${fake.botUserId}> spend wisely`,
+      ts: threadTs,
+      channel,
+    });
+    const budget = await fake.waitFor(() => posted(threadTs, "Budget reached"), 15_000);
+    expect(budget.text).toContain("token budget");
+    const stop = findButton(budget.blocks, actionIds.budgetStop);
+    expect(findButton(budget.blocks, actionIds.budgetExtend)).toBeDefined();
+
+    await harness.click({
+      user: stranger,
+      actionId: actionIds.budgetExtend,
+      value: stop?.value ?? "",
+      messageTs: budget.ts,
+      threadTs,
+    });
+    await fake.waitFor(() =>
+      fake
+        .callsTo("chat.postEphemeral")
+        .find((call) => call.params.thread_ts === threadTs && call.params.user === stranger),
+    );
+    expect(JSON.stringify(budget.blocks)).toContain(actionIds.budgetStop);
+
+    await harness.click({
+      user: owner,
+      actionId: actionIds.budgetStop,
+      value: stop?.value ?? "",
+      messageTs: budget.ts,
+      threadTs,
+    });
+    await fake.waitFor(() => JSON.stringify(budget.blocks).includes("Stopped"), 10_000);
+    expect(JSON.stringify(budget.blocks)).toContain(`by <@${owner}>`);
+    expect(findButton(budget.blocks, actionIds.budgetStop)).toBeUndefined();
     await stopInstance(instance);
   });
 
