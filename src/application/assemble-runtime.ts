@@ -52,20 +52,16 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
           dataDir: config.database.dataDir,
           push: config.git.push,
           logger,
+          allowCommands: config.git.allowCommands,
+          sandbox: config.git.sandbox,
         })
       : undefined;
 
   const workerTools: AnyTool[] = [...sharedTools];
   const supervisorTools: AnyTool[] = [...sharedTools];
   if (workspaceManager) {
-    workerTools.push(
-      ...createWorkspaceTools({
-        allowCommands: config.git.allowCommands,
-        sandbox: config.git.sandbox,
-        // Sandboxed commands must not see other agents' workspaces or the database files.
-        hiddenPaths: [config.database.dataDir],
-      }),
-    );
+    // The manager's tool options hide the data directory (other workspaces, the database) from commands.
+    workerTools.push(...createWorkspaceTools(workspaceManager.toolOptions()));
     supervisorTools.push(
       mergeAgentsTool({
         mergeBranches: (request) => workspaceManager.mergeBranches(request),
