@@ -29,7 +29,7 @@ import { toolStep } from "./tool-step.ts";
 
 export interface AgentRunner {
   /** Plans and runs the agent's next step; "stop" when it has nothing to do now. */
-  runOneStep(agentId: string): Promise<StepOutcome>;
+  runOneStep(agentId: string, signal?: AbortSignal): Promise<StepOutcome>;
 }
 
 export function createAgentRunner(
@@ -125,7 +125,7 @@ export function createAgentRunner(
   }
 
   return {
-    async runOneStep(agentId) {
+    async runOneStep(agentId, signal = new AbortController().signal) {
       const loaded = await getAgentRow(kernel.db, agentId);
       if (!loaded || isTerminal(loaded.status as AgentStatus)) return "stop";
       if (loaded.deadlineAt && loaded.deadlineAt.getTime() <= kernel.now().getTime()) {
@@ -142,11 +142,11 @@ export function createAgentRunner(
       const plan = planNextStep(transcript, waking || (events.length > 0 && turnDue));
       switch (plan.kind) {
         case "tool":
-          return toolStep(kernel, agent, plan.call, toolsFor(agent), makeServices);
+          return toolStep(kernel, agent, plan.call, toolsFor(agent), makeServices, signal);
         case "drain":
           return drain(agent, events);
         case "turn":
-          return modelStep(kernel, agent, transcript, toolsFor(agent));
+          return modelStep(kernel, agent, transcript, toolsFor(agent), signal);
         case "rest":
           if (agent.role === "supervisor") await restSupervisor(kernel, agent);
           return "stop";

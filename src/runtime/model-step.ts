@@ -13,7 +13,7 @@ import {
 } from "../adapters/database/runtime-queries.ts";
 import { agents } from "../adapters/database/schema.ts";
 import { budgetExceeded } from "../domain/budget.ts";
-import { errorMessage, ProviderError } from "../domain/errors.ts";
+import { errorMessage, ProviderError, StepConflictError } from "../domain/errors.ts";
 import { type ChatMessage, textOf, toolCallsOf } from "../domain/messages.ts";
 import { costMicros } from "../domain/pricing.ts";
 import { supervisorPrompt } from "../domain/prompts/supervisor-prompt.ts";
@@ -74,6 +74,7 @@ export async function modelStep(
   agent: AgentRow,
   transcript: ChatMessage[],
   tools: AnyTool[],
+  signal: AbortSignal,
 ): Promise<StepOutcome> {
   const isSupervisor = agent.role === "supervisor";
   // A worker's turns are capped over its life; a supervisor's per message or event it handles.
@@ -100,6 +101,7 @@ export async function modelStep(
       messages: normalizeTranscript(transcript),
       tools: tools.map(toolSchemaOf),
       cacheRetention,
+      signal,
       stream: isSupervisor,
       ...(isSupervisor
         ? {

@@ -96,6 +96,7 @@ export async function toolStep(
   call: ToolCallPart,
   tools: AnyTool[],
   makeServices: (agent: AgentRow, onFinish: (summary: string) => void) => AgentServices,
+  signal: AbortSignal,
 ): Promise<StepOutcome> {
   const audit = await getToolCall(kernel.db, agent.id, call.id);
   if (audit) {
@@ -230,11 +231,10 @@ export async function toolStep(
   if (!started) throw new StepConflictError(running.id, running.step);
 
   let finishedSummary: string | undefined;
-  const controller = new AbortController();
   const context: AgentToolContext = {
     sessionId: running.sessionId,
     agentId: running.id,
-    signal: controller.signal,
+    signal,
     workspace: (running.workspace as Workspace | null) ?? undefined,
     answer,
     services: makeServices(running, (summary) => {

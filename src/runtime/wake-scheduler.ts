@@ -43,11 +43,14 @@ export function createWakeScheduler(
     let seen = await takeLease(db, agentId, kernel.instanceId, ttl);
     if (seen === undefined) return;
     let leaseLost = false;
+    // Aborts the model call or tool in flight when the agent is cancelled or the lease lost.
+    const controller = new AbortController();
     const heartbeat = setInterval(
       () => {
         renewLease(db, agentId, kernel.instanceId, ttl)
-          .then((held) => {
-            if (!held) leaseLost = true;
+          .then((status) => {
+            if (status === undefined) leaseLost = true;
+            if (status === undefined || status === "cancelled") controller.abort();
           })
           .catch((error: unknown) => kernel.logger.warn({ err: error, agentId }, "lease renewal failed"));
       },
@@ -59,7 +62,7 @@ export function createWakeScheduler(
           await dropLease(db, agentId, kernel.instanceId);
           return;
         }
-        const outcome = await runner.runOneStep(agentId);
+        const outcome = await runner.runOneStep(agentId, controller.signal);
         if (outcome === "continue") continue;
         const release = await releaseLease(db, agentId, kernel.instanceId, seen);
         if (release.released || release.wakeSeq === undefined) return;

@@ -35,6 +35,26 @@ describe.each(backends)("failures and policies on %s", (backend) => {
     },
   });
 
+  const toolEvents: string[] = [];
+  const waitForCancelTool = defineTool<Record<string, never>>({
+    name: "wait_for_cancel",
+    description: "Work for a long time.",
+    input: z.object({}) as unknown as z.ZodType<Record<string, never>>,
+    risk: "safe",
+    async execute(_input, context) {
+      toolEvents.push("started");
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 20_000);
+        context.signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          toolEvents.push("aborted");
+          resolve();
+        });
+      });
+      return "stopped";
+    },
+  });
+
   beforeAll(async () => {
     handle = await createTestDatabase(backend);
     server = await startFakeLlmServer();
@@ -42,7 +62,7 @@ describe.each(backends)("failures and policies on %s", (backend) => {
       handle,
       anthropicBaseUrl: server.anthropicBaseUrl,
       config: testConfig({ maxTurns: 4, maxAgentsPerSession: 2 }),
-      workerTools: [deployTool],
+      workerTools: [deployTool, waitForCancelTool],
       clock: { now: () => new Date(Date.now() + clockOffsetMs) },
     });
     // Supervisors spawn one worker whose brief is the user's text, then relay events.
@@ -74,6 +94,7 @@ describe.each(backends)("failures and policies on %s", (backend) => {
         return toolCallResponse([{ name: "finish", input: { summary: brief } }]);
       }
       if (brief.includes("outage")) return errorResponse(529);
+      if (brief.includes("long tool")) return toolCallResponse([{ name: "wait_for_cancel", input: {} }]);
       if (brief.includes("loop"))
         return toolCallResponse([{ name: "report_progress", input: { text: `turn ${request.turnIndex}` } }]);
       if (brief.includes("slow question")) {
@@ -215,6 +236,21 @@ describe.each(backends)("failures and policies on %s", (backend) => {
     surface.close();
   });
 
+  it("aborts a running tool when its agent is cancelled", async () => {
+    const surface = createMemorySurface(runtime, { userId: "owner" });
+    await surface.send("task: long tool");
+    await waitUntil(() => toolEvents.includes("started"));
+    const sessionId = surface.sessionId() ?? "";
+    const started = performance.now();
+    await runtime.handle({ type: "cancel", sessionId, userId: "owner" });
+    await waitUntil(() => toolEvents.includes("aborted"));
+    expect(performance.now() - started).toBeLessThan(5000);
+    await surface.waitFor((event) => event.type === "agent-cancelled");
+    const worker = (await runtime.listAgents(sessionId)).find((agent) => agent.role === "worker");
+    expect(worker?.status).toBe("cancelled");
+    surface.close();
+  });
+
   it("re-announces a pending question after a restart, and the new instance resumes on the answer", async () => {
     const surface = createMemorySurface(runtime);
     await surface.send("task: slow question");
@@ -227,7 +263,7 @@ describe.each(backends)("failures and policies on %s", (backend) => {
       handle,
       anthropicBaseUrl: server.anthropicBaseUrl,
       config: testConfig({ maxTurns: 4, maxAgentsPerSession: 2 }),
-      workerTools: [deployTool],
+      workerTools: [deployTool, waitForCancelTool],
       instanceId: "restarted",
       beforeStart: (fresh) => {
         fresh.subscribe((event) => {

@@ -384,13 +384,19 @@ export async function takeLease(
   return rows[0]?.wakeSeq;
 }
 
-export async function renewLease(db: Database, id: string, owner: string, ttlMs: number): Promise<boolean> {
+/** Extends the lease; returns the agent's status, or undefined when the lease is no longer ours. */
+export async function renewLease(
+  db: Database,
+  id: string,
+  owner: string,
+  ttlMs: number,
+): Promise<string | undefined> {
   const rows = await db
     .update(agents)
     .set({ leaseExpiresAt: sql`now() + ${`${ttlMs} milliseconds`}::interval` })
     .where(and(eq(agents.id, id), eq(agents.leaseOwner, owner)))
-    .returning({ id: agents.id });
-  return rows.length === 1;
+    .returning({ status: agents.status });
+  return rows[0]?.status;
 }
 
 /** Releases only when no wake-up arrived since `seenWakeSeq`; otherwise returns the new sequence. */
