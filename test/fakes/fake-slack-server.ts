@@ -306,7 +306,7 @@ export class FakeSlackServer {
         const message = this.messages.get(`${channel}:${String(params.ts)}`);
         if (!message) return { ok: false, error: "message_not_found" };
         if (method === "chat.update") {
-          message.text = String(params.text ?? message.text);
+          message.text = String(params.text ?? params.markdown_text ?? message.text);
           if (Array.isArray(params.blocks)) message.blocks = params.blocks;
         } else if (typeof params.markdown_text === "string") {
           message.text += params.markdown_text;

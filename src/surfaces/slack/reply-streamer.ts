@@ -5,6 +5,11 @@ import { KeyedQueue } from "./keyed-queue.ts";
 import type { SlackThread } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
 
+/** Replies are Markdown: `markdown_text` renders it (up to 12,000 characters); longer ones go as plain text. */
+function replyContent(text: string): { markdown_text: string } | { text: string } {
+  return text.length <= 12_000 ? { markdown_text: text } : { text: text.slice(0, 39_000) };
+}
+
 interface Turn {
   sessionId: string;
   thread: SlackThread;
@@ -133,7 +138,11 @@ export class ReplyStreamer {
       }
     }
     turn.sent += text;
-    await this.api.call("chat.update", { channel: turn.thread.channel, ts: turn.ts, text: turn.sent });
+    await this.api.call("chat.update", {
+      channel: turn.thread.channel,
+      ts: turn.ts,
+      ...replyContent(turn.sent),
+    });
   }
 
   private async start(turnId: string, turn: Turn, text: string): Promise<void> {
@@ -152,7 +161,7 @@ export class ReplyStreamer {
       const response = await this.api.call("chat.postMessage", {
         channel: turn.thread.channel,
         thread_ts: turn.thread.threadTs,
-        text,
+        ...replyContent(text),
       });
       turn.ts = String(response.ts);
       turn.mode = "edit";
@@ -171,7 +180,11 @@ export class ReplyStreamer {
       if (stored) {
         // Seen again after a restart: make sure the message holds the full reply, post nothing.
         if (stored.contentHash !== "final") {
-          await this.api.call("chat.update", { channel: stored.channel, ts: stored.ts, text });
+          await this.api.call("chat.update", {
+            channel: stored.channel,
+            ts: stored.ts,
+            ...replyContent(text),
+          });
           await this.store.saveMessage(turn.sessionId, this.purpose(turnId), {
             ...stored,
             contentHash: "final",
@@ -183,7 +196,7 @@ export class ReplyStreamer {
       const response = await this.api.call("chat.postMessage", {
         channel: turn.thread.channel,
         thread_ts: turn.thread.threadTs,
-        text,
+        ...replyContent(text),
       });
       await this.store.saveMessage(turn.sessionId, this.purpose(turnId), {
         channel: turn.thread.channel,
@@ -209,7 +222,7 @@ export class ReplyStreamer {
         this.logger.debug({ err: error }, "stopStream failed; editing the message instead");
       }
     }
-    await this.api.call("chat.update", { channel: turn.thread.channel, ts: turn.ts, text });
+    await this.api.call("chat.update", { channel: turn.thread.channel, ts: turn.ts, ...replyContent(text) });
     await this.store.saveMessage(turn.sessionId, this.purpose(turnId), stored);
   }
 }
