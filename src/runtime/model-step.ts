@@ -117,6 +117,8 @@ export async function modelStep(
         : {}),
     });
   } catch (error) {
+    // Cancelled (or the lease lost): whoever changed the agent owns it now.
+    if (signal.aborted) throw new StepConflictError(running.id, running.step);
     const reason =
       error instanceof ProviderError ? error.message : `model call failed: ${errorMessage(error)}`;
     await failAgent(kernel, running, reason);
