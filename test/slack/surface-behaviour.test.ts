@@ -112,7 +112,9 @@ describe("the Slack surface", () => {
     expect(reply.updates).toBeGreaterThanOrEqual(1);
     expect(fake.callsTo("chat.appendStream")).toHaveLength(0);
     // Model replies are Markdown, so the fallback posts them as markdown_text too.
-    const fallbackPost = fake.callsTo("chat.postMessage").find((call) => call.params.markdown_text !== undefined);
+    const fallbackPost = fake
+      .callsTo("chat.postMessage")
+      .find((call) => call.params.markdown_text !== undefined);
     expect(fallbackPost?.params.markdown_text).toBe("Streaming is off here, ");
   });
 
