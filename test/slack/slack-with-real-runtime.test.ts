@@ -57,6 +57,12 @@ const workspaces: WorkspacesPort = {
 
 const firstText = (messages: { text: string }[]) => messages[0]?.text ?? "";
 
+/** Holds the "nap" worker's first model call until a test lets it go. */
+let releaseNapper: () => void = () => {};
+const napperReleased = new Promise<void>((resolve) => {
+  releaseNapper = resolve;
+});
+
 /** One responder for every session in this file, routed by what the session's first message says. */
 function respond(server: FakeLlmServer): void {
   server.respondWith((request) => {
@@ -77,6 +83,11 @@ function respond(server: FakeLlmServer): void {
           },
         ]);
       }
+      if (first.includes("nap")) {
+        return toolCallResponse([
+          { name: "spawn_agent", input: { title: "Napper", brief: "nap: wait a long time" } },
+        ]);
+      }
       if (first.includes("spend")) {
         return toolCallResponse([
           { name: "spawn_agent", input: { title: "Spender", brief: "spend: think for a long time" } },
@@ -91,6 +102,11 @@ function respond(server: FakeLlmServer): void {
     }
     const brief = briefOf(request);
     const lastResult = request.lastToolResults[0]?.content ?? "";
+    if (brief.startsWith("nap")) {
+      return napperReleased.then(() =>
+        toolCallResponse([{ name: "finish", input: { summary: "Woke up." } }]),
+      );
+    }
     if (brief.startsWith("fix")) {
       if (request.turnIndex === 0) {
         return toolCallResponse([{ name: "report_progress", input: { text: "Reproduced the failure" } }]);
@@ -164,6 +180,7 @@ describe("Slack with the real runtime", () => {
     fake.addUser({ id: "U0BOB", name: "bob" });
   });
   afterAll(async () => {
+    releaseNapper();
     for (const instance of [...running]) await stopInstance(instance);
     await fake?.close();
     await llm?.close();
@@ -398,6 +415,59 @@ describe("Slack with the real runtime", () => {
     await fake.waitFor(() => JSON.stringify(budget.blocks).includes("Stopped"), 10_000);
     expect(JSON.stringify(budget.blocks)).toContain(`by <@${owner}>`);
     expect(findButton(budget.blocks, actionIds.budgetStop)).toBeUndefined();
+    await stopInstance(instance);
+  });
+
+  it("stops a running agent from the board for the owner only", async () => {
+    const instance = await startInstance("stop");
+    const { harness, runtime } = instance;
+    const threadTs = "1700080000.000100";
+    await harness.event("EvStop", {
+      type: "app_mention",
+      user: owner,
+      text: `<@${fake.botUserId}> take a nap`,
+      ts: threadTs,
+      channel,
+    });
+    const board = await fake.waitFor(() => posted(threadTs, "Crew:"), 15_000);
+    const stopAgent = await fake.waitFor(() => findButton(board.blocks, actionIds.stopAgent), 5000);
+
+    await harness.click({
+      user: stranger,
+      actionId: actionIds.stopAll,
+      value: "all",
+      messageTs: board.ts,
+      threadTs,
+    });
+    await fake.waitFor(() =>
+      fake
+        .callsTo("chat.postEphemeral")
+        .find((call) => call.params.thread_ts === threadTs && call.params.user === stranger),
+    );
+    const sessionId =
+      (
+        await runtime.findSession({
+          surface: "slack",
+          conversationKey: `${fake.teamId}:${channel}:${threadTs}`,
+        })
+      )?.id ?? "";
+    expect((await runtime.listAgents(sessionId)).find((agent) => agent.title === "Napper")?.status).toBe(
+      "running",
+    );
+
+    await harness.click({
+      user: owner,
+      actionId: actionIds.stopAgent,
+      value: stopAgent.value,
+      messageTs: board.ts,
+      threadTs,
+    });
+    await fake.waitFor(() => JSON.stringify(board.blocks).includes("cancelled"), 10_000);
+    expect((await runtime.listAgents(sessionId)).find((agent) => agent.title === "Napper")?.status).toBe(
+      "cancelled",
+    );
+    expect(findButton(board.blocks, actionIds.stopAgent)).toBeUndefined();
+    releaseNapper();
     await stopInstance(instance);
   });
 
