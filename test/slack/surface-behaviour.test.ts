@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { actionIds, answerInput, viewIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { createMemorySlackStore, type SlackStore } from "../../src/surfaces/slack/slack-store.ts";
+import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { channel, findButton, type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
@@ -18,7 +20,10 @@ describe("the Slack surface", () => {
     harness = undefined;
   });
 
-  async function startSession(runtime: ScriptedRuntime, options: { boardIntervalMs?: number } = {}) {
+  async function startSession(
+    runtime: ScriptedRuntime,
+    options: { boardIntervalMs?: number; store?: SlackStore; fake?: FakeSlackServer } = {},
+  ) {
     harness = await startHarness({ runtime, ...options });
     const ts = "1700002000.000100";
     await harness.event("EvStart", {
@@ -83,6 +88,45 @@ describe("the Slack surface", () => {
     );
     expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(1900);
     expect(reply?.at).toBeLessThan(retried?.at ?? 0);
+  });
+
+  it("posts nothing again when a restarted surface sees the same events replayed", async () => {
+    const runtime = new ScriptedRuntime();
+    const store = createMemorySlackStore();
+    const fake = await FakeSlackServer.start();
+    const { harness: first, sessionId, threadTs } = await startSession(runtime, { store, fake });
+    const agent = runtime.startAgent(sessionId, "Replayed agent");
+    const question = runtime.request(agent, "question", "Keep going?", { choices: ["yes", "no"] });
+    await runtime.reply(sessionId, "turn-replayed", "Working on it.", ["Working ", "on it."]);
+    runtime.emit({ type: "session-idle", sessionId });
+    await fake.waitFor(() =>
+      fake.threadMessages(channel, threadTs).some((message) => message.text.startsWith("Crew:")),
+    );
+    await fake.waitFor(() =>
+      fake.threadMessages(channel, threadTs).some((message) => message.text === "Working on it."),
+    );
+    await first.stop();
+    const postsBefore = fake.calls.filter((call) =>
+      ["chat.postMessage", "chat.startStream"].includes(call.method),
+    ).length;
+
+    // A new process on the same store sees the runtime announce everything again.
+    harness = await startHarness({ runtime, fake, store });
+    runtime.emit({ type: "agent-progress", sessionId, agent: { ...agent }, text: "again" });
+    runtime.emit({ type: "question-asked", sessionId, request: { ...question } });
+    runtime.emit({
+      type: "reply-completed",
+      sessionId,
+      agentId: "supervisor",
+      turnId: "turn-replayed",
+      text: "Working on it.",
+    });
+    runtime.emit({ type: "session-idle", sessionId });
+    await sleep(500);
+    const postsAfter = fake.calls.filter((call) =>
+      ["chat.postMessage", "chat.startStream"].includes(call.method),
+    ).length;
+    expect(postsAfter).toBe(postsBefore);
   });
 
   it("falls back to sections when Slack rejects plan blocks", async () => {
