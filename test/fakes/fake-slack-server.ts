@@ -327,7 +327,11 @@ export class FakeSlackServer {
         return { ok: true, view: { id: `V${this.nextTs().replace(".", "")}`, ...(params.view as object) } };
       case "conversations.replies": {
         const messages = this.threads.get(`${channel}:${String(params.ts)}`) ?? [];
-        return { ok: true, messages, has_more: false };
+        const limit = Number(params.limit ?? 1000);
+        const start = Number(params.cursor ?? 0);
+        const page = messages.slice(start, start + limit);
+        const next = start + limit < messages.length ? String(start + limit) : "";
+        return { ok: true, messages: page, has_more: next !== "", response_metadata: { next_cursor: next } };
       }
       case "users.info": {
         const user = this.users.get(String(params.user));

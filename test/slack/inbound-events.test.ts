@@ -229,6 +229,36 @@ describe("inbound Slack events", () => {
     expect(input?.key.conversationKey).toBe(`${fake.teamId}:${channel}:${threadTs}`);
   });
 
+  it("gives a long thread's first message and its latest ones, reading every page", async () => {
+    const threadTs = nextTs();
+    const replies = Array.from({ length: 250 }, (_, index) => ({
+      user: "U0ALICE",
+      text: `note ${index + 1}`,
+      ts: `1700009000.${String(index + 1).padStart(6, "0")}`,
+      thread_ts: threadTs,
+    }));
+    const mention = "1700009999.000001";
+    fake.addUser({ id: "U0ALICE", name: "alice" });
+    fake.addUser({ id: "U0BOB", name: "bob" });
+    fake.setThread(channel, threadTs, [{ user: "U0BOB", text: "the parent", ts: threadTs }, ...replies]);
+    const pagesBefore = fake.callsTo("conversations.replies").length;
+    await harness.event("EvLong", {
+      type: "app_mention",
+      user: owner,
+      text: `<@${fake.botUserId}> sum it up`,
+      ts: mention,
+      thread_ts: threadTs,
+      channel,
+    });
+    await fake.waitFor(() => userMessages().some((input) => input.text === "sum it up"));
+    const history = userMessages().find((input) => input.text === "sum it up")?.history ?? [];
+    expect(history).toHaveLength(100);
+    expect(history[0]).toEqual({ author: "bob", text: "the parent" });
+    expect(history[1]?.text).toBe("note 152");
+    expect(history.at(-1)?.text).toBe("note 250");
+    expect(fake.callsTo("conversations.replies").length - pagesBefore).toBe(2);
+  });
+
   it("answers 401 to a forged or stale signature and does nothing", async () => {
     const before = runtime.inputs.length;
     const event = {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SlackApi } from "./slack-api.ts";
-import { messageText, slackMessageSchema } from "./slack-message.ts";
+import { messageText, type SlackMessage, slackMessageSchema } from "./slack-message.ts";
 import type { UserDirectory } from "./user-directory.ts";
 
 export interface HistoryEntry {
@@ -8,11 +8,21 @@ export interface HistoryEntry {
   text: string;
 }
 
-const repliesSchema = z.object({ messages: z.array(z.unknown()).default([]) });
+const repliesSchema = z.object({
+  messages: z.array(z.unknown()).default([]),
+  has_more: z.boolean().optional(),
+  response_metadata: z.object({ next_cursor: z.string().optional() }).optional(),
+});
+
+/** Bounds on what a long thread hands the supervisor: the parent plus the latest messages. */
+const maximumPages = 10;
+const maximumEntries = 100;
+const maximumEntryLength = 4000;
 
 /**
  * The thread's messages before `beforeTs`, each with its author's display name, for a
- * session that starts in the middle of a thread.
+ * session that starts in the middle of a thread. A long thread gives its first message
+ * and the latest ones.
  */
 export async function readThreadHistory(options: {
   api: SlackApi;
@@ -22,21 +32,33 @@ export async function readThreadHistory(options: {
   beforeTs: string;
   botUserId: string | undefined;
   botId: string | undefined;
-  limit?: number;
 }): Promise<HistoryEntry[]> {
-  const response = repliesSchema.parse(
-    await options.api.call("conversations.replies", {
-      channel: options.channel,
-      ts: options.threadTs,
-      limit: options.limit ?? 100,
-    }),
+  const messages: SlackMessage[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maximumPages; page += 1) {
+    const response = repliesSchema.parse(
+      await options.api.call("conversations.replies", {
+        channel: options.channel,
+        ts: options.threadTs,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      }),
+    );
+    for (const raw of response.messages) {
+      const parsed = slackMessageSchema.safeParse(raw);
+      if (parsed.success) messages.push(parsed.data);
+    }
+    cursor = response.response_metadata?.next_cursor || undefined;
+    if (!response.has_more || !cursor) break;
+  }
+  const before = messages.filter(
+    (message) => Number.parseFloat(message.ts) < Number.parseFloat(options.beforeTs),
   );
+  const kept = before.length > maximumEntries ? [before[0], ...before.slice(-(maximumEntries - 1))] : before;
+
   const history: HistoryEntry[] = [];
-  for (const raw of response.messages) {
-    const parsed = slackMessageSchema.safeParse(raw);
-    if (!parsed.success) continue;
-    const message = parsed.data;
-    if (Number.parseFloat(message.ts) >= Number.parseFloat(options.beforeTs)) continue;
+  for (const message of kept) {
+    if (!message) continue;
     const text = messageText(message, options.botUserId);
     if (!text) continue;
     const isSelf =
@@ -46,7 +68,10 @@ export async function readThreadHistory(options: {
     if (isSelf) author = "Threadwork";
     else if (message.user) author = await options.users.nameOf(message.user);
     else author = message.username ?? "a bot";
-    history.push({ author, text });
+    history.push({
+      author,
+      text: text.length > maximumEntryLength ? `${text.slice(0, maximumEntryLength)}… (truncated)` : text,
+    });
   }
   return history;
 }
