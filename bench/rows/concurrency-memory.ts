@@ -25,20 +25,20 @@ export const concurrencyMemoryRow: BenchRow = {
     });
     const baseline = result.baselineRssBytes[0] ?? 0;
     const peak = Math.max(result.peakRssBytes[0] ?? 0, result.highWaterRssBytes[0] ?? 0);
-    const perAgent = (peak - baseline) / Math.max(1, result.peakConcurrentWorkerCalls);
+    const perAgent = (peak - baseline) / Math.max(1, result.peakAliveWorkers);
     const pglite = context.databases.kind === "pglite";
     return {
       scale: `${describeWorkload(workload)} = ${agentsWanted} sub-agents plus ${workload.sessions} supervisors${context.quick ? " (quick: 50 instead of 500, 2 tool turns)" : ""}`,
       lines: [
         {
-          label: "sub-agents waiting at once",
-          figure: `${result.peakConcurrentWorkerCalls} of ${agentsWanted}`,
+          label: "sub-agents at once",
+          figure: `${result.peakAliveWorkers} of ${agentsWanted} alive; at most ${result.peakConcurrentWorkerCalls} inside a model call`,
           target: `${agentsWanted}`,
-          met: result.peakConcurrentWorkerCalls >= agentsWanted,
+          met: result.peakAliveWorkers >= agentsWanted,
         },
         {
           label: "peak RSS of the app process",
-          figure: `${mebibytes(peak)} MiB (idle ${mebibytes(baseline)} MiB; +${round(perAgent / 1024, 0)} KiB per waiting sub-agent)`,
+          figure: `${mebibytes(peak)} MiB (idle ${mebibytes(baseline)} MiB; +${round(perAgent / 1024, 0)} KiB per live sub-agent)`,
           target: "≤ 1 GiB in all",
           met: peak <= gibibyte,
         },

@@ -50,8 +50,11 @@ export async function startAppInProcess(
 
 /** Forks `app-process.ts`, starts the runtime (and the Slack surface) in it, and returns a handle. */
 export async function startAppProcess(config: AppProcessConfig): Promise<AppClient> {
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of every app process there.
+  const profileDirectory = process.env.BENCH_CPU_PROFILE;
   const child: ChildProcess = fork(entry, [], {
     execPath: process.execPath,
+    execArgv: profileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${profileDirectory}`] : [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   let counter = 0;

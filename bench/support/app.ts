@@ -55,6 +55,8 @@ export interface AppStats {
   peakRssBytes: number;
   /** VmHWM from /proc: the kernel's own peak. */
   highWaterRssBytes: number | undefined;
+  /** CPU time (user + system) the app's process used since `start` finished. */
+  cpuMs: number;
 }
 
 /** What the bench can ask of the app, in or out of process. */
@@ -111,6 +113,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   let handle: DatabaseHandle | undefined;
   let runtime: Runtime | undefined;
   let surface: SlackSurface | undefined;
+  let cpuAtStart = process.cpuUsage();
 
   function record(marker: string | undefined, start: number, end: number): void {
     if (!marker) return;
@@ -222,6 +225,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       }
       baselineRssBytes = process.memoryUsage.rss();
       peakRssBytes = baselineRssBytes;
+      cpuAtStart = process.cpuUsage();
       return slackPort === undefined ? {} : { slackPort };
     },
 
@@ -268,6 +272,10 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
         baselineRssBytes,
         peakRssBytes: Math.max(peakRssBytes, process.memoryUsage.rss()),
         highWaterRssBytes: highWaterRss(),
+        cpuMs: (() => {
+          const used = process.cpuUsage(cpuAtStart);
+          return (used.user + used.system) / 1000;
+        })(),
       };
     },
 

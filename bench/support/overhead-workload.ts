@@ -84,8 +84,28 @@ export interface OverheadResult {
   highWaterRssBytes: (number | undefined)[];
   /** Most sub-agent model calls the fake LLM held at once. */
   peakConcurrentWorkerCalls: number;
+  /** Most sub-agents alive at once: from their first model call to their last answer. */
+  peakAliveWorkers: number;
+  /** CPU time of the app processes per persisted step. */
+  appCpuMsPerStep: number;
   /** The app ran in the bench process, so RSS includes the fakes. */
   inProcess: boolean;
+}
+
+/** Most intervals that overlap at one instant. */
+function peakOverlap(intervals: [number, number][]): number {
+  const edges = intervals.flatMap(([start, end]) => [
+    [start, 1],
+    [end, -1],
+  ]);
+  edges.sort((left, right) => (left[0] ?? 0) - (right[0] ?? 0) || (left[1] ?? 0) - (right[1] ?? 0));
+  let current = 0;
+  let best = 0;
+  for (const [, change] of edges) {
+    current += change ?? 0;
+    best = Math.max(best, current);
+  }
+  return best;
 }
 
 /** Gaps between a sub-agent's consecutive external calls: each is one step's own work. */
@@ -136,9 +156,17 @@ export async function runOverheadWorkload(
   const respond = overheadResponder(workload, calls);
   let inFlight = 0;
   let peakConcurrentWorkerCalls = 0;
+  const lifetimes = new Map<string, [number, number]>();
   const server: FakeLlmServer = await startFakeLlmServer({
     recordRequests: false,
     responder: (request) => {
+      if (!isSupervisorRequest(request)) {
+        const marker = markerOf(request) ?? "";
+        const now = Date.now();
+        const lifetime = lifetimes.get(marker) ?? [now, now];
+        lifetime[1] = now + workload.modelLatencyMs;
+        lifetimes.set(marker, lifetime);
+      }
       if (!isSupervisorRequest(request) && workload.modelLatencyMs > 0) {
         inFlight += 1;
         peakConcurrentWorkerCalls = Math.max(peakConcurrentWorkerCalls, inFlight);
@@ -203,6 +231,8 @@ export async function runOverheadWorkload(
       peakRssBytes: stats.map((stat) => stat.peakRssBytes),
       highWaterRssBytes: stats.map((stat) => stat.highWaterRssBytes),
       peakConcurrentWorkerCalls,
+      peakAliveWorkers: peakOverlap([...lifetimes.values()]),
+      appCpuMsPerStep: round(sum(stats.map((stat) => stat.cpuMs)) / Math.max(1, idle.steps), 2),
       inProcess: apps.some((app) => app.inProcess),
     };
   } finally {
