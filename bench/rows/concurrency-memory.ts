@@ -44,7 +44,9 @@ export const concurrencyMemoryRow: BenchRow = {
         },
       ],
       notes: [
-        "Peak RSS is the larger of 25 ms sampling and the kernel's VmHWM, for the app process alone (runtime, database client, SDK); the fake LLM runs in the bench process.",
+        result.inProcess
+          ? "Peak RSS is the larger of 25 ms sampling and the kernel's VmHWM, for the whole bench process."
+          : "Peak RSS is the larger of 25 ms sampling and the kernel's VmHWM, for the app process alone (runtime, database client, SDK); the fake LLM runs in the bench process.",
         ...(pglite
           ? ["With PGlite the database itself lives in the app process and is part of its RSS."]
           : []),

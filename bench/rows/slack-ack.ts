@@ -162,7 +162,9 @@ export const slackAckRow: BenchRow = {
         ],
         notes: [
           "Real code on the path: Bolt's HTTPReceiver, signature verification, the Slack surface's listeners and its database dedupe, the runtime answering every message through the fake LLM (300 ms) and replying through the fake Web API.",
-          "The app runs in its own process; the sender, the fake Slack Web API and the fake LLM run in the bench process.",
+          app.inProcess
+            ? "Quick run on PGlite: the app shares the bench process with the sender and the fakes, so they slow each other down."
+            : "The app runs in its own process; the sender, the fake Slack Web API and the fake LLM run in the bench process.",
           `Sending took ${round(sendSeconds, 1)} s for ${seconds} s of schedule.`,
           ...(firstError ? [`First failed request: ${firstError}.`] : []),
         ],
