@@ -1,14 +1,14 @@
-import type { Database } from "../adapters/database/open-database.ts";
+import { queuedWorkers } from "../adapters/database/agent-slots.ts";
 import {
   type AgentRow,
-  agentsOfSession,
-  cancelPendingRequests,
-  getAgentRow,
+  getAgent,
   insertAgent,
-  insertEvent,
-  queuedWorkers,
-  updateAgentOutsideStep,
-} from "../adapters/database/runtime-queries.ts";
+  listAgentsForSession,
+  updateAgent,
+} from "../adapters/database/agents.ts";
+import { enqueueEvent } from "../adapters/database/events.ts";
+import type { Database } from "../adapters/database/open-database.ts";
+import { cancelPendingRequests } from "../adapters/database/requests.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
 import { ToolError } from "../domain/errors.ts";
 import type { ModelRef } from "../domain/model.ts";
@@ -30,7 +30,7 @@ export async function notifyParent(
   payload: Record<string, unknown>,
 ): Promise<void> {
   if (!agent.parentId) return;
-  await insertEvent(db, {
+  await enqueueEvent(db, {
     sessionId: agent.sessionId,
     sourceAgentId: agent.id,
     targetAgentId: agent.parentId,
@@ -41,7 +41,7 @@ export async function notifyParent(
 
 /** A worker left `running`: other queued workers may take its slot now. */
 export async function wakeQueuedWorkers(kernel: RuntimeKernel, sessionId: string): Promise<void> {
-  const sessionAgents = await agentsOfSession(kernel.db, sessionId);
+  const sessionAgents = await listAgentsForSession(kernel.db, sessionId);
   const queued = sessionAgents.filter((agent) => agent.role === "worker" && agent.status === "queued");
   const others = await queuedWorkers(kernel.db, 4);
   const ids = new Set([...queued.map((agent) => agent.id), ...others]);
@@ -61,8 +61,8 @@ export async function spawnWorker(
   const model = request.tier === "strong" ? kernel.config.models.strong : kernel.config.models.worker;
   const repo = repositoryFor(kernel, request.repo);
   const now = kernel.now();
-  const agent = await kernel.db.transaction(async (tx) => {
-    const row = await insertAgent(tx as unknown as Database, {
+  const agent = await kernel.db.transaction(async (transaction) => {
+    const row = await insertAgent(transaction, {
       id: kernel.newId("agt"),
       sessionId: parent.sessionId,
       parentId: parent.id,
@@ -75,7 +75,7 @@ export async function spawnWorker(
       status: "queued",
       deadlineAt: new Date(now.getTime() + kernel.config.limits.agentTimeoutSeconds * 1000),
     });
-    await insertEvent(tx as unknown as Database, {
+    await enqueueEvent(transaction, {
       sessionId: parent.sessionId,
       sourceAgentId: parent.id,
       targetAgentId: row.id,
@@ -104,33 +104,31 @@ function repositoryFor(kernel: RuntimeKernel, requested: string | undefined): st
 }
 
 export async function messageWorker(kernel: RuntimeKernel, from: AgentRow, agentId: string, text: string) {
-  const target = await getAgentRow(kernel.db, agentId);
+  const target = await getAgent(kernel.db, agentId);
   if (!target || target.sessionId !== from.sessionId || target.id === from.id) {
     throw new Error(`No agent ${agentId} in this session.`);
   }
   const next = statusOnInput(target.role as AgentRole, target.status as AgentStatus);
   if (isTerminal(next)) throw new Error(`Agent ${agentId} is ${target.status}; spawn a new one instead.`);
-  await kernel.db.transaction(async (tx) => {
-    await insertEvent(tx as unknown as Database, {
+  await kernel.db.transaction(async (transaction) => {
+    await enqueueEvent(transaction, {
       sessionId: from.sessionId,
       sourceAgentId: from.id,
       targetAgentId: agentId,
       type: "message",
       payload: { text },
     });
-    if (next !== target.status)
-      await updateAgentOutsideStep(tx as unknown as Database, agentId, { status: next });
+    if (next !== target.status) await updateAgent(transaction, agentId, { status: next });
   });
   await kernel.wake(agentId);
 }
 
 /** Cancels an agent that is not finished yet; its runner's next write conflicts and stops. */
 export async function cancelAgentById(kernel: RuntimeKernel, agentId: string): Promise<boolean> {
-  const agent = await getAgentRow(kernel.db, agentId);
+  const agent = await getAgent(kernel.db, agentId);
   if (!agent || isTerminal(agent.status as AgentStatus)) return false;
-  const updated = await kernel.db.transaction(async (tx) => {
-    const db = tx as unknown as Database;
-    const row = await updateAgentOutsideStep(db, agentId, {
+  const updated = await kernel.db.transaction(async (db) => {
+    const row = await updateAgent(db, agentId, {
       status: agent.role === "supervisor" ? "idle" : "cancelled",
       statusReason: "cancelled",
       finishedAt: agent.role === "supervisor" ? null : kernel.now(),

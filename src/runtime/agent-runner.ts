@@ -1,17 +1,8 @@
-import {
-  type AgentRow,
-  agentsOfSession,
-  appendMessage,
-  consumeEvents,
-  type EventRow,
-  getAgentRow,
-  insertEvent,
-  loadTranscript,
-  pendingEvents,
-  persistStep,
-  quietEventTypes,
-  setAgentStatus,
-} from "../adapters/database/runtime-queries.ts";
+import { appendStepMessage, persistStep, updateAgentAtStep } from "../adapters/database/agent-steps.ts";
+import { quietEventTypes } from "../adapters/database/agent-sweeps.ts";
+import { type AgentRow, getAgent, listAgentsForSession } from "../adapters/database/agents.ts";
+import { consumeEvents, type EventRow, enqueueEvent, pendingEventsFor } from "../adapters/database/events.ts";
+import { loadTranscript } from "../adapters/database/transcript.ts";
 import { isTerminal } from "../domain/agent-state.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import { eventText } from "../domain/prompts/event-text.ts";
@@ -47,16 +38,16 @@ export function createAgentRunner(
       spawnAgent: (request) => spawnWorker(kernel, agent, request),
       messageAgent: (agentId, text) => messageWorker(kernel, agent, agentId, text),
       async cancelAgent(agentId) {
-        const target = await getAgentRow(kernel.db, agentId);
+        const target = await getAgent(kernel.db, agentId);
         if (!target || target.sessionId !== agent.sessionId || target.role === "supervisor") return false;
         return cancelAgentById(kernel, agentId);
       },
-      listAgents: async () => (await agentsOfSession(kernel.db, agent.sessionId)).map(agentSnapshot),
+      listAgents: async () => (await listAgentsForSession(kernel.db, agent.sessionId)).map(agentSnapshot),
       async reportProgress(text) {
-        const updated = await setAgentStatus(kernel.db, agent.id, agent.step, { latestProgress: text });
+        const updated = await updateAgentAtStep(kernel.db, agent.id, agent.step, { latestProgress: text });
         if (!updated) throw new StepConflictError(agent.id, agent.step);
         if (updated.parentId) {
-          await insertEvent(kernel.db, {
+          await enqueueEvent(kernel.db, {
             sessionId: agent.sessionId,
             sourceAgentId: agent.id,
             targetAgentId: updated.parentId,
@@ -77,21 +68,17 @@ export function createAgentRunner(
     };
   }
 
-  async function drain(agent: AgentRow, events: EventRow[]): Promise<StepOutcome> {
+  async function drain(agent: AgentRow, events: EventRow[], seq: number): Promise<StepOutcome> {
     const running = await ensureRunning(kernel, agent);
     if (!running) return "stop";
-    await persistStep(kernel.db, running.id, running.step, {}, async (tx, row) => {
-      await appendMessage(
-        tx,
-        row.id,
-        "user",
-        events.map((event) => ({
-          type: "text" as const,
-          text: eventText({ type: event.type, payload: event.payload }),
-        })),
-      );
+    const parts = events.map((event) => ({
+      type: "text" as const,
+      text: eventText({ type: event.type, payload: event.payload }),
+    }));
+    await persistStep(kernel.db, running.id, running.step, {}, async (transaction, row) => {
+      await appendStepMessage(transaction, row, seq, { role: "user", parts });
       await consumeEvents(
-        tx,
+        transaction,
         events.map((event) => event.id),
       );
     });
@@ -108,7 +95,7 @@ export function createAgentRunner(
         repo: agent.repo,
         title: agent.title,
       });
-      const updated = await setAgentStatus(kernel.db, agent.id, agent.step, {
+      const updated = await updateAgentAtStep(kernel.db, agent.id, agent.step, {
         workspace: workspace as unknown as Record<string, unknown>,
       });
       if (!updated) throw new StepConflictError(agent.id, agent.step);
@@ -126,7 +113,7 @@ export function createAgentRunner(
 
   return {
     async runOneStep(agentId, signal = new AbortController().signal) {
-      const loaded = await getAgentRow(kernel.db, agentId);
+      const loaded = await getAgent(kernel.db, agentId);
       if (!loaded || isTerminal(loaded.status as AgentStatus)) return "stop";
       if (loaded.deadlineAt && loaded.deadlineAt.getTime() <= kernel.now().getTime()) {
         await failAgent(kernel, loaded, "timed out");
@@ -134,19 +121,22 @@ export function createAgentRunner(
       }
       const agent = await prepareWorkspace(loaded);
       if (!agent) return "stop";
-      const transcript = await loadTranscript(kernel.db, agentId);
-      const events = await pendingEvents(kernel.db, agentId);
+      const entries = await loadTranscript(kernel.db, agentId);
+      const transcript = entries.map((entry) => entry.message);
+      // The step check serialises writers, so the next seq is free unless another runner moved on.
+      const seq = (entries.at(-1)?.seq ?? -1) + 1;
+      const events = await pendingEventsFor(kernel.db, agentId);
       const waking = events.some((event) => !quietEventTypes.includes(event.type));
       // Progress notes alone do not cost a turn; they ride along with the next one.
       const turnDue = transcript.at(-1)?.role === "user";
       const plan = planNextStep(transcript, waking || (events.length > 0 && turnDue));
       switch (plan.kind) {
         case "tool":
-          return toolStep(kernel, agent, plan.call, toolsFor(agent), makeServices, signal);
+          return toolStep(kernel, agent, seq, plan.call, toolsFor(agent), makeServices, signal);
         case "drain":
-          return drain(agent, events);
+          return drain(agent, events, seq);
         case "turn":
-          return modelStep(kernel, agent, transcript, toolsFor(agent), signal);
+          return modelStep(kernel, agent, transcript, seq, toolsFor(agent), signal);
         case "rest":
           if (agent.role === "supervisor") await restSupervisor(kernel, agent);
           return "stop";

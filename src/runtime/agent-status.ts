@@ -1,10 +1,6 @@
-import {
-  type AgentRow,
-  acquireSlot,
-  agentsOfSession,
-  persistStep,
-  setAgentStatus,
-} from "../adapters/database/runtime-queries.ts";
+import { acquireSlot } from "../adapters/database/agent-slots.ts";
+import { persistStep, updateAgentAtStep } from "../adapters/database/agent-steps.ts";
+import { type AgentRow, listAgentsForSession } from "../adapters/database/agents.ts";
 import { assertTransition } from "../domain/agent-state.ts";
 import { StepConflictError } from "../domain/errors.ts";
 import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
@@ -23,7 +19,7 @@ export async function ensureRunning(kernel: RuntimeKernel, agent: AgentRow): Pro
   const patch = { startedAt: agent.startedAt ?? kernel.now(), statusReason: null };
   let running: AgentRow | undefined;
   if (agent.role === "supervisor") {
-    running = await setAgentStatus(kernel.db, agent.id, agent.step, { ...patch, status: "running" });
+    running = await updateAgentAtStep(kernel.db, agent.id, agent.step, { ...patch, status: "running" });
     if (!running) throw new StepConflictError(agent.id, agent.step);
   } else {
     running = await acquireSlot(
@@ -37,7 +33,7 @@ export async function ensureRunning(kernel: RuntimeKernel, agent: AgentRow): Pro
     );
     if (!running) {
       if (agent.status !== "queued") {
-        const queued = await setAgentStatus(kernel.db, agent.id, agent.step, { status: "queued" });
+        const queued = await updateAgentAtStep(kernel.db, agent.id, agent.step, { status: "queued" });
         if (!queued) throw new StepConflictError(agent.id, agent.step);
       }
       return undefined;
@@ -57,7 +53,7 @@ export async function failAgent(kernel: RuntimeKernel, agent: AgentRow, reason: 
     agent.id,
     agent.step,
     { status: "failed", statusReason: reason, finishedAt: kernel.now() },
-    async (tx, row) => notifyParent(tx, row, "agent-failed", { reason }),
+    async (transaction, row) => notifyParent(transaction, row, "agent-failed", { reason }),
   );
   kernel.logger.warn({ agentId: agent.id, reason }, "agent failed");
   kernel.emit({ type: "agent-failed", sessionId: failed.sessionId, agent: agentSnapshot(failed), reason });
@@ -74,11 +70,11 @@ export async function failAgent(kernel: RuntimeKernel, agent: AgentRow, reason: 
 export async function restSupervisor(kernel: RuntimeKernel, agent: AgentRow): Promise<void> {
   if (agent.status !== "idle") {
     assertTransition(agent.id, agent.status as AgentStatus, "idle");
-    const idle = await setAgentStatus(kernel.db, agent.id, agent.step, { status: "idle" });
+    const idle = await updateAgentAtStep(kernel.db, agent.id, agent.step, { status: "idle" });
     if (!idle) throw new StepConflictError(agent.id, agent.step);
   }
   if (agent.status === "running") {
-    const agents = await agentsOfSession(kernel.db, agent.sessionId);
+    const agents = await listAgentsForSession(kernel.db, agent.sessionId);
     kernel.logger.debug({ agentId: agent.id, agents: agents.length }, "supervisor idle");
     kernel.emit({ type: "session-idle", sessionId: agent.sessionId });
   }

@@ -1,16 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { getAgent, listAgentsForSession } from "../adapters/database/agents.ts";
+import { getRequest, listAllPendingRequests, listPendingRequests } from "../adapters/database/requests.ts";
 import {
-  agentsOfSession,
-  allPendingRequests,
   findSessionByKey,
-  getAgentRow,
-  getRequestRow,
-  getSessionRow,
-  pendingRequests,
+  getSession,
+  listSessionsForOwner,
   type SessionRow,
-  sessionSpend,
-  sessionsOfOwner,
-} from "../adapters/database/runtime-queries.ts";
+} from "../adapters/database/sessions.ts";
+import { sessionUsageTotals } from "../adapters/database/usage.ts";
 import { createAgentRunner } from "./agent-runner.ts";
 import { canDecide, handleInput } from "./inputs.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -74,13 +71,13 @@ export function createRuntime(context: RuntimeContext): Runtime {
 
   async function snapshotOf(row: SessionRow | undefined): Promise<SessionSnapshot | undefined> {
     if (!row) return undefined;
-    const spend = await sessionSpend(context.db, row.id);
+    const spend = await sessionUsageTotals(context.db, row.id);
     return sessionSnapshot(row, spend.costMicros);
   }
 
   async function requestsWithTitles(sessionId: string) {
-    const rows = await pendingRequests(context.db, sessionId);
-    const agents = await agentsOfSession(context.db, sessionId);
+    const rows = await listPendingRequests(context.db, sessionId);
+    const agents = await listAgentsForSession(context.db, sessionId);
     const titles = new Map(agents.map((agent) => [agent.id, agent.title]));
     return rows.map((row) => ({ row, title: titles.get(row.agentId) ?? row.agentId }));
   }
@@ -94,17 +91,17 @@ export function createRuntime(context: RuntimeContext): Runtime {
     },
     findSession: async (key) =>
       snapshotOf(await findSessionByKey(context.db, key.surface, key.conversationKey)),
-    getSession: async (sessionId) => snapshotOf(await getSessionRow(context.db, sessionId)),
+    getSession: async (sessionId) => snapshotOf(await getSession(context.db, sessionId)),
     async listSessionsForUser(userId, limit) {
-      const rows = await sessionsOfOwner(context.db, userId, limit);
+      const rows = await listSessionsForOwner(context.db, userId, limit);
       const snapshots = await Promise.all(rows.map((row) => snapshotOf(row)));
       return snapshots.filter((snapshot): snapshot is SessionSnapshot => snapshot !== undefined);
     },
-    listAgents: async (sessionId) => (await agentsOfSession(context.db, sessionId)).map(agentSnapshot),
+    listAgents: async (sessionId) => (await listAgentsForSession(context.db, sessionId)).map(agentSnapshot),
     async getRequest(requestId) {
-      const row = await getRequestRow(context.db, requestId);
+      const row = await getRequest(context.db, requestId);
       if (!row) return undefined;
-      const agent = await getAgentRow(context.db, row.agentId);
+      const agent = await getAgent(context.db, row.agentId);
       return requestSnapshot(row, agent?.title ?? row.agentId);
     },
     async listPendingRequests(sessionId) {
@@ -115,8 +112,8 @@ export function createRuntime(context: RuntimeContext): Runtime {
     async start() {
       await scheduler.start();
       // A restart re-announces what waits on people; surfaces dedupe.
-      for (const row of await allPendingRequests(context.db, 500)) {
-        const agent = await getAgentRow(context.db, row.agentId);
+      for (const row of await listAllPendingRequests(context.db, 500)) {
+        const agent = await getAgent(context.db, row.agentId);
         announceRequest(kernel, row, agent?.title ?? row.agentId);
       }
     },

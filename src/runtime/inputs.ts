@@ -1,19 +1,20 @@
+import {
+  findSupervisor,
+  getAgent,
+  insertAgent,
+  listAgentsForSession,
+  updateAgent,
+} from "../adapters/database/agents.ts";
+import { enqueueEvent } from "../adapters/database/events.ts";
 import type { Database } from "../adapters/database/open-database.ts";
 import {
   addApprovalRule,
-  agentsOfSession,
   decideRequest,
-  getAgentRow,
-  getRequestRow,
-  getSessionRow,
-  insertAgent,
-  insertEvent,
-  insertSessionIfAbsent,
+  getRequest,
+  type RequestDecision,
   type RequestRow,
-  supervisorOf,
-  updateAgentOutsideStep,
-  updateSession,
-} from "../adapters/database/runtime-queries.ts";
+} from "../adapters/database/requests.ts";
+import { createSession, getSession, updateSession } from "../adapters/database/sessions.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
 import { extendedBudget } from "../domain/budget.ts";
 import { formatModelRef } from "../domain/model.ts";
@@ -35,7 +36,7 @@ export function initialBudget(kernel: RuntimeKernel): {
 }
 
 export async function canDecide(kernel: RuntimeKernel, sessionId: string, userId: string): Promise<boolean> {
-  const session = await getSessionRow(kernel.db, sessionId);
+  const session = await getSession(kernel.db, sessionId);
   if (!session) return false;
   return session.ownerId === userId || kernel.config.slack.approvers.includes(userId);
 }
@@ -45,7 +46,7 @@ async function handleUserMessage(
   input: Extract<SurfaceInput, { type: "user-message" }>,
 ): Promise<InputOutcome> {
   const budget = initialBudget(kernel);
-  const { session, created } = await insertSessionIfAbsent(kernel.db, {
+  const { session, created } = await createSession(kernel.db, {
     id: kernel.newId("ses"),
     surface: input.key.surface,
     conversationKey: input.key.conversationKey,
@@ -54,9 +55,8 @@ async function handleUserMessage(
     metadata: input.metadata ?? {},
     ...budget,
   });
-  const supervisorId = await kernel.db.transaction(async (tx) => {
-    const db = tx as unknown as Database;
-    let supervisor = await supervisorOf(db, session.id);
+  const supervisorId = await kernel.db.transaction(async (db) => {
+    let supervisor = await findSupervisor(db, session.id);
     if (!supervisor) {
       supervisor = await insertAgent(db, {
         id: kernel.newId("agt"),
@@ -70,7 +70,7 @@ async function handleUserMessage(
     }
     // History only makes sense for the conversation's first message.
     const history = created && input.history && input.history.length > 0 ? { history: input.history } : {};
-    await insertEvent(db, {
+    await enqueueEvent(db, {
       sessionId: session.id,
       targetAgentId: supervisor.id,
       type: "user-message",
@@ -78,7 +78,7 @@ async function handleUserMessage(
     });
     const next = statusOnInput("supervisor", supervisor.status as AgentStatus);
     if (isTerminal(supervisor.status as AgentStatus) && next !== supervisor.status) {
-      await updateAgentOutsideStep(db, supervisor.id, { status: next, finishedAt: null, statusReason: null });
+      await updateAgent(db, supervisor.id, { status: next, finishedAt: null, statusReason: null });
     }
     return supervisor.id;
   });
@@ -86,12 +86,22 @@ async function handleUserMessage(
   return { type: "message-accepted", sessionId: session.id, created };
 }
 
+/** The decided request, or undefined when another decision came first. */
+async function decideOnce(
+  db: Database,
+  requestId: string,
+  decision: RequestDecision,
+): Promise<RequestRow | undefined> {
+  const { decided, request } = await decideRequest(db, requestId, decision);
+  return decided ? request : undefined;
+}
+
 async function decisionOutcome(
   kernel: RuntimeKernel,
   row: RequestRow | undefined,
   fallback: RequestRow,
 ): Promise<DecisionOutcome> {
-  const title = (await getAgentRow(kernel.db, fallback.agentId))?.title ?? fallback.agentId;
+  const title = (await getAgent(kernel.db, fallback.agentId))?.title ?? fallback.agentId;
   if (!row) return { ok: false, reason: "already_decided", request: requestSnapshot(fallback, title) };
   const request = requestSnapshot(row, title);
   kernel.emit({ type: "request-decided", sessionId: row.sessionId, request });
@@ -102,9 +112,9 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   if (input.type !== "answer" && input.type !== "approval-decision" && input.type !== "budget-decision") {
     return { ok: false, reason: "invalid" };
   }
-  const request = await getRequestRow(kernel.db, input.requestId);
+  const request = await getRequest(kernel.db, input.requestId);
   if (!request) return { ok: false, reason: "not_found" };
-  const title = (await getAgentRow(kernel.db, request.agentId))?.title ?? request.agentId;
+  const title = (await getAgent(kernel.db, request.agentId))?.title ?? request.agentId;
   const snapshot = requestSnapshot(request, title);
   const expectedKind = { answer: "question", "approval-decision": "approval", "budget-decision": "budget" }[
     input.type
@@ -117,7 +127,7 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   }
 
   if (input.type === "answer") {
-    const decided = await decideRequest(kernel.db, request.id, {
+    const decided = await decideOnce(kernel.db, request.id, {
       status: "answered",
       decision: "answer",
       answer: input.answer,
@@ -129,12 +139,10 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   }
 
   if (input.type === "approval-decision") {
-    const decided = await kernel.db.transaction(async (tx) => {
-      const db = tx as unknown as Database;
-      const row = await decideRequest(db, request.id, {
+    const decided = await kernel.db.transaction(async (db) => {
+      const row = await decideOnce(db, request.id, {
         status: input.decision === "deny" ? "denied" : "approved",
         decision: input.decision,
-        answer: null,
         decidedBy: input.userId,
       });
       if (row && input.decision === "always_allow") {
@@ -153,23 +161,21 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
     return outcome;
   }
 
-  const decided = await kernel.db.transaction(async (tx) => {
-    const db = tx as unknown as Database;
-    const row = await decideRequest(db, request.id, {
+  const decided = await kernel.db.transaction(async (db) => {
+    const row = await decideOnce(db, request.id, {
       status: input.decision === "extend" ? "extended" : "stopped",
       decision: input.decision,
-      answer: null,
       decidedBy: input.userId,
     });
     if (row && input.decision === "extend") {
-      const session = await getSessionRow(db, row.sessionId);
+      const session = await getSession(db, row.sessionId);
       if (session) await updateSession(db, session.id, extendedBudget(session, initialBudget(kernel)));
     }
     return row;
   });
   const outcome = await decisionOutcome(kernel, decided, request);
   if (!decided) return outcome;
-  const agents = await agentsOfSession(kernel.db, request.sessionId);
+  const agents = await listAgentsForSession(kernel.db, request.sessionId);
   if (input.decision === "stop") {
     for (const agent of agents) if (agent.role === "worker") await cancelAgentById(kernel, agent.id);
   }
@@ -188,7 +194,7 @@ async function handleCancel(
   if (!(await canDecide(kernel, input.sessionId, input.userId))) {
     return { type: "cancelled", sessionId: input.sessionId, agentIds: [] };
   }
-  const agents = await agentsOfSession(kernel.db, input.sessionId);
+  const agents = await listAgentsForSession(kernel.db, input.sessionId);
   const targets = input.agentId
     ? agents.filter((agent) => agent.id === input.agentId)
     : agents.filter((agent) => agent.role === "worker");

@@ -1,17 +1,9 @@
-import { sql } from "drizzle-orm";
-import {
-  type AgentRow,
-  appendMessage,
-  getSessionRow,
-  insertUsage,
-  involvesHumans,
-  pendingBudgetRequest,
-  persistStep,
-  requestForCall,
-  sessionSpend,
-  stoppedSinceLastUserMessage,
-} from "../adapters/database/runtime-queries.ts";
-import { agents } from "../adapters/database/schema.ts";
+import { appendStepMessage, persistStep } from "../adapters/database/agent-steps.ts";
+import { type AgentRow, addAgentUsage } from "../adapters/database/agents.ts";
+import { findRequestForToolCall, involvesHumans } from "../adapters/database/requests.ts";
+import { pendingBudgetRequest, stoppedSinceLastUserMessage } from "../adapters/database/session-budget.ts";
+import { getSession } from "../adapters/database/sessions.ts";
+import { recordUsage, sessionUsageTotals } from "../adapters/database/usage.ts";
 import { budgetExceeded } from "../domain/budget.ts";
 import { errorMessage, ProviderError, StepConflictError } from "../domain/errors.ts";
 import { type ChatMessage, textOf, toolCallsOf } from "../domain/messages.ts";
@@ -34,10 +26,10 @@ export type StepOutcome = "continue" | "stop";
  * keyed by its current step, so a resume finds the same request.
  */
 async function budgetAllows(kernel: RuntimeKernel, agent: AgentRow): Promise<boolean> {
-  const session = await getSessionRow(kernel.db, agent.sessionId);
+  const session = await getSession(kernel.db, agent.sessionId);
   if (!session || (session.budgetMicros === null && session.budgetTokens === null)) return true;
   const key = `budget:${agent.step}`;
-  const own = await requestForCall(kernel.db, agent.id, key);
+  const own = await findRequestForToolCall(kernel.db, agent.id, key);
   if (own && (own.status === "extended" || own.status === "approved")) return true;
   if (own && own.status !== "pending") {
     // Stopped or cancelled: the stop handler already cancelled the workers.
@@ -46,7 +38,7 @@ async function budgetAllows(kernel: RuntimeKernel, agent: AgentRow): Promise<boo
   }
   const reason = budgetExceeded(
     { budgetMicros: session.budgetMicros, budgetTokens: session.budgetTokens },
-    await sessionSpend(kernel.db, agent.sessionId),
+    await sessionUsageTotals(kernel.db, agent.sessionId),
   );
   if (reason === undefined) return true;
   if (agent.role === "supervisor" && (await stoppedSinceLastUserMessage(kernel.db, agent))) {
@@ -73,6 +65,7 @@ export async function modelStep(
   kernel: RuntimeKernel,
   agent: AgentRow,
   transcript: ChatMessage[],
+  seq: number,
   tools: AnyTool[],
   signal: AbortSignal,
 ): Promise<StepOutcome> {
@@ -134,36 +127,28 @@ export async function modelStep(
   const cost = costMicros(ref, result.usage, kernel.config.priceOverrides);
   const finishedResult = endsWork ? await finalizeResult(kernel, running, text || "(no summary)") : undefined;
   const usage = result.usage;
-  const { agent: persisted } = await persistStep(
+  const { agent: stepped, value: counted } = await persistStep(
     kernel.db,
     running.id,
     running.step,
-    {
-      turns: sql`${agents.turns} + 1`,
-      inputTokens: sql`${agents.inputTokens} + ${usage.inputTokens}`,
-      outputTokens: sql`${agents.outputTokens} + ${usage.outputTokens}`,
-      cacheReadTokens: sql`${agents.cacheReadTokens} + ${usage.cacheReadTokens}`,
-      cacheWriteTokens: sql`${agents.cacheWriteTokens} + ${usage.cacheWriteTokens}`,
-      costMicros: sql`${agents.costMicros} + ${cost}`,
-      ...(finishedResult ? { status: "done", result: finishedResult, finishedAt: kernel.now() } : {}),
-    },
-    async (tx, row) => {
-      await appendMessage(tx, row.id, "assistant", message.parts);
-      await insertUsage(tx, {
+    finishedResult ? { status: "done", result: finishedResult, finishedAt: kernel.now() } : {},
+    async (transaction, row) => {
+      await appendStepMessage(transaction, row, seq, message);
+      await recordUsage(transaction, {
         sessionId: row.sessionId,
         agentId: row.id,
         step: running.step,
         provider: ref.provider,
         model: ref.model,
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        cacheReadTokens: usage.cacheReadTokens,
-        cacheWriteTokens: usage.cacheWriteTokens,
+        usage,
         costMicros: cost,
       });
-      if (finishedResult) await notifyParent(tx, row, "agent-finished", { summary: finishedResult.summary });
+      if (finishedResult)
+        await notifyParent(transaction, row, "agent-finished", { summary: finishedResult.summary });
+      return addAgentUsage(transaction, row.id, usage, cost);
     },
   );
+  const persisted = counted ?? stepped;
   if (isSupervisor && text.trim() !== "") {
     kernel.emit({
       type: "reply-completed",

@@ -1,4 +1,6 @@
-import type { AgentRow, RequestRow, SessionRow } from "../adapters/database/runtime-queries.ts";
+import type { AgentRow } from "../adapters/database/agents.ts";
+import type { RequestRow } from "../adapters/database/requests.ts";
+import type { SessionRow } from "../adapters/database/sessions.ts";
 import type { SessionSnapshot } from "./runtime-api.ts";
 import type {
   AgentRole,

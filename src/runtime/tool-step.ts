@@ -1,17 +1,11 @@
-import {
-  type AgentRow,
-  appendMessage,
-  approvalRulesOf,
-  finishToolCall,
-  getToolCall,
-  persistStep,
-  requestForCall,
-  startToolCall,
-} from "../adapters/database/runtime-queries.ts";
+import { appendStepMessage, persistStep } from "../adapters/database/agent-steps.ts";
+import type { AgentRow } from "../adapters/database/agents.ts";
+import { findRequestForToolCall, listApprovalRules } from "../adapters/database/requests.ts";
+import { finishToolCall, getToolCall, startToolCall } from "../adapters/database/tool-calls.ts";
 import { isAllowedByRules } from "../domain/approval-rules.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
-import { riskOf, type Workspace } from "../domain/tool.ts";
+import { riskOf, type ToolRisk, type Workspace } from "../domain/tool.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
 import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
 import { ensureRunning } from "./agent-status.ts";
@@ -36,8 +30,9 @@ interface ToolOutcome {
 async function persistResult(
   kernel: RuntimeKernel,
   agent: AgentRow,
+  seq: number,
   call: ToolCallPart,
-  risk: string,
+  risk: ToolRisk,
   outcome: ToolOutcome,
   finishedSummary: string | undefined,
 ): Promise<StepOutcome> {
@@ -48,28 +43,32 @@ async function persistResult(
     agent.id,
     agent.step,
     result ? { status: "done", result, finishedAt: kernel.now() } : {},
-    async (tx, row) => {
-      await appendMessage(tx, row.id, "user", [
-        {
-          type: "tool_result",
-          toolCallId: call.id,
-          toolName: call.name,
-          content: outcome.output,
-          isError: outcome.isError,
-        },
-      ]);
-      await finishToolCall(tx, {
-        agentId: row.id,
-        toolCallId: call.id,
-        sessionId: row.sessionId,
-        toolName: call.name,
-        input: call.input ?? {},
-        risk,
-        status: outcome.status,
-        output: outcome.output,
-        isError: outcome.isError,
+    async (transaction, row) => {
+      await appendStepMessage(transaction, row, seq, {
+        role: "user",
+        parts: [
+          {
+            type: "tool_result",
+            toolCallId: call.id,
+            toolName: call.name,
+            content: outcome.output,
+            isError: outcome.isError,
+          },
+        ],
       });
-      if (result) await notifyParent(tx, row, "agent-finished", { summary: result.summary });
+      await finishToolCall(
+        transaction,
+        {
+          agentId: row.id,
+          toolCallId: call.id,
+          sessionId: row.sessionId,
+          toolName: call.name,
+          input: call.input ?? {},
+          risk,
+        },
+        { status: outcome.status, output: outcome.output, isError: outcome.isError },
+      );
+      if (result) await notifyParent(transaction, row, "agent-finished", { summary: result.summary });
     },
   );
   if (result) {
@@ -93,6 +92,7 @@ async function persistResult(
 export async function toolStep(
   kernel: RuntimeKernel,
   agent: AgentRow,
+  seq: number,
   call: ToolCallPart,
   tools: AnyTool[],
   makeServices: (agent: AgentRow, onFinish: (summary: string) => void) => AgentServices,
@@ -110,7 +110,9 @@ export async function toolStep(
             isError: audit.isError,
             status: audit.status as ToolOutcome["status"],
           };
-    return persistResult(kernel, running, call, audit.risk, outcome, undefined);
+    // The audit row keeps its own risk; this one only fills a row that would be missing.
+    const risk: ToolRisk = audit.risk === "risky" ? "risky" : "safe";
+    return persistResult(kernel, running, seq, call, risk, outcome, undefined);
   }
 
   const tool = tools.find((candidate) => candidate.name === call.name) as QuestionTool | undefined;
@@ -122,6 +124,7 @@ export async function toolStep(
     return persistResult(
       kernel,
       running,
+      seq,
       call,
       "safe",
       { output, isError: true, status: "rejected" },
@@ -136,6 +139,7 @@ export async function toolStep(
     return persistResult(
       kernel,
       running,
+      seq,
       call,
       "safe",
       { output, isError: true, status: "rejected" },
@@ -147,7 +151,7 @@ export async function toolStep(
 
   let answer: string | undefined;
   if (tool.question) {
-    const existing = await requestForCall(kernel.db, agent.id, call.id);
+    const existing = await findRequestForToolCall(kernel.db, agent.id, call.id);
     if (!existing || existing.status === "pending") {
       const question = tool.question(input);
       await waitForHuman(kernel, agent, {
@@ -165,6 +169,7 @@ export async function toolStep(
       return persistResult(
         kernel,
         running,
+        seq,
         call,
         risk,
         { output, isError: true, status: "rejected" },
@@ -176,9 +181,9 @@ export async function toolStep(
 
   if (risk === "risky") {
     const pattern = tool.approvalPattern?.(input) ?? tool.name;
-    const rules = await approvalRulesOf(kernel.db, agent.sessionId);
+    const rules = await listApprovalRules(kernel.db, agent.sessionId);
     if (!isAllowedByRules(rules, tool.name, pattern)) {
-      const existing = await requestForCall(kernel.db, agent.id, call.id);
+      const existing = await findRequestForToolCall(kernel.db, agent.id, call.id);
       if (!existing || existing.status === "pending") {
         const description = tool.describe?.(input) ?? `${tool.name} ${JSON.stringify(input)}`;
         const workspace = agent.workspace as Workspace | null;
@@ -208,6 +213,7 @@ export async function toolStep(
         return persistResult(
           kernel,
           running,
+          seq,
           call,
           risk,
           { output, isError: true, status: "denied" },
@@ -219,14 +225,13 @@ export async function toolStep(
 
   const running = await ensureRunning(kernel, agent);
   if (!running) return "stop";
-  const started = await startToolCall(kernel.db, {
+  const { started } = await startToolCall(kernel.db, {
     agentId: running.id,
     toolCallId: call.id,
     sessionId: running.sessionId,
     toolName: call.name,
     input: call.input ?? {},
     risk,
-    status: "started",
   });
   if (!started) throw new StepConflictError(running.id, running.step);
 
@@ -249,5 +254,5 @@ export async function toolStep(
     outcome = { output: errorMessage(error), isError: true, status: "failed" };
     finishedSummary = undefined;
   }
-  return persistResult(kernel, running, call, risk, outcome, finishedSummary);
+  return persistResult(kernel, running, seq, call, risk, outcome, finishedSummary);
 }

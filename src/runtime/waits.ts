@@ -1,17 +1,12 @@
-import type { Database } from "../adapters/database/open-database.ts";
-import {
-  type AgentRow,
-  insertRequestIfAbsent,
-  type RequestRow,
-  setAgentStatus,
-} from "../adapters/database/runtime-queries.ts";
-import type { requests } from "../adapters/database/schema.ts";
+import { updateAgentAtStep } from "../adapters/database/agent-steps.ts";
+import type { AgentRow } from "../adapters/database/agents.ts";
+import { createRequest, type NewRequest, type RequestRow } from "../adapters/database/requests.ts";
 import { StepConflictError } from "../domain/errors.ts";
 import { notifyParent, wakeQueuedWorkers } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { requestSnapshot } from "./snapshots.ts";
 
-export type NewRequest = Omit<typeof requests.$inferInsert, "id" | "sessionId" | "agentId">;
+export type HumanRequest = Omit<NewRequest, "id" | "sessionId" | "agentId">;
 
 /**
  * Parks the agent on a human decision: the request (idempotent on agent + key) and the
@@ -21,17 +16,16 @@ export type NewRequest = Omit<typeof requests.$inferInsert, "id" | "sessionId" |
 export async function waitForHuman(
   kernel: RuntimeKernel,
   agent: AgentRow,
-  request: NewRequest,
+  request: HumanRequest,
 ): Promise<RequestRow> {
-  const { row, created, parked } = await kernel.db.transaction(async (tx) => {
-    const db = tx as unknown as Database;
-    const result = await insertRequestIfAbsent(db, {
+  const { row, created, parked } = await kernel.db.transaction(async (db) => {
+    const result = await createRequest(db, {
       ...request,
       id: kernel.newId("req"),
       sessionId: agent.sessionId,
       agentId: agent.id,
     });
-    const updated = await setAgentStatus(db, agent.id, agent.step, { status: "waiting" });
+    const updated = await updateAgentAtStep(db, agent.id, agent.step, { status: "waiting" });
     if (!updated) throw new StepConflictError(agent.id, agent.step);
     if (result.created && result.request.kind === "question") {
       await notifyParent(db, agent, "question-asked", { question: result.request.prompt });
@@ -51,7 +45,7 @@ export async function waitForHuman(
 
 /** Waits on a request that already exists elsewhere (another agent's budget request). */
 export async function parkAgent(kernel: RuntimeKernel, agent: AgentRow): Promise<void> {
-  const updated = await setAgentStatus(kernel.db, agent.id, agent.step, { status: "waiting" });
+  const updated = await updateAgentAtStep(kernel.db, agent.id, agent.step, { status: "waiting" });
   if (!updated) throw new StepConflictError(agent.id, agent.step);
   if (agent.status === "running" && agent.role === "worker") await wakeQueuedWorkers(kernel, agent.sessionId);
 }

@@ -1,13 +1,13 @@
 import type { PgBoss } from "pg-boss";
-import type { Database } from "../adapters/database/open-database.ts";
 import {
-  agentsToSweep,
   bumpWakeSeq,
   dropLease,
   releaseLease,
   renewLease,
   takeLease,
-} from "../adapters/database/runtime-queries.ts";
+} from "../adapters/database/agent-leases.ts";
+import { agentsToSweep } from "../adapters/database/agent-sweeps.ts";
+import type { Database } from "../adapters/database/open-database.ts";
 import { StepConflictError } from "../domain/errors.ts";
 import type { AgentRunner } from "./agent-runner.ts";
 import type { RuntimeKernel } from "./kernel.ts";

@@ -8,18 +8,19 @@ import { briefOf, isSupervisorRequest } from "./runtime-harness.ts";
 
 /**
  * A tool with a visible side effect: it appends `<instance> <token>` to a file. A token
- * that appears twice means a tool ran twice.
+ * that appears twice means a tool ran twice. The input field is not called `token`: the
+ * audit row stores such keys redacted.
  */
 export function appendLineTool(file: string, instanceId: string, pauseMs = 0) {
-  return defineTool<{ token: string }>({
+  return defineTool<{ mark: string }>({
     name: "append_line",
     description: "Append a token to the work log.",
-    input: z.object({ token: z.string() }),
+    input: z.object({ mark: z.string() }),
     risk: "safe",
     async execute(input) {
-      await appendFile(file, `${instanceId} ${input.token}\n`);
+      await appendFile(file, `${instanceId} ${input.mark}\n`);
       if (pauseMs > 0) await delay(pauseMs);
-      return `appended ${input.token}`;
+      return `appended ${input.mark}`;
     },
   });
 }
@@ -61,7 +62,7 @@ export function workloadResponder(options: { workers: number; toolTurns: number 
     }
     const key = agentKeyOf(request);
     if (request.turnIndex < options.toolTurns) {
-      return toolCallResponse([{ name: "append_line", input: { token: `${key}#${request.turnIndex}` } }]);
+      return toolCallResponse([{ name: "append_line", input: { mark: `${key}#${request.turnIndex}` } }]);
     }
     return toolCallResponse([
       { name: "finish", input: { summary: `${key} appended ${options.toolTurns} tokens` } },

@@ -121,7 +121,7 @@ describe("resumes after a crash (postgres)", () => {
     const totals = await databaseTotals(handle.db);
     expect(totals.audit.filter((row) => row.status === "started")).toEqual([]);
     for (const row of totals.audit.filter((entry) => entry.toolName === "append_line")) {
-      const token = (row.input as { token: string }).token;
+      const token = (row.input as { mark: string }).mark;
       const ran = lines.filter((line) => line.token === token).length;
       if (row.status === "interrupted") expect(ran, token).toBeLessThanOrEqual(1);
       else expect(ran, token).toBe(1);
@@ -176,7 +176,7 @@ describe("resumes after a crash (postgres)", () => {
       /interrupted by a restart.*Check before retrying/,
     );
     const audit = (await databaseTotals(handle.db)).audit.find(
-      (row) => (row.input as { token?: string }).token === "s100/w0#0",
+      (row) => (row.input as { mark?: string }).mark === "s100/w0#0",
     );
     expect(audit?.status).toBe("interrupted");
   }, 120_000);

@@ -411,7 +411,7 @@ describe.each(backends)("storage contract on %s", (backend) => {
   });
 
   describe("tool call audit", () => {
-    it("starts a call once, finishes it once, and stores secrets redacted", async () => {
+    it("starts a call once, finishes it once (refused calls too), and stores secrets redacted", async () => {
       const session = await newSession();
       const agent = await newAgent(session.id);
       const call = {
@@ -427,14 +427,14 @@ describe.each(backends)("storage contract on %s", (backend) => {
       expect(starts[0]?.toolCall.status).toBe("started");
       expect(JSON.stringify(starts[0]?.toolCall.input)).not.toContain("xoxb-123");
 
-      const finished = await finishToolCall(db, agent.id, "call-1", {
+      const finished = await finishToolCall(db, call, {
         status: "succeeded",
         output: "token sk-ant-api03-secretsecret printed",
         isError: false,
       });
       expect(finished).toMatchObject({ status: "succeeded", isError: false });
       expect(finished?.output).toBe("token [REDACTED] printed");
-      const second = await finishToolCall(db, agent.id, "call-1", {
+      const second = await finishToolCall(db, call, {
         status: "failed",
         output: "x",
         isError: true,
@@ -442,6 +442,25 @@ describe.each(backends)("storage contract on %s", (backend) => {
       expect(second?.status).toBe("succeeded");
       expect((await getToolCall(db, agent.id, "call-1"))?.finishedAt).toBeInstanceOf(Date);
       expect(await getToolCall(db, agent.id, "missing")).toBeUndefined();
+
+      // A call refused before it started (unknown tool, invalid input, denied) gets its row on finish.
+      const refused = {
+        ...call,
+        toolCallId: "call-denied",
+        input: { command: "curl -H 'Authorization: Bearer abcdefghijklmnop123456'" },
+      };
+      const denied = await finishToolCall(db, refused, {
+        status: "denied",
+        output: "Denied; the key sk-ant-api03-secretsecret stays out",
+        isError: true,
+      });
+      expect(denied).toMatchObject({ status: "denied", isError: true, risk: "risky" });
+      expect(denied?.finishedAt).toBeInstanceOf(Date);
+      expect(denied?.output).not.toContain("sk-ant-api03");
+      expect(JSON.stringify(denied?.input)).not.toContain("abcdefghijklmnop123456");
+      const again = await finishToolCall(db, refused, { status: "finished", output: "ran", isError: false });
+      expect(again?.status).toBe("denied");
+      expect((await startToolCall(db, refused)).started).toBe(false);
     });
   });
 

@@ -71,6 +71,21 @@ export async function listAgentsForSession(db: Database, sessionId: string): Pro
     .orderBy(asc(agents.createdAt), asc(agents.id));
 }
 
+/** The session's supervisor (the first one, should a race ever have made two). */
+export async function findSupervisor(db: Database, sessionId: string): Promise<AgentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(agents)
+    .where(and(eq(agents.sessionId, sessionId), eq(agents.role, "supervisor")))
+    .orderBy(asc(agents.createdAt), asc(agents.id))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Changes an agent outside a step, e.g. a cancel or new input. It moves `step` on, so a
+ * runner in flight cannot write over the change: its next write conflicts.
+ */
 export async function updateAgent(
   db: Database,
   id: string,
@@ -78,7 +93,7 @@ export async function updateAgent(
 ): Promise<AgentRow | undefined> {
   const [row] = await db
     .update(agents)
-    .set({ ...patch, updatedAt: sql`now()` })
+    .set({ ...patch, step: sql`${agents.step} + 1`, updatedAt: sql`now()` })
     .where(eq(agents.id, id))
     .returning();
   return row;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, or, sql } from "drizzle-orm";
 import type { RequestKind, RequestStatus } from "../../runtime/surface-port.ts";
 import type { Database } from "./open-database.ts";
 import { approvalRules, requests } from "./schema.ts";
@@ -75,6 +75,44 @@ export async function listPendingRequests(db: Database, sessionId: string): Prom
     .from(requests)
     .where(and(eq(requests.sessionId, sessionId), eq(requests.status, "pending")))
     .orderBy(asc(requests.createdAt), asc(requests.id));
+}
+
+/** Pending requests of every session, oldest first, to announce again after a restart. */
+export async function listAllPendingRequests(db: Database, limit: number): Promise<RequestRow[]> {
+  return db
+    .select()
+    .from(requests)
+    .where(eq(requests.status, "pending"))
+    .orderBy(asc(requests.createdAt), asc(requests.id))
+    .limit(limit);
+}
+
+/** Whether people are in an agent's loop: it asked before, or its session has a request pending. */
+export async function involvesHumans(
+  db: Database,
+  agent: { id: string; sessionId: string },
+): Promise<boolean> {
+  const rows = await db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(
+      or(
+        eq(requests.agentId, agent.id),
+        and(eq(requests.sessionId, agent.sessionId), eq(requests.status, "pending")),
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Withdraws an agent's pending requests (it was cancelled); returns how many. */
+export async function cancelPendingRequests(db: Database, agentId: string): Promise<number> {
+  const cancelled = await db
+    .update(requests)
+    .set({ status: "cancelled", decidedAt: sql`now()` })
+    .where(and(eq(requests.agentId, agentId), eq(requests.status, "pending")))
+    .returning({ id: requests.id });
+  return cancelled.length;
 }
 
 /**

@@ -41,26 +41,32 @@ export async function startToolCall(
   return { started: false, toolCall: existing };
 }
 
-/** Records the outcome once; a second finish leaves the first in place. Output is stored redacted. */
+/**
+ * Records the outcome once; a second finish leaves the first in place. A call refused
+ * before it started (unknown tool, invalid input, denied) gets its row here. Input and
+ * output are stored redacted.
+ */
 export async function finishToolCall(
   db: Database,
-  agentId: string,
-  toolCallId: string,
+  call: NewToolCall,
   finish: ToolCallFinish,
 ): Promise<ToolCallRow | undefined> {
-  const [updated] = await db
-    .update(toolCalls)
-    .set({
-      status: finish.status,
-      output: finish.output === null ? null : redactSecrets(finish.output),
-      isError: finish.isError,
-      finishedAt: sql`now()`,
+  const outcome = {
+    status: finish.status,
+    output: finish.output === null ? null : redactSecrets(finish.output),
+    isError: finish.isError,
+    finishedAt: sql`now()`,
+  };
+  const [written] = await db
+    .insert(toolCalls)
+    .values({ ...call, input: redactValue(call.input) ?? {}, ...outcome })
+    .onConflictDoUpdate({
+      target: [toolCalls.agentId, toolCalls.toolCallId],
+      set: outcome,
+      setWhere: isNull(toolCalls.finishedAt),
     })
-    .where(
-      and(eq(toolCalls.agentId, agentId), eq(toolCalls.toolCallId, toolCallId), isNull(toolCalls.finishedAt)),
-    )
     .returning();
-  return updated ?? (await getToolCall(db, agentId, toolCallId));
+  return written ?? (await getToolCall(db, call.agentId, call.toolCallId));
 }
 
 export async function getToolCall(

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listContextKeys, readContext, writeContext } from "../../adapters/database/runtime-queries.ts";
+import { readContext, writeContext } from "../../adapters/database/context.ts";
 import { defineTool } from "../../domain/tool.ts";
 import type { AgentToolContext } from "./agent-tool-context.ts";
 
@@ -11,7 +11,7 @@ export const readContextTool = defineTool<{ key?: string | undefined }, AgentToo
   risk: "safe",
   async execute(input, context) {
     if (input.key === undefined) {
-      const keys = await listContextKeys(context.services.db, context.sessionId);
+      const keys = await readContext(context.services.db, context.sessionId);
       if (keys.length === 0) return "The shared context is empty.";
       return keys.map((entry) => `${entry.key} (version ${entry.version})`).join("\n");
     }
@@ -27,7 +27,7 @@ export const writeContextTool = defineTool<{ key: string; value: string }, Agent
   input: z.object({ key: z.string().min(1).max(200), value: z.string() }),
   risk: "safe",
   async execute(input, context) {
-    const version = await writeContext(
+    const { version } = await writeContext(
       context.services.db,
       context.sessionId,
       input.key,
