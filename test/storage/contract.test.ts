@@ -227,6 +227,41 @@ describe.each(backends)("storage contract on %s", (backend) => {
       const transcript = await loadTranscript(db, agent.id);
       expect(transcript).toEqual(messages.map((message, seq) => ({ seq, message })));
     });
+
+    it("redacts secrets in user text and tool output, and leaves assistant parts unchanged", async () => {
+      const agent = await newAgent((await newSession()).id);
+      const slackToken = ["xoxb", "1234567890", "abcdefghij"].join("-");
+      const providerKey = ["sk", "ant", "api03", "secretsecretsecret"].join("-");
+      await appendTranscriptMessage(db, agent.id, 0, {
+        role: "user",
+        parts: [{ type: "text", text: `my token is ${slackToken}` }],
+      });
+      await appendTranscriptMessage(db, agent.id, 1, {
+        role: "assistant",
+        parts: [
+          { type: "thinking", text: "keep me", signature: "sig" },
+          { type: "tool_call", id: "call-1", name: "run_command", input: { command: "cat .env" } },
+        ],
+      });
+      await appendTranscriptMessage(db, agent.id, 2, {
+        role: "user",
+        parts: [
+          {
+            type: "tool_result",
+            toolCallId: "call-1",
+            toolName: "run_command",
+            content: `ANTHROPIC_API_KEY=${providerKey}\nPORT=3000`,
+            isError: false,
+          },
+        ],
+      });
+      const stored = JSON.stringify(await loadTranscript(db, agent.id));
+      expect(stored).not.toContain(slackToken);
+      expect(stored).not.toContain(providerKey);
+      expect(stored).toContain("[REDACTED]");
+      expect(stored).toContain("PORT=3000");
+      expect(stored).toContain('"signature":"sig"');
+    });
   });
 
   describe("events", () => {

@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { ChatMessage, MessagePart } from "../../domain/messages.ts";
+import { redactSecrets } from "../../logger.ts";
 import type { Database } from "./open-database.ts";
 import { transcriptMessages } from "./schema.ts";
 import { StorageError } from "./storage-error.ts";
@@ -37,6 +38,20 @@ export interface TranscriptEntry {
  * Stores message `seq` of an agent's transcript. A message already stored at that
  * seq is kept, so replaying a step after a crash is harmless.
  */
+/**
+ * What reaches the model from outside (user text, tool output) is stored with secret-shaped
+ * strings redacted, so a token a command printed never enters a transcript or a later prompt.
+ * Assistant parts stay as they are: thinking blocks must go back to the provider unchanged.
+ */
+function redactInputParts(message: ChatMessage): MessagePart[] {
+  if (message.role !== "user") return message.parts;
+  return message.parts.map((part) => {
+    if (part.type === "text") return { ...part, text: redactSecrets(part.text) };
+    if (part.type === "tool_result") return { ...part, content: redactSecrets(part.content) };
+    return part;
+  });
+}
+
 export async function appendTranscriptMessage(
   db: Database,
   agentId: string,
@@ -45,7 +60,7 @@ export async function appendTranscriptMessage(
 ): Promise<{ appended: boolean }> {
   const inserted = await db
     .insert(transcriptMessages)
-    .values({ agentId, seq, role: message.role, parts: message.parts })
+    .values({ agentId, seq, role: message.role, parts: redactInputParts(message) })
     .onConflictDoNothing({ target: [transcriptMessages.agentId, transcriptMessages.seq] })
     .returning({ id: transcriptMessages.id });
   return { appended: inserted.length > 0 };
