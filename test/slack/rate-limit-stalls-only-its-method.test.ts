@@ -28,7 +28,7 @@ describe("Slack rate limits", () => {
     await fake.waitFor(() => fake.calls.some((call) => call.method === "chat.update" && call.status === 429));
 
     // While chat.update waits, other methods are not held back: Slack sees them before the retry.
-    await slack.call("chat.postMessage", { channel: "C1", text: "a reply" });
+    await slack.call("chat.postMessage", { channel: "C1R", text: "a reply" });
     await slack.call("reactions.add", { channel: "C1", timestamp: posted.ts, name: "eyes" });
 
     await update;

@@ -1,13 +1,15 @@
 import { WebClient } from "@slack/web-api";
 import type { Logger } from "../../logger.ts";
 import { toBoltLogger } from "./bolt-logger.ts";
+import { CallPacer, type CallPriority } from "./call-pacer.ts";
+import type { RateLimits } from "./rate-limit-policy.ts";
 import { retryAfterOf, SlackApiError, slackErrorOf } from "./slack-errors.ts";
 
 export type SlackResponse = Record<string, unknown> & { ok?: boolean };
 
 /** The one way Threadwork calls Slack's Web API. */
 export interface SlackApi {
-  call(method: string, params: Record<string, unknown>): Promise<SlackResponse>;
+  call(method: string, params: Record<string, unknown>, options?: SlackCallOptions): Promise<SlackResponse>;
 }
 
 export interface SlackClientSettings {
@@ -43,46 +45,48 @@ export function createSlackWebClient(settings: SlackClientSettings): WebClient {
   return new WebClient(settings.botToken, webClientOptions(settings));
 }
 
+export interface SlackCallOptions {
+  /** `background` for edits that may wait behind others (the crew board). */
+  priority?: CallPriority;
+}
+
 export interface SlackApiOptions {
   client: WebClient;
   logger: Logger;
-  /** Attempts after a 429 before giving up on one call. */
+  /** This call's own 429s before giving up on it; waiting behind other calls does not count. */
   maximumRateLimitRetries?: number;
-  sleep?: (milliseconds: number) => Promise<void>;
+  /** Pace per method and channel; Slack's published limits by default. */
+  limits?: RateLimits;
   now?: () => number;
+  setTimer?: (callback: () => void, milliseconds: number) => void;
 }
 
-const defaultSleep = (milliseconds: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
-
 /**
- * Wraps the WebClient: a 429 blocks only its own method until `Retry-After` has passed,
- * and `ok: false` answers become `SlackApiError`s.
+ * Wraps the WebClient: calls are paced per channel (posts) and per method tier (the rest)
+ * so Slack rarely answers 429; a 429 blocks only its own lane until `Retry-After` has
+ * passed; and `ok: false` answers become `SlackApiError`s.
  */
 export function createSlackApi(options: SlackApiOptions): SlackApi {
-  const sleep = options.sleep ?? defaultSleep;
-  const now = options.now ?? Date.now;
-  const maximumRetries = options.maximumRateLimitRetries ?? 3;
-  const blockedUntil = new Map<string, number>();
+  const pacer = new CallPacer({
+    execute: (method, params) => options.client.apiCall(method, params),
+    retryAfterOf,
+    onRateLimited: (method, retryAfter) =>
+      options.logger.warn({ method, retryAfter }, "Slack rate limited a method; waiting"),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.maximumRateLimitRetries !== undefined
+      ? { maximumRateLimitRetries: options.maximumRateLimitRetries }
+      : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.setTimer ? { setTimer: options.setTimer } : {}),
+  });
 
   return {
-    async call(method, params) {
-      for (let attempt = 0; ; attempt += 1) {
-        const wait = (blockedUntil.get(method) ?? 0) - now();
-        if (wait > 0) await sleep(wait);
-        try {
-          const response = (await options.client.apiCall(method, params)) as SlackResponse;
-          return response;
-        } catch (error) {
-          const retryAfter = retryAfterOf(error);
-          if (retryAfter !== undefined && attempt < maximumRetries) {
-            const until = now() + retryAfter * 1000;
-            blockedUntil.set(method, Math.max(blockedUntil.get(method) ?? 0, until));
-            options.logger.warn({ method, retryAfter }, "Slack rate limited a method; waiting");
-            continue;
-          }
-          throw new SlackApiError(method, slackErrorOf(error), error);
-        }
+    async call(method, params, callOptions) {
+      try {
+        return (await pacer.call(method, params, callOptions?.priority)) as SlackResponse;
+      } catch (error) {
+        if (error instanceof SlackApiError) throw error;
+        throw new SlackApiError(method, slackErrorOf(error), error);
       }
     },
   };
