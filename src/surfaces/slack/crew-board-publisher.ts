@@ -9,14 +9,19 @@ interface BoardState {
   lastEditAt: number;
   timer: NodeJS.Timeout | undefined;
   running: Promise<void>;
+  /** A redraw is chained and not started yet: it will read the latest state, so one is enough. */
+  redrawQueued: boolean;
+  /** Queued edits not yet accepted by Slack. */
+  landing: Set<Promise<void>>;
 }
 
 export const boardPurpose = "board";
 
 /**
  * Keeps one crew board per session, edited in place at most once per `intervalMs`: a
- * burst of agent events becomes one edit. `plan` blocks are tried first; if Slack
- * rejects them, this process renders sections from then on.
+ * burst of agent events becomes one edit. Edits are background calls: while one waits
+ * for Slack's pace, a newer rendering replaces it. `plan` blocks are tried first; if
+ * Slack rejects them, this process renders sections from then on.
  */
 export class CrewBoardPublisher {
   private readonly states = new Map<string, BoardState>();
@@ -48,7 +53,13 @@ export class CrewBoardPublisher {
   schedule(sessionId: string): void {
     let state = this.states.get(sessionId);
     if (!state) {
-      state = { lastEditAt: 0, timer: undefined, running: Promise.resolve() };
+      state = {
+        lastEditAt: 0,
+        timer: undefined,
+        running: Promise.resolve(),
+        redrawQueued: false,
+        landing: new Set(),
+      };
       this.states.set(sessionId, state);
     }
     if (state.timer) return;
@@ -56,10 +67,13 @@ export class CrewBoardPublisher {
     const delay = Math.max(0, current.lastEditAt + this.intervalMs - Date.now());
     current.timer = setTimeout(() => {
       current.timer = undefined;
+      if (current.redrawQueued) return;
+      current.redrawQueued = true;
       current.running = current.running.then(async () => {
+        current.redrawQueued = false;
         current.lastEditAt = Date.now();
         try {
-          await this.redraw(sessionId);
+          await this.redraw(sessionId, current);
         } catch (error) {
           this.logger.warn({ err: error, sessionId }, "could not update the crew board");
         }
@@ -74,38 +88,48 @@ export class CrewBoardPublisher {
         state.timer = undefined;
       }
       await state.running;
+      await Promise.all(state.landing);
     }
   }
 
-  private async redraw(sessionId: string): Promise<void> {
+  private async redraw(sessionId: string, state: BoardState): Promise<void> {
     const thread = await this.threads.get(sessionId);
     if (!thread) return;
     const agents = await this.runtime.listAgents(sessionId);
     if (!agents.some((agent) => agent.role === "worker")) return;
-    const now = this.now();
+    const style = this.style;
     try {
-      await this.publisher.publish(
+      const { landed } = await this.publisher.publishQueued(
         sessionId,
         boardPurpose,
         thread,
-        renderCrewBoard(agents, { now, style: this.style }),
+        renderCrewBoard(agents, { now: this.now(), style }),
+        { priority: "background" },
       );
+      const landing = landed.catch((error: unknown) => {
+        if (this.rejectedPlanBlocks(error, style)) this.schedule(sessionId);
+        else this.logger.warn({ err: error, sessionId }, "could not update the crew board");
+      });
+      state.landing.add(landing);
+      void landing.then(() => state.landing.delete(landing));
     } catch (error) {
-      if (
-        !(error instanceof SlackApiError) ||
-        error.slackError !== "invalid_blocks" ||
-        this.style === "sections"
-      ) {
-        throw error;
-      }
-      this.logger.info("Slack rejected plan blocks; the crew board uses sections");
-      this.style = "sections";
+      if (!this.rejectedPlanBlocks(error, style)) throw error;
       await this.publisher.publish(
         sessionId,
         boardPurpose,
         thread,
-        renderCrewBoard(agents, { now, style: "sections" }),
+        renderCrewBoard(agents, { now: this.now(), style: "sections" }),
       );
     }
+  }
+
+  /** True (and the style switches to sections) when Slack refused `plan` blocks. */
+  private rejectedPlanBlocks(error: unknown, style: BoardStyle): boolean {
+    if (!(error instanceof SlackApiError) || error.slackError !== "invalid_blocks" || style === "sections") {
+      return false;
+    }
+    if (this.style === "plan") this.logger.info("Slack rejected plan blocks; the crew board uses sections");
+    this.style = "sections";
+    return true;
   }
 }

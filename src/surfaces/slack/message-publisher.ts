@@ -1,23 +1,40 @@
 import { createHash } from "node:crypto";
+import type { CallPriority } from "../../adapters/slack/call-pacer.ts";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import type { RenderedMessage } from "../../domain/slack-blocks/block.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { SlackThread } from "./session-threads.ts";
-import type { SlackStore } from "./slack-store.ts";
+import type { SlackStore, StoredSlackMessage } from "./slack-store.ts";
 
 export function contentHash(message: RenderedMessage): string {
   return createHash("sha256").update(JSON.stringify(message)).digest("hex").slice(0, 32);
 }
 
+export interface PublishOptions {
+  /** `background` edits wait behind other edits (the crew board). */
+  priority?: CallPriority;
+}
+
+/** A publish whose edit, if any, is queued at Slack's pace: `landed` settles when Slack has it. */
+export interface QueuedPublish {
+  ts: string;
+  landed: Promise<void>;
+}
+
+const nothingToWaitFor = Promise.resolve();
+
 /**
  * Posts one message per session and purpose, and edits it afterwards. The posted ts is
  * stored, so a restarted process edits the message instead of posting it again, and an
- * unchanged rendering makes no call at all.
+ * unchanged rendering makes no call at all. Edits do not hold the message's turn while
+ * they wait for Slack's pace: a newer edit of the same message replaces a queued one.
  */
 export class MessagePublisher {
   private readonly queue = new KeyedQueue();
   private readonly api: SlackApi;
   private readonly store: SlackStore;
+  /** Hash of the latest edit handed to Slack and not yet saved, per session and purpose. */
+  private readonly requested = new Map<string, string>();
 
   constructor(api: SlackApi, store: SlackStore) {
     this.api = api;
@@ -25,25 +42,32 @@ export class MessagePublisher {
   }
 
   /** Posts the message for `purpose`, or edits the one posted before. Returns its ts. */
-  publish(
+  async publish(
     sessionId: string,
     purpose: string,
     thread: SlackThread,
     message: RenderedMessage,
+    options: PublishOptions = {},
   ): Promise<string> {
-    return this.queue.run(`${sessionId}\u0000${purpose}`, async () => {
+    const queued = await this.publishQueued(sessionId, purpose, thread, message, options);
+    await queued.landed;
+    return queued.ts;
+  }
+
+  /** Like `publish`, but returns once an edit is queued; a post is always awaited. */
+  publishQueued(
+    sessionId: string,
+    purpose: string,
+    thread: SlackThread,
+    message: RenderedMessage,
+    options: PublishOptions = {},
+  ): Promise<QueuedPublish> {
+    const key = this.keyOf(sessionId, purpose);
+    return this.queue.run(key, async () => {
       const hash = contentHash(message);
       const existing = await this.store.getMessage(sessionId, purpose);
       if (existing) {
-        if (existing.contentHash === hash) return existing.ts;
-        await this.api.call("chat.update", {
-          channel: existing.channel,
-          ts: existing.ts,
-          text: message.text,
-          blocks: message.blocks,
-        });
-        await this.store.saveMessage(sessionId, purpose, { ...existing, contentHash: hash });
-        return existing.ts;
+        return { ts: existing.ts, landed: this.edit(sessionId, purpose, existing, message, hash, options) };
       }
       const response = await this.api.call("chat.postMessage", {
         channel: thread.channel,
@@ -54,29 +78,62 @@ export class MessagePublisher {
       });
       const ts = String(response.ts);
       await this.store.saveMessage(sessionId, purpose, { channel: thread.channel, ts, contentHash: hash });
-      return ts;
+      return { ts, landed: nothingToWaitFor };
     });
   }
 
   /** Edits the message for `purpose` if one was posted; never posts. */
-  update(sessionId: string, purpose: string, message: RenderedMessage): Promise<boolean> {
-    return this.queue.run(`${sessionId}\u0000${purpose}`, async () => {
+  async update(
+    sessionId: string,
+    purpose: string,
+    message: RenderedMessage,
+    options: PublishOptions = {},
+  ): Promise<boolean> {
+    const landed = await this.queue.run(this.keyOf(sessionId, purpose), async () => {
       const existing = await this.store.getMessage(sessionId, purpose);
-      if (!existing) return false;
-      const hash = contentHash(message);
-      if (existing.contentHash === hash) return true;
-      await this.api.call("chat.update", {
-        channel: existing.channel,
-        ts: existing.ts,
-        text: message.text,
-        blocks: message.blocks,
-      });
-      await this.store.saveMessage(sessionId, purpose, { ...existing, contentHash: hash });
-      return true;
+      if (!existing) return undefined;
+      return this.edit(sessionId, purpose, existing, message, contentHash(message), options);
     });
+    if (landed === undefined) return false;
+    await landed;
+    return true;
   }
 
   idle(): Promise<void> {
     return this.queue.idle();
+  }
+
+  private keyOf(sessionId: string, purpose: string): string {
+    return `${sessionId}\u0000${purpose}`;
+  }
+
+  /** Queues the edit (called in the message's turn, so edits queue in order). */
+  private edit(
+    sessionId: string,
+    purpose: string,
+    existing: StoredSlackMessage,
+    message: RenderedMessage,
+    hash: string,
+    options: PublishOptions,
+  ): Promise<void> {
+    const key = this.keyOf(sessionId, purpose);
+    if ((this.requested.get(key) ?? existing.contentHash) === hash) return nothingToWaitFor;
+    this.requested.set(key, hash);
+    const call = this.api.call(
+      "chat.update",
+      { channel: existing.channel, ts: existing.ts, text: message.text, blocks: message.blocks },
+      options.priority ? { priority: options.priority } : undefined,
+    );
+    return call.then(
+      async () => {
+        if (this.requested.get(key) !== hash) return;
+        await this.store.saveMessage(sessionId, purpose, { ...existing, contentHash: hash });
+        if (this.requested.get(key) === hash) this.requested.delete(key);
+      },
+      (error: unknown) => {
+        if (this.requested.get(key) === hash) this.requested.delete(key);
+        throw error;
+      },
+    );
   }
 }
