@@ -2,7 +2,11 @@ import { appendStepMessage, persistStep, updateAgentAtStep } from "../adapters/d
 import { quietEventTypes } from "../adapters/database/agent-sweeps.ts";
 import { type AgentRow, getAgent, listAgentsForSession } from "../adapters/database/agents.ts";
 import { consumeEvents, type EventRow, enqueueEvent, pendingEventsFor } from "../adapters/database/events.ts";
-import { loadTranscript } from "../adapters/database/transcript.ts";
+import {
+  loadTranscript,
+  loadTranscriptAfter,
+  type TranscriptEntry,
+} from "../adapters/database/transcript.ts";
 import { isTerminal } from "../domain/agent-state.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import { eventText } from "../domain/prompts/event-text.ts";
@@ -18,9 +22,38 @@ import { agentSnapshot } from "./snapshots.ts";
 import type { AgentStatus } from "./surface-port.ts";
 import { toolStep } from "./tool-step.ts";
 
+/**
+ * The transcript a runner has read while it holds the agent's lease. Transcripts are
+ * append-only, so each step reads only the messages after the last one kept here.
+ */
+export interface TranscriptMemory {
+  entries: TranscriptEntry[];
+}
+
 export interface AgentRunner {
   /** Plans and runs the agent's next step; "stop" when it has nothing to do now. */
-  runOneStep(agentId: string, signal?: AbortSignal): Promise<StepOutcome>;
+  runOneStep(agentId: string, signal?: AbortSignal, memory?: TranscriptMemory): Promise<StepOutcome>;
+}
+
+/** The whole transcript: the remembered entries plus the tail stored since. */
+async function readTranscript(
+  kernel: RuntimeKernel,
+  agentId: string,
+  memory: TranscriptMemory,
+): Promise<TranscriptEntry[]> {
+  const lastSeq = memory.entries.at(-1)?.seq;
+  if (lastSeq === undefined) {
+    memory.entries = await loadTranscript(kernel.db, agentId);
+    return memory.entries;
+  }
+  const tail = await loadTranscriptAfter(kernel.db, agentId, lastSeq);
+  if (tail.length > 0 && tail[0]?.seq !== lastSeq + 1) {
+    // Not the contiguous tail we expected: forget what we kept and read it all.
+    memory.entries = await loadTranscript(kernel.db, agentId);
+    return memory.entries;
+  }
+  if (tail.length > 0) memory.entries = [...memory.entries, ...tail];
+  return memory.entries;
 }
 
 export function createAgentRunner(
@@ -112,8 +145,13 @@ export function createAgentRunner(
   }
 
   return {
-    async runOneStep(agentId, signal = new AbortController().signal) {
-      const loaded = await getAgent(kernel.db, agentId);
+    async runOneStep(agentId, signal = new AbortController().signal, memory = { entries: [] }) {
+      // One round trip for the three reads: the agent row, the transcript's tail and the mailbox.
+      const [loaded, entries, events] = await Promise.all([
+        getAgent(kernel.db, agentId),
+        readTranscript(kernel, agentId, memory),
+        pendingEventsFor(kernel.db, agentId),
+      ]);
       if (!loaded || isTerminal(loaded.status as AgentStatus)) return "stop";
       if (loaded.deadlineAt && loaded.deadlineAt.getTime() <= kernel.now().getTime()) {
         await failAgent(kernel, loaded, "timed out");
@@ -121,11 +159,9 @@ export function createAgentRunner(
       }
       const agent = await prepareWorkspace(loaded);
       if (!agent) return "stop";
-      const entries = await loadTranscript(kernel.db, agentId);
       const transcript = entries.map((entry) => entry.message);
       // The step check serialises writers, so the next seq is free unless another runner moved on.
       const seq = (entries.at(-1)?.seq ?? -1) + 1;
-      const events = await pendingEventsFor(kernel.db, agentId);
       const waking = events.some((event) => !quietEventTypes.includes(event.type));
       // Progress notes alone do not cost a turn; they ride along with the next one.
       const turnDue = transcript.at(-1)?.role === "user";

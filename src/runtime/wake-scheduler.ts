@@ -9,7 +9,7 @@ import {
 import { agentsToSweep } from "../adapters/database/agent-sweeps.ts";
 import type { Database } from "../adapters/database/open-database.ts";
 import { StepConflictError } from "../domain/errors.ts";
-import type { AgentRunner } from "./agent-runner.ts";
+import type { AgentRunner, TranscriptMemory } from "./agent-runner.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 
 export const wakeQueue = "agent-wake";
@@ -43,6 +43,8 @@ export function createWakeScheduler(
     let seen = await takeLease(db, agentId, kernel.instanceId, ttl);
     if (seen === undefined) return;
     let leaseLost = false;
+    // Kept only while this runner holds the lease; any conflict ends the loop and drops it.
+    const memory: TranscriptMemory = { entries: [] };
     // Aborts the model call or tool in flight when the agent is cancelled or the lease lost.
     const controller = new AbortController();
     const heartbeat = setInterval(
@@ -62,7 +64,7 @@ export function createWakeScheduler(
           await dropLease(db, agentId, kernel.instanceId);
           return;
         }
-        const outcome = await runner.runOneStep(agentId, controller.signal);
+        const outcome = await runner.runOneStep(agentId, controller.signal, memory);
         if (outcome === "continue") continue;
         const release = await releaseLease(db, agentId, kernel.instanceId, seen);
         if (release.released || release.wakeSeq === undefined) return;

@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import type { ChatMessage, MessagePart } from "../../domain/messages.ts";
 import { redactSecrets } from "../../logger.ts";
@@ -68,10 +68,31 @@ export async function appendTranscriptMessage(
 
 /** The whole transcript in order, validated: persisted JSON is not trusted blindly. */
 export async function loadTranscript(db: Database, agentId: string): Promise<TranscriptEntry[]> {
+  return selectTranscript(db, agentId, undefined);
+}
+
+/**
+ * The messages after `afterSeq`, in order and validated. Transcripts are append-only, so a
+ * runner that keeps the entries it has read only needs this tail.
+ */
+export async function loadTranscriptAfter(
+  db: Database,
+  agentId: string,
+  afterSeq: number,
+): Promise<TranscriptEntry[]> {
+  return selectTranscript(db, agentId, afterSeq);
+}
+
+async function selectTranscript(
+  db: Database,
+  agentId: string,
+  afterSeq: number | undefined,
+): Promise<TranscriptEntry[]> {
+  const byAgent = eq(transcriptMessages.agentId, agentId);
   const rows = await db
     .select({ seq: transcriptMessages.seq, role: transcriptMessages.role, parts: transcriptMessages.parts })
     .from(transcriptMessages)
-    .where(eq(transcriptMessages.agentId, agentId))
+    .where(afterSeq === undefined ? byAgent : and(byAgent, gt(transcriptMessages.seq, afterSeq)))
     .orderBy(asc(transcriptMessages.seq));
   return rows.map((row) => {
     const parsed = storedMessageSchema.safeParse({ role: row.role, parts: row.parts });
