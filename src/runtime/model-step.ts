@@ -1,5 +1,5 @@
 import { appendStepMessage, persistStep } from "../adapters/database/agent-steps.ts";
-import { type AgentRow, addAgentUsage } from "../adapters/database/agents.ts";
+import type { AgentRow } from "../adapters/database/agents.ts";
 import { findRequestForToolCall, involvesHumans } from "../adapters/database/requests.ts";
 import { pendingBudgetRequest, stoppedSinceLastUserMessage } from "../adapters/database/session-budget.ts";
 import { getSession } from "../adapters/database/sessions.ts";
@@ -76,14 +76,16 @@ export async function modelStep(
     await failAgent(kernel, agent, `reached the turn limit (${kernel.config.limits.maxTurns} turns)`);
     return "stop";
   }
+  // The cached prefix must outlive a wait on a person: supervisors always wait on people,
+  // workers once a question or approval is part of their story. Read alongside the budget.
+  const humans = isSupervisor ? Promise.resolve(true) : involvesHumans(kernel.db, agent);
+  humans.catch(() => undefined);
   if (!(await budgetAllows(kernel, agent))) return "stop";
   const running = await ensureRunning(kernel, agent);
   if (!running) return "stop";
 
   const ref = parseModel(running.model);
-  // The cached prefix must outlive a wait on a person: supervisors always wait on people,
-  // workers once a question or approval is part of their story.
-  const cacheRetention = isSupervisor || (await involvesHumans(kernel.db, running)) ? "long" : "short";
+  const cacheRetention = (await humans) ? "long" : "short";
   const turnId = `${running.id}:${running.step}`;
   let result: Awaited<ReturnType<ReturnType<RuntimeKernel["resolveProvider"]>["turn"]>>;
   try {
@@ -127,11 +129,14 @@ export async function modelStep(
   const cost = costMicros(ref, result.usage, kernel.config.priceOverrides);
   const finishedResult = endsWork ? await finalizeResult(kernel, running, text || "(no summary)") : undefined;
   const usage = result.usage;
-  const { agent: stepped, value: counted } = await persistStep(
+  const { agent: persisted } = await persistStep(
     kernel.db,
     running.id,
     running.step,
-    finishedResult ? { status: "done", result: finishedResult, finishedAt: kernel.now() } : {},
+    {
+      ...(finishedResult ? { status: "done", result: finishedResult, finishedAt: kernel.now() } : {}),
+      addUsage: { usage, costMicros: cost },
+    },
     async (transaction, row) => {
       await appendStepMessage(transaction, row, seq, message);
       await recordUsage(transaction, {
@@ -145,10 +150,8 @@ export async function modelStep(
       });
       if (finishedResult)
         await notifyParent(transaction, row, "agent-finished", { summary: finishedResult.summary });
-      return addAgentUsage(transaction, row.id, usage, cost);
     },
   );
-  const persisted = counted ?? stepped;
   if (isSupervisor && text.trim() !== "") {
     kernel.emit({
       type: "reply-completed",

@@ -109,6 +109,10 @@ describe.each(backends)("supervisor delegates and stays available on %s", (backe
       (event) => event.type === "reply-completed" && event.text === "Started two agents.",
     );
     const sessionId = surface.sessionId() ?? "";
+    // The workers start on their own runners, so their starts may come just after that reply.
+    for (const title of ["Researcher", "Deployer"]) {
+      await surface.waitFor((event) => event.type === "agent-started" && event.agent.title === title);
+    }
     expect(surface.events.filter((event) => event.type === "agent-started")).toHaveLength(2);
 
     // 2. The user asks again while both workers are held mid-turn, and gets an answer first.

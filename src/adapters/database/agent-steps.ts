@@ -1,21 +1,21 @@
 import { and, eq, sql } from "drizzle-orm";
 import { StepConflictError } from "../../domain/errors.ts";
 import type { ChatMessage } from "../../domain/messages.ts";
-import { type AgentPatch, type AgentRow, advanceAgentStep } from "./agents.ts";
+import { type AgentPatch, type AgentRow, advanceAgentStep, type StepPatch } from "./agents.ts";
 import type { Database } from "./open-database.ts";
 import { agents } from "./schema.ts";
 import { appendTranscriptMessage } from "./transcript.ts";
 
 /**
  * Writes one step: moves `agents.step` on from `expectedStep` (or throws
- * StepConflictError and writes nothing), applies `patch`, then runs `write` in the
+ * StepConflictError and writes nothing), applies `patch` (with a model turn's usage), then runs `write` in the
  * same transaction.
  */
 export async function persistStep<T>(
   db: Database,
   agentId: string,
   expectedStep: number,
-  patch: AgentPatch,
+  patch: StepPatch,
   write: (transaction: Database, agent: AgentRow) => Promise<T>,
 ): Promise<{ agent: AgentRow; value: T }> {
   return db.transaction(async (transaction) => {

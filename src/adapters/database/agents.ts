@@ -99,6 +99,9 @@ export async function updateAgent(
   return row;
 }
 
+/** What a step may change on its agent row: the patch, plus a model turn's usage to add. */
+export type StepPatch = AgentPatch & { addUsage?: { usage: Usage; costMicros: number } };
+
 /**
  * Persists one step: applies `patch` and moves `step` from `expectedStep` to the next,
  * only if no other runner moved it first; otherwise throws `StepConflictError`.
@@ -107,15 +110,32 @@ export async function advanceAgentStep(
   db: Database,
   id: string,
   expectedStep: number,
-  patch: AgentPatch = {},
+  patch: StepPatch = {},
 ): Promise<AgentRow> {
+  const { addUsage, ...values } = patch;
   const [row] = await db
     .update(agents)
-    .set({ ...patch, step: expectedStep + 1, updatedAt: sql`now()` })
+    .set({
+      ...values,
+      ...(addUsage ? usageIncrements(addUsage.usage, addUsage.costMicros) : {}),
+      step: expectedStep + 1,
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(agents.id, id), eq(agents.step, expectedStep)))
     .returning();
   if (!row) throw new StepConflictError(id, expectedStep);
   return row;
+}
+
+function usageIncrements(usage: Usage, costMicros: number) {
+  return {
+    inputTokens: sql`${agents.inputTokens} + ${usage.inputTokens}`,
+    outputTokens: sql`${agents.outputTokens} + ${usage.outputTokens}`,
+    cacheReadTokens: sql`${agents.cacheReadTokens} + ${usage.cacheReadTokens}`,
+    cacheWriteTokens: sql`${agents.cacheWriteTokens} + ${usage.cacheWriteTokens}`,
+    costMicros: sql`${agents.costMicros} + ${Math.round(costMicros)}`,
+    turns: sql`${agents.turns} + 1`,
+  };
 }
 
 /** Adds one model turn's tokens and cost to the agent's totals, and counts the turn. */
@@ -127,15 +147,7 @@ export async function addAgentUsage(
 ): Promise<AgentRow | undefined> {
   const [row] = await db
     .update(agents)
-    .set({
-      inputTokens: sql`${agents.inputTokens} + ${usage.inputTokens}`,
-      outputTokens: sql`${agents.outputTokens} + ${usage.outputTokens}`,
-      cacheReadTokens: sql`${agents.cacheReadTokens} + ${usage.cacheReadTokens}`,
-      cacheWriteTokens: sql`${agents.cacheWriteTokens} + ${usage.cacheWriteTokens}`,
-      costMicros: sql`${agents.costMicros} + ${Math.round(costMicros)}`,
-      turns: sql`${agents.turns} + 1`,
-      updatedAt: sql`now()`,
-    })
+    .set({ ...usageIncrements(usage, costMicros), updatedAt: sql`now()` })
     .where(eq(agents.id, id))
     .returning();
   return row;
