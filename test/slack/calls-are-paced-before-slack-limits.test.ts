@@ -132,4 +132,19 @@ describe("Slack calls are paced before Slack has to say 429", () => {
       .map((call) => call.params.text);
     expect(order).toEqual(["board 1", "answered", "board 2"]);
   });
+
+  it("replaces a queued thread status with the newer one (clearing wins over thinking)", async () => {
+    const slack = api({ tier4: { kind: "bucket", perMinute: 600, burst: 1 } });
+    const status = (text: string) =>
+      slack.call("assistant.threads.setStatus", {
+        channel_id: "CSTATUS",
+        thread_ts: "3.000100",
+        status: text,
+      });
+    await Promise.all([status("is thinking…"), status("is thinking…"), status("")]);
+    const sent = fake.calls
+      .filter((call) => call.method === "assistant.threads.setStatus" && call.params.channel_id === "CSTATUS")
+      .map((call) => call.params.status);
+    expect(sent).toEqual(["is thinking…", ""]);
+  });
 });

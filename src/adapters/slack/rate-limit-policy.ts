@@ -111,6 +111,14 @@ export function laneFor(method: string, params: Record<string, unknown>, limits:
     const key = messageKey(params);
     return { key: method, rule: limits.tier4, coalesceKey: key, merge: appendBoth, ordered: true };
   }
+  if (method === "assistant.threads.setStatus") {
+    // A newer status of the thread (or its clearing) replaces a queued one.
+    const channel = params.channel_id;
+    const thread = params.thread_ts;
+    const key =
+      typeof channel === "string" && typeof thread === "string" ? `${channel}:${thread}` : undefined;
+    return { key: method, rule: limits.tier4, coalesceKey: key, merge: latestWins, ordered: false };
+  }
   const rule = tier4Methods.has(method)
     ? limits.tier4
     : tier2Methods.has(method)
