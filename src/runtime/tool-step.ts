@@ -1,7 +1,12 @@
 import { appendStepMessage, persistStep } from "../adapters/database/agent-steps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { findRequestForToolCall, listApprovalRules } from "../adapters/database/requests.ts";
-import { finishToolCall, getToolCall, startToolCall } from "../adapters/database/tool-calls.ts";
+import {
+  finishToolCall,
+  getToolCall,
+  startToolCall,
+  type ToolCallRow,
+} from "../adapters/database/tool-calls.ts";
 import { isAllowedByRules } from "../domain/approval-rules.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
@@ -84,6 +89,27 @@ async function persistResult(
   return "continue";
 }
 
+/** A call with an audit row is never run again: its recorded outcome (or "interrupted") is the result. */
+async function replayAudit(
+  kernel: RuntimeKernel,
+  running: AgentRow,
+  seq: number,
+  call: ToolCallPart,
+  audit: ToolCallRow,
+): Promise<StepOutcome> {
+  const outcome: ToolOutcome =
+    audit.status === "started"
+      ? { output: interruptedMessage, isError: true, status: "interrupted" }
+      : {
+          output: audit.output ?? "",
+          isError: audit.isError,
+          status: audit.status as ToolOutcome["status"],
+        };
+  // The audit row keeps its own risk; this one only fills a row that would be missing.
+  const risk: ToolRisk = audit.risk === "risky" ? "risky" : "safe";
+  return persistResult(kernel, running, seq, call, risk, outcome, undefined);
+}
+
 /**
  * One tool call of the last assistant message. The audit row is committed before the
  * tool runs, so a crash leaves `started` behind and the call is reported as interrupted
@@ -98,21 +124,16 @@ export async function toolStep(
   makeServices: (agent: AgentRow, onFinish: (summary: string) => void) => AgentServices,
   signal: AbortSignal,
 ): Promise<StepOutcome> {
-  const audit = await getToolCall(kernel.db, agent.id, call.id);
+  const known = tools.find((candidate) => candidate.name === call.name) as QuestionTool | undefined;
+  const checked = known?.input.safeParse(call.input ?? {});
+  // A safe call that needs nobody skips this read: inserting its `started` row below finds
+  // an existing audit row just as well, and then the call is replayed, not run.
+  const direct = known && !known.question && checked?.success && riskOf(known, checked.data) === "safe";
+  const audit = direct ? undefined : await getToolCall(kernel.db, agent.id, call.id);
   if (audit) {
     const running = await ensureRunning(kernel, agent);
     if (!running) return "stop";
-    const outcome: ToolOutcome =
-      audit.status === "started"
-        ? { output: interruptedMessage, isError: true, status: "interrupted" }
-        : {
-            output: audit.output ?? "",
-            isError: audit.isError,
-            status: audit.status as ToolOutcome["status"],
-          };
-    // The audit row keeps its own risk; this one only fills a row that would be missing.
-    const risk: ToolRisk = audit.risk === "risky" ? "risky" : "safe";
-    return persistResult(kernel, running, seq, call, risk, outcome, undefined);
+    return replayAudit(kernel, running, seq, call, audit);
   }
 
   const tool = tools.find((candidate) => candidate.name === call.name) as QuestionTool | undefined;
@@ -225,7 +246,7 @@ export async function toolStep(
 
   const running = await ensureRunning(kernel, agent);
   if (!running) return "stop";
-  const { started } = await startToolCall(kernel.db, {
+  const startedCall = await startToolCall(kernel.db, {
     agentId: running.id,
     toolCallId: call.id,
     sessionId: running.sessionId,
@@ -233,7 +254,11 @@ export async function toolStep(
     input: call.input ?? {},
     risk,
   });
-  if (!started) throw new StepConflictError(running.id, running.step);
+  const { started, toolCall } = startedCall;
+  if (!started) {
+    if (direct) return replayAudit(kernel, running, seq, call, toolCall);
+    throw new StepConflictError(running.id, running.step);
+  }
 
   let finishedSummary: string | undefined;
   const context: AgentToolContext = {
