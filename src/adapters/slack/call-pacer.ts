@@ -124,7 +124,10 @@ export class CallPacer {
     for (;;) {
       const index = this.next(lane);
       const entry = lane.queue[index];
-      if (!entry) return;
+      if (!entry) {
+        this.forgetIdle(key, lane);
+        return;
+      }
       const rule = entry.lane.rule;
       if (rule.kind === "spacing" && lane.inFlight > 0) return;
       const now = this.now();
@@ -138,6 +141,14 @@ export class CallPacer {
       lane.bucket?.take(now);
       this.send(key, lane, entry);
     }
+  }
+
+  /** A channel's post lane is forgotten once idle and past its pace, so channels do not pile up. */
+  private forgetIdle(key: string, lane: Lane): void {
+    const now = this.now();
+    if (lane.bucket || lane.inFlight > 0 || lane.timerAt !== undefined) return;
+    if (lane.nextAt > now || lane.blockedUntil > now) return;
+    this.lanes.delete(key);
   }
 
   private wake(key: string, lane: Lane, at: number): void {
