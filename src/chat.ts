@@ -3,22 +3,10 @@
  * THREADWORK_DATA_DIR is used unless DATABASE_URL is set; a provider key is required.
  */
 import { hostname, userInfo } from "node:os";
-import { type Config, loadConfig } from "./config.ts";
-import { ConfigurationError, ThreadworkError } from "./domain/errors.ts";
-import { redactSecrets } from "./logger.ts";
-
-function readConfig(): Config | undefined {
-  try {
-    return loadConfig(process.env, ["provider"]);
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return undefined;
-  }
-}
+import { describeFailure, readConfigOrReport } from "./application/entry-point.ts";
 
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = readConfigOrReport(["provider"]);
   if (!config) {
     process.exitCode = 1;
     return;
@@ -26,8 +14,7 @@ async function main(): Promise<void> {
   const { createLogger } = await import("./logger.ts");
   const { openDatabase } = await import("./adapters/database/open-database.ts");
   const { migrateDatabase } = await import("./adapters/database/migrate.ts");
-  const { createProviders } = await import("./adapters/providers/create-providers.ts");
-  const { createRuntime } = await import("./runtime/create-runtime.ts");
+  const { assembleRuntime } = await import("./application/assemble-runtime.ts");
   const { createTerminalSurface } = await import("./surfaces/terminal/terminal-surface.ts");
 
   // Logs go to stderr at warn and above, so they do not tear the conversation apart.
@@ -38,14 +25,8 @@ async function main(): Promise<void> {
   });
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
   await migrateDatabase(database);
-  const providers = createProviders(config, { logger });
-  const runtime = createRuntime({
-    db: database.db,
-    boss: database.createQueue(),
-    resolveProvider: providers.resolveProvider,
-    config,
-    logger,
-  });
+  // The same runtime as `npm start`: repositories in THREADWORK_REPOS get workspaces and coding tools.
+  const { runtime } = assembleRuntime({ config, database, logger });
   await runtime.start();
   const user = userInfo().username;
   const surface = createTerminalSurface({
@@ -68,7 +49,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const text = error instanceof ThreadworkError ? error.message : String((error as Error)?.stack ?? error);
-  process.stderr.write(`threadwork chat failed: ${redactSecrets(text)}\n`);
+  process.stderr.write(`threadwork chat failed: ${describeFailure(error)}\n`);
   process.exitCode = 1;
 });

@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from "./adapters/database/open-database.ts";
-import { type Config, loadConfig } from "./config.ts";
-import { ConfigurationError, ThreadworkError } from "./domain/errors.ts";
-import { type Logger, redactSecrets } from "./logger.ts";
+import { describeFailure, readConfigOrReport } from "./application/entry-point.ts";
+import type { Config } from "./config.ts";
+import type { Logger } from "./logger.ts";
 import type { Runtime } from "./runtime/create-runtime.ts";
 
 export interface Application {
@@ -99,18 +99,8 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   return { config, logger, database, stop };
 }
 
-function readConfig(): Config | undefined {
-  try {
-    return loadConfig(process.env, ["provider", "slack"]);
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return undefined;
-  }
-}
-
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = readConfigOrReport(["provider", "slack"]);
   if (!config) {
     process.exitCode = 1;
     return;
@@ -119,9 +109,7 @@ async function main(): Promise<void> {
   try {
     application = await start(config);
   } catch (error) {
-    // Our own errors explain themselves; anything else needs its stack.
-    const text = error instanceof ThreadworkError ? error.message : String((error as Error)?.stack ?? error);
-    process.stderr.write(`Threadwork could not start: ${redactSecrets(text)}\n`);
+    process.stderr.write(`Threadwork could not start: ${describeFailure(error)}\n`);
     process.exitCode = 1;
     return;
   }

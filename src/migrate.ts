@@ -1,17 +1,13 @@
 import { migrateDatabase } from "./adapters/database/migrate.ts";
 import { openDatabase } from "./adapters/database/open-database.ts";
-import { loadConfig } from "./config.ts";
-import { ConfigurationError, ThreadworkError } from "./domain/errors.ts";
+import { readConfigOrReport } from "./application/entry-point.ts";
+import { ThreadworkError } from "./domain/errors.ts";
 import { createLogger } from "./logger.ts";
 
 /** `npm run db:migrate`: applies the migrations to DATABASE_URL, or to the embedded database. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    process.stderr.write(`${error.message}\n`);
+  const config = readConfigOrReport([]);
+  if (!config) {
     process.exitCode = 1;
     return;
   }

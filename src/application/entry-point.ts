@@ -1,0 +1,23 @@
+import { type Config, loadConfig, type Requirement } from "../config.ts";
+import { ConfigurationError, ThreadworkError } from "../domain/errors.ts";
+import { redactSecrets } from "../logger.ts";
+
+/**
+ * Parses the environment for an entry point. A configuration error is written to stderr
+ * (one message naming every problem) and `undefined` comes back; anything else throws.
+ */
+export function readConfigOrReport(requirements: Requirement[]): Config | undefined {
+  try {
+    return loadConfig(process.env, requirements);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return undefined;
+  }
+}
+
+/** Text for stderr: our own errors explain themselves; anything else needs its stack. */
+export function describeFailure(error: unknown): string {
+  const text = error instanceof ThreadworkError ? error.message : String((error as Error)?.stack ?? error);
+  return redactSecrets(text);
+}
