@@ -2,18 +2,13 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { ModelProvider, ModelTurnRequest, ModelTurnResult } from "../../domain/model.ts";
 import { buildAnthropicRequest } from "./anthropic-request.ts";
 import { AnthropicStreamAssembler, fromAnthropicMessage } from "./anthropic-response.ts";
-import { abortError, type RetryLogger, type RetryPolicy, type Sleep, withRetries } from "./retry.ts";
+import { abortError, type ProviderRetrySettings, turnRetryOptions, withRetries } from "./retry.ts";
 import { describeSdkError, StreamEndedEarlyError } from "./sdk-errors.ts";
 
-export interface AnthropicProviderOptions {
+export interface AnthropicProviderOptions extends ProviderRetrySettings {
   apiKey: string;
   /** Defaults to the public API. */
   baseUrl?: string | undefined;
-  /** Retries after the first attempt (default 5, so 6 attempts in all); see `retry.ts`. */
-  maxRetries?: number;
-  retryPolicy?: Partial<RetryPolicy>;
-  logger?: RetryLogger;
-  sleep?: Sleep;
   /** Per-request timeout in milliseconds (default 10 minutes, as the SDK's). */
   timeoutMs?: number;
 }
@@ -56,18 +51,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
         );
         return fromAnthropicMessage(message);
       },
-      {
-        provider: "anthropic",
-        policy: {
-          ...options.retryPolicy,
-          ...(options.maxRetries === undefined ? {} : { maxAttempts: options.maxRetries + 1 }),
-        },
+      turnRetryOptions("anthropic", options, {
         signal: request.signal,
-        sleep: options.sleep,
-        logger: options.logger,
         describe: (error) => describeSdkError(error, Anthropic),
         canRetry: () => !assembler?.emittedText,
-      },
+      }),
     );
   }
 

@@ -2,19 +2,14 @@ import OpenAI from "openai";
 import type { ModelProvider, ModelTurnRequest, ModelTurnResult } from "../../domain/model.ts";
 import { buildOpenAIRequest, type OpenAIRequestOptions } from "./openai-request.ts";
 import { fromOpenAICompletion, OpenAIStreamAssembler } from "./openai-response.ts";
-import { abortError, type RetryLogger, type RetryPolicy, type Sleep, withRetries } from "./retry.ts";
+import { abortError, type ProviderRetrySettings, turnRetryOptions, withRetries } from "./retry.ts";
 import { describeSdkError } from "./sdk-errors.ts";
 
-export interface OpenAIProviderOptions {
+export interface OpenAIProviderOptions extends ProviderRetrySettings {
   /** Optional: local OpenAI-compatible servers often need none. */
   apiKey?: string | undefined;
   /** Defaults to the public API; set it for vLLM, Ollama or llama.cpp (e.g. `http://localhost:11434/v1`). */
   baseUrl?: string | undefined;
-  /** Retries after the first attempt (default 5, so 6 attempts in all); see `retry.ts`. */
-  maxRetries?: number;
-  retryPolicy?: Partial<RetryPolicy>;
-  logger?: RetryLogger;
-  sleep?: Sleep;
   timeoutMs?: number;
 }
 
@@ -68,18 +63,11 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
         });
         return fromOpenAICompletion(completion);
       },
-      {
-        provider: "openai",
-        policy: {
-          ...options.retryPolicy,
-          ...(options.maxRetries === undefined ? {} : { maxAttempts: options.maxRetries + 1 }),
-        },
+      turnRetryOptions("openai", options, {
         signal: request.signal,
-        sleep: options.sleep,
-        logger: options.logger,
         describe: (error) => describeSdkError(error, OpenAI),
         canRetry: () => !assembler?.emittedText,
-      },
+      }),
     );
   }
 

@@ -47,6 +47,33 @@ export interface RetryOptions {
   canRetry?: () => boolean;
 }
 
+/** The retry settings both provider adapters take. */
+export interface ProviderRetrySettings {
+  /** Retries after the first attempt (default 5, so 6 attempts in all). */
+  maxRetries?: number;
+  retryPolicy?: Partial<RetryPolicy>;
+  logger?: RetryLogger;
+  sleep?: Sleep;
+}
+
+/** `withRetries` options for one turn of an adapter configured with `settings`. */
+export function turnRetryOptions(
+  provider: ProviderName,
+  settings: ProviderRetrySettings,
+  turn: Pick<RetryOptions, "signal" | "describe" | "canRetry">,
+): RetryOptions {
+  return {
+    provider,
+    policy: {
+      ...settings.retryPolicy,
+      ...(settings.maxRetries === undefined ? {} : { maxAttempts: settings.maxRetries + 1 }),
+    },
+    sleep: settings.sleep,
+    logger: settings.logger,
+    ...turn,
+  };
+}
+
 export const defaultSleep: Sleep = async (milliseconds, signal) => {
   await delay(milliseconds, undefined, signal ? { signal } : undefined);
 };

@@ -29,10 +29,12 @@ function refusalText(outcome: Exclude<DecisionOutcome, { ok: true }>): string {
  * request's message with the decision, who and when; anything else gets an ephemeral
  * notice for the clicker only, and nothing changes.
  */
+type DecisionInput = Extract<SurfaceInput, { type: "approval-decision" | "budget-decision" | "answer" }>;
+
 export async function decide(
   context: SlackSurfaceContext,
   target: ClickTarget,
-  input: Exclude<SurfaceInput, { type: "user-message" | "cancel" }>,
+  input: DecisionInput,
 ): Promise<void> {
   const always = input.type === "approval-decision" && input.decision === "always_allow";
   const notedBefore = context.alwaysAllowed.has(input.requestId);
@@ -59,35 +61,35 @@ export async function decide(
 
 /** Approve, Deny, Always allow; budget Extend and Stop. */
 export function register(app: App, context: SlackSurfaceContext): void {
-  const approvalDecisions = [
-    [actionIds.approve, "approve"],
-    [actionIds.deny, "deny"],
-    [actionIds.alwaysAllow, "always_allow"],
-  ] as const;
-  for (const [actionId, decision] of approvalDecisions) {
+  const decisions: [string, (requestId: string, userId: string) => DecisionInput][] = [
+    [
+      actionIds.approve,
+      (requestId, userId) => ({ type: "approval-decision", requestId, userId, decision: "approve" }),
+    ],
+    [
+      actionIds.deny,
+      (requestId, userId) => ({ type: "approval-decision", requestId, userId, decision: "deny" }),
+    ],
+    [
+      actionIds.alwaysAllow,
+      (requestId, userId) => ({ type: "approval-decision", requestId, userId, decision: "always_allow" }),
+    ],
+    [
+      actionIds.budgetExtend,
+      (requestId, userId) => ({ type: "budget-decision", requestId, userId, decision: "extend" }),
+    ],
+    [
+      actionIds.budgetStop,
+      (requestId, userId) => ({ type: "budget-decision", requestId, userId, decision: "stop" }),
+    ],
+  ];
+  for (const [actionId, inputOf] of decisions) {
     app.action(actionId, async ({ ack, body, action }) => {
       await ack();
       const target = clickTarget(body);
       const requestId = actionValue(action);
       if (!target || !requestId) return;
-      await context.track(
-        decide(context, target, { type: "approval-decision", requestId, userId: target.user, decision }),
-      );
-    });
-  }
-  const budgetDecisions = [
-    [actionIds.budgetExtend, "extend"],
-    [actionIds.budgetStop, "stop"],
-  ] as const;
-  for (const [actionId, decision] of budgetDecisions) {
-    app.action(actionId, async ({ ack, body, action }) => {
-      await ack();
-      const target = clickTarget(body);
-      const requestId = actionValue(action);
-      if (!target || !requestId) return;
-      await context.track(
-        decide(context, target, { type: "budget-decision", requestId, userId: target.user, decision }),
-      );
+      await context.track(decide(context, target, inputOf(requestId, target.user)));
     });
   }
 }
