@@ -1,6 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
+import { createTestDatabase } from "./database.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -82,4 +87,34 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out: ${options.message?.() ?? "condition never held"}`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
   }
+}
+
+export interface ProcessScenario {
+  handle: DatabaseHandle;
+  server: FakeLlmServer;
+  /** A temporary directory for the test's tool logs. */
+  directory: string;
+  /** Runtime processes to stop after the file's tests. */
+  processes: RuntimeProcess[];
+}
+
+/**
+ * Registers the shared set-up of multi-process scenarios: a fresh Postgres database (two
+ * processes cannot share an in-memory PGlite), a fake LLM server and a temporary directory,
+ * all torn down with every runtime process the tests started.
+ */
+export function useProcessScenario(options: { latencyMs: number; name: string }): ProcessScenario {
+  const scenario = { processes: [] } as unknown as ProcessScenario;
+  beforeAll(async () => {
+    scenario.handle = await createTestDatabase("postgres");
+    scenario.server = await startFakeLlmServer({ latencyMs: options.latencyMs });
+    scenario.directory = await mkdtemp(path.join(tmpdir(), `threadwork-${options.name}-`));
+  });
+  afterAll(async () => {
+    for (const runtimeProcess of scenario.processes) await stopRuntimeProcess(runtimeProcess);
+    await scenario.handle?.close();
+    await scenario.server?.close();
+    if (scenario.directory) await rm(scenario.directory, { recursive: true, force: true });
+  });
+  return scenario;
 }

@@ -1,10 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
-import { createTestDatabase } from "../helpers/database.ts";
+import { describe, expect, it } from "vitest";
 import {
   databaseTotals,
   duplicates,
@@ -14,41 +9,26 @@ import {
 } from "../helpers/runtime-audit.ts";
 import {
   databaseUrlOf,
-  type RuntimeProcess,
   startRuntimeProcess,
   stopRuntimeProcess,
+  useProcessScenario,
   waitUntil,
 } from "../helpers/runtime-processes.ts";
 import { agentKeyOf, workloadResponder } from "../helpers/runtime-workload.ts";
 
 // Two processes on one database only make sense on Postgres.
 describe("resumes after a crash (postgres)", () => {
-  let handle: DatabaseHandle;
-  let server: FakeLlmServer;
-  let directory: string;
-  const processes: RuntimeProcess[] = [];
-
-  beforeAll(async () => {
-    handle = await createTestDatabase("postgres");
-    server = await startFakeLlmServer({ latencyMs: 40 });
-    directory = await mkdtemp(path.join(tmpdir(), "threadwork-crash-"));
-  });
-  afterAll(async () => {
-    for (const runtimeProcess of processes) await stopRuntimeProcess(runtimeProcess);
-    await handle?.close();
-    await server?.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  const scenario = useProcessScenario({ latencyMs: 40, name: "crash" });
 
   it("finishes every agent in a new process without repeating a persisted turn or a tool call", async () => {
     const sessions = 3;
     const workers = 2;
     const toolTurns = 4;
-    server.respondWith(workloadResponder({ workers, toolTurns }));
-    const log = path.join(directory, "tools.log");
+    scenario.server.respondWith(workloadResponder({ workers, toolTurns }));
+    const log = path.join(scenario.directory, "tools.log");
     const environment = {
-      DATABASE_URL: databaseUrlOf(handle),
-      ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+      DATABASE_URL: databaseUrlOf(scenario.handle),
+      ANTHROPIC_BASE_URL: scenario.server.anthropicBaseUrl,
       TOOL_LOG: log,
       TOOL_PAUSE_MS: "60",
     };
@@ -60,26 +40,26 @@ describe("resumes after a crash (postgres)", () => {
     });
     // The replacement loads now but starts its runtime only after the kill.
     const second = startRuntimeProcess({ ...environment, INSTANCE_ID: "second", WAIT_FOR_GO: "1" });
-    processes.push(first, second);
+    scenario.processes.push(first, second);
     await Promise.all([first.ready, second.loaded]);
 
     // Kill it while the workers are mid-way: some in a model call, some in a tool.
     const workerRequests = () =>
-      server.requests.filter((request) => !agentKeyOf(request).endsWith("supervisor")).length;
+      scenario.server.requests.filter((request) => !agentKeyOf(request).endsWith("supervisor")).length;
     await waitUntil(() => workerRequests() >= 10, { message: first.errors });
-    const busyAtKill = (await databaseTotals(handle.db)).agents.filter(
+    const busyAtKill = (await databaseTotals(scenario.handle.db)).agents.filter(
       (agent) => agent.status === "running",
     ).length;
     first.child.kill("SIGKILL");
     await first.exited;
-    const requestsBeforeKill = server.requests.length;
+    const requestsBeforeKill = scenario.server.requests.length;
     const linesBeforeKill = (await toolLog(log)).length;
 
     second.go();
     await second.ready;
     await waitUntil(
       async () => {
-        const totals = await databaseTotals(handle.db);
+        const totals = await databaseTotals(scenario.handle.db);
         const done = totals.agents.filter(
           (agent) => agent.role === "worker" && agent.status === "done",
         ).length;
@@ -93,12 +73,12 @@ describe("resumes after a crash (postgres)", () => {
     await stopRuntimeProcess(second);
 
     expect(busyAtKill).toBeGreaterThanOrEqual(2);
-    expect(requestsBeforeKill).toBeLessThan(server.requests.length);
+    expect(requestsBeforeKill).toBeLessThan(scenario.server.requests.length);
     expect(linesBeforeKill).toBeGreaterThan(0);
 
     // No turn is asked again once its result was persisted: a turn appears twice only when
     // it was the agent's newest turn at the kill (in flight), once before and once after.
-    const counts = turnCounts(server.requests);
+    const counts = turnCounts(scenario.server.requests);
     for (const [key, indexes] of counts) {
       if (indexes.length === 1) continue;
       expect(indexes, key).toHaveLength(2);
@@ -107,7 +87,7 @@ describe("resumes after a crash (postgres)", () => {
       expect(after, key).toBeGreaterThanOrEqual(requestsBeforeKill);
       const agent = key.split("@")[0] ?? "";
       const newestBefore = Math.max(
-        ...server.requests
+        ...scenario.server.requests
           .slice(0, requestsBeforeKill)
           .filter((request) => agentKeyOf(request) === agent)
           .map((request) => request.turnIndex),
@@ -118,7 +98,7 @@ describe("resumes after a crash (postgres)", () => {
     // No tool ran twice, and an interrupted call was reported, not run again.
     const lines = await toolLog(log);
     expect(duplicates(lines.map((line) => line.token))).toEqual([]);
-    const totals = await databaseTotals(handle.db);
+    const totals = await databaseTotals(scenario.handle.db);
     expect(totals.audit.filter((row) => row.status === "started")).toEqual([]);
     for (const row of totals.audit.filter((entry) => entry.toolName === "append_line")) {
       const token = (row.input as { mark: string }).mark;
@@ -132,11 +112,11 @@ describe("resumes after a crash (postgres)", () => {
   }, 120_000);
 
   it("reports a tool call that was running at the crash as interrupted and never runs it again", async () => {
-    server.respondWith(workloadResponder({ workers: 1, toolTurns: 2 }));
-    const log = path.join(directory, "interrupted.log");
+    scenario.server.respondWith(workloadResponder({ workers: 1, toolTurns: 2 }));
+    const log = path.join(scenario.directory, "interrupted.log");
     const environment = {
-      DATABASE_URL: databaseUrlOf(handle),
-      ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+      DATABASE_URL: databaseUrlOf(scenario.handle),
+      ANTHROPIC_BASE_URL: scenario.server.anthropicBaseUrl,
       TOOL_LOG: log,
     };
     // The first process hangs inside the tool after its side effect, as if it died mid-call.
@@ -148,7 +128,7 @@ describe("resumes after a crash (postgres)", () => {
       TOOL_PAUSE_MS: "600000",
     });
     const second = startRuntimeProcess({ ...environment, INSTANCE_ID: "rescuer", WAIT_FOR_GO: "1" });
-    processes.push(first, second);
+    scenario.processes.push(first, second);
     await Promise.all([first.ready, second.loaded]);
     await waitUntil(async () => (await toolLog(log)).length === 1, { message: first.errors });
     first.child.kill("SIGKILL");
@@ -157,7 +137,7 @@ describe("resumes after a crash (postgres)", () => {
     await second.ready;
     await waitUntil(
       async () => {
-        const totals = await databaseTotals(handle.db);
+        const totals = await databaseTotals(scenario.handle.db);
         return lastSupervisorTexts(totals).some((text) => text.startsWith("Summary for session 100"));
       },
       { timeoutMs: 60_000, message: second.errors },
@@ -168,14 +148,14 @@ describe("resumes after a crash (postgres)", () => {
     expect(lines.filter((line) => line.token === "s100/w0#0")).toEqual([
       { instance: "hung", token: "s100/w0#0" },
     ]);
-    const afterCrash = server.requests.find(
+    const afterCrash = scenario.server.requests.find(
       (request) => agentKeyOf(request) === "s100/w0" && request.turnIndex === 1,
     );
     expect(afterCrash?.lastToolResults[0]?.isError).toBe(true);
     expect(afterCrash?.lastToolResults[0]?.content).toMatch(
       /interrupted by a restart.*Check before retrying/,
     );
-    const audit = (await databaseTotals(handle.db)).audit.find(
+    const audit = (await databaseTotals(scenario.handle.db)).audit.find(
       (row) => (row.input as { mark?: string }).mark === "s100/w0#0",
     );
     expect(audit?.status).toBe("interrupted");

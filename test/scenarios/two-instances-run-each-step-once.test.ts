@@ -1,10 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
-import { createTestDatabase } from "../helpers/database.ts";
+import { describe, expect, it } from "vitest";
 import {
   databaseTotals,
   duplicates,
@@ -14,41 +9,26 @@ import {
 } from "../helpers/runtime-audit.ts";
 import {
   databaseUrlOf,
-  type RuntimeProcess,
   startRuntimeProcess,
   stopRuntimeProcess,
+  useProcessScenario,
   waitUntil,
 } from "../helpers/runtime-processes.ts";
 import { workloadResponder } from "../helpers/runtime-workload.ts";
 
 // Two processes on one database only make sense on Postgres.
 describe("two instances on one database (postgres)", () => {
-  let handle: DatabaseHandle;
-  let server: FakeLlmServer;
-  let directory: string;
-  const processes: RuntimeProcess[] = [];
-
-  beforeAll(async () => {
-    handle = await createTestDatabase("postgres");
-    server = await startFakeLlmServer({ latencyMs: 10 });
-    directory = await mkdtemp(path.join(tmpdir(), "threadwork-scale-"));
-  });
-  afterAll(async () => {
-    for (const runtimeProcess of processes) await stopRuntimeProcess(runtimeProcess);
-    await handle?.close();
-    await server?.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  const scenario = useProcessScenario({ latencyMs: 10, name: "scale" });
 
   it("runs 20 sessions with every model turn and every tool call exactly once", async () => {
     const sessions = 20;
     const workers = 2;
     const toolTurns = 1;
-    server.respondWith(workloadResponder({ workers, toolTurns }));
-    const log = path.join(directory, "tools.log");
+    scenario.server.respondWith(workloadResponder({ workers, toolTurns }));
+    const log = path.join(scenario.directory, "tools.log");
     const environment = {
-      DATABASE_URL: databaseUrlOf(handle),
-      ANTHROPIC_BASE_URL: server.anthropicBaseUrl,
+      DATABASE_URL: databaseUrlOf(scenario.handle),
+      ANTHROPIC_BASE_URL: scenario.server.anthropicBaseUrl,
       TOOL_LOG: log,
       WAIT_FOR_GO: "1",
     };
@@ -67,14 +47,14 @@ describe("two instances on one database (postgres)", () => {
         SEED_COUNT: String(sessions / 2),
       }),
     ];
-    processes.push(...instances);
+    scenario.processes.push(...instances);
     await Promise.all(instances.map((instance) => instance.loaded));
     for (const instance of instances) instance.go();
     await Promise.all(instances.map((instance) => instance.ready));
 
     await waitUntil(
       async () => {
-        const totals = await databaseTotals(handle.db);
+        const totals = await databaseTotals(scenario.handle.db);
         const done = totals.agents.filter(
           (agent) => agent.role === "worker" && agent.status === "done",
         ).length;
@@ -89,7 +69,7 @@ describe("two instances on one database (postgres)", () => {
     );
     for (const instance of instances) await stopRuntimeProcess(instance);
 
-    const counts = turnCounts(server.requests);
+    const counts = turnCounts(scenario.server.requests);
     const repeated = [...counts].filter(([, indexes]) => indexes.length > 1).map(([key]) => key);
     expect(repeated).toEqual([]);
     // 20 supervisors × (spawn, ack, events..., summary) + 40 workers × (2 tools + finish)
@@ -101,10 +81,10 @@ describe("two instances on one database (postgres)", () => {
     // Both instances did real work.
     expect(new Set(lines.map((line) => line.instance))).toEqual(new Set(["alpha", "beta"]));
 
-    const totals = await databaseTotals(handle.db);
+    const totals = await databaseTotals(scenario.handle.db);
     expect(totals.audit.every((row) => row.status === "finished")).toBe(true);
     expect(totals.audit).toHaveLength(sessions * workers + sessions * workers * (toolTurns + 1));
     expect(totals.ledgerRows).toBe(totals.assistantMessages);
-    expect(totals.assistantMessages).toBe(server.requests.length);
+    expect(totals.assistantMessages).toBe(scenario.server.requests.length);
   }, 150_000);
 });
