@@ -76,12 +76,14 @@ describe.each(backends)("FIFOs and huge files on %s", (backend) => {
       const previous = request.lastToolResults.at(-1)?.content ?? "";
       switch (request.turnIndex) {
         case 0:
-          return toolCallResponse(
-            ["pipe-1", "pipe-2", "pipe-3", "pipe-4", "zero"].map((path) => ({
+          return toolCallResponse([
+            ...["pipe-1", "pipe-2", "pipe-3", "pipe-4", "zero"].map((path) => ({
               name: "read_file",
               input: { path },
             })),
-          );
+            { name: "edit_file", input: { path: "pipe-1", old: "a", new: "b" } },
+            { name: "write_file", input: { path: "pipe-2", content: "x" } },
+          ]);
         case 1:
           return toolCallResponse([{ name: "read_file", input: { path: "big.txt" } }]);
         case 2:
@@ -120,8 +122,17 @@ describe.each(backends)("FIFOs and huge files on %s", (backend) => {
     const [specials, whole, tail, huge, page] = seen;
     expect(specials?.slice(0, 4).map((result) => result.isError)).toEqual([true, true, true, true]);
     expect(specials?.[0]?.content).toBe(
-      '"pipe-1" is not a regular file (a named pipe); read_file reads only regular files.',
+      '"pipe-1" is not a regular file (a named pipe); only regular files can be read.',
     );
+    expect(specials?.[5]).toEqual({
+      toolCallId: expect.any(String),
+      isError: true,
+      content: '"pipe-1" is not a regular file (a named pipe); only regular files can be read.',
+    });
+    expect(specials?.[6]).toMatchObject({
+      isError: true,
+      content: '"pipe-2" is not a regular file (a named pipe).',
+    });
     expect(specials?.[4]).toMatchObject({ isError: true });
     expect(specials?.[4]?.content).toMatch(/symlink that leads outside the workspace/);
 

@@ -1,15 +1,11 @@
-import { constants } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
 import { z } from "zod";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
+import { readRegularFile } from "./regular-file.ts";
 import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
 import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
-const maxFileBytes = 20 * 1024 * 1024;
 const maxLineCharacters = 2000;
-// Non-blocking, so a FIFO cannot hang the open; no following a symlink swapped in after the check.
-const openFlags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
 
 export function readFileTool(options: ResolvedToolOptions) {
   return defineTool({
@@ -57,44 +53,4 @@ export function readFileTool(options: ResolvedToolOptions) {
       return `${shown.join("\n")}\n(showing lines ${first}-${last} of ${lines.length}; ${remaining} more lines: continue with offset=${last + 1})`;
     },
   });
-}
-
-/** Opens without blocking and checks the opened file itself, so nothing can be swapped in between. */
-async function readRegularFile(path: string, shownPath: string, signal: AbortSignal): Promise<Buffer> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, openFlags);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ELOOP")
-      throw new ToolError(`"${shownPath}" changed into a symlink while opening; try again.`);
-    throw new ToolError(`Cannot open "${shownPath}" (${code ?? "error"}).`);
-  }
-  try {
-    const info = await handle.stat();
-    if (info.isDirectory()) throw new ToolError(`"${shownPath}" is a directory; use list_files.`);
-    if (!info.isFile()) {
-      throw new ToolError(
-        `"${shownPath}" is not a regular file (${fileKind(info)}); read_file reads only regular files.`,
-      );
-    }
-    if (info.size > maxFileBytes) {
-      throw new ToolError(`"${shownPath}" is ${info.size} bytes, too large to read; use search instead.`);
-    }
-    return await handle.readFile({ signal });
-  } finally {
-    await handle.close();
-  }
-}
-
-function fileKind(info: {
-  isFIFO(): boolean;
-  isSocket(): boolean;
-  isCharacterDevice(): boolean;
-  isBlockDevice(): boolean;
-}): string {
-  if (info.isFIFO()) return "a named pipe";
-  if (info.isSocket()) return "a socket";
-  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
-  return "a special file";
 }
