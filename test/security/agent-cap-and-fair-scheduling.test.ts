@@ -4,6 +4,7 @@ import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmServer,
+  type FakeToolResult,
   startFakeLlmServer,
   textResponse,
   toolCallResponse,
@@ -29,6 +30,8 @@ describe.each(backends)("agent cap and fair scheduling on %s", (backend) => {
     return created;
   };
   const started: string[] = [];
+  let revived = false;
+  const revival: FakeToolResult[] = [];
 
   beforeAll(async () => {
     handle = await createTestDatabase(backend);
@@ -43,6 +46,19 @@ describe.each(backends)("agent cap and fair scheduling on %s", (backend) => {
     });
     server.respondWith(async (request) => {
       if (isSupervisorRequest(request)) {
+        if (revived && request.lastToolResults.length === 2 && revival.length === 0) {
+          revival.push(...request.lastToolResults);
+        }
+        // After its first worker finishes, the attacker fills the freed place and then tries
+        // to revive the finished worker past the cap.
+        const finished = /agent "A \d+" \((\S+)\) finished/.exec(request.lastUserText);
+        if (finished && !revived) {
+          revived = true;
+          return toolCallResponse([
+            { name: "spawn_agent", input: { title: "A extra", brief: "held A extra" } },
+            { name: "message_agent", input: { agent_id: finished[1], text: "one more thing" } },
+          ]);
+        }
         if (request.turnIndex > 0) return textResponse("OK.");
         const label = request.lastUserText.includes("forty") ? "A" : "B";
         const count = label === "A" ? 40 : 1;
@@ -73,7 +89,9 @@ describe.each(backends)("agent cap and fair scheduling on %s", (backend) => {
     const workers = async (sessionId: string) =>
       (await runtime.listAgents(sessionId)).filter((agent) => agent.role === "worker");
     expect(await workers(attackerSession)).toHaveLength(6);
-    const results = server.requests.filter(isSupervisorRequest).flatMap((request) => request.lastToolResults);
+    const results = server.requests
+      .filter((request) => isSupervisorRequest(request) && request.turnIndex === 1)
+      .flatMap((request) => request.lastToolResults);
     const refusals = results.filter((result) => result.isError);
     expect(refusals).toHaveLength(34);
     expect(refusals[0]?.content).toContain(
@@ -94,13 +112,20 @@ describe.each(backends)("agent cap and fair scheduling on %s", (backend) => {
     await waitUntil(async () => started.length === 4);
     expect(started[3]).toBe("B 0");
 
-    for (const name of ["A 0", "A 1", "A 2", "A 3", "A 4", "A 5", "B 0"]) gate(name).open();
+    await waitUntil(async () => revival.length === 2);
+    expect(revival[0]).toMatchObject({ isError: false });
+    expect(revival[1]).toMatchObject({
+      isError: true,
+      content: expect.stringContaining("already has 6 sub-agents running or queued, the maximum (6)"),
+    });
+
+    for (const name of ["A 0", "A 1", "A 2", "A 3", "A 4", "A 5", "A extra", "B 0"]) gate(name).open();
     await waitUntil(async () =>
       [...(await workers(attackerSession)), ...(await workers(otherSession))].every(
         (agent) => agent.status === "done",
       ),
     );
-    expect(started).toHaveLength(7);
+    expect(started).toHaveLength(8);
     attacker.close();
     other.close();
   });
