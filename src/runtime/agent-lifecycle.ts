@@ -48,6 +48,11 @@ export async function wakeQueuedWorkers(kernel: RuntimeKernel, sessionId: string
   for (const id of ids) await kernel.wake(id);
 }
 
+/** Wakes the queued workers first in line for a slot (see `acquireSlot`), except `exceptId`. */
+export async function wakeFirstQueuedWorkers(kernel: RuntimeKernel, exceptId: string): Promise<void> {
+  for (const id of await queuedWorkers(kernel.db, 4)) if (id !== exceptId) await kernel.wake(id);
+}
+
 export async function afterAgentEnded(kernel: RuntimeKernel, agent: AgentRow): Promise<void> {
   if (agent.parentId) await kernel.wake(agent.parentId);
   if (agent.role === "worker") await wakeQueuedWorkers(kernel, agent.sessionId);

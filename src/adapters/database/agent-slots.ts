@@ -8,6 +8,12 @@ import { agents } from "./schema.ts";
 const slotLockKey = 7468727262;
 
 /**
+ * `granted` is the running row. Without it, `deferred` says a slot is free but held for
+ * queued workers of other sessions that come first: the caller should wake them.
+ */
+export type SlotOutcome = { granted: AgentRow; deferred: false } | { granted: undefined; deferred: boolean };
+
+/**
  * Moves a worker into `running` if the global and per-session caps allow it and it is
  * still at its step. Slots are granted fairly: a free slot goes first to the queued worker
  * whose session runs the fewest workers (oldest first among equals), so one session's long
@@ -18,8 +24,8 @@ export async function acquireSlot(
   agent: Pick<AgentRow, "id" | "sessionId" | "step">,
   limits: { global: number; perSession: number },
   patch: AgentPatch,
-): Promise<AgentRow | undefined> {
-  return db.transaction(async (transaction) => {
+): Promise<SlotOutcome> {
+  return db.transaction(async (transaction): Promise<SlotOutcome> => {
     await transaction.execute(sql`select pg_advisory_xact_lock(${slotLockKey})`);
     const [counts] = await transaction
       .select({
@@ -30,16 +36,17 @@ export async function acquireSlot(
       .where(and(eq(agents.role, "worker"), eq(agents.status, "running"), ne(agents.id, agent.id)));
     const running = Number(counts?.global ?? 0);
     const sessionRunning = Number(counts?.session ?? 0);
-    if (running >= limits.global) return undefined;
-    if (sessionRunning >= limits.perSession) return undefined;
+    if (running >= limits.global || sessionRunning >= limits.perSession) {
+      return { granted: undefined, deferred: false };
+    }
     const ahead = await queuedAhead(transaction, agent, sessionRunning, limits.perSession);
-    if (ahead >= limits.global - running) return undefined;
+    if (ahead >= limits.global - running) return { granted: undefined, deferred: true };
     const [row] = await transaction
       .update(agents)
       .set({ ...patch, status: "running", updatedAt: sql`now()` })
       .where(and(eq(agents.id, agent.id), eq(agents.step, agent.step)))
       .returning();
-    return row;
+    return { granted: row, deferred: false };
   });
 }
 
