@@ -1,4 +1,4 @@
-import { queuedWorkers } from "../adapters/database/agent-slots.ts";
+import { lockLiveWorkerCount, queuedWorkers } from "../adapters/database/agent-slots.ts";
 import {
   type AgentRow,
   getAgent,
@@ -48,6 +48,11 @@ export async function wakeQueuedWorkers(kernel: RuntimeKernel, sessionId: string
   for (const id of ids) await kernel.wake(id);
 }
 
+/** Wakes the queued workers first in line for a slot (see `acquireSlot`), except `exceptId`. */
+export async function wakeFirstQueuedWorkers(kernel: RuntimeKernel, exceptId: string): Promise<void> {
+  for (const id of await queuedWorkers(kernel.db, 4)) if (id !== exceptId) await kernel.wake(id);
+}
+
 export async function afterAgentEnded(kernel: RuntimeKernel, agent: AgentRow): Promise<void> {
   if (agent.parentId) await kernel.wake(agent.parentId);
   if (agent.role === "worker") await wakeQueuedWorkers(kernel, agent.sessionId);
@@ -62,6 +67,7 @@ export async function spawnWorker(
   const repo = repositoryFor(kernel, request.repo);
   const now = kernel.now();
   const agent = await kernel.db.transaction(async (transaction) => {
+    await requireWorkerRoom(kernel, transaction, parent.sessionId);
     const row = await insertAgent(transaction, {
       id: kernel.newId("agt"),
       sessionId: parent.sessionId,
@@ -88,6 +94,26 @@ export async function spawnWorker(
   return agentSnapshot(agent);
 }
 
+/**
+ * The per-session cap counts live workers (queued, running, waiting); finished ones do not,
+ * but reviving a done worker with a message needs room like a spawn. Call inside the
+ * transaction that creates or revives the worker: the count stays locked until it commits.
+ */
+async function requireWorkerRoom(
+  kernel: RuntimeKernel,
+  transaction: Database,
+  sessionId: string,
+  exceptId?: string,
+): Promise<void> {
+  const maximum = kernel.config.limits.maxAgentsPerSession;
+  const live = await lockLiveWorkerCount(transaction, sessionId, exceptId);
+  if (live < maximum) return;
+  throw new ToolError(
+    `This session already has ${live} sub-agents running or queued, the maximum (${maximum}); wait for one to finish or cancel one.`,
+    { live, maximum },
+  );
+}
+
 /** The repository a new worker works in: the named one, else the default, else none. */
 function repositoryFor(kernel: RuntimeKernel, requested: string | undefined): string | undefined {
   const repositories = kernel.repositories;
@@ -111,6 +137,9 @@ export async function messageWorker(kernel: RuntimeKernel, from: AgentRow, agent
   const next = statusOnInput(target.role as AgentRole, target.status as AgentStatus);
   if (isTerminal(next)) throw new Error(`Agent ${agentId} is ${target.status}; spawn a new one instead.`);
   await kernel.db.transaction(async (transaction) => {
+    if (isTerminal(target.status as AgentStatus) && target.role === "worker") {
+      await requireWorkerRoom(kernel, transaction, from.sessionId, agentId);
+    }
     await enqueueEvent(transaction, {
       sessionId: from.sessionId,
       sourceAgentId: from.id,

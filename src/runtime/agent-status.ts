@@ -3,7 +3,7 @@ import { persistStep, updateAgentAtStep } from "../adapters/database/agent-steps
 import { type AgentRow, listAgentsForSession } from "../adapters/database/agents.ts";
 import { assertTransition } from "../domain/agent-state.ts";
 import { StepConflictError } from "../domain/errors.ts";
-import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
+import { afterAgentEnded, notifyParent, wakeFirstQueuedWorkers } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
 import type { AgentStatus } from "./surface-port.ts";
@@ -22,7 +22,7 @@ export async function ensureRunning(kernel: RuntimeKernel, agent: AgentRow): Pro
     running = await updateAgentAtStep(kernel.db, agent.id, agent.step, { ...patch, status: "running" });
     if (!running) throw new StepConflictError(agent.id, agent.step);
   } else {
-    running = await acquireSlot(
+    const slot = await acquireSlot(
       kernel.db,
       agent,
       {
@@ -31,6 +31,9 @@ export async function ensureRunning(kernel: RuntimeKernel, agent: AgentRow): Pro
       },
       patch,
     );
+    running = slot.granted;
+    // The free slot is kept for another session's worker: make sure it is looking.
+    if (slot.deferred) await wakeFirstQueuedWorkers(kernel, agent.id);
     if (!running) {
       if (agent.status !== "queued") {
         const queued = await updateAgentAtStep(kernel.db, agent.id, agent.step, { status: "queued" });

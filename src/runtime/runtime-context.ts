@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   pollingIntervalSeconds: number;
   /** Wake-up jobs this instance fetches at once. */
   localConcurrency: number;
+  /** A tool result longer than this reaches the model as head, tail and a note (`read_tool_output`). */
+  maxToolResultCharacters: number;
 }
 
 export const defaultRuntimeOptions: RuntimeOptions = {
@@ -42,6 +44,7 @@ export const defaultRuntimeOptions: RuntimeOptions = {
   sweepIntervalMs: 5_000,
   pollingIntervalSeconds: 2,
   localConcurrency: 4,
+  maxToolResultCharacters: 100_000,
 };
 
 export interface RuntimeContext {

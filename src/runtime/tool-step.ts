@@ -11,6 +11,7 @@ import { isAllowedByRules } from "../domain/approval-rules.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { riskOf, type ToolRisk, type Workspace } from "../domain/tool.ts";
+import { capToolOutput } from "../domain/tool-output.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
 import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
 import { ensureRunning } from "./agent-status.ts";
@@ -56,7 +57,8 @@ async function persistResult(
             type: "tool_result",
             toolCallId: call.id,
             toolName: call.name,
-            content: outcome.output,
+            // The model sees a bounded result; the audit row below keeps all of it.
+            content: capToolOutput(outcome.output, kernel.options.maxToolResultCharacters, call.id),
             isError: outcome.isError,
           },
         ],

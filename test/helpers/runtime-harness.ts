@@ -21,6 +21,7 @@ export const testRuntimeOptions: RuntimeOptions = {
   sweepIntervalMs: 300,
   pollingIntervalSeconds: 0.5,
   localConcurrency: 4,
+  maxToolResultCharacters: 100_000,
 };
 
 export function testConfig(

@@ -180,12 +180,14 @@ describe("prompts", () => {
       "cancel_agent",
       "read_context",
       "write_context",
+      "read_tool_output",
     ]);
     expect(workerTools.map((tool) => tool.name)).toEqual([
       "ask_user",
       "report_progress",
       "read_context",
       "write_context",
+      "read_tool_output",
       "finish",
     ]);
   });

@@ -55,6 +55,13 @@ describe("read_slack_file", () => {
       content: "other channel",
       channels: ["C0OTHER"],
     });
+    fake.addFile({
+      id: "F0NOWHERE",
+      name: "hr.txt",
+      mimetype: "text/plain",
+      content: "salaries",
+      channels: [],
+    });
   });
   afterAll(() => fake.close());
 
@@ -91,6 +98,7 @@ describe("read_slack_file", () => {
   it("refuses files from other conversations and unknown ids", async () => {
     const read = tool();
     await expect(read("F0ELSEWHERE")).rejects.toThrow(/not shared in this session's conversation/);
+    await expect(read("F0NOWHERE")).rejects.toThrow(/not shared in this session's conversation/);
     await expect(read("F0MISSING")).rejects.toThrow(/could not find file F0MISSING \(file_not_found\)/);
   });
 });

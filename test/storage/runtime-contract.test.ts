@@ -177,7 +177,7 @@ describe.each(backends)("runtime storage contract on %s", (backend) => {
   describe("slots", () => {
     it("respect the global and per-session caps, even when requested concurrently", async () => {
       // Other files' agents do not exist here: each file has its own database.
-      await db.execute(sql`update agents set status = 'done' where status = 'running'`);
+      await db.execute(sql`update agents set status = 'done' where status in ('running', 'queued')`);
       const first = await newSession();
       const second = await newSession();
       const workers = [
@@ -188,9 +188,17 @@ describe.each(backends)("runtime storage contract on %s", (backend) => {
         expect.arrayContaining(workers.map((worker) => worker.id)),
       );
       const limits = { global: 3, perSession: 2 };
-      const granted = await Promise.all(
-        workers.map((worker) => acquireSlot(db, worker, limits, { startedAt: new Date() })),
-      );
+      const grant = (worker: (typeof workers)[number], patch = {}) =>
+        acquireSlot(db, worker, limits, patch).then((outcome) => outcome.granted);
+      const granted = await Promise.all(workers.map((worker) => grant(worker, { startedAt: new Date() })));
+      // Concurrent requests never pass a cap; a worker refused while another session's came
+      // first (fairness) asks again when woken, as the runtime does.
+      for (let round = 0; round < workers.length; round++) {
+        for (const [index, worker] of workers.entries()) {
+          if (granted.filter((row) => row !== undefined).length >= 3) break;
+          if (!granted[index]) granted[index] = await grant(worker, { startedAt: new Date() });
+        }
+      }
       const running = granted.filter((row) => row !== undefined);
       expect(running).toHaveLength(3);
       for (const session of [first, second]) {
@@ -202,17 +210,38 @@ describe.each(backends)("runtime storage contract on %s", (backend) => {
       const waiting = workers.find((worker) => !running.some((row) => row.id === worker.id));
       expect(waiting).toBeDefined();
       if (!waiting) return;
-      expect(await acquireSlot(db, waiting, limits, {})).toBeUndefined();
+      expect(await acquireSlot(db, waiting, limits, {})).toEqual({ granted: undefined, deferred: false });
       // A running worker holding its slot again is not counted against itself.
       const holder = running[0];
       if (!holder) return;
-      expect(await acquireSlot(db, holder, limits, {})).toMatchObject({ id: holder.id, status: "running" });
+      expect(await grant(holder)).toMatchObject({ id: holder.id, status: "running" });
       await updateAgent(db, holder.id, { status: "done" });
+      // Every other queued worker is done now, so the slot is the waiting worker's.
+      for (const worker of workers) {
+        if (worker.id !== waiting.id && !running.some((row) => row.id === worker.id)) {
+          await updateAgent(db, worker.id, { status: "done" });
+        }
+      }
       const stale = { ...waiting, step: waiting.step + 1 };
-      expect(await acquireSlot(db, stale, limits, {})).toBeUndefined();
+      expect((await acquireSlot(db, stale, limits, {})).granted).toBeUndefined();
       const after = await acquireSlot(db, waiting, { global: 3, perSession: 3 }, {});
-      expect(after?.status).toBe("running");
+      expect(after.granted?.status).toBe("running");
       expect(await queuedWorkers(db, 100)).not.toContain(waiting.id);
+    });
+
+    it("give a free slot to the session running the fewest workers before older queued ones", async () => {
+      await db.execute(sql`update agents set status = 'done' where status in ('running', 'queued')`);
+      const busy = await newSession();
+      const quiet = await newSession();
+      const limits = { global: 2, perSession: 6 };
+      const holder = await newAgent(busy.id);
+      expect((await acquireSlot(db, holder, limits, {})).granted).toBeDefined();
+      const older = await newAgent(busy.id);
+      const newer = await newAgent(quiet.id);
+      expect(await queuedWorkers(db, 10)).toEqual([newer.id, older.id]);
+      expect(await acquireSlot(db, older, limits, {})).toEqual({ granted: undefined, deferred: true });
+      expect((await acquireSlot(db, newer, limits, {})).granted?.id).toBe(newer.id);
+      expect(await acquireSlot(db, older, limits, {})).toEqual({ granted: undefined, deferred: false });
     });
   });
 

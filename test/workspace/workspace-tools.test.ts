@@ -39,7 +39,7 @@ describe("workspace tools", () => {
 
   it("reads with line numbers, offset and limit", async () => {
     expect(await call("read_file", { path: "src/util/math.ts", offset: 2, limit: 1 })).toBe(
-      "   2\t  return a + b;\n(1 more lines; continue with offset=3)",
+      "   2\t  return a + b;\n(showing lines 2-2 of 3; 1 more lines: continue with offset=3)",
     );
     await expect(call("read_file", { path: "missing.ts" })).rejects.toThrow(/No such file/);
   });

@@ -18,8 +18,25 @@ const fileInfoSchema = z.object({
     channels: z.array(z.string()).optional(),
     groups: z.array(z.string()).optional(),
     ims: z.array(z.string()).optional(),
+    shares: z
+      .object({
+        public: z.record(z.string(), z.unknown()).optional(),
+        private: z.record(z.string(), z.unknown()).optional(),
+      })
+      .optional(),
   }),
 });
+
+/** Every conversation Slack says the file is shared in. */
+function conversationsOf(info: z.infer<typeof fileInfoSchema>["file"]): Set<string> {
+  return new Set([
+    ...(info.channels ?? []),
+    ...(info.groups ?? []),
+    ...(info.ims ?? []),
+    ...Object.keys(info.shares?.public ?? {}),
+    ...Object.keys(info.shares?.private ?? {}),
+  ]);
+}
 
 const textTypes =
   /^(text\/|application\/(json|xml|x-yaml|yaml|javascript|typescript|x-sh|x-python|toml|sql|csv|x-ndjson))/;
@@ -82,9 +99,12 @@ export function createSlackFileTools(options: SlackFileToolOptions): ToolDefinit
       }
       const session = await options.runtime.getSession(context.sessionId);
       const channel = session?.metadata.channel;
-      const sharedIn = [...(info.channels ?? []), ...(info.groups ?? []), ...(info.ims ?? [])];
-      if (typeof channel === "string" && sharedIn.length > 0 && !sharedIn.includes(channel)) {
-        throw new ToolError(`File ${input.file_id} was not shared in this session's conversation.`);
+      // Fails closed: a session without a known conversation, or a file Slack does not show
+      // shared in it (an empty list included), is refused.
+      if (typeof channel !== "string" || channel === "" || !conversationsOf(info).has(channel)) {
+        throw new ToolError(
+          `File ${input.file_id} was not shared in this session's conversation, so it cannot be read here. Ask the user to attach it in this thread.`,
+        );
       }
       const name = info.name ?? input.file_id;
       if (info.size !== undefined && info.size > maximumBytes) {

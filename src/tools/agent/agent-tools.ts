@@ -1,6 +1,7 @@
 import type { AnyTool } from "../../runtime/runtime-context.ts";
 import { readContextTool, writeContextTool } from "./context-tools.ts";
 import { cancelAgentTool, listAgentsTool, messageAgentTool, spawnAgentTool } from "./supervisor-tools.ts";
+import { readToolOutputTool } from "./tool-output-tools.ts";
 import { askUserTool, finishTool, reportProgressTool } from "./worker-tools.ts";
 
 /** The registry: a new tool is one entry here (or one in the extra lists the runtime is given). */
@@ -11,6 +12,7 @@ export const supervisorTools: AnyTool[] = [
   cancelAgentTool,
   readContextTool,
   writeContextTool,
+  readToolOutputTool,
 ];
 
 export const workerTools: AnyTool[] = [
@@ -18,5 +20,6 @@ export const workerTools: AnyTool[] = [
   reportProgressTool,
   readContextTool,
   writeContextTool,
+  readToolOutputTool,
   finishTool,
 ];

@@ -10,7 +10,8 @@ export const spawnAgentTool = defineTool<
 >({
   name: "spawn_agent",
   description:
-    "Start a sub-agent in the background and return its id at once. The brief must carry the objective, the expected output, the boundaries (what other agents own) and the decisions already made.",
+    "Start a sub-agent in the background and return its id at once. The brief must carry the objective, the expected output, the boundaries (what other agents own) and the decisions already made. " +
+    "A session may have only a few sub-agents queued, running or waiting at once; past that a spawn is refused until one finishes or is cancelled.",
   input: z.object({
     title: z.string().min(1).max(120),
     brief: z.string().min(1),

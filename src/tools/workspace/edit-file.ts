@@ -1,7 +1,7 @@
-import { readFile, stat } from "node:fs/promises";
 import { z } from "zod";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
+import { readRegularFile } from "./regular-file.ts";
 import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
 import { requireWorkspace } from "./workspace-tool-options.ts";
 import { writeConfinedFile } from "./write-file.ts";
@@ -26,11 +26,10 @@ export function editFileTool() {
       if (resolved.real === undefined) {
         throw new ToolError(`No such file: "${input.path}". Use write_file to create it.`);
       }
-      if ((await stat(resolved.real)).isDirectory()) throw new ToolError(`"${input.path}" is a directory.`);
       if (input.old === "")
         throw new ToolError("`old` must not be empty; use write_file to write a whole file.");
       if (input.old === input.new) throw new ToolError("`old` and `new` are the same; nothing to change.");
-      const content = await readFile(resolved.real, "utf8");
+      const content = (await readRegularFile(resolved.real, input.path, context.signal)).toString("utf8");
       const occurrences = content.split(input.old).length - 1;
       if (occurrences === 0) {
         throw new ToolError(
@@ -46,7 +45,7 @@ export function editFileTool() {
       const updated = input.replace_all
         ? content.split(input.old).join(input.new)
         : content.replace(input.old, () => input.new);
-      await writeConfinedFile(resolved.real, updated);
+      await writeConfinedFile(resolved.real, updated, input.path);
       return `Replaced ${input.replace_all ? occurrences : 1} occurrence${occurrences === 1 || !input.replace_all ? "" : "s"} in ${resolved.relative}.`;
     },
   });

@@ -16,6 +16,8 @@ export interface WorkspaceToolOptions {
   maxTimeoutSeconds?: number;
   /** read_file lines per call. Default 2,000. */
   maxReadLines?: number;
+  /** read_file output cap in bytes per call. Default 100,000. */
+  maxReadBytes?: number;
   /** search matches per call. Default 200. */
   maxSearchMatches?: number;
   /** list_files entries per call. Default 1,000. */
@@ -36,6 +38,7 @@ export interface ResolvedToolOptions {
   defaultTimeoutSeconds: number;
   maxTimeoutSeconds: number;
   maxReadLines: number;
+  maxReadBytes: number;
   maxSearchMatches: number;
   maxListEntries: number;
   maxDiffBytes: number;
@@ -52,6 +55,7 @@ export function resolveToolOptions(options: WorkspaceToolOptions): ResolvedToolO
     defaultTimeoutSeconds: options.defaultTimeoutSeconds ?? 120,
     maxTimeoutSeconds: options.maxTimeoutSeconds ?? 600,
     maxReadLines: options.maxReadLines ?? 2000,
+    maxReadBytes: options.maxReadBytes ?? 100_000,
     maxSearchMatches: options.maxSearchMatches ?? 200,
     maxListEntries: options.maxListEntries ?? 1000,
     maxDiffBytes: options.maxDiffBytes ?? 100_000,

@@ -1,20 +1,18 @@
-import { constants } from "node:fs";
-import { mkdir, open, stat } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
+import { openRegularFile } from "./regular-file.ts";
 import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
 import { requireWorkspace } from "./workspace-tool-options.ts";
 
-/** Writes through an already-confined path; O_NOFOLLOW stops a symlink swapped in meanwhile. */
-export async function writeConfinedFile(path: string, content: string): Promise<void> {
+/** Writes through an already-confined path, only to a regular file (see `openRegularFile`). */
+export async function writeConfinedFile(path: string, content: string, shownPath = path): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const handle = await open(
-    path,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
-  );
+  const handle = await openRegularFile(path, shownPath, "write");
   try {
+    await handle.truncate(0);
     await handle.writeFile(content, "utf8");
   } finally {
     await handle.close();
@@ -36,7 +34,7 @@ export function writeFileTool() {
       if (resolved.real !== undefined && (await stat(resolved.real)).isDirectory()) {
         throw new ToolError(`"${input.path}" is a directory.`);
       }
-      await writeConfinedFile(target, input.content);
+      await writeConfinedFile(target, input.content, input.path);
       const lines = input.content === "" ? 0 : input.content.split("\n").length;
       const verb = resolved.real === undefined ? "Created" : "Overwrote";
       return `${verb} ${resolved.relative} (${lines} lines, ${Buffer.byteLength(input.content)} bytes).`;

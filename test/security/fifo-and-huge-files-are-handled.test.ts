@@ -1,0 +1,167 @@
+import { execFileSync } from "node:child_process";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import { defineTool, type Workspace } from "../../src/domain/tool.ts";
+import type { Runtime } from "../../src/runtime/create-runtime.ts";
+import type { WorkspacesPort } from "../../src/runtime/runtime-context.ts";
+import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
+import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
+import {
+  type FakeLlmServer,
+  type FakeToolResult,
+  startFakeLlmServer,
+  textResponse,
+  toolCallResponse,
+} from "../fakes/fake-llm-server.ts";
+import { backends, createTestDatabase } from "../helpers/database.ts";
+import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
+import { callTool, temporaryDirectory, toolContext } from "../workspace/repository-fixtures.ts";
+
+// The attacker (a model steered by repository text) points read_file at named pipes, a
+// device and a 4 MB file, and a tool returns 4,033,999 characters. Nothing may hang the
+// process, and nothing unbounded may reach a model.
+const hugeOutput = `HEAD-MARK${"h".repeat(2_016_985)}MIDDLE-MARK${"t".repeat(2_016_985)}TAIL-MARK`;
+const hugeLength = hugeOutput.length;
+
+describe.each(backends)("FIFOs and huge files on %s", (backend) => {
+  let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
+  let root: string;
+  let handle: DatabaseHandle;
+  let server: FakeLlmServer;
+  let runtime: Runtime;
+  const seen: FakeToolResult[][] = [];
+
+  const hugeTool = defineTool<Record<string, never>>({
+    name: "fetch_report",
+    description: "A tool from an integration that returns far too much.",
+    input: z.object({}) as unknown as z.ZodType<Record<string, never>>,
+    risk: "safe",
+    execute: async () => hugeOutput,
+  });
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory("limits");
+    root = join(directory.path, "work");
+    await mkdir(root);
+    for (const name of ["pipe-1", "pipe-2", "pipe-3", "pipe-4"]) execFileSync("mkfifo", [join(root, name)]);
+    await symlink("/dev/zero", join(root, "zero"));
+    const line = `${"x".repeat(99)}\n`;
+    await writeFile(join(root, "big.txt"), line.repeat(40_000));
+    const workspace: Workspace = { repoName: "demo", root, branch: "threadwork/s/a", baseCommit: "HEAD" };
+    const workspaces: WorkspacesPort = {
+      createWorkspace: async () => workspace,
+      finalizeWorkspace: async () => ({}),
+    };
+    handle = await createTestDatabase(backend);
+    server = await startFakeLlmServer();
+    runtime = await startTestRuntime({
+      handle,
+      anthropicBaseUrl: server.anthropicBaseUrl,
+      workerTools: [...createWorkspaceTools({ allowCommands: [], sandbox: "off" }), hugeTool],
+      workspaces,
+      repositories: { names: ["demo"], defaultRepository: "demo" },
+    });
+    server.respondWith(async (request) => {
+      if (isSupervisorRequest(request)) {
+        if (request.turnIndex === 0) {
+          return toolCallResponse([{ name: "spawn_agent", input: { title: "Prober", brief: "probe" } }]);
+        }
+        return textResponse("OK.");
+      }
+      if (briefOf(request) !== "probe") return textResponse("?");
+      if (request.turnIndex > 0) seen.push(request.lastToolResults);
+      const previous = request.lastToolResults.at(-1)?.content ?? "";
+      switch (request.turnIndex) {
+        case 0:
+          return toolCallResponse([
+            ...["pipe-1", "pipe-2", "pipe-3", "pipe-4", "zero"].map((path) => ({
+              name: "read_file",
+              input: { path },
+            })),
+            { name: "edit_file", input: { path: "pipe-1", old: "a", new: "b" } },
+            { name: "write_file", input: { path: "pipe-2", content: "x" } },
+          ]);
+        case 1:
+          return toolCallResponse([{ name: "read_file", input: { path: "big.txt" } }]);
+        case 2:
+          return toolCallResponse([{ name: "read_file", input: { path: "big.txt", offset: 39_999 } }]);
+        case 3:
+          return toolCallResponse([{ name: "fetch_report", input: {} }]);
+        case 4: {
+          const reference = /read_tool_output (\{[^}]*\})/.exec(previous)?.[1] ?? "{}";
+          const { tool_call_id, offset } = JSON.parse(reference) as { tool_call_id: string; offset: number };
+          const middle = hugeOutput.indexOf("MIDDLE-MARK");
+          return toolCallResponse([
+            {
+              name: "read_tool_output",
+              input: { tool_call_id, offset: Math.max(offset, middle - 10), length: 100 },
+            },
+          ]);
+        }
+        default:
+          return toolCallResponse([{ name: "finish", input: { summary: "probed" } }]);
+      }
+    });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    await handle?.close();
+    await server?.close();
+    await directory?.remove();
+  });
+
+  it("refuses special files, caps a huge file with a range, and caps every tool result", async () => {
+    const surface = createMemorySurface(runtime);
+    await surface.send("probe the workspace");
+    await surface.waitFor((event) => event.type === "agent-finished", { timeoutMs: 20_000 });
+    surface.close();
+
+    const [specials, whole, tail, huge, page] = seen;
+    expect(specials?.slice(0, 4).map((result) => result.isError)).toEqual([true, true, true, true]);
+    expect(specials?.[0]?.content).toBe(
+      '"pipe-1" is not a regular file (a named pipe); only regular files can be read.',
+    );
+    expect(specials?.[5]).toEqual({
+      toolCallId: expect.any(String),
+      isError: true,
+      content: '"pipe-1" is not a regular file (a named pipe); only regular files can be read.',
+    });
+    expect(specials?.[6]).toMatchObject({
+      isError: true,
+      content: '"pipe-2" is not a regular file (a named pipe).',
+    });
+    expect(specials?.[4]).toMatchObject({ isError: true });
+    expect(specials?.[4]?.content).toMatch(/symlink that leads outside the workspace/);
+
+    expect(whole?.[0]?.isError).toBe(false);
+    expect(whole?.[0]?.content.length).toBeLessThanOrEqual(100_000);
+    expect(whole?.[0]?.content).toMatch(
+      /\(showing lines 1-\d+ of 40000; \d+ more lines: continue with offset=\d+\)$/,
+    );
+    expect(tail?.[0]?.content).toBe(`39999\t${"x".repeat(99)}\n40000\t${"x".repeat(99)}`);
+
+    const capped = huge?.[0]?.content ?? "";
+    // Booleans, so a failure does not print four megabytes.
+    expect(hugeLength).toBe(4_033_999);
+    expect(capped.length).toBeLessThanOrEqual(100_000);
+    expect(capped.startsWith("HEAD-MARK")).toBe(true);
+    expect(capped.endsWith("TAIL-MARK")).toBe(true);
+    expect(capped.includes(`of ${hugeLength} characters cut here`)).toBe(true);
+    expect(capped.includes("MIDDLE-MARK")).toBe(false);
+    expect(page?.[0]?.content).toContain("MIDDLE-MARK");
+    expect(page?.[0]?.content).toMatch(/continue with offset=\d+\]$/);
+  });
+
+  it("read_file stops when its call is cancelled", async () => {
+    const tools = createWorkspaceTools({ allowCommands: [], sandbox: "off" });
+    const workspace: Workspace = { repoName: "demo", root, branch: "b", baseCommit: "HEAD" };
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      callTool(tools, "read_file", { path: "big.txt" }, toolContext(workspace, controller.signal)),
+    ).rejects.toThrow(/abort/i);
+  });
+});
