@@ -313,7 +313,9 @@ describe("Slack with the real runtime", () => {
     expect(request.lastUserText).toContain(
       '["alice" (U0ALICE), not the session owner] The nightly build fails on arm64',
     );
-    expect(request.lastUserText).toContain('["bob" (U0BOB), not the session owner] Linker error, log attached');
+    expect(request.lastUserText).toContain(
+      '["bob" (U0BOB), not the session owner] Linker error, log attached',
+    );
     expect(request.lastUserText.indexOf('"alice"')).toBeLessThan(
       request.lastUserText.indexOf("can you fix it?"),
     );
