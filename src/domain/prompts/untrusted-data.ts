@@ -24,6 +24,7 @@ export function neutralizeFences(text: string): string {
 function attribute(value: string): string {
   return neutralizeFences(value)
     .replace(/[\r\n"<>]+/g, " ")
+    .replace(/\s+/g, " ")
     .trim()
     .slice(0, 120);
 }
