@@ -1,4 +1,4 @@
-import { fenceData } from "./untrusted-data.ts";
+import { fenceData, neutralizeFences } from "./untrusted-data.ts";
 
 /** How mailbox events read in an agent's transcript. */
 export interface MailboxEvent {
@@ -79,7 +79,8 @@ export function eventText(event: MailboxEvent): string {
     case "agent-finished":
       return `[event] ${agent} finished. Summary:\n${report("summary")}`;
     case "agent-failed":
-      return `[event] ${agent} failed:\n${report("reason")}`;
+      // The runtime writes failure reasons (limits, provider errors); one line keeps them readable.
+      return `[event] ${agent} failed: ${neutralizeFences(field(payload, "reason"))}`;
     case "agent-cancelled":
       return `[event] ${agent} was cancelled.`;
     case "agent-progress":
