@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { textResponse } from "../fakes/fake-llm-server.ts";
-import { channel } from "../slack/support/harness.ts";
+import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
+import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
+import { channel, findButton } from "../slack/support/harness.ts";
 import { type SlackWithRuntime, startSlackWithRuntime } from "./support/slack-with-runtime.ts";
 
 const listed = "U0LISTED";
@@ -32,7 +34,24 @@ describe("THREADWORK_ALLOWED_USERS, _USERGROUPS and _CHANNELS", () => {
   beforeAll(async () => {
     world = await startSlackWithRuntime({
       slack: { access: { teams: [], users: [listed], usergroups: ["S0CREW"], channels: [channel] } },
-      respond: () => textResponse("On it."),
+      respond: (request) => {
+        if (isSupervisorRequest(request)) {
+          if (request.turnIndex === 0 && request.lastUserText.includes("ask me")) {
+            return toolCallResponse([
+              { name: "spawn_agent", input: { title: "Asker", brief: "ask: colour" } },
+            ]);
+          }
+          return textResponse("On it.");
+        }
+        if (briefOf(request).startsWith("ask") && request.turnIndex === 0) {
+          return toolCallResponse([
+            { name: "ask_user", input: { question: "Which colour?", choices: ["red", "blue"] } },
+          ]);
+        }
+        return toolCallResponse([
+          { name: "finish", input: { summary: `Colour: ${request.lastToolResults[0]?.content}` } },
+        ]);
+      },
     });
     for (const id of [listed, crewMember, outsider]) world.fake.addUser({ id, name: id.toLowerCase() });
     world.fake.setUsergroup("S0CREW", [crewMember]);
@@ -112,5 +131,40 @@ describe("THREADWORK_ALLOWED_USERS, _USERGROUPS and _CHANNELS", () => {
     expect(await world.session(otherChannel, ts)).toBeUndefined();
     expect(await world.session("D0LISTED", dmTs)).toBeUndefined();
     expect(modelSaw("ELSEWHERE")).toBe(false);
+  });
+
+  it("lets only listed people answer an agent's question", async () => {
+    const threadTs = nextTs();
+    await mention("EvAsk", listed, "ask me something", threadTs);
+    const question = await world.fake.waitFor(
+      () =>
+        world.fake
+          .threadMessages(channel, threadTs)
+          .find((message) => message.text.startsWith("Asker asks:")),
+      15_000,
+    );
+    const choice = findButton(question.blocks, actionIds.answerChoice);
+    const click = (user: string) =>
+      world.harness.click({
+        user,
+        actionId: choice?.action_id ?? "",
+        value: choice?.value ?? "",
+        messageTs: question.ts,
+        threadTs,
+      });
+    const notesBefore = world.ephemeralsTo(outsider).length;
+    await click(outsider);
+    const note = await world.fake.waitFor(() => world.ephemeralsTo(outsider)[notesBefore]);
+    expect(note).toContain("not on the list");
+    const session = await world.session(channel, threadTs);
+    expect(
+      (await world.runtime.listPendingRequests(session?.id ?? "")).map((request) => request.kind),
+    ).toEqual(["question"]);
+    await click(listed);
+    await world.fake.waitFor(
+      () =>
+        world.llm.requests.some((request) => request.lastUserText.includes("Colour: The user answered: red")),
+      15_000,
+    );
   });
 });

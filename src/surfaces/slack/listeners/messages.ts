@@ -6,7 +6,7 @@ import {
   type SlackMessage,
   slackMessageSchema,
 } from "../../../adapters/slack/slack-message.ts";
-import { readThreadHistory } from "../../../adapters/slack/thread-history.ts";
+import { type HistoryEntry, readThreadHistory } from "../../../adapters/slack/thread-history.ts";
 import { admit } from "../admit.ts";
 import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
@@ -53,7 +53,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
 
   const thread = { teamId, channel, threadTs, ownerId: existing?.ownerId ?? message.user };
   const feedback = context.feedback.thinking(thread, message.ts);
-  let history: { author: string; text: string }[] | undefined;
+  let history: HistoryEntry[] | undefined;
   if (!existing && message.thread_ts && message.thread_ts !== message.ts) {
     try {
       history = await readThreadHistory({
