@@ -156,6 +156,10 @@ const environmentSchema = z.object({
   SLACK_API_URL: optionalUrl,
   PORT: positiveInteger(3000),
   THREADWORK_APPROVERS: commaList,
+  THREADWORK_ALLOWED_TEAMS: commaList,
+  THREADWORK_ALLOWED_USERS: commaList,
+  THREADWORK_ALLOWED_USERGROUPS: commaList,
+  THREADWORK_ALLOWED_CHANNELS: commaList,
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -163,6 +167,20 @@ type Environment = z.infer<typeof environmentSchema>;
 export interface RepositoryConfig {
   name: string;
   url: string;
+}
+
+/**
+ * Who may use the Slack app besides the installing workspace's defaults. Empty lists add
+ * nothing: only the installing workspace, every user, every channel.
+ */
+export interface SlackAccessLists {
+  /** Other workspaces (T…) or organizations (E…) whose users are let in. */
+  teams: string[];
+  /** When users or user groups are set, only they may start or steer sessions. */
+  users: string[];
+  usergroups: string[];
+  /** When set, sessions start only in these channels (DMs included, by their D… id). */
+  channels: string[];
 }
 
 export interface Config {
@@ -198,6 +216,8 @@ export interface Config {
     apiUrl: string | undefined;
     port: number;
     approvers: string[];
+    /** Absent means the defaults: the installing workspace only. */
+    access?: SlackAccessLists;
   };
 }
 
@@ -312,6 +332,12 @@ export function loadConfig(
           apiUrl: environment.SLACK_API_URL,
           port: environment.PORT,
           approvers: environment.THREADWORK_APPROVERS,
+          access: {
+            teams: environment.THREADWORK_ALLOWED_TEAMS,
+            users: environment.THREADWORK_ALLOWED_USERS,
+            usergroups: environment.THREADWORK_ALLOWED_USERGROUPS,
+            channels: environment.THREADWORK_ALLOWED_CHANNELS,
+          },
         },
       };
     }

@@ -74,7 +74,14 @@ async function handleUserMessage(
       sessionId: session.id,
       targetAgentId: supervisor.id,
       type: "user-message",
-      payload: { userId: input.userId, text: input.text, ...history },
+      // Who wrote it decides how the supervisor reads it: only the owner's words are requests.
+      payload: {
+        userId: input.userId,
+        ...(input.userName ? { userName: input.userName } : {}),
+        fromOwner: session.ownerId === input.userId,
+        text: input.text,
+        ...history,
+      },
     });
     const next = statusOnInput("supervisor", supervisor.status as AgentStatus);
     if (isTerminal(supervisor.status as AgentStatus) && next !== supervisor.status) {

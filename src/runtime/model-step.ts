@@ -9,6 +9,7 @@ import { errorMessage, ProviderError, StepConflictError } from "../domain/errors
 import { type ChatMessage, textOf, toolCallsOf } from "../domain/messages.ts";
 import { costMicros } from "../domain/pricing.ts";
 import { supervisorPrompt } from "../domain/prompts/supervisor-prompt.ts";
+import { fenceToolResults } from "../domain/prompts/untrusted-data.ts";
 import { workerPrompt } from "../domain/prompts/worker-prompt.ts";
 import { normalizeTranscript, turnsSinceLastInput } from "../domain/transcript.ts";
 import { afterAgentEnded, notifyParent, parseModel } from "./agent-lifecycle.ts";
@@ -93,7 +94,7 @@ export async function modelStep(
     result = await provider.turn({
       model: ref.model,
       system: isSupervisor ? supervisorPrompt : workerPrompt,
-      messages: normalizeTranscript(transcript),
+      messages: fenceToolResults(normalizeTranscript(transcript)),
       tools: tools.map(toolSchemaOf),
       cacheRetention,
       signal,

@@ -82,15 +82,25 @@ export interface SessionKey {
   conversationKey: string;
 }
 
+/** One earlier message of a thread: `userId` for a person, `bot` for a bot or app. */
+export interface HistoryEntry {
+  author: string;
+  text: string;
+  userId?: string;
+  bot?: boolean;
+}
+
 /** What a surface sends into the runtime. */
 export type SurfaceInput =
   | {
       type: "user-message";
       key: SessionKey;
       userId: string;
+      /** The author's display name, shown to the supervisor next to the id. */
+      userName?: string;
       text: string;
       /** Earlier messages of the conversation, for a session that starts mid-thread. */
-      history?: { author: string; text: string }[];
+      history?: HistoryEntry[];
       metadata?: Record<string, unknown>;
     }
   | { type: "answer"; requestId: string; userId: string; answer: string }

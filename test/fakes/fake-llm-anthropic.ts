@@ -7,6 +7,7 @@ import {
   type FakeLlmRequest,
   type FakeMessage,
   mergeMessages,
+  unfence,
 } from "./fake-llm-request.ts";
 import {
   approximateTokens,
@@ -61,7 +62,8 @@ export function parseAnthropicRequest(
         .filter((block) => block.type === "tool_result")
         .map((block) => ({
           toolCallId: asString(block.tool_use_id),
-          content: toolResultText(block),
+          content: unfence(toolResultText(block)),
+          sent: toolResultText(block),
           isError: block.is_error === true,
         })),
       raw: blocks,

@@ -8,6 +8,7 @@ import {
   type FakeLlmRequest,
   type FakeMessage,
   mergeMessages,
+  unfence,
 } from "./fake-llm-request.ts";
 import {
   approximateTokens,
@@ -51,7 +52,12 @@ export function parseOpenAIRequest(
           text: "",
           toolCalls: [],
           toolResults: [
-            { toolCallId: asString(message.tool_call_id), content, isError: content.startsWith("Error: ") },
+            {
+              toolCallId: asString(message.tool_call_id),
+              content: unfence(content),
+              sent: content,
+              isError: content.startsWith("Error: "),
+            },
           ],
           raw: [message],
         };

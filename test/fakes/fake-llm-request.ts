@@ -2,8 +2,19 @@
 
 export interface FakeToolResult {
   toolCallId: string;
+  /** The result's data, as a model reads it: the runtime's untrusted-data fence taken off. */
   content: string;
+  /** The exact text sent, fence included. */
+  sent: string;
   isError: boolean;
+}
+
+const fenced = /^(Error: )?<untrusted_data source="[^"\n]*">\n([\s\S]*)\n<\/untrusted_data>$/;
+
+/** A tool result's data without the fence the runtime wraps it in; other text as it is. */
+export function unfence(sent: string): string {
+  const match = fenced.exec(sent);
+  return match ? `${match[1] ?? ""}${match[2] ?? ""}` : sent;
 }
 
 export interface FakeMessage {

@@ -24,6 +24,9 @@ export interface FakeUser {
   id: string;
   name: string;
   realName?: string;
+  /** The user's own workspace; the fake's team when absent. */
+  teamId?: string;
+  isBot?: boolean;
 }
 
 export interface FakeThreadMessage {
@@ -106,6 +109,9 @@ export class FakeSlackServer {
   private readonly users = new Map<string, FakeUser>();
   private readonly threads = new Map<string, FakeThreadMessage[]>();
   private readonly files = new Map<string, FakeFile>();
+  private readonly usergroups = new Map<string, string[]>();
+  /** Scopes the bot token was granted; a method needing another answers `missing_scope`. */
+  readonly grantedScopes = new Set(["usergroups:read", "users:read"]);
   private readonly waiters = new Set<() => void>();
   private tsCounter = 0;
   private port = 0;
@@ -148,6 +154,11 @@ export class FakeSlackServer {
   /** Messages `conversations.replies` returns for a thread, parent first. */
   setThread(channel: string, threadTs: string, messages: FakeThreadMessage[]): void {
     this.threads.set(`${channel}:${threadTs}`, messages);
+  }
+
+  /** A user group (S…) and its members, for `usergroups.users.list`. */
+  setUsergroup(id: string, members: string[]): void {
+    this.usergroups.set(id, members);
   }
 
   addFile(file: FakeFile): void {
@@ -333,7 +344,18 @@ export class FakeSlackServer {
         const next = start + limit < messages.length ? String(start + limit) : "";
         return { ok: true, messages: page, has_more: next !== "", response_metadata: { next_cursor: next } };
       }
+      case "usergroups.users.list": {
+        if (!this.grantedScopes.has("usergroups:read")) {
+          return { ok: false, error: "missing_scope", needed: "usergroups:read", provided: "chat:write" };
+        }
+        const members = this.usergroups.get(String(params.usergroup));
+        if (!members) return { ok: false, error: "no_such_subteam" };
+        return { ok: true, users: members };
+      }
       case "users.info": {
+        if (!this.grantedScopes.has("users:read")) {
+          return { ok: false, error: "missing_scope", needed: "users:read", provided: "chat:write" };
+        }
         const user = this.users.get(String(params.user));
         if (!user) return { ok: false, error: "user_not_found" };
         return {
@@ -342,6 +364,8 @@ export class FakeSlackServer {
             id: user.id,
             name: user.name,
             real_name: user.realName ?? user.name,
+            team_id: user.teamId ?? this.teamId,
+            is_bot: user.isBot ?? false,
             profile: { display_name: user.name, real_name: user.realName ?? user.name },
           },
         };

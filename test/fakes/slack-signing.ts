@@ -44,7 +44,13 @@ export function sendSignedJson(
 /** Sends an Events API `event_callback`, signed like Slack signs it, to a Bolt receiver. */
 export function sendSignedEvent(
   url: string,
-  envelope: { event_id: string; team_id: string; event: Record<string, unknown> },
+  envelope: {
+    event_id: string;
+    team_id: string;
+    event: Record<string, unknown>;
+    /** Slack sets it on every envelope: whether the channel is shared with another organization. */
+    is_ext_shared_channel?: boolean;
+  },
   options: SignedRequestOptions,
 ): Promise<Response> {
   const body = JSON.stringify({
@@ -56,6 +62,9 @@ export function sendSignedEvent(
     event_time: Math.floor(Date.now() / 1000),
     event: envelope.event,
     authorizations: [{ team_id: envelope.team_id, user_id: "U0BOT", is_bot: true }],
+    ...(envelope.is_ext_shared_channel === undefined
+      ? {}
+      : { is_ext_shared_channel: envelope.is_ext_shared_channel }),
   });
   return postSigned(url, body, "application/json", options);
 }

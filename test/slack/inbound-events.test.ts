@@ -218,9 +218,10 @@ describe("inbound Slack events", () => {
     await fake.waitFor(() => userMessages().some((input) => input.text === "can you fix it?"));
     const input = userMessages().find((item) => item.text === "can you fix it?");
     expect(input?.history).toEqual([
-      { author: "alice", text: "The nightly build fails on arm64" },
+      { author: "alice", userId: "U0ALICE", text: "The nightly build fails on arm64" },
       {
         author: "bob",
+        userId: "U0BOB",
         text: expect.stringMatching(
           /^Here is the log\n\[attached file F0LOG: build\.log, .*read_slack_file\]$/,
         ),
@@ -253,7 +254,7 @@ describe("inbound Slack events", () => {
     await fake.waitFor(() => userMessages().some((input) => input.text === "sum it up"));
     const history = userMessages().find((input) => input.text === "sum it up")?.history ?? [];
     expect(history).toHaveLength(100);
-    expect(history[0]).toEqual({ author: "bob", text: "the parent" });
+    expect(history[0]).toEqual({ author: "bob", userId: "U0BOB", text: "the parent" });
     expect(history[1]?.text).toBe("note 152");
     expect(history.at(-1)?.text).toBe("note 250");
     expect(fake.callsTo("conversations.replies").length - pagesBefore).toBe(2);

@@ -41,6 +41,7 @@ describe("manifest.json", () => {
       "groups:history",
       "im:history",
       "reactions:write",
+      "usergroups:read",
       "users:read",
     ]);
   });

@@ -310,9 +310,13 @@ describe("Slack with the real runtime", () => {
           .find((item) => isSupervisorRequest(item) && item.lastUserText.includes("can you fix it?")),
       15_000,
     );
-    expect(request.lastUserText).toContain("alice: The nightly build fails on arm64");
-    expect(request.lastUserText).toContain("bob: Linker error, log attached");
-    expect(request.lastUserText.indexOf("alice:")).toBeLessThan(
+    expect(request.lastUserText).toContain(
+      '["alice" (U0ALICE), not the session owner] The nightly build fails on arm64',
+    );
+    expect(request.lastUserText).toContain(
+      '["bob" (U0BOB), not the session owner] Linker error, log attached',
+    );
+    expect(request.lastUserText.indexOf('"alice"')).toBeLessThan(
       request.lastUserText.indexOf("can you fix it?"),
     );
     await fake.waitFor(() => posted(threadTs, "Noted."), 10_000);

@@ -13,7 +13,12 @@ export const slackMessageSchema = z.looseObject({
   type: z.string().optional(),
   subtype: z.string().optional(),
   user: z.string().optional(),
+  /** The author's own workspace: `user_team` in shared channels, `team` otherwise. */
+  user_team: z.string().optional(),
+  team: z.string().optional(),
   bot_id: z.string().optional(),
+  app_id: z.string().optional(),
+  bot_profile: z.unknown().optional(),
   username: z.string().optional(),
   text: z.string().optional().default(""),
   ts: z.string(),
@@ -24,6 +29,18 @@ export const slackMessageSchema = z.looseObject({
 });
 
 export type SlackMessage = z.infer<typeof slackMessageSchema>;
+
+/** Subtypes that are still a person writing: a file upload carries text and files. */
+const humanSubtypes = new Set([undefined, "file_share", "thread_broadcast"]);
+
+/** A person wrote it: not a bot, not an app, not a system message, not Threadwork itself. */
+export function isFromPerson(message: SlackMessage, botUserId: string | undefined): boolean {
+  if (!humanSubtypes.has(message.subtype)) return false;
+  if (message.bot_id !== undefined || message.app_id !== undefined || message.bot_profile !== undefined) {
+    return false;
+  }
+  return message.user !== undefined && message.user !== botUserId;
+}
 export type SlackFile = z.infer<typeof slackFileSchema>;
 
 function formatSize(bytes: number | undefined): string {

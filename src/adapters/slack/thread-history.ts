@@ -3,9 +3,12 @@ import type { SlackApi } from "./slack-api.ts";
 import { messageText, type SlackMessage, slackMessageSchema } from "./slack-message.ts";
 import type { UserDirectory } from "./user-directory.ts";
 
+/** One earlier message: `userId` for a person, `bot` for Threadwork, another bot or an app. */
 export interface HistoryEntry {
   author: string;
   text: string;
+  userId?: string;
+  bot?: boolean;
 }
 
 const repliesSchema = z.object({
@@ -20,7 +23,7 @@ const maximumEntries = 100;
 const maximumEntryLength = 4000;
 
 /**
- * The thread's messages before `beforeTs`, each with its author's display name, for a
+ * The thread's messages before `beforeTs`, each with its author's id and display name, for a
  * session that starts in the middle of a thread. A long thread gives its first message
  * and the latest ones.
  */
@@ -64,14 +67,20 @@ export async function readThreadHistory(options: {
     const isSelf =
       (message.bot_id !== undefined && message.bot_id === options.botId) ||
       (message.user !== undefined && message.user === options.botUserId);
-    let author: string;
-    if (isSelf) author = "Threadwork";
-    else if (message.user) author = await options.users.nameOf(message.user);
-    else author = message.username ?? "a bot";
-    history.push({
-      author,
-      text: text.length > maximumEntryLength ? `${text.slice(0, maximumEntryLength)}… (truncated)` : text,
-    });
+    const isBot =
+      isSelf ||
+      message.bot_id !== undefined ||
+      message.app_id !== undefined ||
+      message.subtype === "bot_message";
+    const shown =
+      text.length > maximumEntryLength ? `${text.slice(0, maximumEntryLength)}… (truncated)` : text;
+    if (isBot) {
+      history.push({ author: isSelf ? "Threadwork" : (message.username ?? "a bot"), text: shown, bot: true });
+    } else if (message.user) {
+      history.push({ author: await options.users.nameOf(message.user), userId: message.user, text: shown });
+    } else {
+      history.push({ author: message.username ?? "someone", text: shown });
+    }
   }
   return history;
 }

@@ -5,38 +5,59 @@ const userSchema = z.object({
   user: z.object({
     name: z.string().optional(),
     real_name: z.string().optional(),
+    team_id: z.string().optional(),
+    is_bot: z.boolean().optional(),
     profile: z.object({ display_name: z.string().optional(), real_name: z.string().optional() }).optional(),
   }),
 });
 
-/** Display names by user id, from `users.info`, cached for the life of the process. */
+export interface UserProfile {
+  name: string;
+  /** The user's own workspace; absent when Slack did not say. */
+  teamId: string | undefined;
+  isBot: boolean;
+  /** False when `users.info` failed: the other fields are guesses. */
+  known: boolean;
+}
+
+/** Users by id, from `users.info`, cached for the life of the process. */
 export class UserDirectory {
-  private readonly names = new Map<string, Promise<string>>();
+  private readonly profiles = new Map<string, Promise<UserProfile>>();
   private readonly api: SlackApi;
 
   constructor(api: SlackApi) {
     this.api = api;
   }
 
-  nameOf(userId: string): Promise<string> {
-    let name = this.names.get(userId);
-    if (!name) {
-      name = this.lookUp(userId);
-      this.names.set(userId, name);
-    }
-    return name;
+  async nameOf(userId: string): Promise<string> {
+    return (await this.profileOf(userId)).name;
   }
 
-  private async lookUp(userId: string): Promise<string> {
+  profileOf(userId: string): Promise<UserProfile> {
+    let profile = this.profiles.get(userId);
+    if (!profile) {
+      profile = this.lookUp(userId);
+      this.profiles.set(userId, profile);
+    }
+    return profile;
+  }
+
+  private async lookUp(userId: string): Promise<UserProfile> {
+    const unknown = { name: userId, teamId: undefined, isBot: false, known: false };
     try {
       const parsed = userSchema.safeParse(await this.api.call("users.info", { user: userId }));
-      if (!parsed.success) return userId;
+      if (!parsed.success) return unknown;
       const user = parsed.data.user;
-      return user.profile?.display_name || user.profile?.real_name || user.real_name || user.name || userId;
+      return {
+        name: user.profile?.display_name || user.profile?.real_name || user.real_name || user.name || userId,
+        teamId: user.team_id,
+        isBot: user.is_bot === true,
+        known: true,
+      };
     } catch {
       // An unknown or deactivated user still has an id worth showing; retry on a later lookup.
-      this.names.delete(userId);
-      return userId;
+      this.profiles.delete(userId);
+      return unknown;
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver } from "@slack/bolt";
 import { toBoltLogger } from "../../adapters/slack/bolt-logger.ts";
+import { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
 import {
   createSlackApi,
   createSlackWebClient,
@@ -8,10 +9,12 @@ import {
   webClientOptions,
 } from "../../adapters/slack/slack-api.ts";
 import { UserDirectory } from "../../adapters/slack/user-directory.ts";
+import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import type { Config } from "../../config.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
+import { AccessControl } from "./access-control.ts";
 import { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { EventRenderer } from "./event-renderer.ts";
 import { createHealthServer, type HealthCheck, respondWithHealth } from "./health.ts";
@@ -40,6 +43,29 @@ export interface SlackSurfaceOptions {
   /** Interface to listen on; all interfaces when absent. Tests pass 127.0.0.1. */
   host?: string;
   timing?: { boardIntervalMs?: number; streamIntervalMs?: number };
+}
+
+/** Says at start-up whose input the surface takes; input is refused while this is unknown. */
+async function logAccess(
+  workspace: InstallingWorkspace,
+  lists: Config["slack"]["access"],
+  logger: Logger,
+): Promise<void> {
+  try {
+    const home = await workspace.get();
+    logger.info(
+      {
+        installingTeam: home.teamId,
+        installingEnterprise: home.enterpriseId,
+        allowedTeams: lists?.teams.length ?? 0,
+        userList: (lists?.users.length ?? 0) + (lists?.usergroups.length ?? 0) > 0,
+        channelList: (lists?.channels.length ?? 0) > 0,
+      },
+      "Slack access: the installing workspace's people, plus any allowed teams",
+    );
+  } catch (error) {
+    logger.error({ err: error }, "auth.test failed: Slack input is refused until the workspace is known");
+  }
 }
 
 export interface SlackSurface {
@@ -127,6 +153,15 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     alwaysAllowed,
   });
   const inFlight = new Set<Promise<void>>();
+  const users = new UserDirectory(api);
+  const workspace = new InstallingWorkspace(api);
+  const access = new AccessControl({
+    lists: config.access,
+    workspace,
+    groups: new UsergroupMembers({ api, logger }),
+    users,
+    logger,
+  });
 
   const context: SlackSurfaceContext = {
     api,
@@ -135,7 +170,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     logger,
     now,
     threads,
-    users: new UserDirectory(api),
+    users,
+    access,
     publisher,
     board,
     feedback,
@@ -172,6 +208,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     app,
     async start() {
       await app.init();
+      await logAccess(workspace, config.access, logger);
       unsubscribe = runtime.subscribe(renderer.listener);
       pruneTimer = setInterval(pruneInboundEvents, 3600 * 1000);
       pruneTimer.unref();

@@ -2,6 +2,7 @@ import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
+import type { AccessControl } from "./access-control.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
 import type { SessionThreads } from "./session-threads.ts";
@@ -17,6 +18,8 @@ export interface SlackSurfaceContext {
   now: () => Date;
   threads: SessionThreads;
   users: UserDirectory;
+  /** Who may start, steer, answer or click: checked before anything reaches the runtime. */
+  access: AccessControl;
   publisher: MessagePublisher;
   board: CrewBoardPublisher;
   feedback: ThreadFeedback;

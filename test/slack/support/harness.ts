@@ -15,7 +15,11 @@ export interface Harness {
   baseUrl: string;
   store: SlackStore;
   /** Sends an event_callback; returns the HTTP status Bolt answered. */
-  event(eventId: string, event: Record<string, unknown>): Promise<number>;
+  event(
+    eventId: string,
+    event: Record<string, unknown>,
+    envelope?: { is_ext_shared_channel?: boolean },
+  ): Promise<number>;
   /** Clicks a button in a posted message, as `user`. */
   click(options: {
     user: string;
@@ -50,11 +54,13 @@ export async function startHarness(options: {
   store?: SlackStore;
   boardIntervalMs?: number;
   health?: () => Promise<{ database: boolean; queue: boolean }>;
+  /** Overrides of the Slack settings, e.g. access lists. */
+  slack?: Partial<Config["slack"]>;
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
   const surface = createSlackSurface({
-    config: slackConfig(fake),
+    config: slackConfig(fake, options.slack),
     runtime: options.runtime,
     store,
     logger: createSilentLogger(),
@@ -73,10 +79,10 @@ export async function startHarness(options: {
     store,
     eventsUrl,
     baseUrl,
-    async event(eventId, event) {
+    async event(eventId, event, envelope) {
       const response = await sendSignedEvent(
         eventsUrl,
-        { event_id: eventId, team_id: fake.teamId, event },
+        { event_id: eventId, team_id: fake.teamId, event, ...envelope },
         { signingSecret },
       );
       return response.status;

@@ -29,6 +29,9 @@ async function permalinkOf(
 }
 
 async function publishHome(context: SlackSurfaceContext, userId: string): Promise<void> {
+  // The tab lists only the viewer's own sessions; a known foreign user or a bot gets nothing.
+  const actor = { userId, userTeam: undefined, channel: undefined, mayBeShared: false };
+  if (!(await context.access.check(actor, "view")).allowed) return;
   const sessions = await context.runtime.listSessionsForUser(userId, 15);
   const rows = await Promise.all(
     sessions.map(async (session) => ({ session, permalink: await permalinkOf(context, session) })),

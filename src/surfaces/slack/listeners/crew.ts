@@ -1,9 +1,10 @@
 import type { App } from "@slack/bolt";
 import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
+import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
-import { actionValue, type ClickTarget, clickTarget } from "./interaction.ts";
+import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
 
 async function stop(context: SlackSurfaceContext, target: ClickTarget, agentId: string | undefined) {
   if (!target.teamId || !target.channel || !target.threadTs) return;
@@ -12,6 +13,7 @@ async function stop(context: SlackSurfaceContext, target: ClickTarget, agentId: 
     conversationKey: conversationKey(target.teamId, target.channel, target.threadTs),
   });
   if (!session) return;
+  if (!(await admit(context, clickActor(target), "decide", { threadTs: target.threadTs }))) return;
   if (!(await context.runtime.canDecide(session.id, target.user))) {
     await postEphemeral(
       context,

@@ -1,10 +1,11 @@
 import type { App } from "@slack/bolt";
 import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
 import type { DecisionOutcome, SurfaceInput } from "../../../runtime/surface-port.ts";
+import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { renderRequest, requestPurpose } from "../event-renderer.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
-import { actionValue, type ClickTarget, clickTarget } from "./interaction.ts";
+import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
 
 const refusals: Record<Exclude<DecisionOutcome, { ok: true }>["reason"], string> = {
   not_authorized:
@@ -36,6 +37,9 @@ export async function decide(
   target: ClickTarget,
   input: DecisionInput,
 ): Promise<void> {
+  // Who may act at all comes first; who may decide this request is the runtime's rule.
+  const purpose = input.type === "answer" ? "answer" : "decide";
+  if (!(await admit(context, clickActor(target), purpose, { threadTs: target.threadTs }))) return;
   const always = input.type === "approval-decision" && input.decision === "always_allow";
   const notedBefore = context.alwaysAllowed.has(input.requestId);
   // Noted before the call: the runtime announces the decision before `handle` returns.

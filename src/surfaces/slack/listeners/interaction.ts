@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /** The parts of a block_actions payload the listeners read. */
 export const blockActionSchema = z.looseObject({
-  user: z.looseObject({ id: z.string() }),
+  user: z.looseObject({ id: z.string(), team_id: z.string().optional() }),
   team: z.looseObject({ id: z.string() }).nullable().optional(),
   channel: z.looseObject({ id: z.string() }).optional(),
   message: z.looseObject({ ts: z.string(), thread_ts: z.string().optional() }).optional(),
@@ -16,6 +16,8 @@ export type BlockActionBody = z.infer<typeof blockActionSchema>;
 
 export interface ClickTarget {
   user: string;
+  /** The clicker's own workspace, from `user.team_id`. */
+  userTeam: string | undefined;
   teamId: string | undefined;
   channel: string | undefined;
   threadTs: string | undefined;
@@ -29,6 +31,7 @@ export function clickTarget(body: unknown): ClickTarget | undefined {
   const value = parsed.data;
   return {
     user: value.user.id,
+    userTeam: value.user.team_id,
     teamId: value.team?.id,
     channel: value.channel?.id ?? value.container?.channel_id,
     threadTs: value.message?.thread_ts ?? value.container?.thread_ts ?? value.message?.ts,
@@ -40,4 +43,9 @@ export function clickTarget(body: unknown): ClickTarget | undefined {
 export function actionValue(action: unknown): string | undefined {
   const parsed = z.looseObject({ value: z.string() }).safeParse(action);
   return parsed.success ? parsed.data.value : undefined;
+}
+
+/** The clicker as the access control sees them; a click says nothing about shared channels. */
+export function clickActor(target: ClickTarget) {
+  return { userId: target.user, userTeam: target.userTeam, channel: target.channel, mayBeShared: true };
 }

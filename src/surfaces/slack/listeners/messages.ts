@@ -1,29 +1,24 @@
 import type { App } from "@slack/bolt";
 import {
+  isFromPerson,
   mentions,
   messageText,
   type SlackMessage,
   slackMessageSchema,
 } from "../../../adapters/slack/slack-message.ts";
-import { readThreadHistory } from "../../../adapters/slack/thread-history.ts";
+import { type HistoryEntry, readThreadHistory } from "../../../adapters/slack/thread-history.ts";
+import { admit } from "../admit.ts";
 import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 
 interface Incoming {
   eventId: string;
   teamId: string;
+  /** Whether the envelope says the channel is shared with another organization (or says nothing). */
+  mayBeShared: boolean;
   message: SlackMessage;
   botUserId: string | undefined;
   botId: string | undefined;
-}
-
-/** Subtypes that are still a person writing: a file upload carries text and files. */
-const humanSubtypes = new Set([undefined, "file_share", "thread_broadcast"]);
-
-function isFromHuman(message: SlackMessage, botUserId: string | undefined): boolean {
-  if (!humanSubtypes.has(message.subtype)) return false;
-  if (message.bot_id !== undefined || message.user === undefined) return false;
-  return message.user !== botUserId;
 }
 
 /**
@@ -48,10 +43,17 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
   const existing = await context.runtime.findSession(key);
   if (options.mustExist && !existing) return;
   if (!(await firstDelivery(context, incoming, channel))) return;
+  const actor = {
+    userId: message.user,
+    userTeam: message.user_team ?? message.team,
+    channel,
+    mayBeShared: incoming.mayBeShared,
+  };
+  if (!(await admit(context, actor, existing ? "steer" : "start", { threadTs: message.thread_ts }))) return;
 
   const thread = { teamId, channel, threadTs, ownerId: existing?.ownerId ?? message.user };
   const feedback = context.feedback.thinking(thread, message.ts);
-  let history: { author: string; text: string }[] | undefined;
+  let history: HistoryEntry[] | undefined;
   if (!existing && message.thread_ts && message.thread_ts !== message.ts) {
     try {
       history = await readThreadHistory({
@@ -72,6 +74,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       type: "user-message",
       key,
       userId: message.user,
+      userName: await context.users.nameOf(message.user),
       text: messageText(message, incoming.botUserId),
       ...(history && history.length > 0 ? { history } : {}),
       metadata: { channel, threadTs, teamId },
@@ -93,7 +96,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
 
 function parse(
   event: unknown,
-  body: { event_id?: unknown; team_id?: unknown },
+  body: { event_id?: unknown; team_id?: unknown; is_ext_shared_channel?: unknown },
   boltContext: { botUserId?: string; botId?: string },
 ): Incoming | undefined {
   const parsed = slackMessageSchema.safeParse(event);
@@ -105,6 +108,7 @@ function parse(
   return {
     eventId: body.event_id,
     teamId,
+    mayBeShared: body.is_ext_shared_channel === true,
     message: parsed.data,
     botUserId: boltContext.botUserId,
     botId: boltContext.botId,
@@ -114,18 +118,19 @@ function parse(
 /**
  * Entry points: a mention starts or continues the session of its thread (a top-level
  * mention threads under itself); a DM starts a session per DM thread; any reply in a
- * thread that has a session continues it without a mention.
+ * thread that has a session continues it without a mention. Bots and apps are ignored;
+ * people are checked by the access control before anything starts.
  */
 export function register(app: App, context: SlackSurfaceContext): void {
   app.event("app_mention", async ({ event, body, context: boltContext }) => {
     const incoming = parse(event, body, boltContext);
-    if (!incoming || !isFromHuman(incoming.message, incoming.botUserId)) return;
+    if (!incoming || !isFromPerson(incoming.message, incoming.botUserId)) return;
     await context.track(deliver(context, incoming, { mustExist: false }));
   });
 
   app.event("message", async ({ event, body, context: boltContext }) => {
     const incoming = parse(event, body, boltContext);
-    if (!incoming || !isFromHuman(incoming.message, incoming.botUserId)) return;
+    if (!incoming || !isFromPerson(incoming.message, incoming.botUserId)) return;
     const { message } = incoming;
     if (message.channel_type === "im") {
       await context.track(deliver(context, incoming, { mustExist: false }));

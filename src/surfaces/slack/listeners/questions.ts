@@ -2,10 +2,11 @@ import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { actionIds, answerInput, viewIds } from "../../../domain/slack-blocks/action-ids.ts";
 import { escapeText, truncate } from "../../../domain/slack-blocks/format.ts";
+import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { decide } from "./decisions.ts";
-import { actionValue, clickTarget } from "./interaction.ts";
+import { actionValue, clickActor, clickTarget } from "./interaction.ts";
 
 const choiceSchema = z.object({ request: z.string(), choice: z.number().int().nonnegative() });
 const modalMetadataSchema = z.object({
@@ -58,6 +59,7 @@ export function register(app: App, context: SlackSurfaceContext): void {
     if (!target || !requestId) return;
     await context.track(
       (async () => {
+        if (!(await admit(context, clickActor(target), "answer", { threadTs: target.threadTs }))) return;
         const request = await context.runtime.getRequest(requestId);
         if (request?.status !== "pending") {
           const who = request?.decidedBy ? ` by <@${request.decidedBy}>` : "";
@@ -112,6 +114,7 @@ export function register(app: App, context: SlackSurfaceContext): void {
     if (!metadata || !answer?.trim()) return;
     const target = {
       user: body.user.id,
+      userTeam: body.user.team_id,
       teamId: body.team?.id,
       channel: metadata.channel,
       threadTs: metadata.threadTs,

@@ -1,0 +1,52 @@
+import type { ChatMessage, MessagePart } from "../messages.ts";
+
+/**
+ * Text from outside the session owner's own messages (tool results, files, command output,
+ * thread history, other people's replies, agents' reports) reaches a model inside a fence,
+ * so the model can tell data from requests. The fence is a pure function of the text: the
+ * same transcript gives the same bytes every turn, which keeps prompt caching working.
+ */
+export const fenceTag = "untrusted_data";
+
+/**
+ * Anything that could read as our fence's opening or closing tag: `<`, a fullwidth `＜` or
+ * `&lt;`, then optional `/` and spaces, then the tag name spelled with `_`, `-`, a space or
+ * nothing, in any case.
+ */
+const fenceLike = /(?:<|＜|&lt;)\s*\/?\s*untrusted[\s_-]*data/giu;
+
+/** Neutralizes every fence-like tag inside `text`, so content cannot close its own fence. */
+export function neutralizeFences(text: string): string {
+  return text.replace(fenceLike, "[fence-like text removed]");
+}
+
+/** Attribute values are ours, but may carry a name or tool name: keep them on one quoted line. */
+function attribute(value: string): string {
+  return neutralizeFences(value)
+    .replace(/[\r\n"<>]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 120);
+}
+
+/** Wraps `text` as data from `source`; nothing inside can close the fence. */
+export function fenceData(source: string, text: string): string {
+  return `<${fenceTag} source="${attribute(source)}">\n${neutralizeFences(text)}\n</${fenceTag}>`;
+}
+
+function fencePart(part: MessagePart): MessagePart {
+  if (part.type !== "tool_result") return part;
+  return { ...part, content: fenceData(`tool result: ${part.toolName}`, part.content) };
+}
+
+/**
+ * Every tool result as fenced data: applied where a transcript becomes a model request, so
+ * no tool can forget it. Stored transcripts keep the raw output.
+ */
+export function fenceToolResults(messages: readonly ChatMessage[]): ChatMessage[] {
+  return messages.map((message) =>
+    message.parts.some((part) => part.type === "tool_result")
+      ? { ...message, parts: message.parts.map(fencePart) }
+      : message,
+  );
+}
