@@ -124,7 +124,7 @@ describe.each(backends)("FIFOs and huge files on %s", (backend) => {
     expect(specials?.[0]?.content).toBe(
       '"pipe-1" is not a regular file (a named pipe); only regular files can be read.',
     );
-    expect(specials?.[5]).toEqual({
+    expect(specials?.[5]).toMatchObject({
       toolCallId: expect.any(String),
       isError: true,
       content: '"pipe-1" is not a regular file (a named pipe); only regular files can be read.',
