@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { type ApprovalPolicy, approvalPolicies } from "./domain/decision-rule.ts";
 import { ConfigurationError } from "./domain/errors.ts";
 import type { ModelRef, ProviderName } from "./domain/model.ts";
 
@@ -156,6 +157,12 @@ const environmentSchema = z.object({
   SLACK_API_URL: optionalUrl,
   PORT: positiveInteger(3000),
   THREADWORK_APPROVERS: commaList,
+  THREADWORK_APPROVAL_POLICY: optionalString.pipe(
+    z
+      .enum(approvalPolicies, { message: `must be one of ${approvalPolicies.join(", ")}` })
+      .optional()
+      .default("owner-or-approvers"),
+  ),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -198,6 +205,7 @@ export interface Config {
     apiUrl: string | undefined;
     port: number;
     approvers: string[];
+    approvalPolicy: ApprovalPolicy;
   };
 }
 
@@ -264,6 +272,14 @@ export function loadConfig(
         `THREADWORK_DEFAULT_REPO names "${environment.THREADWORK_DEFAULT_REPO}", which THREADWORK_REPOS does not list`,
       );
     }
+    if (
+      environment.THREADWORK_APPROVAL_POLICY === "approvers-only" &&
+      environment.THREADWORK_APPROVERS.length === 0
+    ) {
+      problems.push(
+        "THREADWORK_APPROVAL_POLICY is approvers-only but THREADWORK_APPROVERS is empty: list the Slack user ids who may approve, or use owner-or-approvers",
+      );
+    }
     if (problems.length === 0) {
       const supervisor = environment.THREADWORK_SUPERVISOR_MODEL
         ? parseModelRef(environment.THREADWORK_SUPERVISOR_MODEL)
@@ -312,6 +328,7 @@ export function loadConfig(
           apiUrl: environment.SLACK_API_URL,
           port: environment.PORT,
           approvers: environment.THREADWORK_APPROVERS,
+          approvalPolicy: environment.THREADWORK_APPROVAL_POLICY,
         },
       };
     }

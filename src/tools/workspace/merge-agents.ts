@@ -1,37 +1,88 @@
 import { z } from "zod";
 import type { MergeRequest, MergeResult } from "../../adapters/git/workspace-manager.ts";
-import { defineTool, type ToolContext, type Workspace } from "../../domain/tool.ts";
+import { branchNameProblem, integrationBranch, mergeTargetEffect } from "../../domain/branch-policy.ts";
+import { errorMessage } from "../../domain/errors.ts";
+import { defineTool, type ToolCallScope, type Workspace } from "../../domain/tool.ts";
+
+/** A finished sub-agent's branch, pinned to the commit it finished at. */
+export interface MergeSource {
+  agentId: string;
+  workspace: Workspace;
+  commit: string;
+}
 
 export interface MergeAgentsDependencies {
-  /** The workspaces of these sub-agents of the calling session; throws a ToolError for unknown ids. */
-  workspacesOf(agentIds: string[], context: ToolContext): Promise<Workspace[]>;
+  /** Finished sub-agents of the calling session only; throws a ToolError for any other id. */
+  sourcesOf(agentIds: string[], scope: ToolCallScope): Promise<MergeSource[]>;
+  /** Where a merge in this repository is pushed (a URL without credentials), or undefined when it stays local. */
+  pushTargetOf(repoName: string): string | undefined;
   /** Usually `workspaceManager.mergeBranches`. */
   mergeBranches(request: MergeRequest): Promise<MergeResult>;
 }
 
 const maxOutputCharacters = 20_000;
 
-/** Supervisor tool: merge sub-agents' branches into an integration branch, reporting conflicts as hunks. */
+const input = z.object({
+  agent_ids: z.array(z.string().min(1)).min(1).max(50),
+  into: z
+    .string()
+    .superRefine((branch, context) => {
+      const problem = branchNameProblem(branch);
+      if (problem) context.addIssue({ code: "custom", message: `unusable branch name: ${problem}` });
+    })
+    .optional(),
+});
+
+type MergeAgentsInput = z.infer<typeof input>;
+
+const uniqueIds = (ids: string[]) => [...new Set(ids)];
+
+/**
+ * Supervisor tool: merge sub-agents' branches into an integration branch, reporting
+ * conflicts as hunks. Merging into this session's own branches is free; any other target
+ * (the default branch, another session's or agent's branch) waits for a human, who sees
+ * the repository, the target, each source branch with its commit, and where it is pushed.
+ */
 export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
+  async function describe(request: MergeAgentsInput, scope: ToolCallScope): Promise<string> {
+    const into = request.into ?? integrationBranch(scope.sessionId);
+    const effect = mergeTargetEffect(scope.sessionId, request.into);
+    let sources: MergeSource[];
+    try {
+      sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), scope);
+    } catch (error) {
+      return `merge agents ${request.agent_ids.join(", ")} into ${into} (cannot run as asked: ${errorMessage(error)})`;
+    }
+    const repoName = sources[0]?.workspace.repoName ?? "(none)";
+    const pushTarget = dependencies.pushTargetOf(repoName);
+    const lines = [
+      `merge ${sources.length} branch${sources.length === 1 ? "" : "es"} into ${into} of repository ${repoName}, ` +
+        (pushTarget ? `then push ${into} to ${pushTarget}` : "kept local (not pushed)"),
+      ...(effect.reason ? [`Needs a human because ${effect.reason}.`] : []),
+      ...sources.map(
+        (source) => `• ${source.workspace.branch} at ${source.commit.slice(0, 12)} (agent ${source.agentId})`,
+      ),
+    ];
+    return lines.join("\n");
+  }
+
   return defineTool({
     name: "merge_agents",
     description:
-      "Merge the branches of finished sub-agents into an integration branch (default " +
+      "Merge the branches of finished sub-agents of this session into an integration branch (default " +
       "threadwork/<session>/integration, or `into`). Clean merges are kept; a conflicting branch is left " +
-      "out and its conflicting files and hunks are listed, so you can assign a fixer or ask the user.",
-    input: z.object({
-      agent_ids: z.array(z.string().min(1)).min(1),
-      into: z.string().optional(),
-    }),
-    risk: "safe",
-    describe: (input) =>
-      `merge ${input.agent_ids.length} agents' branches${input.into ? ` into ${input.into}` : ""}`,
-    async execute(input, context) {
-      const workspaces = await dependencies.workspacesOf(input.agent_ids, context);
+      "out and its conflicting files and hunks are listed, so you can assign a fixer or ask the user. " +
+      "Merging into any branch outside threadwork/<session>/ (such as the default branch) or into another " +
+      "agent's branch waits for a human's approval.",
+    input,
+    risk: (request, scope) => mergeTargetEffect(scope.sessionId, request.into).risk,
+    describe,
+    async execute(request, context) {
+      const sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), context);
       const result = await dependencies.mergeBranches({
         sessionId: context.sessionId,
-        workspaces,
-        ...(input.into ? { into: input.into } : {}),
+        workspaces: sources.map((source) => ({ ...source.workspace, commit: source.commit })),
+        ...(request.into ? { into: request.into } : {}),
       });
       return formatMergeResult(result);
     },

@@ -39,6 +39,7 @@ export function slackConfig(
     apiUrl: fake.apiUrl,
     port: 0,
     approvers: [],
+    approvalPolicy: "owner-or-approvers",
     ...overrides,
   };
 }

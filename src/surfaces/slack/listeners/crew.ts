@@ -12,7 +12,7 @@ async function stop(context: SlackSurfaceContext, target: ClickTarget, agentId: 
     conversationKey: conversationKey(target.teamId, target.channel, target.threadTs),
   });
   if (!session) return;
-  if (!(await context.runtime.canDecide(session.id, target.user))) {
+  if (!(await context.runtime.canDecide(session.id, target.user, "stop"))) {
     await postEphemeral(
       context,
       target,
