@@ -111,6 +111,17 @@ describe("merge_agents risk and description", () => {
     }
   });
 
+  it('scopes an "Always allow" to one target and one set of sources', () => {
+    const pattern = (input: unknown) => tool.approvalPattern?.(tool.input.parse(input));
+    expect(pattern({ agent_ids: ["agt_b", "agt_a", "agt_b"], into: "main" })).toBe(
+      "into main from agt_a,agt_b",
+    );
+    expect(pattern({ agent_ids: ["agt_a"], into: "main" })).not.toBe(
+      pattern({ agent_ids: ["agt_a"], into: "dev" }),
+    );
+    expect(tool.input.safeParse({ agent_ids: ["agt_a*"], into: "main" }).success).toBe(false);
+  });
+
   it("refuses refspecs, full refs, traversal, whitespace and look-alike characters as input", () => {
     for (const into of [
       "main:refs/heads/x",

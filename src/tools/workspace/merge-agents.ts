@@ -23,7 +23,11 @@ export interface MergeAgentsDependencies {
 const maxOutputCharacters = 20_000;
 
 const input = z.object({
-  agent_ids: z.array(z.string().min(1)).min(1).max(50),
+  // Plain ids only: an id is part of the "Always allow" pattern, where `*` would widen it.
+  agent_ids: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { message: "must be an agent id" }))
+    .min(1)
+    .max(50),
   into: z
     .string()
     .superRefine((branch, context) => {
@@ -76,6 +80,9 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
       "agent's branch waits for a human's approval.",
     input,
     risk: (request, scope) => mergeTargetEffect(scope.sessionId, request.into).risk,
+    // "Always allow" covers this target with these sources only, never every merge anywhere.
+    approvalPattern: (request) =>
+      `into ${request.into ?? "integration"} from ${uniqueIds(request.agent_ids).sort().join(",")}`,
     describe,
     async execute(request, context) {
       const sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), context);
