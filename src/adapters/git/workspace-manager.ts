@@ -19,7 +19,7 @@ import {
 import { type MergeConflict, type MergeSourceBranch, mergeWorkspaceBranches } from "./merge-branches.ts";
 import { MirrorStore } from "./mirror-store.ts";
 import { createRemoteTransport, type RemoteTransport, safeUrl } from "./remote-transport.ts";
-import { commitAll, type DiffStats, diffStats, headCommit } from "./working-copy.ts";
+import { commitAll, currentBranch, type DiffStats, diffStats, headCommit } from "./working-copy.ts";
 import {
   type CleanupRequest,
   type CleanupResult,
@@ -273,6 +273,14 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
 
     async finalizeWorkspace(workspace, { message }) {
       const repository = mirrors.repository(workspace.repoName);
+      // Commit and push the agent's own branch only: a working copy switched to another
+      // branch (by a command) would commit there and report a commit the push never carried.
+      const checkedOut = await currentBranch(workspace.root);
+      if (checkedOut !== workspace.branch) {
+        throw new WorkspaceRequestError(
+          `The working copy is on ${checkedOut ?? "a detached HEAD"}, not the agent's branch ${workspace.branch}; nothing was committed or pushed`,
+        );
+      }
       await commitAll(workspace.root, message, identity);
       const commit = await headCommit(workspace.root);
       const stats = await diffStats(workspace.root, workspace.baseCommit, commit);
