@@ -120,11 +120,12 @@ export class ScriptedRuntime implements RuntimeApi {
   ): DecisionOutcome {
     const request = this.requests.get(requestId);
     if (!request) return { ok: false, reason: "not_found" };
+    // The same order as the runtime: a decided request says so to anyone.
+    if (request.status !== "pending")
+      return { ok: false, reason: "already_decided", request: { ...request } };
     if (!this.mayDecide(request.sessionId, userId, kind)) {
       return { ok: false, reason: "not_authorized", request: { ...request } };
     }
-    if (request.status !== "pending")
-      return { ok: false, reason: "already_decided", request: { ...request } };
     Object.assign(request, { status, answer, decidedBy: userId, decidedAt: new Date() });
     this.emit({ type: "request-decided", sessionId: request.sessionId, request: { ...request } });
     return { ok: true, request: { ...request } };
