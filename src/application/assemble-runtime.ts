@@ -9,7 +9,7 @@ import { createRuntime, type Runtime } from "../runtime/create-runtime.ts";
 import type { AnyTool, RuntimeOptions } from "../runtime/runtime-context.ts";
 import { createWorkspaceTools } from "../tools/workspace/create-workspace-tools.ts";
 import { mergeAgentsTool } from "../tools/workspace/merge-agents.ts";
-import { createMergeSources } from "./merge-sources.ts";
+import { createApprovedDescriptions, createMergeSources } from "./merge-sources.ts";
 
 export interface AssembledRuntime {
   runtime: Runtime;
@@ -57,6 +57,7 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
         mergeBranches: (request) => workspaceManager.mergeBranches(request),
         pushTargetOf: (repoName) => workspaceManager.pushTargetOf(repoName),
         sourcesOf: createMergeSources(database.db),
+        approvedDescriptionOf: createApprovedDescriptions(database.db),
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getAgent } from "../adapters/database/agents.ts";
 import type { Database } from "../adapters/database/open-database.ts";
+import { findRequestForToolCall } from "../adapters/database/requests.ts";
 import { ToolError } from "../domain/errors.ts";
 import type { ToolCallScope } from "../domain/tool.ts";
 import type { MergeSource } from "../tools/workspace/merge-agents.ts";
@@ -41,5 +42,14 @@ export function createMergeSources(db: Database) {
       sources.push({ agentId, workspace: workspace.data, commit: result.data.commit });
     }
     return sources;
+  };
+}
+
+/** The description an approver saw for this call, when a human approved it. */
+export function createApprovedDescriptions(db: Database) {
+  return async function approvedDescriptionOf(agentId: string, toolCallId: string) {
+    const request = await findRequestForToolCall(db, agentId, toolCallId);
+    if (!request || request.kind !== "approval" || request.status !== "approved") return undefined;
+    return String(request.action?.description ?? "");
   };
 }

@@ -20,6 +20,8 @@ export interface ToolCallScope {
 }
 
 export interface ToolContext extends ToolCallScope {
+  /** The model's id for this call; a tool that was approved can look its approval up by it. */
+  toolCallId?: string;
   signal: AbortSignal;
   workspace: Workspace | undefined;
 }

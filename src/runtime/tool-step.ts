@@ -266,6 +266,7 @@ export async function toolStep(
   const context: AgentToolContext = {
     sessionId: running.sessionId,
     agentId: running.id,
+    toolCallId: call.id,
     signal,
     workspace: (running.workspace as Workspace | null) ?? undefined,
     answer,

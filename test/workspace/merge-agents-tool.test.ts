@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MergeRequest, MergeResult } from "../../src/adapters/git/workspace-manager.ts";
 import { ToolError } from "../../src/domain/errors.ts";
-import { riskOf } from "../../src/domain/tool.ts";
+import { riskOf, type Workspace } from "../../src/domain/tool.ts";
 import { mergeAgentsTool } from "../../src/tools/workspace/merge-agents.ts";
 import { toolContext } from "./repository-fixtures.ts";
 
@@ -162,5 +162,58 @@ describe("merge_agents risk and description", () => {
       scope,
     );
     expect(refused).toContain("cannot run as asked: No sub-agent agt_other in this session.");
+  });
+});
+
+describe("merge_agents runs what was approved", () => {
+  it("refuses when the sources' commits changed after the approval, merges when they did not", async () => {
+    const scope = { sessionId: "ses_1", agentId: "agt_supervisor" };
+    let commit = "1111111111111111111111111111111111111111";
+    const approved = new Map<string, string>();
+    const merges: MergeRequest[] = [];
+    const tool = mergeAgentsTool({
+      sourcesOf: async (agentIds) =>
+        agentIds.map((id) => ({
+          agentId: id,
+          workspace: {
+            repoName: "widgets",
+            root: `/data/${id}`,
+            branch: "threadwork/ses_1/docs-0a1b2c",
+            baseCommit: "b",
+          },
+          commit,
+        })),
+      pushTargetOf: () => "http://git.example/acme/widgets.git",
+      approvedDescriptionOf: async (_agentId, toolCallId) => approved.get(toolCallId),
+      mergeBranches: async (request) => {
+        merges.push(request);
+        return {
+          branch: request.into ?? "",
+          commit,
+          merged: ["threadwork/ses_1/docs-0a1b2c"],
+          conflicts: [],
+          workspace: request.workspaces[0] as Workspace,
+          pushed: true,
+        };
+      },
+    });
+    const input = tool.input.parse({ agent_ids: ["agt_a"], into: "main" });
+    const context = {
+      ...scope,
+      toolCallId: "call_1",
+      signal: new AbortController().signal,
+      workspace: undefined,
+    };
+    approved.set("call_1", String(await tool.describe?.(input, scope)));
+
+    commit = "2222222222222222222222222222222222222222";
+    await expect(tool.execute(input, context)).rejects.toThrow(
+      /Nothing was merged: the branches or commits changed/,
+    );
+    expect(merges).toHaveLength(0);
+
+    commit = "1111111111111111111111111111111111111111";
+    await tool.execute(input, context);
+    expect(merges[0]?.workspaces[0]?.commit).toBe(commit);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { MergeRequest, MergeResult } from "../../adapters/git/workspace-manager.ts";
 import { branchNameProblem, integrationBranch, mergeTargetEffect } from "../../domain/branch-policy.ts";
-import { errorMessage } from "../../domain/errors.ts";
+import { errorMessage, ToolError } from "../../domain/errors.ts";
 import { defineTool, type ToolCallScope, type Workspace } from "../../domain/tool.ts";
 
 /** A finished sub-agent's branch, pinned to the commit it finished at. */
@@ -18,6 +18,8 @@ export interface MergeAgentsDependencies {
   pushTargetOf(repoName: string): string | undefined;
   /** Usually `workspaceManager.mergeBranches`. */
   mergeBranches(request: MergeRequest): Promise<MergeResult>;
+  /** The description a human approved for this call, or undefined when none was asked (an allow rule). */
+  approvedDescriptionOf?(agentId: string, toolCallId: string): Promise<string | undefined>;
 }
 
 const maxOutputCharacters = 20_000;
@@ -85,6 +87,16 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
       `into ${request.into ?? "integration"} from ${uniqueIds(request.agent_ids).sort().join(",")}`,
     describe,
     async execute(request, context) {
+      const risky = mergeTargetEffect(context.sessionId, request.into).risk === "risky";
+      if (risky && context.toolCallId && dependencies.approvedDescriptionOf) {
+        // What runs is what was approved: the same sources at the same commits, same target and push.
+        const approved = await dependencies.approvedDescriptionOf(context.agentId, context.toolCallId);
+        if (approved !== undefined && approved !== (await describe(request, context))) {
+          throw new ToolError(
+            "Nothing was merged: the branches or commits changed after the approval was asked. Call merge_agents again to ask anew.",
+          );
+        }
+      }
       const sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), context);
       const result = await dependencies.mergeBranches({
         sessionId: context.sessionId,
