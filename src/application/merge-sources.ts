@@ -49,7 +49,7 @@ export function createMergeSources(db: Database) {
 export function createApprovedDescriptions(db: Database) {
   return async function approvedDescriptionOf(agentId: string, toolCallId: string) {
     const request = await findRequestForToolCall(db, agentId, toolCallId);
-    if (!request || request.kind !== "approval" || request.status !== "approved") return undefined;
+    if (request?.kind !== "approval" || request.status !== "approved") return undefined;
     return String(request.action?.description ?? "");
   };
 }
