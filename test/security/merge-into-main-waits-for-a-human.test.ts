@@ -112,11 +112,16 @@ describe("merging into main waits for a human", () => {
     respond(llm);
     fake = await FakeSlackServer.start();
   });
-  afterAll(async () => {
-    for (const { assembled, harness } of running) {
+  /** Instances share the database: a running one would pick up the next test's work. */
+  async function stopInstances() {
+    for (const { assembled, harness } of running.splice(0)) {
       await harness.stop();
       await assembled.runtime.stop();
     }
+  }
+
+  afterAll(async () => {
+    await stopInstances();
     await fake?.close();
     await llm?.close();
     await handle?.close();
@@ -268,6 +273,7 @@ describe("merging into main waits for a human", () => {
     });
     const stolen = await fake.waitFor(() => posted(otherTs, "Merge not done"), 20_000);
     expect(stolen.text).toContain(`No sub-agent ${worker?.id} in this session`);
+    await stopInstances();
   });
 
   it("with approvers-only, refuses the owner's own Approve and merges on an approver's", async () => {
@@ -298,5 +304,6 @@ describe("merging into main waits for a human", () => {
       20_000,
     );
     expect(await hasBackdoor("gadgets", "main")).toBe(true);
+    await stopInstances();
   });
 });
