@@ -54,13 +54,15 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
     const into = request.into ?? integrationBranch(scope.sessionId);
     const effect = mergeTargetEffect(scope.sessionId, request.into);
     let sources: MergeSource[];
+    let pushTarget: string | undefined;
     try {
       sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), scope);
+      pushTarget = dependencies.pushTargetOf(sources[0]?.workspace.repoName ?? "");
     } catch (error) {
+      // Asking for approval must not fail the step: the approver sees why it cannot run.
       return `merge agents ${request.agent_ids.join(", ")} into ${into} (cannot run as asked: ${errorMessage(error)})`;
     }
     const repoName = sources[0]?.workspace.repoName ?? "(none)";
-    const pushTarget = dependencies.pushTargetOf(repoName);
     const lines = [
       `merge ${sources.length} branch${sources.length === 1 ? "" : "es"} into ${into} of repository ${repoName}, ` +
         (pushTarget ? `then push ${into} to ${pushTarget}` : "kept local (not pushed)"),
