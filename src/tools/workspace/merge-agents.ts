@@ -50,19 +50,11 @@ const uniqueIds = (ids: string[]) => [...new Set(ids)];
  * the repository, the target, each source branch with its commit, and where it is pushed.
  */
 export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
-  async function describe(request: MergeAgentsInput, scope: ToolCallScope): Promise<string> {
+  function describeSources(request: MergeAgentsInput, scope: ToolCallScope, sources: MergeSource[]) {
     const into = request.into ?? integrationBranch(scope.sessionId);
     const effect = mergeTargetEffect(scope.sessionId, request.into);
-    let sources: MergeSource[];
-    let pushTarget: string | undefined;
-    try {
-      sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), scope);
-      pushTarget = dependencies.pushTargetOf(sources[0]?.workspace.repoName ?? "");
-    } catch (error) {
-      // Asking for approval must not fail the step: the approver sees why it cannot run.
-      return `merge agents ${request.agent_ids.join(", ")} into ${into} (cannot run as asked: ${errorMessage(error)})`;
-    }
     const repoName = sources[0]?.workspace.repoName ?? "(none)";
+    const pushTarget = dependencies.pushTargetOf(repoName);
     const lines = [
       `merge ${sources.length} branch${sources.length === 1 ? "" : "es"} into ${into} of repository ${repoName}, ` +
         (pushTarget ? `then push ${into} to ${pushTarget}` : "kept local (not pushed)"),
@@ -72,6 +64,20 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
       ),
     ];
     return lines.join("\n");
+  }
+
+  async function describe(request: MergeAgentsInput, scope: ToolCallScope): Promise<string> {
+    try {
+      return describeSources(
+        request,
+        scope,
+        await dependencies.sourcesOf(uniqueIds(request.agent_ids), scope),
+      );
+    } catch (error) {
+      // Asking for approval must not fail the step: the approver sees why it cannot run.
+      const into = request.into ?? integrationBranch(scope.sessionId);
+      return `merge agents ${request.agent_ids.join(", ")} into ${into} (cannot run as asked: ${errorMessage(error)})`;
+    }
   }
 
   return defineTool({
@@ -89,17 +95,17 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
       `into ${request.into ?? "integration"} from ${uniqueIds(request.agent_ids).sort().join(",")}`,
     describe,
     async execute(request, context) {
+      const sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), context);
       const risky = mergeTargetEffect(context.sessionId, request.into).risk === "risky";
       if (risky && context.toolCallId && dependencies.approvedDescriptionOf) {
         // What runs is what was approved: the same sources at the same commits, same target and push.
         const approved = await dependencies.approvedDescriptionOf(context.agentId, context.toolCallId);
-        if (approved !== undefined && approved !== (await describe(request, context))) {
+        if (approved !== undefined && approved !== describeSources(request, context, sources)) {
           throw new ToolError(
             "Nothing was merged: the branches or commits changed after the approval was asked. Call merge_agents again to ask anew.",
           );
         }
       }
-      const sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), context);
       const result = await dependencies.mergeBranches({
         sessionId: context.sessionId,
         workspaces: sources.map((source) => ({ ...source.workspace, commit: source.commit })),
