@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { type ApprovalPolicy, approvalPolicies } from "./domain/decision-rule.ts";
 import { ConfigurationError } from "./domain/errors.ts";
 import type { ModelRef, ProviderName } from "./domain/model.ts";
 
@@ -160,6 +161,12 @@ const environmentSchema = z.object({
   THREADWORK_ALLOWED_USERS: commaList,
   THREADWORK_ALLOWED_USERGROUPS: commaList,
   THREADWORK_ALLOWED_CHANNELS: commaList,
+  THREADWORK_APPROVAL_POLICY: optionalString.pipe(
+    z
+      .enum(approvalPolicies, { message: `must be one of ${approvalPolicies.join(", ")}` })
+      .optional()
+      .default("owner-or-approvers"),
+  ),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -218,6 +225,7 @@ export interface Config {
     approvers: string[];
     /** Absent means the defaults: the installing workspace only. */
     access?: SlackAccessLists;
+    approvalPolicy: ApprovalPolicy;
   };
 }
 
@@ -284,6 +292,14 @@ export function loadConfig(
         `THREADWORK_DEFAULT_REPO names "${environment.THREADWORK_DEFAULT_REPO}", which THREADWORK_REPOS does not list`,
       );
     }
+    if (
+      environment.THREADWORK_APPROVAL_POLICY === "approvers-only" &&
+      environment.THREADWORK_APPROVERS.length === 0
+    ) {
+      problems.push(
+        "THREADWORK_APPROVAL_POLICY is approvers-only but THREADWORK_APPROVERS is empty: list the Slack user ids who may approve, or use owner-or-approvers",
+      );
+    }
     if (problems.length === 0) {
       const supervisor = environment.THREADWORK_SUPERVISOR_MODEL
         ? parseModelRef(environment.THREADWORK_SUPERVISOR_MODEL)
@@ -338,6 +354,7 @@ export function loadConfig(
             usergroups: environment.THREADWORK_ALLOWED_USERGROUPS,
             channels: environment.THREADWORK_ALLOWED_CHANNELS,
           },
+          approvalPolicy: environment.THREADWORK_APPROVAL_POLICY,
         },
       };
     }

@@ -184,6 +184,18 @@ describe("loadConfig", () => {
     expect(problemsOf(() => loadConfig({ THREADWORK_PUSH: "maybe" })).join()).toContain("THREADWORK_PUSH");
   });
 
+  it("defaults the approval policy to owner-or-approvers and needs approvers for approvers-only", () => {
+    expect(loadConfig({}).slack.approvalPolicy).toBe("owner-or-approvers");
+    const strict = loadConfig({ THREADWORK_APPROVAL_POLICY: "approvers-only", THREADWORK_APPROVERS: "U1" });
+    expect(strict.slack).toMatchObject({ approvalPolicy: "approvers-only", approvers: ["U1"] });
+    expect(problemsOf(() => loadConfig({ THREADWORK_APPROVAL_POLICY: "approvers-only" }))).toEqual([
+      "THREADWORK_APPROVAL_POLICY is approvers-only but THREADWORK_APPROVERS is empty: list the Slack user ids who may approve, or use owner-or-approvers",
+    ]);
+    expect(problemsOf(() => loadConfig({ THREADWORK_APPROVAL_POLICY: "anyone" })).join()).toContain(
+      "THREADWORK_APPROVAL_POLICY must be one of owner-or-approvers, approvers-only",
+    );
+  });
+
   it("treats empty values as unset", () => {
     const config = loadConfig({ DATABASE_URL: "", LOG_LEVEL: " ", ANTHROPIC_API_KEY: "sk-ant-x" }, [
       "provider",

@@ -211,6 +211,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
             apiUrl: config.slack.apiUrl,
             port: 0,
             approvers: [],
+            approvalPolicy: "owner-or-approvers",
           },
           runtime,
           store: createDatabaseSlackStore(handle.db),

@@ -34,7 +34,7 @@ export function benchConfig(limits: Partial<Config["limits"]> = {}): RuntimeCont
       strong: { provider: "anthropic", model: "claude-opus-5" },
     },
     priceOverrides: {},
-    slack: { approvers: [] },
+    slack: { approvers: [], approvalPolicy: "owner-or-approvers" },
   };
 }
 

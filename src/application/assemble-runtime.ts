@@ -1,25 +1,15 @@
 import type { PgBoss } from "pg-boss";
-import { z } from "zod";
-import { getAgent } from "../adapters/database/agents.ts";
 import type { DatabaseHandle } from "../adapters/database/open-database.ts";
 import { createWorkspaceManager, type WorkspaceManager } from "../adapters/git/workspace-manager.ts";
 import { createWorkspacesPort } from "../adapters/git/workspaces-port.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
 import type { Config } from "../config.ts";
-import { ToolError } from "../domain/errors.ts";
-import type { Workspace } from "../domain/tool.ts";
 import type { Logger } from "../logger.ts";
 import { createRuntime, type Runtime } from "../runtime/create-runtime.ts";
 import type { AnyTool, RuntimeOptions } from "../runtime/runtime-context.ts";
 import { createWorkspaceTools } from "../tools/workspace/create-workspace-tools.ts";
 import { mergeAgentsTool } from "../tools/workspace/merge-agents.ts";
-
-const workspaceSchema = z.object({
-  repoName: z.string(),
-  root: z.string(),
-  branch: z.string(),
-  baseCommit: z.string(),
-});
+import { createApprovedDescriptions, createMergeSources } from "./merge-sources.ts";
 
 export interface AssembledRuntime {
   runtime: Runtime;
@@ -65,19 +55,9 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
     supervisorTools.push(
       mergeAgentsTool({
         mergeBranches: (request) => workspaceManager.mergeBranches(request),
-        async workspacesOf(agentIds, context) {
-          const workspaces: Workspace[] = [];
-          for (const agentId of agentIds) {
-            const agent = await getAgent(database.db, agentId);
-            if (!agent || agent.sessionId !== context.sessionId) {
-              throw new ToolError(`No sub-agent ${agentId} in this session.`);
-            }
-            const workspace = workspaceSchema.safeParse(agent.workspace);
-            if (!workspace.success) throw new ToolError(`Sub-agent ${agentId} has no workspace to merge.`);
-            workspaces.push(workspace.data);
-          }
-          return workspaces;
-        },
+        pushTargetOf: (repoName) => workspaceManager.pushTargetOf(repoName),
+        sourcesOf: createMergeSources(database.db),
+        approvedDescriptionOf: createApprovedDescriptions(database.db),
       }),
     );
   }

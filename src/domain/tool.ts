@@ -13,9 +13,15 @@ export interface Workspace {
   baseCommit: string;
 }
 
-export interface ToolContext {
+/** Whose call it is: what a risk or a description may depend on besides the input. */
+export interface ToolCallScope {
   sessionId: string;
   agentId: string;
+}
+
+export interface ToolContext extends ToolCallScope {
+  /** The model's id for this call; a tool that was approved can look its approval up by it. */
+  toolCallId?: string;
   signal: AbortSignal;
   workspace: Workspace | undefined;
 }
@@ -29,11 +35,12 @@ export interface ToolDefinition<Input = unknown, Context extends ToolContext = T
   name: string;
   description: string;
   input: z.ZodType<Input>;
-  risk: ToolRisk | ((input: Input) => ToolRisk);
+  /** A function when the risk depends on the input or the calling session (e.g. a merge's target branch). */
+  risk: ToolRisk | ((input: Input, scope: ToolCallScope) => ToolRisk);
   /** The text an "Always allow" rule matches, e.g. the command line. Defaults to the tool name. */
   approvalPattern?: (input: Input) => string;
-  /** One line a human reads in an approval request. */
-  describe?: (input: Input) => string;
+  /** What a human reads in an approval request: exactly what will happen. */
+  describe?: (input: Input, scope: ToolCallScope) => string | Promise<string>;
   execute(input: Input, context: Context): Promise<string>;
 }
 
@@ -43,6 +50,13 @@ export function defineTool<Input, Context extends ToolContext = ToolContext>(
   return definition;
 }
 
-export function riskOf<Input>(tool: ToolDefinition<Input, never>, input: Input): ToolRisk {
-  return typeof tool.risk === "function" ? tool.risk(input) : tool.risk;
+/** Without a scope, a session-dependent risk sees no session, which matches no session's branches: risky. */
+const noScope: ToolCallScope = { sessionId: "", agentId: "" };
+
+export function riskOf<Input>(
+  tool: ToolDefinition<Input, never>,
+  input: Input,
+  scope: ToolCallScope = noScope,
+): ToolRisk {
+  return typeof tool.risk === "function" ? tool.risk(input, scope) : tool.risk;
 }

@@ -107,7 +107,7 @@ export function createRuntime(context: RuntimeContext): Runtime {
     async listPendingRequests(sessionId) {
       return (await requestsWithTitles(sessionId)).map(({ row, title }) => requestSnapshot(row, title));
     },
-    canDecide: (sessionId, userId) => canDecide(kernel, sessionId, userId),
+    canDecide: (sessionId, userId, kind) => canDecide(kernel, sessionId, userId, kind),
     wake: (agentId) => scheduler.wake(agentId),
     async start() {
       await scheduler.start();

@@ -17,6 +17,7 @@ import {
 import { createSession, getSession, updateSession } from "../adapters/database/sessions.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
 import { extendedBudget } from "../domain/budget.ts";
+import { type DecisionKind, mayDecide } from "../domain/decision-rule.ts";
 import { formatModelRef } from "../domain/model.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -35,10 +36,23 @@ export function initialBudget(kernel: RuntimeKernel): {
   };
 }
 
-export async function canDecide(kernel: RuntimeKernel, sessionId: string, userId: string): Promise<boolean> {
+export async function canDecide(
+  kernel: RuntimeKernel,
+  sessionId: string,
+  userId: string,
+  kind: DecisionKind,
+): Promise<boolean> {
   const session = await getSession(kernel.db, sessionId);
   if (!session) return false;
-  return session.ownerId === userId || kernel.config.slack.approvers.includes(userId);
+  const { approvers, approvalPolicy } = kernel.config.slack;
+  return mayDecide({ policy: approvalPolicy, ownerId: session.ownerId, approvers, userId, kind });
+}
+
+/** What a decision input decides, for `mayDecide`. */
+function decisionKindOf(input: SurfaceInput): DecisionKind {
+  if (input.type === "answer") return "answer";
+  if (input.type === "budget-decision") return input.decision === "extend" ? "budget" : "stop";
+  return "approval";
 }
 
 async function handleUserMessage(
@@ -128,8 +142,7 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   ];
   if (request.kind !== expectedKind) return { ok: false, reason: "invalid", request: snapshot };
   if (request.status !== "pending") return { ok: false, reason: "already_decided", request: snapshot };
-  // Anyone in the conversation may answer a question; approvals and budgets need the owner or an approver.
-  if (input.type !== "answer" && !(await canDecide(kernel, request.sessionId, input.userId))) {
+  if (!(await canDecide(kernel, request.sessionId, input.userId, decisionKindOf(input)))) {
     return { ok: false, reason: "not_authorized", request: snapshot };
   }
 
@@ -198,7 +211,7 @@ async function handleCancel(
   kernel: RuntimeKernel,
   input: Extract<SurfaceInput, { type: "cancel" }>,
 ): Promise<InputOutcome> {
-  if (!(await canDecide(kernel, input.sessionId, input.userId))) {
+  if (!(await canDecide(kernel, input.sessionId, input.userId, "stop"))) {
     return { type: "cancelled", sessionId: input.sessionId, agentIds: [] };
   }
   const agents = await listAgentsForSession(kernel.db, input.sessionId);

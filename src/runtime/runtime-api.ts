@@ -1,3 +1,4 @@
+import type { DecisionKind } from "../domain/decision-rule.ts";
 import type {
   AgentSnapshot,
   DecisionOutcome,
@@ -40,6 +41,6 @@ export interface RuntimeApi {
   listAgents(sessionId: string): Promise<AgentSnapshot[]>;
   getRequest(requestId: string): Promise<RequestSnapshot | undefined>;
   listPendingRequests(sessionId: string): Promise<RequestSnapshot[]>;
-  /** Whether `userId` may decide approvals and budgets in this session: its owner or a configured approver. */
-  canDecide(sessionId: string, userId: string): Promise<boolean>;
+  /** Whether `userId` may make this kind of decision in this session (see `mayDecide`). */
+  canDecide(sessionId: string, userId: string, kind: DecisionKind): Promise<boolean>;
 }

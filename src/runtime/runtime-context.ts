@@ -52,7 +52,7 @@ export interface RuntimeContext {
   boss: PgBoss;
   resolveProvider(ref: ModelRef): ModelProvider;
   config: Pick<Config, "limits" | "models" | "priceOverrides"> & {
-    slack: Pick<Config["slack"], "approvers">;
+    slack: Pick<Config["slack"], "approvers" | "approvalPolicy">;
   };
   logger: Logger;
   clock?: { now(): Date };

@@ -130,7 +130,9 @@ export async function toolStep(
   const checked = known?.input.safeParse(call.input ?? {});
   // A safe call that needs nobody skips this read: inserting its `started` row below finds
   // an existing audit row just as well, and then the call is replayed, not run.
-  const direct = known && !known.question && checked?.success && riskOf(known, checked.data) === "safe";
+  const scope = { sessionId: agent.sessionId, agentId: agent.id };
+  const direct =
+    known && !known.question && checked?.success && riskOf(known, checked.data, scope) === "safe";
   const audit = direct ? undefined : await getToolCall(kernel.db, agent.id, call.id);
   if (audit) {
     const running = await ensureRunning(kernel, agent);
@@ -170,7 +172,7 @@ export async function toolStep(
     );
   }
   const input = parsed.data;
-  const risk = riskOf(tool, input);
+  const risk = riskOf(tool, input, scope);
 
   let answer: string | undefined;
   if (tool.question) {
@@ -208,7 +210,7 @@ export async function toolStep(
     if (!isAllowedByRules(rules, tool.name, pattern)) {
       const existing = await findRequestForToolCall(kernel.db, agent.id, call.id);
       if (!existing || existing.status === "pending") {
-        const description = tool.describe?.(input) ?? `${tool.name} ${JSON.stringify(input)}`;
+        const description = (await tool.describe?.(input, scope)) ?? `${tool.name} ${JSON.stringify(input)}`;
         const workspace = agent.workspace as Workspace | null;
         await waitForHuman(kernel, agent, {
           kind: "approval",
@@ -266,6 +268,7 @@ export async function toolStep(
   const context: AgentToolContext = {
     sessionId: running.sessionId,
     agentId: running.id,
+    toolCallId: call.id,
     signal,
     workspace: (running.workspace as Workspace | null) ?? undefined,
     answer,

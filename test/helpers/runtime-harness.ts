@@ -2,6 +2,7 @@ import { pino } from "pino";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
 import type { Config } from "../../src/config.ts";
+import type { ApprovalPolicy } from "../../src/domain/decision-rule.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
 import type { AnyTool, RuntimeContext, RuntimeOptions } from "../../src/runtime/runtime-context.ts";
 import type { FakeLlmRequest } from "../fakes/fake-llm-server.ts";
@@ -27,6 +28,7 @@ export const testRuntimeOptions: RuntimeOptions = {
 export function testConfig(
   limits: Partial<Config["limits"]> = {},
   approvers: string[] = [],
+  approvalPolicy: ApprovalPolicy = "owner-or-approvers",
 ): RuntimeContext["config"] {
   return {
     limits: { ...testLimits, ...limits },
@@ -36,7 +38,7 @@ export function testConfig(
       strong: { provider: "anthropic", model: "claude-opus-5" },
     },
     priceOverrides: {},
-    slack: { approvers },
+    slack: { approvers, approvalPolicy },
   };
 }
 

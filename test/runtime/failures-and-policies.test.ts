@@ -262,10 +262,18 @@ describe.each(backends)("failures and policies on %s", (backend) => {
     });
     runtime = restarted;
     expect(announced).toContain(asked.request.id);
-    const outcome = await restarted.handle({
+    // Only the owner ("user-1", the memory surface's default) or an approver may answer.
+    const bystander = await restarted.handle({
       type: "answer",
       requestId: asked.request.id,
       userId: "someone",
+      answer: "yes",
+    });
+    expect(bystander).toMatchObject({ type: "decision", outcome: { ok: false, reason: "not_authorized" } });
+    const outcome = await restarted.handle({
+      type: "answer",
+      requestId: asked.request.id,
+      userId: "user-1",
       answer: "yes",
     });
     expect(outcome).toMatchObject({ type: "decision", outcome: { ok: true } });

@@ -129,8 +129,12 @@ describe.each(backends)("supervisor delegates and stays available on %s", (backe
     const question = await surface.waitFor((event) => event.type === "question-asked");
     expect(question.request.prompt).toBe("Which database?");
     expect(question.request.choices).toEqual(["postgres", "sqlite"]);
-    // Anyone in the conversation may answer a question.
-    expect((await surface.answer(question.request.id, "postgres", "teammate")).ok).toBe(true);
+    // Only the owner (or an approver) answers: an answer steers the agent like an approval.
+    expect(await surface.answer(question.request.id, "sqlite", "teammate")).toMatchObject({
+      ok: false,
+      reason: "not_authorized",
+    });
+    expect((await surface.answer(question.request.id, "postgres", "owner")).ok).toBe(true);
     expect((await surface.answer(question.request.id, "sqlite", "owner")).ok).toBe(false);
 
     // 4. The deployer wants a risky action; a stranger may not decide, the owner denies.

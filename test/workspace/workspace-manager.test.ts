@@ -83,6 +83,16 @@ describe("workspace manager on a local repository", () => {
     expect((await git(workspace.root, "log", "-1", "--format=%s")).trim()).toBe("Draft");
   });
 
+  it("commits and pushes only on the agent's own branch", async () => {
+    const workspace = await create("s1", "switcher");
+    await git(workspace.root, "checkout", "-q", "-b", "main");
+    await writeFile(join(workspace.root, "a.txt"), "on main\n");
+    await expect(manager.finalizeWorkspace(workspace, { message: "sneaky" })).rejects.toThrow(
+      /on main, not the agent's branch threadwork\/s1\/switcher; nothing was committed or pushed/,
+    );
+    expect((await git(workspace.root, "log", "-1", "--format=%s")).trim()).toBe("Initial commit");
+  });
+
   it("merges branches without conflicts into the integration branch", async () => {
     const first = await create("s2", "first");
     const second = await create("s2", "second");

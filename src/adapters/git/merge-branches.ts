@@ -29,6 +29,9 @@ const statusMeaning: Record<string, string> = {
   UU: "modified on both sides",
 };
 
+/** A workspace's branch to merge; with `commit`, exactly that commit (what an approver was shown). */
+export type MergeSourceBranch = Workspace & { commit?: string };
+
 /**
  * Merges each source workspace's branch into the working copy at `root` (on the
  * integration branch), one merge commit per branch. A conflicting merge is described
@@ -36,7 +39,7 @@ const statusMeaning: Record<string, string> = {
  */
 export async function mergeWorkspaceBranches(
   root: string,
-  sources: Workspace[],
+  sources: MergeSourceBranch[],
 ): Promise<{ merged: string[]; conflicts: MergeConflict[] }> {
   const merged: string[] = [];
   const conflicts: MergeConflict[] = [];
@@ -45,7 +48,8 @@ export async function mergeWorkspaceBranches(
     await runGit(["fetch", "-q", "--no-tags", source.root, `+refs/heads/${source.branch}:${incoming}`], {
       cwd: root,
     });
-    const result = await runGit(["merge", "--no-ff", "--no-edit", "-m", `Merge ${source.branch}`, incoming], {
+    const commit = source.commit && /^[0-9a-f]{40}$/.test(source.commit) ? source.commit : incoming;
+    const result = await runGit(["merge", "--no-ff", "--no-edit", "-m", `Merge ${source.branch}`, commit], {
       cwd: root,
       allowFailure: true,
     });

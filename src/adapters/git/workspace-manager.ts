@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { HttpClient } from "isomorphic-git";
 import type { Logger } from "pino";
 import type { RepositoryConfig } from "../../config.ts";
+import { integrationBranch } from "../../domain/branch-policy.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { WorkspaceToolOptions } from "../../tools/workspace/workspace-tool-options.ts";
@@ -15,10 +16,10 @@ import {
   gitHubRepositoryOf,
   openDraftPullRequest,
 } from "./github-pull-request.ts";
-import { type MergeConflict, mergeWorkspaceBranches } from "./merge-branches.ts";
+import { type MergeConflict, type MergeSourceBranch, mergeWorkspaceBranches } from "./merge-branches.ts";
 import { MirrorStore } from "./mirror-store.ts";
-import { createRemoteTransport, type RemoteTransport } from "./remote-transport.ts";
-import { commitAll, type DiffStats, diffStats, headCommit } from "./working-copy.ts";
+import { createRemoteTransport, type RemoteTransport, safeUrl } from "./remote-transport.ts";
+import { commitAll, currentBranch, type DiffStats, diffStats, headCommit } from "./working-copy.ts";
 import {
   type CleanupRequest,
   type CleanupResult,
@@ -27,14 +28,7 @@ import {
   removeFinishedSessions,
 } from "./workspace-cleanup.ts";
 import { cloneWorkingCopy, exists, readMetadata, writeMetadata } from "./workspace-files.ts";
-import {
-  agentBranch,
-  agentSlug,
-  checkBranchName,
-  checkSessionId,
-  integrationBranch,
-  isRemoteUrl,
-} from "./workspace-names.ts";
+import { agentBranch, agentSlug, checkBranchName, checkSessionId, isRemoteUrl } from "./workspace-names.ts";
 
 export interface WorkspaceManagerOptions {
   repositories: RepositoryConfig[];
@@ -81,7 +75,7 @@ export interface FinalizeResult {
 
 export interface MergeRequest {
   sessionId: string;
-  workspaces: Workspace[];
+  workspaces: MergeSourceBranch[];
   /** Target branch; default `threadwork/<session>/integration`. */
   into?: string;
 }
@@ -103,6 +97,8 @@ export interface WorkspaceManager {
   createWorkspace(request: CreateWorkspaceRequest): Promise<Workspace>;
   finalizeWorkspace(workspace: Workspace, options: { message: string }): Promise<FinalizeResult>;
   mergeBranches(request: MergeRequest): Promise<MergeResult>;
+  /** Where a merge in this repository is pushed (a URL without credentials), or undefined when it stays local. */
+  pushTargetOf(repoName: string): string | undefined;
   cleanup(request: CleanupRequest): Promise<CleanupResult>;
   diskUsage(): Promise<DiskUsage>;
   /** Options for `createWorkspaceTools`, with the data directory hidden from sandboxed commands. */
@@ -215,6 +211,12 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     await mkdir(directory, { recursive: true });
     const metadataPath = `${root}.json`;
     let metadata = await readMetadata(metadataPath);
+    if (metadata && metadata.branch !== into) {
+      // Two targets that slug alike ("a/b", "a-b") must not share one working copy.
+      throw new WorkspaceRequestError(
+        `Cannot merge into ${into}: its working copy already holds ${metadata.branch}; choose another name`,
+      );
+    }
     if (!metadata || !(await exists(join(root, ".git")))) {
       const existing = await runGit(["rev-parse", "-q", "--verify", `refs/heads/${into}^{commit}`], {
         cwd: mirror.path,
@@ -271,6 +273,14 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
 
     async finalizeWorkspace(workspace, { message }) {
       const repository = mirrors.repository(workspace.repoName);
+      // Commit and push the agent's own branch only: a working copy switched to another
+      // branch (by a command) would commit there and report a commit the push never carried.
+      const checkedOut = await currentBranch(workspace.root);
+      if (checkedOut !== workspace.branch) {
+        throw new WorkspaceRequestError(
+          `The working copy is on ${checkedOut ?? "a detached HEAD"}, not the agent's branch ${workspace.branch}; nothing was committed or pushed`,
+        );
+      }
       await commitAll(workspace.root, message, identity);
       const commit = await headCommit(workspace.root);
       const stats = await diffStats(workspace.root, workspace.baseCommit, commit);
@@ -306,6 +316,11 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
         if (merging.get(key) === settled) merging.delete(key);
       });
       return work;
+    },
+
+    pushTargetOf(repoName) {
+      const repository = mirrors.repository(repoName);
+      return options.push && isRemoteUrl(repository.url) ? safeUrl(repository.url) : undefined;
     },
 
     async cleanup(request) {

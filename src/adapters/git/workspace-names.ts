@@ -1,3 +1,4 @@
+import { branchNameProblem, sessionBranchPrefix } from "../../domain/branch-policy.ts";
 import { WorkspaceRequestError } from "./git-error.ts";
 
 const sessionIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -22,27 +23,13 @@ export function agentSlug(text: string): string {
 }
 
 export function agentBranch(sessionId: string, slug: string): string {
-  return `threadwork/${sessionId}/${slug}`;
-}
-
-export function integrationBranch(sessionId: string): string {
-  return `threadwork/${sessionId}/integration`;
+  return `${sessionBranchPrefix(sessionId)}${slug}`;
 }
 
 /** A conservative subset of `git check-ref-format` for branch names we are handed. */
 export function checkBranchName(branch: string): string {
-  const invalid =
-    branch === "" ||
-    branch.length > 200 ||
-    !/^[A-Za-z0-9._/-]+$/.test(branch) ||
-    branch.startsWith("-") ||
-    branch.startsWith("/") ||
-    branch.endsWith("/") ||
-    branch.endsWith(".") ||
-    branch.includes("..") ||
-    branch.includes("//") ||
-    branch.split("/").some((part) => part.startsWith(".") || part.endsWith(".lock"));
-  if (invalid) throw new WorkspaceRequestError(`Unusable branch name: "${branch}"`);
+  const problem = branchNameProblem(branch);
+  if (problem) throw new WorkspaceRequestError(`Unusable branch name "${branch}": ${problem}`);
   return branch;
 }
 

@@ -43,6 +43,7 @@ export function slackConfig(
     apiUrl: fake.apiUrl,
     port: 0,
     approvers: [],
+    approvalPolicy: "owner-or-approvers",
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import { type ApprovalPolicy, type DecisionKind, mayDecide } from "../../../src/domain/decision-rule.ts";
 import { emptyUsage } from "../../../src/domain/messages.ts";
 import type { InputOutcome, RuntimeApi, SessionSnapshot } from "../../../src/runtime/runtime-api.ts";
 import type {
@@ -13,7 +14,7 @@ import type {
 
 /**
  * An in-memory RuntimeApi the test drives by hand: it records inputs, keeps sessions,
- * agents and requests, decides requests with the real rule (owner or approver), and
+ * agents and requests, decides requests with the real rule (`mayDecide`), and
  * emits whatever events the test asks for.
  */
 export class ScriptedRuntime implements RuntimeApi {
@@ -24,9 +25,11 @@ export class ScriptedRuntime implements RuntimeApi {
   private readonly listeners = new Set<SurfaceListener>();
   private counter = 0;
   private readonly approvers: string[];
+  private readonly approvalPolicy: ApprovalPolicy;
 
-  constructor(options: { approvers?: string[] } = {}) {
+  constructor(options: { approvers?: string[]; approvalPolicy?: ApprovalPolicy } = {}) {
     this.approvers = options.approvers ?? [];
+    this.approvalPolicy = options.approvalPolicy ?? "owner-or-approvers";
   }
 
   private nextId(prefix: string): string {
@@ -68,24 +71,33 @@ export class ScriptedRuntime implements RuntimeApi {
       case "answer":
         return {
           type: "decision",
-          outcome: this.decide(input.requestId, input.userId, "answered", input.answer, false),
+          outcome: this.decide(input.requestId, input.userId, "answered", input.answer, "answer"),
         };
       case "approval-decision": {
         const status = input.decision === "deny" ? "denied" : "approved";
         return {
           type: "decision",
-          outcome: this.decide(input.requestId, input.userId, status, input.decision, true),
+          outcome: this.decide(input.requestId, input.userId, status, input.decision, "approval"),
         };
       }
       case "budget-decision": {
         const status = input.decision === "extend" ? "extended" : "stopped";
         return {
           type: "decision",
-          outcome: this.decide(input.requestId, input.userId, status, input.decision, true),
+          outcome: this.decide(
+            input.requestId,
+            input.userId,
+            status,
+            input.decision,
+            input.decision === "extend" ? "budget" : "stop",
+          ),
         };
       }
       case "cancel": {
         const cancelled: string[] = [];
+        if (!(await this.canDecide(input.sessionId, input.userId, "stop"))) {
+          return { type: "cancelled", sessionId: input.sessionId, agentIds: cancelled };
+        }
         for (const agent of this.agents.get(input.sessionId) ?? []) {
           if (input.agentId && agent.id !== input.agentId) continue;
           if (agent.role !== "worker" || ["done", "failed", "cancelled"].includes(agent.status)) continue;
@@ -104,16 +116,16 @@ export class ScriptedRuntime implements RuntimeApi {
     userId: string,
     status: RequestSnapshot["status"],
     answer: string,
-    needsAuthority: boolean,
+    kind: DecisionKind,
   ): DecisionOutcome {
     const request = this.requests.get(requestId);
     if (!request) return { ok: false, reason: "not_found" };
-    const session = this.sessions.get(request.sessionId);
-    if (needsAuthority && session?.ownerId !== userId && !this.approvers.includes(userId)) {
-      return { ok: false, reason: "not_authorized", request: { ...request } };
-    }
+    // The same order as the runtime: a decided request says so to anyone.
     if (request.status !== "pending")
       return { ok: false, reason: "already_decided", request: { ...request } };
+    if (!this.mayDecide(request.sessionId, userId, kind)) {
+      return { ok: false, reason: "not_authorized", request: { ...request } };
+    }
     Object.assign(request, { status, answer, decidedBy: userId, decidedAt: new Date() });
     this.emit({ type: "request-decided", sessionId: request.sessionId, request: { ...request } });
     return { ok: true, request: { ...request } };
@@ -148,8 +160,15 @@ export class ScriptedRuntime implements RuntimeApi {
     );
   }
 
-  async canDecide(sessionId: string, userId: string): Promise<boolean> {
-    return this.sessions.get(sessionId)?.ownerId === userId || this.approvers.includes(userId);
+  async canDecide(sessionId: string, userId: string, kind: DecisionKind): Promise<boolean> {
+    return this.mayDecide(sessionId, userId, kind);
+  }
+
+  private mayDecide(sessionId: string, userId: string, kind: DecisionKind): boolean {
+    const session = this.sessions.get(sessionId);
+    if (!session) return false;
+    const policy = this.approvalPolicy;
+    return mayDecide({ policy, ownerId: session.ownerId, approvers: this.approvers, userId, kind });
   }
 
   /** Test helpers: make things happen as the real runtime would. */

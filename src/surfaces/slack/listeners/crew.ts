@@ -14,7 +14,7 @@ async function stop(context: SlackSurfaceContext, target: ClickTarget, agentId: 
   });
   if (!session) return;
   if (!(await admit(context, clickActor(target), "decide", { threadTs: target.threadTs }))) return;
-  if (!(await context.runtime.canDecide(session.id, target.user))) {
+  if (!(await context.runtime.canDecide(session.id, target.user, "stop"))) {
     await postEphemeral(
       context,
       target,

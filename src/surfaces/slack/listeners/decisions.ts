@@ -9,7 +9,7 @@ import { actionValue, type ClickTarget, clickActor, clickTarget } from "./intera
 
 const refusals: Record<Exclude<DecisionOutcome, { ok: true }>["reason"], string> = {
   not_authorized:
-    "Only the person who started this session or a configured approver can decide this. Nothing was changed.",
+    "Only the person who started this session or a configured approver can decide this (where this deployment's policy is approvers-only, only an approver other than that person can approve). Nothing was changed.",
   already_decided: "This was already decided.",
   not_found: "This request no longer exists.",
   invalid: "That is not a valid answer to this request any more.",
