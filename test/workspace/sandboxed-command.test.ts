@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findExecutable } from "../../src/adapters/process/sandbox.ts";
+import { findExecutable } from "../../src/adapters/process/find-executable.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import { callTool, createSourceRepository, temporaryDirectory, toolContext } from "./repository-fixtures.ts";
@@ -33,10 +33,12 @@ describe(`run_command under bubblewrap (${bwrapInstalled ? "installed" : "not in
   });
 
   it("has no network, only the workspace writable, and other workspaces hidden; or says bwrap is missing", async () => {
-    const tools = createWorkspaceTools({ allowCommands: [], sandbox: "bwrap", hiddenPaths: [hiddenData] });
+    const tools = createWorkspaceTools({ allowCommands: [], sandbox: "required", hiddenPaths: [hiddenData] });
     const call = (command: string) => callTool(tools, "run_command", { command }, toolContext(workspace));
     if (!bwrapInstalled) {
-      await expect(call("true")).rejects.toThrow(/bubblewrap \(bwrap\) is not installed/);
+      await expect(call("true")).rejects.toThrow(
+        /run_command is disabled: .*bubblewrap \(bwrap\) is not installed/,
+      );
       return;
     }
     const port = (server.address() as AddressInfo).port;
@@ -45,9 +47,11 @@ describe(`run_command under bubblewrap (${bwrapInstalled ? "installed" : "not in
       /^\[exit code 0, .*sandboxed\]\n\?\? inside.txt/,
     );
     expect(await readFile(join(workspace.root, "inside.txt"), "utf8")).toBe("made\n");
-    // /tmp is a private tmpfs inside the sandbox: the write lands there, never on the host.
+    // /tmp is private, on disk beside the workspace: the write lands there, never in the host's /tmp.
     await call(`echo x > ${outside}`);
     expect(existsSync(outside)).toBe(false);
+    expect(await call("echo private > /tmp/note && cat /tmp/note")).toMatch(/\nprivate$/);
+    expect(await readFile(`${workspace.root}.tmp/note`, "utf8")).toBe("private\n");
     expect(await call("echo x > /etc/threadwork-sandbox-test")).toMatch(
       /exit code 1.*\n.*Read-only file system/,
     );

@@ -6,7 +6,8 @@ import type { RepositoryConfig } from "../../config.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { WorkspaceToolOptions } from "../../tools/workspace/workspace-tool-options.ts";
-import type { SandboxMode } from "../process/sandbox.ts";
+import type { CommandLimits } from "../process/command-limits.ts";
+import type { SandboxMode } from "../process/sandbox-probe.ts";
 import { type GitIdentity, runGit } from "./git-command.ts";
 import { WorkspaceRequestError } from "./git-error.ts";
 import {
@@ -59,6 +60,10 @@ export interface WorkspaceManagerOptions {
   allowCommands?: string[];
   /** For `toolOptions()`: THREADWORK_SANDBOX. */
   sandbox?: SandboxMode;
+  /** For `toolOptions()`: THREADWORK_COMMAND_* limits. */
+  commandLimits?: CommandLimits;
+  /** For `toolOptions()`: THREADWORK_WORKSPACE_QUOTA_MB. */
+  workspaceQuotaMb?: number;
 }
 
 export interface CreateWorkspaceRequest {
@@ -318,8 +323,10 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
 
     toolOptions: () => ({
       allowCommands: options.allowCommands ?? [],
-      sandbox: options.sandbox ?? "auto",
+      sandbox: options.sandbox ?? "required",
       hiddenPaths: [options.dataDir],
+      ...(options.commandLimits ? { commandLimits: options.commandLimits } : {}),
+      ...(options.workspaceQuotaMb ? { workspaceQuotaMb: options.workspaceQuotaMb } : {}),
       ...(options.identity ? { identity: options.identity } : {}),
     }),
   };
