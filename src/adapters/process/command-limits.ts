@@ -1,4 +1,4 @@
-/** Per-command resource limits, applied with `ulimit` (hard and soft) before the command starts. */
+/** Per-command resource limits, applied with `ulimit` before the command starts; it cannot raise them. */
 export interface CommandLimits {
   /** CPU seconds per process (RLIMIT_CPU); SIGXCPU, then SIGKILL. */
   cpuSeconds: number;
@@ -24,8 +24,11 @@ export const defaultCommandLimits: CommandLimits = {
  */
 export function limitedShellArguments(command: string, limits: CommandLimits): string[] {
   const kib = (mebibytes: number) => Math.max(1, Math.floor(mebibytes * 1024));
+  const cpu = Math.max(1, Math.ceil(limits.cpuSeconds));
+  // SIGXCPU at the soft limit says why; SIGKILL a second later if the command ignores it.
   const script = [
-    `ulimit -t ${Math.max(1, Math.ceil(limits.cpuSeconds))} 2>/dev/null`,
+    `ulimit -H -t ${cpu + 1} 2>/dev/null`,
+    `ulimit -S -t ${cpu} 2>/dev/null`,
     `ulimit -d ${kib(limits.memoryMb)} 2>/dev/null`,
     `ulimit -u ${Math.max(1, Math.floor(limits.maxProcesses))} 2>/dev/null`,
     `ulimit -f ${kib(limits.maxFileMb)} 2>/dev/null`,
