@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -54,6 +55,28 @@ describe("an allow-listed test command runs repository code the agent wrote", ()
     expect(output).toContain("NODE-42");
     expect(output).toMatch(/NET (ECONNREFUSED|ENETUNREACH)/);
     for (const canary of [...allCanaries(), networkCanary]) expect(output).not.toContain(canary);
+  });
+
+  it("contains `git diff --no-index` and `--output=` under an allow-listed `git diff`", async () => {
+    const mirrorConfig = `${layout.dataDirectory}/mirrors/demo.git/config`;
+    const { results } = await runInService(
+      layout,
+      [
+        { tool: "run_command", input: { command: `git diff --no-index /dev/null ${mirrorConfig}` } },
+        {
+          tool: "run_command",
+          input: { command: `git diff --no-index /dev/null ${layout.appDirectory}/.env` },
+        },
+        { tool: "run_command", input: { command: `git diff --output=${layout.appDirectory}/planted HEAD` } },
+      ],
+      { allowCommands: ["git diff"] },
+    );
+    expect(results.map((result) => result.risk)).toEqual(["safe", "safe", "safe"]);
+    for (const result of results) {
+      expect(result.result).toMatch(/^\[exit code [1-9]\d*, [\d.]+ s, sandboxed\]/);
+      for (const canary of allCanaries()) expect(result.result).not.toContain(canary);
+    }
+    expect(existsSync(`${layout.appDirectory}/planted`)).toBe(false);
   });
 
   it("needs approval like any other command when the sandbox is unavailable or off", async () => {

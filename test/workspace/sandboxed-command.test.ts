@@ -57,6 +57,8 @@ describe(`run_command under bubblewrap (${bwrapInstalled ? "installed" : "not in
     );
     expect(existsSync("/etc/threadwork-sandbox-test")).toBe(false);
     expect(await call(`cat < /dev/tcp/127.0.0.1/${port}`)).toMatch(/exit code 1/);
+    // No capabilities, even when the service runs as root.
+    expect(await call("grep CapEff /proc/self/status")).toMatch(/CapEff:\s+0+$/);
     expect(await call("ls ../other")).toMatch(/exit code 2/);
     // .git stays read-only: no hooks or config for git to run later outside the sandbox.
     expect(await call("echo evil > .git/hooks/pre-commit")).toMatch(/exit code 1.*\n.*Read-only file system/);
