@@ -22,7 +22,7 @@ function attack(layout: ServiceLayout, port: number): string {
     "for file in /proc/[0-9]*/environ; do cat $file; echo; done",
     "for file in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $file; echo; done",
     `cat ${layout.appDirectory}/.env`,
-    `cat ${layout.dataDirectory}/pglite/PG_VERSION`,
+    `cat ${layout.dataDirectory}/canary-secret.txt`,
     `cat ${layout.dataDirectory}/workspaces/s/other/notes.txt`,
     `cat ${layout.dataDirectory}/mirrors/demo.git/config`,
     `ls -R ${layout.dataDirectory} ${layout.base}`,

@@ -103,6 +103,10 @@ describe("run_command", () => {
     expect(processAlive(pid)).toBe(false);
   });
 
+  it("shows NUL bytes as ␀, since a transcript cannot store them", async () => {
+    expect(await call({ command: "printf 'a\\0b'" })).toMatch(/\na\u2400b$/);
+  });
+
   it("caps output keeping the head and the tail", async () => {
     const output = await call({ command: "echo FIRST; seq 1 5000; echo LAST" });
     expect(output).toContain("FIRST");

@@ -105,7 +105,8 @@ export function runCommandTool(options: ResolvedToolOptions) {
       const limit = describeLimitExit(result.exitCode, result.signal, options.commandLimits);
       if (limit) status += ` (${limit})`;
       const sandboxed = plan.kind === "bwrap" ? ", sandboxed" : ", NOT sandboxed";
-      const output = result.stdout.trimEnd();
+      // NUL bytes (e.g. from /proc/*/environ) cannot be stored in a transcript: show them as ␀.
+      const output = result.stdout.replaceAll("\u0000", "\u2400").trimEnd();
       const after = await workspaceBytes(quotaPaths);
       const quota = isOverQuota(after, options.workspaceQuotaMb)
         ? `\n[${overQuotaMessage(after, options.workspaceQuotaMb)}]`

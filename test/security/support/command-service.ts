@@ -40,8 +40,8 @@ export async function createServiceLayout(prefix: string): Promise<ServiceLayout
   const workspaceRoot = join(dataDirectory, "workspaces", "s", "agent");
   await mkdir(appDirectory, { recursive: true });
   await writeFile(join(appDirectory, ".env"), `SLACK_BOT_TOKEN=${envFileCanary}\n`);
-  await mkdir(join(dataDirectory, "pglite"), { recursive: true });
-  await writeFile(join(dataDirectory, "pglite", "PG_VERSION"), `${dataCanary}\n`);
+  await mkdir(dataDirectory, { recursive: true });
+  await writeFile(join(dataDirectory, "canary-secret.txt"), `${dataCanary}\n`);
   await mkdir(join(dataDirectory, "mirrors", "demo.git"), { recursive: true });
   await writeFile(
     join(dataDirectory, "mirrors", "demo.git", "config"),
