@@ -10,7 +10,13 @@ import {
 } from "../fakes/fake-llm-server.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { createSourceRepository } from "../workspace/repository-fixtures.ts";
-import { allCanaries, canaries, createServiceLayout, type ServiceLayout } from "./support/command-service.ts";
+import {
+  allCanaries,
+  canaries,
+  createServiceLayout,
+  type ServiceLayout,
+  sandboxUsable,
+} from "./support/command-service.ts";
 
 const service = fileURLToPath(new URL("../fixtures/sandboxed-service-child.ts", import.meta.url));
 
@@ -90,11 +96,16 @@ describe("an approved command, steered by an attacker through the model, reads n
     });
 
     const logs = await runService(layout, server, source);
-    expect(logs).toContain('"msg":"command sandbox active"');
     const afterCommand = server.requests.find(
       (request) => !isSupervisorRequest(request) && request.turnIndex === 1,
     );
     const result = afterCommand?.lastToolResults[0]?.content ?? "";
+    if (!sandboxUsable) {
+      expect(logs).toContain("COMMAND SANDBOX UNAVAILABLE");
+      expect(result).toMatch(/run_command is disabled/);
+      return;
+    }
+    expect(logs).toContain('"msg":"command sandbox active"');
     expect(result).toMatch(/^\[exit code \d+, [\d.]+ s, sandboxed\]/);
     expect(result).toContain("ATTACK-42");
     expect(result).not.toContain("PG-42");

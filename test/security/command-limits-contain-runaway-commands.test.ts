@@ -2,7 +2,16 @@ import { execFileSync } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createServiceLayout, runInService, type ServiceLayout } from "./support/command-service.ts";
+import {
+  createServiceLayout,
+  runInService,
+  type ServiceLayout,
+  sandboxUsable,
+} from "./support/command-service.ts";
+
+// The limits hold with or without the sandbox; without a usable one, these run unsandboxed.
+const sandbox = sandboxUsable ? "required" : "off";
+const temporaryBlob = sandboxUsable ? "/tmp/blob" : "blob";
 
 const nobody = 65534;
 /**
@@ -22,6 +31,7 @@ async function runCommand(
     [{ tool: "run_command", input: { command, timeout_s: timeout } }],
     {
       limits,
+      sandbox,
       ...(serviceUid === undefined ? {} : { uid: serviceUid }),
     },
   );
@@ -66,12 +76,12 @@ describe("per-command limits contain runaway commands", () => {
       5,
     );
     expect(output).toMatch(/fork: .*Resource temporarily unavailable/);
-    // Nothing of the bomb outlives the command: the sandbox's pid namespace goes with it.
-    const left = execFileSync("ps", ["-e", "-o", "uid=,comm="], { encoding: "utf8" })
+    // Nothing of the bomb outlives the command (killed processes may linger a moment as zombies).
+    const left = execFileSync("ps", ["-e", "-o", "uid=,stat=,comm="], { encoding: "utf8" })
       .split("\n")
-      .filter(
-        (line) => line.trim().startsWith(String(serviceUid ?? process.getuid?.())) && line.includes("bash"),
-      );
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([uid, , name]) => uid === String(serviceUid ?? process.getuid?.()) && name === "bash")
+      .filter(([, state]) => !state?.startsWith("Z") && !state?.startsWith("X"));
     expect(left).toEqual([]);
   });
 
@@ -79,12 +89,12 @@ describe("per-command limits contain runaway commands", () => {
     const { results } = await runInService(
       layout,
       [
-        { tool: "run_command", input: { command: "head -c 3000000 /dev/zero > /tmp/blob" } },
+        { tool: "run_command", input: { command: `head -c 3000000 /dev/zero > ${temporaryBlob}` } },
         { tool: "run_command", input: { command: "echo STILL-$((6*7))" } },
-        { tool: "run_command", input: { command: "rm /tmp/blob" } },
+        { tool: "run_command", input: { command: `rm ${temporaryBlob}` } },
         { tool: "run_command", input: { command: "echo AGAIN-$((6*7))" } },
       ],
-      { quotaMb: 2, ...(serviceUid === undefined ? {} : { uid: serviceUid }) },
+      { quotaMb: 2, sandbox, ...(serviceUid === undefined ? {} : { uid: serviceUid }) },
     );
     expect(results[0]?.result).toMatch(/over its 2 MiB disk quota .*Delete files/);
     expect(results[1]?.error).toMatch(/over its 2 MiB disk quota/);

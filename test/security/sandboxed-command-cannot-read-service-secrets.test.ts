@@ -9,6 +9,7 @@ import {
   createServiceLayout,
   runInService,
   type ServiceLayout,
+  sandboxUsable,
 } from "./support/command-service.ts";
 
 const networkCanary = "canary-reachable-network-3e9f";
@@ -55,6 +56,10 @@ describe("a sandboxed command cannot read the service's secrets", () => {
     const { results, logs } = await runInService(layout, [
       { tool: "run_command", input: { command: attack(layout, port) } },
     ]);
+    if (!sandboxUsable) {
+      expect(results[0]?.error).toMatch(/run_command is disabled/);
+      return;
+    }
     const output = results[0]?.result ?? "";
     expect(output).toMatch(/^\[exit code \d+, [\d.]+ s, sandboxed\]/);
     // Markers are computed so that the command text itself (visible in /proc/1/cmdline) never matches.

@@ -116,13 +116,20 @@ describe("run_command", () => {
   });
 
   it("is risky unless an allow-list pattern matches without shell metacharacters, and the sandbox is active", async () => {
+    // Risk depends on the detected sandbox, not on this machine: a bwrap that passes the probe.
+    const workingBin = join(directory.path, "working-bin");
+    await mkdir(workingBin, { recursive: true });
+    await writeFile(join(workingBin, "bwrap"), "#!/bin/sh\necho 'bubblewrap 0.8.0'\n", { mode: 0o755 });
     const sandboxed = createWorkspaceTools({
       allowCommands: ["npm test", "git status"],
       sandbox: "required",
+      sandboxSearchPath: workingBin,
     });
     const tool = sandboxed.find((candidate) => candidate.name === "run_command");
     if (!tool) throw new Error("missing");
-    expect((await detectSandbox("required")).state).toBe("active");
+    // Before the sandbox is known to work, nothing is exempt from approval.
+    expect(riskOf(tool, { command: "npm test" })).toBe("risky");
+    expect((await detectSandbox("required", workingBin)).state).toBe("active");
     expect(riskOf(tool, { command: "npm test" })).toBe("safe");
     expect(riskOf(tool, { command: "npm   test -- --run" })).toBe("safe");
     expect(riskOf(tool, { command: "npm testing" })).toBe("risky");

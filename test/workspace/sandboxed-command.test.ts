@@ -4,14 +4,15 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findExecutable } from "../../src/adapters/process/find-executable.ts";
+import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import { callTool, createSourceRepository, temporaryDirectory, toolContext } from "./repository-fixtures.ts";
 
-const bwrapInstalled = findExecutable("bwrap") !== undefined;
+const sandbox = await detectSandbox("required");
+const bwrapUsable = sandbox.state === "active";
 
-describe(`run_command under bubblewrap (${bwrapInstalled ? "installed" : "not installed"} here)`, () => {
+describe(`run_command under bubblewrap (${bwrapUsable ? "usable" : "not usable"} here)`, () => {
   let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
   let workspace: Workspace;
   let hiddenData: string;
@@ -32,12 +33,12 @@ describe(`run_command under bubblewrap (${bwrapInstalled ? "installed" : "not in
     await directory.remove();
   });
 
-  it("has no network, only the workspace writable, and other workspaces hidden; or says bwrap is missing", async () => {
+  it("has no network, only the workspace writable, and other workspaces hidden; or refuses when bwrap is not usable", async () => {
     const tools = createWorkspaceTools({ allowCommands: [], sandbox: "required", hiddenPaths: [hiddenData] });
     const call = (command: string) => callTool(tools, "run_command", { command }, toolContext(workspace));
-    if (!bwrapInstalled) {
+    if (!bwrapUsable) {
       await expect(call("true")).rejects.toThrow(
-        /run_command is disabled: .*bubblewrap \(bwrap\) is not installed/,
+        /run_command is disabled: .*(is not installed|cannot run here)/,
       );
       return;
     }

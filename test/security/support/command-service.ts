@@ -3,6 +3,13 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runGit } from "../../../src/adapters/git/git-command.ts";
+import { detectSandbox } from "../../../src/adapters/process/sandbox-probe.ts";
+
+/**
+ * Whether bubblewrap works on this machine. Where it cannot (CI without user namespaces),
+ * the attack tests check the default instead: run_command refuses, so nothing leaks either.
+ */
+export const sandboxUsable = (await detectSandbox("required")).state === "active";
 
 const fixture = fileURLToPath(new URL("../../fixtures/command-service-child.ts", import.meta.url));
 
