@@ -324,7 +324,8 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     toolOptions: () => ({
       allowCommands: options.allowCommands ?? [],
       sandbox: options.sandbox ?? "required",
-      hiddenPaths: [options.dataDir],
+      // The app directory too, should it lie under a mounted system directory (/usr/src/app).
+      hiddenPaths: [options.dataDir, process.cwd()],
       ...(options.commandLimits ? { commandLimits: options.commandLimits } : {}),
       ...(options.workspaceQuotaMb ? { workspaceQuotaMb: options.workspaceQuotaMb } : {}),
       ...(options.identity ? { identity: options.identity } : {}),

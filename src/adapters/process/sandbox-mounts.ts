@@ -1,5 +1,5 @@
-import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from "node:fs";
-import { basename, delimiter, dirname, sep } from "node:path";
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { basename, delimiter, dirname, join, sep } from "node:path";
 import { findExecutable } from "./find-executable.ts";
 
 /** Read-only toolchain directories a command sees; nothing else of the host is mounted. */
@@ -29,11 +29,24 @@ export function systemMountArguments(): string[] {
     if (info.isSymbolicLink()) args.push("--symlink", readlinkSync(directory), directory);
     else if (info.isDirectory()) args.push("--ro-bind", directory, directory);
   }
-  for (const file of maskedFiles) if (existsSync(file)) args.push("--ro-bind", "/dev/null", file);
+  for (const file of [...maskedFiles, ...sshHostKeys()]) {
+    if (existsSync(file)) args.push("--ro-bind", "/dev/null", file);
+  }
   for (const directory of maskedDirectories) {
     if (existsSync(directory)) args.push("--tmpfs", directory, "--remount-ro", directory);
   }
   return args;
+}
+
+/** Private host keys: readable by a service that runs as root, so masked. */
+function sshHostKeys(): string[] {
+  try {
+    return readdirSync("/etc/ssh")
+      .filter((name) => name.startsWith("ssh_host_") && name.endsWith("_key"))
+      .map((name) => join("/etc/ssh", name));
+  } catch {
+    return [];
+  }
 }
 
 /** Whether a real path is visible through the system mounts. */
@@ -75,9 +88,20 @@ export function sandboxSearchPath(searchPath: string, nodeBinDirectory: string |
   return [...new Set(kept)].join(delimiter) || "/usr/bin:/bin";
 }
 
-/** Paths to hide that lie inside a mounted system directory, e.g. a data directory under /opt. */
-export function hiddenPathArguments(paths: string[]): string[] {
-  return paths
-    .filter((path) => existsSync(path) && systemVisible(realpathSync(path)) && path !== "/")
-    .flatMap((path) => ["--tmpfs", path, "--remount-ro", path]);
+/**
+ * Paths to hide that lie inside a mounted system directory, e.g. a data directory under
+ * /opt or an app directory under /usr/src: an empty tmpfs over each (`cover`), made
+ * read-only only after the workspace and home are bound inside it (`seal`). A system
+ * directory itself, or one of its ancestors, is never hidden: that would take the
+ * toolchain away.
+ */
+export function hiddenPathArguments(paths: string[]): { cover: string[]; seal: string[] } {
+  const hidden = paths
+    .filter((path) => path.startsWith("/") && existsSync(path))
+    .filter((path) => !systemDirectories.some((directory) => isInside(directory, path)))
+    .filter((path) => systemVisible(realpathSync(path)));
+  return {
+    cover: hidden.flatMap((path) => ["--tmpfs", path]),
+    seal: hidden.flatMap((path) => ["--remount-ro", path]),
+  };
 }

@@ -45,6 +45,7 @@ export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
   }
   const node = nodeMount(options.searchPath);
   const readOnly = (options.readOnlyPaths ?? []).filter((path) => existsSync(path));
+  const hidden = hiddenPathArguments(options.hiddenPaths ?? []);
   return {
     kind: "bwrap",
     command: options.bwrapPath,
@@ -56,7 +57,7 @@ export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
       "--cap-drop",
       "ALL",
       ...systemMountArguments(),
-      ...hiddenPathArguments(options.hiddenPaths ?? []),
+      ...hidden.cover,
       ...(node?.args ?? []),
       "--dev",
       "/dev",
@@ -73,6 +74,7 @@ export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
       options.home,
       options.home,
       ...readOnly.flatMap((path) => ["--ro-bind", path, path]),
+      ...hidden.seal,
       "--chdir",
       options.workspaceRoot,
       "bash",
