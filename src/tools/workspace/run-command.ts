@@ -7,7 +7,7 @@ import { detectSandbox, knownSandboxStatus, sandboxRefusal } from "../../adapter
 import { scrubbedEnvironment } from "../../adapters/process/scrubbed-environment.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { isAllowedCommand, normalizeCommand } from "./command-allow-list.ts";
+import { hasShellMetacharacters, isAllowedCommand, normalizeCommand } from "./command-allow-list.ts";
 import { isOverQuota, overQuotaMessage, workspaceBytes } from "./workspace-quota.ts";
 import { ensureHome, type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
@@ -38,6 +38,8 @@ function description(options: ResolvedToolOptions): string {
 }
 
 export function runCommandTool(options: ResolvedToolOptions) {
+  // Bytes each workspace held after its last command: a tree walk per command, not two.
+  const lastUsage = new Map<string, number>();
   return defineTool({
     name: "run_command",
     description: description(options),
@@ -65,9 +67,13 @@ export function runCommandTool(options: ResolvedToolOptions) {
       const home = await ensureHome(options.homeDirectory(workspace));
       const temporary = await ensureHome(options.temporaryDirectory(workspace));
       const quotaPaths = [workspace.root, home, temporary];
-      const before = await workspaceBytes(quotaPaths);
-      if (isOverQuota(before, options.workspaceQuotaMb) && !frees(input.command)) {
-        throw new ToolError(overQuotaMessage(before, options.workspaceQuotaMb));
+      const known = lastUsage.get(workspace.root);
+      if (known === undefined || isOverQuota(known, options.workspaceQuotaMb)) {
+        const before = await workspaceBytes(quotaPaths);
+        lastUsage.set(workspace.root, before);
+        if (isOverQuota(before, options.workspaceQuotaMb) && !frees(input.command)) {
+          throw new ToolError(overQuotaMessage(before, options.workspaceQuotaMb));
+        }
       }
       const searchPath = process.env.PATH ?? "/usr/bin:/bin";
       const plan = planSandboxedShell({
@@ -108,6 +114,7 @@ export function runCommandTool(options: ResolvedToolOptions) {
       // NUL bytes (e.g. from /proc/*/environ) cannot be stored in a transcript: show them as ␀.
       const output = result.stdout.replaceAll("\u0000", "\u2400").trimEnd();
       const after = await workspaceBytes(quotaPaths);
+      lastUsage.set(workspace.root, after);
       const quota = isOverQuota(after, options.workspaceQuotaMb)
         ? `\n[${overQuotaMessage(after, options.workspaceQuotaMb)}]`
         : "";
@@ -118,5 +125,5 @@ export function runCommandTool(options: ResolvedToolOptions) {
 
 /** Over quota, only deleting makes sense: `rm …` and `git clean …` still run. */
 function frees(command: string): boolean {
-  return /^\s*(rm|git clean)\s/.test(command) && !/[;&|`$<>(){}\n\r\\]/.test(command);
+  return /^\s*(rm|git clean)\s/.test(command) && !hasShellMetacharacters(command);
 }
