@@ -103,6 +103,19 @@ describe("run_command", () => {
     expect(processAlive(pid)).toBe(false);
   });
 
+  it("tells the model the truth about network, secrets and limits in both sandbox modes", () => {
+    const describeFor = (sandbox: "required" | "off") =>
+      createWorkspaceTools({ allowCommands: [], sandbox, commandLimits: { cpuSeconds: 7 } }).find(
+        (candidate) => candidate.name === "run_command",
+      )?.description ?? "";
+    expect(describeFor("required")).toMatch(/in a sandbox: no network, no secrets or tokens/);
+    expect(describeFor("required")).toContain("7 CPU s");
+    expect(describeFor("off")).toMatch(
+      /sandbox is OFF .*service's own access to this machine and the network/,
+    );
+    expect(describeFor("off")).not.toMatch(/no secrets|no tokens/);
+  });
+
   it("shows NUL bytes as ␀, since a transcript cannot store them", async () => {
     expect(await call({ command: "printf 'a\\0b'" })).toMatch(/\na\u2400b$/);
   });
