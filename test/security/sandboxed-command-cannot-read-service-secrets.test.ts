@@ -75,6 +75,26 @@ describe("a sandboxed command cannot read the service's secrets", () => {
     );
   });
 
+  it("cannot plant symlinks that the service's own file tools would follow to its secrets", async () => {
+    const links = [
+      "ln -s /proc/self/environ service-environment",
+      `ln -s ${layout.appDirectory}/.env dotenv`,
+      `ln -s ${layout.dataDirectory} data`,
+    ].join("; ");
+    const { results } = await runInService(layout, [
+      { tool: "run_command", input: { command: links } },
+      { tool: "read_file", input: { path: "service-environment" } },
+      { tool: "read_file", input: { path: "dotenv" } },
+      { tool: "read_file", input: { path: "data/canary-secret.txt" } },
+      { tool: "list_files", input: { path: "data" } },
+    ]);
+    // Without a usable sandbox the links are never made (run_command refuses); nothing leaks either way.
+    for (const result of results.slice(1)) {
+      if (sandboxUsable) expect(result.error ?? "").toMatch(/symlink|outside the workspace/);
+      for (const canary of allCanaries()) expect(JSON.stringify(result)).not.toContain(canary);
+    }
+  });
+
   it("with THREADWORK_SANDBOX=off the same command reads them (the risk the operator accepted), and start-up warns", async () => {
     const { results, logs } = await runInService(
       layout,
