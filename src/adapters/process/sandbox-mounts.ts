@@ -9,7 +9,7 @@ const systemDirectories = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", 
 const maskedFiles = ["/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers"];
 const maskedDirectories = ["/etc/ssl/private", "/etc/sudoers.d"];
 
-export function isInside(path: string, directory: string): boolean {
+function isInside(path: string, directory: string): boolean {
   return path === directory || path.startsWith(directory.endsWith(sep) ? directory : directory + sep);
 }
 
