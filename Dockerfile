@@ -1,9 +1,11 @@
 # Threadwork: one process serving Slack (Socket Mode or HTTP) and running the agents.
 FROM node:24-slim
 
-# git for the agents' workspaces; ca-certificates for https clones and the Slack and model APIs.
+# git for the agents' workspaces; ca-certificates for https clones and the Slack and model APIs;
+# bubblewrap for the command sandbox, which THREADWORK_SANDBOX=required (the default) needs:
+# without a usable bwrap, run_command refuses (docs/sandbox.md says what the host must allow).
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends git ca-certificates \
+  && apt-get install -y --no-install-recommends git ca-certificates bubblewrap \
   && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -20,6 +22,8 @@ COPY manifest.json ./
 # Embedded database and workspaces live on a volume mounted here (see fly.toml).
 RUN mkdir -p /data && chown node:node /data
 ENV THREADWORK_DATA_DIR=/data PORT=3000
+# Not root: the kernel applies the per-command process limit (RLIMIT_NPROC) only to other users,
+# and bwrap runs unprivileged through a user namespace.
 USER node
 EXPOSE 3000
 

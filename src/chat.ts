@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const { migrateDatabase } = await import("./adapters/database/migrate.ts");
   const { assembleRuntime } = await import("./application/assemble-runtime.ts");
   const { createTerminalSurface } = await import("./surfaces/terminal/terminal-surface.ts");
+  const { reportSandbox } = await import("./application/report-sandbox.ts");
 
   // Logs go to stderr at warn and above, so they do not tear the conversation apart.
   const logger = createLogger({
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
   await migrateDatabase(database);
   // The same runtime as `npm start`: repositories in THREADWORK_REPOS get workspaces and coding tools.
-  const { runtime } = assembleRuntime({ config, database, logger });
+  const { runtime, workspaceManager } = assembleRuntime({ config, database, logger });
+  if (workspaceManager) await reportSandbox({ git: config.git, logger });
   await runtime.start();
   const user = userInfo().username;
   const surface = createTerminalSurface({

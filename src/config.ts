@@ -138,7 +138,19 @@ const environmentSchema = z.object({
   GIT_TOKEN: optionalString,
   GITHUB_TOKEN: optionalString,
   THREADWORK_ALLOW_COMMANDS: commaList,
-  THREADWORK_SANDBOX: optionalString.pipe(z.enum(["auto", "bwrap", "off"]).optional().default("auto")),
+  /** `auto` and `bwrap` are older spellings of `required`: a missing sandbox never falls back silently. */
+  THREADWORK_SANDBOX: optionalString.pipe(
+    z
+      .enum(["required", "auto", "bwrap", "off"], { message: "must be required or off" })
+      .optional()
+      .default("required")
+      .transform((value): "required" | "off" => (value === "off" ? "off" : "required")),
+  ),
+  THREADWORK_COMMAND_CPU_SECONDS: positiveInteger(600),
+  THREADWORK_COMMAND_MEMORY_MB: positiveInteger(2048),
+  THREADWORK_COMMAND_MAX_PROCESSES: positiveInteger(256),
+  THREADWORK_COMMAND_MAX_FILE_MB: positiveInteger(1024),
+  THREADWORK_WORKSPACE_QUOTA_MB: positiveInteger(5120),
   THREADWORK_PUSH: booleanFlag(true),
   THREADWORK_WORKSPACE_TTL: duration(7 * 86400),
   SLACK_BOT_TOKEN: optionalString.pipe(
@@ -212,7 +224,9 @@ export interface Config {
     token: string | undefined;
     githubToken: string | undefined;
     allowCommands: string[];
-    sandbox: "auto" | "bwrap" | "off";
+    sandbox: "required" | "off";
+    commandLimits: { cpuSeconds: number; memoryMb: number; maxProcesses: number; maxFileMb: number };
+    workspaceQuotaMb: number;
     push: boolean;
     workspaceTtlSeconds: number;
   };
@@ -338,6 +352,13 @@ export function loadConfig(
           githubToken: environment.GITHUB_TOKEN,
           allowCommands: environment.THREADWORK_ALLOW_COMMANDS,
           sandbox: environment.THREADWORK_SANDBOX,
+          commandLimits: {
+            cpuSeconds: environment.THREADWORK_COMMAND_CPU_SECONDS,
+            memoryMb: environment.THREADWORK_COMMAND_MEMORY_MB,
+            maxProcesses: environment.THREADWORK_COMMAND_MAX_PROCESSES,
+            maxFileMb: environment.THREADWORK_COMMAND_MAX_FILE_MB,
+          },
+          workspaceQuotaMb: environment.THREADWORK_WORKSPACE_QUOTA_MB,
           push: environment.THREADWORK_PUSH,
           workspaceTtlSeconds: environment.THREADWORK_WORKSPACE_TTL,
         },

@@ -24,6 +24,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { assembleRuntime } = await import("./application/assemble-runtime.ts");
   const { createHealthCheck } = await import("./application/health.ts");
   const { startWorkspaceJanitor } = await import("./application/workspace-janitor.ts");
+  const { reportSandbox } = await import("./application/report-sandbox.ts");
   const { createSlackApi, createSlackWebClient } = await import("./adapters/slack/slack-api.ts");
   const { createSlackFileTools } = await import("./adapters/slack/slack-file-tools.ts");
   const { createSlackSurface } = await import("./surfaces/slack/create-slack-surface.ts");
@@ -61,6 +62,8 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       sharedTools: fileTools,
     });
     runtimeForTools = runtime;
+    // Before any agent runs: allow-listed commands count as safe only once the sandbox is known to work.
+    if (workspaceManager) await reportSandbox({ git: config.git, logger });
     await runtime.start();
     stops.push(() => runtime.stop());
     if (workspaceManager) {

@@ -24,9 +24,34 @@ describe("loadConfig", () => {
     expect(config.database).toEqual({ url: undefined, dataDir: path.resolve(".threadwork") });
     expect(config.limits).toMatchObject({ maxConcurrentAgents: 16, maxAgentsPerSession: 6, maxTurns: 80 });
     expect(config.limits.agentTimeoutSeconds).toBe(3600);
-    expect(config.git).toMatchObject({ repositories: [], sandbox: "auto", push: true, allowCommands: [] });
+    expect(config.git).toMatchObject({
+      repositories: [],
+      sandbox: "required",
+      push: true,
+      allowCommands: [],
+    });
     expect(config.git.workspaceTtlSeconds).toBe(7 * 86400);
     expect(config.slack.port).toBe(3000);
+  });
+
+  it("requires the command sandbox unless it is explicitly off, and parses command limits", () => {
+    expect(loadConfig({}).git.commandLimits).toEqual({
+      cpuSeconds: 600,
+      memoryMb: 2048,
+      maxProcesses: 256,
+      maxFileMb: 1024,
+    });
+    expect(loadConfig({}).git.workspaceQuotaMb).toBe(5120);
+    // The older spellings never fall back to plain bash any more.
+    expect(loadConfig({ THREADWORK_SANDBOX: "auto" }).git.sandbox).toBe("required");
+    expect(loadConfig({ THREADWORK_SANDBOX: "bwrap" }).git.sandbox).toBe("required");
+    expect(loadConfig({ THREADWORK_SANDBOX: "off" }).git.sandbox).toBe("off");
+    expect(problemsOf(() => loadConfig({ THREADWORK_SANDBOX: "none" }))).toEqual([
+      expect.stringMatching(/THREADWORK_SANDBOX.*must be required or off/),
+    ]);
+    const limited = loadConfig({ THREADWORK_COMMAND_CPU_SECONDS: "5", THREADWORK_WORKSPACE_QUOTA_MB: "10" });
+    expect(limited.git.commandLimits.cpuSeconds).toBe(5);
+    expect(limited.git.workspaceQuotaMb).toBe(10);
   });
 
   it("defaults both models to the provider whose key is set", () => {

@@ -44,6 +44,8 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
           logger,
           allowCommands: config.git.allowCommands,
           sandbox: config.git.sandbox,
+          commandLimits: config.git.commandLimits,
+          workspaceQuotaMb: config.git.workspaceQuotaMb,
         })
       : undefined;
 

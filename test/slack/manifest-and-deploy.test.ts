@@ -63,4 +63,12 @@ describe("deployment files", () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/CMD \["node", "src\/main\.ts"\]/);
   });
+
+  it("ships bubblewrap for the command sandbox and runs as an unprivileged user", () => {
+    const dockerfile = read("Dockerfile");
+    expect(dockerfile).toMatch(/apt-get install .*\bbubblewrap\b/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).not.toMatch(/THREADWORK_SANDBOX=off/);
+    expect(read("fly.toml")).not.toMatch(/THREADWORK_SANDBOX\s*=\s*"off"/);
+  });
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { planSandboxedShell, resolveBubblewrap } from "../../src/adapters/process/sandbox.ts";
+import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
 import { riskOf } from "../../src/domain/tool.ts";
 import { isAllowedCommand } from "../../src/tools/workspace/command-allow-list.ts";
@@ -56,7 +56,9 @@ describe("run_command", () => {
   });
 
   it("runs in the workspace and reports the exit code and duration", async () => {
-    expect(await call({ command: "cat README.md; exit 3" })).toMatch(/^\[exit code 3, \d+\.\d\d s\]\nhi$/);
+    expect(await call({ command: "cat README.md; exit 3" })).toMatch(
+      /^\[exit code 3, \d+\.\d\d s, NOT sandboxed\]\nhi$/,
+    );
     expect(await call({ command: "pwd" })).toContain(workspace.root);
   });
 
@@ -101,6 +103,23 @@ describe("run_command", () => {
     expect(processAlive(pid)).toBe(false);
   });
 
+  it("tells the model the truth about network, secrets and limits in both sandbox modes", () => {
+    const describeFor = (sandbox: "required" | "off") =>
+      createWorkspaceTools({ allowCommands: [], sandbox, commandLimits: { cpuSeconds: 7 } }).find(
+        (candidate) => candidate.name === "run_command",
+      )?.description ?? "";
+    expect(describeFor("required")).toMatch(/in a sandbox: no network, no secrets or tokens/);
+    expect(describeFor("required")).toContain("7 CPU s");
+    expect(describeFor("off")).toMatch(
+      /sandbox is OFF .*service's own access to this machine and the network/,
+    );
+    expect(describeFor("off")).not.toMatch(/no secrets|no tokens/);
+  });
+
+  it("shows NUL bytes as ␀, since a transcript cannot store them", async () => {
+    expect(await call({ command: "printf 'a\\0b'" })).toMatch(/\na\u2400b$/);
+  });
+
   it("caps output keeping the head and the tail", async () => {
     const output = await call({ command: "echo FIRST; seq 1 5000; echo LAST" });
     expect(output).toContain("FIRST");
@@ -109,9 +128,21 @@ describe("run_command", () => {
     expect(output.length).toBeLessThan(2300);
   });
 
-  it("is risky unless an allow-list pattern matches without shell metacharacters", () => {
-    const tool = tools.find((candidate) => candidate.name === "run_command");
+  it("is risky unless an allow-list pattern matches without shell metacharacters, and the sandbox is active", async () => {
+    // Risk depends on the detected sandbox, not on this machine: a bwrap that passes the probe.
+    const workingBin = join(directory.path, "working-bin");
+    await mkdir(workingBin, { recursive: true });
+    await writeFile(join(workingBin, "bwrap"), "#!/bin/sh\necho 'bubblewrap 0.8.0'\n", { mode: 0o755 });
+    const sandboxed = createWorkspaceTools({
+      allowCommands: ["npm test", "git status"],
+      sandbox: "required",
+      sandboxSearchPath: workingBin,
+    });
+    const tool = sandboxed.find((candidate) => candidate.name === "run_command");
     if (!tool) throw new Error("missing");
+    // Before the sandbox is known to work, nothing is exempt from approval.
+    expect(riskOf(tool, { command: "npm test" })).toBe("risky");
+    expect((await detectSandbox("required", workingBin)).state).toBe("active");
     expect(riskOf(tool, { command: "npm test" })).toBe("safe");
     expect(riskOf(tool, { command: "npm   test -- --run" })).toBe("safe");
     expect(riskOf(tool, { command: "npm testing" })).toBe("risky");
@@ -129,33 +160,12 @@ describe("run_command", () => {
       expect(isAllowedCommand(command, ["npm test"]), command).toBe(false);
     }
     expect(isAllowedCommand("git status", ["git status"])).toBe(true);
+    // Without the sandbox an allow-listed command could read every secret: it needs approval.
+    const unsandboxed = tools.find((candidate) => candidate.name === "run_command");
+    expect(unsandboxed && riskOf(unsandboxed, { command: "npm test" })).toBe("risky");
   });
 
-  it("fails clearly when bwrap is required but missing", () => {
-    expect(() =>
-      planSandboxedShell({
-        mode: "bwrap",
-        command: "true",
-        workspaceRoot: "/tmp",
-        home: "/tmp",
-        searchPath: "/nonexistent",
-      }),
-    ).toThrow(/bubblewrap \(bwrap\) is not installed/);
-    const plan = planSandboxedShell({
-      mode: "auto",
-      command: "make",
-      workspaceRoot: "/work/ws",
-      home: "/tmp/home",
-      hiddenPaths: ["/data"],
-      bwrapPath: "/usr/bin/bwrap",
-    });
-    expect(plan.args).toEqual(
-      expect.arrayContaining(["--unshare-all", "--die-with-parent", "--ro-bind", "--tmpfs", "/data"]),
-    );
-    expect(plan.args.slice(-3)).toEqual(["bash", "-c", "make"]);
-  });
-
-  it("falls back in auto mode, and refuses in bwrap mode, when an installed bwrap cannot run", async () => {
+  it("refuses, naming what to install, when an installed bwrap cannot run", async () => {
     const fakeBin = join(directory.path, "fake-bin");
     await mkdir(fakeBin, { recursive: true });
     await writeFile(
@@ -165,10 +175,22 @@ describe("run_command", () => {
         mode: 0o755,
       },
     );
-    expect(await resolveBubblewrap("auto", fakeBin)).toBeUndefined();
-    await expect(resolveBubblewrap("bwrap", fakeBin)).rejects.toThrow(
-      /bubblewrap cannot run here: bwrap: No permissions to create new namespace/,
+    expect(await detectSandbox("required", fakeBin)).toEqual({
+      state: "unavailable",
+      reason: `${join(fakeBin, "bwrap")} cannot run here: bwrap: No permissions to create new namespace`,
+    });
+    expect(await detectSandbox("off", fakeBin)).toEqual({ state: "off" });
+    const broken = createWorkspaceTools({
+      allowCommands: ["npm test"],
+      sandbox: "required",
+      sandboxSearchPath: fakeBin,
+    });
+    const tool = broken.find((candidate) => candidate.name === "run_command");
+    expect(tool && riskOf(tool, { command: "npm test" })).toBe("risky");
+    await expect(
+      callTool(broken, "run_command", { command: "true" }, toolContext(workspace)),
+    ).rejects.toThrow(
+      /run_command is disabled: .*No permissions to create new namespace\. Ask the operator to install bubblewrap/,
     );
-    expect(await resolveBubblewrap("off", fakeBin)).toBeUndefined();
   });
 });

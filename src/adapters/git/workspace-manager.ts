@@ -7,7 +7,8 @@ import { integrationBranch } from "../../domain/branch-policy.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { WorkspaceToolOptions } from "../../tools/workspace/workspace-tool-options.ts";
-import type { SandboxMode } from "../process/sandbox.ts";
+import type { CommandLimits } from "../process/command-limits.ts";
+import type { SandboxMode } from "../process/sandbox-probe.ts";
 import { type GitIdentity, runGit } from "./git-command.ts";
 import { WorkspaceRequestError } from "./git-error.ts";
 import {
@@ -53,6 +54,10 @@ export interface WorkspaceManagerOptions {
   allowCommands?: string[];
   /** For `toolOptions()`: THREADWORK_SANDBOX. */
   sandbox?: SandboxMode;
+  /** For `toolOptions()`: THREADWORK_COMMAND_* limits. */
+  commandLimits?: CommandLimits;
+  /** For `toolOptions()`: THREADWORK_WORKSPACE_QUOTA_MB. */
+  workspaceQuotaMb?: number;
 }
 
 export interface CreateWorkspaceRequest {
@@ -333,8 +338,11 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
 
     toolOptions: () => ({
       allowCommands: options.allowCommands ?? [],
-      sandbox: options.sandbox ?? "auto",
-      hiddenPaths: [options.dataDir],
+      sandbox: options.sandbox ?? "required",
+      // The app directory too, should it lie under a mounted system directory (/usr/src/app).
+      hiddenPaths: [options.dataDir, process.cwd()],
+      ...(options.commandLimits ? { commandLimits: options.commandLimits } : {}),
+      ...(options.workspaceQuotaMb ? { workspaceQuotaMb: options.workspaceQuotaMb } : {}),
       ...(options.identity ? { identity: options.identity } : {}),
     }),
   };

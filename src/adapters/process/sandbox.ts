@@ -1,160 +1,84 @@
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
-import { ToolError } from "../../domain/errors.ts";
-import { runProcess } from "./run-process.ts";
-
-export type SandboxMode = "auto" | "bwrap" | "off";
+import { existsSync } from "node:fs";
+import { type CommandLimits, limitedShellArguments } from "./command-limits.ts";
+import { hiddenPathArguments, nodeMount, sandboxSearchPath, systemMountArguments } from "./sandbox-mounts.ts";
 
 export interface SandboxPlan {
-  /** What actually runs: `bwrap` or `bash` directly. */
+  /** What actually runs: `bwrap`, or `bash` directly when the sandbox is off. */
   kind: "bwrap" | "none";
   command: string;
   args: string[];
+  /** PATH for the child: inside the sandbox, only directories that exist there. */
+  path: string;
 }
 
-/** Finds an executable on PATH without spawning anything. */
-export function findExecutable(name: string, path = process.env.PATH ?? ""): string | undefined {
-  for (const directory of path.split(delimiter)) {
-    if (!directory) continue;
-    const candidate = join(directory, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
-}
-
-export interface SandboxProbe {
-  usable: boolean;
-  /** Why bwrap cannot run here, e.g. user namespaces are disabled in a container. */
-  reason?: string;
-}
-
-const probes = new Map<string, Promise<SandboxProbe>>();
-
-/**
- * Runs bwrap once with the namespaces we use: an installed bwrap can still fail where
- * user namespaces are off (many unprivileged containers). Cached per binary.
- */
-export function probeBubblewrap(bwrapPath: string): Promise<SandboxProbe> {
-  let probe = probes.get(bwrapPath);
-  if (!probe) {
-    probe = runProcess({
-      command: bwrapPath,
-      args: [
-        "--unshare-all",
-        "--die-with-parent",
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
-        "true",
-      ],
-      cwd: "/",
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
-      timeoutMs: 10_000,
-      mergeOutput: true,
-      maxOutputBytes: 2000,
-    }).then(
-      (result) =>
-        result.exitCode === 0
-          ? { usable: true }
-          : { usable: false, reason: result.stdout.trim() || "bwrap failed" },
-      (error: unknown) => ({ usable: false, reason: error instanceof Error ? error.message : String(error) }),
-    );
-    probes.set(bwrapPath, probe);
-  }
-  return probe;
-}
-
-/**
- * Which bwrap to use for a mode: `off` none; `auto` bwrap when installed and usable;
- * `bwrap` bwrap or a ToolError that says why not.
- */
-export async function resolveBubblewrap(mode: SandboxMode, searchPath?: string): Promise<string | undefined> {
-  if (mode === "off") return undefined;
-  const bwrap = findExecutable("bwrap", searchPath);
-  if (!bwrap) {
-    if (mode === "bwrap") throw missingBubblewrap();
-    return undefined;
-  }
-  const probe = await probeBubblewrap(bwrap);
-  if (probe.usable) return bwrap;
-  if (mode === "bwrap") {
-    throw new ToolError(
-      `THREADWORK_SANDBOX=bwrap but bubblewrap cannot run here: ${probe.reason ?? "unknown"}`,
-    );
-  }
-  return undefined;
-}
-
-function missingBubblewrap(): ToolError {
-  return new ToolError(
-    "THREADWORK_SANDBOX=bwrap but bubblewrap (bwrap) is not installed on this machine; install it or set THREADWORK_SANDBOX=auto",
-  );
-}
-
-/**
- * Wraps `bash -c <command>` in bubblewrap when asked to and available: no network, the
- * host read-only, only the workspace and the temporary home writable, and the data
- * directory (other agents' workspaces, the mirrors) hidden behind an empty tmpfs.
- * The workspace's `.git` stays read-only: a command cannot plant hooks or config
- * (filters, fsmonitor) that git would run later outside the sandbox for the commit tool.
- */
-export function planSandboxedShell(options: {
-  mode: SandboxMode;
+export interface ShellPlanOptions {
   command: string;
+  limits: CommandLimits;
   workspaceRoot: string;
   home: string;
-  hiddenPaths?: string[];
+  /** Mounted as /tmp: on disk beside the workspace, counted in its quota, never host RAM. */
+  temporaryDirectory: string;
   /** Stay read-only even inside the workspace, e.g. its `.git`. Must exist. */
   readOnlyPaths?: string[];
-  bwrapPath?: string | undefined;
-  /** Where to look for bwrap; defaults to PATH. */
-  searchPath?: string;
-}): SandboxPlan {
-  const shellArgs = ["-c", options.command];
-  if (options.mode === "off") return { kind: "none", command: "bash", args: shellArgs };
-  const bwrap = options.bwrapPath ?? findExecutable("bwrap", options.searchPath);
-  if (!bwrap) {
-    if (options.mode === "bwrap") throw missingBubblewrap();
-    return { kind: "none", command: "bash", args: shellArgs };
+  /** Hidden if a mounted system directory contains them, e.g. a data directory under /opt. */
+  hiddenPaths?: string[];
+  /** The service's PATH; the child's is filtered from it. */
+  searchPath: string;
+  /** Undefined runs plain bash: THREADWORK_SANDBOX=off. */
+  bwrapPath: string | undefined;
+}
+
+/**
+ * `bash -c <command>` under the limits, inside bubblewrap when a bwrap path is given.
+ * The sandbox is an allow list: the toolchain directories read-only (credential files
+ * masked), node's own package, the workspace and the temporary home read-write, a
+ * private on-disk /tmp, fresh /dev and /proc. No /run, /var, /home, /root, data directory,
+ * other workspace, mirror or app directory exists inside. Every namespace is new (no
+ * network, no view of the service's processes), capabilities are dropped, and the
+ * command dies with its parent. The workspace's `.git` stays read-only: a command cannot
+ * plant hooks or config that git would run later outside the sandbox.
+ */
+export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
+  const shell = limitedShellArguments(options.command, options.limits);
+  if (options.bwrapPath === undefined) {
+    return { kind: "none", command: "bash", args: shell, path: options.searchPath };
   }
-  const hidden = (options.hiddenPaths ?? []).flatMap((path) => ["--tmpfs", path]);
+  const node = nodeMount(options.searchPath);
+  const readOnly = (options.readOnlyPaths ?? []).filter((path) => existsSync(path));
+  const hidden = hiddenPathArguments(options.hiddenPaths ?? []);
   return {
     kind: "bwrap",
-    command: bwrap,
+    command: options.bwrapPath,
+    path: sandboxSearchPath(options.searchPath, node?.binDirectory),
     args: [
       "--unshare-all",
       "--die-with-parent",
       "--new-session",
-      "--ro-bind",
-      "/",
-      "/",
+      "--cap-drop",
+      "ALL",
+      ...systemMountArguments(),
+      ...hidden.cover,
+      ...(node?.args ?? []),
       "--dev",
       "/dev",
       "--proc",
       "/proc",
-      "--tmpfs",
+      // Before the workspace and home: they may lie under the host's /tmp.
+      "--bind",
+      options.temporaryDirectory,
       "/tmp",
-      ...hidden,
       "--bind",
       options.workspaceRoot,
       options.workspaceRoot,
       "--bind",
       options.home,
       options.home,
-      ...(options.readOnlyPaths ?? []).flatMap((path) => ["--ro-bind", path, path]),
+      ...readOnly.flatMap((path) => ["--ro-bind", path, path]),
+      ...hidden.seal,
       "--chdir",
       options.workspaceRoot,
       "bash",
-      ...shellArgs,
+      ...shell,
     ],
   };
 }

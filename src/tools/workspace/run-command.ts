@@ -1,52 +1,97 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+import { type CommandLimits, describeLimitExit } from "../../adapters/process/command-limits.ts";
 import { runProcess } from "../../adapters/process/run-process.ts";
-import { planSandboxedShell, resolveBubblewrap } from "../../adapters/process/sandbox.ts";
+import { planSandboxedShell } from "../../adapters/process/sandbox.ts";
+import { detectSandbox, knownSandboxStatus, sandboxRefusal } from "../../adapters/process/sandbox-probe.ts";
 import { scrubbedEnvironment } from "../../adapters/process/scrubbed-environment.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { isAllowedCommand, normalizeCommand } from "./command-allow-list.ts";
+import { hasShellMetacharacters, isAllowedCommand, normalizeCommand } from "./command-allow-list.ts";
+import { isOverQuota, overQuotaMessage, workspaceBytes } from "./workspace-quota.ts";
 import { ensureHome, type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
+function limitsInWords(limits: CommandLimits, quotaMb: number): string {
+  return (
+    `Limits per command: ${limits.cpuSeconds} CPU s, ${limits.memoryMb} MiB memory per process, ` +
+    `${limits.maxProcesses} processes, ${limits.maxFileMb} MiB per file; the workspace, its home and ` +
+    `/tmp share a ${quotaMb} MiB disk quota.`
+  );
+}
+
+function description(options: ResolvedToolOptions): string {
+  const common =
+    "Run a shell command (bash -c) in the workspace root, e.g. tests or a build. " +
+    `Timeout ${options.defaultTimeoutSeconds} s by default (timeout_s, at most ${options.maxTimeoutSeconds}). ` +
+    "Output is capped, keeping the start and the end. Background processes are killed when the command exits. " +
+    `${limitsInWords(options.commandLimits, options.workspaceQuotaMb)} .git is read-only (use the commit tool).`;
+  if (options.sandbox === "off") {
+    return (
+      `${common} The sandbox is OFF on this deployment: the command runs with the service's own ` +
+      "access to this machine and the network. Every command needs a human's approval."
+    );
+  }
+  return (
+    `${common} Commands run in a sandbox: no network, no secrets or tokens, and only the workspace, ` +
+    "its home directory and a private /tmp are writable. If the sandbox is unavailable the tool refuses."
+  );
+}
+
 export function runCommandTool(options: ResolvedToolOptions) {
+  // Bytes each workspace held after its last command: a tree walk per command, not two.
+  const lastUsage = new Map<string, number>();
   return defineTool({
     name: "run_command",
-    description:
-      "Run a shell command (bash -c) in the workspace root, e.g. tests or a build. " +
-      `Timeout ${options.defaultTimeoutSeconds} s by default (timeout_s, at most ${options.maxTimeoutSeconds}). ` +
-      "The environment is minimal (no tokens); the network may be unavailable and .git read-only (use the commit tool). Output is capped, keeping " +
-      "the start and the end. Background processes are killed when the command exits.",
+    description: description(options),
     input: z.object({
       command: z.string().min(1),
       timeout_s: z.number().positive().optional(),
     }),
-    risk: (input) => (isAllowedCommand(input.command, options.allowCommands) ? "safe" : "risky"),
+    // An allow-listed command runs repository code the agent may have written: without
+    // the sandbox it could read every secret, so it needs approval like any other.
+    risk: (input) =>
+      isAllowedCommand(input.command, options.allowCommands) &&
+      knownSandboxStatus(options.sandbox, options.sandboxSearchPath)?.state === "active"
+        ? "safe"
+        : "risky",
     approvalPattern: (input) => normalizeCommand(input.command),
     describe: (input) => `run \`${normalizeCommand(input.command)}\``,
     async execute(input, context) {
       const workspace = requireWorkspace(context);
+      const sandbox = await detectSandbox(options.sandbox, options.sandboxSearchPath);
+      if (sandbox.state === "unavailable") throw new ToolError(sandboxRefusal(sandbox.reason));
       const timeoutSeconds = Math.min(
         input.timeout_s ?? options.defaultTimeoutSeconds,
         options.maxTimeoutSeconds,
       );
       const home = await ensureHome(options.homeDirectory(workspace));
-      const gitDirectory = join(workspace.root, ".git");
-      const bwrapPath = await resolveBubblewrap(options.sandbox);
+      const temporary = await ensureHome(options.temporaryDirectory(workspace));
+      const quotaPaths = [workspace.root, home, temporary];
+      const known = lastUsage.get(workspace.root);
+      if (known === undefined || isOverQuota(known, options.workspaceQuotaMb)) {
+        const before = await workspaceBytes(quotaPaths);
+        lastUsage.set(workspace.root, before);
+        if (isOverQuota(before, options.workspaceQuotaMb) && !frees(input.command)) {
+          throw new ToolError(overQuotaMessage(before, options.workspaceQuotaMb));
+        }
+      }
+      const searchPath = process.env.PATH ?? "/usr/bin:/bin";
       const plan = planSandboxedShell({
-        mode: bwrapPath ? options.sandbox : "off",
-        bwrapPath,
         command: input.command,
+        limits: options.commandLimits,
+        bwrapPath: sandbox.state === "active" ? sandbox.bwrapPath : undefined,
         workspaceRoot: workspace.root,
         home,
+        temporaryDirectory: temporary,
+        readOnlyPaths: [join(workspace.root, ".git")],
         hiddenPaths: options.hiddenPaths,
-        readOnlyPaths: existsSync(gitDirectory) ? [gitDirectory] : [],
+        searchPath,
       });
       const result = await runProcess({
         command: plan.command,
         args: plan.args,
         cwd: workspace.root,
-        env: scrubbedEnvironment({ home }),
+        env: { ...scrubbedEnvironment({ home }), PATH: plan.path },
         timeoutMs: timeoutSeconds * 1000,
         signal: context.signal,
         maxOutputBytes: options.maxOutputBytes,
@@ -63,9 +108,22 @@ export function runCommandTool(options: ResolvedToolOptions) {
       else if (result.aborted) status = "cancelled; the command and its children were killed";
       else if (result.exitCode === null) status = `killed by ${result.signal ?? "a signal"}`;
       else status = `exit code ${result.exitCode}`;
-      const sandbox = plan.kind === "bwrap" ? ", sandboxed" : "";
-      const output = result.stdout.trimEnd();
-      return `[${status}, ${seconds} s${sandbox}]\n${output === "" ? "(no output)" : output}`;
+      const limit = describeLimitExit(result.exitCode, result.signal, options.commandLimits);
+      if (limit) status += ` (${limit})`;
+      const sandboxed = plan.kind === "bwrap" ? ", sandboxed" : ", NOT sandboxed";
+      // NUL bytes (e.g. from /proc/*/environ) cannot be stored in a transcript: show them as ␀.
+      const output = result.stdout.replaceAll("\u0000", "\u2400").trimEnd();
+      const after = await workspaceBytes(quotaPaths);
+      lastUsage.set(workspace.root, after);
+      const quota = isOverQuota(after, options.workspaceQuotaMb)
+        ? `\n[${overQuotaMessage(after, options.workspaceQuotaMb)}]`
+        : "";
+      return `[${status}, ${seconds} s${sandboxed}]\n${output === "" ? "(no output)" : output}${quota}`;
     },
   });
+}
+
+/** Over quota, only deleting makes sense: `rm …` and `git clean …` still run. */
+function frees(command: string): boolean {
+  return /^\s*(rm|git clean)\s/.test(command) && !hasShellMetacharacters(command);
 }

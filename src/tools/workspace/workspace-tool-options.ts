@@ -1,13 +1,21 @@
 import { mkdir } from "node:fs/promises";
 import type { GitIdentity } from "../../adapters/git/git-command.ts";
-import type { SandboxMode } from "../../adapters/process/sandbox.ts";
+import { type CommandLimits, defaultCommandLimits } from "../../adapters/process/command-limits.ts";
+import type { SandboxMode } from "../../adapters/process/sandbox-probe.ts";
 import { ToolError } from "../../domain/errors.ts";
 import type { ToolContext, Workspace } from "../../domain/tool.ts";
 
 export interface WorkspaceToolOptions {
   /** Command patterns that run without approval (see `isAllowedCommand`). */
   allowCommands: string[];
+  /** THREADWORK_SANDBOX. Allow-listed commands skip approval only while the sandbox is active. */
   sandbox: SandboxMode;
+  /** Where to look for bwrap; defaults to PATH. */
+  sandboxSearchPath?: string;
+  /** Per-command resource limits; defaults in `defaultCommandLimits`. */
+  commandLimits?: Partial<CommandLimits>;
+  /** Disk quota of a workspace with its home and /tmp, in MiB. Default 5,120. */
+  workspaceQuotaMb?: number;
   /** run_command output cap in bytes, head and tail kept. Default 30,000. */
   maxOutputBytes?: number;
   /** Default 120. */
@@ -28,12 +36,17 @@ export interface WorkspaceToolOptions {
   hiddenPaths?: string[];
   /** HOME for commands; default `<workspace root>.home`, one per workspace. */
   homeDirectory?: (workspace: Workspace) => string;
+  /** /tmp for sandboxed commands; default `<workspace root>.tmp`, one per workspace. */
+  temporaryDirectory?: (workspace: Workspace) => string;
   identity?: GitIdentity;
 }
 
 export interface ResolvedToolOptions {
   allowCommands: string[];
   sandbox: SandboxMode;
+  sandboxSearchPath: string | undefined;
+  commandLimits: CommandLimits;
+  workspaceQuotaMb: number;
   maxOutputBytes: number;
   defaultTimeoutSeconds: number;
   maxTimeoutSeconds: number;
@@ -44,6 +57,7 @@ export interface ResolvedToolOptions {
   maxDiffBytes: number;
   hiddenPaths: string[];
   homeDirectory: (workspace: Workspace) => string;
+  temporaryDirectory: (workspace: Workspace) => string;
   identity: GitIdentity | undefined;
 }
 
@@ -51,6 +65,9 @@ export function resolveToolOptions(options: WorkspaceToolOptions): ResolvedToolO
   return {
     allowCommands: options.allowCommands,
     sandbox: options.sandbox,
+    sandboxSearchPath: options.sandboxSearchPath,
+    commandLimits: { ...defaultCommandLimits, ...options.commandLimits },
+    workspaceQuotaMb: options.workspaceQuotaMb ?? 5120,
     maxOutputBytes: options.maxOutputBytes ?? 30_000,
     defaultTimeoutSeconds: options.defaultTimeoutSeconds ?? 120,
     maxTimeoutSeconds: options.maxTimeoutSeconds ?? 600,
@@ -61,6 +78,7 @@ export function resolveToolOptions(options: WorkspaceToolOptions): ResolvedToolO
     maxDiffBytes: options.maxDiffBytes ?? 100_000,
     hiddenPaths: options.hiddenPaths ?? [],
     homeDirectory: options.homeDirectory ?? defaultHomeDirectory,
+    temporaryDirectory: options.temporaryDirectory ?? ((workspace) => `${workspace.root}.tmp`),
     identity: options.identity,
   };
 }
@@ -70,6 +88,7 @@ function defaultHomeDirectory(workspace: Workspace): string {
   return `${workspace.root}.home`;
 }
 
+/** Creates a private directory (home, /tmp) if missing. */
 export async function ensureHome(path: string): Promise<string> {
   await mkdir(path, { recursive: true, mode: 0o700 });
   return path;

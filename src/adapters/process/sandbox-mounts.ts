@@ -1,0 +1,107 @@
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { basename, delimiter, dirname, join, sep } from "node:path";
+import { findExecutable } from "./find-executable.ts";
+
+/** Read-only toolchain directories a command sees; nothing else of the host is mounted. */
+const systemDirectories = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"];
+
+/** Credentials in /etc, replaced by an empty file or directory inside the sandbox. */
+const maskedFiles = ["/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers"];
+const maskedDirectories = ["/etc/ssl/private", "/etc/sudoers.d"];
+
+function isInside(path: string, directory: string): boolean {
+  return path === directory || path.startsWith(directory.endsWith(sep) ? directory : directory + sep);
+}
+
+/**
+ * The host's toolchain directories, read-only, with /bin, /lib… kept as symlinks where the
+ * host has them (merged /usr), and the credential files of /etc masked.
+ */
+export function systemMountArguments(): string[] {
+  const args: string[] = [];
+  for (const directory of systemDirectories) {
+    let info: ReturnType<typeof lstatSync>;
+    try {
+      info = lstatSync(directory);
+    } catch {
+      continue;
+    }
+    if (info.isSymbolicLink()) args.push("--symlink", readlinkSync(directory), directory);
+    else if (info.isDirectory()) args.push("--ro-bind", directory, directory);
+  }
+  for (const file of [...maskedFiles, ...sshHostKeys()]) {
+    if (existsSync(file)) args.push("--ro-bind", "/dev/null", file);
+  }
+  for (const directory of maskedDirectories) {
+    if (existsSync(directory)) args.push("--tmpfs", directory, "--remount-ro", directory);
+  }
+  return args;
+}
+
+/** Private host keys: readable by a service that runs as root, so masked. */
+function sshHostKeys(): string[] {
+  try {
+    return readdirSync("/etc/ssh")
+      .filter((name) => name.startsWith("ssh_host_") && name.endsWith("_key"))
+      .map((name) => join("/etc/ssh", name));
+  } catch {
+    return [];
+  }
+}
+
+/** Whether a real path is visible through the system mounts. */
+function systemVisible(path: string): boolean {
+  return systemDirectories.some((directory) => {
+    try {
+      return isInside(path, realpathSync(directory));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Node may come from outside the system directories (the app's `node` package in
+ * node_modules): then only that package directory is mounted, never the app around it.
+ */
+export function nodeMount(searchPath: string): { args: string[]; binDirectory: string } | undefined {
+  const found = findExecutable("node", searchPath);
+  if (!found) return undefined;
+  const real = realpathSync(found);
+  const binDirectory = dirname(real);
+  if (systemVisible(real)) return { args: [], binDirectory };
+  const packageDirectory = basename(binDirectory) === "bin" ? dirname(binDirectory) : binDirectory;
+  return { args: ["--ro-bind", packageDirectory, packageDirectory], binDirectory };
+}
+
+/** PATH for the child: only directories that exist inside the sandbox, plus node's. */
+export function sandboxSearchPath(searchPath: string, nodeBinDirectory: string | undefined): string {
+  const kept = searchPath.split(delimiter).filter((directory) => {
+    if (!directory.startsWith("/")) return false;
+    try {
+      return statSync(directory).isDirectory() && systemVisible(realpathSync(directory));
+    } catch {
+      return false;
+    }
+  });
+  if (nodeBinDirectory && !kept.includes(nodeBinDirectory)) kept.push(nodeBinDirectory);
+  return [...new Set(kept)].join(delimiter) || "/usr/bin:/bin";
+}
+
+/**
+ * Paths to hide that lie inside a mounted system directory, e.g. a data directory under
+ * /opt or an app directory under /usr/src: an empty tmpfs over each (`cover`), made
+ * read-only only after the workspace and home are bound inside it (`seal`). A system
+ * directory itself, or one of its ancestors, is never hidden: that would take the
+ * toolchain away.
+ */
+export function hiddenPathArguments(paths: string[]): { cover: string[]; seal: string[] } {
+  const hidden = paths
+    .filter((path) => path.startsWith("/") && existsSync(path))
+    .filter((path) => !systemDirectories.some((directory) => isInside(directory, path)))
+    .filter((path) => systemVisible(realpathSync(path)));
+  return {
+    cover: hidden.flatMap((path) => ["--tmpfs", path]),
+    seal: hidden.flatMap((path) => ["--remount-ro", path]),
+  };
+}

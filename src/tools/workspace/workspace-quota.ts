@@ -1,0 +1,25 @@
+import { DiskTally } from "../../adapters/git/disk-usage.ts";
+
+const mebibyte = 1024 * 1024;
+
+/**
+ * Bytes a workspace's command directories hold on their own: blocks shared with the
+ * mirror (hardlinked packs) are not the agent's to free, so they do not count.
+ */
+export async function workspaceBytes(paths: string[]): Promise<number> {
+  const tally = new DiskTally();
+  for (const path of paths) await tally.add(path);
+  return tally.exclusiveBytes;
+}
+
+export function overQuotaMessage(bytes: number, quotaMb: number): string {
+  return (
+    `The workspace is over its ${quotaMb} MiB disk quota (${(bytes / mebibyte).toFixed(1)} MiB used by ` +
+    "the working copy, its home and its /tmp). Delete files (e.g. build output, caches, /tmp) to get " +
+    "under the quota; until then only commands that free space make sense."
+  );
+}
+
+export function isOverQuota(bytes: number, quotaMb: number): boolean {
+  return bytes > quotaMb * mebibyte;
+}

@@ -1,0 +1,104 @@
+import { execFileSync } from "node:child_process";
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createServiceLayout,
+  runInService,
+  type ServiceLayout,
+  sandboxUsable,
+} from "./support/command-service.ts";
+
+// The limits hold with or without the sandbox; without a usable one, these run unsandboxed.
+const sandbox = sandboxUsable ? "required" : "off";
+const temporaryBlob = sandboxUsable ? "/tmp/blob" : "blob";
+
+const nobody = 65534;
+/**
+ * The kernel never applies RLIMIT_NPROC to root, so as root (this CI) the service runs
+ * as nobody here, as the Docker image runs it as `node`.
+ */
+const serviceUid = process.getuid?.() === 0 ? nobody : undefined;
+
+async function runCommand(
+  layout: ServiceLayout,
+  command: string,
+  limits: Record<string, number>,
+  timeout = 30,
+) {
+  const { results } = await runInService(
+    layout,
+    [{ tool: "run_command", input: { command, timeout_s: timeout } }],
+    {
+      limits,
+      sandbox,
+      ...(serviceUid === undefined ? {} : { uid: serviceUid }),
+    },
+  );
+  return results[0]?.result ?? results[0]?.error ?? "";
+}
+
+describe("per-command limits contain runaway commands", () => {
+  let layout: ServiceLayout;
+
+  beforeAll(async () => {
+    layout = await createServiceLayout("limits");
+    if (serviceUid !== undefined) execFileSync("chown", ["-R", `${serviceUid}:${serviceUid}`, layout.base]);
+  });
+  afterAll(() => layout.remove());
+
+  it("kills a CPU spin at the CPU limit", async () => {
+    const output = await runCommand(layout, "while :; do :; done", { cpuSeconds: 1 });
+    expect(output).toMatch(/CPU time limit of 1 s reached/);
+  });
+
+  it("stops `yes > big` at the file size limit", async () => {
+    const output = await runCommand(layout, "yes > big", { maxFileMb: 1 });
+    expect(output).toMatch(/file size limit of 1 MiB reached/);
+    expect((await stat(join(layout.workspaceRoot, "big"))).size).toBeLessThanOrEqual(1024 * 1024);
+  });
+
+  it("fails a memory hog at the memory limit while node itself still runs", async () => {
+    const hog = `node -e "const kept = []; for (let i = 0; i < 300; i++) kept.push(Buffer.alloc(1e7, 1)); console.log('HOG-' + 'SURVIVED')"`;
+    const output = await runCommand(layout, `node -e "console.log('NODE-' + (6*7))"; ${hog}`, {
+      memoryMb: 1024,
+    });
+    expect(output).toContain("NODE-42");
+    expect(output).not.toContain("HOG-SURVIVED");
+    expect(output).not.toMatch(/^\[exit code 0/);
+  });
+
+  it("contains a fork bomb at the process limit and reaps it", async () => {
+    const output = await runCommand(
+      layout,
+      "bomb() { bomb | bomb & }; bomb; sleep 2; echo BOMB-$((6*7))",
+      { maxProcesses: 40 },
+      5,
+    );
+    expect(output).toMatch(/fork: .*Resource temporarily unavailable/);
+    // Nothing of the bomb outlives the command (killed processes may linger a moment as zombies).
+    const left = execFileSync("ps", ["-e", "-o", "uid=,stat=,comm="], { encoding: "utf8" })
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([uid, , name]) => uid === String(serviceUid ?? process.getuid?.()) && name === "bash")
+      .filter(([, state]) => !state?.startsWith("Z") && !state?.startsWith("X"));
+    expect(left).toEqual([]);
+  });
+
+  it("holds a workspace to its disk quota, its private /tmp included, and says how to get under it", async () => {
+    const { results } = await runInService(
+      layout,
+      [
+        { tool: "run_command", input: { command: `head -c 3000000 /dev/zero > ${temporaryBlob}` } },
+        { tool: "run_command", input: { command: "echo STILL-$((6*7))" } },
+        { tool: "run_command", input: { command: `rm ${temporaryBlob}` } },
+        { tool: "run_command", input: { command: "echo AGAIN-$((6*7))" } },
+      ],
+      { quotaMb: 2, sandbox, ...(serviceUid === undefined ? {} : { uid: serviceUid }) },
+    );
+    expect(results[0]?.result).toMatch(/over its 2 MiB disk quota .*Delete files/);
+    expect(results[1]?.error).toMatch(/over its 2 MiB disk quota/);
+    expect(results[2]?.result).toMatch(/^\[exit code 0/);
+    expect(results[3]?.result).toContain("AGAIN-42");
+  });
+});
