@@ -30,8 +30,6 @@ export interface ToolDefinition<Input = unknown, Context extends ToolContext = T
   description: string;
   input: z.ZodType<Input>;
   risk: ToolRisk | ((input: Input) => ToolRisk);
-  /** The text an "Always allow" rule matches, e.g. the command line. Defaults to the tool name. */
-  approvalPattern?: (input: Input) => string;
   /** One line a human reads in an approval request. */
   describe?: (input: Input) => string;
   execute(input: Input, context: Context): Promise<string>;

@@ -16,6 +16,8 @@ import {
 } from "../adapters/database/requests.ts";
 import { createSession, getSession, updateSession } from "../adapters/database/sessions.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
+import { parseApprovalAction } from "../domain/approval-action.ts";
+import { rulePatternOf } from "../domain/approval-rules.ts";
 import { extendedBudget } from "../domain/budget.ts";
 import { formatModelRef } from "../domain/model.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
@@ -145,12 +147,13 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
         decision: input.decision,
         decidedBy: input.userId,
       });
-      if (row && input.decision === "always_allow") {
-        const toolName = String(row.action?.tool ?? "");
+      const action = parseApprovalAction(row?.action);
+      if (row && action && input.decision === "always_allow") {
+        // The rule is the exact action the approver saw, never a wider pattern.
         await addApprovalRule(db, {
           sessionId: row.sessionId,
-          toolName,
-          pattern: row.pattern ?? toolName,
+          toolName: action.tool,
+          pattern: rulePatternOf(action.input),
           createdBy: input.userId,
         });
       }

@@ -1,99 +1,130 @@
-import { z } from "zod";
 import type { RequestSnapshot } from "../../runtime/surface-port.ts";
+import { type ApprovalAction, exactActionText, parseApprovalAction } from "../approval-action.ts";
 import { actionIds } from "./action-ids.ts";
-import { actionsBlock, button, contextLine, markdownSection, type RenderedMessage } from "./block.ts";
-import { escapeText, truncate } from "./format.ts";
+import {
+  actionsBlock,
+  button,
+  contextLine,
+  markdownSection,
+  type RenderedMessage,
+  type SlackBlock,
+} from "./block.ts";
+import { escapeText, mrkdwnText, splitEscaped } from "./format.ts";
 import { decisionLine } from "./request-status.ts";
 
-const actionSchema = z.looseObject({
-  toolName: z.string().nullish(),
-  tool: z.string().nullish(),
-  description: z.string().nullish(),
-  command: z.string().nullish(),
-  input: z.unknown().nullish(),
-  workspace: z
-    .union([z.string(), z.looseObject({ repoName: z.string().nullish(), branch: z.string().nullish() })])
-    .nullish(),
-  branch: z.string().nullish(),
-  repo: z.string().nullish(),
-});
+/** Escaped characters per code section: Slack allows 3,000 per section text, the fences take 6. */
+const codeSectionLength = 2_900;
+/** Code sections per message: with the header, input, buttons and notes it stays under Slack's 50 blocks. */
+const maximumCodeSections = 40;
 
-function codeBlock(text: string): string {
-  return `\`\`\`${truncate(text.replaceAll("```", "'''"), 2500)}\`\`\``;
+/** Control, zero-width and direction-changing characters a reader cannot see. */
+const invisibleCharacters =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters made visible.
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/** What the approver reads: every character, invisible ones written out as `⟦U+XXXX⟧`. */
+export function visibleText(text: string): { text: string; marked: boolean } {
+  let marked = false;
+  const visible = text.replace(invisibleCharacters, (character) => {
+    marked = true;
+    return `⟦U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}⟧`;
+  });
+  return { text: visible, marked };
 }
 
-export interface ApprovalDetails {
-  tool: string | undefined;
-  workspace: string | undefined;
-  description: string | undefined;
-  action: string;
+/**
+ * Backtick runs would close Slack's code fence early: a zero-width space goes between
+ * backticks, and at the edges, so every backtick shows. The note says so.
+ */
+function fenceSafe(text: string): { text: string; spaced: boolean } {
+  const spaced = text
+    .replace(/`(?=`)/g, "`\u200b")
+    .replace(/^`/, "\u200b`")
+    .replace(/`$/, "`\u200b");
+  return { text: spaced, spaced: spaced !== text };
 }
 
-/** Reads the tool, workspace and exact action out of a request, whatever subset it carries. */
-export function approvalDetails(request: RequestSnapshot): ApprovalDetails {
-  const parsed = actionSchema.safeParse(request.action ?? {});
-  const action = parsed.success ? parsed.data : {};
-  let workspace: string | undefined;
-  if (typeof action.workspace === "string") workspace = action.workspace;
-  else if (action.workspace) {
-    workspace = [action.workspace.repoName, action.workspace.branch].filter(Boolean).join(" @ ") || undefined;
+/** The exact action as code sections, or undefined when it cannot be shown in full in one message. */
+export function approvalCodeSections(
+  action: ApprovalAction,
+): { sections: string[]; notes: string[] } | undefined {
+  const exact = exactActionText(action);
+  const visible = visibleText(exact.main);
+  const pieces = splitEscaped(visible.text, codeSectionLength);
+  if (pieces.length > maximumCodeSections) return undefined;
+  const notes: string[] = [];
+  let spacedAny = false;
+  const sections = pieces.map((piece) => {
+    const safe = fenceSafe(piece);
+    spacedAny ||= safe.spaced;
+    return `\`\`\`${safe.text}\`\`\``;
+  });
+  if (pieces.length > 1)
+    notes.push(`The command is ${exact.main.length} characters, shown in full in ${pieces.length} parts.`);
+  if (visible.marked) notes.push("Invisible and control characters are written out as ⟦U+XXXX⟧.");
+  if (spacedAny)
+    notes.push("Backticks are separated by invisible spaces only here, so Slack shows them all.");
+  if (exact.rest !== undefined) {
+    const rest = visibleText(exact.rest);
+    if (rest.text.length > codeSectionLength - 20) return undefined;
+    sections.push(`*With:* \`${escapeText(rest.text.replaceAll("`", "'"))}\``);
   }
-  if (!workspace && (action.repo || action.branch)) {
-    workspace = [action.repo, action.branch].filter(Boolean).join(" @ ");
-  }
-  const input = action.input;
-  const command =
-    typeof input === "object" &&
-    input !== null &&
-    typeof (input as { command?: unknown }).command === "string"
-      ? (input as { command: string }).command
-      : undefined;
-  const exact =
-    action.command ??
-    command ??
-    (input === undefined || input === null ? undefined : JSON.stringify(input, null, 2)) ??
-    action.description ??
-    request.pattern ??
-    request.prompt;
-  return {
-    tool: action.toolName ?? action.tool ?? undefined,
-    workspace,
-    description: action.description ?? undefined,
-    action: exact,
-  };
+  return { sections, notes };
 }
 
-/** Agent, workspace and the exact command, with Approve, Deny and "Always allow"; once decided, who and when. */
-export function renderApproval(request: RequestSnapshot): RenderedMessage {
-  const details = approvalDetails(request);
+/** Whether an action can be shown in full in one approval message. */
+export function fitsInApprovalMessage(action: ApprovalAction): boolean {
+  return approvalCodeSections(action) !== undefined;
+}
+
+/** The rule "Always allow" adds, in words: exactly this action, nothing wider. */
+export function alwaysAllowRule(action: ApprovalAction): string {
+  const what =
+    typeof action.input.command === "string"
+      ? "exactly this command (same text, same options)"
+      : `exactly this \`${escapeText(action.tool)}\` action (same input)`;
+  return `"Always allow" runs ${what} again without asking, for the rest of this session. Any other command or input still asks.`;
+}
+
+function headerLines(request: RequestSnapshot, action: ApprovalAction | undefined): string {
+  const workspace = action ? [action.repo, action.branch].filter(Boolean).join(" @ ") : "";
   const lines = [
-    `:lock: *Approval needed:* ${escapeText(request.prompt)}`,
-    `*Agent:* ${escapeText(request.agentTitle)}`,
-    details.workspace ? `*Workspace:* \`${escapeText(details.workspace)}\`` : undefined,
-    details.tool ? `*Tool:* \`${escapeText(details.tool)}\`` : undefined,
-    codeBlock(details.action),
-  ].filter((line): line is string => line !== undefined);
-  const text = `Approval needed: ${request.prompt}`.slice(0, 3000);
-  if (request.status !== "pending") {
-    return { text, blocks: [markdownSection(lines.join("\n")), decisionLine(request)] };
+    `:lock: *Approval needed:* ${mrkdwnText(request.prompt, 600)}`,
+    `*Agent:* ${mrkdwnText(request.agentTitle, 300)}`,
+    workspace ? `*Workspace:* \`${mrkdwnText(workspace, 300)}\`` : undefined,
+    action ? `*Tool:* \`${mrkdwnText(action.tool, 100)}\`` : undefined,
+  ];
+  return lines.filter((line): line is string => line !== undefined).join("\n");
+}
+
+/** Agent, workspace and the whole exact action, with Approve, Deny and "Always allow"; once decided, who and when. */
+export function renderApproval(request: RequestSnapshot): RenderedMessage {
+  const action = parseApprovalAction(request.action);
+  const shown = action ? approvalCodeSections(action) : undefined;
+  const text = `Approval needed: ${mrkdwnText(request.prompt, 2000)}`;
+  const blocks: SlackBlock[] = [markdownSection(headerLines(request, action))];
+  if (shown) {
+    for (const section of shown.sections) blocks.push(markdownSection(section));
+    if (shown.notes.length > 0) blocks.push(contextLine(shown.notes.join(" ")));
+  } else {
+    blocks.push(
+      markdownSection(
+        action
+          ? "This action is too long to show here in full, so it cannot be approved from Slack."
+          : "This request's action cannot be read, so it cannot be approved from Slack.",
+      ),
+    );
   }
-  return {
-    text,
-    blocks: [
-      markdownSection(lines.join("\n")),
-      actionsBlock(
-        [
-          button({ text: "Approve", actionId: actionIds.approve, value: request.id, style: "primary" }),
-          button({ text: "Deny", actionId: actionIds.deny, value: request.id, style: "danger" }),
-          button({ text: "Always allow", actionId: actionIds.alwaysAllow, value: request.id }),
-        ],
-        `approval_${request.id}`.slice(0, 255),
-      ),
-      contextLine(
-        request.pattern
-          ? `"Always allow" allows \`${escapeText(truncate(request.pattern, 200))}\` for the rest of this session.`
-          : `"Always allow" allows this action for the rest of this session.`,
-      ),
-    ],
-  };
+  if (request.status !== "pending") return { text, blocks: [...blocks, decisionLine(request)] };
+  // Nobody can approve what they cannot see: without the full action only Deny is offered.
+  const buttons = [button({ text: "Deny", actionId: actionIds.deny, value: request.id, style: "danger" })];
+  if (action && shown) {
+    buttons.unshift(
+      button({ text: "Approve", actionId: actionIds.approve, value: request.id, style: "primary" }),
+    );
+    buttons.push(button({ text: "Always allow", actionId: actionIds.alwaysAllow, value: request.id }));
+  }
+  blocks.push(actionsBlock(buttons, `approval_${request.id}`.slice(0, 255)));
+  if (action && shown) blocks.push(contextLine(alwaysAllowRule(action)));
+  return { text, blocks };
 }

@@ -5,8 +5,44 @@ export function escapeText(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
+/** Cuts raw text (before escaping) to `maximum` characters, never inside a surrogate pair. */
 export function truncate(text: string, maximum: number): string {
-  return text.length <= maximum ? text : `${text.slice(0, maximum - 1)}…`;
+  if (text.length <= maximum) return text;
+  let cut = text.slice(0, maximum - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** Cuts already-escaped mrkdwn without splitting an entity (`&amp;`) or a surrogate pair. */
+export function truncateEscaped(text: string, maximum: number): string {
+  if (text.length <= maximum) return text;
+  let cut = text.slice(0, maximum - 1).replace(/&[a-z#0-9]{0,4}$/, "");
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** Model or user text for a mrkdwn field: escaped, then cut to `maximum` without breaking an escape. */
+export function mrkdwnText(text: string, maximum = 3000): string {
+  return truncateEscaped(escapeText(text), maximum);
+}
+
+/**
+ * Splits raw text into escaped pieces of at most `maximum` characters each, cutting only
+ * between characters of the raw text, so no escape or surrogate pair is ever split.
+ */
+export function splitEscaped(text: string, maximum: number): string[] {
+  const pieces: string[] = [];
+  let current = "";
+  for (const character of text) {
+    const escaped = escapeText(character);
+    if (current.length + escaped.length > maximum) {
+      pieces.push(current);
+      current = "";
+    }
+    current += escaped;
+  }
+  if (current !== "" || pieces.length === 0) pieces.push(current);
+  return pieces;
 }
 
 export function formatCost(costMicros: number): string {
@@ -41,23 +77,44 @@ export function slackDate(date: Date): string {
   return `<!date^${seconds}^{date_short_pretty} at {time}|${date.toISOString()}>`;
 }
 
-const broadcastPattern = /<!(channel|here|everyone)(\|[^>]*)?>|<!subteam\^[A-Z0-9]+(\|([^>]*))?>/g;
+/** Between `@` and a name, so plain text such as `@channel` can never be read as a mention. */
+const wordJoiner = "\u2060";
+
+/** One Slack angle token, `<…>`, as inert text: what it would show, and a link's real target. */
+function inertToken(inner: string): string {
+  const bar = inner.indexOf("|");
+  const target = bar === -1 ? inner : inner.slice(0, bar);
+  const label = bar === -1 ? "" : inner.slice(bar + 1);
+  if (target.startsWith("!date^")) return label;
+  if (target.startsWith("!subteam^")) return `@${wordJoiner}${label.replace(/^@/, "") || "group"}`;
+  if (target.startsWith("!")) return `@${wordJoiner}${target.slice(1)}`;
+  if (target.startsWith("@")) return `@${wordJoiner}${label || target.slice(1)}`;
+  if (target.startsWith("#")) return `#${label || target.slice(1)}`;
+  return label && label !== target ? `${label} (${target})` : target;
+}
 
 /**
- * Model output must never notify a whole channel or a user group: `<!here>`,
- * `<!channel>`, `<!everyone>` and `<!subteam^…>` become plain text.
+ * Text that Slack reads without escapes (plain_text fields, streamed Markdown) must never
+ * notify anyone or disguise a link: `<!channel>`, `<!subteam^…>` and `<@U…>` become plain
+ * names, and `<https://evil|innocent>` shows its real target: `innocent (https://evil)`.
  */
 export function neutralizeBroadcasts(text: string): string {
-  return text.replace(
-    broadcastPattern,
-    (
-      _match,
-      name: string | undefined,
-      _label: unknown,
-      _groupPart: unknown,
-      groupLabel: string | undefined,
-    ) => (name ? `@${name}` : `@${groupLabel?.replace(/^@/, "") || "group"}`),
-  );
+  return text.replace(/<([^<>\n]*)>/g, (_match, inner: string) => inertToken(inner));
+}
+
+/**
+ * Model Markdown for a reply: Slack tokens made inert, and Markdown links (inline, image or
+ * reference) show their real target, so `[innocent](https://evil)` cannot hide where it goes.
+ */
+export function safeMarkdown(text: string): string {
+  return neutralizeBroadcasts(text)
+    .replace(
+      /!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g,
+      (_match, label: string, url: string) =>
+        label.trim() === "" || label.trim() === url ? url : `${label} (${url})`,
+    )
+    .replaceAll("]:", "] :")
+    .replaceAll("][", "] [");
 }
 
 /**
@@ -65,8 +122,15 @@ export function neutralizeBroadcasts(text: string): string {
  * start of a mention, so it waits for the next piece.
  */
 export function splitAtSafeEnd(text: string): { ready: string; rest: string } {
+  let cut = text.length;
   const open = text.lastIndexOf("<");
-  if (open === -1 || text.indexOf(">", open) !== -1 || text.length - open > 120)
-    return { ready: text, rest: "" };
-  return { ready: text.slice(0, open), rest: text.slice(open) };
+  if (open !== -1 && text.indexOf(">", open) === -1 && text.length - open <= 120) cut = open;
+  // A Markdown link may still be arriving: `[label`, `[label]` or `[label](https://ev`.
+  const bracket = text.lastIndexOf("[");
+  if (bracket !== -1 && text.length - bracket <= 600) {
+    const tail = text.slice(bracket);
+    if (/^\[[^\]\n]*(\](\([^)]*)?)?$/.test(tail))
+      cut = Math.min(cut, bracket > 0 && text[bracket - 1] === "!" ? bracket - 1 : bracket);
+  }
+  return { ready: text.slice(0, cut), rest: text.slice(cut) };
 }

@@ -115,7 +115,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   });
   const feedback = new ThreadFeedback(api, logger);
   const replies = new ReplyStreamer({ api, store, logger, intervalMs: options.timing?.streamIntervalMs });
-  const alwaysAllowed = new Set<string>();
   const renderer = new EventRenderer({
     runtime,
     threads,
@@ -124,7 +123,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     replies,
     feedback,
     logger,
-    alwaysAllowed,
   });
   const inFlight = new Set<Promise<void>>();
 
@@ -139,7 +137,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     publisher,
     board,
     feedback,
-    alwaysAllowed,
     track(work) {
       const tracked = work.then(
         () => undefined,

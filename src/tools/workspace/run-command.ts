@@ -22,7 +22,6 @@ export function runCommandTool(options: ResolvedToolOptions) {
       timeout_s: z.number().positive().optional(),
     }),
     risk: (input) => (isAllowedCommand(input.command, options.allowCommands) ? "safe" : "risky"),
-    approvalPattern: (input) => normalizeCommand(input.command),
     describe: (input) => `run \`${normalizeCommand(input.command)}\``,
     async execute(input, context) {
       const workspace = requireWorkspace(context);

@@ -114,7 +114,14 @@ export class ScriptedRuntime implements RuntimeApi {
     }
     if (request.status !== "pending")
       return { ok: false, reason: "already_decided", request: { ...request } };
-    Object.assign(request, { status, answer, decidedBy: userId, decidedAt: new Date() });
+    // Like the real runtime: approvals and budgets store the choice as the decision.
+    Object.assign(request, {
+      status,
+      answer: needsAuthority ? null : answer,
+      decision: needsAuthority ? answer : "answer",
+      decidedBy: userId,
+      decidedAt: new Date(),
+    });
     this.emit({ type: "request-decided", sessionId: request.sessionId, request: { ...request } });
     return { ok: true, request: { ...request } };
   }
@@ -205,6 +212,7 @@ export class ScriptedRuntime implements RuntimeApi {
       action: extra.action ?? null,
       pattern: extra.pattern ?? null,
       status: "pending",
+      decision: null,
       answer: null,
       decidedBy: null,
       decidedAt: null,
