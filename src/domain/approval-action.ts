@@ -63,3 +63,18 @@ export function exactActionText(action: ApprovalAction): { main: string; rest: s
   }
   return { main: JSON.stringify(JSON.parse(canonicalJson(action.input)), null, 2), rest: undefined };
 }
+
+/** Control, zero-width and direction-changing characters a reader cannot see. */
+const invisibleCharacters =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters made visible.
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/** What the approver reads: every character, invisible ones written out as `⟦U+XXXX⟧`. */
+export function visibleText(text: string): { text: string; marked: boolean } {
+  let marked = false;
+  const visible = text.replace(invisibleCharacters, (character) => {
+    marked = true;
+    return `⟦U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}⟧`;
+  });
+  return { text: visible, marked };
+}

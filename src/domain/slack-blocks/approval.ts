@@ -1,5 +1,10 @@
 import type { RequestSnapshot } from "../../runtime/surface-port.ts";
-import { type ApprovalAction, exactActionText, parseApprovalAction } from "../approval-action.ts";
+import {
+  type ApprovalAction,
+  exactActionText,
+  parseApprovalAction,
+  visibleText,
+} from "../approval-action.ts";
 import { actionIds } from "./action-ids.ts";
 import {
   actionsBlock,
@@ -16,21 +21,6 @@ import { decisionLine } from "./request-status.ts";
 const codeSectionLength = 2_900;
 /** Code sections per message: with the header, input, buttons and notes it stays under Slack's 50 blocks. */
 const maximumCodeSections = 40;
-
-/** Control, zero-width and direction-changing characters a reader cannot see. */
-const invisibleCharacters =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters made visible.
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-
-/** What the approver reads: every character, invisible ones written out as `⟦U+XXXX⟧`. */
-export function visibleText(text: string): { text: string; marked: boolean } {
-  let marked = false;
-  const visible = text.replace(invisibleCharacters, (character) => {
-    marked = true;
-    return `⟦U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}⟧`;
-  });
-  return { text: visible, marked };
-}
 
 /**
  * Backtick runs would close Slack's code fence early: a zero-width space goes between
