@@ -73,7 +73,14 @@ export async function approvalGate(
     );
   }
   const approved = parseApprovalAction(existing.action);
-  if (!approved || approved.tool !== tool.name || approved.inputHash !== actionHash(tool.name, input)) {
+  // What the approver saw (the stored input) and what would run must both hash to the approved hash.
+  const hash = actionHash(tool.name, input);
+  if (
+    !approved ||
+    approved.tool !== tool.name ||
+    approved.inputHash !== hash ||
+    actionHash(approved.tool, approved.input) !== hash
+  ) {
     return refused(
       "The approval does not match this call's exact input, so it did not run. Ask again with the exact action.",
       "denied",
