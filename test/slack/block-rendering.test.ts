@@ -208,8 +208,9 @@ describe("Block Kit rendering", () => {
       rest: "[innocent](https://evil.exa",
     });
     expect(splitAtSafeEnd("see [innocent]")).toEqual({ ready: "see ", rest: "[innocent]" });
-    expect(splitAtSafeEnd("a [x](y) b")).toEqual({ ready: "a [x](y) b", rest: "" });
+    expect(splitAtSafeEnd("a [x](y) b ")).toEqual({ ready: "a [x](y) b ", rest: "" });
     expect(splitAtSafeEnd("done <!chan")).toEqual({ ready: "done ", rest: "<!chan" });
-    expect(splitAtSafeEnd("a <b> c")).toEqual({ ready: "a <b> c", rest: "" });
+    expect(splitAtSafeEnd("a <b> c ")).toEqual({ ready: "a <b> c ", rest: "" });
+    expect(splitAtSafeEnd("token xoxb-12")).toEqual({ ready: "token ", rest: "xoxb-12" });
   });
 });

@@ -119,7 +119,7 @@ export function safeMarkdown(text: string): string {
 
 /**
  * Splits streamed text where it is safe to send: a trailing `<…` without its `>` may be the
- * start of a mention, so it waits for the next piece.
+ * start of a mention, an open `[…](…` a disguised link, and a last word a secret; each waits for the next piece.
  */
 export function splitAtSafeEnd(text: string): { ready: string; rest: string } {
   let cut = text.length;
@@ -132,5 +132,8 @@ export function splitAtSafeEnd(text: string): { ready: string; rest: string } {
     if (/^\[[^\]\n]*(\](\([^)]*)?)?$/.test(tail))
       cut = Math.min(cut, bracket > 0 && text[bracket - 1] === "!" ? bracket - 1 : bracket);
   }
+  // A word may be a secret still arriving (`xoxb-12` + `34…`): it waits until it is whole, to be redacted.
+  const wordStart = Math.max(text.lastIndexOf(" "), text.lastIndexOf("\n"), text.lastIndexOf("\t")) + 1;
+  if (text.length - wordStart <= 200) cut = Math.min(cut, wordStart);
   return { ready: text.slice(0, cut), rest: text.slice(cut) };
 }

@@ -13,6 +13,8 @@ import { testConfig, testRuntimeOptions } from "../../helpers/runtime-harness.ts
 import { channel, type Harness, startHarness } from "../../slack/support/harness.ts";
 
 export const owner = "U0OWNER";
+/** A GitHub-token-shaped secret that the recording `run_command` prints for `env`. */
+export const leakedByCommand = "ghp_LeakedByCommand0123456789abcdef";
 
 /**
  * Stands in for `run_command` with the same name, input and risk, and records every
@@ -27,6 +29,8 @@ export function recordingRunCommand(ran: string[]) {
     describe: (input) => `run \`${input.command}\``,
     async execute(input) {
       ran.push(input.command);
+      // `env` stands for a command that prints a secret the sandbox failed to hide.
+      if (input.command === "env") return `[exit code 0]\nGIT_TOKEN=${leakedByCommand}`;
       return `[exit code 0]\nran: ${input.command}`;
     },
   });
