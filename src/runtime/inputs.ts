@@ -20,6 +20,7 @@ import { parseApprovalAction } from "../domain/approval-action.ts";
 import { rulePatternOf } from "../domain/approval-rules.ts";
 import { extendedBudget } from "../domain/budget.ts";
 import { formatModelRef } from "../domain/model.ts";
+import { redactSecrets } from "../domain/secret-redaction.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { InputOutcome } from "./runtime-api.ts";
@@ -45,8 +46,14 @@ export async function canDecide(kernel: RuntimeKernel, sessionId: string, userId
 
 async function handleUserMessage(
   kernel: RuntimeKernel,
-  input: Extract<SurfaceInput, { type: "user-message" }>,
+  raw: Extract<SurfaceInput, { type: "user-message" }>,
 ): Promise<InputOutcome> {
+  // A token pasted into a message is stored, prompted and shown redacted, like one a model wrote.
+  const input = {
+    ...raw,
+    text: redactSecrets(raw.text),
+    history: raw.history?.map((entry) => ({ ...entry, text: redactSecrets(entry.text) })),
+  };
   const budget = initialBudget(kernel);
   const { session, created } = await createSession(kernel.db, {
     id: kernel.newId("ses"),

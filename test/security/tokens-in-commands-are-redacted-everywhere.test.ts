@@ -15,7 +15,15 @@ import {
 
 /** A Slack-bot-token-shaped secret the model writes into a brief, a command, a summary and a reply. */
 const modelToken = "xoxb-4242-9999-ModelWroteThisToken";
-const secrets = [modelToken, "ModelWroteThisToken", leakedByCommand, "LeakedByCommand0123"];
+/** One a user pastes into the message that starts the session. */
+const userToken = "xoxp-1111-2222-UserPastedThisToken";
+const secrets = [
+  modelToken,
+  "ModelWroteThisToken",
+  leakedByCommand,
+  "LeakedByCommand0123",
+  "UserPastedThisToken",
+];
 
 describe("tokens in commands are redacted everywhere", () => {
   let scenario: Scenario;
@@ -67,11 +75,11 @@ describe("tokens in commands are redacted everywhere", () => {
     return approval;
   }
 
-  it("keeps a token the model put in a command, and one a command printed, out of Slack, prompts and every table", async () => {
+  it("keeps a token the model put in a command, one a command printed and one a user pasted out of Slack, prompts and every table", async () => {
     const { fake, ran, llm, handle } = scenario;
     const threadTs = "1700050000.000100";
     const instance = await scenario.start("tokens");
-    await scenario.mention(instance, threadTs, "call the API");
+    await scenario.mention(instance, threadTs, `call the API, my token is ${userToken}`);
 
     const first = await approve(instance, threadTs, undefined);
     expect(JSON.stringify(first.blocks)).toContain("Bearer [REDACTED]");
