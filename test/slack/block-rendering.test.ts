@@ -193,6 +193,9 @@ describe("Block Kit rendering", () => {
     expect(neutralizeBroadcasts("hey <!here> and <!channel|channel> and <!subteam^S123|@devs>")).toBe(
       "hey @\u2060here and @\u2060channel and @\u2060devs",
     );
+    expect(neutralizeBroadcasts("<<https://evil.example|innocent>> <<!here>>")).toBe(
+      "innocent (https://evil.example) @\u2060here",
+    );
     expect(neutralizeBroadcasts("<@U0VICTIM> see <https://evil.example|innocent>")).toBe(
       "@\u2060U0VICTIM see innocent (https://evil.example)",
     );

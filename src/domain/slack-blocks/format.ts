@@ -88,7 +88,7 @@ function inertToken(inner: string): string {
   if (target.startsWith("!date^")) return label;
   if (target.startsWith("!subteam^")) return `@${wordJoiner}${label.replace(/^@/, "") || "group"}`;
   if (target.startsWith("!")) return `@${wordJoiner}${target.slice(1)}`;
-  if (target.startsWith("@")) return `@${wordJoiner}${label || target.slice(1)}`;
+  if (target.startsWith("@")) return `@${wordJoiner}${label || target.slice(1).replace(/^\u2060/, "")}`;
   if (target.startsWith("#")) return `#${label || target.slice(1)}`;
   return label && label !== target ? `${label} (${target})` : target;
 }
@@ -99,7 +99,14 @@ function inertToken(inner: string): string {
  * names, and `<https://evil|innocent>` shows its real target: `innocent (https://evil)`.
  */
 export function neutralizeBroadcasts(text: string): string {
-  return text.replace(/<([^<>\n]*)>/g, (_match, inner: string) => inertToken(inner));
+  // Repeated until stable: `<<!channel>>` must not leave a new token behind.
+  let result = text;
+  for (let pass = 0; pass < 5; pass += 1) {
+    const next = result.replace(/<([^<>\n]*)>/g, (_match, inner: string) => inertToken(inner));
+    if (next === result) break;
+    result = next;
+  }
+  return result;
 }
 
 /**
