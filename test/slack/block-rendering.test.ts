@@ -204,8 +204,9 @@ describe("Block Kit rendering", () => {
         "[innocent](https://evil.example) ![x](https://evil.example/i.png) [a][1]\n[1]: https://evil.example",
       ),
     ).toBe(
-      "innocent (https://evil.example) x (https://evil.example/i.png) [a] [1]\n[1] : https://evil.example",
+      "innocent (https://evil.example) x (https://evil.example/i.png) [a][1]\n[1] : https://evil.example",
     );
+    expect(safeMarkdown("`x = arr[i](y)` and a[0][1]")).toBe("`x = arr[i](y)` and a[0][1]");
     expect(splitAtSafeEnd("see [innocent](https://evil.exa")).toEqual({
       ready: "see ",
       rest: "[innocent](https://evil.exa",

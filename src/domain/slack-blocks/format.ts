@@ -115,14 +115,19 @@ export function neutralizeBroadcasts(text: string): string {
  */
 export function safeMarkdown(text: string): string {
   return neutralizeBroadcasts(text)
-    .replace(
-      /!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g,
-      (_match, label: string, url: string) =>
-        label.trim() === "" || label.trim() === url ? url : `${label} (${url})`,
-    )
-    .replaceAll("]:", "] :")
-    .replaceAll("][", "] [");
+    .replace(markdownLink, (match, label: string, url: string) => {
+      if (!linkTarget.test(url)) return match;
+      return label.trim() === "" || label.trim() === url ? url : `${label} (${url})`;
+    })
+    .replace(linkDefinition, "$1 :");
 }
+
+/** `[label](url "title")` and `![alt](url)`. */
+const markdownLink = /!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g;
+/** Where a link could go: a scheme, `//host` or `www.`; `arr[i](x)` in code is left alone. */
+const linkTarget = /^(?:[a-z][a-z0-9+.-]*:|\/\/|www\.)/i;
+/** A reference definition (`[1]: https://…`) that would turn `[innocent][1]` into a link. */
+const linkDefinition = /^( {0,3}\[[^\]\n]+\]):(?=[ \t]*<?(?:[a-z][a-z0-9+.-]*:|\/\/|www\.))/gim;
 
 /**
  * Splits streamed text where it is safe to send: a trailing `<…` without its `>` may be the
