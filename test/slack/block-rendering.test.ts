@@ -153,6 +153,35 @@ describe("Block Kit rendering", () => {
     expect(json).toContain("Backticks are separated by invisible spaces");
   });
 
+  it("keeps every section within Slack's limit and every character shown, even for backticks and escapes", () => {
+    const command = `${"`".repeat(3000)}${"&<>".repeat(1500)}`;
+    const approval = renderApproval(
+      request({
+        kind: "approval",
+        action: buildApprovalAction({
+          tool: "run_command",
+          input: { command, timeout_s: 5 },
+          description: "run",
+          branch: null,
+          repo: null,
+        }),
+      }),
+    );
+    const texts = (approval.blocks as { text?: { text?: string } }[]).map((block) => block.text?.text ?? "");
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(3000);
+    expect(approval.blocks.length).toBeLessThanOrEqual(50);
+    const code = texts.filter((text) => text.startsWith("```"));
+    const shown = code
+      .map((text) => text.slice(3, -3))
+      .join("")
+      .replaceAll("\u200b", "")
+      .replaceAll("&lt;", "<")
+      .replaceAll("&gt;", ">")
+      .replaceAll("&amp;", "&");
+    expect(shown).toBe(`${command}{"timeout_s":5}`);
+    expect(texts).toContain("*With these options:*");
+  });
+
   it("offers only Deny for an action it cannot read", () => {
     const approval = renderApproval(request({ kind: "approval", action: { tool: "x", command: "y" } }));
     expect(findButton(approval.blocks, actionIds.approve)).toBeUndefined();

@@ -23,15 +23,19 @@ const codeSectionLength = 2_900;
 const maximumCodeSections = 40;
 
 /**
- * Backtick runs would close Slack's code fence early: a zero-width space goes between
- * backticks, and at the edges, so every backtick shows. The note says so.
+ * Code sections showing `text` exactly. Backtick runs would close Slack's code fence early,
+ * so a zero-width space goes between backticks and at each section's edges; `spaced` says so.
  */
-function fenceSafe(text: string): { text: string; spaced: boolean } {
-  const spaced = text
-    .replace(/`(?=`)/g, "`\u200b")
-    .replace(/^`/, "\u200b`")
-    .replace(/`$/, "`\u200b");
-  return { text: spaced, spaced: spaced !== text };
+function codeSections(text: string): { sections: string[]; spaced: boolean } {
+  const spacedText = text.replace(/`(?=`)/g, "`\u200b");
+  let spaced = spacedText !== text;
+  // Two characters of room per section for the edge spacers.
+  const sections = splitEscaped(spacedText, codeSectionLength - 2).map((piece) => {
+    const edged = piece.replace(/^`/, "\u200b`").replace(/`$/, "`\u200b");
+    spaced ||= edged !== piece;
+    return `\`\`\`${edged}\`\`\``;
+  });
+  return { sections, spaced };
 }
 
 /** The exact action as code sections, or undefined when it cannot be shown in full in one message. */
@@ -40,24 +44,22 @@ export function approvalCodeSections(
 ): { sections: string[]; notes: string[] } | undefined {
   const exact = exactActionText(action);
   const visible = visibleText(exact.main);
-  const pieces = splitEscaped(visible.text, codeSectionLength);
-  if (pieces.length > maximumCodeSections) return undefined;
+  const main = codeSections(visible.text);
+  const rest = exact.rest === undefined ? undefined : visibleText(exact.rest);
+  const other = rest ? codeSections(rest.text) : undefined;
+  const sections = [...main.sections];
+  if (other) sections.push("*With these options:*", ...other.sections);
+  if (sections.length > maximumCodeSections) return undefined;
   const notes: string[] = [];
-  let spacedAny = false;
-  const sections = pieces.map((piece) => {
-    const safe = fenceSafe(piece);
-    spacedAny ||= safe.spaced;
-    return `\`\`\`${safe.text}\`\`\``;
-  });
-  if (pieces.length > 1)
-    notes.push(`The command is ${exact.main.length} characters, shown in full in ${pieces.length} parts.`);
-  if (visible.marked) notes.push("Invisible and control characters are written out as ⟦U+XXXX⟧.");
-  if (spacedAny)
+  if (main.sections.length > 1) {
+    notes.push(
+      `The command is ${exact.main.length} characters, shown in full in ${main.sections.length} parts.`,
+    );
+  }
+  if (visible.marked || rest?.marked)
+    notes.push("Invisible and control characters are written out as ⟦U+XXXX⟧.");
+  if (main.spaced || other?.spaced) {
     notes.push("Backticks are separated by invisible spaces only here, so Slack shows them all.");
-  if (exact.rest !== undefined) {
-    const rest = visibleText(exact.rest);
-    if (rest.text.length > codeSectionLength - 20) return undefined;
-    sections.push(`*With:* \`${escapeText(rest.text.replaceAll("`", "'"))}\``);
   }
   return { sections, notes };
 }
