@@ -222,6 +222,12 @@ describe("Block Kit rendering", () => {
     expect(neutralizeBroadcasts("hey <!here> and <!channel|channel> and <!subteam^S123|@devs>")).toBe(
       "hey @\u2060here and @\u2060channel and @\u2060devs",
     );
+    expect(neutralizeBroadcasts("Array<string> and a < b > c, Map<K, V>")).toBe(
+      "Array<string> and a < b > c, Map<K, V>",
+    );
+    expect(neutralizeBroadcasts("<evil.example/login|innocent> <mailto:x@evil.example|help>")).toBe(
+      "innocent (evil.example/login) help (mailto:x@evil.example)",
+    );
     expect(neutralizeBroadcasts("<<https://evil.example|innocent>> <<!here>>")).toBe(
       "innocent (https://evil.example) @\u2060here",
     );

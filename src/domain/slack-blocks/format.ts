@@ -80,11 +80,18 @@ export function slackDate(date: Date): string {
 /** Between `@` and a name, so plain text such as `@channel` can never be read as a mention. */
 const wordJoiner = "\u2060";
 
+/** A link target: a scheme (`https:`, `mailto:`), `www.`, or a bare domain such as `evil.example/x`. */
+const linkLike = /^(?:[a-z][a-z0-9+.-]*:|www\.|[^\s/]+\.[a-z]{2,}(?:[/:?#]|$))/i;
+
 /** One Slack angle token, `<…>`, as inert text: what it would show, and a link's real target. */
 function inertToken(inner: string): string {
   const bar = inner.indexOf("|");
   const target = bar === -1 ? inner : inner.slice(0, bar);
   const label = bar === -1 ? "" : inner.slice(bar + 1);
+  // Only what Slack reads as a token changes: `Array<string>` or `a < b > c` stay as written.
+  if (!/^[!@#]/.test(target) && !linkLike.test(target)) {
+    return inner.includes("|") || inner.includes("://") ? inner : `<${inner}>`;
+  }
   if (target.startsWith("!date^")) return label;
   if (target.startsWith("!subteam^")) return `@${wordJoiner}${label.replace(/^@/, "") || "group"}`;
   if (target.startsWith("!")) return `@${wordJoiner}${target.slice(1)}`;
