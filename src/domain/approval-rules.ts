@@ -1,16 +1,24 @@
-/** An "Always allow" rule: a tool and a pattern, exact or ending in `*` for a prefix. */
+import { canonicalJson } from "./approval-action.ts";
+
+/**
+ * An "Always allow" rule is one exact action: a tool and its canonical input. It has no
+ * pattern grammar: `ls *` allows `ls *` and nothing else, so shell operators appended to
+ * an allowed command (`ls *; rm -rf .`) are a different action and ask again.
+ */
 export interface ApprovalRule {
   toolName: string;
   pattern: string;
 }
 
-export function ruleMatches(rule: ApprovalRule, toolName: string, pattern: string): boolean {
-  if (rule.toolName !== toolName) return false;
-  if (rule.pattern === pattern) return true;
-  if (rule.pattern.endsWith("*")) return pattern.startsWith(rule.pattern.slice(0, -1));
-  return false;
+/** The rule text for an action: its canonical input. */
+export function rulePatternOf(input: unknown): string {
+  return canonicalJson(input);
 }
 
-export function isAllowedByRules(rules: readonly ApprovalRule[], toolName: string, pattern: string): boolean {
-  return rules.some((rule) => ruleMatches(rule, toolName, pattern));
+export function ruleMatches(rule: ApprovalRule, toolName: string, input: unknown): boolean {
+  return rule.toolName === toolName && rule.pattern === rulePatternOf(input);
+}
+
+export function isAllowedByRules(rules: readonly ApprovalRule[], toolName: string, input: unknown): boolean {
+  return rules.some((rule) => ruleMatches(rule, toolName, input));
 }

@@ -37,10 +37,10 @@ export interface ToolDefinition<Input = unknown, Context extends ToolContext = T
   input: z.ZodType<Input>;
   /** A function when the risk depends on the input or the calling session (e.g. a merge's target branch). */
   risk: ToolRisk | ((input: Input, scope: ToolCallScope) => ToolRisk);
-  /** The text an "Always allow" rule matches, e.g. the command line. Defaults to the tool name. */
-  approvalPattern?: (input: Input) => string;
   /** What a human reads in an approval request: exactly what will happen. */
   describe?: (input: Input, scope: ToolCallScope) => string | Promise<string>;
+  /** Whether "Always allow" may cover this input; defaults to yes. No for effects that must be seen each time. */
+  allowAlways?: (input: Input, scope: ToolCallScope) => boolean;
   execute(input: Input, context: Context): Promise<string>;
 }
 

@@ -16,9 +16,12 @@ import {
 } from "../adapters/database/requests.ts";
 import { createSession, getSession, updateSession } from "../adapters/database/sessions.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
+import { parseApprovalAction } from "../domain/approval-action.ts";
+import { rulePatternOf } from "../domain/approval-rules.ts";
 import { extendedBudget } from "../domain/budget.ts";
 import { type DecisionKind, mayDecide } from "../domain/decision-rule.ts";
 import { formatModelRef } from "../domain/model.ts";
+import { redactSecrets } from "../domain/secret-redaction.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { InputOutcome } from "./runtime-api.ts";
@@ -57,8 +60,14 @@ function decisionKindOf(input: SurfaceInput): DecisionKind {
 
 async function handleUserMessage(
   kernel: RuntimeKernel,
-  input: Extract<SurfaceInput, { type: "user-message" }>,
+  raw: Extract<SurfaceInput, { type: "user-message" }>,
 ): Promise<InputOutcome> {
+  // A token pasted into a message is stored, prompted and shown redacted, like one a model wrote.
+  const input = {
+    ...raw,
+    text: redactSecrets(raw.text),
+    history: raw.history?.map((entry) => ({ ...entry, text: redactSecrets(entry.text) })),
+  };
   const budget = initialBudget(kernel);
   const { session, created } = await createSession(kernel.db, {
     id: kernel.newId("ses"),
@@ -159,18 +168,24 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   }
 
   if (input.type === "approval-decision") {
+    // An action that asks every time takes "Always allow" as a plain approval.
+    const decision =
+      input.decision === "always_allow" && parseApprovalAction(request.action)?.allowAlways === false
+        ? "approve"
+        : input.decision;
     const decided = await kernel.db.transaction(async (db) => {
       const row = await decideOnce(db, request.id, {
-        status: input.decision === "deny" ? "denied" : "approved",
-        decision: input.decision,
+        status: decision === "deny" ? "denied" : "approved",
+        decision,
         decidedBy: input.userId,
       });
-      if (row && input.decision === "always_allow") {
-        const toolName = String(row.action?.tool ?? "");
+      const action = parseApprovalAction(row?.action);
+      if (row && action && decision === "always_allow") {
+        // The rule is the exact action the approver saw, never a wider pattern.
         await addApprovalRule(db, {
           sessionId: row.sessionId,
-          toolName,
-          pattern: row.pattern ?? toolName,
+          toolName: action.tool,
+          pattern: rulePatternOf(action.input),
           createdBy: input.userId,
         });
       }

@@ -11,6 +11,7 @@ import { costMicros } from "../domain/pricing.ts";
 import { supervisorPrompt } from "../domain/prompts/supervisor-prompt.ts";
 import { fenceToolResults } from "../domain/prompts/untrusted-data.ts";
 import { workerPrompt } from "../domain/prompts/worker-prompt.ts";
+import { redactMessage } from "../domain/secret-redaction.ts";
 import { normalizeTranscript, turnsSinceLastInput } from "../domain/transcript.ts";
 import { afterAgentEnded, notifyParent, parseModel } from "./agent-lifecycle.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
@@ -121,9 +122,10 @@ export async function modelStep(
     return "stop";
   }
 
+  // Secrets the model wrote (a token in a command) are redacted before anything stores, shows or runs them.
   const message: ChatMessage =
     result.message.parts.length > 0
-      ? result.message
+      ? redactMessage(result.message)
       : { role: "assistant", parts: [{ type: "text", text: "" }] };
   const text = textOf(message);
   const endsWork = !isSupervisor && toolCallsOf(message).length === 0;

@@ -46,6 +46,7 @@ export function requestSnapshot(row: RequestRow, agentTitle: string): RequestSna
     action: row.action,
     pattern: row.pattern,
     status: row.status as RequestStatus,
+    decision: row.decision,
     answer: row.answer,
     decidedBy: row.decidedBy,
     decidedAt: row.decidedAt,

@@ -67,10 +67,12 @@ export interface RequestSnapshot {
   kind: RequestKind;
   prompt: string;
   choices: string[] | null;
-  /** For approvals: tool name, input, the workspace and a one-line description. */
+  /** For approvals: an ApprovalAction (src/domain/approval-action.ts); surfaces parse it. */
   action: Record<string, unknown> | null;
   pattern: string | null;
   status: RequestStatus;
+  /** The stored choice (`approve`, `always_allow`, `deny`, `extend`, …), so every instance renders it. */
+  decision: string | null;
   answer: string | null;
   decidedBy: string | null;
   decidedAt: Date | null;

@@ -1,20 +1,21 @@
 import { appendStepMessage, persistStep } from "../adapters/database/agent-steps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
-import { findRequestForToolCall, listApprovalRules } from "../adapters/database/requests.ts";
+import { findRequestForToolCall } from "../adapters/database/requests.ts";
 import {
   finishToolCall,
   getToolCall,
   startToolCall,
   type ToolCallRow,
 } from "../adapters/database/tool-calls.ts";
-import { isAllowedByRules } from "../domain/approval-rules.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
+import { redactSecrets } from "../domain/secret-redaction.ts";
 import { riskOf, type ToolRisk, type Workspace } from "../domain/tool.ts";
 import { capToolOutput } from "../domain/tool-output.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
 import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
 import { ensureRunning } from "./agent-status.ts";
+import { approvalGate } from "./approval-gate.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { finalizeResult, type StepOutcome } from "./model-step.ts";
 import type { AnyTool } from "./runtime-context.ts";
@@ -24,9 +25,11 @@ import { waitForHuman } from "./waits.ts";
 export const interruptedMessage =
   "This tool call was interrupted by a restart; it may or may not have taken effect. Check before retrying.";
 
-type QuestionTool = AnyTool & { question?: (input: unknown) => { prompt: string; choices: string[] | null } };
+export type QuestionTool = AnyTool & {
+  question?: (input: unknown) => { prompt: string; choices: string[] | null };
+};
 
-interface ToolOutcome {
+export interface ToolOutcome {
   output: string;
   isError: boolean;
   status: "finished" | "failed" | "interrupted" | "denied" | "rejected";
@@ -42,6 +45,8 @@ async function persistResult(
   outcome: ToolOutcome,
   finishedSummary: string | undefined,
 ): Promise<StepOutcome> {
+  // Command output may print a secret the sandbox could not hide: it is stored and shown redacted.
+  const output = redactSecrets(outcome.output);
   const result =
     finishedSummary === undefined ? undefined : await finalizeResult(kernel, agent, finishedSummary);
   const { agent: persisted } = await persistStep(
@@ -58,7 +63,7 @@ async function persistResult(
             toolCallId: call.id,
             toolName: call.name,
             // The model sees a bounded result; the audit row below keeps all of it.
-            content: capToolOutput(outcome.output, kernel.options.maxToolResultCharacters, call.id),
+            content: capToolOutput(output, kernel.options.maxToolResultCharacters, call.id),
             isError: outcome.isError,
           },
         ],
@@ -73,7 +78,7 @@ async function persistResult(
           input: call.input ?? {},
           risk,
         },
-        { status: outcome.status, output: outcome.output, isError: outcome.isError },
+        { status: outcome.status, output, isError: outcome.isError },
       );
       if (result) await notifyParent(transaction, row, "agent-finished", { summary: result.summary });
     },
@@ -205,46 +210,12 @@ export async function toolStep(
   }
 
   if (risk === "risky") {
-    const pattern = tool.approvalPattern?.(input) ?? tool.name;
-    const rules = await listApprovalRules(kernel.db, agent.sessionId);
-    if (!isAllowedByRules(rules, tool.name, pattern)) {
-      const existing = await findRequestForToolCall(kernel.db, agent.id, call.id);
-      if (!existing || existing.status === "pending") {
-        const description = (await tool.describe?.(input, scope)) ?? `${tool.name} ${JSON.stringify(input)}`;
-        const workspace = agent.workspace as Workspace | null;
-        await waitForHuman(kernel, agent, {
-          kind: "approval",
-          toolCallId: call.id,
-          prompt: `${agent.title} wants to: ${description}`,
-          action: {
-            tool: tool.name,
-            input,
-            description,
-            branch: workspace?.branch ?? null,
-            repo: workspace?.repoName ?? null,
-          },
-          pattern,
-        });
-        return "stop";
-      }
-      if (existing.status !== "approved") {
-        const running = await ensureRunning(kernel, agent);
-        if (!running) return "stop";
-        const who = existing.decidedBy ?? "the user";
-        const output =
-          existing.status === "denied"
-            ? `Denied by ${who}: the user did not allow this action (${tool.name}). Do not retry it; find another way or explain in your summary.`
-            : "The approval request was withdrawn; the action did not run.";
-        return persistResult(
-          kernel,
-          running,
-          seq,
-          call,
-          risk,
-          { output, isError: true, status: "denied" },
-          undefined,
-        );
-      }
+    const gate = await approvalGate(kernel, agent, call, tool, input, scope);
+    if (gate === "wait") return "stop";
+    if (gate !== "allowed") {
+      const running = await ensureRunning(kernel, agent);
+      if (!running) return "stop";
+      return persistResult(kernel, running, seq, call, risk, gate, undefined);
     }
   }
 

@@ -1,6 +1,7 @@
 import { updateAgentAtStep } from "../adapters/database/agent-steps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { createRequest, type NewRequest, type RequestRow } from "../adapters/database/requests.ts";
+import { parseApprovalAction } from "../domain/approval-action.ts";
 import { StepConflictError } from "../domain/errors.ts";
 import { notifyParent, wakeQueuedWorkers } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -31,8 +32,8 @@ export async function waitForHuman(
       await notifyParent(db, agent, "question-asked", { question: result.request.prompt });
     }
     if (result.created && result.request.kind === "approval") {
-      const action = result.request.action ?? {};
-      await notifyParent(db, agent, "approval-requested", { description: String(action.description ?? "") });
+      const action = parseApprovalAction(result.request.action);
+      await notifyParent(db, agent, "approval-requested", { description: action?.description ?? "" });
     }
     return { row: result.request, created: result.created, parked: updated };
   });

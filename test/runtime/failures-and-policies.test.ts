@@ -28,7 +28,6 @@ describe.each(backends)("failures and policies on %s", (backend) => {
     description: "Deploy to an environment.",
     input: z.object({ target: z.string() }),
     risk: "risky",
-    approvalPattern: (input) => `deploy ${input.target}`,
     async execute(input) {
       deployed.push(input.target);
       return `deployed to ${input.target}`;
@@ -141,16 +140,16 @@ describe.each(backends)("failures and policies on %s", (backend) => {
     surface.close();
   });
 
-  it("applies Always allow to the same pattern for the rest of the session, and asks for another", async () => {
+  it("applies Always allow to the same exact action for the rest of the session, and asks for another", async () => {
     const surface = createMemorySurface(runtime, { userId: "owner" });
     await surface.send("task: deploy");
     const first = await surface.waitFor((event) => event.type === "approval-requested");
-    expect(first.request.pattern).toBe("deploy staging");
+    expect(first.request.pattern).toBe('{"target":"staging"}');
     expect((await surface.decide(first.request.id, "always_allow")).ok).toBe(true);
     const second = await surface.waitFor(
       (event) => event.type === "approval-requested" && event.request.id !== first.request.id,
     );
-    expect(second.type === "approval-requested" && second.request.pattern).toBe("deploy prod");
+    expect(second.type === "approval-requested" && second.request.pattern).toBe('{"target":"prod"}');
     expect(deployed).toEqual(["staging", "staging"]);
     if (second.type === "approval-requested") await surface.decide(second.request.id, "deny");
     await surface.waitFor((event) => event.type === "agent-finished");

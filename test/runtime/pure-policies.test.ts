@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assertTransition, canTransition, isTerminal, statusOnInput } from "../../src/domain/agent-state.ts";
-import { isAllowedByRules, ruleMatches } from "../../src/domain/approval-rules.ts";
+import { actionHash, canonicalJson } from "../../src/domain/approval-action.ts";
+import { isAllowedByRules, ruleMatches, rulePatternOf } from "../../src/domain/approval-rules.ts";
 import { budgetExceeded, extendedBudget } from "../../src/domain/budget.ts";
 import type { ChatMessage } from "../../src/domain/messages.ts";
 import { eventText } from "../../src/domain/prompts/event-text.ts";
@@ -49,22 +50,35 @@ describe("agent state transitions", () => {
 });
 
 describe("approval rules", () => {
-  it("match exactly or by a prefix ending in *", () => {
-    expect(ruleMatches({ toolName: "run_command", pattern: "npm test" }, "run_command", "npm test")).toBe(
-      true,
-    );
+  const rule = (toolName: string, input: unknown) => ({ toolName, pattern: rulePatternOf(input) });
+
+  it("match only the exact action: no prefix, no wildcard, no appended shell operators", () => {
+    const ls = rule("run_command", { command: "ls *" });
+    expect(ruleMatches(ls, "run_command", { command: "ls *" })).toBe(true);
+    expect(ruleMatches(ls, "run_command", { command: "ls *; echo INJECTED > f" })).toBe(false);
+    expect(ruleMatches(ls, "run_command", { command: "ls  *" })).toBe(false);
+    expect(ruleMatches(ls, "run_command", { command: "ls *", timeout_s: 600 })).toBe(false);
+    // A legacy pattern that is not a canonical input matches nothing.
     expect(
-      ruleMatches({ toolName: "run_command", pattern: "npm test" }, "run_command", "npm test -- -u"),
+      ruleMatches({ toolName: "run_command", pattern: "ls *" }, "run_command", { command: "ls *" }),
     ).toBe(false);
-    expect(ruleMatches({ toolName: "run_command", pattern: "npm *" }, "run_command", "npm run build")).toBe(
-      true,
-    );
-    expect(ruleMatches({ toolName: "run_command", pattern: "npm *" }, "run_command", "npx rm")).toBe(false);
   });
 
-  it("never let a rule for one tool allow another", () => {
-    expect(isAllowedByRules([{ toolName: "git_push", pattern: "*" }], "run_command", "anything")).toBe(false);
-    expect(isAllowedByRules([{ toolName: "git_push", pattern: "*" }], "git_push", "origin main")).toBe(true);
+  it("compare inputs canonically and never let a rule for one tool allow another", () => {
+    expect(ruleMatches(rule("deploy", { b: 1, a: 2 }), "deploy", { a: 2, b: 1 })).toBe(true);
+    expect(isAllowedByRules([rule("git_push", {})], "run_command", {})).toBe(false);
+    expect(isAllowedByRules([rule("git_push", {})], "git_push", {})).toBe(true);
+  });
+
+  it("bind an approval to the input by hash", () => {
+    expect(actionHash("run_command", { command: "ls", timeout_s: 5 })).toBe(
+      actionHash("run_command", { timeout_s: 5, command: "ls" }),
+    );
+    expect(actionHash("run_command", { command: "ls" })).not.toBe(
+      actionHash("run_command", { command: "ls " }),
+    );
+    expect(actionHash("run_command", { command: "ls" })).not.toBe(actionHash("other", { command: "ls" }));
+    expect(canonicalJson({ z: [1, { b: 2, a: "x" }], a: null })).toBe('{"a":null,"z":[1,{"a":"x","b":2}]}');
   });
 });
 

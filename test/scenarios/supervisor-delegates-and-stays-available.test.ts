@@ -29,7 +29,6 @@ describe.each(backends)("supervisor delegates and stays available on %s", (backe
     description: "Deploy the current branch to an environment.",
     input: z.object({ target: z.string() }),
     risk: "risky",
-    approvalPattern: (input) => `deploy ${input.target}`,
     describe: (input) => `deploy the branch to ${input.target}`,
     async execute(input) {
       deployments.push(input.target);

@@ -15,7 +15,6 @@ const deploy = defineTool<{ target: string }>({
   description: "Deploy.",
   input: z.object({ target: z.string() }),
   risk: "risky",
-  approvalPattern: (input) => input.target,
   describe: (input) => `deploy ${input.target}`,
   async execute() {
     return "deployed";

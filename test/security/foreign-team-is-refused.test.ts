@@ -18,7 +18,6 @@ const runTests = defineTool<{ command: string }>({
   description: "Run the test suite.",
   input: z.object({ command: z.string() }),
   risk: "risky",
-  approvalPattern: (input) => input.command,
   describe: (input) => `run ${input.command}`,
   async execute() {
     return "12 passed";

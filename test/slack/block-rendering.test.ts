@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { buildApprovalAction } from "../../src/domain/approval-action.ts";
 import { emptyUsage } from "../../src/domain/messages.ts";
 import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import { renderApproval } from "../../src/domain/slack-blocks/approval.ts";
@@ -7,7 +8,9 @@ import {
   formatCost,
   formatElapsed,
   neutralizeBroadcasts,
+  safeMarkdown,
   splitAtSafeEnd,
+  truncateEscaped,
 } from "../../src/domain/slack-blocks/format.ts";
 import { renderQuestion } from "../../src/domain/slack-blocks/question.ts";
 import { summarizeResult } from "../../src/domain/slack-blocks/results.ts";
@@ -47,6 +50,7 @@ function request(overrides: Partial<RequestSnapshot>): RequestSnapshot {
     action: null,
     pattern: null,
     status: "pending",
+    decision: null,
     answer: null,
     decidedBy: null,
     decidedAt: null,
@@ -107,26 +111,82 @@ describe("Block Kit rendering", () => {
     expect(json).not.toContain("<https://evil");
   });
 
-  it("shows the exact command and workspace of an approval", () => {
+  it("shows the exact command and workspace of an approval, and the rule in words", () => {
     const approval = renderApproval(
       request({
         kind: "approval",
         prompt: "Agent 1 wants to: run rm -rf build",
-        action: {
+        action: buildApprovalAction({
           tool: "run_command",
           input: { command: "rm -rf build" },
           description: "run rm -rf build",
           branch: "tw/x",
           repo: "app",
-        },
-        pattern: "rm -rf *",
+        }),
+        pattern: '{"command":"rm -rf build"}',
       }),
     );
     const json = JSON.stringify(approval.blocks);
     expect(json).toContain("```rm -rf build```");
     expect(json).toContain("app @ tw/x");
     expect(json).toContain("run_command");
-    expect(json).toContain("rm -rf *");
+    expect(json).toContain("runs exactly this command (same text, same options) again without asking");
+  });
+
+  it("shows backticks and invisible characters of a command instead of hiding them", () => {
+    const approval = renderApproval(
+      request({
+        kind: "approval",
+        action: buildApprovalAction({
+          tool: "run_command",
+          input: { command: "echo ```x``` \u202e\r <!here>" },
+          description: "run",
+          branch: null,
+          repo: null,
+        }),
+      }),
+    );
+    const json = JSON.stringify(approval.blocks);
+    expect(json).toContain("⟦U+202E⟧⟦U+000D⟧");
+    expect(json).toContain("&lt;!here&gt;");
+    expect(json).not.toMatch(/`{4}|[^`]```[^`]*```[^`]/);
+    expect(json).toContain("Backticks are separated by invisible spaces");
+  });
+
+  it("keeps every section within Slack's limit and every character shown, even for backticks and escapes", () => {
+    const command = `${"`".repeat(3000)}${"&<>".repeat(1500)}`;
+    const approval = renderApproval(
+      request({
+        kind: "approval",
+        action: buildApprovalAction({
+          tool: "run_command",
+          input: { command, timeout_s: 5 },
+          description: "run",
+          branch: null,
+          repo: null,
+        }),
+      }),
+    );
+    const texts = (approval.blocks as { text?: { text?: string } }[]).map((block) => block.text?.text ?? "");
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(3000);
+    expect(approval.blocks.length).toBeLessThanOrEqual(50);
+    const code = texts.filter((text) => text.startsWith("```"));
+    const shown = code
+      .map((text) => text.slice(3, -3))
+      .join("")
+      .replaceAll("\u200b", "")
+      .replaceAll("&lt;", "<")
+      .replaceAll("&gt;", ">")
+      .replaceAll("&amp;", "&");
+    expect(shown).toBe(`${command}{"timeout_s":5}`);
+    expect(texts).toContain("*With these options:*");
+  });
+
+  it("offers only Deny for an action it cannot read", () => {
+    const approval = renderApproval(request({ kind: "approval", action: { tool: "x", command: "y" } }));
+    expect(findButton(approval.blocks, actionIds.approve)).toBeUndefined();
+    expect(findButton(approval.blocks, actionIds.alwaysAllow)).toBeUndefined();
+    expect(findButton(approval.blocks, actionIds.deny)).toBeDefined();
   });
 
   it("reads results with or without a pull request", () => {
@@ -146,6 +206,11 @@ describe("Block Kit rendering", () => {
     });
   });
 
+  it("never cuts an escape in half", () => {
+    expect(truncateEscaped("ab&amp;cd", 5)).toBe("ab…");
+    expect(truncateEscaped("ab&lt;", 6)).toBe("ab&lt;");
+  });
+
   it("formats costs and durations", () => {
     expect(formatCost(1_234_567)).toBe("$1.23");
     expect(formatCost(1_234)).toBe("$0.0012");
@@ -155,9 +220,36 @@ describe("Block Kit rendering", () => {
 
   it("neutralizes broadcast mentions in model output, also across streamed pieces", () => {
     expect(neutralizeBroadcasts("hey <!here> and <!channel|channel> and <!subteam^S123|@devs>")).toBe(
-      "hey @here and @channel and @devs",
+      "hey @\u2060here and @\u2060channel and @\u2060devs",
     );
+    expect(neutralizeBroadcasts("Array<string> and a < b > c, Map<K, V>")).toBe(
+      "Array<string> and a < b > c, Map<K, V>",
+    );
+    expect(neutralizeBroadcasts("<evil.example/login|innocent> <mailto:x@evil.example|help>")).toBe(
+      "innocent (evil.example/login) help (mailto:x@evil.example)",
+    );
+    expect(neutralizeBroadcasts("<<https://evil.example|innocent>> <<!here>>")).toBe(
+      "innocent (https://evil.example) @\u2060here",
+    );
+    expect(neutralizeBroadcasts("<@U0VICTIM> see <https://evil.example|innocent>")).toBe(
+      "@\u2060U0VICTIM see innocent (https://evil.example)",
+    );
+    expect(
+      safeMarkdown(
+        "[innocent](https://evil.example) ![x](https://evil.example/i.png) [a][1]\n[1]: https://evil.example",
+      ),
+    ).toBe(
+      "innocent (https://evil.example) x (https://evil.example/i.png) [a][1]\n[1] : https://evil.example",
+    );
+    expect(safeMarkdown("`x = arr[i](y)` and a[0][1]")).toBe("`x = arr[i](y)` and a[0][1]");
+    expect(splitAtSafeEnd("see [innocent](https://evil.exa")).toEqual({
+      ready: "see ",
+      rest: "[innocent](https://evil.exa",
+    });
+    expect(splitAtSafeEnd("see [innocent]")).toEqual({ ready: "see ", rest: "[innocent]" });
+    expect(splitAtSafeEnd("a [x](y) b ")).toEqual({ ready: "a [x](y) b ", rest: "" });
     expect(splitAtSafeEnd("done <!chan")).toEqual({ ready: "done ", rest: "<!chan" });
-    expect(splitAtSafeEnd("a <b> c")).toEqual({ ready: "a <b> c", rest: "" });
+    expect(splitAtSafeEnd("a <b> c ")).toEqual({ ready: "a <b> c ", rest: "" });
+    expect(splitAtSafeEnd("token xoxb-12")).toEqual({ ready: "token ", rest: "xoxb-12" });
   });
 });

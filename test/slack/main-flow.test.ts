@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { buildApprovalAction } from "../../src/domain/approval-action.ts";
 import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import { channel, findButton, type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
@@ -104,12 +105,14 @@ describe("the Slack main flow", () => {
 
     // An approval: a stranger is refused with an ephemeral, the owner is accepted.
     const approval = runtime.request(tests, "approval", "run a command", {
-      action: {
-        toolName: "run_command",
-        command: "npm test -- --run",
-        workspace: { repoName: "app", branch: "tw/fix-flaky" },
-      },
-      pattern: "npm test *",
+      action: buildApprovalAction({
+        tool: "run_command",
+        input: { command: "npm test -- --run" },
+        description: "run npm test -- --run",
+        repo: "app",
+        branch: "tw/fix-flaky",
+      }),
+      pattern: '{"command":"npm test -- --run"}',
     });
     const approvalMessage = await fake.waitFor(() =>
       fake.threadMessages(channel, mentionTs).find((message) => message.text.startsWith("Approval needed")),

@@ -27,7 +27,6 @@ const runTests = defineTool<{ command: string }>({
   description: "Run the test suite with a command line.",
   input: z.object({ command: z.string() }),
   risk: "risky",
-  approvalPattern: (input) => input.command,
   describe: (input) => `run ${input.command}`,
   async execute() {
     return "42 passed";

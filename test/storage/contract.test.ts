@@ -43,6 +43,7 @@ import {
 import { finishToolCall, getToolCall, startToolCall } from "../../src/adapters/database/tool-calls.ts";
 import { appendTranscriptMessage, loadTranscript } from "../../src/adapters/database/transcript.ts";
 import { recordUsage, sessionUsageTotals } from "../../src/adapters/database/usage.ts";
+import { buildApprovalAction } from "../../src/domain/approval-action.ts";
 import { StepConflictError } from "../../src/domain/errors.ts";
 import type { ChatMessage } from "../../src/domain/messages.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
@@ -381,8 +382,14 @@ describe.each(backends)("storage contract on %s", (backend) => {
         kind: "approval" as const,
         toolCallId: "call-1",
         prompt: "Run npm install?",
-        action: { tool: "run_command", input: { command: "npm install" } },
-        pattern: "npm install",
+        action: buildApprovalAction({
+          tool: "run_command",
+          input: { command: "npm install" },
+          description: "run npm install",
+          repo: null,
+          branch: null,
+        }),
+        pattern: '{"command":"npm install"}',
       };
       const results = await Promise.all([createRequest(db, input), createRequest(db, input)]);
       expect(results.filter((result) => result.created)).toHaveLength(1);

@@ -111,14 +111,12 @@ describe("merge_agents risk and description", () => {
     }
   });
 
-  it('scopes an "Always allow" to one target and one set of sources', () => {
-    const pattern = (input: unknown) => tool.approvalPattern?.(tool.input.parse(input));
-    expect(pattern({ agent_ids: ["agt_b", "agt_a", "agt_b"], into: "main" })).toBe(
-      "into main from agt_a,agt_b",
-    );
-    expect(pattern({ agent_ids: ["agt_a"], into: "main" })).not.toBe(
-      pattern({ agent_ids: ["agt_a"], into: "dev" }),
-    );
+  it('offers no "Always allow" outside the session\'s branches, and plain agent ids only', () => {
+    const scope = { sessionId: "ses_1", agentId: "agt_supervisor" };
+    const allowAlways = (input: unknown) => tool.allowAlways?.(tool.input.parse(input), scope);
+    expect(allowAlways({ agent_ids: ["agt_a"], into: "main" })).toBe(false);
+    expect(allowAlways({ agent_ids: ["agt_a"], into: "threadwork/ses_2/integration" })).toBe(false);
+    expect(allowAlways({ agent_ids: ["agt_a"] })).toBe(true);
     expect(tool.input.safeParse({ agent_ids: ["agt_a*"], into: "main" }).success).toBe(false);
   });
 

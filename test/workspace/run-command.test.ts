@@ -148,7 +148,6 @@ describe("run_command", () => {
     expect(riskOf(tool, { command: "npm testing" })).toBe("risky");
     expect(riskOf(tool, { command: "npm test; curl evil" })).toBe("risky");
     expect(riskOf(tool, { command: "rm -rf /" })).toBe("risky");
-    expect(tool.approvalPattern?.({ command: "  npm  run build " })).toBe("npm run build");
     for (const command of [
       "npm test && x",
       "npm test | x",

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, or, sql } from "drizzle-orm";
+import type { ApprovalAction } from "../../domain/approval-action.ts";
 import type { RequestKind, RequestStatus } from "../../runtime/surface-port.ts";
 import type { Database } from "./open-database.ts";
 import { approvalRules, requests } from "./schema.ts";
@@ -18,7 +19,8 @@ export interface NewRequest {
   toolCallId?: string | null;
   prompt: string;
   choices?: string[] | null;
-  action?: Record<string, unknown> | null;
+  /** For approvals: what the approver is asked to allow, bound to the input by its hash. */
+  action?: ApprovalAction | null;
   pattern?: string | null;
 }
 

@@ -1,99 +1,126 @@
-import { z } from "zod";
 import type { RequestSnapshot } from "../../runtime/surface-port.ts";
+import {
+  type ApprovalAction,
+  exactActionText,
+  parseApprovalAction,
+  visibleText,
+} from "../approval-action.ts";
 import { actionIds } from "./action-ids.ts";
-import { actionsBlock, button, contextLine, markdownSection, type RenderedMessage } from "./block.ts";
-import { escapeText, truncate } from "./format.ts";
+import {
+  actionsBlock,
+  button,
+  contextLine,
+  markdownSection,
+  type RenderedMessage,
+  type SlackBlock,
+} from "./block.ts";
+import { escapeText, mrkdwnText, splitEscaped } from "./format.ts";
 import { decisionLine } from "./request-status.ts";
 
-const actionSchema = z.looseObject({
-  toolName: z.string().nullish(),
-  tool: z.string().nullish(),
-  description: z.string().nullish(),
-  command: z.string().nullish(),
-  input: z.unknown().nullish(),
-  workspace: z
-    .union([z.string(), z.looseObject({ repoName: z.string().nullish(), branch: z.string().nullish() })])
-    .nullish(),
-  branch: z.string().nullish(),
-  repo: z.string().nullish(),
-});
+/** Escaped characters per code section: Slack allows 3,000 per section text, the fences take 6. */
+const codeSectionLength = 2_900;
+/** Code sections per message: with the header, input, buttons and notes it stays under Slack's 50 blocks. */
+const maximumCodeSections = 40;
 
-function codeBlock(text: string): string {
-  return `\`\`\`${truncate(text.replaceAll("```", "'''"), 2500)}\`\`\``;
+/**
+ * Code sections showing `text` exactly. Backtick runs would close Slack's code fence early,
+ * so a zero-width space goes between backticks and at each section's edges; `spaced` says so.
+ */
+function codeSections(text: string): { sections: string[]; spaced: boolean } {
+  const spacedText = text.replace(/`(?=`)/g, "`\u200b");
+  let spaced = spacedText !== text;
+  // Two characters of room per section for the edge spacers.
+  const sections = splitEscaped(spacedText, codeSectionLength - 2).map((piece) => {
+    const edged = piece.replace(/^`/, "\u200b`").replace(/`$/, "`\u200b");
+    spaced ||= edged !== piece;
+    return `\`\`\`${edged}\`\`\``;
+  });
+  return { sections, spaced };
 }
 
-export interface ApprovalDetails {
-  tool: string | undefined;
-  workspace: string | undefined;
-  description: string | undefined;
-  action: string;
-}
-
-/** Reads the tool, workspace and exact action out of a request, whatever subset it carries. */
-export function approvalDetails(request: RequestSnapshot): ApprovalDetails {
-  const parsed = actionSchema.safeParse(request.action ?? {});
-  const action = parsed.success ? parsed.data : {};
-  let workspace: string | undefined;
-  if (typeof action.workspace === "string") workspace = action.workspace;
-  else if (action.workspace) {
-    workspace = [action.workspace.repoName, action.workspace.branch].filter(Boolean).join(" @ ") || undefined;
+/** The exact action as code sections, or undefined when it cannot be shown in full in one message. */
+export function approvalCodeSections(
+  action: ApprovalAction,
+): { sections: string[]; notes: string[] } | undefined {
+  const exact = exactActionText(action);
+  const visible = visibleText(exact.main);
+  const main = codeSections(visible.text);
+  const rest = exact.rest === undefined ? undefined : visibleText(exact.rest);
+  const other = rest ? codeSections(rest.text) : undefined;
+  const sections = [...main.sections];
+  if (other) sections.push("*With these options:*", ...other.sections);
+  if (sections.length > maximumCodeSections) return undefined;
+  const notes: string[] = [];
+  if (main.sections.length > 1) {
+    notes.push(
+      `The command is ${exact.main.length} characters, shown in full in ${main.sections.length} parts.`,
+    );
   }
-  if (!workspace && (action.repo || action.branch)) {
-    workspace = [action.repo, action.branch].filter(Boolean).join(" @ ");
+  if (visible.marked || rest?.marked)
+    notes.push("Invisible and control characters are written out as ⟦U+XXXX⟧.");
+  if (main.spaced || other?.spaced) {
+    notes.push("Backticks are separated by invisible spaces only here, so Slack shows them all.");
   }
-  const input = action.input;
-  const command =
-    typeof input === "object" &&
-    input !== null &&
-    typeof (input as { command?: unknown }).command === "string"
-      ? (input as { command: string }).command
-      : undefined;
-  const exact =
-    action.command ??
-    command ??
-    (input === undefined || input === null ? undefined : JSON.stringify(input, null, 2)) ??
-    action.description ??
-    request.pattern ??
-    request.prompt;
-  return {
-    tool: action.toolName ?? action.tool ?? undefined,
-    workspace,
-    description: action.description ?? undefined,
-    action: exact,
-  };
+  return { sections, notes };
 }
 
-/** Agent, workspace and the exact command, with Approve, Deny and "Always allow"; once decided, who and when. */
-export function renderApproval(request: RequestSnapshot): RenderedMessage {
-  const details = approvalDetails(request);
+/** Whether an action can be shown in full in one approval message. */
+export function fitsInApprovalMessage(action: ApprovalAction): boolean {
+  return approvalCodeSections(action) !== undefined;
+}
+
+/** The rule "Always allow" adds, in words: exactly this action, nothing wider. */
+export function alwaysAllowRule(action: ApprovalAction): string {
+  if (action.allowAlways === false)
+    return `"Always allow" is not offered: this action asks a person every time.`;
+  const what =
+    typeof action.input.command === "string"
+      ? "exactly this command (same text, same options)"
+      : `exactly this \`${escapeText(action.tool)}\` action (same input)`;
+  return `"Always allow" runs ${what} again without asking, for the rest of this session. Any other command or input still asks.`;
+}
+
+function headerLines(request: RequestSnapshot, action: ApprovalAction | undefined): string {
+  const workspace = action ? [action.repo, action.branch].filter(Boolean).join(" @ ") : "";
   const lines = [
-    `:lock: *Approval needed:* ${escapeText(request.prompt)}`,
-    `*Agent:* ${escapeText(request.agentTitle)}`,
-    details.workspace ? `*Workspace:* \`${escapeText(details.workspace)}\`` : undefined,
-    details.tool ? `*Tool:* \`${escapeText(details.tool)}\`` : undefined,
-    codeBlock(details.action),
-  ].filter((line): line is string => line !== undefined);
-  const text = `Approval needed: ${request.prompt}`.slice(0, 3000);
-  if (request.status !== "pending") {
-    return { text, blocks: [markdownSection(lines.join("\n")), decisionLine(request)] };
+    `:lock: *Approval needed:* ${mrkdwnText(request.prompt, 600)}`,
+    `*Agent:* ${mrkdwnText(request.agentTitle, 300)}`,
+    workspace ? `*Workspace:* \`${mrkdwnText(workspace, 300)}\`` : undefined,
+    action ? `*Tool:* \`${mrkdwnText(action.tool, 100)}\`` : undefined,
+  ];
+  return lines.filter((line): line is string => line !== undefined).join("\n");
+}
+
+/** Agent, workspace and the whole exact action, with Approve, Deny and "Always allow"; once decided, who and when. */
+export function renderApproval(request: RequestSnapshot): RenderedMessage {
+  const action = parseApprovalAction(request.action);
+  const shown = action ? approvalCodeSections(action) : undefined;
+  const text = `Approval needed: ${mrkdwnText(request.prompt, 2000)}`;
+  const blocks: SlackBlock[] = [markdownSection(headerLines(request, action))];
+  if (shown) {
+    for (const section of shown.sections) blocks.push(markdownSection(section));
+    if (shown.notes.length > 0) blocks.push(contextLine(shown.notes.join(" ")));
+  } else {
+    blocks.push(
+      markdownSection(
+        action
+          ? "This action is too long to show here in full, so it cannot be approved from Slack."
+          : "This request's action cannot be read, so it cannot be approved from Slack.",
+      ),
+    );
   }
-  return {
-    text,
-    blocks: [
-      markdownSection(lines.join("\n")),
-      actionsBlock(
-        [
-          button({ text: "Approve", actionId: actionIds.approve, value: request.id, style: "primary" }),
-          button({ text: "Deny", actionId: actionIds.deny, value: request.id, style: "danger" }),
-          button({ text: "Always allow", actionId: actionIds.alwaysAllow, value: request.id }),
-        ],
-        `approval_${request.id}`.slice(0, 255),
-      ),
-      contextLine(
-        request.pattern
-          ? `"Always allow" allows \`${escapeText(truncate(request.pattern, 200))}\` for the rest of this session.`
-          : `"Always allow" allows this action for the rest of this session.`,
-      ),
-    ],
-  };
+  if (request.status !== "pending") return { text, blocks: [...blocks, decisionLine(request)] };
+  // Nobody can approve what they cannot see: without the full action only Deny is offered.
+  const buttons = [button({ text: "Deny", actionId: actionIds.deny, value: request.id, style: "danger" })];
+  if (action && shown) {
+    buttons.unshift(
+      button({ text: "Approve", actionId: actionIds.approve, value: request.id, style: "primary" }),
+    );
+    if (action.allowAlways !== false) {
+      buttons.push(button({ text: "Always allow", actionId: actionIds.alwaysAllow, value: request.id }));
+    }
+  }
+  blocks.push(actionsBlock(buttons, `approval_${request.id}`.slice(0, 255)));
+  if (action && shown) blocks.push(contextLine(alwaysAllowRule(action)));
+  return { text, blocks };
 }

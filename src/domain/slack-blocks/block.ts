@@ -1,3 +1,5 @@
+import { neutralizeBroadcasts, truncate, truncateEscaped } from "./format.ts";
+
 /** A Block Kit block, kept loose: Slack validates the shape, and new block types arrive often. */
 export interface SlackBlock {
   type: string;
@@ -10,12 +12,13 @@ export interface RenderedMessage {
   blocks: SlackBlock[];
 }
 
+/** `text` is mrkdwn, already escaped; it is cut at Slack's limit without splitting an escape. */
 export function markdownSection(text: string): SlackBlock {
-  return { type: "section", text: { type: "mrkdwn", text: text.slice(0, 3000) } };
+  return { type: "section", text: { type: "mrkdwn", text: truncateEscaped(text, 3000) } };
 }
 
 export function contextLine(text: string): SlackBlock {
-  return { type: "context", elements: [{ type: "mrkdwn", text: text.slice(0, 3000) }] };
+  return { type: "context", elements: [{ type: "mrkdwn", text: truncateEscaped(text, 3000) }] };
 }
 
 export function button(options: {
@@ -26,7 +29,7 @@ export function button(options: {
 }): SlackBlock {
   const element: SlackBlock = {
     type: "button",
-    text: { type: "plain_text", text: options.text.slice(0, 75), emoji: true },
+    text: { type: "plain_text", text: truncate(neutralizeBroadcasts(options.text), 75), emoji: true },
     action_id: options.actionId,
     value: options.value,
   };

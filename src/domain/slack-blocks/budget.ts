@@ -1,13 +1,13 @@
 import type { RequestSnapshot } from "../../runtime/surface-port.ts";
 import { actionIds } from "./action-ids.ts";
 import { actionsBlock, button, markdownSection, type RenderedMessage } from "./block.ts";
-import { escapeText } from "./format.ts";
+import { mrkdwnText } from "./format.ts";
 import { decisionLine } from "./request-status.ts";
 
 /** The session reached its budget: Extend or Stop, decided by the owner or an approver. */
 export function renderBudget(request: RequestSnapshot): RenderedMessage {
-  const heading = `:money_with_wings: *Budget reached.* ${escapeText(request.prompt)}`;
-  const text = `Budget reached: ${request.prompt}`.slice(0, 3000);
+  const heading = `:money_with_wings: *Budget reached.* ${mrkdwnText(request.prompt, 2500)}`;
+  const text = `Budget reached: ${mrkdwnText(request.prompt, 2500)}`;
   if (request.status !== "pending")
     return { text, blocks: [markdownSection(heading), decisionLine(request)] };
   return {

@@ -1,7 +1,17 @@
 import type { AgentSnapshot, AgentStatus } from "../../runtime/surface-port.ts";
 import { actionIds } from "./action-ids.ts";
 import { actionsBlock, button, markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
-import { escapeText, formatCost, formatElapsed, formatTokens, totalTokens, truncate } from "./format.ts";
+import {
+  escapeText,
+  formatCost,
+  formatElapsed,
+  formatTokens,
+  mrkdwnText,
+  neutralizeBroadcasts,
+  totalTokens,
+  truncate,
+  truncateEscaped,
+} from "./format.ts";
 import { describeResult, summarizeResult } from "./results.ts";
 
 /** `plan` uses Slack's plan and task_card blocks; `sections` is the fallback every client renders. */
@@ -60,6 +70,13 @@ function agentDetail(agent: AgentSnapshot): string | undefined {
   return undefined;
 }
 
+/** The detail for rich text, which Slack shows as typed: no escapes, nothing that could mention or link. */
+function plainDetail(agent: AgentSnapshot): string | undefined {
+  const summary = summarizeResult(agent.result);
+  if (summary) return [summary.branch, summary.link, summary.stats].filter(Boolean).join(" · ");
+  return agent.latestProgress ? neutralizeBroadcasts(truncate(agent.latestProgress, 280)) : undefined;
+}
+
 function richText(text: string): SlackBlock {
   return {
     type: "rich_text",
@@ -101,15 +118,15 @@ function sectionsBoard(agents: AgentSnapshot[], now: Date): SlackBlock[] {
 
 function planBoard(agents: AgentSnapshot[], now: Date, title: string): SlackBlock[] {
   const tasks = agents.map((agent) => {
-    const detail = agentDetail(agent);
     const task: SlackBlock = {
       type: "task_card",
       task_id: agent.id.slice(0, 64),
-      title: truncate(agent.title, 150),
+      title: neutralizeBroadcasts(truncate(agent.title, 150)),
       status: taskStatus[agent.status],
       details: richText(agentFacts(agent, now)),
     };
-    if (detail) task.output = richText(detail);
+    const plain = plainDetail(agent);
+    if (plain) task.output = richText(plain);
     return task;
   });
   const blocks: SlackBlock[] = [{ type: "plan", title, tasks }];
@@ -130,9 +147,9 @@ export function renderCrewBoard(
   const header = markdownSection(`*${title}*`);
   const body =
     options.style === "plan" ? planBoard(agents, options.now, title) : sectionsBoard(agents, options.now);
-  const lines = agents.map((agent) => `${agent.title}: ${stateLabels[agent.status]}`);
+  const lines = agents.map((agent) => `${mrkdwnText(agent.title, 100)}: ${stateLabels[agent.status]}`);
   return {
-    text: `${title}\n${lines.join("\n")}`.slice(0, 3000),
+    text: truncateEscaped(`${title}\n${lines.join("\n")}`, 3000),
     blocks: options.style === "plan" ? body : [header, ...body],
   };
 }

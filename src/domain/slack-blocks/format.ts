@@ -5,8 +5,44 @@ export function escapeText(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
+/** Cuts raw text (before escaping) to `maximum` characters, never inside a surrogate pair. */
 export function truncate(text: string, maximum: number): string {
-  return text.length <= maximum ? text : `${text.slice(0, maximum - 1)}…`;
+  if (text.length <= maximum) return text;
+  let cut = text.slice(0, maximum - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** Cuts already-escaped mrkdwn without splitting an entity (`&amp;`) or a surrogate pair. */
+export function truncateEscaped(text: string, maximum: number): string {
+  if (text.length <= maximum) return text;
+  let cut = text.slice(0, maximum - 1).replace(/&[a-z#0-9]{0,4}$/, "");
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** Model or user text for a mrkdwn field: escaped, then cut to `maximum` without breaking an escape. */
+export function mrkdwnText(text: string, maximum = 3000): string {
+  return truncateEscaped(escapeText(text), maximum);
+}
+
+/**
+ * Splits raw text into escaped pieces of at most `maximum` characters each, cutting only
+ * between characters of the raw text, so no escape or surrogate pair is ever split.
+ */
+export function splitEscaped(text: string, maximum: number): string[] {
+  const pieces: string[] = [];
+  let current = "";
+  for (const character of text) {
+    const escaped = escapeText(character);
+    if (current.length + escaped.length > maximum) {
+      pieces.push(current);
+      current = "";
+    }
+    current += escaped;
+  }
+  if (current !== "" || pieces.length === 0) pieces.push(current);
+  return pieces;
 }
 
 export function formatCost(costMicros: number): string {
@@ -41,32 +77,82 @@ export function slackDate(date: Date): string {
   return `<!date^${seconds}^{date_short_pretty} at {time}|${date.toISOString()}>`;
 }
 
-const broadcastPattern = /<!(channel|here|everyone)(\|[^>]*)?>|<!subteam\^[A-Z0-9]+(\|([^>]*))?>/g;
+/** Between `@` and a name, so plain text such as `@channel` can never be read as a mention. */
+const wordJoiner = "\u2060";
 
-/**
- * Model output must never notify a whole channel or a user group: `<!here>`,
- * `<!channel>`, `<!everyone>` and `<!subteam^…>` become plain text.
- */
-export function neutralizeBroadcasts(text: string): string {
-  return text.replace(
-    broadcastPattern,
-    (
-      _match,
-      name: string | undefined,
-      _label: unknown,
-      _groupPart: unknown,
-      groupLabel: string | undefined,
-    ) => (name ? `@${name}` : `@${groupLabel?.replace(/^@/, "") || "group"}`),
-  );
+/** A link target: a scheme (`https:`, `mailto:`), `www.`, or a bare domain such as `evil.example/x`. */
+const linkLike = /^(?:[a-z][a-z0-9+.-]*:|www\.|[^\s/]+\.[a-z]{2,}(?:[/:?#]|$))/i;
+
+/** One Slack angle token, `<…>`, as inert text: what it would show, and a link's real target. */
+function inertToken(inner: string): string {
+  const bar = inner.indexOf("|");
+  const target = bar === -1 ? inner : inner.slice(0, bar);
+  const label = bar === -1 ? "" : inner.slice(bar + 1);
+  // Only what Slack reads as a token changes: `Array<string>` or `a < b > c` stay as written.
+  if (!/^[!@#]/.test(target) && !linkLike.test(target)) {
+    return inner.includes("|") || inner.includes("://") ? inner : `<${inner}>`;
+  }
+  if (target.startsWith("!date^")) return label;
+  if (target.startsWith("!subteam^")) return `@${wordJoiner}${label.replace(/^@/, "") || "group"}`;
+  if (target.startsWith("!")) return `@${wordJoiner}${target.slice(1)}`;
+  if (target.startsWith("@")) return `@${wordJoiner}${label || target.slice(1).replace(/^\u2060/, "")}`;
+  if (target.startsWith("#")) return `#${label || target.slice(1)}`;
+  return label && label !== target ? `${label} (${target})` : target;
 }
 
 /**
+ * Text that Slack reads without escapes (plain_text fields, streamed Markdown) must never
+ * notify anyone or disguise a link: `<!channel>`, `<!subteam^…>` and `<@U…>` become plain
+ * names, and `<https://evil|innocent>` shows its real target: `innocent (https://evil)`.
+ */
+export function neutralizeBroadcasts(text: string): string {
+  // Repeated until stable: `<<!channel>>` must not leave a new token behind.
+  let result = text;
+  for (let pass = 0; pass < 5; pass += 1) {
+    const next = result.replace(/<([^<>\n]*)>/g, (_match, inner: string) => inertToken(inner));
+    if (next === result) break;
+    result = next;
+  }
+  return result;
+}
+
+/**
+ * Model Markdown for a reply: Slack tokens made inert, and Markdown links (inline, image or
+ * reference) show their real target, so `[innocent](https://evil)` cannot hide where it goes.
+ */
+export function safeMarkdown(text: string): string {
+  return neutralizeBroadcasts(text)
+    .replace(markdownLink, (match, label: string, url: string) => {
+      if (!linkTarget.test(url)) return match;
+      return label.trim() === "" || label.trim() === url ? url : `${label} (${url})`;
+    })
+    .replace(linkDefinition, "$1 :");
+}
+
+/** `[label](url "title")` and `![alt](url)`. */
+const markdownLink = /!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g;
+/** Where a link could go: a scheme, `//host` or `www.`; `arr[i](x)` in code is left alone. */
+const linkTarget = /^(?:[a-z][a-z0-9+.-]*:|\/\/|www\.)/i;
+/** A reference definition (`[1]: https://…`) that would turn `[innocent][1]` into a link. */
+const linkDefinition = /^( {0,3}\[[^\]\n]+\]):(?=[ \t]*<?(?:[a-z][a-z0-9+.-]*:|\/\/|www\.))/gim;
+
+/**
  * Splits streamed text where it is safe to send: a trailing `<…` without its `>` may be the
- * start of a mention, so it waits for the next piece.
+ * start of a mention, an open `[…](…` a disguised link, and a last word a secret; each waits for the next piece.
  */
 export function splitAtSafeEnd(text: string): { ready: string; rest: string } {
+  let cut = text.length;
   const open = text.lastIndexOf("<");
-  if (open === -1 || text.indexOf(">", open) !== -1 || text.length - open > 120)
-    return { ready: text, rest: "" };
-  return { ready: text.slice(0, open), rest: text.slice(open) };
+  if (open !== -1 && text.indexOf(">", open) === -1 && text.length - open <= 120) cut = open;
+  // A Markdown link may still be arriving: `[label`, `[label]` or `[label](https://ev`.
+  const bracket = text.lastIndexOf("[");
+  if (bracket !== -1 && text.length - bracket <= 600) {
+    const tail = text.slice(bracket);
+    if (/^\[[^\]\n]*(\](\([^)]*)?)?$/.test(tail))
+      cut = Math.min(cut, bracket > 0 && text[bracket - 1] === "!" ? bracket - 1 : bracket);
+  }
+  // A word may be a secret still arriving (`xoxb-12` + `34…`): it waits until it is whole, to be redacted.
+  const wordStart = Math.max(text.lastIndexOf(" "), text.lastIndexOf("\n"), text.lastIndexOf("\t")) + 1;
+  if (text.length - wordStart <= 200) cut = Math.min(cut, wordStart);
+  return { ready: text.slice(0, cut), rest: text.slice(cut) };
 }

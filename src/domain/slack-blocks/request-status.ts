@@ -1,6 +1,6 @@
 import type { RequestSnapshot } from "../../runtime/surface-port.ts";
 import { contextLine, type SlackBlock } from "./block.ts";
-import { escapeText, slackDate } from "./format.ts";
+import { mrkdwnText, slackDate } from "./format.ts";
 
 const verbs: Record<RequestSnapshot["status"], string> = {
   pending: "Pending",
@@ -15,12 +15,12 @@ const verbs: Record<RequestSnapshot["status"], string> = {
 /** Who decided, what and when: shown in place of the buttons once a request is decided. */
 export function decisionLine(request: RequestSnapshot): SlackBlock {
   const parts = [verbs[request.status]];
-  if (request.kind === "approval" && request.answer === "always_allow") parts[0] += " (always allow)";
+  if (request.kind === "approval" && request.decision === "always_allow") parts[0] += " (always allow)";
   if (request.decidedBy) parts.push(`by <@${request.decidedBy}>`);
   if (request.decidedAt) parts.push(slackDate(request.decidedAt));
   return contextLine(parts.join(" "));
 }
 
 export function answerLine(request: RequestSnapshot): string {
-  return request.answer ? `*Answer:* ${escapeText(request.answer)}` : "";
+  return request.answer ? `*Answer:* ${mrkdwnText(request.answer, 500)}` : "";
 }

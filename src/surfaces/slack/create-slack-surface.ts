@@ -141,7 +141,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   });
   const feedback = new ThreadFeedback(api, logger);
   const replies = new ReplyStreamer({ api, store, logger, intervalMs: options.timing?.streamIntervalMs });
-  const alwaysAllowed = new Set<string>();
   const renderer = new EventRenderer({
     runtime,
     threads,
@@ -150,7 +149,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     replies,
     feedback,
     logger,
-    alwaysAllowed,
   });
   const inFlight = new Set<Promise<void>>();
   const users = new UserDirectory(api);
@@ -175,7 +173,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     publisher,
     board,
     feedback,
-    alwaysAllowed,
     track(work) {
       const tracked = work.then(
         () => undefined,

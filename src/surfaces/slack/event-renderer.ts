@@ -14,19 +14,9 @@ import type { ReplyStreamer } from "./reply-streamer.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
 
-/**
- * `alwaysAllowed` holds approvals this process decided with "Always allow": the request
- * snapshot says only "approved", and the message should say which kind.
- */
-export function renderRequest(
-  request: RequestSnapshot,
-  alwaysAllowed?: ReadonlySet<string>,
-): RenderedMessage {
+export function renderRequest(request: RequestSnapshot): RenderedMessage {
   if (request.kind === "question") return renderQuestion(request);
-  if (request.kind === "approval") {
-    const always = request.status === "approved" && alwaysAllowed?.has(request.id);
-    return renderApproval(always ? { ...request, answer: "always_allow" } : request);
-  }
+  if (request.kind === "approval") return renderApproval(request);
   return renderBudget(request);
 }
 
@@ -47,7 +37,6 @@ export class EventRenderer {
     replies: ReplyStreamer;
     feedback: ThreadFeedback;
     logger: Logger;
-    alwaysAllowed: ReadonlySet<string>;
   };
 
   constructor(deps: EventRenderer["deps"]) {
@@ -96,7 +85,7 @@ export class EventRenderer {
           event.sessionId,
           requestPurpose(event.request.id),
           thread,
-          renderRequest(event.request, this.deps.alwaysAllowed),
+          renderRequest(event.request),
         );
         this.deps.board.schedule(event.sessionId);
         return;
@@ -104,7 +93,7 @@ export class EventRenderer {
         await this.deps.publisher.update(
           event.sessionId,
           requestPurpose(event.request.id),
-          renderRequest(event.request, this.deps.alwaysAllowed),
+          renderRequest(event.request),
         );
         this.deps.board.schedule(event.sessionId);
         return;

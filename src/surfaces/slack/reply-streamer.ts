@@ -1,5 +1,6 @@
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
-import { neutralizeBroadcasts, splitAtSafeEnd } from "../../domain/slack-blocks/format.ts";
+import { redactSecrets } from "../../domain/secret-redaction.ts";
+import { safeMarkdown, splitAtSafeEnd } from "../../domain/slack-blocks/format.ts";
 import type { Logger } from "../../logger.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { SlackThread } from "./session-threads.ts";
@@ -63,7 +64,7 @@ export class ReplyStreamer {
   }
 
   completed(sessionId: string, turnId: string, thread: SlackThread, rawText: string): Promise<void> {
-    const text = neutralizeBroadcasts(rawText);
+    const text = safeMarkdown(redactSecrets(rawText));
     const turn = this.turnFor(sessionId, turnId, thread);
     if (turn.timer) clearTimeout(turn.timer);
     turn.timer = undefined;
@@ -110,7 +111,7 @@ export class ReplyStreamer {
     if (turn.finished || turn.pending === "") return;
     const { ready, rest } = splitAtSafeEnd(turn.pending);
     if (ready === "") return;
-    const text = neutralizeBroadcasts(ready);
+    const text = safeMarkdown(redactSecrets(ready));
     turn.pending = rest;
     if (turn.ts === undefined) {
       const stored = await this.store.getMessage(turn.sessionId, this.purpose(turnId));

@@ -23,8 +23,6 @@ export interface SlackSurfaceContext {
   publisher: MessagePublisher;
   board: CrewBoardPublisher;
   feedback: ThreadFeedback;
-  /** Approvals decided here with "Always allow", so their message can say so. */
-  alwaysAllowed: Set<string>;
   /** Runs listener work after the ack: `stop()` waits for it, and a failure is logged, not thrown. */
   track(work: Promise<unknown>): Promise<void>;
 }

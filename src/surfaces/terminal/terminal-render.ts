@@ -1,3 +1,4 @@
+import { exactActionText, parseApprovalAction, visibleText } from "../../domain/approval-action.ts";
 import type { AgentSnapshot, RequestSnapshot, SurfaceEvent } from "../../runtime/surface-port.ts";
 
 function usd(micros: number): string {
@@ -17,8 +18,16 @@ export function requestLine(request: RequestSnapshot, number: number): string {
     return `? #${number} ${from} asks: ${request.prompt}${choices}  → /answer ${number} <text>`;
   }
   if (request.kind === "approval") {
-    const branch = typeof request.action?.branch === "string" ? ` on ${request.action.branch}` : "";
-    return `! #${number} ${from} wants to: ${String(request.action?.description ?? request.prompt)}${branch}  → /approve ${number}, /deny ${number}, /always ${number}`;
+    const action = parseApprovalAction(request.action);
+    if (!action) return `! #${number} ${from}: ${request.prompt} (unreadable action)  → /deny ${number}`;
+    const branch = action.branch ? ` on ${action.branch}` : "";
+    const exact = exactActionText(action);
+    const rest = exact.rest ? `\n    with ${visibleText(exact.rest).text}` : "";
+    // Every character of what will run, control characters written out so none can rewrite the screen.
+    return (
+      `! #${number} ${from} wants to run ${action.tool}${branch}:\n    ${visibleText(exact.main).text}${rest}\n` +
+      `  → /approve ${number}, /deny ${number}, /always ${number} (exactly this action again, this session)`
+    );
   }
   return `$ #${number} ${request.prompt}  → /extend ${number} or /stop ${number}`;
 }

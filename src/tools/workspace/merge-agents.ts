@@ -90,9 +90,9 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
       "agent's branch waits for a human's approval.",
     input,
     risk: (request, scope) => mergeTargetEffect(scope.sessionId, request.into).risk,
-    // "Always allow" covers this target with these sources only, never every merge anywhere.
-    approvalPattern: (request) =>
-      `into ${request.into ?? "integration"} from ${uniqueIds(request.agent_ids).sort().join(",")}`,
+    // A merge outside the session's branches is shown to a person every time: its sources' commits may
+    // have moved since an earlier approval, which an "Always allow" on the same input would not see.
+    allowAlways: (request, scope) => mergeTargetEffect(scope.sessionId, request.into).risk !== "risky",
     describe,
     async execute(request, context) {
       const sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), context);
@@ -100,7 +100,7 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
       if (risky && context.toolCallId && dependencies.approvedDescriptionOf) {
         // What runs is what was approved: the same sources at the same commits, same target and push.
         const approved = await dependencies.approvedDescriptionOf(context.agentId, context.toolCallId);
-        if (approved !== undefined && approved !== describeSources(request, context, sources)) {
+        if (approved === undefined || approved !== describeSources(request, context, sources)) {
           throw new ToolError(
             "Nothing was merged: the branches or commits changed after the approval was asked. Call merge_agents again to ask anew.",
           );

@@ -54,7 +54,6 @@ export function runCommandTool(options: ResolvedToolOptions) {
       knownSandboxStatus(options.sandbox, options.sandboxSearchPath)?.state === "active"
         ? "safe"
         : "risky",
-    approvalPattern: (input) => normalizeCommand(input.command),
     describe: (input) => `run \`${normalizeCommand(input.command)}\``,
     async execute(input, context) {
       const workspace = requireWorkspace(context);

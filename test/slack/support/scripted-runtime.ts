@@ -126,7 +126,14 @@ export class ScriptedRuntime implements RuntimeApi {
     if (!this.mayDecide(request.sessionId, userId, kind)) {
       return { ok: false, reason: "not_authorized", request: { ...request } };
     }
-    Object.assign(request, { status, answer, decidedBy: userId, decidedAt: new Date() });
+    // Like the real runtime: approvals and budgets store the choice as the decision.
+    Object.assign(request, {
+      status,
+      answer: kind !== "answer" ? null : answer,
+      decision: kind !== "answer" ? answer : "answer",
+      decidedBy: userId,
+      decidedAt: new Date(),
+    });
     this.emit({ type: "request-decided", sessionId: request.sessionId, request: { ...request } });
     return { ok: true, request: { ...request } };
   }
@@ -224,6 +231,7 @@ export class ScriptedRuntime implements RuntimeApi {
       action: extra.action ?? null,
       pattern: extra.pattern ?? null,
       status: "pending",
+      decision: null,
       answer: null,
       decidedBy: null,
       decidedAt: null,

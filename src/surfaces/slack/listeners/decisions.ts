@@ -1,5 +1,6 @@
 import type { App } from "@slack/bolt";
 import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
+import { mrkdwnText } from "../../../domain/slack-blocks/format.ts";
 import type { DecisionOutcome, SurfaceInput } from "../../../runtime/surface-port.ts";
 import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
@@ -19,7 +20,8 @@ function refusalText(outcome: Exclude<DecisionOutcome, { ok: true }>): string {
   const request = outcome.request;
   if (outcome.reason === "already_decided" && request) {
     const who = request.decidedBy ? ` by <@${request.decidedBy}>` : "";
-    const answer = request.kind === "question" && request.answer ? `: “${request.answer}”` : "";
+    const answer =
+      request.kind === "question" && request.answer ? `: “${mrkdwnText(request.answer, 500)}”` : "";
     return `This was already ${request.status}${who}${answer}. Nothing was changed.`;
   }
   return refusals[outcome.reason];
@@ -40,14 +42,9 @@ export async function decide(
   // Who may act at all comes first; who may decide this request is the runtime's rule.
   const purpose = input.type === "answer" ? "answer" : "decide";
   if (!(await admit(context, clickActor(target), purpose, { threadTs: target.threadTs }))) return;
-  const always = input.type === "approval-decision" && input.decision === "always_allow";
-  const notedBefore = context.alwaysAllowed.has(input.requestId);
-  // Noted before the call: the runtime announces the decision before `handle` returns.
-  if (always) context.alwaysAllowed.add(input.requestId);
   const result = await context.runtime.handle(input);
   if (result.type !== "decision") return;
   const outcome = result.outcome;
-  if (always && !outcome.ok && !notedBefore) context.alwaysAllowed.delete(input.requestId);
   if (!outcome.ok) {
     await postEphemeral(
       context,
@@ -59,7 +56,7 @@ export async function decide(
   await context.publisher.update(
     outcome.request.sessionId,
     requestPurpose(outcome.request.id),
-    renderRequest(outcome.request, context.alwaysAllowed),
+    renderRequest(outcome.request),
   );
 }
 

@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { actionIds, answerInput, viewIds } from "../../../domain/slack-blocks/action-ids.ts";
-import { escapeText, truncate } from "../../../domain/slack-blocks/format.ts";
+import { mrkdwnText } from "../../../domain/slack-blocks/format.ts";
 import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
@@ -85,10 +85,7 @@ export function register(app: App, context: SlackSurfaceContext): void {
                 type: "section",
                 text: {
                   type: "mrkdwn",
-                  text: truncate(
-                    `*${escapeText(request.agentTitle)}* asks: ${escapeText(request.prompt)}`,
-                    3000,
-                  ),
+                  text: `*${mrkdwnText(request.agentTitle, 300)}* asks: ${mrkdwnText(request.prompt, 2500)}`,
                 },
               },
               {
