@@ -235,6 +235,8 @@ describe("merging into main waits for a human", () => {
     expect(shown).toContain(`threadwork/${sessionId}/docs-`);
     expect(shown).toContain(workerCommit.slice(0, 12));
     expect(shown).toContain("outside this session");
+    // Each merge into main is shown to a person: no "Always allow" that a later merge of moved commits could ride on.
+    expect(shown).not.toContain(actionIds.alwaysAllow);
     expect(await remoteHead("widgets", "main")).toBe(mainBefore);
 
     // The channel member who asked may not approve it.
@@ -247,7 +249,7 @@ describe("merging into main waits for a human", () => {
 
     // The owner denies: main stays where it was.
     await click(harness, threadTs, owner, actionIds.deny, 0);
-    const refused = await fake.waitFor(() => posted(threadTs, "Merge not done"), 20_000);
+    const refused = await fake.waitFor(() => posted(threadTs, "Merge not done: Denied"), 20_000);
     expect(refused.text).toContain("Denied");
     expect(await remoteHead("widgets", "main")).toBe(mainBefore);
 
@@ -271,7 +273,11 @@ describe("merging into main waits for a human", () => {
       ts: otherTs,
       channel,
     });
-    const stolen = await fake.waitFor(() => posted(otherTs, "Merge not done"), 20_000);
+    // A streamed reply grows word by word: wait for the whole refusal.
+    const stolen = await fake.waitFor(
+      () => posted(otherTs, `Merge not done: No sub-agent ${worker?.id} in this session`),
+      20_000,
+    );
     expect(stolen.text).toContain(`No sub-agent ${worker?.id} in this session`);
     await stopInstances();
   });

@@ -47,7 +47,13 @@ export function approvalCodeSections(
   const main = codeSections(visible.text);
   const rest = exact.rest === undefined ? undefined : visibleText(exact.rest);
   const other = rest ? codeSections(rest.text) : undefined;
-  const sections = [...main.sections];
+  // A tool whose input is not a command (e.g. a merge) says what will happen in its description:
+  // the approver must read all of it, not a cut prompt.
+  const described =
+    typeof action.input.command !== "string" && action.description.includes("\n")
+      ? splitEscaped(visibleText(action.description).text, codeSectionLength)
+      : [];
+  const sections = [...described, ...main.sections];
   if (other) sections.push("*With these options:*", ...other.sections);
   if (sections.length > maximumCodeSections) return undefined;
   const notes: string[] = [];
