@@ -73,7 +73,10 @@ export async function mergeWorkspaceBranches(
 }
 
 async function describeConflicts(root: string): Promise<ConflictFile[]> {
-  const status = await runGit(["status", "--porcelain", "-z", "--untracked-files=no"], { cwd: root });
+  const status = await runGit(
+    ["status", "--porcelain", "-z", "--untracked-files=no", "--ignore-submodules=all"],
+    { cwd: root },
+  );
   const files: ConflictFile[] = [];
   for (const entry of status.stdout.split("\0")) {
     const code = entry.slice(0, 2);
