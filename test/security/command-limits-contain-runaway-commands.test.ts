@@ -101,4 +101,23 @@ describe("per-command limits contain runaway commands", () => {
     expect(results[2]?.result).toMatch(/^\[exit code 0/);
     expect(results[3]?.result).toContain("AGAIN-42");
   });
+
+  it("counts files in a directory the command made unreadable (chmod 000) against the quota", async () => {
+    const { results } = await runInService(
+      layout,
+      [
+        {
+          tool: "run_command",
+          input: { command: "mkdir hidden && head -c 3000000 /dev/zero > hidden/blob && chmod 000 hidden" },
+        },
+        { tool: "run_command", input: { command: "echo STILL-$((6*7))" } },
+        { tool: "run_command", input: { command: "rm -rf hidden" } },
+        { tool: "run_command", input: { command: "echo AGAIN-$((6*7))" } },
+      ],
+      { quotaMb: 2, sandbox, ...(serviceUid === undefined ? {} : { uid: serviceUid }) },
+    );
+    expect(results[0]?.result).toMatch(/over its 2 MiB disk quota/);
+    expect(results[1]?.error).toMatch(/over its 2 MiB disk quota/);
+    expect(results[3]?.result).toContain("AGAIN-42");
+  });
 });

@@ -1,4 +1,4 @@
-import { lstat, readdir } from "node:fs/promises";
+import { chmod, lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 
 interface InodeRecord {
@@ -13,6 +13,16 @@ interface InodeRecord {
  */
 export class DiskTally {
   readonly #inodes = new Map<string, InodeRecord>();
+  readonly #openDirectories: boolean;
+
+  /**
+   * `openDirectories`: give our own directories back owner rwx before reading them. A
+   * sandboxed command (same uid) can `chmod 000` a directory to hide what it holds from
+   * the quota; the service owns it and may open it again.
+   */
+  constructor(options: { openDirectories?: boolean } = {}) {
+    this.#openDirectories = options.openDirectories ?? false;
+  }
 
   async add(path: string): Promise<void> {
     let info: Awaited<ReturnType<typeof lstat>>;
@@ -26,6 +36,9 @@ export class DiskTally {
     if (record) record.seen += 1;
     else this.#inodes.set(key, { bytes: info.blocks * 512, links: info.nlink, seen: 1 });
     if (!info.isDirectory()) return;
+    if (this.#openDirectories && (info.mode & 0o700) !== 0o700 && info.uid === process.getuid?.()) {
+      await chmod(path, (info.mode & 0o7777) | 0o700).catch(() => undefined);
+    }
     let entries: string[];
     try {
       entries = await readdir(path);
