@@ -120,4 +120,23 @@ describe("per-command limits contain runaway commands", () => {
     expect(results[1]?.error).toMatch(/over its 2 MiB disk quota/);
     expect(results[3]?.result).toContain("AGAIN-42");
   });
+
+  it("cannot fill the host's RAM through /dev: /dev is read-only and /dev/shm is small", async () => {
+    if (!sandboxUsable) return;
+    const output = await runCommand(
+      layout,
+      [
+        "head -c 100000000 /dev/zero > /dev/shm/fill",
+        "du -k /dev/shm/fill",
+        "head -c 1000 /dev/zero > /dev/fill && echo DEV-WRITABLE",
+        "echo ignored > /dev/null && echo NULL-$((6*7))",
+      ].join("; "),
+      {},
+    );
+    expect(output).toMatch(/No space left on device/);
+    const kib = Number(/^(\d+)\s+\/dev\/shm\/fill$/m.exec(output)?.[1]);
+    expect(kib).toBeLessThanOrEqual(64 * 1024);
+    expect(output).not.toContain("DEV-WRITABLE");
+    expect(output).toContain("NULL-42");
+  });
 });
