@@ -57,7 +57,16 @@ export const sharedMemoryBytes = 64 * 1024 * 1024;
  * bounded /dev/shm as the only writable place. Device nodes stay usable.
  */
 export function deviceArguments(): string[] {
-  return ["--dev", "/dev", "--size", String(sharedMemoryBytes), "--tmpfs", "/dev/shm", "--remount-ro", "/dev"];
+  return [
+    "--dev",
+    "/dev",
+    "--size",
+    String(sharedMemoryBytes),
+    "--tmpfs",
+    "/dev/shm",
+    "--remount-ro",
+    "/dev",
+  ];
 }
 
 /** Whether a real path is visible through the system mounts. */
