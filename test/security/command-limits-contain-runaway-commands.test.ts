@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { stat } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -139,4 +139,21 @@ describe("per-command limits contain runaway commands", () => {
     expect(output).not.toContain("DEV-WRITABLE");
     expect(output).toContain("NULL-42");
   });
+
+  it("stops a command that goes over the disk quota while it runs, not only after it", async () => {
+    // Unchecked, this writes 300 MB, one file at a time, over about 30 s: many files, each under the file size limit.
+    const flood = "for i in $(seq 1 300); do head -c 1000000 /dev/zero > flood-$i; sleep 0.1; done; echo FLOOD-FINISHED";
+    const { results } = await runInService(
+      layout,
+      [{ tool: "run_command", input: { command: flood, timeout_s: 120 } }],
+      { quotaMb: 2, sandbox, ...(serviceUid === undefined ? {} : { uid: serviceUid }) },
+    );
+    const output = results[0]?.result ?? "";
+    expect(output).toMatch(/went over its 2 MiB disk quota while it ran/);
+    expect(output).not.toContain("FLOOD-FINISHED");
+    // Stopped long before the end: far fewer than 300 files were written.
+    const written = (await readdir(layout.workspaceRoot)).filter((name) => name.startsWith("flood-"));
+    expect(written.length).toBeLessThan(150);
+    await Promise.all(written.map((name) => rm(join(layout.workspaceRoot, name))));
+  }, 120_000);
 });

@@ -8,7 +8,7 @@ import { scrubbedEnvironment } from "../../adapters/process/scrubbed-environment
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
 import { hasShellMetacharacters, isAllowedCommand, normalizeCommand } from "./command-allow-list.ts";
-import { isOverQuota, overQuotaMessage, workspaceBytes } from "./workspace-quota.ts";
+import { isOverQuota, overQuotaMessage, watchQuota, workspaceBytes } from "./workspace-quota.ts";
 import { ensureHome, type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
 function limitsInWords(limits: CommandLimits, quotaMb: number): string {
@@ -67,10 +67,13 @@ export function runCommandTool(options: ResolvedToolOptions) {
       const temporary = await ensureHome(options.temporaryDirectory(workspace));
       const quotaPaths = [workspace.root, home, temporary];
       const known = lastUsage.get(workspace.root);
+      // Over the quota already, only a command that frees space runs, and it is not watched.
+      let freeing = false;
       if (known === undefined || isOverQuota(known, options.workspaceQuotaMb)) {
         const before = await workspaceBytes(quotaPaths);
         lastUsage.set(workspace.root, before);
-        if (isOverQuota(before, options.workspaceQuotaMb) && !frees(input.command)) {
+        freeing = isOverQuota(before, options.workspaceQuotaMb);
+        if (freeing && !frees(input.command)) {
           throw new ToolError(overQuotaMessage(before, options.workspaceQuotaMb));
         }
       }
@@ -86,25 +89,40 @@ export function runCommandTool(options: ResolvedToolOptions) {
         hiddenPaths: options.hiddenPaths,
         searchPath,
       });
+      // Over the quota while it runs: the whole sandbox is stopped, as on cancellation.
+      const overQuota = new AbortController();
+      let bytesWhenStopped: number | undefined;
+      const stopWatching = freeing
+        ? () => undefined
+        : watchQuota(quotaPaths, options.workspaceQuotaMb, (bytes) => {
+            bytesWhenStopped = bytes;
+            overQuota.abort();
+          });
       const result = await runProcess({
         command: plan.command,
         args: plan.args,
         cwd: workspace.root,
         env: { ...scrubbedEnvironment({ home }), PATH: plan.path },
         timeoutMs: timeoutSeconds * 1000,
-        signal: context.signal,
+        signal: AbortSignal.any([context.signal, overQuota.signal]),
         maxOutputBytes: options.maxOutputBytes,
         mergeOutput: true,
-      }).catch((error: unknown) => {
-        throw new ToolError(
-          `Could not start the command: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      });
+      })
+        .catch((error: unknown) => {
+          throw new ToolError(
+            `Could not start the command: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        })
+        .finally(stopWatching);
       const seconds = (result.durationMs / 1000).toFixed(2);
       let status: string;
       if (result.timedOut)
         status = `timed out after ${timeoutSeconds} s; the command and its children were killed`;
-      else if (result.aborted) status = "cancelled; the command and its children were killed";
+      else if (result.aborted && bytesWhenStopped !== undefined) {
+        status =
+          `stopped: the workspace went over its ${options.workspaceQuotaMb} MiB disk quota while it ran ` +
+          `(${(bytesWhenStopped / 1024 / 1024).toFixed(1)} MiB); the command and its children were killed`;
+      } else if (result.aborted) status = "cancelled; the command and its children were killed";
       else if (result.exitCode === null) status = `killed by ${result.signal ?? "a signal"}`;
       else status = `exit code ${result.exitCode}`;
       const limit = describeLimitExit(result.exitCode, result.signal, options.commandLimits);
