@@ -142,7 +142,8 @@ describe("per-command limits contain runaway commands", () => {
 
   it("stops a command that goes over the disk quota while it runs, not only after it", async () => {
     // Unchecked, this writes 300 MB, one file at a time, over about 30 s: many files, each under the file size limit.
-    const flood = "for i in $(seq 1 300); do head -c 1000000 /dev/zero > flood-$i; sleep 0.1; done; echo FLOOD-FINISHED";
+    const flood =
+      "for i in $(seq 1 300); do head -c 1000000 /dev/zero > flood-$i; sleep 0.1; done; echo FLOOD-FINISHED";
     const { results } = await runInService(
       layout,
       [{ tool: "run_command", input: { command: flood, timeout_s: 120 } }],
