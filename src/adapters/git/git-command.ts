@@ -30,6 +30,8 @@ const hardening = [
   "-c",
   "submodule.recurse=false",
   "-c",
+  "fetch.recurseSubmodules=false",
+  "-c",
   "status.submoduleSummary=false",
 ];
 
