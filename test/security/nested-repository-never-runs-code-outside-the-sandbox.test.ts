@@ -94,4 +94,31 @@ describe("a nested repository planted by a command never runs code outside the s
     expect(last).not.toContain("RAN-OUTSIDE");
     for (const canary of allCanaries()) expect(JSON.stringify(results)).not.toContain(canary);
   });
+
+  it("a named pipe or a symlink in a nested .git cannot hang the service's git (commit, list_files, git_diff)", async () => {
+    const trap = [
+      "mkdir -p traps/pipe/.git/objects traps/pipe/.git/refs && mkfifo traps/pipe/.git/HEAD",
+      "mkdir -p traps/link/.git/objects traps/link/.git/refs/heads && mkfifo traps/fifo",
+      "echo 'ref: refs/heads/main' > traps/link/.git/HEAD && ln -s ../../../../fifo traps/link/.git/refs/heads/main",
+      "mkdir -p traps/gitfile && echo 'gitdir: ../link/.git' > traps/gitfile/.git",
+      "echo TRAPPED-$((6*7))",
+    ].join(" && ");
+    const { results } = await runInService(layout, [
+      { tool: "run_command", input: { command: trap } },
+      { tool: "commit", input: { message: "traps" } },
+      { tool: "list_files", input: { path: "traps" } },
+      { tool: "git_diff", input: {} },
+      { tool: "run_command", input: { command: "ls -la traps/pipe/.git; echo LISTED-$((6*7))" } },
+    ]);
+    if (!sandboxUsable) return;
+    expect(results[0]?.result).toContain("TRAPPED-42");
+    expect(results[0]?.result).toMatch(/Removed what git would block on .*traps\/pipe\/\.git\/HEAD/);
+    // Each tool returned (a repository without a commit is refused by `git add`, with a clear error).
+    expect(results[1]?.result ?? results[1]?.error).toMatch(
+      /Committed|Nothing to commit|does not have a commit/,
+    );
+    expect(results[2]?.result).toContain("traps/");
+    expect(results[3]?.result ?? results[3]?.error).toBeDefined();
+    expect(results[4]?.result).toContain("LISTED-42");
+  }, 30_000);
 });

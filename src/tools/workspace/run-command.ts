@@ -8,6 +8,7 @@ import { scrubbedEnvironment } from "../../adapters/process/scrubbed-environment
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
 import { hasShellMetacharacters, isAllowedCommand, normalizeCommand } from "./command-allow-list.ts";
+import { isGitHazard, removeGitHazards } from "./git-hazards.ts";
 import { isOverQuota, overQuotaMessage, watchQuota, workspaceBytes } from "./workspace-quota.ts";
 import { ensureHome, type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
@@ -130,12 +131,21 @@ export function runCommandTool(options: ResolvedToolOptions) {
       const sandboxed = plan.kind === "bwrap" ? ", sandboxed" : ", NOT sandboxed";
       // NUL bytes (e.g. from /proc/*/environ) cannot be stored in a transcript: show them as ␀.
       const output = result.stdout.replaceAll("\u0000", "\u2400").trimEnd();
-      const after = await workspaceBytes(quotaPaths);
+      // One walk after the command: its size, and what it left that would trip the service's git.
+      const hazards: string[] = [];
+      const after = await workspaceBytes(quotaPaths, (path, info) => {
+        if (isGitHazard(workspace.root, path, info)) hazards.push(path);
+      });
       lastUsage.set(workspace.root, after);
+      const removed = await removeGitHazards(workspace.root, hazards);
+      const cleaned =
+        removed.length === 0
+          ? ""
+          : `\n[Removed what git would block on or read without end (named pipes, sockets, symlinks or gitfiles in nested repositories): ${removed.slice(0, 10).join(", ")}${removed.length > 10 ? ", …" : ""}]`;
       const quota = isOverQuota(after, options.workspaceQuotaMb)
         ? `\n[${overQuotaMessage(after, options.workspaceQuotaMb)}]`
         : "";
-      return `[${status}, ${seconds} s${sandboxed}]\n${output === "" ? "(no output)" : output}${quota}`;
+      return `[${status}, ${seconds} s${sandboxed}]\n${output === "" ? "(no output)" : output}${quota}${cleaned}`;
     },
   });
 }

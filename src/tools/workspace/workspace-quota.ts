@@ -1,3 +1,4 @@
+import type { Stats } from "node:fs";
 import { DiskTally } from "../../adapters/git/disk-usage.ts";
 
 const mebibyte = 1024 * 1024;
@@ -7,8 +8,11 @@ const mebibyte = 1024 * 1024;
  * mirror (hardlinked packs) are not the agent's to free, so they do not count. Directories
  * a command made unreadable are opened again, so nothing hides from the count.
  */
-export async function workspaceBytes(paths: string[]): Promise<number> {
-  const tally = new DiskTally({ openDirectories: true });
+export async function workspaceBytes(
+  paths: string[],
+  visit?: (path: string, info: Stats) => void,
+): Promise<number> {
+  const tally = new DiskTally({ openDirectories: true, ...(visit ? { visit } : {}) });
   for (const path of paths) await tally.add(path);
   return tally.exclusiveBytes;
 }
