@@ -121,4 +121,18 @@ describe("a nested repository planted by a command never runs code outside the s
     expect(results[3]?.result ?? results[3]?.error).toBeDefined();
     expect(results[4]?.result).toContain("LISTED-42");
   }, 30_000);
+
+  it("write_file and edit_file cannot make a gitfile or write inside a nested .git", async () => {
+    const { results } = await runInService(layout, [
+      { tool: "write_file", input: { path: "plugin/.git", content: "gitdir: /proc/self\n" } },
+      {
+        tool: "write_file",
+        input: { path: "vendor/lib/.git/config", content: "[core]\n\tfsmonitor = true\n" },
+      },
+      { tool: "write_file", input: { path: "vendor/lib/.GIT/HEAD", content: "ref: refs/heads/x\n" } },
+      { tool: "write_file", input: { path: "plugin/notes.txt", content: "fine\n" } },
+    ]);
+    for (const refused of results.slice(0, 3)) expect(refused.error).toMatch(/inside \.git is not allowed/);
+    expect(results[3]?.result).toMatch(/^Created plugin\/notes\.txt/);
+  });
 });
