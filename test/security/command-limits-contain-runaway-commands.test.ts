@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { stat } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -101,4 +101,60 @@ describe("per-command limits contain runaway commands", () => {
     expect(results[2]?.result).toMatch(/^\[exit code 0/);
     expect(results[3]?.result).toContain("AGAIN-42");
   });
+
+  it("counts files in a directory the command made unreadable (chmod 000) against the quota", async () => {
+    const { results } = await runInService(
+      layout,
+      [
+        {
+          tool: "run_command",
+          input: { command: "mkdir hidden && head -c 3000000 /dev/zero > hidden/blob && chmod 000 hidden" },
+        },
+        { tool: "run_command", input: { command: "echo STILL-$((6*7))" } },
+        { tool: "run_command", input: { command: "rm -rf hidden" } },
+        { tool: "run_command", input: { command: "echo AGAIN-$((6*7))" } },
+      ],
+      { quotaMb: 2, sandbox, ...(serviceUid === undefined ? {} : { uid: serviceUid }) },
+    );
+    expect(results[0]?.result).toMatch(/over its 2 MiB disk quota/);
+    expect(results[1]?.error).toMatch(/over its 2 MiB disk quota/);
+    expect(results[3]?.result).toContain("AGAIN-42");
+  });
+
+  it("cannot fill the host's RAM through /dev: /dev is read-only and /dev/shm is small", async () => {
+    if (!sandboxUsable) return;
+    const output = await runCommand(
+      layout,
+      [
+        "head -c 100000000 /dev/zero > /dev/shm/fill",
+        "du -k /dev/shm/fill",
+        "head -c 1000 /dev/zero > /dev/fill && echo DEV-WRITABLE",
+        "echo ignored > /dev/null && echo NULL-$((6*7))",
+      ].join("; "),
+      {},
+    );
+    expect(output).toMatch(/No space left on device/);
+    const kib = Number(/^(\d+)\s+\/dev\/shm\/fill$/m.exec(output)?.[1]);
+    expect(kib).toBeLessThanOrEqual(64 * 1024);
+    expect(output).not.toContain("DEV-WRITABLE");
+    expect(output).toContain("NULL-42");
+  });
+
+  it("stops a command that goes over the disk quota while it runs, not only after it", async () => {
+    // Unchecked, this writes 300 MB, one file at a time, over about 30 s: many files, each under the file size limit.
+    const flood =
+      "for i in $(seq 1 300); do head -c 1000000 /dev/zero > flood-$i; sleep 0.1; done; echo FLOOD-FINISHED";
+    const { results } = await runInService(
+      layout,
+      [{ tool: "run_command", input: { command: flood, timeout_s: 120 } }],
+      { quotaMb: 2, sandbox, ...(serviceUid === undefined ? {} : { uid: serviceUid }) },
+    );
+    const output = results[0]?.result ?? "";
+    expect(output).toMatch(/went over its 2 MiB disk quota while it ran/);
+    expect(output).not.toContain("FLOOD-FINISHED");
+    // Stopped long before the end: far fewer than 300 files were written.
+    const written = (await readdir(layout.workspaceRoot)).filter((name) => name.startsWith("flood-"));
+    expect(written.length).toBeLessThan(150);
+    await Promise.all(written.map((name) => rm(join(layout.workspaceRoot, name))));
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
-import { lstat, readdir } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { chmod, lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 
 interface InodeRecord {
@@ -13,19 +14,35 @@ interface InodeRecord {
  */
 export class DiskTally {
   readonly #inodes = new Map<string, InodeRecord>();
+  readonly #openDirectories: boolean;
+  readonly #visit: ((path: string, info: Stats) => void) | undefined;
+
+  /**
+   * `openDirectories`: give our own directories back owner rwx before reading them. A
+   * sandboxed command (same uid) can `chmod 000` a directory to hide what it holds from
+   * the quota; the service owns it and may open it again.
+   */
+  constructor(options: { openDirectories?: boolean; visit?: (path: string, info: Stats) => void } = {}) {
+    this.#openDirectories = options.openDirectories ?? false;
+    this.#visit = options.visit;
+  }
 
   async add(path: string): Promise<void> {
-    let info: Awaited<ReturnType<typeof lstat>>;
+    let info: Stats;
     try {
       info = await lstat(path);
     } catch {
       return;
     }
+    this.#visit?.(path, info);
     const key = `${info.dev}:${info.ino}`;
     const record = this.#inodes.get(key);
     if (record) record.seen += 1;
     else this.#inodes.set(key, { bytes: info.blocks * 512, links: info.nlink, seen: 1 });
     if (!info.isDirectory()) return;
+    if (this.#openDirectories && (info.mode & 0o700) !== 0o700 && info.uid === process.getuid?.()) {
+      await chmod(path, (info.mode & 0o7777) | 0o700).catch(() => undefined);
+    }
     let entries: string[];
     try {
       entries = await readdir(path);

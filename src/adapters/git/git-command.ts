@@ -4,7 +4,9 @@ import { GitError } from "./git-error.ts";
 
 /**
  * Settings that keep a repository's own (agent-writable) configuration from running
- * programs when *we* run git in it: hooks, fsmonitor, signing, pagers.
+ * programs when *we* run git in it: hooks, fsmonitor, signing, pagers. A nested
+ * repository's config is writable by sandboxed commands, and git would run its filters
+ * to check whether it is dirty: submodules are never looked into (see `stageEverything`).
  */
 const hardening = [
   "-c",
@@ -23,6 +25,14 @@ const hardening = [
   "gc.auto=0",
   "-c",
   "maintenance.auto=false",
+  "-c",
+  "diff.ignoreSubmodules=all",
+  "-c",
+  "submodule.recurse=false",
+  "-c",
+  "fetch.recurseSubmodules=false",
+  "-c",
+  "status.submoduleSummary=false",
 ];
 
 export interface GitIdentity {

@@ -45,9 +45,18 @@ export async function mergeWorkspaceBranches(
   const conflicts: MergeConflict[] = [];
   for (const source of sources) {
     const incoming = `refs/threadwork/incoming/${source.branch}`;
-    await runGit(["fetch", "-q", "--no-tags", source.root, `+refs/heads/${source.branch}:${incoming}`], {
-      cwd: root,
-    });
+    // Never inside submodules: their (agent-writable) config names programs git would run.
+    await runGit(
+      [
+        "fetch",
+        "-q",
+        "--no-tags",
+        "--no-recurse-submodules",
+        source.root,
+        `+refs/heads/${source.branch}:${incoming}`,
+      ],
+      { cwd: root },
+    );
     const commit = source.commit && /^[0-9a-f]{40}$/.test(source.commit) ? source.commit : incoming;
     const result = await runGit(["merge", "--no-ff", "--no-edit", "-m", `Merge ${source.branch}`, commit], {
       cwd: root,
@@ -73,7 +82,10 @@ export async function mergeWorkspaceBranches(
 }
 
 async function describeConflicts(root: string): Promise<ConflictFile[]> {
-  const status = await runGit(["status", "--porcelain", "-z", "--untracked-files=no"], { cwd: root });
+  const status = await runGit(
+    ["status", "--porcelain", "-z", "--untracked-files=no", "--ignore-submodules=all"],
+    { cwd: root },
+  );
   const files: ConflictFile[] = [];
   for (const entry of status.stdout.split("\0")) {
     const code = entry.slice(0, 2);

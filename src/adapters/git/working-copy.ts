@@ -3,7 +3,6 @@ import { copyFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { type GitIdentity, runGit } from "./git-command.ts";
-import { GitError } from "./git-error.ts";
 
 /** Native git operations on one working copy; none of them touches a remote. */
 
@@ -26,11 +25,29 @@ async function withEverythingStaged<T>(
   try {
     await copyFile(realIndex, temporaryIndex).catch(() => undefined);
     const env = { GIT_INDEX_FILE: temporaryIndex };
-    await runGit(["add", "-A"], { cwd: root, env });
+    await stageEverything(root, env);
     return await run(env);
   } finally {
     await rm(temporaryIndex, { force: true });
   }
+}
+
+/**
+ * `git add -A`, except for gitlinks (submodules, nested repositories). A sandboxed command
+ * can write a nested repository's `.git/config`, and `git add` asks every gitlink's
+ * repository for its status, running that config's filters outside the sandbox. `git add`
+ * has no option against that, so the gitlinks the index already holds are excluded.
+ * A nested repository seen for the first time is only recorded by its HEAD.
+ */
+export async function stageEverything(root: string, env: Record<string, string> = {}): Promise<void> {
+  const staged = await runGit(["ls-files", "-z", "--stage"], { cwd: root, env });
+  const gitlinks = new Set<string>();
+  for (const entry of staged.stdout.split("\0")) {
+    const tab = entry.indexOf("\t");
+    if (entry.startsWith("160000 ") && tab > 0) gitlinks.add(entry.slice(tab + 1));
+  }
+  const excluded = [...gitlinks].map((path) => `:(exclude,literal)${path}`);
+  await runGit(["add", "-A", "--", ".", ...excluded], { cwd: root, env });
 }
 
 /** Our clones keep `.git` as a directory: skip asking git where the index is. */
@@ -94,28 +111,22 @@ export async function commitAll(
   message: string,
   options: { identity?: GitIdentity } = {},
 ): Promise<CommitResult> {
-  await runGit(["add", "-A"], { cwd: root });
-  const committed = await runGit(["commit", "-q", "--no-verify", "-F", "-"], {
-    cwd: root,
-    input: message,
-    allowFailure: true,
-    ...(options.identity ? { identity: options.identity } : {}),
-  });
-  if (committed.exitCode !== 0) {
-    // Exit 1 with nothing staged is "nothing to commit"; anything else is a real failure.
-    const staged = await runGit(["diff", "--cached", "--quiet"], { cwd: root, allowFailure: true });
-    if (staged.exitCode !== 0) {
-      throw new GitError(`git commit failed: ${(committed.stderr || committed.stdout).trim()}`, {
-        operation: "commit",
-        exitCode: committed.exitCode,
-      });
-    }
+  await stageEverything(root);
+  // Asked first: `git commit` with nothing to commit prints a full status, which looks into
+  // submodules whenever an (agent-written) .gitmodules says so, running their filters.
+  const staged = await runGit(["diff", "--cached", "--quiet"], { cwd: root, allowFailure: true });
+  if (staged.exitCode === 0) {
     return {
       committed: false,
       commit: await headCommit(root),
       stats: { files: 0, insertions: 0, deletions: 0 },
     };
   }
+  await runGit(["commit", "-q", "--no-verify", "-F", "-"], {
+    cwd: root,
+    input: message,
+    ...(options.identity ? { identity: options.identity } : {}),
+  });
   // One process for the new commit's id and its numstat (a root commit diffs against the empty tree).
   const shown = await runGit(["show", "--numstat", "--format=%H", "--no-color", "--no-ext-diff", "HEAD"], {
     cwd: root,
@@ -134,7 +145,9 @@ export async function currentBranch(root: string): Promise<string | undefined> {
 }
 
 export async function hasUncommittedChanges(root: string): Promise<boolean> {
-  const result = await runGit(["status", "--porcelain", "--untracked-files=all"], { cwd: root });
+  const result = await runGit(["status", "--porcelain", "--untracked-files=all", "--ignore-submodules=all"], {
+    cwd: root,
+  });
   return result.stdout.trim() !== "";
 }
 

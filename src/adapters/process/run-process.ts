@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
+import { absoluteSearchPath } from "./find-executable.ts";
 import { OutputCapture } from "./output-capture.ts";
 
 export interface RunProcessOptions {
   command: string;
   args: string[];
   cwd: string;
-  /** The complete environment of the child; nothing is inherited. */
+  /** The complete environment of the child; nothing is inherited. Relative PATH entries are dropped. */
   env: Record<string, string>;
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -46,9 +47,12 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       resolve(emptyResult(true, performance.now() - started));
       return;
     }
+    const env = { ...options.env };
+    // The cwd is often a workspace: an empty or relative PATH entry would run its programs.
+    if (env.PATH !== undefined) env.PATH = absoluteSearchPath(env.PATH);
     const child = spawn(options.command, options.args, {
       cwd: options.cwd,
-      env: options.env,
+      env,
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });

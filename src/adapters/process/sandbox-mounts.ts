@@ -49,6 +49,26 @@ function sshHostKeys(): string[] {
   }
 }
 
+/** Bytes of the sandbox's /dev/shm: tmpfs is host RAM, so it is small and bounded. */
+export const sharedMemoryBytes = 64 * 1024 * 1024;
+
+/**
+ * A fresh /dev, read-only once made (its tmpfs is host RAM, as big as half of it), with a
+ * bounded /dev/shm as the only writable place. Device nodes stay usable.
+ */
+export function deviceArguments(): string[] {
+  return [
+    "--dev",
+    "/dev",
+    "--size",
+    String(sharedMemoryBytes),
+    "--tmpfs",
+    "/dev/shm",
+    "--remount-ro",
+    "/dev",
+  ];
+}
+
 /** Whether a real path is visible through the system mounts. */
 function systemVisible(path: string): boolean {
   return systemDirectories.some((directory) => {

@@ -1,6 +1,6 @@
 import { findExecutable } from "./find-executable.ts";
 import { runProcess } from "./run-process.ts";
-import { systemMountArguments } from "./sandbox-mounts.ts";
+import { deviceArguments, systemMountArguments } from "./sandbox-mounts.ts";
 
 /**
  * `required` (the default): commands run only inside bubblewrap; without a usable bwrap
@@ -58,8 +58,7 @@ async function probe(mode: SandboxMode, searchPath: string | undefined): Promise
         "--cap-drop",
         "ALL",
         ...systemMountArguments(),
-        "--dev",
-        "/dev",
+        ...deviceArguments(),
         "--proc",
         "/proc",
         "bash",

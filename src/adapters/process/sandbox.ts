@@ -1,6 +1,12 @@
 import { existsSync } from "node:fs";
 import { type CommandLimits, limitedShellArguments } from "./command-limits.ts";
-import { hiddenPathArguments, nodeMount, sandboxSearchPath, systemMountArguments } from "./sandbox-mounts.ts";
+import {
+  deviceArguments,
+  hiddenPathArguments,
+  nodeMount,
+  sandboxSearchPath,
+  systemMountArguments,
+} from "./sandbox-mounts.ts";
 
 export interface SandboxPlan {
   /** What actually runs: `bwrap`, or `bash` directly when the sandbox is off. */
@@ -59,8 +65,7 @@ export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
       ...systemMountArguments(),
       ...hidden.cover,
       ...(node?.args ?? []),
-      "--dev",
-      "/dev",
+      ...deviceArguments(),
       "--proc",
       "/proc",
       // Before the workspace and home: they may lie under the host's /tmp.

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { readRegularFile } from "./regular-file.ts";
+import { maxFileBytes, readRegularFile } from "./regular-file.ts";
 import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
 import { requireWorkspace } from "./workspace-tool-options.ts";
 import { writeConfinedFile } from "./write-file.ts";
@@ -39,6 +39,15 @@ export function editFileTool() {
       if (occurrences > 1 && !input.replace_all) {
         throw new ToolError(
           `The text to replace occurs ${occurrences} times in "${input.path}". Add surrounding lines to make it unique, or set replace_all.`,
+        );
+      }
+      // Checked before building it: a short `old` and a long `new` would multiply the size.
+      const replaced = input.replace_all ? occurrences : 1;
+      const resultBytes =
+        Buffer.byteLength(content) + replaced * (Buffer.byteLength(input.new) - Buffer.byteLength(input.old));
+      if (resultBytes > maxFileBytes) {
+        throw new ToolError(
+          `This edit would make ${resolved.relative} ${resultBytes} bytes, larger than the ${maxFileBytes} bytes the tools handle.`,
         );
       }
       // split/join, not String.replace: `$&` and friends in `new` must stay literal.

@@ -2,7 +2,8 @@ import { constants, type Stats } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { ToolError } from "../../domain/errors.ts";
 
-const maxFileBytes = 20 * 1024 * 1024;
+/** The largest file the tools read (and so the largest an edit may produce). */
+export const maxFileBytes = 20 * 1024 * 1024;
 
 /**
  * Opens a confined path only if it is a regular file. O_NONBLOCK so a named pipe cannot hang

@@ -19,7 +19,7 @@ export interface ResolveOptions {
 /**
  * The one gate between a model-supplied path and the file system. Refuses absolute
  * paths, `..` escapes, and symlinks (of the file or of any directory on the way) whose
- * real location is outside the workspace; writes into `.git` are refused too.
+ * real location is outside the workspace; writes to any `.git` (nested ones too) are refused.
  */
 export async function resolveInsideWorkspace(
   root: string,
@@ -40,7 +40,9 @@ export async function resolveInsideWorkspace(
     throw new ToolError(`The path "${requestedPath}" leads outside the workspace.`);
   }
   const segments = relativePath === "" ? [] : relativePath.split(sep);
-  if (options.forWrite && segments[0]?.toLowerCase() === ".git") {
+  // Any `.git`, nested ones too: a gitfile or a nested repository's files make the
+  // service's own git read (or block on) whatever they point at.
+  if (options.forWrite && segments.some(isGitSegment)) {
     throw new ToolError(`Writing inside .git is not allowed: "${requestedPath}". Use the commit tool.`);
   }
   const real = await realLocation(absolute);
@@ -57,7 +59,7 @@ export async function resolveInsideWorkspace(
   }
   if (options.forWrite && real !== undefined) {
     const realSegments = relative(realRoot, real).split(sep);
-    if (realSegments[0]?.toLowerCase() === ".git") {
+    if (realSegments.some(isGitSegment)) {
       throw new ToolError(`Writing inside .git is not allowed: "${requestedPath}".`);
     }
   }
@@ -66,6 +68,10 @@ export async function resolveInsideWorkspace(
     relative: relativePath === "" ? "." : segments.join("/"),
     real,
   };
+}
+
+function isGitSegment(segment: string): boolean {
+  return segment.toLowerCase() === ".git";
 }
 
 export function isInside(root: string, candidate: string): boolean {

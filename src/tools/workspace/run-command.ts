@@ -8,7 +8,8 @@ import { scrubbedEnvironment } from "../../adapters/process/scrubbed-environment
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
 import { hasShellMetacharacters, isAllowedCommand, normalizeCommand } from "./command-allow-list.ts";
-import { isOverQuota, overQuotaMessage, workspaceBytes } from "./workspace-quota.ts";
+import { isGitHazard, removeGitHazards } from "./git-hazards.ts";
+import { isOverQuota, overQuotaMessage, watchQuota, workspaceBytes } from "./workspace-quota.ts";
 import { ensureHome, type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
 function limitsInWords(limits: CommandLimits, quotaMb: number): string {
@@ -67,10 +68,13 @@ export function runCommandTool(options: ResolvedToolOptions) {
       const temporary = await ensureHome(options.temporaryDirectory(workspace));
       const quotaPaths = [workspace.root, home, temporary];
       const known = lastUsage.get(workspace.root);
+      // Over the quota already, only a command that frees space runs, and it is not watched.
+      let freeing = false;
       if (known === undefined || isOverQuota(known, options.workspaceQuotaMb)) {
         const before = await workspaceBytes(quotaPaths);
         lastUsage.set(workspace.root, before);
-        if (isOverQuota(before, options.workspaceQuotaMb) && !frees(input.command)) {
+        freeing = isOverQuota(before, options.workspaceQuotaMb);
+        if (freeing && !frees(input.command)) {
           throw new ToolError(overQuotaMessage(before, options.workspaceQuotaMb));
         }
       }
@@ -86,25 +90,40 @@ export function runCommandTool(options: ResolvedToolOptions) {
         hiddenPaths: options.hiddenPaths,
         searchPath,
       });
+      // Over the quota while it runs: the whole sandbox is stopped, as on cancellation.
+      const overQuota = new AbortController();
+      let bytesWhenStopped: number | undefined;
+      const stopWatching = freeing
+        ? () => undefined
+        : watchQuota(quotaPaths, options.workspaceQuotaMb, (bytes) => {
+            bytesWhenStopped = bytes;
+            overQuota.abort();
+          });
       const result = await runProcess({
         command: plan.command,
         args: plan.args,
         cwd: workspace.root,
         env: { ...scrubbedEnvironment({ home }), PATH: plan.path },
         timeoutMs: timeoutSeconds * 1000,
-        signal: context.signal,
+        signal: AbortSignal.any([context.signal, overQuota.signal]),
         maxOutputBytes: options.maxOutputBytes,
         mergeOutput: true,
-      }).catch((error: unknown) => {
-        throw new ToolError(
-          `Could not start the command: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      });
+      })
+        .catch((error: unknown) => {
+          throw new ToolError(
+            `Could not start the command: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        })
+        .finally(stopWatching);
       const seconds = (result.durationMs / 1000).toFixed(2);
       let status: string;
       if (result.timedOut)
         status = `timed out after ${timeoutSeconds} s; the command and its children were killed`;
-      else if (result.aborted) status = "cancelled; the command and its children were killed";
+      else if (result.aborted && bytesWhenStopped !== undefined) {
+        status =
+          `stopped: the workspace went over its ${options.workspaceQuotaMb} MiB disk quota while it ran ` +
+          `(${(bytesWhenStopped / 1024 / 1024).toFixed(1)} MiB); the command and its children were killed`;
+      } else if (result.aborted) status = "cancelled; the command and its children were killed";
       else if (result.exitCode === null) status = `killed by ${result.signal ?? "a signal"}`;
       else status = `exit code ${result.exitCode}`;
       const limit = describeLimitExit(result.exitCode, result.signal, options.commandLimits);
@@ -112,12 +131,21 @@ export function runCommandTool(options: ResolvedToolOptions) {
       const sandboxed = plan.kind === "bwrap" ? ", sandboxed" : ", NOT sandboxed";
       // NUL bytes (e.g. from /proc/*/environ) cannot be stored in a transcript: show them as ␀.
       const output = result.stdout.replaceAll("\u0000", "\u2400").trimEnd();
-      const after = await workspaceBytes(quotaPaths);
+      // One walk after the command: its size, and what it left that would trip the service's git.
+      const hazards: string[] = [];
+      const after = await workspaceBytes(quotaPaths, (path, info) => {
+        if (isGitHazard(workspace.root, path, info)) hazards.push(path);
+      });
       lastUsage.set(workspace.root, after);
+      const removed = await removeGitHazards(workspace.root, hazards);
+      const cleaned =
+        removed.length === 0
+          ? ""
+          : `\n[Removed what git would block on or read without end (named pipes, sockets, symlinks or gitfiles in nested repositories): ${removed.slice(0, 10).join(", ")}${removed.length > 10 ? ", …" : ""}]`;
       const quota = isOverQuota(after, options.workspaceQuotaMb)
         ? `\n[${overQuotaMessage(after, options.workspaceQuotaMb)}]`
         : "";
-      return `[${status}, ${seconds} s${sandboxed}]\n${output === "" ? "(no output)" : output}${quota}`;
+      return `[${status}, ${seconds} s${sandboxed}]\n${output === "" ? "(no output)" : output}${quota}${cleaned}`;
     },
   });
 }

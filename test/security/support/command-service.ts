@@ -84,6 +84,8 @@ export async function runInService(
     limits?: Record<string, number>;
     quotaMb?: number;
     uid?: number;
+    /** The service's PATH; the test's own when omitted. */
+    path?: string;
   } = {},
 ): Promise<ServiceRun> {
   const child = spawn(process.execPath, [fixture], {
@@ -98,6 +100,7 @@ export async function runInService(
       ALLOW_COMMANDS: (settings.allowCommands ?? []).join(","),
       LIMITS: JSON.stringify(settings.limits ?? {}),
       QUOTA_MB: String(settings.quotaMb ?? 5120),
+      ...(settings.path === undefined ? {} : { PATH: settings.path }),
     },
     stdio: ["pipe", "pipe", "pipe"],
     ...(settings.uid === undefined ? {} : { uid: settings.uid, gid: settings.uid }),
