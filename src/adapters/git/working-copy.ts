@@ -124,6 +124,14 @@ export async function commitAll(
   return { committed: true, commit: commit.trim(), stats: parseNumstat(rest.join("\n")) };
 }
 
+/** Paths that differ between two commits (both sides of a rename), as git spells them. */
+export async function changedPaths(root: string, base: string, head: string): Promise<string[]> {
+  const result = await runGit(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", base, head], {
+    cwd: root,
+  });
+  return result.stdout.split("\0").filter(Boolean);
+}
+
 export async function headCommit(root: string): Promise<string> {
   return (await runGit(["rev-parse", "HEAD"], { cwd: root })).stdout.trim();
 }
