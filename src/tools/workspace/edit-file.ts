@@ -3,10 +3,11 @@ import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
 import { readRegularFile } from "./regular-file.ts";
 import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
-import { requireWorkspace } from "./workspace-tool-options.ts";
+import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 import { writeConfinedFile } from "./write-file.ts";
+import { requireWriteRoom } from "./write-limits.ts";
 
-export function editFileTool() {
+export function editFileTool(options: ResolvedToolOptions) {
   return defineTool({
     name: "edit_file",
     description:
@@ -41,6 +42,10 @@ export function editFileTool() {
           `The text to replace occurs ${occurrences} times in "${input.path}". Add surrounding lines to make it unique, or set replace_all.`,
         );
       }
+      const replaced = input.replace_all ? occurrences : 1;
+      const previous = Buffer.byteLength(content);
+      const bytes = previous + replaced * (Buffer.byteLength(input.new) - Buffer.byteLength(input.old));
+      await requireWriteRoom(options, workspace, input.path, bytes, previous);
       // split/join, not String.replace: `$&` and friends in `new` must stay literal.
       const updated = input.replace_all
         ? content.split(input.old).join(input.new)
