@@ -3,13 +3,13 @@
  * Each code point is decomposed (NFKD: fullwidth and styled letters become plain ones,
  * accents come apart), accents and invisible characters (zero-width, soft hyphen, bidi
  * controls) are dropped, letters are lower-cased and common look-alikes (Cyrillic `а`,
- * small `﹤`, `‹`) mapped to the ASCII character they imitate. `starts[i]`/`ends[i]` give
- * the original span of skeleton character `i`, so a match can be cut out of the original.
+ * small `﹤`, `‹`) mapped to the ASCII character they imitate. `start(i)`/`end(i)` give the
+ * original span of skeleton character `i`, so a match can be cut out of the original.
  */
 export interface Skeleton {
   text: string;
-  starts: number[];
-  ends: number[];
+  start(index: number): number;
+  end(index: number): number;
 }
 
 const lookalikes: Record<string, string> = {
@@ -75,7 +75,13 @@ function fold(character: string): string {
   return folded;
 }
 
+/** Printable ASCII and ordinary whitespace only: the skeleton is the lower-cased text itself. */
+const notPlain = /[^\t\n\v\f\r\x20-\x7e]/;
+
 export function skeletonOf(text: string): Skeleton {
+  if (!notPlain.test(text)) {
+    return { text: text.toLowerCase(), start: (index) => index, end: (index) => index + 1 };
+  }
   let skeleton = "";
   const starts: number[] = [];
   const ends: number[] = [];
@@ -89,5 +95,9 @@ export function skeletonOf(text: string): Skeleton {
     skeleton += folded;
     index += character.length;
   }
-  return { text: skeleton, starts, ends };
+  return {
+    text: skeleton,
+    start: (position) => starts[position] ?? text.length,
+    end: (position) => ends[position] ?? text.length,
+  };
 }

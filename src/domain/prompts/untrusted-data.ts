@@ -26,8 +26,8 @@ export function neutralizeFences(text: string): string {
   let result = "";
   let copied = 0;
   for (const match of skeleton.text.matchAll(fenceLike)) {
-    const start = skeleton.starts[match.index] ?? copied;
-    const end = skeleton.ends[match.index + match[0].length - 1] ?? start;
+    const start = skeleton.start(match.index);
+    const end = skeleton.end(match.index + match[0].length - 1);
     if (start < copied) continue;
     result += `${text.slice(copied, start)}[fence-like text removed]`;
     copied = end;
