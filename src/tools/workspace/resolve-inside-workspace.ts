@@ -55,8 +55,10 @@ export async function resolveInsideWorkspace(
       `The path "${requestedPath}" goes through a symlink that leads outside the workspace.`,
     );
   }
-  if (options.forWrite && real !== undefined) {
-    const realSegments = relative(realRoot, real).split(sep);
+  // A new file's real location is its deepest existing directory's: a symlinked directory
+  // (`meta -> .git`) must not lead a write into .git.
+  if (options.forWrite) {
+    const realSegments = relative(realRoot, real ?? checked).split(sep);
     if (realSegments[0]?.toLowerCase() === ".git") {
       throw new ToolError(`Writing inside .git is not allowed: "${requestedPath}".`);
     }
