@@ -93,6 +93,7 @@ describe.each(backends)("Always allow stays in its session on %s", (backend) => 
       (event) => event.type === "approval-requested" && event.request.id !== askedAgain.request.id,
     );
     expect(deployed).toEqual([`${sessionA}:staging`, `${sessionA}:staging`, `${sessionB}:staging`]);
+    if (third.type !== "approval-requested") throw new Error("expected an approval request");
     expect((await second.decide(third.request.id, "deny")).ok).toBe(true);
     await second.waitFor((event) => event.type === "agent-finished");
     expect(deployed).toHaveLength(3);
