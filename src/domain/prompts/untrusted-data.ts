@@ -11,13 +11,14 @@ export const fenceTag = "untrusted_data";
 
 /**
  * Anything that could read as our fence's opening or closing tag, matched on the text's
- * skeleton (see `skeletonOf`): a `<` (or `&lt;`, `&#60;`, `&#x3c;`), then optional `/` and
- * spaces, then the tag name spelled with `_`, a dash, a space or nothing between the words.
+ * skeleton (see `skeletonOf`): a `<` (or `&lt;`, `&#60;`, `&#x3c;`, `\u003c`, `\x3c`), then an
+ * optional `/` (or JSON's `\/`) and spaces, then the tag name spelled with `_`, a dash, a
+ * space or nothing between the words.
  */
-const fenceLike = /(?:<|&lt;?|&#0*60;?|&#x0*3c;?)\s*\/?\s*untrusted[\s\p{Pd}\p{Pc}]*data/gu;
+const fenceLike = /(?:<|&lt;?|&#0*60;?|&#x0*3c;?|\\u0*3c|\\x3c)\s*\\?\/?\s*untrusted[\s\p{Pd}\p{Pc}]*data/gu;
 
-/** Cheap test: no `<`-like character and no entity start means nothing to neutralize. */
-const mayHoldFence = /[<&\u0080-\uffff]/;
+/** Cheap test: no `<`-like character, entity or escape start means nothing to neutralize. */
+const mayHoldFence = /[<&\\\u0080-\uffff]/;
 
 /** Neutralizes every fence-like tag inside `text`, so content cannot close its own fence. */
 export function neutralizeFences(text: string): string {
