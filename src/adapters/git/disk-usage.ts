@@ -1,5 +1,6 @@
 import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { WorkspaceRequestError } from "./git-error.ts";
 
 interface InodeRecord {
   bytes: number;
@@ -13,6 +14,12 @@ interface InodeRecord {
  */
 export class DiskTally {
   readonly #inodes = new Map<string, InodeRecord>();
+  readonly #apparent: boolean;
+
+  /** `apparent`: a file counts at least its size, so sparse files (no blocks yet) count in full. */
+  constructor(options: { apparent?: boolean } = {}) {
+    this.#apparent = options.apparent ?? false;
+  }
 
   async add(path: string): Promise<void> {
     let info: Awaited<ReturnType<typeof lstat>>;
@@ -24,7 +31,11 @@ export class DiskTally {
     const key = `${info.dev}:${info.ino}`;
     const record = this.#inodes.get(key);
     if (record) record.seen += 1;
-    else this.#inodes.set(key, { bytes: info.blocks * 512, links: info.nlink, seen: 1 });
+    else {
+      const blocks = info.blocks * 512;
+      const bytes = this.#apparent && info.isFile() ? Math.max(blocks, info.size) : blocks;
+      this.#inodes.set(key, { bytes, links: info.nlink, seen: 1 });
+    }
     if (!info.isDirectory()) return;
     let entries: string[];
     try {
@@ -56,4 +67,22 @@ export async function treeBytes(...paths: string[]): Promise<number> {
   const tally = new DiskTally();
   for (const path of paths) await tally.add(path);
   return tally.bytes;
+}
+
+/** THREADWORK_WORKSPACE_QUOTA_MB's default. */
+export const defaultWorkspaceQuotaMb = 5120;
+
+/**
+ * Refuses to stage a working copy over its quota by apparent size: git reads and compresses
+ * every byte it stages, sparse files included, in the service's own process tree.
+ */
+export async function requireRoomToStage(root: string, quotaMb: number): Promise<void> {
+  const tally = new DiskTally({ apparent: true });
+  await tally.add(root);
+  const used = tally.exclusiveBytes;
+  if (used > quotaMb * 1024 * 1024) {
+    throw new WorkspaceRequestError(
+      `the working copy holds ${(used / 1024 / 1024).toFixed(1)} MiB, over its ${quotaMb} MiB disk quota; nothing was committed or pushed`,
+    );
+  }
 }

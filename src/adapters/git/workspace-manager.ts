@@ -10,6 +10,7 @@ import type { Workspace } from "../../domain/tool.ts";
 import type { WorkspaceToolOptions } from "../../tools/workspace/workspace-tool-options.ts";
 import type { CommandLimits } from "../process/command-limits.ts";
 import type { SandboxMode } from "../process/sandbox-probe.ts";
+import { defaultWorkspaceQuotaMb, requireRoomToStage } from "./disk-usage.ts";
 import { type GitIdentity, runGit } from "./git-command.ts";
 import { WorkspaceRequestError } from "./git-error.ts";
 import {
@@ -300,6 +301,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
           `The working copy is on ${checkedOut ?? "a detached HEAD"}, not the agent's branch ${workspace.branch}; nothing was committed or pushed`,
         );
       }
+      await requireRoomToStage(workspace.root, options.workspaceQuotaMb ?? defaultWorkspaceQuotaMb);
       await commitAll(workspace.root, message, identity);
       const commit = await headCommit(workspace.root);
       const stats = await diffStats(workspace.root, workspace.baseCommit, commit);

@@ -4,10 +4,11 @@ const mebibyte = 1024 * 1024;
 
 /**
  * Bytes a workspace's command directories hold on their own: blocks shared with the
- * mirror (hardlinked packs) are not the agent's to free, so they do not count.
+ * mirror (hardlinked packs) are not the agent's to free, so they do not count. A sparse
+ * file counts its full size: git reads every byte of it when it stages the file.
  */
 export async function workspaceBytes(paths: string[]): Promise<number> {
-  const tally = new DiskTally();
+  const tally = new DiskTally({ apparent: true });
   for (const path of paths) await tally.add(path);
   return tally.exclusiveBytes;
 }
