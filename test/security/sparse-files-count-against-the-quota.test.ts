@@ -74,6 +74,7 @@ describe("sparse files count against the workspace quota", () => {
       if (request.turnIndex > 0) seen.push(request.lastToolResults);
       if (request.turnIndex === 0)
         return toolCallResponse([{ name: "commit", input: { message: "add files" } }]);
+      if (request.turnIndex === 1) return toolCallResponse([{ name: "git_diff", input: {} }]);
       return toolCallResponse([{ name: "finish", input: { summary: "done" } }]);
     });
     await runtime.start();
@@ -85,7 +86,7 @@ describe("sparse files count against the workspace quota", () => {
     await directory?.remove();
   });
 
-  it("refuses to commit a workspace whose files are over the quota by their size", async () => {
+  it("refuses to commit or diff a workspace whose files are over the quota by their size", async () => {
     const surface = createMemorySurface(runtime);
     await surface.send("commit it");
     await surface.waitFor((event) => event.type === "agent-finished", { timeoutMs: 60_000 });
@@ -93,6 +94,10 @@ describe("sparse files count against the workspace quota", () => {
     const result = seen[0]?.[0];
     expect(result?.isError).toBe(true);
     expect(result?.content).toContain(`${quotaMb} MiB disk quota`);
+    // git_diff stages everything into a scratch index first: refused the same way.
+    const diff = seen[1]?.[0];
+    expect(diff?.isError).toBe(true);
+    expect(diff?.content).toContain(`${quotaMb} MiB disk quota`);
     // Nothing was staged or committed.
     expect(execFileSync("git", ["-C", root, "status", "--porcelain"]).toString()).toContain("?? s1");
   });

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { commitAll, currentBranch } from "../../adapters/git/working-copy.ts";
-import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { isOverQuota, overQuotaMessage, workspaceBytes } from "./workspace-quota.ts";
+import { requireStageableWorkspace } from "./workspace-quota.ts";
 import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
 export function commitTool(options: ResolvedToolOptions) {
@@ -15,15 +14,7 @@ export function commitTool(options: ResolvedToolOptions) {
     describe: (input) => `commit "${input.message.split("\n")[0] ?? ""}"`,
     async execute(input, context) {
       const workspace = requireWorkspace(context);
-      // git reads and compresses every byte it stages, in the service and outside the sandbox.
-      const used = await workspaceBytes([
-        workspace.root,
-        options.homeDirectory(workspace),
-        options.temporaryDirectory(workspace),
-      ]);
-      if (isOverQuota(used, options.workspaceQuotaMb)) {
-        throw new ToolError(`Nothing was committed. ${overQuotaMessage(used, options.workspaceQuotaMb)}`);
-      }
+      await requireStageableWorkspace(options, workspace, "committed");
       const result = await commitAll(
         workspace.root,
         input.message,

@@ -1,4 +1,7 @@
 import { DiskTally } from "../../adapters/git/disk-usage.ts";
+import { ToolError } from "../../domain/errors.ts";
+import type { Workspace } from "../../domain/tool.ts";
+import type { ResolvedToolOptions } from "./workspace-tool-options.ts";
 
 const mebibyte = 1024 * 1024;
 
@@ -23,4 +26,23 @@ export function overQuotaMessage(bytes: number, quotaMb: number): string {
 
 export function isOverQuota(bytes: number, quotaMb: number): boolean {
   return bytes > quotaMb * mebibyte;
+}
+
+/**
+ * Refuses to stage (commit, diff) a workspace over its quota: git reads and compresses every
+ * byte it stages, sparse files included, in the service and outside the sandbox.
+ */
+export async function requireStageableWorkspace(
+  options: ResolvedToolOptions,
+  workspace: Workspace,
+  what: "committed" | "compared",
+): Promise<void> {
+  const used = await workspaceBytes([
+    workspace.root,
+    options.homeDirectory(workspace),
+    options.temporaryDirectory(workspace),
+  ]);
+  if (isOverQuota(used, options.workspaceQuotaMb)) {
+    throw new ToolError(`Nothing was ${what}. ${overQuotaMessage(used, options.workspaceQuotaMb)}`);
+  }
 }
