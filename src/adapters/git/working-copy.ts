@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { type GitIdentity, runGit } from "./git-command.ts";
 import { GitError } from "./git-error.ts";
+import { requireNoNestedRepository } from "./nested-repositories.ts";
 
 /** Native git operations on one working copy; none of them touches a remote. */
 
@@ -21,6 +22,7 @@ async function withEverythingStaged<T>(
   root: string,
   run: (env: Record<string, string>) => Promise<T>,
 ): Promise<T> {
+  await requireNoNestedRepository(root);
   const realIndex = await indexPathOf(root);
   const temporaryIndex = join(tmpdir(), `threadwork-index-${randomUUID()}`);
   try {
@@ -94,6 +96,7 @@ export async function commitAll(
   message: string,
   options: { identity?: GitIdentity } = {},
 ): Promise<CommitResult> {
+  await requireNoNestedRepository(root);
   await runGit(["add", "-A"], { cwd: root });
   const committed = await runGit(["commit", "-q", "--no-verify", "-F", "-"], {
     cwd: root,
