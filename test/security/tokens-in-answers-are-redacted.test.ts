@@ -106,9 +106,21 @@ describe("a token typed into an answer is redacted like one in a message", () =>
       sql`select answer from requests where kind = 'question'`,
     )) as unknown as { rows: { answer: string | null }[] };
     expect(rows.rows.map((row) => row.answer)).toEqual(["use [REDACTED] please"]);
-    const events = (await handle.db.execute(sql`select payload::text as p from events`)) as unknown as {
-      rows: { p: string }[];
-    };
-    for (const row of events.rows) expect(row.p).not.toContain("AnswerPastedToken");
+    // No table keeps it: requests, events, transcripts, audit rows, Slack message records.
+    const tables = (await handle.db.execute(
+      sql`select table_schema, table_name from information_schema.tables
+          where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
+    )) as unknown as { rows: { table_schema: string; table_name: string }[] };
+    expect(tables.rows.length).toBeGreaterThan(8);
+    const leaks: string[] = [];
+    for (const { table_schema: schema, table_name: table } of tables.rows) {
+      const found = (await handle.db.execute(
+        sql.raw(
+          `select t::text as row from "${schema}"."${table}" t where t::text like '%AnswerPastedToken%'`,
+        ),
+      )) as unknown as { rows: { row: string }[] };
+      for (const { row } of found.rows) leaks.push(`${schema}.${table}: ${row.slice(0, 200)}`);
+    }
+    expect(leaks).toEqual([]);
   });
 });
