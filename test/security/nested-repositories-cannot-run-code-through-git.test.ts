@@ -55,6 +55,16 @@ describe("a nested repository cannot run code through the service's git", () => 
     gitAs(sub, "commit", "-q", "-m", "s");
     gitAs(sub, "config", "filter.x.clean", `sh -c 'echo ran >> ${marker}; cat'`);
     await writeFile(join(root, "notes.md"), "# Notes\n");
+    // An ignored one (a dependency checkout in node_modules/) is never staged: no refusal.
+    await writeFile(join(root, ".gitignore"), "node_modules/\n");
+    const dependency = join(root, "node_modules", "dep");
+    await mkdir(dependency, { recursive: true });
+    gitAs(dependency, "init", "-q");
+    await writeFile(join(dependency, ".gitattributes"), "a filter=x\n");
+    await writeFile(join(dependency, "a"), "hi\n");
+    gitAs(dependency, "add", "-A");
+    gitAs(dependency, "commit", "-q", "-m", "s");
+    gitAs(dependency, "config", "filter.x.clean", `sh -c 'echo ran >> ${marker}; cat'`);
     const workspace: Workspace = { repoName: "demo", root, branch: "work", baseCommit: "HEAD" };
     const workspaces: WorkspacesPort = {
       createWorkspace: async () => workspace,
