@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -136,5 +136,43 @@ describe("a finishing agent's sparse files are not staged either", () => {
     await git(small.root, "rm", "-q", "a.txt");
     const result = await manager.finalizeWorkspace(small, { message: "Remove a" });
     expect(result).toMatchObject({ branch: small.branch, diffStats: { files: 1, deletions: 1 } });
+  });
+});
+
+describe("empty files count against the quota too", () => {
+  let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
+
+  beforeAll(async () => {
+    directory = await temporaryDirectory("empty-files");
+  });
+  afterAll(() => directory.remove());
+
+  // A command can create millions of empty files: no blocks, but an inode each, and the
+  // volume's inodes are shared with every other workspace (and maybe the database).
+  it("refuses to finalize a working copy holding thousands of empty files, and finalizes a few", async () => {
+    const source = join(directory.path, "source");
+    await createSourceRepository(source, { "a.txt": "a\n" });
+    const manager = createWorkspaceManager({
+      repositories: [{ name: "demo", url: source }],
+      token: undefined,
+      githubToken: undefined,
+      dataDir: join(directory.path, "data"),
+      push: true,
+      workspaceQuotaMb: quotaMb,
+      logger: pino({ level: "silent" }),
+    });
+    const create = (slug: string) =>
+      manager.createWorkspace({ sessionId: "s1", agentId: `id-${slug}`, agentSlug: slug, repoName: "demo" });
+    const many = await create("many");
+    await mkdir(join(many.root, "empty"));
+    for (let index = 0; index < 2_000; index += 1) await writeFile(join(many.root, "empty", `f${index}`), "");
+    await expect(manager.finalizeWorkspace(many, { message: "empties" })).rejects.toThrow(
+      /over its 4 MiB disk quota/,
+    );
+    const few = await create("few");
+    await mkdir(join(few.root, "empty"));
+    for (let index = 0; index < 20; index += 1) await writeFile(join(few.root, "empty", `f${index}`), "");
+    const result = await manager.finalizeWorkspace(few, { message: "A few" });
+    expect(result).toMatchObject({ branch: few.branch, diffStats: { files: 20 } });
   });
 });

@@ -8,15 +8,24 @@ interface InodeRecord {
   seen: number;
 }
 
+/** What one entry costs at least in `apparent` mode: an inode and a block, as on most file systems. */
+const minimumEntryBytes = 4096;
+
 /**
  * Sizes of directory trees by allocated blocks, counting each inode once: workspaces
  * share hardlinked object packs with their mirror, so a naive sum would overstate use.
+ * Only inodes with more than one link are remembered, so a tree of millions of files
+ * costs a counter, not a map entry each.
  */
 export class DiskTally {
   readonly #inodes = new Map<string, InodeRecord>();
   readonly #apparent: boolean;
+  #unlinkedBytes = 0;
 
-  /** `apparent`: a file counts at least its size, so sparse files (no blocks yet) count in full. */
+  /**
+   * `apparent`: a file counts at least its size, so sparse files (no blocks yet) count in
+   * full, and every entry at least 4 KiB, so millions of empty files (inodes) count too.
+   */
   constructor(options: { apparent?: boolean } = {}) {
     this.#apparent = options.apparent ?? false;
   }
@@ -28,13 +37,17 @@ export class DiskTally {
     } catch {
       return;
     }
-    const key = `${info.dev}:${info.ino}`;
-    const record = this.#inodes.get(key);
-    if (record) record.seen += 1;
+    const blocks = info.blocks * 512;
+    const bytes = this.#apparent
+      ? Math.max(blocks, info.isFile() ? info.size : 0, minimumEntryBytes)
+      : blocks;
+    // A directory cannot be hard-linked: like a file with one link, it is counted right here.
+    if (info.isDirectory() || info.nlink <= 1) this.#unlinkedBytes += bytes;
     else {
-      const blocks = info.blocks * 512;
-      const bytes = this.#apparent && info.isFile() ? Math.max(blocks, info.size) : blocks;
-      this.#inodes.set(key, { bytes, links: info.nlink, seen: 1 });
+      const key = `${info.dev}:${info.ino}`;
+      const record = this.#inodes.get(key);
+      if (record) record.seen += 1;
+      else this.#inodes.set(key, { bytes, links: info.nlink, seen: 1 });
     }
     if (!info.isDirectory()) return;
     let entries: string[];
@@ -50,14 +63,14 @@ export class DiskTally {
 
   /** Bytes of every inode seen. */
   get bytes(): number {
-    let total = 0;
+    let total = this.#unlinkedBytes;
     for (const record of this.#inodes.values()) total += record.bytes;
     return total;
   }
 
   /** Bytes that deleting the added trees would free: inodes with no link outside them. */
   get exclusiveBytes(): number {
-    let total = 0;
+    let total = this.#unlinkedBytes;
     for (const record of this.#inodes.values()) if (record.seen >= record.links) total += record.bytes;
     return total;
   }
