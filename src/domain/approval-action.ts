@@ -67,17 +67,22 @@ export function exactActionText(action: ApprovalAction): { main: string; rest: s
   return { main: JSON.stringify(JSON.parse(canonicalJson(action.input)), null, 2), rest: undefined };
 }
 
-/** Control, zero-width and direction-changing characters a reader cannot see. */
+/**
+ * Characters a reader cannot see or tell apart from a space or a line break: controls,
+ * zero-width and direction-changing characters, blank-looking fillers, variation selectors,
+ * line and paragraph separators, and Unicode tag characters (text that only models read).
+ */
 const invisibleCharacters =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters made visible.
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: each character is matched on its own, on purpose.
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u{1d173}-\u{1d17a}\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
 
 /** What the approver reads: every character, invisible ones written out as `⟦U+XXXX⟧`. */
 export function visibleText(text: string): { text: string; marked: boolean } {
   let marked = false;
   const visible = text.replace(invisibleCharacters, (character) => {
     marked = true;
-    return `⟦U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}⟧`;
+    return `⟦U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}⟧`;
   });
   return { text: visible, marked };
 }

@@ -5,6 +5,7 @@ import {
   buildApprovalAction,
   exactActionText,
   parseApprovalAction,
+  visibleText,
 } from "../domain/approval-action.ts";
 import { isAllowedByRules, rulePatternOf } from "../domain/approval-rules.ts";
 import { fitsInApprovalMessage } from "../domain/slack-blocks/approval.ts";
@@ -18,6 +19,13 @@ export type GateResult = "allowed" | "wait" | ToolOutcome;
 
 function refused(output: string, status: ToolOutcome["status"]): ToolOutcome {
   return { output, isError: true, status };
+}
+
+/** The description's first 300 characters (whole code points), invisible ones written out. */
+function promptPreview(description: string): string {
+  const characters = [...description];
+  const cut = characters.length > 300 ? `${characters.slice(0, 299).join("")}…` : description;
+  return visibleText(cut).text;
 }
 
 /**
@@ -62,7 +70,7 @@ export async function approvalGate(
     await waitForHuman(kernel, agent, {
       kind: "approval",
       toolCallId: call.id,
-      prompt: `${agent.title} wants to: ${description.length > 300 ? `${description.slice(0, 299)}…` : description}`,
+      prompt: `${agent.title} wants to: ${promptPreview(description)}`,
       action,
       pattern: rulePatternOf(input),
     });

@@ -159,7 +159,8 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
     const decided = await decideOnce(kernel.db, request.id, {
       status: "answered",
       decision: "answer",
-      answer: input.answer,
+      // A token typed into an answer is stored, shown and prompted redacted, like one in a message.
+      answer: redactSecrets(input.answer),
       decidedBy: input.userId,
     });
     const outcome = await decisionOutcome(kernel, decided, request);

@@ -3,6 +3,7 @@ import { copyFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { type GitIdentity, runGit } from "./git-command.ts";
+import { requireNoNestedRepository } from "./nested-repositories.ts";
 
 /** Native git operations on one working copy; none of them touches a remote. */
 
@@ -20,6 +21,7 @@ async function withEverythingStaged<T>(
   root: string,
   run: (env: Record<string, string>) => Promise<T>,
 ): Promise<T> {
+  await requireNoNestedRepository(root);
   const realIndex = await indexPathOf(root);
   const temporaryIndex = join(tmpdir(), `threadwork-index-${randomUUID()}`);
   try {
@@ -111,6 +113,7 @@ export async function commitAll(
   message: string,
   options: { identity?: GitIdentity } = {},
 ): Promise<CommitResult> {
+  await requireNoNestedRepository(root);
   await stageEverything(root);
   // Asked first: `git commit` with nothing to commit prints a full status, which looks into
   // submodules whenever an (agent-written) .gitmodules says so, running their filters.
@@ -133,6 +136,14 @@ export async function commitAll(
   });
   const [commit = "", ...rest] = shown.stdout.split("\n");
   return { committed: true, commit: commit.trim(), stats: parseNumstat(rest.join("\n")) };
+}
+
+/** Paths that differ between two commits (both sides of a rename), as git spells them. */
+export async function changedPaths(root: string, base: string, head: string): Promise<string[]> {
+  const result = await runGit(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", base, head], {
+    cwd: root,
+  });
+  return result.stdout.split("\0").filter(Boolean);
 }
 
 export async function headCommit(root: string): Promise<string> {

@@ -4,11 +4,13 @@ import type { HttpClient } from "isomorphic-git";
 import type { Logger } from "pino";
 import type { RepositoryConfig } from "../../config.ts";
 import { integrationBranch } from "../../domain/branch-policy.ts";
+import { ciPushRefusal } from "../../domain/ci-configuration.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { WorkspaceToolOptions } from "../../tools/workspace/workspace-tool-options.ts";
 import type { CommandLimits } from "../process/command-limits.ts";
 import type { SandboxMode } from "../process/sandbox-probe.ts";
+import { defaultWorkspaceQuotaMb, requireRoomToStage } from "./disk-usage.ts";
 import { type GitIdentity, runGit } from "./git-command.ts";
 import { WorkspaceRequestError } from "./git-error.ts";
 import {
@@ -20,7 +22,14 @@ import {
 import { type MergeConflict, type MergeSourceBranch, mergeWorkspaceBranches } from "./merge-branches.ts";
 import { MirrorStore } from "./mirror-store.ts";
 import { createRemoteTransport, type RemoteTransport, safeUrl } from "./remote-transport.ts";
-import { commitAll, currentBranch, type DiffStats, diffStats, headCommit } from "./working-copy.ts";
+import {
+  changedPaths,
+  commitAll,
+  currentBranch,
+  type DiffStats,
+  diffStats,
+  headCommit,
+} from "./working-copy.ts";
 import {
   type CleanupRequest,
   type CleanupResult,
@@ -177,8 +186,14 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     branch: string,
     baseBranch: string,
     pullRequest: { title: string; body: string } | undefined,
+    baseCommit: string,
   ): Promise<{ pushed: boolean; pullRequestUrl?: string; error?: string }> {
     if (!options.push || !isRemoteUrl(repository.url)) return { pushed: false };
+    const refusal = ciPushRefusal(await changedPaths(root, baseCommit, "HEAD"));
+    if (refusal) {
+      options.logger.warn({ branch }, "push refused: the branch changes CI configuration");
+      return { pushed: false, error: refusal };
+    }
     try {
       await transport.pushBranch(join(root, ".git"), repository.url, branch);
     } catch (error) {
@@ -248,7 +263,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     );
     const pushed =
       merged.length > 0
-        ? await pushAndOpenPullRequest(repository, root, into, mirror.defaultBranch, undefined)
+        ? await pushAndOpenPullRequest(repository, root, into, mirror.defaultBranch, undefined, baseCommit)
         : { pushed: false };
     return {
       branch: into,
@@ -286,6 +301,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
           `The working copy is on ${checkedOut ?? "a detached HEAD"}, not the agent's branch ${workspace.branch}; nothing was committed or pushed`,
         );
       }
+      await requireRoomToStage(workspace.root, options.workspaceQuotaMb ?? defaultWorkspaceQuotaMb);
       await commitAll(workspace.root, message, identity);
       const commit = await headCommit(workspace.root);
       const stats = await diffStats(workspace.root, workspace.baseCommit, commit);
@@ -299,10 +315,17 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       const body = `${message}\n\n${stats.files} files changed, +${stats.insertions} -${stats.deletions}. Opened by Threadwork.`;
       return {
         ...result,
-        ...(await pushAndOpenPullRequest(repository, workspace.root, workspace.branch, baseBranch, {
-          title,
-          body,
-        })),
+        ...(await pushAndOpenPullRequest(
+          repository,
+          workspace.root,
+          workspace.branch,
+          baseBranch,
+          {
+            title,
+            body,
+          },
+          workspace.baseCommit,
+        )),
       };
     },
 

@@ -1,4 +1,5 @@
 import type { ChatMessage, MessagePart } from "../messages.ts";
+import { skeletonOf } from "./fence-skeleton.ts";
 
 /**
  * Text from outside the session owner's own messages (tool results, files, command output,
@@ -9,15 +10,30 @@ import type { ChatMessage, MessagePart } from "../messages.ts";
 export const fenceTag = "untrusted_data";
 
 /**
- * Anything that could read as our fence's opening or closing tag: `<`, a fullwidth `＜` or
- * `&lt;`, then optional `/` and spaces, then the tag name spelled with `_`, `-`, a space or
- * nothing, in any case.
+ * Anything that could read as our fence's opening or closing tag, matched on the text's
+ * skeleton (see `skeletonOf`): a `<` (or `&lt;`, `&#60;`, `&#x3c;`, `\u003c`, `\x3c`), then an
+ * optional `/` (or JSON's `\/`) and spaces, then the tag name spelled with `_`, a dash, a
+ * space or nothing between the words.
  */
-const fenceLike = /(?:<|＜|&lt;)\s*\/?\s*untrusted[\s_-]*data/giu;
+const fenceLike = /(?:<|&lt;?|&#0*60;?|&#x0*3c;?|\\u0*3c|\\x3c)\s*\\?\/?\s*untrusted[\s\p{Pd}\p{Pc}]*data/gu;
+
+/** Cheap test: no `<`-like character, entity or escape start means nothing to neutralize. */
+const mayHoldFence = /[<&\\\u0080-\uffff]/;
 
 /** Neutralizes every fence-like tag inside `text`, so content cannot close its own fence. */
 export function neutralizeFences(text: string): string {
-  return text.replace(fenceLike, "[fence-like text removed]");
+  if (!mayHoldFence.test(text)) return text;
+  const skeleton = skeletonOf(text);
+  let result = "";
+  let copied = 0;
+  for (const match of skeleton.text.matchAll(fenceLike)) {
+    const start = skeleton.start(match.index);
+    const end = skeleton.end(match.index + match[0].length - 1);
+    if (start < copied) continue;
+    result += `${text.slice(copied, start)}[fence-like text removed]`;
+    copied = end;
+  }
+  return copied === 0 ? text : result + text.slice(copied);
 }
 
 /** Attribute values are ours, but may carry a name or tool name: keep them on one quoted line. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { commitAll, currentBranch } from "../../adapters/git/working-copy.ts";
 import { defineTool } from "../../domain/tool.ts";
+import { requireStageableWorkspace } from "./workspace-quota.ts";
 import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
 export function commitTool(options: ResolvedToolOptions) {
@@ -13,6 +14,7 @@ export function commitTool(options: ResolvedToolOptions) {
     describe: (input) => `commit "${input.message.split("\n")[0] ?? ""}"`,
     async execute(input, context) {
       const workspace = requireWorkspace(context);
+      await requireStageableWorkspace(options, workspace, "committed");
       const result = await commitAll(
         workspace.root,
         input.message,

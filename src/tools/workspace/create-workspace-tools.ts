@@ -15,8 +15,8 @@ export function createWorkspaceTools(options: WorkspaceToolOptions): ToolDefinit
   const tools = [
     listFilesTool(resolved),
     readFileTool(resolved),
-    writeFileTool(),
-    editFileTool(),
+    writeFileTool(resolved),
+    editFileTool(resolved),
     searchTool(resolved),
     runCommandTool(resolved),
     gitDiffTool(resolved),

@@ -1,12 +1,22 @@
 import { z } from "zod";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { maxFileBytes, readRegularFile } from "./regular-file.ts";
+import { readRegularFile } from "./regular-file.ts";
 import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
-import { requireWorkspace } from "./workspace-tool-options.ts";
+import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 import { writeConfinedFile } from "./write-file.ts";
+import { requireWriteRoom } from "./write-limits.ts";
 
-export function editFileTool() {
+/** Non-overlapping occurrences, counted without building an array of the pieces. */
+function countOccurrences(text: string, part: string): number {
+  let count = 0;
+  for (let index = text.indexOf(part); index !== -1; index = text.indexOf(part, index + part.length)) {
+    count += 1;
+  }
+  return count;
+}
+
+export function editFileTool(options: ResolvedToolOptions) {
   return defineTool({
     name: "edit_file",
     description:
@@ -30,7 +40,7 @@ export function editFileTool() {
         throw new ToolError("`old` must not be empty; use write_file to write a whole file.");
       if (input.old === input.new) throw new ToolError("`old` and `new` are the same; nothing to change.");
       const content = (await readRegularFile(resolved.real, input.path, context.signal)).toString("utf8");
-      const occurrences = content.split(input.old).length - 1;
+      const occurrences = countOccurrences(content, input.old);
       if (occurrences === 0) {
         throw new ToolError(
           `The text to replace was not found in "${input.path}". Read the file again and copy the text exactly.`,
@@ -41,18 +51,13 @@ export function editFileTool() {
           `The text to replace occurs ${occurrences} times in "${input.path}". Add surrounding lines to make it unique, or set replace_all.`,
         );
       }
-      // Checked before building it: a short `old` and a long `new` would multiply the size.
       const replaced = input.replace_all ? occurrences : 1;
-      const resultBytes =
-        Buffer.byteLength(content) + replaced * (Buffer.byteLength(input.new) - Buffer.byteLength(input.old));
-      if (resultBytes > maxFileBytes) {
-        throw new ToolError(
-          `This edit would make ${resolved.relative} ${resultBytes} bytes, larger than the ${maxFileBytes} bytes the tools handle.`,
-        );
-      }
-      // split/join, not String.replace: `$&` and friends in `new` must stay literal.
+      const previous = Buffer.byteLength(content);
+      const bytes = previous + replaced * (Buffer.byteLength(input.new) - Buffer.byteLength(input.old));
+      await requireWriteRoom(options, workspace, input.path, bytes, previous);
+      // A function replacement: `$&` and friends in `new` must stay literal.
       const updated = input.replace_all
-        ? content.split(input.old).join(input.new)
+        ? content.replaceAll(input.old, () => input.new)
         : content.replace(input.old, () => input.new);
       await writeConfinedFile(resolved.real, updated, input.path);
       return `Replaced ${input.replace_all ? occurrences : 1} occurrence${occurrences === 1 || !input.replace_all ? "" : "s"} in ${resolved.relative}.`;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { diffAgainst } from "../../adapters/git/working-copy.ts";
 import { defineTool } from "../../domain/tool.ts";
+import { requireStageableWorkspace } from "./workspace-quota.ts";
 import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
 export function gitDiffTool(options: ResolvedToolOptions) {
@@ -13,6 +14,7 @@ export function gitDiffTool(options: ResolvedToolOptions) {
     risk: "safe",
     async execute(_input, context) {
       const workspace = requireWorkspace(context);
+      await requireStageableWorkspace(options, workspace, "compared");
       const diff = await diffAgainst(workspace.root, workspace.baseCommit, {
         maxOutputBytes: options.maxDiffBytes,
       });

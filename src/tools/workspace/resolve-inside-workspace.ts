@@ -57,8 +57,10 @@ export async function resolveInsideWorkspace(
       `The path "${requestedPath}" goes through a symlink that leads outside the workspace.`,
     );
   }
-  if (options.forWrite && real !== undefined) {
-    const realSegments = relative(realRoot, real).split(sep);
+  // A new file's real location is its deepest existing directory's: a symlinked directory
+  // (`meta -> .git`) must not lead a write into .git, here or in a nested repository.
+  if (options.forWrite) {
+    const realSegments = relative(realRoot, real ?? checked).split(sep);
     if (realSegments.some(isGitSegment)) {
       throw new ToolError(`Writing inside .git is not allowed: "${requestedPath}".`);
     }

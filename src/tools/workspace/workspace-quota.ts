@@ -1,18 +1,22 @@
 import type { Stats } from "node:fs";
 import { DiskTally } from "../../adapters/git/disk-usage.ts";
+import { ToolError } from "../../domain/errors.ts";
+import type { Workspace } from "../../domain/tool.ts";
+import type { ResolvedToolOptions } from "./workspace-tool-options.ts";
 
 const mebibyte = 1024 * 1024;
 
 /**
  * Bytes a workspace's command directories hold on their own: blocks shared with the
  * mirror (hardlinked packs) are not the agent's to free, so they do not count. Directories
- * a command made unreadable are opened again, so nothing hides from the count.
+ * a command made unreadable are opened again, so nothing hides from the count. A sparse
+ * file counts its full size: git reads every byte of it when it stages the file.
  */
 export async function workspaceBytes(
   paths: string[],
   visit?: (path: string, info: Stats) => void,
 ): Promise<number> {
-  const tally = new DiskTally({ openDirectories: true, ...(visit ? { visit } : {}) });
+  const tally = new DiskTally({ apparent: true, openDirectories: true, ...(visit ? { visit } : {}) });
   for (const path of paths) await tally.add(path);
   return tally.exclusiveBytes;
 }
@@ -57,4 +61,23 @@ export function watchQuota(paths: string[], quotaMb: number, onOver: (bytes: num
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+/**
+ * Refuses to stage (commit, diff) a workspace over its quota: git reads and compresses every
+ * byte it stages, sparse files included, in the service and outside the sandbox.
+ */
+export async function requireStageableWorkspace(
+  options: ResolvedToolOptions,
+  workspace: Workspace,
+  what: "committed" | "compared",
+): Promise<void> {
+  const used = await workspaceBytes([
+    workspace.root,
+    options.homeDirectory(workspace),
+    options.temporaryDirectory(workspace),
+  ]);
+  if (isOverQuota(used, options.workspaceQuotaMb)) {
+    throw new ToolError(`Nothing was ${what}. ${overQuotaMessage(used, options.workspaceQuotaMb)}`);
+  }
 }

@@ -5,7 +5,8 @@ import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
 import { openRegularFile } from "./regular-file.ts";
 import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
-import { requireWorkspace } from "./workspace-tool-options.ts";
+import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
+import { requireWriteRoom } from "./write-limits.ts";
 
 /** Writes through an already-confined path, only to a regular file (see `openRegularFile`). */
 export async function writeConfinedFile(path: string, content: string, shownPath = path): Promise<void> {
@@ -19,7 +20,7 @@ export async function writeConfinedFile(path: string, content: string, shownPath
   }
 }
 
-export function writeFileTool() {
+export function writeFileTool(options: ResolvedToolOptions) {
   return defineTool({
     name: "write_file",
     description:
@@ -31,13 +32,14 @@ export function writeFileTool() {
       const workspace = requireWorkspace(context);
       const resolved = await resolveInsideWorkspace(workspace.root, input.path, { forWrite: true });
       const target = resolved.real ?? resolved.absolute;
-      if (resolved.real !== undefined && (await stat(resolved.real)).isDirectory()) {
-        throw new ToolError(`"${input.path}" is a directory.`);
-      }
+      const existing = resolved.real === undefined ? undefined : await stat(resolved.real);
+      if (existing?.isDirectory()) throw new ToolError(`"${input.path}" is a directory.`);
+      const bytes = Buffer.byteLength(input.content);
+      await requireWriteRoom(options, workspace, input.path, bytes, existing?.size ?? 0);
       await writeConfinedFile(target, input.content, input.path);
       const lines = input.content === "" ? 0 : input.content.split("\n").length;
       const verb = resolved.real === undefined ? "Created" : "Overwrote";
-      return `${verb} ${resolved.relative} (${lines} lines, ${Buffer.byteLength(input.content)} bytes).`;
+      return `${verb} ${resolved.relative} (${lines} lines, ${bytes} bytes).`;
     },
   });
 }
