@@ -110,10 +110,11 @@ export function neutralizeBroadcasts(text: string): string {
   let result = text;
   for (let pass = 0; pass < 5; pass += 1) {
     const next = result.replace(/<([^<>\n]*)>/g, (_match, inner: string) => inertToken(inner));
-    if (next === result) break;
+    if (next === result) return result;
     result = next;
   }
-  return result;
+  // Still changing after five passes: deeper nesting could assemble a token in the next one.
+  return result.replaceAll("<", "\u2039");
 }
 
 /**
@@ -121,20 +122,30 @@ export function neutralizeBroadcasts(text: string): string {
  * reference) show their real target, so `[innocent](https://evil)` cannot hide where it goes.
  */
 export function safeMarkdown(text: string): string {
-  return neutralizeBroadcasts(text)
-    .replace(markdownLink, (match, label: string, url: string) => {
-      if (!linkTarget.test(url)) return match;
-      return label.trim() === "" || label.trim() === url ? url : `${label} (${url})`;
-    })
-    .replace(linkDefinition, "$1 :");
+  return (
+    neutralizeBroadcasts(text)
+      .replace(markdownLink, (match, label: string, url: string) => {
+        if (!linkTarget.test(url)) return match;
+        return label.trim() === "" || label.trim() === url ? url : `${label} (${url})`;
+      })
+      // Whatever the label (nested or escaped brackets, line breaks, any title), a link needs `](`
+      // or a definition's `]:` right after its `]`: a space there leaves text and target in sight.
+      .replace(linkOpening, "] $1")
+  );
 }
 
 /** `[label](url "title")` and `![alt](url)`. */
 const markdownLink = /!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g;
 /** Where a link could go: a scheme, `//host` or `www.`; `arr[i](x)` in code is left alone. */
 const linkTarget = /^(?:[a-z][a-z0-9+.-]*:|\/\/|www\.)/i;
-/** A reference definition (`[1]: https://…`) that would turn `[innocent][1]` into a link. */
-const linkDefinition = /^( {0,3}\[[^\]\n]+\]):(?=[ \t]*<?(?:[a-z][a-z0-9+.-]*:|\/\/|www\.))/gim;
+/**
+ * `](` or `]:` before a destination that is more than a word (`arr[i](x)` in code stays as
+ * written): a scheme, a domain or path, an entity or an escape could all make a link.
+ */
+const linkOpening = /\]([(:])(?=\s*<?[^\s)>]*[^\w\s)>])/g;
+
+/** What follows `<` in a Slack token: a mention, a broadcast, a channel or a link target. */
+const tokenStart = new RegExp(`^(?:[!@#]|${linkLike.source.slice(1)})`, "i");
 
 /**
  * Splits streamed text where it is safe to send: a trailing `<…` without its `>` may be the
@@ -142,8 +153,6 @@ const linkDefinition = /^( {0,3}\[[^\]\n]+\]):(?=[ \t]*<?(?:[a-z][a-z0-9+.-]*:|\
  */
 export function splitAtSafeEnd(text: string): { ready: string; rest: string } {
   let cut = text.length;
-  const open = text.lastIndexOf("<");
-  if (open !== -1 && text.indexOf(">", open) === -1 && text.length - open <= 120) cut = open;
   // A Markdown link may still be arriving: `[label`, `[label]` or `[label](https://ev`.
   const bracket = text.lastIndexOf("[");
   if (bracket !== -1 && text.length - bracket <= 600) {
@@ -154,5 +163,23 @@ export function splitAtSafeEnd(text: string): { ready: string; rest: string } {
   // A word may be a secret still arriving (`xoxb-12` + `34…`): it waits until it is whole, to be redacted.
   const wordStart = Math.max(text.lastIndexOf(" "), text.lastIndexOf("\n"), text.lastIndexOf("\t")) + 1;
   if (text.length - wordStart <= 200) cut = Math.min(cut, wordStart);
+  // Whatever the cut, what goes out must not end inside a token or a link the next piece completes.
+  for (let next = unfinishedEnd(text.slice(0, cut)); next < cut; next = unfinishedEnd(text.slice(0, cut))) {
+    cut = next;
+  }
   return { ready: text.slice(0, cut), rest: text.slice(cut) };
+}
+
+/** Where `text` must be cut so it does not end in an open `<…` token or a `]`-link part; its length if nowhere. */
+function unfinishedEnd(text: string): number {
+  let cut = text.length;
+  const open = text.lastIndexOf("<");
+  // An open mention or link waits for its `>` however long its label.
+  if (open !== -1 && text.indexOf(">", open) === -1) {
+    if (text.length - open <= 120 || tokenStart.test(text.slice(open + 1))) cut = open;
+  }
+  // `]` then `(` or `:` makes a link; the destination decides whether it is rewritten, so it waits whole.
+  const closing = text.lastIndexOf("]");
+  if (closing !== -1 && /^\](?:[(:]\s*<?[^\s)>]*)?$/.test(text.slice(closing))) cut = Math.min(cut, closing);
+  return cut;
 }
