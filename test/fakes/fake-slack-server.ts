@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { blockLimitError } from "./slack-block-limits.ts";
+import { blockLimitError, viewLimitError } from "./slack-block-limits.ts";
 import { decodeFrame, encodeFrame } from "./websocket-frames.ts";
 
 export {
@@ -287,8 +287,12 @@ export class FakeSlackServer {
 
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     const channel = typeof params.channel === "string" ? params.channel : undefined;
-    if (method === "chat.postMessage" || method === "chat.update" || method === "chat.postEphemeral") {
+    if (method.startsWith("chat.") && method !== "chat.getPermalink") {
       const error = blockLimitError(params);
+      if (error) return { ok: false, error };
+    }
+    if (method === "views.open" || method === "views.publish") {
+      const error = viewLimitError(params);
       if (error) return { ok: false, error };
     }
     switch (method) {

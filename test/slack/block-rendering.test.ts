@@ -15,6 +15,7 @@ import {
 import { renderQuestion } from "../../src/domain/slack-blocks/question.ts";
 import { summarizeResult } from "../../src/domain/slack-blocks/results.ts";
 import type { AgentSnapshot, RequestSnapshot } from "../../src/runtime/surface-port.ts";
+import { blockLimitError } from "../fakes/slack-block-limits.ts";
 import { findButton } from "./support/harness.ts";
 
 const now = new Date("2026-11-24T05:00:00Z");
@@ -98,6 +99,8 @@ describe("Block Kit rendering", () => {
       for (const block of board.blocks) {
         if (block.type === "actions") expect((block.elements as unknown[]).length).toBeLessThanOrEqual(25);
       }
+      // What Slack itself refuses (a shared action_id in one block, a long button, …) is refused here too.
+      expect(blockLimitError({ text: board.text, blocks: board.blocks })).toBeUndefined();
     }
   });
 

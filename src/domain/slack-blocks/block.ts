@@ -37,7 +37,7 @@ export function button(options: {
   return element;
 }
 
-/** Slack requires action ids to be unique within a message, so repeated buttons get a suffix. */
+/** At most 25 elements, Slack's limit; their action ids must differ (callers suffix repeated buttons). */
 export function actionsBlock(elements: SlackBlock[], blockId?: string): SlackBlock {
   const block: SlackBlock = { type: "actions", elements: elements.slice(0, 25) };
   if (blockId) block.block_id = blockId;

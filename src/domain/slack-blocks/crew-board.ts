@@ -86,11 +86,14 @@ function richText(text: string): SlackBlock {
 
 function stopButtons(agents: AgentSnapshot[]): SlackBlock[] {
   const active = agents.filter(isActive);
-  const elements = active
-    .slice(0, 24)
-    .map((agent) =>
-      button({ text: `Stop ${truncate(agent.title, 60)}`, actionId: actionIds.stopAgent, value: agent.id }),
-    );
+  const elements = active.slice(0, 24).map((agent, index) =>
+    // Slack refuses a block whose buttons share an action_id, so each gets its own suffix.
+    button({
+      text: `Stop ${truncate(agent.title, 60)}`,
+      actionId: `${actionIds.stopAgent}_${index}`,
+      value: agent.id,
+    }),
+  );
   if (active.length > 0) {
     elements.push(button({ text: "Stop all", actionId: actionIds.stopAll, value: "all", style: "danger" }));
   }
