@@ -8,10 +8,18 @@ import { allStrings, owner, type Scenario, startScenario } from "./support/appro
 /** What an attacker steers a model to write: broadcasts, a user and group mention, disguised links. */
 const payload =
   "hi <!channel> <!here|here> <!everyone> <@U0VICTIM> <!subteam^S1|@admins> " +
-  "<https://evil.example|innocent> [innocent](https://evil.example) ![x](https://evil.example/p.png)";
+  "<https://evil.example|innocent> [innocent](https://evil.example) ![x](https://evil.example/p.png) " +
+  "\u202edaer";
 
 /** Anything Slack would turn into a notification or a link whose label hides its target. */
-const live = [/<!(channel|here|everyone)/, /<!subteam/, /<@U0VICTIM/, /<https?:\/\/evil\.example[^>]*\|/];
+const live = [
+  /<!(channel|here|everyone)/,
+  /<!subteam/,
+  /<@U0VICTIM/,
+  /<https?:\/\/evil\.example[^>]*\|/,
+  // A bidi override reorders what follows it, e.g. a link's real target.
+  /[\u202a-\u202e\u2066-\u2069]/,
+];
 /** In Markdown fields (replies) a `[label](url)` link hides its target too; in mrkdwn it is plain text. */
 const liveInMarkdown = /\[[^\]]*\]\(\s*<?https?:\/\/evil/;
 

@@ -1,8 +1,18 @@
 import type { Usage } from "../messages.ts";
 
-/** Escapes the three characters Slack's mrkdwn treats as markup. */
+/**
+ * Bidirectional overrides, embeddings and isolates: in a label they would reorder what follows,
+ * e.g. show a link's real target backwards. Shown text never needs them.
+ */
+const bidiControls = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** Escapes the three characters Slack's mrkdwn treats as markup, and drops bidi controls. */
 export function escapeText(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  return text
+    .replace(bidiControls, "")
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;");
 }
 
 /** Cuts raw text (before escaping) to `maximum` characters, never inside a surrogate pair. */
@@ -107,7 +117,7 @@ function inertToken(inner: string): string {
  */
 export function neutralizeBroadcasts(text: string): string {
   // Repeated until stable: `<<!channel>>` must not leave a new token behind.
-  let result = text;
+  let result = text.replace(bidiControls, "");
   for (let pass = 0; pass < 5; pass += 1) {
     const next = result.replace(/<([^<>\n]*)>/g, (_match, inner: string) => inertToken(inner));
     if (next === result) return result;
