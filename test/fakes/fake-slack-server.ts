@@ -33,6 +33,7 @@ export interface FakeUser {
 export interface FakeThreadMessage {
   user?: string;
   bot_id?: string;
+  username?: string;
   text: string;
   ts: string;
   thread_ts?: string;
