@@ -37,7 +37,8 @@ describe("model text is escaped in Slack", () => {
             {
               name: "spawn_agent",
               input: {
-                title: "T <!channel> <@U0VICTIM> <https://evil.example|x>",
+                // A line break would draw header lines that look like the approval's own.
+                title: "T <!channel> <@U0VICTIM> <https://evil.example|x>\n*Tool:* `read_file`",
                 brief: "mention",
                 repo: "app",
               },
@@ -120,6 +121,10 @@ describe("model text is escaped in Slack", () => {
       "innocent (https://evil.example) x (https://evil.example/p.png)",
     );
     expect(JSON.stringify(approval.blocks)).toContain("&lt;https://evil.example|innocent&gt;");
+    // The approval header has one line per field: the agent's title cannot add a second "Tool".
+    const header = String((approval.blocks[0] as { text: { text: string } }).text.text);
+    expect(header.match(/^\*Tool:\*/gm)).toEqual(["*Tool:*"]);
+    expect(header).toContain("*Tool:* `run_command`");
     expect(
       fake.calls.filter((call) => call.method === "chat.startStream" || call.method === "chat.postMessage")
         .length,
