@@ -55,7 +55,11 @@ describe("model text is escaped in Slack", () => {
           return toolCallResponse([
             {
               name: "ask_user",
-              input: { question: `Q ${payload}`, choices: ["<!channel> <https://evil.example|yes>", "no"] },
+              input: {
+                question: `Q ${payload}`,
+                // The last choice shows as nothing once made inert: Slack refuses an empty button.
+                choices: ["<!channel> <https://evil.example|yes>", "no", "<!date^1700000000^{date}|>"],
+              },
             },
           ]);
         case 2:

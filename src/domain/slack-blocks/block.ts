@@ -27,9 +27,11 @@ export function button(options: {
   value: string;
   style?: "primary" | "danger";
 }): SlackBlock {
+  // Slack refuses a button without text, and model text can neutralize to nothing (`<!date^1^x|>`).
+  const text = truncate(neutralizeBroadcasts(options.text), 75);
   const element: SlackBlock = {
     type: "button",
-    text: { type: "plain_text", text: truncate(neutralizeBroadcasts(options.text), 75), emoji: true },
+    text: { type: "plain_text", text: text.trim() === "" ? "(blank)" : text, emoji: true },
     action_id: options.actionId,
     value: options.value,
   };

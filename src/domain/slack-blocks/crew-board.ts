@@ -125,7 +125,7 @@ function planBoard(agents: AgentSnapshot[], now: Date, title: string): SlackBloc
     const task: SlackBlock = {
       type: "task_card",
       task_id: agent.id.slice(0, 64),
-      title: neutralizeBroadcasts(truncate(oneLine(agent.title), 150)),
+      title: neutralizeBroadcasts(truncate(oneLine(agent.title), 150)).trim() || "(untitled)",
       status: taskStatus[agent.status],
       details: richText(agentFacts(agent, now)),
     };
