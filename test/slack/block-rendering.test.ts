@@ -104,6 +104,19 @@ describe("Block Kit rendering", () => {
     }
   });
 
+  it("never renders empty text, which Slack refuses, for model text that is empty once inert", () => {
+    const inert = "<!date^1700000000^{date}|>";
+    const agents = [agent(1, { title: inert, latestProgress: inert }), agent(2, { title: inert })];
+    for (const style of ["plan", "sections"] as const) {
+      const board = renderCrewBoard(agents, { now, style });
+      const json = JSON.stringify(board.blocks);
+      expect(json).not.toMatch(/"(text|title)":""/);
+      expect(blockLimitError({ text: board.text, blocks: board.blocks })).toBeUndefined();
+    }
+    const question = renderQuestion(request({ choices: [inert, "\u202e", "ok"] }));
+    expect(blockLimitError({ text: question.text, blocks: question.blocks })).toBeUndefined();
+  });
+
   it("escapes agent text so it cannot mention or link", () => {
     const question = renderQuestion(
       request({ agentTitle: "<!channel> bot", prompt: "Use <https://evil.example|this>?" }),
