@@ -46,6 +46,11 @@ export interface FakeFile {
   mimetype: string;
   content: Buffer | string;
   channels?: string[];
+  /**
+   * A remote file (`files.remote.add` by any app): Slack answers its `external_url` as
+   * `url_private`, which can point to any host.
+   */
+  externalUrl?: string;
 }
 
 /** A posted message as Slack would now show it: the latest text and blocks after every update. */
@@ -392,8 +397,12 @@ export class FakeSlackServer {
             mimetype: file.mimetype,
             size,
             channels: file.channels ?? [],
-            url_private: `http://127.0.0.1:${this.port}/files/${file.id}`,
-            url_private_download: `http://127.0.0.1:${this.port}/files/${file.id}?download=1`,
+            ...(file.externalUrl
+              ? { is_external: true, external_type: "app", url_private: file.externalUrl }
+              : {
+                  url_private: `http://127.0.0.1:${this.port}/files/${file.id}`,
+                  url_private_download: `http://127.0.0.1:${this.port}/files/${file.id}?download=1`,
+                }),
           },
         };
       }
