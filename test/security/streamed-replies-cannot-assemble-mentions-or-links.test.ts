@@ -29,6 +29,8 @@ const attacks: Record<string, { reply: string; chunkSize: number }> = {
   quotedTitle: { reply: "see [innocent](https://evil.example/steal 'title') END", chunkSize: 4000 },
   multilineLabel: { reply: "see [innocent\nclick](https://evil.example/steal) END", chunkSize: 4000 },
   nestedTokens: { reply: `hi <${dateWrapped("!channel", 5)}> END`, chunkSize: 4000 },
+  // Plain broadcast words, which Slack reads as mentions where it links names in text.
+  plainBroadcast: { reply: "hi @channel, @here and @Everyone, see you END", chunkSize: 5 },
   // A right-to-left override in the label shows the real target backwards after it.
   bidiLabel: { reply: "see [\u202emoc.elpmaxe.doog](https://evil.example/steal) END", chunkSize: 4000 },
 };
@@ -40,6 +42,7 @@ const live = [
   /\]\(\s*<?https?:\/\/evil/,
   /^ {0,3}\[[^\]]*\]:\s*<?https?:\/\/evil/m,
   /[\u202a-\u202e\u2066-\u2069]/,
+  /(^|[^\w@.])@(channel|here|everyone)\b/i,
 ];
 
 /** The text of the reply message `ts` (in `threadTs`) after each call that changed it, as Slack would show it. */

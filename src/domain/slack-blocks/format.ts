@@ -128,11 +128,16 @@ export function neutralizeBroadcasts(text: string): string {
   let result = text.replace(bidiControls, "");
   for (let pass = 0; pass < 5; pass += 1) {
     const next = result.replace(/<([^<>\n]*)>/g, (_match, inner: string) => inertToken(inner));
-    if (next === result) return result;
+    if (next === result) return inertBroadcastWords(result);
     result = next;
   }
   // Still changing after five passes: deeper nesting could assemble a token in the next one.
-  return result.replaceAll("<", "\u2039");
+  return inertBroadcastWords(result.replaceAll("<", "\u2039"));
+}
+
+/** Plain `@channel`, `@here`, `@everyone`: where Slack links names in text, they would notify. */
+function inertBroadcastWords(text: string): string {
+  return text.replace(/(^|[^\w@.])@(channel|here|everyone)\b/gi, `$1@${wordJoiner}$2`);
 }
 
 /**
