@@ -29,6 +29,8 @@ const attacks: Record<string, { reply: string; chunkSize: number }> = {
   quotedTitle: { reply: "see [innocent](https://evil.example/steal 'title') END", chunkSize: 4000 },
   multilineLabel: { reply: "see [innocent\nclick](https://evil.example/steal) END", chunkSize: 4000 },
   nestedTokens: { reply: `hi <${dateWrapped("!channel", 5)}> END`, chunkSize: 4000 },
+  // An inner token made inert lets the outer `<!channel|…>` close across pieces.
+  innerToken: { reply: `hi <!channel|${"a ".repeat(70)}<https://x.example> bbb> END`, chunkSize: 100 },
   // Plain broadcast words, which Slack reads as mentions where it links names in text.
   plainBroadcast: { reply: "hi @channel, @here and @Everyone, see you END", chunkSize: 5 },
   // A right-to-left override in the label shows the real target backwards after it.

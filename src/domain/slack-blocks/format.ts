@@ -158,17 +158,17 @@ export function safeMarkdown(text: string): string {
 }
 
 /** `[label](url "title")` and `![alt](url)`. */
-const markdownLink = /!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g;
+const markdownLink = /!?\[([^\]\n]{0,300})\]\(\s*<?([^)\s>]{0,500})>?(?:\s+"[^"]*")?\s*\)/g;
 /** Where a link could go: a scheme, `//host` or `www.`; `arr[i](x)` in code is left alone. */
 const linkTarget = /^(?:[a-z][a-z0-9+.-]*:|\/\/|www\.)/i;
 /**
  * `](` or `]:` before a destination that is more than a word (`arr[i](x)` in code stays as
  * written): a scheme, a domain or path, an entity or an escape could all make a link.
  */
-const linkOpening = /\]([(:])(?=\s*<?[^\s)>]*[^\w\s)>])/g;
+const linkOpening = /\]([(:])(?=\s*<?\w*[^\w\s)>])/g;
 
-/** What follows `<` in a Slack token: a mention, a broadcast, a channel or a link target. */
-const tokenStart = new RegExp(`^(?:[!@#]|${linkLike.source.slice(1)})`, "i");
+/** A `<` that opens a Slack token: a mention, a broadcast, a channel or a link target (linear to search). */
+const tokenOpening = /<(?:[!@#]|[a-z][a-z0-9+.-]*:|www\.|[^\s/<>|]+\.[a-z]{2,}(?:[/:?#|]|$))/i;
 
 /**
  * Splits streamed text where it is safe to send: a trailing `<…` without its `>` may be the
@@ -187,8 +187,11 @@ export function splitAtSafeEnd(text: string): { ready: string; rest: string } {
   const wordStart = Math.max(text.lastIndexOf(" "), text.lastIndexOf("\n"), text.lastIndexOf("\t")) + 1;
   if (text.length - wordStart <= 200) cut = Math.min(cut, wordStart);
   // Whatever the cut, what goes out must not end inside a token or a link the next piece completes.
-  for (let next = unfinishedEnd(text.slice(0, cut)); next < cut; next = unfinishedEnd(text.slice(0, cut))) {
-    cut = next;
+  // Each step moves the cut back to a `]` run or the first open `<`, so a few steps settle it.
+  for (let step = 0; ; step += 1) {
+    const next = unfinishedEnd(text.slice(0, cut));
+    if (next === cut) break;
+    cut = step < 8 ? next : 0;
   }
   return { ready: text.slice(0, cut), rest: text.slice(cut) };
 }
@@ -196,13 +199,30 @@ export function splitAtSafeEnd(text: string): { ready: string; rest: string } {
 /** Where `text` must be cut so it does not end in an open `<…` token or a `]`-link part; its length if nowhere. */
 function unfinishedEnd(text: string): number {
   let cut = text.length;
-  const open = text.lastIndexOf("<");
-  // An open mention or link waits for its `>` however long its label.
-  if (open !== -1 && text.indexOf(">", open) === -1) {
-    if (text.length - open <= 120 || tokenStart.test(text.slice(open + 1))) cut = open;
-  }
   // `]` then `(` or `:` makes a link; the destination decides whether it is rewritten, so it waits whole.
-  const closing = text.lastIndexOf("]");
-  if (closing !== -1 && /^\](?:[(:]\s*<?[^\s)>]*)?$/.test(text.slice(closing))) cut = Math.min(cut, closing);
+  let closing = text.lastIndexOf("]");
+  if (closing !== -1 && /^\](?:[(:]\s*<?[^\s)>]*)?$/.test(text.slice(closing))) {
+    while (closing > 0 && text[closing - 1] === "]") closing -= 1;
+    cut = closing;
+  }
+  // An open mention or link waits for its `>` however long its label; an inner token made inert
+  // would let an outer one close, so every open `<` waits, from the first.
+  const head = text.slice(0, cut);
+  const open = openBrackets(head);
+  const first = open[0];
+  if (first !== undefined) {
+    const near = head.length - (open.at(-1) ?? first) <= 120;
+    if (near || tokenOpening.test(head.slice(first))) cut = first;
+  }
   return cut;
+}
+
+/** Positions of the `<` that no `>` closes, pairing them as nested brackets (in one pass). */
+function openBrackets(text: string): number[] {
+  const open: number[] = [];
+  for (let index = 0; index < text.length; index += 1) {
+    if (text[index] === "<") open.push(index);
+    else if (text[index] === ">") open.pop();
+  }
+  return open;
 }
