@@ -48,6 +48,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
     const fileTools = createSlackFileTools({
       api: slackApi,
       botToken,
+      apiUrl: config.slack.apiUrl,
       runtime: {
         getSession: (sessionId) => {
           if (!runtimeForTools) throw new Error("the runtime is not started yet");

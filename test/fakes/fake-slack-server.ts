@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { blockLimitError } from "./slack-block-limits.ts";
+import { blockLimitError, viewLimitError } from "./slack-block-limits.ts";
 import { decodeFrame, encodeFrame } from "./websocket-frames.ts";
 
 export {
@@ -33,6 +33,7 @@ export interface FakeUser {
 export interface FakeThreadMessage {
   user?: string;
   bot_id?: string;
+  username?: string;
   text: string;
   ts: string;
   thread_ts?: string;
@@ -45,6 +46,11 @@ export interface FakeFile {
   mimetype: string;
   content: Buffer | string;
   channels?: string[];
+  /**
+   * A remote file (`files.remote.add` by any app): Slack answers its `external_url` as
+   * `url_private`, which can point to any host.
+   */
+  externalUrl?: string;
 }
 
 /** A posted message as Slack would now show it: the latest text and blocks after every update. */
@@ -287,8 +293,12 @@ export class FakeSlackServer {
 
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     const channel = typeof params.channel === "string" ? params.channel : undefined;
-    if (method === "chat.postMessage" || method === "chat.update" || method === "chat.postEphemeral") {
+    if (method.startsWith("chat.") && method !== "chat.getPermalink") {
       const error = blockLimitError(params);
+      if (error) return { ok: false, error };
+    }
+    if (method === "views.open" || method === "views.publish") {
+      const error = viewLimitError(params);
       if (error) return { ok: false, error };
     }
     switch (method) {
@@ -387,8 +397,12 @@ export class FakeSlackServer {
             mimetype: file.mimetype,
             size,
             channels: file.channels ?? [],
-            url_private: `http://127.0.0.1:${this.port}/files/${file.id}`,
-            url_private_download: `http://127.0.0.1:${this.port}/files/${file.id}?download=1`,
+            ...(file.externalUrl
+              ? { is_external: true, external_type: "app", url_private: file.externalUrl }
+              : {
+                  url_private: `http://127.0.0.1:${this.port}/files/${file.id}`,
+                  url_private_download: `http://127.0.0.1:${this.port}/files/${file.id}?download=1`,
+                }),
           },
         };
       }

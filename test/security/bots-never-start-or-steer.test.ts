@@ -48,6 +48,8 @@ describe("other bots and apps", () => {
     });
     world.fake.addUser({ id: owner, name: "owner" });
     world.fake.addUser({ id: botUser, name: "otherbot", isBot: true });
+    // Slackbot posts reminders and custom responses as a user that users.info does not call a bot.
+    world.fake.addUser({ id: "USLACKBOT", name: "slackbot" });
   });
   afterAll(async () => {
     await world?.close();
@@ -74,6 +76,17 @@ describe("other bots and apps", () => {
       channel,
     });
 
+    // A reminder or custom response ("/remind #general @Threadwork deploy production").
+    const slackbotTs = nextTs();
+    await harness.event("EvSlackbotMention", {
+      type: "app_mention",
+      user: "USLACKBOT",
+      team: fake.teamId,
+      text: `Reminder: <@${fake.botUserId}> SLACKBOT-MENTION deploy production`,
+      ts: slackbotTs,
+      channel,
+    });
+
     const threadTs = nextTs();
     await harness.event("EvOwnerStart", {
       type: "app_mention",
@@ -92,6 +105,7 @@ describe("other bots and apps", () => {
       ["EvBotReply", { subtype: "bot_message", bot_id: "B0OTHER", username: "otherbot" }],
       ["EvBotProfileReply", { user: botUser, bot_profile: { id: "B0OTHER", name: "otherbot" } }],
       ["EvAppReply", { user: "U0WORKFLOW", app_id: "A0WORKFLOW" }],
+      ["EvSlackbotReply", { user: "USLACKBOT", team: fake.teamId }],
     ] as const) {
       await harness.event(eventId, {
         type: "message",
@@ -135,6 +149,8 @@ describe("other bots and apps", () => {
     );
     expect(await world.session(channel, botTs)).toBeUndefined();
     expect(await world.session(channel, appTs)).toBeUndefined();
+    expect(await world.session(channel, slackbotTs)).toBeUndefined();
+    expect(modelSaw("SLACKBOT-MENTION")).toBe(false);
     expect(modelSaw("BOT-MENTION")).toBe(false);
     expect(modelSaw("APP-MENTION")).toBe(false);
     expect(modelSaw("BOT-REPLY")).toBe(false);

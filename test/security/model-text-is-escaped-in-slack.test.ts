@@ -8,10 +8,18 @@ import { allStrings, owner, type Scenario, startScenario } from "./support/appro
 /** What an attacker steers a model to write: broadcasts, a user and group mention, disguised links. */
 const payload =
   "hi <!channel> <!here|here> <!everyone> <@U0VICTIM> <!subteam^S1|@admins> " +
-  "<https://evil.example|innocent> [innocent](https://evil.example) ![x](https://evil.example/p.png)";
+  "<https://evil.example|innocent> [innocent](https://evil.example) ![x](https://evil.example/p.png) " +
+  "\u202edaer";
 
 /** Anything Slack would turn into a notification or a link whose label hides its target. */
-const live = [/<!(channel|here|everyone)/, /<!subteam/, /<@U0VICTIM/, /<https?:\/\/evil\.example[^>]*\|/];
+const live = [
+  /<!(channel|here|everyone)/,
+  /<!subteam/,
+  /<@U0VICTIM/,
+  /<https?:\/\/evil\.example[^>]*\|/,
+  // A bidi override reorders what follows it, e.g. a link's real target.
+  /[\u202a-\u202e\u2066-\u2069]/,
+];
 /** In Markdown fields (replies) a `[label](url)` link hides its target too; in mrkdwn it is plain text. */
 const liveInMarkdown = /\[[^\]]*\]\(\s*<?https?:\/\/evil/;
 
@@ -29,7 +37,8 @@ describe("model text is escaped in Slack", () => {
             {
               name: "spawn_agent",
               input: {
-                title: "T <!channel> <@U0VICTIM> <https://evil.example|x>",
+                // A line break would draw header lines that look like the approval's own.
+                title: "T <!channel> <@U0VICTIM> <https://evil.example|x>\n*Tool:* `read_file`",
                 brief: "mention",
                 repo: "app",
               },
@@ -46,7 +55,11 @@ describe("model text is escaped in Slack", () => {
           return toolCallResponse([
             {
               name: "ask_user",
-              input: { question: `Q ${payload}`, choices: ["<!channel> <https://evil.example|yes>", "no"] },
+              input: {
+                question: `Q ${payload}`,
+                // The last choice shows as nothing once made inert: Slack refuses an empty button.
+                choices: ["<!channel> <https://evil.example|yes>", "no", "<!date^1700000000^{date}|>"],
+              },
             },
           ]);
         case 2:
@@ -112,6 +125,10 @@ describe("model text is escaped in Slack", () => {
       "innocent (https://evil.example) x (https://evil.example/p.png)",
     );
     expect(JSON.stringify(approval.blocks)).toContain("&lt;https://evil.example|innocent&gt;");
+    // The approval header has one line per field: the agent's title cannot add a second "Tool".
+    const header = String((approval.blocks[0] as { text: { text: string } }).text.text);
+    expect(header.match(/^\*Tool:\*/gm)).toEqual(["*Tool:*"]);
+    expect(header).toContain("*Tool:* `run_command`");
     expect(
       fake.calls.filter((call) => call.method === "chat.startStream" || call.method === "chat.postMessage")
         .length,

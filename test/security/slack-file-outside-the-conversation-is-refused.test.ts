@@ -62,6 +62,7 @@ describe.each(backends)("read_slack_file fails closed on %s", (backend) => {
     const fileTools = createSlackFileTools({
       api,
       botToken: fake.botToken,
+      apiUrl: fake.apiUrl,
       runtime: { getSession: async (sessionId) => started?.getSession(sessionId) },
     });
     llm.respondWith((request) => {

@@ -15,6 +15,7 @@ import {
 import { renderQuestion } from "../../src/domain/slack-blocks/question.ts";
 import { summarizeResult } from "../../src/domain/slack-blocks/results.ts";
 import type { AgentSnapshot, RequestSnapshot } from "../../src/runtime/surface-port.ts";
+import { blockLimitError } from "../fakes/slack-block-limits.ts";
 import { findButton } from "./support/harness.ts";
 
 const now = new Date("2026-11-24T05:00:00Z");
@@ -98,7 +99,22 @@ describe("Block Kit rendering", () => {
       for (const block of board.blocks) {
         if (block.type === "actions") expect((block.elements as unknown[]).length).toBeLessThanOrEqual(25);
       }
+      // What Slack itself refuses (a shared action_id in one block, a long button, …) is refused here too.
+      expect(blockLimitError({ text: board.text, blocks: board.blocks })).toBeUndefined();
     }
+  });
+
+  it("never renders empty text, which Slack refuses, for model text that is empty once inert", () => {
+    const inert = "<!date^1700000000^{date}|>";
+    const agents = [agent(1, { title: inert, latestProgress: inert }), agent(2, { title: inert })];
+    for (const style of ["plan", "sections"] as const) {
+      const board = renderCrewBoard(agents, { now, style });
+      const json = JSON.stringify(board.blocks);
+      expect(json).not.toMatch(/"(text|title)":""/);
+      expect(blockLimitError({ text: board.text, blocks: board.blocks })).toBeUndefined();
+    }
+    const question = renderQuestion(request({ choices: [inert, "\u202e", "ok"] }));
+    expect(blockLimitError({ text: question.text, blocks: question.blocks })).toBeUndefined();
   });
 
   it("escapes agent text so it cannot mention or link", () => {

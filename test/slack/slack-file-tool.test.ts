@@ -1,3 +1,5 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackApi, createSlackWebClient } from "../../src/adapters/slack/slack-api.ts";
 import { createSlackFileTools } from "../../src/adapters/slack/slack-file-tools.ts";
@@ -63,7 +65,23 @@ describe("read_slack_file", () => {
       channels: [],
     });
   });
-  afterAll(() => fake.close());
+  afterAll(async () => {
+    await fake.close();
+    await new Promise((resolve) => elsewhere?.close(resolve));
+  });
+
+  /** Another host: what an app that adds a remote file can point Slack's `url_private` at. */
+  let elsewhere: Server | undefined;
+  const elsewhereSaw: (string | undefined)[] = [];
+  async function startElsewhere(): Promise<string> {
+    elsewhere = createServer((request, response) => {
+      elsewhereSaw.push(request.headers.authorization);
+      response.writeHead(200, { "content-type": "text/plain" });
+      response.end("harmless text");
+    });
+    await new Promise<void>((resolve) => elsewhere?.listen(0, "127.0.0.1", resolve));
+    return `http://localhost:${(elsewhere.address() as AddressInfo).port}/remote.txt`;
+  }
 
   function tool() {
     const logger = createSilentLogger();
@@ -71,7 +89,7 @@ describe("read_slack_file", () => {
       client: createSlackWebClient({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger }),
       logger,
     });
-    const [readFile] = createSlackFileTools({ api, botToken: fake.botToken, runtime });
+    const [readFile] = createSlackFileTools({ api, botToken: fake.botToken, apiUrl: fake.apiUrl, runtime });
     if (!readFile) throw new Error("no tool");
     return (fileId: string) =>
       readFile.execute(readFile.input.parse({ file_id: fileId }), {
@@ -93,6 +111,18 @@ describe("read_slack_file", () => {
     await expect(read("F0BIG")).rejects.toThrow(/huge\.log is 300 KiB, over the 256 KiB limit/);
     await expect(read("F0PNG")).rejects.toThrow(/screen\.png is a binary file \(image\/png\)/);
     await expect(read("F0BLOB")).rejects.toThrow(/core\.dump is a binary file/);
+  });
+
+  it("never sends the bot token to a host that is not Slack's, as a remote file's url_private can name", async () => {
+    const url = await startElsewhere();
+    for (const [id, mimetype] of [
+      ["F0REMOTE", "text/plain"],
+      ["F0REMOTE2", "application/octet-stream"],
+    ] as const) {
+      fake.addFile({ id, name: "notes.txt", mimetype, content: "", channels: ["C0LOGS"], externalUrl: url });
+      await expect(tool()(id)).rejects.toThrow(/not stored by Slack/);
+    }
+    expect(elsewhereSaw).toEqual([]);
   });
 
   it("refuses files from other conversations and unknown ids", async () => {

@@ -166,6 +166,11 @@ describe("the Slack surface", () => {
       .callsTo("chat.postMessage")
       .find((call) => call.params.markdown_text !== undefined);
     expect(fallbackPost?.params.markdown_text).toBe("Streaming is off here, ");
+    // A model-written link must not unfurl into a preview its page controls.
+    expect([String(fallbackPost?.params.unfurl_links), String(fallbackPost?.params.unfurl_media)]).toEqual([
+      "false",
+      "false",
+    ]);
   });
 
   it("answers through the modal, and refuses a stale Answer… click", async () => {

@@ -15,6 +15,7 @@ const fileInfoSchema = z.object({
     size: z.number().optional(),
     url_private: z.string().optional(),
     url_private_download: z.string().optional(),
+    is_external: z.boolean().optional(),
     channels: z.array(z.string()).optional(),
     groups: z.array(z.string()).optional(),
     ims: z.array(z.string()).optional(),
@@ -69,10 +70,30 @@ async function readBounded(response: Response, maximumBytes: number): Promise<Ui
   return Buffer.concat(chunks);
 }
 
+/** Where Slack stores uploaded files: the only host the bot token is sent to (besides `apiUrl`'s). */
+const slackFileOrigin = "https://files.slack.com";
+
+/**
+ * A remote file's `url_private` is its `external_url`, which the app that added it chose: the
+ * token goes only to Slack's file host, or to the configured API's origin (a proxy, or tests).
+ */
+function isSlackHosted(url: string, apiUrl: string | undefined): boolean {
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    return false;
+  }
+  if (origin === slackFileOrigin) return true;
+  return apiUrl !== undefined && URL.canParse(apiUrl) && origin === new URL(apiUrl).origin;
+}
+
 export interface SlackFileToolOptions {
   api: SlackApi;
-  /** Sent only to the `url_private` Slack returns for the file; never to the model or a child process. */
+  /** Sent only to Slack's file host for a file Slack stores; never to the model or a child process. */
   botToken: string;
+  /** The configured Slack API address (`SLACK_API_URL`); its origin may serve files too. */
+  apiUrl?: string | undefined;
   runtime: Pick<RuntimeApi, "getSession">;
   maximumBytes?: number;
   fetch?: typeof fetch;
@@ -117,6 +138,11 @@ export function createSlackFileTools(options: SlackFileToolOptions): ToolDefinit
       }
       const url = info.url_private_download ?? info.url_private;
       if (!url) throw new ToolError(`Slack gave no download address for ${name}.`);
+      if (info.is_external === true || !isSlackHosted(url, options.apiUrl)) {
+        throw new ToolError(
+          `${name} is not stored by Slack (it links to another site), so it cannot be read here. Ask the user to upload the file itself.`,
+        );
+      }
       const response = await fetchFile(url, {
         headers: { authorization: `Bearer ${options.botToken}` },
         redirect: "follow",

@@ -33,13 +33,19 @@ export type SlackMessage = z.infer<typeof slackMessageSchema>;
 /** Subtypes that are still a person writing: a file upload carries text and files. */
 const humanSubtypes = new Set([undefined, "file_share", "thread_broadcast"]);
 
-/** A person wrote it: not a bot, not an app, not a system message, not Threadwork itself. */
+/**
+ * Slackbot posts reminders and workspace-defined auto-responses under this user id, with no
+ * bot markers, and `users.info` does not call it a bot: anyone can make it say anything.
+ */
+export const slackbotUserId = "USLACKBOT";
+
+/** A person wrote it: not a bot, not an app, not Slackbot, not a system message, not Threadwork itself. */
 export function isFromPerson(message: SlackMessage, botUserId: string | undefined): boolean {
   if (!humanSubtypes.has(message.subtype)) return false;
   if (message.bot_id !== undefined || message.app_id !== undefined || message.bot_profile !== undefined) {
     return false;
   }
-  return message.user !== undefined && message.user !== botUserId;
+  return message.user !== undefined && message.user !== botUserId && message.user !== slackbotUserId;
 }
 export type SlackFile = z.infer<typeof slackFileSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SlackApi } from "./slack-api.ts";
-import { messageText, type SlackMessage, slackMessageSchema } from "./slack-message.ts";
+import { messageText, type SlackMessage, slackbotUserId, slackMessageSchema } from "./slack-message.ts";
 import type { UserDirectory } from "./user-directory.ts";
 
 /** One earlier message: `userId` for a person, `bot` for Threadwork, another bot or an app. */
@@ -21,6 +21,13 @@ const repliesSchema = z.object({
 const maximumPages = 10;
 const maximumEntries = 100;
 const maximumEntryLength = 4000;
+
+/** Only Threadwork's own messages are labelled "Threadwork": another app may call itself that. */
+function botAuthor(message: SlackMessage, isSelf: boolean): string {
+  if (isSelf) return "Threadwork";
+  if (message.user === slackbotUserId) return "Slackbot";
+  return message.username ? `another app named ${message.username}` : "another app";
+}
 
 /**
  * The thread's messages before `beforeTs`, each with its author's id and display name, for a
@@ -71,11 +78,12 @@ export async function readThreadHistory(options: {
       isSelf ||
       message.bot_id !== undefined ||
       message.app_id !== undefined ||
+      message.user === slackbotUserId ||
       message.subtype === "bot_message";
     const shown =
       text.length > maximumEntryLength ? `${text.slice(0, maximumEntryLength)}… (truncated)` : text;
     if (isBot) {
-      history.push({ author: isSelf ? "Threadwork" : (message.username ?? "a bot"), text: shown, bot: true });
+      history.push({ author: botAuthor(message, isSelf), text: shown, bot: true });
     } else if (message.user) {
       history.push({ author: await options.users.nameOf(message.user), userId: message.user, text: shown });
     } else {

@@ -1,6 +1,6 @@
 import type { SessionSnapshot } from "../../runtime/runtime-api.ts";
 import { contextLine, markdownSection, type SlackBlock } from "./block.ts";
-import { escapeText, formatCost, slackDate, truncate } from "./format.ts";
+import { escapeText, formatCost, oneLine, slackDate, truncate } from "./format.ts";
 
 export interface HomeSession {
   session: SessionSnapshot;
@@ -16,7 +16,7 @@ export function renderAppHome(sessions: HomeSession[]): { type: "home"; blocks: 
     blocks.push(markdownSection("No sessions yet. Mention me in a channel or send me a DM to start one."));
   }
   for (const { session, permalink } of sessions.slice(0, 20)) {
-    const title = escapeText(truncate(session.title || "Untitled session", 150));
+    const title = escapeText(truncate(oneLine(session.title || "Untitled session"), 150));
     const link = permalink && /^https?:\/\/\S+$/.test(permalink) ? `<${permalink}|${title}>` : title;
     blocks.push(
       markdownSection(`*${link}*\n${escapeText(session.status)} · ${formatCost(session.costMicros)}`),

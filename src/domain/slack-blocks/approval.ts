@@ -14,7 +14,7 @@ import {
   type RenderedMessage,
   type SlackBlock,
 } from "./block.ts";
-import { escapeText, mrkdwnText, splitEscaped } from "./format.ts";
+import { escapeText, mrkdwnText, oneLine, splitEscaped } from "./format.ts";
 import { decisionLine } from "./request-status.ts";
 
 /** Escaped characters per code section: Slack allows 3,000 per section text, the fences take 6. */
@@ -89,10 +89,11 @@ export function alwaysAllowRule(action: ApprovalAction): string {
 function headerLines(request: RequestSnapshot, action: ApprovalAction | undefined): string {
   const workspace = action ? [action.repo, action.branch].filter(Boolean).join(" @ ") : "";
   const lines = [
-    `:lock: *Approval needed:* ${mrkdwnText(request.prompt, 600)}`,
-    `*Agent:* ${mrkdwnText(request.agentTitle, 300)}`,
-    workspace ? `*Workspace:* \`${mrkdwnText(workspace, 300)}\`` : undefined,
-    action ? `*Tool:* \`${mrkdwnText(action.tool, 100)}\`` : undefined,
+    // One line each: the exact action is shown in full below.
+    `:lock: *Approval needed:* ${mrkdwnText(oneLine(request.prompt), 600)}`,
+    `*Agent:* ${mrkdwnText(oneLine(request.agentTitle), 300)}`,
+    workspace ? `*Workspace:* \`${mrkdwnText(oneLine(workspace), 300)}\`` : undefined,
+    action ? `*Tool:* \`${mrkdwnText(oneLine(action.tool), 100)}\`` : undefined,
   ];
   return lines.filter((line): line is string => line !== undefined).join("\n");
 }
@@ -101,7 +102,7 @@ function headerLines(request: RequestSnapshot, action: ApprovalAction | undefine
 export function renderApproval(request: RequestSnapshot): RenderedMessage {
   const action = parseApprovalAction(request.action);
   const shown = action ? approvalCodeSections(action) : undefined;
-  const text = `Approval needed: ${mrkdwnText(request.prompt, 2000)}`;
+  const text = `Approval needed: ${mrkdwnText(oneLine(request.prompt), 2000)}`;
   const blocks: SlackBlock[] = [markdownSection(headerLines(request, action))];
   if (shown) {
     for (const section of shown.sections) blocks.push(markdownSection(section));

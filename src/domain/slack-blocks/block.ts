@@ -27,9 +27,11 @@ export function button(options: {
   value: string;
   style?: "primary" | "danger";
 }): SlackBlock {
+  // Slack refuses a button without text, and model text can neutralize to nothing (`<!date^1^x|>`).
+  const text = truncate(neutralizeBroadcasts(options.text), 75);
   const element: SlackBlock = {
     type: "button",
-    text: { type: "plain_text", text: truncate(neutralizeBroadcasts(options.text), 75), emoji: true },
+    text: { type: "plain_text", text: text.trim() === "" ? "(blank)" : text, emoji: true },
     action_id: options.actionId,
     value: options.value,
   };
@@ -37,7 +39,7 @@ export function button(options: {
   return element;
 }
 
-/** Slack requires action ids to be unique within a message, so repeated buttons get a suffix. */
+/** At most 25 elements, Slack's limit; their action ids must differ (callers suffix repeated buttons). */
 export function actionsBlock(elements: SlackBlock[], blockId?: string): SlackBlock {
   const block: SlackBlock = { type: "actions", elements: elements.slice(0, 25) };
   if (blockId) block.block_id = blockId;

@@ -8,6 +8,7 @@ import {
   formatTokens,
   mrkdwnText,
   neutralizeBroadcasts,
+  oneLine,
   totalTokens,
   truncate,
   truncateEscaped,
@@ -86,11 +87,14 @@ function richText(text: string): SlackBlock {
 
 function stopButtons(agents: AgentSnapshot[]): SlackBlock[] {
   const active = agents.filter(isActive);
-  const elements = active
-    .slice(0, 24)
-    .map((agent) =>
-      button({ text: `Stop ${truncate(agent.title, 60)}`, actionId: actionIds.stopAgent, value: agent.id }),
-    );
+  const elements = active.slice(0, 24).map((agent, index) =>
+    // Slack refuses a block whose buttons share an action_id, so each gets its own suffix.
+    button({
+      text: `Stop ${truncate(oneLine(agent.title), 60)}`,
+      actionId: `${actionIds.stopAgent}_${index}`,
+      value: agent.id,
+    }),
+  );
   if (active.length > 0) {
     elements.push(button({ text: "Stop all", actionId: actionIds.stopAll, value: "all", style: "danger" }));
   }
@@ -102,7 +106,7 @@ function sectionsBoard(agents: AgentSnapshot[], now: Date): SlackBlock[] {
   for (const agent of agents) {
     const detail = agentDetail(agent);
     const lines = [
-      `${stateIcons[agent.status]} *${escapeText(truncate(agent.title, 150))}* — ${agentFacts(agent, now)}`,
+      `${stateIcons[agent.status]} *${escapeText(truncate(oneLine(agent.title), 150))}* — ${agentFacts(agent, now)}`,
     ];
     if (detail) lines.push(`> ${detail}`);
     const block = markdownSection(lines.join("\n"));
@@ -121,7 +125,7 @@ function planBoard(agents: AgentSnapshot[], now: Date, title: string): SlackBloc
     const task: SlackBlock = {
       type: "task_card",
       task_id: agent.id.slice(0, 64),
-      title: neutralizeBroadcasts(truncate(agent.title, 150)),
+      title: neutralizeBroadcasts(truncate(oneLine(agent.title), 150)).trim() || "(untitled)",
       status: taskStatus[agent.status],
       details: richText(agentFacts(agent, now)),
     };
@@ -147,7 +151,9 @@ export function renderCrewBoard(
   const header = markdownSection(`*${title}*`);
   const body =
     options.style === "plan" ? planBoard(agents, options.now, title) : sectionsBoard(agents, options.now);
-  const lines = agents.map((agent) => `${mrkdwnText(agent.title, 100)}: ${stateLabels[agent.status]}`);
+  const lines = agents.map(
+    (agent) => `${mrkdwnText(oneLine(agent.title), 100)}: ${stateLabels[agent.status]}`,
+  );
   return {
     text: truncateEscaped(`${title}\n${lines.join("\n")}`, 3000),
     blocks: options.style === "plan" ? body : [header, ...body],

@@ -1,8 +1,26 @@
 import type { Usage } from "../messages.ts";
 
-/** Escapes the three characters Slack's mrkdwn treats as markup. */
+/**
+ * Bidirectional overrides, embeddings and isolates: in a label they would reorder what follows,
+ * e.g. show a link's real target backwards. Shown text never needs them.
+ */
+const bidiControls = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/** Escapes the three characters Slack's mrkdwn treats as markup, and drops bidi controls. */
 export function escapeText(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+  return text
+    .replace(bidiControls, "")
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;");
+}
+
+/**
+ * One line of text: a title or a header field with a line break in it could draw lines that
+ * look like the message's own (`*Tool:* …` under the real one).
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\r\n\v\f\u0085\u2028\u2029]+/g, " ");
 }
 
 /** Cuts raw text (before escaping) to `maximum` characters, never inside a surrogate pair. */
@@ -107,13 +125,19 @@ function inertToken(inner: string): string {
  */
 export function neutralizeBroadcasts(text: string): string {
   // Repeated until stable: `<<!channel>>` must not leave a new token behind.
-  let result = text;
+  let result = text.replace(bidiControls, "");
   for (let pass = 0; pass < 5; pass += 1) {
     const next = result.replace(/<([^<>\n]*)>/g, (_match, inner: string) => inertToken(inner));
-    if (next === result) break;
+    if (next === result) return inertBroadcastWords(result);
     result = next;
   }
-  return result;
+  // Still changing after five passes: deeper nesting could assemble a token in the next one.
+  return inertBroadcastWords(result.replaceAll("<", "\u2039"));
+}
+
+/** Plain `@channel`, `@here`, `@everyone`: where Slack links names in text, they would notify. */
+function inertBroadcastWords(text: string): string {
+  return text.replace(/(^|[^\w@.])@(channel|here|everyone)\b/gi, `$1@${wordJoiner}$2`);
 }
 
 /**
@@ -121,20 +145,30 @@ export function neutralizeBroadcasts(text: string): string {
  * reference) show their real target, so `[innocent](https://evil)` cannot hide where it goes.
  */
 export function safeMarkdown(text: string): string {
-  return neutralizeBroadcasts(text)
-    .replace(markdownLink, (match, label: string, url: string) => {
-      if (!linkTarget.test(url)) return match;
-      return label.trim() === "" || label.trim() === url ? url : `${label} (${url})`;
-    })
-    .replace(linkDefinition, "$1 :");
+  return (
+    neutralizeBroadcasts(text)
+      .replace(markdownLink, (match, label: string, url: string) => {
+        if (!linkTarget.test(url)) return match;
+        return label.trim() === "" || label.trim() === url ? url : `${label} (${url})`;
+      })
+      // Whatever the label (nested or escaped brackets, line breaks, any title), a link needs `](`
+      // or a definition's `]:` right after its `]`: a space there leaves text and target in sight.
+      .replace(linkOpening, "] $1")
+  );
 }
 
 /** `[label](url "title")` and `![alt](url)`. */
-const markdownLink = /!?\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g;
+const markdownLink = /!?\[([^\]\n]{0,300})\]\(\s*<?([^)\s>]{0,500})>?(?:\s+"[^"]*")?\s*\)/g;
 /** Where a link could go: a scheme, `//host` or `www.`; `arr[i](x)` in code is left alone. */
 const linkTarget = /^(?:[a-z][a-z0-9+.-]*:|\/\/|www\.)/i;
-/** A reference definition (`[1]: https://…`) that would turn `[innocent][1]` into a link. */
-const linkDefinition = /^( {0,3}\[[^\]\n]+\]):(?=[ \t]*<?(?:[a-z][a-z0-9+.-]*:|\/\/|www\.))/gim;
+/**
+ * `](` or `]:` before a destination that is more than a word (`arr[i](x)` in code stays as
+ * written): a scheme, a domain or path, an entity or an escape could all make a link.
+ */
+const linkOpening = /\]([(:])(?=\s*<?\w*[^\w\s)>])/g;
+
+/** A `<` that opens a Slack token: a mention, a broadcast, a channel or a link target (linear to search). */
+const tokenOpening = /<(?:[!@#]|[a-z][a-z0-9+.-]*:|www\.|[^\s/<>|]+\.[a-z]{2,}(?:[/:?#|]|$))/i;
 
 /**
  * Splits streamed text where it is safe to send: a trailing `<…` without its `>` may be the
@@ -142,8 +176,6 @@ const linkDefinition = /^( {0,3}\[[^\]\n]+\]):(?=[ \t]*<?(?:[a-z][a-z0-9+.-]*:|\
  */
 export function splitAtSafeEnd(text: string): { ready: string; rest: string } {
   let cut = text.length;
-  const open = text.lastIndexOf("<");
-  if (open !== -1 && text.indexOf(">", open) === -1 && text.length - open <= 120) cut = open;
   // A Markdown link may still be arriving: `[label`, `[label]` or `[label](https://ev`.
   const bracket = text.lastIndexOf("[");
   if (bracket !== -1 && text.length - bracket <= 600) {
@@ -154,5 +186,43 @@ export function splitAtSafeEnd(text: string): { ready: string; rest: string } {
   // A word may be a secret still arriving (`xoxb-12` + `34…`): it waits until it is whole, to be redacted.
   const wordStart = Math.max(text.lastIndexOf(" "), text.lastIndexOf("\n"), text.lastIndexOf("\t")) + 1;
   if (text.length - wordStart <= 200) cut = Math.min(cut, wordStart);
+  // Whatever the cut, what goes out must not end inside a token or a link the next piece completes.
+  // Each step moves the cut back to a `]` run or the first open `<`, so a few steps settle it.
+  for (let step = 0; ; step += 1) {
+    const next = unfinishedEnd(text.slice(0, cut));
+    if (next === cut) break;
+    cut = step < 8 ? next : 0;
+  }
   return { ready: text.slice(0, cut), rest: text.slice(cut) };
+}
+
+/** Where `text` must be cut so it does not end in an open `<…` token or a `]`-link part; its length if nowhere. */
+function unfinishedEnd(text: string): number {
+  let cut = text.length;
+  // `]` then `(` or `:` makes a link; the destination decides whether it is rewritten, so it waits whole.
+  let closing = text.lastIndexOf("]");
+  if (closing !== -1 && /^\](?:[(:]\s*<?[^\s)>]*)?$/.test(text.slice(closing))) {
+    while (closing > 0 && text[closing - 1] === "]") closing -= 1;
+    cut = closing;
+  }
+  // An open mention or link waits for its `>` however long its label; an inner token made inert
+  // would let an outer one close, so every open `<` waits, from the first.
+  const head = text.slice(0, cut);
+  const open = openBrackets(head);
+  const first = open[0];
+  if (first !== undefined) {
+    const near = head.length - (open.at(-1) ?? first) <= 120;
+    if (near || tokenOpening.test(head.slice(first))) cut = first;
+  }
+  return cut;
+}
+
+/** Positions of the `<` that no `>` closes, pairing them as nested brackets (in one pass). */
+function openBrackets(text: string): number[] {
+  const open: number[] = [];
+  for (let index = 0; index < text.length; index += 1) {
+    if (text[index] === "<") open.push(index);
+    else if (text[index] === ">") open.pop();
+  }
+  return open;
 }

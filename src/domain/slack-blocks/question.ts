@@ -1,7 +1,7 @@
 import type { RequestSnapshot } from "../../runtime/surface-port.ts";
 import { actionIds } from "./action-ids.ts";
 import { actionsBlock, button, markdownSection, type RenderedMessage } from "./block.ts";
-import { mrkdwnText, truncate } from "./format.ts";
+import { mrkdwnText, oneLine, truncate } from "./format.ts";
 import { answerLine, decisionLine } from "./request-status.ts";
 
 /** The value of a choice button: which request, which choice (by index, so values stay short). */
@@ -11,8 +11,8 @@ export function choiceValue(requestId: string, index: number): string {
 
 /** "<agent> asks: …" with a button per choice and "Answer…"; once answered, the answer and who gave it. */
 export function renderQuestion(request: RequestSnapshot): RenderedMessage {
-  const heading = `*${mrkdwnText(request.agentTitle, 300)}* asks: ${mrkdwnText(request.prompt, 2400)}`;
-  const text = `${mrkdwnText(request.agentTitle, 300)} asks: ${mrkdwnText(request.prompt, 2500)}`;
+  const heading = `*${mrkdwnText(oneLine(request.agentTitle), 300)}* asks: ${mrkdwnText(request.prompt, 2400)}`;
+  const text = `${mrkdwnText(oneLine(request.agentTitle), 300)} asks: ${mrkdwnText(request.prompt, 2500)}`;
   if (request.status !== "pending") {
     const answer = answerLine(request);
     return {

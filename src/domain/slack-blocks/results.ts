@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AgentSnapshot } from "../../runtime/surface-port.ts";
 import { contextLine, markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
-import { escapeText, formatCost } from "./format.ts";
+import { escapeText, formatCost, oneLine } from "./format.ts";
 
 const count = z.number().int().nonnegative();
 
@@ -90,7 +90,7 @@ export function renderResults(agents: AgentSnapshot[], sessionCostMicros: number
     if (agent.role !== "worker") continue;
     const summary = summarizeResult(agent.result);
     const state = agent.status === "done" ? "" : ` (${agent.status})`;
-    const line = `• *${escapeText(agent.title)}*${state}${summary ? ` — ${describeResult(summary)}` : ""}`;
+    const line = `• *${escapeText(oneLine(agent.title))}*${state}${summary ? ` — ${describeResult(summary)}` : ""}`;
     lines.push(line);
   }
   for (let index = 0; index < lines.length; index += 10) {

@@ -1,4 +1,5 @@
 import type { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
+import { slackbotUserId } from "../../adapters/slack/slack-message.ts";
 import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import type { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import type { SlackAccessLists } from "../../config.ts";
@@ -70,6 +71,7 @@ export class AccessControl {
   }
 
   async check(actor: Actor, purpose: AccessPurpose): Promise<AccessDecision> {
+    if (actor.userId === slackbotUserId) return { allowed: false, reason: "bot" };
     const profile = await this.users.profileOf(actor.userId);
     if (profile.isBot) return { allowed: false, reason: "bot" };
     const team = await this.teamCheck(actor, profile.teamId);

@@ -75,6 +75,7 @@ export class MessagePublisher {
         text: message.text,
         blocks: message.blocks,
         unfurl_links: false,
+        unfurl_media: false,
       });
       const ts = String(response.ts);
       await this.store.saveMessage(sessionId, purpose, { channel: thread.channel, ts, contentHash: hash });

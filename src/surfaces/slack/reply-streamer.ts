@@ -11,6 +11,9 @@ function replyContent(text: string): { markdown_text: string } | { text: string 
   return text.length <= 12_000 ? { markdown_text: text } : { text: text.slice(0, 39_000) };
 }
 
+/** A model-written link unfurls into a preview its page controls (title, text, image): none. */
+const noUnfurls = { unfurl_links: false, unfurl_media: false } as const;
+
 interface Turn {
   sessionId: string;
   thread: SlackThread;
@@ -163,6 +166,7 @@ export class ReplyStreamer {
         channel: turn.thread.channel,
         thread_ts: turn.thread.threadTs,
         ...replyContent(text),
+        ...noUnfurls,
       });
       turn.ts = String(response.ts);
       turn.mode = "edit";
@@ -198,6 +202,7 @@ export class ReplyStreamer {
         channel: turn.thread.channel,
         thread_ts: turn.thread.threadTs,
         ...replyContent(text),
+        ...noUnfurls,
       });
       await this.store.saveMessage(turn.sessionId, this.purpose(turnId), {
         channel: turn.thread.channel,

@@ -33,7 +33,7 @@ async function stop(context: SlackSurfaceContext, target: ClickTarget, agentId: 
 
 /** Stop one agent, or all of them, from the crew board. */
 export function register(app: App, context: SlackSurfaceContext): void {
-  app.action(actionIds.stopAgent, async ({ ack, body, action }) => {
+  app.action(new RegExp(`^${actionIds.stopAgent}(_\\d+)?$`), async ({ ack, body, action }) => {
     await ack();
     const target = clickTarget(body);
     const agentId = actionValue(action);
