@@ -22,6 +22,24 @@ async function leaveSparseFiles(root: string): Promise<void> {
   }
 }
 
+/** A workspace manager (pushing, with the quota) over a one-file source repository in `path`. */
+async function managerOverSource(path: string) {
+  const source = join(path, "source");
+  await createSourceRepository(source, { "a.txt": "a\n" });
+  const manager = createWorkspaceManager({
+    repositories: [{ name: "demo", url: source }],
+    token: undefined,
+    githubToken: undefined,
+    dataDir: join(path, "data"),
+    push: true,
+    workspaceQuotaMb: quotaMb,
+    logger: pino({ level: "silent" }),
+  });
+  const create = (slug: string) =>
+    manager.createWorkspace({ sessionId: "s1", agentId: `id-${slug}`, agentSlug: slug, repoName: "demo" });
+  return { manager, create };
+}
+
 describe("sparse files count against the workspace quota", () => {
   let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
   let root: string;
@@ -75,19 +93,7 @@ describe("a finishing agent's sparse files are not staged either", () => {
   afterAll(() => directory.remove());
 
   it("refuses to commit and push leftovers over the quota, and finalizes a small change", async () => {
-    const source = join(directory.path, "source");
-    await createSourceRepository(source, { "a.txt": "a\n" });
-    const manager = createWorkspaceManager({
-      repositories: [{ name: "demo", url: source }],
-      token: undefined,
-      githubToken: undefined,
-      dataDir: join(directory.path, "data"),
-      push: true,
-      workspaceQuotaMb: quotaMb,
-      logger: pino({ level: "silent" }),
-    });
-    const create = (slug: string) =>
-      manager.createWorkspace({ sessionId: "s1", agentId: `id-${slug}`, agentSlug: slug, repoName: "demo" });
+    const { manager, create } = await managerOverSource(directory.path);
     const sparse = await create("sparse");
     await leaveSparseFiles(sparse.root);
     await expect(manager.finalizeWorkspace(sparse, { message: "leftovers" })).rejects.toThrow(
@@ -113,19 +119,7 @@ describe("empty files count against the quota too", () => {
   // A command can create millions of empty files: no blocks, but an inode each, and the
   // volume's inodes are shared with every other workspace (and maybe the database).
   it("refuses to finalize a working copy holding thousands of empty files, and finalizes a few", async () => {
-    const source = join(directory.path, "source");
-    await createSourceRepository(source, { "a.txt": "a\n" });
-    const manager = createWorkspaceManager({
-      repositories: [{ name: "demo", url: source }],
-      token: undefined,
-      githubToken: undefined,
-      dataDir: join(directory.path, "data"),
-      push: true,
-      workspaceQuotaMb: quotaMb,
-      logger: pino({ level: "silent" }),
-    });
-    const create = (slug: string) =>
-      manager.createWorkspace({ sessionId: "s1", agentId: `id-${slug}`, agentSlug: slug, repoName: "demo" });
+    const { manager, create } = await managerOverSource(directory.path);
     const many = await create("many");
     await mkdir(join(many.root, "empty"));
     for (let index = 0; index < 2_000; index += 1) await writeFile(join(many.root, "empty", `f${index}`), "");
