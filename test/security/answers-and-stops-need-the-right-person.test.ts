@@ -3,6 +3,7 @@ import { actionIds, answerInput, viewIds } from "../../src/domain/slack-blocks/a
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { channel, findButton } from "../slack/support/harness.ts";
+import { clickAs } from "./support/click-as.ts";
 import { type SlackWithRuntime, startSlackWithRuntime } from "./support/slack-with-runtime.ts";
 
 const owner = "U0OWNER";
@@ -62,19 +63,7 @@ describe("answers, modal submissions and Stop clicks from the wrong person", () 
     });
 
   const click = (user: string, team: string, actionId: string, value: string, messageTs: string) =>
-    world.harness.interaction({
-      type: "block_actions",
-      user: { id: user, username: user, team_id: team },
-      team: { id: world.fake.teamId, domain: "threadwork-test" },
-      api_app_id: "A0APP",
-      token: "verification-token",
-      trigger_id: `trigger.${user}.${messageTs}`,
-      container: { type: "message", message_ts: messageTs, channel_id: channel, thread_ts: threadTs },
-      channel: { id: channel, name: "general" },
-      message: { type: "message", ts: messageTs, thread_ts: threadTs, text: "", user: world.fake.botUserId },
-      actions: [{ type: "button", action_id: actionId, block_id: "b", value, action_ts: "1700800000.1" }],
-      response_url: "https://hooks.slack.invalid/actions/1",
-    });
+    clickAs(world, { user, team, actionId, value, messageTs, threadTs });
 
   it("refuses them all with a note, leaves the question and the agent alone, and the owner still answers", async () => {
     const { fake, harness } = world;

@@ -2,13 +2,8 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type FakeLlmServer,
-  startFakeLlmServer,
-  textResponse,
-  toolCallResponse,
-} from "../fakes/fake-llm-server.ts";
-import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
+import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
+import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { createSourceRepository } from "../workspace/repository-fixtures.ts";
 import {
   allCanaries,
@@ -17,6 +12,7 @@ import {
   type ServiceLayout,
   sandboxUsable,
 } from "./support/command-service.ts";
+import { exploringAgent } from "./support/exploring-agent.ts";
 
 const service = fileURLToPath(new URL("../fixtures/sandboxed-service-child.ts", import.meta.url));
 
@@ -79,21 +75,7 @@ describe("an approved command, steered by an attacker through the model, reads n
       "(exec 3<>/dev/tcp/127.0.0.1/5432) && echo PG-$((6*7))",
       "echo ATTACK-$((6*7))",
     ].join("; ");
-    let spawned = false;
-    server.respondWith((request) => {
-      if (isSupervisorRequest(request)) {
-        if (request.lastUserText.includes("finished")) return textResponse("DONE");
-        if (spawned) return textResponse("Started.");
-        spawned = true;
-        return toolCallResponse([
-          { name: "spawn_agent", input: { title: "Explorer", brief: "explore the repository", repo: "app" } },
-        ]);
-      }
-      expect(briefOf(request)).toContain("explore");
-      if (request.turnIndex === 0)
-        return toolCallResponse([{ name: "run_command", input: { command: attack } }]);
-      return toolCallResponse([{ name: "finish", input: { summary: "Looked around." } }]);
-    });
+    server.respondWith(exploringAgent(attack, "DONE"));
 
     const logs = await runService(layout, server, source);
     const afterCommand = server.requests.find(

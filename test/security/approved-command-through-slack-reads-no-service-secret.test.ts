@@ -4,15 +4,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
-import {
-  type FakeLlmServer,
-  startFakeLlmServer,
-  textResponse,
-  toolCallResponse,
-} from "../fakes/fake-llm-server.ts";
+import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { type FakeMessage, FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { sendSignedEvent, sendSignedInteraction } from "../fakes/slack-signing.ts";
-import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
+import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { findButton } from "../slack/support/harness.ts";
 import { createSourceRepository } from "../workspace/repository-fixtures.ts";
 import {
@@ -22,6 +17,7 @@ import {
   type ServiceLayout,
   sandboxUsable,
 } from "./support/command-service.ts";
+import { exploringAgent } from "./support/exploring-agent.ts";
 
 const service = fileURLToPath(new URL("../fixtures/slack-service-child.ts", import.meta.url));
 const owner = "U0OWNER";
@@ -109,21 +105,7 @@ describe("an approved command, approved with a signed Slack click, reads no secr
       "(exec 3<>/dev/tcp/127.0.0.1/5432) && echo PG-$((6*7))",
       "echo ATTACK-$((6*7))",
     ].join("; ");
-    let spawned = false;
-    llm.respondWith((request) => {
-      if (isSupervisorRequest(request)) {
-        if (request.lastUserText.includes("finished")) return textResponse("DONE looking around.");
-        if (spawned) return textResponse("Started.");
-        spawned = true;
-        return toolCallResponse([
-          { name: "spawn_agent", input: { title: "Explorer", brief: "explore the repository", repo: "app" } },
-        ]);
-      }
-      expect(briefOf(request)).toContain("explore");
-      if (request.turnIndex === 0)
-        return toolCallResponse([{ name: "run_command", input: { command: attack } }]);
-      return toolCallResponse([{ name: "finish", input: { summary: "Looked around." } }]);
-    });
+    llm.respondWith(exploringAgent(attack, "DONE looking around."));
 
     const mention = await sendSignedEvent(
       eventsUrl,

@@ -3,22 +3,11 @@ import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { defineTool, type Workspace } from "../../src/domain/tool.ts";
-import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import type { WorkspacesPort } from "../../src/runtime/runtime-context.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
-import {
-  type FakeLlmServer,
-  type FakeToolResult,
-  startFakeLlmServer,
-  textResponse,
-  toolCallResponse,
-} from "../fakes/fake-llm-server.ts";
-import { backends, createTestDatabase } from "../helpers/database.ts";
-import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
+import { backends } from "../helpers/database.ts";
 import { callTool, temporaryDirectory, toolContext } from "../workspace/repository-fixtures.ts";
+import { type ScriptedWorker, startScriptedWorker } from "./support/scripted-worker.ts";
 
 // The attacker (a model steered by repository text) points read_file at named pipes, a
 // device and a 4 MB file, and a tool returns 4,033,999 characters. Nothing may hang the
@@ -29,10 +18,7 @@ const hugeLength = hugeOutput.length;
 describe.each(backends)("FIFOs and huge files on %s", (backend) => {
   let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
   let root: string;
-  let handle: DatabaseHandle;
-  let server: FakeLlmServer;
-  let runtime: Runtime;
-  const seen: FakeToolResult[][] = [];
+  let worker: ScriptedWorker;
 
   const hugeTool = defineTool<Record<string, never>>({
     name: "fetch_report",
@@ -50,76 +36,60 @@ describe.each(backends)("FIFOs and huge files on %s", (backend) => {
     await symlink("/dev/zero", join(root, "zero"));
     const line = `${"x".repeat(99)}\n`;
     await writeFile(join(root, "big.txt"), line.repeat(40_000));
-    const workspace: Workspace = { repoName: "demo", root, branch: "threadwork/s/a", baseCommit: "HEAD" };
-    const workspaces: WorkspacesPort = {
-      createWorkspace: async () => workspace,
-      finalizeWorkspace: async () => ({}),
-    };
-    handle = await createTestDatabase(backend);
-    server = await startFakeLlmServer();
-    runtime = await startTestRuntime({
-      handle,
-      anthropicBaseUrl: server.anthropicBaseUrl,
+    worker = await startScriptedWorker({
+      root,
+      branch: "threadwork/s/a",
+      backend,
       workerTools: [...createWorkspaceTools({ allowCommands: [], sandbox: "off" }), hugeTool],
-      workspaces,
-      repositories: { names: ["demo"], defaultRepository: "demo" },
-    });
-    server.respondWith(async (request) => {
-      if (isSupervisorRequest(request)) {
-        if (request.turnIndex === 0) {
-          return toolCallResponse([{ name: "spawn_agent", input: { title: "Prober", brief: "probe" } }]);
+      title: "Prober",
+      brief: "probe",
+      play: (request) => {
+        const previous = request.lastToolResults.at(-1)?.content ?? "";
+        switch (request.turnIndex) {
+          case 0:
+            return [
+              ...["pipe-1", "pipe-2", "pipe-3", "pipe-4", "zero"].map((path) => ({
+                name: "read_file",
+                input: { path },
+              })),
+              { name: "edit_file", input: { path: "pipe-1", old: "a", new: "b" } },
+              { name: "write_file", input: { path: "pipe-2", content: "x" } },
+            ];
+          case 1:
+            return [{ name: "read_file", input: { path: "big.txt" } }];
+          case 2:
+            return [{ name: "read_file", input: { path: "big.txt", offset: 39_999 } }];
+          case 3:
+            return [{ name: "fetch_report", input: {} }];
+          case 4: {
+            const reference = /read_tool_output (\{[^}]*\})/.exec(previous)?.[1] ?? "{}";
+            const { tool_call_id, offset } = JSON.parse(reference) as {
+              tool_call_id: string;
+              offset: number;
+            };
+            const middle = hugeOutput.indexOf("MIDDLE-MARK");
+            return [
+              {
+                name: "read_tool_output",
+                input: { tool_call_id, offset: Math.max(offset, middle - 10), length: 100 },
+              },
+            ];
+          }
+          default:
+            return [{ name: "finish", input: { summary: "probed" } }];
         }
-        return textResponse("OK.");
-      }
-      if (briefOf(request) !== "probe") return textResponse("?");
-      if (request.turnIndex > 0) seen.push(request.lastToolResults);
-      const previous = request.lastToolResults.at(-1)?.content ?? "";
-      switch (request.turnIndex) {
-        case 0:
-          return toolCallResponse([
-            ...["pipe-1", "pipe-2", "pipe-3", "pipe-4", "zero"].map((path) => ({
-              name: "read_file",
-              input: { path },
-            })),
-            { name: "edit_file", input: { path: "pipe-1", old: "a", new: "b" } },
-            { name: "write_file", input: { path: "pipe-2", content: "x" } },
-          ]);
-        case 1:
-          return toolCallResponse([{ name: "read_file", input: { path: "big.txt" } }]);
-        case 2:
-          return toolCallResponse([{ name: "read_file", input: { path: "big.txt", offset: 39_999 } }]);
-        case 3:
-          return toolCallResponse([{ name: "fetch_report", input: {} }]);
-        case 4: {
-          const reference = /read_tool_output (\{[^}]*\})/.exec(previous)?.[1] ?? "{}";
-          const { tool_call_id, offset } = JSON.parse(reference) as { tool_call_id: string; offset: number };
-          const middle = hugeOutput.indexOf("MIDDLE-MARK");
-          return toolCallResponse([
-            {
-              name: "read_tool_output",
-              input: { tool_call_id, offset: Math.max(offset, middle - 10), length: 100 },
-            },
-          ]);
-        }
-        default:
-          return toolCallResponse([{ name: "finish", input: { summary: "probed" } }]);
-      }
+      },
     });
   });
   afterAll(async () => {
-    await runtime?.stop();
-    await handle?.close();
-    await server?.close();
+    await worker?.close();
     await directory?.remove();
   });
 
   it("refuses special files, caps a huge file with a range, and caps every tool result", async () => {
-    const surface = createMemorySurface(runtime);
-    await surface.send("probe the workspace");
-    await surface.waitFor((event) => event.type === "agent-finished", { timeoutMs: 20_000 });
-    surface.close();
+    await worker.run("probe the workspace", 20_000);
 
-    const [specials, whole, tail, huge, page] = seen;
+    const [specials, whole, tail, huge, page] = worker.seen;
     expect(specials?.slice(0, 4).map((result) => result.isError)).toEqual([true, true, true, true]);
     expect(specials?.[0]?.content).toBe(
       '"pipe-1" is not a regular file (a named pipe); only regular files can be read.',

@@ -5,6 +5,7 @@ import { defineTool } from "../../src/domain/tool.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { channel, findButton } from "../slack/support/harness.ts";
+import { clickAs } from "./support/click-as.ts";
 import { type SlackWithRuntime, startSlackWithRuntime } from "./support/slack-with-runtime.ts";
 
 const owner = "U0OWNER";
@@ -60,28 +61,6 @@ describe("Slack input from another workspace", () => {
   afterAll(async () => {
     await world?.close();
   });
-
-  const clickAs = (
-    user: string,
-    team: string,
-    actionId: string,
-    value: string,
-    messageTs: string,
-    threadTs: string,
-  ) =>
-    world.harness.interaction({
-      type: "block_actions",
-      user: { id: user, username: user, team_id: team },
-      team: { id: world.fake.teamId, domain: "threadwork-test" },
-      api_app_id: "A0APP",
-      token: "verification-token",
-      trigger_id: `trigger.${messageTs}`,
-      container: { type: "message", message_ts: messageTs, channel_id: channel, thread_ts: threadTs },
-      channel: { id: channel, name: "general" },
-      message: { type: "message", ts: messageTs, thread_ts: threadTs, text: "", user: world.fake.botUserId },
-      actions: [{ type: "button", action_id: actionId, block_id: "b", value, action_ts: "1700300000.1" }],
-      response_url: "https://hooks.slack.invalid/actions/1",
-    });
 
   it("refuses a Slack Connect guest's mention, DM, thread reply and click with a note, and the owner's session goes on", async () => {
     const { fake, harness } = world;
@@ -154,7 +133,16 @@ describe("Slack input from another workspace", () => {
     );
     // A click on the pending approval.
     const approve = findButton(approval.blocks, actionIds.approve);
-    await clickAs(guest, foreignTeam, actionIds.approve, approve?.value ?? "", approval.ts, threadTs);
+    const approveAs = (user: string, team: string) =>
+      clickAs(world, {
+        user,
+        team,
+        actionId: actionIds.approve,
+        value: approve?.value ?? "",
+        messageTs: approval.ts,
+        threadTs,
+      });
+    await approveAs(guest, foreignTeam);
 
     const notes = await fake.waitFor(() => {
       const found = world.ephemeralsTo(guest);
@@ -169,7 +157,7 @@ describe("Slack input from another workspace", () => {
     expect(pending.map((request) => request.kind)).toEqual(["approval"]);
 
     // The owner's own click still decides, and the session finishes without the guest's words.
-    await clickAs(owner, fake.teamId, actionIds.approve, approve?.value ?? "", approval.ts, threadTs);
+    await approveAs(owner, fake.teamId);
     await fake.waitFor(() => JSON.stringify(approval.blocks).includes("Approved"), 10_000);
     await fake.waitFor(
       () =>

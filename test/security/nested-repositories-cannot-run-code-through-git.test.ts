@@ -2,24 +2,12 @@ import { execFileSync } from "node:child_process";
 import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import type { Workspace } from "../../src/domain/tool.ts";
-import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import type { WorkspacesPort } from "../../src/runtime/runtime-context.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
-import {
-  type FakeLlmServer,
-  type FakeToolResult,
-  startFakeLlmServer,
-  textResponse,
-  toolCallResponse,
-} from "../fakes/fake-llm-server.ts";
-import { createTestDatabase } from "../helpers/database.ts";
 import { createGate } from "../helpers/runtime-gate.ts";
-import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
 import { temporaryDirectory } from "../workspace/repository-fixtures.ts";
+import { type ScriptedWorker, startScriptedWorker } from "./support/scripted-worker.ts";
 
 // The sandbox keeps the workspace's own .git read-only, but a command may still create a
 // nested repository (`git init sub`, a clean filter in sub/.git/config, a file using it).
@@ -32,10 +20,7 @@ describe("a nested repository cannot run code through the service's git", () => 
   let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
   let root: string;
   let marker: string;
-  let handle: DatabaseHandle;
-  let server: FakeLlmServer;
-  let runtime: Runtime;
-  const seen: FakeToolResult[][] = [];
+  let worker: ScriptedWorker;
   const cleaned = createGate();
 
   beforeAll(async () => {
@@ -65,45 +50,28 @@ describe("a nested repository cannot run code through the service's git", () => 
     gitAs(dependency, "add", "-A");
     gitAs(dependency, "commit", "-q", "-m", "s");
     gitAs(dependency, "config", "filter.x.clean", `sh -c 'echo ran >> ${marker}; cat'`);
-    const workspace: Workspace = { repoName: "demo", root, branch: "work", baseCommit: "HEAD" };
-    const workspaces: WorkspacesPort = {
-      createWorkspace: async () => workspace,
-      finalizeWorkspace: async () => ({}),
-    };
-    handle = await createTestDatabase("postgres");
-    server = await startFakeLlmServer();
-    runtime = await startTestRuntime({
-      handle,
-      anthropicBaseUrl: server.anthropicBaseUrl,
+    worker = await startScriptedWorker({
+      root,
+      branch: "work",
       workerTools: createWorkspaceTools({ allowCommands: [], sandbox: "off" }),
-      workspaces,
-      repositories: { names: ["demo"], defaultRepository: "demo" },
+      title: "Committer",
+      brief: "commit",
+      play: async (request) => {
+        if (request.turnIndex === 2) await cleaned.wait();
+        if (request.turnIndex < 3) return [{ name: "commit", input: { message: "work" } }];
+        if (request.turnIndex === 3) return [{ name: "git_diff", input: {} }];
+        return [{ name: "finish", input: { summary: "done" } }];
+      },
     });
-    server.respondWith(async (request) => {
-      if (isSupervisorRequest(request)) {
-        if (request.turnIndex === 0) {
-          return toolCallResponse([{ name: "spawn_agent", input: { title: "Committer", brief: "commit" } }]);
-        }
-        return textResponse("OK.");
-      }
-      if (briefOf(request) !== "commit") return textResponse("?");
-      if (request.turnIndex > 0) seen.push(request.lastToolResults);
-      if (request.turnIndex === 2) await cleaned.wait();
-      if (request.turnIndex < 3) return toolCallResponse([{ name: "commit", input: { message: "work" } }]);
-      if (request.turnIndex === 3) return toolCallResponse([{ name: "git_diff", input: {} }]);
-      return toolCallResponse([{ name: "finish", input: { summary: "done" } }]);
-    });
-    await runtime.start();
   });
   afterAll(async () => {
-    await runtime?.stop();
-    await server?.close();
-    await handle?.close();
+    await worker?.close();
     await directory?.remove();
   });
 
   it("refuses to commit while a nested repository exists, runs none of its config, and commits once it is gone", async () => {
-    const surface = createMemorySurface(runtime);
+    const { seen } = worker;
+    const surface = createMemorySurface(worker.runtime);
     await surface.send("commit it");
     await waitUntil(async () => seen.length >= 2);
     for (const results of seen.slice(0, 2)) {

@@ -3,23 +3,10 @@ import { mkdir, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
-import type { Workspace } from "../../src/domain/tool.ts";
-import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import type { WorkspacesPort } from "../../src/runtime/runtime-context.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
-import {
-  type FakeLlmServer,
-  type FakeToolResult,
-  startFakeLlmServer,
-  textResponse,
-  toolCallResponse,
-} from "../fakes/fake-llm-server.ts";
-import { createTestDatabase } from "../helpers/database.ts";
-import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { createSourceRepository, git, temporaryDirectory } from "../workspace/repository-fixtures.ts";
+import { type ScriptedWorker, startScriptedWorker } from "./support/scripted-worker.ts";
 
 // A command left sparse files behind (`truncate -s 1G f1 f2 …`): they take no disk blocks, so a
 // block-counting quota let them through, and `commit` then had the service's own git read and
@@ -35,13 +22,28 @@ async function leaveSparseFiles(root: string): Promise<void> {
   }
 }
 
+/** A workspace manager (pushing, with the quota) over a one-file source repository in `path`. */
+async function managerOverSource(path: string) {
+  const source = join(path, "source");
+  await createSourceRepository(source, { "a.txt": "a\n" });
+  const manager = createWorkspaceManager({
+    repositories: [{ name: "demo", url: source }],
+    token: undefined,
+    githubToken: undefined,
+    dataDir: join(path, "data"),
+    push: true,
+    workspaceQuotaMb: quotaMb,
+    logger: pino({ level: "silent" }),
+  });
+  const create = (slug: string) =>
+    manager.createWorkspace({ sessionId: "s1", agentId: `id-${slug}`, agentSlug: slug, repoName: "demo" });
+  return { manager, create };
+}
+
 describe("sparse files count against the workspace quota", () => {
   let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
   let root: string;
-  let handle: DatabaseHandle;
-  let server: FakeLlmServer;
-  let runtime: Runtime;
-  const seen: FakeToolResult[][] = [];
+  let worker: ScriptedWorker;
 
   beforeAll(async () => {
     directory = await temporaryDirectory("sparse");
@@ -49,48 +51,27 @@ describe("sparse files count against the workspace quota", () => {
     await mkdir(root);
     execFileSync("git", ["init", "-q", "-b", "work", root]);
     await leaveSparseFiles(root);
-    const workspace: Workspace = { repoName: "demo", root, branch: "work", baseCommit: "HEAD" };
-    const workspaces: WorkspacesPort = {
-      createWorkspace: async () => workspace,
-      finalizeWorkspace: async () => ({}),
-    };
-    handle = await createTestDatabase("postgres");
-    server = await startFakeLlmServer();
-    runtime = await startTestRuntime({
-      handle,
-      anthropicBaseUrl: server.anthropicBaseUrl,
+    worker = await startScriptedWorker({
+      root,
+      branch: "work",
       workerTools: createWorkspaceTools({ allowCommands: [], sandbox: "off", workspaceQuotaMb: quotaMb }),
-      workspaces,
-      repositories: { names: ["demo"], defaultRepository: "demo" },
+      title: "Committer",
+      brief: "commit",
+      play: (request) => {
+        if (request.turnIndex === 0) return [{ name: "commit", input: { message: "add files" } }];
+        if (request.turnIndex === 1) return [{ name: "git_diff", input: {} }];
+        return [{ name: "finish", input: { summary: "done" } }];
+      },
     });
-    server.respondWith(async (request) => {
-      if (isSupervisorRequest(request)) {
-        if (request.turnIndex === 0) {
-          return toolCallResponse([{ name: "spawn_agent", input: { title: "Committer", brief: "commit" } }]);
-        }
-        return textResponse("OK.");
-      }
-      if (briefOf(request) !== "commit") return textResponse("?");
-      if (request.turnIndex > 0) seen.push(request.lastToolResults);
-      if (request.turnIndex === 0)
-        return toolCallResponse([{ name: "commit", input: { message: "add files" } }]);
-      if (request.turnIndex === 1) return toolCallResponse([{ name: "git_diff", input: {} }]);
-      return toolCallResponse([{ name: "finish", input: { summary: "done" } }]);
-    });
-    await runtime.start();
   });
   afterAll(async () => {
-    await runtime?.stop();
-    await server?.close();
-    await handle?.close();
+    await worker?.close();
     await directory?.remove();
   });
 
   it("refuses to commit or diff a workspace whose files are over the quota by their size", async () => {
-    const surface = createMemorySurface(runtime);
-    await surface.send("commit it");
-    await surface.waitFor((event) => event.type === "agent-finished", { timeoutMs: 60_000 });
-    surface.close();
+    await worker.run("commit it", 60_000);
+    const { seen } = worker;
     const result = seen[0]?.[0];
     expect(result?.isError).toBe(true);
     expect(result?.content).toContain(`${quotaMb} MiB disk quota`);
@@ -112,19 +93,7 @@ describe("a finishing agent's sparse files are not staged either", () => {
   afterAll(() => directory.remove());
 
   it("refuses to commit and push leftovers over the quota, and finalizes a small change", async () => {
-    const source = join(directory.path, "source");
-    await createSourceRepository(source, { "a.txt": "a\n" });
-    const manager = createWorkspaceManager({
-      repositories: [{ name: "demo", url: source }],
-      token: undefined,
-      githubToken: undefined,
-      dataDir: join(directory.path, "data"),
-      push: true,
-      workspaceQuotaMb: quotaMb,
-      logger: pino({ level: "silent" }),
-    });
-    const create = (slug: string) =>
-      manager.createWorkspace({ sessionId: "s1", agentId: `id-${slug}`, agentSlug: slug, repoName: "demo" });
+    const { manager, create } = await managerOverSource(directory.path);
     const sparse = await create("sparse");
     await leaveSparseFiles(sparse.root);
     await expect(manager.finalizeWorkspace(sparse, { message: "leftovers" })).rejects.toThrow(
@@ -150,19 +119,7 @@ describe("empty files count against the quota too", () => {
   // A command can create millions of empty files: no blocks, but an inode each, and the
   // volume's inodes are shared with every other workspace (and maybe the database).
   it("refuses to finalize a working copy holding thousands of empty files, and finalizes a few", async () => {
-    const source = join(directory.path, "source");
-    await createSourceRepository(source, { "a.txt": "a\n" });
-    const manager = createWorkspaceManager({
-      repositories: [{ name: "demo", url: source }],
-      token: undefined,
-      githubToken: undefined,
-      dataDir: join(directory.path, "data"),
-      push: true,
-      workspaceQuotaMb: quotaMb,
-      logger: pino({ level: "silent" }),
-    });
-    const create = (slug: string) =>
-      manager.createWorkspace({ sessionId: "s1", agentId: `id-${slug}`, agentSlug: slug, repoName: "demo" });
+    const { manager, create } = await managerOverSource(directory.path);
     const many = await create("many");
     await mkdir(join(many.root, "empty"));
     for (let index = 0; index < 2_000; index += 1) await writeFile(join(many.root, "empty", `f${index}`), "");

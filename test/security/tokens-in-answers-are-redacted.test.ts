@@ -4,6 +4,7 @@ import { actionIds, answerInput } from "../../src/domain/slack-blocks/action-ids
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { channel, findButton } from "../slack/support/harness.ts";
+import { leaksInEveryTable } from "./support/leaks-in-every-table.ts";
 import { type SlackWithRuntime, startSlackWithRuntime } from "./support/slack-with-runtime.ts";
 
 const owner = "U0OWNER";
@@ -107,20 +108,8 @@ describe("a token typed into an answer is redacted like one in a message", () =>
     )) as unknown as { rows: { answer: string | null }[] };
     expect(rows.rows.map((row) => row.answer)).toEqual(["use [REDACTED] please"]);
     // No table keeps it: requests, events, transcripts, audit rows, Slack message records.
-    const tables = (await handle.db.execute(
-      sql`select table_schema, table_name from information_schema.tables
-          where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
-    )) as unknown as { rows: { table_schema: string; table_name: string }[] };
-    expect(tables.rows.length).toBeGreaterThan(8);
-    const leaks: string[] = [];
-    for (const { table_schema: schema, table_name: table } of tables.rows) {
-      const found = (await handle.db.execute(
-        sql.raw(
-          `select t::text as row from "${schema}"."${table}" t where t::text like '%AnswerPastedToken%'`,
-        ),
-      )) as unknown as { rows: { row: string }[] };
-      for (const { row } of found.rows) leaks.push(`${schema}.${table}: ${row.slice(0, 200)}`);
-    }
+    const { tables, leaks } = await leaksInEveryTable(handle, ["AnswerPastedToken"]);
+    expect(tables).toBeGreaterThan(8);
     expect(leaks).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import {
   type Scenario,
   startScenario,
 } from "./support/approval-scenario.ts";
+import { leaksInEveryTable } from "./support/leaks-in-every-table.ts";
 
 /** A Slack-bot-token-shaped secret the model writes into a brief, a command, a summary and a reply. */
 const modelToken = "xoxb-4242-9999-ModelWroteThisToken";
@@ -99,21 +100,8 @@ describe("tokens in commands are redacted everywhere", () => {
       expect(prompts).not.toContain(secret);
     }
 
-    const tables = (await handle.db.execute(
-      sql`select table_schema, table_name from information_schema.tables
-          where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
-    )) as unknown as { rows: { table_schema: string; table_name: string }[] };
-    expect(tables.rows.length).toBeGreaterThan(8);
-    const leaks: string[] = [];
-    for (const { table_schema: schema, table_name: table } of tables.rows) {
-      const rows = (await handle.db.execute(
-        sql.raw(`select t::text as row from "${schema}"."${table}" t`),
-      )) as unknown as { rows: { row: string }[] };
-      for (const { row } of rows.rows) {
-        for (const secret of secrets)
-          if (row.includes(secret)) leaks.push(`${schema}.${table}: ${row.slice(0, 200)}`);
-      }
-    }
+    const { tables, leaks } = await leaksInEveryTable(handle, secrets);
+    expect(tables).toBeGreaterThan(8);
     expect(leaks).toEqual([]);
     // The legitimate content is still there, redacted in place.
     const transcript = (await handle.db.execute(
