@@ -98,6 +98,8 @@ export class EventRenderer {
         this.deps.board.schedule(event.sessionId);
         return;
       case "session-idle":
+        // Workers spawned this turn are queued and have announced nothing yet: show them.
+        this.deps.board.schedule(event.sessionId);
         await this.deps.feedback.done(thread);
         await this.publishResults(event.sessionId);
         return;

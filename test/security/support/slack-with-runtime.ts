@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from "../../../src/adapters/database/open-database.ts";
 import type { Config } from "../../../src/config.ts";
 import type { Runtime } from "../../../src/runtime/create-runtime.ts";
-import type { AnyTool } from "../../../src/runtime/runtime-context.ts";
+import type { AnyTool, RuntimeContext } from "../../../src/runtime/runtime-context.ts";
 import { createDatabaseSlackStore } from "../../../src/surfaces/slack/database-slack-store.ts";
 import {
   type FakeLlmResponder,
@@ -31,6 +31,12 @@ export async function startSlackWithRuntime(options: {
   respond: FakeLlmResponder;
   slack?: Partial<Config["slack"]>;
   workerTools?: AnyTool[];
+  /** Limits and approvers of the runtime; the test defaults when omitted. */
+  config?: RuntimeContext["config"];
+  workspaces?: RuntimeContext["workspaces"];
+  repositories?: RuntimeContext["repositories"];
+  /** Subscribes to the runtime before it starts, e.g. to see every agent start. */
+  beforeStart?: (runtime: Runtime) => void;
 }): Promise<SlackWithRuntime> {
   const handle = await createTestDatabase("postgres");
   const llm = await startFakeLlmServer();
@@ -40,6 +46,10 @@ export async function startSlackWithRuntime(options: {
     handle,
     anthropicBaseUrl: llm.anthropicBaseUrl,
     ...(options.workerTools ? { workerTools: options.workerTools } : {}),
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.workspaces ? { workspaces: options.workspaces } : {}),
+    ...(options.repositories ? { repositories: options.repositories } : {}),
+    ...(options.beforeStart ? { beforeStart: options.beforeStart } : {}),
   });
   const harness = await startHarness({
     runtime,
