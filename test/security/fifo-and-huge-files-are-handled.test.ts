@@ -108,6 +108,8 @@ describe.each(backends)("FIFOs and huge files on %s", (backend) => {
 
     expect(whole?.[0]?.isError).toBe(false);
     expect(whole?.[0]?.content.length).toBeLessThanOrEqual(100_000);
+    // A full page with its footer fits under the general cap: nothing is cut from its middle.
+    expect(whole?.[0]?.content).not.toContain("characters cut here");
     expect(whole?.[0]?.content).toMatch(
       /\(showing lines 1-\d+ of 40000; \d+ more lines: continue with offset=\d+\)$/,
     );

@@ -72,7 +72,8 @@ export function resolveToolOptions(options: WorkspaceToolOptions): ResolvedToolO
     defaultTimeoutSeconds: options.defaultTimeoutSeconds ?? 120,
     maxTimeoutSeconds: options.maxTimeoutSeconds ?? 600,
     maxReadLines: options.maxReadLines ?? 2000,
-    maxReadBytes: options.maxReadBytes ?? 100_000,
+    // Under the runtime's 100,000-character result cap with the page's footer, so a page is never cut.
+    maxReadBytes: options.maxReadBytes ?? 96_000,
     maxSearchMatches: options.maxSearchMatches ?? 200,
     maxListEntries: options.maxListEntries ?? 1000,
     maxDiffBytes: options.maxDiffBytes ?? 100_000,
