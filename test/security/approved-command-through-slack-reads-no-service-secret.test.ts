@@ -1,14 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
-import { type FakeMessage, FakeSlackServer } from "../fakes/fake-slack-server.ts";
-import { sendSignedEvent, sendSignedInteraction } from "../fakes/slack-signing.ts";
+import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
-import { findButton } from "../slack/support/harness.ts";
 import { createSourceRepository } from "../workspace/repository-fixtures.ts";
 import {
   allCanaries,
@@ -18,19 +13,10 @@ import {
   sandboxUsable,
 } from "./support/command-service.ts";
 import { exploringAgent } from "./support/exploring-agent.ts";
+import { type SlackService, startSlackService } from "./support/slack-service.ts";
 
-const service = fileURLToPath(new URL("../fixtures/slack-service-child.ts", import.meta.url));
 const owner = "U0OWNER";
-const channel = "C0GENERAL";
 const threadTs = "1700090000.000100";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * The whole path an attacker takes: a mention through the real Bolt receiver of a
@@ -43,9 +29,7 @@ describe("an approved command, approved with a signed Slack click, reads no secr
   let layout: ServiceLayout;
   let llm: FakeLlmServer;
   let slack: FakeSlackServer;
-  let child: ChildProcess | undefined;
-  let logs = "";
-  let eventsUrl = "";
+  let service: SlackService | undefined;
 
   beforeAll(async () => {
     layout = await createServiceLayout("slack");
@@ -57,39 +41,15 @@ describe("an approved command, approved with a signed Slack click, reads no secr
     // The service's real bot token (a canary) is what the fake Web API accepts.
     slack = await FakeSlackServer.start(canaries.SLACK_BOT_TOKEN);
     slack.addUser({ id: owner, name: "owner" });
-    const port = await freePort();
-    child = spawn(process.execPath, [service], {
-      cwd: layout.appDirectory,
-      env: {
-        ...process.env,
-        ...canaries,
-        NODE_ENV: "test",
-        LOG_LEVEL: "info",
-        PORT: String(port),
-        SLACK_API_URL: slack.apiUrl,
-        ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
-        THREADWORK_DATA_DIR: layout.dataDirectory,
-        THREADWORK_REPOS: `app=${source}`,
-        THREADWORK_PUSH: "false",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    service = await startSlackService({
+      layout,
+      slack,
+      llm,
+      environment: { THREADWORK_REPOS: `app=${source}` },
     });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      logs += chunk.toString("utf8");
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      logs += chunk.toString("utf8");
-    });
-    await slack.waitFor(() => logs.includes("threadwork is ready") || child?.exitCode !== null, 30_000);
-    if (!logs.includes("threadwork is ready")) throw new Error(`the service did not start:\n${logs}`);
-    eventsUrl = `http://127.0.0.1:${port}/slack/events`;
   }, 60_000);
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child?.on("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    }
+    await service?.stop();
     await slack?.close();
     await llm?.close();
     await layout?.remove();
@@ -107,57 +67,13 @@ describe("an approved command, approved with a signed Slack click, reads no secr
     ].join("; ");
     llm.respondWith(exploringAgent(attack, "DONE looking around."));
 
-    const mention = await sendSignedEvent(
-      eventsUrl,
-      {
-        event_id: "EvSlackSandbox1",
-        team_id: slack.teamId,
-        event: {
-          type: "app_mention",
-          user: owner,
-          text: `<@${slack.botUserId}> please look around the repository`,
-          ts: threadTs,
-          channel,
-        },
-      },
-      { signingSecret: canaries.SLACK_SIGNING_SECRET },
-    );
-    expect(mention.status).toBe(200);
+    const mention = await service?.mention(owner, threadTs, "please look around the repository");
+    expect(mention).toBe(200);
 
-    const posted = (prefix: string): FakeMessage | undefined =>
-      slack
-        .threadMessages(channel, threadTs)
-        .filter((message) => message.text.startsWith(prefix))
-        .at(-1);
+    const posted = (prefix: string) => service?.posted(threadTs, prefix);
     const approval = await slack.waitFor(() => posted("Approval needed"), 30_000);
-    const value = findButton(approval.blocks, actionIds.approve)?.value ?? "";
-    expect(value).not.toBe("");
-    const click = await sendSignedInteraction(
-      eventsUrl,
-      {
-        type: "block_actions",
-        user: { id: owner, username: owner, team_id: slack.teamId },
-        team: { id: slack.teamId, domain: "threadwork-test" },
-        api_app_id: "A0APP",
-        token: "verification-token",
-        trigger_id: `trigger.${approval.ts}`,
-        container: {
-          type: "message",
-          message_ts: approval.ts,
-          channel_id: channel,
-          is_ephemeral: false,
-          thread_ts: threadTs,
-        },
-        channel: { id: channel, name: "general" },
-        message: { type: "message", ts: approval.ts, thread_ts: threadTs, text: "", user: slack.botUserId },
-        actions: [
-          { type: "button", action_id: actionIds.approve, block_id: "b", value, action_ts: "1700090001.0" },
-        ],
-        response_url: "https://hooks.slack.invalid/actions/1",
-      },
-      { signingSecret: canaries.SLACK_SIGNING_SECRET },
-    );
-    expect(click.status).toBe(200);
+    const click = await service?.click(owner, threadTs, approval, actionIds.approve);
+    expect(click).toBe(200);
 
     const afterCommand = await slack.waitFor(
       () => llm.requests.find((request) => !isSupervisorRequest(request) && request.turnIndex === 1),
@@ -165,6 +81,7 @@ describe("an approved command, approved with a signed Slack click, reads no secr
     );
     await slack.waitFor(() => posted("DONE"), 30_000);
     const result = afterCommand.lastToolResults[0]?.content ?? "";
+    const logs = service?.logs() ?? "";
     if (!sandboxUsable) {
       expect(logs).toContain("COMMAND SANDBOX UNAVAILABLE");
       expect(result).toMatch(/run_command is disabled/);
