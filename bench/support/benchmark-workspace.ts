@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import git from "isomorphic-git";
 import { pino } from "pino";
+import { runGit } from "../../src/adapters/git/git-command.ts";
+import { commitAll, diffAgainst, hasUncommittedChanges } from "../../src/adapters/git/working-copy.ts";
+import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { generateRepository } from "./generate-repository.ts";
-import { runGit } from "./git-command.ts";
-import { commitAll, diffAgainst, hasUncommittedChanges } from "./working-copy.ts";
-import { createWorkspaceManager } from "./workspace-manager.ts";
 
 export interface WorkspaceBenchmarkOptions {
   /** Files in the generated repository. Default 3,000. */
