@@ -1,4 +1,4 @@
-import { benchmarkWorkspaces } from "../../src/adapters/git/benchmark-workspace.ts";
+import { benchmarkWorkspaces } from "../support/benchmark-workspace.ts";
 import { round } from "../support/stats.ts";
 import type { BenchRow } from "../support/types.ts";
 

@@ -132,10 +132,10 @@ function repositoryFor(kernel: RuntimeKernel, requested: string | undefined): st
 export async function messageWorker(kernel: RuntimeKernel, from: AgentRow, agentId: string, text: string) {
   const target = await getAgent(kernel.db, agentId);
   if (!target || target.sessionId !== from.sessionId || target.id === from.id) {
-    throw new Error(`No agent ${agentId} in this session.`);
+    throw new ToolError(`No agent ${agentId} in this session.`);
   }
   const next = statusOnInput(target.role as AgentRole, target.status as AgentStatus);
-  if (isTerminal(next)) throw new Error(`Agent ${agentId} is ${target.status}; spawn a new one instead.`);
+  if (isTerminal(next)) throw new ToolError(`Agent ${agentId} is ${target.status}; spawn a new one instead.`);
   await kernel.db.transaction(async (transaction) => {
     if (isTerminal(target.status as AgentStatus) && target.role === "worker") {
       await requireWorkerRoom(kernel, transaction, from.sessionId, agentId);

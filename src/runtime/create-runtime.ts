@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { agentTitles } from "../adapters/database/agent-titles.ts";
 import { getAgent, listAgentsForSession } from "../adapters/database/agents.ts";
 import { getRequest, listAllPendingRequests, listPendingRequests } from "../adapters/database/requests.ts";
 import {
@@ -77,8 +78,10 @@ export function createRuntime(context: RuntimeContext): Runtime {
 
   async function requestsWithTitles(sessionId: string) {
     const rows = await listPendingRequests(context.db, sessionId);
-    const agents = await listAgentsForSession(context.db, sessionId);
-    const titles = new Map(agents.map((agent) => [agent.id, agent.title]));
+    const titles = await agentTitles(
+      context.db,
+      rows.map((row) => row.agentId),
+    );
     return rows.map((row) => ({ row, title: titles.get(row.agentId) ?? row.agentId }));
   }
 
@@ -112,10 +115,12 @@ export function createRuntime(context: RuntimeContext): Runtime {
     async start() {
       await scheduler.start();
       // A restart re-announces what waits on people; surfaces dedupe.
-      for (const row of await listAllPendingRequests(context.db, 500)) {
-        const agent = await getAgent(context.db, row.agentId);
-        announceRequest(kernel, row, agent?.title ?? row.agentId);
-      }
+      const pending = await listAllPendingRequests(context.db, 500);
+      const titles = await agentTitles(
+        context.db,
+        pending.map((row) => row.agentId),
+      );
+      for (const row of pending) announceRequest(kernel, row, titles.get(row.agentId) ?? row.agentId);
     },
     async stop() {
       await scheduler.stop();

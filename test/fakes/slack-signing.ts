@@ -8,6 +8,8 @@ export interface SignedRequestOptions {
   timestamp?: number;
   /** Replaces the computed signature, to test forgeries. */
   signature?: string;
+  /** Set on Slack's redeliveries of the same event id. */
+  retryNumber?: number;
 }
 
 function sign(secret: string, timestamp: number, body: string): string {
@@ -21,15 +23,16 @@ async function postSigned(
   options: SignedRequestOptions,
 ): Promise<Response> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  return fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": contentType,
-      "x-slack-request-timestamp": String(timestamp),
-      "x-slack-signature": options.signature ?? sign(options.signingSecret, timestamp, body),
-    },
-    body,
-  });
+  const headers: Record<string, string> = {
+    "content-type": contentType,
+    "x-slack-request-timestamp": String(timestamp),
+    "x-slack-signature": options.signature ?? sign(options.signingSecret, timestamp, body),
+  };
+  if (options.retryNumber !== undefined) {
+    headers["x-slack-retry-num"] = String(options.retryNumber);
+    headers["x-slack-retry-reason"] = "http_timeout";
+  }
+  return fetch(url, { method: "POST", headers, body });
 }
 
 /** Sends any JSON body signed like Slack signs it, e.g. a `url_verification` challenge. */

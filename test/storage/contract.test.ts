@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { agentTitles } from "../../src/adapters/database/agent-titles.ts";
 import {
   addAgentUsage,
   advanceAgentStep,
@@ -188,6 +189,19 @@ describe.each(backends)("storage contract on %s", (backend) => {
       const rejected = outcomes.find((outcome) => outcome.status === "rejected");
       expect(rejected?.status === "rejected" && rejected.reason).toBeInstanceOf(StepConflictError);
       expect((await getAgent(db, agent.id))?.step).toBe(1);
+    });
+
+    it("reads the titles of agents across sessions at once, leaving out unknown ids", async () => {
+      const first = await newAgent((await newSession()).id);
+      const second = await newAgent((await newSession()).id, "worker");
+      const titles = await agentTitles(db, [first.id, second.id, first.id, "missing"]);
+      expect([...titles.entries()].sort()).toEqual(
+        [
+          [first.id, "supervisor"],
+          [second.id, "worker"],
+        ].sort(),
+      );
+      expect((await agentTitles(db, [])).size).toBe(0);
     });
   });
 

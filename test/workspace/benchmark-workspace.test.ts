@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { benchmarkWorkspaces } from "../../src/adapters/git/benchmark-workspace.ts";
+import { benchmarkWorkspaces } from "../../bench/support/benchmark-workspace.ts";
 
 // Timings are reported by `npm run bench`, never asserted: this only proves the benchmark runs.
 describe("workspace benchmark", () => {

@@ -155,13 +155,6 @@ export async function currentBranch(root: string): Promise<string | undefined> {
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
-export async function hasUncommittedChanges(root: string): Promise<boolean> {
-  const result = await runGit(["status", "--porcelain", "--untracked-files=all", "--ignore-submodules=all"], {
-    cwd: root,
-  });
-  return result.stdout.trim() !== "";
-}
-
 /** Tracked and untracked (not ignored) files under `path`, relative to the root. */
 export async function listWorkingFiles(root: string, path: string): Promise<string[]> {
   const pathspec = path === "." ? [] : ["--", `:(literal)${path}`];

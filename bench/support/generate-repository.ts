@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { runGit } from "./git-command.ts";
+import { runGit } from "../../src/adapters/git/git-command.ts";
 
 /**
  * Writes a repository of `fileCount` small source files spread over nested directories,
- * committed on `main`. Used by the benchmark and by tests that need a realistic tree.
+ * committed on `main`. Used by the workspace benchmark.
  */
 export async function generateRepository(directory: string, fileCount: number): Promise<void> {
   await mkdir(directory, { recursive: true });

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import git from "isomorphic-git";
 import { pino } from "pino";
+import { runGit } from "../../src/adapters/git/git-command.ts";
+import { commitAll, diffAgainst } from "../../src/adapters/git/working-copy.ts";
+import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { generateRepository } from "./generate-repository.ts";
-import { runGit } from "./git-command.ts";
-import { commitAll, diffAgainst, hasUncommittedChanges } from "./working-copy.ts";
-import { createWorkspaceManager } from "./workspace-manager.ts";
 
 export interface WorkspaceBenchmarkOptions {
   /** Files in the generated repository. Default 3,000. */
@@ -182,6 +182,14 @@ export async function benchmarkWorkspaces(
   } finally {
     await rm(base, { recursive: true, force: true });
   }
+}
+
+/** Whether a working copy has uncommitted or untracked changes; the status step the benchmark times. */
+async function hasUncommittedChanges(root: string): Promise<boolean> {
+  const result = await runGit(["status", "--porcelain", "--untracked-files=all", "--ignore-submodules=all"], {
+    cwd: root,
+  });
+  return result.stdout.trim() !== "";
 }
 
 /** Appends a line to the first `count` source files, the same ones in every copy. */
