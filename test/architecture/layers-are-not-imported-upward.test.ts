@@ -37,7 +37,7 @@ function sourceFiles(directory: string): string[] {
 }
 
 /** Every relative module specifier: imports (value and type), re-exports and dynamic imports. */
-export function relativeSpecifiers(source: string): string[] {
+function relativeSpecifiers(source: string): string[] {
   const patterns = [
     /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']/g,
     /\bimport\s*["'](\.{1,2}\/[^"']+)["']/g,
@@ -52,7 +52,10 @@ function upwardImports(): string[] {
     const file = path.relative(sourceRoot, full).split(path.sep).join("/");
     const from = layerOf(file);
     for (const specifier of relativeSpecifiers(readFileSync(full, "utf8"))) {
-      const target = path.relative(sourceRoot, path.resolve(path.dirname(full), specifier)).split(path.sep).join("/");
+      const target = path
+        .relative(sourceRoot, path.resolve(path.dirname(full), specifier))
+        .split(path.sep)
+        .join("/");
       if (target.startsWith("..")) continue;
       const to = layerOf(target);
       if (to.rank > from.rank) found.push(`${file} (${from.name}) imports ${target} (${to.name})`);
