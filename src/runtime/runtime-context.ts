@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Database } from "../adapters/database/open-database.ts";
 import type { Config } from "../config.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
-import type { AnyTool, ToolContext } from "../domain/tool.ts";
+import type { AnyTool } from "../domain/tool.ts";
 import type { WorkspacesPort } from "../domain/workspaces-port.ts";
 
 export interface RuntimeOptions {
@@ -47,5 +47,3 @@ export interface RuntimeContext {
   repositories?: { names: string[]; defaultRepository: string | undefined };
   options?: Partial<RuntimeOptions>;
 }
-
-export type { ToolContext };
