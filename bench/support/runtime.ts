@@ -3,8 +3,9 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
 import type { Config } from "../../src/config.ts";
 import type { ModelProvider } from "../../src/domain/model.ts";
+import type { AnyTool } from "../../src/domain/tool.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
-import type { AnyTool, RuntimeContext, RuntimeOptions } from "../../src/runtime/runtime-context.ts";
+import type { RuntimeContext, RuntimeOptions } from "../../src/runtime/runtime-context.ts";
 
 export interface BenchRuntimeOptions {
   handle: DatabaseHandle;

@@ -4,9 +4,10 @@ import { createWorkspaceManager, type WorkspaceManager } from "../adapters/git/w
 import { createWorkspacesPort } from "../adapters/git/workspaces-port.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
 import type { Config } from "../config.ts";
+import type { AnyTool } from "../domain/tool.ts";
 import type { Logger } from "../logger.ts";
 import { createRuntime, type Runtime } from "../runtime/create-runtime.ts";
-import type { AnyTool, RuntimeOptions } from "../runtime/runtime-context.ts";
+import type { RuntimeOptions } from "../runtime/runtime-context.ts";
 import { createWorkspaceTools } from "../tools/workspace/create-workspace-tools.ts";
 import { mergeAgentsTool } from "../tools/workspace/merge-agents.ts";
 import { createApprovedDescriptions, createMergeSources } from "./merge-sources.ts";

@@ -1,4 +1,4 @@
-import type { AgentRole, AgentStatus } from "../runtime/surface-port.ts";
+import type { AgentRole, AgentStatus } from "./agents.ts";
 import { ThreadworkError } from "./errors.ts";
 
 /** Statuses an agent never leaves on its own; only a new message may revive a `done` agent. */

@@ -60,3 +60,7 @@ export function riskOf<Input>(
 ): ToolRisk {
   return typeof tool.risk === "function" ? tool.risk(input, scope) : tool.risk;
 }
+
+/** Any tool: its context is at least a ToolContext. */
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds tools of every input type
+export type AnyTool = ToolDefinition<any, any>;

@@ -10,12 +10,12 @@ import { enqueueEvent } from "../adapters/database/events.ts";
 import type { Database } from "../adapters/database/open-database.ts";
 import { cancelPendingRequests } from "../adapters/database/requests.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
+import type { AgentRole, AgentSnapshot, AgentStatus } from "../domain/agents.ts";
 import { ToolError } from "../domain/errors.ts";
 import type { ModelRef } from "../domain/model.ts";
 import { formatModelRef } from "../domain/model.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
-import type { AgentRole, AgentSnapshot, AgentStatus } from "./surface-port.ts";
 
 export function parseModel(text: string): ModelRef {
   const separator = text.indexOf(":");

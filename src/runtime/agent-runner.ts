@@ -8,8 +8,10 @@ import {
   type TranscriptEntry,
 } from "../adapters/database/transcript.ts";
 import { isTerminal } from "../domain/agent-state.ts";
+import type { AgentStatus } from "../domain/agents.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import { eventText } from "../domain/prompts/event-text.ts";
+import type { AnyTool } from "../domain/tool.ts";
 import { planNextStep } from "../domain/transcript.ts";
 import type { AgentServices } from "../tools/agent/agent-tool-context.ts";
 import { supervisorTools, workerTools } from "../tools/agent/agent-tools.ts";
@@ -17,9 +19,7 @@ import { cancelAgentById, messageWorker, spawnWorker } from "./agent-lifecycle.t
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { modelStep, type StepOutcome } from "./model-step.ts";
-import type { AnyTool } from "./runtime-context.ts";
 import { agentSnapshot } from "./snapshots.ts";
-import type { AgentStatus } from "./surface-port.ts";
 import { toolStep } from "./tool-step.ts";
 
 /**

@@ -2,11 +2,11 @@ import { acquireSlot } from "../adapters/database/agent-slots.ts";
 import { persistStep, updateAgentAtStep } from "../adapters/database/agent-steps.ts";
 import { type AgentRow, listAgentsForSession } from "../adapters/database/agents.ts";
 import { assertTransition } from "../domain/agent-state.ts";
+import type { AgentStatus } from "../domain/agents.ts";
 import { StepConflictError } from "../domain/errors.ts";
 import { afterAgentEnded, notifyParent, wakeFirstQueuedWorkers } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
-import type { AgentStatus } from "./surface-port.ts";
 
 /**
  * Puts the agent in `running` before it does work. Workers need a slot under the global

@@ -9,10 +9,11 @@ import {
   type SessionRow,
 } from "../adapters/database/sessions.ts";
 import { sessionUsageTotals } from "../adapters/database/usage.ts";
+import type { SessionSnapshot } from "../domain/sessions.ts";
 import { createAgentRunner } from "./agent-runner.ts";
 import { canDecide, handleInput } from "./inputs.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import type { RuntimeApi, SessionSnapshot } from "./runtime-api.ts";
+import type { RuntimeApi } from "./runtime-api.ts";
 import { defaultRuntimeOptions, type RuntimeContext } from "./runtime-context.ts";
 import { agentSnapshot, requestSnapshot, sessionSnapshot } from "./snapshots.ts";
 import type { SurfaceEvent, SurfaceListener } from "./surface-port.ts";

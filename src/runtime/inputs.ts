@@ -16,17 +16,19 @@ import {
 } from "../adapters/database/requests.ts";
 import { createSession, getSession, updateSession } from "../adapters/database/sessions.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
+import type { AgentStatus } from "../domain/agents.ts";
 import { parseApprovalAction } from "../domain/approval-action.ts";
 import { rulePatternOf } from "../domain/approval-rules.ts";
 import { extendedBudget } from "../domain/budget.ts";
 import { type DecisionKind, mayDecide } from "../domain/decision-rule.ts";
 import { formatModelRef } from "../domain/model.ts";
+import type { DecisionOutcome } from "../domain/requests.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
-import type { AgentStatus, DecisionOutcome, SurfaceInput } from "./surface-port.ts";
+import type { SurfaceInput } from "./surface-port.ts";
 
 export function initialBudget(kernel: RuntimeKernel): {
   budgetMicros: number | null;

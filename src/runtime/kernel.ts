@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import type { Database } from "../adapters/database/open-database.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
-import type { RuntimeContext, RuntimeOptions, WorkspacesPort } from "./runtime-context.ts";
+import type { WorkspacesPort } from "../domain/workspaces-port.ts";
+import type { RuntimeContext, RuntimeOptions } from "./runtime-context.ts";
 import type { SurfaceEvent } from "./surface-port.ts";
 
 /** What the runtime's parts share; built once by `createRuntime`. */

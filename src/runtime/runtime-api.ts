@@ -1,25 +1,8 @@
+import type { AgentSnapshot } from "../domain/agents.ts";
 import type { DecisionKind } from "../domain/decision-rule.ts";
-import type {
-  AgentSnapshot,
-  DecisionOutcome,
-  RequestSnapshot,
-  SessionKey,
-  SurfaceInput,
-  SurfaceListener,
-} from "./surface-port.ts";
-
-export interface SessionSnapshot {
-  id: string;
-  surface: string;
-  conversationKey: string;
-  ownerId: string;
-  title: string;
-  status: string;
-  metadata: Record<string, unknown>;
-  costMicros: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import type { DecisionOutcome, RequestSnapshot } from "../domain/requests.ts";
+import type { SessionSnapshot } from "../domain/sessions.ts";
+import type { SessionKey, SurfaceInput, SurfaceListener } from "./surface-port.ts";
 
 export type InputOutcome =
   | { type: "message-accepted"; sessionId: string; created: boolean }

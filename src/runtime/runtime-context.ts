@@ -3,28 +3,8 @@ import type { Logger } from "pino";
 import type { Database } from "../adapters/database/open-database.ts";
 import type { Config } from "../config.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
-import type { ToolContext, ToolDefinition, Workspace } from "../domain/tool.ts";
-
-/** Creates and finalizes an agent's working copy; the git workspace manager implements it. */
-export interface WorkspacesPort {
-  createWorkspace(request: {
-    sessionId: string;
-    agentId: string;
-    repo: string;
-    title: string;
-  }): Promise<Workspace>;
-  /** Commits, pushes, opens a pull request: whatever the result carries (branch, diff stats, PR url). */
-  finalizeWorkspace(request: {
-    sessionId: string;
-    agentId: string;
-    workspace: Workspace;
-    summary: string;
-  }): Promise<Record<string, unknown>>;
-}
-
-/** Any tool: its context is at least a ToolContext. */
-// biome-ignore lint/suspicious/noExplicitAny: a registry holds tools of every input type
-export type AnyTool = ToolDefinition<any, any>;
+import type { AnyTool } from "../domain/tool.ts";
+import type { WorkspacesPort } from "../domain/workspaces-port.ts";
 
 export interface RuntimeOptions {
   /** How long a lease lasts without a heartbeat. */
@@ -67,5 +47,3 @@ export interface RuntimeContext {
   repositories?: { names: string[]; defaultRepository: string | undefined };
   options?: Partial<RuntimeOptions>;
 }
-
-export type { ToolContext };

@@ -1,15 +1,9 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import type { RequestRow } from "../adapters/database/requests.ts";
 import type { SessionRow } from "../adapters/database/sessions.ts";
-import type { SessionSnapshot } from "./runtime-api.ts";
-import type {
-  AgentRole,
-  AgentSnapshot,
-  AgentStatus,
-  RequestKind,
-  RequestSnapshot,
-  RequestStatus,
-} from "./surface-port.ts";
+import type { AgentRole, AgentSnapshot, AgentStatus } from "../domain/agents.ts";
+import type { RequestKind, RequestSnapshot, RequestStatus } from "../domain/requests.ts";
+import type { SessionSnapshot } from "../domain/sessions.ts";
 
 export function agentSnapshot(row: AgentRow): AgentSnapshot {
   return {

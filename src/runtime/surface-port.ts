@@ -1,4 +1,5 @@
-import type { Usage } from "../domain/messages.ts";
+import type { AgentSnapshot } from "../domain/agents.ts";
+import type { RequestSnapshot } from "../domain/requests.ts";
 
 /**
  * What the runtime tells a surface (Slack, the terminal, tests). Every event names its
@@ -19,64 +20,6 @@ export type SurfaceEvent =
   | { type: "session-idle"; sessionId: string };
 
 export type SurfaceEventType = SurfaceEvent["type"];
-
-export type AgentRole = "supervisor" | "worker";
-
-export type AgentStatus =
-  | "queued"
-  | "running"
-  | "waiting" // on a human: question, approval or budget
-  | "idle" // a supervisor with nothing to do until the next message
-  | "done"
-  | "failed"
-  | "cancelled";
-
-export interface AgentSnapshot {
-  id: string;
-  sessionId: string;
-  parentId: string | null;
-  role: AgentRole;
-  title: string;
-  model: string;
-  status: AgentStatus;
-  latestProgress: string | null;
-  usage: Usage;
-  costMicros: number;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  /** Branch, diff stats, pull request: whatever the agent's result carries. */
-  result: Record<string, unknown> | null;
-}
-
-export type RequestKind = "question" | "approval" | "budget";
-
-export type RequestStatus =
-  | "pending"
-  | "answered"
-  | "approved"
-  | "denied"
-  | "extended"
-  | "stopped"
-  | "cancelled";
-
-export interface RequestSnapshot {
-  id: string;
-  sessionId: string;
-  agentId: string;
-  agentTitle: string;
-  kind: RequestKind;
-  prompt: string;
-  choices: string[] | null;
-  /** For approvals: an ApprovalAction (src/domain/approval-action.ts); surfaces parse it. */
-  action: Record<string, unknown> | null;
-  pattern: string | null;
-  status: RequestStatus;
-  /** The stored choice (`approve`, `always_allow`, `deny`, `extend`, …), so every instance renders it. */
-  decision: string | null;
-  answer: string | null;
-  decidedBy: string | null;
-  decidedAt: Date | null;
-}
 
 /** Where a session comes from: the surface's kind and its own conversation id. */
 export interface SessionKey {
@@ -114,13 +57,5 @@ export type SurfaceInput =
     }
   | { type: "budget-decision"; requestId: string; userId: string; decision: "extend" | "stop" }
   | { type: "cancel"; sessionId: string; userId: string; agentId?: string };
-
-export type DecisionOutcome =
-  | { ok: true; request: RequestSnapshot }
-  | {
-      ok: false;
-      reason: "not_found" | "already_decided" | "not_authorized" | "invalid";
-      request?: RequestSnapshot;
-    };
 
 export type SurfaceListener = (event: SurfaceEvent) => void | Promise<void>;

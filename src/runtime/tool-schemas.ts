@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ToolSchema } from "../domain/messages.ts";
-import type { AnyTool } from "./runtime-context.ts";
+import type { AnyTool } from "../domain/tool.ts";
 
 export function toolSchemaOf(tool: AnyTool): ToolSchema {
   const schema = z.toJSONSchema(tool.input, { io: "input", unrepresentable: "any" }) as Record<

@@ -10,6 +10,7 @@ import {
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
+import type { AnyTool } from "../domain/tool.ts";
 import { riskOf, type ToolRisk, type Workspace } from "../domain/tool.ts";
 import { capToolOutput } from "../domain/tool-output.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
@@ -18,7 +19,6 @@ import { ensureRunning } from "./agent-status.ts";
 import { approvalGate } from "./approval-gate.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { finalizeResult, type StepOutcome } from "./model-step.ts";
-import type { AnyTool } from "./runtime-context.ts";
 import { agentSnapshot } from "./snapshots.ts";
 import { waitForHuman } from "./waits.ts";
 

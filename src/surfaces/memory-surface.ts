@@ -1,5 +1,6 @@
+import type { DecisionOutcome } from "../domain/requests.ts";
 import type { InputOutcome, RuntimeApi } from "../runtime/runtime-api.ts";
-import type { DecisionOutcome, SessionKey, SurfaceEvent, SurfaceInput } from "../runtime/surface-port.ts";
+import type { SessionKey, SurfaceEvent, SurfaceInput } from "../runtime/surface-port.ts";
 
 export interface MemorySurface {
   readonly key: SessionKey;

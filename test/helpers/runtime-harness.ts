@@ -3,8 +3,9 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
 import type { Config } from "../../src/config.ts";
 import type { ApprovalPolicy } from "../../src/domain/decision-rule.ts";
+import type { AnyTool } from "../../src/domain/tool.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
-import type { AnyTool, RuntimeContext, RuntimeOptions } from "../../src/runtime/runtime-context.ts";
+import type { RuntimeContext, RuntimeOptions } from "../../src/runtime/runtime-context.ts";
 import type { FakeLlmRequest } from "../fakes/fake-llm-server.ts";
 
 export const testLimits: Config["limits"] = {

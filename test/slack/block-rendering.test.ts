@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { AgentSnapshot } from "../../src/domain/agents.ts";
 import { buildApprovalAction } from "../../src/domain/approval-action.ts";
 import { emptyUsage } from "../../src/domain/messages.ts";
+import type { RequestSnapshot } from "../../src/domain/requests.ts";
 import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import { renderApproval } from "../../src/domain/slack-blocks/approval.ts";
 import { renderCrewBoard } from "../../src/domain/slack-blocks/crew-board.ts";
@@ -14,7 +16,6 @@ import {
 } from "../../src/domain/slack-blocks/format.ts";
 import { renderQuestion } from "../../src/domain/slack-blocks/question.ts";
 import { summarizeResult } from "../../src/domain/slack-blocks/results.ts";
-import type { AgentSnapshot, RequestSnapshot } from "../../src/runtime/surface-port.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
 import { findButton } from "./support/harness.ts";
 

@@ -5,8 +5,8 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
 import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import { defineTool } from "../../src/domain/tool.ts";
+import type { WorkspacesPort } from "../../src/domain/workspaces-port.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
-import type { WorkspacesPort } from "../../src/runtime/runtime-context.ts";
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
 import {
   type FakeLlmServer,

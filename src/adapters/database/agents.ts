@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
+import type { AgentRole, AgentStatus } from "../../domain/agents.ts";
 import { StepConflictError } from "../../domain/errors.ts";
 import type { Usage } from "../../domain/messages.ts";
-import type { AgentRole, AgentStatus } from "../../runtime/surface-port.ts";
 import type { Database } from "./open-database.ts";
 import { agents } from "./schema.ts";
 import { StorageError } from "./storage-error.ts";

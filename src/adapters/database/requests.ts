@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, or, sql } from "drizzle-orm";
 import type { ApprovalAction } from "../../domain/approval-action.ts";
-import type { RequestKind, RequestStatus } from "../../runtime/surface-port.ts";
+import type { RequestKind, RequestStatus } from "../../domain/requests.ts";
 import type { Database } from "./open-database.ts";
 import { approvalRules, requests } from "./schema.ts";
 import { StorageError } from "./storage-error.ts";

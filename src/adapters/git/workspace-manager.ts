@@ -7,7 +7,6 @@ import { integrationBranch } from "../../domain/branch-policy.ts";
 import { ciPushRefusal } from "../../domain/ci-configuration.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
-import type { WorkspaceToolOptions } from "../../tools/workspace/workspace-tool-options.ts";
 import type { CommandLimits } from "../process/command-limits.ts";
 import type { SandboxMode } from "../process/sandbox-probe.ts";
 import { defaultWorkspaceQuotaMb, requireRoomToStage } from "./disk-usage.ts";
@@ -116,7 +115,17 @@ export interface WorkspaceManager {
   cleanup(request: CleanupRequest): Promise<CleanupResult>;
   diskUsage(): Promise<DiskUsage>;
   /** Options for `createWorkspaceTools`, with the data directory hidden from sandboxed commands. */
-  toolOptions(): WorkspaceToolOptions;
+  toolOptions(): WorkspaceToolSettings;
+}
+
+/** The part of the workspace tools' options the manager knows; `WorkspaceToolOptions` accepts it. */
+export interface WorkspaceToolSettings {
+  allowCommands: string[];
+  sandbox: SandboxMode;
+  hiddenPaths: string[];
+  commandLimits?: Partial<CommandLimits>;
+  workspaceQuotaMb?: number;
+  identity?: GitIdentity;
 }
 
 export type { CleanupRequest, CleanupResult, DiskUsage };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { WorkspacesPort } from "../../runtime/runtime-context.ts";
+import type { WorkspacesPort } from "../../domain/workspaces-port.ts";
 import type { WorkspaceManager } from "./workspace-manager.ts";
 import { agentSlug } from "./workspace-names.ts";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ToolError } from "../../domain/errors.ts";
+import type { SessionSnapshot } from "../../domain/sessions.ts";
 import { defineTool, type ToolDefinition } from "../../domain/tool.ts";
-import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { SlackApi } from "./slack-api.ts";
 import { slackErrorOf } from "./slack-errors.ts";
 
@@ -94,7 +94,7 @@ export interface SlackFileToolOptions {
   botToken: string;
   /** The configured Slack API address (`SLACK_API_URL`); its origin may serve files too. */
   apiUrl?: string | undefined;
-  runtime: Pick<RuntimeApi, "getSession">;
+  runtime: { getSession(sessionId: string): Promise<SessionSnapshot | undefined> };
   maximumBytes?: number;
   fetch?: typeof fetch;
 }

@@ -1,4 +1,4 @@
-import type { SessionSnapshot } from "../../runtime/runtime-api.ts";
+import type { SessionSnapshot } from "../sessions.ts";
 import { contextLine, markdownSection, type SlackBlock } from "./block.ts";
 import { escapeText, formatCost, oneLine, slackDate, truncate } from "./format.ts";
 

@@ -1,10 +1,10 @@
-import type { RequestSnapshot } from "../../runtime/surface-port.ts";
 import {
   type ApprovalAction,
   exactActionText,
   parseApprovalAction,
   visibleText,
 } from "../approval-action.ts";
+import type { RequestSnapshot } from "../requests.ts";
 import { actionIds } from "./action-ids.ts";
 import {
   actionsBlock,

@@ -1,4 +1,4 @@
-import type { AgentSnapshot, AgentStatus } from "../../runtime/surface-port.ts";
+import type { AgentSnapshot, AgentStatus } from "../agents.ts";
 import { actionIds } from "./action-ids.ts";
 import { actionsBlock, button, markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
 import {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AgentSnapshot } from "../../runtime/surface-port.ts";
+import type { AgentSnapshot } from "../agents.ts";
 import { contextLine, markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
 import { escapeText, formatCost, oneLine } from "./format.ts";
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { RequestSnapshot } from "../../domain/requests.ts";
 import { renderApproval } from "../../domain/slack-blocks/approval.ts";
 import type { RenderedMessage } from "../../domain/slack-blocks/block.ts";
 import { renderBudget } from "../../domain/slack-blocks/budget.ts";
@@ -6,7 +7,7 @@ import { renderQuestion } from "../../domain/slack-blocks/question.ts";
 import { renderResults } from "../../domain/slack-blocks/results.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
-import type { RequestSnapshot, SurfaceEvent } from "../../runtime/surface-port.ts";
+import type { SurfaceEvent } from "../../runtime/surface-port.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { MessagePublisher } from "./message-publisher.ts";

@@ -1,5 +1,7 @@
+import type { AgentSnapshot } from "../../domain/agents.ts";
 import { exactActionText, parseApprovalAction, visibleText } from "../../domain/approval-action.ts";
-import type { AgentSnapshot, RequestSnapshot, SurfaceEvent } from "../../runtime/surface-port.ts";
+import type { RequestSnapshot } from "../../domain/requests.ts";
+import type { SurfaceEvent } from "../../runtime/surface-port.ts";
 
 function usd(micros: number): string {
   return `$${(micros / 1e6).toFixed(4)}`;

@@ -1,7 +1,9 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
+import type { AgentSnapshot } from "../../domain/agents.ts";
+import type { RequestSnapshot } from "../../domain/requests.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
-import type { AgentSnapshot, RequestSnapshot, SessionKey, SurfaceEvent } from "../../runtime/surface-port.ts";
+import type { SessionKey, SurfaceEvent } from "../../runtime/surface-port.ts";
 import { parseTerminalLine, type TerminalCommand, terminalHelp } from "./terminal-commands.ts";
 import { agentLine, renderEvent, requestLine } from "./terminal-render.ts";
 

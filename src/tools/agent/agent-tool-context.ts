@@ -1,6 +1,6 @@
 import type { Database } from "../../adapters/database/open-database.ts";
+import type { AgentSnapshot } from "../../domain/agents.ts";
 import type { ToolContext } from "../../domain/tool.ts";
-import type { AgentSnapshot } from "../../runtime/surface-port.ts";
 
 /** What the runtime lends its own tools: the session's agents, mailbox and shared context. */
 export interface AgentServices {

@@ -1,4 +1,4 @@
-import type { AnyTool } from "../../runtime/runtime-context.ts";
+import type { AnyTool } from "../../domain/tool.ts";
 import { readContextTool, writeContextTool } from "./context-tools.ts";
 import { cancelAgentTool, listAgentsTool, messageAgentTool, spawnAgentTool } from "./supervisor-tools.ts";
 import { readToolOutputTool } from "./tool-output-tools.ts";

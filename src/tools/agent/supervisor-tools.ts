@@ -1,7 +1,7 @@
 import { z } from "zod";
+import type { AgentSnapshot } from "../../domain/agents.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import type { AgentSnapshot } from "../../runtime/surface-port.ts";
 import type { AgentToolContext } from "./agent-tool-context.ts";
 
 export const spawnAgentTool = defineTool<

@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from "../../../src/adapters/database/open-database.ts";
-import type { Workspace } from "../../../src/domain/tool.ts";
+import type { AnyTool, Workspace } from "../../../src/domain/tool.ts";
+import type { WorkspacesPort } from "../../../src/domain/workspaces-port.ts";
 import type { Runtime } from "../../../src/runtime/create-runtime.ts";
-import type { AnyTool, WorkspacesPort } from "../../../src/runtime/runtime-context.ts";
 import { createMemorySurface } from "../../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmRequest,

@@ -1,7 +1,8 @@
 import type { DatabaseHandle } from "../../../src/adapters/database/open-database.ts";
 import type { Config } from "../../../src/config.ts";
+import type { AnyTool } from "../../../src/domain/tool.ts";
 import type { Runtime } from "../../../src/runtime/create-runtime.ts";
-import type { AnyTool, RuntimeContext } from "../../../src/runtime/runtime-context.ts";
+import type { RuntimeContext } from "../../../src/runtime/runtime-context.ts";
 import { createDatabaseSlackStore } from "../../../src/surfaces/slack/database-slack-store.ts";
 import {
   type FakeLlmResponder,

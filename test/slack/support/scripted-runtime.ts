@@ -1,11 +1,10 @@
+import type { AgentSnapshot } from "../../../src/domain/agents.ts";
 import { type ApprovalPolicy, type DecisionKind, mayDecide } from "../../../src/domain/decision-rule.ts";
 import { emptyUsage } from "../../../src/domain/messages.ts";
-import type { InputOutcome, RuntimeApi, SessionSnapshot } from "../../../src/runtime/runtime-api.ts";
+import type { DecisionOutcome, RequestKind, RequestSnapshot } from "../../../src/domain/requests.ts";
+import type { SessionSnapshot } from "../../../src/domain/sessions.ts";
+import type { InputOutcome, RuntimeApi } from "../../../src/runtime/runtime-api.ts";
 import type {
-  AgentSnapshot,
-  DecisionOutcome,
-  RequestKind,
-  RequestSnapshot,
   SessionKey,
   SurfaceEvent,
   SurfaceInput,

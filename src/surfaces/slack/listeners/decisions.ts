@@ -1,7 +1,8 @@
 import type { App } from "@slack/bolt";
+import type { DecisionOutcome } from "../../../domain/requests.ts";
 import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
 import { mrkdwnText } from "../../../domain/slack-blocks/format.ts";
-import type { DecisionOutcome, SurfaceInput } from "../../../runtime/surface-port.ts";
+import type { SurfaceInput } from "../../../runtime/surface-port.ts";
 import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { renderRequest, requestPurpose } from "../event-renderer.ts";

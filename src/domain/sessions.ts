@@ -1,0 +1,13 @@
+/** One conversation as surfaces see it: where it comes from, who owns it, what it cost. */
+export interface SessionSnapshot {
+  id: string;
+  surface: string;
+  conversationKey: string;
+  ownerId: string;
+  title: string;
+  status: string;
+  metadata: Record<string, unknown>;
+  costMicros: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
