@@ -2,16 +2,10 @@ import { z } from "zod";
 import { getAgent } from "../adapters/database/agents.ts";
 import type { Database } from "../adapters/database/open-database.ts";
 import { findRequestForToolCall } from "../adapters/database/requests.ts";
+import { parseApprovalAction } from "../domain/approval-action.ts";
 import { ToolError } from "../domain/errors.ts";
-import type { ToolCallScope } from "../domain/tool.ts";
+import { parseWorkspace, type ToolCallScope } from "../domain/tool.ts";
 import type { MergeSource } from "../tools/workspace/merge-agents.ts";
-
-const workspaceSchema = z.object({
-  repoName: z.string(),
-  root: z.string(),
-  branch: z.string(),
-  baseCommit: z.string(),
-});
 
 const finishedResultSchema = z.object({ commit: z.string().regex(/^[0-9a-f]{40}$/) });
 
@@ -28,8 +22,8 @@ export function createMergeSources(db: Database) {
       if (!agent || agent.sessionId !== scope.sessionId || agent.role !== "worker") {
         throw new ToolError(`No sub-agent ${agentId} in this session.`);
       }
-      const workspace = workspaceSchema.safeParse(agent.workspace);
-      if (!workspace.success) throw new ToolError(`Sub-agent ${agentId} has no workspace to merge.`);
+      const workspace = parseWorkspace(agent.workspace);
+      if (!workspace) throw new ToolError(`Sub-agent ${agentId} has no workspace to merge.`);
       if (agent.status !== "done") {
         throw new ToolError(
           `Sub-agent ${agentId} is ${agent.status}; merge its branch once it has finished.`,
@@ -39,7 +33,7 @@ export function createMergeSources(db: Database) {
       if (!result.success) {
         throw new ToolError(`Sub-agent ${agentId} finished without a commit to merge (see its result).`);
       }
-      sources.push({ agentId, workspace: workspace.data, commit: result.data.commit });
+      sources.push({ agentId, workspace, commit: result.data.commit });
     }
     return sources;
   };
@@ -50,6 +44,6 @@ export function createApprovedDescriptions(db: Database) {
   return async function approvedDescriptionOf(agentId: string, toolCallId: string) {
     const request = await findRequestForToolCall(db, agentId, toolCallId);
     if (request?.kind !== "approval" || request.status !== "approved") return undefined;
-    return String(request.action?.description ?? "");
+    return parseApprovalAction(request.action)?.description ?? "";
   };
 }

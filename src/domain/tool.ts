@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 /** `safe` tools run at once; `risky` ones wait for a human's approval unless a rule allows them. */
 export type ToolRisk = "safe" | "risky";
@@ -12,6 +12,22 @@ export interface Workspace {
   /** Commit the branch started from; `git_diff` compares against it. */
   baseCommit: string;
 }
+
+export const workspaceSchema: z.ZodType<Workspace> = z.object({
+  repoName: z.string(),
+  root: z.string(),
+  branch: z.string(),
+  baseCommit: z.string(),
+});
+
+/** A stored workspace, or undefined when there is none or it is not one this version wrote. */
+export function parseWorkspace(value: unknown): Workspace | undefined {
+  const parsed = workspaceSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Where a tool call's audit row stands: `started` until it finishes one of the other ways. */
+export type ToolCallStatus = "started" | "finished" | "failed" | "interrupted" | "denied" | "rejected";
 
 /** Whose call it is: what a risk or a description may depend on besides the input. */
 export interface ToolCallScope {

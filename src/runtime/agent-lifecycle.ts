@@ -10,7 +10,7 @@ import { enqueueEvent } from "../adapters/database/events.ts";
 import type { Database } from "../adapters/database/open-database.ts";
 import { cancelPendingRequests } from "../adapters/database/requests.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
-import type { AgentRole, AgentSnapshot, AgentStatus } from "../domain/agents.ts";
+import type { AgentSnapshot } from "../domain/agents.ts";
 import { ToolError } from "../domain/errors.ts";
 import type { ModelRef } from "../domain/model.ts";
 import { formatModelRef } from "../domain/model.ts";
@@ -134,10 +134,10 @@ export async function messageWorker(kernel: RuntimeKernel, from: AgentRow, agent
   if (!target || target.sessionId !== from.sessionId || target.id === from.id) {
     throw new ToolError(`No agent ${agentId} in this session.`);
   }
-  const next = statusOnInput(target.role as AgentRole, target.status as AgentStatus);
+  const next = statusOnInput(target.role, target.status);
   if (isTerminal(next)) throw new ToolError(`Agent ${agentId} is ${target.status}; spawn a new one instead.`);
   await kernel.db.transaction(async (transaction) => {
-    if (isTerminal(target.status as AgentStatus) && target.role === "worker") {
+    if (isTerminal(target.status) && target.role === "worker") {
       await requireWorkerRoom(kernel, transaction, from.sessionId, agentId);
     }
     await enqueueEvent(transaction, {
@@ -155,7 +155,7 @@ export async function messageWorker(kernel: RuntimeKernel, from: AgentRow, agent
 /** Cancels an agent that is not finished yet; its runner's next write conflicts and stops. */
 export async function cancelAgentById(kernel: RuntimeKernel, agentId: string): Promise<boolean> {
   const agent = await getAgent(kernel.db, agentId);
-  if (!agent || isTerminal(agent.status as AgentStatus)) return false;
+  if (!agent || isTerminal(agent.status)) return false;
   const updated = await kernel.db.transaction(async (db) => {
     const row = await updateAgent(db, agentId, {
       status: agent.role === "supervisor" ? "idle" : "cancelled",

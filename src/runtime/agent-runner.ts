@@ -8,7 +8,6 @@ import {
   type TranscriptEntry,
 } from "../adapters/database/transcript.ts";
 import { isTerminal } from "../domain/agent-state.ts";
-import type { AgentStatus } from "../domain/agents.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import { eventText } from "../domain/prompts/event-text.ts";
 import type { AnyTool } from "../domain/tool.ts";
@@ -129,7 +128,7 @@ export function createAgentRunner(
         title: agent.title,
       });
       const updated = await updateAgentAtStep(kernel.db, agent.id, agent.step, {
-        workspace: workspace as unknown as Record<string, unknown>,
+        workspace,
       });
       if (!updated) throw new StepConflictError(agent.id, agent.step);
       return updated;
@@ -152,7 +151,7 @@ export function createAgentRunner(
         readTranscript(kernel, agentId, memory),
         pendingEventsFor(kernel.db, agentId),
       ]);
-      if (!loaded || isTerminal(loaded.status as AgentStatus)) return "stop";
+      if (!loaded || isTerminal(loaded.status)) return "stop";
       if (loaded.deadlineAt && loaded.deadlineAt.getTime() <= kernel.now().getTime()) {
         await failAgent(kernel, loaded, "timed out");
         return "stop";

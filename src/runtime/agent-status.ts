@@ -2,7 +2,6 @@ import { acquireSlot } from "../adapters/database/agent-slots.ts";
 import { persistStep, updateAgentAtStep } from "../adapters/database/agent-steps.ts";
 import { type AgentRow, listAgentsForSession } from "../adapters/database/agents.ts";
 import { assertTransition } from "../domain/agent-state.ts";
-import type { AgentStatus } from "../domain/agents.ts";
 import { StepConflictError } from "../domain/errors.ts";
 import { afterAgentEnded, notifyParent, wakeFirstQueuedWorkers } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -14,7 +13,7 @@ import { agentSnapshot } from "./snapshots.ts";
  */
 export async function ensureRunning(kernel: RuntimeKernel, agent: AgentRow): Promise<AgentRow | undefined> {
   if (agent.status === "running") return agent;
-  assertTransition(agent.id, agent.status as AgentStatus, "running");
+  assertTransition(agent.id, agent.status, "running");
   const firstStart = agent.startedAt === null;
   const patch = { startedAt: agent.startedAt ?? kernel.now(), statusReason: null };
   let running: AgentRow | undefined;
@@ -50,7 +49,7 @@ export async function ensureRunning(kernel: RuntimeKernel, agent: AgentRow): Pro
 
 /** Marks the agent failed with its reason; the parent's mailbox and the surface both hear of it. */
 export async function failAgent(kernel: RuntimeKernel, agent: AgentRow, reason: string): Promise<void> {
-  assertTransition(agent.id, agent.status as AgentStatus, "failed");
+  assertTransition(agent.id, agent.status, "failed");
   const { agent: failed } = await persistStep(
     kernel.db,
     agent.id,
@@ -72,7 +71,7 @@ export async function failAgent(kernel: RuntimeKernel, agent: AgentRow, reason: 
 /** A supervisor with nothing left to do rests until the next message or event. */
 export async function restSupervisor(kernel: RuntimeKernel, agent: AgentRow): Promise<void> {
   if (agent.status !== "idle") {
-    assertTransition(agent.id, agent.status as AgentStatus, "idle");
+    assertTransition(agent.id, agent.status, "idle");
     const idle = await updateAgentAtStep(kernel.db, agent.id, agent.step, { status: "idle" });
     if (!idle) throw new StepConflictError(agent.id, agent.step);
   }

@@ -9,7 +9,7 @@ import {
 } from "../domain/approval-action.ts";
 import { isAllowedByRules, rulePatternOf } from "../domain/approval-rules.ts";
 import { fitsInApprovalMessage } from "../domain/slack-blocks/approval.ts";
-import type { ToolCallScope, Workspace } from "../domain/tool.ts";
+import { parseWorkspace, type ToolCallScope } from "../domain/tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { QuestionTool, ToolOutcome } from "./tool-step.ts";
 import { waitForHuman } from "./waits.ts";
@@ -49,7 +49,7 @@ export async function approvalGate(
   const existing = await findRequestForToolCall(kernel.db, agent.id, call.id);
   if (!existing || existing.status === "pending") {
     const description = (await tool.describe?.(input, scope)) ?? tool.name;
-    const workspace = agent.workspace as Workspace | null;
+    const workspace = parseWorkspace(agent.workspace);
     const action = buildApprovalAction({
       tool: tool.name,
       input: (input ?? {}) as Record<string, unknown>,

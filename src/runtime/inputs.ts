@@ -16,7 +16,6 @@ import {
 } from "../adapters/database/requests.ts";
 import { createSession, getSession, updateSession } from "../adapters/database/sessions.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
-import type { AgentStatus } from "../domain/agents.ts";
 import { parseApprovalAction } from "../domain/approval-action.ts";
 import { rulePatternOf } from "../domain/approval-rules.ts";
 import { extendedBudget } from "../domain/budget.ts";
@@ -108,8 +107,8 @@ async function handleUserMessage(
         ...history,
       },
     });
-    const next = statusOnInput("supervisor", supervisor.status as AgentStatus);
-    if (isTerminal(supervisor.status as AgentStatus) && next !== supervisor.status) {
+    const next = statusOnInput("supervisor", supervisor.status);
+    if (isTerminal(supervisor.status) && next !== supervisor.status) {
       await updateAgent(db, supervisor.id, { status: next, finishedAt: null, statusReason: null });
     }
     return supervisor.id;

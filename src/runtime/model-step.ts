@@ -12,7 +12,7 @@ import { supervisorPrompt } from "../domain/prompts/supervisor-prompt.ts";
 import { fenceToolResults } from "../domain/prompts/untrusted-data.ts";
 import { workerPrompt } from "../domain/prompts/worker-prompt.ts";
 import { redactMessage } from "../domain/secret-redaction.ts";
-import type { AnyTool } from "../domain/tool.ts";
+import { type AnyTool, parseWorkspace } from "../domain/tool.ts";
 import { normalizeTranscript, turnsSinceLastInput } from "../domain/transcript.ts";
 import { afterAgentEnded, notifyParent, parseModel } from "./agent-lifecycle.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
@@ -183,9 +183,7 @@ export async function finalizeResult(
   agent: AgentRow,
   summary: string,
 ): Promise<Record<string, unknown> & { summary: string }> {
-  const workspace = agent.workspace as
-    | Parameters<NonNullable<RuntimeKernel["workspaces"]>["finalizeWorkspace"]>[0]["workspace"]
-    | null;
+  const workspace = parseWorkspace(agent.workspace);
   if (!kernel.workspaces || !workspace) return { summary };
   try {
     const extra = await kernel.workspaces.finalizeWorkspace({

@@ -1,8 +1,8 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import type { RequestRow } from "../adapters/database/requests.ts";
 import type { SessionRow } from "../adapters/database/sessions.ts";
-import type { AgentRole, AgentSnapshot, AgentStatus } from "../domain/agents.ts";
-import type { RequestKind, RequestSnapshot, RequestStatus } from "../domain/requests.ts";
+import type { AgentSnapshot } from "../domain/agents.ts";
+import type { RequestSnapshot } from "../domain/requests.ts";
 import type { SessionSnapshot } from "../domain/sessions.ts";
 
 export function agentSnapshot(row: AgentRow): AgentSnapshot {
@@ -10,10 +10,10 @@ export function agentSnapshot(row: AgentRow): AgentSnapshot {
     id: row.id,
     sessionId: row.sessionId,
     parentId: row.parentId,
-    role: row.role as AgentRole,
+    role: row.role,
     title: row.title,
     model: row.model,
-    status: row.status as AgentStatus,
+    status: row.status,
     latestProgress: row.latestProgress,
     usage: {
       inputTokens: row.inputTokens,
@@ -34,12 +34,12 @@ export function requestSnapshot(row: RequestRow, agentTitle: string): RequestSna
     sessionId: row.sessionId,
     agentId: row.agentId,
     agentTitle,
-    kind: row.kind as RequestKind,
+    kind: row.kind,
     prompt: row.prompt,
     choices: row.choices,
     action: row.action,
     pattern: row.pattern,
-    status: row.status as RequestStatus,
+    status: row.status,
     decision: row.decision,
     answer: row.answer,
     decidedBy: row.decidedBy,

@@ -10,8 +10,7 @@ import {
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
-import type { AnyTool } from "../domain/tool.ts";
-import { riskOf, type ToolRisk, type Workspace } from "../domain/tool.ts";
+import { type AnyTool, parseWorkspace, riskOf, type ToolRisk } from "../domain/tool.ts";
 import { capToolOutput } from "../domain/tool-output.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
 import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
@@ -110,7 +109,7 @@ async function replayAudit(
       : {
           output: audit.output ?? "",
           isError: audit.isError,
-          status: audit.status as ToolOutcome["status"],
+          status: audit.status,
         };
   // The audit row keeps its own risk; this one only fills a row that would be missing.
   const risk: ToolRisk = audit.risk === "risky" ? "risky" : "safe";
@@ -241,7 +240,7 @@ export async function toolStep(
     agentId: running.id,
     toolCallId: call.id,
     signal,
-    workspace: (running.workspace as Workspace | null) ?? undefined,
+    workspace: parseWorkspace(running.workspace),
     answer,
     services: makeServices(running, (summary) => {
       finishedSummary = summary;

@@ -484,18 +484,18 @@ describe.each(backends)("storage contract on %s", (backend) => {
       expect(JSON.stringify(starts[0]?.toolCall.input)).not.toContain("xoxb-123");
 
       const finished = await finishToolCall(db, call, {
-        status: "succeeded",
+        status: "finished",
         output: "token sk-ant-api03-secretsecret printed",
         isError: false,
       });
-      expect(finished).toMatchObject({ status: "succeeded", isError: false });
+      expect(finished).toMatchObject({ status: "finished", isError: false });
       expect(finished?.output).toBe("token [REDACTED] printed");
       const second = await finishToolCall(db, call, {
         status: "failed",
         output: "x",
         isError: true,
       });
-      expect(second?.status).toBe("succeeded");
+      expect(second?.status).toBe("finished");
       expect((await getToolCall(db, agent.id, "call-1"))?.finishedAt).toBeInstanceOf(Date);
       expect(await getToolCall(db, agent.id, "missing")).toBeUndefined();
 

@@ -10,7 +10,10 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { MessagePart } from "../../domain/messages.ts";
+import type { AgentRole, AgentStatus } from "../../domain/agents.ts";
+import type { MessagePart, MessageRole } from "../../domain/messages.ts";
+import type { RequestKind, RequestStatus } from "../../domain/requests.ts";
+import type { ToolCallStatus, ToolRisk } from "../../domain/tool.ts";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -52,13 +55,13 @@ export const agents = pgTable(
       .notNull()
       .references(() => sessions.id, { onDelete: "cascade" }),
     parentId: text("parent_id"),
-    role: text("role").notNull(),
+    role: text("role").$type<AgentRole>().notNull(),
     title: text("title").notNull(),
     brief: text("brief").notNull().default(""),
     model: text("model").notNull(),
     tier: text("tier").notNull().default("worker"),
     repo: text("repo"),
-    status: text("status").notNull(),
+    status: text("status").$type<AgentStatus>().notNull(),
     statusReason: text("status_reason"),
     latestProgress: text("latest_progress"),
     result: jsonb("result").$type<Record<string, unknown>>(),
@@ -74,7 +77,8 @@ export const agents = pgTable(
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
     deadlineAt: timestamp("deadline_at", { withTimezone: true }),
-    workspace: jsonb("workspace").$type<Record<string, unknown>>(),
+    /** A Workspace (src/domain/tool.ts); read it with `parseWorkspace`. */
+    workspace: jsonb("workspace").$type<unknown>(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     createdAt: createdAt(),
@@ -94,7 +98,7 @@ export const transcriptMessages = pgTable(
       .notNull()
       .references(() => agents.id, { onDelete: "cascade" }),
     seq: integer("seq").notNull(),
-    role: text("role").notNull(),
+    role: text("role").$type<MessageRole>().notNull(),
     parts: jsonb("parts").$type<MessagePart[]>().notNull(),
     createdAt: createdAt(),
   },
@@ -150,14 +154,14 @@ export const requests = pgTable(
       .notNull()
       .references(() => sessions.id, { onDelete: "cascade" }),
     agentId: text("agent_id").notNull(),
-    kind: text("kind").notNull(),
+    kind: text("kind").$type<RequestKind>().notNull(),
     /** The tool call that is waiting, so a resumed run finds its request instead of asking again. */
     toolCallId: text("tool_call_id"),
     prompt: text("prompt").notNull(),
     choices: jsonb("choices").$type<string[]>(),
     action: jsonb("action").$type<Record<string, unknown>>(),
     pattern: text("pattern"),
-    status: text("status").notNull().default("pending"),
+    status: text("status").$type<RequestStatus>().notNull().default("pending"),
     decision: text("decision"),
     answer: text("answer"),
     decidedBy: text("decided_by"),
@@ -196,8 +200,8 @@ export const toolCalls = pgTable(
     sessionId: text("session_id").notNull(),
     toolName: text("tool_name").notNull(),
     input: jsonb("input").notNull(),
-    risk: text("risk").notNull(),
-    status: text("status").notNull(),
+    risk: text("risk").$type<ToolRisk>().notNull(),
+    status: text("status").$type<ToolCallStatus>().notNull(),
     output: text("output"),
     isError: boolean("is_error").notNull().default(false),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),

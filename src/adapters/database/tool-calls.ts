@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { ToolRisk } from "../../domain/tool.ts";
+import type { ToolCallStatus, ToolRisk } from "../../domain/tool.ts";
 import { redactSecrets, redactValue } from "../../logger.ts";
 import type { Database } from "./open-database.ts";
 import { toolCalls } from "./schema.ts";
@@ -17,7 +17,7 @@ export interface NewToolCall {
 }
 
 export interface ToolCallFinish {
-  status: string;
+  status: Exclude<ToolCallStatus, "started">;
   output: string | null;
   isError: boolean;
 }
