@@ -124,6 +124,8 @@ describe.each(backends)("storage contract on %s", (backend) => {
     it("reads, lists newest first, and updates", async () => {
       const owner = `U-${randomUUID()}`;
       const first = await newSession(owner);
+      // PGlite's clock can give two sessions the same created_at; "newest first" needs them apart.
+      await new Promise((resolve) => setTimeout(resolve, 5));
       const second = await newSession(owner);
       await newSession("someone-else");
       expect((await getSession(db, first.id))?.conversationKey).toBe(first.conversationKey);
