@@ -5,6 +5,15 @@ import { findExecutable } from "./find-executable.ts";
 /** Read-only toolchain directories a command sees; nothing else of the host is mounted. */
 const systemDirectories = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"];
 
+/** Isolation every sandboxed command gets, and the start-up probe tries: new namespaces, no capabilities. */
+export const isolationArguments: readonly string[] = [
+  "--unshare-all",
+  "--die-with-parent",
+  "--new-session",
+  "--cap-drop",
+  "ALL",
+];
+
 /** Credentials in /etc, replaced by an empty file or directory inside the sandbox. */
 const maskedFiles = ["/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers"];
 const maskedDirectories = ["/etc/ssl/private", "/etc/sudoers.d"];

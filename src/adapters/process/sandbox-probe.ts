@@ -1,6 +1,6 @@
 import { findExecutable } from "./find-executable.ts";
 import { runProcess } from "./run-process.ts";
-import { deviceArguments, systemMountArguments } from "./sandbox-mounts.ts";
+import { deviceArguments, isolationArguments, systemMountArguments } from "./sandbox-mounts.ts";
 
 /**
  * `required` (the default): commands run only inside bubblewrap; without a usable bwrap
@@ -52,11 +52,7 @@ async function probe(mode: SandboxMode, searchPath: string | undefined): Promise
     const trial = await runProcess({
       command: bwrapPath,
       args: [
-        "--unshare-all",
-        "--die-with-parent",
-        "--new-session",
-        "--cap-drop",
-        "ALL",
+        ...isolationArguments,
         ...systemMountArguments(),
         ...deviceArguments(),
         "--proc",

@@ -3,6 +3,7 @@ import { type CommandLimits, limitedShellArguments } from "./command-limits.ts";
 import {
   deviceArguments,
   hiddenPathArguments,
+  isolationArguments,
   nodeMount,
   sandboxSearchPath,
   systemMountArguments,
@@ -57,11 +58,7 @@ export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
     command: options.bwrapPath,
     path: sandboxSearchPath(options.searchPath, node?.binDirectory),
     args: [
-      "--unshare-all",
-      "--die-with-parent",
-      "--new-session",
-      "--cap-drop",
-      "ALL",
+      ...isolationArguments,
       ...systemMountArguments(),
       ...hidden.cover,
       ...(node?.args ?? []),
