@@ -1,4 +1,4 @@
-import { appendStepMessage, persistStep } from "../adapters/database/agent-steps.ts";
+import { appendStepMessage } from "../adapters/database/agent-steps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { findRequestForToolCall, involvesHumans } from "../adapters/database/requests.ts";
 import { pendingBudgetRequest, stoppedSinceLastUserMessage } from "../adapters/database/session-budget.ts";
@@ -12,12 +12,12 @@ import { supervisorPrompt } from "../domain/prompts/supervisor-prompt.ts";
 import { fenceToolResults } from "../domain/prompts/untrusted-data.ts";
 import { workerPrompt } from "../domain/prompts/worker-prompt.ts";
 import { redactMessage } from "../domain/secret-redaction.ts";
-import { type AnyTool, parseWorkspace } from "../domain/tool.ts";
+import type { AnyTool } from "../domain/tool.ts";
 import { normalizeTranscript, turnsSinceLastInput } from "../domain/transcript.ts";
-import { afterAgentEnded, notifyParent, parseModel } from "./agent-lifecycle.ts";
+import { parseModel } from "./agent-lifecycle.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
+import { persistStepCompletingWorker } from "./complete-worker.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import { agentSnapshot } from "./snapshots.ts";
 import { toolSchemaOf } from "./tool-schemas.ts";
 import { announceRequest, parkAgent, waitForHuman } from "./waits.ts";
 
@@ -130,17 +130,10 @@ export async function modelStep(
   const text = textOf(message);
   const endsWork = !isSupervisor && toolCallsOf(message).length === 0;
   const cost = costMicros(ref, result.usage, kernel.config.priceOverrides);
-  const finishedResult = endsWork ? await finalizeResult(kernel, running, text || "(no summary)") : undefined;
   const usage = result.usage;
-  const { agent: persisted } = await persistStep(
-    kernel.db,
-    running.id,
-    running.step,
-    {
-      ...(finishedResult ? { status: "done", result: finishedResult, finishedAt: kernel.now() } : {}),
-      addUsage: { usage, costMicros: cost },
-    },
-    async (transaction, row) => {
+  const { agent: persisted, completed } = await persistStepCompletingWorker(kernel, running, {
+    patch: { addUsage: { usage, costMicros: cost } },
+    async write(transaction, row) {
       await appendStepMessage(transaction, row, seq, message);
       await recordUsage(transaction, {
         sessionId: row.sessionId,
@@ -151,10 +144,9 @@ export async function modelStep(
         usage,
         costMicros: cost,
       });
-      if (finishedResult)
-        await notifyParent(transaction, row, "agent-finished", { summary: finishedResult.summary });
     },
-  );
+    finishedSummary: endsWork ? text || "(no summary)" : undefined,
+  });
   if (isSupervisor && text.trim() !== "") {
     kernel.emit({
       type: "reply-completed",
@@ -164,36 +156,5 @@ export async function modelStep(
       text,
     });
   }
-  if (finishedResult) {
-    kernel.emit({
-      type: "agent-finished",
-      sessionId: persisted.sessionId,
-      agent: agentSnapshot(persisted),
-      summary: String(finishedResult.summary),
-    });
-    await afterAgentEnded(kernel, persisted);
-    return "stop";
-  }
-  return "continue";
-}
-
-/** The worker's result: its summary plus whatever the workspace port reports (branch, PR). */
-export async function finalizeResult(
-  kernel: RuntimeKernel,
-  agent: AgentRow,
-  summary: string,
-): Promise<Record<string, unknown> & { summary: string }> {
-  const workspace = parseWorkspace(agent.workspace);
-  if (!kernel.workspaces || !workspace) return { summary };
-  try {
-    const extra = await kernel.workspaces.finalizeWorkspace({
-      sessionId: agent.sessionId,
-      agentId: agent.id,
-      workspace,
-      summary,
-    });
-    return { ...extra, summary };
-  } catch (error) {
-    return { summary, workspaceError: errorMessage(error) };
-  }
+  return completed ? "stop" : "continue";
 }

@@ -1,0 +1,73 @@
+import { persistStep } from "../adapters/database/agent-steps.ts";
+import type { AgentRow, StepPatch } from "../adapters/database/agents.ts";
+import type { Database } from "../adapters/database/open-database.ts";
+import { errorMessage } from "../domain/errors.ts";
+import { parseWorkspace } from "../domain/tool.ts";
+import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
+import type { RuntimeKernel } from "./kernel.ts";
+import { agentSnapshot } from "./snapshots.ts";
+
+export interface StepWrite {
+  /** What the step changes on the agent row besides its step counter (a model turn's usage). */
+  patch?: StepPatch;
+  /** The step's own rows, written in the step's transaction. */
+  write(transaction: Database, agent: AgentRow): Promise<void>;
+  /** Set when the worker ends with this step: the summary it finished with. */
+  finishedSummary?: string | undefined;
+}
+
+/**
+ * Writes one step with `persistStep`. A step with a `finishedSummary` also completes the
+ * worker in the same transaction: `done` with its result and the parent's mailbox entry.
+ * Then the surface hears of it and the parent and queued workers wake.
+ */
+export async function persistStepCompletingWorker(
+  kernel: RuntimeKernel,
+  agent: AgentRow,
+  step: StepWrite,
+): Promise<{ agent: AgentRow; completed: boolean }> {
+  const result =
+    step.finishedSummary === undefined
+      ? undefined
+      : await finalizeResult(kernel, agent, step.finishedSummary);
+  const { agent: persisted } = await persistStep(
+    kernel.db,
+    agent.id,
+    agent.step,
+    { ...step.patch, ...(result ? { status: "done", result, finishedAt: kernel.now() } : {}) },
+    async (transaction, row) => {
+      await step.write(transaction, row);
+      if (result) await notifyParent(transaction, row, "agent-finished", { summary: result.summary });
+    },
+  );
+  if (!result) return { agent: persisted, completed: false };
+  kernel.emit({
+    type: "agent-finished",
+    sessionId: persisted.sessionId,
+    agent: agentSnapshot(persisted),
+    summary: result.summary,
+  });
+  await afterAgentEnded(kernel, persisted);
+  return { agent: persisted, completed: true };
+}
+
+/** The worker's result: its summary plus whatever the workspace port reports (branch, PR). */
+async function finalizeResult(
+  kernel: RuntimeKernel,
+  agent: AgentRow,
+  summary: string,
+): Promise<Record<string, unknown> & { summary: string }> {
+  const workspace = parseWorkspace(agent.workspace);
+  if (!kernel.workspaces || !workspace) return { summary };
+  try {
+    const extra = await kernel.workspaces.finalizeWorkspace({
+      sessionId: agent.sessionId,
+      agentId: agent.id,
+      workspace,
+      summary,
+    });
+    return { ...extra, summary };
+  } catch (error) {
+    return { summary, workspaceError: errorMessage(error) };
+  }
+}

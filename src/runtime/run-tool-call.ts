@@ -1,0 +1,68 @@
+import type { AgentRow } from "../adapters/database/agents.ts";
+import { startToolCall } from "../adapters/database/tool-calls.ts";
+import { errorMessage, StepConflictError } from "../domain/errors.ts";
+import type { ToolCallPart } from "../domain/messages.ts";
+import { parseWorkspace } from "../domain/tool.ts";
+import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
+import type { RuntimeKernel } from "./kernel.ts";
+import type { StepOutcome } from "./model-step.ts";
+import type { ResolvedToolCall } from "./resolve-tool-call.ts";
+import { persistToolResult, replayOf } from "./tool-result.ts";
+import type { ToolOutcome } from "./tool-step.ts";
+
+export interface RunOptions {
+  /** The person's answer, for a tool that asked a question. */
+  answer: string | undefined;
+  makeServices: (agent: AgentRow, onFinish: (summary: string) => void) => AgentServices;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs a call that passed its gate. Its `started` audit row is committed before the tool
+ * runs, so a crash leaves `started` behind and the call is reported as interrupted instead
+ * of run again.
+ */
+export async function runToolCall(
+  kernel: RuntimeKernel,
+  running: AgentRow,
+  seq: number,
+  call: ToolCallPart,
+  { tool, input, risk, direct }: ResolvedToolCall,
+  { answer, makeServices, signal }: RunOptions,
+): Promise<StepOutcome> {
+  const { started, toolCall } = await startToolCall(kernel.db, {
+    agentId: running.id,
+    toolCallId: call.id,
+    sessionId: running.sessionId,
+    toolName: call.name,
+    input: call.input ?? {},
+    risk,
+  });
+  if (!started) {
+    // A direct call did not read its audit row before: finding one now means it is replayed.
+    if (direct) return persistToolResult(kernel, running, seq, call, replayOf(toolCall));
+    throw new StepConflictError(running.id, running.step);
+  }
+
+  let finishedSummary: string | undefined;
+  const context: AgentToolContext = {
+    sessionId: running.sessionId,
+    agentId: running.id,
+    toolCallId: call.id,
+    signal,
+    workspace: parseWorkspace(running.workspace),
+    answer,
+    services: makeServices(running, (summary) => {
+      finishedSummary = summary;
+    }),
+  };
+  let outcome: ToolOutcome;
+  try {
+    outcome = { output: await tool.execute(input, context), isError: false, status: "finished" };
+  } catch (error) {
+    // Tool errors go back to the model; only our own failures (the database) end a run.
+    outcome = { output: errorMessage(error), isError: true, status: "failed" };
+    finishedSummary = undefined;
+  }
+  return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary);
+}

@@ -1,0 +1,67 @@
+import { appendStepMessage } from "../adapters/database/agent-steps.ts";
+import type { AgentRow } from "../adapters/database/agents.ts";
+import { finishToolCall, type ToolCallRow } from "../adapters/database/tool-calls.ts";
+import type { ToolCallPart } from "../domain/messages.ts";
+import { redactSecrets } from "../domain/secret-redaction.ts";
+import { capToolOutput } from "../domain/tool-output.ts";
+import { persistStepCompletingWorker } from "./complete-worker.ts";
+import type { RuntimeKernel } from "./kernel.ts";
+import type { StepOutcome } from "./model-step.ts";
+import type { SettledToolCall, ToolOutcome } from "./tool-step.ts";
+
+export const interruptedMessage =
+  "This tool call was interrupted by a restart; it may or may not have taken effect. Check before retrying.";
+
+/** A call with an audit row is never run again: its recorded outcome (or "interrupted") is the result. */
+export function replayOf(audit: ToolCallRow): SettledToolCall {
+  const outcome: ToolOutcome =
+    audit.status === "started"
+      ? { output: interruptedMessage, isError: true, status: "interrupted" }
+      : { output: audit.output ?? "", isError: audit.isError, status: audit.status };
+  // The audit row keeps its own risk; this one only fills a row that would be missing.
+  return { risk: audit.risk === "risky" ? "risky" : "safe", outcome };
+}
+
+/** Persists the result with the audit row in one step; a worker that called `finish` ends here too. */
+export async function persistToolResult(
+  kernel: RuntimeKernel,
+  agent: AgentRow,
+  seq: number,
+  call: ToolCallPart,
+  { risk, outcome }: SettledToolCall,
+  finishedSummary?: string,
+): Promise<StepOutcome> {
+  // Command output may print a secret the sandbox could not hide: it is stored and shown redacted.
+  const output = redactSecrets(outcome.output);
+  const { completed } = await persistStepCompletingWorker(kernel, agent, {
+    async write(transaction, row) {
+      await appendStepMessage(transaction, row, seq, {
+        role: "user",
+        parts: [
+          {
+            type: "tool_result",
+            toolCallId: call.id,
+            toolName: call.name,
+            // The model sees a bounded result; the audit row below keeps all of it.
+            content: capToolOutput(output, kernel.options.maxToolResultCharacters, call.id),
+            isError: outcome.isError,
+          },
+        ],
+      });
+      await finishToolCall(
+        transaction,
+        {
+          agentId: row.id,
+          toolCallId: call.id,
+          sessionId: row.sessionId,
+          toolName: call.name,
+          input: call.input ?? {},
+          risk,
+        },
+        { status: outcome.status, output, isError: outcome.isError },
+      );
+    },
+    finishedSummary,
+  });
+  return completed ? "stop" : "continue";
+}
