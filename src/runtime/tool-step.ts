@@ -24,10 +24,6 @@ import { waitForHuman } from "./waits.ts";
 export const interruptedMessage =
   "This tool call was interrupted by a restart; it may or may not have taken effect. Check before retrying.";
 
-export type QuestionTool = AnyTool & {
-  question?: (input: unknown) => { prompt: string; choices: string[] | null };
-};
-
 export interface ToolOutcome {
   output: string;
   isError: boolean;
@@ -130,7 +126,7 @@ export async function toolStep(
   makeServices: (agent: AgentRow, onFinish: (summary: string) => void) => AgentServices,
   signal: AbortSignal,
 ): Promise<StepOutcome> {
-  const known = tools.find((candidate) => candidate.name === call.name) as QuestionTool | undefined;
+  const known = tools.find((candidate) => candidate.name === call.name);
   const checked = known?.input.safeParse(call.input ?? {});
   // A safe call that needs nobody skips this read: inserting its `started` row below finds
   // an existing audit row just as well, and then the call is replayed, not run.
@@ -144,7 +140,7 @@ export async function toolStep(
     return replayAudit(kernel, running, seq, call, audit);
   }
 
-  const tool = tools.find((candidate) => candidate.name === call.name) as QuestionTool | undefined;
+  const tool = tools.find((candidate) => candidate.name === call.name);
   if (!tool) {
     const running = await ensureRunning(kernel, agent);
     if (!running) return "stop";

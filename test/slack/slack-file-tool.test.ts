@@ -2,8 +2,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackApi, createSlackWebClient } from "../../src/adapters/slack/slack-api.ts";
-import { createSlackFileTools } from "../../src/adapters/slack/slack-file-tools.ts";
+import { createSlackFiles } from "../../src/adapters/slack/slack-files.ts";
 import { createSilentLogger } from "../../src/logger.ts";
+import { readSlackFileTool } from "../../src/tools/slack/read-slack-file.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
@@ -89,14 +90,16 @@ describe("read_slack_file", () => {
       client: createSlackWebClient({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger }),
       logger,
     });
-    const [readFile] = createSlackFileTools({ api, botToken: fake.botToken, apiUrl: fake.apiUrl, runtime });
-    if (!readFile) throw new Error("no tool");
+    const readFile = readSlackFileTool({
+      files: createSlackFiles({ api, botToken: fake.botToken, apiUrl: fake.apiUrl }),
+    });
     return (fileId: string) =>
       readFile.execute(readFile.input.parse({ file_id: fileId }), {
         sessionId,
         agentId: "agent_1",
         signal: new AbortController().signal,
         workspace: undefined,
+        services: { sessionMetadata: async () => (await runtime.getSession(sessionId))?.metadata ?? {} },
       });
   }
 
