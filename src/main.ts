@@ -2,7 +2,6 @@ import type { DatabaseHandle } from "./adapters/database/open-database.ts";
 import { describeFailure, readConfigOrReport } from "./application/entry-point.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
-import type { Runtime } from "./runtime/create-runtime.ts";
 
 export interface Application {
   config: Config;
@@ -26,7 +25,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { startWorkspaceJanitor } = await import("./application/workspace-janitor.ts");
   const { reportSandbox } = await import("./application/report-sandbox.ts");
   const { createSlackApi, createSlackWebClient } = await import("./adapters/slack/slack-api.ts");
-  const { createSlackFileTools } = await import("./adapters/slack/slack-file-tools.ts");
+  const { createSlackFiles } = await import("./adapters/slack/slack-files.ts");
   const { createSlackSurface } = await import("./surfaces/slack/create-slack-surface.ts");
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
 
@@ -43,26 +42,12 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       client: createSlackWebClient({ botToken, apiUrl: config.slack.apiUrl, logger }),
       logger,
     });
-    // The file tool needs the runtime to find a session's thread, and the runtime needs its tools.
-    let runtimeForTools: Runtime | undefined;
-    const fileTools = createSlackFileTools({
-      api: slackApi,
-      botToken,
-      apiUrl: config.slack.apiUrl,
-      runtime: {
-        getSession: (sessionId) => {
-          if (!runtimeForTools) throw new Error("the runtime is not started yet");
-          return runtimeForTools.getSession(sessionId);
-        },
-      },
-    });
     const { runtime, queue, workspaceManager } = assembleRuntime({
       config,
       database,
       logger,
-      sharedTools: fileTools,
+      slackFiles: createSlackFiles({ api: slackApi, botToken, apiUrl: config.slack.apiUrl }),
     });
-    runtimeForTools = runtime;
     // Before any agent runs: allow-listed commands count as safe only once the sandbox is known to work.
     if (workspaceManager) await reportSandbox({ git: config.git, logger });
     await runtime.start();

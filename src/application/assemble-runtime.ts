@@ -1,16 +1,20 @@
 import type { PgBoss } from "pg-boss";
+import { getAgent } from "../adapters/database/agents.ts";
 import type { DatabaseHandle } from "../adapters/database/open-database.ts";
+import { findRequestForToolCall } from "../adapters/database/requests.ts";
 import { createWorkspaceManager, type WorkspaceManager } from "../adapters/git/workspace-manager.ts";
 import { createWorkspacesPort } from "../adapters/git/workspaces-port.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
+import type { SlackFiles } from "../adapters/slack/slack-files.ts";
 import type { Config } from "../config.ts";
 import type { AnyTool } from "../domain/tool.ts";
 import type { Logger } from "../logger.ts";
 import { createRuntime, type Runtime } from "../runtime/create-runtime.ts";
 import type { RuntimeOptions } from "../runtime/runtime-context.ts";
+import { readSlackFileTool } from "../tools/slack/read-slack-file.ts";
 import { createWorkspaceTools } from "../tools/workspace/create-workspace-tools.ts";
 import { mergeAgentsTool } from "../tools/workspace/merge-agents.ts";
-import { createApprovedDescriptions, createMergeSources } from "./merge-sources.ts";
+import { mergeSourcesFrom } from "../tools/workspace/merge-sources.ts";
 
 export interface AssembledRuntime {
   runtime: Runtime;
@@ -24,16 +28,20 @@ export interface AssembleOptions {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;
-  /** Tools every agent gets on top of the built-in ones, e.g. `read_slack_file`. */
-  sharedTools?: AnyTool[];
+  /** Slack's files, when the Slack surface runs: every agent then gets `read_slack_file`. */
+  slackFiles?: SlackFiles;
   runtimeOptions?: Partial<RuntimeOptions>;
 }
 
-/** Builds providers, git workspaces, the tool registry and the runtime from configuration. */
+/**
+ * Builds providers, git workspaces, the tool registry and the runtime from configuration.
+ * Every tool that depends on configuration is registered here; the built-in agent tools
+ * are in `tools/agent/agent-tools.ts`.
+ */
 export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
   const { config, database, logger } = options;
   const providers = createProviders(config, { logger });
-  const sharedTools = options.sharedTools ?? [];
+  const sharedTools: AnyTool[] = options.slackFiles ? [readSlackFileTool({ files: options.slackFiles })] : [];
   const workspaceManager =
     config.git.repositories.length > 0
       ? createWorkspaceManager({
@@ -59,8 +67,10 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
       mergeAgentsTool({
         mergeBranches: (request) => workspaceManager.mergeBranches(request),
         pushTargetOf: (repoName) => workspaceManager.pushTargetOf(repoName),
-        sourcesOf: createMergeSources(database.db),
-        approvedDescriptionOf: createApprovedDescriptions(database.db),
+        ...mergeSourcesFrom({
+          findAgent: (agentId) => getAgent(database.db, agentId),
+          findRequest: (agentId, toolCallId) => findRequestForToolCall(database.db, agentId, toolCallId),
+        }),
       }),
     );
   }

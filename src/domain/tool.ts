@@ -42,6 +42,12 @@ export interface ToolContext extends ToolCallScope {
   workspace: Workspace | undefined;
 }
 
+/** What a tool that waits for a human's answer asks, e.g. `ask_user`. */
+export interface ToolQuestion {
+  prompt: string;
+  choices: string[] | null;
+}
+
 /**
  * The one way to define a tool. The runtime validates `input` with the zod schema,
  * asks for approval when `risk` says so, and turns a thrown error into an error result
@@ -57,9 +63,16 @@ export interface ToolDefinition<Input = unknown, Context extends ToolContext = T
   describe?: (input: Input, scope: ToolCallScope) => string | Promise<string>;
   /** Whether "Always allow" may cover this input; defaults to yes. No for effects that must be seen each time. */
   allowAlways?: (input: Input, scope: ToolCallScope) => boolean;
+  /** Present when the tool waits for a human's answer before it runs; `execute` then reads it from its context. */
+  question?: (input: Input) => ToolQuestion;
   execute(input: Input, context: Context): Promise<string>;
 }
 
+/**
+ * The input type comes from the `input` schema and the context type from `execute`'s
+ * annotation, so neither is written twice:
+ * `defineTool({ input: z.object({ text: z.string() }), execute(input, context: AgentToolContext) {…} })`.
+ */
 export function defineTool<Input, Context extends ToolContext = ToolContext>(
   definition: ToolDefinition<Input, Context>,
 ): ToolDefinition<Input, Context> {

@@ -1,7 +1,7 @@
 import { appendStepMessage, persistStep, updateAgentAtStep } from "../adapters/database/agent-steps.ts";
 import { quietEventTypes } from "../adapters/database/agent-sweeps.ts";
-import { type AgentRow, getAgent, listAgentsForSession } from "../adapters/database/agents.ts";
-import { consumeEvents, type EventRow, enqueueEvent, pendingEventsFor } from "../adapters/database/events.ts";
+import { type AgentRow, getAgent } from "../adapters/database/agents.ts";
+import { consumeEvents, type EventRow, pendingEventsFor } from "../adapters/database/events.ts";
 import {
   loadTranscript,
   loadTranscriptAfter,
@@ -12,13 +12,11 @@ import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import { eventText } from "../domain/prompts/event-text.ts";
 import type { AnyTool } from "../domain/tool.ts";
 import { planNextStep } from "../domain/transcript.ts";
-import type { AgentServices } from "../tools/agent/agent-tool-context.ts";
 import { supervisorTools, workerTools } from "../tools/agent/agent-tools.ts";
-import { cancelAgentById, messageWorker, spawnWorker } from "./agent-lifecycle.ts";
+import { createAgentServices } from "./agent-services.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { modelStep, type StepOutcome } from "./model-step.ts";
-import { agentSnapshot } from "./snapshots.ts";
 import { toolStep } from "./tool-step.ts";
 
 /**
@@ -63,42 +61,6 @@ export function createAgentRunner(
     agent.role === "supervisor"
       ? [...supervisorTools, ...extra.supervisorTools]
       : [...workerTools, ...extra.workerTools];
-
-  function makeServices(agent: AgentRow, onFinish: (summary: string) => void): AgentServices {
-    return {
-      db: kernel.db,
-      spawnAgent: (request) => spawnWorker(kernel, agent, request),
-      messageAgent: (agentId, text) => messageWorker(kernel, agent, agentId, text),
-      async cancelAgent(agentId) {
-        const target = await getAgent(kernel.db, agentId);
-        if (!target || target.sessionId !== agent.sessionId || target.role === "supervisor") return false;
-        return cancelAgentById(kernel, agentId);
-      },
-      listAgents: async () => (await listAgentsForSession(kernel.db, agent.sessionId)).map(agentSnapshot),
-      async reportProgress(text) {
-        const updated = await updateAgentAtStep(kernel.db, agent.id, agent.step, { latestProgress: text });
-        if (!updated) throw new StepConflictError(agent.id, agent.step);
-        if (updated.parentId) {
-          await enqueueEvent(kernel.db, {
-            sessionId: agent.sessionId,
-            sourceAgentId: agent.id,
-            targetAgentId: updated.parentId,
-            type: "agent-progress",
-            payload: { agentId: agent.id, title: agent.title, text },
-          });
-        }
-        kernel.emit({
-          type: "agent-progress",
-          sessionId: agent.sessionId,
-          agent: agentSnapshot(updated),
-          text,
-        });
-      },
-      async finish(summary) {
-        onFinish(summary);
-      },
-    };
-  }
 
   async function drain(agent: AgentRow, events: EventRow[], seq: number): Promise<StepOutcome> {
     const running = await ensureRunning(kernel, agent);
@@ -167,7 +129,15 @@ export function createAgentRunner(
       const plan = planNextStep(transcript, waking || (events.length > 0 && turnDue));
       switch (plan.kind) {
         case "tool":
-          return toolStep(kernel, agent, seq, plan.call, toolsFor(agent), makeServices, signal);
+          return toolStep(
+            kernel,
+            agent,
+            seq,
+            plan.call,
+            toolsFor(agent),
+            (running, onFinish) => createAgentServices(kernel, running, onFinish),
+            signal,
+          );
         case "drain":
           return drain(agent, events, seq);
         case "turn":

@@ -9,9 +9,9 @@ import {
 } from "../domain/approval-action.ts";
 import { isAllowedByRules, rulePatternOf } from "../domain/approval-rules.ts";
 import { fitsInApprovalMessage } from "../domain/slack-blocks/approval.ts";
-import { parseWorkspace, type ToolCallScope } from "../domain/tool.ts";
+import { type AnyTool, parseWorkspace, type ToolCallScope } from "../domain/tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import type { QuestionTool, ToolOutcome } from "./tool-step.ts";
+import type { ToolOutcome } from "./tool-step.ts";
 import { waitForHuman } from "./waits.ts";
 
 /** Where a risky call stands: allowed to run, waiting for a human, or refused with this outcome. */
@@ -37,7 +37,7 @@ export async function approvalGate(
   kernel: RuntimeKernel,
   agent: AgentRow,
   call: { id: string },
-  tool: QuestionTool,
+  tool: AnyTool,
   input: unknown,
   scope: ToolCallScope,
 ): Promise<GateResult> {

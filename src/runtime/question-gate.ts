@@ -1,7 +1,8 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { findRequestForToolCall } from "../adapters/database/requests.ts";
+import type { AnyTool } from "../domain/tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import type { QuestionTool, ToolOutcome } from "./tool-step.ts";
+import type { ToolOutcome } from "./tool-step.ts";
 import { waitForHuman } from "./waits.ts";
 
 /** Where a question stands: answered, waiting for a person, or withdrawn with this outcome. */
@@ -15,7 +16,7 @@ export async function questionGate(
   kernel: RuntimeKernel,
   agent: AgentRow,
   call: { id: string },
-  question: NonNullable<QuestionTool["question"]>,
+  question: NonNullable<AnyTool["question"]>,
   input: unknown,
 ): Promise<QuestionResult> {
   const existing = await findRequestForToolCall(kernel.db, agent.id, call.id);

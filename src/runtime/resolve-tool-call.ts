@@ -4,7 +4,7 @@ import type { ToolCallPart } from "../domain/messages.ts";
 import { type AnyTool, riskOf, type ToolCallScope, type ToolRisk } from "../domain/tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { replayOf } from "./tool-result.ts";
-import type { QuestionTool, SettledToolCall } from "./tool-step.ts";
+import type { SettledToolCall } from "./tool-step.ts";
 
 /** A call that may go on to its gate: the tool, the parsed input and what running it risks. */
 export interface ResolvedToolCall {
@@ -13,7 +13,7 @@ export interface ResolvedToolCall {
   scope: ToolCallScope;
   risk: ToolRisk;
   /** The question the tool asks a person before it runs, if it asks one. */
-  question: QuestionTool["question"];
+  question: AnyTool["question"];
   /** Safe and needs nobody: its audit row was not read (see `runToolCall`). */
   direct: boolean;
 }
@@ -32,7 +32,7 @@ export async function resolveToolCall(
   call: ToolCallPart,
   tools: AnyTool[],
 ): Promise<ResolvedToolCall | SettledToolCall> {
-  const tool = tools.find((candidate) => candidate.name === call.name) as QuestionTool | undefined;
+  const tool = tools.find((candidate) => candidate.name === call.name);
   const question = tool?.question;
   const parsed = tool?.input.safeParse(call.input ?? {});
   const scope = { sessionId: agent.sessionId, agentId: agent.id };

@@ -10,10 +10,6 @@ import { type ResolvedToolCall, resolveToolCall } from "./resolve-tool-call.ts";
 import { type RunOptions, runToolCall } from "./run-tool-call.ts";
 import { persistToolResult } from "./tool-result.ts";
 
-export type QuestionTool = AnyTool & {
-  question?: (input: unknown) => { prompt: string; choices: string[] | null };
-};
-
 export interface ToolOutcome {
   output: string;
   isError: boolean;

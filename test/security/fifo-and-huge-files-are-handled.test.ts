@@ -20,10 +20,10 @@ describe.each(backends)("FIFOs and huge files on %s", (backend) => {
   let root: string;
   let worker: ScriptedWorker;
 
-  const hugeTool = defineTool<Record<string, never>>({
+  const hugeTool = defineTool({
     name: "fetch_report",
     description: "A tool from an integration that returns far too much.",
-    input: z.object({}) as unknown as z.ZodType<Record<string, never>>,
+    input: z.object({}),
     risk: "safe",
     execute: async () => hugeOutput,
   });

@@ -18,10 +18,10 @@ const pipes = ["pipe-1", "pipe-2", "pipe-3", "pipe-4"];
 const hugeOutput = `HEAD-MARK${"h".repeat(2_016_985)}MIDDLE-MARK${"t".repeat(2_016_985)}TAIL-MARK`;
 
 /** A tool from an integration that returns 4,033,999 characters. */
-const fetchReport = defineTool<Record<string, never>>({
+const fetchReport = defineTool({
   name: "fetch_report",
   description: "A tool from an integration that returns far too much.",
-  input: z.object({}) as unknown as z.ZodType<Record<string, never>>,
+  input: z.object({}),
   risk: "safe",
   execute: async () => hugeOutput,
 });

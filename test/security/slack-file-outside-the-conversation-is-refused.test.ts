@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { createSlackApi, createSlackWebClient } from "../../src/adapters/slack/slack-api.ts";
-import { createSlackFileTools } from "../../src/adapters/slack/slack-file-tools.ts";
+import { createSlackFiles } from "../../src/adapters/slack/slack-files.ts";
 import { createSilentLogger } from "../../src/logger.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
+import { readSlackFileTool } from "../../src/tools/slack/read-slack-file.ts";
 import {
   type FakeLlmServer,
   type FakeToolResult,
@@ -58,12 +59,8 @@ describe.each(backends)("read_slack_file fails closed on %s", (backend) => {
       client: createSlackWebClient({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger }),
       logger,
     });
-    let started: Runtime | undefined;
-    const fileTools = createSlackFileTools({
-      api,
-      botToken: fake.botToken,
-      apiUrl: fake.apiUrl,
-      runtime: { getSession: async (sessionId) => started?.getSession(sessionId) },
+    const readFile = readSlackFileTool({
+      files: createSlackFiles({ api, botToken: fake.botToken, apiUrl: fake.apiUrl }),
     });
     llm.respondWith((request) => {
       if (!isSupervisorRequest(request)) return textResponse("?");
@@ -81,10 +78,7 @@ describe.each(backends)("read_slack_file fails closed on %s", (backend) => {
     runtime = await startTestRuntime({
       handle,
       anthropicBaseUrl: llm.anthropicBaseUrl,
-      supervisorTools: fileTools,
-      beforeStart: (fresh) => {
-        started = fresh;
-      },
+      supervisorTools: [readFile],
     });
     harness = await startHarness({ runtime, fake, store: createDatabaseSlackStore(handle.db) });
   });

@@ -2,8 +2,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackApi, createSlackWebClient } from "../../src/adapters/slack/slack-api.ts";
-import { createSlackFileTools } from "../../src/adapters/slack/slack-file-tools.ts";
+import { createSlackFiles } from "../../src/adapters/slack/slack-files.ts";
 import { createSilentLogger } from "../../src/logger.ts";
+import { readSlackFileTool } from "../../src/tools/slack/read-slack-file.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
@@ -89,14 +90,16 @@ describe("read_slack_file", () => {
       client: createSlackWebClient({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger }),
       logger,
     });
-    const [readFile] = createSlackFileTools({ api, botToken: fake.botToken, apiUrl: fake.apiUrl, runtime });
-    if (!readFile) throw new Error("no tool");
+    const readFile = readSlackFileTool({
+      files: createSlackFiles({ api, botToken: fake.botToken, apiUrl: fake.apiUrl }),
+    });
     return (fileId: string) =>
       readFile.execute(readFile.input.parse({ file_id: fileId }), {
         sessionId,
         agentId: "agent_1",
         signal: new AbortController().signal,
         workspace: undefined,
+        services: { sessionMetadata: async () => (await runtime.getSession(sessionId))?.metadata ?? {} },
       });
   }
 
@@ -123,6 +126,62 @@ describe("read_slack_file", () => {
       await expect(tool()(id)).rejects.toThrow(/not stored by Slack/);
     }
     expect(elsewhereSaw).toEqual([]);
+  });
+
+  it("the Slack files port sends the token to no other host, whatever its caller says about the file", async () => {
+    const saw: (string | undefined)[] = [];
+    const server = createServer((request, response) => {
+      saw.push(request.headers.authorization);
+      response.end("harmless text");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const logger = createSilentLogger();
+    const files = createSlackFiles({
+      api: createSlackApi({
+        client: createSlackWebClient({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger }),
+        logger,
+      }),
+      botToken: fake.botToken,
+      apiUrl: fake.apiUrl,
+    });
+    const url = `http://localhost:${(server.address() as AddressInfo).port}/remote.txt`;
+    const forged = {
+      id: "F0FORGED",
+      name: "notes.txt",
+      mimetype: "text/plain",
+      size: 10,
+      conversations: new Set(["C0LOGS"]),
+      url,
+      storedBySlack: true,
+    };
+    await expect(files.download(forged, new AbortController().signal)).rejects.toThrow(/not stored by Slack/);
+    await new Promise((resolve) => server.close(resolve));
+    expect(saw).toEqual([]);
+  });
+
+  it("refuses every file in a session that has no conversation", async () => {
+    const logger = createSilentLogger();
+    const readFile = readSlackFileTool({
+      files: createSlackFiles({
+        api: createSlackApi({
+          client: createSlackWebClient({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger }),
+          logger,
+        }),
+        botToken: fake.botToken,
+        apiUrl: fake.apiUrl,
+      }),
+    });
+    const downloads = fake.fileDownloads.length;
+    await expect(
+      readFile.execute(readFile.input.parse({ file_id: "F0TEXT" }), {
+        sessionId: "ses_terminal",
+        agentId: "agent_1",
+        signal: new AbortController().signal,
+        workspace: undefined,
+        services: { sessionMetadata: async () => ({}) },
+      }),
+    ).rejects.toThrow(/not shared in this session's conversation/);
+    expect(fake.fileDownloads).toHaveLength(downloads);
   });
 
   it("refuses files from other conversations and unknown ids", async () => {

@@ -37,7 +37,7 @@ export interface SlackSurfaceOptions {
   logger: Logger;
   /** Whether the database answers and the queue runs, for `GET /healthz`. */
   health: HealthCheck;
-  /** Share one rate-limited client with `createSlackFileTools`; built from `config` if absent. */
+  /** Share one rate-limited client with `createSlackFiles`; built from `config` if absent. */
   api?: SlackApi;
   clock?: { now(): Date };
   /** Interface to listen on; all interfaces when absent. Tests pass 127.0.0.1. */

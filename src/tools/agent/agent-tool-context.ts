@@ -1,10 +1,11 @@
-import type { Database } from "../../adapters/database/open-database.ts";
 import type { AgentSnapshot } from "../../domain/agents.ts";
 import type { ToolContext } from "../../domain/tool.ts";
 
-/** What the runtime lends its own tools: the session's agents, mailbox and shared context. */
+/**
+ * What the runtime lends its own tools, each bound to the calling agent and its session:
+ * the session's agents, mailbox and shared context, and the agent's own tool results.
+ */
 export interface AgentServices {
-  db: Database;
   spawnAgent(request: {
     title: string;
     brief: string;
@@ -17,6 +18,16 @@ export interface AgentServices {
   reportProgress(text: string): Promise<void>;
   /** Records the summary; the runner marks the agent done with the tool result. */
   finish(summary: string): Promise<void>;
+  /** Every key of the session's shared context with its newest version, ordered by key. */
+  listContext(): Promise<Array<{ key: string; version: number }>>;
+  /** The newest value of a key of the session's shared context, or undefined when it was never written. */
+  readContext(key: string): Promise<string | undefined>;
+  /** Writes a new version of a key, authored by the calling agent. */
+  writeContext(key: string, value: string): Promise<{ version: number }>;
+  /** The whole stored output of one of the calling agent's own earlier tool calls, or undefined. */
+  toolOutput(toolCallId: string): Promise<string | undefined>;
+  /** What the surface stored with the session, e.g. Slack's channel and thread. */
+  sessionMetadata(): Promise<Record<string, unknown>>;
 }
 
 export interface AgentToolContext extends ToolContext {

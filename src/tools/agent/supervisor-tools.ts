@@ -4,10 +4,7 @@ import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
 import type { AgentToolContext } from "./agent-tool-context.ts";
 
-export const spawnAgentTool = defineTool<
-  { title: string; brief: string; tier?: "worker" | "strong" | undefined; repo?: string | undefined },
-  AgentToolContext
->({
+export const spawnAgentTool = defineTool({
   name: "spawn_agent",
   description:
     "Start a sub-agent in the background and return its id at once. The brief must carry the objective, the expected output, the boundaries (what other agents own) and the decisions already made. " +
@@ -19,7 +16,7 @@ export const spawnAgentTool = defineTool<
     repo: z.string().min(1).optional(),
   }),
   risk: "safe",
-  async execute(input, context) {
+  async execute(input, context: AgentToolContext) {
     const agent = await context.services.spawnAgent({
       title: input.title,
       brief: input.brief,
@@ -30,12 +27,12 @@ export const spawnAgentTool = defineTool<
   },
 });
 
-export const messageAgentTool = defineTool<{ agent_id: string; text: string }, AgentToolContext>({
+export const messageAgentTool = defineTool({
   name: "message_agent",
   description: "Send a message to one of your sub-agents (a follow-up, a decision, an answer).",
   input: z.object({ agent_id: z.string().min(1), text: z.string().min(1) }),
   risk: "safe",
-  async execute(input, context) {
+  async execute(input, context: AgentToolContext) {
     await context.services.messageAgent(input.agent_id, input.text);
     return `Message delivered to ${input.agent_id}.`;
   },
@@ -53,23 +50,23 @@ function describeAgent(agent: AgentSnapshot): Record<string, unknown> {
   };
 }
 
-export const listAgentsTool = defineTool<Record<string, never>, AgentToolContext>({
+export const listAgentsTool = defineTool({
   name: "list_agents",
   description: "List your sub-agents with their status, latest progress and usage.",
-  input: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  input: z.object({}).strict(),
   risk: "safe",
-  async execute(_input, context) {
+  async execute(_input, context: AgentToolContext) {
     const agents = await context.services.listAgents();
     return JSON.stringify(agents.filter((agent) => agent.role === "worker").map(describeAgent));
   },
 });
 
-export const cancelAgentTool = defineTool<{ agent_id: string }, AgentToolContext>({
+export const cancelAgentTool = defineTool({
   name: "cancel_agent",
   description: "Stop one of your sub-agents.",
   input: z.object({ agent_id: z.string().min(1) }),
   risk: "safe",
-  async execute(input, context) {
+  async execute(input, context: AgentToolContext) {
     const cancelled = await context.services.cancelAgent(input.agent_id);
     if (!cancelled) throw new ToolError(`Agent ${input.agent_id} is not running in this session.`);
     return `Cancelled ${input.agent_id}.`;

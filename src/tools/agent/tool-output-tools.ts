@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getToolCall } from "../../adapters/database/tool-calls.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
 import { readToolOutputName, safeBoundary } from "../../domain/tool-output.ts";
@@ -8,10 +7,7 @@ import type { AgentToolContext } from "./agent-tool-context.ts";
 /** Characters per call; below the runtime's result cap, so a page is never cut again. */
 export const toolOutputPageCharacters = 40_000;
 
-export const readToolOutputTool = defineTool<
-  { tool_call_id: string; offset?: number | undefined; length?: number | undefined },
-  AgentToolContext
->({
+export const readToolOutputTool = defineTool({
   name: readToolOutputName,
   description:
     "Read part of one of your earlier tool results that was cut because it was too long: " +
@@ -22,12 +18,11 @@ export const readToolOutputTool = defineTool<
     length: z.number().int().min(1).max(toolOutputPageCharacters).optional(),
   }),
   risk: "safe",
-  async execute(input, context) {
-    const call = await getToolCall(context.services.db, context.agentId, input.tool_call_id);
-    if (!call || call.output === null) {
+  async execute(input, context: AgentToolContext) {
+    const output = await context.services.toolOutput(input.tool_call_id);
+    if (output === undefined) {
       throw new ToolError(`No stored result for tool call ${input.tool_call_id} of this agent.`);
     }
-    const output = call.output;
     const offset = input.offset ?? 0;
     if (offset >= output.length) {
       throw new ToolError(`offset ${offset} is past the end of the result (${output.length} characters).`);

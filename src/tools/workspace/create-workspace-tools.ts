@@ -1,4 +1,4 @@
-import type { ToolDefinition } from "../../domain/tool.ts";
+import type { AnyTool } from "../../domain/tool.ts";
 import { commitTool } from "./commit.ts";
 import { editFileTool } from "./edit-file.ts";
 import { gitDiffTool } from "./git-diff.ts";
@@ -10,9 +10,9 @@ import { resolveToolOptions, type WorkspaceToolOptions } from "./workspace-tool-
 import { writeFileTool } from "./write-file.ts";
 
 /** The coding tools of a sub-agent with a workspace. Their names are a contract. */
-export function createWorkspaceTools(options: WorkspaceToolOptions): ToolDefinition[] {
+export function createWorkspaceTools(options: WorkspaceToolOptions): AnyTool[] {
   const resolved = resolveToolOptions(options);
-  const tools = [
+  return [
     listFilesTool(resolved),
     readFileTool(resolved),
     writeFileTool(resolved),
@@ -22,6 +22,4 @@ export function createWorkspaceTools(options: WorkspaceToolOptions): ToolDefinit
     gitDiffTool(resolved),
     commitTool(resolved),
   ];
-  // Each tool's input type differs; the runtime validates input with the tool's own schema.
-  return tools as unknown as ToolDefinition[];
 }
