@@ -29,8 +29,8 @@ export const testRuntimeOptions: RuntimeOptions = {
 
 export function testConfig(
   limits: Partial<Config["limits"]> = {},
-  approvers: string[] = [],
-  approvalPolicy: ApprovalPolicy = "owner-or-approvers",
+  approverIds: string[] = [],
+  policy: ApprovalPolicy = "owner-or-approvers",
 ): RuntimeContext["config"] {
   return {
     limits: { ...testLimits, ...limits },
@@ -40,7 +40,7 @@ export function testConfig(
       strong: { provider: "anthropic", model: "claude-opus-5" },
     },
     priceOverrides: {},
-    slack: { approvers, approvalPolicy },
+    approvals: { approverIds, policy },
   };
 }
 
