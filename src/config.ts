@@ -236,11 +236,11 @@ export interface Config {
     appToken: string | undefined;
     apiUrl: string | undefined;
     port: number;
-    approvers: string[];
     /** Absent means the defaults: the installing workspace only. */
     access?: SlackAccessLists;
-    approvalPolicy: ApprovalPolicy;
   };
+  /** Who decides approvals, budgets, answers and stops besides (or instead of) a session's owner. */
+  approvals: { approverIds: string[]; policy: ApprovalPolicy };
 }
 
 /** Which groups of settings an entry point cannot run without. */
@@ -368,14 +368,16 @@ export function loadConfig(
           appToken: environment.SLACK_APP_TOKEN,
           apiUrl: environment.SLACK_API_URL,
           port: environment.PORT,
-          approvers: environment.THREADWORK_APPROVERS,
           access: {
             teams: environment.THREADWORK_ALLOWED_TEAMS,
             users: environment.THREADWORK_ALLOWED_USERS,
             usergroups: environment.THREADWORK_ALLOWED_USERGROUPS,
             channels: environment.THREADWORK_ALLOWED_CHANNELS,
           },
-          approvalPolicy: environment.THREADWORK_APPROVAL_POLICY,
+        },
+        approvals: {
+          approverIds: environment.THREADWORK_APPROVERS,
+          policy: environment.THREADWORK_APPROVAL_POLICY,
         },
       };
     }

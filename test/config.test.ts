@@ -199,7 +199,7 @@ describe("loadConfig", () => {
     expect(config.environment).toBe("production");
     expect(config.git.push).toBe(false);
     expect(config.git.allowCommands).toEqual(["npm test", "npm run lint"]);
-    expect(config.slack.approvers).toEqual(["U1", "U2"]);
+    expect(config.approvals.approverIds).toEqual(["U1", "U2"]);
     expect(config.priceOverrides).toEqual({ "anthropic:claude-x": { input: 3, output: 15 } });
     expect(config.limits.sessionBudgetUsd).toBe(2.5);
     expect(config.database.url).toBe("postgresql://app@db/threadwork");
@@ -210,9 +210,9 @@ describe("loadConfig", () => {
   });
 
   it("defaults the approval policy to owner-or-approvers and needs approvers for approvers-only", () => {
-    expect(loadConfig({}).slack.approvalPolicy).toBe("owner-or-approvers");
+    expect(loadConfig({}).approvals.policy).toBe("owner-or-approvers");
     const strict = loadConfig({ THREADWORK_APPROVAL_POLICY: "approvers-only", THREADWORK_APPROVERS: "U1" });
-    expect(strict.slack).toMatchObject({ approvalPolicy: "approvers-only", approvers: ["U1"] });
+    expect(strict.approvals).toMatchObject({ policy: "approvers-only", approverIds: ["U1"] });
     expect(problemsOf(() => loadConfig({ THREADWORK_APPROVAL_POLICY: "approvers-only" }))).toEqual([
       "THREADWORK_APPROVAL_POLICY is approvers-only but THREADWORK_APPROVERS is empty: list the Slack user ids who may approve, or use owner-or-approvers",
     ]);

@@ -32,7 +32,7 @@ describe("SECURITY.md", () => {
   it("states the defaults the code has: sandbox required, owner-or-approvers", () => {
     const config = loadConfig({});
     expect(config.git.sandbox).toBe("required");
-    expect(config.slack.approvalPolicy).toBe("owner-or-approvers");
+    expect(config.approvals.policy).toBe("owner-or-approvers");
     expect(text).toContain("`THREADWORK_SANDBOX=required`, the default");
     expect(text).toContain("`THREADWORK_APPROVAL_POLICY=owner-or-approvers`, the default");
   });

@@ -210,8 +210,6 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
             appToken: undefined,
             apiUrl: config.slack.apiUrl,
             port: 0,
-            approvers: [],
-            approvalPolicy: "owner-or-approvers",
           },
           runtime,
           store: createDatabaseSlackStore(handle.db),

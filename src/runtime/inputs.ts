@@ -48,8 +48,8 @@ export async function canDecide(
 ): Promise<boolean> {
   const session = await getSession(kernel.db, sessionId);
   if (!session) return false;
-  const { approvers, approvalPolicy } = kernel.config.slack;
-  return mayDecide({ policy: approvalPolicy, ownerId: session.ownerId, approvers, userId, kind });
+  const { approverIds, policy } = kernel.config.approvals;
+  return mayDecide({ policy, ownerId: session.ownerId, approvers: approverIds, userId, kind });
 }
 
 /** What a decision input decides, for `mayDecide`. */

@@ -31,9 +31,7 @@ export interface RuntimeContext {
   db: Database;
   boss: PgBoss;
   resolveProvider(ref: ModelRef): ModelProvider;
-  config: Pick<Config, "limits" | "models" | "priceOverrides"> & {
-    slack: Pick<Config["slack"], "approvers" | "approvalPolicy">;
-  };
+  config: Pick<Config, "limits" | "models" | "priceOverrides" | "approvals">;
   logger: Logger;
   clock?: { now(): Date };
   generateId?: (prefix: string) => string;

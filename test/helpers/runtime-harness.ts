@@ -1,6 +1,7 @@
 import { pino } from "pino";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
+import type { RetryPolicy } from "../../src/adapters/providers/retry.ts";
 import type { Config } from "../../src/config.ts";
 import type { ApprovalPolicy } from "../../src/domain/decision-rule.ts";
 import type { AnyTool } from "../../src/domain/tool.ts";
@@ -28,8 +29,8 @@ export const testRuntimeOptions: RuntimeOptions = {
 
 export function testConfig(
   limits: Partial<Config["limits"]> = {},
-  approvers: string[] = [],
-  approvalPolicy: ApprovalPolicy = "owner-or-approvers",
+  approverIds: string[] = [],
+  policy: ApprovalPolicy = "owner-or-approvers",
 ): RuntimeContext["config"] {
   return {
     limits: { ...testLimits, ...limits },
@@ -39,7 +40,7 @@ export function testConfig(
       strong: { provider: "anthropic", model: "claude-opus-5" },
     },
     priceOverrides: {},
-    slack: { approvers, approvalPolicy },
+    approvals: { approverIds, policy },
   };
 }
 
@@ -54,18 +55,30 @@ export interface StartRuntimeOptions {
   clock?: { now(): Date };
   workspaces?: RuntimeContext["workspaces"];
   repositories?: RuntimeContext["repositories"];
+  /** The provider's retries; by default 8 attempts a few milliseconds apart. */
+  retryPolicy?: Partial<RetryPolicy>;
   /** Runs before `start()`, e.g. to subscribe to what a starting runtime announces. */
   beforeStart?: (runtime: Runtime) => void;
 }
 
-/** A runtime on a test database that talks to the fake LLM server through the real Anthropic SDK. */
-export async function startTestRuntime(options: StartRuntimeOptions): Promise<Runtime> {
+/**
+ * A runtime on a test database that talks to the fake LLM server through the real Anthropic SDK,
+ * not started yet: for a caller that must do something first, e.g. start a Slack surface that
+ * should see the pending requests `start()` re-announces.
+ */
+export function createTestRuntime(options: Omit<StartRuntimeOptions, "beforeStart">): Runtime {
   const provider = createAnthropicProvider({
     apiKey: "sk-ant-test",
     baseUrl: options.anthropicBaseUrl,
-    retryPolicy: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 50 },
+    retryPolicy: {
+      maxAttempts: 8,
+      baseDelayMs: 5,
+      maxDelayMs: 40,
+      maxRetryAfterMs: 50,
+      ...options.retryPolicy,
+    },
   });
-  const runtime = createRuntime({
+  return createRuntime({
     db: options.handle.db,
     boss: options.handle.createQueue({ schedule: false, supervise: false }),
     resolveProvider: () => provider,
@@ -79,6 +92,11 @@ export async function startTestRuntime(options: StartRuntimeOptions): Promise<Ru
     supervisorTools: options.supervisorTools,
     options: { ...testRuntimeOptions, ...options.options },
   });
+}
+
+/** `createTestRuntime`, started. */
+export async function startTestRuntime(options: StartRuntimeOptions): Promise<Runtime> {
+  const runtime = createTestRuntime(options);
   options.beforeStart?.(runtime);
   await runtime.start();
   return runtime;

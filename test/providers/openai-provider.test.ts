@@ -1,18 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOpenAIProvider } from "../../src/adapters/providers/openai-provider.ts";
-import { ProviderError } from "../../src/domain/errors.ts";
 import type { ChatMessage } from "../../src/domain/messages.ts";
 import { toolCallsOf } from "../../src/domain/messages.ts";
 import type { ModelTurnRequest } from "../../src/domain/model.ts";
-import { costOf } from "../../src/domain/pricing.ts";
 import {
-  errorResponse,
   type FakeLlmServer,
   startFakeLlmServer,
   textResponse,
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
-import { recordingLogger, recordingSleep, tools, userText } from "./provider-test-helpers.ts";
+import { recordingSleep, tools, userText } from "./provider-test-helpers.ts";
 
 const openaiKey = "sk-proj-test-secret-0123456789";
 let server: FakeLlmServer;
@@ -25,14 +22,11 @@ afterEach(async () => {
   await server.close();
 });
 
-function provider(
-  extra: { apiKey?: string | undefined; sleep?: ReturnType<typeof recordingSleep>["sleep"] } = {},
-) {
-  const { sleep } = recordingSleep();
+function provider(extra: { apiKey?: string | undefined } = {}) {
   return createOpenAIProvider({
     apiKey: "apiKey" in extra ? extra.apiKey : openaiKey,
     baseUrl: server.openaiBaseUrl,
-    sleep: extra.sleep ?? sleep,
+    sleep: recordingSleep().sleep,
   });
 }
 
@@ -46,67 +40,6 @@ function sentMessages(index: number): Sent[] {
 }
 
 describe("OpenAI provider", () => {
-  for (const stream of [false, true]) {
-    it(`holds a multi-turn tool-using conversation (${stream ? "streaming" : "non-streaming"})`, async () => {
-      server.script(
-        toolCallResponse(
-          [
-            { name: "read_file", input: { path: "notes/a.txt" } },
-            { name: "read_file", input: { path: "notes/b.txt" } },
-          ],
-          { text: "Reading both.", chunkSize: 3 },
-        ),
-        textResponse("They say hello and bye."),
-      );
-      const openai = provider();
-      const deltas: string[] = [];
-      const history: ChatMessage[] = [userText("What is in notes/?")];
-      const first = await openai.turn(
-        request(history, { stream, onTextDelta: (delta) => deltas.push(delta) }),
-      );
-
-      expect(first.stopReason).toBe("tool_use");
-      const calls = toolCallsOf(first.message);
-      expect(calls.map((call) => call.input)).toEqual([{ path: "notes/a.txt" }, { path: "notes/b.txt" }]);
-      expect(first.responseId).toMatch(/^chatcmpl-fake-/);
-      if (stream) expect(deltas.join("")).toBe("Reading both.");
-
-      history.push(first.message, {
-        role: "user",
-        parts: calls.map((call, index) => ({
-          type: "tool_result" as const,
-          toolCallId: call.id,
-          toolName: call.name,
-          content: index === 0 ? "hello" : "permission denied",
-          isError: index === 1,
-        })),
-      });
-      const second = await openai.turn(request(history, { stream }));
-      expect(second.stopReason).toBe("end_turn");
-      expect(second.message.parts).toEqual([{ type: "text", text: "They say hello and bye." }]);
-
-      const sent = sentMessages(1);
-      expect(sent.map((message) => message.role)).toEqual(["system", "user", "assistant", "tool", "tool"]);
-      expect(sent[2]).toEqual({
-        role: "assistant",
-        content: "Reading both.",
-        tool_calls: calls.map((call) => ({
-          id: call.id,
-          type: "function",
-          function: { name: "read_file", arguments: JSON.stringify(call.input) },
-        })),
-      });
-      expect(sent[3]).toMatchObject({ role: "tool", tool_call_id: calls[0]?.id, content: "hello" });
-      expect(sent[4]).toMatchObject({ tool_call_id: calls[1]?.id, content: "Error: permission denied" });
-      const body = server.requests[0]?.body as { tools: { type: string; function: { name: string } }[] };
-      expect(body.tools.map((tool) => [tool.type, tool.function.name])).toEqual([
-        ["function", "read_file"],
-        ["function", "write_file"],
-      ]);
-      if (stream) expect(server.requests[0]?.body.stream_options).toEqual({ include_usage: true });
-    });
-  }
-
   it("drops thinking parts, which Chat Completions cannot carry", async () => {
     server.script(textResponse("ok"));
     await provider().turn(
@@ -175,36 +108,7 @@ describe("OpenAI provider", () => {
     });
   }
 
-  it("retries a 529, a 500 and a 429 with retry-after-ms, then succeeds", async () => {
-    server.script(
-      errorResponse(529),
-      errorResponse(500),
-      errorResponse(429, { retryAfterMs: 1234 }),
-      textResponse("finally"),
-    );
-    const { sleep, waits } = recordingSleep();
-    const { logger, lines } = recordingLogger();
-    const openai = createOpenAIProvider({ apiKey: openaiKey, baseUrl: server.openaiBaseUrl, sleep, logger });
-    const result = await openai.turn(request([userText("hi")], { stream: true }));
-    expect(result.message.parts).toEqual([{ type: "text", text: "finally" }]);
-    expect(server.requests).toHaveLength(4);
-    expect(waits[2]).toBe(1234);
-    expect(lines).toHaveLength(3);
-    expect(lines.join("\n")).not.toContain(openaiKey);
-    expect(JSON.stringify(server.requests)).not.toContain(openaiKey);
-  });
-
-  it("does not retry a 400", async () => {
-    server.script(errorResponse(400, { message: "Invalid 'messages'" }), textResponse("never"));
-    const error = await provider()
-      .turn(request([userText("hi")]))
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ status: 400, retryable: false });
-    expect(server.requests).toHaveLength(1);
-  });
-
-  it("reports cached tokens apart from uncached input, and prices them", async () => {
+  it("reports the server's automatic cache reads apart from uncached input", async () => {
     server.respondWith(() => textResponse("ok"));
     const openai = provider();
     const system = "Long stable instructions. ".repeat(100);
@@ -220,32 +124,5 @@ describe("OpenAI provider", () => {
     expect(second.usage.cacheReadTokens).toBeGreaterThan(500);
     expect(second.usage.inputTokens).toBeGreaterThan(0);
     expect(second.usage.inputTokens).toBeLessThan(second.usage.cacheReadTokens);
-
-    server.script(
-      textResponse("x", { usage: { inputTokens: 1000, cacheReadTokens: 9000, outputTokens: 100 } }),
-    );
-    const priced = await openai.turn(request([userText("hi")]));
-    expect(priced.usage).toEqual({
-      inputTokens: 1000,
-      outputTokens: 100,
-      cacheReadTokens: 9000,
-      cacheWriteTokens: 0,
-    });
-    // gpt-6-sol: 1000×2 + 100×10 + 9000×0.2 micro-dollars.
-    expect(costOf({ provider: "openai", model: "gpt-6-sol" }, priced.usage).micros).toBe(2000 + 1000 + 1800);
   });
-
-  for (const stream of [false, true]) {
-    it(`rejects promptly when aborted (${stream ? "streaming" : "non-streaming"})`, async () => {
-      server.script(textResponse("slow ".repeat(50), stream ? { chunkDelayMs: 200 } : { delayMs: 10_000 }));
-      const controller = new AbortController();
-      const started = Date.now();
-      setTimeout(() => controller.abort(), 100);
-      const error = await provider()
-        .turn(request([userText("hi")], { stream, signal: controller.signal }))
-        .catch((caught: unknown) => caught);
-      expect((error as Error).name).toBe("AbortError");
-      expect(Date.now() - started).toBeLessThan(2000);
-    });
-  }
 });

@@ -1,12 +1,10 @@
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
 import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import { defineTool } from "../../src/domain/tool.ts";
 import type { WorkspacesPort } from "../../src/domain/workspaces-port.ts";
-import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
+import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
 import {
   type FakeLlmServer,
@@ -16,7 +14,7 @@ import {
 } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
-import { briefOf, isSupervisorRequest, testConfig, testRuntimeOptions } from "../helpers/runtime-harness.ts";
+import { briefOf, createTestRuntime, isSupervisorRequest, testConfig } from "../helpers/runtime-harness.ts";
 import { channel, findButton, type Harness, startHarness } from "./support/harness.ts";
 
 const owner = "U0OWNER";
@@ -140,23 +138,16 @@ describe("Slack with the real runtime", () => {
   const running: { runtime: Runtime; harness: Harness }[] = [];
 
   async function startInstance(instanceId: string, config = testConfig()) {
-    const provider = createAnthropicProvider({
-      apiKey: "sk-ant-test",
-      baseUrl: llm.anthropicBaseUrl,
-      retryPolicy: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 50 },
-    });
-    const runtime = createRuntime({
-      db: handle.db,
-      boss: handle.createQueue({ schedule: false, supervise: false }),
-      resolveProvider: () => provider,
+    const runtime = createTestRuntime({
+      handle,
+      anthropicBaseUrl: llm.anthropicBaseUrl,
       config,
-      logger: pino({ level: "silent" }),
       instanceId,
       workerTools: [runTests],
       workspaces,
       repositories: { names: ["app"], defaultRepository: undefined },
-      options: testRuntimeOptions,
     });
+    // The surface listens before the runtime re-announces what is pending.
     const harness = await startHarness({ runtime, fake, store: createDatabaseSlackStore(handle.db) });
     await runtime.start();
     const instance = { runtime, harness };

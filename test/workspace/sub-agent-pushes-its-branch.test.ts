@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { createWorkspacesPort } from "../../src/adapters/git/workspaces-port.ts";
-import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
-import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
+import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import { type FakeGitRemote, startFakeGitRemote } from "../fakes/fake-git-remote.ts";
@@ -16,7 +15,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
-import { briefOf, isSupervisorRequest, testConfig, testRuntimeOptions } from "../helpers/runtime-harness.ts";
+import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { createSourceRepository, git, temporaryDirectory } from "./repository-fixtures.ts";
 
 const token = "git-token-e2e-secret";
@@ -49,19 +48,13 @@ describe("a sub-agent with a repository, end to end against the fake LLM", () =>
       allowCommands: [],
       sandbox: "off",
     });
-    const provider = createAnthropicProvider({ apiKey: "sk-ant-test", baseUrl: server.anthropicBaseUrl });
-    runtime = createRuntime({
-      db: handle.db,
-      boss: handle.createQueue({ schedule: false, supervise: false }),
-      resolveProvider: () => provider,
-      config: testConfig(),
-      logger: pino({ level: "silent" }),
+    runtime = await startTestRuntime({
+      handle,
+      anthropicBaseUrl: server.anthropicBaseUrl,
       workerTools: createWorkspaceTools(manager.toolOptions()),
       workspaces: createWorkspacesPort(manager),
       repositories: { names: manager.repositoryNames(), defaultRepository: undefined },
-      options: testRuntimeOptions,
     });
-    await runtime.start();
   });
   afterAll(async () => {
     await runtime?.stop();

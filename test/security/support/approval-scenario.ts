@@ -1,15 +1,13 @@
-import { pino } from "pino";
 import { z } from "zod";
 import type { DatabaseHandle } from "../../../src/adapters/database/open-database.ts";
-import { createAnthropicProvider } from "../../../src/adapters/providers/anthropic-provider.ts";
 import { defineTool } from "../../../src/domain/tool.ts";
 import type { WorkspacesPort } from "../../../src/domain/workspaces-port.ts";
-import { createRuntime, type Runtime } from "../../../src/runtime/create-runtime.ts";
+import type { Runtime } from "../../../src/runtime/create-runtime.ts";
 import { createDatabaseSlackStore } from "../../../src/surfaces/slack/database-slack-store.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../../fakes/fake-llm-server.ts";
 import { type FakeMessage, FakeSlackServer } from "../../fakes/fake-slack-server.ts";
 import { createTestDatabase } from "../../helpers/database.ts";
-import { testConfig, testRuntimeOptions } from "../../helpers/runtime-harness.ts";
+import { createTestRuntime } from "../../helpers/runtime-harness.ts";
 import { channel, type Harness, startHarness } from "../../slack/support/harness.ts";
 
 export const owner = "U0OWNER";
@@ -76,23 +74,15 @@ export async function startScenario(): Promise<Scenario> {
     fake,
     ran,
     async start(instanceId) {
-      const provider = createAnthropicProvider({
-        apiKey: "sk-ant-test",
-        baseUrl: llm.anthropicBaseUrl,
-        retryPolicy: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 50 },
-      });
-      const runtime = createRuntime({
-        db: handle.db,
-        boss: handle.createQueue({ schedule: false, supervise: false }),
-        resolveProvider: () => provider,
-        config: testConfig(),
-        logger: pino({ level: "silent" }),
+      const runtime = createTestRuntime({
+        handle,
+        anthropicBaseUrl: llm.anthropicBaseUrl,
         instanceId,
         workerTools: [recordingRunCommand(ran)],
         workspaces,
         repositories: { names: ["app"], defaultRepository: undefined },
-        options: testRuntimeOptions,
       });
+      // The surface listens before the runtime re-announces what is pending.
       const harness = await startHarness({ runtime, fake, store: createDatabaseSlackStore(handle.db) });
       await runtime.start();
       const instance = { runtime, harness };

@@ -42,8 +42,6 @@ export function slackConfig(
     appToken: undefined,
     apiUrl: fake.apiUrl,
     port: 0,
-    approvers: [],
-    approvalPolicy: "owner-or-approvers",
     ...overrides,
   };
 }

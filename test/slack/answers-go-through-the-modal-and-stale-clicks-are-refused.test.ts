@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { actionIds, answerInput, viewIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { channel, findButton } from "./support/harness.ts";
+import { ScriptedRuntime } from "./support/scripted-runtime.ts";
+import { owner, stranger, useSlackSurface } from "./support/slack-surface-per-test.ts";
+
+describe("answering a question", () => {
+  const slack = useSlackSurface();
+
+  it("answers through the modal, and refuses a stale Answer… click", async () => {
+    const runtime = new ScriptedRuntime();
+    const { harness: current, fake, sessionId, threadTs } = await slack.startSession(runtime);
+    const agent = runtime.startAgent(sessionId, "Researcher");
+    const question = runtime.request(agent, "question", "What is the staging URL?");
+    const message = await fake.waitFor(() =>
+      fake.threadMessages(channel, threadTs).find((item) => item.text.includes("asks:")),
+    );
+    const open = findButton(message.blocks, actionIds.answerOpen);
+    await current.click({
+      user: owner,
+      actionId: actionIds.answerOpen,
+      value: open?.value ?? "",
+      messageTs: message.ts,
+      threadTs,
+    });
+    const opened = await fake.waitFor(() => fake.callsTo("views.open")[0]);
+    expect(opened.params.trigger_id).toBe(`trigger.${message.ts}`);
+    const view = opened.params.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe(viewIds.answerModal);
+
+    const status = await current.interaction({
+      type: "view_submission",
+      user: { id: owner, team_id: fake.teamId },
+      team: { id: fake.teamId },
+      api_app_id: "A0APP",
+      token: "verification-token",
+      trigger_id: "trigger.submit",
+      view: {
+        id: "V1",
+        type: "modal",
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata,
+        state: {
+          values: {
+            [answerInput.blockId]: {
+              [answerInput.actionId]: { type: "plain_text_input", value: "https://staging.example.com" },
+            },
+          },
+        },
+      },
+    });
+    expect(status).toBe(200);
+    await fake.waitFor(() => JSON.stringify(message.blocks).includes("staging.example.com"));
+    expect(runtime.requests.get(question.id)).toMatchObject({ status: "answered", decidedBy: owner });
+    expect(JSON.stringify(message.blocks)).toContain(`<@${owner}>`);
+
+    await current.click({
+      user: stranger,
+      actionId: actionIds.answerOpen,
+      value: open?.value ?? "",
+      messageTs: message.ts,
+      threadTs,
+    });
+    const notice = await fake.waitFor(() => fake.callsTo("chat.postEphemeral")[0]);
+    expect(notice.params).toMatchObject({ user: stranger, channel });
+    expect(String(notice.params.text)).toContain(`already answered by <@${owner}>`);
+    expect(fake.callsTo("views.open")).toHaveLength(1);
+  });
+});
