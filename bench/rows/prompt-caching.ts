@@ -44,7 +44,7 @@ function addTotals(rows: TokenTotals[]): TokenTotals {
   );
 }
 
-const readSourceTool = defineTool<{ path: string }>({
+const readSourceTool = defineTool({
   name: "read_source",
   description: "Read a source file of the repository.",
   input: z.object({ path: z.string() }),

@@ -140,7 +140,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   }
 
   /** The tool the fake LLM calls for every tool turn: it does nothing but get timed. */
-  const benchStepTool = defineTool<{ agent: string; turn: number; text?: string }>({
+  const benchStepTool = defineTool({
     name: "bench_step",
     description: "Look something up for the task.",
     input: z.object({ agent: z.string(), turn: z.number(), text: z.string().optional() }),

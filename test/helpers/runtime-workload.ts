@@ -12,7 +12,7 @@ import { briefOf, isSupervisorRequest } from "./runtime-harness.ts";
  * audit row stores such keys redacted.
  */
 export function appendLineTool(file: string, instanceId: string, pauseMs = 0) {
-  return defineTool<{ mark: string }>({
+  return defineTool({
     name: "append_line",
     description: "Append a token to the work log.",
     input: z.object({ mark: z.string() }),

@@ -10,7 +10,7 @@ import { spawnWorkerForTask } from "./support/scripted-agents.ts";
 
 describe.each(backends)("Always allow covers the same action for the session on %s", (backend) => {
   const deployed: string[] = [];
-  const deployTool = defineTool<{ target: string }>({
+  const deployTool = defineTool({
     name: "deploy_preview",
     description: "Deploy to an environment.",
     input: z.object({ target: z.string() }),

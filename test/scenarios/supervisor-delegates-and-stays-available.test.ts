@@ -24,7 +24,7 @@ describe.each(backends)("supervisor delegates and stays available on %s", (backe
   let server: FakeLlmServer;
   let runtime: Runtime;
   const deployments: string[] = [];
-  const deployTool = defineTool<{ target: string }>({
+  const deployTool = defineTool({
     name: "deploy_preview",
     description: "Deploy the current branch to an environment.",
     input: z.object({ target: z.string() }),

@@ -20,7 +20,7 @@ describe.each(backends)("Always allow stays in its session on %s", (backend) => 
   let server: FakeLlmServer;
   let runtime: Runtime;
   const deployed: string[] = [];
-  const deployTool = defineTool<{ target: string }>({
+  const deployTool = defineTool({
     name: "deploy_preview",
     description: "Deploy to an environment.",
     input: z.object({ target: z.string() }),

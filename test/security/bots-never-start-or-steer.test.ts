@@ -10,7 +10,7 @@ import { type SlackWithRuntime, startSlackWithRuntime } from "./support/slack-wi
 const owner = "U0OWNER";
 const botUser = "U0OTHERBOT";
 
-const deploy = defineTool<{ target: string }>({
+const deploy = defineTool({
   name: "deploy",
   description: "Deploy.",
   input: z.object({ target: z.string() }),

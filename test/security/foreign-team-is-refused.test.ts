@@ -14,7 +14,7 @@ const foreignTeam = "T0EVIL";
 const partner = "U0PARTNER";
 const partnerTeam = "T0PARTNER";
 
-const runTests = defineTool<{ command: string }>({
+const runTests = defineTool({
   name: "run_tests",
   description: "Run the test suite.",
   input: z.object({ command: z.string() }),

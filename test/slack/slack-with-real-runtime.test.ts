@@ -20,7 +20,7 @@ import { channel, findButton, type Harness, startHarness } from "./support/harne
 const owner = "U0OWNER";
 const stranger = "U0STRANGER";
 
-const runTests = defineTool<{ command: string }>({
+const runTests = defineTool({
   name: "run_tests",
   description: "Run the test suite with a command line.",
   input: z.object({ command: z.string() }),

@@ -19,7 +19,7 @@ export const leakedByCommand = "ghp_LeakedByCommand0123456789abcdef";
  * command it would run instead of running it: the approval gate in front of it is real.
  */
 export function recordingRunCommand(ran: string[]) {
-  return defineTool<{ command: string; timeout_s?: number }>({
+  return defineTool({
     name: "run_command",
     description: "Run a shell command in the workspace.",
     input: z.object({ command: z.string().min(1), timeout_s: z.number().positive().optional() }),

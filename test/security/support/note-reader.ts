@@ -9,7 +9,7 @@ export const count = (text: string, part: string) => text.split(part).length - 1
 
 /** A worker (brief "note: read it") calls `read_note` on its first `reads` turns, then reports the note. */
 export function startNoteReader(planted: string, reads: number): Promise<SlackWithRuntime> {
-  const readNote = defineTool<Record<string, never>>({
+  const readNote = defineTool({
     name: "read_note",
     description: "Read the note.",
     input: z.object({}),
