@@ -173,6 +173,7 @@ const environmentSchema = z.object({
   THREADWORK_ALLOWED_USERS: commaList,
   THREADWORK_ALLOWED_USERGROUPS: commaList,
   THREADWORK_ALLOWED_CHANNELS: commaList,
+  THREADWORK_CODE_CHANNELS: booleanFlag(false),
   THREADWORK_APPROVAL_POLICY: optionalString.pipe(
     z
       .enum(approvalPolicies, { message: `must be one of ${approvalPolicies.join(", ")}` })
@@ -240,6 +241,8 @@ export interface Config {
     /** Absent means the defaults: the installing workspace only. */
     access?: SlackAccessLists;
     approvalPolicy: ApprovalPolicy;
+    /** Slack Code channels for sessions that put sub-agents to work on a repository; absent means off. */
+    codeChannels?: boolean;
   };
 }
 
@@ -376,6 +379,7 @@ export function loadConfig(
             channels: environment.THREADWORK_ALLOWED_CHANNELS,
           },
           approvalPolicy: environment.THREADWORK_APPROVAL_POLICY,
+          codeChannels: environment.THREADWORK_CODE_CHANNELS,
         },
       };
     }
