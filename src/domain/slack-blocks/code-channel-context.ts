@@ -45,7 +45,8 @@ function statusLabel(workers: AgentSnapshot[], ended: boolean): string {
   const count = (status: AgentSnapshot["status"]) =>
     workers.filter((agent) => agent.status === status).length;
   const parts: string[] = [];
-  if (count("running") + count("queued") > 0) parts.push(`${count("running") + count("queued")} working`);
+  if (count("running") > 0) parts.push(`${count("running")} running`);
+  if (count("queued") > 0) parts.push(`${count("queued")} queued`);
   if (count("waiting") > 0) parts.push(`${count("waiting")} waiting for you`);
   if (count("done") > 0) parts.push(`${count("done")} done`);
   if (count("failed") > 0) parts.push(`${count("failed")} failed`);
