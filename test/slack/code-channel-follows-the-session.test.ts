@@ -183,7 +183,7 @@ describe("a code channel follows a session that puts sub-agents to work on a rep
   });
 });
 
-describe("without code channels in the workspace", () => {
+describe("where the workspace or the app lacks part of Slack Code", () => {
   let harness: CodeChannelHarness | undefined;
   afterEach(async () => {
     await harness?.stop();
@@ -214,7 +214,29 @@ describe("without code channels in the workspace", () => {
       slackError: "feature_disabled",
       method: "agents.conversations.create",
     });
-    // The second session did not ask Slack again.
+    // The second session did not ask Slack again, and nothing else was logged as a problem.
     expect(fake.calls.filter((call) => call.method === "agents.conversations.create")).toHaveLength(1);
+    expect(harness.logs().filter((line) => line.level >= 40)).toEqual(refusals);
+  });
+
+  it("works without runtime commands where the app has no command URL, and says so once", async () => {
+    harness = await startCodeChannelHarness();
+    const { fake, runtime } = harness;
+    fake.codeChannels.commandUrlConfigured = false;
+
+    for (const [index, ts] of ["1700000000.000100", "1700000000.000200"].entries()) {
+      const sessionId = await harness.mention(`Ev${index}`, ts, `task ${index}`);
+      runtime.startAgent(sessionId, `Worker ${index}`, { repository: "app" });
+      await fake.waitFor(() =>
+        [...fake.codeChannels.channels.values()]
+          .find((codeChannel) => codeChannel.origin?.ts === ts)
+          ?.views.get("crew"),
+      );
+    }
+    expect(fake.calls.filter((call) => call.method === "agents.conversations.setCommands")).toHaveLength(2);
+    const warnings = harness.logs().filter((line) => line.level >= 40);
+    expect(warnings.map((line) => line.msg)).toEqual([
+      "Slack has no URL for code channel commands: set features.code_channels.slash_command_url (HTTP mode)",
+    ]);
   });
 });

@@ -28,7 +28,7 @@ export const codeChannelCommandSet = [
   {
     name: codeChannelCommands.stop,
     description: "Stop every sub-agent of this session, or the one named",
-    argument_hint: "[agent]",
+    argument_hint: "[agent | all]",
   },
   { name: codeChannelCommands.status, description: "Where each sub-agent stands, and the session's cost" },
   {

@@ -59,7 +59,7 @@ async function stop(context: SlackSurfaceContext, channels: CodeChannels, call: 
     return;
   }
   let agentId: string | undefined;
-  if (call.text !== "") {
+  if (call.text !== "" && call.text.toLowerCase() !== "all") {
     const agent = findAgentToStop(await context.runtime.listAgents(call.sessionId), call.text);
     if (!agent) {
       await reply(
