@@ -173,6 +173,7 @@ const environmentSchema = z.object({
   THREADWORK_ALLOWED_USERS: commaList,
   THREADWORK_ALLOWED_USERGROUPS: commaList,
   THREADWORK_ALLOWED_CHANNELS: commaList,
+  THREADWORK_CODE_CHANNELS: booleanFlag(false),
   THREADWORK_APPROVAL_POLICY: optionalString.pipe(
     z
       .enum(approvalPolicies, { message: `must be one of ${approvalPolicies.join(", ")}` })
@@ -238,6 +239,8 @@ export interface Config {
     port: number;
     /** Absent means the defaults: the installing workspace only. */
     access?: SlackAccessLists;
+    /** Slack Code channels for sessions that put sub-agents to work on a repository; absent means off. */
+    codeChannels?: boolean;
   };
   /** Who decides approvals, budgets, answers and stops besides (or instead of) a session's owner. */
   approvals: { approverIds: string[]; policy: ApprovalPolicy };
@@ -374,6 +377,7 @@ export function loadConfig(
             usergroups: environment.THREADWORK_ALLOWED_USERGROUPS,
             channels: environment.THREADWORK_ALLOWED_CHANNELS,
           },
+          codeChannels: environment.THREADWORK_CODE_CHANNELS,
         },
         approvals: {
           approverIds: environment.THREADWORK_APPROVERS,

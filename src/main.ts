@@ -28,6 +28,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createSlackFiles } = await import("./adapters/slack/slack-files.ts");
   const { createSlackSurface } = await import("./surfaces/slack/create-slack-surface.ts");
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
+  const { createSessionDiffs } = await import("./application/session-diffs.ts");
 
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
@@ -68,6 +69,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       logger,
       health: createHealthCheck(database.db, queue),
       api: slackApi,
+      ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
     });
     const { port } = await surface.start();
     stops.push(() => surface.stop());

@@ -221,6 +221,14 @@ describe("loadConfig", () => {
     );
   });
 
+  it("keeps code channels off unless THREADWORK_CODE_CHANNELS turns them on", () => {
+    expect(loadConfig({}).slack.codeChannels).toBe(false);
+    expect(loadConfig({ THREADWORK_CODE_CHANNELS: "on" }).slack.codeChannels).toBe(true);
+    expect(problemsOf(() => loadConfig({ THREADWORK_CODE_CHANNELS: "sometimes" })).join()).toContain(
+      "THREADWORK_CODE_CHANNELS must be true or false",
+    );
+  });
+
   it("treats empty values as unset", () => {
     const config = loadConfig({ DATABASE_URL: "", LOG_LEVEL: " ", ANTHROPIC_API_KEY: "sk-ant-x" }, [
       "provider",

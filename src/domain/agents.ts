@@ -25,6 +25,8 @@ export interface AgentSnapshot {
   costMicros: number;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** The repository a worker works in (THREADWORK_REPOS name); absent or null when none. */
+  repository?: string | null;
   /** Branch, diff stats, pull request: whatever the agent's result carries. */
   result: Record<string, unknown> | null;
 }

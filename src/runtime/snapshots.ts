@@ -24,6 +24,7 @@ export function agentSnapshot(row: AgentRow): AgentSnapshot {
     costMicros: row.costMicros,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
+    repository: row.repo,
     result: row.result,
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { FakeCodeChannels } from "./fake-slack-code-channels.ts";
 import { blockLimitError, viewLimitError } from "./slack-block-limits.ts";
 import { decodeFrame, encodeFrame } from "./websocket-frames.ts";
 
@@ -123,6 +124,16 @@ export class FakeSlackServer {
   private tsCounter = 0;
   private port = 0;
   readonly fileDownloads: { id: string; authorization: string | undefined }[] = [];
+  /** Slack Code: `agents.conversations.*` and the code channels they make. */
+  readonly codeChannels = new FakeCodeChannels({
+    teamId: this.teamId,
+    hasScope: (scope) => this.grantedScopes.has(scope),
+    hasMessage: (channel, ts) => this.messages.has(`${channel}:${ts}`),
+    shareInThread: (channel, threadTs, text) => {
+      const ts = this.nextTs();
+      this.messages.set(`${channel}:${ts}`, { channel, ts, threadTs, text, blocks: [], updates: 0 });
+    },
+  });
 
   constructor(botToken = "xoxb-test-token") {
     this.botToken = botToken;
@@ -297,6 +308,9 @@ export class FakeSlackServer {
       const error = blockLimitError(params);
       if (error) return { ok: false, error };
     }
+    if (method.startsWith("agents.conversations.")) return this.codeChannels.answer(method, params);
+    if (method.startsWith("chat.") && this.codeChannels.isArchived(channel))
+      return { ok: false, error: "is_archived" };
     if (method === "views.open" || method === "views.publish") {
       const error = viewLimitError(params);
       if (error) return { ok: false, error };

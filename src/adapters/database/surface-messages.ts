@@ -63,3 +63,17 @@ export async function saveSurfaceMessage(
   if (!row) throw new StorageError("upsert into surface_messages returned no row");
   return row;
 }
+
+/** The session whose message for `purpose` lives in `channel`, e.g. the session of a code channel. */
+export async function findSessionOfSurfaceMessage(
+  db: Database,
+  purpose: string,
+  channel: string,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ sessionId: surfaceMessages.sessionId })
+    .from(surfaceMessages)
+    .where(and(eq(surfaceMessages.purpose, purpose), eq(surfaceMessages.channel, channel)))
+    .limit(1);
+  return row?.sessionId;
+}

@@ -15,6 +15,9 @@ import { ConfigurationError } from "../../domain/errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import { AccessControl } from "./access-control.ts";
+import { register as registerCodeChannelCommands } from "./code-channels/code-channel-commands.ts";
+import { CodeChannels } from "./code-channels/code-channels.ts";
+import type { SessionDiffSource } from "./code-channels/session-diffs.ts";
 import { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { EventRenderer } from "./event-renderer.ts";
 import { createHealthServer, type HealthCheck, respondWithHealth } from "./health.ts";
@@ -42,7 +45,9 @@ export interface SlackSurfaceOptions {
   clock?: { now(): Date };
   /** Interface to listen on; all interfaces when absent. Tests pass 127.0.0.1. */
   host?: string;
-  timing?: { boardIntervalMs?: number; streamIntervalMs?: number };
+  timing?: { boardIntervalMs?: number; streamIntervalMs?: number; codeChannelIntervalMs?: number };
+  /** With `config.codeChannels`: the session's diff for its code channel's diff tab. */
+  sessionDiffs?: SessionDiffSource;
 }
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
@@ -190,8 +195,23 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   registerDecisions(app, context);
   registerCrew(app, context);
   registerAppHome(app, context);
+  const codeChannels = config.codeChannels
+    ? new CodeChannels({
+        api,
+        runtime,
+        store,
+        threads,
+        publisher,
+        logger,
+        now,
+        ...(options.sessionDiffs ? { diffs: options.sessionDiffs } : {}),
+        intervalMs: options.timing?.codeChannelIntervalMs,
+      })
+    : undefined;
+  if (codeChannels) registerCodeChannelCommands(app, context, codeChannels);
 
   let unsubscribe: (() => void) | undefined;
+  let unsubscribeCodeChannels: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   const pruneInboundEvents = () => {
     const before = new Date(now().getTime() - 24 * 3600 * 1000);
@@ -207,6 +227,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       await app.init();
       await logAccess(workspace, config.access, logger);
       unsubscribe = runtime.subscribe(renderer.listener);
+      unsubscribeCodeChannels = codeChannels && runtime.subscribe(codeChannels.listener);
       pruneTimer = setInterval(pruneInboundEvents, 3600 * 1000);
       pruneTimer.unref();
       const listen = options.host ? { port: config.port, host: options.host } : config.port;
@@ -225,6 +246,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     async stop() {
       unsubscribe?.();
       unsubscribe = undefined;
+      unsubscribeCodeChannels?.();
       if (pruneTimer) clearInterval(pruneTimer);
       await app.stop().catch(() => undefined);
       const server = healthServer;
@@ -234,6 +256,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       }
       await Promise.all([...inFlight]);
       await renderer.idle();
+      await codeChannels?.idle();
       await replies.idle();
       await board.idle();
       await publisher.idle();

@@ -1,6 +1,10 @@
 import type { Database } from "../../adapters/database/open-database.ts";
 import { claimInboundEvent, pruneInboundEvents } from "../../adapters/database/processed-events.ts";
-import { getSurfaceMessage, saveSurfaceMessage } from "../../adapters/database/surface-messages.ts";
+import {
+  findSessionOfSurfaceMessage,
+  getSurfaceMessage,
+  saveSurfaceMessage,
+} from "../../adapters/database/surface-messages.ts";
 import type { SlackStore } from "./slack-store.ts";
 
 /** The Slack surface's store on the database: handled event ids and posted messages survive restarts. */
@@ -21,5 +25,6 @@ export function createDatabaseSlackStore(db: Database): SlackStore {
         contentHash: message.contentHash,
       });
     },
+    findSessionOfMessage: (purpose, channel) => findSessionOfSurfaceMessage(db, purpose, channel),
   };
 }

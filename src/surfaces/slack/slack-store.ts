@@ -14,6 +14,8 @@ export interface SlackStore {
   claimInboundEvent(source: string, eventId: string): Promise<boolean>;
   getMessage(sessionId: string, purpose: string): Promise<StoredSlackMessage | undefined>;
   saveMessage(sessionId: string, purpose: string, message: StoredSlackMessage): Promise<void>;
+  /** The session whose message for `purpose` is in `channel` (a code channel's session). */
+  findSessionOfMessage?(purpose: string, channel: string): Promise<string | undefined>;
   /** Forgets inbound event ids received before `before`; Slack retries within minutes. */
   pruneInboundEvents?(before: Date): Promise<number>;
 }
@@ -34,6 +36,13 @@ export function createMemorySlackStore(): SlackStore {
     },
     async saveMessage(sessionId, purpose, message) {
       messages.set(`${sessionId}\u0000${purpose}`, { ...message });
+    },
+    async findSessionOfMessage(purpose, channel) {
+      for (const [key, message] of messages) {
+        const [sessionId, messagePurpose] = key.split("\u0000");
+        if (messagePurpose === purpose && message.channel === channel) return sessionId;
+      }
+      return undefined;
     },
   };
 }

@@ -178,7 +178,7 @@ export class ScriptedRuntime implements RuntimeApi {
   }
 
   /** Test helpers: make things happen as the real runtime would. */
-  startAgent(sessionId: string, title: string): AgentSnapshot {
+  startAgent(sessionId: string, title: string, options: { repository?: string } = {}): AgentSnapshot {
     const agent: AgentSnapshot = {
       id: this.nextId("agent"),
       sessionId,
@@ -193,6 +193,7 @@ export class ScriptedRuntime implements RuntimeApi {
       startedAt: new Date(),
       finishedAt: null,
       result: null,
+      ...(options.repository ? { repository: options.repository } : {}),
     };
     this.agents.get(sessionId)?.push(agent);
     this.emit({ type: "agent-started", sessionId, agent: { ...agent } });
