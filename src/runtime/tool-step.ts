@@ -134,7 +134,11 @@ export async function toolStep(
   const checked = known?.input.safeParse(call.input ?? {});
   // A safe call that needs nobody skips this read: inserting its `started` row below finds
   // an existing audit row just as well, and then the call is replayed, not run.
-  const scope = { sessionId: agent.sessionId, agentId: agent.id };
+  const scope = {
+    sessionId: agent.sessionId,
+    agentId: agent.id,
+    repoName: parseWorkspace(agent.workspace)?.repoName,
+  };
   const direct =
     known && !known.question && checked?.success && riskOf(known, checked.data, scope) === "safe";
   const audit = direct ? undefined : await getToolCall(kernel.db, agent.id, call.id);
