@@ -23,6 +23,8 @@ export interface AgentSnapshot {
   latestProgress: string | null;
   usage: Usage;
   costMicros: number;
+  /** False when the agent's model has no price: its cost is unknown, not zero. Absent: not known here. */
+  priced?: boolean;
   startedAt: Date | null;
   finishedAt: Date | null;
   /** Branch, diff stats, pull request: whatever the agent's result carries. */
