@@ -40,6 +40,14 @@ export function exampleAt(path: readonly PropertyKey[]): string | undefined {
   return Array.isArray(examples) && examples.length > 0 ? JSON.stringify(examples[0]) : undefined;
 }
 
+/** The first name in the example of a record, e.g. `"openai:qwen3"` for `models`. */
+function exampleKeyAt(path: readonly PropertyKey[]): string | undefined {
+  cachedJsonSchema ??= configFileJsonSchema();
+  const example = (schemaAt(cachedJsonSchema, path)?.examples as unknown[] | undefined)?.[0];
+  const name = example && typeof example === "object" ? Object.keys(example)[0] : undefined;
+  return name === undefined ? undefined : JSON.stringify(name);
+}
+
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let value = data;
   for (const key of path) {
@@ -100,12 +108,10 @@ export function describeIssues(file: string, data: unknown, issues: readonly z.c
     }
     if (issue.code === "invalid_key") {
       const reason = issue.issues[0]?.message ?? issue.message;
+      const record = path.slice(0, -1);
+      const example = exampleKeyAt(record);
       problems.push(
-        withExample(
-          file,
-          path.slice(0, -1),
-          `has a bad name ${JSON.stringify(String(path.at(-1)))}: it ${reason}`,
-        ),
+        `${file}: ${jsonPath(record)} has a bad name ${JSON.stringify(String(path.at(-1)))}: it ${reason}${example === undefined ? "" : `, e.g. ${example}`}`,
       );
       continue;
     }

@@ -229,10 +229,7 @@ export const configFileSchema = z
       examples: [["git status"]],
     }),
     models: z
-      .record(
-        z.string().regex(modelRefPattern, "must be written provider:model, e.g. openai:qwen3"),
-        modelSchema,
-      )
+      .record(z.string().regex(modelRefPattern, "must be written provider:model"), modelSchema)
       .optional()
       .meta({
         description: "Per-model settings, keyed provider:model.",

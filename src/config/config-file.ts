@@ -48,14 +48,18 @@ export function parseConfigFile(source: ConfigFileSource): ParsedConfigFile {
       problems: [`${source.path}: is not valid JSON: ${reason}`],
     };
   }
-  const secrets = secretShapedValues(data).map(
+  const secretPaths = secretShapedValues(data);
+  const secrets = secretPaths.map(
     (where) =>
       `${source.path}: ${where} looks like a secret: secrets are never read from this file; set them in the environment`,
   );
   const parsed = configFileSchema.safeParse(data);
   if (!parsed.success) {
-    const problems = [...secrets, ...describeIssues(source.path, data, parsed.error.issues)];
-    return { path: source.path, settings: undefined, problems };
+    // A value already refused as a secret needs no second message about its shape.
+    const others = describeIssues(source.path, data, parsed.error.issues).filter(
+      (problem) => !secretPaths.some((where) => problem.startsWith(`${source.path}: ${where} `)),
+    );
+    return { path: source.path, settings: undefined, problems: [...new Set([...secrets, ...others])] };
   }
   if (secrets.length > 0) return { path: source.path, settings: undefined, problems: secrets };
   return { path: source.path, settings: resolvePaths(parsed.data, path.dirname(source.path)), problems: [] };
