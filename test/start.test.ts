@@ -126,6 +126,11 @@ describe.concurrent("npm start", () => {
     await expect(stat(path.join(dataDir, "pgdata.lock"))).rejects.toThrow();
     expect(stdout).not.toContain("xoxb-test");
     expect(stdout).not.toContain("sk-ant-test");
+    // The ready line names the models, checked against the provider's list.
+    expect(stdout).toContain(
+      "threadwork is ready: supervisor anthropic:claude-sonnet-5-5, worker anthropic:claude-haiku-5-5",
+    );
+    expect(llm.modelListings("anthropic")).toBe(1);
     await slack.close();
     await llm.close();
   });

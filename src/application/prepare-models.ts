@@ -104,10 +104,11 @@ export async function prepareModels(config: Config, options: PrepareModelsOption
   const chosen = await chooseLocalModels(config, models, listingOf, problems);
   if (unset.has("strong")) models.strong = models.supervisor;
 
-  // Roles that share a model are checked, and reported, together; an unset strong role follows the supervisor.
+  // Roles that share a model are checked, and reported, together.
   const groups = new Map<string, ModelRole[]>();
   for (const role of modelRoles) {
-    if (role === "strong" && unset.has("strong")) continue;
+    // An unset strong role follows the supervisor; a role the local server left open is reported already.
+    if ((role === "strong" && unset.has("strong")) || chosen.open.includes(role)) continue;
     const key = formatModelRef(models[role]);
     groups.set(key, [...(groups.get(key) ?? []), role]);
   }
@@ -116,7 +117,7 @@ export async function prepareModels(config: Config, options: PrepareModelsOption
     const ref = models[roles[0] ?? "supervisor"];
     const listing = await listingOf(ref.provider);
     if ("failure" in listing) {
-      if (reported.has(ref.provider) || chosen.failed) continue;
+      if (reported.has(ref.provider) || chosen.open.length > 0) continue;
       reported.add(ref.provider);
       const key = keyVariables[ref.provider];
       const keySet = Boolean(ref.provider === "openai" ? config.openai.apiKey : config.anthropic.apiKey);
@@ -134,17 +135,15 @@ export async function prepareModels(config: Config, options: PrepareModelsOption
     }
     if (!("served" in listing) || isServed(ref.model, listing.served)) continue;
     const named = roles.filter((role) => !unset.has(role));
-    const subject =
-      named.length > 0
-        ? `${variablesOf(named)} ${named.length > 1 ? "name" : "names"} ${name}`
-        : `The default ${roles.join(" and ")} model ${name}`;
     const served =
       listing.served.length === 0
         ? "it serves no models"
         : `it serves ${listed(listing.served.map((id) => `${ref.provider}:${id}`))}`;
-    problems.push(
-      `${subject}, which ${where(ref.provider, config)} does not serve (${served}); set ${variablesOf(roles)} to a model it serves`,
-    );
+    const what =
+      named.length > 0
+        ? `${variablesOf(named)} ${named.length > 1 ? "name" : "names"} ${name}, which ${where(ref.provider, config)} does not serve`
+        : `The default ${roles.join(" and ")} model ${name} is not served by ${where(ref.provider, config)}`;
+    problems.push(`${what} (${served}); set ${variablesOf(roles)} to a model it serves`);
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return { ...config, models };
@@ -159,11 +158,11 @@ async function chooseLocalModels(
   models: Config["models"],
   listingOf: (name: ProviderName) => Promise<Listing>,
   problems: string[],
-): Promise<{ failed: boolean }> {
+): Promise<{ open: ModelRole[] }> {
   const roles = config.unsetModels.filter(
     (role): role is Exclude<ModelRole, "strong"> => role !== "strong" && models[role].provider === "openai",
   );
-  if (!config.openai.baseUrl || roles.length === 0) return { failed: false };
+  if (!config.openai.baseUrl || roles.length === 0) return { open: [] };
   const variables = variablesOf(roles);
   const listing = await listingOf("openai");
   if (!("served" in listing)) {
@@ -171,15 +170,15 @@ async function chooseLocalModels(
     problems.push(
       `No model is named and the models of ${where("openai", config)} could not be listed (${reason}): set ${variables}, e.g. openai:qwen3`,
     );
-    return { failed: true };
+    return { open: roles };
   }
   const served = listing.served;
   const undecided = roles.filter((role) => !isServed(models[role].model, served));
-  if (undecided.length === 0) return { failed: false };
+  if (undecided.length === 0) return { open: [] };
   const only = served.length === 1 ? served[0] : undefined;
   if (only !== undefined) {
     for (const role of undecided) models[role] = { provider: "openai", model: only } satisfies ModelRef;
-    return { failed: false };
+    return { open: [] };
   }
   const needed = variablesOf(undecided);
   problems.push(
@@ -187,5 +186,5 @@ async function chooseLocalModels(
       ? `${where("openai", config)} serves no models: load one, or set ${needed}`
       : `${where("openai", config)} serves ${served.length} models (${listed(served)}), so Threadwork cannot choose: set ${needed} to one of them, e.g. openai:${served[0]}`,
   );
-  return { failed: true };
+  return { open: undecided };
 }

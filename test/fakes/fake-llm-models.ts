@@ -31,12 +31,13 @@ export type ModelsListReply = { body: Record<string, unknown> } | { error: FakeL
 const createdAt = "2026-01-01T00:00:00Z";
 
 /**
- * Anthropic's `GET /v1/models`: needs `x-api-key` and `anthropic-version`, pages with
+ * Anthropic's `GET /v1/models`: needs a key (`x-api-key`, or the bearer `authorization` the
+ * SDK sends) and `anthropic-version`, pages with
  * `limit` (1–1000, default 20), `after_id` and `before_id`, and answers
  * `{ data, has_more, first_id, last_id }`.
  */
 function anthropicModels(incoming: IncomingMessage, served: string[]): ModelsListReply {
-  if (incoming.headers["x-api-key"] === undefined) {
+  if (incoming.headers["x-api-key"] === undefined && incoming.headers.authorization === undefined) {
     return { error: { status: 401, type: "authentication_error", message: "x-api-key header is required" } };
   }
   if (incoming.headers["anthropic-version"] === undefined) {
