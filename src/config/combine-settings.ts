@@ -65,8 +65,11 @@ export function combineSettings(
     }
     defaultRepository = settings.defaultRepository;
   }
+  // A file that did not parse has its own problems: its repositories are unknown, not missing.
+  const fileUnread = file !== undefined && settings === undefined;
   if (
     defaultRepository !== undefined &&
+    !fileUnread &&
     !repositories.some((repository) => repository.name === defaultRepository)
   ) {
     const where =

@@ -97,5 +97,9 @@ describe("environment variables and the configuration file together", () => {
     ).toEqual([
       `THREADWORK_DEFAULT_REPO names "api", which neither THREADWORK_REPOS nor ${file} lists (known: web)`,
     ]);
+    // A file that does not parse is reported alone: its repositories are unknown, not missing.
+    expect(problemsOf({ THREADWORK_DEFAULT_REPO: "web" }, [])).toEqual([
+      `${file}: (top level) must be an object, not a list`,
+    ]);
   });
 });
