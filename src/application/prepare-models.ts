@@ -117,7 +117,8 @@ export async function prepareModels(config: Config, options: PrepareModelsOption
     const ref = models[roles[0] ?? "supervisor"];
     const listing = await listingOf(ref.provider);
     if ("failure" in listing) {
-      if (reported.has(ref.provider) || chosen.open.length > 0) continue;
+      // The local server's failure was reported when choosing its model.
+      if (reported.has(ref.provider) || (ref.provider === "openai" && chosen.open.length > 0)) continue;
       reported.add(ref.provider);
       const key = keyVariables[ref.provider];
       const keySet = Boolean(ref.provider === "openai" ? config.openai.apiKey : config.anthropic.apiKey);
