@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const { assembleRuntime } = await import("./application/assemble-runtime.ts");
   const { createTerminalSurface } = await import("./surfaces/terminal/terminal-surface.ts");
   const { reportSandbox } = await import("./application/report-sandbox.ts");
+  const { prepareModels } = await import("./application/prepare-models.ts");
 
   // Logs go to stderr at warn and above, so they do not tear the conversation apart.
   const logger = createLogger({
@@ -24,10 +25,11 @@ async function main(): Promise<void> {
     environment: config.environment,
     destination: { write: (line: string) => process.stderr.write(line) },
   });
+  const settled = await prepareModels(config, { logger });
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
   await migrateDatabase(database);
   // The same runtime as `npm start`: repositories in THREADWORK_REPOS get workspaces and coding tools.
-  const { runtime, workspaceManager } = assembleRuntime({ config, database, logger });
+  const { runtime, workspaceManager } = assembleRuntime({ config: settled, database, logger });
   if (workspaceManager) await reportSandbox({ git: config.git, logger });
   await runtime.start();
   const user = userInfo().username;

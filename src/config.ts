@@ -1,8 +1,23 @@
 import path from "node:path";
 import { z } from "zod";
+import { combineSettings } from "./config/combine-settings.ts";
+import { type ConfigFileSource, parseConfigFile } from "./config/config-file.ts";
+import type { RepositoryConfig } from "./config/repository-config.ts";
 import { type ApprovalPolicy, approvalPolicies } from "./domain/decision-rule.ts";
 import { ConfigurationError } from "./domain/errors.ts";
 import type { ModelRef, ProviderName } from "./domain/model.ts";
+
+export type { RepositoryConfig };
+
+export const modelRoles = ["supervisor", "worker", "strong"] as const;
+export type ModelRole = (typeof modelRoles)[number];
+
+/** The variable that names each role's model. */
+export const modelVariables: Record<ModelRole, string> = {
+  supervisor: "THREADWORK_SUPERVISOR_MODEL",
+  worker: "THREADWORK_WORKER_MODEL",
+  strong: "THREADWORK_STRONG_MODEL",
+};
 
 /** Model defaults per provider, used when only that provider's key is set. */
 export const defaultModels: Record<ProviderName, { supervisor: string; worker: string }> = {
@@ -116,6 +131,8 @@ const environmentSchema = z.object({
       .optional(),
   ),
   THREADWORK_DATA_DIR: optionalString.transform((value) => path.resolve(value ?? "./.threadwork")),
+  /** Read by `readConfigFile` (src/config/config-file.ts): the configuration file's path. */
+  THREADWORK_CONFIG: optionalString,
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalUrl,
   OPENAI_API_KEY: optionalString,
@@ -184,11 +201,6 @@ const environmentSchema = z.object({
 
 type Environment = z.infer<typeof environmentSchema>;
 
-export interface RepositoryConfig {
-  name: string;
-  url: string;
-}
-
 /**
  * Who may use the Slack app besides the installing workspace's defaults. Empty lists add
  * nothing: only the installing workspace, every user, every channel.
@@ -210,7 +222,16 @@ export interface Config {
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
   models: { supervisor: ModelRef; worker: ModelRef; strong: ModelRef };
+  /**
+   * Roles no setting names a model for: they hold the provider's default, which start-up
+   * replaces with what a local OpenAI-compatible server serves (src/application/prepare-models.ts).
+   */
+  unsetModels: ModelRole[];
   priceOverrides: Record<string, { input: number; output: number; cacheRead?: number; cacheWrite?: number }>;
+  /** Context windows in tokens by `provider:model`, from the configuration file. */
+  contextWindows: Record<string, number>;
+  /** The configuration file read, if any. */
+  configFile: string | undefined;
   limits: {
     maxConcurrentAgents: number;
     maxAgentsPerSession: number;
@@ -255,12 +276,14 @@ function parseModelRef(text: string): ModelRef {
 }
 
 /**
- * Parses the environment once, at start-up. Every missing or malformed variable is
- * collected into one `ConfigurationError`, so the operator fixes them in one go.
+ * Parses the environment, and the configuration file when one is given, once, at start-up.
+ * Every missing or malformed setting is collected into one `ConfigurationError`, so the
+ * operator fixes them in one go.
  */
 export function loadConfig(
   source: Record<string, string | undefined>,
   requirements: Requirement[] = [],
+  options: { file?: ConfigFileSource | undefined } = {},
 ): Config {
   const parsed = environmentSchema.safeParse(source);
   const problems: string[] = [];
@@ -270,6 +293,8 @@ export function loadConfig(
       problems.push(`${name} ${issue.message}`);
     }
   }
+  const file = options.file ? parseConfigFile(options.file) : undefined;
+  problems.push(...(file?.problems ?? []));
   const environment = parsed.success ? parsed.data : undefined;
   const hasAnthropic = Boolean(source.ANTHROPIC_API_KEY?.trim());
   // A local OpenAI-compatible server (vLLM, Ollama) needs a base URL but often no key.
@@ -300,15 +325,16 @@ export function loadConfig(
       if (provider === "openai" && !hasOpenai)
         problems.push(`${name} uses openai but OPENAI_API_KEY is missing`);
     }
-    const repositoryNames = environment.THREADWORK_REPOS.map((repository) => repository.name);
-    if (
-      environment.THREADWORK_DEFAULT_REPO &&
-      !repositoryNames.includes(environment.THREADWORK_DEFAULT_REPO)
-    ) {
-      problems.push(
-        `THREADWORK_DEFAULT_REPO names "${environment.THREADWORK_DEFAULT_REPO}", which THREADWORK_REPOS does not list`,
-      );
-    }
+    const settings = combineSettings(
+      {
+        repositories: environment.THREADWORK_REPOS,
+        defaultRepository: environment.THREADWORK_DEFAULT_REPO,
+        allowCommands: environment.THREADWORK_ALLOW_COMMANDS,
+        prices: environment.THREADWORK_PRICES,
+      },
+      file,
+    );
+    problems.push(...settings.problems);
     if (
       environment.THREADWORK_APPROVAL_POLICY === "approvers-only" &&
       environment.THREADWORK_APPROVERS.length === 0
@@ -327,6 +353,11 @@ export function loadConfig(
       const strong = environment.THREADWORK_STRONG_MODEL
         ? parseModelRef(environment.THREADWORK_STRONG_MODEL)
         : supervisor;
+      const named: Record<ModelRole, string | undefined> = {
+        supervisor: environment.THREADWORK_SUPERVISOR_MODEL,
+        worker: environment.THREADWORK_WORKER_MODEL,
+        strong: environment.THREADWORK_STRONG_MODEL,
+      };
       return {
         environment:
           environment.NODE_ENV === "production"
@@ -339,7 +370,10 @@ export function loadConfig(
         anthropic: { apiKey: environment.ANTHROPIC_API_KEY, baseUrl: environment.ANTHROPIC_BASE_URL },
         openai: { apiKey: environment.OPENAI_API_KEY, baseUrl: environment.OPENAI_BASE_URL },
         models: { supervisor, worker, strong },
-        priceOverrides: environment.THREADWORK_PRICES ?? {},
+        unsetModels: modelRoles.filter((role) => named[role] === undefined),
+        priceOverrides: settings.priceOverrides,
+        contextWindows: settings.contextWindows,
+        configFile: file?.path,
         limits: {
           maxConcurrentAgents: environment.THREADWORK_MAX_CONCURRENT_AGENTS,
           maxAgentsPerSession: environment.THREADWORK_MAX_AGENTS_PER_SESSION,
@@ -349,11 +383,11 @@ export function loadConfig(
           sessionBudgetTokens: environment.THREADWORK_SESSION_BUDGET_TOKENS,
         },
         git: {
-          repositories: environment.THREADWORK_REPOS,
-          defaultRepository: environment.THREADWORK_DEFAULT_REPO,
+          repositories: settings.repositories,
+          defaultRepository: settings.defaultRepository,
           token: environment.GIT_TOKEN,
           githubToken: environment.GITHUB_TOKEN,
-          allowCommands: environment.THREADWORK_ALLOW_COMMANDS,
+          allowCommands: settings.allowCommands,
           sandbox: environment.THREADWORK_SANDBOX,
           commandLimits: {
             cpuSeconds: environment.THREADWORK_COMMAND_CPU_SECONDS,

@@ -29,8 +29,11 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createSlackSurface } = await import("./surfaces/slack/create-slack-surface.ts");
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
+  const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
 
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
+  // Before the database: a model the provider does not serve stops start-up at once.
+  config = await prepareModels(config, { logger });
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
   const stops: (() => Promise<void> | void)[] = [() => database.close()];
   const stop = async () => {
@@ -80,8 +83,10 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
         slack: config.slack.appToken ? "socket-mode" : "http",
         port,
         repositories: config.git.repositories.map((repository) => repository.name),
+        configFile: config.configFile,
+        models: describeModels(config.models),
       },
-      "threadwork is ready",
+      `threadwork is ready: ${describeModels(config.models).join(", ")}`,
     );
   } catch (error) {
     await stop().catch(() => undefined);

@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/adapters/database/open-database.ts";
+import { startFakeLlmServer } from "./fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "./fakes/fake-slack-server.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -90,10 +91,13 @@ describe.concurrent("npm start", () => {
   }, async () => {
     const dataDir = await temporaryDirectory();
     const slack = await FakeSlackServer.start("xoxb-test");
+    // Start-up lists the provider's models: the fake answers as Anthropic would.
+    const llm = await startFakeLlmServer();
     const port = await freePort();
     const { child, done } = launch("src/main.ts", {
       NODE_ENV: "production",
       ANTHROPIC_API_KEY: "sk-ant-test",
+      ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
       SLACK_BOT_TOKEN: "xoxb-test",
       SLACK_SIGNING_SECRET: "secret",
       SLACK_API_URL: slack.apiUrl,
@@ -122,7 +126,13 @@ describe.concurrent("npm start", () => {
     await expect(stat(path.join(dataDir, "pgdata.lock"))).rejects.toThrow();
     expect(stdout).not.toContain("xoxb-test");
     expect(stdout).not.toContain("sk-ant-test");
+    // The ready line names the models, checked against the provider's list.
+    expect(stdout).toContain(
+      "threadwork is ready: supervisor anthropic:claude-sonnet-5-5, worker anthropic:claude-haiku-5-5",
+    );
+    expect(llm.modelListings("anthropic")).toBe(1);
     await slack.close();
+    await llm.close();
   });
 });
 

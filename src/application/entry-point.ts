@@ -1,14 +1,17 @@
+import { readConfigFile } from "../config/config-file.ts";
 import { type Config, loadConfig, type Requirement } from "../config.ts";
 import { ConfigurationError, ThreadworkError } from "../domain/errors.ts";
 import { redactSecrets } from "../logger.ts";
 
 /**
- * Parses the environment for an entry point. A configuration error is written to stderr
- * (one message naming every problem) and `undefined` comes back; anything else throws.
+ * Parses the environment and the configuration file (`THREADWORK_CONFIG`, or
+ * `threadwork.config.json` in the working directory) for an entry point. A configuration
+ * error is written to stderr (one message naming every problem) and `undefined` comes back;
+ * anything else throws.
  */
 export function readConfigOrReport(requirements: Requirement[]): Config | undefined {
   try {
-    return loadConfig(process.env, requirements);
+    return loadConfig(process.env, requirements, { file: readConfigFile(process.env, process.cwd()) });
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     process.stderr.write(`${error.message}\n`);

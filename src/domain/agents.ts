@@ -23,6 +23,8 @@ export interface AgentSnapshot {
   latestProgress: string | null;
   usage: Usage;
   costMicros: number;
+  /** False when the agent's model has no price: its cost is unknown, not zero. Absent: not known here. */
+  priced?: boolean;
   startedAt: Date | null;
   finishedAt: Date | null;
   /** The repository a worker works in (THREADWORK_REPOS name); absent or null when none. */

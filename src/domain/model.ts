@@ -40,4 +40,6 @@ export interface ModelTurnResult {
 export interface ModelProvider {
   readonly name: ProviderName;
   turn(request: ModelTurnRequest): Promise<ModelTurnResult>;
+  /** The ids of the models the provider serves, where it can list them; throws a `ProviderError` otherwise. */
+  listModels?(options: { timeoutMs: number }): Promise<string[]>;
 }

@@ -88,6 +88,11 @@ function lookup<Entry>(table: Readonly<Record<string, Entry>>, key: string): Ent
   return best?.entry;
 }
 
+/** Whether a `provider:model` has a price, in the overrides or the table; its cost is unknown otherwise. */
+export function hasPrice(model: string, overrides: PriceOverrides = {}): boolean {
+  return lookup(overrides, model) !== undefined || lookup(priceTable, model) !== undefined;
+}
+
 /** The price of a model: an override wins over the table; `undefined` when neither knows it. */
 export function priceOf(ref: ModelRef, overrides: PriceOverrides = {}): ModelPrice | undefined {
   const key = formatModelRef(ref);

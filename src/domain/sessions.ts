@@ -8,6 +8,8 @@ export interface SessionSnapshot {
   status: string;
   metadata: Record<string, unknown>;
   costMicros: number;
+  /** False when some of the session's usage came from a model with no price. Absent: not known here. */
+  priced?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

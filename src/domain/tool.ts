@@ -33,6 +33,8 @@ export type ToolCallStatus = "started" | "finished" | "failed" | "interrupted" |
 export interface ToolCallScope {
   sessionId: string;
   agentId: string;
+  /** The repository of the caller's workspace, when it has one: per-repository allow-lists depend on it. */
+  repoName?: string;
 }
 
 export interface ToolContext extends ToolCallScope {

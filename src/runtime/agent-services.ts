@@ -24,7 +24,10 @@ export function createAgentServices(
       if (!target || target.sessionId !== agent.sessionId || target.role === "supervisor") return false;
       return cancelAgentById(kernel, agentId);
     },
-    listAgents: async () => (await listAgentsForSession(kernel.db, agent.sessionId)).map(agentSnapshot),
+    listAgents: async () =>
+      (await listAgentsForSession(kernel.db, agent.sessionId)).map((row) =>
+        agentSnapshot(row, kernel.config.priceOverrides),
+      ),
     async reportProgress(text) {
       const updated = await updateAgentAtStep(kernel.db, agent.id, agent.step, { latestProgress: text });
       if (!updated) throw new StepConflictError(agent.id, agent.step);

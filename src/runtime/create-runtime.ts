@@ -8,7 +8,8 @@ import {
   listSessionsForOwner,
   type SessionRow,
 } from "../adapters/database/sessions.ts";
-import { sessionUsageTotals } from "../adapters/database/usage.ts";
+import { sessionModels, sessionUsageTotals } from "../adapters/database/usage.ts";
+import { hasPrice } from "../domain/pricing.ts";
 import type { SessionSnapshot } from "../domain/sessions.ts";
 import { createAgentRunner } from "./agent-runner.ts";
 import { canDecide, handleInput } from "./inputs.ts";
@@ -73,8 +74,12 @@ export function createRuntime(context: RuntimeContext): Runtime {
 
   async function snapshotOf(row: SessionRow | undefined): Promise<SessionSnapshot | undefined> {
     if (!row) return undefined;
-    const spend = await sessionUsageTotals(context.db, row.id);
-    return sessionSnapshot(row, spend.costMicros);
+    const [spend, models] = await Promise.all([
+      sessionUsageTotals(context.db, row.id),
+      sessionModels(context.db, row.id),
+    ]);
+    const priced = models.every((model) => hasPrice(model, context.config.priceOverrides));
+    return sessionSnapshot(row, spend.costMicros, priced);
   }
 
   async function requestsWithTitles(sessionId: string) {
@@ -101,7 +106,10 @@ export function createRuntime(context: RuntimeContext): Runtime {
       const snapshots = await Promise.all(rows.map((row) => snapshotOf(row)));
       return snapshots.filter((snapshot): snapshot is SessionSnapshot => snapshot !== undefined);
     },
-    listAgents: async (sessionId) => (await listAgentsForSession(context.db, sessionId)).map(agentSnapshot),
+    listAgents: async (sessionId) =>
+      (await listAgentsForSession(context.db, sessionId)).map((row) =>
+        agentSnapshot(row, context.config.priceOverrides),
+      ),
     async getRequest(requestId) {
       const row = await getRequest(context.db, requestId);
       if (!row) return undefined;

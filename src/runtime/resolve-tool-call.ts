@@ -1,7 +1,7 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { getToolCall } from "../adapters/database/tool-calls.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
-import { type AnyTool, riskOf, type ToolCallScope, type ToolRisk } from "../domain/tool.ts";
+import { type AnyTool, parseWorkspace, riskOf, type ToolCallScope, type ToolRisk } from "../domain/tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { replayOf } from "./tool-result.ts";
 import type { SettledToolCall } from "./tool-step.ts";
@@ -35,7 +35,11 @@ export async function resolveToolCall(
   const tool = tools.find((candidate) => candidate.name === call.name);
   const question = tool?.question;
   const parsed = tool?.input.safeParse(call.input ?? {});
-  const scope = { sessionId: agent.sessionId, agentId: agent.id };
+  const scope: ToolCallScope = {
+    sessionId: agent.sessionId,
+    agentId: agent.id,
+    repoName: parseWorkspace(agent.workspace)?.repoName,
+  };
   const risk = tool && parsed?.success ? riskOf(tool, parsed.data, scope) : "safe";
   // A safe call that needs nobody skips this read: inserting its `started` row finds an
   // existing audit row just as well, and then the call is replayed, not run.

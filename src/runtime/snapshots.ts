@@ -2,10 +2,12 @@ import type { AgentRow } from "../adapters/database/agents.ts";
 import type { RequestRow } from "../adapters/database/requests.ts";
 import type { SessionRow } from "../adapters/database/sessions.ts";
 import type { AgentSnapshot } from "../domain/agents.ts";
+import { hasPrice, type PriceOverrides } from "../domain/pricing.ts";
 import type { RequestSnapshot } from "../domain/requests.ts";
 import type { SessionSnapshot } from "../domain/sessions.ts";
 
-export function agentSnapshot(row: AgentRow): AgentSnapshot {
+/** With `prices`, the snapshot says whether the agent's model has a price (for showing its cost). */
+export function agentSnapshot(row: AgentRow, prices?: PriceOverrides): AgentSnapshot {
   return {
     id: row.id,
     sessionId: row.sessionId,
@@ -22,6 +24,7 @@ export function agentSnapshot(row: AgentRow): AgentSnapshot {
       cacheWriteTokens: row.cacheWriteTokens,
     },
     costMicros: row.costMicros,
+    ...(prices ? { priced: hasPrice(row.model, prices) } : {}),
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     repository: row.repo,
@@ -48,7 +51,7 @@ export function requestSnapshot(row: RequestRow, agentTitle: string): RequestSna
   };
 }
 
-export function sessionSnapshot(row: SessionRow, costMicros: number): SessionSnapshot {
+export function sessionSnapshot(row: SessionRow, costMicros: number, priced?: boolean): SessionSnapshot {
   return {
     id: row.id,
     surface: row.surface,
@@ -58,6 +61,7 @@ export function sessionSnapshot(row: SessionRow, costMicros: number): SessionSna
     status: row.status,
     metadata: row.metadata,
     costMicros,
+    ...(priced === undefined ? {} : { priced }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

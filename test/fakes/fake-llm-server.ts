@@ -10,6 +10,13 @@ import {
 } from "./fake-llm-anthropic.ts";
 import { AutomaticCacheSimulator, PromptCacheSimulator } from "./fake-llm-cache.ts";
 import {
+  defaultServedModels,
+  type FakeServedModels,
+  modelNotServed,
+  modelsApiOf,
+  modelsListReply,
+} from "./fake-llm-models.ts";
+import {
   openaiCompletionBody,
   openaiErrorBody,
   openaiPromptBlocks,
@@ -58,6 +65,14 @@ export interface FakeLlmServerOptions {
   openaiCache?: boolean;
   /** Keep every request in `requests` (default true); benchmarks turn it off to save memory. */
   recordRequests?: boolean;
+  /**
+   * What `GET /v1/models` lists per API. An API given here is strict, as the real services
+   * are: a request for any other model gets their 404. Unset, the fake lists every model
+   * with a known price and accepts any model name.
+   */
+  models?: Partial<FakeServedModels>;
+  /** Fails `GET /v1/models` with this status, e.g. 404 for a proxy without the route, 401 for a refused key. */
+  modelsListStatus?: number;
 }
 
 export interface FakeUsageTotals {
@@ -83,8 +98,10 @@ export interface FakeLlmServer {
   configure(options: Pick<FakeLlmServerOptions, "latencyMs" | "failureRate" | "failureStatus">): void;
   /** Scripted responses not yet used. */
   pending(): number;
-  /** Every request received, in order. */
+  /** Every request received, in order (model lists are counted in `modelListings` instead). */
   readonly requests: FakeLlmRequest[];
+  /** `GET /v1/models` requests received, per API. */
+  modelListings(api: "anthropic" | "openai"): number;
   /** Usage the server reported, summed per API (successful responses only). */
   usageTotals(api: "anthropic" | "openai"): FakeUsageTotals;
   clearCache(): void;
@@ -129,6 +146,8 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
   const automaticCache = new AutomaticCacheSimulator({ now, minimumTokens: options.minimumCacheableTokens });
   let responder = options.responder;
   let counter = 0;
+  const served: FakeServedModels = { ...defaultServedModels(), ...options.models };
+  const listings = { anthropic: 0, openai: 0 };
 
   const wait = (milliseconds: number, response: ServerResponse) =>
     new Promise<void>((resolve) => {
@@ -227,6 +246,22 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       path === "/v1/messages" ? "anthropic" : path === "/v1/chat/completions" ? "openai" : undefined;
     counter += 1;
     const requestId = `req_fake_${counter}`;
+    if (incoming.method === "GET" && path === "/v1/models") {
+      const modelsApi = modelsApiOf(incoming);
+      listings[modelsApi] += 1;
+      await wait(settings.latencyMs ?? 0, response);
+      if (response.destroyed) return;
+      const reply =
+        options.modelsListStatus === undefined
+          ? modelsListReply(modelsApi, incoming, served)
+          : { error: { status: options.modelsListStatus } };
+      if ("error" in reply) sendError(modelsApi, response, reply.error, requestId);
+      else {
+        response.writeHead(200, { "content-type": "application/json", "request-id": requestId });
+        response.end(JSON.stringify(reply.body));
+      }
+      return;
+    }
     if (incoming.method !== "POST" || api === undefined) {
       const fallback = path.includes("chat") ? "openai" : "anthropic";
       sendError(fallback, response, { status: 404, message: `fake LLM server: no route ${path}` }, requestId);
@@ -249,6 +284,10 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       ...parsed,
     };
     if (options.recordRequests !== false) requests.push(request);
+    if (options.models?.[api] !== undefined && !served[api].includes(request.model)) {
+      sendError(api, response, modelNotServed(api, request.model), requestId);
+      return;
+    }
 
     if (settings.failureRate && random() < settings.failureRate) {
       await wait(settings.latencyMs ?? 0, response);
@@ -329,6 +368,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       Object.assign(settings, changes);
     },
     pending: () => queue.length,
+    modelListings: (api) => listings[api],
     usageTotals: (api) => ({ ...totals[api] }),
     clearCache: () => {
       promptCache.clear();

@@ -67,3 +67,12 @@ export async function sessionUsageTotals(db: Database, sessionId: string): Promi
     turns: Number(row?.turns ?? 0),
   };
 }
+
+/** Every `provider:model` the session's usage was recorded for. */
+export async function sessionModels(db: Database, sessionId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ provider: usageLedger.provider, model: usageLedger.model })
+    .from(usageLedger)
+    .where(eq(usageLedger.sessionId, sessionId));
+  return rows.map((row) => `${row.provider}:${row.model}`);
+}

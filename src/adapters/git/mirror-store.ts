@@ -170,16 +170,21 @@ export class MirrorStore {
   }
 
   async #describe(repository: RepositoryConfig, path: string): Promise<Mirror> {
-    const branch = await runGit(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: path, allowFailure: true });
-    const defaultBranch = branch.stdout.trim() || "main";
+    // A configured default branch wins over the remote's HEAD.
+    const branch = repository.defaultBranch
+      ? undefined
+      : await runGit(["symbolic-ref", "-q", "--short", "HEAD"], { cwd: path, allowFailure: true });
+    const defaultBranch = repository.defaultBranch ?? (branch?.stdout.trim() || "main");
     const head = await runGit(["rev-parse", "-q", "--verify", `refs/heads/${defaultBranch}^{commit}`], {
       cwd: path,
       allowFailure: true,
     });
     if (head.exitCode !== 0) {
-      throw new WorkspaceRequestError(`Repository ${repository.name} has no commits on ${defaultBranch}`, {
-        repository: repository.name,
-      });
+      const configured = repository.defaultBranch ? " (its configured defaultBranch)" : "";
+      throw new WorkspaceRequestError(
+        `Repository ${repository.name} has no commits on ${defaultBranch}${configured}`,
+        { repository: repository.name },
+      );
     }
     return { repository, path, defaultBranch, head: head.stdout.trim() };
   }

@@ -121,6 +121,8 @@ export interface WorkspaceManager {
 /** The part of the workspace tools' options the manager knows; `WorkspaceToolOptions` accepts it. */
 export interface WorkspaceToolSettings {
   allowCommands: string[];
+  /** Each repository's own `allowCommands` from the configuration file. */
+  repositoryAllowCommands: Record<string, string[]>;
   sandbox: SandboxMode;
   hiddenPaths: string[];
   commandLimits?: Partial<CommandLimits>;
@@ -370,6 +372,9 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
 
     toolOptions: () => ({
       allowCommands: options.allowCommands ?? [],
+      repositoryAllowCommands: Object.fromEntries(
+        options.repositories.map((repository) => [repository.name, repository.allowCommands ?? []]),
+      ),
       sandbox: options.sandbox ?? "required",
       // The app directory too, should it lie under a mounted system directory (/usr/src/app).
       hiddenPaths: [options.dataDir, process.cwd()],

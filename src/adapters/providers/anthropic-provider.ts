@@ -2,6 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { ModelProvider, ModelTurnRequest, ModelTurnResult } from "../../domain/model.ts";
 import { buildAnthropicRequest } from "./anthropic-request.ts";
 import { AnthropicStreamAssembler, fromAnthropicMessage } from "./anthropic-response.ts";
+import { collectModelIds } from "./model-listing.ts";
 import { abortError, type ProviderRetrySettings, turnRetryOptions, withRetries } from "./retry.ts";
 import { describeSdkError, StreamEndedEarlyError } from "./sdk-errors.ts";
 
@@ -59,5 +60,15 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
     );
   }
 
-  return { name: "anthropic", turn };
+  return {
+    name: "anthropic",
+    turn,
+    listModels: ({ timeoutMs }) =>
+      collectModelIds(
+        "anthropic",
+        timeoutMs,
+        (signal) => client.models.list({ limit: 1000 }, { signal, timeout: timeoutMs }),
+        Anthropic,
+      ),
+  };
 }

@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import type { ModelProvider, ModelTurnRequest, ModelTurnResult } from "../../domain/model.ts";
+import { collectModelIds } from "./model-listing.ts";
 import { buildOpenAIRequest, type OpenAIRequestOptions } from "./openai-request.ts";
 import { fromOpenAICompletion, OpenAIStreamAssembler } from "./openai-response.ts";
 import { abortError, type ProviderRetrySettings, turnRetryOptions, withRetries } from "./retry.ts";
@@ -71,5 +72,15 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
     );
   }
 
-  return { name: "openai", turn };
+  return {
+    name: "openai",
+    turn,
+    listModels: ({ timeoutMs }) =>
+      collectModelIds(
+        "openai",
+        timeoutMs,
+        (signal) => client.models.list({ signal, timeout: timeoutMs }),
+        OpenAI,
+      ),
+  };
 }

@@ -19,7 +19,9 @@ export function renderAppHome(sessions: HomeSession[]): { type: "home"; blocks: 
     const title = escapeText(truncate(oneLine(session.title || "Untitled session"), 150));
     const link = permalink && /^https?:\/\/\S+$/.test(permalink) ? `<${permalink}|${title}>` : title;
     blocks.push(
-      markdownSection(`*${link}*\n${escapeText(session.status)} · ${formatCost(session.costMicros)}`),
+      markdownSection(
+        `*${link}*\n${escapeText(session.status)} · ${formatCost(session.costMicros, session.priced !== false)}`,
+      ),
     );
     blocks.push(contextLine(`Updated ${slackDate(session.updatedAt)}`));
   }

@@ -60,7 +60,7 @@ function agentFacts(agent: AgentSnapshot, now: Date): string {
     stateLabels[agent.status],
     formatElapsed(agent.startedAt, agent.finishedAt, now),
     formatTokens(totalTokens(agent.usage)),
-    formatCost(agent.costMicros),
+    formatCost(agent.costMicros, agent.priced !== false),
   ].join(" · ");
 }
 
@@ -147,7 +147,8 @@ export function renderCrewBoard(
   const agents = allAgents.filter((agent) => agent.role === "worker").slice(0, maximumAgents);
   const running = agents.filter(isActive).length;
   const cost = agents.reduce((sum, agent) => sum + agent.costMicros, 0);
-  const title = `Crew: ${agents.length} agents, ${running} active · ${formatCost(cost)}`;
+  const priced = agents.every((agent) => agent.priced !== false);
+  const title = `Crew: ${agents.length} agents, ${running} active · ${formatCost(cost, priced)}`;
   const header = markdownSection(`*${title}*`);
   const body =
     options.style === "plan" ? planBoard(agents, options.now, title) : sectionsBoard(agents, options.now);

@@ -63,9 +63,15 @@ export function splitEscaped(text: string, maximum: number): string[] {
   return pieces;
 }
 
-export function formatCost(costMicros: number): string {
+/**
+ * A cost in dollars. `priced: false` means some of it came from a model with no price: that
+ * part is unknown, so it reads `unpriced` (or `$0.0123 + unpriced`), never a made-up `$0.0000`.
+ */
+export function formatCost(costMicros: number, priced = true): string {
   const dollars = costMicros / 1_000_000;
-  return dollars >= 1 ? `$${dollars.toFixed(2)}` : `$${dollars.toFixed(4)}`;
+  const known = dollars >= 1 ? `$${dollars.toFixed(2)}` : `$${dollars.toFixed(4)}`;
+  if (priced) return known;
+  return costMicros > 0 ? `${known} + unpriced` : "unpriced";
 }
 
 export function totalTokens(usage: Usage): number {

@@ -82,8 +82,15 @@ export function describeResult(summary: ResultSummary): string {
   return parts.join(" · ");
 }
 
-/** The session's results: per sub-agent branch or PR link and diff stats, then the session's cost. */
-export function renderResults(agents: AgentSnapshot[], sessionCostMicros: number): RenderedMessage {
+/**
+ * The session's results: per sub-agent branch or PR link and diff stats, then the session's cost
+ * (`sessionPriced: false` when a model it used has no price).
+ */
+export function renderResults(
+  agents: AgentSnapshot[],
+  sessionCostMicros: number,
+  sessionPriced = true,
+): RenderedMessage {
   const blocks: SlackBlock[] = [markdownSection("*Results*")];
   const lines: string[] = [];
   for (const agent of agents) {
@@ -96,9 +103,10 @@ export function renderResults(agents: AgentSnapshot[], sessionCostMicros: number
   for (let index = 0; index < lines.length; index += 10) {
     blocks.push(markdownSection(lines.slice(index, index + 10).join("\n")));
   }
-  blocks.push(contextLine(`Session cost: ${formatCost(sessionCostMicros)}`));
+  const cost = formatCost(sessionCostMicros, sessionPriced);
+  blocks.push(contextLine(`Session cost: ${cost}`));
   return {
-    text: `Results: ${lines.length} agents, session cost ${formatCost(sessionCostMicros)}`,
+    text: `Results: ${lines.length} agents, session cost ${cost}`,
     blocks: blocks.slice(0, 50),
   };
 }

@@ -116,6 +116,7 @@ export class EventRenderer {
     if (finished.length === 0) return;
     const session = await this.deps.runtime.getSession(sessionId);
     const cost = session?.costMicros ?? agents.reduce((sum, agent) => sum + agent.costMicros, 0);
+    const priced = session?.priced ?? agents.every((agent) => agent.priced !== false);
     const key = createHash("sha256")
       .update(
         finished
@@ -126,6 +127,11 @@ export class EventRenderer {
       .digest("hex")
       .slice(0, 16);
     this.deps.board.schedule(sessionId);
-    await this.deps.publisher.publish(sessionId, `results:${key}`, thread, renderResults(finished, cost));
+    await this.deps.publisher.publish(
+      sessionId,
+      `results:${key}`,
+      thread,
+      renderResults(finished, cost, priced),
+    );
   }
 }

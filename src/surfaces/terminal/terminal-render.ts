@@ -3,14 +3,17 @@ import { exactActionText, parseApprovalAction, visibleText } from "../../domain/
 import type { RequestSnapshot } from "../../domain/requests.ts";
 import type { SurfaceEvent } from "../../runtime/surface-port.ts";
 
-function usd(micros: number): string {
-  return `$${(micros / 1e6).toFixed(4)}`;
+/** A model with no price has an unknown cost, not a zero one. */
+function usd(micros: number, priced: boolean): string {
+  const known = `$${(micros / 1e6).toFixed(4)}`;
+  if (priced) return known;
+  return micros > 0 ? `${known} + unpriced` : "unpriced";
 }
 
 export function agentLine(agent: AgentSnapshot, index: number): string {
   const tokens = agent.usage.inputTokens + agent.usage.outputTokens;
   const progress = agent.latestProgress ? ` — ${agent.latestProgress}` : "";
-  return `  ${index}. [${agent.status}] ${agent.title} (${agent.id}) ${tokens} tokens, ${usd(agent.costMicros)}${progress}`;
+  return `  ${index}. [${agent.status}] ${agent.title} (${agent.id}) ${tokens} tokens, ${usd(agent.costMicros, agent.priced !== false)}${progress}`;
 }
 
 export function requestLine(request: RequestSnapshot, number: number): string {

@@ -38,6 +38,15 @@ function description(options: ResolvedToolOptions): string {
   );
 }
 
+/** The deployment's patterns and those of the caller's repository. */
+function allowedPatterns(options: ResolvedToolOptions, repoName: string | undefined): string[] {
+  const own =
+    repoName !== undefined && Object.hasOwn(options.repositoryAllowCommands, repoName)
+      ? options.repositoryAllowCommands[repoName]
+      : undefined;
+  return [...options.allowCommands, ...(own ?? [])];
+}
+
 export function runCommandTool(options: ResolvedToolOptions) {
   // Bytes each workspace held after its last command: a tree walk per command, not two.
   const lastUsage = new Map<string, number>();
@@ -50,8 +59,8 @@ export function runCommandTool(options: ResolvedToolOptions) {
     }),
     // An allow-listed command runs repository code the agent may have written: without
     // the sandbox it could read every secret, so it needs approval like any other.
-    risk: (input) =>
-      isAllowedCommand(input.command, options.allowCommands) &&
+    risk: (input, scope) =>
+      isAllowedCommand(input.command, allowedPatterns(options, scope.repoName)) &&
       knownSandboxStatus(options.sandbox, options.sandboxSearchPath)?.state === "active"
         ? "safe"
         : "risky",

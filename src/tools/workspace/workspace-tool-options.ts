@@ -8,6 +8,8 @@ import type { ToolContext, Workspace } from "../../domain/tool.ts";
 export interface WorkspaceToolOptions {
   /** Command patterns that run without approval (see `isAllowedCommand`). */
   allowCommands: string[];
+  /** More patterns per repository name, on top of `allowCommands`. */
+  repositoryAllowCommands?: Record<string, string[]>;
   /** THREADWORK_SANDBOX. Allow-listed commands skip approval only while the sandbox is active. */
   sandbox: SandboxMode;
   /** Where to look for bwrap; defaults to PATH. */
@@ -43,6 +45,7 @@ export interface WorkspaceToolOptions {
 
 export interface ResolvedToolOptions {
   allowCommands: string[];
+  repositoryAllowCommands: Record<string, string[]>;
   sandbox: SandboxMode;
   sandboxSearchPath: string | undefined;
   commandLimits: CommandLimits;
@@ -64,6 +67,7 @@ export interface ResolvedToolOptions {
 export function resolveToolOptions(options: WorkspaceToolOptions): ResolvedToolOptions {
   return {
     allowCommands: options.allowCommands,
+    repositoryAllowCommands: options.repositoryAllowCommands ?? {},
     sandbox: options.sandbox,
     sandboxSearchPath: options.sandboxSearchPath,
     commandLimits: { ...defaultCommandLimits, ...options.commandLimits },

@@ -1,0 +1,257 @@
+import { z } from "zod";
+
+/**
+ * The schema of `threadwork.config.json`. Every field carries a description and an example:
+ * editors show them through the generated JSON Schema, and validation errors quote the example.
+ * No field holds a secret: tokens and keys stay in the environment.
+ */
+
+/** The same names `THREADWORK_REPOS` accepts. */
+export const repositoryNamePattern = /^[A-Za-z0-9._-]+$/;
+
+const modelRefPattern = /^(anthropic|openai):\S+$/;
+
+const commandLine = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(2000, "must be at most 2,000 characters")
+  .refine((text) => !/[\r\n]/.test(text), "must be one line");
+
+const timeoutSeconds = z
+  .number()
+  .int("must be a whole number of seconds")
+  .positive("must be more than 0")
+  .max(86_400, "must be at most 86,400 (a day)");
+
+/** Credentials Threadwork itself holds: never handed to repository code. */
+const serviceSecretVariables = new Set([
+  "ANTHROPIC_API_KEY",
+  "OPENAI_API_KEY",
+  "GIT_TOKEN",
+  "GITHUB_TOKEN",
+  "DATABASE_URL",
+  "SLACK_BOT_TOKEN",
+  "SLACK_APP_TOKEN",
+  "SLACK_SIGNING_SECRET",
+]);
+
+const environmentVariableName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name such as NPM_TOKEN")
+  .refine(
+    (name) => !serviceSecretVariables.has(name),
+    "is one of Threadwork's own credentials, which repository code never receives; give setup its own narrow token",
+  );
+
+const setupSchema = z
+  .strictObject({
+    command: commandLine.meta({
+      description:
+        "Runs in a new workspace before the worker's first turn, in the sandbox with network access: install dependencies here.",
+      examples: ["npm ci"],
+    }),
+    timeoutSeconds: timeoutSeconds.optional().meta({
+      description: "How long setup may run before it is stopped. Default 900.",
+      examples: [900],
+    }),
+    environment: z
+      .array(environmentVariableName)
+      .max(50)
+      .optional()
+      .meta({
+        description:
+          "Names of environment variables the setup command receives, e.g. a read-only registry token. Their values come from Threadwork's environment, never from this file. Nothing else is passed.",
+        examples: [["NPM_TOKEN"]],
+      }),
+    fromRepository: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          "Also use the setup the repository declares in its own files. Default false: only the operator decides what runs with network access.",
+        examples: [false],
+      }),
+  })
+  .meta({
+    description: "Environment setup, run once per workspace before the worker starts.",
+    examples: [{ command: "npm ci" }],
+  });
+
+const checkSchema = z
+  .strictObject({
+    command: commandLine.meta({
+      description: "Verifies a worker's change before it finishes, in the sandbox; exit code 0 passes.",
+      examples: ["npm test"],
+    }),
+    timeoutSeconds: timeoutSeconds.optional().meta({
+      description: "How long one check run may take. Default 600.",
+      examples: [600],
+    }),
+    retries: z
+      .number()
+      .int("must be a whole number")
+      .min(0, "must be 0 or more")
+      .max(10, "must be at most 10")
+      .optional()
+      .meta({
+        description: "How often a failing check goes back to the worker before finishing fails. Default 2.",
+        examples: [2],
+      }),
+  })
+  .meta({
+    description: "The check a worker's change must pass before it finishes.",
+    examples: [{ command: "npm test" }],
+  });
+
+const allowCommands = z
+  .array(commandLine)
+  .max(200)
+  .meta({
+    description:
+      "Command patterns that run without approval while the sandbox is active: a command equal to a pattern, or starting with it and a space.",
+    examples: [["npm test", "npm run lint"]],
+  });
+
+/** An https (or http) URL without credentials, a file:// URL, or a local path. */
+function isRepositoryLocation(text: string): boolean {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
+  if (scheme === undefined || /^[a-z]:[\\/]/i.test(text)) return !/^[^/\\]*@[^/\\]*:/.test(text);
+  return ["http", "https", "file"].includes(scheme) && URL.canParse(text);
+}
+
+const repositorySchema = z
+  .strictObject({
+    url: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .refine(isRepositoryLocation, "must be an https git URL or a local path (ssh URLs are not supported)")
+      .refine(
+        (text) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(text),
+        "must not hold credentials: put the token in GIT_TOKEN",
+      )
+      .meta({
+        description:
+          "Where the repository lives: an https git URL, or a local path (relative paths are relative to this file).",
+        examples: ["https://github.com/acme/web.git"],
+      }),
+    defaultBranch: z
+      .string()
+      .regex(/^(?!-)(?!.*\.\.)(?!.*[./]$)[A-Za-z0-9._/-]+$/, "must be a git branch name")
+      .optional()
+      .meta({
+        description: "The branch workspaces start from and pull requests target. Default: the remote's HEAD.",
+        examples: ["main"],
+      }),
+    setup: setupSchema.optional(),
+    check: checkSchema.optional(),
+    network: z
+      .enum(["off", "on"], { error: 'must be "off" or "on"' })
+      .optional()
+      .meta({
+        description:
+          "Network access for the agent's commands after setup. Default off; setup itself always has network.",
+        examples: ["off"],
+      }),
+    allowCommands: allowCommands.optional(),
+  })
+  .meta({
+    description: "One repository agents can work in.",
+    examples: [{ url: "https://github.com/acme/web.git", defaultBranch: "main" }],
+  });
+
+const price = (description: string, example: number) =>
+  z
+    .number()
+    .nonnegative("must be 0 or more")
+    .meta({ description, examples: [example] });
+
+const modelSchema = z
+  .strictObject({
+    price: z
+      .strictObject({
+        input: price("US dollars per million uncached input tokens.", 3),
+        output: price("US dollars per million output tokens.", 15),
+        cacheRead: price("US dollars per million tokens read from the prompt cache.", 0.3).optional(),
+        cacheWrite: price("US dollars per million tokens written to the prompt cache.", 3.75).optional(),
+      })
+      .optional()
+      .meta({
+        description: "Overrides the built-in price table; a model with no price shows as unpriced.",
+        examples: [{ input: 3, output: 15 }],
+      }),
+    contextWindowTokens: z
+      .number()
+      .int("must be a whole number of tokens")
+      .min(1024, "must be at least 1,024")
+      .optional()
+      .meta({
+        description: "The model's context window in tokens, overriding the built-in limit.",
+        examples: [32768],
+      }),
+  })
+  .meta({
+    description: "Settings of one model.",
+    examples: [{ price: { input: 0, output: 0 }, contextWindowTokens: 32768 }],
+  });
+
+export const configFileSchema = z
+  .strictObject({
+    $schema: z
+      .string()
+      .optional()
+      .meta({
+        description: "The JSON Schema for editors.",
+        examples: ["./threadwork.config.schema.json"],
+      }),
+    repositories: z
+      .record(
+        z.string().regex(repositoryNamePattern, "must be letters, digits, dot, dash or underscore"),
+        repositorySchema,
+      )
+      .optional()
+      .meta({
+        description: "Repositories by name; the name is what the supervisor and Slack users refer to.",
+        examples: [{ web: { url: "https://github.com/acme/web.git" } }],
+      }),
+    defaultRepository: z
+      .string()
+      .min(1, "must not be empty")
+      .optional()
+      .meta({
+        description: "The repository used when none is named; one of `repositories`.",
+        examples: ["web"],
+      }),
+    allowCommands: allowCommands.optional().meta({
+      description:
+        "Command patterns that run without approval in every repository, while the sandbox is active.",
+      examples: [["git status"]],
+    }),
+    models: z
+      .record(z.string().regex(modelRefPattern, "must be written provider:model"), modelSchema)
+      .optional()
+      .meta({
+        description: "Per-model settings, keyed provider:model.",
+        examples: [{ "openai:qwen3": { price: { input: 0, output: 0 }, contextWindowTokens: 32768 } }],
+      }),
+  })
+  .meta({
+    title: "Threadwork configuration",
+    description:
+      "Repository and deployment settings of Threadwork. Secrets never go here: keys and tokens stay in the environment.",
+  });
+
+export type ConfigFileSettings = z.infer<typeof configFileSchema>;
+export type RepositorySettings = z.infer<typeof repositorySchema>;
+export type RepositorySetup = z.infer<typeof setupSchema>;
+export type RepositoryCheck = z.infer<typeof checkSchema>;
+export type ModelSettings = z.infer<typeof modelSchema>;
+
+/** The JSON Schema for editors, committed as `threadwork.config.schema.json`. */
+export function configFileJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configFileSchema, { io: "input", target: "draft-2020-12" }) as Record<
+    string,
+    unknown
+  >;
+}
