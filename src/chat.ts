@@ -2,10 +2,13 @@
  * `npm run chat`: talk to a supervisor at the terminal. The embedded database under
  * THREADWORK_DATA_DIR is used unless DATABASE_URL is set; a provider key is required.
  */
+// First, before anything that needs Node 24: an older Node stops here with a clear message.
+import "./require-node-24.mjs";
 import { hostname, userInfo } from "node:os";
-import { describeFailure, readConfigOrReport } from "./application/entry-point.ts";
+import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
 
 async function main(): Promise<void> {
+  if (!readCommandLine("chat")) return;
   const config = readConfigOrReport(["provider"]);
   if (!config) {
     process.exitCode = 1;

@@ -1,5 +1,7 @@
+// First, before anything that needs Node 24: an older Node stops here with a clear message.
+import "./require-node-24.mjs";
 import type { DatabaseHandle } from "./adapters/database/open-database.ts";
-import { describeFailure, readConfigOrReport } from "./application/entry-point.ts";
+import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 
@@ -96,6 +98,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
 }
 
 async function main(): Promise<void> {
+  if (!readCommandLine("start")) return;
   const config = readConfigOrReport(["provider", "slack"]);
   if (!config) {
     process.exitCode = 1;
