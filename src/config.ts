@@ -150,6 +150,8 @@ export interface Config {
   };
   git: {
     repositories: RepositoryConfig[];
+    /** Where each repository is set, for messages; see `CombinedSettings.repositorySettings`. */
+    repositorySettings?: Record<string, string>;
     defaultRepository: string | undefined;
     token: string | undefined;
     githubToken: string | undefined;
@@ -291,6 +293,7 @@ export function loadConfig(
         },
         git: {
           repositories: settings.repositories,
+          repositorySettings: settings.repositorySettings,
           defaultRepository: settings.defaultRepository,
           token: environment.GIT_TOKEN,
           githubToken: environment.GITHUB_TOKEN,

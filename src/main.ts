@@ -32,10 +32,13 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
+  const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
 
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
   // Before the database: a model the provider does not serve stops start-up at once.
   config = await prepareModels(config, { logger });
+  // Also before it: a repository that cannot work as configured stops start-up, naming its setting.
+  await checkRepositoriesAtStart(config, logger);
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
   const stops: (() => Promise<void> | void)[] = [() => database.close()];
   const stop = async () => {
