@@ -30,6 +30,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createSlackFiles } = await import("./adapters/slack/slack-files.ts");
   const { createSlackSurface } = await import("./surfaces/slack/create-slack-surface.ts");
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
+  const { slackSurface } = await import("./surfaces/slack/session-threads.ts");
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
   const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
@@ -56,6 +57,8 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       database,
       logger,
       slackFiles: createSlackFiles({ api: slackApi, botToken, apiUrl: config.slack.apiUrl }),
+      // Slack sessions only: a terminal chat's agents would talk to nobody here.
+      scope: { surface: slackSurface },
     });
     // Before any agent runs: allow-listed commands count as safe only once the sandbox is known to work.
     if (workspaceManager) await reportSandbox({ git: config.git, logger });

@@ -1,6 +1,7 @@
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Database } from "../adapters/database/open-database.ts";
+import type { SessionScope } from "../adapters/database/session-scope.ts";
 import type { Config } from "../config.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
 import type { AnyTool } from "../domain/tool.ts";
@@ -17,6 +18,11 @@ export interface RuntimeOptions {
   localConcurrency: number;
   /** A tool result longer than this reaches the model as head, tail and a note (`read_tool_output`). */
   maxToolResultCharacters: number;
+  /**
+   * How long `stop()` lets running steps finish; then it aborts the model calls and tools still
+   * running and lets go of their agents, so the next start takes them at once. Default: the lease TTL.
+   */
+  stopGraceMs?: number;
 }
 
 export const defaultRuntimeOptions: RuntimeOptions = {
@@ -44,4 +50,10 @@ export interface RuntimeContext {
   /** Repositories `spawn_agent {repo}` may name; `defaultRepository` is used when it names none. */
   repositories?: { names: string[]; defaultRepository: string | undefined };
   options?: Partial<RuntimeOptions>;
+  /**
+   * Run and announce only these sessions' agents; all when absent. A runtime scoped to one
+   * conversation takes no queued wake-ups: they may be anyone's, and the conversation's own
+   * are run here directly.
+   */
+  scope?: SessionScope;
 }

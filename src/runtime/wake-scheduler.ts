@@ -8,6 +8,7 @@ import {
 } from "../adapters/database/agent-leases.ts";
 import { agentsToSweep } from "../adapters/database/agent-sweeps.ts";
 import type { Database } from "../adapters/database/open-database.ts";
+import { agentInScope } from "../adapters/database/session-scope.ts";
 import { StepConflictError } from "../domain/errors.ts";
 import type { AgentRunner, TranscriptMemory } from "./agent-runner.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -27,12 +28,13 @@ export interface WakeScheduler {
  * local runner. Whoever takes the agent's lease runs it; the others return at once.
  */
 export function createWakeScheduler(
-  kernel: Pick<RuntimeKernel, "db" | "logger" | "instanceId" | "options">,
+  kernel: Pick<RuntimeKernel, "db" | "logger" | "instanceId" | "options" | "scope">,
   boss: PgBoss,
   runner: AgentRunner,
 ): WakeScheduler {
   const db: Database = kernel.db;
   const active = new Map<string, Promise<void>>();
+  const inFlight = new Set<AbortController>();
   const again = new Set<string>();
   let stopping = false;
   let sweepTimer: NodeJS.Timeout | undefined;
@@ -40,6 +42,7 @@ export function createWakeScheduler(
 
   async function drive(agentId: string): Promise<void> {
     const ttl = kernel.options.leaseTtlMs;
+    if (kernel.scope && !(await agentInScope(db, agentId, kernel.scope))) return;
     let seen = await takeLease(db, agentId, kernel.instanceId, ttl);
     if (seen === undefined) return;
     let leaseLost = false;
@@ -47,6 +50,7 @@ export function createWakeScheduler(
     const memory: TranscriptMemory = { entries: [] };
     // Aborts the model call or tool in flight when the agent is cancelled or the lease lost.
     const controller = new AbortController();
+    inFlight.add(controller);
     const heartbeat = setInterval(
       () => {
         renewLease(db, agentId, kernel.instanceId, ttl)
@@ -81,6 +85,7 @@ export function createWakeScheduler(
       kernel.logger.error({ err: error, agentId }, "agent runner failed");
     } finally {
       clearInterval(heartbeat);
+      inFlight.delete(controller);
     }
   }
 
@@ -99,11 +104,26 @@ export function createWakeScheduler(
     active.set(agentId, run);
   }
 
+  async function takeQueuedWakeUps(): Promise<void> {
+    await boss.work<{ agentId: string }>(
+      wakeQueue,
+      {
+        localConcurrency: kernel.options.localConcurrency,
+        pollingIntervalSeconds: kernel.options.pollingIntervalSeconds,
+        notifyPollingIntervalSeconds: Math.max(kernel.options.pollingIntervalSeconds, 5),
+      },
+      async (jobs) => {
+        // The job only says "look at this agent"; the runner runs under its lease, not the job.
+        for (const job of jobs) if (typeof job.data?.agentId === "string") kick(job.data.agentId);
+      },
+    );
+  }
+
   async function sweep(): Promise<void> {
     if (sweeping || stopping) return;
     sweeping = true;
     try {
-      for (const agentId of await agentsToSweep(db, 50)) kick(agentId);
+      for (const agentId of await agentsToSweep(db, 50, kernel.scope)) kick(agentId);
     } catch (error) {
       kernel.logger.warn({ err: error }, "sweep failed");
     } finally {
@@ -122,18 +142,7 @@ export function createWakeScheduler(
     async start() {
       await boss.start();
       await boss.createQueue(wakeQueue, { policy: "short", notify: true });
-      await boss.work<{ agentId: string }>(
-        wakeQueue,
-        {
-          localConcurrency: kernel.options.localConcurrency,
-          pollingIntervalSeconds: kernel.options.pollingIntervalSeconds,
-          notifyPollingIntervalSeconds: Math.max(kernel.options.pollingIntervalSeconds, 5),
-        },
-        async (jobs) => {
-          // The job only says "look at this agent"; the runner runs under its lease, not the job.
-          for (const job of jobs) if (typeof job.data?.agentId === "string") kick(job.data.agentId);
-        },
-      );
+      if (kernel.scope?.conversationKey === undefined) await takeQueuedWakeUps();
       sweepTimer = setInterval(() => void sweep(), kernel.options.sweepIntervalMs);
       void sweep();
     },
@@ -141,10 +150,18 @@ export function createWakeScheduler(
       stopping = true;
       if (sweepTimer) clearInterval(sweepTimer);
       await boss.offWork(wakeQueue).catch(() => undefined);
-      // Runners stop after their current step; one stuck in a long model call is left to
-      // its lease, which expires so another instance can take over.
-      const grace = new Promise((resolve) => setTimeout(resolve, kernel.options.leaseTtlMs).unref());
-      await Promise.race([Promise.allSettled([...active.values()]), grace]);
+      // Runners stop after their current step. Past the grace, the model calls and tools still
+      // running are aborted: their runners let go of the agents, so the next start takes them at once.
+      const graceMs = kernel.options.stopGraceMs ?? kernel.options.leaseTtlMs;
+      const runners = Promise.allSettled([...active.values()]);
+      const grace = (milliseconds: number) =>
+        new Promise((resolve) => setTimeout(resolve, milliseconds).unref());
+      await Promise.race([runners, grace(graceMs)]);
+      if (active.size > 0) {
+        kernel.logger.info({ agents: [...active.keys()] }, "stopping: interrupting the steps still running");
+        for (const controller of inFlight) controller.abort();
+        await Promise.race([runners, grace(2_000)]);
+      }
       await boss.stop({ graceful: false, timeout: 1000 }).catch(() => undefined);
     },
     async settled() {

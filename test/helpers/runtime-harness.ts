@@ -59,6 +59,8 @@ export interface StartRuntimeOptions {
   retryPolicy?: Partial<RetryPolicy>;
   /** Runs before `start()`, e.g. to subscribe to what a starting runtime announces. */
   beforeStart?: (runtime: Runtime) => void;
+  /** The sessions the runtime runs and announces; all when absent. */
+  scope?: RuntimeContext["scope"];
 }
 
 /**
@@ -91,6 +93,7 @@ export function createTestRuntime(options: Omit<StartRuntimeOptions, "beforeStar
     workerTools: options.workerTools,
     supervisorTools: options.supervisorTools,
     options: { ...testRuntimeOptions, ...options.options },
+    ...(options.scope ? { scope: options.scope } : {}),
   });
 }
 
