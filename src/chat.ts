@@ -10,8 +10,11 @@ import { hostname, userInfo } from "node:os";
 import path from "node:path";
 import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
 
-/** How long Ctrl-C lets a running step finish before interrupting it; the turn then resumes next time. */
-const stopGraceMs = 1_500;
+/**
+ * Ctrl-C interrupts the step in flight at once (a reply finished after the screen closed would
+ * never be seen) and lets go of the agents; the interrupted turn runs again at the next start.
+ */
+const stopGraceMs = 0;
 
 async function main(): Promise<void> {
   if (!readCommandLine("chat")) return;

@@ -92,7 +92,7 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     }
   }
 
-  runtime.subscribe((event) => {
+  const unsubscribe = runtime.subscribe((event) => {
     if (sessionId === undefined) {
       early?.push(event);
       return;
@@ -215,6 +215,8 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
   function stop(): void {
     if (stopped) return;
     stopped = true;
+    // What a step being interrupted still streams would land below "Stopping…".
+    unsubscribe();
     activity.stop();
     reply.flush();
     screen.close();
@@ -230,7 +232,7 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     stop,
     async run() {
       for (const text of options.introduction ?? []) line(text);
-      line(`${terminalHelp.split("\n")[0]} /help for commands.`);
+      line("Type a message to talk to the supervisor; /help lists the commands.");
       if (await ensureSession()) {
         const pending = await listRequests();
         if (pending.length > 0) line(["Waiting on you:", ...pending].join("\n"));
