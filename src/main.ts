@@ -91,6 +91,8 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
         slack: config.slack.appToken ? "socket-mode" : "http",
         port,
         repositories: config.git.repositories.map((repository) => repository.name),
+        allowCommands: config.git.allowCommands,
+        pricedModels: Object.keys(config.priceOverrides),
         configFile: config.configFile,
         models: describeModels(config.models),
       },
