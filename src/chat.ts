@@ -89,6 +89,8 @@ async function main(): Promise<void> {
     try {
       await surface.run();
     } finally {
+      // Stopping now: another Ctrl-C leaves without waiting.
+      stopping = true;
       logger.info("chat stopping");
       await runtime.stop();
     }

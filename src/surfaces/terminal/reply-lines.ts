@@ -11,6 +11,8 @@ export class ReplyLines {
   #turnId: string | undefined;
   #partial = "";
   #started = false;
+  /** The last line written was cut mid-line: the space it was cut at does not start the next. */
+  #cut = false;
 
   constructor(options: {
     print: (line: string) => void;
@@ -29,8 +31,12 @@ export class ReplyLines {
       this.flush();
       this.#turnId = turnId;
       this.#started = false;
+      this.#cut = false;
     }
-    this.#partial += text;
+    const added = this.#cut && this.#partial === "" ? text.trimStart() : text;
+    if (added === "") return;
+    this.#cut = false;
+    this.#partial += added;
     let newline = this.#partial.indexOf("\n");
     while (newline !== -1) {
       this.#line(this.#partial.slice(0, newline));
@@ -43,6 +49,7 @@ export class ReplyLines {
       const cut = space > 0 ? space : room;
       this.#line(this.#partial.slice(0, cut));
       this.#partial = this.#partial.slice(cut).trimStart();
+      this.#cut = this.#partial === "";
     }
   }
 
@@ -58,6 +65,7 @@ export class ReplyLines {
     if (this.#partial === "") return;
     this.#line(this.#partial);
     this.#partial = "";
+    this.#cut = true;
   }
 
   #line(text: string): void {
