@@ -93,9 +93,11 @@ async function main(): Promise<void> {
       stopping = true;
       logger.info("chat stopping");
       await runtime.stop();
+      logger.info("chat runtime stopped");
     }
   } finally {
     await database.close();
+    logger.info("chat database closed");
   }
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -14,10 +14,12 @@ const run = promisify(execFile);
 export class TmuxTerminal {
   readonly #socket: string;
   readonly #directory: string;
+  readonly #statusFile: string;
 
   private constructor(directory: string) {
     this.#directory = directory;
     this.#socket = path.join(directory, "tmux.sock");
+    this.#statusFile = path.join(directory, "exit-status");
   }
 
   /** Runs `command` with exactly `environment` in a `columns` × `rows` terminal. */
@@ -35,12 +37,13 @@ export class TmuxTerminal {
     const assignments = Object.entries(environment(options.environment)).map(
       ([name, value]) => `${name}=${quote(value)}`,
     );
+    // The shell stays to write down how the program ended (128 + n for signal n).
     await writeFile(
       script,
-      `#!/bin/sh\ncd ${quote(options.cwd)} || exit 1\nexec env -i ${assignments.join(" ")} ${options.command.map(quote).join(" ")}\n`,
+      `#!/bin/sh\ncd ${quote(options.cwd)} || exit 1\nenv -i ${assignments.join(" ")} ${options.command.map(quote).join(" ")}\necho $? > ${quote(terminal.#statusFile)}\n`,
     );
     await chmod(script, 0o755);
-    // The pane stays after the program exits, so its exit status and last screen can be read.
+    // The pane stays after the program exits, so its last screen can be read.
     const configuration = path.join(directory, "tmux.conf");
     await writeFile(configuration, "set-option -g remain-on-exit on\nset-option -g status off\n");
     await terminal.#tmux(
@@ -77,12 +80,10 @@ export class TmuxTerminal {
     await this.#tmux("send-keys", key);
   }
 
-  /** The program's exit status once it has exited, else undefined. */
+  /** The program's exit status once it has exited (128 + n when signal n ended it), else undefined. */
   async exitStatus(): Promise<number | undefined> {
-    const [dead, status] = (await this.#tmux("display-message", "-p", "#{pane_dead} #{pane_dead_status}"))
-      .trim()
-      .split(" ");
-    return dead === "1" ? Number(status) : undefined;
+    const text = await readFile(this.#statusFile, "utf8").catch(() => "");
+    return text.trim() === "" ? undefined : Number(text.trim());
   }
 
   async waitForScreen(
