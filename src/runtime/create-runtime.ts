@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { agentTitles } from "../adapters/database/agent-titles.ts";
 import { getAgent, listAgentsForSession } from "../adapters/database/agents.ts";
 import { getRequest, listAllPendingRequests, listPendingRequests } from "../adapters/database/requests.ts";
+import { sessionWork } from "../adapters/database/session-activity.ts";
 import {
   findSessionByKey,
   getSession,
@@ -10,6 +11,7 @@ import {
 } from "../adapters/database/sessions.ts";
 import { sessionModels, sessionUsageTotals } from "../adapters/database/usage.ts";
 import { hasPrice } from "../domain/pricing.ts";
+import { sessionActivity } from "../domain/session-activity.ts";
 import type { SessionSnapshot } from "../domain/sessions.ts";
 import { createAgentRunner } from "./agent-runner.ts";
 import { canDecide, handleInput } from "./inputs.ts";
@@ -103,8 +105,21 @@ export function createRuntime(context: RuntimeContext): Runtime {
     getSession: async (sessionId) => snapshotOf(await getSession(context.db, sessionId)),
     async listSessionsForUser(userId, limit) {
       const rows = await listSessionsForOwner(context.db, userId, limit);
-      const snapshots = await Promise.all(rows.map((row) => snapshotOf(row)));
-      return snapshots.filter((snapshot): snapshot is SessionSnapshot => snapshot !== undefined);
+      const [snapshots, work] = await Promise.all([
+        Promise.all(rows.map((row) => snapshotOf(row))),
+        sessionWork(
+          context.db,
+          rows.map((row) => row.id),
+        ),
+      ]);
+      return snapshots
+        .filter((snapshot): snapshot is SessionSnapshot => snapshot !== undefined)
+        .map((snapshot) => {
+          const found = work.get(snapshot.id);
+          return found
+            ? { ...snapshot, activity: sessionActivity(found.agents, found.pendingRequests) }
+            : snapshot;
+        });
     },
     listAgents: async (sessionId) =>
       (await listAgentsForSession(context.db, sessionId)).map((row) =>

@@ -20,7 +20,7 @@ export function renderAppHome(sessions: HomeSession[]): { type: "home"; blocks: 
     const link = permalink && /^https?:\/\/\S+$/.test(permalink) ? `<${permalink}|${title}>` : title;
     blocks.push(
       markdownSection(
-        `*${link}*\n${escapeText(session.status)} · ${formatCost(session.costMicros, session.priced !== false)}`,
+        `*${link}*\n${escapeText(session.activity ?? session.status)} · ${formatCost(session.costMicros, session.priced !== false)}`,
       ),
     );
     blocks.push(contextLine(`Updated ${slackDate(session.updatedAt)}`));
