@@ -21,14 +21,17 @@ import { defaultRuntimeOptions, type RuntimeContext } from "./runtime-context.ts
 import { agentSnapshot, requestSnapshot, sessionSnapshot } from "./snapshots.ts";
 import type { SurfaceEvent, SurfaceListener } from "./surface-port.ts";
 import { announceRequest } from "./waits.ts";
-import { createWakeScheduler } from "./wake-scheduler.ts";
+import { createWakeScheduler, type StopDeadlines } from "./wake-scheduler.ts";
 
 export interface Runtime extends RuntimeApi {
   readonly instanceId: string;
   /** Starts the wake-up worker and the sweeper, and re-announces pending requests. */
   start(): Promise<void>;
-  /** Stops taking work, lets running steps end, releases leases. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking work, lets running steps end until `drainBy` and interrupts the rest, then
+   * releases every lease and hands the agents it let go to other instances (wake-scheduler.ts).
+   */
+  stop(deadlines?: StopDeadlines): Promise<void>;
   /** Schedules a runner for an agent (the sweeper does this on its own after a crash). */
   wake(agentId: string): Promise<void>;
 }
@@ -146,8 +149,8 @@ export function createRuntime(context: RuntimeContext): Runtime {
       );
       for (const row of pending) announceRequest(kernel, row, titles.get(row.agentId) ?? row.agentId);
     },
-    async stop() {
-      await scheduler.stop();
+    async stop(deadlines) {
+      await scheduler.stop(deadlines);
     },
   };
 }

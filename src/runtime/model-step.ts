@@ -5,7 +5,7 @@ import { pendingBudgetRequest, stoppedSinceLastUserMessage } from "../adapters/d
 import { getSession } from "../adapters/database/sessions.ts";
 import { recordUsage, sessionUsageTotals } from "../adapters/database/usage.ts";
 import { budgetExceeded } from "../domain/budget.ts";
-import { errorMessage, ProviderError, StepConflictError } from "../domain/errors.ts";
+import { errorMessage, InterruptedByShutdown, ProviderError, StepConflictError } from "../domain/errors.ts";
 import { type ChatMessage, textOf, toolCallsOf } from "../domain/messages.ts";
 import { costMicros } from "../domain/pricing.ts";
 import { supervisorPrompt } from "../domain/prompts/supervisor-prompt.ts";
@@ -114,6 +114,14 @@ export async function modelStep(
         : {}),
     });
   } catch (error) {
+    if (signal.reason instanceof InterruptedByShutdown) {
+      // Said out loud: the provider may bill this call, and the next instance pays for it again.
+      kernel.logger.warn(
+        { agentId: running.id, sessionId: running.sessionId, model: running.model, step: running.step },
+        "model call interrupted by shutdown; the next instance runs this turn again",
+      );
+      throw signal.reason;
+    }
     // Cancelled (or the lease lost): whoever changed the agent owns it now.
     if (signal.aborted) throw new StepConflictError(running.id, running.step);
     const reason =

@@ -1,6 +1,6 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { startToolCall } from "../adapters/database/tool-calls.ts";
-import { errorMessage, StepConflictError } from "../domain/errors.ts";
+import { errorMessage, InterruptedByShutdown, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
@@ -60,6 +60,14 @@ export async function runToolCall(
   try {
     outcome = { output: await tool.execute(input, context), isError: false, status: "finished" };
   } catch (error) {
+    if (signal.reason instanceof InterruptedByShutdown) {
+      // Its audit row stays `started`: the next instance tells the model it was interrupted, never reruns it.
+      kernel.logger.warn(
+        { agentId: running.id, sessionId: running.sessionId, tool: call.name, toolCallId: call.id },
+        "tool call interrupted by shutdown; the next instance reports it as interrupted",
+      );
+      throw signal.reason;
+    }
     // Tool errors go back to the model; only our own failures (the database) end a run.
     outcome = { output: errorMessage(error), isError: true, status: "failed" };
     finishedSummary = undefined;

@@ -95,9 +95,9 @@ export interface SlackSurface {
   /**
    * Stops receiving if not done yet, unsubscribes from the runtime and sends every pending
    * update (replies, crew boards, statuses) until `deadline` (epoch ms); what is still
-   * queued then is logged and dropped.
+   * queued then is logged and dropped (`flushed` false).
    */
-  stop(options?: { deadline?: number }): Promise<void>;
+  stop(options?: { deadline?: number }): Promise<{ flushed: boolean }>;
 }
 
 function until<T>(work: Promise<T>, deadline: number | undefined): Promise<T | "deadline"> {
@@ -305,7 +305,9 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
           { queuedCalls: api.pending?.() },
           "Slack updates still queued at the shutdown deadline are dropped",
         );
+        return { flushed: false };
       }
+      return { flushed: true };
     },
   };
 }
