@@ -131,7 +131,11 @@ export function createWakeScheduler(
   }
 
   function kick(agentId: string): void {
-    if (stopping) return;
+    if (stopping) {
+      // A wake-up this instance will not act on goes to the next one with the hand-over.
+      handOver.add(agentId);
+      return;
+    }
     if (active.has(agentId)) {
       again.add(agentId);
       return;
@@ -191,16 +195,10 @@ export function createWakeScheduler(
       if (sweepTimer) clearInterval(sweepTimer);
       await boss.offWork(wakeQueue, { wait: false }).catch(() => undefined);
       const running = [...active.keys()];
-      log.info(
-        { agentIds: running },
-        `shutdown: no new work taken; ${running.length} agents finishing their step`,
-      );
+      log.info({ agentIds: running }, "shutdown: no new work taken; running steps may finish");
       if (!(await runnersReturn(drainBy))) {
         const interrupted = [...active.keys()];
-        log.warn(
-          { agentIds: interrupted },
-          `shutdown: interrupting ${interrupted.length} agents still in a step`,
-        );
+        log.warn({ agentIds: interrupted }, "shutdown: interrupting the steps still running");
         for (const agentId of interrupted) controllers.get(agentId)?.abort(new InterruptedByShutdown());
         await runnersReturn(abortedBy);
       }
@@ -223,7 +221,7 @@ export function createWakeScheduler(
             ),
         ),
       );
-      log.info({ agentIds: handed }, `shutdown: ${handed.length} agents handed over to the next instance`);
+      log.info({ agentIds: handed }, "shutdown: agents handed over to the next instance");
       await boss.stop({ graceful: false, timeout: 1000 }).catch(() => undefined);
     },
     async settled() {

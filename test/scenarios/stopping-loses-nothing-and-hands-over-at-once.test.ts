@@ -258,6 +258,10 @@ describe("stopping an instance (postgres)", () => {
     const interrupted = lines.find((line) => line.msg.startsWith("model call interrupted by shutdown"));
     expect(interrupted).toMatchObject({ level: 40, agentId: stuckAgent?.id });
     expect(interrupted?.msg).toContain("the next instance runs this turn again");
+    // Only the stuck worker was still in a step at the drain deadline: the others finished theirs.
+    expect(
+      lines.find((line) => line.msg === "shutdown: interrupting the steps still running")?.agentIds,
+    ).toEqual([stuckAgent?.id]);
     expect(lines.find((line) => line.msg.includes("handed over to the next instance"))?.agentIds).toContain(
       stuckAgent?.id,
     );
@@ -267,8 +271,8 @@ describe("stopping an instance (postgres)", () => {
       "shutdown: started",
       "shutdown: Slack input stopped",
       "shutdown: no new work taken",
-      "shutdown: interrupting 1 agents still in a step",
-      "shutdown: 1 agents handed over to the next instance",
+      "shutdown: interrupting the steps still running",
+      "shutdown: agents handed over to the next instance",
       "shutdown: agents stopped and leases released",
       "shutdown: every pending Slack update sent",
       "shutdown: complete",
