@@ -297,6 +297,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
           await replies.idle();
           await board.idle();
           await publisher.idle();
+          // Calls nothing above waits for (an ephemeral notice, a reaction) still sit in the pacer.
+          while ((api.pending?.() ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, 25));
         })(),
         deadline,
       );
