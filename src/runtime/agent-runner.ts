@@ -2,14 +2,16 @@ import { appendStepMessage, persistStep, updateAgentAtStep } from "../adapters/d
 import { quietEventTypes } from "../adapters/database/agent-sweeps.ts";
 import { type AgentRow, getAgent, listAgentsForSession } from "../adapters/database/agents.ts";
 import { consumeEvents, type EventRow, enqueueEvent, pendingEventsFor } from "../adapters/database/events.ts";
+import { updateSession } from "../adapters/database/sessions.ts";
 import {
   loadTranscript,
   loadTranscriptAfter,
   type TranscriptEntry,
 } from "../adapters/database/transcript.ts";
 import { isTerminal } from "../domain/agent-state.ts";
-import { errorMessage, StepConflictError } from "../domain/errors.ts";
+import { errorMessage, StepConflictError, ToolError } from "../domain/errors.ts";
 import { eventText } from "../domain/prompts/event-text.ts";
+import { storedSessionTitle } from "../domain/session-title.ts";
 import type { AnyTool } from "../domain/tool.ts";
 import { planNextStep } from "../domain/transcript.ts";
 import type { AgentServices } from "../tools/agent/agent-tool-context.ts";
@@ -75,6 +77,13 @@ export function createAgentRunner(
         return cancelAgentById(kernel, agentId);
       },
       listAgents: async () => (await listAgentsForSession(kernel.db, agent.sessionId)).map(agentSnapshot),
+      async nameSession(title) {
+        const stored = storedSessionTitle(title);
+        if (stored === "") throw new ToolError("The title is empty once cleaned; use a few plain words.");
+        await updateSession(kernel.db, agent.sessionId, { title: stored });
+        kernel.emit({ type: "session-titled", sessionId: agent.sessionId, title: stored });
+        return stored;
+      },
       async reportProgress(text) {
         const updated = await updateAgentAtStep(kernel.db, agent.id, agent.step, { latestProgress: text });
         if (!updated) throw new StepConflictError(agent.id, agent.step);

@@ -162,6 +162,7 @@ export async function modelStep(
       agentId: persisted.id,
       turnId,
       text,
+      final: toolCallsOf(message).length === 0,
     });
   }
   if (finishedResult) {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { FakeAgentSessions } from "./fake-slack-agent-sessions.ts";
 import { blockLimitError, viewLimitError } from "./slack-block-limits.ts";
 import { decodeFrame, encodeFrame } from "./websocket-frames.ts";
 
@@ -123,6 +124,8 @@ export class FakeSlackServer {
   private tsCounter = 0;
   private port = 0;
   readonly fileDownloads: { id: string; authorization: string | undefined }[] = [];
+  /** `agents.sessions.*`, off until a test enables it. */
+  readonly agentSessions = new FakeAgentSessions();
 
   constructor(botToken = "xoxb-test-token") {
     this.botToken = botToken;
@@ -282,7 +285,9 @@ export class FakeSlackServer {
       this.reply(response, { ok: false, error: "invalid_auth" });
       return;
     }
-    this.reply(response, this.answer(method, params));
+    const payload = this.answer(method, params);
+    this.agentSessions.observe(method, params, payload);
+    this.reply(response, payload);
   }
 
   private reply(response: ServerResponse, payload: Record<string, unknown>): void {
@@ -293,6 +298,10 @@ export class FakeSlackServer {
 
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     const channel = typeof params.channel === "string" ? params.channel : undefined;
+    const session = this.agentSessions.answer(method, params);
+    if (session) return session;
+    const streamRefusal = this.agentSessions.refusal(method, params);
+    if (streamRefusal) return { ok: false, error: streamRefusal };
     if (method.startsWith("chat.") && method !== "chat.getPermalink") {
       const error = blockLimitError(params);
       if (error) return { ok: false, error };

@@ -1,9 +1,13 @@
 import type { Database } from "../../adapters/database/open-database.ts";
 import { claimInboundEvent, pruneInboundEvents } from "../../adapters/database/processed-events.ts";
+import { feedbackCounts, recordFeedback } from "../../adapters/database/session-feedback.ts";
 import { getSurfaceMessage, saveSurfaceMessage } from "../../adapters/database/surface-messages.ts";
 import type { SlackStore } from "./slack-store.ts";
 
-/** The Slack surface's store on the database: handled event ids and posted messages survive restarts. */
+/**
+ * The Slack surface's store on the database: handled event ids, posted messages and
+ * feedback on answers survive restarts.
+ */
 export function createDatabaseSlackStore(db: Database): SlackStore {
   return {
     claimInboundEvent: (source, eventId) => claimInboundEvent(db, source, eventId),
@@ -21,5 +25,8 @@ export function createDatabaseSlackStore(db: Database): SlackStore {
         contentHash: message.contentHash,
       });
     },
+    recordFeedback: (sessionId, messageTs, userId, value) =>
+      recordFeedback(db, { sessionId, messageId: messageTs, userId, value }),
+    feedbackCounts: (sessionIds) => feedbackCounts(db, sessionIds),
   };
 }
