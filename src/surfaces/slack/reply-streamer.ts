@@ -38,8 +38,11 @@ export class ReplyStreamer {
   private readonly turns = new Map<string, Turn>();
   /** Turns already completed here: a late or replayed delta must not start a second message. */
   private readonly completedTurns = new Set<string>();
-  /** Streams a person stopped with Slack's Stop button: nothing is written to them again. */
-  private readonly stoppedStreams = new Set<string>();
+  /**
+   * Streams Slack stopped (its Stop button), and whether their reply ends there (`stop`) or
+   * goes on in a new message (`interrupt`: whoever pressed Stop may not stop the work).
+   */
+  private readonly stoppedStreams = new Map<string, "stop" | "interrupt">();
   private readonly queue = new KeyedQueue();
   private readonly api: SlackApi;
   private readonly store: SlackStore;
@@ -62,11 +65,15 @@ export class ReplyStreamer {
     this.statusAfterStream = options.statusAfterStream ?? (() => undefined);
   }
 
-  /** Slack stopped these streams (its Stop button): their turns end where they are. */
-  stopStreams(messageTs: readonly string[]): void {
-    for (const ts of messageTs) this.stoppedStreams.add(ts);
+  /**
+   * Slack stopped these streams: nothing is written to them again. `stop` ends their
+   * replies where they are; `interrupt` posts each whole reply anew once it is complete.
+   */
+  stopStreams(messageTs: readonly string[], how: "stop" | "interrupt"): void {
+    for (const ts of messageTs) this.stoppedStreams.set(ts, how);
+    if (how === "interrupt") return;
     for (const turn of this.turns.values()) {
-      if (turn.ts === undefined || !this.stoppedStreams.has(turn.ts)) continue;
+      if (this.stopOf(turn) !== "stop") continue;
       if (turn.timer) clearTimeout(turn.timer);
       turn.timer = undefined;
       turn.finished = true;
@@ -77,7 +84,7 @@ export class ReplyStreamer {
   accepts(turnId: string): boolean {
     if (this.completedTurns.has(turnId)) return false;
     const turn = this.turns.get(turnId);
-    return !turn || !this.isStopped(turn);
+    return !turn || this.stopOf(turn) !== "stop";
   }
 
   delta(sessionId: string, turnId: string, thread: SlackThread, delta: string): void {
@@ -149,12 +156,12 @@ export class ReplyStreamer {
     return `reply:${turnId}`;
   }
 
-  private isStopped(turn: Turn): boolean {
-    return turn.ts !== undefined && this.stoppedStreams.has(turn.ts);
+  private stopOf(turn: Turn): "stop" | "interrupt" | undefined {
+    return turn.ts === undefined ? undefined : this.stoppedStreams.get(turn.ts);
   }
 
   private async flush(turnId: string, turn: Turn): Promise<void> {
-    if (turn.finished || turn.pending === "" || this.isStopped(turn)) return;
+    if (turn.finished || turn.pending === "" || this.stopOf(turn)) return;
     const { ready, rest } = splitAtSafeEnd(turn.pending);
     if (ready === "") return;
     const text = safeMarkdown(redactSecrets(ready));
@@ -223,11 +230,23 @@ export class ReplyStreamer {
   }
 
   private async finish(turnId: string, turn: Turn, text: string, final: boolean): Promise<void> {
-    if (this.isStopped(turn)) {
-      // The person's Stop ended this reply where it was: never rewrite it.
+    const stopped = this.stopOf(turn);
+    if (stopped) {
+      // Slack ended that stream: never write to it again. A Stop that may not stop the
+      // work leaves the reply to come in full below it.
+      let ts = turn.ts ?? "";
+      if (stopped === "interrupt" && text.trim() !== "") {
+        const response = await this.api.call("chat.postMessage", {
+          channel: turn.thread.channel,
+          thread_ts: turn.thread.threadTs,
+          ...replyContent(text),
+          ...noUnfurls,
+        });
+        ts = String(response.ts);
+      }
       await this.store.saveMessage(turn.sessionId, this.purpose(turnId), {
         channel: turn.thread.channel,
-        ts: turn.ts ?? "",
+        ts,
         contentHash: "final",
       });
       return;

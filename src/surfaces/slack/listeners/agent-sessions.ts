@@ -84,12 +84,16 @@ async function stop(context: SlackSurfaceContext, delivery: Delivery, event: z.i
     channel: event.channel,
     mayBeShared: delivery.mayBeShared,
   };
+  // Slack stopped its streams whoever pressed Stop; the question is whether the work stops too.
+  const streams = event.streaming_message_ts ?? [];
   if (!(await admit(context, actor, "decide", where))) {
+    context.replies.stopStreams(streams, "interrupt");
     await context.sessions.refresh(sessionId, thread, { force: true });
     return;
   }
   if (!(await context.runtime.canDecide(sessionId, event.user, "stop"))) {
     context.logger.info({ sessionId, user: event.user }, "refused a Stop from someone who may not stop");
+    context.replies.stopStreams(streams, "interrupt");
     await postEphemeral(
       context,
       { channel: event.channel, user: event.user, threadTs: event.thread_ts },
@@ -98,7 +102,7 @@ async function stop(context: SlackSurfaceContext, delivery: Delivery, event: z.i
     await context.sessions.refresh(sessionId, thread, { force: true });
     return;
   }
-  context.replies.stopStreams(event.streaming_message_ts ?? []);
+  context.replies.stopStreams(streams, "stop");
   const outcome = await context.runtime.handle({ type: "cancel", sessionId, userId: event.user });
   const cancelled = outcome.type === "cancelled" ? outcome.agentIds.length : 0;
   context.board.schedule(sessionId);
