@@ -64,11 +64,11 @@ export class AgentSessions {
   started(where: Where, options: { messageTs: string; title?: string; initiatorUserId?: string }) {
     const state = this.stateOf(where);
     state.supervisorWorking = true;
-    return this.queue.run(this.keyOf(where), async () => {
+    return this.inTurn(where, async () => {
       if (this.mode !== "legacy") {
         const created =
           options.title !== undefined
-            ? { title: options.title, initiatorUserId: options.initiatorUserId }
+            ? { title: shownSessionTitle(options.title, 80), initiatorUserId: options.initiatorUserId }
             : undefined;
         if (await this.send(state, "processing", { created })) return;
       }
@@ -87,10 +87,8 @@ export class AgentSessions {
   /** The supervisor rests (or failed): only the sub-agents and requests decide now. */
   async rested(sessionId: string, where: Where): Promise<void> {
     this.stateOf(where).supervisorWorking = false;
-    if (this.mode === "legacy") {
-      await this.deps.feedback.done(where);
-      return;
-    }
+    // Clears a thread status set where agent sessions were unavailable; nothing otherwise.
+    await this.deps.feedback.done(where);
     await this.refresh(sessionId, where);
   }
 
@@ -101,11 +99,17 @@ export class AgentSessions {
   refresh(sessionId: string, where: Where, options: { force?: boolean } = {}): Promise<void> {
     if (this.mode === "legacy") return Promise.resolve();
     const state = this.stateOf(where);
-    return this.queue.run(this.keyOf(where), async () => {
+    return this.inTurn(where, async () => {
       const status = await this.statusOf(sessionId, state);
       if (status === state.sent && !options.force) return;
       await this.send(state, status, {});
     });
+  }
+
+  /** Activity in a session whose status this process never sent (after a restart): send it. */
+  seen(sessionId: string, where: Where): Promise<void> {
+    if (this.states.get(this.keyOf(where))?.sent !== undefined) return Promise.resolve();
+    return this.refresh(sessionId, where);
   }
 
   /** The status a stream should leave behind when it stops (`chat.stopStream` sets `active` otherwise). */
@@ -119,7 +123,7 @@ export class AgentSessions {
     const title = shownSessionTitle(rawTitle);
     if (this.mode === "legacy" || title === "") return Promise.resolve();
     const state = this.stateOf(where);
-    return this.queue.run(this.keyOf(where), async () => {
+    return this.inTurn(where, async () => {
       const args: AgentsSessionsRenameArguments = {
         channel_id: where.channel,
         thread_ts: where.threadTs,
@@ -199,12 +203,22 @@ export class AgentSessions {
   private refreshLater(state: ThreadState): void {
     state.cancelRefresh = this.deps.timers.schedule(
       () =>
-        this.queue.run(this.keyOf(state.where), async () => {
+        this.inTurn(state.where, async () => {
           state.cancelRefresh = undefined;
           if (state.sent === "processing") await this.send(state, "processing", {});
         }),
       this.deps.refreshMs ?? processingRefreshMs,
     );
+  }
+
+  /**
+   * Runs `task` after the thread's earlier ones, so statuses reach Slack in order. Never
+   * rejects: a failure is logged, and callers need not wait (the render queue does not).
+   */
+  private inTurn(where: Where, task: () => Promise<void>): Promise<void> {
+    return this.queue.run(this.keyOf(where), task).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error }, "could not update the agent session");
+    });
   }
 
   private stopRefreshing(state: ThreadState): void {

@@ -69,15 +69,17 @@ export class EventRenderer {
       case "reply-delta":
         if (!this.deps.replies.accepts(event.turnId)) return;
         this.deps.replies.delta(event.sessionId, event.turnId, thread, event.delta);
-        await this.deps.sessions.working(event.sessionId, thread);
+        void this.deps.sessions.working(event.sessionId, thread);
         return;
       case "reply-completed":
+        // Nothing may wait between a turn's last delta and its completion, or the first
+        // piece would go out alone: whether the answer is final is settled in its turn.
         await this.deps.replies.completed(
           event.sessionId,
           event.turnId,
           thread,
           event.text,
-          event.final === true && (await this.nothingRuns(event.sessionId)),
+          event.final === true ? this.nothingRuns(event.sessionId) : false,
         );
         return;
       case "agent-started":
@@ -86,13 +88,14 @@ export class EventRenderer {
       case "agent-cancelled":
         if (event.agent.role === "worker") this.deps.board.schedule(event.sessionId);
         if (event.type === "agent-failed" && event.agent.role === "supervisor") {
-          await this.deps.sessions.rested(event.sessionId, thread);
+          void this.deps.sessions.rested(event.sessionId, thread);
         } else {
-          await this.deps.sessions.refresh(event.sessionId, thread);
+          void this.deps.sessions.refresh(event.sessionId, thread);
         }
         return;
       case "agent-progress":
         if (event.agent.role === "worker") this.deps.board.schedule(event.sessionId);
+        void this.deps.sessions.seen(event.sessionId, thread);
         return;
       case "question-asked":
       case "approval-requested":
@@ -104,7 +107,7 @@ export class EventRenderer {
           renderRequest(event.request),
         );
         this.deps.board.schedule(event.sessionId);
-        await this.deps.sessions.refresh(event.sessionId, thread);
+        void this.deps.sessions.refresh(event.sessionId, thread);
         return;
       case "request-decided":
         await this.deps.publisher.update(
@@ -113,24 +116,28 @@ export class EventRenderer {
           renderRequest(event.request),
         );
         this.deps.board.schedule(event.sessionId);
-        await this.deps.sessions.refresh(event.sessionId, thread);
+        void this.deps.sessions.refresh(event.sessionId, thread);
         return;
       case "session-idle":
         // Workers spawned this turn are queued and have announced nothing yet: show them.
         this.deps.board.schedule(event.sessionId);
-        await this.deps.sessions.rested(event.sessionId, thread);
+        void this.deps.sessions.rested(event.sessionId, thread);
         await this.publishResults(event.sessionId);
         return;
       case "session-titled":
-        await this.deps.sessions.rename(thread, event.title);
+        void this.deps.sessions.rename(thread, event.title);
         return;
     }
   }
 
   /** A final answer gets feedback buttons only when no sub-agent still works after it. */
   private async nothingRuns(sessionId: string): Promise<boolean> {
-    const agents = await this.deps.runtime.listAgents(sessionId);
-    return agents.every((agent) => agent.role === "supervisor" || terminal.has(agent.status));
+    try {
+      const agents = await this.deps.runtime.listAgents(sessionId);
+      return agents.every((agent) => agent.role === "supervisor" || terminal.has(agent.status));
+    } catch {
+      return false;
+    }
   }
 
   /** After the supervisor's summary: one results message per set of finished sub-agents. */

@@ -105,13 +105,16 @@ export class ReplyStreamer {
     }, delay);
   }
 
-  /** `final`: the supervisor's answer before it rests, which gets the feedback buttons. */
+  /**
+   * `final`: the supervisor's answer before it rests, which gets the feedback buttons; it may
+   * still be worked out (it is awaited in the turn's queue, after any pending flush is cancelled).
+   */
   completed(
     sessionId: string,
     turnId: string,
     thread: SlackThread,
     rawText: string,
-    final = false,
+    final: boolean | Promise<boolean> = false,
   ): Promise<void> {
     const text = safeMarkdown(redactSecrets(rawText));
     const turn = this.turnFor(sessionId, turnId, thread);
@@ -120,7 +123,7 @@ export class ReplyStreamer {
     turn.finished = true;
     return this.queue.run(turnId, async () => {
       try {
-        await this.finish(turnId, turn, text, final);
+        await this.finish(turnId, turn, text, await final);
       } finally {
         this.turns.delete(turnId);
         if (this.completedTurns.size > 10_000) this.completedTurns.clear();
