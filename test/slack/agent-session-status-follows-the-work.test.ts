@@ -57,10 +57,12 @@ describe("the thread's agent session follows the work", () => {
   it("goes processing, suspended on a question, processing once answered, active when idle", async () => {
     const { runtime, fake, harness: current, mention, statuses } = await start();
     const threadTs = "1700100000.000100";
+    const asked = Date.now();
     const sessionId = await mention(threadTs, "fix the <!channel> flaky tests");
 
-    // Work shows at once, on a session created with a title and whoever asked.
+    // Work shows within a second, on a session created with a title and whoever asked.
     const created = await fake.waitFor(() => fake.callsTo("agents.sessions.setStatus")[0]);
+    expect(Date.now() - asked).toBeLessThan(1000);
     expect(created.params).toMatchObject({
       channel_id: channel,
       thread_ts: threadTs,
