@@ -154,6 +154,7 @@ export async function modelStep(
       agentId: persisted.id,
       turnId,
       text,
+      final: toolCallsOf(message).length === 0,
     });
   }
   return completed ? "stop" : "continue";
