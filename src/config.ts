@@ -104,6 +104,21 @@ const priceOverrides = optionalString.pipe(
     .optional(),
 );
 
+const contextWindows = optionalString.pipe(
+  z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: "must be JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.number().int().min(1000)))
+    .optional(),
+);
+
 const environmentSchema = z.object({
   NODE_ENV: optionalString,
   LOG_LEVEL: optionalString.pipe(
@@ -125,6 +140,8 @@ const environmentSchema = z.object({
   THREADWORK_STRONG_MODEL: modelRefText,
   /** JSON: `{"anthropic:claude-x": {"input": 3, "output": 15}}`, US dollars per million tokens. */
   THREADWORK_PRICES: priceOverrides,
+  /** JSON: `{"openai:qwen3-coder": 32768}`, tokens; overrides the table in src/domain/pricing.ts. */
+  THREADWORK_CONTEXT_WINDOWS: contextWindows,
   THREADWORK_MAX_CONCURRENT_AGENTS: positiveInteger(16),
   THREADWORK_MAX_AGENTS_PER_SESSION: positiveInteger(6),
   THREADWORK_MAX_TURNS: positiveInteger(80),
@@ -210,6 +227,8 @@ export interface Config {
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
   models: { supervisor: ModelRef; worker: ModelRef; strong: ModelRef };
   priceOverrides: Record<string, { input: number; output: number; cacheRead?: number; cacheWrite?: number }>;
+  /** Context windows in tokens by `provider:model`, over the built-in table. */
+  contextWindows: Record<string, number>;
   limits: {
     maxConcurrentAgents: number;
     maxAgentsPerSession: number;
@@ -337,6 +356,7 @@ export function loadConfig(
         openai: { apiKey: environment.OPENAI_API_KEY, baseUrl: environment.OPENAI_BASE_URL },
         models: { supervisor, worker, strong },
         priceOverrides: environment.THREADWORK_PRICES ?? {},
+        contextWindows: environment.THREADWORK_CONTEXT_WINDOWS ?? {},
         limits: {
           maxConcurrentAgents: environment.THREADWORK_MAX_CONCURRENT_AGENTS,
           maxAgentsPerSession: environment.THREADWORK_MAX_AGENTS_PER_SESSION,

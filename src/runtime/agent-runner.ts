@@ -8,13 +8,17 @@ import {
   type TranscriptEntry,
 } from "../adapters/database/transcript.ts";
 import { isTerminal } from "../domain/agent-state.ts";
+import { toolResultCharacterCap } from "../domain/context-window.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
-import { eventText } from "../domain/prompts/event-text.ts";
+import type { TextPart } from "../domain/messages.ts";
+import { eventText, isDecisionEvent } from "../domain/prompts/event-text.ts";
 import type { AnyTool } from "../domain/tool.ts";
+import { capText } from "../domain/tool-output.ts";
 import { planNextStep } from "../domain/transcript.ts";
 import { supervisorTools, workerTools } from "../tools/agent/agent-tools.ts";
 import { createAgentServices } from "./agent-services.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
+import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { modelStep, type StepOutcome } from "./model-step.ts";
 import { toolStep } from "./tool-step.ts";
@@ -53,6 +57,18 @@ async function readTranscript(
   return memory.entries;
 }
 
+/**
+ * A mailbox event as transcript text. Decisions (the brief, the supervisor's and the owner's
+ * messages) stay whole and are kept verbatim by compactions; reports and other events are cut
+ * to the tool-result cap, as a worker's summary can be as long as it likes.
+ */
+function eventPart(event: EventRow, cap: number): TextPart {
+  const text = eventText({ type: event.type, payload: event.payload });
+  const decision = { type: event.type, payload: event.payload };
+  if (isDecisionEvent(decision)) return { type: "text", text, verbatim: true };
+  return { type: "text", text: capText(text, cap) };
+}
+
 export function createAgentRunner(
   kernel: RuntimeKernel,
   extra: { workerTools: AnyTool[]; supervisorTools: AnyTool[] },
@@ -65,10 +81,11 @@ export function createAgentRunner(
   async function drain(agent: AgentRow, events: EventRow[], seq: number): Promise<StepOutcome> {
     const running = await ensureRunning(kernel, agent);
     if (!running) return "stop";
-    const parts = events.map((event) => ({
-      type: "text" as const,
-      text: eventText({ type: event.type, payload: event.payload }),
-    }));
+    const cap = toolResultCharacterCap(
+      kernel.options.maxToolResultCharacters,
+      contextWindowFor(kernel, running.model),
+    );
+    const parts = events.map((event) => eventPart(event, cap));
     await persistStep(kernel.db, running.id, running.step, {}, async (transaction, row) => {
       await appendStepMessage(transaction, row, seq, { role: "user", parts });
       await consumeEvents(
@@ -141,7 +158,7 @@ export function createAgentRunner(
         case "drain":
           return drain(agent, events, seq);
         case "turn":
-          return modelStep(kernel, agent, transcript, seq, toolsFor(agent), signal);
+          return modelStep(kernel, agent, entries, seq, toolsFor(agent), signal);
         case "rest":
           if (agent.role === "supervisor") await restSupervisor(kernel, agent);
           return "stop";

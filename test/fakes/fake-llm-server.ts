@@ -9,6 +9,7 @@ import {
   type RenderedUsage,
 } from "./fake-llm-anthropic.ts";
 import { AutomaticCacheSimulator, PromptCacheSimulator } from "./fake-llm-cache.ts";
+import { contextWindowError, fitOutputToWindow } from "./fake-llm-context-window.ts";
 import {
   openaiCompletionBody,
   openaiErrorBody,
@@ -58,6 +59,11 @@ export interface FakeLlmServerOptions {
   openaiCache?: boolean;
   /** Keep every request in `requests` (default true); benchmarks turn it off to save memory. */
   recordRequests?: boolean;
+  /**
+   * The model's context window in (approximate) tokens. A longer prompt is refused as the real
+   * API refuses it, before any scripted response is used; an output that would run past it is cut.
+   */
+  contextWindow?: number;
 }
 
 export interface FakeUsageTotals {
@@ -79,8 +85,10 @@ export interface FakeLlmServer {
   script(...items: FakeLlmScriptItem[]): void;
   /** Sets (or clears) the responder used once the queue is empty. */
   respondWith(responder: FakeLlmResponder | undefined): void;
-  /** Changes latency, failure rate or failure status while running. */
-  configure(options: Pick<FakeLlmServerOptions, "latencyMs" | "failureRate" | "failureStatus">): void;
+  /** Changes latency, failure rate, failure status or the context window while running. */
+  configure(
+    options: Pick<FakeLlmServerOptions, "latencyMs" | "failureRate" | "failureStatus" | "contextWindow">,
+  ): void;
   /** Scripted responses not yet used. */
   pending(): number;
   /** Every request received, in order. */
@@ -89,6 +97,12 @@ export interface FakeLlmServer {
   usageTotals(api: "anthropic" | "openai"): FakeUsageTotals;
   clearCache(): void;
   close(): Promise<void>;
+}
+
+/** Prompt tokens as the simulated usage counts them: every block of tools, system and messages. */
+function promptTokensOf(api: "anthropic" | "openai", body: Record<string, unknown>): number {
+  const blocks = api === "anthropic" ? anthropicPromptBlocks(body) : openaiPromptBlocks(body);
+  return blocks.reduce((sum, block) => sum + block.tokens, 0);
 }
 
 function seededRandom(seed: number): () => number {
@@ -240,15 +254,24 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       return;
     }
     const parsed = api === "anthropic" ? parseAnthropicRequest(body) : parseOpenAIRequest(body);
+    const promptTokens = promptTokensOf(api, body);
     const request: FakeLlmRequest = {
       api,
       path,
       headers: redactHeaders(incoming.headers),
       body,
       receivedAt: now(),
+      promptTokens,
       ...parsed,
     };
     if (options.recordRequests !== false) requests.push(request);
+    const window = settings.contextWindow;
+    const tooLong = window === undefined ? undefined : contextWindowError(api, promptTokens, window, body);
+    if (tooLong) {
+      await wait(settings.latencyMs ?? 0, response);
+      if (!response.destroyed) sendError(api, response, tooLong, requestId);
+      return;
+    }
 
     if (settings.failureRate && random() < settings.failureRate) {
       await wait(settings.latencyMs ?? 0, response);
@@ -256,7 +279,8 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       if (!response.destroyed) sendError(api, response, { status }, requestId);
       return;
     }
-    const reply = await nextResponse(request);
+    const scripted = await nextResponse(request);
+    const reply = window === undefined ? scripted : fitOutputToWindow(api, scripted, window - promptTokens);
     await wait((settings.latencyMs ?? 0) + (reply.delayMs ?? 0), response);
     if (response.destroyed) return;
     if (reply.disconnect === "before-response") {
