@@ -3,6 +3,7 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
 import type { Config } from "../../src/config.ts";
 import type { ApprovalPolicy } from "../../src/domain/decision-rule.ts";
+import type { ModelProvider } from "../../src/domain/model.ts";
 import type { AnyTool } from "../../src/domain/tool.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
 import type { RuntimeContext, RuntimeOptions } from "../../src/runtime/runtime-context.ts";
@@ -56,15 +57,19 @@ export interface StartRuntimeOptions {
   repositories?: RuntimeContext["repositories"];
   /** Runs before `start()`, e.g. to subscribe to what a starting runtime announces. */
   beforeStart?: (runtime: Runtime) => void;
+  /** Another provider than the Anthropic SDK on `anthropicBaseUrl`, e.g. the OpenAI one. */
+  provider?: ModelProvider;
 }
 
 /** A runtime on a test database that talks to the fake LLM server through the real Anthropic SDK. */
 export async function startTestRuntime(options: StartRuntimeOptions): Promise<Runtime> {
-  const provider = createAnthropicProvider({
-    apiKey: "sk-ant-test",
-    baseUrl: options.anthropicBaseUrl,
-    retryPolicy: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 50 },
-  });
+  const provider =
+    options.provider ??
+    createAnthropicProvider({
+      apiKey: "sk-ant-test",
+      baseUrl: options.anthropicBaseUrl,
+      retryPolicy: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 50 },
+    });
   const runtime = createRuntime({
     db: options.handle.db,
     boss: options.handle.createQueue({ schedule: false, supervise: false }),
