@@ -12,7 +12,8 @@ import { toolResultCharacterCap } from "../domain/context-window.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import type { TextPart } from "../domain/messages.ts";
 import { eventText, isDecisionEvent } from "../domain/prompts/event-text.ts";
-import type { AnyTool } from "../domain/tool.ts";
+import { repositoryInstructionsText, workerEnvironmentText } from "../domain/prompts/worker-environment.ts";
+import { type AnyTool, parseWorkspace } from "../domain/tool.ts";
 import { capText } from "../domain/tool-output.ts";
 import { planNextStep } from "../domain/transcript.ts";
 import { supervisorTools, workerTools } from "../tools/agent/agent-tools.ts";
@@ -69,6 +70,36 @@ function eventPart(event: EventRow, cap: number): TextPart {
   return { type: "text", text: capText(text, cap) };
 }
 
+/**
+ * What a worker with a repository learns with its brief: its environment and the repository's
+ * own instructions. Stored with the brief, so the first message stays the same bytes for good.
+ */
+async function environmentParts(
+  kernel: RuntimeKernel,
+  agent: AgentRow,
+  brief: EventRow,
+  tools: AnyTool[],
+): Promise<TextPart[]> {
+  const workspace = parseWorkspace(agent.workspace);
+  const describe = kernel.workspaces?.describeWorkspace;
+  if (agent.role !== "worker" || !workspace || !describe) return [];
+  const briefText = typeof brief.payload.brief === "string" ? brief.payload.brief : "";
+  let description: Awaited<ReturnType<typeof describe>>;
+  try {
+    description = await describe({ workspace, brief: briefText });
+  } catch (error) {
+    kernel.logger.warn({ agentId: agent.id, error: errorMessage(error) }, "could not describe the workspace");
+    return [];
+  }
+  const toolNames = tools.map((tool) => tool.name);
+  const parts: TextPart[] = [
+    { type: "text", text: workerEnvironmentText(workspace, description, toolNames), verbatim: true },
+  ];
+  const instructions = repositoryInstructionsText(description.instructions);
+  if (instructions !== "") parts.push({ type: "text", text: instructions, verbatim: true });
+  return parts;
+}
+
 export function createAgentRunner(
   kernel: RuntimeKernel,
   extra: { workerTools: AnyTool[]; supervisorTools: AnyTool[] },
@@ -86,6 +117,11 @@ export function createAgentRunner(
       contextWindowFor(kernel, running.model),
     );
     const parts = events.map((event) => eventPart(event, cap));
+    const brief = events.findIndex((event) => event.type === "brief");
+    const briefEvent = events[brief];
+    if (briefEvent) {
+      parts.splice(brief + 1, 0, ...(await environmentParts(kernel, running, briefEvent, toolsFor(running))));
+    }
     await persistStep(kernel.db, running.id, running.step, {}, async (transaction, row) => {
       await appendStepMessage(transaction, row, seq, { role: "user", parts });
       await consumeEvents(
