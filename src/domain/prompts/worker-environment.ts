@@ -23,7 +23,7 @@ export function workerEnvironmentText(
       : "Every command waits for a person's approval.";
   const check = description.checkCommand
     ? `Check command: \`${description.checkCommand}\`. Run it before you finish; your result reports whether it passed.`
-    : "Check command: none is configured. Find how the project checks itself (its instructions below, README, package.json or Makefile) and run the narrowest check that covers your change.";
+    : "Check command: none is configured. Find how the project checks itself (the repository's instructions, README, package.json or Makefile) and run the narrowest check that covers your change.";
   return [
     "\n\nYour environment:",
     `- Repository: ${workspace.repoName}. Your working copy is the workspace root; tool paths are relative to it.`,
