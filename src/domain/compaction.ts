@@ -128,9 +128,9 @@ export function planCompaction(
   const last = open.at(-1);
   if (!last) return undefined;
 
-  // Candidate boundaries: the seq before each assistant message, and the very end.
+  // Candidate boundaries: folding nothing, the seq before each assistant message, and the very end.
   const sizes = open.map((entry) => estimateMessageTokens([entry.message]));
-  const boundaries: Array<{ through: number; index: number }> = [];
+  const boundaries: Array<{ through: number; index: number }> = [{ through: after, index: 0 }];
   open.forEach((entry, index) => {
     const before = open[index - 1];
     if (index > 0 && before && entry.message.role === "assistant")
