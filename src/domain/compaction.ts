@@ -79,7 +79,11 @@ export function contextView(entries: readonly NumberedMessage[]): ChatMessage[] 
   const first = firstInput(turns);
   const head: ChatMessage[] = [];
   if (first && first.seq <= compaction.through) {
-    head.push({ role: "user", parts: first.message.parts.filter((part) => part.type === "text") });
+    const parts = first.message.parts.filter((part) => part.type === "text");
+    // The turns after the first message change with every compaction; the cache can still reuse it.
+    const last = parts.at(-1);
+    if (last) parts[parts.length - 1] = { ...last, cacheBreakpoint: true };
+    head.push({ role: "user", parts });
   }
   head.push({
     role: "user",

@@ -9,6 +9,8 @@ export interface TextPart {
   verbatim?: true;
   /** Marks a compaction's summary, which stands for the transcript up to and including this seq. */
   summarizesThrough?: number;
+  /** Set in a request (never stored) on the end of a prefix that stays the same: cache up to here. */
+  cacheBreakpoint?: true;
 }
 
 export interface ToolCallPart {

@@ -177,6 +177,12 @@ describe.each(cases)("compaction keeps the brief within the window on %s through
     for (const request of answered) expect(everything(request)).toContain("The user answered: tabs");
     const compacted = workerTurns.filter((request) => everything(request).includes("Progress: read chunks"));
     expect(compacted.length).toBeGreaterThan(0);
+    if (api === "anthropic") {
+      // The kept first message ends in a cache breakpoint of its own, so compactions do not lose its cache.
+      for (const request of compacted) {
+        expect((request.messages[0]?.raw[0] as { cache_control?: unknown }).cache_control).toBeDefined();
+      }
+    }
 
     // The forced "prompt too long" was followed by a compaction and the same turn asked again.
     expect(forcedAt).toBeDefined();
