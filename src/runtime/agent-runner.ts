@@ -59,15 +59,14 @@ async function readTranscript(
 }
 
 /**
- * A mailbox event as transcript text. Decisions (the brief, the supervisor's and the owner's
- * messages) stay whole and are kept verbatim by compactions; reports and other events are cut
- * to the tool-result cap, as a worker's summary can be as long as it likes.
+ * A mailbox event as transcript text, cut to the tool-result cap: a worker's summary can be as
+ * long as it likes, and a thread's history runs to hundreds of kilobytes. Decisions (the brief,
+ * the supervisor's and the owner's messages) are marked to be kept verbatim by compactions.
  */
 function eventPart(event: EventRow, cap: number): TextPart {
-  const text = eventText({ type: event.type, payload: event.payload });
-  const decision = { type: event.type, payload: event.payload };
-  if (isDecisionEvent(decision)) return { type: "text", text, verbatim: true };
-  return { type: "text", text: capText(text, cap) };
+  const mailboxEvent = { type: event.type, payload: event.payload };
+  const text = capText(eventText(mailboxEvent), cap);
+  return isDecisionEvent(mailboxEvent) ? { type: "text", text, verbatim: true } : { type: "text", text };
 }
 
 /**
