@@ -95,7 +95,9 @@ describe("compaction", () => {
       },
     };
     const view = contextView(withSummary(entries, 8, "Read results 1 to 4."));
-    expect(view[0]).toEqual({ role: "user", parts: brief.parts });
+    // The same bytes, ending in a cache breakpoint of its own (a request-only mark, never stored).
+    expect(view[0]).toEqual({ role: "user", parts: [{ ...brief.parts[0], cacheBreakpoint: true }] });
+    expect(entries[0]?.message.parts[0]).not.toHaveProperty("cacheBreakpoint");
     const second = view[1]?.parts.map((part) => (part.type === "text" ? part.text : part.type)).join("");
     expect(second).toContain('Your earlier ask_user call {"turn":1} was answered');
     expect(second).toContain("The user answered: tabs");
