@@ -1,12 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { toolCalls } from "../../src/adapters/database/schema.ts";
 import { loadTranscript } from "../../src/adapters/database/transcript.ts";
 import { createOpenAIProvider } from "../../src/adapters/providers/openai-provider.ts";
-import { summarizingPrompt } from "../../src/domain/prompts/summary-prompt.ts";
-import { defineTool } from "../../src/domain/tool.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
@@ -17,40 +14,13 @@ import {
   textResponse,
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
+import { everything, highestChunk, isSummarizer, readChunkTool } from "../helpers/chunk-reader.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime, testConfig } from "../helpers/runtime-harness.ts";
 
 const window = 6000;
 const chunkCount = 20;
 const brief = "compact: read every chunk of the log in order; the marker is BRIEF-MARKER-42";
-const chunkText = (index: number) =>
-  `chunk ${index} of ${chunkCount}: ${`line ${index} of the log, nothing unusual here. `.repeat(36)}`;
-
-const readChunkTool = defineTool({
-  name: "read_chunk",
-  description: "Read one chunk of the log.",
-  input: z.object({ index: z.number().int().min(1) }),
-  risk: "safe",
-  async execute(input) {
-    return chunkText(input.index);
-  },
-});
-
-const isSummarizer = (request: FakeLlmRequest) => request.system === summarizingPrompt;
-
-function everything(request: FakeLlmRequest): string {
-  return request.messages
-    .flatMap((message) => [message.text, ...message.toolResults.map((result) => result.content)])
-    .join("\n");
-}
-
-/** The newest chunk the request shows the model: in a tool result, or in a summary of earlier turns. */
-function highestChunk(request: FakeLlmRequest): number {
-  const numbers = [...everything(request).matchAll(/chunk (\d+) of \d+|chunks 1 to (\d+)/g)].map((match) =>
-    Number(match[1] ?? match[2]),
-  );
-  return Math.max(0, ...numbers);
-}
 
 function promptTooLong(api: FakeLlmRequest["api"]): FakeLlmResponse {
   // What each real API answers a prompt over the window.
@@ -112,7 +82,7 @@ describe.each(cases)("compaction keeps the brief within the window on %s through
           [`${models.worker.provider}:${models.worker.model}`]: window,
         },
       },
-      workerTools: [readChunkTool],
+      workerTools: [readChunkTool(chunkCount)],
     });
   });
   afterAll(async () => {
