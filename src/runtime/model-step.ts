@@ -122,7 +122,7 @@ export async function modelStep(
     compaction.windowTokens,
   );
   if (needsCompaction(estimate, compaction.windowTokens)) {
-    // Nothing left to fold in: the turn goes ahead, and a refusal forces the question below.
+    // With nothing left to fold in the turn goes ahead; a refusal from the provider forces one below.
     const compacted = await compactionStep(kernel, running, compaction);
     if (compacted) return compacted;
   }
