@@ -64,5 +64,8 @@ export async function runToolCall(
     outcome = { output: errorMessage(error), isError: true, status: "failed" };
     finishedSummary = undefined;
   }
-  return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary);
+  // A person's answer (`ask_user`) is a decision: compactions keep it word for word.
+  return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary, {
+    decision: answer !== undefined,
+  });
 }
