@@ -119,6 +119,21 @@ const priceOverrides = optionalString.pipe(
     .optional(),
 );
 
+const contextWindows = optionalString.pipe(
+  z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: "custom", message: "must be JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.number().int().min(1000)))
+    .optional(),
+);
+
 const environmentSchema = z.object({
   NODE_ENV: optionalString,
   LOG_LEVEL: optionalString.pipe(
@@ -142,6 +157,8 @@ const environmentSchema = z.object({
   THREADWORK_STRONG_MODEL: modelRefText,
   /** JSON: `{"anthropic:claude-x": {"input": 3, "output": 15}}`, US dollars per million tokens. */
   THREADWORK_PRICES: priceOverrides,
+  /** JSON: `{"openai:qwen3-coder": 32768}`, tokens; overrides the table in src/domain/pricing.ts. */
+  THREADWORK_CONTEXT_WINDOWS: contextWindows,
   THREADWORK_MAX_CONCURRENT_AGENTS: positiveInteger(16),
   THREADWORK_MAX_AGENTS_PER_SESSION: positiveInteger(6),
   THREADWORK_MAX_TURNS: positiveInteger(80),
@@ -335,6 +352,7 @@ export function loadConfig(
         defaultRepository: environment.THREADWORK_DEFAULT_REPO,
         allowCommands: environment.THREADWORK_ALLOW_COMMANDS,
         prices: environment.THREADWORK_PRICES,
+        contextWindows: environment.THREADWORK_CONTEXT_WINDOWS,
       },
       file,
     );

@@ -13,8 +13,10 @@ import { createRuntime, type Runtime } from "../runtime/create-runtime.ts";
 import type { RuntimeOptions } from "../runtime/runtime-context.ts";
 import { readSlackFileTool } from "../tools/slack/read-slack-file.ts";
 import { createWorkspaceTools } from "../tools/workspace/create-workspace-tools.ts";
+import { workspaceDescriber } from "../tools/workspace/describe-workspace.ts";
 import { mergeAgentsTool } from "../tools/workspace/merge-agents.ts";
 import { mergeSourcesFrom } from "../tools/workspace/merge-sources.ts";
+import { repositoryOverviewTool } from "../tools/workspace/repository-overview.ts";
 
 export interface AssembledRuntime {
   runtime: Runtime;
@@ -72,6 +74,10 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
           findRequest: (agentId, toolCallId) => findRequestForToolCall(database.db, agentId, toolCallId),
         }),
       }),
+      repositoryOverviewTool({
+        repositoryNames: () => workspaceManager.repositoryNames(),
+        overviewOf: (repoName) => workspaceManager.repositoryOverview(repoName),
+      }),
     );
   }
 
@@ -86,7 +92,10 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
     supervisorTools,
     ...(workspaceManager
       ? {
-          workspaces: createWorkspacesPort(workspaceManager),
+          workspaces: {
+            ...createWorkspacesPort(workspaceManager),
+            describeWorkspace: workspaceDescriber(() => workspaceManager.toolOptions()),
+          },
           repositories: {
             names: workspaceManager.repositoryNames(),
             defaultRepository: config.git.defaultRepository,

@@ -52,9 +52,9 @@ export class ProviderError extends ThreadworkError {
   readonly retryable: boolean;
   constructor(
     message: string,
-    options: { status?: number; retryable: boolean; cause?: unknown; provider: string },
+    options: { status?: number; retryable: boolean; cause?: unknown; provider: string; code?: string },
   ) {
-    super("provider_failed", message, {
+    super(options.code ?? "provider_failed", message, {
       category: "third_party",
       cause: options.cause,
       details: { status: options.status ?? null, provider: options.provider, retryable: options.retryable },
@@ -62,6 +62,23 @@ export class ProviderError extends ThreadworkError {
     this.name = "ProviderError";
     this.status = options.status;
     this.retryable = options.retryable;
+  }
+}
+
+/**
+ * The provider refused the request as longer than the model's context window (Anthropic's
+ * "prompt is too long", OpenAI's `context_length_exceeded`). Compacting the transcript and
+ * asking again helps; `limitTokens` is the window the provider named, when it named one.
+ */
+export class ContextWindowExceededError extends ProviderError {
+  readonly limitTokens: number | undefined;
+  constructor(
+    message: string,
+    options: { status?: number; cause?: unknown; provider: string; limitTokens?: number | undefined },
+  ) {
+    super(message, { ...options, retryable: false, code: "context_window_exceeded" });
+    this.name = "ContextWindowExceededError";
+    this.limitTokens = options.limitTokens;
   }
 }
 

@@ -1,4 +1,23 @@
+import type { InstructionFile } from "./repository-instructions.ts";
 import type { Workspace } from "./tool.ts";
+
+/** What a worker is told about its working copy in its first message. */
+export interface WorkspaceDescription {
+  /** The branch the agent's branch was cut from, when known. */
+  baseBranch: string | undefined;
+  commands: {
+    /** Whether run_command runs in the sandbox. */
+    sandboxed: boolean;
+    /** Whether sandboxed commands reach the network. */
+    network: boolean;
+    /** Commands that run without approval (while sandboxed). */
+    allowList: string[];
+  };
+  /** The repository's check command; undefined until one is configured for it. */
+  checkCommand: string | undefined;
+  /** The repository's instruction files (AGENTS.md …) for the directories the brief names, bounded. */
+  instructions: InstructionFile[];
+}
 
 /** Creates and finalizes an agent's working copy; the git workspace manager implements it. */
 export interface WorkspacesPort {
@@ -15,4 +34,6 @@ export interface WorkspacesPort {
     workspace: Workspace;
     summary: string;
   }): Promise<Record<string, unknown>>;
+  /** The facts a worker's first message carries; absent where nothing can be said. */
+  describeWorkspace?(request: { workspace: Workspace; brief: string }): Promise<WorkspaceDescription>;
 }

@@ -8,13 +8,18 @@ import {
   type TranscriptEntry,
 } from "../adapters/database/transcript.ts";
 import { isTerminal } from "../domain/agent-state.ts";
+import { toolResultCharacterCap } from "../domain/context-window.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
-import { eventText } from "../domain/prompts/event-text.ts";
-import type { AnyTool } from "../domain/tool.ts";
+import type { TextPart } from "../domain/messages.ts";
+import { eventText, isDecisionEvent } from "../domain/prompts/event-text.ts";
+import { repositoryInstructionsText, workerEnvironmentText } from "../domain/prompts/worker-environment.ts";
+import { type AnyTool, parseWorkspace } from "../domain/tool.ts";
+import { capText } from "../domain/tool-output.ts";
 import { planNextStep } from "../domain/transcript.ts";
 import { supervisorTools, workerTools } from "../tools/agent/agent-tools.ts";
 import { createAgentServices } from "./agent-services.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
+import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { modelStep, type StepOutcome } from "./model-step.ts";
 import { toolStep } from "./tool-step.ts";
@@ -66,6 +71,47 @@ async function readTranscript(
   return memory.entries;
 }
 
+/**
+ * A mailbox event as transcript text, cut to the tool-result cap: a worker's summary can be as
+ * long as it likes, and a thread's history runs to hundreds of kilobytes. Decisions (the brief,
+ * the supervisor's and the owner's messages) are marked to be kept verbatim by compactions.
+ */
+function eventPart(event: EventRow, cap: number): TextPart {
+  const mailboxEvent = { type: event.type, payload: event.payload };
+  const text = capText(eventText(mailboxEvent), cap);
+  return isDecisionEvent(mailboxEvent) ? { type: "text", text, verbatim: true } : { type: "text", text };
+}
+
+/**
+ * What a worker with a repository learns with its brief: its environment and the repository's
+ * own instructions. Stored with the brief, so the first message stays the same bytes for good.
+ */
+async function environmentParts(
+  kernel: RuntimeKernel,
+  agent: AgentRow,
+  brief: EventRow,
+  tools: AnyTool[],
+): Promise<TextPart[]> {
+  const workspace = parseWorkspace(agent.workspace);
+  const describe = kernel.workspaces?.describeWorkspace;
+  if (agent.role !== "worker" || !workspace || !describe) return [];
+  const briefText = typeof brief.payload.brief === "string" ? brief.payload.brief : "";
+  let description: Awaited<ReturnType<typeof describe>>;
+  try {
+    description = await describe({ workspace, brief: briefText });
+  } catch (error) {
+    kernel.logger.warn({ agentId: agent.id, error: errorMessage(error) }, "could not describe the workspace");
+    return [];
+  }
+  const toolNames = tools.map((tool) => tool.name);
+  const parts: TextPart[] = [
+    { type: "text", text: workerEnvironmentText(workspace, description, toolNames), verbatim: true },
+  ];
+  const instructions = repositoryInstructionsText(description.instructions);
+  if (instructions !== "") parts.push({ type: "text", text: instructions, verbatim: true });
+  return parts;
+}
+
 export function createAgentRunner(
   kernel: RuntimeKernel,
   extra: { workerTools: AnyTool[]; supervisorTools: AnyTool[] },
@@ -78,10 +124,16 @@ export function createAgentRunner(
   async function drain(agent: AgentRow, events: EventRow[], seq: number): Promise<StepOutcome> {
     const running = await ensureRunning(kernel, agent);
     if (!running) return "stop";
-    const parts = events.map((event) => ({
-      type: "text" as const,
-      text: eventText({ type: event.type, payload: event.payload }),
-    }));
+    const cap = toolResultCharacterCap(
+      kernel.options.maxToolResultCharacters,
+      contextWindowFor(kernel, running.model),
+    );
+    const parts = events.map((event) => eventPart(event, cap));
+    const brief = events.findIndex((event) => event.type === "brief");
+    const briefEvent = events[brief];
+    if (briefEvent) {
+      parts.splice(brief + 1, 0, ...(await environmentParts(kernel, running, briefEvent, toolsFor(running))));
+    }
     await persistStep(kernel.db, running.id, running.step, {}, async (transaction, row) => {
       await appendStepMessage(transaction, row, seq, { role: "user", parts });
       await consumeEvents(
@@ -155,7 +207,7 @@ export function createAgentRunner(
         case "drain":
           return drain(agent, events, seq);
         case "turn":
-          return modelStep(kernel, agent, transcript, seq, toolsFor(agent), signal);
+          return modelStep(kernel, agent, entries, seq, toolsFor(agent), signal);
         case "rest":
           if (agent.role === "supervisor") await restSupervisor(kernel, agent);
           return "stop";

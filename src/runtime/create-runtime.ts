@@ -120,7 +120,7 @@ export function createRuntime(context: RuntimeContext): Runtime {
         .map((snapshot) => {
           const found = work.get(snapshot.id);
           return found
-            ? { ...snapshot, activity: sessionActivity(found.agents, found.pendingRequests) }
+            ? { ...snapshot, activity: sessionActivity(found.agents, found.pendingRequests, snapshot.status) }
             : snapshot;
         });
     },

@@ -1,12 +1,13 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { startToolCall } from "../adapters/database/tool-calls.ts";
-import { errorMessage, InterruptedByShutdown, StepConflictError } from "../domain/errors.ts";
+import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { StepOutcome } from "./model-step.ts";
 import type { ResolvedToolCall } from "./resolve-tool-call.ts";
+import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
 import { persistToolResult, replayOf } from "./tool-result.ts";
 import type { ToolOutcome } from "./tool-step.ts";
 
@@ -60,17 +61,17 @@ export async function runToolCall(
   try {
     outcome = { output: await tool.execute(input, context), isError: false, status: "finished" };
   } catch (error) {
-    if (signal.reason instanceof InterruptedByShutdown) {
-      // Its audit row stays `started`: the next instance tells the model it was interrupted, never reruns it.
-      kernel.logger.warn(
-        { agentId: running.id, sessionId: running.sessionId, tool: call.name, toolCallId: call.id },
-        "tool call interrupted by shutdown; the next instance reports it as interrupted",
-      );
-      throw signal.reason;
-    }
+    // Its audit row stays `started`: the next instance tells the model it was interrupted, never reruns it.
+    throwIfInterruptedByShutdown(kernel, signal, running, {
+      message: "tool call interrupted by shutdown; the next instance reports it as interrupted",
+      fields: { tool: call.name, toolCallId: call.id },
+    });
     // Tool errors go back to the model; only our own failures (the database) end a run.
     outcome = { output: errorMessage(error), isError: true, status: "failed" };
     finishedSummary = undefined;
   }
-  return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary);
+  // A person's answer (`ask_user`) is a decision: compactions keep it word for word.
+  return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary, {
+    decision: answer !== undefined,
+  });
 }

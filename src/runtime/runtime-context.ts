@@ -15,7 +15,10 @@ export interface RuntimeOptions {
   pollingIntervalSeconds: number;
   /** Wake-up jobs this instance fetches at once. */
   localConcurrency: number;
-  /** A tool result longer than this reaches the model as head, tail and a note (`read_tool_output`). */
+  /**
+   * A tool result longer than this reaches the model as head, tail and a note (`read_tool_output`);
+   * a model with a small context window gets less (see `toolResultCharacterCap`).
+   */
   maxToolResultCharacters: number;
 }
 
@@ -31,7 +34,10 @@ export interface RuntimeContext {
   db: Database;
   boss: PgBoss;
   resolveProvider(ref: ModelRef): ModelProvider;
-  config: Pick<Config, "limits" | "models" | "priceOverrides" | "approvals">;
+  config: Pick<Config, "limits" | "models" | "priceOverrides" | "approvals"> & {
+    /** Context windows by `provider:model`, over the table beside the prices. */
+    contextWindows?: Config["contextWindows"];
+  };
   logger: Logger;
   clock?: { now(): Date };
   generateId?: (prefix: string) => string;

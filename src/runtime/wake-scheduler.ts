@@ -103,6 +103,7 @@ export function createWakeScheduler(
       if (error instanceof StepConflictError) {
         kernel.logger.debug({ agentId }, "another runner moved the agent; stopping");
         await dropLease(db, agentId, kernel.instanceId).catch(() => undefined);
+        if (stopping) handOver.add(agentId);
         return;
       }
       // Our own failure (the database): the lease expires and a sweeper retries.

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { FakeAgentSessions } from "./fake-slack-agent-sessions.ts";
 import { FakeCodeChannels } from "./fake-slack-code-channels.ts";
 import { blockLimitError, viewLimitError } from "./slack-block-limits.ts";
 import { decodeFrame, encodeFrame } from "./websocket-frames.ts";
@@ -136,6 +137,8 @@ export class FakeSlackServer {
       this.messages.set(`${channel}:${ts}`, { channel, ts, threadTs, text, blocks: [], updates: 0 });
     },
   });
+  /** `agents.sessions.*`, off until a test enables it. */
+  readonly agentSessions = new FakeAgentSessions();
 
   constructor(botToken = "xoxb-test-token") {
     this.botToken = botToken;
@@ -295,7 +298,9 @@ export class FakeSlackServer {
       this.reply(response, { ok: false, error: "invalid_auth" });
       return;
     }
-    this.reply(response, this.answer(method, params));
+    const payload = this.answer(method, params);
+    this.agentSessions.observe(method, params, payload);
+    this.reply(response, payload);
   }
 
   private reply(response: ServerResponse, payload: Record<string, unknown>): void {
@@ -306,6 +311,10 @@ export class FakeSlackServer {
 
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     const channel = typeof params.channel === "string" ? params.channel : undefined;
+    const session = this.agentSessions.answer(method, params);
+    if (session) return session;
+    const streamRefusal = this.agentSessions.refusal(method, params);
+    if (streamRefusal) return { ok: false, error: streamRefusal };
     if (method.startsWith("chat.") && method !== "chat.getPermalink") {
       const error = blockLimitError(params);
       if (error) return { ok: false, error };

@@ -25,6 +25,8 @@ describe("sessionActivity", () => {
     expect(sessionActivity([{ role: "supervisor", status: "queued" }], 0)).toBe("working");
     expect(sessionActivity([idle, { role: "worker", status: "waiting" }], 1)).toBe("waiting for you");
     expect(sessionActivity([{ role: "supervisor", status: "failed" }], 0)).toBe("failed");
+    expect(sessionActivity([idle, { role: "worker", status: "cancelled" }], 0, "closed")).toBe("stopped");
+    expect(sessionActivity([idle, { role: "worker", status: "running" }], 0, "closed")).toBe("working");
   });
 });
 
@@ -71,7 +73,7 @@ describe.each(backends)("App Home with the real runtime (%s)", (backend) => {
     await handle?.close();
   });
 
-  it("shows a finished session as finished, one waiting on a question as waiting, and one mid-turn as working", async () => {
+  it("shows a finished session as finished, one waiting on a question as waiting, one mid-turn as working, a stopped one as stopped", async () => {
     const mention = (eventId: string, ts: string, text: string) =>
       harness.event(eventId, {
         type: "app_mention",
@@ -83,6 +85,7 @@ describe.each(backends)("App Home with the real runtime (%s)", (backend) => {
     await mention("EvQuick", "1700100000.000100", "quick question");
     await mention("EvAsk", "1700100001.000100", "ask me something");
     await mention("EvSlow", "1700100002.000100", "slow thinking");
+    await mention("EvStopped", "1700100003.000100", "stop me later");
     await fake.waitFor(
       () => fake.threadMessages(channel, "1700100000.000100").some((message) => message.text === "Done."),
       15_000,
@@ -98,6 +101,16 @@ describe.each(backends)("App Home with the real runtime (%s)", (backend) => {
       () => llm.requests.some((request) => request.messages[0]?.text.includes("slow")),
       15_000,
     );
+    await fake.waitFor(
+      () => fake.threadMessages(channel, "1700100003.000100").some((message) => message.text === "Done."),
+      15_000,
+    );
+    // The owner stops the session (the Stop button): it reads stopped, not finished.
+    const stopped = await runtime.findSession({
+      surface: "slack",
+      conversationKey: `${fake.teamId}:${channel}:1700100003.000100`,
+    });
+    await runtime.handle({ type: "cancel", sessionId: stopped?.id ?? "", userId: owner });
     // The quick session's supervisor has gone idle once its "thinking" status is cleared.
     await fake.waitFor(
       () =>
@@ -122,6 +135,7 @@ describe.each(backends)("App Home with the real runtime (%s)", (backend) => {
     expect(lineOf("quick question")).toMatch(/\nfinished · /);
     expect(lineOf("ask me something")).toMatch(/\nwaiting for you · /);
     expect(lineOf("slow thinking")).toMatch(/\nworking · /);
+    expect(lineOf("stop me later")).toMatch(/\nstopped · /);
     expect(lines.join("\n")).not.toContain("active");
   });
 });

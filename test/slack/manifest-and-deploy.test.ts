@@ -25,6 +25,8 @@ describe("manifest.json", () => {
 
   it("subscribes to the events the listeners handle and asks only for the scopes they use", () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
+      "agent_session_stopped",
+      "agent_session_title_changed",
       "app_home_opened",
       "app_mention",
       "assistant_thread_started",

@@ -7,7 +7,12 @@ import { transcriptMessages } from "./schema.ts";
 import { StorageError } from "./storage-error.ts";
 
 const messagePartSchema: z.ZodType<MessagePart> = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("text"), text: z.string() }),
+  z.object({
+    type: z.literal("text"),
+    text: z.string(),
+    verbatim: z.literal(true).optional(),
+    summarizesThrough: z.number().int().optional(),
+  }),
   z.object({ type: z.literal("tool_call"), id: z.string(), name: z.string(), input: z.unknown() }),
   z.object({
     type: z.literal("tool_result"),
@@ -15,6 +20,7 @@ const messagePartSchema: z.ZodType<MessagePart> = z.discriminatedUnion("type", [
     toolName: z.string(),
     content: z.string(),
     isError: z.boolean(),
+    verbatim: z.literal(true).optional(),
   }),
   z.object({
     type: z.literal("thinking"),

@@ -21,6 +21,7 @@ import {
 import { type MergeConflict, type MergeSourceBranch, mergeWorkspaceBranches } from "./merge-branches.ts";
 import { MirrorStore } from "./mirror-store.ts";
 import { createRemoteTransport, type RemoteTransport, safeUrl } from "./remote-transport.ts";
+import { type RepositoryOverview, readRepositoryOverview } from "./repository-overview.ts";
 import {
   changedPaths,
   commitAll,
@@ -116,6 +117,8 @@ export interface WorkspaceManager {
   diskUsage(): Promise<DiskUsage>;
   /** Options for `createWorkspaceTools`, with the data directory hidden from sandboxed commands. */
   toolOptions(): WorkspaceToolSettings;
+  /** Layout, README and instruction file of a repository's default branch, for planning. */
+  repositoryOverview(repoName: string): Promise<RepositoryOverview>;
 }
 
 /** The part of the workspace tools' options the manager knows; `WorkspaceToolOptions` accepts it. */
@@ -369,6 +372,10 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     },
 
     diskUsage: () => measureDiskUsage(options.dataDir),
+
+    async repositoryOverview(repoName) {
+      return readRepositoryOverview(await mirrors.get(repoName), repoName);
+    },
 
     toolOptions: () => ({
       allowCommands: options.allowCommands ?? [],

@@ -15,15 +15,18 @@ import { ConfigurationError } from "../../domain/errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import { AccessControl } from "./access-control.ts";
+import { AgentSessions } from "./agent-sessions.ts";
 import { register as registerCodeChannelCommands } from "./code-channels/code-channel-commands.ts";
 import { CodeChannels } from "./code-channels/code-channels.ts";
 import type { SessionDiffSource } from "./code-channels/session-diffs.ts";
 import { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { EventRenderer } from "./event-renderer.ts";
 import { createHealthServer, type HealthCheck } from "./health.ts";
+import { register as registerAgentSessions } from "./listeners/agent-sessions.ts";
 import { register as registerAppHome } from "./listeners/app-home.ts";
 import { register as registerCrew } from "./listeners/crew.ts";
 import { register as registerDecisions } from "./listeners/decisions.ts";
+import { register as registerFeedback } from "./listeners/feedback.ts";
 import { register as registerMessages } from "./listeners/messages.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
 import { MessagePublisher } from "./message-publisher.ts";
@@ -33,6 +36,7 @@ import { createSlackReceiver } from "./slack-receiver.ts";
 import type { SlackStore } from "./slack-store.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
+import { realTimers, type SurfaceTimers } from "./timers.ts";
 
 export interface SlackSurfaceOptions {
   config: Config["slack"];
@@ -44,12 +48,15 @@ export interface SlackSurfaceOptions {
   /** Share one rate-limited client with `createSlackFiles`; built from `config` if absent. */
   api?: SlackApi;
   clock?: { now(): Date };
+  /** Long waits (agent session heartbeats); tests pass timers they advance by hand. */
+  timers?: SurfaceTimers;
   /** Interface to listen on; all interfaces when absent. Tests pass 127.0.0.1. */
   host?: string;
   timing?: {
     boardIntervalMs?: number;
     streamIntervalMs?: number;
     codeChannelIntervalMs?: number;
+    sessionRefreshMs?: number;
     /** Socket Mode: the SDK's pong timeout, which also spaces its reconnect attempts (5 s). */
     socketPingTimeoutMs?: number;
     /** Socket Mode: how long the connection may be down before `/healthz` answers 503 (20 s). */
@@ -167,14 +174,28 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     intervalMs: options.timing?.boardIntervalMs,
   });
   const feedback = new ThreadFeedback(api, logger);
-  const replies = new ReplyStreamer({ api, store, logger, intervalMs: options.timing?.streamIntervalMs });
+  const sessions = new AgentSessions({
+    api,
+    runtime,
+    feedback,
+    logger,
+    timers: options.timers ?? realTimers,
+    ...(options.timing?.sessionRefreshMs ? { refreshMs: options.timing.sessionRefreshMs } : {}),
+  });
+  const replies = new ReplyStreamer({
+    api,
+    store,
+    logger,
+    intervalMs: options.timing?.streamIntervalMs,
+    statusAfterStream: (thread) => sessions.statusAfterStream(thread),
+  });
   const renderer = new EventRenderer({
     runtime,
     threads,
     publisher,
     board,
     replies,
-    feedback,
+    sessions,
     logger,
   });
   const inFlight = new Set<Promise<void>>();
@@ -200,6 +221,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     publisher,
     board,
     feedback,
+    sessions,
+    replies,
     track(work) {
       const tracked = work.then(
         () => undefined,
@@ -231,6 +254,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       })
     : undefined;
   if (codeChannels) registerCodeChannelCommands(app, context, codeChannels);
+  registerAgentSessions(app, context);
+  registerFeedback(app, context);
 
   let unsubscribe: (() => void) | undefined;
   let unsubscribeCodeChannels: (() => void) | undefined;
@@ -294,6 +319,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         (async () => {
           await renderer.idle();
           await codeChannels?.idle();
+          await sessions.idle();
           await replies.idle();
           await board.idle();
           await publisher.idle();

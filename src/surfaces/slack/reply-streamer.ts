@@ -1,5 +1,8 @@
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
+import { slackErrorOf } from "../../adapters/slack/slack-errors.ts";
+import type { AgentSessionStatus } from "../../domain/agent-session-status.ts";
 import { redactSecrets } from "../../domain/secret-redaction.ts";
+import { feedbackBlock } from "../../domain/slack-blocks/feedback.ts";
 import { safeMarkdown, splitAtSafeEnd } from "../../domain/slack-blocks/format.ts";
 import type { Logger } from "../../logger.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
@@ -35,17 +38,53 @@ export class ReplyStreamer {
   private readonly turns = new Map<string, Turn>();
   /** Turns already completed here: a late or replayed delta must not start a second message. */
   private readonly completedTurns = new Set<string>();
+  /**
+   * Streams Slack stopped (its Stop button), and whether their reply ends there (`stop`) or
+   * goes on in a new message (`interrupt`: whoever pressed Stop may not stop the work).
+   */
+  private readonly stoppedStreams = new Map<string, "stop" | "interrupt">();
   private readonly queue = new KeyedQueue();
   private readonly api: SlackApi;
   private readonly store: SlackStore;
   private readonly logger: Logger;
   private readonly intervalMs: number;
+  private readonly statusAfterStream: (thread: SlackThread) => AgentSessionStatus | undefined;
 
-  constructor(options: { api: SlackApi; store: SlackStore; logger: Logger; intervalMs?: number }) {
+  constructor(options: {
+    api: SlackApi;
+    store: SlackStore;
+    logger: Logger;
+    intervalMs?: number;
+    /** The agent session status a stopped stream leaves (Slack's default is `active`). */
+    statusAfterStream?: (thread: SlackThread) => AgentSessionStatus | undefined;
+  }) {
     this.api = options.api;
     this.store = options.store;
     this.logger = options.logger;
     this.intervalMs = options.intervalMs ?? 750;
+    this.statusAfterStream = options.statusAfterStream ?? (() => undefined);
+  }
+
+  /**
+   * Slack stopped these streams: nothing is written to them again. `stop` ends their
+   * replies where they are; `interrupt` posts each whole reply anew once it is complete.
+   */
+  stopStreams(messageTs: readonly string[], how: "stop" | "interrupt"): void {
+    for (const ts of messageTs) this.stoppedStreams.set(ts, how);
+    if (how === "interrupt") return;
+    for (const turn of this.turns.values()) {
+      if (this.stopOf(turn) !== "stop") continue;
+      if (turn.timer) clearTimeout(turn.timer);
+      turn.timer = undefined;
+      turn.finished = true;
+    }
+  }
+
+  /** Whether more of this turn will be shown: not once completed or stopped. */
+  accepts(turnId: string): boolean {
+    if (this.completedTurns.has(turnId)) return false;
+    const turn = this.turns.get(turnId);
+    return !turn || this.stopOf(turn) !== "stop";
   }
 
   delta(sessionId: string, turnId: string, thread: SlackThread, delta: string): void {
@@ -66,7 +105,17 @@ export class ReplyStreamer {
     }, delay);
   }
 
-  completed(sessionId: string, turnId: string, thread: SlackThread, rawText: string): Promise<void> {
+  /**
+   * `final`: the supervisor's answer before it rests, which gets the feedback buttons; it may
+   * still be worked out (it is awaited in the turn's queue, after any pending flush is cancelled).
+   */
+  completed(
+    sessionId: string,
+    turnId: string,
+    thread: SlackThread,
+    rawText: string,
+    final: boolean | Promise<boolean> = false,
+  ): Promise<void> {
     const text = safeMarkdown(redactSecrets(rawText));
     const turn = this.turnFor(sessionId, turnId, thread);
     if (turn.timer) clearTimeout(turn.timer);
@@ -74,7 +123,7 @@ export class ReplyStreamer {
     turn.finished = true;
     return this.queue.run(turnId, async () => {
       try {
-        await this.finish(turnId, turn, text);
+        await this.finish(turnId, turn, text, await final);
       } finally {
         this.turns.delete(turnId);
         if (this.completedTurns.size > 10_000) this.completedTurns.clear();
@@ -110,8 +159,12 @@ export class ReplyStreamer {
     return `reply:${turnId}`;
   }
 
+  private stopOf(turn: Turn): "stop" | "interrupt" | undefined {
+    return turn.ts === undefined ? undefined : this.stoppedStreams.get(turn.ts);
+  }
+
   private async flush(turnId: string, turn: Turn): Promise<void> {
-    if (turn.finished || turn.pending === "") return;
+    if (turn.finished || turn.pending === "" || this.stopOf(turn)) return;
     const { ready, rest } = splitAtSafeEnd(turn.pending);
     if (ready === "") return;
     const text = safeMarkdown(redactSecrets(ready));
@@ -179,7 +232,46 @@ export class ReplyStreamer {
     });
   }
 
-  private async finish(turnId: string, turn: Turn, text: string): Promise<void> {
+  private async finish(turnId: string, turn: Turn, text: string, final: boolean): Promise<void> {
+    const stopped = this.stopOf(turn);
+    if (stopped) {
+      // Slack ended that stream: never write to it again. A Stop that may not stop the
+      // work leaves the reply to come in full below it.
+      let ts = turn.ts ?? "";
+      if (stopped === "interrupt" && text.trim() !== "") {
+        const response = await this.api.call("chat.postMessage", {
+          channel: turn.thread.channel,
+          thread_ts: turn.thread.threadTs,
+          ...replyContent(text),
+          ...noUnfurls,
+        });
+        ts = String(response.ts);
+      }
+      await this.store.saveMessage(turn.sessionId, this.purpose(turnId), {
+        channel: turn.thread.channel,
+        ts,
+        contentHash: "final",
+      });
+      return;
+    }
+    const purpose = this.purpose(turnId);
+    if (
+      turn.ts === undefined &&
+      final &&
+      text.trim() !== "" &&
+      !(await this.store.getMessage(turn.sessionId, purpose))
+    ) {
+      // A final answer goes out as a stream even when whole, so it can carry the feedback buttons.
+      await this.start(turnId, turn, text);
+      if (turn.mode === "edit") {
+        await this.store.saveMessage(turn.sessionId, purpose, {
+          channel: turn.thread.channel,
+          ts: turn.ts ?? "",
+          contentHash: "final",
+        });
+        return;
+      }
+    }
     if (turn.ts === undefined) {
       const stored = await this.store.getMessage(turn.sessionId, this.purpose(turnId));
       if (stored) {
@@ -214,11 +306,20 @@ export class ReplyStreamer {
     const stored = { channel: turn.thread.channel, ts: turn.ts, contentHash: "final" };
     if (turn.mode === "stream") {
       const rest = text.startsWith(turn.sent) ? text.slice(turn.sent.length) : "";
-      try {
-        await this.api.call("chat.stopStream", {
+      const sessionStatus = this.statusAfterStream(turn.thread);
+      const stop = (blocks: boolean) =>
+        this.api.call("chat.stopStream", {
           channel: turn.thread.channel,
           ts: turn.ts,
           ...(rest ? { markdown_text: rest } : {}),
+          ...(sessionStatus ? { session_status: sessionStatus } : {}),
+          ...(blocks ? { blocks: [feedbackBlock()] } : {}),
+        });
+      try {
+        // Feedback buttons are a nicety: where Slack refuses them, the reply still ends.
+        await stop(final).catch((error: unknown) => {
+          if (!final || slackErrorOf(error) !== "invalid_blocks") throw error;
+          return stop(false);
         });
         if (text.startsWith(turn.sent)) {
           await this.store.saveMessage(turn.sessionId, this.purpose(turnId), stored);

@@ -3,8 +3,10 @@ import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { AccessControl } from "./access-control.ts";
+import type { AgentSessions } from "./agent-sessions.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
+import type { ReplyStreamer } from "./reply-streamer.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
@@ -23,6 +25,9 @@ export interface SlackSurfaceContext {
   publisher: MessagePublisher;
   board: CrewBoardPublisher;
   feedback: ThreadFeedback;
+  /** The thread's Slack agent session: status, title, Stop button. */
+  sessions: AgentSessions;
+  replies: ReplyStreamer;
   /** Runs listener work after the ack: `stop()` waits for it, and a failure is logged, not thrown. */
   track(work: Promise<unknown>): Promise<void>;
 }

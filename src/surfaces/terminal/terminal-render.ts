@@ -71,5 +71,7 @@ export function renderEvent(
       };
     case "session-idle":
       return undefined;
+    case "session-titled":
+      return { text: `  ▸ Session: ${event.title}`, newline: true };
   }
 }

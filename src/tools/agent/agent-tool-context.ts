@@ -15,6 +15,8 @@ export interface AgentServices {
   messageAgent(agentId: string, text: string): Promise<void>;
   cancelAgent(agentId: string): Promise<boolean>;
   listAgents(): Promise<AgentSnapshot[]>;
+  /** Titles the session (the supervisor names the task); returns the title as stored. */
+  nameSession(title: string): Promise<string>;
   reportProgress(text: string): Promise<void>;
   /** Records the summary; the runner marks the agent done with the tool result. */
   finish(summary: string): Promise<void>;

@@ -33,6 +33,8 @@ export async function startCodeChannelHarness(
 ): Promise<CodeChannelHarness> {
   const fake = await FakeSlackServer.start();
   fake.grantedScopes.add("code_channels:manage");
+  // Apps that get Slack Code also have agent sessions.
+  fake.agentSessions.enable();
   fake.addUser({ id: owner, name: "owner" });
   fake.addUser({ id: stranger, name: "stranger" });
   const runtime = new ScriptedRuntime();

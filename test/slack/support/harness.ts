@@ -1,8 +1,9 @@
 import type { Config } from "../../../src/config.ts";
-import { createSilentLogger } from "../../../src/logger.ts";
+import { createSilentLogger, type Logger } from "../../../src/logger.ts";
 import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
+import type { SurfaceTimers } from "../../../src/surfaces/slack/timers.ts";
 import { FakeSlackServer, sendSignedEvent, sendSignedInteraction } from "../../fakes/fake-slack-server.ts";
 
 export const signingSecret = "test-signing-secret";
@@ -55,6 +56,10 @@ export async function startHarness(options: {
   health?: () => Promise<{ database: boolean; queue: boolean }>;
   /** Overrides of the Slack settings, e.g. access lists. */
   slack?: Partial<Config["slack"]>;
+  /** Timers the test moves by hand (agent session heartbeats). */
+  timers?: SurfaceTimers;
+  /** A logger whose lines the test reads; silent otherwise. */
+  logger?: Logger;
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -62,9 +67,10 @@ export async function startHarness(options: {
     config: slackConfig(fake, options.slack),
     runtime: options.runtime,
     store,
-    logger: createSilentLogger(),
+    logger: options.logger ?? createSilentLogger(),
     health: options.health ?? (async () => ({ database: true, queue: true })),
     host: "127.0.0.1",
+    ...(options.timers ? { timers: options.timers } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();

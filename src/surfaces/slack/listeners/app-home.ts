@@ -33,8 +33,13 @@ async function publishHome(context: SlackSurfaceContext, userId: string): Promis
   const actor = { userId, userTeam: undefined, channel: undefined, mayBeShared: false };
   if (!(await context.access.check(actor, "view")).allowed) return;
   const sessions = await context.runtime.listSessionsForUser(userId, 15);
+  const ratings = await context.store.feedbackCounts(sessions.map((session) => session.id));
   const rows = await Promise.all(
-    sessions.map(async (session) => ({ session, permalink: await permalinkOf(context, session) })),
+    sessions.map(async (session) => ({
+      session,
+      permalink: await permalinkOf(context, session),
+      feedback: ratings.get(session.id),
+    })),
   );
   await context.api.call("views.publish", { user_id: userId, view: renderAppHome(rows) });
 }
@@ -52,7 +57,10 @@ async function suggest(context: SlackSurfaceContext, channel: string, threadTs: 
   }
 }
 
-/** The App Home tab lists the user's recent sessions; the Messages tab suggests prompts. */
+/**
+ * The App Home tab lists the user's recent sessions with how people rated their answers;
+ * the Messages tab suggests prompts.
+ */
 export function register(app: App, context: SlackSurfaceContext): void {
   app.event("app_home_opened", async ({ event }) => {
     if (event.tab === "home") {

@@ -29,6 +29,9 @@ async function stop(context: SlackSurfaceContext, target: ClickTarget, agentId: 
     ...(agentId ? { agentId } : {}),
   });
   context.board.schedule(session.id);
+  // Stop all closes the session even when no agent was left to cancel.
+  const thread = await context.threads.get(session.id);
+  if (thread && !agentId) await context.sessions.refresh(session.id, thread);
 }
 
 /** Stop one agent, or all of them, from the crew board. */

@@ -52,7 +52,12 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
   if (!(await admit(context, actor, existing ? "steer" : "start", { threadTs: message.thread_ts }))) return;
 
   const thread = { teamId, channel, threadTs, ownerId: existing?.ownerId ?? message.user };
-  const feedback = context.feedback.thinking(thread, message.ts);
+  const text = messageText(message, incoming.botUserId);
+  // The first feedback goes out before anything slow (history, names, the runtime).
+  const feedback = context.sessions.started(thread, {
+    messageTs: message.ts,
+    ...(existing ? {} : { title: text, initiatorUserId: message.user }),
+  });
   let history: HistoryEntry[] | undefined;
   if (!existing && message.thread_ts && message.thread_ts !== message.ts) {
     try {
@@ -75,7 +80,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       key,
       userId: message.user,
       userName: await context.users.nameOf(message.user),
-      text: messageText(message, incoming.botUserId),
+      text,
       ...(history && history.length > 0 ? { history } : {}),
       metadata: { channel, threadTs, teamId },
     });
