@@ -187,6 +187,8 @@ const environmentSchema = z.object({
   THREADWORK_WORKSPACE_QUOTA_MB: positiveInteger(5120),
   THREADWORK_PUSH: booleanFlag(true),
   THREADWORK_WORKSPACE_TTL: duration(7 * 86400),
+  /** Must stay below the platform's kill timeout (fly.toml `kill_timeout`, 30 s). */
+  THREADWORK_SHUTDOWN_SECONDS: positiveNumber.transform((value) => value ?? 25),
   SLACK_BOT_TOKEN: optionalString.pipe(
     z
       .string()
@@ -249,6 +251,8 @@ export interface Config {
   contextWindows: Record<string, number>;
   /** The configuration file read, if any. */
   configFile: string | undefined;
+  /** How long a stop may take, from the signal to exit (src/domain/shutdown-plan.ts). */
+  shutdownSeconds: number;
   limits: {
     maxConcurrentAgents: number;
     maxAgentsPerSession: number;
@@ -392,6 +396,7 @@ export function loadConfig(
         priceOverrides: settings.priceOverrides,
         contextWindows: settings.contextWindows,
         configFile: file?.path,
+        shutdownSeconds: environment.THREADWORK_SHUTDOWN_SECONDS,
         limits: {
           maxConcurrentAgents: environment.THREADWORK_MAX_CONCURRENT_AGENTS,
           maxAgentsPerSession: environment.THREADWORK_MAX_AGENTS_PER_SESSION,

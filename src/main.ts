@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from "./adapters/database/open-database.ts";
 import { describeFailure, readConfigOrReport } from "./application/entry-point.ts";
+import type { RunningParts } from "./application/shutdown.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 
@@ -7,7 +8,10 @@ export interface Application {
   config: Config;
   logger: Logger;
   database: DatabaseHandle;
-  /** Stops everything `start` started, newest first. */
+  /**
+   * Stops everything `start` started, in the order that loses nothing, within
+   * `config.shutdownSeconds` (src/application/shutdown.ts).
+   */
   stop(): Promise<void>;
 }
 
@@ -30,15 +34,14 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
+  const { shutDown } = await import("./application/shutdown.ts");
 
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
   // Before the database: a model the provider does not serve stops start-up at once.
   config = await prepareModels(config, { logger });
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
-  const stops: (() => Promise<void> | void)[] = [() => database.close()];
-  const stop = async () => {
-    for (const step of stops.reverse()) await step();
-  };
+  const parts: RunningParts = { database };
+  const stop = () => shutDown(parts, { budgetMs: config.shutdownSeconds * 1000, logger });
   try {
     await migrateDatabase(database);
     const botToken = config.slack.botToken ?? "";
@@ -55,7 +58,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
     // Before any agent runs: allow-listed commands count as safe only once the sandbox is known to work.
     if (workspaceManager) await reportSandbox({ git: config.git, logger });
     await runtime.start();
-    stops.push(() => runtime.stop());
+    parts.runtime = runtime;
     if (workspaceManager) {
       const janitor = startWorkspaceJanitor({
         db: database.db,
@@ -63,7 +66,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
         ttlSeconds: config.git.workspaceTtlSeconds,
         logger,
       });
-      stops.push(() => janitor.stop());
+      parts.janitor = janitor;
     }
     const surface = createSlackSurface({
       config: config.slack,
@@ -74,8 +77,8 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       api: slackApi,
       ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
     });
+    parts.surface = surface;
     const { port } = await surface.start();
-    stops.push(() => surface.stop());
     logger.info(
       {
         database: database.kind,
@@ -115,8 +118,14 @@ async function main(): Promise<void> {
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
-    application.logger.info({ signal }, "shutting down");
+    const budgetSeconds = application.config.shutdownSeconds;
+    application.logger.info({ signal, budgetSeconds }, "shutting down");
     clearInterval(keepAlive);
+    // The backstop: exit within the budget even if a phase hangs, before the platform kills us.
+    setTimeout(() => {
+      application.logger.error({ budgetSeconds }, "shutdown did not finish within its budget; exiting now");
+      process.exit(1);
+    }, budgetSeconds * 1000).unref();
     application.stop().then(
       () => process.exit(0),
       (error: unknown) => {

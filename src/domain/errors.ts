@@ -101,6 +101,18 @@ export class StepConflictError extends ThreadworkError {
   }
 }
 
+/**
+ * The reason a stopping process aborts a model call or tool still running at its drain
+ * deadline. Nothing is persisted for the step: the next instance runs the model call again,
+ * and reports the tool call as interrupted rather than running it twice.
+ */
+export class InterruptedByShutdown extends ThreadworkError {
+  constructor() {
+    super("interrupted_by_shutdown", "Threadwork is shutting down", { category: "system" });
+    this.name = "InterruptedByShutdown";
+  }
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

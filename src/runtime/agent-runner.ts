@@ -32,9 +32,22 @@ export interface TranscriptMemory {
   entries: TranscriptEntry[];
 }
 
+export interface StepOptions {
+  /**
+   * A stopping process takes only a step that costs nothing and ends the agent's turn
+   * (a supervisor going idle); any other step is "deferred" to the next instance.
+   */
+  restOnly?: boolean;
+}
+
 export interface AgentRunner {
   /** Plans and runs the agent's next step; "stop" when it has nothing to do now. */
-  runOneStep(agentId: string, signal?: AbortSignal, memory?: TranscriptMemory): Promise<StepOutcome>;
+  runOneStep(
+    agentId: string,
+    signal?: AbortSignal,
+    memory?: TranscriptMemory,
+    options?: StepOptions,
+  ): Promise<StepOutcome | "deferred">;
 }
 
 /** The whole transcript: the remembered entries plus the tail stored since. */
@@ -158,7 +171,7 @@ export function createAgentRunner(
   }
 
   return {
-    async runOneStep(agentId, signal = new AbortController().signal, memory = { entries: [] }) {
+    async runOneStep(agentId, signal = new AbortController().signal, memory = { entries: [] }, options = {}) {
       // One round trip for the three reads: the agent row, the transcript's tail and the mailbox.
       const [loaded, entries, events] = await Promise.all([
         getAgent(kernel.db, agentId),
@@ -166,19 +179,20 @@ export function createAgentRunner(
         pendingEventsFor(kernel.db, agentId),
       ]);
       if (!loaded || isTerminal(loaded.status)) return "stop";
+      const transcript = entries.map((entry) => entry.message);
+      const waking = events.some((event) => !quietEventTypes.includes(event.type));
+      // Progress notes alone do not cost a turn; they ride along with the next one.
+      const turnDue = transcript.at(-1)?.role === "user";
+      const plan = planNextStep(transcript, waking || (events.length > 0 && turnDue));
+      if (options.restOnly && plan.kind !== "rest") return "deferred";
       if (loaded.deadlineAt && loaded.deadlineAt.getTime() <= kernel.now().getTime()) {
         await failAgent(kernel, loaded, "timed out");
         return "stop";
       }
       const agent = await prepareWorkspace(loaded);
       if (!agent) return "stop";
-      const transcript = entries.map((entry) => entry.message);
       // The step check serialises writers, so the next seq is free unless another runner moved on.
       const seq = (entries.at(-1)?.seq ?? -1) + 1;
-      const waking = events.some((event) => !quietEventTypes.includes(event.type));
-      // Progress notes alone do not cost a turn; they ride along with the next one.
-      const turnDue = transcript.at(-1)?.role === "user";
-      const plan = planNextStep(transcript, waking || (events.length > 0 && turnDue));
       switch (plan.kind) {
         case "tool":
           return toolStep(

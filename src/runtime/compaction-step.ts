@@ -16,6 +16,7 @@ import { summarizingPrompt, summaryRequestText } from "../domain/prompts/summary
 import { failAgent } from "./agent-status.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { StepOutcome } from "./model-step.ts";
+import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
 
 export interface CompactionRequest {
   ref: ModelRef;
@@ -81,6 +82,9 @@ export async function compactionStep(
       summary = textOf(result.message).trim() || "(The summary came back empty.)";
       usage = result.usage;
     } catch (error) {
+      throwIfInterruptedByShutdown(kernel, request.signal, running, {
+        message: "summary call interrupted by shutdown; the next instance compacts again",
+      });
       if (request.signal.aborted) throw new StepConflictError(running.id, running.step);
       if (error instanceof ContextWindowExceededError && attempt < attempts) {
         windowTokens = Math.floor(Math.min(windowTokens, error.limitTokens ?? windowTokens) / 2);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { agentTitles } from "../adapters/database/agent-titles.ts";
 import { getAgent, listAgentsForSession } from "../adapters/database/agents.ts";
 import { getRequest, listAllPendingRequests, listPendingRequests } from "../adapters/database/requests.ts";
+import { sessionWork } from "../adapters/database/session-activity.ts";
 import {
   findSessionByKey,
   getSession,
@@ -10,6 +11,7 @@ import {
 } from "../adapters/database/sessions.ts";
 import { sessionModels, sessionUsageTotals } from "../adapters/database/usage.ts";
 import { hasPrice } from "../domain/pricing.ts";
+import { sessionActivity } from "../domain/session-activity.ts";
 import type { SessionSnapshot } from "../domain/sessions.ts";
 import { createAgentRunner } from "./agent-runner.ts";
 import { canDecide, handleInput } from "./inputs.ts";
@@ -19,14 +21,17 @@ import { defaultRuntimeOptions, type RuntimeContext } from "./runtime-context.ts
 import { agentSnapshot, requestSnapshot, sessionSnapshot } from "./snapshots.ts";
 import type { SurfaceEvent, SurfaceListener } from "./surface-port.ts";
 import { announceRequest } from "./waits.ts";
-import { createWakeScheduler } from "./wake-scheduler.ts";
+import { createWakeScheduler, type StopDeadlines } from "./wake-scheduler.ts";
 
 export interface Runtime extends RuntimeApi {
   readonly instanceId: string;
   /** Starts the wake-up worker and the sweeper, and re-announces pending requests. */
   start(): Promise<void>;
-  /** Stops taking work, lets running steps end, releases leases. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking work, lets running steps end until `drainBy` and interrupts the rest, then
+   * releases every lease and hands the agents it let go to other instances (wake-scheduler.ts).
+   */
+  stop(deadlines?: StopDeadlines): Promise<void>;
   /** Schedules a runner for an agent (the sweeper does this on its own after a crash). */
   wake(agentId: string): Promise<void>;
 }
@@ -103,8 +108,21 @@ export function createRuntime(context: RuntimeContext): Runtime {
     getSession: async (sessionId) => snapshotOf(await getSession(context.db, sessionId)),
     async listSessionsForUser(userId, limit) {
       const rows = await listSessionsForOwner(context.db, userId, limit);
-      const snapshots = await Promise.all(rows.map((row) => snapshotOf(row)));
-      return snapshots.filter((snapshot): snapshot is SessionSnapshot => snapshot !== undefined);
+      const [snapshots, work] = await Promise.all([
+        Promise.all(rows.map((row) => snapshotOf(row))),
+        sessionWork(
+          context.db,
+          rows.map((row) => row.id),
+        ),
+      ]);
+      return snapshots
+        .filter((snapshot): snapshot is SessionSnapshot => snapshot !== undefined)
+        .map((snapshot) => {
+          const found = work.get(snapshot.id);
+          return found
+            ? { ...snapshot, activity: sessionActivity(found.agents, found.pendingRequests, snapshot.status) }
+            : snapshot;
+        });
     },
     listAgents: async (sessionId) =>
       (await listAgentsForSession(context.db, sessionId)).map((row) =>
@@ -131,8 +149,8 @@ export function createRuntime(context: RuntimeContext): Runtime {
       );
       for (const row of pending) announceRequest(kernel, row, titles.get(row.agentId) ?? row.agentId);
     },
-    async stop() {
-      await scheduler.stop();
+    async stop(deadlines) {
+      await scheduler.stop(deadlines);
     },
   };
 }

@@ -28,6 +28,7 @@ import { type CompactionRequest, compactionStep } from "./compaction-step.ts";
 import { persistStepCompletingWorker } from "./complete-worker.ts";
 import { contextWindowFor, estimatePromptTokens } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
 import { toolSchemaOf } from "./tool-schemas.ts";
 import { announceRequest, parkAgent, waitForHuman } from "./waits.ts";
 
@@ -154,6 +155,10 @@ export async function modelStep(
         : {}),
     });
   } catch (error) {
+    // Said out loud: the provider may bill this call, and the next instance pays for it again.
+    throwIfInterruptedByShutdown(kernel, signal, running, {
+      message: "model call interrupted by shutdown; the next instance runs this turn again",
+    });
     // Cancelled (or the lease lost): whoever changed the agent owns it now.
     if (signal.aborted) throw new StepConflictError(running.id, running.step);
     if (error instanceof ContextWindowExceededError) {

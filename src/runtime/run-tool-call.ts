@@ -7,6 +7,7 @@ import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-
 import type { RuntimeKernel } from "./kernel.ts";
 import type { StepOutcome } from "./model-step.ts";
 import type { ResolvedToolCall } from "./resolve-tool-call.ts";
+import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
 import { persistToolResult, replayOf } from "./tool-result.ts";
 import type { ToolOutcome } from "./tool-step.ts";
 
@@ -60,6 +61,11 @@ export async function runToolCall(
   try {
     outcome = { output: await tool.execute(input, context), isError: false, status: "finished" };
   } catch (error) {
+    // Its audit row stays `started`: the next instance tells the model it was interrupted, never reruns it.
+    throwIfInterruptedByShutdown(kernel, signal, running, {
+      message: "tool call interrupted by shutdown; the next instance reports it as interrupted",
+      fields: { tool: call.name, toolCallId: call.id },
+    });
     // Tool errors go back to the model; only our own failures (the database) end a run.
     outcome = { output: errorMessage(error), isError: true, status: "failed" };
     finishedSummary = undefined;

@@ -21,6 +21,7 @@ export interface RuntimeApi {
   subscribe(listener: SurfaceListener): () => void;
   findSession(key: SessionKey): Promise<SessionSnapshot | undefined>;
   getSession(sessionId: string): Promise<SessionSnapshot | undefined>;
+  /** Newest first, each with its `activity`. */
   listSessionsForUser(userId: string, limit: number): Promise<SessionSnapshot[]>;
   listAgents(sessionId: string): Promise<AgentSnapshot[]>;
   getRequest(requestId: string): Promise<RequestSnapshot | undefined>;

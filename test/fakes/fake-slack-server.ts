@@ -111,6 +111,8 @@ export class FakeSlackServer {
   /** Socket Mode: acknowledgements received, by envelope id. */
   readonly socketAcks: string[] = [];
   private readonly sockets = new Set<Socket>();
+  /** Socket Mode: while set, WebSocket upgrades are answered 503, as during a Slack outage. */
+  private refusingSockets = false;
   private envelopeCounter = 0;
   private readonly server: Server;
   private readonly startedAt = Date.now();
@@ -440,6 +442,21 @@ export class FakeSlackServer {
     return this.sockets.size > 0;
   }
 
+  /**
+   * Socket Mode outage: every open connection drops without a close frame, and new
+   * connections are refused (503 on the upgrade) until `restoreSocketMode()`.
+   */
+  dropSocketMode(): void {
+    this.refusingSockets = true;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  /** Ends a `dropSocketMode()` outage: the client's next attempt connects. */
+  restoreSocketMode(): void {
+    this.refusingSockets = false;
+  }
+
   /** Socket Mode: sends an Events API envelope to every connected client; returns its envelope id. */
   sendSocketEvent(envelope: { event_id: string; team_id: string; event: Record<string, unknown> }): string {
     this.envelopeCounter += 1;
@@ -468,6 +485,11 @@ export class FakeSlackServer {
     const key = request.headers["sec-websocket-key"];
     if (typeof key !== "string" || !request.url?.startsWith("/socket-mode")) {
       socket.destroy();
+      return;
+    }
+    if (this.refusingSockets) {
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      this.notify();
       return;
     }
     const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");

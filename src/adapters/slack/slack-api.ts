@@ -10,6 +10,8 @@ export type SlackResponse = Record<string, unknown> & { ok?: boolean };
 /** The one way Threadwork calls Slack's Web API. */
 export interface SlackApi {
   call(method: string, params: Record<string, unknown>, options?: SlackCallOptions): Promise<SlackResponse>;
+  /** Calls waiting for Slack's pace or in flight, for shutdown. */
+  pending?(): number;
 }
 
 export interface SlackClientSettings {
@@ -81,6 +83,7 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
   });
 
   return {
+    pending: () => pacer.pending(),
     async call(method, params, callOptions) {
       try {
         return (await pacer.call(method, params, callOptions?.priority)) as SlackResponse;

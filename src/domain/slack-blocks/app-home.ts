@@ -29,7 +29,7 @@ export function renderAppHome(sessions: HomeSession[]): { type: "home"; blocks: 
     blocks.push(
       markdownSection(
         `*${link}*
-${escapeText(session.status)} · ${formatCost(session.costMicros, session.priced !== false)}${feedbackText(feedback)}`,
+${escapeText(session.activity ?? session.status)} · ${formatCost(session.costMicros, session.priced !== false)}${feedbackText(feedback)}`,
       ),
     );
     blocks.push(contextLine(`Updated ${slackDate(session.updatedAt)}`));

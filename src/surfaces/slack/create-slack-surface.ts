@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { App, HTTPReceiver } from "@slack/bolt";
+import { App } from "@slack/bolt";
 import { toBoltLogger } from "../../adapters/slack/bolt-logger.ts";
 import { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
 import {
@@ -21,7 +21,7 @@ import { CodeChannels } from "./code-channels/code-channels.ts";
 import type { SessionDiffSource } from "./code-channels/session-diffs.ts";
 import { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { EventRenderer } from "./event-renderer.ts";
-import { createHealthServer, type HealthCheck, respondWithHealth } from "./health.ts";
+import { createHealthServer, type HealthCheck } from "./health.ts";
 import { register as registerAgentSessions } from "./listeners/agent-sessions.ts";
 import { register as registerAppHome } from "./listeners/app-home.ts";
 import { register as registerCrew } from "./listeners/crew.ts";
@@ -32,6 +32,7 @@ import { register as registerQuestions } from "./listeners/questions.ts";
 import { MessagePublisher } from "./message-publisher.ts";
 import { ReplyStreamer } from "./reply-streamer.ts";
 import { SessionThreads } from "./session-threads.ts";
+import { createSlackReceiver } from "./slack-receiver.ts";
 import type { SlackStore } from "./slack-store.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
@@ -56,6 +57,10 @@ export interface SlackSurfaceOptions {
     streamIntervalMs?: number;
     codeChannelIntervalMs?: number;
     sessionRefreshMs?: number;
+    /** Socket Mode: the SDK's pong timeout, which also spaces its reconnect attempts (5 s). */
+    socketPingTimeoutMs?: number;
+    /** Socket Mode: how long the connection may be down before `/healthz` answers 503 (20 s). */
+    socketGraceMs?: number;
   };
   /** With `config.codeChannels`: the session's diff for its code channel's diff tab. */
   sessionDiffs?: SessionDiffSource;
@@ -88,8 +93,27 @@ export interface SlackSurface {
   app: App;
   /** Starts listening (HTTP) or connects (Socket Mode); resolves with the port `/healthz` listens on. */
   start(): Promise<{ port: number }>;
-  /** Stops receiving, waits for work in flight, and unsubscribes from the runtime. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking Slack input: Socket Mode disconnects (Slack redelivers unacknowledged
+   * events) and the HTTP listener closes (Slack retries events it could not deliver);
+   * handlers already running finish. Outgoing updates keep flowing until `stop`.
+   */
+  stopReceiving(): Promise<void>;
+  /**
+   * Stops receiving if not done yet, unsubscribes from the runtime and sends every pending
+   * update (replies, crew boards, statuses) until `deadline` (epoch ms); what is still
+   * queued then is logged and dropped (`flushed` false).
+   */
+  stop(options?: { deadline?: number }): Promise<{ flushed: boolean }>;
+}
+
+function until<T>(work: Promise<T>, deadline: number | undefined): Promise<T | "deadline"> {
+  if (deadline === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"deadline">((resolve) => {
+    timer = setTimeout(() => resolve("deadline"), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -110,30 +134,24 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   const boltLogger = toBoltLogger(logger);
   const clientOptions = webClientOptions({ apiUrl: config.apiUrl, logger });
 
-  let receiver: HTTPReceiver | undefined;
-  if (!socketMode) {
-    receiver = new HTTPReceiver({
-      signingSecret: config.signingSecret ?? "",
-      endpoints: "/slack/events",
-      port: config.port,
-      logger: boltLogger,
-      customRoutes: [
-        {
-          path: "/healthz",
-          method: ["GET"],
-          handler: (_request, response) => {
-            void respondWithHealth(options.health, response);
-          },
-        },
-      ],
-    });
-  }
+  const { receiver, health } = createSlackReceiver({
+    config,
+    health: options.health,
+    logger,
+    boltLogger,
+    clientOptions,
+    timing: {
+      socketPingTimeoutMs: options.timing?.socketPingTimeoutMs,
+      socketGraceMs: options.timing?.socketGraceMs,
+    },
+  });
   const app = new App({
     token: config.botToken,
     logger: boltLogger,
     clientOptions,
     deferInitialization: true,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+    receiver,
+    ...(socketMode ? { socketMode: true, appToken: config.appToken } : {}),
   });
   app.error(async (error) => {
     logger.warn({ err: error }, "a Slack listener failed");
@@ -249,6 +267,20 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     });
   };
   let healthServer: ReturnType<typeof createHealthServer> | undefined;
+  let receiving: Promise<void> | undefined;
+
+  function stopReceiving(): Promise<void> {
+    receiving ??= (async () => {
+      await app.stop().catch(() => undefined);
+      const server = healthServer;
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      await Promise.all([...inFlight]);
+    })();
+    return receiving;
+  }
 
   return {
     app,
@@ -266,30 +298,44 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         return { port: typeof address === "object" && address ? address.port : config.port };
       }
       await app.start();
-      const server = createHealthServer(options.health, logger);
+      const server = createHealthServer(health, logger);
       healthServer = server;
       await new Promise<void>((resolve) => server.listen(listen, resolve));
       const address = server.address();
       return { port: typeof address === "object" && address ? address.port : config.port };
     },
-    async stop() {
+    stopReceiving,
+    async stop(stopOptions = {}) {
+      if (pruneTimer) clearInterval(pruneTimer);
+      const { deadline } = stopOptions;
+      if ((await until(stopReceiving(), deadline)) === "deadline") {
+        logger.warn("Slack handlers were still running at the shutdown deadline");
+      }
       unsubscribe?.();
       unsubscribe = undefined;
       unsubscribeCodeChannels?.();
-      if (pruneTimer) clearInterval(pruneTimer);
-      await app.stop().catch(() => undefined);
-      const server = healthServer;
-      if (server) {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Order matters: rendered events schedule board redraws, and every redraw goes through the publisher.
+      const flushed = until(
+        (async () => {
+          await renderer.idle();
+          await codeChannels?.idle();
+          await sessions.idle();
+          await replies.idle();
+          await board.idle();
+          await publisher.idle();
+          // Calls nothing above waits for (an ephemeral notice, a reaction) still sit in the pacer.
+          while ((api.pending?.() ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, 25));
+        })(),
+        deadline,
+      );
+      if ((await flushed) === "deadline") {
+        logger.warn(
+          { queuedCalls: api.pending?.() },
+          "Slack updates still queued at the shutdown deadline are dropped",
+        );
+        return { flushed: false };
       }
-      await Promise.all([...inFlight]);
-      await renderer.idle();
-      await codeChannels?.idle();
-      await sessions.idle();
-      await replies.idle();
-      await board.idle();
-      await publisher.idle();
+      return { flushed: true };
     },
   };
 }
