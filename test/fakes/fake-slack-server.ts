@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { blockLimitError, viewLimitError } from "./slack-block-limits.ts";
+import { FakeStreams } from "./fake-slack-streams.ts";
+import { conformanceRefusal } from "./slack-conformance.ts";
+import { FakeConversations } from "./slack-conversations.ts";
+import { readManifest } from "./slack-manifest.ts";
 import { decodeFrame, encodeFrame } from "./websocket-frames.ts";
 
 export {
@@ -19,6 +22,15 @@ export interface RecordedCall {
   at: number;
   /** What the fake answered: 200, 429 or 500. */
   status: number;
+  /** Slack's error when the fake answered `ok: false`. */
+  error?: string;
+}
+
+/** A call real Slack would refuse or silently ignore because the app sent it wrong. */
+export interface ConformanceViolation {
+  method: string;
+  error: string | undefined;
+  reason: string;
 }
 
 export interface FakeUser {
@@ -27,6 +39,8 @@ export interface FakeUser {
   realName?: string;
   /** The user's own workspace; the fake's team when absent. */
   teamId?: string;
+  /** The user's Enterprise Grid organization, which `users.info` shows as `enterprise_user`. */
+  enterpriseId?: string;
   isBot?: boolean;
 }
 
@@ -62,6 +76,8 @@ export interface FakeMessage {
   blocks: unknown[];
   updates: number;
 }
+
+const manifest = readManifest();
 
 type Injection =
   | { kind: "status"; status: 429 | 500; retryAfter?: number; times: number }
@@ -117,8 +133,19 @@ export class FakeSlackServer {
   private readonly threads = new Map<string, FakeThreadMessage[]>();
   private readonly files = new Map<string, FakeFile>();
   private readonly usergroups = new Map<string, string[]>();
-  /** Scopes the bot token was granted; a method needing another answers `missing_scope`. */
-  readonly grantedScopes = new Set(["usergroups:read", "users:read"]);
+  /** Scopes the bot token was granted (the manifest's); a method needing another answers `missing_scope`. */
+  readonly grantedScopes = new Set(manifest.oauth_config.scopes.bot);
+  /** The installing organization `auth.test` reports, for an Enterprise Grid install. */
+  enterpriseId: string | undefined;
+  /** Channel ids and their conversation types (DM, group DM, private, public). */
+  readonly conversations = new FakeConversations();
+  /** Streaming state of messages started with `chat.startStream`. */
+  readonly streams = new FakeStreams();
+  /**
+   * Calls real Slack would refuse or ignore as malformed (missing arguments, Block Kit limits,
+   * stream rules); `test/slack/support/harness.ts` fails a test that leaves any here.
+   */
+  readonly violations: ConformanceViolation[] = [];
   private readonly waiters = new Set<() => void>();
   private tsCounter = 0;
   private port = 0;
@@ -264,6 +291,7 @@ export class FakeSlackServer {
         this.notify();
         return;
       }
+      call.error = injection.error;
       this.calls.push(call);
       this.reply(response, { ok: false, error: injection.error });
       return;
@@ -282,7 +310,9 @@ export class FakeSlackServer {
       this.reply(response, { ok: false, error: "invalid_auth" });
       return;
     }
-    this.reply(response, this.answer(method, params));
+    const answer = this.answer(method, params);
+    if (answer.ok === false && typeof answer.error === "string") call.error = answer.error;
+    this.reply(response, answer);
   }
 
   private reply(response: ServerResponse, payload: Record<string, unknown>): void {
@@ -293,13 +323,20 @@ export class FakeSlackServer {
 
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     const channel = typeof params.channel === "string" ? params.channel : undefined;
-    if (method.startsWith("chat.") && method !== "chat.getPermalink") {
-      const error = blockLimitError(params);
-      if (error) return { ok: false, error };
-    }
-    if (method === "views.open" || method === "views.publish") {
-      const error = viewLimitError(params);
-      if (error) return { ok: false, error };
+    const refusal = conformanceRefusal(method, params, {
+      conversations: this.conversations,
+      grantedScopes: this.grantedScopes,
+      agentView: manifest.features.agent_view !== undefined,
+    });
+    if (refusal?.violation) this.violations.push({ method, error: refusal.error, reason: refusal.violation });
+    if (refusal?.error) return { ok: false, error: refusal.error, ...refusal.extra };
+    if (refusal) return { ok: true };
+    const streamRefusal =
+      method === "chat.appendStream" || method === "chat.stopStream"
+        ? this.streams.refusal(channel ?? "", String(params.ts))
+        : undefined;
+    if (streamRefusal && this.messages.has(`${channel}:${String(params.ts)}`)) {
+      return { ok: false, error: streamRefusal };
     }
     switch (method) {
       case "auth.test":
@@ -308,6 +345,7 @@ export class FakeSlackServer {
           url: "https://threadwork-test.slack.com/",
           team: "Threadwork Test",
           team_id: this.teamId,
+          ...(this.enterpriseId ? { enterprise_id: this.enterpriseId } : {}),
           user: "threadwork",
           user_id: this.botUserId,
           bot_id: this.botId,
@@ -324,6 +362,7 @@ export class FakeSlackServer {
           blocks: Array.isArray(params.blocks) ? params.blocks : [],
           updates: 0,
         });
+        if (method === "chat.startStream") this.streams.started(channel ?? "", ts);
         return { ok: true, channel, ts, message: { text, ts } };
       }
       case "chat.update":
@@ -338,6 +377,7 @@ export class FakeSlackServer {
           message.text += params.markdown_text;
         }
         message.updates += 1;
+        if (method === "chat.stopStream") this.streams.stopped(message.channel, message.ts);
         return { ok: true, channel, ts: message.ts };
       }
       case "chat.postEphemeral":
@@ -380,6 +420,9 @@ export class FakeSlackServer {
             name: user.name,
             real_name: user.realName ?? user.name,
             team_id: user.teamId ?? this.teamId,
+            ...(user.enterpriseId
+              ? { enterprise_user: { id: user.id, enterprise_id: user.enterpriseId, teams: [user.teamId] } }
+              : {}),
             is_bot: user.isBot ?? false,
             profile: { display_name: user.name, real_name: user.realName ?? user.name },
           },

@@ -114,7 +114,14 @@ export async function startHarness(options: {
     },
     async stop() {
       await surface.stop();
+      const violations = fake.violations.splice(0);
       if (!options.fake) await fake.close();
+      // Every call the surface made is checked as real Slack would check it: a refused one fails the test.
+      if (violations.length > 0) {
+        throw new Error(
+          `Slack would refuse or ignore these calls:\n${violations.map((item) => `${item.reason} (${item.error ?? "ignored"})`).join("\n")}`,
+        );
+      }
     },
   };
 }
