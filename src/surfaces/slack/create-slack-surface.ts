@@ -140,7 +140,14 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     intervalMs: options.timing?.boardIntervalMs,
   });
   const feedback = new ThreadFeedback(api, logger);
-  const replies = new ReplyStreamer({ api, store, logger, intervalMs: options.timing?.streamIntervalMs });
+  const users = new UserDirectory(api);
+  const replies = new ReplyStreamer({
+    api,
+    store,
+    logger,
+    users,
+    intervalMs: options.timing?.streamIntervalMs,
+  });
   const renderer = new EventRenderer({
     runtime,
     threads,
@@ -151,7 +158,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     logger,
   });
   const inFlight = new Set<Promise<void>>();
-  const users = new UserDirectory(api);
   const workspace = new InstallingWorkspace(api);
   const access = new AccessControl({
     lists: config.access,
@@ -169,6 +175,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     now,
     threads,
     users,
+    workspace,
     access,
     publisher,
     board,

@@ -1,35 +1,73 @@
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
+import { slackErrorOf } from "../../adapters/slack/slack-errors.ts";
 import { redactSecrets } from "../../domain/secret-redaction.ts";
 import { safeMarkdown, splitAtSafeEnd } from "../../domain/slack-blocks/format.ts";
+import { leadingPiece, replyMessageLimit, replyPieces } from "../../domain/slack-blocks/reply-pieces.ts";
 import type { Logger } from "../../logger.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { SlackThread } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
 
-/** Replies are Markdown: `markdown_text` renders it (up to 12,000 characters); longer ones go as plain text. */
-function replyContent(text: string): { markdown_text: string } | { text: string } {
-  return text.length <= 12_000 ? { markdown_text: text } : { text: text.slice(0, 39_000) };
-}
-
 /** A model-written link unfurls into a preview its page controls (title, text, image): none. */
 const noUnfurls = { unfurl_links: false, unfurl_media: false } as const;
+
+/**
+ * Slack closes a stream some minutes after it started (about five are observed; the SDKs call
+ * the timeout undocumented). A reply still streaming after this long continues in a new stream.
+ */
+const streamLifetimeMs = 4 * 60_000;
+
+/** A reply message's stored content hash once it holds its final text, or once its person stopped it. */
+const finalHash = "final";
+const stoppedHash = "stopped";
+
+/** One Slack message of a reply; a reply longer than one message allows continues in the next. */
+interface Segment {
+  index: number;
+  ts: string;
+  /** `stream` while it is a live stream; `edit` when it is a posted message edited as text arrives. */
+  mode: "stream" | "edit";
+  /** What the message shows. */
+  text: string;
+  startedAt: number;
+}
 
 interface Turn {
   sessionId: string;
   thread: SlackThread;
-  ts: string | undefined;
-  mode: "stream" | "edit";
-  sent: string;
+  segment: Segment | undefined;
+  /** The index of the next message this reply opens. */
+  nextIndex: number;
+  /** Everything this process delivered, across the reply's messages. */
+  delivered: string;
+  /** Streaming was refused (or never started): the reply's messages are posted and edited. */
+  postOnly: boolean;
+  /** Messages Slack or the person ended: never edited again. */
+  ended: Set<number>;
   pending: string;
   timer: NodeJS.Timeout | undefined;
   finished: boolean;
+  /** The person stopped the reply: nothing more is sent, and nothing is rewritten. */
+  stopped: boolean;
+}
+
+export interface ReplyStreamerOptions {
+  api: SlackApi;
+  store: SlackStore;
+  logger: Logger;
+  intervalMs?: number | undefined;
+  /** The owner's own workspace for `recipient_team_id` when no event said it (`users.info`). */
+  users?: { profileOf(userId: string): Promise<{ teamId: string | undefined }> };
+  now?: () => number;
 }
 
 /**
- * Streams a supervisor reply into its thread. Deltas are coalesced and flushed at most
- * every `intervalMs`; the first flush starts a Slack stream (`chat.startStream`), later
- * ones append, completion stops it. If streaming fails the reply falls back to a posted
- * message that is edited as text arrives.
+ * Streams a supervisor reply into its thread. Deltas are coalesced and flushed at most every
+ * `intervalMs`; the first flush starts a Slack stream (`chat.startStream`), later ones append,
+ * completion stops it. A reply longer than one message holds (12,000 characters), or one that
+ * outlives a stream, continues in a new stream below. When the person stops the stream
+ * (`stopped_by_user`), the reply ends there: nothing more is sent and the message is never
+ * edited. If streaming is refused, the reply is posted and edited as text arrives.
  */
 export class ReplyStreamer {
   private readonly turns = new Map<string, Turn>();
@@ -40,22 +78,26 @@ export class ReplyStreamer {
   private readonly store: SlackStore;
   private readonly logger: Logger;
   private readonly intervalMs: number;
+  private readonly users: ReplyStreamerOptions["users"];
+  private readonly now: () => number;
 
-  constructor(options: { api: SlackApi; store: SlackStore; logger: Logger; intervalMs?: number }) {
+  constructor(options: ReplyStreamerOptions) {
     this.api = options.api;
     this.store = options.store;
     this.logger = options.logger;
     this.intervalMs = options.intervalMs ?? 750;
+    this.users = options.users;
+    this.now = options.now ?? Date.now;
   }
 
   delta(sessionId: string, turnId: string, thread: SlackThread, delta: string): void {
     if (this.completedTurns.has(turnId)) return;
     const turn = this.turnFor(sessionId, turnId, thread);
-    if (turn.finished) return;
+    if (turn.finished || turn.stopped) return;
     turn.pending += delta;
     if (turn.timer) return;
     // The first piece goes out at once so the user sees the reply begin; later ones are batched.
-    const delay = turn.ts === undefined && turn.sent === "" ? 0 : this.intervalMs;
+    const delay = turn.segment === undefined && turn.delivered === "" ? 0 : this.intervalMs;
     turn.timer = setTimeout(() => {
       turn.timer = undefined;
       void this.queue
@@ -83,6 +125,25 @@ export class ReplyStreamer {
     });
   }
 
+  /**
+   * Slack stopped these streams in `channel` (the person pressed Stop, `agent_session_stopped`
+   * lists them as `streaming_message_ts`): their replies end where they are.
+   */
+  streamsStopped(channel: string, timestamps: readonly string[]): void {
+    for (const [turnId, turn] of this.turns) {
+      const segment = turn.segment;
+      if (!segment || turn.thread.channel !== channel || !timestamps.includes(segment.ts)) continue;
+      turn.stopped = true;
+      if (turn.timer) clearTimeout(turn.timer);
+      turn.timer = undefined;
+      void this.queue
+        .run(turnId, () => this.markStopped(turnId, turn, segment))
+        .catch((error: unknown) => {
+          this.logger.warn({ err: error, sessionId: turn.sessionId }, "could not record a stopped reply");
+        });
+    }
+  }
+
   async idle(): Promise<void> {
     for (const turn of this.turns.values()) if (turn.timer) clearTimeout(turn.timer);
     await this.queue.idle();
@@ -94,141 +155,272 @@ export class ReplyStreamer {
       turn = {
         sessionId,
         thread,
-        ts: undefined,
-        mode: "stream",
-        sent: "",
+        segment: undefined,
+        nextIndex: 0,
+        delivered: "",
+        postOnly: false,
+        ended: new Set(),
         pending: "",
         timer: undefined,
         finished: false,
+        stopped: false,
       };
       this.turns.set(turnId, turn);
     }
     return turn;
   }
 
-  private purpose(turnId: string): string {
-    return `reply:${turnId}`;
+  /** The first message keeps the purpose it had before replies could span messages. */
+  private purpose(turnId: string, index: number): string {
+    return index === 0 ? `reply:${turnId}` : `reply:${turnId}:${index}`;
   }
 
   private async flush(turnId: string, turn: Turn): Promise<void> {
-    if (turn.finished || turn.pending === "") return;
+    if (turn.finished || turn.stopped || turn.pending === "") return;
     const { ready, rest } = splitAtSafeEnd(turn.pending);
     if (ready === "") return;
-    const text = safeMarkdown(redactSecrets(ready));
     turn.pending = rest;
-    if (turn.ts === undefined) {
-      const stored = await this.store.getMessage(turn.sessionId, this.purpose(turnId));
-      if (stored) {
-        // Posted before a restart: keep editing that message.
-        turn.ts = stored.ts;
-        turn.mode = "edit";
-      } else {
-        await this.start(turnId, turn, text);
-        return;
-      }
-    }
-    if (turn.mode === "stream") {
-      try {
-        await this.api.call("chat.appendStream", {
-          channel: turn.thread.channel,
-          ts: turn.ts,
-          markdown_text: text,
-        });
-        turn.sent += text;
-        return;
-      } catch (error) {
-        this.logger.debug({ err: error }, "appendStream failed; editing the message instead");
-        turn.mode = "edit";
-      }
-    }
-    turn.sent += text;
-    await this.api.call("chat.update", {
-      channel: turn.thread.channel,
-      ts: turn.ts,
-      ...replyContent(turn.sent),
-    });
+    await this.send(turnId, turn, safeMarkdown(redactSecrets(ready)), false);
   }
 
-  private async start(turnId: string, turn: Turn, text: string): Promise<void> {
-    try {
-      const response = await this.api.call("chat.startStream", {
-        channel: turn.thread.channel,
-        thread_ts: turn.thread.threadTs,
-        markdown_text: text,
-        recipient_user_id: turn.thread.ownerId,
-        recipient_team_id: turn.thread.teamId,
-      });
-      turn.ts = String(response.ts);
-      turn.mode = "stream";
-    } catch (error) {
-      this.logger.debug({ err: error }, "startStream failed; posting the reply instead");
+  /** Delivers `text` after what the reply shows, opening a new message as one fills or its stream ends. */
+  private async send(turnId: string, turn: Turn, text: string, final: boolean): Promise<void> {
+    let rest = text;
+    while (rest !== "" && !turn.stopped) {
+      const segment = turn.segment ?? (await this.resume(turnId, turn));
+      if (turn.stopped) return;
+      if (!segment) {
+        const piece = leadingPiece(rest, replyMessageLimit, { hardCut: true });
+        await this.open(turnId, turn, piece);
+        rest = rest.slice(piece.length);
+        continue;
+      }
+      const expiring = segment.mode === "stream" && this.now() - segment.startedAt >= streamLifetimeMs;
+      const piece = expiring
+        ? ""
+        : leadingPiece(rest, replyMessageLimit - segment.text.length, { hardCut: segment.text === "" });
+      if (piece === "") {
+        await this.close(turnId, turn, segment, { continuing: true });
+        continue;
+      }
+      const last = final && piece.length === rest.length;
+      if (await this.extend(turnId, turn, segment, piece, last)) rest = rest.slice(piece.length);
+    }
+  }
+
+  /** Starts the reply's next message with `piece`: a stream, or a posted message where streaming is refused. */
+  private async open(turnId: string, turn: Turn, piece: string): Promise<void> {
+    const { channel, threadTs, ownerId } = turn.thread;
+    const index = turn.nextIndex;
+    turn.nextIndex += 1;
+    let segment: Segment | undefined;
+    if (!turn.postOnly) {
+      try {
+        const response = await this.api.call("chat.startStream", {
+          channel,
+          thread_ts: threadTs,
+          markdown_text: piece,
+          recipient_user_id: ownerId,
+          recipient_team_id: await this.recipientTeam(turn.thread),
+        });
+        segment = { index, ts: String(response.ts), mode: "stream", text: piece, startedAt: this.now() };
+      } catch (error) {
+        this.logger.debug({ err: error }, "startStream failed; posting the reply instead");
+        turn.postOnly = true;
+      }
+    }
+    if (!segment) {
       const response = await this.api.call("chat.postMessage", {
-        channel: turn.thread.channel,
-        thread_ts: turn.thread.threadTs,
-        ...replyContent(text),
+        channel,
+        thread_ts: threadTs,
+        markdown_text: piece,
         ...noUnfurls,
       });
-      turn.ts = String(response.ts);
-      turn.mode = "edit";
+      segment = { index, ts: String(response.ts), mode: "edit", text: piece, startedAt: this.now() };
     }
-    turn.sent = text;
-    await this.store.saveMessage(turn.sessionId, this.purpose(turnId), {
-      channel: turn.thread.channel,
-      ts: turn.ts,
+    turn.segment = segment;
+    turn.delivered += piece;
+    await this.store.saveMessage(turn.sessionId, this.purpose(turnId, index), {
+      channel,
+      ts: segment.ts,
       contentHash: null,
     });
   }
 
-  private async finish(turnId: string, turn: Turn, text: string): Promise<void> {
-    if (turn.ts === undefined) {
-      const stored = await this.store.getMessage(turn.sessionId, this.purpose(turnId));
-      if (stored) {
-        // Seen again after a restart: make sure the message holds the full reply, post nothing.
-        if (stored.contentHash !== "final") {
-          await this.api.call("chat.update", {
-            channel: stored.channel,
-            ts: stored.ts,
-            ...replyContent(text),
-          });
-          await this.store.saveMessage(turn.sessionId, this.purpose(turnId), {
-            ...stored,
-            contentHash: "final",
-          });
-        }
-        return;
-      }
-      if (text.trim() === "") return;
-      const response = await this.api.call("chat.postMessage", {
-        channel: turn.thread.channel,
-        thread_ts: turn.thread.threadTs,
-        ...replyContent(text),
-        ...noUnfurls,
-      });
-      await this.store.saveMessage(turn.sessionId, this.purpose(turnId), {
-        channel: turn.thread.channel,
-        ts: String(response.ts),
-        contentHash: "final",
-      });
-      return;
+  /** A message of this reply posted before a restart is edited from scratch, unless its person stopped it. */
+  private async resume(turnId: string, turn: Turn): Promise<Segment | undefined> {
+    const stored = await this.store.getMessage(turn.sessionId, this.purpose(turnId, turn.nextIndex));
+    if (!stored) return undefined;
+    if (stored.contentHash === stoppedHash) {
+      turn.stopped = true;
+      return undefined;
     }
-    const stored = { channel: turn.thread.channel, ts: turn.ts, contentHash: "final" };
-    if (turn.mode === "stream") {
-      const rest = text.startsWith(turn.sent) ? text.slice(turn.sent.length) : "";
+    const segment: Segment = {
+      index: turn.nextIndex,
+      ts: stored.ts,
+      mode: "edit",
+      text: "",
+      startedAt: this.now(),
+    };
+    turn.nextIndex += 1;
+    turn.segment = segment;
+    return segment;
+  }
+
+  /** Adds `piece` to the message; false when its stream had ended and nothing was added. */
+  private async extend(
+    turnId: string,
+    turn: Turn,
+    segment: Segment,
+    piece: string,
+    last: boolean,
+  ): Promise<boolean> {
+    const { channel } = turn.thread;
+    if (segment.mode === "stream") {
+      try {
+        // The last piece rides on the stop, so a short reply costs start, append and stop at most.
+        await this.api.call(last ? "chat.stopStream" : "chat.appendStream", {
+          channel,
+          ts: segment.ts,
+          markdown_text: piece,
+        });
+        segment.text += piece;
+        turn.delivered += piece;
+        if (last) await this.settle(turnId, turn, segment, finalHash);
+        return true;
+      } catch (error) {
+        if (await this.streamEnded(turnId, turn, segment, error)) return false;
+        this.logger.debug({ err: error }, "a stream call failed; editing the message instead");
+        segment.mode = "edit";
+      }
+    }
+    await this.api.call("chat.update", { channel, ts: segment.ts, markdown_text: segment.text + piece });
+    segment.text += piece;
+    turn.delivered += piece;
+    return true;
+  }
+
+  /** True when `error` says the stream is over, recorded so the message is never edited again. */
+  private async streamEnded(turnId: string, turn: Turn, segment: Segment, error: unknown): Promise<boolean> {
+    const reason = slackErrorOf(error);
+    if (reason === "stopped_by_user") {
+      await this.markStopped(turnId, turn, segment);
+      return true;
+    }
+    if (reason === "message_not_in_streaming_state") {
+      // Slack closed the stream: the message keeps what it shows, the rest continues below it.
+      this.logger.info(
+        { sessionId: turn.sessionId },
+        "Slack closed a reply's stream; continuing in a new one",
+      );
+      await this.settle(turnId, turn, segment, finalHash, { ended: true });
+      return true;
+    }
+    return false;
+  }
+
+  /** Ends the message: a stream is stopped (its session stays `processing` while the reply goes on). */
+  private async close(
+    turnId: string,
+    turn: Turn,
+    segment: Segment,
+    options: { continuing: boolean },
+  ): Promise<void> {
+    if (segment.mode === "stream") {
       try {
         await this.api.call("chat.stopStream", {
           channel: turn.thread.channel,
-          ts: turn.ts,
-          ...(rest ? { markdown_text: rest } : {}),
+          ts: segment.ts,
+          ...(options.continuing ? { session_status: "processing" } : {}),
         });
-        if (text.startsWith(turn.sent)) {
-          await this.store.saveMessage(turn.sessionId, this.purpose(turnId), stored);
-          return;
-        }
       } catch (error) {
-        this.logger.debug({ err: error }, "stopStream failed; editing the message instead");
+        if (await this.streamEnded(turnId, turn, segment, error)) return;
+        this.logger.debug({ err: error }, "could not stop a reply's stream");
       }
     }
-    await this.api.call("chat.update", { channel: turn.thread.channel, ts: turn.ts, ...replyContent(text) });
-    await this.store.saveMessage(turn.sessionId, this.purpose(turnId), stored);
+    await this.settle(turnId, turn, segment, finalHash);
+  }
+
+  private async settle(
+    turnId: string,
+    turn: Turn,
+    segment: Segment,
+    hash: string,
+    options: { ended: boolean } = { ended: false },
+  ): Promise<void> {
+    if (turn.segment === segment) turn.segment = undefined;
+    if (options.ended) turn.ended.add(segment.index);
+    await this.store.saveMessage(turn.sessionId, this.purpose(turnId, segment.index), {
+      channel: turn.thread.channel,
+      ts: segment.ts,
+      contentHash: hash,
+    });
+  }
+
+  private async markStopped(turnId: string, turn: Turn, segment: Segment): Promise<void> {
+    turn.stopped = true;
+    this.logger.info({ sessionId: turn.sessionId }, "the reply was stopped in Slack; it ends there");
+    await this.settle(turnId, turn, segment, stoppedHash, { ended: true });
+  }
+
+  private async finish(turnId: string, turn: Turn, text: string): Promise<void> {
+    if (turn.stopped) return;
+    if (turn.delivered === "" && turn.segment === undefined) {
+      const stored = await this.store.getMessage(turn.sessionId, this.purpose(turnId, 0));
+      // Posted in full, or stopped, before a restart: nothing to do.
+      if (stored?.contentHash === finalHash || stored?.contentHash === stoppedHash) return;
+      if (!stored) {
+        if (text.trim() === "") return;
+        // No delta came: nothing to watch arrive, so the reply is posted whole.
+        turn.postOnly = true;
+      }
+    }
+    if (!text.startsWith(turn.delivered)) {
+      await this.rewrite(turnId, turn, text);
+      return;
+    }
+    await this.send(turnId, turn, text.slice(turn.delivered.length), true);
+    const segment = turn.segment;
+    if (segment && !turn.stopped) await this.close(turnId, turn, segment, { continuing: false });
+  }
+
+  /**
+   * The final text differs from what was sent (a secret redacted only in the whole): each message
+   * of the reply gets its part of it, except those Slack or the person ended.
+   */
+  private async rewrite(turnId: string, turn: Turn, text: string): Promise<void> {
+    const open = turn.segment;
+    if (open) await this.close(turnId, turn, open, { continuing: false });
+    if (turn.stopped) return;
+    const { channel, threadTs } = turn.thread;
+    for (const [index, piece] of replyPieces(text).entries()) {
+      const purpose = this.purpose(turnId, index);
+      const stored = await this.store.getMessage(turn.sessionId, purpose);
+      if (stored?.contentHash === stoppedHash) return;
+      if (stored && turn.ended.has(index)) continue;
+      if (stored) {
+        await this.api.call("chat.update", { channel: stored.channel, ts: stored.ts, markdown_text: piece });
+        await this.store.saveMessage(turn.sessionId, purpose, { ...stored, contentHash: finalHash });
+        continue;
+      }
+      const response = await this.api.call("chat.postMessage", {
+        channel,
+        thread_ts: threadTs,
+        markdown_text: piece,
+        ...noUnfurls,
+      });
+      await this.store.saveMessage(turn.sessionId, purpose, {
+        channel,
+        ts: String(response.ts),
+        contentHash: finalHash,
+      });
+    }
+  }
+
+  /** `recipient_team_id` is the owner's own workspace, which differs from ours for Slack Connect and Grid users. */
+  private async recipientTeam(thread: SlackThread): Promise<string> {
+    if (thread.ownerTeamId) return thread.ownerTeamId;
+    const profile = await this.users?.profileOf(thread.ownerId);
+    return profile?.teamId ?? thread.teamId;
   }
 }

@@ -51,7 +51,16 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
   };
   if (!(await admit(context, actor, existing ? "steer" : "start", { threadTs: message.thread_ts }))) return;
 
-  const thread = { teamId, channel, threadTs, ownerId: existing?.ownerId ?? message.user };
+  // The owner's own team, for streams' recipient_team_id: the payload says it when they wrote this.
+  const byOwner = !existing || existing.ownerId === message.user;
+  const known = existing && !byOwner ? await context.threads.get(existing.id) : undefined;
+  const thread = {
+    teamId,
+    channel,
+    threadTs,
+    ownerId: existing?.ownerId ?? message.user,
+    ownerTeamId: byOwner ? (message.user_team ?? message.team) : known?.ownerTeamId,
+  };
   const feedback = context.feedback.thinking(thread, message.ts);
   let history: HistoryEntry[] | undefined;
   if (!existing && message.thread_ts && message.thread_ts !== message.ts) {
