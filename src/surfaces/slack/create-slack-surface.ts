@@ -147,6 +147,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     logger,
     users,
     intervalMs: options.timing?.streamIntervalMs,
+    now: () => now().getTime(),
   });
   const renderer = new EventRenderer({
     runtime,

@@ -57,6 +57,7 @@ export async function startHarness(options: {
   health?: () => Promise<{ database: boolean; queue: boolean }>;
   /** Overrides of the Slack settings, e.g. access lists. */
   slack?: Partial<Config["slack"]>;
+  clock?: { now(): Date };
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -67,6 +68,7 @@ export async function startHarness(options: {
     logger: createSilentLogger(),
     health: options.health ?? (async () => ({ database: true, queue: true })),
     host: "127.0.0.1",
+    ...(options.clock ? { clock: options.clock } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();
