@@ -95,15 +95,13 @@ function stopActionId(index: number): string {
 
 function stopButtons(agents: AgentSnapshot[]): SlackBlock[] {
   const active = agents.filter(isActive);
-  const elements = active
-    .slice(0, 24)
-    .map((agent, index) =>
-      button({
-        text: `Stop ${truncate(oneLine(agent.title), 60)}`,
-        actionId: stopActionId(index),
-        value: agent.id,
-      }),
-    );
+  const elements = active.slice(0, 24).map((agent, index) =>
+    button({
+      text: `Stop ${truncate(oneLine(agent.title), 60)}`,
+      actionId: stopActionId(index),
+      value: agent.id,
+    }),
+  );
   if (active.length > 0) {
     elements.push(button({ text: "Stop all", actionId: actionIds.stopAll, value: "all", style: "danger" }));
   }
