@@ -131,13 +131,13 @@ export class ReplyStreamer {
    */
   streamsStopped(channel: string, timestamps: readonly string[]): void {
     for (const [turnId, turn] of this.turns) {
-      const segment = turn.segment;
-      if (!segment || turn.thread.channel !== channel || !timestamps.includes(segment.ts)) continue;
-      turn.stopped = true;
-      if (turn.timer) clearTimeout(turn.timer);
-      turn.timer = undefined;
+      if (turn.thread.channel !== channel) continue;
+      // In the turn's queue: a stream still starting has its ts only once Slack answered.
       void this.queue
-        .run(turnId, () => this.markStopped(turnId, turn, segment))
+        .run(turnId, async () => {
+          const segment = turn.segment;
+          if (segment && timestamps.includes(segment.ts)) await this.markStopped(turnId, turn, segment);
+        })
         .catch((error: unknown) => {
           this.logger.warn({ err: error, sessionId: turn.sessionId }, "could not record a stopped reply");
         });
