@@ -30,6 +30,8 @@ interface Segment {
   /** What the message shows. */
   text: string;
   startedAt: number;
+  /** The next piece did not fit: the reply goes on in a new message. */
+  full: boolean;
 }
 
 interface Turn {
@@ -191,25 +193,28 @@ export class ReplyStreamer {
       if (turn.stopped) return;
       if (!segment) {
         const piece = leadingPiece(rest, replyMessageLimit, { hardCut: true });
-        await this.open(turnId, turn, piece);
+        const opened = await this.open(turnId, turn, piece);
+        opened.full = piece.length < rest.length;
         rest = rest.slice(piece.length);
         continue;
       }
       const expiring = segment.mode === "stream" && this.now() - segment.startedAt >= streamLifetimeMs;
-      const piece = expiring
-        ? ""
-        : leadingPiece(rest, replyMessageLimit - segment.text.length, { hardCut: segment.text === "" });
+      const room = segment.full || expiring ? 0 : replyMessageLimit - segment.text.length;
+      const piece = leadingPiece(rest, room, { hardCut: segment.text === "" });
       if (piece === "") {
         await this.close(turnId, turn, segment, { continuing: true });
         continue;
       }
       const last = final && piece.length === rest.length;
-      if (await this.extend(turnId, turn, segment, piece, last)) rest = rest.slice(piece.length);
+      if (await this.extend(turnId, turn, segment, piece, last)) {
+        segment.full = piece.length < rest.length;
+        rest = rest.slice(piece.length);
+      }
     }
   }
 
   /** Starts the reply's next message with `piece`: a stream, or a posted message where streaming is refused. */
-  private async open(turnId: string, turn: Turn, piece: string): Promise<void> {
+  private async open(turnId: string, turn: Turn, piece: string): Promise<Segment> {
     const { channel, threadTs, ownerId } = turn.thread;
     const index = turn.nextIndex;
     turn.nextIndex += 1;
@@ -223,7 +228,14 @@ export class ReplyStreamer {
           recipient_user_id: ownerId,
           recipient_team_id: await this.recipientTeam(turn.thread),
         });
-        segment = { index, ts: String(response.ts), mode: "stream", text: piece, startedAt: this.now() };
+        segment = {
+          index,
+          ts: String(response.ts),
+          mode: "stream",
+          text: piece,
+          startedAt: this.now(),
+          full: false,
+        };
       } catch (error) {
         this.logger.debug({ err: error }, "startStream failed; posting the reply instead");
         turn.postOnly = true;
@@ -236,7 +248,14 @@ export class ReplyStreamer {
         markdown_text: piece,
         ...noUnfurls,
       });
-      segment = { index, ts: String(response.ts), mode: "edit", text: piece, startedAt: this.now() };
+      segment = {
+        index,
+        ts: String(response.ts),
+        mode: "edit",
+        text: piece,
+        startedAt: this.now(),
+        full: false,
+      };
     }
     turn.segment = segment;
     turn.delivered += piece;
@@ -245,6 +264,7 @@ export class ReplyStreamer {
       ts: segment.ts,
       contentHash: null,
     });
+    return segment;
   }
 
   /** A message of this reply posted before a restart is edited from scratch, unless its person stopped it. */
@@ -261,6 +281,7 @@ export class ReplyStreamer {
       mode: "edit",
       text: "",
       startedAt: this.now(),
+      full: false,
     };
     turn.nextIndex += 1;
     turn.segment = segment;
