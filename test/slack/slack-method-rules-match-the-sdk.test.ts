@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import type {
   AgentsConversationsArchiveArguments,
   AgentsConversationsCreateArguments,
@@ -35,6 +33,7 @@ import type {
 } from "@slack/web-api";
 import { describe, expect, it } from "vitest";
 import { methodRules } from "../fakes/slack-method-rules.ts";
+import { methodsCalledBySource } from "./support/source-calls.ts";
 
 type RequiredIn<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
 /** The keys every member of a union type requires. */
@@ -111,26 +110,6 @@ const fromSdk: Record<string, { required: string[]; oneOf: string[] | undefined 
     "content",
   ]),
 };
-
-/** Every Web API method the source calls through `SlackApi.call` or a WebClient. */
-function methodsCalledBySource(): string[] {
-  const root = path.resolve(import.meta.dirname, "../../src");
-  const files = readdirSync(root, { recursive: true, encoding: "utf8" }).filter((file) =>
-    file.endsWith(".ts"),
-  );
-  const methods = new Set<string>();
-  for (const file of files) {
-    const source = readFileSync(path.join(root, file), "utf8");
-    for (const match of source.matchAll(/\.(?:call|apiCall)\(\s*"([a-z]+(?:\.[a-zA-Z]+)+)"/g)) {
-      methods.add(match[1] ?? "");
-    }
-    for (const match of source.matchAll(/\?\s*"([a-z]+\.[a-zA-Z.]+)"\s*:\s*"([a-z]+\.[a-zA-Z.]+)"/g)) {
-      methods.add(match[1] ?? "");
-      methods.add(match[2] ?? "");
-    }
-  }
-  return [...methods].sort();
-}
 
 describe("the fake's method rules", () => {
   it("require exactly what @slack/web-api 8.2.0 types as required", () => {
