@@ -86,7 +86,7 @@ describe("manifest.json stays in sync with the code", () => {
       if (!rule) continue;
       for (const type of conversations) {
         const needed = scopesFor(rule, type);
-        needed.forEach((scope) => justified.add(scope));
+        for (const scope of needed) justified.add(scope);
         if (needed.length > 0 && !needed.some((scope) => scopes.includes(scope)))
           missing.push(`${method}: ${needed}`);
       }
