@@ -5,53 +5,18 @@ import { safeMarkdown, splitAtSafeEnd } from "../../domain/slack-blocks/format.t
 import { leadingPiece, replyMessageLimit, replyPieces } from "../../domain/slack-blocks/reply-pieces.ts";
 import type { Logger } from "../../logger.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
+import {
+  finalHash,
+  newTurn,
+  noUnfurls,
+  replyPurpose,
+  type Segment,
+  stoppedHash,
+  streamLifetimeMs,
+  type Turn,
+} from "./reply-turn.ts";
 import type { SlackThread } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
-
-/** A model-written link unfurls into a preview its page controls (title, text, image): none. */
-const noUnfurls = { unfurl_links: false, unfurl_media: false } as const;
-
-/**
- * Slack closes a stream some minutes after it started (about five are observed; the SDKs call
- * the timeout undocumented). A reply still streaming after this long continues in a new stream.
- */
-const streamLifetimeMs = 4 * 60_000;
-
-/** A reply message's stored content hash once it holds its final text, or once its person stopped it. */
-const finalHash = "final";
-const stoppedHash = "stopped";
-
-/** One Slack message of a reply; a reply longer than one message allows continues in the next. */
-interface Segment {
-  index: number;
-  ts: string;
-  /** `stream` while it is a live stream; `edit` when it is a posted message edited as text arrives. */
-  mode: "stream" | "edit";
-  /** What the message shows. */
-  text: string;
-  startedAt: number;
-  /** The next piece did not fit: the reply goes on in a new message. */
-  full: boolean;
-}
-
-interface Turn {
-  sessionId: string;
-  thread: SlackThread;
-  segment: Segment | undefined;
-  /** The index of the next message this reply opens. */
-  nextIndex: number;
-  /** Everything this process delivered, across the reply's messages. */
-  delivered: string;
-  /** Streaming was refused (or never started): the reply's messages are posted and edited. */
-  postOnly: boolean;
-  /** Messages Slack or the person ended: never edited again. */
-  ended: Set<number>;
-  pending: string;
-  timer: NodeJS.Timeout | undefined;
-  finished: boolean;
-  /** The person stopped the reply: nothing more is sent, and nothing is rewritten. */
-  stopped: boolean;
-}
 
 export interface ReplyStreamerOptions {
   api: SlackApi;
@@ -154,27 +119,10 @@ export class ReplyStreamer {
   private turnFor(sessionId: string, turnId: string, thread: SlackThread): Turn {
     let turn = this.turns.get(turnId);
     if (!turn) {
-      turn = {
-        sessionId,
-        thread,
-        segment: undefined,
-        nextIndex: 0,
-        delivered: "",
-        postOnly: false,
-        ended: new Set(),
-        pending: "",
-        timer: undefined,
-        finished: false,
-        stopped: false,
-      };
+      turn = newTurn(sessionId, thread);
       this.turns.set(turnId, turn);
     }
     return turn;
-  }
-
-  /** The first message keeps the purpose it had before replies could span messages. */
-  private purpose(turnId: string, index: number): string {
-    return index === 0 ? `reply:${turnId}` : `reply:${turnId}:${index}`;
   }
 
   private async flush(turnId: string, turn: Turn): Promise<void> {
@@ -259,7 +207,7 @@ export class ReplyStreamer {
     }
     turn.segment = segment;
     turn.delivered += piece;
-    await this.store.saveMessage(turn.sessionId, this.purpose(turnId, index), {
+    await this.store.saveMessage(turn.sessionId, replyPurpose(turnId, index), {
       channel,
       ts: segment.ts,
       contentHash: null,
@@ -269,7 +217,7 @@ export class ReplyStreamer {
 
   /** A message of this reply posted before a restart is edited from scratch, unless its person stopped it. */
   private async resume(turnId: string, turn: Turn): Promise<Segment | undefined> {
-    const stored = await this.store.getMessage(turn.sessionId, this.purpose(turnId, turn.nextIndex));
+    const stored = await this.store.getMessage(turn.sessionId, replyPurpose(turnId, turn.nextIndex));
     if (!stored) return undefined;
     if (stored.contentHash === stoppedHash) {
       turn.stopped = true;
@@ -371,7 +319,7 @@ export class ReplyStreamer {
   ): Promise<void> {
     if (turn.segment === segment) turn.segment = undefined;
     if (options.ended) turn.ended.add(segment.index);
-    await this.store.saveMessage(turn.sessionId, this.purpose(turnId, segment.index), {
+    await this.store.saveMessage(turn.sessionId, replyPurpose(turnId, segment.index), {
       channel: turn.thread.channel,
       ts: segment.ts,
       contentHash: hash,
@@ -387,7 +335,7 @@ export class ReplyStreamer {
   private async finish(turnId: string, turn: Turn, text: string): Promise<void> {
     if (turn.stopped) return;
     if (turn.delivered === "" && turn.segment === undefined) {
-      const stored = await this.store.getMessage(turn.sessionId, this.purpose(turnId, 0));
+      const stored = await this.store.getMessage(turn.sessionId, replyPurpose(turnId, 0));
       // Posted in full, or stopped, before a restart: nothing to do.
       if (stored?.contentHash === finalHash || stored?.contentHash === stoppedHash) return;
       if (!stored) {
@@ -415,7 +363,7 @@ export class ReplyStreamer {
     if (turn.stopped) return;
     const { channel, threadTs } = turn.thread;
     for (const [index, piece] of replyPieces(text).entries()) {
-      const purpose = this.purpose(turnId, index);
+      const purpose = replyPurpose(turnId, index);
       const stored = await this.store.getMessage(turn.sessionId, purpose);
       if (stored?.contentHash === stoppedHash) return;
       if (stored && turn.ended.has(index)) continue;
