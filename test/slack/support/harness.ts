@@ -60,6 +60,8 @@ export async function startHarness(options: {
   timers?: SurfaceTimers;
   /** A logger whose lines the test reads; silent otherwise. */
   logger?: Logger;
+  /** A clock the test moves by hand (stream age). */
+  clock?: { now(): Date };
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -71,6 +73,7 @@ export async function startHarness(options: {
     health: options.health ?? (async () => ({ database: true, queue: true })),
     host: "127.0.0.1",
     ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();
@@ -118,7 +121,14 @@ export async function startHarness(options: {
     },
     async stop() {
       await surface.stop();
+      const violations = fake.violations.splice(0);
       if (!options.fake) await fake.close();
+      // Every call the surface made is checked as real Slack would check it: a refused one fails the test.
+      if (violations.length > 0) {
+        throw new Error(
+          `Slack would refuse or ignore these calls:\n${violations.map((item) => `${item.reason} (${item.error ?? "ignored"})`).join("\n")}`,
+        );
+      }
     },
   };
 }
