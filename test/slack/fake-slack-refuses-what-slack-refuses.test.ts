@@ -205,6 +205,62 @@ describe("the fake Slack Web API refuses what real Slack refuses", () => {
     );
   });
 
+  it("keeps one stream tracker: Slack's Stop ends a thread's streams, and a stop's session_status sets the session", async () => {
+    fake.agentSessions.enable();
+    try {
+      const threadTs = "1700000100.000100";
+      const start = async () =>
+        String(
+          (await client.chat.startStream({ channel: "D2", thread_ts: threadTs, markdown_text: "a" })).ts,
+        );
+      const first = await start();
+      expect(fake.agentSessions.statusOf("D2", threadTs)).toBe("processing");
+      const event = fake.agentSessions.pressStop({ channel: "D2", threadTs, user: "U0OWNER" });
+      expect(event.streaming_message_ts).toEqual([first]);
+      expect(fake.streams.stateOf("D2", first)).toBe("stopped_by_user");
+      expect(await answer("chat.appendStream", { channel: "D2", ts: first, markdown_text: "b" })).toBe(
+        "stopped_by_user",
+      );
+      expect(await answer("chat.stopStream", { channel: "D2", ts: first })).toBe("stopped_by_user");
+      const second = await start();
+      expect(
+        await answer("chat.stopStream", { channel: "D2", ts: second, session_status: "suspended" }),
+      ).toBe("ok");
+      expect(fake.agentSessions.statusOf("D2", threadTs)).toBe("suspended");
+      expect(fake.streams.stateOf("D2", second)).toBe("stopped");
+      expect(fake.violations).toEqual([]);
+      expect(await answer("chat.stopStream", { channel: "D2", ts: second, session_status: "busy" })).toBe(
+        "invalid_arguments",
+      );
+      expect(fake.violations.map((violation) => violation.method)).toEqual(["chat.stopStream"]);
+    } finally {
+      fake.agentSessions.enabled = false;
+    }
+  });
+
+  it("checks agent session and code channel calls: their arguments, and the opt-in scope a test grants", async () => {
+    expect(await answer("agents.sessions.setStatus", { channel_id: "D1", thread_ts: "1.0" })).toBe(
+      "invalid_arguments",
+    );
+    expect(fake.violations.map((violation) => violation.reason)).toEqual([
+      "agents.sessions.setStatus without status",
+    ]);
+    fake.violations.splice(0);
+    // Not in the manifest: an install without Slack Code lacks it, which is no malformed call.
+    expect(await answer("agents.conversations.create", { name: "crew" })).toBe("missing_scope");
+    expect(fake.violations).toEqual([]);
+    fake.grantedScopes.add("code_channels:manage");
+    try {
+      expect(await answer("agents.conversations.create", { name: "crew" })).not.toBe("missing_scope");
+      expect(await answer("agents.conversations.setView", {})).toBe("channel_not_found");
+      expect(fake.violations.map((violation) => violation.reason)).toEqual([
+        "agents.conversations.setView without channel_id",
+      ]);
+    } finally {
+      fake.grantedScopes.delete("code_channels:manage");
+    }
+  });
+
   it("checks scopes by conversation type: a group DM's history needs mpim:history", async () => {
     fake.conversations.set("G0GROUP", "mpim");
     expect(await answer("conversations.replies", { channel: "G0GROUP", ts: "1.0" })).toBe("ok");

@@ -2,16 +2,15 @@ import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import { slackErrorOf } from "../../adapters/slack/slack-errors.ts";
 import type { AgentSessionStatus } from "../../domain/agent-session-status.ts";
 import { redactSecrets } from "../../domain/secret-redaction.ts";
-import { feedbackBlock } from "../../domain/slack-blocks/feedback.ts";
 import { safeMarkdown, splitAtSafeEnd } from "../../domain/slack-blocks/format.ts";
 import { leadingPiece, replyMessageLimit, replyPieces } from "../../domain/slack-blocks/reply-pieces.ts";
 import type { Logger } from "../../logger.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
+import { type OwnerTeams, ReplyMessages } from "./reply-messages.ts";
 import {
   finalHash,
   interruptedHash,
   newTurn,
-  noUnfurls,
   type ReplyStop,
   replyPurpose,
   type Segment,
@@ -29,7 +28,7 @@ export interface ReplyStreamerOptions {
   logger: Logger;
   intervalMs?: number | undefined;
   /** The owner's own workspace for `recipient_team_id` when no event said it (`users.info`). */
-  users?: { profileOf(userId: string): Promise<{ teamId: string | undefined }> };
+  users?: OwnerTeams;
   now?: () => number;
   /** The agent session status a reply's last stream leaves (Slack's default is `active`). */
   statusAfterStream?: (thread: SlackThread) => AgentSessionStatus | undefined;
@@ -57,20 +56,18 @@ export class ReplyStreamer {
   /** Streams Slack's Stop button ended, by channel and ts, and how their replies end. */
   private readonly stoppedStreams = new Map<string, ReplyStop>();
   private readonly queue = new KeyedQueue();
-  private readonly api: SlackApi;
+  private readonly messages: ReplyMessages;
   private readonly store: SlackStore;
   private readonly logger: Logger;
   private readonly intervalMs: number;
-  private readonly users: ReplyStreamerOptions["users"];
   private readonly now: () => number;
   private readonly statusAfterStream: (thread: SlackThread) => AgentSessionStatus | undefined;
 
   constructor(options: ReplyStreamerOptions) {
-    this.api = options.api;
+    this.messages = new ReplyMessages(options.api, options.users);
     this.store = options.store;
     this.logger = options.logger;
     this.intervalMs = options.intervalMs ?? 750;
-    this.users = options.users;
     this.now = options.now ?? Date.now;
     this.statusAfterStream = options.statusAfterStream ?? (() => undefined);
   }
@@ -205,22 +202,15 @@ export class ReplyStreamer {
 
   /** Starts the reply's next message with `piece`: a stream, or a posted message where streaming is refused. */
   private async open(turnId: string, turn: Turn, piece: string): Promise<Segment> {
-    const { channel, threadTs, ownerId } = turn.thread;
+    const { channel } = turn.thread;
     const index = turn.nextIndex;
     turn.nextIndex += 1;
     let segment: Segment | undefined;
     if (!turn.postOnly) {
       try {
-        const response = await this.api.call("chat.startStream", {
-          channel,
-          thread_ts: threadTs,
-          markdown_text: piece,
-          recipient_user_id: ownerId,
-          recipient_team_id: await this.recipientTeam(turn.thread),
-        });
         segment = {
           index,
-          ts: String(response.ts),
+          ts: await this.messages.startStream(turn.thread, piece),
           mode: "stream",
           text: piece,
           startedAt: this.now(),
@@ -232,15 +222,9 @@ export class ReplyStreamer {
       }
     }
     if (!segment) {
-      const response = await this.api.call("chat.postMessage", {
-        channel,
-        thread_ts: threadTs,
-        markdown_text: piece,
-        ...noUnfurls,
-      });
       segment = {
         index,
-        ts: String(response.ts),
+        ts: await this.messages.post(turn.thread, piece),
         mode: "edit",
         text: piece,
         startedAt: this.now(),
@@ -295,7 +279,7 @@ export class ReplyStreamer {
       try {
         // The last piece rides on the stop, so a short reply costs start, append and stop at most.
         if (last) await this.stopStream(turn, segment, { piece, continuing: false });
-        else await this.api.call("chat.appendStream", { channel, ts: segment.ts, markdown_text: piece });
+        else await this.messages.append(channel, segment.ts, piece);
         segment.text += piece;
         turn.delivered += piece;
         if (last) await this.settle(turnId, turn, segment, finalHash);
@@ -306,7 +290,7 @@ export class ReplyStreamer {
         segment.mode = "edit";
       }
     }
-    await this.api.call("chat.update", { channel, ts: segment.ts, markdown_text: segment.text + piece });
+    await this.messages.update(channel, segment.ts, segment.text + piece);
     segment.text += piece;
     turn.delivered += piece;
     return true;
@@ -371,27 +355,18 @@ export class ReplyStreamer {
 
   /**
    * Stops a stream of the reply. Its agent session stays `processing` while the reply goes on in
-   * a new message, and otherwise shows where the work is. The last stop of a final answer carries
-   * the feedback buttons: a nicety, so where Slack refuses them the reply still ends.
+   * a new message, and otherwise shows where the work is; the last stop of a final answer carries
+   * the feedback buttons.
    */
   private async stopStream(
     turn: Turn,
     segment: Segment,
     options: { piece?: string; continuing: boolean },
   ): Promise<void> {
-    const sessionStatus = options.continuing ? "processing" : this.statusAfterStream(turn.thread);
-    const feedback = turn.finalAnswer && !options.continuing;
-    const stop = (withButtons: boolean) =>
-      this.api.call("chat.stopStream", {
-        channel: turn.thread.channel,
-        ts: segment.ts,
-        ...(options.piece ? { markdown_text: options.piece } : {}),
-        ...(sessionStatus ? { session_status: sessionStatus } : {}),
-        ...(withButtons ? { blocks: [feedbackBlock()] } : {}),
-      });
-    await stop(feedback).catch((error: unknown) => {
-      if (!feedback || slackErrorOf(error) !== "invalid_blocks") throw error;
-      return stop(false);
+    await this.messages.stopStream(turn.thread.channel, segment.ts, {
+      ...(options.piece ? { piece: options.piece } : {}),
+      sessionStatus: options.continuing ? "processing" : this.statusAfterStream(turn.thread),
+      feedback: turn.finalAnswer && !options.continuing,
     });
   }
 
@@ -461,19 +436,13 @@ export class ReplyStreamer {
 
   /** After a stranger's Stop: the whole reply in new messages below the stopped one, each posted once. */
   private async postWhole(turnId: string, turn: Turn, text: string): Promise<void> {
-    const { channel, threadTs } = turn.thread;
     for (const [index, piece] of replyPieces(text).entries()) {
       const purpose = wholeReplyPurpose(turnId, index);
       if (piece.trim() === "" || (await this.store.getMessage(turn.sessionId, purpose))) continue;
-      const response = await this.api.call("chat.postMessage", {
-        channel,
-        thread_ts: threadTs,
-        markdown_text: piece,
-        ...noUnfurls,
-      });
+      const ts = await this.messages.post(turn.thread, piece);
       await this.store.saveMessage(turn.sessionId, purpose, {
-        channel,
-        ts: String(response.ts),
+        channel: turn.thread.channel,
+        ts,
         contentHash: finalHash,
       });
     }
@@ -487,7 +456,6 @@ export class ReplyStreamer {
     const open = turn.segment;
     if (open) await this.close(turnId, turn, open, { continuing: false });
     if (this.isOver(turn)) return;
-    const { channel, threadTs } = turn.thread;
     for (const [index, piece] of replyPieces(text).entries()) {
       const purpose = replyPurpose(turnId, index);
       const stored = await this.store.getMessage(turn.sessionId, purpose);
@@ -498,28 +466,16 @@ export class ReplyStreamer {
       }
       if (stored && turn.ended.has(index)) continue;
       if (stored) {
-        await this.api.call("chat.update", { channel: stored.channel, ts: stored.ts, markdown_text: piece });
+        await this.messages.update(stored.channel, stored.ts, piece);
         await this.store.saveMessage(turn.sessionId, purpose, { ...stored, contentHash: finalHash });
         continue;
       }
-      const response = await this.api.call("chat.postMessage", {
-        channel,
-        thread_ts: threadTs,
-        markdown_text: piece,
-        ...noUnfurls,
-      });
+      const ts = await this.messages.post(turn.thread, piece);
       await this.store.saveMessage(turn.sessionId, purpose, {
-        channel,
-        ts: String(response.ts),
+        channel: turn.thread.channel,
+        ts,
         contentHash: finalHash,
       });
     }
-  }
-
-  /** `recipient_team_id` is the owner's own workspace, which differs from ours for Slack Connect and Grid users. */
-  private async recipientTeam(thread: SlackThread): Promise<string> {
-    if (thread.ownerTeamId) return thread.ownerTeamId;
-    const profile = await this.users?.profileOf(thread.ownerId);
-    return profile?.teamId ?? thread.teamId;
   }
 }

@@ -4,7 +4,12 @@ import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
 import type { SurfaceTimers } from "../../../src/surfaces/slack/timers.ts";
-import { FakeSlackServer, sendSignedEvent, sendSignedInteraction } from "../../fakes/fake-slack-server.ts";
+import {
+  type ConformanceViolation,
+  FakeSlackServer,
+  sendSignedEvent,
+  sendSignedInteraction,
+} from "../../fakes/fake-slack-server.ts";
 
 export const signingSecret = "test-signing-secret";
 export const channel = "C0GENERAL";
@@ -45,6 +50,14 @@ export function slackConfig(
     port: 0,
     ...overrides,
   };
+}
+
+/** Every call the surface made is checked as real Slack would check it: a refused one fails the test. */
+export function failOnViolations(violations: readonly ConformanceViolation[]): void {
+  if (violations.length === 0) return;
+  throw new Error(
+    `Slack would refuse or ignore these calls:\n${violations.map((item) => `${item.reason} (${item.error ?? "ignored"})`).join("\n")}`,
+  );
 }
 
 /** A real Bolt HTTP receiver and WebClient wired to a fake Slack Web API on loopback. */
@@ -123,12 +136,7 @@ export async function startHarness(options: {
       await surface.stop();
       const violations = fake.violations.splice(0);
       if (!options.fake) await fake.close();
-      // Every call the surface made is checked as real Slack would check it: a refused one fails the test.
-      if (violations.length > 0) {
-        throw new Error(
-          `Slack would refuse or ignore these calls:\n${violations.map((item) => `${item.reason} (${item.error ?? "ignored"})`).join("\n")}`,
-        );
-      }
+      failOnViolations(violations);
     },
   };
 }
