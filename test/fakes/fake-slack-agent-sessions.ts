@@ -1,4 +1,5 @@
 import type { types } from "@slack/bolt";
+import type { FakeStreams } from "./fake-slack-streams.ts";
 
 /**
  * Slack's agent sessions in the fake Web API (docs.slack.dev/ai/agent-sessions):
@@ -6,7 +7,8 @@ import type { types } from "@slack/bolt";
  * the status `chat.stopStream` leaves, the hour after which `processing` lapses to `active`,
  * and the two events a person causes: Stop (`agent_session_stopped`) and a rename
  * (`agent_session_title_changed`). Off by default, like an app not declared as an agent:
- * every method then answers `not_allowed`.
+ * every method then answers `not_allowed`. Streams are the main fake's `FakeStreams`: Stop
+ * ends them there, so appends and stops after it are refused as Slack refuses them.
  */
 
 export const sessionStatuses = ["active", "processing", "suspended", "closed"] as const;
@@ -28,13 +30,6 @@ export interface FakeAgentSession {
   history: { status: FakeSessionStatus; at: number; via: string }[];
 }
 
-interface Stream {
-  channel: string;
-  threadTs: string | undefined;
-  ts: string;
-  stoppedByUser: boolean;
-}
-
 function isStatus(value: unknown): value is FakeSessionStatus {
   return typeof value === "string" && (sessionStatuses as readonly string[]).includes(value);
 }
@@ -54,8 +49,12 @@ export class FakeAgentSessions {
   /** Channels that are sessions themselves (code channels): their calls omit `thread_ts`. */
   readonly sessionChannels = new Set<string>();
   readonly sessions = new Map<string, FakeAgentSession>();
-  private readonly streams = new Map<string, Stream>();
+  private readonly streams: FakeStreams;
   private eventCounter = 0;
+
+  constructor(streams: FakeStreams) {
+    this.streams = streams;
+  }
 
   enable(options: { now?: () => number } = {}): void {
     this.enabled = true;
@@ -92,41 +91,20 @@ export class FakeAgentSessions {
       : this.rename(channel, threadTs, params);
   }
 
-  /**
-   * A refusal for a streaming call that Slack would refuse: writing to a stream a person
-   * stopped, or a `session_status` Slack does not know.
-   */
-  refusal(method: string, params: Record<string, unknown>): string | undefined {
-    if (
-      method === "chat.stopStream" &&
-      params.session_status !== undefined &&
-      !isStatus(params.session_status)
-    ) {
-      return "invalid_arguments";
-    }
-    if (method !== "chat.appendStream") return undefined;
-    const stream = this.streams.get(`${text(params.channel)}:${text(params.ts)}`);
-    return stream?.stoppedByUser ? "stopped_by_user" : undefined;
-  }
-
   /** What a stream does to the session, once the main fake accepted the call. */
   observe(method: string, params: Record<string, unknown>, response: Record<string, unknown>): void {
     if (!this.enabled || response.ok !== true) return;
     const channel = text(params.channel) ?? "";
     if (method === "chat.startStream") {
-      const threadTs = text(params.thread_ts);
-      const ts = text(response.ts) ?? "";
-      this.streams.set(`${channel}:${ts}`, { channel, threadTs, ts, stoppedByUser: false });
       // Streaming creates the session if needed and sets it to `processing`.
-      this.apply(this.sessionFor(channel, threadTs), "processing", "startStream");
+      this.apply(this.sessionFor(channel, text(params.thread_ts)), "processing", "startStream");
       return;
     }
     if (method === "chat.stopStream") {
-      const stream = this.streams.get(`${channel}:${text(params.ts)}`);
-      if (!stream) return;
-      this.streams.delete(`${channel}:${stream.ts}`);
+      const threadTs = this.streams.threadOf(channel, text(params.ts) ?? "");
+      if (threadTs === undefined) return;
       const status = isStatus(params.session_status) ? params.session_status : "active";
-      this.apply(this.sessionFor(channel, stream.threadTs), status, "stopStream");
+      this.apply(this.sessionFor(channel, threadTs), status, "stopStream");
     }
   }
 
@@ -141,12 +119,8 @@ export class FakeAgentSessions {
     if (this.statusOf(channel, threadTs) !== "processing") {
       throw new Error(`no Stop button: the session is ${this.statusOf(channel, threadTs) ?? "missing"}`);
     }
-    const stopped: string[] = [];
-    for (const stream of this.streams.values()) {
-      if (stream.channel !== channel || stream.threadTs !== threadTs || stream.stoppedByUser) continue;
-      stream.stoppedByUser = true;
-      stopped.push(stream.ts);
-    }
+    const stopped = this.streams.streamingIn(channel, threadTs);
+    for (const ts of stopped) this.streams.stopByUser(channel, ts);
     return {
       type: "agent_session_stopped",
       channel,

@@ -3,7 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { FakeAgentSessions } from "./fake-slack-agent-sessions.ts";
 import { FakeCodeChannels } from "./fake-slack-code-channels.ts";
-import { blockLimitError, viewLimitError } from "./slack-block-limits.ts";
+import { FakeStreams } from "./fake-slack-streams.ts";
+import { conformanceRefusal } from "./slack-conformance.ts";
+import { FakeConversations } from "./slack-conversations.ts";
+import { readManifest } from "./slack-manifest.ts";
 import { decodeFrame, encodeFrame } from "./websocket-frames.ts";
 
 export {
@@ -21,6 +24,15 @@ export interface RecordedCall {
   at: number;
   /** What the fake answered: 200, 429 or 500. */
   status: number;
+  /** Slack's error when the fake answered `ok: false`. */
+  error?: string;
+}
+
+/** A call real Slack would refuse or silently ignore because the app sent it wrong. */
+export interface ConformanceViolation {
+  method: string;
+  error: string | undefined;
+  reason: string;
 }
 
 export interface FakeUser {
@@ -29,6 +41,8 @@ export interface FakeUser {
   realName?: string;
   /** The user's own workspace; the fake's team when absent. */
   teamId?: string;
+  /** The user's Enterprise Grid organization, which `users.info` shows as `enterprise_user`. */
+  enterpriseId?: string;
   isBot?: boolean;
 }
 
@@ -64,6 +78,8 @@ export interface FakeMessage {
   blocks: unknown[];
   updates: number;
 }
+
+const manifest = readManifest();
 
 type Injection =
   | { kind: "status"; status: 429 | 500; retryAfter?: number; times: number }
@@ -121,8 +137,19 @@ export class FakeSlackServer {
   private readonly threads = new Map<string, FakeThreadMessage[]>();
   private readonly files = new Map<string, FakeFile>();
   private readonly usergroups = new Map<string, string[]>();
-  /** Scopes the bot token was granted; a method needing another answers `missing_scope`. */
-  readonly grantedScopes = new Set(["usergroups:read", "users:read"]);
+  /** Scopes the bot token was granted (the manifest's); a method needing another answers `missing_scope`. */
+  readonly grantedScopes = new Set(manifest.oauth_config.scopes.bot);
+  /** The installing organization `auth.test` reports, for an Enterprise Grid install. */
+  enterpriseId: string | undefined;
+  /** Channel ids and their conversation types (DM, group DM, private, public). */
+  readonly conversations = new FakeConversations();
+  /** Streaming state of messages started with `chat.startStream`. */
+  readonly streams = new FakeStreams();
+  /**
+   * Calls real Slack would refuse or ignore as malformed (missing arguments, Block Kit limits,
+   * stream rules); `test/slack/support/harness.ts` fails a test that leaves any here.
+   */
+  readonly violations: ConformanceViolation[] = [];
   private readonly waiters = new Set<() => void>();
   private tsCounter = 0;
   private port = 0;
@@ -137,8 +164,8 @@ export class FakeSlackServer {
       this.messages.set(`${channel}:${ts}`, { channel, ts, threadTs, text, blocks: [], updates: 0 });
     },
   });
-  /** `agents.sessions.*`, off until a test enables it. */
-  readonly agentSessions = new FakeAgentSessions();
+  /** `agents.sessions.*`, off until a test enables it; it shares the streams above. */
+  readonly agentSessions = new FakeAgentSessions(this.streams);
 
   constructor(botToken = "xoxb-test-token") {
     this.botToken = botToken;
@@ -280,6 +307,7 @@ export class FakeSlackServer {
         this.notify();
         return;
       }
+      call.error = injection.error;
       this.calls.push(call);
       this.reply(response, { ok: false, error: injection.error });
       return;
@@ -298,9 +326,10 @@ export class FakeSlackServer {
       this.reply(response, { ok: false, error: "invalid_auth" });
       return;
     }
-    const payload = this.answer(method, params);
-    this.agentSessions.observe(method, params, payload);
-    this.reply(response, payload);
+    const answer = this.answer(method, params);
+    if (answer.ok === false && typeof answer.error === "string") call.error = answer.error;
+    this.agentSessions.observe(method, params, answer);
+    this.reply(response, answer);
   }
 
   private reply(response: ServerResponse, payload: Record<string, unknown>): void {
@@ -311,20 +340,25 @@ export class FakeSlackServer {
 
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     const channel = typeof params.channel === "string" ? params.channel : undefined;
+    const refusal = conformanceRefusal(method, params, {
+      conversations: this.conversations,
+      grantedScopes: this.grantedScopes,
+      agentView: manifest.features.agent_view !== undefined,
+    });
+    if (refusal?.violation) this.violations.push({ method, error: refusal.error, reason: refusal.violation });
+    if (refusal?.error) return { ok: false, error: refusal.error, ...refusal.extra };
+    if (refusal) return { ok: true };
     const session = this.agentSessions.answer(method, params);
     if (session) return session;
-    const streamRefusal = this.agentSessions.refusal(method, params);
-    if (streamRefusal) return { ok: false, error: streamRefusal };
-    if (method.startsWith("chat.") && method !== "chat.getPermalink") {
-      const error = blockLimitError(params);
-      if (error) return { ok: false, error };
-    }
     if (method.startsWith("agents.conversations.")) return this.codeChannels.answer(method, params);
     if (method.startsWith("chat.") && this.codeChannels.isArchived(channel))
       return { ok: false, error: "is_archived" };
-    if (method === "views.open" || method === "views.publish") {
-      const error = viewLimitError(params);
-      if (error) return { ok: false, error };
+    const streamRefusal =
+      method === "chat.appendStream" || method === "chat.stopStream"
+        ? this.streams.refusal(channel ?? "", String(params.ts))
+        : undefined;
+    if (streamRefusal && this.messages.has(`${channel}:${String(params.ts)}`)) {
+      return { ok: false, error: streamRefusal };
     }
     switch (method) {
       case "auth.test":
@@ -333,6 +367,7 @@ export class FakeSlackServer {
           url: "https://threadwork-test.slack.com/",
           team: "Threadwork Test",
           team_id: this.teamId,
+          ...(this.enterpriseId ? { enterprise_id: this.enterpriseId } : {}),
           user: "threadwork",
           user_id: this.botUserId,
           bot_id: this.botId,
@@ -340,15 +375,17 @@ export class FakeSlackServer {
       case "chat.postMessage":
       case "chat.startStream": {
         const ts = this.nextTs();
+        const threadTs = typeof params.thread_ts === "string" ? params.thread_ts : undefined;
         const text = String(params.text ?? params.markdown_text ?? "");
         this.messages.set(`${channel}:${ts}`, {
           channel: channel ?? "",
           ts,
-          threadTs: typeof params.thread_ts === "string" ? params.thread_ts : undefined,
+          threadTs,
           text,
           blocks: Array.isArray(params.blocks) ? params.blocks : [],
           updates: 0,
         });
+        if (method === "chat.startStream") this.streams.started(channel ?? "", ts, threadTs);
         return { ok: true, channel, ts, message: { text, ts } };
       }
       case "chat.update":
@@ -363,6 +400,7 @@ export class FakeSlackServer {
           message.text += params.markdown_text;
         }
         message.updates += 1;
+        if (method === "chat.stopStream") this.streams.stopped(message.channel, message.ts);
         return { ok: true, channel, ts: message.ts };
       }
       case "chat.postEphemeral":
@@ -405,6 +443,9 @@ export class FakeSlackServer {
             name: user.name,
             real_name: user.realName ?? user.name,
             team_id: user.teamId ?? this.teamId,
+            ...(user.enterpriseId
+              ? { enterprise_user: { id: user.id, enterprise_id: user.enterpriseId, teams: [user.teamId] } }
+              : {}),
             is_bot: user.isBot ?? false,
             profile: { display_name: user.name, real_name: user.realName ?? user.name },
           },

@@ -7,6 +7,8 @@ const userSchema = z.object({
     real_name: z.string().optional(),
     team_id: z.string().optional(),
     is_bot: z.boolean().optional(),
+    /** Enterprise Grid: the organization the user belongs to, whichever of its workspaces is theirs. */
+    enterprise_user: z.object({ enterprise_id: z.string().optional() }).optional(),
     profile: z.object({ display_name: z.string().optional(), real_name: z.string().optional() }).optional(),
   }),
 });
@@ -15,6 +17,8 @@ export interface UserProfile {
   name: string;
   /** The user's own workspace; absent when Slack did not say. */
   teamId: string | undefined;
+  /** The user's Enterprise Grid organization; absent outside Grid or when Slack did not say. */
+  enterpriseId?: string | undefined;
   isBot: boolean;
   /** False when `users.info` failed: the other fields are guesses. */
   known: boolean;
@@ -51,6 +55,7 @@ export class UserDirectory {
       return {
         name: user.profile?.display_name || user.profile?.real_name || user.real_name || user.name || userId,
         teamId: user.team_id,
+        enterpriseId: user.enterprise_user?.enterprise_id,
         isBot: user.is_bot === true,
         known: true,
       };

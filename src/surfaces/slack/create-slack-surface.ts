@@ -182,11 +182,14 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     timers: options.timers ?? realTimers,
     ...(options.timing?.sessionRefreshMs ? { refreshMs: options.timing.sessionRefreshMs } : {}),
   });
+  const users = new UserDirectory(api);
   const replies = new ReplyStreamer({
     api,
     store,
     logger,
+    users,
     intervalMs: options.timing?.streamIntervalMs,
+    now: () => now().getTime(),
     statusAfterStream: (thread) => sessions.statusAfterStream(thread),
   });
   const renderer = new EventRenderer({
@@ -199,7 +202,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     logger,
   });
   const inFlight = new Set<Promise<void>>();
-  const users = new UserDirectory(api);
   const workspace = new InstallingWorkspace(api);
   const access = new AccessControl({
     lists: config.access,
@@ -217,6 +219,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     now,
     threads,
     users,
+    workspace,
     access,
     publisher,
     board,

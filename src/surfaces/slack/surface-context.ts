@@ -1,3 +1,4 @@
+import type { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import type { Logger } from "../../logger.ts";
@@ -20,6 +21,8 @@ export interface SlackSurfaceContext {
   now: () => Date;
   threads: SessionThreads;
   users: UserDirectory;
+  /** The workspace and organization that installed the app (`auth.test`). */
+  workspace: InstallingWorkspace;
   /** Who may start, steer, answer or click: checked before anything reaches the runtime. */
   access: AccessControl;
   publisher: MessagePublisher;

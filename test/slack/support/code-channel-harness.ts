@@ -5,7 +5,7 @@ import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/sla
 import { createMemorySlackStore } from "../../../src/surfaces/slack/slack-store.ts";
 import { sendSignedCommand } from "../../fakes/fake-slack-code-channels.ts";
 import { FakeSlackServer, sendSignedEvent } from "../../fakes/fake-slack-server.ts";
-import { channel, signingSecret, slackConfig } from "./harness.ts";
+import { channel, failOnViolations, signingSecret, slackConfig } from "./harness.ts";
 import { ScriptedRuntime } from "./scripted-runtime.ts";
 
 export const owner = "U0OWNER";
@@ -96,7 +96,9 @@ export async function startCodeChannelHarness(
     },
     async stop() {
       await surface.stop();
+      const violations = fake.violations.splice(0);
       await fake.close();
+      failOnViolations(violations);
     },
   };
 }

@@ -4,7 +4,12 @@ import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
 import type { SurfaceTimers } from "../../../src/surfaces/slack/timers.ts";
-import { FakeSlackServer, sendSignedEvent, sendSignedInteraction } from "../../fakes/fake-slack-server.ts";
+import {
+  type ConformanceViolation,
+  FakeSlackServer,
+  sendSignedEvent,
+  sendSignedInteraction,
+} from "../../fakes/fake-slack-server.ts";
 
 export const signingSecret = "test-signing-secret";
 export const channel = "C0GENERAL";
@@ -47,6 +52,14 @@ export function slackConfig(
   };
 }
 
+/** Every call the surface made is checked as real Slack would check it: a refused one fails the test. */
+export function failOnViolations(violations: readonly ConformanceViolation[]): void {
+  if (violations.length === 0) return;
+  throw new Error(
+    `Slack would refuse or ignore these calls:\n${violations.map((item) => `${item.reason} (${item.error ?? "ignored"})`).join("\n")}`,
+  );
+}
+
 /** A real Bolt HTTP receiver and WebClient wired to a fake Slack Web API on loopback. */
 export async function startHarness(options: {
   runtime: RuntimeApi;
@@ -60,6 +73,8 @@ export async function startHarness(options: {
   timers?: SurfaceTimers;
   /** A logger whose lines the test reads; silent otherwise. */
   logger?: Logger;
+  /** A clock the test moves by hand (stream age). */
+  clock?: { now(): Date };
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -71,6 +86,7 @@ export async function startHarness(options: {
     health: options.health ?? (async () => ({ database: true, queue: true })),
     host: "127.0.0.1",
     ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();
@@ -118,7 +134,9 @@ export async function startHarness(options: {
     },
     async stop() {
       await surface.stop();
+      const violations = fake.violations.splice(0);
       if (!options.fake) await fake.close();
+      failOnViolations(violations);
     },
   };
 }

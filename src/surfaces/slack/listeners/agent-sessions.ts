@@ -2,8 +2,9 @@ import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
-import { conversationKey, type SlackThread, slackSurface } from "../session-threads.ts";
+import type { SlackThread } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
+import { findThreadSession } from "../thread-session.ts";
 
 /** `agent_session_stopped` (docs.slack.dev/reference/events/agent_session_stopped). */
 const stoppedSchema = z.looseObject({
@@ -24,6 +25,7 @@ const titleChangedSchema = z.looseObject({
 const envelopeSchema = z.looseObject({
   event_id: z.string(),
   team_id: z.string(),
+  enterprise_id: z.string().nullable().optional(),
   is_ext_shared_channel: z.boolean().optional(),
 });
 
@@ -33,6 +35,8 @@ export const strangerStopNote =
 interface Delivery {
   eventId: string;
   teamId: string;
+  /** The Enterprise Grid organization of an org-wide install. */
+  enterpriseId: string | undefined;
   mayBeShared: boolean;
 }
 
@@ -42,6 +46,7 @@ function deliveryOf(body: unknown): Delivery | undefined {
   return {
     eventId: parsed.data.event_id,
     teamId: parsed.data.team_id,
+    enterpriseId: parsed.data.enterprise_id ?? undefined,
     mayBeShared: parsed.data.is_ext_shared_channel === true,
   };
 }
@@ -54,9 +59,12 @@ async function sessionThread(
 ): Promise<{ sessionId: string; thread: SlackThread } | undefined> {
   // Slack retries an event it thinks we missed: handle each once.
   if (!(await context.store.claimInboundEvent("slack-event", delivery.eventId))) return undefined;
-  const session = await context.runtime.findSession({
-    surface: slackSurface,
-    conversationKey: conversationKey(delivery.teamId, channel, threadTs),
+  const session = await findThreadSession(context, {
+    teamId: delivery.teamId,
+    userTeam: undefined,
+    enterpriseId: delivery.enterpriseId,
+    channel,
+    threadTs,
   });
   if (!session) return undefined;
   const thread = (await context.threads.get(session.id)) ?? {
@@ -87,13 +95,13 @@ async function stop(context: SlackSurfaceContext, delivery: Delivery, event: z.i
   // Slack stopped its streams whoever pressed Stop; the question is whether the work stops too.
   const streams = event.streaming_message_ts ?? [];
   if (!(await admit(context, actor, "decide", where))) {
-    context.replies.stopStreams(streams, "interrupt");
+    context.replies.streamsStopped(event.channel, streams, "interrupt");
     await context.sessions.refresh(sessionId, thread, { force: true });
     return;
   }
   if (!(await context.runtime.canDecide(sessionId, event.user, "stop"))) {
     context.logger.info({ sessionId, user: event.user }, "refused a Stop from someone who may not stop");
-    context.replies.stopStreams(streams, "interrupt");
+    context.replies.streamsStopped(event.channel, streams, "interrupt");
     await postEphemeral(
       context,
       { channel: event.channel, user: event.user, threadTs: event.thread_ts },
@@ -102,7 +110,7 @@ async function stop(context: SlackSurfaceContext, delivery: Delivery, event: z.i
     await context.sessions.refresh(sessionId, thread, { force: true });
     return;
   }
-  context.replies.stopStreams(streams, "stop");
+  context.replies.streamsStopped(event.channel, streams, "stop");
   const outcome = await context.runtime.handle({ type: "cancel", sessionId, userId: event.user });
   const cancelled = outcome.type === "cancelled" ? outcome.agentIds.length : 0;
   context.board.schedule(sessionId);

@@ -44,11 +44,14 @@ async function publishHome(context: SlackSurfaceContext, userId: string): Promis
   await context.api.call("views.publish", { user_id: userId, view: renderAppHome(rows) });
 }
 
-async function suggest(context: SlackSurfaceContext, channel: string, threadTs: string | undefined) {
+/**
+ * Under `agent_view` the prompts sit at the top of the Messages tab, not in a thread: Slack
+ * silently drops a call that names a `thread_ts` (assistant.threads.setSuggestedPrompts).
+ */
+async function suggest(context: SlackSurfaceContext, channel: string) {
   try {
     await context.api.call("assistant.threads.setSuggestedPrompts", {
       channel_id: channel,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
       title: "Try asking Threadwork to…",
       prompts: suggestedPrompts,
     });
@@ -59,19 +62,15 @@ async function suggest(context: SlackSurfaceContext, channel: string, threadTs: 
 
 /**
  * The App Home tab lists the user's recent sessions with how people rated their answers;
- * the Messages tab suggests prompts.
+ * opening the Messages tab (the agent view's replacement for `assistant_thread_started`)
+ * sets the suggested prompts.
  */
 export function register(app: App, context: SlackSurfaceContext): void {
   app.event("app_home_opened", async ({ event }) => {
     if (event.tab === "home") {
       await context.track(publishHome(context, event.user));
     } else if (event.tab === "messages") {
-      await context.track(suggest(context, event.channel, undefined));
+      await context.track(suggest(context, event.channel));
     }
-  });
-  app.event("assistant_thread_started", async ({ event }) => {
-    await context.track(
-      suggest(context, event.assistant_thread.channel_id, event.assistant_thread.thread_ts),
-    );
   });
 }

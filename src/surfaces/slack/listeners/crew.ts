@@ -2,16 +2,12 @@ import type { App } from "@slack/bolt";
 import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
 import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
-import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
+import { findThreadSession } from "../thread-session.ts";
 import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
 
 async function stop(context: SlackSurfaceContext, target: ClickTarget, agentId: string | undefined) {
-  if (!target.teamId || !target.channel || !target.threadTs) return;
-  const session = await context.runtime.findSession({
-    surface: slackSurface,
-    conversationKey: conversationKey(target.teamId, target.channel, target.threadTs),
-  });
+  const session = await findThreadSession(context, target);
   if (!session) return;
   if (!(await admit(context, clickActor(target), "decide", { threadTs: target.threadTs }))) return;
   if (!(await context.runtime.canDecide(session.id, target.user, "stop"))) {

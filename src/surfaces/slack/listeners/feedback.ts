@@ -3,8 +3,8 @@ import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
 import { type FeedbackValue, isFeedbackValue } from "../../../domain/slack-blocks/feedback.ts";
 import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
-import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
+import { findThreadSession } from "../thread-session.ts";
 import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
 
 const thanks: Record<FeedbackValue, string> = {
@@ -13,11 +13,8 @@ const thanks: Record<FeedbackValue, string> = {
 };
 
 async function rate(context: SlackSurfaceContext, target: ClickTarget, value: FeedbackValue) {
-  if (!target.teamId || !target.channel || !target.threadTs || !target.messageTs) return;
-  const session = await context.runtime.findSession({
-    surface: slackSurface,
-    conversationKey: conversationKey(target.teamId, target.channel, target.threadTs),
-  });
+  if (!target.messageTs) return;
+  const session = await findThreadSession(context, target);
   if (!session) return;
   if (!(await admit(context, clickActor(target), "view", { threadTs: target.threadTs }))) return;
   await context.store.recordFeedback(session.id, target.messageTs, target.user, value);

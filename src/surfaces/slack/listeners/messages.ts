@@ -51,13 +51,22 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
   };
   if (!(await admit(context, actor, existing ? "steer" : "start", { threadTs: message.thread_ts }))) return;
 
-  const thread = { teamId, channel, threadTs, ownerId: existing?.ownerId ?? message.user };
   const text = messageText(message, incoming.botUserId);
   // The first feedback goes out before anything slow (history, names, the runtime).
-  const feedback = context.sessions.started(thread, {
-    messageTs: message.ts,
-    ...(existing ? {} : { title: text, initiatorUserId: message.user }),
-  });
+  const feedback = context.sessions.started(
+    { channel, threadTs },
+    { messageTs: message.ts, ...(existing ? {} : { title: text, initiatorUserId: message.user }) },
+  );
+  // The owner's own team, for streams' recipient_team_id: the payload says it when they wrote this.
+  const byOwner = !existing || existing.ownerId === message.user;
+  const known = existing && !byOwner ? await context.threads.get(existing.id) : undefined;
+  const thread = {
+    teamId,
+    channel,
+    threadTs,
+    ownerId: existing?.ownerId ?? message.user,
+    ownerTeamId: byOwner ? (message.user_team ?? message.team) : known?.ownerTeamId,
+  };
   let history: HistoryEntry[] | undefined;
   if (!existing && message.thread_ts && message.thread_ts !== message.ts) {
     try {
