@@ -7,6 +7,8 @@ export interface Application {
   config: Config;
   logger: Logger;
   database: DatabaseHandle;
+  /** The port `/healthz` and `/metrics` answer on (and `/slack/events` in HTTP mode). */
+  port: number;
   /** Stops everything `start` started, newest first. */
   stop(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
+  const { createObservability } = await import("./application/observability.ts");
 
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
   // Before the database: a model the provider does not serve stops start-up at once.
@@ -39,18 +42,29 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const stop = async () => {
     for (const step of stops.reverse()) await step();
   };
+  let port: number;
   try {
     await migrateDatabase(database);
     const botToken = config.slack.botToken ?? "";
-    const slackApi = createSlackApi({
+    let slackApi: ReturnType<typeof createSlackApi> | undefined;
+    const observability = await createObservability({
+      config,
+      db: database.db,
+      logger,
+      slackCallsPending: () => slackApi?.pending?.() ?? 0,
+    });
+    stops.push(() => observability.stop());
+    slackApi = createSlackApi({
       client: createSlackWebClient({ botToken, apiUrl: config.slack.apiUrl, logger }),
       logger,
+      telemetry: observability.telemetry,
     });
     const { runtime, queue, workspaceManager } = assembleRuntime({
       config,
       database,
       logger,
       slackFiles: createSlackFiles({ api: slackApi, botToken, apiUrl: config.slack.apiUrl }),
+      telemetry: observability.telemetry,
     });
     // Before any agent runs: allow-listed commands count as safe only once the sandbox is known to work.
     if (workspaceManager) await reportSandbox({ git: config.git, logger });
@@ -72,9 +86,11 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       logger,
       health: createHealthCheck(database.db, queue),
       api: slackApi,
+      metrics: observability.metrics,
+      telemetry: observability.telemetry,
       ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
     });
-    const { port } = await surface.start();
+    ({ port } = await surface.start());
     stops.push(() => surface.stop());
     logger.info(
       {
@@ -92,7 +108,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
     await stop().catch(() => undefined);
     throw error;
   }
-  return { config, logger, database, stop };
+  return { config, logger, database, port, stop };
 }
 
 async function main(): Promise<void> {

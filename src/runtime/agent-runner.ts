@@ -17,6 +17,7 @@ import { createAgentServices } from "./agent-services.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { modelStep, type StepOutcome } from "./model-step.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import { toolStep } from "./tool-step.ts";
 
 /**
@@ -127,6 +128,7 @@ export function createAgentRunner(
       // Progress notes alone do not cost a turn; they ride along with the next one.
       const turnDue = transcript.at(-1)?.role === "user";
       const plan = planNextStep(transcript, waking || (events.length > 0 && turnDue));
+      kernel.telemetry.stepStarted(telemetryAgent(agent), plan.kind === "turn" ? "model" : plan.kind);
       switch (plan.kind) {
         case "tool":
           return toolStep(

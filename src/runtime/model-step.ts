@@ -5,9 +5,9 @@ import { pendingBudgetRequest, stoppedSinceLastUserMessage } from "../adapters/d
 import { getSession } from "../adapters/database/sessions.ts";
 import { recordUsage, sessionUsageTotals } from "../adapters/database/usage.ts";
 import { budgetExceeded } from "../domain/budget.ts";
-import { errorMessage, ProviderError, StepConflictError } from "../domain/errors.ts";
+import { errorMessage, errorType, ProviderError, StepConflictError } from "../domain/errors.ts";
 import { type ChatMessage, textOf, toolCallsOf } from "../domain/messages.ts";
-import { costMicros } from "../domain/pricing.ts";
+import { costOf } from "../domain/pricing.ts";
 import { supervisorPrompt } from "../domain/prompts/supervisor-prompt.ts";
 import { fenceToolResults } from "../domain/prompts/untrusted-data.ts";
 import { workerPrompt } from "../domain/prompts/worker-prompt.ts";
@@ -18,6 +18,7 @@ import { parseModel } from "./agent-lifecycle.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
 import { persistStepCompletingWorker } from "./complete-worker.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import { toolSchemaOf } from "./tool-schemas.ts";
 import { announceRequest, parkAgent, waitForHuman } from "./waits.ts";
 
@@ -90,6 +91,11 @@ export async function modelStep(
   const cacheRetention = (await humans) ? "long" : "short";
   const turnId = `${running.id}:${running.step}`;
   let result: Awaited<ReturnType<ReturnType<RuntimeKernel["resolveProvider"]>["turn"]>>;
+  const measurement = kernel.telemetry.modelCall(telemetryAgent(running), {
+    provider: ref.provider,
+    model: ref.model,
+    streaming: isSupervisor,
+  });
   try {
     const provider = kernel.resolveProvider(ref);
     result = await provider.turn({
@@ -114,6 +120,7 @@ export async function modelStep(
         : {}),
     });
   } catch (error) {
+    measurement.fail(signal.aborted ? "cancelled" : errorType(error));
     // Cancelled (or the lease lost): whoever changed the agent owns it now.
     if (signal.aborted) throw new StepConflictError(running.id, running.step);
     const reason =
@@ -129,8 +136,14 @@ export async function modelStep(
       : { role: "assistant", parts: [{ type: "text", text: "" }] };
   const text = textOf(message);
   const endsWork = !isSupervisor && toolCallsOf(message).length === 0;
-  const cost = costMicros(ref, result.usage, kernel.config.priceOverrides);
+  const { micros: cost, priced } = costOf(ref, result.usage, kernel.config.priceOverrides);
   const usage = result.usage;
+  measurement.end({
+    usage,
+    costMicros: priced ? cost : undefined,
+    responseId: result.responseId,
+    stopReason: result.stopReason,
+  });
   const { agent: persisted, completed } = await persistStepCompletingWorker(kernel, running, {
     patch: { addUsage: { usage, costMicros: cost } },
     async write(transaction, row) {

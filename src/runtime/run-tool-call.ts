@@ -1,12 +1,13 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { startToolCall } from "../adapters/database/tool-calls.ts";
-import { errorMessage, StepConflictError } from "../domain/errors.ts";
+import { errorMessage, errorType, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { StepOutcome } from "./model-step.ts";
 import type { ResolvedToolCall } from "./resolve-tool-call.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import { persistToolResult, replayOf } from "./tool-result.ts";
 import type { ToolOutcome } from "./tool-step.ts";
 
@@ -57,12 +58,15 @@ export async function runToolCall(
     }),
   };
   let outcome: ToolOutcome;
+  const measurement = kernel.telemetry.toolCall(telemetryAgent(running), { id: call.id, name: call.name });
   try {
     outcome = { output: await tool.execute(input, context), isError: false, status: "finished" };
+    measurement.end({ status: "finished" });
   } catch (error) {
     // Tool errors go back to the model; only our own failures (the database) end a run.
     outcome = { output: errorMessage(error), isError: true, status: "failed" };
     finishedSummary = undefined;
+    measurement.fail(signal.aborted ? "cancelled" : errorType(error));
   }
   return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary);
 }

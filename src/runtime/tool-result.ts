@@ -7,6 +7,7 @@ import { capToolOutput } from "../domain/tool-output.ts";
 import { persistStepCompletingWorker } from "./complete-worker.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { StepOutcome } from "./model-step.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import type { SettledToolCall, ToolOutcome } from "./tool-step.ts";
 
 export const interruptedMessage =
@@ -63,5 +64,6 @@ export async function persistToolResult(
     },
     finishedSummary,
   });
+  kernel.telemetry.toolCallSettled(telemetryAgent(agent), { name: call.name, status: outcome.status });
   return completed ? "stop" : "continue";
 }

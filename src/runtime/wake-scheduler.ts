@@ -27,7 +27,7 @@ export interface WakeScheduler {
  * local runner. Whoever takes the agent's lease runs it; the others return at once.
  */
 export function createWakeScheduler(
-  kernel: Pick<RuntimeKernel, "db" | "logger" | "instanceId" | "options">,
+  kernel: Pick<RuntimeKernel, "db" | "logger" | "instanceId" | "options" | "telemetry">,
   boss: PgBoss,
   runner: AgentRunner,
 ): WakeScheduler {
@@ -81,6 +81,7 @@ export function createWakeScheduler(
       kernel.logger.error({ err: error, agentId }, "agent runner failed");
     } finally {
       clearInterval(heartbeat);
+      kernel.telemetry.agentRunEnded(agentId);
     }
   }
 

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver } from "@slack/bolt";
 import { toBoltLogger } from "../../adapters/slack/bolt-logger.ts";
@@ -12,6 +13,7 @@ import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import type { Config } from "../../config.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
+import { noTelemetry, type SurfaceTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import { AccessControl } from "./access-control.ts";
@@ -27,7 +29,9 @@ import { register as registerDecisions } from "./listeners/decisions.ts";
 import { register as registerMessages } from "./listeners/messages.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
 import { MessagePublisher } from "./message-publisher.ts";
+import { type MetricsEndpoint, respondWithMetrics } from "./metrics-route.ts";
 import { ReplyStreamer } from "./reply-streamer.ts";
+import { ResponseTimer } from "./response-timer.ts";
 import { SessionThreads } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
@@ -48,6 +52,10 @@ export interface SlackSurfaceOptions {
   timing?: { boardIntervalMs?: number; streamIntervalMs?: number; codeChannelIntervalMs?: number };
   /** With `config.codeChannels`: the session's diff for its code channel's diff tab. */
   sessionDiffs?: SessionDiffSource;
+  /** Served at `GET /metrics` on the same port as `/healthz`. */
+  metrics?: MetricsEndpoint;
+  /** Times to first feedback and first reply. */
+  telemetry?: SurfaceTelemetry;
 }
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
@@ -114,6 +122,17 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
             void respondWithHealth(options.health, response);
           },
         },
+        ...(options.metrics
+          ? [
+              {
+                path: "/metrics",
+                method: ["GET"],
+                handler: (_request: unknown, response: ServerResponse) => {
+                  if (options.metrics) void respondWithMetrics(options.metrics, response, logger);
+                },
+              },
+            ]
+          : []),
       ],
     });
   }
@@ -145,7 +164,14 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     intervalMs: options.timing?.boardIntervalMs,
   });
   const feedback = new ThreadFeedback(api, logger);
-  const replies = new ReplyStreamer({ api, store, logger, intervalMs: options.timing?.streamIntervalMs });
+  const responses = new ResponseTimer(options.telemetry ?? noTelemetry);
+  const replies = new ReplyStreamer({
+    api,
+    store,
+    logger,
+    intervalMs: options.timing?.streamIntervalMs,
+    onReplyShown: (thread) => responses.replyShown(thread),
+  });
   const renderer = new EventRenderer({
     runtime,
     threads,
@@ -178,6 +204,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     publisher,
     board,
     feedback,
+    responses,
     track(work) {
       const tracked = work.then(
         () => undefined,
@@ -237,7 +264,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         return { port: typeof address === "object" && address ? address.port : config.port };
       }
       await app.start();
-      const server = createHealthServer(options.health, logger);
+      const server = createHealthServer(options.health, logger, options.metrics);
       healthServer = server;
       await new Promise<void>((resolve) => server.listen(listen, resolve));
       const address = server.address();

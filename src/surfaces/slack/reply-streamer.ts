@@ -40,12 +40,21 @@ export class ReplyStreamer {
   private readonly store: SlackStore;
   private readonly logger: Logger;
   private readonly intervalMs: number;
+  private readonly onReplyShown: (thread: SlackThread) => void;
 
-  constructor(options: { api: SlackApi; store: SlackStore; logger: Logger; intervalMs?: number }) {
+  constructor(options: {
+    api: SlackApi;
+    store: SlackStore;
+    logger: Logger;
+    intervalMs?: number;
+    /** The first text of a reply reached its thread. */
+    onReplyShown?: (thread: SlackThread) => void;
+  }) {
     this.api = options.api;
     this.store = options.store;
     this.logger = options.logger;
     this.intervalMs = options.intervalMs ?? 750;
+    this.onReplyShown = options.onReplyShown ?? (() => undefined);
   }
 
   delta(sessionId: string, turnId: string, thread: SlackThread, delta: string): void {
@@ -171,6 +180,7 @@ export class ReplyStreamer {
       turn.ts = String(response.ts);
       turn.mode = "edit";
     }
+    this.onReplyShown(turn.thread);
     turn.sent = text;
     await this.store.saveMessage(turn.sessionId, this.purpose(turnId), {
       channel: turn.thread.channel,
@@ -204,6 +214,7 @@ export class ReplyStreamer {
         ...replyContent(text),
         ...noUnfurls,
       });
+      this.onReplyShown(turn.thread);
       await this.store.saveMessage(turn.sessionId, this.purpose(turnId), {
         channel: turn.thread.channel,
         ts: String(response.ts),

@@ -5,6 +5,7 @@ import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { AccessControl } from "./access-control.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
+import type { ResponseTimer } from "./response-timer.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
@@ -23,6 +24,8 @@ export interface SlackSurfaceContext {
   publisher: MessagePublisher;
   board: CrewBoardPublisher;
   feedback: ThreadFeedback;
+  /** Times to first feedback and first reply, for metrics. */
+  responses: ResponseTimer;
   /** Runs listener work after the ack: `stop()` waits for it, and a failure is logged, not thrown. */
   track(work: Promise<unknown>): Promise<void>;
 }

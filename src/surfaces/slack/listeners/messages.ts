@@ -35,6 +35,7 @@ async function firstDelivery(
 }
 
 async function deliver(context: SlackSurfaceContext, incoming: Incoming, options: { mustExist: boolean }) {
+  const receivedAt = Date.now();
   const { message, teamId } = incoming;
   const channel = message.channel;
   if (!channel || !message.user) return;
@@ -52,7 +53,10 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
   if (!(await admit(context, actor, existing ? "steer" : "start", { threadTs: message.thread_ts }))) return;
 
   const thread = { teamId, channel, threadTs, ownerId: existing?.ownerId ?? message.user };
-  const feedback = context.feedback.thinking(thread, message.ts);
+  const arrivedAt = context.responses.arrived(thread, receivedAt);
+  const feedback = context.feedback.thinking(thread, message.ts).then((shown) => {
+    if (shown) context.responses.feedbackShown(arrivedAt);
+  });
   let history: HistoryEntry[] | undefined;
   if (!existing && message.thread_ts && message.thread_ts !== message.ts) {
     try {
