@@ -31,18 +31,18 @@ export interface FakeOtlpCollector {
   close(): Promise<void>;
 }
 
-function valueOf(value: AnyValue | undefined): unknown {
+function decodedValue(value: AnyValue | undefined): unknown {
   if (!value) return undefined;
   if (value.stringValue !== undefined) return value.stringValue;
   if (value.intValue !== undefined) return Number(value.intValue);
   if (value.doubleValue !== undefined) return value.doubleValue;
   if (value.boolValue !== undefined) return value.boolValue;
-  if (value.arrayValue) return (value.arrayValue.values ?? []).map(valueOf);
+  if (value.arrayValue) return (value.arrayValue.values ?? []).map(decodedValue);
   return undefined;
 }
 
 function attributesOf(list: { key: string; value?: AnyValue }[] | undefined): Record<string, unknown> {
-  return Object.fromEntries((list ?? []).map((entry) => [entry.key, valueOf(entry.value)]));
+  return Object.fromEntries((list ?? []).map((entry) => [entry.key, decodedValue(entry.value)]));
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
