@@ -118,8 +118,22 @@ export class FakeSlackServer {
   private readonly threads = new Map<string, FakeThreadMessage[]>();
   private readonly files = new Map<string, FakeFile>();
   private readonly usergroups = new Map<string, string[]>();
-  /** Scopes the bot token was granted; a method needing another answers `missing_scope`. */
-  readonly grantedScopes = new Set(["usergroups:read", "users:read"]);
+  /**
+   * Scopes the bot token was granted (manifest.json's, by default); a method needing another
+   * answers `missing_scope`. Like Slack, every answer to the bot token names them in `x-oauth-scopes`.
+   */
+  readonly grantedScopes = new Set([
+    "app_mentions:read",
+    "assistant:write",
+    "channels:history",
+    "chat:write",
+    "files:read",
+    "groups:history",
+    "im:history",
+    "reactions:write",
+    "usergroups:read",
+    "users:read",
+  ]);
   private readonly waiters = new Set<() => void>();
   private tsCounter = 0;
   private port = 0;
@@ -293,11 +307,17 @@ export class FakeSlackServer {
       this.reply(response, { ok: false, error: "invalid_auth" });
       return;
     }
-    this.reply(response, this.answer(method, params));
+    this.reply(response, this.answer(method, params), {
+      "x-oauth-scopes": [...this.grantedScopes].join(","),
+    });
   }
 
-  private reply(response: ServerResponse, payload: Record<string, unknown>): void {
-    response.writeHead(200, { "content-type": "application/json" });
+  private reply(
+    response: ServerResponse,
+    payload: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): void {
+    response.writeHead(200, { "content-type": "application/json", ...headers });
     response.end(JSON.stringify(payload));
     this.notify();
   }
