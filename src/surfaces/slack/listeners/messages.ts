@@ -53,6 +53,11 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
   if (!(await admit(context, actor, existing ? "steer" : "start", { threadTs: message.thread_ts }))) return;
 
   const thread = { teamId, channel, threadTs, ownerId: existing?.ownerId ?? message.user };
+  // The same `thread` (and session) the runtime's lifecycle lines carry.
+  const logger = context.logger.child({
+    thread: `${key.surface}:${key.conversationKey}`,
+    ...(existing ? { sessionId: existing.id } : {}),
+  });
   const arrivedAt = context.responses.arrived(thread, receivedAt);
   const feedback = context.feedback.thinking(thread, message.ts).then((shown) => {
     if (shown) context.responses.feedbackShown(arrivedAt);
@@ -70,7 +75,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
         botId: incoming.botId,
       });
     } catch (error) {
-      context.logger.warn({ err: error }, "could not read the thread's earlier messages");
+      logger.warn({ err: error }, "could not read the thread's earlier messages");
     }
   }
   try {
@@ -86,7 +91,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     if (outcome.type === "message-accepted") context.threads.remember(outcome.sessionId, thread);
   } catch (error) {
     // The event is already claimed, so Slack's retry would be dropped: tell the user instead.
-    context.logger.error({ err: error }, "could not hand a Slack message to the runtime");
+    logger.error({ err: error }, "could not hand a Slack message to the runtime");
     await context.api
       .call("chat.postMessage", {
         channel,
