@@ -86,11 +86,11 @@ describe("metrics, logs and traces follow a Slack session", () => {
       () => fake.threadMessages(channel, threadTs).find((message) => message.text.includes("All done")),
       20_000,
     );
-    // The supervisor rests after its summary; the gauges read the database.
-    await fake.waitFor(
-      () => app.logs.find((line) => line.event === "session-idle" && line.sessionId === sessionOf()),
-      10_000,
-    );
+    // The supervisor rests after the summary it wrote once the worker finished; the gauges read the database.
+    await fake.waitFor(() => {
+      const finished = app.logs.findIndex((line) => line.event === "agent-finished");
+      return finished >= 0 && app.logs.slice(finished).some((line) => line.event === "session-idle");
+    }, 10_000);
     sessionId = sessionOf() ?? "";
     const response = await fetch(`${app.baseUrl}/metrics`);
     expect(response.status).toBe(200);
