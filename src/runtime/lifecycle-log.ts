@@ -94,8 +94,8 @@ export class LifecycleLog {
     }
   };
 
-  /** A logger bound to the session, its thread and the agent, for lines outside the lifecycle. */
-  async loggerFor(sessionId: string, agentId?: string): Promise<Logger> {
+  /** A logger bound to the session, its thread and the agent. */
+  private async loggerFor(sessionId: string, agentId?: string): Promise<Logger> {
     const thread = await this.threadOf(sessionId);
     return this.logger.child({ sessionId, ...(agentId ? { agentId } : {}), thread });
   }
