@@ -3,6 +3,7 @@ import { z } from "zod";
 import { combineSettings } from "./config/combine-settings.ts";
 import { type ConfigFileSource, parseConfigFile } from "./config/config-file.ts";
 import type { RepositoryConfig } from "./config/repository-config.ts";
+import { readTelemetryConfig, type TelemetryConfig } from "./config/telemetry-config.ts";
 import { type ApprovalPolicy, approvalPolicies } from "./domain/decision-rule.ts";
 import { ConfigurationError } from "./domain/errors.ts";
 import type { ModelRef, ProviderName } from "./domain/model.ts";
@@ -286,6 +287,8 @@ export interface Config {
   };
   /** Who decides approvals, budgets, answers and stops besides (or instead of) a session's owner. */
   approvals: { approverIds: string[]; policy: ApprovalPolicy };
+  /** OpenTelemetry tracing (the standard OTEL_* variables); absent or without a URL means off. */
+  telemetry?: TelemetryConfig;
 }
 
 /** Which groups of settings an entry point cannot run without. */
@@ -316,6 +319,8 @@ export function loadConfig(
   }
   const file = options.file ? parseConfigFile(options.file) : undefined;
   problems.push(...(file?.problems ?? []));
+  const telemetry = readTelemetryConfig(source);
+  problems.push(...telemetry.problems);
   const environment = parsed.success ? parsed.data : undefined;
   const hasAnthropic = Boolean(source.ANTHROPIC_API_KEY?.trim());
   // A local OpenAI-compatible server (vLLM, Ollama) needs a base URL but often no key.
@@ -440,6 +445,7 @@ export function loadConfig(
           approverIds: environment.THREADWORK_APPROVERS,
           policy: environment.THREADWORK_APPROVAL_POLICY,
         },
+        telemetry: telemetry.settings,
       };
     }
   }

@@ -8,6 +8,8 @@ export interface Application {
   config: Config;
   logger: Logger;
   database: DatabaseHandle;
+  /** The port `/healthz` and `/metrics` answer on (and `/slack/events` in HTTP mode). */
+  port: number;
   /**
    * Stops everything `start` started, in the order that loses nothing, within
    * `config.shutdownSeconds` (src/application/shutdown.ts).
@@ -35,6 +37,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
   const { shutDown } = await import("./application/shutdown.ts");
+  const { createObservability } = await import("./application/observability.ts");
 
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
   // Before the database: a model the provider does not serve stops start-up at once.
@@ -42,18 +45,29 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
   const parts: RunningParts = { database };
   const stop = () => shutDown(parts, { budgetMs: config.shutdownSeconds * 1000, logger });
+  let port: number;
   try {
     await migrateDatabase(database);
     const botToken = config.slack.botToken ?? "";
-    const slackApi = createSlackApi({
+    let slackApi: ReturnType<typeof createSlackApi> | undefined;
+    const observability = await createObservability({
+      config,
+      db: database.db,
+      logger,
+      slackCallsPending: () => slackApi?.pending?.() ?? 0,
+    });
+    parts.observability = observability;
+    slackApi = createSlackApi({
       client: createSlackWebClient({ botToken, apiUrl: config.slack.apiUrl, logger }),
       logger,
+      telemetry: observability.telemetry,
     });
     const { runtime, queue, workspaceManager } = assembleRuntime({
       config,
       database,
       logger,
       slackFiles: createSlackFiles({ api: slackApi, botToken, apiUrl: config.slack.apiUrl }),
+      telemetry: observability.telemetry,
     });
     // Before any agent runs: allow-listed commands count as safe only once the sandbox is known to work.
     if (workspaceManager) await reportSandbox({ git: config.git, logger });
@@ -75,10 +89,12 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       logger,
       health: createHealthCheck(database.db, queue),
       api: slackApi,
+      metrics: observability.metrics,
+      telemetry: observability.telemetry,
       ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
     });
     parts.surface = surface;
-    const { port } = await surface.start();
+    ({ port } = await surface.start());
     logger.info(
       {
         database: database.kind,
@@ -95,7 +111,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
     await stop().catch(() => undefined);
     throw error;
   }
-  return { config, logger, database, stop };
+  return { config, logger, database, port, stop };
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import { createWorkspacesPort } from "../adapters/git/workspaces-port.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
 import type { SlackFiles } from "../adapters/slack/slack-files.ts";
 import type { Config } from "../config.ts";
+import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { AnyTool } from "../domain/tool.ts";
 import type { Logger } from "../logger.ts";
 import { createRuntime, type Runtime } from "../runtime/create-runtime.ts";
@@ -33,6 +34,8 @@ export interface AssembleOptions {
   /** Slack's files, when the Slack surface runs: every agent then gets `read_slack_file`. */
   slackFiles?: SlackFiles;
   runtimeOptions?: Partial<RuntimeOptions>;
+  /** Metrics and traces of the runtime's work. */
+  telemetry?: RuntimeTelemetry;
 }
 
 /**
@@ -103,6 +106,7 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
         }
       : {}),
     ...(options.runtimeOptions ? { options: options.runtimeOptions } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
   return { runtime, queue, workspaceManager };
 }

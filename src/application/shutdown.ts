@@ -9,6 +9,8 @@ export interface RunningParts {
     stop(options: { deadline?: number }): Promise<{ flushed: boolean }>;
   };
   janitor?: { stop(): void };
+  /** Metrics and traces: stopped last before the database, so the shutdown's own spans go out. */
+  observability?: { stop(): Promise<void> | void };
   runtime?: { stop(deadlines: StopDeadlines): Promise<void> };
   database: { close(): Promise<void> };
 }
@@ -51,6 +53,13 @@ export async function shutDown(
     const { flushed } = await parts.surface.stop({ deadline: plan.flushBy });
     if (flushed) logger.info({ seconds: elapsed() }, "shutdown: every pending Slack update sent");
     else logger.warn({ seconds: elapsed() }, "shutdown: Slack updates left unsent at the deadline");
+  }
+  if (parts.observability) {
+    const exported = await until(
+      Promise.resolve(parts.observability.stop()),
+      (plan.flushBy + plan.exitBy) / 2,
+    );
+    if (!exported) logger.warn({ seconds: elapsed() }, "shutdown: telemetry not flushed at the deadline");
   }
   await parts.database.close();
   logger.info({ seconds: elapsed() }, "shutdown: complete");

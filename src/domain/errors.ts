@@ -117,3 +117,11 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A short, content-free name for an error, for metrics and traces: `http_429`, `ToolError`, `Error`. */
+export function errorType(error: unknown): string {
+  if (error instanceof ProviderError && error.status !== undefined) return `http_${error.status}`;
+  if (error instanceof ThreadworkError) return error.code;
+  if (error instanceof Error) return /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(error.name) ? error.name : "Error";
+  return "unknown";
+}

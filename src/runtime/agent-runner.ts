@@ -22,6 +22,7 @@ import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
 import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { modelStep, type StepOutcome } from "./model-step.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import { toolStep } from "./tool-step.ts";
 
 /**
@@ -193,6 +194,7 @@ export function createAgentRunner(
       if (!agent) return "stop";
       // The step check serialises writers, so the next seq is free unless another runner moved on.
       const seq = (entries.at(-1)?.seq ?? -1) + 1;
+      kernel.telemetry.stepStarted(telemetryAgent(agent), plan.kind === "turn" ? "model" : plan.kind);
       switch (plan.kind) {
         case "tool":
           return toolStep(

@@ -13,9 +13,11 @@ import { sessionModels, sessionUsageTotals } from "../adapters/database/usage.ts
 import { hasPrice } from "../domain/pricing.ts";
 import { sessionActivity } from "../domain/session-activity.ts";
 import type { SessionSnapshot } from "../domain/sessions.ts";
+import { noTelemetry, type TelemetryAgent } from "../domain/telemetry-port.ts";
 import { createAgentRunner } from "./agent-runner.ts";
 import { canDecide, handleInput } from "./inputs.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { LifecycleLog } from "./lifecycle-log.ts";
 import type { RuntimeApi } from "./runtime-api.ts";
 import { defaultRuntimeOptions, type RuntimeContext } from "./runtime-context.ts";
 import { agentSnapshot, requestSnapshot, sessionSnapshot } from "./snapshots.ts";
@@ -45,7 +47,12 @@ export function createRuntime(context: RuntimeContext): Runtime {
   const generateId =
     context.generateId ?? ((prefix: string) => `${prefix}_${randomUUID().replaceAll("-", "")}`);
 
+  const telemetry = context.telemetry ?? noTelemetry;
+  const lifecycle = new LifecycleLog({ db: context.db, logger });
+
   function emit(event: SurfaceEvent): void {
+    lifecycle.record(event);
+    observeEnd(event);
     for (const listener of listeners) {
       try {
         Promise.resolve(listener(event)).catch((error: unknown) =>
@@ -55,6 +62,25 @@ export function createRuntime(context: RuntimeContext): Runtime {
         logger.warn({ err: error, type: event.type }, "surface listener failed");
       }
     }
+  }
+
+  /** An agent's end, from the same events the surfaces hear. */
+  function observeEnd(event: SurfaceEvent): void {
+    const outcome =
+      event.type === "agent-finished"
+        ? "done"
+        : event.type === "agent-failed"
+          ? "failed"
+          : event.type === "agent-cancelled"
+            ? "cancelled"
+            : undefined;
+    if (!outcome || !("agent" in event)) return;
+    const agent: TelemetryAgent = {
+      sessionId: event.sessionId,
+      agentId: event.agent.id,
+      role: event.agent.role,
+    };
+    telemetry.agentEnded(agent, outcome);
   }
 
   const kernel: RuntimeKernel = {
@@ -69,6 +95,8 @@ export function createRuntime(context: RuntimeContext): Runtime {
     newId: generateId,
     resolveProvider: context.resolveProvider,
     emit,
+    telemetry,
+    lifecycle,
     wake: (agentId) => scheduler.wake(agentId),
   };
   const runner = createAgentRunner(kernel, {

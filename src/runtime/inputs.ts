@@ -120,6 +120,10 @@ async function handleUserMessage(
     }
     return supervisor.id;
   });
+  if (created) {
+    kernel.telemetry.sessionStarted(session.surface);
+    kernel.lifecycle.sessionStarted(session);
+  }
   await kernel.wake(supervisorId);
   return { type: "message-accepted", sessionId: session.id, created };
 }
@@ -142,6 +146,12 @@ async function decisionOutcome(
   const title = (await getAgent(kernel.db, fallback.agentId))?.title ?? fallback.agentId;
   if (!row) return { ok: false, reason: "already_decided", request: requestSnapshot(fallback, title) };
   const request = requestSnapshot(row, title);
+  const waitedSeconds = ((row.decidedAt ?? kernel.now()).getTime() - row.createdAt.getTime()) / 1000;
+  kernel.telemetry.requestDecided({
+    kind: row.kind,
+    status: row.status,
+    waitedSeconds: Math.max(0, waitedSeconds),
+  });
   kernel.emit({ type: "request-decided", sessionId: row.sessionId, request });
   return { ok: true, request };
 }

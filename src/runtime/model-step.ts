@@ -10,12 +10,13 @@ import { estimatePrefixTokens } from "../domain/context-window.ts";
 import {
   ContextWindowExceededError,
   errorMessage,
+  errorType,
   ProviderError,
   StepConflictError,
 } from "../domain/errors.ts";
 import { type ChatMessage, textOf, toolCallsOf } from "../domain/messages.ts";
 import type { ModelTurnResult } from "../domain/model.ts";
-import { costMicros } from "../domain/pricing.ts";
+import { costOf } from "../domain/pricing.ts";
 import { supervisorPrompt } from "../domain/prompts/supervisor-prompt.ts";
 import { fenceToolResults } from "../domain/prompts/untrusted-data.ts";
 import { workerPrompt } from "../domain/prompts/worker-prompt.ts";
@@ -29,6 +30,7 @@ import { persistStepCompletingWorker } from "./complete-worker.ts";
 import { contextWindowFor, estimatePromptTokens } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import { toolSchemaOf } from "./tool-schemas.ts";
 import { announceRequest, parkAgent, waitForHuman } from "./waits.ts";
 
@@ -131,6 +133,11 @@ export async function modelStep(
   const cacheRetention = (await humans) ? "long" : "short";
   const turnId = `${running.id}:${running.step}`;
   let result: ModelTurnResult;
+  const measurement = kernel.telemetry.modelCall(telemetryAgent(running), {
+    provider: ref.provider,
+    model: ref.model,
+    streaming: isSupervisor,
+  });
   try {
     const provider = kernel.resolveProvider(ref);
     result = await provider.turn({
@@ -155,6 +162,7 @@ export async function modelStep(
         : {}),
     });
   } catch (error) {
+    measurement.fail(signal.aborted ? "cancelled" : errorType(error));
     // Said out loud: the provider may bill this call, and the next instance pays for it again.
     throwIfInterruptedByShutdown(kernel, signal, running, {
       message: "model call interrupted by shutdown; the next instance runs this turn again",
@@ -172,6 +180,13 @@ export async function modelStep(
   }
 
   if (result.stopReason === "context_window_exceeded") {
+    const cut = costOf(ref, result.usage, kernel.config.priceOverrides);
+    measurement.end({
+      usage: result.usage,
+      costMicros: cut.priced ? cut.micros : undefined,
+      responseId: result.responseId,
+      stopReason: result.stopReason,
+    });
     // The output was cut where the window ends: make room and ask again, paying for the cut turn.
     return (
       (await compactionStep(kernel, running, { ...compaction, force: true, discardedUsage: result.usage })) ??
@@ -186,8 +201,14 @@ export async function modelStep(
       : { role: "assistant", parts: [{ type: "text", text: "" }] };
   const text = textOf(message);
   const endsWork = !isSupervisor && toolCallsOf(message).length === 0;
-  const cost = costMicros(ref, result.usage, kernel.config.priceOverrides);
+  const { micros: cost, priced } = costOf(ref, result.usage, kernel.config.priceOverrides);
   const usage = result.usage;
+  measurement.end({
+    usage,
+    costMicros: priced ? cost : undefined,
+    responseId: result.responseId,
+    stopReason: result.stopReason,
+  });
   const { agent: persisted, completed } = await persistStepCompletingWorker(kernel, running, {
     patch: { addUsage: { usage, costMicros: cost } },
     async write(transaction, row) {

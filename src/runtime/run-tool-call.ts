@@ -1,6 +1,6 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { startToolCall } from "../adapters/database/tool-calls.ts";
-import { errorMessage, StepConflictError } from "../domain/errors.ts";
+import { errorMessage, errorType, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
@@ -8,6 +8,7 @@ import type { RuntimeKernel } from "./kernel.ts";
 import type { StepOutcome } from "./model-step.ts";
 import type { ResolvedToolCall } from "./resolve-tool-call.ts";
 import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import { persistToolResult, replayOf } from "./tool-result.ts";
 import type { ToolOutcome } from "./tool-step.ts";
 
@@ -58,9 +59,12 @@ export async function runToolCall(
     }),
   };
   let outcome: ToolOutcome;
+  const measurement = kernel.telemetry.toolCall(telemetryAgent(running), { id: call.id, name: call.name });
   try {
     outcome = { output: await tool.execute(input, context), isError: false, status: "finished" };
+    measurement.end({ status: "finished" });
   } catch (error) {
+    measurement.fail(signal.aborted ? "cancelled" : errorType(error));
     // Its audit row stays `started`: the next instance tells the model it was interrupted, never reruns it.
     throwIfInterruptedByShutdown(kernel, signal, running, {
       message: "tool call interrupted by shutdown; the next instance reports it as interrupted",

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Database } from "../adapters/database/open-database.ts";
 import type { Config } from "../config.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
+import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { AnyTool } from "../domain/tool.ts";
 import type { WorkspacesPort } from "../domain/workspaces-port.ts";
 
@@ -50,4 +51,6 @@ export interface RuntimeContext {
   /** Repositories `spawn_agent {repo}` may name; `defaultRepository` is used when it names none. */
   repositories?: { names: string[]; defaultRepository: string | undefined };
   options?: Partial<RuntimeOptions>;
+  /** Metrics and traces of steps, model and tool calls; none by default. */
+  telemetry?: RuntimeTelemetry;
 }

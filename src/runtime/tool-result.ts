@@ -9,6 +9,7 @@ import { persistStepCompletingWorker } from "./complete-worker.ts";
 import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { StepOutcome } from "./model-step.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import type { SettledToolCall, ToolOutcome } from "./tool-step.ts";
 
 export const interruptedMessage =
@@ -75,5 +76,6 @@ export async function persistToolResult(
     },
     finishedSummary,
   });
+  kernel.telemetry.toolCallSettled(telemetryAgent(agent), { name: call.name, status: outcome.status });
   return completed ? "stop" : "continue";
 }

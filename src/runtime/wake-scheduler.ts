@@ -41,7 +41,7 @@ export interface WakeScheduler {
  * local runner. Whoever takes the agent's lease runs it; the others return at once.
  */
 export function createWakeScheduler(
-  kernel: Pick<RuntimeKernel, "db" | "logger" | "instanceId" | "options">,
+  kernel: Pick<RuntimeKernel, "db" | "logger" | "instanceId" | "options" | "telemetry">,
   boss: PgBoss,
   runner: AgentRunner,
 ): WakeScheduler {
@@ -111,6 +111,7 @@ export function createWakeScheduler(
     } finally {
       clearInterval(heartbeat);
       controllers.delete(agentId);
+      kernel.telemetry.agentRunEnded(agentId);
     }
   }
 

@@ -329,11 +329,15 @@ export class FakeSlackServer {
     const answer = this.answer(method, params);
     if (answer.ok === false && typeof answer.error === "string") call.error = answer.error;
     this.agentSessions.observe(method, params, answer);
-    this.reply(response, answer);
+    this.reply(response, answer, { "x-oauth-scopes": [...this.grantedScopes].join(",") });
   }
 
-  private reply(response: ServerResponse, payload: Record<string, unknown>): void {
-    response.writeHead(200, { "content-type": "application/json" });
+  private reply(
+    response: ServerResponse,
+    payload: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): void {
+    response.writeHead(200, { "content-type": "application/json", ...headers });
     response.end(JSON.stringify(payload));
     this.notify();
   }

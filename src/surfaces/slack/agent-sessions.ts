@@ -61,19 +61,27 @@ export class AgentSessions {
    * A person wrote in the thread: `processing` at once, with the title (and who started it)
    * when the session is new. Nothing slow runs before this call.
    */
-  started(where: Where, options: { messageTs: string; title?: string; initiatorUserId?: string }) {
+  /** The first feedback on a person's message; resolves whether any was shown. */
+  started(
+    where: Where,
+    options: { messageTs: string; title?: string; initiatorUserId?: string },
+  ): Promise<boolean> {
     const state = this.stateOf(where);
     state.supervisorWorking = true;
+    let shown = false;
     return this.inTurn(where, async () => {
       if (this.mode !== "legacy") {
         const created =
           options.title !== undefined
             ? { title: shownSessionTitle(options.title, 80), initiatorUserId: options.initiatorUserId }
             : undefined;
-        if (await this.send(state, "processing", { created })) return;
+        if (await this.send(state, "processing", { created })) {
+          shown = true;
+          return;
+        }
       }
-      await this.deps.feedback.thinking(where, options.messageTs);
-    });
+      shown = await this.deps.feedback.thinking(where, options.messageTs);
+    }).then(() => shown);
   }
 
   /** The supervisor is writing a reply. */

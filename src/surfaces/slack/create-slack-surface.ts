@@ -12,6 +12,7 @@ import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import type { Config } from "../../config.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
+import { noTelemetry, type SurfaceTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import { AccessControl } from "./access-control.ts";
@@ -30,7 +31,9 @@ import { register as registerFeedback } from "./listeners/feedback.ts";
 import { register as registerMessages } from "./listeners/messages.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
 import { MessagePublisher } from "./message-publisher.ts";
+import type { MetricsEndpoint } from "./metrics-route.ts";
 import { ReplyStreamer } from "./reply-streamer.ts";
+import { ResponseTimer } from "./response-timer.ts";
 import { SessionThreads } from "./session-threads.ts";
 import { createSlackReceiver } from "./slack-receiver.ts";
 import type { SlackStore } from "./slack-store.ts";
@@ -64,6 +67,10 @@ export interface SlackSurfaceOptions {
   };
   /** With `config.codeChannels`: the session's diff for its code channel's diff tab. */
   sessionDiffs?: SessionDiffSource;
+  /** Served at `GET /metrics` on the same port as `/healthz`. */
+  metrics?: MetricsEndpoint;
+  /** Times to first feedback and first reply. */
+  telemetry?: SurfaceTelemetry;
 }
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
@@ -144,6 +151,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       socketPingTimeoutMs: options.timing?.socketPingTimeoutMs,
       socketGraceMs: options.timing?.socketGraceMs,
     },
+    metrics: options.metrics,
   });
   const app = new App({
     token: config.botToken,
@@ -183,6 +191,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     ...(options.timing?.sessionRefreshMs ? { refreshMs: options.timing.sessionRefreshMs } : {}),
   });
   const users = new UserDirectory(api);
+  const responses = new ResponseTimer(options.telemetry ?? noTelemetry);
   const replies = new ReplyStreamer({
     api,
     store,
@@ -191,6 +200,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     intervalMs: options.timing?.streamIntervalMs,
     now: () => now().getTime(),
     statusAfterStream: (thread) => sessions.statusAfterStream(thread),
+    onReplyShown: (thread) => responses.replyShown(thread),
   });
   const renderer = new EventRenderer({
     runtime,
@@ -226,6 +236,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     feedback,
     sessions,
     replies,
+    responses,
     track(work) {
       const tracked = work.then(
         () => undefined,
@@ -301,7 +312,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         return { port: typeof address === "object" && address ? address.port : config.port };
       }
       await app.start();
-      const server = createHealthServer(health, logger);
+      const server = createHealthServer(health, logger, options.metrics);
       healthServer = server;
       await new Promise<void>((resolve) => server.listen(listen, resolve));
       const address = server.address();

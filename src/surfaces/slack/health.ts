@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { SocketModeHealth } from "../../adapters/slack/socket-mode-connection.ts";
 import type { Logger } from "../../logger.ts";
+import { type MetricsEndpoint, respondWithMetrics } from "./metrics-route.ts";
 
 export interface HealthReport {
   database: boolean;
@@ -33,14 +34,18 @@ export async function respondWithHealth(health: HealthCheck, response: ServerRes
   response.end(JSON.stringify(body));
 }
 
-/** In Socket Mode nothing else listens on PORT, so the health check gets a server of its own. */
-export function createHealthServer(health: HealthCheck, logger: Logger): Server {
+/** In Socket Mode nothing else listens on PORT, so the health check (and `/metrics`) get a server of their own. */
+export function createHealthServer(health: HealthCheck, logger: Logger, metrics?: MetricsEndpoint): Server {
   return createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     if (request.method === "GET" && path === "/healthz") {
       respondWithHealth(health, response).catch((error: unknown) => {
         logger.warn({ err: error }, "health check failed");
       });
+      return;
+    }
+    if (metrics && request.method === "GET" && path === "/metrics") {
+      void respondWithMetrics(metrics, response, logger);
       return;
     }
     response.writeHead(404);

@@ -17,10 +17,12 @@ export interface OwnerTeams {
 export class ReplyMessages {
   private readonly api: SlackApi;
   private readonly users: OwnerTeams | undefined;
+  private readonly onShown: (thread: SlackThread) => void;
 
-  constructor(api: SlackApi, users: OwnerTeams | undefined) {
+  constructor(api: SlackApi, users: OwnerTeams | undefined, onShown: (thread: SlackThread) => void) {
     this.api = api;
     this.users = users;
+    this.onShown = onShown;
   }
 
   /** Starts a stream to the thread's owner; resolves with its ts. */
@@ -32,6 +34,7 @@ export class ReplyMessages {
       recipient_user_id: thread.ownerId,
       recipient_team_id: await this.recipientTeam(thread),
     });
+    this.onShown(thread);
     return String(response.ts);
   }
 
@@ -71,6 +74,7 @@ export class ReplyMessages {
       markdown_text: piece,
       ...noUnfurls,
     });
+    this.onShown(thread);
     return String(response.ts);
   }
 

@@ -32,6 +32,8 @@ export interface ReplyStreamerOptions {
   now?: () => number;
   /** The agent session status a reply's last stream leaves (Slack's default is `active`). */
   statusAfterStream?: (thread: SlackThread) => AgentSessionStatus | undefined;
+  /** A reply's text reached its thread (for the time-to-first-reply metric). */
+  onReplyShown?: (thread: SlackThread) => void;
 }
 
 function streamKey(channel: string, ts: string): string {
@@ -64,7 +66,7 @@ export class ReplyStreamer {
   private readonly statusAfterStream: (thread: SlackThread) => AgentSessionStatus | undefined;
 
   constructor(options: ReplyStreamerOptions) {
-    this.messages = new ReplyMessages(options.api, options.users);
+    this.messages = new ReplyMessages(options.api, options.users, options.onReplyShown ?? (() => undefined));
     this.store = options.store;
     this.logger = options.logger;
     this.intervalMs = options.intervalMs ?? 750;

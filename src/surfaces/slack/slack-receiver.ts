@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { Logger as BoltLogger } from "@slack/bolt";
 import { HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import type { webClientOptions } from "../../adapters/slack/slack-api.ts";
@@ -5,6 +6,7 @@ import { SocketModeConnection } from "../../adapters/slack/socket-mode-connectio
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../logger.ts";
 import { type HealthCheck, respondWithHealth } from "./health.ts";
+import { type MetricsEndpoint, respondWithMetrics } from "./metrics-route.ts";
 
 export interface SlackReceiver {
   receiver: HTTPReceiver | SocketModeReceiver;
@@ -25,6 +27,8 @@ export function createSlackReceiver(options: {
   boltLogger: BoltLogger;
   clientOptions: ReturnType<typeof webClientOptions>;
   timing: { socketPingTimeoutMs?: number | undefined; socketGraceMs?: number | undefined };
+  /** Served at `GET /metrics` in HTTP mode (the health server serves it in Socket Mode). */
+  metrics?: MetricsEndpoint | undefined;
 }): SlackReceiver {
   const { config, logger, boltLogger, timing } = options;
   if (config.appToken !== undefined) {
@@ -54,6 +58,17 @@ export function createSlackReceiver(options: {
           void respondWithHealth(options.health, response);
         },
       },
+      ...(options.metrics
+        ? [
+            {
+              path: "/metrics",
+              method: ["GET"],
+              handler: (_request: unknown, response: ServerResponse) => {
+                if (options.metrics) void respondWithMetrics(options.metrics, response, logger);
+              },
+            },
+          ]
+        : []),
     ],
   });
   return { receiver, connection: undefined, health: options.health };

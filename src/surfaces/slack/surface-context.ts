@@ -8,6 +8,7 @@ import type { AgentSessions } from "./agent-sessions.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
 import type { ReplyStreamer } from "./reply-streamer.ts";
+import type { ResponseTimer } from "./response-timer.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
@@ -31,6 +32,8 @@ export interface SlackSurfaceContext {
   /** The thread's Slack agent session: status, title, Stop button. */
   sessions: AgentSessions;
   replies: ReplyStreamer;
+  /** Times to first feedback and first reply, for metrics. */
+  responses: ResponseTimer;
   /** Runs listener work after the ack: `stop()` waits for it, and a failure is logged, not thrown. */
   track(work: Promise<unknown>): Promise<void>;
 }
