@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +12,11 @@ import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { createEmptyPostgresDatabase } from "../helpers/database.ts";
 import { createSourceRepository, temporaryDirectory } from "../workspace/repository-fixtures.ts";
+
+/** Every migration the project ships: an empty database lacks them all. */
+const migrationTags: string[] = JSON.parse(
+  readFileSync(new URL("../../migrations/meta/_journal.json", import.meta.url), "utf8"),
+).entries.map((entry: { tag: string }) => entry.tag);
 
 const root = resolve(import.meta.dirname, "../..");
 /** A remote on a port nothing listens on (discard, 9). */
@@ -101,7 +107,7 @@ describe("npm run doctor", () => {
         "Repository gone: /nonexistent/threadwork/repo does not exist",
         expect.stringMatching(/^Repository remote: /),
         expect.stringMatching(/^Command sandbox: unavailable: bubblewrap \(bwrap\) is not installed/),
-        "Database: PostgreSQL (DATABASE_URL) lacks 1 migration: 0000_init",
+        `Database: PostgreSQL (DATABASE_URL) lacks ${migrationTags.length} migration${migrationTags.length === 1 ? "" : "s"}: ${migrationTags.join(", ")}`,
       ]);
       for (const check of problems) expect(check.fix).toMatch(/\w/);
       expect(checks.find((check) => check.subject === "Repository widgets")?.status).toBe("ok");

@@ -20,6 +20,8 @@ const codeChannels = ["code_channels:manage"] as const;
 
 export const methodRules: Record<string, MethodRule> = {
   "auth.test": { required: [], scopes: [] },
+  // Called with the app-level token (connections:write), which no bot scope covers.
+  "apps.connections.open": { required: [], scopes: [] },
   "chat.postMessage": { required: ["channel"], oneOf: messageContent, scopes: chatWrite },
   "chat.postEphemeral": { required: ["channel", "user"], oneOf: messageContent, scopes: chatWrite },
   "chat.update": { required: ["channel", "ts"], oneOf: messageContent, scopes: chatWrite },

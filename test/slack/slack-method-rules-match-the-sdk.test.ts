@@ -10,6 +10,7 @@ import type {
   AgentsConversationsSetViewArguments,
   AgentsSessionsRenameArguments,
   AgentsSessionsSetStatusArguments,
+  AppsConnectionsOpenArguments,
   AssistantThreadsSetStatusArguments,
   AssistantThreadsSetSuggestedPromptsArguments,
   AssistantThreadsSetTitleArguments,
@@ -60,6 +61,7 @@ function sdk<Arguments>() {
 const content = ["text", "blocks", "attachments", "markdown_text"] as const;
 
 const fromSdk: Record<string, { required: string[]; oneOf: string[] | undefined }> = {
+  "apps.connections.open": sdk<AppsConnectionsOpenArguments>()([]),
   "auth.test": sdk<AuthTestArguments>()([]),
   "chat.postMessage": sdk<ChatPostMessageArguments>()(["channel"], content),
   "chat.postEphemeral": sdk<ChatPostEphemeralArguments>()(["channel", "user"], content),
