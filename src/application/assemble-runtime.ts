@@ -15,6 +15,7 @@ import { readSlackFileTool } from "../tools/slack/read-slack-file.ts";
 import { createWorkspaceTools } from "../tools/workspace/create-workspace-tools.ts";
 import { mergeAgentsTool } from "../tools/workspace/merge-agents.ts";
 import { mergeSourcesFrom } from "../tools/workspace/merge-sources.ts";
+import { createWorkspaceEnvironment } from "../tools/workspace/workspace-environment.ts";
 
 export interface AssembledRuntime {
   runtime: Runtime;
@@ -86,7 +87,15 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
     supervisorTools,
     ...(workspaceManager
       ? {
-          workspaces: createWorkspacesPort(workspaceManager),
+          workspaces: createWorkspacesPort(
+            workspaceManager,
+            createWorkspaceEnvironment({
+              tools: workspaceManager.toolOptions(),
+              repositories: config.git.repositories,
+              dataDir: config.database.dataDir,
+              logger,
+            }),
+          ),
           repositories: {
             names: workspaceManager.repositoryNames(),
             defaultRepository: config.git.defaultRepository,

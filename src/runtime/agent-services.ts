@@ -4,9 +4,11 @@ import { readContext, writeContext } from "../adapters/database/context.ts";
 import { enqueueEvent } from "../adapters/database/events.ts";
 import { getSession } from "../adapters/database/sessions.ts";
 import { getToolCall } from "../adapters/database/tool-calls.ts";
+import type { CheckOutcome } from "../domain/environment.ts";
 import { StepConflictError } from "../domain/errors.ts";
 import type { AgentServices } from "../tools/agent/agent-tool-context.ts";
 import { cancelAgentById, messageWorker, spawnWorker } from "./agent-lifecycle.ts";
+import { checkBeforeFinishing } from "./check-before-finishing.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
 
@@ -14,7 +16,7 @@ import { agentSnapshot } from "./snapshots.ts";
 export function createAgentServices(
   kernel: RuntimeKernel,
   agent: AgentRow,
-  onFinish: (summary: string) => void,
+  onFinish: (summary: string, check?: CheckOutcome) => void,
 ): AgentServices {
   return {
     spawnAgent: (request) => spawnWorker(kernel, agent, request),
@@ -47,8 +49,9 @@ export function createAgentServices(
         text,
       });
     },
-    async finish(summary) {
-      onFinish(summary);
+    checkBeforeFinishing: (signal) => checkBeforeFinishing(kernel, agent, signal),
+    async finish(summary, check) {
+      onFinish(summary, check);
     },
     async listContext() {
       const entries = await readContext(kernel.db, agent.sessionId);

@@ -1,6 +1,7 @@
 import { appendStepMessage } from "../adapters/database/agent-steps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { finishToolCall, type ToolCallRow } from "../adapters/database/tool-calls.ts";
+import type { CheckOutcome } from "../domain/environment.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
 import { capToolOutput } from "../domain/tool-output.ts";
@@ -30,6 +31,7 @@ export async function persistToolResult(
   call: ToolCallPart,
   { risk, outcome }: SettledToolCall,
   finishedSummary?: string,
+  finishedCheck?: CheckOutcome,
 ): Promise<StepOutcome> {
   // Command output may print a secret the sandbox could not hide: it is stored and shown redacted.
   const output = redactSecrets(outcome.output);
@@ -62,6 +64,7 @@ export async function persistToolResult(
       );
     },
     finishedSummary,
+    finishedCheck,
   });
   return completed ? "stop" : "continue";
 }
