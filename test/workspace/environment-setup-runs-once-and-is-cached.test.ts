@@ -64,7 +64,8 @@ describe("environment setup", () => {
         name: "broken",
         url: join(directory.path, "git", "broken"),
         setup: {
-          command: 'echo "token is $REGISTRY_TOKEN, bot is $(printenv SLACK_BOT_TOKEN || echo absent)"; exit 3',
+          command:
+            'echo "token is $REGISTRY_TOKEN, bot is $(printenv SLACK_BOT_TOKEN || echo absent)"; exit 3',
           environment: ["REGISTRY_TOKEN"],
         },
       },

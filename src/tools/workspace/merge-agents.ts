@@ -155,42 +155,19 @@ function isRisky(request: MergeAgentsInput, scope: ToolCallScope): boolean {
   );
 }
 
-/** Why each branch was left out: its check, and the end of the check's output. */
+/** Why each branch was left out: its check's outcome (the agent's result has the output). */
 function leftOutLines(sources: MergeSource[]): string[] {
-  return sources
-    .flatMap((source) => {
-      if (!source.check) return [];
-      const tail = source.check.summary.split("\n").slice(-8).join("\n");
-      return [
-        `Left out, its check did not pass: ${source.workspace.branch} (agent ${source.agentId}): ` +
-          `\`${source.check.command}\` ${describeCheckOutcome(source.check)}.`,
-        ...tail.split("\n").map((line) => `  ${line}`),
-      ];
-    })
-    .concat(
-      sources.length > 0
-        ? [
-            "Fix the branch (message its agent or spawn a fixer), or call again with include_failed_checks after asking the user.",
-          ]
-        : [],
-    );
-}
-
-export function formatMergeResult(result: MergeResult): string {
-  const lines = [
-    `Integration branch ${result.branch} is at ${result.commit.slice(0, 12)}${result.pushed ? " (pushed)" : ""}.`,
+  const lines = sources.flatMap((source) =>
+    source.check
+      ? [
+          `Left out, its check did not pass: ${source.workspace.branch} (agent ${source.agentId}): ` +
+            `\`${source.check.command}\` ${describeCheckOutcome(source.check)}.`,
+        ]
+      : [],
+  );
+  if (lines.length === 0) return [];
+  return [
+    ...lines,
+    "Fix the branch (message its agent or spawn a fixer), or ask the user and call again with include_failed_checks.",
   ];
-  if (result.merged.length > 0) lines.push(`Merged cleanly: ${result.merged.join(", ")}.`);
-  if (result.conflicts.length === 0) lines.push("No conflicts.");
-  for (const conflict of result.conflicts) {
-    lines.push("", `Not merged, conflicts: ${conflict.branch}`);
-    if (conflict.message) lines.push(`  ${conflict.message}`);
-    for (const file of conflict.files) {
-      lines.push(`  ${file.path}:`);
-      for (const hunk of file.hunks) lines.push(...hunk.split("\n").map((line) => `    ${line}`));
-    }
-  }
-  if (result.error) lines.push("", `Push failed: ${result.error}`);
-  const text = lines.join("\n");
-  return text.length > maxOutputCharacters ? `${text.slice(0, maxOutputCharacters)}\n[... cut ...]` : text;
 }
