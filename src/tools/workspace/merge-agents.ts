@@ -171,3 +171,22 @@ function leftOutLines(sources: MergeSource[]): string[] {
     "Fix the branch (message its agent or spawn a fixer), or ask the user and call again with include_failed_checks.",
   ];
 }
+
+export function formatMergeResult(result: MergeResult): string {
+  const lines = [
+    `Integration branch ${result.branch} is at ${result.commit.slice(0, 12)}${result.pushed ? " (pushed)" : ""}.`,
+  ];
+  if (result.merged.length > 0) lines.push(`Merged cleanly: ${result.merged.join(", ")}.`);
+  if (result.conflicts.length === 0) lines.push("No conflicts.");
+  for (const conflict of result.conflicts) {
+    lines.push("", `Not merged, conflicts: ${conflict.branch}`);
+    if (conflict.message) lines.push(`  ${conflict.message}`);
+    for (const file of conflict.files) {
+      lines.push(`  ${file.path}:`);
+      for (const hunk of file.hunks) lines.push(...hunk.split("\n").map((line) => `    ${line}`));
+    }
+  }
+  if (result.error) lines.push("", `Push failed: ${result.error}`);
+  const text = lines.join("\n");
+  return text.length > maxOutputCharacters ? `${text.slice(0, maxOutputCharacters)}\n[... cut ...]` : text;
+}
