@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SetupCache } from "../../src/adapters/environment/setup-cache.ts";
 import { setupRecordPath } from "../../src/adapters/environment/setup-record.ts";
 import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
@@ -68,6 +69,11 @@ describe("environment setup", () => {
             'echo "token is $REGISTRY_TOKEN, bot is $(printenv SLACK_BOT_TOKEN || echo absent)"; exit 3',
           environment: ["REGISTRY_TOKEN"],
         },
+      },
+      {
+        name: "counted",
+        url: join(directory.path, "git", "broken"),
+        setup: { command: 'echo ran >> "$HOME/setup-runs"; if [ -e "$HOME/slow" ]; then sleep 30; fi' },
       },
       {
         name: "scripted",
@@ -172,4 +178,55 @@ describe("environment setup", () => {
     await prepare(refused);
     expect(existsSync(join(refused.root, "repository-setup.txt"))).toBe(false);
   }, 60_000);
+
+  it("runs a setup that was cut short again, and one that finished never again", async () => {
+    const workspace = await newWorkspace("counted");
+    const home = `${workspace.root}.home`;
+    await mkdir(home, { recursive: true });
+    await writeFile(join(home, "slow"), "");
+    const crash = new AbortController();
+    const cut = environment.prepareEnvironment({ workspace, signal: crash.signal });
+    await waitForFile(join(home, "setup-runs"));
+    crash.abort();
+    await expect(cut).rejects.toThrow("cancelled");
+    expect(existsSync(setupRecordPath(workspace.root))).toBe(false);
+
+    await rm(join(home, "slow"));
+    expect(await prepare(workspace)).toMatchObject({ status: "passed" });
+    expect(await prepare(workspace)).toMatchObject({ status: "passed" });
+    expect(await readFile(join(home, "setup-runs"), "utf8")).toBe("ran\nran\n");
+  }, 60_000);
+
+  it("keeps one cache entry when two instances store the same key at once", async () => {
+    const cache = new SetupCache({ directory: join(directory.path, "cache-race") });
+    const roots = [join(directory.path, "race-a"), join(directory.path, "race-b")];
+    for (const [index, root] of roots.entries()) {
+      await mkdir(join(root, "node_modules", "left-pad"), { recursive: true });
+      await writeFile(join(root, "node_modules", "left-pad", "index.js"), `module.exports = ${index};\n`);
+    }
+    await Promise.all(
+      roots.map((root) =>
+        cache.store("widgets", "key-1", root, {
+          entries: ["node_modules"],
+          command: "npm ci",
+          durationMs: 1,
+        }),
+      ),
+    );
+    expect(await readdir(join(directory.path, "cache-race", "widgets"))).toEqual(["key-1"]);
+    const target = join(directory.path, "race-target");
+    await mkdir(target);
+    expect(await cache.restore("widgets", "key-1", target)).toBe(true);
+    expect(await readFile(join(target, "node_modules", "left-pad", "index.js"), "utf8")).toMatch(
+      /^module\.exports = [01];\n$/,
+    );
+    // A name the working copy already has is not overwritten: the caller runs setup instead.
+    expect(await cache.restore("widgets", "key-1", target)).toBe(false);
+  });
 });
+
+async function waitForFile(path: string): Promise<void> {
+  for (let attempt = 0; attempt < 200 && !existsSync(path); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
