@@ -129,8 +129,12 @@ describe("workers set up their environment, check their change and merge only ve
         root !== undefined && existsSync(join(root, "node_modules", "fixture-math", "index.js")),
       );
     }
-    if (kind === "gadgets")
+    if (kind === "gadgets") {
+      if (request.turnIndex === 0) {
+        return toolCallResponse([{ name: "read_tool_output", input: { tool_call_id: "environment-setup" } }]);
+      }
       return toolCallResponse([{ name: "finish", input: { summary: "Looked around." } }]);
+    }
     if (request.turnIndex === 0) {
       const replacement = kind === "fix" ? fixedLine : brokenLine;
       return toolCallResponse([
@@ -251,6 +255,13 @@ describe("workers set up their environment, check their change and merge only ve
     const resultText = JSON.stringify(results?.blocks);
     expect(resultText).toMatch(/Fix total\*.*check passed \([\d.]+ s\)/);
     expect(resultText).toMatch(/Break total\*.*check failed \([\d.]+ s\)/);
+    // So does the crew board, once it has caught up with both.
+    const board = await fake.waitFor(() => {
+      const message = posted(threadTs, "Crew:");
+      const text = JSON.stringify(message?.blocks ?? []);
+      return text.includes("check passed") && text.includes("check failed") ? text : undefined;
+    }, 30_000);
+    expect(board).toMatch(/Fix total.*check passed/);
 
     // The second worker restored the setup cache: nothing was fetched again, dependencies were there.
     expect(dependenciesAtFirstTurn.get("break")).toBe(true);
@@ -297,5 +308,9 @@ describe("workers set up their environment, check their change and merge only ve
     expect(first).toMatch(/failed: exit code 2 after [\d.]+ s/);
     expect(first).toContain("npm error 503 Service Unavailable");
     expect(first).toContain('read_tool_output {\\"tool_call_id\\": \\"environment-setup\\"}');
+    // The whole output is the worker's to read.
+    const read = await fake.waitFor(() => seen.get("gadgets")?.[1]?.lastToolResults[0], 60_000);
+    expect(read.isError).toBe(false);
+    expect(read.content).toContain("npm error 503 Service Unavailable: registry.example");
   }, 90_000);
 });
