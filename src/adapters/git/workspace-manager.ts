@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { RepositoryConfig } from "../../config.ts";
 import { integrationBranch } from "../../domain/branch-policy.ts";
 import { ciPushRefusal } from "../../domain/ci-configuration.ts";
-import { type CheckOutcome, defaultCheckRetries } from "../../domain/environment.ts";
+import type { CheckOutcome } from "../../domain/environment.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { CommandLimits } from "../process/command-limits.ts";
@@ -21,8 +21,9 @@ import {
 } from "./github-pull-request.ts";
 import { type MergeConflict, type MergeSourceBranch, mergeWorkspaceBranches } from "./merge-branches.ts";
 import { MirrorStore } from "./mirror-store.ts";
-import { pullRequestCheckSection } from "./pull-request-check.ts";
+import { pullRequestBody } from "./pull-request-body.ts";
 import { createRemoteTransport, type RemoteTransport, safeUrl } from "./remote-transport.ts";
+import { repositoryEnvironment } from "./repository-environment.ts";
 import {
   changedPaths,
   commitAll,
@@ -139,22 +140,6 @@ export interface WorkspaceToolSettings {
 
 export type { CleanupRequest, CleanupResult, DiskUsage };
 
-/** What a workspace records of its repository's environment: network policy and check, when set. */
-function environmentOf(repository: RepositoryConfig | undefined): Pick<Workspace, "network" | "check"> {
-  if (!repository) return {};
-  return {
-    ...(repository.network ? { network: repository.network } : {}),
-    ...(repository.check
-      ? {
-          check: {
-            command: repository.check.command,
-            retries: repository.check.retries ?? defaultCheckRetries,
-          },
-        }
-      : {}),
-  };
-}
-
 export function createWorkspaceManager(options: WorkspaceManagerOptions): WorkspaceManager {
   const mirrorsDirectory = join(options.dataDir, "mirrors");
   const workspacesDirectory = join(options.dataDir, "workspaces");
@@ -197,7 +182,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
         root,
         branch: existing.branch,
         baseCommit: existing.baseCommit,
-        ...environmentOf(options.repositories.find((repository) => repository.name === request.repoName)),
+        ...repositoryEnvironment(options.repositories, request.repoName),
       };
     }
     const mirror = await mirrors.get(request.repoName);
@@ -222,7 +207,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       root,
       branch,
       baseCommit: start,
-      ...environmentOf(options.repositories.find((repository) => repository.name === request.repoName)),
+      ...repositoryEnvironment(options.repositories, request.repoName),
     };
   }
 
@@ -358,11 +343,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       if (commit === workspace.baseCommit) return result;
       const baseBranch = metadata?.baseBranch ?? (await mirrors.get(workspace.repoName)).defaultBranch;
       const title = message.split("\n")[0] ?? workspace.branch;
-      const body = [
-        message,
-        `${stats.files} files changed, +${stats.insertions} -${stats.deletions}. Opened by Threadwork.`,
-        ...(check ? [pullRequestCheckSection(check)] : []),
-      ].join("\n\n");
+      const body = pullRequestBody(message, stats, check);
       return {
         ...result,
         ...(await pushAndOpenPullRequest(

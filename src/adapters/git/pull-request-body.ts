@@ -1,4 +1,14 @@
 import { type CheckOutcome, describeCheckOutcome } from "../../domain/environment.ts";
+import type { DiffStats } from "./working-copy.ts";
+
+/** A finished branch's draft pull request: the commit message, the diff stats, and the check. */
+export function pullRequestBody(message: string, stats: DiffStats, check: CheckOutcome | undefined): string {
+  return [
+    message,
+    `${stats.files} files changed, +${stats.insertions} -${stats.deletions}. Opened by Threadwork.`,
+    ...(check ? [pullRequestCheckSection(check)] : []),
+  ].join("\n\n");
+}
 
 /**
  * The check's line in a pull request body, with the end of the output when it did not
