@@ -71,7 +71,7 @@ function seconds(durationMs: number): string {
 /** "passed in 3.2 s", "failed (exit code 1, 3.2 s)", "not run: …". */
 export function describeCheckOutcome(check: CheckOutcome): string {
   if (check.status === "not-run") return `not run: ${check.summary.split("\n")[0] ?? ""}`;
-  const reused = check.reused ? ", your earlier passing run" : "";
+  const reused = check.reused ? ", run by the agent after its last edit" : "";
   if (check.status === "passed") return `passed (${seconds(check.durationMs)}${reused})`;
   const exit = check.exitCode === null ? "stopped" : `exit code ${check.exitCode}`;
   return `failed (${exit}, ${seconds(check.durationMs)})`;

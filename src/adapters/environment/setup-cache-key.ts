@@ -52,7 +52,7 @@ export async function readRegularFile(path: string, maximumBytes: number): Promi
 
 /**
  * The setup cache key of a working copy: the repository, the setup command (with the
- * repository's own setup script when it is used), the platform, and the content of every
+ * repository's own setup script when it is used), the platform and Node version, and the content of every
  * lock file at the root. Undefined without a lock file: what an unpinned install produces
  * today may differ tomorrow, so it is not reused.
  */
@@ -72,6 +72,8 @@ export async function setupCacheKey(request: {
       request.command,
       process.platform,
       process.arch,
+      // Native addons are built for one Node ABI: a service upgrade starts a fresh cache.
+      process.version,
     ]),
   );
   if (request.script) hash.update(createHash("sha256").update(request.script).digest("hex"));
