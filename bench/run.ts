@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { concurrencyMemoryRow } from "./rows/concurrency-memory.ts";
+import { environmentSetupRow } from "./rows/environment-setup.ts";
 import { orchestrationOverheadRow } from "./rows/orchestration-overhead.ts";
 import { promptCachingRow } from "./rows/prompt-caching.ts";
 import { scaleOutRow } from "./rows/scale-out.ts";
@@ -24,6 +25,7 @@ const rows: BenchRow[] = [
   workspacesRow,
   promptCachingRow,
   scaleOutRow,
+  environmentSetupRow,
 ].sort((left, right) => left.row - right.row);
 
 function loadAverage(): number[] {

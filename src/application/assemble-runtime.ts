@@ -18,6 +18,7 @@ import { workspaceDescriber } from "../tools/workspace/describe-workspace.ts";
 import { mergeAgentsTool } from "../tools/workspace/merge-agents.ts";
 import { mergeSourcesFrom } from "../tools/workspace/merge-sources.ts";
 import { repositoryOverviewTool } from "../tools/workspace/repository-overview.ts";
+import { createWorkspaceEnvironment } from "../tools/workspace/workspace-environment.ts";
 
 export interface AssembledRuntime {
   runtime: Runtime;
@@ -96,7 +97,15 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
     ...(workspaceManager
       ? {
           workspaces: {
-            ...createWorkspacesPort(workspaceManager),
+            ...createWorkspacesPort(
+              workspaceManager,
+              createWorkspaceEnvironment({
+                tools: workspaceManager.toolOptions(),
+                repositories: config.git.repositories,
+                dataDir: config.database.dataDir,
+                logger,
+              }),
+            ),
             describeWorkspace: workspaceDescriber(() => workspaceManager.toolOptions()),
           },
           repositories: {

@@ -1,3 +1,4 @@
+import type { CheckOutcome, SetupOutcome } from "./environment.ts";
 import type { InstructionFile } from "./repository-instructions.ts";
 import type { Workspace } from "./tool.ts";
 
@@ -27,12 +28,25 @@ export interface WorkspacesPort {
     repo: string;
     title: string;
   }): Promise<Workspace>;
+  /**
+   * Runs the repository's environment setup in a new workspace, or restores it from the
+   * setup cache; undefined when the repository has none. A workspace whose setup finished
+   * once gets the recorded outcome again, without running anything.
+   */
+  prepareEnvironment?(request: {
+    workspace: Workspace;
+    signal: AbortSignal;
+  }): Promise<SetupOutcome | undefined>;
+  /** Runs `workspace.check` in the sandbox, network per the repository's policy. */
+  runCheck?(request: { workspace: Workspace; signal: AbortSignal }): Promise<CheckOutcome>;
   /** Commits, pushes, opens a pull request: whatever the result carries (branch, diff stats, PR url). */
   finalizeWorkspace(request: {
     sessionId: string;
     agentId: string;
     workspace: Workspace;
     summary: string;
+    /** The check it finished with, for the pull request's body. */
+    check?: CheckOutcome;
   }): Promise<Record<string, unknown>>;
   /** The facts a worker's first message carries; absent where nothing can be said. */
   describeWorkspace?(request: { workspace: Workspace; brief: string }): Promise<WorkspaceDescription>;

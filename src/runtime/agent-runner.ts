@@ -1,4 +1,4 @@
-import { appendStepMessage, persistStep, updateAgentAtStep } from "../adapters/database/agent-steps.ts";
+import { appendStepMessage, persistStep } from "../adapters/database/agent-steps.ts";
 import { quietEventTypes } from "../adapters/database/agent-sweeps.ts";
 import { type AgentRow, getAgent } from "../adapters/database/agents.ts";
 import { consumeEvents, type EventRow, pendingEventsFor } from "../adapters/database/events.ts";
@@ -22,6 +22,7 @@ import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
 import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { modelStep, type StepOutcome } from "./model-step.ts";
+import { prepareWorkspace } from "./prepare-workspace.ts";
 import { telemetryAgent } from "./snapshots.ts";
 import { toolStep } from "./tool-step.ts";
 
@@ -145,32 +146,6 @@ export function createAgentRunner(
     return "continue";
   }
 
-  /** A worker with a repository gets its working copy before its first step. */
-  async function prepareWorkspace(agent: AgentRow): Promise<AgentRow | undefined> {
-    if (!kernel.workspaces || !agent.repo || agent.workspace || agent.role !== "worker") return agent;
-    try {
-      const workspace = await kernel.workspaces.createWorkspace({
-        sessionId: agent.sessionId,
-        agentId: agent.id,
-        repo: agent.repo,
-        title: agent.title,
-      });
-      const updated = await updateAgentAtStep(kernel.db, agent.id, agent.step, {
-        workspace,
-      });
-      if (!updated) throw new StepConflictError(agent.id, agent.step);
-      return updated;
-    } catch (error) {
-      if (error instanceof StepConflictError) throw error;
-      await failAgent(
-        kernel,
-        agent,
-        `could not prepare the workspace for ${agent.repo}: ${errorMessage(error)}`,
-      );
-      return undefined;
-    }
-  }
-
   return {
     async runOneStep(agentId, signal = new AbortController().signal, memory = { entries: [] }, options = {}) {
       // One round trip for the three reads: the agent row, the transcript's tail and the mailbox.
@@ -190,8 +165,11 @@ export function createAgentRunner(
         await failAgent(kernel, loaded, "timed out");
         return "stop";
       }
-      const agent = await prepareWorkspace(loaded);
-      if (!agent) return "stop";
+      const prepared = await prepareWorkspace(kernel, loaded, signal);
+      if (prepared.kind === "stop") return "stop";
+      // Setup's report waits in the mailbox: the next step reads it with the brief.
+      if (prepared.kind === "prepared") return "continue";
+      const agent = prepared.agent;
       // The step check serialises writers, so the next seq is free unless another runner moved on.
       const seq = (entries.at(-1)?.seq ?? -1) + 1;
       kernel.telemetry.stepStarted(telemetryAgent(agent), plan.kind === "turn" ? "model" : plan.kind);

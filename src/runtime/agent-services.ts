@@ -4,10 +4,12 @@ import { readContext, writeContext } from "../adapters/database/context.ts";
 import { enqueueEvent } from "../adapters/database/events.ts";
 import { getSession, updateSession } from "../adapters/database/sessions.ts";
 import { getToolCall } from "../adapters/database/tool-calls.ts";
+import type { CheckOutcome } from "../domain/environment.ts";
 import { StepConflictError, ToolError } from "../domain/errors.ts";
 import { storedSessionTitle } from "../domain/session-title.ts";
 import type { AgentServices } from "../tools/agent/agent-tool-context.ts";
 import { cancelAgentById, messageWorker, spawnWorker } from "./agent-lifecycle.ts";
+import { checkBeforeFinishing } from "./check-before-finishing.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
 
@@ -15,7 +17,7 @@ import { agentSnapshot } from "./snapshots.ts";
 export function createAgentServices(
   kernel: RuntimeKernel,
   agent: AgentRow,
-  onFinish: (summary: string) => void,
+  onFinish: (summary: string, check?: CheckOutcome) => void,
 ): AgentServices {
   return {
     spawnAgent: (request) => spawnWorker(kernel, agent, request),
@@ -55,8 +57,9 @@ export function createAgentServices(
         text,
       });
     },
-    async finish(summary) {
-      onFinish(summary);
+    checkBeforeFinishing: (signal) => checkBeforeFinishing(kernel, agent, signal),
+    async finish(summary, check) {
+      onFinish(summary, check);
     },
     async listContext() {
       const entries = await readContext(kernel.db, agent.sessionId);

@@ -1,5 +1,6 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { startToolCall } from "../adapters/database/tool-calls.ts";
+import type { CheckOutcome } from "../domain/environment.ts";
 import { errorMessage, errorType, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
@@ -15,7 +16,7 @@ import type { ToolOutcome } from "./tool-step.ts";
 export interface RunOptions {
   /** The person's answer, for a tool that asked a question. */
   answer: string | undefined;
-  makeServices: (agent: AgentRow, onFinish: (summary: string) => void) => AgentServices;
+  makeServices: (agent: AgentRow, onFinish: (summary: string, check?: CheckOutcome) => void) => AgentServices;
   signal: AbortSignal;
 }
 
@@ -47,6 +48,7 @@ export async function runToolCall(
   }
 
   let finishedSummary: string | undefined;
+  let finishedCheck: CheckOutcome | undefined;
   const context: AgentToolContext = {
     sessionId: running.sessionId,
     agentId: running.id,
@@ -54,8 +56,9 @@ export async function runToolCall(
     signal,
     workspace: parseWorkspace(running.workspace),
     answer,
-    services: makeServices(running, (summary) => {
+    services: makeServices(running, (summary, check) => {
       finishedSummary = summary;
+      finishedCheck = check;
     }),
   };
   let outcome: ToolOutcome;
@@ -77,5 +80,6 @@ export async function runToolCall(
   // A person's answer (`ask_user`) is a decision: compactions keep it word for word.
   return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary, {
     decision: answer !== undefined,
+    finishedCheck,
   });
 }

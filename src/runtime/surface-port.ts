@@ -1,5 +1,12 @@
 import type { AgentSnapshot } from "../domain/agents.ts";
 import type { RequestSnapshot } from "../domain/requests.ts";
+import type { WorkspaceSetup } from "../domain/tool.ts";
+
+/** A worker's environment setup as surfaces show it: the record, and the end of its output. */
+export interface SetupReport extends WorkspaceSetup {
+  repository: string;
+  outputEnd: string;
+}
 
 /**
  * What the runtime tells a surface (Slack, the terminal, tests). Every event names its
@@ -19,6 +26,7 @@ export type SurfaceEvent =
   | { type: "agent-started"; sessionId: string; agent: AgentSnapshot }
   | { type: "agent-progress"; sessionId: string; agent: AgentSnapshot; text: string }
   | { type: "agent-finished"; sessionId: string; agent: AgentSnapshot; summary: string }
+  | { type: "environment-prepared"; sessionId: string; agent: AgentSnapshot; setup: SetupReport }
   | { type: "agent-failed"; sessionId: string; agent: AgentSnapshot; reason: string }
   | { type: "agent-cancelled"; sessionId: string; agent: AgentSnapshot }
   | { type: "question-asked"; sessionId: string; request: RequestSnapshot }

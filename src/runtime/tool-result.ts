@@ -2,6 +2,7 @@ import { appendStepMessage } from "../adapters/database/agent-steps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { finishToolCall, type ToolCallRow } from "../adapters/database/tool-calls.ts";
 import { toolResultCharacterCap } from "../domain/context-window.ts";
+import type { CheckOutcome } from "../domain/environment.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
 import { capToolOutput } from "../domain/tool-output.ts";
@@ -37,7 +38,7 @@ export async function persistToolResult(
   call: ToolCallPart,
   { risk, outcome }: SettledToolCall,
   finishedSummary?: string,
-  options: { decision?: boolean } = {},
+  options: { decision?: boolean; finishedCheck?: CheckOutcome | undefined } = {},
 ): Promise<StepOutcome> {
   // Command output may print a secret the sandbox could not hide: it is stored and shown redacted.
   const output = redactSecrets(outcome.output);
@@ -75,6 +76,7 @@ export async function persistToolResult(
       );
     },
     finishedSummary,
+    finishedCheck: options.finishedCheck,
   });
   kernel.telemetry.toolCallSettled(telemetryAgent(agent), { name: call.name, status: outcome.status });
   return completed ? "stop" : "continue";

@@ -74,7 +74,8 @@ function agentDetail(agent: AgentSnapshot): string | undefined {
 /** The detail for rich text, which Slack shows as typed: no escapes, nothing that could mention or link. */
 function plainDetail(agent: AgentSnapshot): string | undefined {
   const summary = summarizeResult(agent.result);
-  if (summary) return [summary.branch, summary.link, summary.stats].filter(Boolean).join(" · ");
+  if (summary)
+    return [summary.branch, summary.link, summary.stats, summary.check].filter(Boolean).join(" · ");
   return agent.latestProgress ? neutralizeBroadcasts(truncate(agent.latestProgress, 280)) : undefined;
 }
 

@@ -3,6 +3,7 @@ import type { RequestSnapshot } from "../../domain/requests.ts";
 import { renderApproval } from "../../domain/slack-blocks/approval.ts";
 import type { RenderedMessage } from "../../domain/slack-blocks/block.ts";
 import { renderBudget } from "../../domain/slack-blocks/budget.ts";
+import { renderSetupFailure } from "../../domain/slack-blocks/environment-setup.ts";
 import { renderQuestion } from "../../domain/slack-blocks/question.ts";
 import { renderResults } from "../../domain/slack-blocks/results.ts";
 import type { Logger } from "../../logger.ts";
@@ -81,6 +82,17 @@ export class EventRenderer {
           event.text,
           event.final === true ? this.nothingRuns(event.sessionId) : false,
         );
+        return;
+      case "environment-prepared":
+        this.deps.board.schedule(event.sessionId);
+        if (event.setup.status === "failed") {
+          await this.deps.publisher.publish(
+            event.sessionId,
+            `setup:${event.agent.id}`,
+            thread,
+            renderSetupFailure(event.agent.title, event.setup),
+          );
+        }
         return;
       case "agent-started":
       case "agent-finished":

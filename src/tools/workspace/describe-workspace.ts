@@ -6,8 +6,8 @@ import { readRepositoryInstructions } from "./repository-instructions.ts";
 
 /**
  * `describeWorkspace` for the runtime's workspaces port: the base branch the manager recorded
- * beside the working copy, how commands run (the sandbox isolates the network too), and the
- * repository's instruction files for the directories the brief names.
+ * beside the working copy, how commands run (the repository's network policy inside the sandbox),
+ * its check command, and the repository's instruction files for the directories the brief names.
  */
 export function workspaceDescriber(
   settings: () => Pick<WorkspaceToolSettings, "allowCommands" | "sandbox">,
@@ -20,9 +20,12 @@ export function workspaceDescriber(
     ]);
     return {
       baseBranch: metadata?.baseBranch,
-      commands: { sandboxed: sandbox !== "off", network: false, allowList: allowCommands },
-      // Per-repository check commands come with the configuration file; none can be set yet.
-      checkCommand: undefined,
+      commands: {
+        sandboxed: sandbox !== "off",
+        network: sandbox !== "off" && workspace.network === "on",
+        allowList: allowCommands,
+      },
+      checkCommand: workspace.check?.command,
       instructions,
     };
   };
