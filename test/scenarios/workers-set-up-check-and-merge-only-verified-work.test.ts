@@ -243,6 +243,10 @@ describe("workers set up their environment, check their change and merge only ve
     expect(fixFirst).toContain("environment-setup");
     expect(fixFirst).toMatch(/`npm ci` passed in [\d.]+ s/);
     expect(fixFirst).toContain("finish runs `npm test` first");
+    // ... and carries the repository's own instructions, fenced as data.
+    const fixOpening =
+      (seen.get("fix")?.[0]?.messages[0]?.text ?? "") + JSON.stringify(seen.get("fix")?.[0]?.messages[0]);
+    expect(fixOpening).toContain("Keep `src/total.js` free of dependencies but fixture-math.");
 
     // finish ran the check, which passed; the result, the pushed branch and Slack show it.
     expect(fix?.status).toBe("done");
