@@ -9,7 +9,7 @@ import {
 } from "../adapters/database/transcript.ts";
 import { isTerminal } from "../domain/agent-state.ts";
 import { toolResultCharacterCap } from "../domain/context-window.ts";
-import { errorMessage, StepConflictError } from "../domain/errors.ts";
+import { errorMessage } from "../domain/errors.ts";
 import type { TextPart } from "../domain/messages.ts";
 import { eventText, isDecisionEvent } from "../domain/prompts/event-text.ts";
 import { repositoryInstructionsText, workerEnvironmentText } from "../domain/prompts/worker-environment.ts";
