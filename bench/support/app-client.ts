@@ -43,11 +43,14 @@ export async function startApp(context: BenchContext, config: AppProcessConfig):
     return `app ${config.instanceId}: ${report.steps} steps, ${report.agents} agents, ${report.workersDone} sub-agents done, ${report.busy} busy, ${report.pendingEvents} events pending`;
   });
   context.onAbort(() => app.kill());
+  let stopping: Promise<StopReport> | undefined;
   return {
     ...app,
-    async stop() {
+    // Rows stop the app to time it, and again in `finally`: the second call waits for the first.
+    stop() {
       unwatch();
-      return app.stop();
+      stopping ??= app.stop();
+      return stopping;
     },
   };
 }
