@@ -106,6 +106,8 @@ export interface FakeLlmServer {
   ): void;
   /** Scripted responses not yet used. */
   pending(): number;
+  /** Requests the server is holding right now for their latency: model calls in flight. */
+  heldForLatency(): number;
   /** Every request received, in order (model lists are counted in `modelListings` instead). */
   readonly requests: FakeLlmRequest[];
   /** `GET /v1/models` requests received, per API. */
@@ -392,6 +394,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       Object.assign(settings, changes);
     },
     pending: () => queue.length,
+    heldForLatency: () => timers.size,
     modelListings: (api) => listings[api],
     usageTotals: (api) => ({ ...totals[api] }),
     clearCache: () => {
