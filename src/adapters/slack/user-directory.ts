@@ -24,13 +24,20 @@ export interface UserProfile {
   known: boolean;
 }
 
-/** Users by id, from `users.info`, cached for the life of the process. */
+/** How long a failed lookup stands before it is tried again: `users.info` allows about 100 calls a minute. */
+export const failedLookupRetryMs = 60_000;
+
+/** Users by id, from `users.info`: found ones for the life of the process, failed ones for a minute. */
 export class UserDirectory {
   private readonly profiles = new Map<string, Promise<UserProfile>>();
+  /** When each failed lookup failed. */
+  private readonly failedAt = new Map<string, number>();
   private readonly api: SlackApi;
+  private readonly now: () => number;
 
-  constructor(api: SlackApi) {
+  constructor(api: SlackApi, options: { now?: () => number } = {}) {
     this.api = api;
+    this.now = options.now ?? Date.now;
   }
 
   async nameOf(userId: string): Promise<string> {
@@ -38,6 +45,11 @@ export class UserDirectory {
   }
 
   profileOf(userId: string): Promise<UserProfile> {
+    const failed = this.failedAt.get(userId);
+    if (failed !== undefined && this.now() - failed >= failedLookupRetryMs) {
+      this.failedAt.delete(userId);
+      this.profiles.delete(userId);
+    }
     let profile = this.profiles.get(userId);
     if (!profile) {
       profile = this.lookUp(userId);
@@ -60,8 +72,8 @@ export class UserDirectory {
         known: true,
       };
     } catch {
-      // An unknown or deactivated user still has an id worth showing; retry on a later lookup.
-      this.profiles.delete(userId);
+      // An unknown or deactivated user still has an id worth showing; asked again after a minute.
+      this.failedAt.set(userId, this.now());
       return unknown;
     }
   }
