@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { concurrencyMemoryRow } from "./rows/concurrency-memory.ts";
+import { environmentSetupRow } from "./rows/environment-setup.ts";
 import { orchestrationOverheadRow } from "./rows/orchestration-overhead.ts";
 import { promptCachingRow } from "./rows/prompt-caching.ts";
 import { scaleOutRow } from "./rows/scale-out.ts";
@@ -14,7 +15,8 @@ import { workspacesRow } from "./rows/workspaces.ts";
 import { benchDatabases } from "./support/databases.ts";
 import { machineInfo } from "./support/machine.ts";
 import { formatMarkdownTable, formatTable } from "./support/table.ts";
-import type { BenchContext, BenchRow, RowResult } from "./support/types.ts";
+import type { BenchRow, RowResult } from "./support/types.ts";
+import { watchRow } from "./support/watchdog.ts";
 
 const rows: BenchRow[] = [
   slackAckRow,
@@ -24,6 +26,7 @@ const rows: BenchRow[] = [
   workspacesRow,
   promptCachingRow,
   scaleOutRow,
+  environmentSetupRow,
 ].sort((left, right) => left.row - right.row);
 
 function loadAverage(): number[] {
@@ -49,16 +52,18 @@ async function main(): Promise<void> {
       quick: { type: "boolean", default: false },
       only: { type: "string" },
       markdown: { type: "boolean", default: false },
+      "stall-seconds": { type: "string" },
     },
   });
   const quick = values.quick ?? false;
   const only = values.only?.split(",").map(Number);
   const serverUrl = process.env.DATABASE_URL || undefined;
   const databases = benchDatabases(serverUrl);
-  const context: BenchContext = {
+  const stallSeconds = Number(values["stall-seconds"] ?? 90);
+  const base = {
     quick,
     databases,
-    progress: (message) => process.stderr.write(`  ${message}\n`),
+    progress: (message: string) => process.stderr.write(`  ${message}\n`),
   };
   const machine = {
     ...machineInfo(databases.kind),
@@ -74,8 +79,9 @@ async function main(): Promise<void> {
     if (only && !only.includes(row.row)) continue;
     process.stderr.write(`row ${row.row}: ${row.name}\n`);
     const started = performance.now();
+    const watched = watchRow({ row: row.row, base, stallSeconds });
     try {
-      const outcome = await row.run(context);
+      const outcome = await Promise.race([row.run(watched.context), watched.stalled]);
       results.push({
         row: row.row,
         name: row.name,
@@ -97,6 +103,8 @@ async function main(): Promise<void> {
         details: {},
         error: message,
       });
+    } finally {
+      await watched.finish();
     }
   }
 
@@ -124,8 +132,10 @@ async function main(): Promise<void> {
   };
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\n${results.length} rows in ${totalSeconds.toFixed(1)} s; wrote ${file}\n`);
+  const failed = results.filter((result) => result.error !== undefined);
+  for (const result of failed) process.stderr.write(`row ${result.row} did not finish: ${result.error}\n`);
   // Fakes, pools and timers of finished rows must not keep the process alive.
-  process.exit(0);
+  process.exit(failed.length > 0 ? 1 : 0);
 }
 
 await main();

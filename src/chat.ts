@@ -10,11 +10,8 @@ import { hostname, userInfo } from "node:os";
 import path from "node:path";
 import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
 
-/**
- * Ctrl-C interrupts the step in flight at once (a reply finished after the screen closed would
- * never be seen) and lets go of the agents; the interrupted turn runs again at the next start.
- */
-const stopGraceMs = 0;
+/** After Ctrl-C, how long an interrupted model call or tool may take to let go of its agent. */
+const interruptMs = 2_000;
 
 async function main(): Promise<void> {
   if (!readCommandLine("chat")) return;
@@ -59,7 +56,6 @@ async function main(): Promise<void> {
       database,
       logger,
       scope: key,
-      runtimeOptions: { stopGraceMs },
     });
     if (workspaceManager) await reportSandbox({ git: config.git, logger });
     const existing = await runtime.findSession(key);
@@ -92,7 +88,9 @@ async function main(): Promise<void> {
       // Stopping now: another Ctrl-C leaves without waiting.
       stopping = true;
       logger.info("chat stopping");
-      await runtime.stop();
+      // The step in flight is interrupted at once (a reply finished after the screen closed would
+      // never be seen) and its agent let go: the interrupted turn runs again at the next start.
+      await runtime.stop({ drainBy: Date.now(), abortedBy: Date.now() + interruptMs });
       logger.info("chat runtime stopped");
     }
   } finally {

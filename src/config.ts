@@ -5,6 +5,7 @@ import { describeEnvironmentIssues } from "./config/environment-problems.ts";
 import {
   choice,
   commaList,
+  contextWindowTable,
   directory,
   duration,
   flag,
@@ -20,6 +21,7 @@ import {
   withDefault,
 } from "./config/environment-values.ts";
 import type { RepositoryConfig } from "./config/repository-config.ts";
+import { readTelemetryConfig, type TelemetryConfig } from "./config/telemetry-config.ts";
 import { type ApprovalPolicy, approvalPolicies } from "./domain/decision-rule.ts";
 import { ConfigurationError } from "./domain/errors.ts";
 import type { ModelRef, ProviderName } from "./domain/model.ts";
@@ -65,6 +67,8 @@ const environmentSchema = z.object({
   THREADWORK_STRONG_MODEL: modelReference,
   /** JSON: `{"anthropic:claude-x": {"input": 3, "output": 15}}`, US dollars per million tokens. */
   THREADWORK_PRICES: priceTable,
+  /** JSON: `{"openai:qwen3-coder": 32768}`, tokens; overrides the table in src/domain/pricing.ts. */
+  THREADWORK_CONTEXT_WINDOWS: contextWindowTable,
   THREADWORK_MAX_CONCURRENT_AGENTS: withDefault(wholeNumber(), 16),
   THREADWORK_MAX_AGENTS_PER_SESSION: withDefault(wholeNumber(), 6),
   THREADWORK_MAX_TURNS: withDefault(wholeNumber(), 80),
@@ -87,6 +91,8 @@ const environmentSchema = z.object({
   THREADWORK_WORKSPACE_QUOTA_MB: withDefault(wholeNumber(), 5120),
   THREADWORK_PUSH: withDefault(flag, true),
   THREADWORK_WORKSPACE_TTL: withDefault(duration, 7 * 86400),
+  /** Must stay below the platform's kill timeout (fly.toml `kill_timeout`, 30 s). */
+  THREADWORK_SHUTDOWN_SECONDS: withDefault(positiveNumber, 25),
   SLACK_BOT_TOKEN: slackToken("xoxb-", "bot token"),
   SLACK_SIGNING_SECRET: text,
   SLACK_APP_TOKEN: slackToken("xapp-", "app-level token"),
@@ -140,6 +146,8 @@ export interface Config {
   contextWindows: Record<string, number>;
   /** The configuration file read, if any. */
   configFile: string | undefined;
+  /** How long a stop may take, from the signal to exit (src/domain/shutdown-plan.ts). */
+  shutdownSeconds: number;
   limits: {
     maxConcurrentAgents: number;
     maxAgentsPerSession: number;
@@ -175,6 +183,8 @@ export interface Config {
   };
   /** Who decides approvals, budgets, answers and stops besides (or instead of) a session's owner. */
   approvals: { approverIds: string[]; policy: ApprovalPolicy };
+  /** OpenTelemetry tracing (the standard OTEL_* variables); absent or without a URL means off. */
+  telemetry?: TelemetryConfig;
 }
 
 /** Which groups of settings an entry point cannot run without. */
@@ -199,6 +209,8 @@ export function loadConfig(
   const problems: string[] = parsed.success ? [] : describeEnvironmentIssues(parsed.error.issues, source);
   const file = options.file ? parseConfigFile(options.file) : undefined;
   problems.push(...(file?.problems ?? []));
+  const telemetry = readTelemetryConfig(source);
+  problems.push(...telemetry.problems);
   const environment = parsed.success ? parsed.data : undefined;
   const hasAnthropic = Boolean(source.ANTHROPIC_API_KEY?.trim());
   // A local OpenAI-compatible server (vLLM, Ollama) needs a base URL but often no key.
@@ -240,6 +252,7 @@ export function loadConfig(
         defaultRepository: environment.THREADWORK_DEFAULT_REPO,
         allowCommands: environment.THREADWORK_ALLOW_COMMANDS,
         prices: environment.THREADWORK_PRICES,
+        contextWindows: environment.THREADWORK_CONTEXT_WINDOWS,
       },
       file,
     );
@@ -283,6 +296,7 @@ export function loadConfig(
         priceOverrides: settings.priceOverrides,
         contextWindows: settings.contextWindows,
         configFile: file?.path,
+        shutdownSeconds: environment.THREADWORK_SHUTDOWN_SECONDS,
         limits: {
           maxConcurrentAgents: environment.THREADWORK_MAX_CONCURRENT_AGENTS,
           maxAgentsPerSession: environment.THREADWORK_MAX_AGENTS_PER_SESSION,
@@ -327,6 +341,7 @@ export function loadConfig(
           approverIds: environment.THREADWORK_APPROVERS,
           policy: environment.THREADWORK_APPROVAL_POLICY,
         },
+        telemetry: telemetry.settings,
       };
     }
   }

@@ -2,6 +2,7 @@
 import "./require-node-24.mjs";
 import type { DatabaseHandle } from "./adapters/database/open-database.ts";
 import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
+import type { RunningParts } from "./application/shutdown.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 
@@ -9,7 +10,12 @@ export interface Application {
   config: Config;
   logger: Logger;
   database: DatabaseHandle;
-  /** Stops everything `start` started, newest first. */
+  /** The port `/healthz` and `/metrics` answer on (and `/slack/events` in HTTP mode). */
+  port: number;
+  /**
+   * Stops everything `start` started, in the order that loses nothing, within
+   * `config.shutdownSeconds` (src/application/shutdown.ts).
+   */
   stop(): Promise<void>;
 }
 
@@ -34,6 +40,8 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
   const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
+  const { shutDown } = await import("./application/shutdown.ts");
+  const { createObservability } = await import("./application/observability.ts");
 
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
   // Before the database: a model the provider does not serve stops start-up at once.
@@ -41,16 +49,24 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   // Also before it: a repository that cannot work as configured stops start-up, naming its setting.
   await checkRepositoriesAtStart(config, logger);
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
-  const stops: (() => Promise<void> | void)[] = [() => database.close()];
-  const stop = async () => {
-    for (const step of stops.reverse()) await step();
-  };
+  const parts: RunningParts = { database };
+  const stop = () => shutDown(parts, { budgetMs: config.shutdownSeconds * 1000, logger });
+  let port: number;
   try {
     await migrateDatabase(database);
     const botToken = config.slack.botToken ?? "";
-    const slackApi = createSlackApi({
+    let slackApi: ReturnType<typeof createSlackApi> | undefined;
+    const observability = await createObservability({
+      config,
+      db: database.db,
+      logger,
+      slackCallsPending: () => slackApi?.pending?.() ?? 0,
+    });
+    parts.observability = observability;
+    slackApi = createSlackApi({
       client: createSlackWebClient({ botToken, apiUrl: config.slack.apiUrl, logger }),
       logger,
+      telemetry: observability.telemetry,
     });
     const { runtime, queue, workspaceManager } = assembleRuntime({
       config,
@@ -59,11 +75,12 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       slackFiles: createSlackFiles({ api: slackApi, botToken, apiUrl: config.slack.apiUrl }),
       // Slack sessions only: a terminal chat's agents would talk to nobody here.
       scope: { surface: slackSurface },
+      telemetry: observability.telemetry,
     });
     // Before any agent runs: allow-listed commands count as safe only once the sandbox is known to work.
     if (workspaceManager) await reportSandbox({ git: config.git, logger });
     await runtime.start();
-    stops.push(() => runtime.stop());
+    parts.runtime = runtime;
     if (workspaceManager) {
       const janitor = startWorkspaceJanitor({
         db: database.db,
@@ -71,7 +88,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
         ttlSeconds: config.git.workspaceTtlSeconds,
         logger,
       });
-      stops.push(() => janitor.stop());
+      parts.janitor = janitor;
     }
     const surface = createSlackSurface({
       config: config.slack,
@@ -80,10 +97,12 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       logger,
       health: createHealthCheck(database.db, queue),
       api: slackApi,
+      metrics: observability.metrics,
+      telemetry: observability.telemetry,
       ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
     });
-    const { port } = await surface.start();
-    stops.push(() => surface.stop());
+    parts.surface = surface;
+    ({ port } = await surface.start());
     logger.info(
       {
         database: database.kind,
@@ -102,7 +121,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
     await stop().catch(() => undefined);
     throw error;
   }
-  return { config, logger, database, stop };
+  return { config, logger, database, port, stop };
 }
 
 async function main(): Promise<void> {
@@ -126,8 +145,14 @@ async function main(): Promise<void> {
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
-    application.logger.info({ signal }, "shutting down");
+    const budgetSeconds = application.config.shutdownSeconds;
+    application.logger.info({ signal, budgetSeconds }, "shutting down");
     clearInterval(keepAlive);
+    // The backstop: exit within the budget even if a phase hangs, before the platform kills us.
+    setTimeout(() => {
+      application.logger.error({ budgetSeconds }, "shutdown did not finish within its budget; exiting now");
+      process.exit(1);
+    }, budgetSeconds * 1000).unref();
     application.stop().then(
       () => process.exit(0),
       (error: unknown) => {

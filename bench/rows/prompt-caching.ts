@@ -77,6 +77,7 @@ export const promptCachingRow: BenchRow = {
       context.quick && context.databases.kind === "pglite"
         ? { handle: await context.databases.shared(), close: async () => {} }
         : await context.databases.open("cache");
+    context.watch(() => `${server.requests.length} model requests answered or held`);
     const runtime = await startBenchRuntime({
       handle: database.handle,
       anthropicBaseUrl: server.anthropicBaseUrl,

@@ -1,12 +1,17 @@
 import { startFakeLlmServer, textResponse } from "../../test/fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../../test/fakes/fake-slack-server.ts";
 import { startApp } from "../support/app-client.ts";
+import { sampleBusy } from "../support/busy-sampler.ts";
 import { postSignedEvent } from "../support/signed-events.ts";
 import { percentile, round } from "../support/stats.ts";
 import type { BenchRow } from "../support/types.ts";
 
 const signingSecret = "bench-signing-secret";
-const channels = ["C0BENCH1", "C0BENCH2", "C0BENCH3", "C0BENCH4", "C0BENCH5"];
+/**
+ * Enough channels that new threads stay within Slack's post pace (about one post per channel
+ * per second): 10 mentions a second over 40 channels is one new thread per channel every 4 s.
+ */
+const channels = Array.from({ length: 40 }, (_, index) => `C0BENCH${String(index + 1).padStart(2, "0")}`);
 
 const sleep = (milliseconds: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.max(0, milliseconds)));
@@ -24,6 +29,15 @@ export const slackAckRow: BenchRow = {
     const perSecond = 100;
     const seconds = context.quick ? 5 : 30;
     const slack = await FakeSlackServer.start("xoxb-bench-token");
+    // People Slack knows: an unknown user is looked up again on every message, and users.info
+    // (Tier 4, 100 a minute) then paces every new session to under two a second.
+    for (const [id, name] of [
+      ["U0ALICE", "alice"],
+      ["U0BOB", "bob"],
+      ["U0CAROL", "carol"],
+    ] as const) {
+      slack.addUser({ id, name });
+    }
     const llm = await startFakeLlmServer({
       recordRequests: false,
       latencyMs: 300,
@@ -46,18 +60,36 @@ export const slackAckRow: BenchRow = {
       let retries = 0;
       const total = perSecond * seconds;
       context.progress(`${total} signed events at ${perSecond}/s for ${seconds} s`);
+      let settledAcks = 0;
+      const unwatch = context.watch(
+        () => `${settledAcks} of ${total} acks back, ${slack.calls.length} Slack calls`,
+      );
+      const busy = sampleBusy({
+        app,
+        modelCallsInFlight: () => llm.heldForLatency(),
+        slackCalls: () => slack.calls.length,
+      });
       const started = performance.now();
       for (let index = 0; index < total; index += 1) {
         await sleep(started + (index * 1000) / perSecond - performance.now());
         const kind = index % 10;
         const ts = `${1800000000 + index}.000100`;
-        const channel = channels[index % channels.length] ?? "C0BENCH1";
+        // By tens, so the mentions (every tenth event) take turns over the channels too.
+        const channel = channels[Math.floor(index / 10) % channels.length] ?? "C0BENCH01";
         if (kind === 2 && sent.length > 0) {
           const earlier = sent[(index * 7919) % sent.length];
           if (earlier) {
             retries += 1;
             results.push(
-              postSignedEvent({ url, signingSecret, teamId: slack.teamId, ...earlier, retryNumber: 1 }),
+              postSignedEvent({
+                url,
+                signingSecret,
+                teamId: slack.teamId,
+                ...earlier,
+                retryNumber: 1,
+              }).finally(() => {
+                settledAcks += 1;
+              }),
             );
             continue;
           }
@@ -99,16 +131,25 @@ export const slackAckRow: BenchRow = {
         }
         const eventId = `Ev${String(index).padStart(8, "0")}`;
         sent.push({ eventId, event });
-        results.push(postSignedEvent({ url, signingSecret, teamId: slack.teamId, eventId, event }));
+        results.push(
+          postSignedEvent({ url, signingSecret, teamId: slack.teamId, eventId, event }).finally(() => {
+            settledAcks += 1;
+          }),
+        );
       }
       const sendSeconds = (performance.now() - started) / 1000;
       const settled = await Promise.all(results);
+      // How busy the runtime was while the acks above were measured.
+      const during = await busy.stop();
+      unwatch();
       const latencies = settled.map((result) => result.ms);
       const failures = settled.filter((result) => result.status !== 200).length;
       const firstError = settled.find((result) => result.error !== undefined)?.error;
       const p50 = percentile(latencies, 0.5);
       const p99 = percentile(latencies, 0.99);
-      const idle = await app.waitIdle(0, context.quick ? 10_000 : 60_000).catch(() => undefined);
+      const idleStarted = performance.now();
+      const idle = await app.waitIdle(0, context.quick ? 30_000 : 120_000).catch(() => undefined);
+      const idleSeconds = (performance.now() - idleStarted) / 1000;
       const sessions = idle?.agents;
 
       // The same rate of channel chatter the bot ignores: the receiver alone, with the runtime idle.
@@ -138,6 +179,11 @@ export const slackAckRow: BenchRow = {
         );
       }
       const quietLatencies = (await Promise.all(quiet)).map((result) => result.ms);
+      const slackCallsBeforeStop = slack.calls.length;
+      const stopStarted = performance.now();
+      const stopped = await app.stop();
+      const stopSeconds = (performance.now() - stopStarted) / 1000;
+      const load = during.summary;
       return {
         scale: `${total} events at ${perSecond}/s for ${seconds} s: 10% new mentions, 10% thread replies, 10% redeliveries, 70% chatter the bot ignores${context.quick ? " (quick: 5 s instead of 30)" : ""}`,
         lines: [
@@ -159,13 +205,23 @@ export const slackAckRow: BenchRow = {
             target: "no session twice",
             met: sessions === undefined ? undefined : sessions <= mentions,
           },
+          {
+            label: "runtime while acks were measured",
+            figure: `${load.modelCallsInFlightMean} model calls in flight on average (max ${load.modelCallsInFlightMax}), ${load.stepsPerSecond} steps/s, ${load.agentsAtEnd} agents by the end, ${load.slackCallsPerSecond} Slack calls/s`,
+            target: "(busy: model calls and steps > 0)",
+            met: load.modelCallsInFlightMax > 0 && load.stepsPerSecond > 0,
+          },
         ],
         notes: [
           "Real code on the path: Bolt's HTTPReceiver, signature verification, the Slack surface's listeners and its database dedupe, the runtime answering every message through the fake LLM (300 ms) and replying through the fake Web API.",
           app.inProcess
             ? "Quick run on PGlite: the app shares the bench process with the sender and the fakes, so they slow each other down."
             : "The app runs in its own process; the sender, the fake Slack Web API and the fake LLM run in the bench process.",
-          `Sending took ${round(sendSeconds, 1)} s for ${seconds} s of schedule.`,
+          `Sending took ${round(sendSeconds, 1)} s for ${seconds} s of schedule; the agents were idle ${round(idleSeconds, 1)} s after the last ack.`,
+          `The runtime while acks were measured: sampled every 0.5 s for ${round(load.seconds, 1)} s (model calls the fake LLM held for their 300 ms, steps from agents.step, Slack calls the fake Web API answered).`,
+          stopped.slackDrained
+            ? `The Slack surface sent everything it had queued before stopping (${round(stopSeconds, 1)} s).`
+            : `The Slack surface still had paced replies queued when the app stopped (${slack.calls.length - slackCallsBeforeStop} calls went out in the ${round(stopSeconds, 1)} s it waited, ${slack.calls.length} in all): one workspace answering ${mentions} new threads and their replies in ${seconds} s is more than Slack's per-channel post pace and per-workspace method tiers let out, so the rest was dropped. Acks are not affected: they never wait on Slack calls.`,
           ...(firstError ? [`First failed request: ${firstError}.`] : []),
         ],
         details: {
@@ -186,11 +242,19 @@ export const slackAckRow: BenchRow = {
             p99Ms: round(percentile(quietLatencies, 0.99), 2),
           },
           slackCalls: slack.calls.length,
+          handOffFailures: slack.calls.filter((call) =>
+            String(call.params.text ?? "").includes("could not take this message"),
+          ).length,
+          slackDrainedAtStop: stopped.slackDrained,
+          stopSeconds: round(stopSeconds, 1),
+          idleSeconds: round(idleSeconds, 1),
+          runtimeDuringAcks: load,
+          runtimeSamples: during.samples,
           modelRequests: llm.usageTotals("anthropic").requests,
         },
       };
     } finally {
-      await app.stop();
+      await app.stop().catch(() => undefined);
       await llm.close();
       await slack.close();
       await database?.drop();

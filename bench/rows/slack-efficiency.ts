@@ -97,6 +97,7 @@ export const slackEfficiencyRow: BenchRow = {
     const threads = context.quick ? 10 : 100;
     const channelCount = context.quick ? 2 : 10;
     const fake = await FakeSlackServer.start("xoxb-bench-token");
+    fake.addUser({ id: "U0ALICE", name: "alice" });
     const proxy = await RateLimitedSlack.start(fake.apiUrl);
     const modelLatencyMs = context.quick ? 200 : 500;
     const llm = await startFakeLlmServer({

@@ -10,7 +10,14 @@ export const workspacesRow: BenchRow = {
   name: "Workspaces",
   async run(context) {
     const iterations = context.quick ? 1 : 7;
+    let samples = 0;
+    let last = "generating the repository";
+    context.watch(() => `${samples} git operations timed, last ${last}`);
     const result = await benchmarkWorkspaces({
+      onSample(name) {
+        samples += 1;
+        last = name;
+      },
       fileCount: 3000,
       iterations,
       changedFiles: 10,

@@ -1,7 +1,13 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import { type AppProcessConfig, type AppStats, createBenchApp, type IdleReport } from "./app.ts";
+import {
+  type AppProcessConfig,
+  type AppStats,
+  createBenchApp,
+  type IdleReport,
+  type StopReport,
+} from "./app.ts";
 import type { BenchContext } from "./types.ts";
 
 export interface AppClient {
@@ -13,8 +19,11 @@ export interface AppClient {
     messages: { conversationKey: string; text: string; userId: string }[],
   ): Promise<{ accepted: number }>;
   waitIdle(workers: number, timeoutMs: number): Promise<IdleReport>;
+  report(): Promise<IdleReport & { busy: number; pendingEvents: number }>;
   stats(): Promise<AppStats>;
-  stop(): Promise<void>;
+  stop(): Promise<StopReport>;
+  /** Ends the app without waiting for its work, for a row the watchdog aborted. */
+  kill(): Promise<void>;
 }
 
 const entry = fileURLToPath(new URL("./app-process.ts", import.meta.url));
@@ -24,10 +33,26 @@ const entry = fileURLToPath(new URL("./app-process.ts", import.meta.url));
  * runs in the bench process on one shared database so PGlite starts only once.
  */
 export async function startApp(context: BenchContext, config: AppProcessConfig): Promise<AppClient> {
-  if (context.quick && context.databases.kind === "pglite" && config.databaseUrl === undefined) {
-    return startAppInProcess(config, await context.databases.shared());
-  }
-  return startAppProcess(config);
+  const app =
+    context.quick && context.databases.kind === "pglite" && config.databaseUrl === undefined
+      ? await startAppInProcess(config, await context.databases.shared())
+      : await startAppProcess(config);
+  // The app's own progress is what the row's watchdog looks at.
+  const unwatch = context.watch(async () => {
+    const report = await app.report();
+    return `app ${config.instanceId}: ${report.steps} steps, ${report.agents} agents, ${report.workersDone} sub-agents done, ${report.busy} busy, ${report.pendingEvents} events pending`;
+  });
+  context.onAbort(() => app.kill());
+  let stopping: Promise<StopReport> | undefined;
+  return {
+    ...app,
+    // Rows stop the app to time it, and again in `finally`: the second call waits for the first.
+    stop() {
+      unwatch();
+      stopping ??= app.stop();
+      return stopping;
+    },
+  };
 }
 
 /** The app in this process, on an open database it empties when it stops. */
@@ -43,8 +68,12 @@ export async function startAppInProcess(
     slackPort: started.slackPort,
     handleMessages: (messages) => app.handleMessages({ messages }),
     waitIdle: (workers, timeoutMs) => app.waitIdle({ workers, timeoutMs }),
+    report: () => app.report(),
     stats: () => app.stats(),
     stop: () => app.stop(),
+    async kill() {
+      await app.stop({ drainMs: 0 });
+    },
   };
 }
 
@@ -87,15 +116,20 @@ export async function startAppProcess(config: AppProcessConfig): Promise<AppClie
     slackPort: started.slackPort,
     handleMessages: (messages) => call("handleMessages", { messages }),
     waitIdle: (workers, timeoutMs) => call("waitIdle", { workers, timeoutMs }),
+    report: () => call("report"),
     stats: () => call("stats"),
+    async kill() {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    },
     async stop() {
-      await call("stop").catch(() => undefined);
+      const stopped = await call<StopReport>("stop").catch(() => ({ slackDrained: false }));
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.disconnect();
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
         if (child.exitCode === null) child.kill("SIGKILL");
       }
+      return stopped;
     },
   };
 }

@@ -10,7 +10,7 @@ const methods: Record<string, (params: unknown) => Promise<unknown>> = {
   report: () => app.report(),
   waitIdle: (params) => app.waitIdle(params),
   stats: () => app.stats(),
-  stop: () => app.stop(),
+  stop: (params) => app.stop(params as { drainMs?: number } | undefined),
 };
 
 process.on("message", (message: Request) => {

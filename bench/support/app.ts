@@ -66,8 +66,16 @@ export interface BenchApp {
   report(): Promise<IdleReport & { busy: number; pendingEvents: number }>;
   waitIdle(params: unknown): Promise<IdleReport>;
   stats(): Promise<AppStats>;
-  stop(): Promise<void>;
+  stop(options?: { drainMs?: number }): Promise<StopReport>;
 }
+
+export interface StopReport {
+  /** False when the Slack surface still had paced calls queued after `drainMs` and they were dropped. */
+  slackDrained: boolean;
+}
+
+/** How long stop waits for the Slack surface's paced output before dropping it. */
+const defaultDrainMs = 15_000;
 
 function highWaterRss(): number | undefined {
   try {
@@ -278,13 +286,27 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       };
     },
 
-    async stop() {
+    async stop(options) {
       clearInterval(sampler);
-      await surface?.stop();
+      // Slack's per-workspace limits can leave minutes of paced output queued (one workspace,
+      // thousands of replies); the bench waits a bounded time for it, then says it dropped it.
+      let slackDrained = true;
+      if (surface) {
+        const drainMs = options?.drainMs ?? defaultDrainMs;
+        let timer: NodeJS.Timeout | undefined;
+        slackDrained = await Promise.race([
+          surface.stop().then(() => true),
+          new Promise<boolean>((resolve) => {
+            timer = setTimeout(() => resolve(false), drainMs);
+          }),
+        ]);
+        clearTimeout(timer);
+      }
       await runtime?.stop();
-      if (!handle) return;
+      if (!handle) return { slackDrained };
       if (shared) await handle.db.execute(sql.raw(`truncate ${tables.join(", ")} restart identity cascade`));
       else await handle.close();
+      return { slackDrained };
     },
   };
 }

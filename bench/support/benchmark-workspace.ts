@@ -18,6 +18,8 @@ export interface WorkspaceBenchmarkOptions {
   changedFiles?: number;
   /** isomorphic-git checkout and status are slow; leave them out for a quick run. Default true. */
   includeIsomorphic?: boolean;
+  /** Told after every timed operation, e.g. so a watchdog sees the row move. */
+  onSample?: (name: string) => void;
 }
 
 export interface Timing {
@@ -82,6 +84,7 @@ export async function benchmarkWorkspaces(
       const list = samples.get(name) ?? [];
       list.push(performance.now() - started);
       samples.set(name, list);
+      options.onSample?.(name);
       return result;
     };
 

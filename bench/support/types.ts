@@ -30,8 +30,16 @@ export interface RowResult extends RowOutcome {
 export interface BenchContext {
   quick: boolean;
   databases: BenchDatabaseFactory;
-  /** Progress for the person watching; goes to stderr so the table stays clean. */
+  /** Progress for the person watching; goes to stderr so the table stays clean. Counts as progress for the watchdog. */
   progress(message: string): void;
+  /**
+   * Adds a probe for the row's watchdog: a snapshot of what the row waits on (steps, busy agents,
+   * acks). The row is aborted when no probe's snapshot and no progress message changed for the
+   * stall window; the snapshots are printed as what was pending. Returns a function that removes it.
+   */
+  watch(probe: () => Promise<string> | string): () => void;
+  /** Runs when the watchdog aborts the row, to free what the row holds (e.g. kill an app process). */
+  onAbort(cleanup: () => Promise<void> | void): void;
 }
 
 export interface BenchRow {

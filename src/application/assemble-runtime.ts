@@ -8,14 +8,18 @@ import { createWorkspacesPort } from "../adapters/git/workspaces-port.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
 import type { SlackFiles } from "../adapters/slack/slack-files.ts";
 import type { Config } from "../config.ts";
+import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { AnyTool } from "../domain/tool.ts";
 import type { Logger } from "../logger.ts";
 import { createRuntime, type Runtime } from "../runtime/create-runtime.ts";
 import type { RuntimeOptions } from "../runtime/runtime-context.ts";
 import { readSlackFileTool } from "../tools/slack/read-slack-file.ts";
 import { createWorkspaceTools } from "../tools/workspace/create-workspace-tools.ts";
+import { workspaceDescriber } from "../tools/workspace/describe-workspace.ts";
 import { mergeAgentsTool } from "../tools/workspace/merge-agents.ts";
 import { mergeSourcesFrom } from "../tools/workspace/merge-sources.ts";
+import { repositoryOverviewTool } from "../tools/workspace/repository-overview.ts";
+import { createWorkspaceEnvironment } from "../tools/workspace/workspace-environment.ts";
 
 export interface AssembledRuntime {
   runtime: Runtime;
@@ -34,6 +38,8 @@ export interface AssembleOptions {
   runtimeOptions?: Partial<RuntimeOptions>;
   /** The sessions this process runs: the Slack app's, or one terminal chat's. */
   scope?: SessionScope;
+  /** Metrics and traces of the runtime's work. */
+  telemetry?: RuntimeTelemetry;
 }
 
 /**
@@ -75,6 +81,10 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
           findRequest: (agentId, toolCallId) => findRequestForToolCall(database.db, agentId, toolCallId),
         }),
       }),
+      repositoryOverviewTool({
+        repositoryNames: () => workspaceManager.repositoryNames(),
+        overviewOf: (repoName) => workspaceManager.repositoryOverview(repoName),
+      }),
     );
   }
 
@@ -89,7 +99,18 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
     supervisorTools,
     ...(workspaceManager
       ? {
-          workspaces: createWorkspacesPort(workspaceManager),
+          workspaces: {
+            ...createWorkspacesPort(
+              workspaceManager,
+              createWorkspaceEnvironment({
+                tools: workspaceManager.toolOptions(),
+                repositories: config.git.repositories,
+                dataDir: config.database.dataDir,
+                logger,
+              }),
+            ),
+            describeWorkspace: workspaceDescriber(() => workspaceManager.toolOptions()),
+          },
           repositories: {
             names: workspaceManager.repositoryNames(),
             defaultRepository: config.git.defaultRepository,
@@ -98,6 +119,7 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
       : {}),
     ...(options.runtimeOptions ? { options: options.runtimeOptions } : {}),
     ...(options.scope ? { scope: options.scope } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
   return { runtime, queue, workspaceManager };
 }

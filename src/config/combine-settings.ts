@@ -9,6 +9,7 @@ export interface EnvironmentSettings {
   defaultRepository: string | undefined;
   allowCommands: string[];
   prices: PriceOverrides | undefined;
+  contextWindows: Record<string, number> | undefined;
 }
 
 export interface CombinedSettings {
@@ -18,7 +19,7 @@ export interface CombinedSettings {
   defaultRepository: string | undefined;
   allowCommands: string[];
   priceOverrides: PriceOverrides;
-  /** Context windows in tokens by `provider:model`, from the file. */
+  /** Context windows in tokens by `provider:model`, from the environment and the file. */
   contextWindows: Record<string, number>;
   problems: string[];
 }
@@ -101,7 +102,7 @@ export function combineSettings(
   }
 
   const priceOverrides: PriceOverrides = { ...environment.prices };
-  const contextWindows: Record<string, number> = {};
+  const contextWindows: Record<string, number> = { ...environment.contextWindows };
   for (const [model, modelSettings] of Object.entries(settings?.models ?? {})) {
     if (modelSettings.price) {
       if (environment.prices?.[model] !== undefined) {
@@ -109,8 +110,19 @@ export function combineSettings(
       }
       priceOverrides[model] = modelSettings.price;
     }
-    if (modelSettings.contextWindowTokens !== undefined)
+    if (modelSettings.contextWindowTokens !== undefined) {
+      if (environment.contextWindows?.[model] !== undefined) {
+        problems.push(
+          inBoth(
+            "THREADWORK_CONTEXT_WINDOWS",
+            name,
+            `models["${model}"].contextWindowTokens`,
+            `The context window of ${model}`,
+          ),
+        );
+      }
       contextWindows[model] = modelSettings.contextWindowTokens;
+    }
   }
 
   return {

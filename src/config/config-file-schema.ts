@@ -70,7 +70,7 @@ const setupSchema = z
       .optional()
       .meta({
         description:
-          "Also use the setup the repository declares in its own files. Default false: only the operator decides what runs with network access.",
+          "Also run the repository's own `.threadwork/setup.sh`, after `command`, when it has one. Default false: only the operator decides what runs with network access.",
         examples: [false],
       }),
   })

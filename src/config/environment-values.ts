@@ -221,6 +221,37 @@ export const priceTable = setting((value, refuse): PriceTable => {
   return table;
 });
 
+/** `{"provider:model": 32768}`: context windows in tokens, 1,000 or more. */
+export const contextWindowTable = setting((value, refuse): Record<string, number> => {
+  let data: unknown;
+  try {
+    data = JSON.parse(value);
+  } catch (error) {
+    refuse(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`, {
+      showValue: false,
+    });
+    return {};
+  }
+  if (!isRecord(data)) {
+    refuse("must be a JSON object of token counts keyed provider:model");
+    return {};
+  }
+  const table: Record<string, number> = {};
+  for (const [model, tokens] of Object.entries(data)) {
+    const nameProblem = modelReferenceProblem(model);
+    if (nameProblem !== undefined) {
+      refuse(`has a window for "${model}": the name ${nameProblem}`, { showValue: false });
+    } else if (typeof tokens !== "number" || !Number.isInteger(tokens) || tokens < 1000) {
+      refuse(`gives "${model}" ${JSON.stringify(tokens)} tokens: a window is a whole number, 1,000 or more`, {
+        showValue: false,
+      });
+    } else {
+      table[model] = tokens;
+    }
+  }
+  return table;
+});
+
 /** What is wrong with a repository's location, or `undefined`: an http(s) git URL or a local path. */
 export function repositoryLocationProblem(location: string): string | undefined {
   if (/^[^/\\]*@[^/\\]*:/.test(location) || /^ssh:\/\//i.test(location)) {

@@ -12,8 +12,10 @@ export const environmentSections = [
   "Model providers",
   "Limits",
   "Repositories and workspaces",
+  "Shutdown",
   "Slack",
   "Who may use Threadwork in Slack",
+  "Observability",
 ] as const;
 
 export type EnvironmentSection = (typeof environmentSections)[number];
@@ -31,6 +33,8 @@ export interface EnvironmentVariable {
   example: string;
   /** A credential: never echoed back in a message. */
   secret?: boolean;
+  /** Read elsewhere than the schema in src/config.ts, e.g. by the OpenTelemetry exporter. */
+  readBy?: string;
 }
 
 export const environmentVariables: readonly EnvironmentVariable[] = [
@@ -133,6 +137,14 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
       "Price overrides as JSON, US dollars per million tokens (input, output, optional cacheRead and cacheWrite).",
     defaultText: "the built-in table",
     example: '{"openai:qwen3": {"input": 0, "output": 0}}',
+  },
+  {
+    name: "THREADWORK_CONTEXT_WINDOWS",
+    section: "Model providers",
+    description:
+      "Context windows in tokens as JSON, over the built-in table beside the prices (unknown models get 128,000). Transcripts nearing the window are compacted.",
+    defaultText: "the built-in table",
+    example: '{"openai:qwen3-coder": 32768}',
   },
   {
     name: "THREADWORK_MAX_CONCURRENT_AGENTS",
@@ -280,6 +292,15 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     example: "3d",
   },
   {
+    name: "THREADWORK_SHUTDOWN_SECONDS",
+    section: "Shutdown",
+    description:
+      "Seconds from SIGTERM to exit: running steps finish or are interrupted (and resumed by the next instance), pending Slack updates are sent. Keep it below the platform's kill timeout (fly.toml kill_timeout is 30s).",
+    defaultText: "25",
+    initial: "25",
+    example: "25",
+  },
+  {
     name: "SLACK_BOT_TOKEN",
     section: "Slack",
     description: "Bot token (xoxb-...) from the app's OAuth & Permissions page. Required by npm start.",
@@ -311,7 +332,7 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   {
     name: "PORT",
     section: "Slack",
-    description: "HTTP port: POST /slack/events in HTTP mode, GET /healthz in both modes.",
+    description: "HTTP port: POST /slack/events in HTTP mode, GET /healthz and GET /metrics in both modes.",
     defaultText: "3000",
     initial: "3000",
     example: "3000",
@@ -367,6 +388,31 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     description: "When set, sessions start only in these channel ids; a DM counts as its D... id.",
     defaultText: "everywhere",
     example: "C0123ABCD,D0456EFGH",
+  },
+  {
+    name: "OTEL_EXPORTER_OTLP_ENDPOINT",
+    section: "Observability",
+    description:
+      "Traces: an OTLP/HTTP collector (port 4318); Threadwork adds /v1/traces (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT gives the full URL instead). Unset: no tracing, and the OpenTelemetry SDK is never loaded.",
+    example: "http://127.0.0.1:4318",
+    readBy: "src/config/telemetry-config.ts",
+  },
+  {
+    name: "OTEL_EXPORTER_OTLP_HEADERS",
+    section: "Observability",
+    description:
+      "Headers for the collector, read by the exporter and never logged, e.g. authorization=Bearer%20token for a hosted collector.",
+    example: "authorization=Bearer%20token",
+    secret: true,
+    readBy: "the OpenTelemetry exporter",
+  },
+  {
+    name: "OTEL_SERVICE_NAME",
+    section: "Observability",
+    description: "The service.name of the spans.",
+    defaultText: "threadwork",
+    example: "threadwork-staging",
+    readBy: "src/config/telemetry-config.ts",
   },
 ];
 

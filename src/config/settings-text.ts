@@ -35,11 +35,12 @@ function inSection(section: string): EnvironmentVariable[] {
 /** The text of `.env.example`, generated from the table by `npm run config:env-example`. */
 export function renderEnvExample(): string {
   const parts = [
-    "# Threadwork configuration. Copy to .env and fill in what you need: npm start, npm run chat and",
-    "# npm run db:migrate read it (variables already set in the environment win). Generated from",
-    "# src/config/environment-variables.ts by `npm run config:env-example`; `npm start -- --help` prints the same.",
-    "# Empty values count as unset. Write values as they are, without quotes: spaces, commas and JSON are",
-    "# fine. A # starts a comment, so put a value that holds one in single quotes: NAME='a#b'.",
+    "# Threadwork configuration. Copy to .env and fill in what you need: npm start, npm run chat,",
+    "# npm run doctor and npm run db:migrate read it (variables already set in the environment win).",
+    "# Generated from src/config/environment-variables.ts by `npm run config:env-example`;",
+    "# `npm start -- --help` prints the same. Empty values count as unset. Write values as they are,",
+    "# without quotes: spaces, commas and JSON are fine. A # starts a comment, so put a value that holds",
+    "# one in single quotes: NAME='a#b'.",
   ];
   for (const section of environmentSections) {
     parts.push("", `# --- ${section} ---`);

@@ -52,9 +52,9 @@ export class ProviderError extends ThreadworkError {
   readonly retryable: boolean;
   constructor(
     message: string,
-    options: { status?: number; retryable: boolean; cause?: unknown; provider: string },
+    options: { status?: number; retryable: boolean; cause?: unknown; provider: string; code?: string },
   ) {
-    super("provider_failed", message, {
+    super(options.code ?? "provider_failed", message, {
       category: "third_party",
       cause: options.cause,
       details: { status: options.status ?? null, provider: options.provider, retryable: options.retryable },
@@ -62,6 +62,23 @@ export class ProviderError extends ThreadworkError {
     this.name = "ProviderError";
     this.status = options.status;
     this.retryable = options.retryable;
+  }
+}
+
+/**
+ * The provider refused the request as longer than the model's context window (Anthropic's
+ * "prompt is too long", OpenAI's `context_length_exceeded`). Compacting the transcript and
+ * asking again helps; `limitTokens` is the window the provider named, when it named one.
+ */
+export class ContextWindowExceededError extends ProviderError {
+  readonly limitTokens: number | undefined;
+  constructor(
+    message: string,
+    options: { status?: number; cause?: unknown; provider: string; limitTokens?: number | undefined },
+  ) {
+    super(message, { ...options, retryable: false, code: "context_window_exceeded" });
+    this.name = "ContextWindowExceededError";
+    this.limitTokens = options.limitTokens;
   }
 }
 
@@ -84,7 +101,27 @@ export class StepConflictError extends ThreadworkError {
   }
 }
 
+/**
+ * The reason a stopping process aborts a model call or tool still running at its drain
+ * deadline. Nothing is persisted for the step: the next instance runs the model call again,
+ * and reports the tool call as interrupted rather than running it twice.
+ */
+export class InterruptedByShutdown extends ThreadworkError {
+  constructor() {
+    super("interrupted_by_shutdown", "Threadwork is shutting down", { category: "system" });
+    this.name = "InterruptedByShutdown";
+  }
+}
+
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** A short, content-free name for an error, for metrics and traces: `http_429`, `ToolError`, `Error`. */
+export function errorType(error: unknown): string {
+  if (error instanceof ProviderError && error.status !== undefined) return `http_${error.status}`;
+  if (error instanceof ThreadworkError) return error.code;
+  if (error instanceof Error) return /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(error.name) ? error.name : "Error";
+  return "unknown";
 }

@@ -5,6 +5,12 @@
 export interface TextPart {
   type: "text";
   text: string;
+  /** Kept word for word when older turns are compacted: the brief, and decisions from people or the supervisor. */
+  verbatim?: true;
+  /** Marks a compaction's summary, which stands for the transcript up to and including this seq. */
+  summarizesThrough?: number;
+  /** Set in a request (never stored) on the end of a prefix that stays the same: cache up to here. */
+  cacheBreakpoint?: true;
 }
 
 export interface ToolCallPart {
@@ -21,6 +27,8 @@ export interface ToolResultPart {
   toolName: string;
   content: string;
   isError: boolean;
+  /** Kept word for word when older turns are compacted: a person's answer or denial. */
+  verbatim?: true;
 }
 
 /** Model reasoning. Anthropic requires it passed back unchanged, signature included. */
@@ -48,7 +56,15 @@ export interface ToolSchema {
   inputSchema: Record<string, unknown>;
 }
 
-export type StopReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "refusal" | "other";
+export type StopReason =
+  | "end_turn"
+  | "tool_use"
+  | "max_tokens"
+  | "stop_sequence"
+  | "refusal"
+  /** The output ran into the model's context window: the prompt left too little room. */
+  | "context_window_exceeded"
+  | "other";
 
 export interface Usage {
   inputTokens: number;

@@ -93,6 +93,55 @@ export function hasPrice(model: string, overrides: PriceOverrides = {}): boolean
   return lookup(overrides, model) !== undefined || lookup(priceTable, model) !== undefined;
 }
 
+/** The shape of `config.contextWindows` (`THREADWORK_CONTEXT_WINDOWS`): tokens, keys `provider:model`. */
+export type ContextWindowOverrides = Record<string, number>;
+
+/**
+ * Context windows in tokens (prompt and output together), beside the prices they were checked
+ * with. A `[1m]` alias takes the one-million-token window its provider sells separately.
+ */
+export const contextWindowTable: Readonly<Record<string, number>> = {
+  "anthropic:claude-fable-5-1": 200_000,
+  "anthropic:claude-opus-5-5": 200_000,
+  "anthropic:claude-opus-5": 200_000,
+  "anthropic:claude-sonnet-5-5": 200_000,
+  "anthropic:claude-sonnet-5": 200_000,
+  "anthropic:claude-haiku-5-5": 200_000,
+  "anthropic:claude-opus-4-7": 200_000,
+  "anthropic:claude-opus-4-6": 200_000,
+  "anthropic:claude-opus-4-5": 200_000,
+  "anthropic:claude-opus-4-1": 200_000,
+  "anthropic:claude-opus-4-0": 200_000,
+  "anthropic:claude-sonnet-4-6": 200_000,
+  "anthropic:claude-sonnet-4-5": 200_000,
+  "anthropic:claude-sonnet-4-0": 200_000,
+  "anthropic:claude-haiku-4-5": 200_000,
+  "anthropic:claude-3-5-haiku": 200_000,
+  "openai:gpt-6.1-sol": 400_000,
+  "openai:gpt-6-sol": 400_000,
+  "openai:gpt-6-sol-mini": 400_000,
+  "openai:gpt-6-luna": 400_000,
+  "openai:gpt-5": 400_000,
+  "openai:gpt-5-mini": 400_000,
+  "openai:gpt-5-nano": 400_000,
+  "openai:gpt-4.1": 1_047_576,
+  "openai:gpt-4.1-mini": 1_047_576,
+  "openai:gpt-4o": 128_000,
+  "openai:gpt-4o-mini": 128_000,
+};
+
+/** A model nobody listed; local servers often serve less, and `THREADWORK_CONTEXT_WINDOWS` says so. */
+export const unknownContextWindow = 128_000;
+
+/** A model's context window: an override wins over the table, which wins over the default. */
+export function contextWindowOf(ref: ModelRef, overrides: ContextWindowOverrides = {}): number {
+  const key = formatModelRef(ref);
+  const override = lookup(overrides, key);
+  if (override !== undefined) return override;
+  if (key.endsWith("[1m]")) return 1_000_000;
+  return lookup(contextWindowTable, key) ?? unknownContextWindow;
+}
+
 /** The price of a model: an override wins over the table; `undefined` when neither knows it. */
 export function priceOf(ref: ModelRef, overrides: PriceOverrides = {}): ModelPrice | undefined {
   const key = formatModelRef(ref);

@@ -22,3 +22,12 @@ export function safeBoundary(text: string, index: number): number {
   const code = text.charCodeAt(index);
   return code >= 0xdc00 && code <= 0xdfff ? index - 1 : index;
 }
+
+/** Text cut to `maxCharacters`: head and tail with a note in between saying how much was cut. */
+export function capText(text: string, maxCharacters: number): string {
+  if (text.length <= maxCharacters) return text;
+  const budget = Math.max(0, maxCharacters - 100);
+  const headEnd = safeBoundary(text, Math.floor(budget / 2));
+  const tailStart = safeBoundary(text, text.length - Math.floor(budget / 2));
+  return `${text.slice(0, headEnd)}\n[… ${tailStart - headEnd} of ${text.length} characters cut …]\n${text.slice(tailStart)}`;
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { CheckSettings } from "./environment.ts";
 
 /** `safe` tools run at once; `risky` ones wait for a human's approval unless a rule allows them. */
 export type ToolRisk = "safe" | "risky";
@@ -11,6 +12,21 @@ export interface Workspace {
   branch: string;
   /** Commit the branch started from; `git_diff` compares against it. */
   baseCommit: string;
+  /** Network for the agent's commands, the repository's policy; absent means off. */
+  network?: "off" | "on";
+  /** The repository's check, which `finish` runs; absent when it has none. */
+  check?: CheckSettings;
+  /** How the repository's environment setup went; absent when it has none. */
+  setup?: WorkspaceSetup;
+}
+
+/** A workspace's setup as its record keeps it; the output is in the `environment-setup` audit row. */
+export interface WorkspaceSetup {
+  status: "passed" | "failed";
+  source: "ran" | "cache";
+  command: string;
+  durationMs: number;
+  reason?: string;
 }
 
 export const workspaceSchema: z.ZodType<Workspace> = z.object({
@@ -18,6 +34,17 @@ export const workspaceSchema: z.ZodType<Workspace> = z.object({
   root: z.string(),
   branch: z.string(),
   baseCommit: z.string(),
+  network: z.enum(["off", "on"]).optional(),
+  check: z.object({ command: z.string(), retries: z.number().int().nonnegative() }).optional(),
+  setup: z
+    .object({
+      status: z.enum(["passed", "failed"]),
+      source: z.enum(["ran", "cache"]),
+      command: z.string(),
+      durationMs: z.number(),
+      reason: z.string().optional(),
+    })
+    .optional(),
 });
 
 /** A stored workspace, or undefined when there is none or it is not one this version wrote. */

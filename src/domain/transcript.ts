@@ -1,3 +1,4 @@
+import { isSummaryMessage } from "./compaction.ts";
 import type { ChatMessage, MessagePart, ToolCallPart } from "./messages.ts";
 import { toolCallsOf } from "./messages.ts";
 
@@ -63,11 +64,15 @@ export function planNextStep(messages: readonly ChatMessage[], hasPendingEvents:
   return { kind: "rest" };
 }
 
-/** Model turns since the last message that carried new input (text, not only tool results). */
+/**
+ * Model turns since the last message that carried new input (text, not only tool results).
+ * A compaction's summary is not input: it must not reset the count.
+ */
 export function turnsSinceLastInput(messages: readonly ChatMessage[]): number {
   let turns = 0;
   for (let index = messages.length - 1; index >= 0; index -= 1) {
     const message = messages[index];
+    if (message && isSummaryMessage(message)) continue;
     if (message?.role === "assistant") turns += 1;
     else if (message?.parts.some((part) => part.type === "text")) break;
   }

@@ -90,6 +90,7 @@ export async function spawnWorker(
     });
     return row;
   });
+  kernel.lifecycle.agentSpawned(agent);
   await kernel.wake(agent.id);
   return agentSnapshot(agent);
 }

@@ -1,4 +1,4 @@
-import { appendStepMessage, persistStep, updateAgentAtStep } from "../adapters/database/agent-steps.ts";
+import { appendStepMessage, persistStep } from "../adapters/database/agent-steps.ts";
 import { quietEventTypes } from "../adapters/database/agent-sweeps.ts";
 import { type AgentRow, getAgent } from "../adapters/database/agents.ts";
 import { consumeEvents, type EventRow, pendingEventsFor } from "../adapters/database/events.ts";
@@ -8,15 +8,22 @@ import {
   type TranscriptEntry,
 } from "../adapters/database/transcript.ts";
 import { isTerminal } from "../domain/agent-state.ts";
-import { errorMessage, StepConflictError } from "../domain/errors.ts";
-import { eventText } from "../domain/prompts/event-text.ts";
-import type { AnyTool } from "../domain/tool.ts";
+import { toolResultCharacterCap } from "../domain/context-window.ts";
+import { errorMessage } from "../domain/errors.ts";
+import type { TextPart } from "../domain/messages.ts";
+import { eventText, isDecisionEvent } from "../domain/prompts/event-text.ts";
+import { repositoryInstructionsText, workerEnvironmentText } from "../domain/prompts/worker-environment.ts";
+import { type AnyTool, parseWorkspace } from "../domain/tool.ts";
+import { capText } from "../domain/tool-output.ts";
 import { planNextStep } from "../domain/transcript.ts";
 import { supervisorTools, workerTools } from "../tools/agent/agent-tools.ts";
 import { createAgentServices } from "./agent-services.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
+import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { modelStep, type StepOutcome } from "./model-step.ts";
+import { prepareWorkspace } from "./prepare-workspace.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import { toolStep } from "./tool-step.ts";
 
 /**
@@ -27,9 +34,22 @@ export interface TranscriptMemory {
   entries: TranscriptEntry[];
 }
 
+export interface StepOptions {
+  /**
+   * A stopping process takes only a step that costs nothing and ends the agent's turn
+   * (a supervisor going idle); any other step is "deferred" to the next instance.
+   */
+  restOnly?: boolean;
+}
+
 export interface AgentRunner {
   /** Plans and runs the agent's next step; "stop" when it has nothing to do now. */
-  runOneStep(agentId: string, signal?: AbortSignal, memory?: TranscriptMemory): Promise<StepOutcome>;
+  runOneStep(
+    agentId: string,
+    signal?: AbortSignal,
+    memory?: TranscriptMemory,
+    options?: StepOptions,
+  ): Promise<StepOutcome | "deferred">;
 }
 
 /** The whole transcript: the remembered entries plus the tail stored since. */
@@ -53,6 +73,47 @@ async function readTranscript(
   return memory.entries;
 }
 
+/**
+ * A mailbox event as transcript text, cut to the tool-result cap: a worker's summary can be as
+ * long as it likes, and a thread's history runs to hundreds of kilobytes. Decisions (the brief,
+ * the supervisor's and the owner's messages) are marked to be kept verbatim by compactions.
+ */
+function eventPart(event: EventRow, cap: number): TextPart {
+  const mailboxEvent = { type: event.type, payload: event.payload };
+  const text = capText(eventText(mailboxEvent), cap);
+  return isDecisionEvent(mailboxEvent) ? { type: "text", text, verbatim: true } : { type: "text", text };
+}
+
+/**
+ * What a worker with a repository learns with its brief: its environment and the repository's
+ * own instructions. Stored with the brief, so the first message stays the same bytes for good.
+ */
+async function environmentParts(
+  kernel: RuntimeKernel,
+  agent: AgentRow,
+  brief: EventRow,
+  tools: AnyTool[],
+): Promise<TextPart[]> {
+  const workspace = parseWorkspace(agent.workspace);
+  const describe = kernel.workspaces?.describeWorkspace;
+  if (agent.role !== "worker" || !workspace || !describe) return [];
+  const briefText = typeof brief.payload.brief === "string" ? brief.payload.brief : "";
+  let description: Awaited<ReturnType<typeof describe>>;
+  try {
+    description = await describe({ workspace, brief: briefText });
+  } catch (error) {
+    kernel.logger.warn({ agentId: agent.id, error: errorMessage(error) }, "could not describe the workspace");
+    return [];
+  }
+  const toolNames = tools.map((tool) => tool.name);
+  const parts: TextPart[] = [
+    { type: "text", text: workerEnvironmentText(workspace, description, toolNames), verbatim: true },
+  ];
+  const instructions = repositoryInstructionsText(description.instructions);
+  if (instructions !== "") parts.push({ type: "text", text: instructions, verbatim: true });
+  return parts;
+}
+
 export function createAgentRunner(
   kernel: RuntimeKernel,
   extra: { workerTools: AnyTool[]; supervisorTools: AnyTool[] },
@@ -65,10 +126,16 @@ export function createAgentRunner(
   async function drain(agent: AgentRow, events: EventRow[], seq: number): Promise<StepOutcome> {
     const running = await ensureRunning(kernel, agent);
     if (!running) return "stop";
-    const parts = events.map((event) => ({
-      type: "text" as const,
-      text: eventText({ type: event.type, payload: event.payload }),
-    }));
+    const cap = toolResultCharacterCap(
+      kernel.options.maxToolResultCharacters,
+      contextWindowFor(kernel, running.model),
+    );
+    const parts = events.map((event) => eventPart(event, cap));
+    const brief = events.findIndex((event) => event.type === "brief");
+    const briefEvent = events[brief];
+    if (briefEvent) {
+      parts.splice(brief + 1, 0, ...(await environmentParts(kernel, running, briefEvent, toolsFor(running))));
+    }
     await persistStep(kernel.db, running.id, running.step, {}, async (transaction, row) => {
       await appendStepMessage(transaction, row, seq, { role: "user", parts });
       await consumeEvents(
@@ -79,34 +146,8 @@ export function createAgentRunner(
     return "continue";
   }
 
-  /** A worker with a repository gets its working copy before its first step. */
-  async function prepareWorkspace(agent: AgentRow): Promise<AgentRow | undefined> {
-    if (!kernel.workspaces || !agent.repo || agent.workspace || agent.role !== "worker") return agent;
-    try {
-      const workspace = await kernel.workspaces.createWorkspace({
-        sessionId: agent.sessionId,
-        agentId: agent.id,
-        repo: agent.repo,
-        title: agent.title,
-      });
-      const updated = await updateAgentAtStep(kernel.db, agent.id, agent.step, {
-        workspace,
-      });
-      if (!updated) throw new StepConflictError(agent.id, agent.step);
-      return updated;
-    } catch (error) {
-      if (error instanceof StepConflictError) throw error;
-      await failAgent(
-        kernel,
-        agent,
-        `could not prepare the workspace for ${agent.repo}: ${errorMessage(error)}`,
-      );
-      return undefined;
-    }
-  }
-
   return {
-    async runOneStep(agentId, signal = new AbortController().signal, memory = { entries: [] }) {
+    async runOneStep(agentId, signal = new AbortController().signal, memory = { entries: [] }, options = {}) {
       // One round trip for the three reads: the agent row, the transcript's tail and the mailbox.
       const [loaded, entries, events] = await Promise.all([
         getAgent(kernel.db, agentId),
@@ -114,19 +155,24 @@ export function createAgentRunner(
         pendingEventsFor(kernel.db, agentId),
       ]);
       if (!loaded || isTerminal(loaded.status)) return "stop";
-      if (loaded.deadlineAt && loaded.deadlineAt.getTime() <= kernel.now().getTime()) {
-        await failAgent(kernel, loaded, "timed out");
-        return "stop";
-      }
-      const agent = await prepareWorkspace(loaded);
-      if (!agent) return "stop";
       const transcript = entries.map((entry) => entry.message);
-      // The step check serialises writers, so the next seq is free unless another runner moved on.
-      const seq = (entries.at(-1)?.seq ?? -1) + 1;
       const waking = events.some((event) => !quietEventTypes.includes(event.type));
       // Progress notes alone do not cost a turn; they ride along with the next one.
       const turnDue = transcript.at(-1)?.role === "user";
       const plan = planNextStep(transcript, waking || (events.length > 0 && turnDue));
+      if (options.restOnly && plan.kind !== "rest") return "deferred";
+      if (loaded.deadlineAt && loaded.deadlineAt.getTime() <= kernel.now().getTime()) {
+        await failAgent(kernel, loaded, "timed out");
+        return "stop";
+      }
+      const prepared = await prepareWorkspace(kernel, loaded, signal);
+      if (prepared.kind === "stop") return "stop";
+      // Setup's report waits in the mailbox: the next step reads it with the brief.
+      if (prepared.kind === "prepared") return "continue";
+      const agent = prepared.agent;
+      // The step check serialises writers, so the next seq is free unless another runner moved on.
+      const seq = (entries.at(-1)?.seq ?? -1) + 1;
+      kernel.telemetry.stepStarted(telemetryAgent(agent), plan.kind === "turn" ? "model" : plan.kind);
       switch (plan.kind) {
         case "tool":
           return toolStep(
@@ -141,7 +187,7 @@ export function createAgentRunner(
         case "drain":
           return drain(agent, events, seq);
         case "turn":
-          return modelStep(kernel, agent, transcript, seq, toolsFor(agent), signal);
+          return modelStep(kernel, agent, entries, seq, toolsFor(agent), signal);
         case "rest":
           if (agent.role === "supervisor") await restSupervisor(kernel, agent);
           return "stop";

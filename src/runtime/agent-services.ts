@@ -2,11 +2,14 @@ import { updateAgentAtStep } from "../adapters/database/agent-steps.ts";
 import { type AgentRow, getAgent, listAgentsForSession } from "../adapters/database/agents.ts";
 import { readContext, writeContext } from "../adapters/database/context.ts";
 import { enqueueEvent } from "../adapters/database/events.ts";
-import { getSession } from "../adapters/database/sessions.ts";
+import { getSession, updateSession } from "../adapters/database/sessions.ts";
 import { getToolCall } from "../adapters/database/tool-calls.ts";
-import { StepConflictError } from "../domain/errors.ts";
+import type { CheckOutcome } from "../domain/environment.ts";
+import { StepConflictError, ToolError } from "../domain/errors.ts";
+import { storedSessionTitle } from "../domain/session-title.ts";
 import type { AgentServices } from "../tools/agent/agent-tool-context.ts";
 import { cancelAgentById, messageWorker, spawnWorker } from "./agent-lifecycle.ts";
+import { checkBeforeFinishing } from "./check-before-finishing.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
 
@@ -14,7 +17,7 @@ import { agentSnapshot } from "./snapshots.ts";
 export function createAgentServices(
   kernel: RuntimeKernel,
   agent: AgentRow,
-  onFinish: (summary: string) => void,
+  onFinish: (summary: string, check?: CheckOutcome) => void,
 ): AgentServices {
   return {
     spawnAgent: (request) => spawnWorker(kernel, agent, request),
@@ -28,6 +31,13 @@ export function createAgentServices(
       (await listAgentsForSession(kernel.db, agent.sessionId)).map((row) =>
         agentSnapshot(row, kernel.config.priceOverrides),
       ),
+    async nameSession(title) {
+      const stored = storedSessionTitle(title);
+      if (stored === "") throw new ToolError("The title is empty once cleaned; use a few plain words.");
+      await updateSession(kernel.db, agent.sessionId, { title: stored });
+      kernel.emit({ type: "session-titled", sessionId: agent.sessionId, title: stored });
+      return stored;
+    },
     async reportProgress(text) {
       const updated = await updateAgentAtStep(kernel.db, agent.id, agent.step, { latestProgress: text });
       if (!updated) throw new StepConflictError(agent.id, agent.step);
@@ -47,8 +57,9 @@ export function createAgentServices(
         text,
       });
     },
-    async finish(summary) {
-      onFinish(summary);
+    checkBeforeFinishing: (signal) => checkBeforeFinishing(kernel, agent, signal),
+    async finish(summary, check) {
+      onFinish(summary, check);
     },
     async listContext() {
       const entries = await readContext(kernel.db, agent.sessionId);

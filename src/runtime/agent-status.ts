@@ -57,7 +57,6 @@ export async function failAgent(kernel: RuntimeKernel, agent: AgentRow, reason: 
     { status: "failed", statusReason: reason, finishedAt: kernel.now() },
     async (transaction, row) => notifyParent(transaction, row, "agent-failed", { reason }),
   );
-  kernel.logger.warn({ agentId: agent.id, reason }, "agent failed");
   kernel.emit({ type: "agent-failed", sessionId: failed.sessionId, agent: agentSnapshot(failed), reason });
   if (failed.role === "supervisor") {
     // Nobody above the supervisor: tell the user directly.

@@ -1,9 +1,11 @@
 import { persistStep } from "../adapters/database/agent-steps.ts";
 import type { AgentRow, StepPatch } from "../adapters/database/agents.ts";
 import type { Database } from "../adapters/database/open-database.ts";
+import { type CheckOutcome, describeCheckOutcome } from "../domain/environment.ts";
 import { errorMessage } from "../domain/errors.ts";
 import { parseWorkspace } from "../domain/tool.ts";
 import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
+import { checkNotRun } from "./check-before-finishing.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
 
@@ -14,6 +16,8 @@ export interface StepWrite {
   write(transaction: Database, agent: AgentRow): Promise<void>;
   /** Set when the worker ends with this step: the summary it finished with. */
   finishedSummary?: string | undefined;
+  /** The check `finish` ran (or accepted) before it ended the work. */
+  finishedCheck?: CheckOutcome | undefined;
 }
 
 /**
@@ -29,7 +33,7 @@ export async function persistStepCompletingWorker(
   const result =
     step.finishedSummary === undefined
       ? undefined
-      : await finalizeResult(kernel, agent, step.finishedSummary);
+      : await finalizeResult(kernel, agent, step.finishedSummary, step.finishedCheck);
   const { agent: persisted } = await persistStep(
     kernel.db,
     agent.id,
@@ -37,7 +41,9 @@ export async function persistStepCompletingWorker(
     { ...step.patch, ...(result ? { status: "done", result, finishedAt: kernel.now() } : {}) },
     async (transaction, row) => {
       await step.write(transaction, row);
-      if (result) await notifyParent(transaction, row, "agent-finished", { summary: result.summary });
+      if (result) {
+        await notifyParent(transaction, row, "agent-finished", { summary: summaryForParent(result) });
+      }
     },
   );
   if (!result) return { agent: persisted, completed: false };
@@ -51,23 +57,38 @@ export async function persistStepCompletingWorker(
   return { agent: persisted, completed: true };
 }
 
-/** The worker's result: its summary plus whatever the workspace port reports (branch, PR). */
+/** The summary with the check's outcome, which the supervisor needs before it merges. */
+function summaryForParent(result: { summary: string; check?: unknown }): string {
+  const check = result.check as CheckOutcome | undefined;
+  if (!check) return result.summary;
+  return `${result.summary}\n\n[Threadwork: the check \`${check.command}\` ${describeCheckOutcome(check)}.]`;
+}
+
+/**
+ * The worker's result: its summary, its check, plus whatever the workspace port reports
+ * (branch, PR). A worker that ended without `finish` in a workspace with a check records
+ * the check as not run, so `merge_agents` does not take its branch for verified.
+ */
 async function finalizeResult(
   kernel: RuntimeKernel,
   agent: AgentRow,
   summary: string,
-): Promise<Record<string, unknown> & { summary: string }> {
+  finishedCheck: CheckOutcome | undefined,
+): Promise<Record<string, unknown> & { summary: string; check?: CheckOutcome }> {
   const workspace = parseWorkspace(agent.workspace);
-  if (!kernel.workspaces || !workspace) return { summary };
+  const check = finishedCheck ?? checkNotRun(workspace);
+  const checked = check ? { check } : {};
+  if (!kernel.workspaces || !workspace) return { summary, ...checked };
   try {
     const extra = await kernel.workspaces.finalizeWorkspace({
       sessionId: agent.sessionId,
       agentId: agent.id,
       workspace,
       summary,
+      ...checked,
     });
-    return { ...extra, summary };
+    return { ...extra, summary, ...checked };
   } catch (error) {
-    return { summary, workspaceError: errorMessage(error) };
+    return { summary, ...checked, workspaceError: errorMessage(error) };
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { agentTitles } from "../adapters/database/agent-titles.ts";
 import { getAgent, listAgentsForSession } from "../adapters/database/agents.ts";
 import { getRequest, listAllPendingRequests, listPendingRequests } from "../adapters/database/requests.ts";
+import { sessionWork } from "../adapters/database/session-activity.ts";
 import {
   findSessionByKey,
   getSession,
@@ -10,23 +11,29 @@ import {
 } from "../adapters/database/sessions.ts";
 import { sessionModels, sessionUsageTotals } from "../adapters/database/usage.ts";
 import { hasPrice } from "../domain/pricing.ts";
+import { sessionActivity } from "../domain/session-activity.ts";
 import type { SessionSnapshot } from "../domain/sessions.ts";
+import { noTelemetry, type TelemetryAgent } from "../domain/telemetry-port.ts";
 import { createAgentRunner } from "./agent-runner.ts";
 import { canDecide, handleInput } from "./inputs.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { LifecycleLog } from "./lifecycle-log.ts";
 import type { RuntimeApi } from "./runtime-api.ts";
 import { defaultRuntimeOptions, type RuntimeContext } from "./runtime-context.ts";
 import { agentSnapshot, requestSnapshot, sessionSnapshot } from "./snapshots.ts";
 import type { SurfaceEvent, SurfaceListener } from "./surface-port.ts";
 import { announceRequest } from "./waits.ts";
-import { createWakeScheduler } from "./wake-scheduler.ts";
+import { createWakeScheduler, type StopDeadlines } from "./wake-scheduler.ts";
 
 export interface Runtime extends RuntimeApi {
   readonly instanceId: string;
   /** Starts the wake-up worker and the sweeper, and re-announces pending requests. */
   start(): Promise<void>;
-  /** Stops taking work, lets running steps end, releases leases. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking work, lets running steps end until `drainBy` and interrupts the rest, then
+   * releases every lease and hands the agents it let go to other instances (wake-scheduler.ts).
+   */
+  stop(deadlines?: StopDeadlines): Promise<void>;
   /** Schedules a runner for an agent (the sweeper does this on its own after a crash). */
   wake(agentId: string): Promise<void>;
 }
@@ -40,7 +47,12 @@ export function createRuntime(context: RuntimeContext): Runtime {
   const generateId =
     context.generateId ?? ((prefix: string) => `${prefix}_${randomUUID().replaceAll("-", "")}`);
 
+  const telemetry = context.telemetry ?? noTelemetry;
+  const lifecycle = new LifecycleLog({ db: context.db, logger });
+
   function emit(event: SurfaceEvent): void {
+    lifecycle.record(event);
+    observeEnd(event);
     for (const listener of listeners) {
       try {
         Promise.resolve(listener(event)).catch((error: unknown) =>
@@ -50,6 +62,25 @@ export function createRuntime(context: RuntimeContext): Runtime {
         logger.warn({ err: error, type: event.type }, "surface listener failed");
       }
     }
+  }
+
+  /** An agent's end, from the same events the surfaces hear. */
+  function observeEnd(event: SurfaceEvent): void {
+    const outcome =
+      event.type === "agent-finished"
+        ? "done"
+        : event.type === "agent-failed"
+          ? "failed"
+          : event.type === "agent-cancelled"
+            ? "cancelled"
+            : undefined;
+    if (!outcome || !("agent" in event)) return;
+    const agent: TelemetryAgent = {
+      sessionId: event.sessionId,
+      agentId: event.agent.id,
+      role: event.agent.role,
+    };
+    telemetry.agentEnded(agent, outcome);
   }
 
   const kernel: RuntimeKernel = {
@@ -65,6 +96,8 @@ export function createRuntime(context: RuntimeContext): Runtime {
     newId: generateId,
     resolveProvider: context.resolveProvider,
     emit,
+    telemetry,
+    lifecycle,
     wake: (agentId) => scheduler.wake(agentId),
   };
   const runner = createAgentRunner(kernel, {
@@ -104,8 +137,21 @@ export function createRuntime(context: RuntimeContext): Runtime {
     getSession: async (sessionId) => snapshotOf(await getSession(context.db, sessionId)),
     async listSessionsForUser(userId, limit) {
       const rows = await listSessionsForOwner(context.db, userId, limit);
-      const snapshots = await Promise.all(rows.map((row) => snapshotOf(row)));
-      return snapshots.filter((snapshot): snapshot is SessionSnapshot => snapshot !== undefined);
+      const [snapshots, work] = await Promise.all([
+        Promise.all(rows.map((row) => snapshotOf(row))),
+        sessionWork(
+          context.db,
+          rows.map((row) => row.id),
+        ),
+      ]);
+      return snapshots
+        .filter((snapshot): snapshot is SessionSnapshot => snapshot !== undefined)
+        .map((snapshot) => {
+          const found = work.get(snapshot.id);
+          return found
+            ? { ...snapshot, activity: sessionActivity(found.agents, found.pendingRequests, snapshot.status) }
+            : snapshot;
+        });
     },
     listAgents: async (sessionId) =>
       (await listAgentsForSession(context.db, sessionId)).map((row) =>
@@ -132,8 +178,8 @@ export function createRuntime(context: RuntimeContext): Runtime {
       );
       for (const row of pending) announceRequest(kernel, row, titles.get(row.agentId) ?? row.agentId);
     },
-    async stop() {
-      await scheduler.stop();
+    async stop(deadlines) {
+      await scheduler.stop(deadlines);
     },
   };
 }

@@ -23,11 +23,16 @@ import { type DecisionKind, mayDecide } from "../domain/decision-rule.ts";
 import { formatModelRef } from "../domain/model.ts";
 import type { DecisionOutcome } from "../domain/requests.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
+import { storedSessionTitle } from "../domain/session-title.ts";
+import type { SessionStatus } from "../domain/sessions.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
 import type { SurfaceInput } from "./surface-port.ts";
+
+const active: SessionStatus = "active";
+const closed: SessionStatus = "closed";
 
 export function initialBudget(kernel: RuntimeKernel): {
   budgetMicros: number | null;
@@ -75,11 +80,13 @@ async function handleUserMessage(
     surface: input.key.surface,
     conversationKey: input.key.conversationKey,
     ownerId: input.userId,
-    title: input.text.slice(0, 80),
+    title: storedSessionTitle(input.text.slice(0, 80)),
     metadata: input.metadata ?? {},
     ...budget,
   });
   const supervisorId = await kernel.db.transaction(async (db) => {
+    // A message reopens a session a person stopped.
+    if (session.status === closed) await updateSession(db, session.id, { status: active });
     let supervisor = await findSupervisor(db, session.id);
     if (!supervisor) {
       supervisor = await insertAgent(db, {
@@ -113,6 +120,10 @@ async function handleUserMessage(
     }
     return supervisor.id;
   });
+  if (created) {
+    kernel.telemetry.sessionStarted(session.surface);
+    kernel.lifecycle.sessionStarted(session);
+  }
   await kernel.wake(supervisorId);
   return { type: "message-accepted", sessionId: session.id, created };
 }
@@ -135,6 +146,12 @@ async function decisionOutcome(
   const title = (await getAgent(kernel.db, fallback.agentId))?.title ?? fallback.agentId;
   if (!row) return { ok: false, reason: "already_decided", request: requestSnapshot(fallback, title) };
   const request = requestSnapshot(row, title);
+  const waitedSeconds = ((row.decidedAt ?? kernel.now()).getTime() - row.createdAt.getTime()) / 1000;
+  kernel.telemetry.requestDecided({
+    kind: row.kind,
+    status: row.status,
+    waitedSeconds: Math.max(0, waitedSeconds),
+  });
   kernel.emit({ type: "request-decided", sessionId: row.sessionId, request });
   return { ok: true, request };
 }
@@ -208,6 +225,7 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
       const session = await getSession(db, row.sessionId);
       if (session) await updateSession(db, session.id, extendedBudget(session, initialBudget(kernel)));
     }
+    if (row && input.decision === "stop") await updateSession(db, row.sessionId, { status: closed });
     return row;
   });
   const outcome = await decisionOutcome(kernel, decided, request);
@@ -231,6 +249,7 @@ async function handleCancel(
   if (!(await canDecide(kernel, input.sessionId, input.userId, "stop"))) {
     return { type: "cancelled", sessionId: input.sessionId, agentIds: [] };
   }
+  if (!input.agentId) await updateSession(kernel.db, input.sessionId, { status: closed });
   const agents = await listAgentsForSession(kernel.db, input.sessionId);
   const targets = input.agentId
     ? agents.filter((agent) => agent.id === input.agentId)
@@ -242,12 +261,29 @@ async function handleCancel(
   return { type: "cancelled", sessionId: input.sessionId, agentIds: cancelled };
 }
 
+/** Keeps a title a person gave the session where the surface shows it; an empty one changes nothing. */
+async function handleRename(
+  kernel: RuntimeKernel,
+  input: Extract<SurfaceInput, { type: "rename-session" }>,
+): Promise<InputOutcome> {
+  const title = storedSessionTitle(input.title);
+  const session = await getSession(kernel.db, input.sessionId);
+  if (!session || title === "") {
+    return { type: "session-renamed", sessionId: input.sessionId, title: session?.title ?? "" };
+  }
+  await updateSession(kernel.db, session.id, { title });
+  kernel.logger.info({ sessionId: session.id, userId: input.userId }, "session renamed by a person");
+  return { type: "session-renamed", sessionId: session.id, title };
+}
+
 export async function handleInput(kernel: RuntimeKernel, input: SurfaceInput): Promise<InputOutcome> {
   switch (input.type) {
     case "user-message":
       return handleUserMessage(kernel, input);
     case "cancel":
       return handleCancel(kernel, input);
+    case "rename-session":
+      return handleRename(kernel, input);
     default:
       return { type: "decision", outcome: await handleDecision(kernel, input) };
   }

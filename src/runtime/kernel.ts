@@ -1,7 +1,9 @@
 import type { Logger } from "pino";
 import type { Database } from "../adapters/database/open-database.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
+import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { WorkspacesPort } from "../domain/workspaces-port.ts";
+import type { LifecycleLog } from "./lifecycle-log.ts";
 import type { RuntimeContext, RuntimeOptions } from "./runtime-context.ts";
 import type { SurfaceEvent } from "./surface-port.ts";
 
@@ -19,6 +21,9 @@ export interface RuntimeKernel {
   newId(prefix: string): string;
   resolveProvider(ref: ModelRef): ModelProvider;
   emit(event: SurfaceEvent): void;
+  telemetry: RuntimeTelemetry;
+  /** Session and agent lifecycle lines at `info`, with the session, agent and thread. */
+  lifecycle: LifecycleLog;
   /** Marks new work for an agent and schedules a runner for it. */
   wake(agentId: string): Promise<void>;
 }

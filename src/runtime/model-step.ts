@@ -5,9 +5,18 @@ import { pendingBudgetRequest, stoppedSinceLastUserMessage } from "../adapters/d
 import { getSession } from "../adapters/database/sessions.ts";
 import { recordUsage, sessionUsageTotals } from "../adapters/database/usage.ts";
 import { budgetExceeded } from "../domain/budget.ts";
-import { errorMessage, ProviderError, StepConflictError } from "../domain/errors.ts";
+import { contextView, type NumberedMessage, needsCompaction } from "../domain/compaction.ts";
+import { estimatePrefixTokens } from "../domain/context-window.ts";
+import {
+  ContextWindowExceededError,
+  errorMessage,
+  errorType,
+  ProviderError,
+  StepConflictError,
+} from "../domain/errors.ts";
 import { type ChatMessage, textOf, toolCallsOf } from "../domain/messages.ts";
-import { costMicros } from "../domain/pricing.ts";
+import type { ModelTurnResult } from "../domain/model.ts";
+import { costOf } from "../domain/pricing.ts";
 import { supervisorPrompt } from "../domain/prompts/supervisor-prompt.ts";
 import { fenceToolResults } from "../domain/prompts/untrusted-data.ts";
 import { workerPrompt } from "../domain/prompts/worker-prompt.ts";
@@ -16,8 +25,12 @@ import type { AnyTool } from "../domain/tool.ts";
 import { normalizeTranscript, turnsSinceLastInput } from "../domain/transcript.ts";
 import { parseModel } from "./agent-lifecycle.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
+import { type CompactionRequest, compactionStep } from "./compaction-step.ts";
 import { persistStepCompletingWorker } from "./complete-worker.ts";
+import { contextWindowFor, estimatePromptTokens } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import { toolSchemaOf } from "./tool-schemas.ts";
 import { announceRequest, parkAgent, waitForHuman } from "./waits.ts";
 
@@ -63,14 +76,20 @@ async function budgetAllows(kernel: RuntimeKernel, agent: AgentRow): Promise<boo
   return false;
 }
 
+/**
+ * One model turn. Before it, a transcript that nears the model's context window is compacted
+ * (a step of its own); a provider that refuses the prompt as too long, or cuts the output at
+ * the window, gets a forced compaction and the turn is asked again in the next step.
+ */
 export async function modelStep(
   kernel: RuntimeKernel,
   agent: AgentRow,
-  transcript: ChatMessage[],
+  entries: NumberedMessage[],
   seq: number,
   tools: AnyTool[],
   signal: AbortSignal,
 ): Promise<StepOutcome> {
+  const transcript = entries.map((entry) => entry.message);
   const isSupervisor = agent.role === "supervisor";
   // A worker's turns are capped over its life; a supervisor's per message or event it handles.
   const turns = isSupervisor ? turnsSinceLastInput(transcript) : agent.turns;
@@ -87,16 +106,45 @@ export async function modelStep(
   if (!running) return "stop";
 
   const ref = parseModel(running.model);
+  const system = isSupervisor ? supervisorPrompt : workerPrompt;
+  const schemas = tools.map(toolSchemaOf);
+  const view = contextView(entries);
+  const compaction: CompactionRequest = {
+    ref,
+    windowTokens: contextWindowFor(kernel, running.model),
+    entries,
+    seq,
+    signal,
+  };
+  const estimate = await estimatePromptTokens(
+    kernel,
+    running.id,
+    entries,
+    view,
+    estimatePrefixTokens(system, schemas),
+    compaction.windowTokens,
+  );
+  if (needsCompaction(estimate, compaction.windowTokens)) {
+    // With nothing left to fold in the turn goes ahead; a refusal from the provider forces one below.
+    const compacted = await compactionStep(kernel, running, compaction);
+    if (compacted) return compacted;
+  }
+
   const cacheRetention = (await humans) ? "long" : "short";
   const turnId = `${running.id}:${running.step}`;
-  let result: Awaited<ReturnType<ReturnType<RuntimeKernel["resolveProvider"]>["turn"]>>;
+  let result: ModelTurnResult;
+  const measurement = kernel.telemetry.modelCall(telemetryAgent(running), {
+    provider: ref.provider,
+    model: ref.model,
+    streaming: isSupervisor,
+  });
   try {
     const provider = kernel.resolveProvider(ref);
     result = await provider.turn({
       model: ref.model,
-      system: isSupervisor ? supervisorPrompt : workerPrompt,
-      messages: fenceToolResults(normalizeTranscript(transcript)),
-      tools: tools.map(toolSchemaOf),
+      system,
+      messages: fenceToolResults(normalizeTranscript(view)),
+      tools: schemas,
       cacheRetention,
       signal,
       stream: isSupervisor,
@@ -114,12 +162,36 @@ export async function modelStep(
         : {}),
     });
   } catch (error) {
+    measurement.fail(signal.aborted ? "cancelled" : errorType(error));
+    // Said out loud: the provider may bill this call, and the next instance pays for it again.
+    throwIfInterruptedByShutdown(kernel, signal, running, {
+      message: "model call interrupted by shutdown; the next instance runs this turn again",
+    });
     // Cancelled (or the lease lost): whoever changed the agent owns it now.
     if (signal.aborted) throw new StepConflictError(running.id, running.step);
+    if (error instanceof ContextWindowExceededError) {
+      const windowTokens = Math.min(compaction.windowTokens, error.limitTokens ?? compaction.windowTokens);
+      return (await compactionStep(kernel, running, { ...compaction, windowTokens, force: true })) ?? "stop";
+    }
     const reason =
       error instanceof ProviderError ? error.message : `model call failed: ${errorMessage(error)}`;
     await failAgent(kernel, running, reason);
     return "stop";
+  }
+
+  if (result.stopReason === "context_window_exceeded") {
+    const cut = costOf(ref, result.usage, kernel.config.priceOverrides);
+    measurement.end({
+      usage: result.usage,
+      costMicros: cut.priced ? cut.micros : undefined,
+      responseId: result.responseId,
+      stopReason: result.stopReason,
+    });
+    // The output was cut where the window ends: make room and ask again, paying for the cut turn.
+    return (
+      (await compactionStep(kernel, running, { ...compaction, force: true, discardedUsage: result.usage })) ??
+      "stop"
+    );
   }
 
   // Secrets the model wrote (a token in a command) are redacted before anything stores, shows or runs them.
@@ -129,8 +201,14 @@ export async function modelStep(
       : { role: "assistant", parts: [{ type: "text", text: "" }] };
   const text = textOf(message);
   const endsWork = !isSupervisor && toolCallsOf(message).length === 0;
-  const cost = costMicros(ref, result.usage, kernel.config.priceOverrides);
+  const { micros: cost, priced } = costOf(ref, result.usage, kernel.config.priceOverrides);
   const usage = result.usage;
+  measurement.end({
+    usage,
+    costMicros: priced ? cost : undefined,
+    responseId: result.responseId,
+    stopReason: result.stopReason,
+  });
   const { agent: persisted, completed } = await persistStepCompletingWorker(kernel, running, {
     patch: { addUsage: { usage, costMicros: cost } },
     async write(transaction, row) {
@@ -154,6 +232,7 @@ export async function modelStep(
       agentId: persisted.id,
       turnId,
       text,
+      final: toolCallsOf(message).length === 0,
     });
   }
   return completed ? "stop" : "continue";

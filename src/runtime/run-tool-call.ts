@@ -1,19 +1,22 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { startToolCall } from "../adapters/database/tool-calls.ts";
-import { errorMessage, StepConflictError } from "../domain/errors.ts";
+import type { CheckOutcome } from "../domain/environment.ts";
+import { errorMessage, errorType, StepConflictError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { StepOutcome } from "./model-step.ts";
 import type { ResolvedToolCall } from "./resolve-tool-call.ts";
+import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import { persistToolResult, replayOf } from "./tool-result.ts";
 import type { ToolOutcome } from "./tool-step.ts";
 
 export interface RunOptions {
   /** The person's answer, for a tool that asked a question. */
   answer: string | undefined;
-  makeServices: (agent: AgentRow, onFinish: (summary: string) => void) => AgentServices;
+  makeServices: (agent: AgentRow, onFinish: (summary: string, check?: CheckOutcome) => void) => AgentServices;
   signal: AbortSignal;
 }
 
@@ -45,6 +48,7 @@ export async function runToolCall(
   }
 
   let finishedSummary: string | undefined;
+  let finishedCheck: CheckOutcome | undefined;
   const context: AgentToolContext = {
     sessionId: running.sessionId,
     agentId: running.id,
@@ -52,17 +56,30 @@ export async function runToolCall(
     signal,
     workspace: parseWorkspace(running.workspace),
     answer,
-    services: makeServices(running, (summary) => {
+    services: makeServices(running, (summary, check) => {
       finishedSummary = summary;
+      finishedCheck = check;
     }),
   };
   let outcome: ToolOutcome;
+  const measurement = kernel.telemetry.toolCall(telemetryAgent(running), { id: call.id, name: call.name });
   try {
     outcome = { output: await tool.execute(input, context), isError: false, status: "finished" };
+    measurement.end({ status: "finished" });
   } catch (error) {
+    measurement.fail(signal.aborted ? "cancelled" : errorType(error));
+    // Its audit row stays `started`: the next instance tells the model it was interrupted, never reruns it.
+    throwIfInterruptedByShutdown(kernel, signal, running, {
+      message: "tool call interrupted by shutdown; the next instance reports it as interrupted",
+      fields: { tool: call.name, toolCallId: call.id },
+    });
     // Tool errors go back to the model; only our own failures (the database) end a run.
     outcome = { output: errorMessage(error), isError: true, status: "failed" };
     finishedSummary = undefined;
   }
-  return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary);
+  // A person's answer (`ask_user`) is a decision: compactions keep it word for word.
+  return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary, {
+    decision: answer !== undefined,
+    finishedCheck,
+  });
 }

@@ -7,7 +7,8 @@ import type { SessionKey, SurfaceInput, SurfaceListener } from "./surface-port.t
 export type InputOutcome =
   | { type: "message-accepted"; sessionId: string; created: boolean }
   | { type: "decision"; outcome: DecisionOutcome }
-  | { type: "cancelled"; sessionId: string; agentIds: string[] };
+  | { type: "cancelled"; sessionId: string; agentIds: string[] }
+  | { type: "session-renamed"; sessionId: string; title: string };
 
 /**
  * What a surface may call. The runtime implements it; surfaces never touch the
@@ -20,6 +21,7 @@ export interface RuntimeApi {
   subscribe(listener: SurfaceListener): () => void;
   findSession(key: SessionKey): Promise<SessionSnapshot | undefined>;
   getSession(sessionId: string): Promise<SessionSnapshot | undefined>;
+  /** Newest first, each with its `activity`. */
   listSessionsForUser(userId: string, limit: number): Promise<SessionSnapshot[]>;
   listAgents(sessionId: string): Promise<AgentSnapshot[]>;
   getRequest(requestId: string): Promise<RequestSnapshot | undefined>;

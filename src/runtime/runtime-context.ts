@@ -4,6 +4,7 @@ import type { Database } from "../adapters/database/open-database.ts";
 import type { SessionScope } from "../adapters/database/session-scope.ts";
 import type { Config } from "../config.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
+import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { AnyTool } from "../domain/tool.ts";
 import type { WorkspacesPort } from "../domain/workspaces-port.ts";
 
@@ -16,13 +17,11 @@ export interface RuntimeOptions {
   pollingIntervalSeconds: number;
   /** Wake-up jobs this instance fetches at once. */
   localConcurrency: number;
-  /** A tool result longer than this reaches the model as head, tail and a note (`read_tool_output`). */
-  maxToolResultCharacters: number;
   /**
-   * How long `stop()` lets running steps finish; then it aborts the model calls and tools still
-   * running and lets go of their agents, so the next start takes them at once. Default: the lease TTL.
+   * A tool result longer than this reaches the model as head, tail and a note (`read_tool_output`);
+   * a model with a small context window gets less (see `toolResultCharacterCap`).
    */
-  stopGraceMs?: number;
+  maxToolResultCharacters: number;
 }
 
 export const defaultRuntimeOptions: RuntimeOptions = {
@@ -37,7 +36,10 @@ export interface RuntimeContext {
   db: Database;
   boss: PgBoss;
   resolveProvider(ref: ModelRef): ModelProvider;
-  config: Pick<Config, "limits" | "models" | "priceOverrides" | "approvals">;
+  config: Pick<Config, "limits" | "models" | "priceOverrides" | "approvals"> & {
+    /** Context windows by `provider:model`, over the table beside the prices. */
+    contextWindows?: Config["contextWindows"];
+  };
   logger: Logger;
   clock?: { now(): Date };
   generateId?: (prefix: string) => string;
@@ -56,4 +58,6 @@ export interface RuntimeContext {
    * are run here directly.
    */
   scope?: SessionScope;
+  /** Metrics and traces of steps, model and tool calls; none by default. */
+  telemetry?: RuntimeTelemetry;
 }

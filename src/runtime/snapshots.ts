@@ -5,6 +5,7 @@ import type { AgentSnapshot } from "../domain/agents.ts";
 import { hasPrice, type PriceOverrides } from "../domain/pricing.ts";
 import type { RequestSnapshot } from "../domain/requests.ts";
 import type { SessionSnapshot } from "../domain/sessions.ts";
+import type { TelemetryAgent } from "../domain/telemetry-port.ts";
 
 /** With `prices`, the snapshot says whether the agent's model has a price (for showing its cost). */
 export function agentSnapshot(row: AgentRow, prices?: PriceOverrides): AgentSnapshot {
@@ -65,4 +66,9 @@ export function sessionSnapshot(row: SessionRow, costMicros: number, priced?: bo
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/** The ids and role telemetry may see of an agent. */
+export function telemetryAgent(row: Pick<AgentRow, "id" | "sessionId" | "role">): TelemetryAgent {
+  return { sessionId: row.sessionId, agentId: row.id, role: row.role };
 }

@@ -1,5 +1,12 @@
 import type { AgentSnapshot } from "../domain/agents.ts";
 import type { RequestSnapshot } from "../domain/requests.ts";
+import type { WorkspaceSetup } from "../domain/tool.ts";
+
+/** A worker's environment setup as surfaces show it: the record, and the end of its output. */
+export interface SetupReport extends WorkspaceSetup {
+  repository: string;
+  outputEnd: string;
+}
 
 /**
  * What the runtime tells a surface (Slack, the terminal, tests). Every event names its
@@ -7,17 +14,28 @@ import type { RequestSnapshot } from "../domain/requests.ts";
  */
 export type SurfaceEvent =
   | { type: "reply-delta"; sessionId: string; agentId: string; turnId: string; delta: string }
-  | { type: "reply-completed"; sessionId: string; agentId: string; turnId: string; text: string }
+  | {
+      type: "reply-completed";
+      sessionId: string;
+      agentId: string;
+      turnId: string;
+      text: string;
+      /** The turn called no tool: the supervisor rests after this answer. */
+      final?: boolean;
+    }
   | { type: "agent-started"; sessionId: string; agent: AgentSnapshot }
   | { type: "agent-progress"; sessionId: string; agent: AgentSnapshot; text: string }
   | { type: "agent-finished"; sessionId: string; agent: AgentSnapshot; summary: string }
+  | { type: "environment-prepared"; sessionId: string; agent: AgentSnapshot; setup: SetupReport }
   | { type: "agent-failed"; sessionId: string; agent: AgentSnapshot; reason: string }
   | { type: "agent-cancelled"; sessionId: string; agent: AgentSnapshot }
   | { type: "question-asked"; sessionId: string; request: RequestSnapshot }
   | { type: "approval-requested"; sessionId: string; request: RequestSnapshot }
   | { type: "budget-reached"; sessionId: string; request: RequestSnapshot }
   | { type: "request-decided"; sessionId: string; request: RequestSnapshot }
-  | { type: "session-idle"; sessionId: string };
+  | { type: "session-idle"; sessionId: string }
+  /** The supervisor named the task (`name_session`). */
+  | { type: "session-titled"; sessionId: string; title: string };
 
 export type SurfaceEventType = SurfaceEvent["type"];
 
@@ -56,6 +74,9 @@ export type SurfaceInput =
       decision: "approve" | "deny" | "always_allow";
     }
   | { type: "budget-decision"; requestId: string; userId: string; decision: "extend" | "stop" }
-  | { type: "cancel"; sessionId: string; userId: string; agentId?: string };
+  /** Without `agentId`, stops all of the session's work and closes the session until the next message. */
+  | { type: "cancel"; sessionId: string; userId: string; agentId?: string }
+  /** A person renamed the session where the surface shows it. */
+  | { type: "rename-session"; sessionId: string; userId: string; title: string };
 
 export type SurfaceListener = (event: SurfaceEvent) => void | Promise<void>;

@@ -1,12 +1,16 @@
 import { appendStepMessage } from "../adapters/database/agent-steps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { finishToolCall, type ToolCallRow } from "../adapters/database/tool-calls.ts";
+import { toolResultCharacterCap } from "../domain/context-window.ts";
+import type { CheckOutcome } from "../domain/environment.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
 import { capToolOutput } from "../domain/tool-output.ts";
 import { persistStepCompletingWorker } from "./complete-worker.ts";
+import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { StepOutcome } from "./model-step.ts";
+import { telemetryAgent } from "./snapshots.ts";
 import type { SettledToolCall, ToolOutcome } from "./tool-step.ts";
 
 export const interruptedMessage =
@@ -22,7 +26,11 @@ export function replayOf(audit: ToolCallRow): SettledToolCall {
   return { risk: audit.risk === "risky" ? "risky" : "safe", outcome };
 }
 
-/** Persists the result with the audit row in one step; a worker that called `finish` ends here too. */
+/**
+ * Persists the result with the audit row in one step; a worker that called `finish` ends here too.
+ * Every tool result reaches the transcript through here (run, replayed, refused, denied, answered),
+ * so every one is capped here. A person's answer or denial is kept verbatim by compactions.
+ */
 export async function persistToolResult(
   kernel: RuntimeKernel,
   agent: AgentRow,
@@ -30,9 +38,14 @@ export async function persistToolResult(
   call: ToolCallPart,
   { risk, outcome }: SettledToolCall,
   finishedSummary?: string,
+  options: { decision?: boolean; finishedCheck?: CheckOutcome | undefined } = {},
 ): Promise<StepOutcome> {
   // Command output may print a secret the sandbox could not hide: it is stored and shown redacted.
   const output = redactSecrets(outcome.output);
+  const cap = toolResultCharacterCap(
+    kernel.options.maxToolResultCharacters,
+    contextWindowFor(kernel, agent.model),
+  );
   const { completed } = await persistStepCompletingWorker(kernel, agent, {
     async write(transaction, row) {
       await appendStepMessage(transaction, row, seq, {
@@ -43,8 +56,9 @@ export async function persistToolResult(
             toolCallId: call.id,
             toolName: call.name,
             // The model sees a bounded result; the audit row below keeps all of it.
-            content: capToolOutput(output, kernel.options.maxToolResultCharacters, call.id),
+            content: capToolOutput(output, cap, call.id),
             isError: outcome.isError,
+            ...(options.decision || outcome.status === "denied" ? { verbatim: true as const } : {}),
           },
         ],
       });
@@ -62,6 +76,8 @@ export async function persistToolResult(
       );
     },
     finishedSummary,
+    finishedCheck: options.finishedCheck,
   });
+  kernel.telemetry.toolCallSettled(telemetryAgent(agent), { name: call.name, status: outcome.status });
   return completed ? "stop" : "continue";
 }

@@ -3,22 +3,36 @@ import {
   bumpWakeSeq,
   dropLease,
   releaseLease,
+  releaseLeasesOf,
   renewLease,
   takeLease,
 } from "../adapters/database/agent-leases.ts";
 import { agentsToSweep } from "../adapters/database/agent-sweeps.ts";
 import type { Database } from "../adapters/database/open-database.ts";
 import { agentInScope } from "../adapters/database/session-scope.ts";
-import { StepConflictError } from "../domain/errors.ts";
+import { InterruptedByShutdown, StepConflictError } from "../domain/errors.ts";
 import type { AgentRunner, TranscriptMemory } from "./agent-runner.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 
 export const wakeQueue = "agent-wake";
 
+/** Deadlines (epoch ms) for a stop; see `shutdownPlan`. */
+export interface StopDeadlines {
+  /** Until then runners finish the step they are in. Default: one lease TTL from now. */
+  drainBy?: number;
+  /** Model calls and tools still running at `drainBy` are aborted; until then their runners may let go. */
+  abortedBy?: number;
+}
+
 export interface WakeScheduler {
   wake(agentId: string): Promise<void>;
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops fetching wake-ups and sweeping, lets runners finish their step (a supervisor may
+   * still go idle), interrupts what runs at `drainBy`, releases every lease this instance
+   * holds and queues a wake-up for each agent it let go, so another instance resumes it at once.
+   */
+  stop(deadlines?: StopDeadlines): Promise<void>;
   /** Resolves when this instance runs no agent; for tests and graceful shutdown. */
   settled(): Promise<void>;
 }
@@ -28,13 +42,15 @@ export interface WakeScheduler {
  * local runner. Whoever takes the agent's lease runs it; the others return at once.
  */
 export function createWakeScheduler(
-  kernel: Pick<RuntimeKernel, "db" | "logger" | "instanceId" | "options" | "scope">,
+  kernel: Pick<RuntimeKernel, "db" | "logger" | "instanceId" | "options" | "telemetry" | "scope">,
   boss: PgBoss,
   runner: AgentRunner,
 ): WakeScheduler {
   const db: Database = kernel.db;
   const active = new Map<string, Promise<void>>();
-  const inFlight = new Set<AbortController>();
+  const controllers = new Map<string, AbortController>();
+  /** Agents a stopping instance let go of with work left: another instance must pick them up. */
+  const handOver = new Set<string>();
   const again = new Set<string>();
   let stopping = false;
   let sweepTimer: NodeJS.Timeout | undefined;
@@ -50,7 +66,7 @@ export function createWakeScheduler(
     const memory: TranscriptMemory = { entries: [] };
     // Aborts the model call or tool in flight when the agent is cancelled or the lease lost.
     const controller = new AbortController();
-    inFlight.add(controller);
+    controllers.set(agentId, controller);
     const heartbeat = setInterval(
       () => {
         renewLease(db, agentId, kernel.instanceId, ttl)
@@ -64,33 +80,66 @@ export function createWakeScheduler(
     );
     try {
       for (;;) {
-        if (stopping || leaseLost) {
+        if (leaseLost) {
           await dropLease(db, agentId, kernel.instanceId);
           return;
         }
-        const outcome = await runner.runOneStep(agentId, controller.signal, memory);
+        const outcome = await runner.runOneStep(agentId, controller.signal, memory, { restOnly: stopping });
         if (outcome === "continue") continue;
+        if (stopping) {
+          await dropLease(db, agentId, kernel.instanceId);
+          if (outcome === "deferred") handOver.add(agentId);
+          return;
+        }
         const release = await releaseLease(db, agentId, kernel.instanceId, seen);
         if (release.released || release.wakeSeq === undefined) return;
         // A wake-up arrived while we ran: look again before letting go.
         seen = release.wakeSeq;
       }
     } catch (error) {
+      if (error instanceof InterruptedByShutdown) {
+        await dropLease(db, agentId, kernel.instanceId).catch(() => undefined);
+        handOver.add(agentId);
+        return;
+      }
       if (error instanceof StepConflictError) {
         kernel.logger.debug({ agentId }, "another runner moved the agent; stopping");
         await dropLease(db, agentId, kernel.instanceId).catch(() => undefined);
+        if (stopping) handOver.add(agentId);
         return;
       }
       // Our own failure (the database): the lease expires and a sweeper retries.
       kernel.logger.error({ err: error, agentId }, "agent runner failed");
     } finally {
       clearInterval(heartbeat);
-      inFlight.delete(controller);
+      controllers.delete(agentId);
+      kernel.telemetry.agentRunEnded(agentId);
+    }
+  }
+
+  /** Resolves when every runner has returned, or at `deadline`; true if they all returned. */
+  async function runnersReturn(deadline: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+    });
+    const returned = (async () => {
+      while (active.size > 0) await Promise.allSettled([...active.values()]);
+      return true as const;
+    })();
+    try {
+      return await Promise.race([returned, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   function kick(agentId: string): void {
-    if (stopping) return;
+    if (stopping) {
+      // A wake-up this instance will not act on goes to the next one with the hand-over.
+      handOver.add(agentId);
+      return;
+    }
     if (active.has(agentId)) {
       again.add(agentId);
       return;
@@ -146,22 +195,41 @@ export function createWakeScheduler(
       sweepTimer = setInterval(() => void sweep(), kernel.options.sweepIntervalMs);
       void sweep();
     },
-    async stop() {
+    async stop(deadlines = {}) {
+      const drainBy = deadlines.drainBy ?? Date.now() + kernel.options.leaseTtlMs;
+      const abortedBy = deadlines.abortedBy ?? drainBy + 1000;
+      const log = kernel.logger;
       stopping = true;
       if (sweepTimer) clearInterval(sweepTimer);
-      await boss.offWork(wakeQueue).catch(() => undefined);
-      // Runners stop after their current step. Past the grace, the model calls and tools still
-      // running are aborted: their runners let go of the agents, so the next start takes them at once.
-      const graceMs = kernel.options.stopGraceMs ?? kernel.options.leaseTtlMs;
-      const runners = Promise.allSettled([...active.values()]);
-      const grace = (milliseconds: number) =>
-        new Promise((resolve) => setTimeout(resolve, milliseconds).unref());
-      await Promise.race([runners, grace(graceMs)]);
-      if (active.size > 0) {
-        kernel.logger.info({ agents: [...active.keys()] }, "stopping: interrupting the steps still running");
-        for (const controller of inFlight) controller.abort();
-        await Promise.race([runners, grace(2_000)]);
+      await boss.offWork(wakeQueue, { wait: false }).catch(() => undefined);
+      const running = [...active.keys()];
+      log.info({ agentIds: running }, "shutdown: no new work taken; running steps may finish");
+      if (!(await runnersReturn(drainBy))) {
+        const interrupted = [...active.keys()];
+        log.warn({ agentIds: interrupted }, "shutdown: interrupting the steps still running");
+        for (const agentId of interrupted) controllers.get(agentId)?.abort(new InterruptedByShutdown());
+        await runnersReturn(abortedBy);
       }
+      // Whatever still holds a lease (a tool that ignores its signal) is let go too.
+      const stuck = await releaseLeasesOf(db, kernel.instanceId).catch((error: unknown) => {
+        log.warn({ err: error }, "shutdown: could not release this instance's leases");
+        return [];
+      });
+      if (stuck.length > 0)
+        log.warn({ agentIds: stuck }, "shutdown: released the leases of agents that did not stop");
+      for (const agentId of stuck) handOver.add(agentId);
+      // A wake-up per agent let go: another instance (LISTEN/NOTIFY) resumes it now, not after a lease TTL.
+      const handed = [...handOver];
+      await Promise.all(
+        handed.map((agentId) =>
+          boss
+            .send(wakeQueue, { agentId }, { singletonKey: agentId, retryLimit: 0 })
+            .catch((error: unknown) =>
+              log.warn({ err: error, agentId }, "shutdown: could not hand an agent over"),
+            ),
+        ),
+      );
+      log.info({ agentIds: handed }, "shutdown: agents handed over to the next instance");
       await boss.stop({ graceful: false, timeout: 1000 }).catch(() => undefined);
     },
     async settled() {

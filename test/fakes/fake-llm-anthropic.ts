@@ -39,7 +39,7 @@ function toolResultText(block: Record<string, unknown>): string {
 
 export function parseAnthropicRequest(
   body: Record<string, unknown>,
-): Omit<FakeLlmRequest, "api" | "path" | "headers" | "body" | "receivedAt"> {
+): Omit<FakeLlmRequest, "api" | "path" | "headers" | "body" | "receivedAt" | "promptTokens"> {
   const system =
     typeof body.system === "string"
       ? body.system

@@ -36,7 +36,7 @@ function parseArguments(text: string): unknown {
 
 export function parseOpenAIRequest(
   body: Record<string, unknown>,
-): Omit<FakeLlmRequest, "api" | "path" | "headers" | "body" | "receivedAt"> {
+): Omit<FakeLlmRequest, "api" | "path" | "headers" | "body" | "receivedAt" | "promptTokens"> {
   const all = asArray(body.messages).map(asRecord);
   const system = all
     .filter((message) => message.role === "system" || message.role === "developer")
@@ -114,8 +114,8 @@ export function openaiErrorBody(error: FakeLlmError): Record<string, unknown> {
     error: {
       message: error.message ?? `Fake ${error.type ?? type}`,
       type: error.type ?? type,
-      param: null,
-      code,
+      param: error.param ?? null,
+      code: error.code ?? code,
     },
   };
 }
@@ -125,6 +125,7 @@ function finishReason(stopReason: FakeStopReason): string {
     case "tool_use":
       return "tool_calls";
     case "max_tokens":
+    case "model_context_window_exceeded":
       return "length";
     case "refusal":
       return "content_filter";

@@ -48,6 +48,8 @@ export interface FakeLlmRequest {
   turnIndex: number;
   /** Milliseconds since the epoch, from the server's clock. */
   receivedAt: number;
+  /** The prompt's size in the server's approximate tokens (what its usage and context window count). */
+  promptTokens: number;
 }
 
 const secretHeaders = new Set(["x-api-key", "authorization", "api-key"]);

@@ -24,9 +24,18 @@ export interface FakeLlmError {
   message?: string;
   /** Provider error type; derived from the status when absent (e.g. 529 → `overloaded_error`). */
   type?: string;
+  /** OpenAI's `code` and `param`; derived from the status when absent. */
+  code?: string;
+  param?: string;
 }
 
-export type FakeStopReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "refusal";
+export type FakeStopReason =
+  | "end_turn"
+  | "tool_use"
+  | "max_tokens"
+  | "stop_sequence"
+  | "refusal"
+  | "model_context_window_exceeded";
 
 export interface FakeLlmResponse {
   text?: string;

@@ -9,6 +9,7 @@ import {
   type RenderedUsage,
 } from "./fake-llm-anthropic.ts";
 import { AutomaticCacheSimulator, PromptCacheSimulator } from "./fake-llm-cache.ts";
+import { contextWindowError, fitOutputToWindow } from "./fake-llm-context-window.ts";
 import {
   defaultServedModels,
   type FakeServedModels,
@@ -73,6 +74,11 @@ export interface FakeLlmServerOptions {
   models?: Partial<FakeServedModels>;
   /** Fails `GET /v1/models` with this status, e.g. 404 for a proxy without the route, 401 for a refused key. */
   modelsListStatus?: number;
+  /**
+   * The model's context window in (approximate) tokens. A longer prompt is refused as the real
+   * API refuses it, before any scripted response is used; an output that would run past it is cut.
+   */
+  contextWindow?: number;
 }
 
 export interface FakeUsageTotals {
@@ -94,10 +100,14 @@ export interface FakeLlmServer {
   script(...items: FakeLlmScriptItem[]): void;
   /** Sets (or clears) the responder used once the queue is empty. */
   respondWith(responder: FakeLlmResponder | undefined): void;
-  /** Changes latency, failure rate or failure status while running. */
-  configure(options: Pick<FakeLlmServerOptions, "latencyMs" | "failureRate" | "failureStatus">): void;
+  /** Changes latency, failure rate, failure status or the context window while running. */
+  configure(
+    options: Pick<FakeLlmServerOptions, "latencyMs" | "failureRate" | "failureStatus" | "contextWindow">,
+  ): void;
   /** Scripted responses not yet used. */
   pending(): number;
+  /** Requests the server is holding right now for their latency: model calls in flight. */
+  heldForLatency(): number;
   /** Every request received, in order (model lists are counted in `modelListings` instead). */
   readonly requests: FakeLlmRequest[];
   /** `GET /v1/models` requests received, per API. */
@@ -106,6 +116,12 @@ export interface FakeLlmServer {
   usageTotals(api: "anthropic" | "openai"): FakeUsageTotals;
   clearCache(): void;
   close(): Promise<void>;
+}
+
+/** Prompt tokens as the simulated usage counts them: every block of tools, system and messages. */
+function promptTokensOf(api: "anthropic" | "openai", body: Record<string, unknown>): number {
+  const blocks = api === "anthropic" ? anthropicPromptBlocks(body) : openaiPromptBlocks(body);
+  return blocks.reduce((sum, block) => sum + block.tokens, 0);
 }
 
 function seededRandom(seed: number): () => number {
@@ -275,17 +291,26 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       return;
     }
     const parsed = api === "anthropic" ? parseAnthropicRequest(body) : parseOpenAIRequest(body);
+    const promptTokens = promptTokensOf(api, body);
     const request: FakeLlmRequest = {
       api,
       path,
       headers: redactHeaders(incoming.headers),
       body,
       receivedAt: now(),
+      promptTokens,
       ...parsed,
     };
     if (options.recordRequests !== false) requests.push(request);
     if (options.models?.[api] !== undefined && !served[api].includes(request.model)) {
       sendError(api, response, modelNotServed(api, request.model), requestId);
+      return;
+    }
+    const window = settings.contextWindow;
+    const tooLong = window === undefined ? undefined : contextWindowError(api, promptTokens, window, body);
+    if (tooLong) {
+      await wait(settings.latencyMs ?? 0, response);
+      if (!response.destroyed) sendError(api, response, tooLong, requestId);
       return;
     }
 
@@ -295,7 +320,8 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       if (!response.destroyed) sendError(api, response, { status }, requestId);
       return;
     }
-    const reply = await nextResponse(request);
+    const scripted = await nextResponse(request);
+    const reply = window === undefined ? scripted : fitOutputToWindow(api, scripted, window - promptTokens);
     await wait((settings.latencyMs ?? 0) + (reply.delayMs ?? 0), response);
     if (response.destroyed) return;
     if (reply.disconnect === "before-response") {
@@ -368,6 +394,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       Object.assign(settings, changes);
     },
     pending: () => queue.length,
+    heldForLatency: () => timers.size,
     modelListings: (api) => listings[api],
     usageTotals: (api) => ({ ...totals[api] }),
     clearCache: () => {

@@ -1,8 +1,12 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { FakeAgentSessions } from "./fake-slack-agent-sessions.ts";
 import { FakeCodeChannels } from "./fake-slack-code-channels.ts";
-import { blockLimitError, viewLimitError } from "./slack-block-limits.ts";
+import { FakeStreams } from "./fake-slack-streams.ts";
+import { conformanceRefusal } from "./slack-conformance.ts";
+import { FakeConversations } from "./slack-conversations.ts";
+import { readManifest } from "./slack-manifest.ts";
 import { decodeFrame, encodeFrame } from "./websocket-frames.ts";
 
 export {
@@ -20,6 +24,15 @@ export interface RecordedCall {
   at: number;
   /** What the fake answered: 200, 429 or 500. */
   status: number;
+  /** Slack's error when the fake answered `ok: false`. */
+  error?: string;
+}
+
+/** A call real Slack would refuse or silently ignore because the app sent it wrong. */
+export interface ConformanceViolation {
+  method: string;
+  error: string | undefined;
+  reason: string;
 }
 
 export interface FakeUser {
@@ -28,6 +41,8 @@ export interface FakeUser {
   realName?: string;
   /** The user's own workspace; the fake's team when absent. */
   teamId?: string;
+  /** The user's Enterprise Grid organization, which `users.info` shows as `enterprise_user`. */
+  enterpriseId?: string;
   isBot?: boolean;
 }
 
@@ -63,6 +78,8 @@ export interface FakeMessage {
   blocks: unknown[];
   updates: number;
 }
+
+const manifest = readManifest();
 
 type Injection =
   | { kind: "status"; status: 429 | 500; retryAfter?: number; times: number }
@@ -110,6 +127,8 @@ export class FakeSlackServer {
   /** Socket Mode: acknowledgements received, by envelope id. */
   readonly socketAcks: string[] = [];
   private readonly sockets = new Set<Socket>();
+  /** Socket Mode: while set, WebSocket upgrades are answered 503, as during a Slack outage. */
+  private refusingSockets = false;
   private envelopeCounter = 0;
   private readonly server: Server;
   private readonly startedAt = Date.now();
@@ -118,8 +137,19 @@ export class FakeSlackServer {
   private readonly threads = new Map<string, FakeThreadMessage[]>();
   private readonly files = new Map<string, FakeFile>();
   private readonly usergroups = new Map<string, string[]>();
-  /** Scopes the bot token was granted; a method needing another answers `missing_scope`. */
-  readonly grantedScopes = new Set(["usergroups:read", "users:read"]);
+  /** Scopes the bot token was granted (the manifest's); a method needing another answers `missing_scope`. */
+  readonly grantedScopes = new Set(manifest.oauth_config.scopes.bot);
+  /** The installing organization `auth.test` reports, for an Enterprise Grid install. */
+  enterpriseId: string | undefined;
+  /** Channel ids and their conversation types (DM, group DM, private, public). */
+  readonly conversations = new FakeConversations();
+  /** Streaming state of messages started with `chat.startStream`. */
+  readonly streams = new FakeStreams();
+  /**
+   * Calls real Slack would refuse or ignore as malformed (missing arguments, Block Kit limits,
+   * stream rules); `test/slack/support/harness.ts` fails a test that leaves any here.
+   */
+  readonly violations: ConformanceViolation[] = [];
   private readonly waiters = new Set<() => void>();
   private tsCounter = 0;
   private port = 0;
@@ -134,6 +164,8 @@ export class FakeSlackServer {
       this.messages.set(`${channel}:${ts}`, { channel, ts, threadTs, text, blocks: [], updates: 0 });
     },
   });
+  /** `agents.sessions.*`, off until a test enables it; it shares the streams above. */
+  readonly agentSessions = new FakeAgentSessions(this.streams);
 
   constructor(botToken = "xoxb-test-token") {
     this.botToken = botToken;
@@ -275,6 +307,7 @@ export class FakeSlackServer {
         this.notify();
         return;
       }
+      call.error = injection.error;
       this.calls.push(call);
       this.reply(response, { ok: false, error: injection.error });
       return;
@@ -293,27 +326,43 @@ export class FakeSlackServer {
       this.reply(response, { ok: false, error: "invalid_auth" });
       return;
     }
-    this.reply(response, this.answer(method, params));
+    const answer = this.answer(method, params);
+    if (answer.ok === false && typeof answer.error === "string") call.error = answer.error;
+    this.agentSessions.observe(method, params, answer);
+    this.reply(response, answer, { "x-oauth-scopes": [...this.grantedScopes].join(",") });
   }
 
-  private reply(response: ServerResponse, payload: Record<string, unknown>): void {
-    response.writeHead(200, { "content-type": "application/json" });
+  private reply(
+    response: ServerResponse,
+    payload: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): void {
+    response.writeHead(200, { "content-type": "application/json", ...headers });
     response.end(JSON.stringify(payload));
     this.notify();
   }
 
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
     const channel = typeof params.channel === "string" ? params.channel : undefined;
-    if (method.startsWith("chat.") && method !== "chat.getPermalink") {
-      const error = blockLimitError(params);
-      if (error) return { ok: false, error };
-    }
+    const refusal = conformanceRefusal(method, params, {
+      conversations: this.conversations,
+      grantedScopes: this.grantedScopes,
+      agentView: manifest.features.agent_view !== undefined,
+    });
+    if (refusal?.violation) this.violations.push({ method, error: refusal.error, reason: refusal.violation });
+    if (refusal?.error) return { ok: false, error: refusal.error, ...refusal.extra };
+    if (refusal) return { ok: true };
+    const session = this.agentSessions.answer(method, params);
+    if (session) return session;
     if (method.startsWith("agents.conversations.")) return this.codeChannels.answer(method, params);
     if (method.startsWith("chat.") && this.codeChannels.isArchived(channel))
       return { ok: false, error: "is_archived" };
-    if (method === "views.open" || method === "views.publish") {
-      const error = viewLimitError(params);
-      if (error) return { ok: false, error };
+    const streamRefusal =
+      method === "chat.appendStream" || method === "chat.stopStream"
+        ? this.streams.refusal(channel ?? "", String(params.ts))
+        : undefined;
+    if (streamRefusal && this.messages.has(`${channel}:${String(params.ts)}`)) {
+      return { ok: false, error: streamRefusal };
     }
     switch (method) {
       case "auth.test":
@@ -322,6 +371,7 @@ export class FakeSlackServer {
           url: "https://threadwork-test.slack.com/",
           team: "Threadwork Test",
           team_id: this.teamId,
+          ...(this.enterpriseId ? { enterprise_id: this.enterpriseId } : {}),
           user: "threadwork",
           user_id: this.botUserId,
           bot_id: this.botId,
@@ -329,15 +379,17 @@ export class FakeSlackServer {
       case "chat.postMessage":
       case "chat.startStream": {
         const ts = this.nextTs();
+        const threadTs = typeof params.thread_ts === "string" ? params.thread_ts : undefined;
         const text = String(params.text ?? params.markdown_text ?? "");
         this.messages.set(`${channel}:${ts}`, {
           channel: channel ?? "",
           ts,
-          threadTs: typeof params.thread_ts === "string" ? params.thread_ts : undefined,
+          threadTs,
           text,
           blocks: Array.isArray(params.blocks) ? params.blocks : [],
           updates: 0,
         });
+        if (method === "chat.startStream") this.streams.started(channel ?? "", ts, threadTs);
         return { ok: true, channel, ts, message: { text, ts } };
       }
       case "chat.update":
@@ -352,6 +404,7 @@ export class FakeSlackServer {
           message.text += params.markdown_text;
         }
         message.updates += 1;
+        if (method === "chat.stopStream") this.streams.stopped(message.channel, message.ts);
         return { ok: true, channel, ts: message.ts };
       }
       case "chat.postEphemeral":
@@ -394,6 +447,9 @@ export class FakeSlackServer {
             name: user.name,
             real_name: user.realName ?? user.name,
             team_id: user.teamId ?? this.teamId,
+            ...(user.enterpriseId
+              ? { enterprise_user: { id: user.id, enterprise_id: user.enterpriseId, teams: [user.teamId] } }
+              : {}),
             is_bot: user.isBot ?? false,
             profile: { display_name: user.name, real_name: user.realName ?? user.name },
           },
@@ -431,6 +487,21 @@ export class FakeSlackServer {
     return this.sockets.size > 0;
   }
 
+  /**
+   * Socket Mode outage: every open connection drops without a close frame, and new
+   * connections are refused (503 on the upgrade) until `restoreSocketMode()`.
+   */
+  dropSocketMode(): void {
+    this.refusingSockets = true;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  /** Ends a `dropSocketMode()` outage: the client's next attempt connects. */
+  restoreSocketMode(): void {
+    this.refusingSockets = false;
+  }
+
   /** Socket Mode: sends an Events API envelope to every connected client; returns its envelope id. */
   sendSocketEvent(envelope: { event_id: string; team_id: string; event: Record<string, unknown> }): string {
     this.envelopeCounter += 1;
@@ -459,6 +530,11 @@ export class FakeSlackServer {
     const key = request.headers["sec-websocket-key"];
     if (typeof key !== "string" || !request.url?.startsWith("/socket-mode")) {
       socket.destroy();
+      return;
+    }
+    if (this.refusingSockets) {
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      this.notify();
       return;
     }
     const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");

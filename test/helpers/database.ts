@@ -58,3 +58,16 @@ export async function createTestDatabase(kind: Backend): Promise<DatabaseHandle>
     },
   };
 }
+
+/** An empty database `tw_<random>` on the TEST_DATABASE_URL server, for a process that migrates it itself. */
+export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `tw_${randomBytes(6).toString("hex")}`;
+  await onServer((client) => client.query(`create database ${name}`));
+  return {
+    url: databaseUrl(testDatabaseUrl, name),
+    drop: () =>
+      onServer((client) => client.query(`drop database if exists ${name} with (force)`)).then(
+        () => undefined,
+      ),
+  };
+}

@@ -4,6 +4,7 @@ import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-
 import type { RetryPolicy } from "../../src/adapters/providers/retry.ts";
 import type { Config } from "../../src/config.ts";
 import type { ApprovalPolicy } from "../../src/domain/decision-rule.ts";
+import type { ModelProvider } from "../../src/domain/model.ts";
 import type { AnyTool } from "../../src/domain/tool.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
 import type { RuntimeContext, RuntimeOptions } from "../../src/runtime/runtime-context.ts";
@@ -61,25 +62,29 @@ export interface StartRuntimeOptions {
   beforeStart?: (runtime: Runtime) => void;
   /** The sessions the runtime runs and announces; all when absent. */
   scope?: RuntimeContext["scope"];
+  /** Another provider than the Anthropic SDK on `anthropicBaseUrl`, e.g. the OpenAI one. */
+  provider?: ModelProvider;
 }
 
 /**
- * A runtime on a test database that talks to the fake LLM server through the real Anthropic SDK,
- * not started yet: for a caller that must do something first, e.g. start a Slack surface that
- * should see the pending requests `start()` re-announces.
+ * A runtime on a test database that talks to the fake LLM server through the real Anthropic SDK
+ * (or the given provider), not started yet: for a caller that must do something first, e.g. start
+ * a Slack surface that should see the pending requests `start()` re-announces.
  */
 export function createTestRuntime(options: Omit<StartRuntimeOptions, "beforeStart">): Runtime {
-  const provider = createAnthropicProvider({
-    apiKey: "sk-ant-test",
-    baseUrl: options.anthropicBaseUrl,
-    retryPolicy: {
-      maxAttempts: 8,
-      baseDelayMs: 5,
-      maxDelayMs: 40,
-      maxRetryAfterMs: 50,
-      ...options.retryPolicy,
-    },
-  });
+  const provider =
+    options.provider ??
+    createAnthropicProvider({
+      apiKey: "sk-ant-test",
+      baseUrl: options.anthropicBaseUrl,
+      retryPolicy: {
+        maxAttempts: 8,
+        baseDelayMs: 5,
+        maxDelayMs: 40,
+        maxRetryAfterMs: 50,
+        ...options.retryPolicy,
+      },
+    });
   return createRuntime({
     db: options.handle.db,
     boss: options.handle.createQueue({ schedule: false, supervise: false }),

@@ -193,6 +193,7 @@ describe("prompts", () => {
       "message_agent",
       "list_agents",
       "cancel_agent",
+      "name_session",
       "read_context",
       "write_context",
       "read_tool_output",

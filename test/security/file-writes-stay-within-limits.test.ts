@@ -25,6 +25,8 @@ describe("file writes stay within the file size cap and the workspace quota", ()
       workerTools: createWorkspaceTools({ allowCommands: [], sandbox: "off", workspaceQuotaMb: quotaMb }),
       title: "Writer",
       brief: "write",
+      // Megabyte writes in one tool call are past any model's output; a wide window keeps compaction out of this test.
+      workerContextWindowTokens: 10_000_000,
       play: (request) => {
         switch (request.turnIndex) {
           case 0:

@@ -4,6 +4,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import {
+  eventScopes,
+  messageEventConversations,
+  methodRules,
+  optInScopes,
+  scopesFor,
+} from "../fakes/slack-method-rules.ts";
+import { eventsHandledBySource, methodsCalledBySource } from "./support/source-calls.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -28,12 +36,14 @@ describe("manifest.json", () => {
 
   it("subscribes to the events the listeners handle and asks only for the scopes they use", () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
+      "agent_session_stopped",
+      "agent_session_title_changed",
       "app_home_opened",
       "app_mention",
-      "assistant_thread_started",
       "message.channels",
       "message.groups",
       "message.im",
+      "message.mpim",
     ]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
       "app_mentions:read",
@@ -43,10 +53,77 @@ describe("manifest.json", () => {
       "files:read",
       "groups:history",
       "im:history",
+      "mpim:history",
       "reactions:write",
       "usergroups:read",
       "users:read",
     ]);
+  });
+});
+
+describe("manifest.json stays in sync with the code", () => {
+  const manifest = JSON.parse(read("manifest.json")) as {
+    features: Record<string, unknown>;
+    oauth_config: { scopes: { bot: string[] } };
+    settings: { event_subscriptions: { bot_events: string[] } };
+  };
+  const events = manifest.settings.event_subscriptions.bot_events;
+  const scopes = manifest.oauth_config.scopes.bot;
+
+  it("subscribes to every event a listener handles, and to no other", () => {
+    // `message.channels`, `.groups`, `.im` and `.mpim` all reach the one `message` listener.
+    const delivered = new Set(events.map((event) => (event.startsWith("message.") ? "message" : event)));
+    expect([...delivered].sort()).toEqual(eventsHandledBySource());
+  });
+
+  it("uses the agent view's Messages tab, not the assistant events it replaced", () => {
+    expect(manifest.features.agent_view).toBeDefined();
+    expect(events.filter((event) => event.startsWith("assistant_thread"))).toEqual([]);
+    expect(eventsHandledBySource()).toContain("app_home_opened");
+  });
+
+  it("asks for a scope every used method and subscribed event needs, and for no other", () => {
+    const conversations = events.flatMap((event) => messageEventConversations[event] ?? []);
+    const justified = new Set<string>();
+    const missing: string[] = [];
+    for (const method of methodsCalledBySource()) {
+      const rule = methodRules[method];
+      expect(rule, `no scope rule for ${method}`).toBeDefined();
+      if (!rule) continue;
+      for (const type of conversations) {
+        const needed = scopesFor(rule, type);
+        for (const scope of needed) justified.add(scope);
+        // An opt-in feature's scope is added by hand with the feature (code channels).
+        if (needed.length > 0 && !needed.some((scope) => scopes.includes(scope) || optInScopes.has(scope)))
+          missing.push(`${method}: ${needed}`);
+      }
+    }
+    for (const event of events) {
+      const needed = eventScopes[event];
+      expect(needed, `no scope rule for event ${event}`).toBeDefined();
+      for (const scope of needed ?? []) {
+        justified.add(scope);
+        if (!scopes.includes(scope)) missing.push(`${event}: ${scope}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(scopes.filter((scope) => !justified.has(scope))).toEqual([]);
+  });
+
+  it("leaves the opt-in features' scopes out, and the code uses each of them", () => {
+    expect(scopes.filter((scope) => optInScopes.has(scope))).toEqual([]);
+    const used = new Set(
+      methodsCalledBySource().flatMap((method) => {
+        const rule = methodRules[method];
+        return rule ? [...scopesFor(rule, "public_channel")] : [];
+      }),
+    );
+    expect([...optInScopes].filter((scope) => !used.has(scope))).toEqual([]);
+  });
+
+  it("covers group DMs: their messages and their history", () => {
+    expect(events).toContain("message.mpim");
+    expect(scopes).toContain("mpim:history");
   });
 });
 

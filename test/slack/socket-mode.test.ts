@@ -55,7 +55,7 @@ describe("Socket Mode", () => {
   it("serves /healthz on PORT from its own server", async () => {
     const response = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, database: true, queue: true });
+    expect(await response.json()).toEqual({ ok: true, database: true, queue: true, slack: "connected" });
     expect((await fetch(`http://127.0.0.1:${healthPort}/slack/events`, { method: "POST" })).status).toBe(404);
   });
 });

@@ -5,6 +5,7 @@ import {
   bumpWakeSeq,
   dropLease,
   releaseLease,
+  releaseLeasesOf,
   renewLease,
   takeLease,
 } from "../../src/adapters/database/agent-leases.ts";
@@ -107,6 +108,23 @@ describe.each(backends)("runtime storage contract on %s", (backend) => {
       expect((await getAgent(db, agent.id))?.leaseOwner).toBe("instance-b");
       await dropLease(db, agent.id, "instance-b");
       expect((await getAgent(db, agent.id))?.leaseExpiresAt).toBeNull();
+    });
+
+    it("are all let go by a stopping instance, and only its own", async () => {
+      const sessionId = (await newSession()).id;
+      const [first, second, foreign] = await Promise.all([
+        newAgent(sessionId),
+        newAgent(sessionId),
+        newAgent(sessionId),
+      ]);
+      await takeLease(db, first.id, "stopping", 60_000);
+      await takeLease(db, second.id, "stopping", 60_000);
+      await takeLease(db, foreign.id, "staying", 60_000);
+      expect((await releaseLeasesOf(db, "stopping")).sort()).toEqual([first.id, second.id].sort());
+      expect(await takeLease(db, first.id, "staying", 60_000)).toBe(0);
+      expect((await getAgent(db, second.id))?.leaseOwner).toBeNull();
+      expect((await getAgent(db, foreign.id))?.leaseOwner).toBe("staying");
+      expect(await releaseLeasesOf(db, "stopping")).toEqual([]);
     });
   });
 

@@ -71,3 +71,13 @@ export async function dropLease(db: Database, id: string, owner: string): Promis
     .set({ leaseOwner: null, leaseExpiresAt: null })
     .where(and(eq(agents.id, id), eq(agents.leaseOwner, owner)));
 }
+
+/** Lets go every lease `owner` still holds (a stopping instance), so other instances take them now. */
+export async function releaseLeasesOf(db: Database, owner: string): Promise<string[]> {
+  const released = await db
+    .update(agents)
+    .set({ leaseOwner: null, leaseExpiresAt: null })
+    .where(eq(agents.leaseOwner, owner))
+    .returning({ id: agents.id });
+  return released.map((row) => row.id);
+}

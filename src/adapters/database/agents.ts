@@ -4,6 +4,7 @@ import type { AgentRole, AgentStatus } from "../../domain/agents.ts";
 import { StepConflictError } from "../../domain/errors.ts";
 import type { Usage } from "../../domain/messages.ts";
 import type { Database } from "./open-database.ts";
+import { preparedPerDatabase } from "./prepared.ts";
 import { agents } from "./schema.ts";
 import { StorageError } from "./storage-error.ts";
 
@@ -57,8 +58,16 @@ export async function insertAgent(db: Database, input: NewAgent): Promise<AgentR
   return row;
 }
 
+const agentById = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(agents)
+    .where(eq(agents.id, sql.placeholder("id")))
+    .prepare("threadwork_agent_by_id"),
+);
+
 export async function getAgent(db: Database, id: string): Promise<AgentRow | undefined> {
-  const [row] = await db.select().from(agents).where(eq(agents.id, id));
+  const [row] = await agentById(db).execute({ id });
   return row;
 }
 

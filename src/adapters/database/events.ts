@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "./open-database.ts";
+import { preparedPerDatabase } from "./prepared.ts";
 import { events } from "./schema.ts";
 import { StorageError } from "./storage-error.ts";
 
@@ -21,12 +22,17 @@ export async function enqueueEvent(db: Database, input: NewEvent): Promise<Event
 }
 
 /** An agent's unread input, oldest first. */
-export async function pendingEventsFor(db: Database, agentId: string): Promise<EventRow[]> {
-  return db
+const pendingEventsByAgent = preparedPerDatabase((db) =>
+  db
     .select()
     .from(events)
-    .where(and(eq(events.targetAgentId, agentId), isNull(events.consumedAt)))
-    .orderBy(asc(events.id));
+    .where(and(eq(events.targetAgentId, sql.placeholder("agentId")), isNull(events.consumedAt)))
+    .orderBy(asc(events.id))
+    .prepare("threadwork_pending_events"),
+);
+
+export async function pendingEventsFor(db: Database, agentId: string): Promise<EventRow[]> {
+  return pendingEventsByAgent(db).execute({ agentId });
 }
 
 /** Marks events as read; returns how many were still unread. */

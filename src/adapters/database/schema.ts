@@ -13,6 +13,7 @@ import {
 import type { AgentRole, AgentStatus } from "../../domain/agents.ts";
 import type { MessagePart, MessageRole } from "../../domain/messages.ts";
 import type { RequestKind, RequestStatus } from "../../domain/requests.ts";
+import type { FeedbackValue } from "../../domain/slack-blocks/feedback.ts";
 import type { ToolCallStatus, ToolRisk } from "../../domain/tool.ts";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -262,4 +263,21 @@ export const surfaceMessages = pgTable(
     updatedAt: updatedAt(),
   },
   (table) => [primaryKey({ columns: [table.sessionId, table.purpose] })],
+);
+
+/** How people rated a session's answers with the feedback buttons: one rating per person and message. */
+export const sessionFeedback = pgTable(
+  "session_feedback",
+  {
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    /** The rated message, e.g. a Slack `ts`. */
+    messageId: text("message_id").notNull(),
+    userId: text("user_id").notNull(),
+    value: text("value").$type<FeedbackValue>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [primaryKey({ columns: [table.sessionId, table.messageId, table.userId] })],
 );

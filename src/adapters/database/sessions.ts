@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "./open-database.ts";
+import { preparedPerDatabase } from "./prepared.ts";
 import { sessions } from "./schema.ts";
 import { StorageError } from "./storage-error.ts";
 
@@ -54,8 +55,17 @@ export async function findSessionByKey(
   return row;
 }
 
+const sessionById = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare("threadwork_session_by_id"),
+);
+
+/** Read on every model step (the budget check), so prepared once per database. */
 export async function getSession(db: Database, id: string): Promise<SessionRow | undefined> {
-  const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
+  const [row] = await sessionById(db).execute({ id });
   return row;
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, isNull, like, sql } from "drizzle-orm";
 import type { ToolCallStatus, ToolRisk } from "../../domain/tool.ts";
 import { redactSecrets, redactValue } from "../../logger.ts";
 import type { Database } from "./open-database.ts";
@@ -79,4 +79,41 @@ export async function getToolCall(
     .from(toolCalls)
     .where(and(eq(toolCalls.agentId, agentId), eq(toolCalls.toolCallId, toolCallId)));
   return row;
+}
+
+/** An agent's newest `limit` tool calls, oldest first. */
+export async function listRecentToolCalls(
+  db: Database,
+  agentId: string,
+  limit = 200,
+): Promise<ToolCallRow[]> {
+  const rows = await db
+    .select()
+    .from(toolCalls)
+    .where(eq(toolCalls.agentId, agentId))
+    .orderBy(desc(toolCalls.startedAt), desc(toolCalls.toolCallId))
+    .limit(limit);
+  return rows.reverse();
+}
+
+/** How many of an agent's calls of `toolName` failed with an output starting with `prefix`. */
+export async function countFailedCalls(
+  db: Database,
+  agentId: string,
+  toolName: string,
+  prefix: string,
+): Promise<number> {
+  const escaped = prefix.replace(/[\\%_]/g, (character) => `\\${character}`);
+  const [row] = await db
+    .select({ failed: count() })
+    .from(toolCalls)
+    .where(
+      and(
+        eq(toolCalls.agentId, agentId),
+        eq(toolCalls.toolName, toolName),
+        eq(toolCalls.isError, true),
+        like(toolCalls.output, `${escaped}%`),
+      ),
+    );
+  return row?.failed ?? 0;
 }

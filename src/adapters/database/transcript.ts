@@ -1,13 +1,19 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ChatMessage, MessagePart } from "../../domain/messages.ts";
 import { redactSecrets } from "../../logger.ts";
 import type { Database } from "./open-database.ts";
+import { preparedPerDatabase } from "./prepared.ts";
 import { transcriptMessages } from "./schema.ts";
 import { StorageError } from "./storage-error.ts";
 
 const messagePartSchema: z.ZodType<MessagePart> = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("text"), text: z.string() }),
+  z.object({
+    type: z.literal("text"),
+    text: z.string(),
+    verbatim: z.literal(true).optional(),
+    summarizesThrough: z.number().int().optional(),
+  }),
   z.object({ type: z.literal("tool_call"), id: z.string(), name: z.string(), input: z.unknown() }),
   z.object({
     type: z.literal("tool_result"),
@@ -15,6 +21,7 @@ const messagePartSchema: z.ZodType<MessagePart> = z.discriminatedUnion("type", [
     toolName: z.string(),
     content: z.string(),
     isError: z.boolean(),
+    verbatim: z.literal(true).optional(),
   }),
   z.object({
     type: z.literal("thinking"),
@@ -83,17 +90,27 @@ export async function loadTranscriptAfter(
   return selectTranscript(db, agentId, afterSeq);
 }
 
+const transcriptAfter = preparedPerDatabase((db) =>
+  db
+    .select({ seq: transcriptMessages.seq, role: transcriptMessages.role, parts: transcriptMessages.parts })
+    .from(transcriptMessages)
+    .where(
+      and(
+        eq(transcriptMessages.agentId, sql.placeholder("agentId")),
+        gt(transcriptMessages.seq, sql.placeholder("afterSeq")),
+      ),
+    )
+    .orderBy(asc(transcriptMessages.seq))
+    .prepare("threadwork_transcript_after"),
+);
+
 async function selectTranscript(
   db: Database,
   agentId: string,
   afterSeq: number | undefined,
 ): Promise<TranscriptEntry[]> {
-  const byAgent = eq(transcriptMessages.agentId, agentId);
-  const rows = await db
-    .select({ seq: transcriptMessages.seq, role: transcriptMessages.role, parts: transcriptMessages.parts })
-    .from(transcriptMessages)
-    .where(afterSeq === undefined ? byAgent : and(byAgent, gt(transcriptMessages.seq, afterSeq)))
-    .orderBy(asc(transcriptMessages.seq));
+  // After the smallest integer is the whole transcript.
+  const rows = await transcriptAfter(db).execute({ agentId, afterSeq: afterSeq ?? -2_147_483_648 });
   return rows.map((row) => {
     const parsed = storedMessageSchema.safeParse({ role: row.role, parts: row.parts });
     if (!parsed.success) {

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Usage } from "../../domain/messages.ts";
 import type { ProviderName } from "../../domain/model.ts";
 import type { Database } from "./open-database.ts";
@@ -75,4 +75,20 @@ export async function sessionModels(db: Database, sessionId: string): Promise<st
     .from(usageLedger)
     .where(eq(usageLedger.sessionId, sessionId));
   return rows.map((row) => `${row.provider}:${row.model}`);
+}
+
+/** The usage of an agent's newest recorded model call (turn or compaction); undefined before its first. */
+export async function latestUsage(db: Database, agentId: string): Promise<Usage | undefined> {
+  const [row] = await db
+    .select({
+      inputTokens: usageLedger.inputTokens,
+      outputTokens: usageLedger.outputTokens,
+      cacheReadTokens: usageLedger.cacheReadTokens,
+      cacheWriteTokens: usageLedger.cacheWriteTokens,
+    })
+    .from(usageLedger)
+    .where(eq(usageLedger.agentId, agentId))
+    .orderBy(desc(usageLedger.step))
+    .limit(1);
+  return row;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { copyFile, rm, stat } from "node:fs/promises";
+import { copyFile, rm, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { type GitIdentity, runGit } from "./git-command.ts";
@@ -25,12 +25,27 @@ async function withEverythingStaged<T>(
   const realIndex = await indexPathOf(root);
   const temporaryIndex = join(tmpdir(), `threadwork-index-${randomUUID()}`);
   try {
-    await copyFile(realIndex, temporaryIndex).catch(() => undefined);
+    await copyIndex(realIndex, temporaryIndex);
     const env = { GIT_INDEX_FILE: temporaryIndex };
     await stageEverything(root, env);
     return await run(env);
   } finally {
     await rm(temporaryIndex, { force: true });
+  }
+}
+
+/**
+ * The copy keeps the index's mtime: git trusts an entry's cached stat only when the file is
+ * older than the index ("racy git"). A copy stamped now would make a file edited in the same
+ * second as the checkout, at the same size, look unchanged, and its change go missing.
+ */
+async function copyIndex(realIndex: string, temporaryIndex: string): Promise<void> {
+  try {
+    await copyFile(realIndex, temporaryIndex);
+    const info = await stat(realIndex);
+    await utimes(temporaryIndex, info.atime, info.mtime);
+  } catch {
+    // No index yet: git starts from an empty one.
   }
 }
 

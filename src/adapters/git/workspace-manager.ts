@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { RepositoryConfig } from "../../config.ts";
 import { integrationBranch } from "../../domain/branch-policy.ts";
 import { ciPushRefusal } from "../../domain/ci-configuration.ts";
+import type { CheckOutcome } from "../../domain/environment.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { CommandLimits } from "../process/command-limits.ts";
@@ -20,7 +21,10 @@ import {
 } from "./github-pull-request.ts";
 import { type MergeConflict, type MergeSourceBranch, mergeWorkspaceBranches } from "./merge-branches.ts";
 import { MirrorStore } from "./mirror-store.ts";
+import { pullRequestBody } from "./pull-request-body.ts";
 import { createRemoteTransport, type RemoteTransport, safeUrl } from "./remote-transport.ts";
+import { repositoryEnvironment } from "./repository-environment.ts";
+import { type RepositoryOverview, readRepositoryOverview } from "./repository-overview.ts";
 import {
   changedPaths,
   commitAll,
@@ -108,7 +112,10 @@ export interface WorkspaceManager {
   repositoryNames(): string[];
   defaultBranchOf(repoName: string): Promise<string>;
   createWorkspace(request: CreateWorkspaceRequest): Promise<Workspace>;
-  finalizeWorkspace(workspace: Workspace, options: { message: string }): Promise<FinalizeResult>;
+  finalizeWorkspace(
+    workspace: Workspace,
+    options: { message: string; check?: CheckOutcome | undefined },
+  ): Promise<FinalizeResult>;
   mergeBranches(request: MergeRequest): Promise<MergeResult>;
   /** Where a merge in this repository is pushed (a URL without credentials), or undefined when it stays local. */
   pushTargetOf(repoName: string): string | undefined;
@@ -116,6 +123,8 @@ export interface WorkspaceManager {
   diskUsage(): Promise<DiskUsage>;
   /** Options for `createWorkspaceTools`, with the data directory hidden from sandboxed commands. */
   toolOptions(): WorkspaceToolSettings;
+  /** Layout, README and instruction file of a repository's default branch, for planning. */
+  repositoryOverview(repoName: string): Promise<RepositoryOverview>;
 }
 
 /** The part of the workspace tools' options the manager knows; `WorkspaceToolOptions` accepts it. */
@@ -123,6 +132,8 @@ export interface WorkspaceToolSettings {
   allowCommands: string[];
   /** Each repository's own `allowCommands` from the configuration file. */
   repositoryAllowCommands: Record<string, string[]>;
+  /** Each repository's network policy for agent commands. */
+  repositoryNetwork: Record<string, "off" | "on">;
   sandbox: SandboxMode;
   hiddenPaths: string[];
   commandLimits?: Partial<CommandLimits>;
@@ -169,7 +180,13 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
           `Workspace ${root} already belongs to agent ${existing.agentId} on ${existing.repoName}`,
         );
       }
-      return { repoName: existing.repoName, root, branch: existing.branch, baseCommit: existing.baseCommit };
+      return {
+        repoName: existing.repoName,
+        root,
+        branch: existing.branch,
+        baseCommit: existing.baseCommit,
+        ...repositoryEnvironment(options.repositories, request.repoName),
+      };
     }
     const mirror = await mirrors.get(request.repoName);
     await mkdir(directory, { recursive: true });
@@ -188,7 +205,13 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       { sessionId: request.sessionId, agentId: request.agentId, branch },
       "workspace created",
     );
-    return { repoName: request.repoName, root, branch, baseCommit: start };
+    return {
+      repoName: request.repoName,
+      root,
+      branch,
+      baseCommit: start,
+      ...repositoryEnvironment(options.repositories, request.repoName),
+    };
   }
 
   async function pushAndOpenPullRequest(
@@ -302,7 +325,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       return work;
     },
 
-    async finalizeWorkspace(workspace, { message }) {
+    async finalizeWorkspace(workspace, { message, check }) {
       const repository = mirrors.repository(workspace.repoName);
       // Commit and push the agent's own branch only: a working copy switched to another
       // branch (by a command) would commit there and report a commit the push never carried.
@@ -323,7 +346,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       if (commit === workspace.baseCommit) return result;
       const baseBranch = metadata?.baseBranch ?? (await mirrors.get(workspace.repoName)).defaultBranch;
       const title = message.split("\n")[0] ?? workspace.branch;
-      const body = `${message}\n\n${stats.files} files changed, +${stats.insertions} -${stats.deletions}. Opened by Threadwork.`;
+      const body = pullRequestBody(message, stats, check);
       return {
         ...result,
         ...(await pushAndOpenPullRequest(
@@ -370,10 +393,17 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
 
     diskUsage: () => measureDiskUsage(options.dataDir),
 
+    async repositoryOverview(repoName) {
+      return readRepositoryOverview(await mirrors.get(repoName), repoName);
+    },
+
     toolOptions: () => ({
       allowCommands: options.allowCommands ?? [],
       repositoryAllowCommands: Object.fromEntries(
         options.repositories.map((repository) => [repository.name, repository.allowCommands ?? []]),
+      ),
+      repositoryNetwork: Object.fromEntries(
+        options.repositories.map((repository) => [repository.name, repository.network ?? "off"]),
       ),
       sandbox: options.sandbox ?? "required",
       // The app directory too, should it lie under a mounted system directory (/usr/src/app).

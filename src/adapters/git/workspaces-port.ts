@@ -8,8 +8,13 @@ import { agentSlug } from "./workspace-names.ts";
  * short digest of its id, so two agents with the same title get different branches and
  * the same agent always gets the same one (creation stays idempotent across restarts).
  */
-export function createWorkspacesPort(manager: WorkspaceManager): WorkspacesPort {
+export function createWorkspacesPort(
+  manager: WorkspaceManager,
+  /** Environment setup and checks, when repositories have them (see `createWorkspaceEnvironment`). */
+  environment: Pick<WorkspacesPort, "prepareEnvironment" | "runCheck"> = {},
+): WorkspacesPort {
   return {
+    ...environment,
     createWorkspace(request) {
       return manager.createWorkspace({
         sessionId: request.sessionId,
@@ -21,6 +26,7 @@ export function createWorkspacesPort(manager: WorkspaceManager): WorkspacesPort 
     async finalizeWorkspace(request) {
       const result = await manager.finalizeWorkspace(request.workspace, {
         message: commitMessage(request.summary),
+        check: request.check,
       });
       return { ...result };
     },

@@ -47,6 +47,20 @@ export function systemMountArguments(): string[] {
   return args;
 }
 
+/**
+ * With network, name resolution must work: `/etc/resolv.conf` is often a symlink into /run
+ * (systemd-resolved), which the sandbox does not mount. Its target file alone is mounted.
+ */
+export function resolverMountArguments(): string[] {
+  let target: string;
+  try {
+    target = realpathSync("/etc/resolv.conf");
+  } catch {
+    return [];
+  }
+  return systemVisible(target) ? [] : ["--ro-bind", target, target];
+}
+
 /** Private host keys: readable by a service that runs as root, so masked. */
 function sshHostKeys(): string[] {
   try {

@@ -5,6 +5,7 @@ import {
   hiddenPathArguments,
   isolationArguments,
   nodeMount,
+  resolverMountArguments,
   sandboxSearchPath,
   systemMountArguments,
 } from "./sandbox-mounts.ts";
@@ -33,6 +34,11 @@ export interface ShellPlanOptions {
   searchPath: string;
   /** Undefined runs plain bash: THREADWORK_SANDBOX=off. */
   bwrapPath: string | undefined;
+  /**
+   * Keep the host's network (environment setup, or a repository whose policy is `on`). It is
+   * the host's whole network, loopback included: see docs/sandbox.md.
+   */
+  network?: boolean;
 }
 
 /**
@@ -43,7 +49,8 @@ export interface ShellPlanOptions {
  * other workspace, mirror or app directory exists inside. Every namespace is new (no
  * network, no view of the service's processes), capabilities are dropped, and the
  * command dies with its parent. The workspace's `.git` stays read-only: a command cannot
- * plant hooks or config that git would run later outside the sandbox.
+ * plant hooks or config that git would run later outside the sandbox. With `network`, the
+ * network namespace alone is shared, and the resolver's configuration is mounted.
  */
 export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
   const shell = limitedShellArguments(options.command, options.limits);
@@ -59,7 +66,9 @@ export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
     path: sandboxSearchPath(options.searchPath, node?.binDirectory),
     args: [
       ...isolationArguments,
+      ...(options.network ? ["--share-net"] : []),
       ...systemMountArguments(),
+      ...(options.network ? resolverMountArguments() : []),
       ...hidden.cover,
       ...(node?.args ?? []),
       ...deviceArguments(),

@@ -13,11 +13,14 @@ export function cacheControlFor(retention: CacheRetention | undefined): CacheCon
   return retention === "long" ? { type: "ephemeral", ttl: "1h" } : { type: "ephemeral" };
 }
 
-function toBlock(part: MessagePart): ContentBlockParam | undefined {
+function toBlock(part: MessagePart, cacheControl: CacheControl): ContentBlockParam | undefined {
   switch (part.type) {
     case "text":
       // The API refuses empty text blocks.
-      return part.text === "" ? undefined : { type: "text", text: part.text };
+      if (part.text === "") return undefined;
+      return part.cacheBreakpoint
+        ? { type: "text", text: part.text, cache_control: cacheControl }
+        : { type: "text", text: part.text };
     case "tool_call":
       return { type: "tool_use", id: part.id, name: part.name, input: part.input ?? {} };
     case "tool_result":
@@ -40,10 +43,15 @@ function toBlock(part: MessagePart): ContentBlockParam | undefined {
  * (so separate tool results share a user message), and a user message puts its tool results
  * first, as the API requires.
  */
-export function toAnthropicMessages(messages: ChatMessage[]): MessageParam[] {
+export function toAnthropicMessages(
+  messages: ChatMessage[],
+  cacheControl: CacheControl = { type: "ephemeral" },
+): MessageParam[] {
   const result: { role: "user" | "assistant"; content: ContentBlockParam[] }[] = [];
   for (const message of messages) {
-    const blocks = message.parts.map(toBlock).filter((block) => block !== undefined);
+    const blocks = message.parts
+      .map((part) => toBlock(part, cacheControl))
+      .filter((block) => block !== undefined);
     if (blocks.length === 0) continue;
     const previous = result.at(-1);
     if (previous && previous.role === message.role) previous.content.push(...blocks);
@@ -84,13 +92,14 @@ function markNewestMessage(messages: MessageParam[], cacheControl: CacheControl)
 }
 
 /**
- * The Messages API body for one turn. Cache breakpoints (3 of the 4 allowed) sit at the end of
- * the sorted tools, the end of the system prompt and the newest message, so each turn reads the
- * previous turn's prefix from the cache.
+ * The Messages API body for one turn. Cache breakpoints sit at the end of the sorted tools, the
+ * end of the system prompt and the newest message, so each turn reads the previous turn's prefix
+ * from the cache; after a compaction a fourth (the last of the 4 allowed) ends the first
+ * message, which the compaction keeps byte for byte (`cacheBreakpoint`).
  */
 export function buildAnthropicRequest(request: ModelTurnRequest): Anthropic.MessageCreateParamsNonStreaming {
   const cacheControl = cacheControlFor(request.cacheRetention);
-  const messages = toAnthropicMessages(request.messages);
+  const messages = toAnthropicMessages(request.messages, cacheControl);
   markNewestMessage(messages, cacheControl);
   return {
     model: request.model,

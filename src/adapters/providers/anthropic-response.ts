@@ -12,7 +12,7 @@ export function toStopReason(reason: string | null | undefined): StopReason {
     case "refusal":
       return reason;
     case "model_context_window_exceeded":
-      return "max_tokens";
+      return "context_window_exceeded";
     default:
       return "other";
   }

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { errorMessage, ProviderError } from "../../domain/errors.ts";
+import { ContextWindowExceededError, errorMessage, ProviderError } from "../../domain/errors.ts";
 import type { ProviderName } from "../../domain/model.ts";
 
 export interface RetryPolicy {
@@ -26,6 +26,8 @@ export interface FailureDescription {
   retryAfterMs: number | undefined;
   /** A short description with no secrets, e.g. `529 overloaded_error: Overloaded`. */
   summary: string;
+  /** Set when the request was longer than the model's context window, with the window named if any. */
+  contextWindow?: { limitTokens: number | undefined };
 }
 
 export type Sleep = (milliseconds: number, signal?: AbortSignal) => Promise<void>;
@@ -143,6 +145,14 @@ export async function withRetries<Result>(
       if (signal?.aborted) throw abortError(signal);
       const failure = options.describe(error);
       if (!failure) throw error;
+      if (failure.contextWindow) {
+        throw new ContextWindowExceededError(`${options.provider} request too long: ${failure.summary}`, {
+          provider: options.provider,
+          status: failure.status,
+          cause: error,
+          limitTokens: failure.contextWindow.limitTokens,
+        });
+      }
       const allowed = options.canRetry?.() ?? true;
       if (!failure.retryable || !allowed || attempt >= policy.maxAttempts) {
         const why = !failure.retryable

@@ -45,6 +45,42 @@ function isBrokenConnection(error: unknown): error is Error {
   return error.message === "terminated" || networkErrorCodes.has(String(cause?.code));
 }
 
+// How providers word a prompt longer than the window: Anthropic, OpenAI and vLLM, llama.cpp.
+const contextWindowMessages = [
+  /prompt is too long/i,
+  /input length and `?max_tokens`? exceed context limit/i,
+  /maximum context length is/i,
+  /exceeds? the available context size/i,
+];
+const contextWindowLimits = [
+  /> ?(\d+) maximum/,
+  /maximum context length is (\d+)/i,
+  /context size \((\d+) tokens\)/i,
+];
+
+/**
+ * Whether a refused request was longer than the model's context window, and the window the
+ * provider named. OpenAI says so with `code: "context_length_exceeded"`; Anthropic (whose SDK
+ * advises against matching messages, but has no code for this) and local servers only in words.
+ */
+export function contextWindowFailure(
+  status: number | undefined,
+  code: unknown,
+  message: string,
+): { limitTokens: number | undefined } | undefined {
+  if (status !== undefined && status !== 400 && status !== 413) return undefined;
+  const matches =
+    code === "context_length_exceeded" ||
+    code === "exceed_context_size_error" ||
+    contextWindowMessages.some((pattern) => pattern.test(message));
+  if (!matches) return undefined;
+  for (const pattern of contextWindowLimits) {
+    const limit = Number(pattern.exec(message)?.[1]);
+    if (Number.isSafeInteger(limit) && limit > 0) return { limitTokens: limit };
+  }
+  return { limitTokens: undefined };
+}
+
 /** Classifies an SDK error for the retry policy; `undefined` for anything that is not an SDK error. */
 export function describeSdkError(error: unknown, classes: SdkErrorClasses): FailureDescription | undefined {
   if (error instanceof classes.APIUserAbortError) return undefined;
@@ -62,10 +98,16 @@ export function describeSdkError(error: unknown, classes: SdkErrorClasses): Fail
     error.status === undefined
       ? type !== undefined && retryableStreamErrorTypes.has(type)
       : isRetryableStatus(error.status);
+  const contextWindow = contextWindowFailure(
+    error.status,
+    (error as { code?: unknown }).code ?? type,
+    error.message,
+  );
   return {
     status: error.status,
-    retryable,
+    retryable: retryable && contextWindow === undefined,
     retryAfterMs: retryAfterFromHeaders(error.headers),
     summary: shorten(error.message),
+    ...(contextWindow ? { contextWindow } : {}),
   };
 }

@@ -18,6 +18,8 @@ interface Entry {
   /** This call's own 429s: waiting behind other calls does not count. */
   rateLimited: number;
   waiters: Waiter[];
+  /** When the call was queued, for the pacing delay. */
+  queuedAt: number;
 }
 
 interface Lane {
@@ -36,6 +38,8 @@ export interface CallPacerOptions {
   /** Seconds of Retry-After if `error` is a 429, else undefined. */
   retryAfterOf(error: unknown): number | undefined;
   onRateLimited?(method: string, retryAfter: number): void;
+  /** A call leaves the queue for Slack after waiting `waitedMs` (pace, a 429, calls ahead of it). */
+  onSend?(method: string, waitedMs: number): void;
   limits?: RateLimits;
   maximumRateLimitRetries?: number;
   now?: () => number;
@@ -75,7 +79,15 @@ export class CallPacer {
         queued.waiters.push(waiter);
         if (priority === "normal") queued.priority = "normal";
       } else {
-        lane.queue.push({ method, params, lane: callLane, priority, rateLimited: 0, waiters: [waiter] });
+        lane.queue.push({
+          method,
+          params,
+          lane: callLane,
+          priority,
+          rateLimited: 0,
+          waiters: [waiter],
+          queuedAt: this.now(),
+        });
       }
       this.drain(callLane.key);
     });
@@ -165,6 +177,7 @@ export class CallPacer {
 
   private send(key: string, lane: Lane, entry: Entry): void {
     lane.inFlight += 1;
+    this.options.onSend?.(entry.method, Math.max(0, this.now() - entry.queuedAt));
     this.options.execute(entry.method, entry.params).then(
       (response) => {
         this.finished(lane, entry);

@@ -83,6 +83,19 @@ function messageKey(params: Record<string, unknown>): string | undefined {
   return `${channel}:${String(ts)}`;
 }
 
+function threadKey(params: Record<string, unknown>): string | undefined {
+  const channel = params.channel_id;
+  const thread = params.thread_ts;
+  return typeof channel === "string" && typeof thread === "string" ? `${channel}:${thread}` : undefined;
+}
+
+function newerStatusKeepsCreation(older: Record<string, unknown>, newer: Record<string, unknown>) {
+  const creation = Object.fromEntries(
+    Object.entries(older).filter(([key]) => key === "title" || key === "initiator_user_id"),
+  );
+  return { ...creation, ...newer };
+}
+
 function onlyMarkdownAppend(params: Record<string, unknown>): boolean {
   return Object.keys(params).every((key) => key === "channel" || key === "ts" || key === "markdown_text");
 }
@@ -118,6 +131,17 @@ export function laneFor(method: string, params: Record<string, unknown>, limits:
     const key =
       typeof channel === "string" && typeof thread === "string" ? `${channel}:${thread}` : undefined;
     return { key: method, rule: limits.tier4, coalesceKey: key, merge: latestWins, ordered: false };
+  }
+  if (method === "agents.sessions.setStatus") {
+    // Tier 3. A newer status replaces a queued one; the title and initiator only count when
+    // the call creates the session, so a replaced call's are kept.
+    return {
+      key: method,
+      rule: limits.tier3,
+      coalesceKey: threadKey(params),
+      merge: newerStatusKeepsCreation,
+      ordered: false,
+    };
   }
   const rule = tier4Methods.has(method)
     ? limits.tier4

@@ -1,4 +1,5 @@
 import { WebClient } from "@slack/web-api";
+import { noTelemetry, type SlackTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
 import { toBoltLogger } from "./bolt-logger.ts";
 import { CallPacer, type CallPriority } from "./call-pacer.ts";
@@ -10,6 +11,8 @@ export type SlackResponse = Record<string, unknown> & { ok?: boolean };
 /** The one way Threadwork calls Slack's Web API. */
 export interface SlackApi {
   call(method: string, params: Record<string, unknown>, options?: SlackCallOptions): Promise<SlackResponse>;
+  /** Calls waiting for Slack's pace or in flight: for shutdown and the queue-depth metric. */
+  pending?(): number;
 }
 
 export interface SlackClientSettings {
@@ -59,6 +62,8 @@ export interface SlackApiOptions {
   limits?: RateLimits;
   now?: () => number;
   setTimer?: (callback: () => void, milliseconds: number) => void;
+  /** Calls, 429s and pacing delays, for metrics. */
+  telemetry?: SlackTelemetry;
 }
 
 /**
@@ -67,11 +72,27 @@ export interface SlackApiOptions {
  * passed; and `ok: false` answers become `SlackApiError`s.
  */
 export function createSlackApi(options: SlackApiOptions): SlackApi {
+  const telemetry = options.telemetry ?? noTelemetry;
+  const clock = options.now ?? Date.now;
   const pacer = new CallPacer({
-    execute: (method, params) => options.client.apiCall(method, params),
+    async execute(method, params) {
+      const startedAt = clock();
+      try {
+        const response = await options.client.apiCall(method, params);
+        telemetry.slackCall(method, "ok", (clock() - startedAt) / 1000);
+        return response;
+      } catch (error) {
+        const outcome = retryAfterOf(error) === undefined ? "error" : "rate_limited";
+        telemetry.slackCall(method, outcome, (clock() - startedAt) / 1000);
+        throw error;
+      }
+    },
     retryAfterOf,
-    onRateLimited: (method, retryAfter) =>
-      options.logger.warn({ method, retryAfter }, "Slack rate limited a method; waiting"),
+    onRateLimited: (method, retryAfter) => {
+      telemetry.slackRateLimited(method, retryAfter);
+      options.logger.warn({ method, retryAfter }, "Slack rate limited a method; waiting");
+    },
+    onSend: (method, waitedMs) => telemetry.slackPaced(method, waitedMs / 1000),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.maximumRateLimitRetries !== undefined
       ? { maximumRateLimitRetries: options.maximumRateLimitRetries }
@@ -81,6 +102,7 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
   });
 
   return {
+    pending: () => pacer.pending(),
     async call(method, params, callOptions) {
       try {
         return (await pacer.call(method, params, callOptions?.priority)) as SlackResponse;

@@ -65,6 +65,15 @@ function userMessageText(payload: Record<string, unknown>): string {
   return `${historyText(payload)}Message from the session owner ${who}:\n${text}`;
 }
 
+/**
+ * Events that carry decisions: the brief, the supervisor's messages and the session owner's.
+ * Compactions keep them word for word; everything else may be summarised.
+ */
+export function isDecisionEvent(event: MailboxEvent): boolean {
+  if (event.type === "brief" || event.type === "message") return true;
+  return event.type === "user-message" && event.payload.fromOwner !== false;
+}
+
 export function eventText(event: MailboxEvent): string {
   const payload = event.payload;
   const agent = `agent "${field(payload, "title")}" (${field(payload, "agentId")})`;

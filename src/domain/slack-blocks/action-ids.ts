@@ -10,6 +10,7 @@ export const actionIds = {
   budgetExtend: "threadwork_budget_extend",
   budgetStop: "threadwork_budget_stop",
   openSession: "threadwork_open_session",
+  feedback: "threadwork_feedback",
 } as const;
 
 export const viewIds = {

@@ -1,10 +1,18 @@
 import type { SessionSnapshot } from "../sessions.ts";
 import { contextLine, markdownSection, type SlackBlock } from "./block.ts";
+import type { FeedbackCounts } from "./feedback.ts";
 import { escapeText, formatCost, oneLine, slackDate, truncate } from "./format.ts";
 
 export interface HomeSession {
   session: SessionSnapshot;
   permalink: string | undefined;
+  /** Ratings of the session's answers (feedback buttons); absent when none. */
+  feedback?: FeedbackCounts;
+}
+
+function feedbackText(feedback: FeedbackCounts | undefined): string {
+  if (!feedback || feedback.positive + feedback.negative === 0) return "";
+  return ` · :+1: ${feedback.positive} :-1: ${feedback.negative}`;
 }
 
 /** The App Home tab: the user's recent sessions with status, cost and a link to each thread. */
@@ -15,12 +23,13 @@ export function renderAppHome(sessions: HomeSession[]): { type: "home"; blocks: 
   if (sessions.length === 0) {
     blocks.push(markdownSection("No sessions yet. Mention me in a channel or send me a DM to start one."));
   }
-  for (const { session, permalink } of sessions.slice(0, 20)) {
+  for (const { session, permalink, feedback } of sessions.slice(0, 20)) {
     const title = escapeText(truncate(oneLine(session.title || "Untitled session"), 150));
     const link = permalink && /^https?:\/\/\S+$/.test(permalink) ? `<${permalink}|${title}>` : title;
     blocks.push(
       markdownSection(
-        `*${link}*\n${escapeText(session.status)} · ${formatCost(session.costMicros, session.priced !== false)}`,
+        `*${link}*
+${escapeText(session.activity ?? session.status)} · ${formatCost(session.costMicros, session.priced !== false)}${feedbackText(feedback)}`,
       ),
     );
     blocks.push(contextLine(`Updated ${slackDate(session.updatedAt)}`));

@@ -74,7 +74,8 @@ function agentDetail(agent: AgentSnapshot): string | undefined {
 /** The detail for rich text, which Slack shows as typed: no escapes, nothing that could mention or link. */
 function plainDetail(agent: AgentSnapshot): string | undefined {
   const summary = summarizeResult(agent.result);
-  if (summary) return [summary.branch, summary.link, summary.stats].filter(Boolean).join(" · ");
+  if (summary)
+    return [summary.branch, summary.link, summary.stats, summary.check].filter(Boolean).join(" · ");
   return agent.latestProgress ? neutralizeBroadcasts(truncate(agent.latestProgress, 280)) : undefined;
 }
 
@@ -85,13 +86,20 @@ function richText(text: string): SlackBlock {
   };
 }
 
+/**
+ * Slack refuses a block whose buttons share an action_id, so each Stop gets its own suffix;
+ * they stay unique across the whole board too. The listener matches the prefix.
+ */
+function stopActionId(index: number): string {
+  return `${actionIds.stopAgent}_${index}`;
+}
+
 function stopButtons(agents: AgentSnapshot[]): SlackBlock[] {
   const active = agents.filter(isActive);
   const elements = active.slice(0, 24).map((agent, index) =>
-    // Slack refuses a block whose buttons share an action_id, so each gets its own suffix.
     button({
       text: `Stop ${truncate(oneLine(agent.title), 60)}`,
-      actionId: `${actionIds.stopAgent}_${index}`,
+      actionId: stopActionId(index),
       value: agent.id,
     }),
   );
@@ -103,6 +111,7 @@ function stopButtons(agents: AgentSnapshot[]): SlackBlock[] {
 
 function sectionsBoard(agents: AgentSnapshot[], now: Date): SlackBlock[] {
   const blocks: SlackBlock[] = [];
+  let active = 0;
   for (const agent of agents) {
     const detail = agentDetail(agent);
     const lines = [
@@ -111,12 +120,13 @@ function sectionsBoard(agents: AgentSnapshot[], now: Date): SlackBlock[] {
     if (detail) lines.push(`> ${detail}`);
     const block = markdownSection(lines.join("\n"));
     if (isActive(agent)) {
-      block.accessory = button({ text: "Stop", actionId: actionIds.stopAgent, value: agent.id });
+      block.accessory = button({ text: "Stop", actionId: stopActionId(active), value: agent.id });
+      active += 1;
     }
     blocks.push(block);
   }
   const stopAll = stopButtons(agents).filter((element) => element.action_id === actionIds.stopAll);
-  if (stopAll.length > 0) blocks.push(actionsBlock(stopAll, "crew_stop_all"));
+  if (stopAll.length > 0) blocks.push(actionsBlock(stopAll));
   return blocks;
 }
 
@@ -135,11 +145,15 @@ function planBoard(agents: AgentSnapshot[], now: Date, title: string): SlackBloc
   });
   const blocks: SlackBlock[] = [{ type: "plan", title, tasks }];
   const buttons = stopButtons(agents);
-  if (buttons.length > 0) blocks.push(actionsBlock(buttons, "crew_stop"));
+  if (buttons.length > 0) blocks.push(actionsBlock(buttons));
   return blocks;
 }
 
-/** The crew board: one line per sub-agent with state, progress, elapsed, tokens and cost, plus Stop buttons. */
+/**
+ * The crew board: one line per sub-agent with state, progress, elapsed, tokens and cost, plus Stop
+ * buttons. It is edited in place, so no block carries a fixed block_id: Slack asks for a new one
+ * on every iteration of a message and makes one up when it is absent.
+ */
 export function renderCrewBoard(
   allAgents: AgentSnapshot[],
   options: { now: Date; style: BoardStyle },

@@ -19,6 +19,14 @@ const resultSchema = z.looseObject({
   filesChanged: count.nullish(),
   insertions: count.nullish(),
   deletions: count.nullish(),
+  check: z
+    .looseObject({
+      status: z.enum(["passed", "failed", "not-run"]),
+      command: z.string(),
+      durationMs: z.number().nonnegative(),
+    })
+    .nullish()
+    .catch(undefined),
 });
 
 const statsSchema = z.looseObject({
@@ -34,6 +42,8 @@ export interface ResultSummary {
   link: string | undefined;
   linkLabel: string;
   stats: string | undefined;
+  /** The check the worker finished with: "check passed (3.2 s)". */
+  check: string | undefined;
 }
 
 function safeLink(url: string | null | undefined): string | undefined {
@@ -63,7 +73,8 @@ export function summarizeResult(result: Record<string, unknown> | null): ResultS
     }
   }
   const branch = value.branch ?? undefined;
-  if (branch === undefined && pullRequest === undefined && branchLink === undefined && !stats) {
+  const check = value.check ? checkText(value.check) : undefined;
+  if (branch === undefined && pullRequest === undefined && branchLink === undefined && !stats && !check) {
     return undefined;
   }
   return {
@@ -71,7 +82,14 @@ export function summarizeResult(result: Record<string, unknown> | null): ResultS
     link: pullRequest ?? branchLink,
     linkLabel: pullRequest ? "pull request" : "compare",
     stats,
+    check,
   };
+}
+
+/** Raw text (not escaped): "check passed (3.2 s)", "check failed (3.2 s)", "check not run". */
+function checkText(check: { status: "passed" | "failed" | "not-run"; durationMs: number }): string {
+  if (check.status === "not-run") return "check not run";
+  return `check ${check.status} (${(check.durationMs / 1000).toFixed(1)} s)`;
 }
 
 export function describeResult(summary: ResultSummary): string {
@@ -79,6 +97,10 @@ export function describeResult(summary: ResultSummary): string {
   if (summary.branch) parts.push(`\`${escapeText(summary.branch)}\``);
   if (summary.link) parts.push(`<${summary.link}|${summary.linkLabel}>`);
   if (summary.stats) parts.push(escapeText(summary.stats));
+  if (summary.check)
+    parts.push(
+      `${summary.check.startsWith("check passed") ? ":white_check_mark:" : ":x:"} ${escapeText(summary.check)}`,
+    );
   return parts.join(" · ");
 }
 

@@ -74,7 +74,7 @@ export class AccessControl {
     if (actor.userId === slackbotUserId) return { allowed: false, reason: "bot" };
     const profile = await this.users.profileOf(actor.userId);
     if (profile.isBot) return { allowed: false, reason: "bot" };
-    const team = await this.teamCheck(actor, profile.teamId);
+    const team = await this.teamCheck(actor, profile.teamId, profile.enterpriseId);
     if (team) return { allowed: false, reason: team };
     if (purpose === "start" || purpose === "steer" || purpose === "answer") {
       if (!(await this.isListedUser(actor.userId))) return { allowed: false, reason: "user_not_allowed" };
@@ -90,6 +90,7 @@ export class AccessControl {
   private async teamCheck(
     actor: Actor,
     directoryTeam: string | undefined,
+    directoryOrganization: string | undefined,
   ): Promise<RefusalReason | undefined> {
     let home: { teamId: string | undefined; enterpriseId: string | undefined };
     try {
@@ -103,6 +104,12 @@ export class AccessControl {
     const team = actor.userTeam ?? directoryTeam ?? (actor.mayBeShared ? undefined : home.teamId);
     if (team === undefined) return "unverified_team";
     if (ours.includes(team) || this.lists.teams.includes(team)) return undefined;
+    // Enterprise Grid: a person of another workspace in our (or an allowed) organization, as
+    // `users.info` says; payloads alone cannot tell an organization's member from a guest.
+    const organization = directoryOrganization;
+    if (organization && (ours.includes(organization) || this.lists.teams.includes(organization))) {
+      return undefined;
+    }
     return "foreign_team";
   }
 

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { App, HTTPReceiver } from "@slack/bolt";
+import { App } from "@slack/bolt";
 import { toBoltLogger } from "../../adapters/slack/bolt-logger.ts";
 import { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
 import {
@@ -12,26 +12,34 @@ import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import type { Config } from "../../config.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
+import { noTelemetry, type SurfaceTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import { AccessControl } from "./access-control.ts";
+import { AgentSessions } from "./agent-sessions.ts";
 import { register as registerCodeChannelCommands } from "./code-channels/code-channel-commands.ts";
 import { CodeChannels } from "./code-channels/code-channels.ts";
 import type { SessionDiffSource } from "./code-channels/session-diffs.ts";
 import { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { EventRenderer } from "./event-renderer.ts";
-import { createHealthServer, type HealthCheck, respondWithHealth } from "./health.ts";
+import { createHealthServer, type HealthCheck } from "./health.ts";
+import { register as registerAgentSessions } from "./listeners/agent-sessions.ts";
 import { register as registerAppHome } from "./listeners/app-home.ts";
 import { register as registerCrew } from "./listeners/crew.ts";
 import { register as registerDecisions } from "./listeners/decisions.ts";
+import { register as registerFeedback } from "./listeners/feedback.ts";
 import { register as registerMessages } from "./listeners/messages.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
 import { MessagePublisher } from "./message-publisher.ts";
+import type { MetricsEndpoint } from "./metrics-route.ts";
 import { ReplyStreamer } from "./reply-streamer.ts";
+import { ResponseTimer } from "./response-timer.ts";
 import { SessionThreads } from "./session-threads.ts";
+import { createSlackReceiver } from "./slack-receiver.ts";
 import type { SlackStore } from "./slack-store.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
+import { realTimers, type SurfaceTimers } from "./timers.ts";
 
 export interface SlackSurfaceOptions {
   config: Config["slack"];
@@ -43,11 +51,26 @@ export interface SlackSurfaceOptions {
   /** Share one rate-limited client with `createSlackFiles`; built from `config` if absent. */
   api?: SlackApi;
   clock?: { now(): Date };
+  /** Long waits (agent session heartbeats); tests pass timers they advance by hand. */
+  timers?: SurfaceTimers;
   /** Interface to listen on; all interfaces when absent. Tests pass 127.0.0.1. */
   host?: string;
-  timing?: { boardIntervalMs?: number; streamIntervalMs?: number; codeChannelIntervalMs?: number };
+  timing?: {
+    boardIntervalMs?: number;
+    streamIntervalMs?: number;
+    codeChannelIntervalMs?: number;
+    sessionRefreshMs?: number;
+    /** Socket Mode: the SDK's pong timeout, which also spaces its reconnect attempts (5 s). */
+    socketPingTimeoutMs?: number;
+    /** Socket Mode: how long the connection may be down before `/healthz` answers 503 (20 s). */
+    socketGraceMs?: number;
+  };
   /** With `config.codeChannels`: the session's diff for its code channel's diff tab. */
   sessionDiffs?: SessionDiffSource;
+  /** Served at `GET /metrics` on the same port as `/healthz`. */
+  metrics?: MetricsEndpoint;
+  /** Times to first feedback and first reply. */
+  telemetry?: SurfaceTelemetry;
 }
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
@@ -77,8 +100,27 @@ export interface SlackSurface {
   app: App;
   /** Starts listening (HTTP) or connects (Socket Mode); resolves with the port `/healthz` listens on. */
   start(): Promise<{ port: number }>;
-  /** Stops receiving, waits for work in flight, and unsubscribes from the runtime. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking Slack input: Socket Mode disconnects (Slack redelivers unacknowledged
+   * events) and the HTTP listener closes (Slack retries events it could not deliver);
+   * handlers already running finish. Outgoing updates keep flowing until `stop`.
+   */
+  stopReceiving(): Promise<void>;
+  /**
+   * Stops receiving if not done yet, unsubscribes from the runtime and sends every pending
+   * update (replies, crew boards, statuses) until `deadline` (epoch ms); what is still
+   * queued then is logged and dropped (`flushed` false).
+   */
+  stop(options?: { deadline?: number }): Promise<{ flushed: boolean }>;
+}
+
+function until<T>(work: Promise<T>, deadline: number | undefined): Promise<T | "deadline"> {
+  if (deadline === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"deadline">((resolve) => {
+    timer = setTimeout(() => resolve("deadline"), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -99,30 +141,25 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   const boltLogger = toBoltLogger(logger);
   const clientOptions = webClientOptions({ apiUrl: config.apiUrl, logger });
 
-  let receiver: HTTPReceiver | undefined;
-  if (!socketMode) {
-    receiver = new HTTPReceiver({
-      signingSecret: config.signingSecret ?? "",
-      endpoints: "/slack/events",
-      port: config.port,
-      logger: boltLogger,
-      customRoutes: [
-        {
-          path: "/healthz",
-          method: ["GET"],
-          handler: (_request, response) => {
-            void respondWithHealth(options.health, response);
-          },
-        },
-      ],
-    });
-  }
+  const { receiver, health } = createSlackReceiver({
+    config,
+    health: options.health,
+    logger,
+    boltLogger,
+    clientOptions,
+    timing: {
+      socketPingTimeoutMs: options.timing?.socketPingTimeoutMs,
+      socketGraceMs: options.timing?.socketGraceMs,
+    },
+    metrics: options.metrics,
+  });
   const app = new App({
     token: config.botToken,
     logger: boltLogger,
     clientOptions,
     deferInitialization: true,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+    receiver,
+    ...(socketMode ? { socketMode: true, appToken: config.appToken } : {}),
   });
   app.error(async (error) => {
     logger.warn({ err: error }, "a Slack listener failed");
@@ -145,18 +182,36 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     intervalMs: options.timing?.boardIntervalMs,
   });
   const feedback = new ThreadFeedback(api, logger);
-  const replies = new ReplyStreamer({ api, store, logger, intervalMs: options.timing?.streamIntervalMs });
+  const sessions = new AgentSessions({
+    api,
+    runtime,
+    feedback,
+    logger,
+    timers: options.timers ?? realTimers,
+    ...(options.timing?.sessionRefreshMs ? { refreshMs: options.timing.sessionRefreshMs } : {}),
+  });
+  const users = new UserDirectory(api);
+  const responses = new ResponseTimer(options.telemetry ?? noTelemetry);
+  const replies = new ReplyStreamer({
+    api,
+    store,
+    logger,
+    users,
+    intervalMs: options.timing?.streamIntervalMs,
+    now: () => now().getTime(),
+    statusAfterStream: (thread) => sessions.statusAfterStream(thread),
+    onReplyShown: (thread) => responses.replyShown(thread),
+  });
   const renderer = new EventRenderer({
     runtime,
     threads,
     publisher,
     board,
     replies,
-    feedback,
+    sessions,
     logger,
   });
   const inFlight = new Set<Promise<void>>();
-  const users = new UserDirectory(api);
   const workspace = new InstallingWorkspace(api);
   const access = new AccessControl({
     lists: config.access,
@@ -174,10 +229,14 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     now,
     threads,
     users,
+    workspace,
     access,
     publisher,
     board,
     feedback,
+    sessions,
+    replies,
+    responses,
     track(work) {
       const tracked = work.then(
         () => undefined,
@@ -209,6 +268,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       })
     : undefined;
   if (codeChannels) registerCodeChannelCommands(app, context, codeChannels);
+  registerAgentSessions(app, context);
+  registerFeedback(app, context);
 
   let unsubscribe: (() => void) | undefined;
   let unsubscribeCodeChannels: (() => void) | undefined;
@@ -220,6 +281,20 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     });
   };
   let healthServer: ReturnType<typeof createHealthServer> | undefined;
+  let receiving: Promise<void> | undefined;
+
+  function stopReceiving(): Promise<void> {
+    receiving ??= (async () => {
+      await app.stop().catch(() => undefined);
+      const server = healthServer;
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      await Promise.all([...inFlight]);
+    })();
+    return receiving;
+  }
 
   return {
     app,
@@ -237,29 +312,44 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         return { port: typeof address === "object" && address ? address.port : config.port };
       }
       await app.start();
-      const server = createHealthServer(options.health, logger);
+      const server = createHealthServer(health, logger, options.metrics);
       healthServer = server;
       await new Promise<void>((resolve) => server.listen(listen, resolve));
       const address = server.address();
       return { port: typeof address === "object" && address ? address.port : config.port };
     },
-    async stop() {
+    stopReceiving,
+    async stop(stopOptions = {}) {
+      if (pruneTimer) clearInterval(pruneTimer);
+      const { deadline } = stopOptions;
+      if ((await until(stopReceiving(), deadline)) === "deadline") {
+        logger.warn("Slack handlers were still running at the shutdown deadline");
+      }
       unsubscribe?.();
       unsubscribe = undefined;
       unsubscribeCodeChannels?.();
-      if (pruneTimer) clearInterval(pruneTimer);
-      await app.stop().catch(() => undefined);
-      const server = healthServer;
-      if (server) {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Order matters: rendered events schedule board redraws, and every redraw goes through the publisher.
+      const flushed = until(
+        (async () => {
+          await renderer.idle();
+          await codeChannels?.idle();
+          await sessions.idle();
+          await replies.idle();
+          await board.idle();
+          await publisher.idle();
+          // Calls nothing above waits for (an ephemeral notice, a reaction) still sit in the pacer.
+          while ((api.pending?.() ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, 25));
+        })(),
+        deadline,
+      );
+      if ((await flushed) === "deadline") {
+        logger.warn(
+          { queuedCalls: api.pending?.() },
+          "Slack updates still queued at the shutdown deadline are dropped",
+        );
+        return { flushed: false };
       }
-      await Promise.all([...inFlight]);
-      await renderer.idle();
-      await codeChannels?.idle();
-      await replies.idle();
-      await board.idle();
-      await publisher.idle();
+      return { flushed: true };
     },
   };
 }

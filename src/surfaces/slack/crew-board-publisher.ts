@@ -67,29 +67,36 @@ export class CrewBoardPublisher {
     const delay = Math.max(0, current.lastEditAt + this.intervalMs - Date.now());
     current.timer = setTimeout(() => {
       current.timer = undefined;
-      if (current.redrawQueued) return;
-      current.redrawQueued = true;
-      current.running = current.running.then(async () => {
-        current.redrawQueued = false;
-        current.lastEditAt = Date.now();
-        try {
-          await this.redraw(sessionId, current);
-        } catch (error) {
-          this.logger.warn({ err: error, sessionId }, "could not update the crew board");
-        }
-      });
+      this.queueRedraw(sessionId, current);
     }, delay);
   }
 
+  /** Draws every board with a redraw pending now, so a stopping process leaves final boards, and waits for Slack. */
   async idle(): Promise<void> {
+    for (const [sessionId, state] of this.states) {
+      if (!state.timer) continue;
+      clearTimeout(state.timer);
+      state.timer = undefined;
+      this.queueRedraw(sessionId, state);
+    }
     for (const state of this.states.values()) {
-      if (state.timer) {
-        clearTimeout(state.timer);
-        state.timer = undefined;
-      }
       await state.running;
       await Promise.all(state.landing);
     }
+  }
+
+  private queueRedraw(sessionId: string, state: BoardState): void {
+    if (state.redrawQueued) return;
+    state.redrawQueued = true;
+    state.running = state.running.then(async () => {
+      state.redrawQueued = false;
+      state.lastEditAt = Date.now();
+      try {
+        await this.redraw(sessionId, state);
+      } catch (error) {
+        this.logger.warn({ err: error, sessionId }, "could not update the crew board");
+      }
+    });
   }
 
   private async redraw(sessionId: string, state: BoardState): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Database } from "../../adapters/database/open-database.ts";
 import { claimInboundEvent, pruneInboundEvents } from "../../adapters/database/processed-events.ts";
+import { feedbackCounts, recordFeedback } from "../../adapters/database/session-feedback.ts";
 import {
   findSessionOfSurfaceMessage,
   getSurfaceMessage,
@@ -7,7 +8,10 @@ import {
 } from "../../adapters/database/surface-messages.ts";
 import type { SlackStore } from "./slack-store.ts";
 
-/** The Slack surface's store on the database: handled event ids and posted messages survive restarts. */
+/**
+ * The Slack surface's store on the database: handled event ids, posted messages and
+ * feedback on answers survive restarts.
+ */
 export function createDatabaseSlackStore(db: Database): SlackStore {
   return {
     claimInboundEvent: (source, eventId) => claimInboundEvent(db, source, eventId),
@@ -26,5 +30,8 @@ export function createDatabaseSlackStore(db: Database): SlackStore {
       });
     },
     findSessionOfMessage: (purpose, channel) => findSessionOfSurfaceMessage(db, purpose, channel),
+    recordFeedback: (sessionId, messageTs, userId, value) =>
+      recordFeedback(db, { sessionId, messageId: messageTs, userId, value }),
+    feedbackCounts: (sessionIds) => feedbackCounts(db, sessionIds),
   };
 }

@@ -3,17 +3,18 @@ import type { RequestSnapshot } from "../../domain/requests.ts";
 import { renderApproval } from "../../domain/slack-blocks/approval.ts";
 import type { RenderedMessage } from "../../domain/slack-blocks/block.ts";
 import { renderBudget } from "../../domain/slack-blocks/budget.ts";
+import { renderSetupFailure } from "../../domain/slack-blocks/environment-setup.ts";
 import { renderQuestion } from "../../domain/slack-blocks/question.ts";
 import { renderResults } from "../../domain/slack-blocks/results.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { SurfaceEvent } from "../../runtime/surface-port.ts";
+import type { AgentSessions } from "./agent-sessions.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
 import type { ReplyStreamer } from "./reply-streamer.ts";
 import type { SessionThreads } from "./session-threads.ts";
-import type { ThreadFeedback } from "./thread-feedback.ts";
 
 export function renderRequest(request: RequestSnapshot): RenderedMessage {
   if (request.kind === "question") return renderQuestion(request);
@@ -36,7 +37,7 @@ export class EventRenderer {
     publisher: MessagePublisher;
     board: CrewBoardPublisher;
     replies: ReplyStreamer;
-    feedback: ThreadFeedback;
+    sessions: AgentSessions;
     logger: Logger;
   };
 
@@ -67,17 +68,46 @@ export class EventRenderer {
     if (!thread) return;
     switch (event.type) {
       case "reply-delta":
+        if (!this.deps.replies.accepts(event.turnId)) return;
         this.deps.replies.delta(event.sessionId, event.turnId, thread, event.delta);
+        void this.deps.sessions.working(event.sessionId, thread);
         return;
       case "reply-completed":
-        await this.deps.replies.completed(event.sessionId, event.turnId, thread, event.text);
+        // Nothing may wait between a turn's last delta and its completion, or the first
+        // piece would go out alone: whether the answer is final is settled in its turn.
+        await this.deps.replies.completed(
+          event.sessionId,
+          event.turnId,
+          thread,
+          event.text,
+          event.final === true ? this.nothingRuns(event.sessionId) : false,
+        );
+        return;
+      case "environment-prepared":
+        this.deps.board.schedule(event.sessionId);
+        if (event.setup.status === "failed") {
+          await this.deps.publisher.publish(
+            event.sessionId,
+            `setup:${event.agent.id}`,
+            thread,
+            renderSetupFailure(event.agent.title, event.setup),
+          );
+        }
         return;
       case "agent-started":
-      case "agent-progress":
       case "agent-finished":
       case "agent-failed":
       case "agent-cancelled":
         if (event.agent.role === "worker") this.deps.board.schedule(event.sessionId);
+        if (event.type === "agent-failed" && event.agent.role === "supervisor") {
+          void this.deps.sessions.rested(event.sessionId, thread);
+        } else {
+          void this.deps.sessions.refresh(event.sessionId, thread);
+        }
+        return;
+      case "agent-progress":
+        if (event.agent.role === "worker") this.deps.board.schedule(event.sessionId);
+        void this.deps.sessions.seen(event.sessionId, thread);
         return;
       case "question-asked":
       case "approval-requested":
@@ -89,6 +119,7 @@ export class EventRenderer {
           renderRequest(event.request),
         );
         this.deps.board.schedule(event.sessionId);
+        void this.deps.sessions.refresh(event.sessionId, thread);
         return;
       case "request-decided":
         await this.deps.publisher.update(
@@ -97,13 +128,27 @@ export class EventRenderer {
           renderRequest(event.request),
         );
         this.deps.board.schedule(event.sessionId);
+        void this.deps.sessions.refresh(event.sessionId, thread);
         return;
       case "session-idle":
         // Workers spawned this turn are queued and have announced nothing yet: show them.
         this.deps.board.schedule(event.sessionId);
-        await this.deps.feedback.done(thread);
+        void this.deps.sessions.rested(event.sessionId, thread);
         await this.publishResults(event.sessionId);
         return;
+      case "session-titled":
+        void this.deps.sessions.rename(thread, event.title);
+        return;
+    }
+  }
+
+  /** A final answer gets feedback buttons only when no sub-agent still works after it. */
+  private async nothingRuns(sessionId: string): Promise<boolean> {
+    try {
+      const agents = await this.deps.runtime.listAgents(sessionId);
+      return agents.every((agent) => agent.role === "supervisor" || terminal.has(agent.status));
+    } catch {
+      return false;
     }
   }
 

@@ -1,14 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { SocketModeHealth } from "../../adapters/slack/socket-mode-connection.ts";
 import type { Logger } from "../../logger.ts";
+import { type MetricsEndpoint, respondWithMetrics } from "./metrics-route.ts";
 
 export interface HealthReport {
   database: boolean;
   queue: boolean;
+  /** Socket Mode only: the connection Slack's events arrive on. */
+  slack?: SocketModeHealth;
 }
 
 export type HealthCheck = () => Promise<HealthReport>;
 
-/** `GET /healthz`: 200 when the database answers and the queue runs, 503 otherwise. */
+/**
+ * `GET /healthz`: 200 when the database answers, the queue runs and (Socket Mode) the
+ * connection to Slack is up or only briefly down; 503 otherwise.
+ */
 export async function respondWithHealth(health: HealthCheck, response: ServerResponse): Promise<void> {
   let report: HealthReport;
   try {
@@ -16,19 +23,29 @@ export async function respondWithHealth(health: HealthCheck, response: ServerRes
   } catch {
     report = { database: false, queue: false };
   }
-  const ok = report.database && report.queue;
+  const ok = report.database && report.queue && (report.slack?.up ?? true);
+  const body = {
+    ok,
+    database: report.database,
+    queue: report.queue,
+    ...(report.slack ? { slack: report.slack.state } : {}),
+  };
   response.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
-  response.end(JSON.stringify({ ok, ...report }));
+  response.end(JSON.stringify(body));
 }
 
-/** In Socket Mode nothing else listens on PORT, so the health check gets a server of its own. */
-export function createHealthServer(health: HealthCheck, logger: Logger): Server {
+/** In Socket Mode nothing else listens on PORT, so the health check (and `/metrics`) get a server of their own. */
+export function createHealthServer(health: HealthCheck, logger: Logger, metrics?: MetricsEndpoint): Server {
   return createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     if (request.method === "GET" && path === "/healthz") {
       respondWithHealth(health, response).catch((error: unknown) => {
         logger.warn({ err: error }, "health check failed");
       });
+      return;
+    }
+    if (metrics && request.method === "GET" && path === "/metrics") {
+      void respondWithMetrics(metrics, response, logger);
       return;
     }
     response.writeHead(404);

@@ -9,6 +9,8 @@ export interface SlackThread {
   channel: string;
   threadTs: string;
   ownerId: string;
+  /** The owner's own workspace when an event said it (`user_team`, `team`); it may differ from `teamId`. */
+  ownerTeamId?: string | undefined;
 }
 
 export function conversationKey(teamId: string, channel: string, threadTs: string): string {

@@ -1,3 +1,5 @@
+import type { FeedbackCounts, FeedbackValue } from "../../domain/slack-blocks/feedback.ts";
+
 /** A message the surface posted for a session and purpose (`board`, `request:<id>`, `reply:<turn>`). */
 export interface StoredSlackMessage {
   channel: string;
@@ -18,12 +20,17 @@ export interface SlackStore {
   findSessionOfMessage?(purpose: string, channel: string): Promise<string | undefined>;
   /** Forgets inbound event ids received before `before`; Slack retries within minutes. */
   pruneInboundEvents?(before: Date): Promise<number>;
+  /** A person rated an answer with the feedback buttons; their later click replaces it. */
+  recordFeedback(sessionId: string, messageTs: string, userId: string, value: FeedbackValue): Promise<void>;
+  /** Ratings per session; sessions without any are absent. */
+  feedbackCounts(sessionIds: readonly string[]): Promise<Map<string, FeedbackCounts>>;
 }
 
 /** A store that lives as long as the process, for tests and the terminal. */
 export function createMemorySlackStore(): SlackStore {
   const claimed = new Set<string>();
   const messages = new Map<string, StoredSlackMessage>();
+  const ratings = new Map<string, { sessionId: string; value: FeedbackValue }>();
   return {
     async claimInboundEvent(source, eventId) {
       const key = `${source}\u0000${eventId}`;
@@ -43,6 +50,19 @@ export function createMemorySlackStore(): SlackStore {
         if (messagePurpose === purpose && message.channel === channel) return sessionId;
       }
       return undefined;
+    },
+    async recordFeedback(sessionId, messageTs, userId, value) {
+      ratings.set(`${sessionId}\u0000${messageTs}\u0000${userId}`, { sessionId, value });
+    },
+    async feedbackCounts(sessionIds) {
+      const counts = new Map<string, FeedbackCounts>();
+      for (const { sessionId, value } of ratings.values()) {
+        if (!sessionIds.includes(sessionId)) continue;
+        const count = counts.get(sessionId) ?? { positive: 0, negative: 0 };
+        count[value] += 1;
+        counts.set(sessionId, count);
+      }
+      return counts;
     },
   };
 }

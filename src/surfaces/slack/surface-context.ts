@@ -1,10 +1,14 @@
+import type { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { AccessControl } from "./access-control.ts";
+import type { AgentSessions } from "./agent-sessions.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
+import type { ReplyStreamer } from "./reply-streamer.ts";
+import type { ResponseTimer } from "./response-timer.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
@@ -18,11 +22,18 @@ export interface SlackSurfaceContext {
   now: () => Date;
   threads: SessionThreads;
   users: UserDirectory;
+  /** The workspace and organization that installed the app (`auth.test`). */
+  workspace: InstallingWorkspace;
   /** Who may start, steer, answer or click: checked before anything reaches the runtime. */
   access: AccessControl;
   publisher: MessagePublisher;
   board: CrewBoardPublisher;
   feedback: ThreadFeedback;
+  /** The thread's Slack agent session: status, title, Stop button. */
+  sessions: AgentSessions;
+  replies: ReplyStreamer;
+  /** Times to first feedback and first reply, for metrics. */
+  responses: ResponseTimer;
   /** Runs listener work after the ack: `stop()` waits for it, and a failure is logged, not thrown. */
   track(work: Promise<unknown>): Promise<void>;
 }

@@ -16,7 +16,8 @@ export class ThreadFeedback {
     this.logger = logger;
   }
 
-  async thinking(thread: Pick<SlackThread, "channel" | "threadTs">, messageTs: string): Promise<void> {
+  /** Whether the status or the reaction reached Slack. */
+  async thinking(thread: Pick<SlackThread, "channel" | "threadTs">, messageTs: string): Promise<boolean> {
     try {
       await this.api.call("assistant.threads.setStatus", {
         channel_id: thread.channel,
@@ -24,14 +25,16 @@ export class ThreadFeedback {
         status: "is thinking…",
       });
       this.withStatus.add(`${thread.channel}:${thread.threadTs}`);
-      return;
+      return true;
     } catch (error) {
       this.logger.debug({ err: error }, "thread status unavailable; reacting instead");
     }
     try {
       await this.api.call("reactions.add", { channel: thread.channel, timestamp: messageTs, name: "eyes" });
+      return true;
     } catch (error) {
       this.logger.debug({ err: error }, "could not react to the message");
+      return false;
     }
   }
 

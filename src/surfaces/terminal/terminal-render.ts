@@ -1,5 +1,6 @@
 import type { AgentSnapshot } from "../../domain/agents.ts";
 import { exactActionText, parseApprovalAction, visibleText } from "../../domain/approval-action.ts";
+import { describeSetupOutcome } from "../../domain/environment.ts";
 import type { RequestSnapshot } from "../../domain/requests.ts";
 import type { SurfaceEvent } from "../../runtime/surface-port.ts";
 
@@ -56,6 +57,11 @@ export function renderEvent(
       return { text: `  ▸ ${event.agent.title}: ${event.text}`, newline: true };
     case "agent-finished":
       return { text: `  ✓ ${event.agent.title} finished: ${event.summary}`, newline: true };
+    case "environment-prepared":
+      return {
+        text: `  ${event.setup.status === "passed" ? "▸" : "✗"} ${event.agent.title}: setup of ${event.setup.repository} ${describeSetupOutcome(event.setup)}`,
+        newline: true,
+      };
     case "agent-failed":
       return { text: `  ✗ ${event.agent.title} failed: ${event.reason}`, newline: true };
     case "agent-cancelled":
@@ -71,5 +77,7 @@ export function renderEvent(
       };
     case "session-idle":
       return undefined;
+    case "session-titled":
+      return { text: `  ▸ Session: ${event.title}`, newline: true };
   }
 }

@@ -1,4 +1,5 @@
 import type { AgentSnapshot } from "../../domain/agents.ts";
+import type { CheckOutcome, FinishVerdict } from "../../domain/environment.ts";
 import type { ToolContext } from "../../domain/tool.ts";
 
 /**
@@ -15,9 +16,16 @@ export interface AgentServices {
   messageAgent(agentId: string, text: string): Promise<void>;
   cancelAgent(agentId: string): Promise<boolean>;
   listAgents(): Promise<AgentSnapshot[]>;
+  /** Titles the session (the supervisor names the task); returns the title as stored. */
+  nameSession(title: string): Promise<string>;
   reportProgress(text: string): Promise<void>;
-  /** Records the summary; the runner marks the agent done with the tool result. */
-  finish(summary: string): Promise<void>;
+  /**
+   * Before `finish`: the repository's check (or a passing run of it since the last edit),
+   * and whether the work may end now or goes back to the worker.
+   */
+  checkBeforeFinishing(signal: AbortSignal): Promise<FinishVerdict>;
+  /** Records the summary and the check; the runner marks the agent done with the tool result. */
+  finish(summary: string, check?: CheckOutcome): Promise<void>;
   /** Every key of the session's shared context with its newest version, ordered by key. */
   listContext(): Promise<Array<{ key: string; version: number }>>;
   /** The newest value of a key of the session's shared context, or undefined when it was never written. */

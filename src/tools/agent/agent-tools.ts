@@ -1,5 +1,6 @@
 import type { AnyTool } from "../../domain/tool.ts";
 import { readContextTool, writeContextTool } from "./context-tools.ts";
+import { nameSessionTool } from "./session-tools.ts";
 import { cancelAgentTool, listAgentsTool, messageAgentTool, spawnAgentTool } from "./supervisor-tools.ts";
 import { readToolOutputTool } from "./tool-output-tools.ts";
 import { askUserTool, finishTool, reportProgressTool } from "./worker-tools.ts";
@@ -10,6 +11,7 @@ export const supervisorTools: AnyTool[] = [
   messageAgentTool,
   listAgentsTool,
   cancelAgentTool,
+  nameSessionTool,
   readContextTool,
   writeContextTool,
   readToolOutputTool,

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { describeCheckOutcome } from "../../domain/environment.ts";
+import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
 import type { AgentToolContext } from "./agent-tool-context.ts";
 
@@ -28,11 +30,16 @@ export const reportProgressTool = defineTool({
 export const finishTool = defineTool({
   name: "finish",
   description:
-    "Finish your work with a short structured summary: what you did, the result (branch, files, key facts) and anything left open.",
+    "Finish your work with a short structured summary: what you did, the result (branch, files, key facts) and anything left open. " +
+    "In a repository with a check command, finish runs it first (unless your last change was followed by a passing run of it); " +
+    "a failing check comes back as this tool's error, a limited number of times.",
   input: z.object({ summary: z.string().min(1) }),
   risk: "safe",
   async execute(input, context: AgentToolContext) {
-    await context.services.finish(input.summary);
-    return "Finished.";
+    const verdict = await context.services.checkBeforeFinishing(context.signal);
+    if (verdict.kind === "retry") throw new ToolError(verdict.message);
+    await context.services.finish(input.summary, verdict.check);
+    if (!verdict.check) return "Finished.";
+    return `Finished. The check \`${verdict.check.command}\` ${describeCheckOutcome(verdict.check)}.`;
   },
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { MergeRequest, MergeResult } from "../../adapters/git/workspace-manager.ts";
 import { branchNameProblem, integrationBranch, mergeTargetEffect } from "../../domain/branch-policy.ts";
+import { type CheckOutcome, describeCheckOutcome } from "../../domain/environment.ts";
 import { errorMessage, ToolError } from "../../domain/errors.ts";
 import { defineTool, type ToolCallScope, type Workspace } from "../../domain/tool.ts";
 
@@ -9,6 +10,13 @@ export interface MergeSource {
   agentId: string;
   workspace: Workspace;
   commit: string;
+  /** The check the sub-agent finished with; absent when its repository has none. */
+  check?: CheckOutcome;
+}
+
+/** A branch whose check did not pass is left out unless `include_failed_checks` says otherwise. */
+function checkNotPassed(source: MergeSource): boolean {
+  return source.check !== undefined && source.check.status !== "passed";
 }
 
 export interface MergeAgentsDependencies {
@@ -37,6 +45,13 @@ const input = z.object({
       if (problem) context.addIssue({ code: "custom", message: `unusable branch name: ${problem}` });
     })
     .optional(),
+  include_failed_checks: z
+    .boolean()
+    .optional()
+    .describe(
+      "Also merge branches whose check failed or did not run. Needs a human's approval every time; " +
+        "ask the user first, and say which checks failed.",
+    ),
 });
 
 type MergeAgentsInput = z.infer<typeof input>;
@@ -55,12 +70,20 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
     const effect = mergeTargetEffect(scope.sessionId, request.into);
     const repoName = sources[0]?.workspace.repoName ?? "(none)";
     const pushTarget = dependencies.pushTargetOf(repoName);
+    const unchecked = request.include_failed_checks ? sources.filter(checkNotPassed) : [];
     const lines = [
       `merge ${sources.length} branch${sources.length === 1 ? "" : "es"} into ${into} of repository ${repoName}, ` +
         (pushTarget ? `then push ${into} to ${pushTarget}` : "kept local (not pushed)"),
       ...(effect.reason ? [`Needs a human because ${effect.reason}.`] : []),
+      ...(request.include_failed_checks
+        ? [
+            `Needs a human because it includes branches whose checks did not pass (${unchecked.length} of them).`,
+          ]
+        : []),
       ...sources.map(
-        (source) => `• ${source.workspace.branch} at ${source.commit.slice(0, 12)} (agent ${source.agentId})`,
+        (source) =>
+          `• ${source.workspace.branch} at ${source.commit.slice(0, 12)} (agent ${source.agentId})` +
+          (checkNotPassed(source) && source.check ? `, check ${describeCheckOutcome(source.check)}` : ""),
       ),
     ];
     return lines.join("\n");
@@ -87,16 +110,18 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
       "threadwork/<session>/integration, or `into`). Clean merges are kept; a conflicting branch is left " +
       "out and its conflicting files and hunks are listed, so you can assign a fixer or ask the user. " +
       "Merging into any branch outside threadwork/<session>/ (such as the default branch) or into another " +
-      "agent's branch waits for a human's approval.",
+      "agent's branch waits for a human's approval. Only branches whose check passed (or whose repository " +
+      "has no check) are merged; the others are left out and named, unless include_failed_checks is set.",
     input,
-    risk: (request, scope) => mergeTargetEffect(scope.sessionId, request.into).risk,
+    risk: (request, scope) => (isRisky(request, scope) ? "risky" : "safe"),
     // A merge outside the session's branches is shown to a person every time: its sources' commits may
     // have moved since an earlier approval, which an "Always allow" on the same input would not see.
-    allowAlways: (request, scope) => mergeTargetEffect(scope.sessionId, request.into).risk !== "risky",
+    // So is one that takes unverified branches: which checks failed changes from call to call.
+    allowAlways: (request, scope) => !isRisky(request, scope),
     describe,
     async execute(request, context) {
       const sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), context);
-      const risky = mergeTargetEffect(context.sessionId, request.into).risk === "risky";
+      const risky = isRisky(request, context);
       if (risky && context.toolCallId && dependencies.approvedDescriptionOf) {
         // What runs is what was approved: the same sources at the same commits, same target and push.
         const approved = await dependencies.approvedDescriptionOf(context.agentId, context.toolCallId);
@@ -106,14 +131,45 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
           );
         }
       }
+      const leftOut = request.include_failed_checks ? [] : sources.filter(checkNotPassed);
+      const merging = sources.filter((source) => !leftOut.includes(source));
+      if (merging.length === 0) {
+        return ["Nothing was merged.", ...leftOutLines(leftOut)].join("\n");
+      }
       const result = await dependencies.mergeBranches({
         sessionId: context.sessionId,
-        workspaces: sources.map((source) => ({ ...source.workspace, commit: source.commit })),
+        workspaces: merging.map((source) => ({ ...source.workspace, commit: source.commit })),
         ...(request.into ? { into: request.into } : {}),
       });
-      return formatMergeResult(result);
+      const text = formatMergeResult(result);
+      return leftOut.length === 0 ? text : [text, "", ...leftOutLines(leftOut)].join("\n");
     },
   });
+}
+
+/** Outside the session's branches, or taking branches whose checks did not pass: a human decides. */
+function isRisky(request: MergeAgentsInput, scope: ToolCallScope): boolean {
+  return (
+    mergeTargetEffect(scope.sessionId, request.into).risk === "risky" ||
+    request.include_failed_checks === true
+  );
+}
+
+/** Why each branch was left out: its check's outcome (the agent's result has the output). */
+function leftOutLines(sources: MergeSource[]): string[] {
+  const lines = sources.flatMap((source) =>
+    source.check
+      ? [
+          `Left out, its check did not pass: ${source.workspace.branch} (agent ${source.agentId}): ` +
+            `\`${source.check.command}\` ${describeCheckOutcome(source.check)}.`,
+        ]
+      : [],
+  );
+  if (lines.length === 0) return [];
+  return [
+    ...lines,
+    "Fix the branch (message its agent or spawn a fixer), or ask the user and call again with include_failed_checks.",
+  ];
 }
 
 export function formatMergeResult(result: MergeResult): string {

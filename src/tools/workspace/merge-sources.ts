@@ -21,7 +21,19 @@ export interface MergeRecords {
   ): Promise<{ kind: RequestKind; status: RequestStatus; action: unknown } | undefined>;
 }
 
-const finishedResultSchema = z.object({ commit: z.string().regex(/^[0-9a-f]{40}$/) });
+const finishedResultSchema = z.object({
+  commit: z.string().regex(/^[0-9a-f]{40}$/),
+  check: z
+    .object({
+      status: z.enum(["passed", "failed", "not-run"]),
+      command: z.string(),
+      exitCode: z.number().nullable().optional(),
+      durationMs: z.number(),
+      summary: z.string(),
+    })
+    .optional()
+    .catch(undefined),
+});
 
 /**
  * `merge_agents`'s view of the records: only sub-agents of the calling session, only once
@@ -50,7 +62,13 @@ export function mergeSourcesFrom(
         if (!result.success) {
           throw new ToolError(`Sub-agent ${agentId} finished without a commit to merge (see its result).`);
         }
-        sources.push({ agentId, workspace, commit: result.data.commit });
+        const check = result.data.check;
+        sources.push({
+          agentId,
+          workspace,
+          commit: result.data.commit,
+          ...(check ? { check: { ...check, exitCode: check.exitCode ?? null } } : {}),
+        });
       }
       return sources;
     },

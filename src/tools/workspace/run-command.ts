@@ -1,15 +1,11 @@
-import { join } from "node:path";
 import { z } from "zod";
-import { type CommandLimits, describeLimitExit } from "../../adapters/process/command-limits.ts";
-import { runProcess } from "../../adapters/process/run-process.ts";
-import { planSandboxedShell } from "../../adapters/process/sandbox.ts";
+import type { CommandLimits } from "../../adapters/process/command-limits.ts";
 import { detectSandbox, knownSandboxStatus, sandboxRefusal } from "../../adapters/process/sandbox-probe.ts";
-import { scrubbedEnvironment } from "../../adapters/process/scrubbed-environment.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
 import { hasShellMetacharacters, isAllowedCommand, normalizeCommand } from "./command-allow-list.ts";
-import { isGitHazard, removeGitHazards } from "./git-hazards.ts";
-import { isOverQuota, overQuotaMessage, watchQuota, workspaceBytes } from "./workspace-quota.ts";
+import { cleanUpAfterCommand, runWorkspaceCommand, storableOutput } from "./workspace-command.ts";
+import { isOverQuota, overQuotaMessage, workspaceBytes } from "./workspace-quota.ts";
 import { ensureHome, type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
 function limitsInWords(limits: CommandLimits, quotaMb: number): string {
@@ -34,8 +30,16 @@ function description(options: ResolvedToolOptions): string {
   }
   return (
     `${common} Commands run in a sandbox: no network, no secrets or tokens, and only the workspace, ` +
-    "its home directory and a private /tmp are writable. If the sandbox is unavailable the tool refuses."
+    "its home directory and a private /tmp are writable. If the sandbox is unavailable the tool refuses. " +
+    "A repository whose policy allows network gives its commands network access: the result's first line then says `network on`."
   );
+}
+
+/** The repository's network policy for agent commands; off unless it says `on`. */
+function networkOf(options: ResolvedToolOptions, repoName: string): "off" | "on" {
+  return Object.hasOwn(options.repositoryNetwork, repoName)
+    ? (options.repositoryNetwork[repoName] ?? "off")
+    : "off";
 }
 
 /** The deployment's patterns and those of the caller's repository. */
@@ -87,66 +91,28 @@ export function runCommandTool(options: ResolvedToolOptions) {
           throw new ToolError(overQuotaMessage(before, options.workspaceQuotaMb));
         }
       }
-      const searchPath = process.env.PATH ?? "/usr/bin:/bin";
-      const plan = planSandboxedShell({
+      const network = networkOf(options, workspace.repoName) === "on";
+      const {
+        process: result,
+        status,
+        sandboxed,
+      } = await runWorkspaceCommand(options, sandbox, workspace, {
         command: input.command,
-        limits: options.commandLimits,
-        bwrapPath: sandbox.state === "active" ? sandbox.bwrapPath : undefined,
-        workspaceRoot: workspace.root,
-        home,
-        temporaryDirectory: temporary,
-        readOnlyPaths: [join(workspace.root, ".git")],
-        hiddenPaths: options.hiddenPaths,
-        searchPath,
-      });
-      // Over the quota while it runs: the whole sandbox is stopped, as on cancellation.
-      const overQuota = new AbortController();
-      let bytesWhenStopped: number | undefined;
-      const stopWatching = freeing
-        ? () => undefined
-        : watchQuota(quotaPaths, options.workspaceQuotaMb, (bytes) => {
-            bytesWhenStopped = bytes;
-            overQuota.abort();
-          });
-      const result = await runProcess({
-        command: plan.command,
-        args: plan.args,
-        cwd: workspace.root,
-        env: { ...scrubbedEnvironment({ home }), PATH: plan.path },
-        timeoutMs: timeoutSeconds * 1000,
-        signal: AbortSignal.any([context.signal, overQuota.signal]),
+        network,
+        timeoutSeconds,
+        signal: context.signal,
         maxOutputBytes: options.maxOutputBytes,
-        mergeOutput: true,
-      })
-        .catch((error: unknown) => {
-          throw new ToolError(
-            `Could not start the command: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        })
-        .finally(stopWatching);
-      const seconds = (result.durationMs / 1000).toFixed(2);
-      let status: string;
-      if (result.timedOut)
-        status = `timed out after ${timeoutSeconds} s; the command and its children were killed`;
-      else if (result.aborted && bytesWhenStopped !== undefined) {
-        status =
-          `stopped: the workspace went over its ${options.workspaceQuotaMb} MiB disk quota while it ran ` +
-          `(${(bytesWhenStopped / 1024 / 1024).toFixed(1)} MiB); the command and its children were killed`;
-      } else if (result.aborted) status = "cancelled; the command and its children were killed";
-      else if (result.exitCode === null) status = `killed by ${result.signal ?? "a signal"}`;
-      else status = `exit code ${result.exitCode}`;
-      const limit = describeLimitExit(result.exitCode, result.signal, options.commandLimits);
-      if (limit) status += ` (${limit})`;
-      const sandboxed = plan.kind === "bwrap" ? ", sandboxed" : ", NOT sandboxed";
-      // NUL bytes (e.g. from /proc/*/environ) cannot be stored in a transcript: show them as ␀.
-      const output = result.stdout.replaceAll("\u0000", "\u2400").trimEnd();
-      // One walk after the command: its size, and what it left that would trip the service's git.
-      const hazards: string[] = [];
-      const after = await workspaceBytes(quotaPaths, (path, info) => {
-        if (isGitHazard(workspace.root, path, info)) hazards.push(path);
+        unwatched: freeing,
+      }).catch((error: unknown) => {
+        throw new ToolError(
+          `Could not start the command: ${error instanceof Error ? error.message : String(error)}`,
+        );
       });
+      const seconds = (result.durationMs / 1000).toFixed(2);
+      const where = `${sandboxed ? ", sandboxed" : ", NOT sandboxed"}${sandboxed && network ? ", network on" : ""}`;
+      const output = storableOutput(result.stdout);
+      const { bytes: after, removed } = await cleanUpAfterCommand(workspace, quotaPaths);
       lastUsage.set(workspace.root, after);
-      const removed = await removeGitHazards(workspace.root, hazards);
       const cleaned =
         removed.length === 0
           ? ""
@@ -154,7 +120,7 @@ export function runCommandTool(options: ResolvedToolOptions) {
       const quota = isOverQuota(after, options.workspaceQuotaMb)
         ? `\n[${overQuotaMessage(after, options.workspaceQuotaMb)}]`
         : "";
-      return `[${status}, ${seconds} s${sandboxed}]\n${output === "" ? "(no output)" : output}${quota}${cleaned}`;
+      return `[${status}, ${seconds} s${where}]\n${output === "" ? "(no output)" : output}${quota}${cleaned}`;
     },
   });
 }

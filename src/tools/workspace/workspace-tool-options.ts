@@ -10,6 +10,8 @@ export interface WorkspaceToolOptions {
   allowCommands: string[];
   /** More patterns per repository name, on top of `allowCommands`. */
   repositoryAllowCommands?: Record<string, string[]>;
+  /** Network for agent commands per repository name; off when absent. */
+  repositoryNetwork?: Record<string, "off" | "on">;
   /** THREADWORK_SANDBOX. Allow-listed commands skip approval only while the sandbox is active. */
   sandbox: SandboxMode;
   /** Where to look for bwrap; defaults to PATH. */
@@ -46,6 +48,7 @@ export interface WorkspaceToolOptions {
 export interface ResolvedToolOptions {
   allowCommands: string[];
   repositoryAllowCommands: Record<string, string[]>;
+  repositoryNetwork: Record<string, "off" | "on">;
   sandbox: SandboxMode;
   sandboxSearchPath: string | undefined;
   commandLimits: CommandLimits;
@@ -68,6 +71,7 @@ export function resolveToolOptions(options: WorkspaceToolOptions): ResolvedToolO
   return {
     allowCommands: options.allowCommands,
     repositoryAllowCommands: options.repositoryAllowCommands ?? {},
+    repositoryNetwork: options.repositoryNetwork ?? {},
     sandbox: options.sandbox,
     sandboxSearchPath: options.sandboxSearchPath,
     commandLimits: { ...defaultCommandLimits, ...options.commandLimits },

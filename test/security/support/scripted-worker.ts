@@ -13,7 +13,7 @@ import {
   toolCallResponse,
 } from "../../fakes/fake-llm-server.ts";
 import { type Backend, createTestDatabase } from "../../helpers/database.ts";
-import { briefOf, isSupervisorRequest, startTestRuntime } from "../../helpers/runtime-harness.ts";
+import { briefOf, isSupervisorRequest, startTestRuntime, testConfig } from "../../helpers/runtime-harness.ts";
 
 export interface ScriptedWorkerOptions {
   /** The working copy every agent gets (repository `demo`). */
@@ -26,6 +26,8 @@ export interface ScriptedWorkerOptions {
   /** The worker's tool calls for one turn (`request.turnIndex`), a `finish` call included. */
   play: (request: FakeLlmRequest) => FakeToolCall[] | Promise<FakeToolCall[]>;
   backend?: Backend;
+  /** The worker model's context window, for scripts whose inputs are larger than a model could write. */
+  workerContextWindowTokens?: number;
 }
 
 export interface ScriptedWorker {
@@ -80,6 +82,14 @@ export async function startScriptedWorker(options: ScriptedWorkerOptions): Promi
       workerTools: options.workerTools,
       workspaces,
       repositories: { names: ["demo"], defaultRepository: "demo" },
+      ...(options.workerContextWindowTokens
+        ? {
+            config: {
+              ...testConfig(),
+              contextWindows: { "anthropic:claude-haiku-5-5": options.workerContextWindowTokens },
+            },
+          }
+        : {}),
     });
   } catch (error) {
     await close();

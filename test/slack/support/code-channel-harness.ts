@@ -5,7 +5,7 @@ import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/sla
 import { createMemorySlackStore } from "../../../src/surfaces/slack/slack-store.ts";
 import { sendSignedCommand } from "../../fakes/fake-slack-code-channels.ts";
 import { FakeSlackServer, sendSignedEvent } from "../../fakes/fake-slack-server.ts";
-import { channel, signingSecret, slackConfig } from "./harness.ts";
+import { channel, failOnViolations, signingSecret, slackConfig } from "./harness.ts";
 import { ScriptedRuntime } from "./scripted-runtime.ts";
 
 export const owner = "U0OWNER";
@@ -33,6 +33,8 @@ export async function startCodeChannelHarness(
 ): Promise<CodeChannelHarness> {
   const fake = await FakeSlackServer.start();
   fake.grantedScopes.add("code_channels:manage");
+  // Apps that get Slack Code also have agent sessions.
+  fake.agentSessions.enable();
   fake.addUser({ id: owner, name: "owner" });
   fake.addUser({ id: stranger, name: "stranger" });
   const runtime = new ScriptedRuntime();
@@ -94,7 +96,9 @@ export async function startCodeChannelHarness(
     },
     async stop() {
       await surface.stop();
+      const violations = fake.violations.splice(0);
       await fake.close();
+      failOnViolations(violations);
     },
   };
 }

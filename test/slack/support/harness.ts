@@ -1,9 +1,15 @@
 import type { Config } from "../../../src/config.ts";
-import { createSilentLogger } from "../../../src/logger.ts";
+import { createSilentLogger, type Logger } from "../../../src/logger.ts";
 import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
-import { FakeSlackServer, sendSignedEvent, sendSignedInteraction } from "../../fakes/fake-slack-server.ts";
+import type { SurfaceTimers } from "../../../src/surfaces/slack/timers.ts";
+import {
+  type ConformanceViolation,
+  FakeSlackServer,
+  sendSignedEvent,
+  sendSignedInteraction,
+} from "../../fakes/fake-slack-server.ts";
 
 export const signingSecret = "test-signing-secret";
 export const channel = "C0GENERAL";
@@ -46,6 +52,14 @@ export function slackConfig(
   };
 }
 
+/** Every call the surface made is checked as real Slack would check it: a refused one fails the test. */
+export function failOnViolations(violations: readonly ConformanceViolation[]): void {
+  if (violations.length === 0) return;
+  throw new Error(
+    `Slack would refuse or ignore these calls:\n${violations.map((item) => `${item.reason} (${item.error ?? "ignored"})`).join("\n")}`,
+  );
+}
+
 /** A real Bolt HTTP receiver and WebClient wired to a fake Slack Web API on loopback. */
 export async function startHarness(options: {
   runtime: RuntimeApi;
@@ -55,6 +69,12 @@ export async function startHarness(options: {
   health?: () => Promise<{ database: boolean; queue: boolean }>;
   /** Overrides of the Slack settings, e.g. access lists. */
   slack?: Partial<Config["slack"]>;
+  /** Timers the test moves by hand (agent session heartbeats). */
+  timers?: SurfaceTimers;
+  /** A logger whose lines the test reads; silent otherwise. */
+  logger?: Logger;
+  /** A clock the test moves by hand (stream age). */
+  clock?: { now(): Date };
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -62,9 +82,11 @@ export async function startHarness(options: {
     config: slackConfig(fake, options.slack),
     runtime: options.runtime,
     store,
-    logger: createSilentLogger(),
+    logger: options.logger ?? createSilentLogger(),
     health: options.health ?? (async () => ({ database: true, queue: true })),
     host: "127.0.0.1",
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();
@@ -112,7 +134,9 @@ export async function startHarness(options: {
     },
     async stop() {
       await surface.stop();
+      const violations = fake.violations.splice(0);
       if (!options.fake) await fake.close();
+      failOnViolations(violations);
     },
   };
 }

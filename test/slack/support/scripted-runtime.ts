@@ -50,7 +50,11 @@ export class ScriptedRuntime implements RuntimeApi {
     switch (input.type) {
       case "user-message": {
         const existing = await this.findSession(input.key);
-        if (existing) return { type: "message-accepted", sessionId: existing.id, created: false };
+        if (existing) {
+          // Like the runtime: a message reopens a session a person stopped.
+          existing.status = "active";
+          return { type: "message-accepted", sessionId: existing.id, created: false };
+        }
         const id = this.nextId("session");
         this.sessions.set(id, {
           id,
@@ -97,6 +101,8 @@ export class ScriptedRuntime implements RuntimeApi {
         if (!(await this.canDecide(input.sessionId, input.userId, "stop"))) {
           return { type: "cancelled", sessionId: input.sessionId, agentIds: cancelled };
         }
+        const session = this.sessions.get(input.sessionId);
+        if (session && !input.agentId) session.status = "closed";
         for (const agent of this.agents.get(input.sessionId) ?? []) {
           if (input.agentId && agent.id !== input.agentId) continue;
           if (agent.role !== "worker" || ["done", "failed", "cancelled"].includes(agent.status)) continue;
@@ -106,6 +112,11 @@ export class ScriptedRuntime implements RuntimeApi {
           this.emit({ type: "agent-cancelled", sessionId: input.sessionId, agent: { ...agent } });
         }
         return { type: "cancelled", sessionId: input.sessionId, agentIds: cancelled };
+      }
+      case "rename-session": {
+        const session = this.sessions.get(input.sessionId);
+        if (session && input.title.trim() !== "") session.title = input.title;
+        return { type: "session-renamed", sessionId: input.sessionId, title: session?.title ?? "" };
       }
     }
   }
@@ -133,6 +144,9 @@ export class ScriptedRuntime implements RuntimeApi {
       decidedBy: userId,
       decidedAt: new Date(),
     });
+    // Like the runtime: a budget's Stop closes the session until the next message.
+    const session = this.sessions.get(request.sessionId);
+    if (session && status === "stopped") session.status = "closed";
     this.emit({ type: "request-decided", sessionId: request.sessionId, request: { ...request } });
     return { ok: true, request: { ...request } };
   }
@@ -244,6 +258,13 @@ export class ScriptedRuntime implements RuntimeApi {
     return request;
   }
 
+  /** The supervisor names the task, as `name_session` does. */
+  nameSession(sessionId: string, title: string): void {
+    const session = this.sessions.get(sessionId);
+    if (session) session.title = title;
+    this.emit({ type: "session-titled", sessionId, title });
+  }
+
   /** Emits the deltas `pauseMs` apart, as a model streams, then the completed reply. */
   async reply(
     sessionId: string,
@@ -251,11 +272,20 @@ export class ScriptedRuntime implements RuntimeApi {
     text: string,
     deltas: string[] = [],
     pauseMs = 80,
+    /** A turn that called no tool: the supervisor rests after it. */
+    final = false,
   ): Promise<void> {
     for (const delta of deltas) {
       this.emit({ type: "reply-delta", sessionId, agentId: "supervisor", turnId, delta });
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
-    this.emit({ type: "reply-completed", sessionId, agentId: "supervisor", turnId, text });
+    this.emit({
+      type: "reply-completed",
+      sessionId,
+      agentId: "supervisor",
+      turnId,
+      text,
+      ...(final ? { final } : {}),
+    });
   }
 }

@@ -33,17 +33,25 @@ async function publishHome(context: SlackSurfaceContext, userId: string): Promis
   const actor = { userId, userTeam: undefined, channel: undefined, mayBeShared: false };
   if (!(await context.access.check(actor, "view")).allowed) return;
   const sessions = await context.runtime.listSessionsForUser(userId, 15);
+  const ratings = await context.store.feedbackCounts(sessions.map((session) => session.id));
   const rows = await Promise.all(
-    sessions.map(async (session) => ({ session, permalink: await permalinkOf(context, session) })),
+    sessions.map(async (session) => ({
+      session,
+      permalink: await permalinkOf(context, session),
+      feedback: ratings.get(session.id),
+    })),
   );
   await context.api.call("views.publish", { user_id: userId, view: renderAppHome(rows) });
 }
 
-async function suggest(context: SlackSurfaceContext, channel: string, threadTs: string | undefined) {
+/**
+ * Under `agent_view` the prompts sit at the top of the Messages tab, not in a thread: Slack
+ * silently drops a call that names a `thread_ts` (assistant.threads.setSuggestedPrompts).
+ */
+async function suggest(context: SlackSurfaceContext, channel: string) {
   try {
     await context.api.call("assistant.threads.setSuggestedPrompts", {
       channel_id: channel,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
       title: "Try asking Threadwork to…",
       prompts: suggestedPrompts,
     });
@@ -52,18 +60,17 @@ async function suggest(context: SlackSurfaceContext, channel: string, threadTs: 
   }
 }
 
-/** The App Home tab lists the user's recent sessions; the Messages tab suggests prompts. */
+/**
+ * The App Home tab lists the user's recent sessions with how people rated their answers;
+ * opening the Messages tab (the agent view's replacement for `assistant_thread_started`)
+ * sets the suggested prompts.
+ */
 export function register(app: App, context: SlackSurfaceContext): void {
   app.event("app_home_opened", async ({ event }) => {
     if (event.tab === "home") {
       await context.track(publishHome(context, event.user));
     } else if (event.tab === "messages") {
-      await context.track(suggest(context, event.channel, undefined));
+      await context.track(suggest(context, event.channel));
     }
-  });
-  app.event("assistant_thread_started", async ({ event }) => {
-    await context.track(
-      suggest(context, event.assistant_thread.channel_id, event.assistant_thread.thread_ts),
-    );
   });
 }

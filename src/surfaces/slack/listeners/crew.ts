@@ -2,16 +2,12 @@ import type { App } from "@slack/bolt";
 import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
 import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
-import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
+import { findThreadSession } from "../thread-session.ts";
 import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
 
 async function stop(context: SlackSurfaceContext, target: ClickTarget, agentId: string | undefined) {
-  if (!target.teamId || !target.channel || !target.threadTs) return;
-  const session = await context.runtime.findSession({
-    surface: slackSurface,
-    conversationKey: conversationKey(target.teamId, target.channel, target.threadTs),
-  });
+  const session = await findThreadSession(context, target);
   if (!session) return;
   if (!(await admit(context, clickActor(target), "decide", { threadTs: target.threadTs }))) return;
   if (!(await context.runtime.canDecide(session.id, target.user, "stop"))) {
@@ -29,6 +25,9 @@ async function stop(context: SlackSurfaceContext, target: ClickTarget, agentId: 
     ...(agentId ? { agentId } : {}),
   });
   context.board.schedule(session.id);
+  // Stop all closes the session even when no agent was left to cancel.
+  const thread = await context.threads.get(session.id);
+  if (thread && !agentId) await context.sessions.refresh(session.id, thread);
 }
 
 /** Stop one agent, or all of them, from the crew board. */

@@ -3,7 +3,9 @@ import { z } from "zod";
 /** The parts of a block_actions payload the listeners read. */
 export const blockActionSchema = z.looseObject({
   user: z.looseObject({ id: z.string(), team_id: z.string().optional() }),
+  /** Null for an app installed org-wide on Enterprise Grid: the clicker's team is `user.team_id`. */
   team: z.looseObject({ id: z.string() }).nullable().optional(),
+  enterprise: z.looseObject({ id: z.string() }).nullable().optional(),
   channel: z.looseObject({ id: z.string() }).optional(),
   message: z.looseObject({ ts: z.string(), thread_ts: z.string().optional() }).optional(),
   container: z
@@ -19,6 +21,8 @@ export interface ClickTarget {
   /** The clicker's own workspace, from `user.team_id`. */
   userTeam: string | undefined;
   teamId: string | undefined;
+  /** The Enterprise Grid organization of an org-wide install, from `enterprise.id`. */
+  enterpriseId?: string | undefined;
   channel: string | undefined;
   threadTs: string | undefined;
   messageTs: string | undefined;
@@ -33,6 +37,7 @@ export function clickTarget(body: unknown): ClickTarget | undefined {
     user: value.user.id,
     userTeam: value.user.team_id,
     teamId: value.team?.id,
+    enterpriseId: value.enterprise?.id,
     channel: value.channel?.id ?? value.container?.channel_id,
     threadTs: value.message?.thread_ts ?? value.container?.thread_ts ?? value.message?.ts,
     messageTs: value.message?.ts,

@@ -35,6 +35,7 @@ async function firstDelivery(
 }
 
 async function deliver(context: SlackSurfaceContext, incoming: Incoming, options: { mustExist: boolean }) {
+  const receivedAt = Date.now();
   const { message, teamId } = incoming;
   const channel = message.channel;
   if (!channel || !message.user) return;
@@ -51,8 +52,32 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
   };
   if (!(await admit(context, actor, existing ? "steer" : "start", { threadTs: message.thread_ts }))) return;
 
-  const thread = { teamId, channel, threadTs, ownerId: existing?.ownerId ?? message.user };
-  const feedback = context.feedback.thinking(thread, message.ts);
+  const text = messageText(message, incoming.botUserId);
+  // The same `thread` (and session) the runtime's lifecycle lines carry.
+  const logger = context.logger.child({
+    thread: `${key.surface}:${key.conversationKey}`,
+    ...(existing ? { sessionId: existing.id } : {}),
+  });
+  const arrivedAt = context.responses.arrived({ channel, threadTs }, receivedAt);
+  // The first feedback goes out before anything slow (history, names, the runtime).
+  const feedback = context.sessions
+    .started(
+      { channel, threadTs },
+      { messageTs: message.ts, ...(existing ? {} : { title: text, initiatorUserId: message.user }) },
+    )
+    .then((shown) => {
+      if (shown) context.responses.feedbackShown(arrivedAt);
+    });
+  // The owner's own team, for streams' recipient_team_id: the payload says it when they wrote this.
+  const byOwner = !existing || existing.ownerId === message.user;
+  const known = existing && !byOwner ? await context.threads.get(existing.id) : undefined;
+  const thread = {
+    teamId,
+    channel,
+    threadTs,
+    ownerId: existing?.ownerId ?? message.user,
+    ownerTeamId: byOwner ? (message.user_team ?? message.team) : known?.ownerTeamId,
+  };
   let history: HistoryEntry[] | undefined;
   if (!existing && message.thread_ts && message.thread_ts !== message.ts) {
     try {
@@ -66,7 +91,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
         botId: incoming.botId,
       });
     } catch (error) {
-      context.logger.warn({ err: error }, "could not read the thread's earlier messages");
+      logger.warn({ err: error }, "could not read the thread's earlier messages");
     }
   }
   try {
@@ -75,14 +100,14 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       key,
       userId: message.user,
       userName: await context.users.nameOf(message.user),
-      text: messageText(message, incoming.botUserId),
+      text,
       ...(history && history.length > 0 ? { history } : {}),
       metadata: { channel, threadTs, teamId },
     });
     if (outcome.type === "message-accepted") context.threads.remember(outcome.sessionId, thread);
   } catch (error) {
     // The event is already claimed, so Slack's retry would be dropped: tell the user instead.
-    context.logger.error({ err: error }, "could not hand a Slack message to the runtime");
+    logger.error({ err: error }, "could not hand a Slack message to the runtime");
     await context.api
       .call("chat.postMessage", {
         channel,

@@ -1,0 +1,157 @@
+import { randomUUID } from "node:crypto";
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { copyTree } from "./copy-tree.ts";
+
+/** What a cache entry holds besides the copied directories. */
+const manifestSchema = z.object({
+  entries: z.array(z.string()),
+  command: z.string(),
+  /** How long the setup that produced it took. */
+  durationMs: z.number(),
+  createdAt: z.string(),
+});
+
+export type SetupCacheManifest = z.infer<typeof manifestSchema>;
+
+export interface SetupCacheOptions {
+  /** `<dataDir>/setup-cache`; one directory per repository below it. */
+  directory: string;
+  /** Entries kept per repository, newest use first. Default 3. */
+  keep?: number;
+}
+
+const incomingMarker = ".incoming-";
+const staleIncomingMs = 3600_000;
+
+/** A top-level name of a working copy that can be copied as it is. */
+function isPlainName(name: string): boolean {
+  return name !== "" && name !== "." && name !== ".." && name !== ".git" && !name.includes("/");
+}
+
+/**
+ * What setup produced (new top-level entries of the working copy, e.g. `node_modules`),
+ * kept per repository and cache key, so the next workspace with the same lock files
+ * gets a copy instead of running setup again. An entry appears under its final name by
+ * one `rename`, so two instances can store and read at once: a reader sees a whole entry
+ * or none, and the second writer's rename fails and its copy is dropped.
+ */
+export class SetupCache {
+  readonly #directory: string;
+  readonly #keep: number;
+
+  constructor(options: SetupCacheOptions) {
+    this.#directory = options.directory;
+    this.#keep = options.keep ?? 3;
+  }
+
+  #entryPath(repoName: string, key: string): string {
+    return join(this.#directory, repoName, key);
+  }
+
+  /** The manifest of a stored entry, or undefined when there is none (or it is unreadable). */
+  async lookup(repoName: string, key: string): Promise<SetupCacheManifest | undefined> {
+    try {
+      const text = await readFile(join(this.#entryPath(repoName, key), "manifest.json"), "utf8");
+      const parsed = manifestSchema.safeParse(JSON.parse(text));
+      return parsed.success && parsed.data.entries.every(isPlainName) ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Copies a stored entry into `root`; false when there is none. A name that already exists
+   * in the working copy is refused (the copy would be mixed), which the caller treats as a miss.
+   */
+  async restore(repoName: string, key: string, root: string, signal?: AbortSignal): Promise<boolean> {
+    const manifest = await this.lookup(repoName, key);
+    if (!manifest) return false;
+    const existing = new Set(await readdir(root));
+    if (manifest.entries.some((name) => existing.has(name))) return false;
+    const stored = join(this.#entryPath(repoName, key), "entries");
+    try {
+      await copyTree(
+        manifest.entries.map((name) => join(stored, name)),
+        root,
+        signal,
+      );
+    } catch (error) {
+      // A half-made copy must not pass for setup's output: the caller runs setup instead.
+      await Promise.all(
+        manifest.entries.map((name) => rm(join(root, name), { recursive: true, force: true })),
+      );
+      if (signal?.aborted) throw error;
+      return false;
+    }
+    const now = new Date();
+    await utimes(join(this.#entryPath(repoName, key), "manifest.json"), now, now).catch(() => undefined);
+    return true;
+  }
+
+  /** Stores `entries` of `root` under `key`, unless another instance stored it first. */
+  async store(
+    repoName: string,
+    key: string,
+    root: string,
+    manifest: Omit<SetupCacheManifest, "createdAt">,
+  ): Promise<void> {
+    const entries = manifest.entries.filter(isPlainName);
+    if (entries.length === 0 || (await this.lookup(repoName, key))) return;
+    const repositoryDirectory = join(this.#directory, repoName);
+    await mkdir(repositoryDirectory, { recursive: true, mode: 0o700 });
+    await this.#removeStaleIncoming(repositoryDirectory);
+    const incoming = join(repositoryDirectory, `${incomingMarker}${randomUUID()}`);
+    try {
+      await mkdir(join(incoming, "entries"), { recursive: true });
+      await copyTree(
+        entries.map((name) => join(root, name)),
+        join(incoming, "entries"),
+      );
+      const complete: SetupCacheManifest = { ...manifest, entries, createdAt: new Date().toISOString() };
+      await writeFile(join(incoming, "manifest.json"), `${JSON.stringify(complete, null, 2)}\n`);
+      await rename(incoming, this.#entryPath(repoName, key));
+    } catch (error) {
+      await rm(incoming, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      // Another instance renamed its copy into place first: theirs is as good as ours.
+      if (code === "ENOTEMPTY" || code === "EEXIST") return;
+      throw error;
+    }
+    await this.#evict(repositoryDirectory);
+  }
+
+  /** Keeps the most recently used entries of a repository. */
+  async #evict(repositoryDirectory: string): Promise<void> {
+    const names = (await readdir(repositoryDirectory)).filter((name) => !name.startsWith("."));
+    const used = await Promise.all(
+      names.map(async (name) => ({
+        name,
+        at:
+          (await stat(join(repositoryDirectory, name, "manifest.json")).catch(() => undefined))?.mtimeMs ?? 0,
+      })),
+    );
+    used.sort((left, right) => right.at - left.at);
+    for (const { name } of used.slice(this.#keep)) {
+      // Out of sight first, so no reader starts copying a half-removed entry.
+      const doomed = join(repositoryDirectory, `${incomingMarker}${randomUUID()}`);
+      try {
+        await rename(join(repositoryDirectory, name), doomed);
+      } catch {
+        continue;
+      }
+      await rm(doomed, { recursive: true, force: true });
+    }
+  }
+
+  async #removeStaleIncoming(repositoryDirectory: string): Promise<void> {
+    for (const name of await readdir(repositoryDirectory)) {
+      if (!name.startsWith(incomingMarker)) continue;
+      const path = join(repositoryDirectory, name);
+      const info = await lstat(path).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > staleIncomingMs)
+        await rm(path, { recursive: true, force: true });
+    }
+  }
+}

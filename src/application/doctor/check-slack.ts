@@ -1,0 +1,112 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { WebClient } from "@slack/web-api";
+import { createSlackWebClient, normalizeApiUrl } from "../../adapters/slack/slack-api.ts";
+import { slackErrorOf } from "../../adapters/slack/slack-errors.ts";
+import type { Config } from "../../config.ts";
+import type { Logger } from "../../logger.ts";
+import { type DoctorCheck, ok, problem } from "./doctor-check.ts";
+
+export const manifestPath = path.resolve(import.meta.dirname, "../../../manifest.json");
+
+async function manifestScopes(file: string): Promise<string[]> {
+  const manifest = JSON.parse(await readFile(file, "utf8")) as {
+    oauth_config?: { scopes?: { bot?: string[] } };
+  };
+  return manifest.oauth_config?.scopes?.bot ?? [];
+}
+
+const reinstall =
+  "add them under OAuth & Permissions → Bot Token Scopes (or update the app from manifest.json), reinstall the app, and set the new SLACK_BOT_TOKEN";
+
+/**
+ * The bot token works and was granted every bot scope manifest.json asks for (Slack names the
+ * granted scopes in the `x-oauth-scopes` header of any call); in Socket Mode, the app token opens a connection.
+ */
+export async function checkSlack(
+  config: Config,
+  options: { logger: Logger; manifest?: string },
+): Promise<DoctorCheck[]> {
+  const { slack } = config;
+  if (!slack.botToken) {
+    return [
+      problem(
+        "Slack bot token",
+        "SLACK_BOT_TOKEN is not set",
+        "install the app and set SLACK_BOT_TOKEN=xoxb-…",
+      ),
+    ];
+  }
+  const checks: DoctorCheck[] = [];
+  const client = createSlackWebClient({
+    botToken: slack.botToken,
+    apiUrl: slack.apiUrl,
+    logger: options.logger,
+  });
+  let granted: string[] | undefined;
+  try {
+    const response = (await client.apiCall("auth.test")) as {
+      team?: string;
+      team_id?: string;
+      user?: string;
+      response_metadata?: { scopes?: string[] };
+    };
+    granted = response.response_metadata?.scopes;
+    checks.push(
+      ok(
+        "Slack bot token",
+        `works as @${response.user ?? "?"} in ${response.team ?? "?"} (${response.team_id ?? "?"})`,
+      ),
+    );
+  } catch (error) {
+    const reason = slackErrorOf(error);
+    return [
+      problem(
+        "Slack bot token",
+        `auth.test failed: ${reason}`,
+        reason === "invalid_auth" || reason === "not_authed" || reason === "token_revoked"
+          ? "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into SLACK_BOT_TOKEN"
+          : `check that Slack${slack.apiUrl ? ` at SLACK_API_URL (${slack.apiUrl})` : ""} is reachable from here`,
+      ),
+    ];
+  }
+  const wanted = await manifestScopes(options.manifest ?? manifestPath);
+  if (granted === undefined) {
+    checks.push(problem("Slack bot token scopes", "Slack did not say which scopes the token has", reinstall));
+  } else {
+    const missing = wanted.filter((scope) => !granted.includes(scope));
+    checks.push(
+      missing.length === 0
+        ? ok("Slack bot token scopes", `all ${wanted.length} scopes manifest.json asks for are granted`)
+        : problem("Slack bot token scopes", `missing ${missing.join(", ")}`, reinstall),
+    );
+  }
+  if (slack.appToken) {
+    const apiUrl = normalizeApiUrl(slack.apiUrl);
+    const appClient = new WebClient(slack.appToken, {
+      ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+      retryConfig: { retries: 0 },
+    });
+    try {
+      await appClient.apiCall("apps.connections.open");
+      checks.push(ok("Slack app token (Socket Mode)", "opens a Socket Mode connection"));
+    } catch (error) {
+      checks.push(
+        problem(
+          "Slack app token (Socket Mode)",
+          `apps.connections.open failed: ${slackErrorOf(error)}`,
+          "generate an app-level token with connections:write under Basic Information → App-Level Tokens and set SLACK_APP_TOKEN; Socket Mode must be on",
+        ),
+      );
+    }
+  } else if (!slack.signingSecret) {
+    checks.push(
+      problem(
+        "Slack connection",
+        "neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is set",
+        "set SLACK_APP_TOKEN=xapp-… for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode",
+      ),
+    );
+  }
+  return checks;
+}

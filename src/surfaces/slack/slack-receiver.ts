@@ -1,0 +1,75 @@
+import type { ServerResponse } from "node:http";
+import type { Logger as BoltLogger } from "@slack/bolt";
+import { HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
+import type { webClientOptions } from "../../adapters/slack/slack-api.ts";
+import { SocketModeConnection } from "../../adapters/slack/socket-mode-connection.ts";
+import type { Config } from "../../config.ts";
+import type { Logger } from "../../logger.ts";
+import { type HealthCheck, respondWithHealth } from "./health.ts";
+import { type MetricsEndpoint, respondWithMetrics } from "./metrics-route.ts";
+
+export interface SlackReceiver {
+  receiver: HTTPReceiver | SocketModeReceiver;
+  /** Socket Mode only. */
+  connection: SocketModeConnection | undefined;
+  /** The dependencies' health plus, in Socket Mode, the connection's. */
+  health: HealthCheck;
+}
+
+/**
+ * Socket Mode when `config.appToken` is set, its connection followed for logs and health;
+ * otherwise HTTP with events and interactivity at `POST /slack/events` and `GET /healthz`.
+ */
+export function createSlackReceiver(options: {
+  config: Config["slack"];
+  health: HealthCheck;
+  logger: Logger;
+  boltLogger: BoltLogger;
+  clientOptions: ReturnType<typeof webClientOptions>;
+  timing: { socketPingTimeoutMs?: number | undefined; socketGraceMs?: number | undefined };
+  /** Served at `GET /metrics` in HTTP mode (the health server serves it in Socket Mode). */
+  metrics?: MetricsEndpoint | undefined;
+}): SlackReceiver {
+  const { config, logger, boltLogger, timing } = options;
+  if (config.appToken !== undefined) {
+    const receiver = new SocketModeReceiver({
+      appToken: config.appToken,
+      logger: boltLogger,
+      // apps.connections.open goes where the Web API goes (a fake Slack in tests).
+      installerOptions: { clientOptions: options.clientOptions },
+      ...(timing.socketPingTimeoutMs ? { clientPingTimeout: timing.socketPingTimeoutMs } : {}),
+    });
+    const connection = new SocketModeConnection(receiver.client, logger, {
+      graceMs: timing.socketGraceMs ?? 20_000,
+    });
+    const health: HealthCheck = async () => ({ ...(await options.health()), slack: connection.health() });
+    return { receiver, connection, health };
+  }
+  const receiver = new HTTPReceiver({
+    signingSecret: config.signingSecret ?? "",
+    endpoints: "/slack/events",
+    port: config.port,
+    logger: boltLogger,
+    customRoutes: [
+      {
+        path: "/healthz",
+        method: ["GET"],
+        handler: (_request, response) => {
+          void respondWithHealth(options.health, response);
+        },
+      },
+      ...(options.metrics
+        ? [
+            {
+              path: "/metrics",
+              method: ["GET"],
+              handler: (_request: unknown, response: ServerResponse) => {
+                if (options.metrics) void respondWithMetrics(options.metrics, response, logger);
+              },
+            },
+          ]
+        : []),
+    ],
+  });
+  return { receiver, connection: undefined, health: options.health };
+}

@@ -1,0 +1,113 @@
+import { join } from "node:path";
+import { describeLimitExit } from "../../adapters/process/command-limits.ts";
+import { type ProcessResult, runProcess } from "../../adapters/process/run-process.ts";
+import { planSandboxedShell } from "../../adapters/process/sandbox.ts";
+import type { SandboxStatus } from "../../adapters/process/sandbox-probe.ts";
+import { scrubbedEnvironment } from "../../adapters/process/scrubbed-environment.ts";
+import type { Workspace } from "../../domain/tool.ts";
+import { isGitHazard, removeGitHazards } from "./git-hazards.ts";
+import { watchQuota, workspaceBytes } from "./workspace-quota.ts";
+import { ensureHome, type ResolvedToolOptions } from "./workspace-tool-options.ts";
+
+export interface WorkspaceCommand {
+  command: string;
+  /** The sandbox's network namespace is shared with the host's. */
+  network: boolean;
+  /** Variables added to the scrubbed environment, e.g. a setup's registry token. */
+  environment?: Record<string, string>;
+  timeoutSeconds: number;
+  signal: AbortSignal;
+  maxOutputBytes: number;
+  /** Not watched against the quota: a command that only frees space. */
+  unwatched?: boolean;
+}
+
+export interface WorkspaceCommandResult {
+  process: ProcessResult;
+  /** `exit code 0`, `timed out after 120 s; …`, with the limit that ended it. */
+  status: string;
+  sandboxed: boolean;
+  /** The paths measured against the quota: working copy, home, /tmp. */
+  quotaPaths: string[];
+}
+
+/**
+ * Runs one command in a workspace as `run_command`, environment setup and checks all do:
+ * inside the sandbox (plain bash only when it is off), the working copy's `.git` read-only,
+ * its own home and /tmp, the per-command limits, and the whole sandbox stopped when the
+ * workspace goes over its disk quota while the command runs.
+ */
+export async function runWorkspaceCommand(
+  options: ResolvedToolOptions,
+  sandbox: Exclude<SandboxStatus, { state: "unavailable" }>,
+  workspace: Workspace,
+  request: WorkspaceCommand,
+): Promise<WorkspaceCommandResult> {
+  const home = await ensureHome(options.homeDirectory(workspace));
+  const temporary = await ensureHome(options.temporaryDirectory(workspace));
+  const quotaPaths = [workspace.root, home, temporary];
+  const plan = planSandboxedShell({
+    command: request.command,
+    limits: options.commandLimits,
+    bwrapPath: sandbox.state === "active" ? sandbox.bwrapPath : undefined,
+    workspaceRoot: workspace.root,
+    home,
+    temporaryDirectory: temporary,
+    readOnlyPaths: [join(workspace.root, ".git")],
+    hiddenPaths: options.hiddenPaths,
+    searchPath: process.env.PATH ?? "/usr/bin:/bin",
+    network: request.network,
+  });
+  const overQuota = new AbortController();
+  let bytesWhenStopped: number | undefined;
+  const stopWatching = request.unwatched
+    ? () => undefined
+    : watchQuota(quotaPaths, options.workspaceQuotaMb, (bytes) => {
+        bytesWhenStopped = bytes;
+        overQuota.abort();
+      });
+  const result = await runProcess({
+    command: plan.command,
+    args: plan.args,
+    cwd: workspace.root,
+    env: { ...request.environment, ...scrubbedEnvironment({ home }), PATH: plan.path },
+    timeoutMs: request.timeoutSeconds * 1000,
+    signal: AbortSignal.any([request.signal, overQuota.signal]),
+    maxOutputBytes: request.maxOutputBytes,
+    mergeOutput: true,
+  }).finally(stopWatching);
+  let status: string;
+  if (result.timedOut)
+    status = `timed out after ${request.timeoutSeconds} s; the command and its children were killed`;
+  else if (result.aborted && bytesWhenStopped !== undefined) {
+    status =
+      `stopped: the workspace went over its ${options.workspaceQuotaMb} MiB disk quota while it ran ` +
+      `(${(bytesWhenStopped / 1024 / 1024).toFixed(1)} MiB); the command and its children were killed`;
+  } else if (result.aborted) status = "cancelled; the command and its children were killed";
+  else if (result.exitCode === null) status = `killed by ${result.signal ?? "a signal"}`;
+  else status = `exit code ${result.exitCode}`;
+  const limit = describeLimitExit(result.exitCode, result.signal, options.commandLimits);
+  if (limit) status += ` (${limit})`;
+  return { process: result, status, sandboxed: plan.kind === "bwrap", quotaPaths };
+}
+
+/**
+ * One walk after a command: the bytes its directories hold, and what it left that would make
+ * the service's git block or read without end, removed (named pipes, sockets, symlinks or
+ * gitfiles in nested repositories). Returns the removed paths, relative to the root.
+ */
+export async function cleanUpAfterCommand(
+  workspace: Workspace,
+  quotaPaths: string[],
+): Promise<{ bytes: number; removed: string[] }> {
+  const hazards: string[] = [];
+  const bytes = await workspaceBytes(quotaPaths, (path, info) => {
+    if (isGitHazard(workspace.root, path, info)) hazards.push(path);
+  });
+  return { bytes, removed: await removeGitHazards(workspace.root, hazards) };
+}
+
+/** Output as a transcript can hold it: NUL bytes (e.g. from /proc/*\/environ) shown as ␀. */
+export function storableOutput(output: string): string {
+  return output.replaceAll("\u0000", "\u2400").trimEnd();
+}

@@ -1,0 +1,38 @@
+import { join } from "node:path";
+import { SetupCache } from "../../adapters/environment/setup-cache.ts";
+import type { RepositoryConfig } from "../../config/repository-config.ts";
+import type { WorkspacesPort } from "../../domain/workspaces-port.ts";
+import type { Logger } from "../../logger.ts";
+import { createEnvironmentSetup } from "./environment-setup.ts";
+import { createWorkspaceCheck } from "./workspace-check.ts";
+import { resolveToolOptions, type WorkspaceToolOptions } from "./workspace-tool-options.ts";
+
+export interface WorkspaceEnvironmentOptions {
+  /** The same options the workspace tools get: sandbox, limits, hidden paths, homes. */
+  tools: WorkspaceToolOptions;
+  repositories: RepositoryConfig[];
+  /** The setup cache lives in `<dataDir>/setup-cache`, hidden from commands with the rest of it. */
+  dataDir: string;
+  logger: Logger;
+  /** Where `setup.environment` values come from; the service's environment by default. */
+  environmentSource?: Record<string, string | undefined>;
+}
+
+/** Environment setup and checks for the workspaces port: what `prepareEnvironment` and `runCheck` do. */
+export function createWorkspaceEnvironment(
+  options: WorkspaceEnvironmentOptions,
+): Required<Pick<WorkspacesPort, "prepareEnvironment" | "runCheck">> {
+  const tools = resolveToolOptions(options.tools);
+  const setup = createEnvironmentSetup({
+    tools,
+    repositories: options.repositories,
+    cache: new SetupCache({ directory: join(options.dataDir, "setup-cache") }),
+    logger: options.logger,
+    ...(options.environmentSource ? { environmentSource: options.environmentSource } : {}),
+  });
+  const check = createWorkspaceCheck({ tools, repositories: options.repositories });
+  return {
+    prepareEnvironment: ({ workspace, signal }) => setup.prepare(workspace, signal),
+    runCheck: ({ workspace, signal }) => check(workspace, signal),
+  };
+}
