@@ -111,6 +111,16 @@ const table: Array<[Record<string, string>, string[]]> = [
     ],
   ],
   [
+    { THREADWORK_CONTEXT_WINDOWS: '{"openai:qwen3-coder": "32k"}' },
+    [
+      `THREADWORK_CONTEXT_WINDOWS gives "openai:qwen3-coder" "32k" tokens: a window is a whole number, 1,000 or more, e.g. THREADWORK_CONTEXT_WINDOWS={"openai:qwen3-coder": 32768}`,
+    ],
+  ],
+  [
+    { THREADWORK_SHUTDOWN_SECONDS: "soon" },
+    ['THREADWORK_SHUTDOWN_SECONDS must be a number above 0, not "soon", e.g. THREADWORK_SHUTDOWN_SECONDS=25'],
+  ],
+  [
     { THREADWORK_AGENT_TIMEOUT: "soon" },
     [
       'THREADWORK_AGENT_TIMEOUT must be a duration like 90s, 30m, 12h or 7d, not "soon", e.g. THREADWORK_AGENT_TIMEOUT=2h',
