@@ -1,11 +1,16 @@
 # Threadwork: one process serving Slack (Socket Mode or HTTP) and running the agents.
-FROM node:24-slim
+# Pinned to the Node release the node devDependency pins (package.json), so the image runs what the
+# tests ran. For a reproducible build, pin the digest too: FROM node:24.21.0-slim@sha256:<digest from
+# `docker buildx imagetools inspect node:24.21.0-slim`>.
+FROM node:24.21.0-slim
 
 # git for the agents' workspaces; ca-certificates for https clones and the Slack and model APIs;
 # bubblewrap for the command sandbox, which THREADWORK_SANDBOX=required (the default) needs:
 # without a usable bwrap, run_command refuses (docs/sandbox.md says what the host must allow).
+# tini runs as PID 1: it forwards SIGTERM to Node and reaps the orphaned grandchildren that
+# commands leave behind (Fly Machines have no `docker run --init`).
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends git ca-certificates bubblewrap \
+  && apt-get install -y --no-install-recommends git ca-certificates bubblewrap tini \
   && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -27,5 +32,10 @@ ENV THREADWORK_DATA_DIR=/data PORT=3000
 USER node
 EXPOSE 3000
 
+# Unhealthy when /healthz answers anything but 200 (the database or queue is down), or nothing in 5 s.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
 # Node 24 runs the TypeScript sources directly (type stripping); there is no build step.
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "src/main.ts"]

@@ -1,58 +1,108 @@
 /**
- * `npm run chat`: talk to a supervisor at the terminal. The embedded database under
- * THREADWORK_DATA_DIR is used unless DATABASE_URL is set; a provider key is required.
+ * `npm run chat`: talk to a supervisor at the terminal, no Slack needed. The embedded database
+ * under THREADWORK_DATA_DIR is used unless DATABASE_URL is set; a provider is required. Only
+ * this conversation's agents run here, whatever else the database holds.
  */
+// First, before anything that needs Node 24: an older Node stops here with a clear message.
+import "./require-node-24.mjs";
+import { mkdirSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
-import { describeFailure, readConfigOrReport } from "./application/entry-point.ts";
+import path from "node:path";
+import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
+
+/** After Ctrl-C, how long an interrupted model call or tool may take to let go of its agent. */
+const interruptMs = 2_000;
 
 async function main(): Promise<void> {
+  if (!readCommandLine("chat")) return;
   const config = readConfigOrReport(["provider"]);
   if (!config) {
     process.exitCode = 1;
     return;
   }
+  const { pino } = await import("pino");
   const { createLogger } = await import("./logger.ts");
   const { openDatabase } = await import("./adapters/database/open-database.ts");
   const { migrateDatabase } = await import("./adapters/database/migrate.ts");
   const { assembleRuntime } = await import("./application/assemble-runtime.ts");
   const { createTerminalSurface } = await import("./surfaces/terminal/terminal-surface.ts");
   const { reportSandbox } = await import("./application/report-sandbox.ts");
-  const { prepareModels } = await import("./application/prepare-models.ts");
+  const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
+  const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
 
-  // Logs go to stderr at warn and above, so they do not tear the conversation apart.
+  // Logs go to a file, never into the conversation; `tail -f` it in another terminal.
+  mkdirSync(config.database.dataDir, { recursive: true });
+  const logFile = path.join(config.database.dataDir, "chat.log");
   const logger = createLogger({
-    level: process.env.LOG_LEVEL ? config.logLevel : "warn",
+    level: config.logLevel,
     environment: config.environment,
-    destination: { write: (line: string) => process.stderr.write(line) },
+    destination: pino.destination({ dest: logFile, append: true, sync: true }),
   });
   const settled = await prepareModels(config, { logger });
+  await checkRepositoriesAtStart(settled, logger);
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
-  await migrateDatabase(database);
-  // The same runtime as `npm start`: repositories in THREADWORK_REPOS get workspaces and coding tools.
-  const { runtime, workspaceManager } = assembleRuntime({ config: settled, database, logger });
-  if (workspaceManager) await reportSandbox({ git: config.git, logger });
-  await runtime.start();
-  const user = userInfo().username;
-  const surface = createTerminalSurface({
-    runtime,
-    input: process.stdin,
-    output: process.stdout,
-    userId: user,
-    // One conversation per user and machine; it resumes where it left off.
-    key: {
-      surface: "terminal",
-      conversationKey: `${hostname()}:${user}:${process.env.THREADWORK_CHAT ?? "default"}`,
-    },
-  });
   try {
-    await surface.run();
+    await migrateDatabase(database);
+    const user = userInfo().username;
+    // One conversation per user, machine and THREADWORK_CHAT name; it resumes where it left off.
+    const key = {
+      surface: "terminal",
+      conversationKey: `${hostname()}:${user}:${process.env.THREADWORK_CHAT || "default"}`,
+    };
+    // The same runtime as `npm start`, scoped to this conversation: other chats' and Slack's
+    // sessions in the same database are neither shown nor run.
+    const { runtime, workspaceManager } = assembleRuntime({
+      config: settled,
+      database,
+      logger,
+      scope: key,
+    });
+    if (workspaceManager) await reportSandbox({ git: config.git, logger });
+    const existing = await runtime.findSession(key);
+    const surface = createTerminalSurface({
+      runtime,
+      input: process.stdin,
+      output: process.stdout,
+      interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+      userId: user,
+      key,
+      ...(existing ? { sessionId: existing.id } : {}),
+      introduction: [
+        `Threadwork chat: ${describeModels(settled.models).join(", ")}.`,
+        `${existing ? "Resuming this conversation. " : ""}Logs: ${logFile}. Ctrl-C or /quit leaves.`,
+      ],
+    });
+    // Off a terminal, Ctrl-C and `kill` arrive as signals; a second one leaves at once.
+    let stopping = false;
+    const onSignal = () => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      surface.stop();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    await runtime.start();
+    try {
+      await surface.run();
+    } finally {
+      // Stopping now: another Ctrl-C leaves without waiting.
+      stopping = true;
+      logger.info("chat stopping");
+      // The step in flight is interrupted at once (a reply finished after the screen closed would
+      // never be seen) and its agent let go: the interrupted turn runs again at the next start.
+      await runtime.stop({ drainBy: Date.now(), abortedBy: Date.now() + interruptMs });
+      logger.info("chat runtime stopped");
+    }
   } finally {
-    await runtime.stop();
     await database.close();
+    logger.info("chat database closed");
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`threadwork chat failed: ${describeFailure(error)}\n`);
-  process.exitCode = 1;
-});
+main().then(
+  () => process.exit(),
+  (error: unknown) => {
+    process.stderr.write(`threadwork chat failed: ${describeFailure(error)}\n`);
+    process.exit(1);
+  },
+);

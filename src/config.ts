@@ -1,7 +1,25 @@
-import path from "node:path";
 import { z } from "zod";
 import { combineSettings } from "./config/combine-settings.ts";
 import { type ConfigFileSource, parseConfigFile } from "./config/config-file.ts";
+import { describeEnvironmentIssues } from "./config/environment-problems.ts";
+import {
+  choice,
+  commaList,
+  contextWindowTable,
+  directory,
+  duration,
+  flag,
+  httpUrl,
+  modelReference,
+  positiveNumber,
+  postgresUrl,
+  priceTable,
+  repositoryList,
+  slackToken,
+  text,
+  wholeNumber,
+  withDefault,
+} from "./config/environment-values.ts";
 import type { RepositoryConfig } from "./config/repository-config.ts";
 import { readTelemetryConfig, type TelemetryConfig } from "./config/telemetry-config.ts";
 import { type ApprovalPolicy, approvalPolicies } from "./domain/decision-rule.ts";
@@ -26,198 +44,74 @@ export const defaultModels: Record<ProviderName, { supervisor: string; worker: s
   openai: { supervisor: "gpt-6-sol", worker: "gpt-6-sol-mini" },
 };
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === "" ? undefined : value))
-  .optional();
+const sandboxModes = ["required", "auto", "bwrap", "off"] as const;
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const optionalUrl = optionalString.pipe(z.url({ message: "must be a URL" }).optional());
-
-const positiveInteger = (fallback: number) =>
-  optionalString
-    .pipe(z.coerce.number<string | undefined>().int().positive().optional())
-    .transform((value) => value ?? fallback);
-
-const positiveNumber = optionalString.pipe(z.coerce.number<string | undefined>().positive().optional());
-
-const booleanFlag = (fallback: boolean) =>
-  optionalString.pipe(
-    z
-      .enum(["1", "0", "true", "false", "yes", "no", "on", "off"], { message: "must be true or false" })
-      .optional()
-      .transform((value) => (value === undefined ? fallback : ["1", "true", "yes", "on"].includes(value))),
-  );
-
-const modelRefText = optionalString.pipe(
-  z
-    .string()
-    .regex(/^(anthropic|openai):\S+$/, {
-      message: "must be written provider:model, e.g. anthropic:claude-sonnet-5-5",
-    })
-    .optional(),
-);
-
-const commaList = optionalString.transform((value) =>
-  value === undefined
-    ? []
-    : value
-        .split(",")
-        .map((item) => item.trim())
-        .filter((item) => item !== ""),
-);
-
-/** `THREADWORK_REPOS`: comma-separated `name=url` pairs, url an https git URL or a local path. */
-const repositoryList = commaList.pipe(
-  z.array(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9._-]+=\S+$/, { message: "each entry must be name=url" })
-      .transform((entry) => {
-        const separator = entry.indexOf("=");
-        return { name: entry.slice(0, separator), url: entry.slice(separator + 1) };
-      }),
-  ),
-);
-
-/** Durations written `90s`, `30m`, `12h`, `7d`, or a bare number of seconds. */
-const duration = (fallbackSeconds: number) =>
-  optionalString.pipe(
-    z
-      .string()
-      .regex(/^\d+(\.\d+)?[smhd]?$/, { message: "must be a duration like 90s, 30m, 12h or 7d" })
-      .optional()
-      .transform((value) => {
-        if (value === undefined) return fallbackSeconds;
-        const unit = value.at(-1) ?? "s";
-        const scale = { s: 1, m: 60, h: 3600, d: 86400 }[unit] ?? 1;
-        return Number.parseFloat(value) * scale;
-      }),
-  );
-
-const priceOverrides = optionalString.pipe(
-  z
-    .string()
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: "custom", message: "must be JSON" });
-        return z.NEVER;
-      }
-    })
-    .pipe(
-      z.record(
-        z.string(),
-        z.object({
-          input: z.number().nonnegative(),
-          output: z.number().nonnegative(),
-          cacheRead: z.number().nonnegative().optional(),
-          cacheWrite: z.number().nonnegative().optional(),
-        }),
-      ),
-    )
-    .optional(),
-);
-
-const contextWindows = optionalString.pipe(
-  z
-    .string()
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: "custom", message: "must be JSON" });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.record(z.string(), z.number().int().min(1000)))
-    .optional(),
-);
-
+/**
+ * Every variable and how it is read. Each has an entry in src/config/environment-variables.ts,
+ * which documents it for `--help` and `.env.example` and gives the example its errors quote.
+ */
 const environmentSchema = z.object({
-  NODE_ENV: optionalString,
-  LOG_LEVEL: optionalString.pipe(
-    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional().default("info"),
-  ),
-  DATABASE_URL: optionalString.pipe(
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, { message: "must be a postgres:// URL" })
-      .optional(),
-  ),
-  THREADWORK_DATA_DIR: optionalString.transform((value) => path.resolve(value ?? "./.threadwork")),
+  NODE_ENV: text,
+  LOG_LEVEL: withDefault(choice(logLevels, `must be one of ${logLevels.join(", ")}`), "info"),
+  DATABASE_URL: postgresUrl,
+  THREADWORK_DATA_DIR: directory("./.threadwork"),
   /** Read by `readConfigFile` (src/config/config-file.ts): the configuration file's path. */
-  THREADWORK_CONFIG: optionalString,
-  ANTHROPIC_API_KEY: optionalString,
-  ANTHROPIC_BASE_URL: optionalUrl,
-  OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: optionalUrl,
-  THREADWORK_SUPERVISOR_MODEL: modelRefText,
-  THREADWORK_WORKER_MODEL: modelRefText,
-  THREADWORK_STRONG_MODEL: modelRefText,
+  THREADWORK_CONFIG: text,
+  ANTHROPIC_API_KEY: text,
+  ANTHROPIC_BASE_URL: httpUrl,
+  OPENAI_API_KEY: text,
+  OPENAI_BASE_URL: httpUrl,
+  THREADWORK_SUPERVISOR_MODEL: modelReference,
+  THREADWORK_WORKER_MODEL: modelReference,
+  THREADWORK_STRONG_MODEL: modelReference,
   /** JSON: `{"anthropic:claude-x": {"input": 3, "output": 15}}`, US dollars per million tokens. */
-  THREADWORK_PRICES: priceOverrides,
+  THREADWORK_PRICES: priceTable,
   /** JSON: `{"openai:qwen3-coder": 32768}`, tokens; overrides the table in src/domain/pricing.ts. */
-  THREADWORK_CONTEXT_WINDOWS: contextWindows,
-  THREADWORK_MAX_CONCURRENT_AGENTS: positiveInteger(16),
-  THREADWORK_MAX_AGENTS_PER_SESSION: positiveInteger(6),
-  THREADWORK_MAX_TURNS: positiveInteger(80),
-  THREADWORK_AGENT_TIMEOUT: duration(3600),
+  THREADWORK_CONTEXT_WINDOWS: contextWindowTable,
+  THREADWORK_MAX_CONCURRENT_AGENTS: withDefault(wholeNumber(), 16),
+  THREADWORK_MAX_AGENTS_PER_SESSION: withDefault(wholeNumber(), 6),
+  THREADWORK_MAX_TURNS: withDefault(wholeNumber(), 80),
+  THREADWORK_AGENT_TIMEOUT: withDefault(duration, 3600),
   THREADWORK_SESSION_BUDGET_USD: positiveNumber,
-  THREADWORK_SESSION_BUDGET_TOKENS: optionalString.pipe(
-    z.coerce.number<string | undefined>().int().positive().optional(),
-  ),
-  THREADWORK_REPOS: repositoryList,
-  THREADWORK_DEFAULT_REPO: optionalString,
-  GIT_TOKEN: optionalString,
-  GITHUB_TOKEN: optionalString,
+  THREADWORK_SESSION_BUDGET_TOKENS: wholeNumber(),
+  THREADWORK_REPOS: withDefault(repositoryList, []),
+  THREADWORK_DEFAULT_REPO: text,
+  GIT_TOKEN: text,
+  GITHUB_TOKEN: text,
   THREADWORK_ALLOW_COMMANDS: commaList,
   /** `auto` and `bwrap` are older spellings of `required`: a missing sandbox never falls back silently. */
-  THREADWORK_SANDBOX: optionalString.pipe(
-    z
-      .enum(["required", "auto", "bwrap", "off"], { message: "must be required or off" })
-      .optional()
-      .default("required")
-      .transform((value): "required" | "off" => (value === "off" ? "off" : "required")),
+  THREADWORK_SANDBOX: choice(sandboxModes, "must be required or off").transform(
+    (value): "required" | "off" => (value === "off" ? "off" : "required"),
   ),
-  THREADWORK_COMMAND_CPU_SECONDS: positiveInteger(600),
-  THREADWORK_COMMAND_MEMORY_MB: positiveInteger(2048),
-  THREADWORK_COMMAND_MAX_PROCESSES: positiveInteger(256),
-  THREADWORK_COMMAND_MAX_FILE_MB: positiveInteger(1024),
-  THREADWORK_WORKSPACE_QUOTA_MB: positiveInteger(5120),
-  THREADWORK_PUSH: booleanFlag(true),
-  THREADWORK_WORKSPACE_TTL: duration(7 * 86400),
+  THREADWORK_COMMAND_CPU_SECONDS: withDefault(wholeNumber(), 600),
+  THREADWORK_COMMAND_MEMORY_MB: withDefault(wholeNumber(), 2048),
+  THREADWORK_COMMAND_MAX_PROCESSES: withDefault(wholeNumber(), 256),
+  THREADWORK_COMMAND_MAX_FILE_MB: withDefault(wholeNumber(), 1024),
+  THREADWORK_WORKSPACE_QUOTA_MB: withDefault(wholeNumber(), 5120),
+  THREADWORK_PUSH: withDefault(flag, true),
+  THREADWORK_WORKSPACE_TTL: withDefault(duration, 7 * 86400),
   /** Must stay below the platform's kill timeout (fly.toml `kill_timeout`, 30 s). */
-  THREADWORK_SHUTDOWN_SECONDS: positiveNumber.transform((value) => value ?? 25),
-  SLACK_BOT_TOKEN: optionalString.pipe(
-    z
-      .string()
-      .regex(/^xoxb-/, { message: "must start with xoxb-" })
-      .optional(),
-  ),
-  SLACK_SIGNING_SECRET: optionalString,
-  SLACK_APP_TOKEN: optionalString.pipe(
-    z
-      .string()
-      .regex(/^xapp-/, { message: "must start with xapp-" })
-      .optional(),
-  ),
-  SLACK_API_URL: optionalUrl,
-  PORT: positiveInteger(3000),
+  THREADWORK_SHUTDOWN_SECONDS: withDefault(positiveNumber, 25),
+  SLACK_BOT_TOKEN: slackToken("xoxb-", "bot token"),
+  SLACK_SIGNING_SECRET: text,
+  SLACK_APP_TOKEN: slackToken("xapp-", "app-level token"),
+  SLACK_API_URL: httpUrl,
+  PORT: withDefault(wholeNumber({ max: 65535 }), 3000),
   THREADWORK_APPROVERS: commaList,
   THREADWORK_ALLOWED_TEAMS: commaList,
   THREADWORK_ALLOWED_USERS: commaList,
   THREADWORK_ALLOWED_USERGROUPS: commaList,
   THREADWORK_ALLOWED_CHANNELS: commaList,
-  THREADWORK_CODE_CHANNELS: booleanFlag(false),
-  THREADWORK_APPROVAL_POLICY: optionalString.pipe(
-    z
-      .enum(approvalPolicies, { message: `must be one of ${approvalPolicies.join(", ")}` })
-      .optional()
-      .default("owner-or-approvers"),
+  THREADWORK_CODE_CHANNELS: withDefault(flag, false),
+  THREADWORK_APPROVAL_POLICY: withDefault(
+    choice(approvalPolicies, `must be one of ${approvalPolicies.join(", ")}`),
+    "owner-or-approvers",
   ),
 });
+
+/** The variables the schema reads, for the documentation checks. */
+export const environmentVariableNames: readonly string[] = Object.keys(environmentSchema.shape);
 
 type Environment = z.infer<typeof environmentSchema>;
 
@@ -264,6 +158,8 @@ export interface Config {
   };
   git: {
     repositories: RepositoryConfig[];
+    /** Where each repository is set, for messages; see `CombinedSettings.repositorySettings`. */
+    repositorySettings?: Record<string, string>;
     defaultRepository: string | undefined;
     token: string | undefined;
     githubToken: string | undefined;
@@ -310,13 +206,7 @@ export function loadConfig(
   options: { file?: ConfigFileSource | undefined } = {},
 ): Config {
   const parsed = environmentSchema.safeParse(source);
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const name = String(issue.path[0] ?? "environment");
-      problems.push(`${name} ${issue.message}`);
-    }
-  }
+  const problems: string[] = parsed.success ? [] : describeEnvironmentIssues(parsed.error.issues, source);
   const file = options.file ? parseConfigFile(options.file) : undefined;
   problems.push(...(file?.problems ?? []));
   const telemetry = readTelemetryConfig(source);
@@ -328,13 +218,18 @@ export function loadConfig(
 
   if (requirements.includes("provider") && !hasAnthropic && !hasOpenai) {
     problems.push(
-      "ANTHROPIC_API_KEY or OPENAI_API_KEY is missing (set one; OPENAI_BASE_URL alone serves a local server)",
+      "ANTHROPIC_API_KEY or OPENAI_API_KEY is missing (set one; OPENAI_BASE_URL alone serves a local server), e.g. ANTHROPIC_API_KEY=<key from console.anthropic.com> or OPENAI_BASE_URL=http://127.0.0.1:11434/v1 for Ollama",
     );
   }
   if (requirements.includes("slack")) {
-    if (!source.SLACK_BOT_TOKEN?.trim()) problems.push("SLACK_BOT_TOKEN is missing");
+    if (!source.SLACK_BOT_TOKEN?.trim())
+      problems.push(
+        "SLACK_BOT_TOKEN is missing: the app's Bot User OAuth Token, e.g. SLACK_BOT_TOKEN=xoxb-...",
+      );
     if (!source.SLACK_APP_TOKEN?.trim() && !source.SLACK_SIGNING_SECRET?.trim()) {
-      problems.push("SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) is missing");
+      problems.push(
+        "SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) is missing, e.g. SLACK_APP_TOKEN=xapp-... (an app-level token with connections:write)",
+      );
     }
   }
   if (environment) {
@@ -412,6 +307,7 @@ export function loadConfig(
         },
         git: {
           repositories: settings.repositories,
+          repositorySettings: settings.repositorySettings,
           defaultRepository: settings.defaultRepository,
           token: environment.GIT_TOKEN,
           githubToken: environment.GITHUB_TOKEN,

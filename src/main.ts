@@ -1,5 +1,7 @@
+// First, before anything that needs Node 24: an older Node stops here with a clear message.
+import "./require-node-24.mjs";
 import type { DatabaseHandle } from "./adapters/database/open-database.ts";
-import { describeFailure, readConfigOrReport } from "./application/entry-point.ts";
+import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
 import type { RunningParts } from "./application/shutdown.ts";
 import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
@@ -34,14 +36,18 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createSlackFiles } = await import("./adapters/slack/slack-files.ts");
   const { createSlackSurface } = await import("./surfaces/slack/create-slack-surface.ts");
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
+  const { slackSurface } = await import("./surfaces/slack/session-threads.ts");
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
+  const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
   const { shutDown } = await import("./application/shutdown.ts");
   const { createObservability } = await import("./application/observability.ts");
 
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
   // Before the database: a model the provider does not serve stops start-up at once.
   config = await prepareModels(config, { logger });
+  // Also before it: a repository that cannot work as configured stops start-up, naming its setting.
+  await checkRepositoriesAtStart(config, logger);
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
   const parts: RunningParts = { database };
   const stop = () => shutDown(parts, { budgetMs: config.shutdownSeconds * 1000, logger });
@@ -67,6 +73,8 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       database,
       logger,
       slackFiles: createSlackFiles({ api: slackApi, botToken, apiUrl: config.slack.apiUrl }),
+      // Slack sessions only: a terminal chat's agents would talk to nobody here.
+      scope: { surface: slackSurface },
       telemetry: observability.telemetry,
     });
     // Before any agent runs: allow-listed commands count as safe only once the sandbox is known to work.
@@ -102,6 +110,8 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
         slack: config.slack.appToken ? "socket-mode" : "http",
         port,
         repositories: config.git.repositories.map((repository) => repository.name),
+        allowCommands: config.git.allowCommands,
+        pricedModels: Object.keys(config.priceOverrides),
         configFile: config.configFile,
         models: describeModels(config.models),
       },
@@ -115,6 +125,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
 }
 
 async function main(): Promise<void> {
+  if (!readCommandLine("start")) return;
   const config = readConfigOrReport(["provider", "slack"]);
   if (!config) {
     process.exitCode = 1;

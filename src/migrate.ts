@@ -1,11 +1,14 @@
+// First, before anything that needs Node 24: an older Node stops here with a clear message.
+import "./require-node-24.mjs";
 import { migrateDatabase } from "./adapters/database/migrate.ts";
 import { openDatabase } from "./adapters/database/open-database.ts";
-import { readConfigOrReport } from "./application/entry-point.ts";
+import { readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
 import { ThreadworkError } from "./domain/errors.ts";
 import { createLogger } from "./logger.ts";
 
 /** `npm run db:migrate`: applies the migrations to DATABASE_URL, or to the embedded database. */
 async function main(): Promise<void> {
+  if (!readCommandLine("migrate")) return;
   const config = readConfigOrReport([]);
   if (!config) {
     process.exitCode = 1;

@@ -2,6 +2,7 @@ import type { PgBoss } from "pg-boss";
 import { getAgent } from "../adapters/database/agents.ts";
 import type { DatabaseHandle } from "../adapters/database/open-database.ts";
 import { findRequestForToolCall } from "../adapters/database/requests.ts";
+import type { SessionScope } from "../adapters/database/session-scope.ts";
 import { createWorkspaceManager, type WorkspaceManager } from "../adapters/git/workspace-manager.ts";
 import { createWorkspacesPort } from "../adapters/git/workspaces-port.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
@@ -35,6 +36,8 @@ export interface AssembleOptions {
   /** Slack's files, when the Slack surface runs: every agent then gets `read_slack_file`. */
   slackFiles?: SlackFiles;
   runtimeOptions?: Partial<RuntimeOptions>;
+  /** The sessions this process runs: the Slack app's, or one terminal chat's. */
+  scope?: SessionScope;
   /** Metrics and traces of the runtime's work. */
   telemetry?: RuntimeTelemetry;
 }
@@ -115,6 +118,7 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
         }
       : {}),
     ...(options.runtimeOptions ? { options: options.runtimeOptions } : {}),
+    ...(options.scope ? { scope: options.scope } : {}),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
   return { runtime, queue, workspaceManager };

@@ -1,7 +1,31 @@
 import { readConfigFile } from "../config/config-file.ts";
+import { type EntryPoint, readArguments, renderHelp, usageCommand } from "../config/settings-text.ts";
 import { type Config, loadConfig, type Requirement } from "../config.ts";
 import { ConfigurationError, ThreadworkError } from "../domain/errors.ts";
 import { redactSecrets } from "../logger.ts";
+
+/**
+ * Reads the command line: `--help` prints the settings; anything else is refused. Returns
+ * false when the entry point should exit now (`process.exitCode` says how).
+ */
+export function readCommandLine(
+  entryPoint: EntryPoint,
+  argv: readonly string[] = process.argv.slice(2),
+): boolean {
+  const { help, unknown } = readArguments(argv);
+  if (help) {
+    process.stdout.write(renderHelp(entryPoint));
+    return false;
+  }
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `Unknown argument ${unknown.join(" ")}: settings are environment variables; ${usageCommand(entryPoint)} -- --help lists them\n`,
+    );
+    process.exitCode = 2;
+    return false;
+  }
+  return true;
+}
 
 /**
  * Parses the environment and the configuration file (`THREADWORK_CONFIG`, or

@@ -1,5 +1,6 @@
 import type { PriceOverrides } from "../domain/pricing.ts";
 import type { ParsedConfigFile } from "./config-file.ts";
+import { jsonPath } from "./config-file-problems.ts";
 import type { RepositoryConfig } from "./repository-config.ts";
 
 /** The settings both the environment and the configuration file can give. */
@@ -13,6 +14,8 @@ export interface EnvironmentSettings {
 
 export interface CombinedSettings {
   repositories: RepositoryConfig[];
+  /** Where each repository is set, by name, for messages: `THREADWORK_REPOS entry "web"` or the file's path. */
+  repositorySettings: Record<string, string>;
   defaultRepository: string | undefined;
   allowCommands: string[];
   priceOverrides: PriceOverrides;
@@ -58,6 +61,14 @@ export function combineSettings(
     ...fromFile,
     ...environment.repositories.filter((repository) => !fileNames.has(repository.name)),
   ];
+  const repositorySettings = Object.fromEntries(
+    repositories.map((repository) => [
+      repository.name,
+      fileNames.has(repository.name)
+        ? `${name}: ${jsonPath(["repositories", repository.name, "url"])}`
+        : `THREADWORK_REPOS entry "${repository.name}"`,
+    ]),
+  );
 
   let defaultRepository = environment.defaultRepository;
   if (settings?.defaultRepository !== undefined) {
@@ -114,5 +125,13 @@ export function combineSettings(
     }
   }
 
-  return { repositories, defaultRepository, allowCommands, priceOverrides, contextWindows, problems };
+  return {
+    repositories,
+    repositorySettings,
+    defaultRepository,
+    allowCommands,
+    priceOverrides,
+    contextWindows,
+    problems,
+  };
 }

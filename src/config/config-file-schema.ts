@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { modelReferenceProblem } from "./model-reference.ts";
 
 /**
  * The schema of `threadwork.config.json`. Every field carries a description and an example:
@@ -229,7 +230,12 @@ export const configFileSchema = z
       examples: [["git status"]],
     }),
     models: z
-      .record(z.string().regex(modelRefPattern, "must be written provider:model"), modelSchema)
+      .record(
+        z.string().regex(modelRefPattern, {
+          error: (issue) => modelReferenceProblem(String(issue.input)) ?? "must be written provider:model",
+        }),
+        modelSchema,
+      )
       .optional()
       .meta({
         description: "Per-model settings, keyed provider:model.",

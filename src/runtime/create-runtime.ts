@@ -91,6 +91,7 @@ export function createRuntime(context: RuntimeContext): Runtime {
     instanceId,
     workspaces: context.workspaces,
     repositories: context.repositories,
+    scope: context.scope,
     now: () => context.clock?.now() ?? new Date(),
     newId: generateId,
     resolveProvider: context.resolveProvider,
@@ -170,7 +171,7 @@ export function createRuntime(context: RuntimeContext): Runtime {
     async start() {
       await scheduler.start();
       // A restart re-announces what waits on people; surfaces dedupe.
-      const pending = await listAllPendingRequests(context.db, 500);
+      const pending = await listAllPendingRequests(context.db, 500, context.scope);
       const titles = await agentTitles(
         context.db,
         pending.map((row) => row.agentId),

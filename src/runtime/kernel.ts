@@ -16,6 +16,7 @@ export interface RuntimeKernel {
   instanceId: string;
   workspaces: WorkspacesPort | undefined;
   repositories: RuntimeContext["repositories"];
+  scope: RuntimeContext["scope"];
   now(): Date;
   newId(prefix: string): string;
   resolveProvider(ref: ModelRef): ModelProvider;

@@ -1,6 +1,7 @@
 import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Database } from "../adapters/database/open-database.ts";
+import type { SessionScope } from "../adapters/database/session-scope.ts";
 import type { Config } from "../config.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
 import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
@@ -51,6 +52,12 @@ export interface RuntimeContext {
   /** Repositories `spawn_agent {repo}` may name; `defaultRepository` is used when it names none. */
   repositories?: { names: string[]; defaultRepository: string | undefined };
   options?: Partial<RuntimeOptions>;
+  /**
+   * Run and announce only these sessions' agents; all when absent. A runtime scoped to one
+   * conversation takes no queued wake-ups: they may be anyone's, and the conversation's own
+   * are run here directly.
+   */
+  scope?: SessionScope;
   /** Metrics and traces of steps, model and tool calls; none by default. */
   telemetry?: RuntimeTelemetry;
 }

@@ -9,6 +9,7 @@ import {
 } from "../adapters/database/agent-leases.ts";
 import { agentsToSweep } from "../adapters/database/agent-sweeps.ts";
 import type { Database } from "../adapters/database/open-database.ts";
+import { agentInScope } from "../adapters/database/session-scope.ts";
 import { InterruptedByShutdown, StepConflictError } from "../domain/errors.ts";
 import type { AgentRunner, TranscriptMemory } from "./agent-runner.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -41,7 +42,7 @@ export interface WakeScheduler {
  * local runner. Whoever takes the agent's lease runs it; the others return at once.
  */
 export function createWakeScheduler(
-  kernel: Pick<RuntimeKernel, "db" | "logger" | "instanceId" | "options" | "telemetry">,
+  kernel: Pick<RuntimeKernel, "db" | "logger" | "instanceId" | "options" | "telemetry" | "scope">,
   boss: PgBoss,
   runner: AgentRunner,
 ): WakeScheduler {
@@ -57,6 +58,7 @@ export function createWakeScheduler(
 
   async function drive(agentId: string): Promise<void> {
     const ttl = kernel.options.leaseTtlMs;
+    if (kernel.scope && !(await agentInScope(db, agentId, kernel.scope))) return;
     let seen = await takeLease(db, agentId, kernel.instanceId, ttl);
     if (seen === undefined) return;
     let leaseLost = false;
@@ -151,11 +153,26 @@ export function createWakeScheduler(
     active.set(agentId, run);
   }
 
+  async function takeQueuedWakeUps(): Promise<void> {
+    await boss.work<{ agentId: string }>(
+      wakeQueue,
+      {
+        localConcurrency: kernel.options.localConcurrency,
+        pollingIntervalSeconds: kernel.options.pollingIntervalSeconds,
+        notifyPollingIntervalSeconds: Math.max(kernel.options.pollingIntervalSeconds, 5),
+      },
+      async (jobs) => {
+        // The job only says "look at this agent"; the runner runs under its lease, not the job.
+        for (const job of jobs) if (typeof job.data?.agentId === "string") kick(job.data.agentId);
+      },
+    );
+  }
+
   async function sweep(): Promise<void> {
     if (sweeping || stopping) return;
     sweeping = true;
     try {
-      for (const agentId of await agentsToSweep(db, 50)) kick(agentId);
+      for (const agentId of await agentsToSweep(db, 50, kernel.scope)) kick(agentId);
     } catch (error) {
       kernel.logger.warn({ err: error }, "sweep failed");
     } finally {
@@ -174,18 +191,7 @@ export function createWakeScheduler(
     async start() {
       await boss.start();
       await boss.createQueue(wakeQueue, { policy: "short", notify: true });
-      await boss.work<{ agentId: string }>(
-        wakeQueue,
-        {
-          localConcurrency: kernel.options.localConcurrency,
-          pollingIntervalSeconds: kernel.options.pollingIntervalSeconds,
-          notifyPollingIntervalSeconds: Math.max(kernel.options.pollingIntervalSeconds, 5),
-        },
-        async (jobs) => {
-          // The job only says "look at this agent"; the runner runs under its lease, not the job.
-          for (const job of jobs) if (typeof job.data?.agentId === "string") kick(job.data.agentId);
-        },
-      );
+      if (kernel.scope?.conversationKey === undefined) await takeQueuedWakeUps();
       sweepTimer = setInterval(() => void sweep(), kernel.options.sweepIntervalMs);
       void sweep();
     },

@@ -60,6 +60,8 @@ export interface StartRuntimeOptions {
   retryPolicy?: Partial<RetryPolicy>;
   /** Runs before `start()`, e.g. to subscribe to what a starting runtime announces. */
   beforeStart?: (runtime: Runtime) => void;
+  /** The sessions the runtime runs and announces; all when absent. */
+  scope?: RuntimeContext["scope"];
   /** Another provider than the Anthropic SDK on `anthropicBaseUrl`, e.g. the OpenAI one. */
   provider?: ModelProvider;
 }
@@ -96,6 +98,7 @@ export function createTestRuntime(options: Omit<StartRuntimeOptions, "beforeStar
     workerTools: options.workerTools,
     supervisorTools: options.supervisorTools,
     options: { ...testRuntimeOptions, ...options.options },
+    ...(options.scope ? { scope: options.scope } : {}),
   });
 }
 

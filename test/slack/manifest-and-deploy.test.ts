@@ -1,4 +1,7 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -124,6 +127,25 @@ describe("manifest.json stays in sync with the code", () => {
   });
 });
 
+function dockerfileInstruction(dockerfile: string, name: string): string[] {
+  const line = dockerfile
+    .replaceAll("\\\n", " ")
+    .split("\n")
+    .find((text) => text.startsWith(`${name} `));
+  const json = line?.slice(line.indexOf("["));
+  return json ? (JSON.parse(json) as string[]) : [];
+}
+
+async function runHealthCheck(port: number): Promise<number | null> {
+  const command = dockerfileInstruction(read("Dockerfile"), "HEALTHCHECK");
+  // The image's `node` is Node 24, as ours is.
+  const child = spawn(path.join(root, "node_modules/.bin/node"), command.slice(command.indexOf("node") + 1), {
+    env: { PORT: String(port) },
+    stdio: "ignore",
+  });
+  return new Promise((resolve) => child.on("close", resolve));
+}
+
 describe("deployment files", () => {
   it("keeps one Fly machine running, checks /healthz and migrates on release", () => {
     const fly = read("fly.toml");
@@ -133,9 +155,13 @@ describe("deployment files", () => {
     expect(fly).toMatch(/release_command = "node src\/migrate\.ts"/);
   });
 
-  it("builds on node:24-slim with git and production dependencies only", () => {
+  it("builds on a pinned node:24 slim image (the node devDependency's release) with git and production dependencies only", () => {
     const dockerfile = read("Dockerfile");
-    expect(dockerfile).toMatch(/^FROM node:24-slim$/m);
+    const pinned = /^FROM node:(24\.\d+\.\d+)-slim(@sha256:[0-9a-f]{64})?$/m.exec(dockerfile);
+    expect(pinned, "FROM names an exact Node release, not a moving tag").not.toBeNull();
+    const devDependency = (JSON.parse(read("package.json")) as { devDependencies: Record<string, string> })
+      .devDependencies.node;
+    expect(devDependency).toBe(`^${pinned?.[1]}`);
     expect(dockerfile).toMatch(/apt-get install .*\bgit\b/);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/CMD \["node", "src\/main\.ts"\]/);
@@ -147,5 +173,36 @@ describe("deployment files", () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).not.toMatch(/THREADWORK_SANDBOX=off/);
     expect(read("fly.toml")).not.toMatch(/THREADWORK_SANDBOX\s*=\s*"off"/);
+  });
+
+  it("runs under tini, which forwards signals and reaps the zombies commands leave", () => {
+    const dockerfile = read("Dockerfile");
+    expect(dockerfile).toMatch(/apt-get install .*\btini\b/);
+    expect(dockerfileInstruction(dockerfile, "ENTRYPOINT")).toEqual(["/usr/bin/tini", "--"]);
+  });
+
+  it("has a HEALTHCHECK that passes on /healthz 200 and fails on 503 or silence", async () => {
+    const dockerfile = read("Dockerfile");
+    expect(dockerfile).toMatch(
+      /^HEALTHCHECK --interval=\d+s --timeout=\d+s --start-period=\d+s --retries=\d+ /m,
+    );
+    let status = 200;
+    const paths: string[] = [];
+    const server = createServer((request, response) => {
+      paths.push(request.url ?? "");
+      response.writeHead(status).end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      expect(await runHealthCheck(port)).toBe(0);
+      status = 503;
+      expect(await runHealthCheck(port)).toBe(1);
+      expect(paths).toEqual(["/healthz", "/healthz"]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(await runHealthCheck(port)).toBe(1);
   });
 });

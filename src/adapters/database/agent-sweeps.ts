@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "./open-database.ts";
 import { agents, events } from "./schema.ts";
+import { type SessionScope, sessionInScope } from "./session-scope.ts";
 
 /** Event types that do not make an agent take a turn; they ride along with the next one. */
 export const quietEventTypes: readonly string[] = ["agent-progress"];
@@ -9,7 +10,7 @@ export const quietEventTypes: readonly string[] = ["agent-progress"];
  * Agents that need a runner and have none: active ones with a free or expired lease,
  * waiting or idle ones past their deadline, idle ones with an unread waking event.
  */
-export async function agentsToSweep(db: Database, limit: number): Promise<string[]> {
+export async function agentsToSweep(db: Database, limit: number, scope?: SessionScope): Promise<string[]> {
   const noLease = or(isNull(agents.leaseOwner), lt(agents.leaseExpiresAt, sql`now()`));
   const quiet = sql.join(
     quietEventTypes.map((type) => sql`${type}`),
@@ -22,6 +23,7 @@ export async function agentsToSweep(db: Database, limit: number): Promise<string
     .where(
       and(
         noLease,
+        scope ? sessionInScope(agents.sessionId, scope) : undefined,
         or(
           inArray(agents.status, ["queued", "running"]),
           and(inArray(agents.status, ["waiting", "idle"]), lt(agents.deadlineAt, sql`now()`)),

@@ -4,6 +4,7 @@ import type { ApprovalAction } from "../../domain/approval-action.ts";
 import type { RequestKind, RequestStatus } from "../../domain/requests.ts";
 import type { Database } from "./open-database.ts";
 import { approvalRules, requests } from "./schema.ts";
+import { type SessionScope, sessionInScope } from "./session-scope.ts";
 import { StorageError } from "./storage-error.ts";
 
 export type RequestRow = typeof requests.$inferSelect;
@@ -79,12 +80,16 @@ export async function listPendingRequests(db: Database, sessionId: string): Prom
     .orderBy(asc(requests.createdAt), asc(requests.id));
 }
 
-/** Pending requests of every session, oldest first, to announce again after a restart. */
-export async function listAllPendingRequests(db: Database, limit: number): Promise<RequestRow[]> {
+/** Pending requests of every session (in `scope`), oldest first, to announce again after a restart. */
+export async function listAllPendingRequests(
+  db: Database,
+  limit: number,
+  scope?: SessionScope,
+): Promise<RequestRow[]> {
   return db
     .select()
     .from(requests)
-    .where(eq(requests.status, "pending"))
+    .where(and(eq(requests.status, "pending"), scope ? sessionInScope(requests.sessionId, scope) : undefined))
     .orderBy(asc(requests.createdAt), asc(requests.id))
     .limit(limit);
 }

@@ -1,11 +1,13 @@
-import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { AgentSnapshot } from "../../domain/agents.ts";
 import type { RequestSnapshot } from "../../domain/requests.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { SessionKey, SurfaceEvent } from "../../runtime/surface-port.ts";
+import { ReplyLines } from "./reply-lines.ts";
+import { TerminalActivity } from "./terminal-activity.ts";
 import { parseTerminalLine, type TerminalCommand, terminalHelp } from "./terminal-commands.ts";
 import { agentLine, renderEvent, requestLine } from "./terminal-render.ts";
+import { createTerminalScreen, speakerLabel } from "./terminal-screen.ts";
 
 export interface TerminalSurfaceOptions {
   runtime: RuntimeApi;
@@ -13,29 +15,52 @@ export interface TerminalSurfaceOptions {
   output: Writable;
   userId: string;
   key: SessionKey;
+  /** A real terminal: a prompt that stays at the bottom, a spinner, colours. Default: off. */
+  interactive?: boolean;
+  /** The conversation's session when it already exists, so its events are shown from the start. */
+  sessionId?: string;
+  /** Lines written before the first prompt, e.g. the models and where the logs go. */
+  introduction?: string[];
 }
 
 export interface TerminalSurface {
-  /** Reads lines until /quit or the end of input. */
+  /** Reads lines until /quit, the end of input or `stop()`. */
   run(): Promise<void>;
+  /** Ends `run()` at once; the caller then stops the runtime. */
+  stop(): void;
   /** Handles one typed line; exposed for tests. */
   handleLine(line: string): Promise<boolean>;
 }
 
-/** A chat at the terminal: streamed replies, agent status lines, decisions by number. */
+const replyLabel = "threadwork";
+
+/**
+ * A chat at the terminal: streamed replies under a speaker label, agent status lines,
+ * decisions by number. It shows only its own conversation: events of any other session
+ * (another chat, a Slack thread) never reach the screen.
+ */
 export function createTerminalSurface(options: TerminalSurfaceOptions): TerminalSurface {
-  const { runtime, output } = options;
+  const { runtime } = options;
+  const interactive = options.interactive ?? false;
+  const screen = createTerminalScreen({ input: options.input, output: options.output, interactive });
   const numbers = new Map<string, number>();
   const requests = new Map<number, string>();
   const seen = new Set<string>();
-  let sessionId: string | undefined;
-  let midLine = false;
+  let sessionId = options.sessionId;
+  // Events that arrive while the first message is on its way, before its session id is known.
+  let early: SurfaceEvent[] | undefined;
+  let stopped = false;
 
-  const write = (text: string) => output.write(text);
+  const reply = new ReplyLines({
+    print: (text) => screen.print(text),
+    label: speakerLabel(replyLabel, interactive),
+    labelWidth: `${replyLabel} › `.length,
+    columns: () => screen.columns(),
+  });
+  const activity = new TerminalActivity((text) => screen.setActivity(text));
   const line = (text: string) => {
-    if (midLine) write("\n");
-    midLine = false;
-    write(`${text}\n`);
+    reply.flush();
+    screen.print(text);
   };
 
   function numberOf(request: RequestSnapshot): number {
@@ -48,8 +73,8 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     return number;
   }
 
-  function onEvent(event: SurfaceEvent): void {
-    if (sessionId !== undefined && event.sessionId !== sessionId) return;
+  function show(event: SurfaceEvent): void {
+    activity.observe(event);
     // A restart announces pending requests again: show each once.
     if (
       event.type === "question-asked" ||
@@ -59,26 +84,46 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
       if (seen.has(event.request.id)) return;
       seen.add(event.request.id);
     }
-    if (event.type === "reply-completed") {
-      if (midLine) write("\n");
-      else write(`${event.text}\n`);
-      midLine = false;
-      return;
-    }
-    const rendered = renderEvent(event, numberOf);
-    if (!rendered) return;
-    if (rendered.newline) line(rendered.text);
+    if (event.type === "reply-delta") reply.delta(event.turnId, event.delta);
+    else if (event.type === "reply-completed") reply.completed(event.turnId, event.text);
     else {
-      write(rendered.text);
-      midLine = true;
+      const rendered = renderEvent(event, numberOf);
+      if (rendered) line(rendered.text);
     }
   }
 
-  runtime.subscribe(onEvent);
+  const unsubscribe = runtime.subscribe((event) => {
+    if (sessionId === undefined) {
+      early?.push(event);
+      return;
+    }
+    if (event.sessionId === sessionId) show(event);
+  });
 
   async function ensureSession(): Promise<string | undefined> {
     if (sessionId === undefined) sessionId = (await runtime.findSession(options.key))?.id;
     return sessionId;
+  }
+
+  async function sendMessage(text: string): Promise<void> {
+    activity.thinking();
+    if (sessionId !== undefined) {
+      await runtime.handle({ type: "user-message", key: options.key, userId: options.userId, text });
+      return;
+    }
+    early = [];
+    try {
+      const outcome = await runtime.handle({
+        type: "user-message",
+        key: options.key,
+        userId: options.userId,
+        text,
+      });
+      if (outcome.type === "message-accepted") sessionId = outcome.sessionId;
+      for (const event of early) if (event.sessionId === sessionId) show(event);
+    } finally {
+      early = undefined;
+    }
   }
 
   async function decide(command: Extract<TerminalCommand, { type: "answer" | "approval" | "budget" }>) {
@@ -109,6 +154,13 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     return id ? runtime.listAgents(id) : [];
   }
 
+  async function listRequests(): Promise<string[]> {
+    const id = await ensureSession();
+    const pending = id ? await runtime.listPendingRequests(id) : [];
+    for (const request of pending) seen.add(request.id);
+    return pending.map((request) => requestLine(request, numberOf(request)));
+  }
+
   async function handleLine(text: string): Promise<boolean> {
     const command = parseTerminalLine(text);
     switch (command.type) {
@@ -122,29 +174,17 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
       case "invalid":
         line(command.reason);
         return true;
-      case "message": {
-        const outcome = await runtime.handle({
-          type: "user-message",
-          key: options.key,
-          userId: options.userId,
-          text: command.text,
-        });
-        if (outcome.type === "message-accepted") sessionId = outcome.sessionId;
+      case "message":
+        await sendMessage(command.text);
         return true;
-      }
       case "agents": {
         const agents = await listAgents();
         line(agents.length === 0 ? "No agents yet." : agents.map(agentLine).join("\n"));
         return true;
       }
       case "requests": {
-        const id = await ensureSession();
-        const pending = id ? await runtime.listPendingRequests(id) : [];
-        line(
-          pending.length === 0
-            ? "Nothing waits on you."
-            : pending.map((request) => requestLine(request, numberOf(request))).join("\n"),
-        );
+        const pending = await listRequests();
+        line(pending.length === 0 ? "Nothing waits on you." : pending.join("\n"));
         return true;
       }
       case "cancel": {
@@ -172,15 +212,38 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     }
   }
 
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    // What a step being interrupted still streams would land below "Stopping…".
+    unsubscribe();
+    activity.stop();
+    reply.flush();
+    screen.close();
+  }
+
+  screen.onInterrupt(() => {
+    line("Stopping… (the conversation resumes where it left off next time)");
+    stop();
+  });
+
   return {
     handleLine,
+    stop,
     async run() {
-      line(`Threadwork chat. ${terminalHelp.split("\n")[0]} /help for commands.`);
-      const reader = createInterface({ input: options.input, terminal: false });
-      for await (const text of reader) {
-        if (!(await handleLine(text))) break;
+      for (const text of options.introduction ?? []) line(text);
+      line("Type a message to talk to the supervisor; /help lists the commands.");
+      if (await ensureSession()) {
+        const pending = await listRequests();
+        if (pending.length > 0) line(["Waiting on you:", ...pending].join("\n"));
       }
-      reader.close();
+      try {
+        for await (const text of screen.lines()) {
+          if (!(await handleLine(text))) break;
+        }
+      } finally {
+        stop();
+      }
     },
   };
 }
