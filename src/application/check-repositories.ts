@@ -53,28 +53,42 @@ function describe(
   }
 }
 
+/** One repository's check: nothing when it works, else what stops start-up or what is only warned. */
+export interface RepositoryCheck {
+  name: string;
+  problem?: string;
+  warning?: string;
+}
+
 /**
  * Checks every repository at once, each within `timeoutMs`: local paths must be git
  * repositories with a commit, remotes must answer git (with GIT_TOKEN when they ask).
  * A remote that does not answer is a warning, since networks come back; anything else
  * would fail every workspace, so it is a problem.
  */
-export async function checkRepositories(
+export async function checkEachRepository(
   git: Pick<Config["git"], "repositories" | "token"> & { repositorySettings?: Record<string, string> },
   options: { timeoutMs?: number } = {},
-): Promise<RepositoryCheckReport> {
+): Promise<RepositoryCheck[]> {
   const timeoutMs = options.timeoutMs ?? repositoryCheckTimeoutMs;
-  const outcomes = await Promise.all(
+  return Promise.all(
     git.repositories.map(async (repository) => {
       const signal = AbortSignal.timeout(timeoutMs);
       const outcome = await probeRepository(repository.url, { token: git.token, signal });
       const setting = git.repositorySettings?.[repository.name] ?? `Repository "${repository.name}"`;
-      return describe(repository, setting, outcome, timeoutMs);
+      return { name: repository.name, ...describe(repository, setting, outcome, timeoutMs) };
     }),
   );
+}
+
+export async function checkRepositories(
+  git: Pick<Config["git"], "repositories" | "token"> & { repositorySettings?: Record<string, string> },
+  options: { timeoutMs?: number } = {},
+): Promise<RepositoryCheckReport> {
+  const checks = await checkEachRepository(git, options);
   return {
-    problems: outcomes.flatMap((outcome) => (outcome.problem ? [outcome.problem] : [])),
-    warnings: outcomes.flatMap((outcome) => (outcome.warning ? [outcome.warning] : [])),
+    problems: checks.flatMap((check) => (check.problem ? [check.problem] : [])),
+    warnings: checks.flatMap((check) => (check.warning ? [check.warning] : [])),
   };
 }
 

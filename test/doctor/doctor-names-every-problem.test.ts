@@ -104,7 +104,7 @@ describe("npm run doctor", () => {
         expect.stringMatching(
           /^Models: THREADWORK_WORKER_MODEL names anthropic:claude-haiku-9, which .* does not serve/,
         ),
-        "Repository gone: /nonexistent/threadwork/repo does not exist",
+        'Repository gone: THREADWORK_REPOS entry "gone" is /nonexistent/threadwork/repo, which does not exist: point it at a git clone or an https git URL',
         expect.stringMatching(/^Repository remote: /),
         expect.stringMatching(/^Command sandbox: unavailable: bubblewrap \(bwrap\) is not installed/),
         `Database: PostgreSQL (DATABASE_URL) lacks ${migrationTags.length} migration${migrationTags.length === 1 ? "" : "s"}: ${migrationTags.join(", ")}`,
