@@ -168,8 +168,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** `{"provider:model": {"input": 3, "output": 15}}`, US dollars per million tokens. */
-export const priceTable = setting((value, refuse): PriceTable => {
+/** The setting's JSON object, or undefined (refused) when it is not one. */
+function jsonObject(value: string, refuse: Refuse, what: string): Record<string, unknown> | undefined {
   let data: unknown;
   try {
     data = JSON.parse(value);
@@ -177,12 +177,19 @@ export const priceTable = setting((value, refuse): PriceTable => {
     refuse(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`, {
       showValue: false,
     });
-    return {};
+    return undefined;
   }
   if (!isRecord(data)) {
-    refuse("must be a JSON object of prices keyed provider:model");
-    return {};
+    refuse(`must be a JSON object of ${what} keyed provider:model`);
+    return undefined;
   }
+  return data;
+}
+
+/** `{"provider:model": {"input": 3, "output": 15}}`, US dollars per million tokens. */
+export const priceTable = setting((value, refuse): PriceTable => {
+  const data = jsonObject(value, refuse, "prices");
+  if (!data) return {};
   const table: PriceTable = {};
   for (const [model, price] of Object.entries(data)) {
     const nameProblem = modelReferenceProblem(model);
@@ -223,19 +230,8 @@ export const priceTable = setting((value, refuse): PriceTable => {
 
 /** `{"provider:model": 32768}`: context windows in tokens, 1,000 or more. */
 export const contextWindowTable = setting((value, refuse): Record<string, number> => {
-  let data: unknown;
-  try {
-    data = JSON.parse(value);
-  } catch (error) {
-    refuse(`is not valid JSON (${error instanceof Error ? error.message : String(error)})`, {
-      showValue: false,
-    });
-    return {};
-  }
-  if (!isRecord(data)) {
-    refuse("must be a JSON object of token counts keyed provider:model");
-    return {};
-  }
+  const data = jsonObject(value, refuse, "token counts");
+  if (!data) return {};
   const table: Record<string, number> = {};
   for (const [model, tokens] of Object.entries(data)) {
     const nameProblem = modelReferenceProblem(model);
