@@ -159,7 +159,8 @@ export const promptCachingRow: BenchRow = {
         after: before,
       });
       const teamRows = await sessionTotals(team.sessionId() ?? "");
-      const teamShare = cachedShare(addTotals(teamRows));
+      const teamTotals = addTotals(teamRows);
+      const teamShare = cachedShare(teamTotals);
       const supervisorRow = teamRows.find((row) => row.role === "supervisor");
       const supervisorShare = supervisorRow ? cachedShare(supervisorRow) : 0;
       single.close();
@@ -171,8 +172,8 @@ export const promptCachingRow: BenchRow = {
           {
             label: `cached input, ${workerTurns}-turn sub-agent`,
             figure: `${percent(singleShare)} (${singleWorker.cacheReadTokens} of ${singleWorker.inputTokens + singleWorker.cacheReadTokens + singleWorker.cacheWriteTokens} tokens)`,
-            target: "≥ 85%",
-            met: singleShare >= 0.85,
+            target: "≥ 90%",
+            met: singleShare >= 0.9,
           },
           {
             label: `cached input, supervisor + ${teamSize} sub-agents`,
@@ -185,6 +186,7 @@ export const promptCachingRow: BenchRow = {
           "Share = cache reads / (uncached input + cache reads + cache writes), from the usage the runtime persisted per agent.",
           "Each tool result is ~2,400 characters (~600 tokens); prefixes under 1,024 tokens are not cached, as on Anthropic.",
           `The follow-up comes ${pauseMinutes} simulated minutes later: the supervisor's 1-hour breakpoints survive, the workers' 5-minute ones would not.`,
+          `Whole session: ${teamTotals.inputTokens} input tokens missed the cache; the ${teamTotals.cacheWriteTokens} written are each turn's new content, written once. With nothing missed, short agents cap the share: a sub-agent's last turn is written and never read.`,
         ],
         details: {
           singleWorker,

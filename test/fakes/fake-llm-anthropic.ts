@@ -93,6 +93,17 @@ function promptBlock(prefix: string, block: Record<string, unknown>): PromptBloc
   return { key, tokens: approximateTokens(key), ...(breakpoint ? { breakpoint } : {}) };
 }
 
+/** Anthropic refuses a request with more than 4 `cache_control` blocks (400 invalid_request_error). */
+export function tooManyBreakpoints(body: Record<string, unknown>): FakeLlmError | undefined {
+  const found = anthropicPromptBlocks(body).filter((block) => block.breakpoint !== undefined).length;
+  if (found <= 4) return undefined;
+  return {
+    status: 400,
+    type: "invalid_request_error",
+    message: `A maximum of 4 blocks with cache_control may be provided. Found ${found}.`,
+  };
+}
+
 /** The prompt in cache order: tools, then system, then every message's blocks. */
 export function anthropicPromptBlocks(body: Record<string, unknown>): PromptBlock[] {
   const blocks: PromptBlock[] = [];

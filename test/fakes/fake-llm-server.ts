@@ -7,6 +7,7 @@ import {
   anthropicStreamEvents,
   parseAnthropicRequest,
   type RenderedUsage,
+  tooManyBreakpoints,
 } from "./fake-llm-anthropic.ts";
 import { AutomaticCacheSimulator, PromptCacheSimulator } from "./fake-llm-cache.ts";
 import { contextWindowError, fitOutputToWindow } from "./fake-llm-context-window.ts";
@@ -304,6 +305,11 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     if (options.recordRequests !== false) requests.push(request);
     if (options.models?.[api] !== undefined && !served[api].includes(request.model)) {
       sendError(api, response, modelNotServed(api, request.model), requestId);
+      return;
+    }
+    const refused = api === "anthropic" ? tooManyBreakpoints(body) : undefined;
+    if (refused) {
+      sendError(api, response, refused, requestId);
       return;
     }
     const window = settings.contextWindow;

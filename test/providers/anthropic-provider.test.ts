@@ -197,6 +197,95 @@ describe("Anthropic provider", () => {
     expect(totals.read / totals.all).toBeGreaterThanOrEqual(0.85);
   });
 
+  it("keeps reading the previous turn's prefix when one turn adds more blocks than the lookback reaches", async () => {
+    const paths = Array.from({ length: 12 }, (_, index) => `src/file-${index}.ts`);
+    server.script(
+      toolCallResponse(paths.map((path) => ({ name: "read_file", input: { path } }))),
+      textResponse("ok"),
+    );
+    const anthropic = provider();
+    const system = "You are a careful engineer. ".repeat(200);
+    const history: ChatMessage[] = [userText("Read the twelve files under src/ and summarise them.")];
+    const first = await anthropic.turn({ ...request(history), system });
+    const firstPrompt = first.usage.inputTokens + first.usage.cacheReadTokens + first.usage.cacheWriteTokens;
+    history.push(first.message, {
+      role: "user",
+      parts: toolCallsOf(first.message).map((call) => ({
+        type: "tool_result" as const,
+        toolCallId: call.id,
+        toolName: call.name,
+        content: `the text of ${call.id}`,
+        isError: false,
+      })),
+    });
+    // 24 blocks past the first request's end: beyond the newest breakpoint's 20-block lookback.
+    const second = await anthropic.turn({ ...request(history), system });
+    expect(second.usage.cacheReadTokens).toBe(firstPrompt);
+
+    const body = server.requests[1]?.body as { tools: Block[] };
+    const sent = bodyMessages(1);
+    expect(sent[0]?.content.at(-1)?.cache_control).toEqual({ type: "ephemeral" });
+    expect(sent[2]?.content.at(-1)?.cache_control).toEqual({ type: "ephemeral" });
+    expect(JSON.stringify(body).match(/cache_control/g)).toHaveLength(4);
+  });
+
+  it("stays within 4 breakpoints after a compaction, dropping the tools' before the system prompt's", async () => {
+    server.respondWith(() => textResponse("ok"));
+    const calls = Array.from({ length: 12 }, (_, index) => ({
+      type: "tool_call" as const,
+      id: `toolu_${index}`,
+      name: "read_file",
+      input: { path: `src/file-${index}.ts` },
+    }));
+    const history: ChatMessage[] = [
+      { role: "user", parts: [{ type: "text", text: "The brief.", cacheBreakpoint: true }] },
+      { role: "user", parts: [{ type: "text", text: "Summary of the earlier turns." }] },
+      { role: "assistant", parts: [{ type: "text", text: "Reading." }] },
+      { role: "user", parts: [{ type: "text", text: "Go on." }] },
+      { role: "assistant", parts: calls },
+      {
+        role: "user",
+        parts: calls.map((call) => ({
+          type: "tool_result" as const,
+          toolCallId: call.id,
+          toolName: call.name,
+          content: "text",
+          isError: false,
+        })),
+      },
+    ];
+    await provider().turn(request(history));
+    const body = server.requests[0]?.body as { tools: Block[]; system: Block[] };
+    expect(body.tools.some((tool) => tool.cache_control !== undefined)).toBe(false);
+    expect(body.system[0]?.cache_control).toEqual({ type: "ephemeral" });
+    const sent = bodyMessages(0);
+    expect(sent[0]?.content[0]?.cache_control).toEqual({ type: "ephemeral" });
+    expect(sent[2]?.content.at(-1)?.cache_control).toEqual({ type: "ephemeral" });
+    expect(sent.at(-1)?.content.at(-1)?.cache_control).toEqual({ type: "ephemeral" });
+    expect(JSON.stringify(body).match(/cache_control/g)).toHaveLength(4);
+  });
+
+  it("is refused, as by Anthropic, with more than 4 cache breakpoints", async () => {
+    const hour = { type: "ephemeral" };
+    const response = await fetch(`${server.anthropicBaseUrl}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": fakeApiKey },
+      body: JSON.stringify({
+        model: "claude-sonnet-5-5",
+        max_tokens: 10,
+        system: [{ type: "text", text: "s", cache_control: hour }],
+        messages: [
+          {
+            role: "user",
+            content: ["a", "b", "c", "d"].map((text) => ({ type: "text", text, cache_control: hour })),
+          },
+        ],
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain("A maximum of 4 blocks with cache_control");
+  });
+
   it("lets the simulated cache expire after 5 minutes, but keeps a 1-hour entry", async () => {
     server.respondWith(() => textResponse("ok"));
     const anthropic = provider();

@@ -79,35 +79,83 @@ export function toAnthropicTools(tools: ToolSchema[], cacheControl: CacheControl
   }));
 }
 
-/** Marks the newest message's last block that may carry a breakpoint (thinking blocks may not). */
-function markNewestMessage(messages: MessageParam[], cacheControl: CacheControl): void {
-  const newest = messages.at(-1);
-  if (!newest || typeof newest.content === "string") return;
-  for (let index = newest.content.length - 1; index >= 0; index--) {
-    const block = newest.content[index];
-    if (!block || block.type === "thinking" || block.type === "redacted_thinking") continue;
-    newest.content[index] = { ...block, cache_control: cacheControl } as ContentBlockParam;
-    return;
+/** The API accepts at most this many `cache_control` blocks in one request. */
+export const maximumBreakpoints = 4;
+/** Anthropic looks for an earlier cache entry "about 20" blocks before a breakpoint; stay inside that. */
+export const cacheLookbackBlocks = 15;
+
+const isThinking = (block: ContentBlockParam) =>
+  block.type === "thinking" || block.type === "redacted_thinking";
+
+/** Marks a message's last block that may carry a breakpoint (thinking blocks may not). */
+function markMessage(message: MessageParam | undefined, cacheControl: CacheControl): boolean {
+  if (!message || typeof message.content === "string") return false;
+  for (let index = message.content.length - 1; index >= 0; index--) {
+    const block = message.content[index];
+    if (!block || isThinking(block)) continue;
+    message.content[index] = { ...block, cache_control: cacheControl } as ContentBlockParam;
+    return true;
   }
+  return false;
+}
+
+function breakpointsIn(message: MessageParam): number {
+  if (typeof message.content === "string") return 0;
+  return message.content.filter((block) => "cache_control" in block).length;
+}
+
+function endsWithBreakpoint(message: MessageParam): boolean {
+  if (typeof message.content === "string") return false;
+  const last = message.content.findLast((block) => !isThinking(block));
+  return last !== undefined && "cache_control" in last;
+}
+
+function blockCount(messages: MessageParam[]): number {
+  return messages.reduce(
+    (sum, message) => sum + (typeof message.content === "string" ? 1 : message.content.length),
+    0,
+  );
+}
+
+/**
+ * The previous turn's newest message (the one before the last assistant reply), when the newest
+ * breakpoint's lookback can no longer reach it: a turn that added many blocks (parallel tool
+ * results, a burst of events) would otherwise miss the cache and write the whole conversation again.
+ */
+function previousTurnEnd(messages: MessageParam[]): MessageParam | undefined {
+  let reply = messages.length - 2;
+  while (reply > 0 && messages[reply]?.role !== "assistant") reply--;
+  if (reply <= 0) return undefined;
+  const previous = messages[reply - 1];
+  if (!previous || endsWithBreakpoint(previous)) return undefined;
+  return blockCount(messages.slice(reply)) > cacheLookbackBlocks ? previous : undefined;
 }
 
 /**
  * The Messages API body for one turn. Cache breakpoints sit at the end of the sorted tools, the
  * end of the system prompt and the newest message, so each turn reads the previous turn's prefix
- * from the cache; after a compaction a fourth (the last of the 4 allowed) ends the first
- * message, which the compaction keeps byte for byte (`cacheBreakpoint`).
+ * from the cache. After a compaction one ends the first message, which the compaction keeps byte
+ * for byte (`cacheBreakpoint`); when a turn added more blocks than the lookback reaches, one ends
+ * the previous turn's newest message. Over the 4 allowed, the tools' goes first: the system
+ * prompt's breakpoint right after it caches the same prefix.
  */
 export function buildAnthropicRequest(request: ModelTurnRequest): Anthropic.MessageCreateParamsNonStreaming {
   const cacheControl = cacheControlFor(request.cacheRetention);
   const messages = toAnthropicMessages(request.messages, cacheControl);
-  markNewestMessage(messages, cacheControl);
+  const previous = previousTurnEnd(messages);
+  if (previous) markMessage(previous, cacheControl);
+  markMessage(messages.at(-1), cacheControl);
+  const system = request.system !== "";
+  const inMessages = messages.reduce((sum, message) => sum + breakpointsIn(message), 0);
+  const tools = toAnthropicTools(request.tools, cacheControl);
+  const toolsBreakpoint = tools.length > 0 && (!system || inMessages + 2 <= maximumBreakpoints);
+  const lastTool = tools.at(-1);
+  if (lastTool && !toolsBreakpoint) delete lastTool.cache_control;
   return {
     model: request.model,
     max_tokens: request.maxOutputTokens ?? defaultMaxOutputTokens,
     messages,
-    ...(request.system === ""
-      ? {}
-      : { system: [{ type: "text", text: request.system, cache_control: cacheControl }] }),
-    ...(request.tools.length === 0 ? {} : { tools: toAnthropicTools(request.tools, cacheControl) }),
+    ...(system ? { system: [{ type: "text", text: request.system, cache_control: cacheControl }] } : {}),
+    ...(tools.length === 0 ? {} : { tools }),
   };
 }
