@@ -30,11 +30,15 @@ const entry = fileURLToPath(new URL("./app-process.ts", import.meta.url));
 
 /**
  * Starts the app for a row: in its own process, except in quick runs on PGlite, where it
- * runs in the bench process on one shared database so PGlite starts only once.
+ * runs in the bench process on one shared database so PGlite starts only once (unless
+ * `--app-process` asks for the app's own process, to measure its memory apart).
  */
 export async function startApp(context: BenchContext, config: AppProcessConfig): Promise<AppClient> {
   const app =
-    context.quick && context.databases.kind === "pglite" && config.databaseUrl === undefined
+    context.quick &&
+    !context.appProcess &&
+    context.databases.kind === "pglite" &&
+    config.databaseUrl === undefined
       ? await startAppInProcess(config, await context.databases.shared())
       : await startAppProcess(config);
   // The app's own progress is what the row's watchdog looks at.
