@@ -4,14 +4,13 @@
  * its own process (`app-process.ts`); quick runs on PGlite keep it in the bench process.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { migrateDatabase } from "../../src/adapters/database/migrate.ts";
-import {
-  type DatabaseHandle,
-  openDatabase,
-  openMemoryDatabase,
-} from "../../src/adapters/database/open-database.ts";
+import { type DatabaseHandle, openDatabase } from "../../src/adapters/database/open-database.ts";
 import type { Config } from "../../src/config.ts";
 import type { ModelProvider } from "../../src/domain/model.ts";
 import { defineTool } from "../../src/domain/tool.ts";
@@ -25,7 +24,7 @@ import { startBenchRuntime } from "./runtime.ts";
 import { wallClockMs } from "./stats.ts";
 
 export interface AppProcessConfig {
-  /** Postgres; without it the process opens its own in-memory PGlite. */
+  /** Postgres; without it the process opens its own PGlite in a fresh data directory, as `main.ts` does. */
   databaseUrl: string | undefined;
   anthropicBaseUrl: string;
   instanceId: string;
@@ -137,6 +136,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   let surface: SlackSurface | undefined;
   let cpuAtStart = process.cpuUsage();
   let startupHighWaterRssBytes: number | undefined;
+  let dataDirectory: string | undefined;
 
   function record(marker: string | undefined, start: number, end: number): void {
     if (!marker) return;
@@ -210,9 +210,8 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       const logger = createSilentLogger();
       if (shared) handle = shared;
       else {
-        handle = config.databaseUrl
-          ? await openDatabase({ url: config.databaseUrl, dataDir: "", logger })
-          : await openMemoryDatabase({ logger });
+        if (!config.databaseUrl) dataDirectory = await mkdtemp(path.join(tmpdir(), "threadwork-bench-"));
+        handle = await openDatabase({ url: config.databaseUrl, dataDir: dataDirectory ?? "", logger });
         if (!config.databaseUrl) await migrateDatabase(handle);
       }
       runtime = await startBenchRuntime({
@@ -324,6 +323,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       if (!handle) return { slackDrained };
       if (shared) await handle.db.execute(sql.raw(`truncate ${tables.join(", ")} restart identity cascade`));
       else await handle.close();
+      if (dataDirectory) await rm(dataDirectory, { recursive: true, force: true });
       return { slackDrained };
     },
   };
