@@ -28,4 +28,6 @@ USER node
 EXPOSE 3000
 
 # Node 24 runs the TypeScript sources directly (type stripping); there is no build step.
-CMD ["node", "src/main.ts"]
+# --liftoff-only: V8 keeps the embedded database's WebAssembly on its baseline compiler; optimising
+# it costs ~500 MiB of RSS for no measured speed-up (docs/benchmark.md, issue 14).
+CMD ["node", "--liftoff-only", "src/main.ts"]

@@ -87,7 +87,11 @@ export async function startAppProcess(config: AppProcessConfig): Promise<AppClie
   const profileDirectory = process.env.BENCH_CPU_PROFILE;
   const child: ChildProcess = fork(entry, [], {
     execPath: process.execPath,
-    execArgv: profileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${profileDirectory}`] : [],
+    execArgv: [
+      ...(profileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${profileDirectory}`] : []),
+      // As `npm start` runs the app; BENCH_APP_NODE_FLAGS replaces these flags to compare.
+      ...(process.env.BENCH_APP_NODE_FLAGS ?? "--liftoff-only").split(" ").filter(Boolean),
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   let counter = 0;
