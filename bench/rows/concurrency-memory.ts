@@ -46,8 +46,9 @@ export const concurrencyMemoryRow: BenchRow = {
         {
           label: "peak RSS while the app started",
           figure: startup === undefined ? "n/a (no /proc)" : `${mebibytes(startup)} MiB`,
-          target: "≤ 1 GiB in all",
-          met: startup === undefined ? undefined : startup <= gibibyte,
+          // In the bench process the peak is the bench's: the shared PGlite's initdb, the fakes, earlier rows.
+          target: result.inProcess ? "(bench process; use --app-process)" : "≤ 1 GiB in all",
+          met: startup === undefined || result.inProcess ? undefined : startup <= gibibyte,
         },
       ],
       notes: [
