@@ -37,5 +37,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 # Node 24 runs the TypeScript sources directly (type stripping); there is no build step.
+# --liftoff-only: V8 keeps the embedded database's WebAssembly on its baseline compiler; optimising
+# it costs ~500 MiB of RSS for no measured speed-up (docs/benchmark.md, issue 14).
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "src/main.ts"]
+CMD ["node", "--liftoff-only", "src/main.ts"]

@@ -50,6 +50,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: "boolean", default: false },
+      "app-process": { type: "boolean", default: false },
       only: { type: "string" },
       markdown: { type: "boolean", default: false },
       "stall-seconds": { type: "string" },
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   const stallSeconds = Number(values["stall-seconds"] ?? 90);
   const base = {
     quick,
+    appProcess: values["app-process"] ?? false,
     databases,
     progress: (message: string) => process.stderr.write(`  ${message}\n`),
   };

@@ -30,11 +30,15 @@ const entry = fileURLToPath(new URL("./app-process.ts", import.meta.url));
 
 /**
  * Starts the app for a row: in its own process, except in quick runs on PGlite, where it
- * runs in the bench process on one shared database so PGlite starts only once.
+ * runs in the bench process on one shared database so PGlite starts only once (unless
+ * `--app-process` asks for the app's own process, to measure its memory apart).
  */
 export async function startApp(context: BenchContext, config: AppProcessConfig): Promise<AppClient> {
   const app =
-    context.quick && context.databases.kind === "pglite" && config.databaseUrl === undefined
+    context.quick &&
+    !context.appProcess &&
+    context.databases.kind === "pglite" &&
+    config.databaseUrl === undefined
       ? await startAppInProcess(config, await context.databases.shared())
       : await startAppProcess(config);
   // The app's own progress is what the row's watchdog looks at.
@@ -83,7 +87,11 @@ export async function startAppProcess(config: AppProcessConfig): Promise<AppClie
   const profileDirectory = process.env.BENCH_CPU_PROFILE;
   const child: ChildProcess = fork(entry, [], {
     execPath: process.execPath,
-    execArgv: profileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${profileDirectory}`] : [],
+    execArgv: [
+      ...(profileDirectory ? ["--cpu-prof", `--cpu-prof-dir=${profileDirectory}`] : []),
+      // As `npm start` runs the app; BENCH_APP_NODE_FLAGS replaces these flags to compare.
+      ...(process.env.BENCH_APP_NODE_FLAGS ?? "--liftoff-only").split(" ").filter(Boolean),
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   let counter = 0;

@@ -3,15 +3,14 @@
  * own database connection, talking to the fakes the bench process hosts. Usually it runs in
  * its own process (`app-process.ts`); quick runs on PGlite keep it in the bench process.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { migrateDatabase } from "../../src/adapters/database/migrate.ts";
-import {
-  type DatabaseHandle,
-  openDatabase,
-  openMemoryDatabase,
-} from "../../src/adapters/database/open-database.ts";
+import { type DatabaseHandle, openDatabase } from "../../src/adapters/database/open-database.ts";
 import type { Config } from "../../src/config.ts";
 import type { ModelProvider } from "../../src/domain/model.ts";
 import { defineTool } from "../../src/domain/tool.ts";
@@ -25,7 +24,7 @@ import { startBenchRuntime } from "./runtime.ts";
 import { wallClockMs } from "./stats.ts";
 
 export interface AppProcessConfig {
-  /** Postgres; without it the process opens its own in-memory PGlite. */
+  /** Postgres; without it the process opens its own PGlite in a fresh data directory, as `main.ts` does. */
   databaseUrl: string | undefined;
   anthropicBaseUrl: string;
   instanceId: string;
@@ -53,8 +52,10 @@ export interface AppStats {
   toolRuns: Record<string, number>;
   baselineRssBytes: number;
   peakRssBytes: number;
-  /** VmHWM from /proc: the kernel's own peak. */
+  /** VmHWM from /proc: the kernel's own peak since `start` finished (reset there). */
   highWaterRssBytes: number | undefined;
+  /** VmHWM when `start` finished: the peak of opening the database and starting the runtime. */
+  startupHighWaterRssBytes: number | undefined;
   /** CPU time (user + system) the app's process used since `start` finished. */
   cpuMs: number;
 }
@@ -83,6 +84,18 @@ function highWaterRss(): number | undefined {
     return match ? Number(match[1]) * 1024 : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Resets VmHWM to the current RSS (Linux 4.0+), so the kernel's peak covers the workload
+ * only and not the start-up (PGlite's first start runs initdb in a second instance).
+ */
+function resetHighWaterRss(): void {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+  } catch {
+    // Not Linux, or not allowed: the peak then includes the start-up.
   }
 }
 
@@ -122,6 +135,8 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   let runtime: Runtime | undefined;
   let surface: SlackSurface | undefined;
   let cpuAtStart = process.cpuUsage();
+  let startupHighWaterRssBytes: number | undefined;
+  let dataDirectory: string | undefined;
 
   function record(marker: string | undefined, start: number, end: number): void {
     if (!marker) return;
@@ -195,9 +210,8 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       const logger = createSilentLogger();
       if (shared) handle = shared;
       else {
-        handle = config.databaseUrl
-          ? await openDatabase({ url: config.databaseUrl, dataDir: "", logger })
-          : await openMemoryDatabase({ logger });
+        if (!config.databaseUrl) dataDirectory = await mkdtemp(path.join(tmpdir(), "threadwork-bench-"));
+        handle = await openDatabase({ url: config.databaseUrl, dataDir: dataDirectory ?? "", logger });
         if (!config.databaseUrl) await migrateDatabase(handle);
       }
       runtime = await startBenchRuntime({
@@ -230,6 +244,8 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
         });
         slackPort = (await surface.start()).port;
       }
+      startupHighWaterRssBytes = highWaterRss();
+      resetHighWaterRss();
       baselineRssBytes = process.memoryUsage.rss();
       peakRssBytes = baselineRssBytes;
       cpuAtStart = process.cpuUsage();
@@ -279,6 +295,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
         baselineRssBytes,
         peakRssBytes: Math.max(peakRssBytes, process.memoryUsage.rss()),
         highWaterRssBytes: highWaterRss(),
+        startupHighWaterRssBytes,
         cpuMs: (() => {
           const used = process.cpuUsage(cpuAtStart);
           return (used.user + used.system) / 1000;
@@ -306,6 +323,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       if (!handle) return { slackDrained };
       if (shared) await handle.db.execute(sql.raw(`truncate ${tables.join(", ")} restart identity cascade`));
       else await handle.close();
+      if (dataDirectory) await rm(dataDirectory, { recursive: true, force: true });
       return { slackDrained };
     },
   };

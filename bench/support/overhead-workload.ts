@@ -82,6 +82,7 @@ export interface OverheadResult {
   baselineRssBytes: number[];
   peakRssBytes: number[];
   highWaterRssBytes: (number | undefined)[];
+  startupHighWaterRssBytes: (number | undefined)[];
   /** Most sub-agent model calls the fake LLM held at once. */
   peakConcurrentWorkerCalls: number;
   /** Most sub-agents alive at once: from their first model call to their last answer. */
@@ -230,6 +231,7 @@ export async function runOverheadWorkload(
       baselineRssBytes: stats.map((stat) => stat.baselineRssBytes),
       peakRssBytes: stats.map((stat) => stat.peakRssBytes),
       highWaterRssBytes: stats.map((stat) => stat.highWaterRssBytes),
+      startupHighWaterRssBytes: stats.map((stat) => stat.startupHighWaterRssBytes),
       peakConcurrentWorkerCalls,
       peakAliveWorkers: peakOverlap([...lifetimes.values()]),
       appCpuMsPerStep: round(sum(stats.map((stat) => stat.cpuMs)) / Math.max(1, idle.steps), 2),

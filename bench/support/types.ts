@@ -29,6 +29,8 @@ export interface RowResult extends RowOutcome {
 
 export interface BenchContext {
   quick: boolean;
+  /** Quick runs on PGlite keep the app in the bench process unless this is set (`--app-process`). */
+  appProcess?: boolean;
   databases: BenchDatabaseFactory;
   /** Progress for the person watching; goes to stderr so the table stays clean. Counts as progress for the watchdog. */
   progress(message: string): void;

@@ -164,7 +164,7 @@ describe("deployment files", () => {
     expect(devDependency).toBe(`^${pinned?.[1]}`);
     expect(dockerfile).toMatch(/apt-get install .*\bgit\b/);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
-    expect(dockerfile).toMatch(/CMD \["node", "src\/main\.ts"\]/);
+    expect(dockerfile).toMatch(/CMD \["node", "--liftoff-only", "src\/main\.ts"\]/);
   });
 
   it("ships bubblewrap for the command sandbox and runs as an unprivileged user", () => {

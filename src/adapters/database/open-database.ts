@@ -9,6 +9,7 @@ import pg from "pg";
 import { type ConstructorOptions, fromPglite, PgBoss } from "pg-boss";
 import { type Logger, pino } from "pino";
 import { lockDataDirectory } from "./data-directory-lock.ts";
+import { initialiseDataDirectory } from "./initialise-data-directory.ts";
 import * as schema from "./schema.ts";
 
 /** What both drivers' raw query results share, so `db.execute<Row>()` yields typed rows. */
@@ -126,6 +127,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const lock = await lockDataDirectory(path.join(options.dataDir, "pgdata.lock"));
   options.logger.debug({ directory }, "opening embedded database");
   try {
+    await initialiseDataDirectory(directory);
     return await openPglite(directory, options.logger, () => lock.release());
   } catch (error) {
     await lock.release();
