@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Most tests wait on sockets, timers and child processes: two files at once even on two cores
+    // (vitest's default there is one).
+    maxWorkers: 2,
     setupFiles: ["test/helpers/console-guard.ts"],
   },
 });
