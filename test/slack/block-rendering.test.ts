@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AgentSnapshot } from "../../src/domain/agents.ts";
 import { buildApprovalAction } from "../../src/domain/approval-action.ts";
-import { emptyUsage } from "../../src/domain/messages.ts";
 import type { RequestSnapshot } from "../../src/domain/requests.ts";
 import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import { renderApproval } from "../../src/domain/slack-blocks/approval.ts";
@@ -17,27 +16,13 @@ import {
 import { renderQuestion } from "../../src/domain/slack-blocks/question.ts";
 import { summarizeResult } from "../../src/domain/slack-blocks/results.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
+import { agentSnapshot, renderingNow } from "./support/agent-snapshot.ts";
 import { findButton } from "./support/harness.ts";
 
-const now = new Date("2026-11-24T05:00:00Z");
+const now = renderingNow;
 
 function agent(index: number, overrides: Partial<AgentSnapshot> = {}): AgentSnapshot {
-  return {
-    id: `agent_${index}`,
-    sessionId: "session_1",
-    parentId: "supervisor",
-    role: "worker",
-    title: `Agent ${index}`,
-    model: "anthropic:claude-haiku-5-5",
-    status: "running",
-    latestProgress: null,
-    usage: { ...emptyUsage, inputTokens: 1500, outputTokens: 500 },
-    costMicros: 12_345,
-    startedAt: new Date(now.getTime() - 65_000),
-    finishedAt: null,
-    result: null,
-    ...overrides,
-  };
+  return agentSnapshot(index, overrides);
 }
 
 function request(overrides: Partial<RequestSnapshot>): RequestSnapshot {

@@ -5,7 +5,6 @@ import {
 } from "@slack/web-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentSnapshot } from "../../src/domain/agents.ts";
-import { emptyUsage } from "../../src/domain/messages.ts";
 import {
   codeChannelCommandSet,
   renderStatusReply,
@@ -18,27 +17,12 @@ import {
 } from "../../src/domain/slack-blocks/code-channel-views.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
+import { agentSnapshot, renderingNow } from "./support/agent-snapshot.ts";
 
-const now = new Date("2026-11-24T05:00:00Z");
+const now = renderingNow;
 
 function agent(index: number, overrides: Partial<AgentSnapshot> = {}): AgentSnapshot {
-  return {
-    id: `agent_${index}`,
-    sessionId: "session_1",
-    parentId: "supervisor",
-    role: "worker",
-    title: `Agent ${index}`,
-    model: "anthropic:claude-haiku-5-5",
-    status: "running",
-    latestProgress: null,
-    usage: { ...emptyUsage, inputTokens: 1500, outputTokens: 500 },
-    costMicros: 12_345,
-    startedAt: new Date(now.getTime() - 65_000),
-    finishedAt: null,
-    repository: "app",
-    result: null,
-    ...overrides,
-  };
+  return agentSnapshot(index, { repository: "app", ...overrides });
 }
 
 describe("code channel rendering", () => {

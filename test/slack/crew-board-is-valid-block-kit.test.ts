@@ -6,28 +6,18 @@ import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import type { SlackBlock } from "../../src/domain/slack-blocks/block.ts";
 import { type BoardStyle, renderCrewBoard } from "../../src/domain/slack-blocks/crew-board.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { agentSnapshot, renderingNow } from "./support/agent-snapshot.ts";
 import { channel, type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
-const now = new Date("2026-11-24T05:00:00Z");
+const now = renderingNow;
 
 function agent(index: number, overrides: Partial<AgentSnapshot> = {}): AgentSnapshot {
-  return {
-    id: `agent_${index}`,
-    sessionId: "session_1",
-    parentId: "supervisor",
-    role: "worker",
-    title: `Agent ${index}`,
-    model: "anthropic:claude-haiku-5-5",
-    status: "running",
+  return agentSnapshot(index, {
     latestProgress: `step ${index}`,
     usage: { ...emptyUsage, inputTokens: 1500 },
-    costMicros: 12_345,
-    startedAt: new Date(now.getTime() - 65_000),
-    finishedAt: null,
-    result: null,
     ...overrides,
-  };
+  });
 }
 
 const threeAgents = [agent(1), agent(2, { status: "waiting" }), agent(3, { status: "queued" })];
