@@ -241,6 +241,13 @@ export class FakeSlackServer {
     );
   }
 
+  /** The newest message in the thread whose text starts with `prefix`. */
+  latestThreadMessage(channel: string, threadTs: string, prefix: string): FakeMessage | undefined {
+    return this.threadMessages(channel, threadTs)
+      .filter((message) => message.text.startsWith(prefix))
+      .at(-1);
+  }
+
   /** Resolves once `predicate` holds; checks after every call the fake answers. */
   async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
     const deadline = Date.now() + timeoutMs;

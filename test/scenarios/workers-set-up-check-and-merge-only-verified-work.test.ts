@@ -209,11 +209,7 @@ describe("workers set up their environment, check their change and merge only ve
     await directory?.remove();
   });
 
-  const posted = (threadTs: string, prefix: string) =>
-    fake
-      .threadMessages(channel, threadTs)
-      .filter((message) => message.text.startsWith(prefix))
-      .at(-1);
+  const posted = (threadTs: string, prefix: string) => fake.latestThreadMessage(channel, threadTs, prefix);
   const tarballFetches = () => registry.requests.filter((path) => path.endsWith(".tgz")).length;
 
   it("installs before the first turn, checks before finishing, reuses the cache and merges only what passed", async () => {

@@ -180,11 +180,7 @@ describe("the same `npm test` with the sandbox off, through Slack", () => {
 
   it("asks the owner first; denied, it never runs", async () => {
     const { fake, harness, llm } = world;
-    const posted = (prefix: string) =>
-      fake
-        .threadMessages(channel, threadTs)
-        .filter((message) => message.text.startsWith(prefix))
-        .at(-1);
+    const posted = (prefix: string) => fake.latestThreadMessage(channel, threadTs, prefix);
     await harness.event("EvAllowListOff", {
       type: "app_mention",
       user: owner,

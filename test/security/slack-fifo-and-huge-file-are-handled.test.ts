@@ -86,11 +86,7 @@ describe("a FIFO and a 4 MB file, through Slack", () => {
 
   it("refuses the pipes at once, caps the file and the tool result, and the session finishes", async () => {
     const { fake, harness, llm } = world;
-    const posted = (prefix: string) =>
-      fake
-        .threadMessages(channel, threadTs)
-        .filter((message) => message.text.startsWith(prefix))
-        .at(-1);
+    const posted = (prefix: string) => fake.latestThreadMessage(channel, threadTs, prefix);
     await harness.event("EvFifo", {
       type: "app_mention",
       user: owner,

@@ -61,10 +61,7 @@ describe("a Slack session asking for 40 agents", () => {
   });
 
   const posted = (threadTs: string, prefix: string): FakeMessage | undefined =>
-    world.fake
-      .threadMessages(channel, threadTs)
-      .filter((message) => message.text.startsWith(prefix))
-      .at(-1);
+    world.fake.latestThreadMessage(channel, threadTs, prefix);
   const workers = async (threadTs: string) => {
     const session = await world.session(channel, threadTs);
     if (!session) return [];

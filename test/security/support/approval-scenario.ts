@@ -101,10 +101,7 @@ export async function startScenario(): Promise<Scenario> {
       await handle.close();
     },
     posted(threadTs, prefix) {
-      return fake
-        .threadMessages(channel, threadTs)
-        .filter((message) => message.text.startsWith(prefix))
-        .at(-1);
+      return fake.latestThreadMessage(channel, threadTs, prefix);
     },
     async mention(instance, threadTs, text) {
       await instance.harness.event(`Ev${threadTs.replace(".", "")}`, {

@@ -82,10 +82,7 @@ export async function startSlackService(options: {
       return (await sendSignedEvent(eventsUrl, body, signing)).status;
     },
     posted(threadTs, prefix) {
-      return slack
-        .threadMessages(channel, threadTs)
-        .filter((message) => message.text.startsWith(prefix))
-        .at(-1);
+      return slack.latestThreadMessage(channel, threadTs, prefix);
     },
     async click(user, threadTs, message, actionId) {
       const value = findButton(message.blocks, actionId)?.value;
