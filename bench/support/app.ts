@@ -21,6 +21,7 @@ import { createSlackSurface, type SlackSurface } from "../../src/surfaces/slack/
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
 import { benchMarker } from "./fake-agents.ts";
 import { startBenchRuntime } from "./runtime.ts";
+import { countPostgresStatements } from "./statement-counter.ts";
 import { wallClockMs } from "./stats.ts";
 
 export interface AppProcessConfig {
@@ -58,6 +59,8 @@ export interface AppStats {
   startupHighWaterRssBytes: number | undefined;
   /** CPU time (user + system) the app's process used since `start` finished. */
   cpuMs: number;
+  /** Statements the app's process sent to Postgres since `start` finished (undefined on PGlite). */
+  statements: number | undefined;
 }
 
 /** What the bench can ask of the app, in or out of process. */
@@ -135,6 +138,8 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   let runtime: Runtime | undefined;
   let surface: SlackSurface | undefined;
   let cpuAtStart = process.cpuUsage();
+  let statementCounter: { read(): number } | undefined;
+  let statementsAtStart = 0;
   let startupHighWaterRssBytes: number | undefined;
   let dataDirectory: string | undefined;
 
@@ -208,6 +213,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   return {
     async start(config) {
       const logger = createSilentLogger();
+      if (config.databaseUrl) statementCounter = countPostgresStatements();
       if (shared) handle = shared;
       else {
         if (!config.databaseUrl) dataDirectory = await mkdtemp(path.join(tmpdir(), "threadwork-bench-"));
@@ -249,6 +255,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       baselineRssBytes = process.memoryUsage.rss();
       peakRssBytes = baselineRssBytes;
       cpuAtStart = process.cpuUsage();
+      statementsAtStart = statementCounter?.read() ?? 0;
       return slackPort === undefined ? {} : { slackPort };
     },
 
@@ -300,6 +307,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
           const used = process.cpuUsage(cpuAtStart);
           return (used.user + used.system) / 1000;
         })(),
+        statements: statementCounter ? statementCounter.read() - statementsAtStart : undefined,
       };
     },
 

@@ -9,6 +9,7 @@ import type { AppProcessConfig, AppStats } from "./app.ts";
 import type { AppClient } from "./app-client.ts";
 import { startApp } from "./app-client.ts";
 import { finishedCount, isSupervisorRequest, justSpawned, markerOf } from "./fake-agents.ts";
+import { type PostgresCpuSampler, samplePostgresCpu } from "./postgres-cpu.ts";
 import { percentile, round, sum, wallClockMs } from "./stats.ts";
 import type { BenchContext } from "./types.ts";
 
@@ -89,6 +90,10 @@ export interface OverheadResult {
   peakAliveWorkers: number;
   /** CPU time of the app processes per persisted step. */
   appCpuMsPerStep: number;
+  /** Statements the app processes sent per persisted step (Postgres only). */
+  statementsPerStep: number | undefined;
+  /** CPU time of the database's Postgres backends per persisted step (local Postgres only). */
+  postgresCpuMsPerStep: number | undefined;
   /** The app ran in the bench process, so RSS includes the fakes. */
   inProcess: boolean;
 }
@@ -181,6 +186,7 @@ export async function runOverheadWorkload(
   const database =
     context.databases.kind === "postgres" ? await context.databases.create(options.label) : undefined;
   const apps: AppClient[] = [];
+  let postgresCpu: PostgresCpuSampler | undefined;
   try {
     for (let index = 0; index < options.processes; index += 1) {
       apps.push(
@@ -200,11 +206,17 @@ export async function runOverheadWorkload(
         userId: "U0BENCH",
       });
     }
+    postgresCpu = database ? await samplePostgresCpu(database.url) : undefined;
     const started = wallClockMs();
     await Promise.all(apps.map((app, index) => app.handleMessages(batches[index] ?? [])));
     const idle = await apps[0]?.waitIdle(workload.sessions * workload.workersPerSession, options.timeoutMs);
     if (!idle) throw new Error("no app process");
     const stats = await Promise.all(apps.map((app) => app.stats()));
+    const postgresCpuMs = await postgresCpu?.stop();
+    postgresCpu = undefined;
+    const statements = stats.every((stat) => stat.statements !== undefined)
+      ? sum(stats.map((stat) => stat.statements ?? 0))
+      : undefined;
     const wallMs = idle.lastUpdatedMs - started;
     const { gaps, modelCalls } = analyse(stats);
     const toolRuns = new Map<string, number>();
@@ -235,9 +247,14 @@ export async function runOverheadWorkload(
       peakConcurrentWorkerCalls,
       peakAliveWorkers: peakOverlap([...lifetimes.values()]),
       appCpuMsPerStep: round(sum(stats.map((stat) => stat.cpuMs)) / Math.max(1, idle.steps), 2),
+      statementsPerStep:
+        statements === undefined ? undefined : round(statements / Math.max(1, idle.steps), 1),
+      postgresCpuMsPerStep:
+        postgresCpuMs === undefined ? undefined : round(postgresCpuMs / Math.max(1, idle.steps), 2),
       inProcess: apps.some((app) => app.inProcess),
     };
   } finally {
+    await postgresCpu?.stop().catch(() => undefined);
     await Promise.all(apps.map((app) => app.stop()));
     await server.close();
     await database?.drop();
