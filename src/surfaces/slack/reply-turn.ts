@@ -75,6 +75,11 @@ export function newTurn(sessionId: string, thread: SlackThread): Turn {
   };
 }
 
+/** Whether nothing more of the reply is streamed: its person stopped it, or a stranger's Stop ended its stream. */
+export function replyIsOver(turn: Turn): boolean {
+  return turn.stopped || turn.interrupted;
+}
+
 /** The store purpose of a reply's message; the first keeps the one it had before replies could span messages. */
 export function replyPurpose(turnId: string, index: number): string {
   return index === 0 ? `reply:${turnId}` : `reply:${turnId}:${index}`;
