@@ -47,9 +47,22 @@ export const scaleOutRow: BenchRow = {
     };
     const timeoutMs = context.quick ? 90_000 : 600_000;
     context.progress(`${describeWorkload(workload)} on one process`);
-    const one = await runOverheadWorkload(context, { workload, processes: 1, label: "scale1", timeoutMs });
+    const warmUpSessions = context.quick ? 3 : 10;
+    const one = await runOverheadWorkload(context, {
+      workload,
+      processes: 1,
+      label: "scale1",
+      timeoutMs,
+      warmUpSessions,
+    });
     context.progress(`${describeWorkload(workload)} on two processes`);
-    const two = await runOverheadWorkload(context, { workload, processes: 2, label: "scale2", timeoutMs });
+    const two = await runOverheadWorkload(context, {
+      workload,
+      processes: 2,
+      label: "scale2",
+      timeoutMs,
+      warmUpSessions,
+    });
     const wallRatio = round(two.stepsPerSecond / one.stepsPerSecond, 2);
     const onePerCpu = stepsPerCpuSecond(one.appCpuMsPerStep);
     const twoPerCpu = stepsPerCpuSecond(two.appCpuMsPerStep);

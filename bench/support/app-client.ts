@@ -21,6 +21,7 @@ export interface AppClient {
   waitIdle(workers: number, timeoutMs: number): Promise<IdleReport>;
   report(): Promise<IdleReport & { busy: number; pendingEvents: number }>;
   stats(): Promise<AppStats>;
+  resetStats(): Promise<void>;
   stop(): Promise<StopReport>;
   /** Ends the app without waiting for its work, for a row the watchdog aborted. */
   kill(): Promise<void>;
@@ -74,6 +75,7 @@ export async function startAppInProcess(
     waitIdle: (workers, timeoutMs) => app.waitIdle({ workers, timeoutMs }),
     report: () => app.report(),
     stats: () => app.stats(),
+    resetStats: () => app.resetStats(),
     stop: () => app.stop(),
     async kill() {
       await app.stop({ drainMs: 0 });
@@ -126,6 +128,7 @@ export async function startAppProcess(config: AppProcessConfig): Promise<AppClie
     waitIdle: (workers, timeoutMs) => call("waitIdle", { workers, timeoutMs }),
     report: () => call("report"),
     stats: () => call("stats"),
+    resetStats: () => call("resetStats"),
     async kill() {
       if (child.exitCode === null) child.kill("SIGKILL");
     },

@@ -10,6 +10,7 @@ const methods: Record<string, (params: unknown) => Promise<unknown>> = {
   report: () => app.report(),
   waitIdle: (params) => app.waitIdle(params),
   stats: () => app.stats(),
+  resetStats: () => app.resetStats(),
   stop: (params) => app.stop(params as { drainMs?: number } | undefined),
 };
 

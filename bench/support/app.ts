@@ -70,6 +70,8 @@ export interface BenchApp {
   report(): Promise<IdleReport & { busy: number; pendingEvents: number }>;
   waitIdle(params: unknown): Promise<IdleReport>;
   stats(): Promise<AppStats>;
+  /** Starts the stats over: CPU, statements, timings and tool runs (after a warm-up). */
+  resetStats(): Promise<void>;
   stop(options?: { drainMs?: number }): Promise<StopReport>;
 }
 
@@ -309,6 +311,13 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
         })(),
         statements: statementCounter ? statementCounter.read() - statementsAtStart : undefined,
       };
+    },
+
+    async resetStats() {
+      intervals.clear();
+      toolRuns.clear();
+      cpuAtStart = process.cpuUsage();
+      statementsAtStart = statementCounter?.read() ?? 0;
     },
 
     async stop(options) {

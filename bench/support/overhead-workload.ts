@@ -152,6 +152,11 @@ export async function runOverheadWorkload(
     label: string;
     timeoutMs: number;
     appConfig?: Partial<AppProcessConfig>;
+    /**
+     * Sessions each process runs first, outside the figures, so every process measures with
+     * its JIT warm (else the second of two processes pays the compile twice over fewer steps).
+     */
+    warmUpSessions?: number;
   },
 ): Promise<OverheadResult> {
   const { workload } = options;
@@ -198,6 +203,28 @@ export async function runOverheadWorkload(
         }),
       );
     }
+    const warmUpSessions = options.warmUpSessions ?? 0;
+    let warmUpSteps = 0;
+    if (warmUpSessions > 0) {
+      await Promise.all(
+        apps.map((app, index) =>
+          app.handleMessages(
+            Array.from({ length: warmUpSessions }, (_, session) => ({
+              conversationKey: `bench-warm${index}-s${session}`,
+              text: `[bench:warm${index}x${session}] Split the task into ${workload.workersPerSession} parts.`,
+              userId: "U0BENCH",
+            })),
+          ),
+        ),
+      );
+      const warm = await apps[0]?.waitIdle(
+        apps.length * warmUpSessions * workload.workersPerSession,
+        options.timeoutMs,
+      );
+      warmUpSteps = warm?.steps ?? 0;
+      await Promise.all(apps.map((app) => app.resetStats()));
+    }
+    const warmUpWorkers = apps.length * warmUpSessions * workload.workersPerSession;
     const batches = apps.map(() => [] as { conversationKey: string; text: string; userId: string }[]);
     for (let session = 0; session < workload.sessions; session += 1) {
       batches[session % apps.length]?.push({
@@ -209,8 +236,12 @@ export async function runOverheadWorkload(
     postgresCpu = database ? await samplePostgresCpu(database.url) : undefined;
     const started = wallClockMs();
     await Promise.all(apps.map((app, index) => app.handleMessages(batches[index] ?? [])));
-    const idle = await apps[0]?.waitIdle(workload.sessions * workload.workersPerSession, options.timeoutMs);
-    if (!idle) throw new Error("no app process");
+    const finished = await apps[0]?.waitIdle(
+      warmUpWorkers + workload.sessions * workload.workersPerSession,
+      options.timeoutMs,
+    );
+    if (!finished) throw new Error("no app process");
+    const idle = { ...finished, steps: finished.steps - warmUpSteps };
     const stats = await Promise.all(apps.map((app) => app.stats()));
     const postgresCpuMs = await postgresCpu?.stop();
     postgresCpu = undefined;
