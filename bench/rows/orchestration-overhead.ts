@@ -9,7 +9,7 @@ import type { BenchRow, RowLine } from "../support/types.ts";
 function line(label: string, result: OverheadResult, postgres: boolean): RowLine {
   return {
     label,
-    figure: `p50 ${result.overheadP50Ms} ms, p99 ${result.overheadP99Ms} ms; ${result.stepsPerSecond} steps/s (${result.steps} steps in ${(result.wallMs / 1000).toFixed(1)} s); app CPU ${result.appCpuMsPerStep} ms/step`,
+    figure: `p50 ${result.overheadP50Ms} ms, p99 ${result.overheadP99Ms} ms; ${result.stepsPerSecond} steps/s (${result.steps} steps in ${(result.wallMs / 1000).toFixed(1)} s); app CPU ${result.appCpuMsPerStep} ms/step; event loop blocked up to ${result.eventLoopDelayMaxMs} ms`,
     target: postgres ? "p50 ≤ 5 ms" : "p50 ≤ 5 ms (target is on Postgres)",
     met: result.overheadP50Ms <= 5,
   };

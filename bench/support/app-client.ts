@@ -45,7 +45,7 @@ export async function startApp(context: BenchContext, config: AppProcessConfig):
   // The app's own progress is what the row's watchdog looks at.
   const unwatch = context.watch(async () => {
     const report = await app.report();
-    return `app ${config.instanceId}: ${report.steps} steps, ${report.agents} agents, ${report.workersDone} sub-agents done, ${report.busy} busy, ${report.pendingEvents} events pending`;
+    return `app ${config.instanceId}: ${report.steps} steps, ${report.agents} agents, ${report.workersDone} sub-agents done, ${report.busy} busy, ${report.pendingEvents} events pending${report.otherWorkers ? `; sub-agents not done: ${report.otherWorkers}` : ""}`;
   });
   context.onAbort(() => app.kill());
   let stopping: Promise<StopReport> | undefined;
@@ -109,11 +109,26 @@ export async function startAppProcess(config: AppProcessConfig): Promise<AppClie
     for (const waiter of pending.values()) waiter.reject(new Error(`app process exited with ${code}`));
     pending.clear();
   });
+  // A killed child (an aborted row) must fail the calls still to come, not crash the bench.
+  child.on("error", (error) => {
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  });
+  const running = () => child.exitCode === null && child.signalCode === null;
   const call = <T>(method: string, params?: unknown): Promise<T> =>
     new Promise<T>((resolve, reject) => {
+      if (!running() || !child.connected) {
+        reject(new Error(`app process has ended (${method})`));
+        return;
+      }
       counter += 1;
-      pending.set(counter, { resolve: resolve as (value: unknown) => void, reject });
-      child.send({ id: counter, method, params });
+      const id = counter;
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      child.send({ id, method, params }, (error) => {
+        if (!error) return;
+        pending.delete(id);
+        reject(error);
+      });
     });
 
   const started = await call<{ slackPort?: number }>("start", config).catch(async (error: unknown) => {
@@ -130,15 +145,15 @@ export async function startAppProcess(config: AppProcessConfig): Promise<AppClie
     stats: () => call("stats"),
     resetStats: () => call("resetStats"),
     async kill() {
-      if (child.exitCode === null) child.kill("SIGKILL");
+      if (running()) child.kill("SIGKILL");
     },
     async stop() {
       const stopped = await call<StopReport>("stop").catch(() => ({ slackDrained: false }));
-      if (child.exitCode === null) {
+      if (running()) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.disconnect();
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
-        if (child.exitCode === null) child.kill("SIGKILL");
+        if (running()) child.kill("SIGKILL");
       }
       return stopped;
     },

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { migrateDatabase } from "../../src/adapters/database/migrate.ts";
@@ -44,6 +45,10 @@ export interface IdleReport {
   lastUpdatedMs: number;
   /** (agent, step) pairs with more than one usage row: a model step persisted twice. */
   duplicatedUsageSteps: number;
+  /** Sub-agents that failed or were cancelled: they will never be done. */
+  workersEnded: number;
+  /** Sub-agents not done, by status, with a reason: "failed 3 (model call failed: …)". */
+  otherWorkers: string;
 }
 
 export interface AppStats {
@@ -59,6 +64,9 @@ export interface AppStats {
   startupHighWaterRssBytes: number | undefined;
   /** CPU time (user + system) the app's process used since `start` finished. */
   cpuMs: number;
+  /** The longest the app's event loop was blocked since `start` finished, and its p99. */
+  eventLoopDelayMaxMs: number;
+  eventLoopDelayP99Ms: number;
   /** Statements the app's process sent to Postgres since `start` finished (undefined on PGlite). */
   statements: number | undefined;
 }
@@ -140,6 +148,8 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   let runtime: Runtime | undefined;
   let surface: SlackSurface | undefined;
   let cpuAtStart = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   let statementCounter: { read(): number } | undefined;
   let statementsAtStart = 0;
   let startupHighWaterRssBytes: number | undefined;
@@ -197,7 +207,11 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
         (select extract(epoch from min(created_at)) * 1000 from sessions) as first_created,
         extract(epoch from max(updated_at)) * 1000 as last_updated,
         (select count(*)::int from (select agent_id, step from usage_ledger group by 1, 2 having count(*) > 1) d)
-          as duplicated
+          as duplicated,
+        count(*) filter (where role = 'worker' and status in ('failed', 'cancelled'))::int as workers_ended,
+        (select string_agg(line, '; ') from (
+          select status || ' ' || count(*) || coalesce(' (' || min(left(status_reason, 160)) || ')', '') as line
+          from agents where role = 'worker' and status <> 'done' group by status) lines) as other_workers
       from agents`);
     const row = result.rows[0] ?? {};
     return {
@@ -209,6 +223,8 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       firstCreatedMs: Number(row.first_created ?? 0),
       lastUpdatedMs: Number(row.last_updated ?? 0),
       duplicatedUsageSteps: Number(row.duplicated ?? 0),
+      workersEnded: Number(row.workers_ended ?? 0),
+      otherWorkers: typeof row.other_workers === "string" ? row.other_workers : "",
     };
   }
 
@@ -258,6 +274,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       peakRssBytes = baselineRssBytes;
       cpuAtStart = process.cpuUsage();
       statementsAtStart = statementCounter?.read() ?? 0;
+      loopDelay.reset();
       return slackPort === undefined ? {} : { slackPort };
     },
 
@@ -286,8 +303,13 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const current = await report();
-        if (current.workersDone >= workers && current.busy === 0 && current.pendingEvents === 0)
-          return current;
+        const settled = current.busy === 0 && current.pendingEvents === 0;
+        if (current.workersDone >= workers && settled) return current;
+        if (current.workersDone + current.workersEnded >= workers && settled) {
+          throw new Error(
+            `${current.workersEnded} of ${workers} sub-agents ended without finishing: ${current.otherWorkers}`,
+          );
+        }
         if (Date.now() > deadline) {
           throw new Error(
             `timed out: ${current.workersDone}/${workers} sub-agents done, ${current.busy} busy, ${current.pendingEvents} events pending`,
@@ -310,6 +332,8 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
           return (used.user + used.system) / 1000;
         })(),
         statements: statementCounter ? statementCounter.read() - statementsAtStart : undefined,
+        eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e6),
+        eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
       };
     },
 
@@ -318,10 +342,12 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       toolRuns.clear();
       cpuAtStart = process.cpuUsage();
       statementsAtStart = statementCounter?.read() ?? 0;
+      loopDelay.reset();
     },
 
     async stop(options) {
       clearInterval(sampler);
+      loopDelay.disable();
       // Slack's per-workspace limits can leave minutes of paced output queued (one workspace,
       // thousands of replies); the bench waits a bounded time for it, then says it dropped it.
       let slackDrained = true;

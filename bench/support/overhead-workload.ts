@@ -90,6 +90,8 @@ export interface OverheadResult {
   peakAliveWorkers: number;
   /** CPU time of the app processes per persisted step. */
   appCpuMsPerStep: number;
+  /** The longest any app process's event loop was blocked during the workload. */
+  eventLoopDelayMaxMs: number;
   /** Statements the app processes sent per persisted step (Postgres only). */
   statementsPerStep: number | undefined;
   /** CPU time of the database's Postgres backends per persisted step (local Postgres only). */
@@ -278,6 +280,7 @@ export async function runOverheadWorkload(
       peakConcurrentWorkerCalls,
       peakAliveWorkers: peakOverlap([...lifetimes.values()]),
       appCpuMsPerStep: round(sum(stats.map((stat) => stat.cpuMs)) / Math.max(1, idle.steps), 2),
+      eventLoopDelayMaxMs: Math.max(...stats.map((stat) => stat.eventLoopDelayMaxMs)),
       statementsPerStep:
         statements === undefined ? undefined : round(statements / Math.max(1, idle.steps), 1),
       postgresCpuMsPerStep:

@@ -10,6 +10,7 @@ import { type ConstructorOptions, fromPglite, PgBoss } from "pg-boss";
 import { type Logger, pino } from "pino";
 import { lockDataDirectory } from "./data-directory-lock.ts";
 import { initialiseDataDirectory } from "./initialise-data-directory.ts";
+import { takeTurns } from "./pglite-turns.ts";
 import * as schema from "./schema.ts";
 
 /** What both drivers' raw query results share, so `db.execute<Row>()` yields typed rows. */
@@ -97,7 +98,7 @@ async function openPglite(
   logger: Logger,
   onClose: () => Promise<void> = async () => {},
 ): Promise<DatabaseHandle> {
-  const pglite = await PGlite.create(dataDir);
+  const pglite = takeTurns(await PGlite.create(dataDir));
   const db: Database = drizzlePglite({ client: pglite, schema });
   const queues = queueFactory(
     logger,
