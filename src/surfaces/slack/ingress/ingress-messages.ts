@@ -15,6 +15,8 @@ export interface IngressWorkerData {
   routes: string[];
   /** How long a custom route waits for the main thread before answering 503. */
   routeTimeoutMs: number;
+  /** Whether the main thread writes debug lines; when not, the worker does not send them. */
+  debug: boolean;
 }
 
 /** An incoming Slack request, as Bolt's receiver hands it to `App.processEvent` (without `ack`). */

@@ -36,11 +36,14 @@ const log =
   (level: LogLevelName) =>
   (...values: unknown[]) =>
     post({ type: "log", level, message: text(values) });
+// Bolt writes two debug lines per ack; a message each to the main thread is work it need not do.
+const quiet = () => undefined;
 
 /** Every line goes to the main thread, whose logger decides what is written. */
 const logger: BoltLogger = {
-  debug: log("debug"),
-  info: log("info"),
+  debug: data.debug ? log("debug") : quiet,
+  // Bolt's info lines are debug in this app's logs (toBoltLogger).
+  info: data.debug ? log("info") : quiet,
   warn: log("warn"),
   error: log("error"),
   setLevel: () => undefined,

@@ -111,10 +111,12 @@ export class WorkerReceiver implements Receiver {
       listen: this.listen,
       routes: Object.keys(this.options.routes),
       routeTimeoutMs: this.options.routeTimeoutMs ?? 10_000,
+      debug: this.options.logger.isLevelEnabled("debug"),
     };
     // No inherited flags: the worker needs no preload, and V8 flags such as --liftoff-only
-    // are process-wide already (and refused in a worker's execArgv).
-    const worker = new Worker(workerUrl, { workerData: data, execArgv: [] });
+    // are process-wide already (and refused in a worker's execArgv). No environment either:
+    // the thread that faces the network holds the signing secret and no other secret.
+    const worker = new Worker(workerUrl, { workerData: data, execArgv: [], env: {} });
     this.worker = worker;
     return new Promise<AddressInfo>((resolve, reject) => {
       worker.on("message", (message: WorkerMessage) => {
