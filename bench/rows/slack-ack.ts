@@ -45,12 +45,18 @@ export const slackAckRow: BenchRow = {
     });
     const database =
       context.databases.kind === "postgres" ? await context.databases.create("ack") : undefined;
-    const app = await startApp(context, {
-      databaseUrl: database?.url,
-      anthropicBaseUrl: llm.anthropicBaseUrl,
-      instanceId: "bench-ack",
-      slack: { apiUrl: slack.apiUrl, botToken: slack.botToken, signingSecret },
-    });
+    // Always its own process: in the bench process, the sender's clock would wait on the
+    // runtime's event loop too, and time the sender instead of the app's acks.
+    const app = await startApp(
+      context,
+      {
+        databaseUrl: database?.url,
+        anthropicBaseUrl: llm.anthropicBaseUrl,
+        instanceId: "bench-ack",
+        slack: { apiUrl: slack.apiUrl, botToken: slack.botToken, signingSecret },
+      },
+      { ownProcess: true },
+    );
     try {
       const url = `http://127.0.0.1:${app.slackPort}/slack/events`;
       const sent: { eventId: string; event: Record<string, unknown> }[] = [];

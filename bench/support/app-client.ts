@@ -32,12 +32,18 @@ const entry = fileURLToPath(new URL("./app-process.ts", import.meta.url));
 /**
  * Starts the app for a row: in its own process, except in quick runs on PGlite, where it
  * runs in the bench process on one shared database so PGlite starts only once (unless
- * `--app-process` asks for the app's own process, to measure its memory apart).
+ * `--app-process` asks for the app's own process, to measure its memory apart, or the row
+ * does with `ownProcess`).
  */
-export async function startApp(context: BenchContext, config: AppProcessConfig): Promise<AppClient> {
+export async function startApp(
+  context: BenchContext,
+  config: AppProcessConfig,
+  placement: { ownProcess?: boolean } = {},
+): Promise<AppClient> {
   const app =
     context.quick &&
     !context.appProcess &&
+    !placement.ownProcess &&
     context.databases.kind === "pglite" &&
     config.databaseUrl === undefined
       ? await startAppInProcess(config, await context.databases.shared())

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { SocketModeHealth } from "../../adapters/slack/socket-mode-connection.ts";
 import type { Logger } from "../../logger.ts";
+import { type HttpAnswer, writeAnswer } from "./http-answer.ts";
 import { type MetricsEndpoint, respondWithMetrics } from "./metrics-route.ts";
 
 export interface HealthReport {
@@ -16,7 +17,7 @@ export type HealthCheck = () => Promise<HealthReport>;
  * `GET /healthz`: 200 when the database answers, the queue runs and (Socket Mode) the
  * connection to Slack is up or only briefly down; 503 otherwise.
  */
-export async function respondWithHealth(health: HealthCheck, response: ServerResponse): Promise<void> {
+export async function healthAnswer(health: HealthCheck): Promise<HttpAnswer> {
   let report: HealthReport;
   try {
     report = await health();
@@ -30,8 +31,15 @@ export async function respondWithHealth(health: HealthCheck, response: ServerRes
     queue: report.queue,
     ...(report.slack ? { slack: report.slack.state } : {}),
   };
-  response.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
-  response.end(JSON.stringify(body));
+  return {
+    status: ok ? 200 : 503,
+    headers: { "content-type": "application/json", "cache-control": "no-store" },
+    body: JSON.stringify(body),
+  };
+}
+
+export async function respondWithHealth(health: HealthCheck, response: ServerResponse): Promise<void> {
+  writeAnswer(response, await healthAnswer(health));
 }
 
 /** In Socket Mode nothing else listens on PORT, so the health check (and `/metrics`) get a server of their own. */

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { Logger } from "../../logger.ts";
+import { type HttpAnswer, writeAnswer } from "./http-answer.ts";
 
 /** What `GET /metrics` serves: the Prometheus text exposition, rendered at each scrape. */
 export interface MetricsEndpoint {
@@ -7,18 +8,24 @@ export interface MetricsEndpoint {
   render(): Promise<string>;
 }
 
+export async function metricsAnswer(metrics: MetricsEndpoint, logger: Logger): Promise<HttpAnswer> {
+  try {
+    const body = await metrics.render();
+    return {
+      status: 200,
+      headers: { "content-type": metrics.contentType, "cache-control": "no-store" },
+      body,
+    };
+  } catch (error) {
+    logger.warn({ err: error }, "could not render the metrics");
+    return { status: 500, headers: { "content-type": "text/plain" }, body: "metrics unavailable\n" };
+  }
+}
+
 export async function respondWithMetrics(
   metrics: MetricsEndpoint,
   response: ServerResponse,
   logger: Logger,
 ): Promise<void> {
-  try {
-    const body = await metrics.render();
-    response.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" });
-    response.end(body);
-  } catch (error) {
-    logger.warn({ err: error }, "could not render the metrics");
-    response.writeHead(500, { "content-type": "text/plain" });
-    response.end("metrics unavailable\n");
-  }
+  writeAnswer(response, await metricsAnswer(metrics, logger));
 }

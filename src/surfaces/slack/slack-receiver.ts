@@ -1,15 +1,16 @@
-import type { ServerResponse } from "node:http";
 import type { Logger as BoltLogger } from "@slack/bolt";
-import { HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
+import { SocketModeReceiver } from "@slack/bolt";
 import type { webClientOptions } from "../../adapters/slack/slack-api.ts";
 import { SocketModeConnection } from "../../adapters/slack/socket-mode-connection.ts";
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../logger.ts";
-import { type HealthCheck, respondWithHealth } from "./health.ts";
-import { type MetricsEndpoint, respondWithMetrics } from "./metrics-route.ts";
+import { type HealthCheck, healthAnswer } from "./health.ts";
+import type { HttpAnswer } from "./http-answer.ts";
+import { WorkerReceiver } from "./ingress/worker-receiver.ts";
+import { type MetricsEndpoint, metricsAnswer } from "./metrics-route.ts";
 
 export interface SlackReceiver {
-  receiver: HTTPReceiver | SocketModeReceiver;
+  receiver: WorkerReceiver | SocketModeReceiver;
   /** Socket Mode only. */
   connection: SocketModeConnection | undefined;
   /** The dependencies' health plus, in Socket Mode, the connection's. */
@@ -18,7 +19,8 @@ export interface SlackReceiver {
 
 /**
  * Socket Mode when `config.appToken` is set, its connection followed for logs and health;
- * otherwise HTTP with events and interactivity at `POST /slack/events` and `GET /healthz`.
+ * otherwise HTTP with events and interactivity at `POST /slack/events` and `GET /healthz`, received
+ * on a worker thread so acks never wait on the runtime.
  */
 export function createSlackReceiver(options: {
   config: Config["slack"];
@@ -45,31 +47,18 @@ export function createSlackReceiver(options: {
     const health: HealthCheck = async () => ({ ...(await options.health()), slack: connection.health() });
     return { receiver, connection, health };
   }
-  const receiver = new HTTPReceiver({
+  const routes: Record<string, () => Promise<HttpAnswer>> = {
+    "/healthz": () => healthAnswer(options.health),
+  };
+  const { metrics } = options;
+  if (metrics) routes["/metrics"] = () => metricsAnswer(metrics, logger);
+  const receiver = new WorkerReceiver({
     signingSecret: config.signingSecret ?? "",
-    endpoints: "/slack/events",
+    endpoint: "/slack/events",
     port: config.port,
-    logger: boltLogger,
-    customRoutes: [
-      {
-        path: "/healthz",
-        method: ["GET"],
-        handler: (_request, response) => {
-          void respondWithHealth(options.health, response);
-        },
-      },
-      ...(options.metrics
-        ? [
-            {
-              path: "/metrics",
-              method: ["GET"],
-              handler: (_request: unknown, response: ServerResponse) => {
-                if (options.metrics) void respondWithMetrics(options.metrics, response, logger);
-              },
-            },
-          ]
-        : []),
-    ],
+    routes,
+    logger,
+    boltLogger,
   });
   return { receiver, connection: undefined, health: options.health };
 }

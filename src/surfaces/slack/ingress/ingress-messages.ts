@@ -1,0 +1,48 @@
+// What the ingress worker and the main thread say to each other. Plain data: every message
+// crosses the thread boundary by structured clone.
+
+import type { AddressInfo } from "node:net";
+import type { HttpAnswer } from "../http-answer.ts";
+
+export type ListenOptions = number | { port: number; host?: string };
+
+/** Given to the worker at start; the signing secret never travels any other way. */
+export interface IngressWorkerData {
+  signingSecret: string;
+  endpoint: string;
+  listen: ListenOptions;
+  /** Custom GET routes the main thread answers, e.g. `/healthz`. */
+  routes: string[];
+  /** How long a custom route waits for the main thread before answering 503. */
+  routeTimeoutMs: number;
+  /** Whether the main thread writes debug lines; when not, the worker does not send them. */
+  debug: boolean;
+}
+
+/** An incoming Slack request, as Bolt's receiver hands it to `App.processEvent` (without `ack`). */
+export interface ForwardedRequest {
+  body: Record<string, unknown>;
+  retryNum: number | undefined;
+  retryReason: string | undefined;
+  customProperties: Record<string, unknown> | undefined;
+}
+
+export type LogLevelName = "debug" | "info" | "warn" | "error";
+
+export type WorkerMessage =
+  | { type: "listening"; address: AddressInfo }
+  | { type: "listen-failed"; message: string }
+  /** An Events API callback the worker has already acknowledged. */
+  | { type: "event"; request: ForwardedRequest }
+  /** A request whose HTTP response waits for the main thread's ack. */
+  | { type: "request"; id: number; request: ForwardedRequest }
+  | { type: "route"; id: number; path: string }
+  | { type: "log"; level: LogLevelName; message: string }
+  | { type: "stopped" };
+
+export type MainMessage =
+  | { type: "ack"; id: number; response: unknown }
+  | { type: "done"; id: number }
+  | { type: "failed"; id: number; authorization: boolean; message: string }
+  | { type: "route-response"; id: number; answer: HttpAnswer }
+  | { type: "stop" };

@@ -1,0 +1,173 @@
+// The Slack HTTP ingress, on its own thread: Bolt's real HTTPReceiver receives, verifies and
+// acknowledges here, so acks never queue behind the runtime on the main thread.
+import type { ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parentPort, workerData } from "node:worker_threads";
+import {
+  type App,
+  AuthorizationError,
+  type Logger as BoltLogger,
+  HTTPReceiver,
+  LogLevel,
+  type ReceiverEvent,
+} from "@slack/bolt";
+import { type HttpAnswer, writeAnswer } from "../http-answer.ts";
+import type {
+  ForwardedRequest,
+  IngressWorkerData,
+  LogLevelName,
+  MainMessage,
+  WorkerMessage,
+} from "./ingress-messages.ts";
+
+const data = workerData as IngressWorkerData;
+const mainThread = parentPort;
+if (!mainThread) throw new Error("ingress-worker.ts runs only as a worker thread");
+
+function post(message: WorkerMessage): void {
+  mainThread?.postMessage(message);
+}
+
+function text(values: unknown[]): string {
+  return values.map((value) => (value instanceof Error ? value.message : String(value))).join(" ");
+}
+
+const log =
+  (level: LogLevelName) =>
+  (...values: unknown[]) =>
+    post({ type: "log", level, message: text(values) });
+// Bolt writes two debug lines per ack; a message each to the main thread is work it need not do.
+const quiet = () => undefined;
+
+/** Every line goes to the main thread, whose logger decides what is written. */
+const logger: BoltLogger = {
+  debug: data.debug ? log("debug") : quiet,
+  // Bolt's info lines are debug in this app's logs (toBoltLogger).
+  info: data.debug ? log("info") : quiet,
+  warn: log("warn"),
+  error: log("error"),
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.DEBUG,
+  setName: () => undefined,
+};
+
+interface Waiting {
+  ack(response: unknown): void;
+  done(): void;
+  failed(error: Error): void;
+}
+
+const waiting = new Map<number, Waiting>();
+const routes = new Map<number, (answer: HttpAnswer) => void>();
+let counter = 0;
+
+function forwarded(event: ReceiverEvent): ForwardedRequest {
+  return {
+    body: event.body,
+    retryNum: event.retryNum,
+    retryReason: event.retryReason,
+    customProperties: event.customProperties,
+  };
+}
+
+/** Bolt acks Events API callbacks before any listener runs, except `function_executed` (App.processEvent). */
+function ackedOnReceipt(body: Record<string, unknown>): boolean {
+  const event = body.event as { type?: unknown } | undefined;
+  return body.type === "event_callback" && event?.type !== "function_executed";
+}
+
+/** What `HTTPReceiver` sees as the app: the main thread, reached by messages. */
+const proxyApp = {
+  async processEvent(event: ReceiverEvent): Promise<void> {
+    if (ackedOnReceipt(event.body)) {
+      await event.ack();
+      post({ type: "event", request: forwarded(event) });
+      return;
+    }
+    counter += 1;
+    const id = counter;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        waiting.set(id, {
+          ack: (response) => {
+            event.ack(response).catch((error: unknown) => {
+              logger.warn(`could not send the main thread's ack: ${text([error])}`);
+            });
+          },
+          done: resolve,
+          failed: reject,
+        });
+        post({ type: "request", id, request: forwarded(event) });
+      });
+    } finally {
+      waiting.delete(id);
+    }
+  },
+};
+
+/** Answers a custom route from the main thread; a main thread that does not answer in time is unhealthy. */
+function answerRoute(path: string, response: ServerResponse): void {
+  counter += 1;
+  const id = counter;
+  const timer = setTimeout(() => {
+    routes.delete(id);
+    writeAnswer(response, {
+      status: 503,
+      headers: { "content-type": "application/json", "cache-control": "no-store" },
+      body: JSON.stringify({ ok: false, reason: "the main thread did not answer in time" }),
+    });
+  }, data.routeTimeoutMs);
+  routes.set(id, (answer) => {
+    clearTimeout(timer);
+    routes.delete(id);
+    writeAnswer(response, answer);
+  });
+  post({ type: "route", id, path });
+}
+
+const receiver = new HTTPReceiver({
+  signingSecret: data.signingSecret,
+  endpoints: data.endpoint,
+  logger,
+  customRoutes: data.routes.map((path) => ({
+    path,
+    method: ["GET"],
+    handler: (_request: unknown, response: ServerResponse) => answerRoute(path, response),
+  })),
+});
+receiver.init(proxyApp as unknown as App);
+
+mainThread.on("message", (message: MainMessage) => {
+  switch (message.type) {
+    case "ack":
+      waiting.get(message.id)?.ack(message.response);
+      return;
+    case "done":
+      waiting.get(message.id)?.done();
+      return;
+    case "failed":
+      waiting
+        .get(message.id)
+        ?.failed(
+          message.authorization
+            ? new AuthorizationError(message.message, new Error(message.message))
+            : new Error(message.message),
+        );
+      return;
+    case "route-response":
+      routes.get(message.id)?.(message.answer);
+      return;
+    case "stop":
+      // Stops accepting; requests in flight get their response first.
+      receiver
+        .stop()
+        .catch(() => undefined)
+        .then(() => post({ type: "stopped" }));
+      return;
+  }
+});
+
+receiver.start(data.listen).then(
+  (server) => post({ type: "listening", address: server.address() as AddressInfo }),
+  (error: unknown) => post({ type: "listen-failed", message: text([error]) }),
+);
