@@ -1,9 +1,8 @@
-import { appendStepMessage } from "../adapters/database/agent-steps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { findRequestForToolCall, involvesHumans } from "../adapters/database/requests.ts";
 import { pendingBudgetRequest, stoppedSinceLastUserMessage } from "../adapters/database/session-budget.ts";
 import { getSession } from "../adapters/database/sessions.ts";
-import { recordUsage, sessionUsageTotals } from "../adapters/database/usage.ts";
+import { sessionUsageTotals, stepUsageRow } from "../adapters/database/usage.ts";
 import { budgetExceeded } from "../domain/budget.ts";
 import { contextView, type NumberedMessage, needsCompaction } from "../domain/compaction.ts";
 import { estimatePrefixTokens } from "../domain/context-window.ts";
@@ -211,18 +210,10 @@ export async function modelStep(
   });
   const { agent: persisted, completed } = await persistStepCompletingWorker(kernel, running, {
     patch: { addUsage: { usage, costMicros: cost } },
-    async write(transaction, row) {
-      await appendStepMessage(transaction, row, seq, message);
-      await recordUsage(transaction, {
-        sessionId: row.sessionId,
-        agentId: row.id,
-        step: running.step,
-        provider: ref.provider,
-        model: ref.model,
-        usage,
-        costMicros: cost,
-      });
-    },
+    message: { seq, message },
+    rows: [
+      stepUsageRow({ step: running.step, provider: ref.provider, model: ref.model, usage, costMicros: cost }),
+    ],
     finishedSummary: endsWork ? text || "(no summary)" : undefined,
   });
   if (isSupervisor && text.trim() !== "") {

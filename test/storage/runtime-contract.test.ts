@@ -14,6 +14,7 @@ import {
   appendStepMessage,
   persistStep,
   updateAgentAtStep,
+  writeStep,
 } from "../../src/adapters/database/agent-steps.ts";
 import { agentsToSweep } from "../../src/adapters/database/agent-sweeps.ts";
 import { findSupervisor, getAgent, insertAgent, updateAgent } from "../../src/adapters/database/agents.ts";
@@ -32,7 +33,9 @@ import {
   stoppedSinceLastUserMessage,
 } from "../../src/adapters/database/session-budget.ts";
 import { createSession } from "../../src/adapters/database/sessions.ts";
+import { finishedToolCallRow, getToolCall } from "../../src/adapters/database/tool-calls.ts";
 import { loadTranscript } from "../../src/adapters/database/transcript.ts";
+import { sessionUsageTotals, stepUsageRow } from "../../src/adapters/database/usage.ts";
 import { StepConflictError } from "../../src/domain/errors.ts";
 import type { ChatMessage } from "../../src/domain/messages.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
@@ -173,6 +176,80 @@ describe.each(backends)("runtime storage contract on %s", (backend) => {
       );
       expect(moved).toMatchObject({ step: 2, status: "running" });
       expect(value).toBe(42);
+    });
+
+    it("written in one statement, persist once: one of two runners wins, the other's rows are not written", async () => {
+      const session = await newSession();
+      const agent = await newAgent(session.id);
+      const usage = { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 };
+      const outcomes = await Promise.allSettled(
+        ["first", "second"].map((text) =>
+          writeStep(
+            db,
+            agent.id,
+            0,
+            { latestProgress: text, addUsage: { usage, costMicros: 7 } },
+            { seq: 0, message: { role: "user", parts: [{ type: "text", text }] } },
+            [
+              stepUsageRow({ step: 0, provider: "anthropic", model: "m", usage, costMicros: 7 }),
+              finishedToolCallRow(
+                { toolCallId: `call-${text}`, toolName: "bench", input: { text }, risk: "safe" },
+                { status: "finished", output: text, isError: false },
+              ),
+            ],
+          ),
+        ),
+      );
+      expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+      const rejected = outcomes.find((outcome) => outcome.status === "rejected");
+      expect(rejected?.status === "rejected" && rejected.reason).toBeInstanceOf(StepConflictError);
+      const stored = await getAgent(db, agent.id);
+      const winner = stored?.latestProgress ?? "";
+      expect(outcomes.find((outcome) => outcome.status === "fulfilled")).toEqual({
+        status: "fulfilled",
+        value: stored,
+      });
+      expect(stored).toMatchObject({ step: 1, inputTokens: 10, outputTokens: 5, costMicros: 7, turns: 1 });
+      expect((await loadTranscript(db, agent.id)).map((entry) => entry.message.parts)).toEqual([
+        [{ type: "text", text: winner }],
+      ]);
+      expect((await sessionUsageTotals(db, session.id)).turns).toBe(1);
+      expect(await getToolCall(db, agent.id, `call-${winner}`)).toMatchObject({
+        status: "finished",
+        output: winner,
+        input: { text: winner },
+      });
+      const loser = winner === "first" ? "second" : "first";
+      expect(await getToolCall(db, agent.id, `call-${loser}`)).toBeUndefined();
+    });
+
+    it("written in one statement, roll back the step check when the message seq is taken", async () => {
+      const session = await newSession();
+      const agent = await newAgent(session.id);
+      await writeStep(db, agent.id, 0, {}, { seq: 0, message: hello });
+      const usage = { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 };
+      await expect(
+        writeStep(
+          db,
+          agent.id,
+          1,
+          { status: "running", addUsage: { usage, costMicros: 1 } },
+          { seq: 0, message: hello },
+          [stepUsageRow({ step: 1, provider: "anthropic", model: "m", usage, costMicros: 1 })],
+        ),
+      ).rejects.toBeInstanceOf(StepConflictError);
+      expect(await getAgent(db, agent.id)).toMatchObject({ step: 1, status: "queued", turns: 0 });
+      expect((await sessionUsageTotals(db, session.id)).turns).toBe(0);
+      await expect(writeStep(db, agent.id, 0, {}, { seq: 1, message: hello })).rejects.toBeInstanceOf(
+        StepConflictError,
+      );
+      expect(await loadTranscript(db, agent.id)).toHaveLength(1);
+      expect(
+        await writeStep(db, agent.id, 1, { status: "running" }, { seq: 1, message: hello }),
+      ).toMatchObject({
+        step: 2,
+        status: "running",
+      });
     });
 
     it("change an agent within a step only at that step, and outside a step by moving it", async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { AgentRole, AgentStatus } from "../../domain/agents.ts";
 import { StepConflictError } from "../../domain/errors.ts";
 import type { Usage } from "../../domain/messages.ts";
@@ -121,8 +121,15 @@ export async function advanceAgentStep(
   expectedStep: number,
   patch: StepPatch = {},
 ): Promise<AgentRow> {
+  const [row] = await agentStepUpdate(db, id, expectedStep, patch);
+  if (!row) throw new StepConflictError(id, expectedStep);
+  return row;
+}
+
+/** The step check as a statement not yet run: the agent row when it was still at `expectedStep`. */
+export function agentStepUpdate(db: Database, id: string, expectedStep: number, patch: StepPatch = {}) {
   const { addUsage, ...values } = patch;
-  const [row] = await db
+  return db
     .update(agents)
     .set({
       ...values,
@@ -132,8 +139,18 @@ export async function advanceAgentStep(
     })
     .where(and(eq(agents.id, id), eq(agents.step, expectedStep)))
     .returning();
-  if (!row) throw new StepConflictError(id, expectedStep);
-  return row;
+}
+
+const agentColumns = Object.entries(getTableColumns(agents));
+
+/** An agents row from raw SQL (snake_case, driver values), typed as drizzle's own queries return it. */
+export function agentFromRawRow(raw: Record<string, unknown>): AgentRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of agentColumns) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as AgentRow;
 }
 
 function usageIncrements(usage: Usage, costMicros: number) {

@@ -5,6 +5,7 @@ import { redactSecrets } from "../../logger.ts";
 import type { Database } from "./open-database.ts";
 import { preparedPerDatabase } from "./prepared.ts";
 import { transcriptMessages } from "./schema.ts";
+import type { StepRow } from "./step-row.ts";
 import { StorageError } from "./storage-error.ts";
 
 const messagePartSchema: z.ZodType<MessagePart> = z.discriminatedUnion("type", [
@@ -71,6 +72,17 @@ export async function appendTranscriptMessage(
     .onConflictDoNothing({ target: [transcriptMessages.agentId, transcriptMessages.seq] })
     .returning({ id: transcriptMessages.id });
   return { appended: inserted.length > 0 };
+}
+
+/**
+ * The step's message at `seq` as a row of its one-statement write. No `on conflict`: a seq
+ * already taken fails the whole statement (`transcript_messages_agent_seq`), the step check included.
+ */
+export function stepMessageRow(seq: number, message: ChatMessage): StepRow {
+  const parts = JSON.stringify(redactInputParts(message));
+  return (step) =>
+    sql`insert into ${transcriptMessages} (agent_id, seq, role, parts)
+      select ${step}.id, ${seq}::integer, ${message.role}::text, ${parts}::jsonb from ${step}`;
 }
 
 /** The whole transcript in order, validated: persisted JSON is not trusted blindly. */
