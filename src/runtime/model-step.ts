@@ -1,5 +1,5 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
-import { findRequestForToolCall, involvesHumans } from "../adapters/database/requests.ts";
+import { findRequestForToolCall } from "../adapters/database/requests.ts";
 import { pendingBudgetRequest, stoppedSinceLastUserMessage } from "../adapters/database/session-budget.ts";
 import { getSession } from "../adapters/database/sessions.ts";
 import { sessionUsageTotals, stepUsageRow } from "../adapters/database/usage.ts";
@@ -39,7 +39,8 @@ export type StepOutcome = "continue" | "stop";
  * Checks the session budget before a turn. Over it, the agent waits on a budget request
  * keyed by its current step, so a resume finds the same request.
  */
-async function budgetAllows(kernel: RuntimeKernel, agent: AgentRow): Promise<boolean> {
+async function budgetAllows(kernel: RuntimeKernel, agent: AgentRow, budgeted: boolean): Promise<boolean> {
+  if (!budgeted) return true;
   const session = await getSession(kernel.db, agent.sessionId);
   if (!session || (session.budgetMicros === null && session.budgetTokens === null)) return true;
   const key = `budget:${agent.step}`;
@@ -75,6 +76,13 @@ async function budgetAllows(kernel: RuntimeKernel, agent: AgentRow): Promise<boo
   return false;
 }
 
+/** What the step's read found for its turn (`loadStepState`). */
+export interface ModelStepChecks {
+  /** The session has a budget: it is checked before the turn. */
+  budgeted: boolean;
+  involvesHumans: boolean;
+}
+
 /**
  * One model turn. Before it, a transcript that nears the model's context window is compacted
  * (a step of its own); a provider that refuses the prompt as too long, or cuts the output at
@@ -87,6 +95,7 @@ export async function modelStep(
   seq: number,
   tools: AnyTool[],
   signal: AbortSignal,
+  checks: ModelStepChecks,
 ): Promise<StepOutcome> {
   const transcript = entries.map((entry) => entry.message);
   const isSupervisor = agent.role === "supervisor";
@@ -97,10 +106,9 @@ export async function modelStep(
     return "stop";
   }
   // The cached prefix must outlive a wait on a person: supervisors always wait on people,
-  // workers once a question or approval is part of their story. Read alongside the budget.
-  const humans = isSupervisor ? Promise.resolve(true) : involvesHumans(kernel.db, agent);
-  humans.catch(() => undefined);
-  if (!(await budgetAllows(kernel, agent))) return "stop";
+  // workers once a question or approval is part of their story.
+  const humans = isSupervisor || checks.involvesHumans;
+  if (!(await budgetAllows(kernel, agent, checks.budgeted))) return "stop";
   const running = await ensureRunning(kernel, agent);
   if (!running) return "stop";
 
@@ -129,7 +137,7 @@ export async function modelStep(
     if (compacted) return compacted;
   }
 
-  const cacheRetention = (await humans) ? "long" : "short";
+  const cacheRetention = humans ? "long" : "short";
   const turnId = `${running.id}:${running.step}`;
   let result: ModelTurnResult;
   const measurement = kernel.telemetry.modelCall(telemetryAgent(running), {

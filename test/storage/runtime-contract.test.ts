@@ -18,7 +18,7 @@ import {
 } from "../../src/adapters/database/agent-steps.ts";
 import { agentsToSweep } from "../../src/adapters/database/agent-sweeps.ts";
 import { findSupervisor, getAgent, insertAgent, updateAgent } from "../../src/adapters/database/agents.ts";
-import { consumeEvents, enqueueEvent } from "../../src/adapters/database/events.ts";
+import { consumeEvents, enqueueEvent, pendingEventsFor } from "../../src/adapters/database/events.ts";
 import type { Database, DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import {
   cancelPendingRequests,
@@ -32,7 +32,8 @@ import {
   pendingBudgetRequest,
   stoppedSinceLastUserMessage,
 } from "../../src/adapters/database/session-budget.ts";
-import { createSession } from "../../src/adapters/database/sessions.ts";
+import { createSession, updateSession } from "../../src/adapters/database/sessions.ts";
+import { loadStepState } from "../../src/adapters/database/step-state.ts";
 import { finishedToolCallRow, getToolCall } from "../../src/adapters/database/tool-calls.ts";
 import { loadTranscript } from "../../src/adapters/database/transcript.ts";
 import { sessionUsageTotals, stepUsageRow } from "../../src/adapters/database/usage.ts";
@@ -252,6 +253,65 @@ describe.each(backends)("runtime storage contract on %s", (backend) => {
       });
     });
 
+    it("are planned from one read: the agent, its unread mailbox, the transcript after a seq, the budget", async () => {
+      const session = await newSession();
+      const agent = await newAgent(session.id);
+      const other = await newAgent(session.id);
+      expect(await loadStepState(db, randomUUID(), undefined)).toBeUndefined();
+      await writeStep(db, agent.id, 0, {}, { seq: 0, message: hello });
+      await writeStep(
+        db,
+        agent.id,
+        1,
+        { latestProgress: "two" },
+        {
+          seq: 1,
+          message: {
+            role: "assistant",
+            parts: [{ type: "tool_call", id: "c1", name: "bench", input: { a: [1] } }],
+          },
+        },
+      );
+      const read = await enqueueEvent(db, {
+        sessionId: session.id,
+        targetAgentId: agent.id,
+        type: "note",
+        payload: { text: "read" },
+      });
+      await consumeEvents(db, [read.id]);
+      for (const text of ["first", "second"]) {
+        await enqueueEvent(db, {
+          sessionId: session.id,
+          targetAgentId: agent.id,
+          type: "note",
+          payload: { text },
+        });
+      }
+      await enqueueEvent(db, { sessionId: session.id, targetAgentId: other.id, type: "note", payload: {} });
+
+      const whole = await loadStepState(db, agent.id, undefined);
+      expect(whole?.agent).toEqual(await getAgent(db, agent.id));
+      expect(whole?.events).toEqual(await pendingEventsFor(db, agent.id));
+      expect(whole?.events.map((event) => event.payload)).toEqual([{ text: "first" }, { text: "second" }]);
+      expect(whole?.events[0]?.createdAt).toBeInstanceOf(Date);
+      expect(whole?.transcript).toEqual(await loadTranscript(db, agent.id));
+      expect((await loadStepState(db, agent.id, 0))?.transcript.map((entry) => entry.seq)).toEqual([1]);
+      expect((await loadStepState(db, agent.id, 1))?.transcript).toEqual([]);
+      expect(whole?.budgeted).toBe(false);
+      await updateSession(db, session.id, { budgetTokens: 1000 });
+      expect((await loadStepState(db, agent.id, 1))?.budgeted).toBe(true);
+      await updateSession(db, session.id, { budgetTokens: null, budgetMicros: 5 });
+      expect((await loadStepState(db, agent.id, 1))?.budgeted).toBe(true);
+    });
+
+    it("reject a malformed stored message in a step's read", async () => {
+      const agent = await newAgent((await newSession()).id);
+      await db.execute(
+        sql`insert into transcript_messages (agent_id, seq, role, parts) values (${agent.id}, 0, 'user', '[{"type":"nope"}]')`,
+      );
+      await expect(loadStepState(db, agent.id, undefined)).rejects.toThrow("malformed");
+    });
+
     it("change an agent within a step only at that step, and outside a step by moving it", async () => {
       const agent = await newAgent((await newSession()).id);
       expect(await updateAgentAtStep(db, agent.id, 1, { status: "waiting" })).toBeUndefined();
@@ -391,6 +451,9 @@ describe.each(backends)("runtime storage contract on %s", (backend) => {
       // Asked once: still involves people, the session no longer does.
       expect(await involvesHumans(db, worker)).toBe(true);
       expect(await involvesHumans(db, bystander)).toBe(false);
+      // A step reads the same answer with its state.
+      expect((await loadStepState(db, worker.id, undefined))?.involvesHumans).toBe(true);
+      expect((await loadStepState(db, bystander.id, undefined))?.involvesHumans).toBe(false);
     });
 
     it("track the session's budget request and a stop until the user writes again", async () => {

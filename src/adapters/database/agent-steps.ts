@@ -5,11 +5,11 @@ import {
   type AgentPatch,
   type AgentRow,
   advanceAgentStep,
-  agentFromRawRow,
   agentStepUpdate,
   type StepPatch,
 } from "./agents.ts";
 import type { Database } from "./open-database.ts";
+import { rowFromRaw } from "./raw-row.ts";
 import { agents } from "./schema.ts";
 import type { StepRow } from "./step-row.ts";
 import { appendTranscriptMessage, stepMessageRow } from "./transcript.ts";
@@ -61,7 +61,7 @@ export async function writeStep(
     throw error;
   }
   if (!written) throw new StepConflictError(agentId, expectedStep);
-  return agentFromRawRow(written);
+  return rowFromRaw(agents, written);
 }
 
 /** A unique violation on the transcript's (agent, seq): another runner stored this step's message. */

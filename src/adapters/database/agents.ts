@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { AgentRole, AgentStatus } from "../../domain/agents.ts";
 import { StepConflictError } from "../../domain/errors.ts";
 import type { Usage } from "../../domain/messages.ts";
@@ -139,18 +139,6 @@ export function agentStepUpdate(db: Database, id: string, expectedStep: number, 
     })
     .where(and(eq(agents.id, id), eq(agents.step, expectedStep)))
     .returning();
-}
-
-const agentColumns = Object.entries(getTableColumns(agents));
-
-/** An agents row from raw SQL (snake_case, driver values), typed as drizzle's own queries return it. */
-export function agentFromRawRow(raw: Record<string, unknown>): AgentRow {
-  const row: Record<string, unknown> = {};
-  for (const [key, column] of agentColumns) {
-    const value = raw[column.name];
-    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-  }
-  return row as AgentRow;
 }
 
 function usageIncrements(usage: Usage, costMicros: number) {

@@ -121,8 +121,18 @@ async function selectTranscript(
   agentId: string,
   afterSeq: number | undefined,
 ): Promise<TranscriptEntry[]> {
-  // After the smallest integer is the whole transcript.
-  const rows = await transcriptAfter(db).execute({ agentId, afterSeq: afterSeq ?? -2_147_483_648 });
+  const rows = await transcriptAfter(db).execute({ agentId, afterSeq: afterSeq ?? wholeTranscript });
+  return validatedEntries(agentId, rows);
+}
+
+/** After the smallest integer is the whole transcript. */
+export const wholeTranscript = -2_147_483_648;
+
+/** Stored messages as transcript entries, validated: persisted JSON is not trusted blindly. */
+export function validatedEntries(
+  agentId: string,
+  rows: { seq: number; role: unknown; parts: unknown }[],
+): TranscriptEntry[] {
   return rows.map((row) => {
     const parsed = storedMessageSchema.safeParse({ role: row.role, parts: row.parts });
     if (!parsed.success) {
