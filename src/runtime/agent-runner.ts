@@ -1,12 +1,9 @@
 import { appendStepMessage, persistStep } from "../adapters/database/agent-steps.ts";
 import { quietEventTypes } from "../adapters/database/agent-sweeps.ts";
-import { type AgentRow, getAgent } from "../adapters/database/agents.ts";
-import { consumeEvents, type EventRow, pendingEventsFor } from "../adapters/database/events.ts";
-import {
-  loadTranscript,
-  loadTranscriptAfter,
-  type TranscriptEntry,
-} from "../adapters/database/transcript.ts";
+import type { AgentRow } from "../adapters/database/agents.ts";
+import { consumeEvents, type EventRow } from "../adapters/database/events.ts";
+import { loadStepState } from "../adapters/database/step-state.ts";
+import { loadTranscript, type TranscriptEntry } from "../adapters/database/transcript.ts";
 import { isTerminal } from "../domain/agent-state.ts";
 import { toolResultCharacterCap } from "../domain/context-window.ts";
 import { errorMessage } from "../domain/errors.ts";
@@ -52,18 +49,18 @@ export interface AgentRunner {
   ): Promise<StepOutcome | "deferred">;
 }
 
-/** The whole transcript: the remembered entries plus the tail stored since. */
-async function readTranscript(
+/** The whole transcript: the remembered entries plus `tail`, the messages stored after them. */
+async function rememberTranscript(
   kernel: RuntimeKernel,
   agentId: string,
   memory: TranscriptMemory,
+  tail: TranscriptEntry[],
 ): Promise<TranscriptEntry[]> {
   const lastSeq = memory.entries.at(-1)?.seq;
   if (lastSeq === undefined) {
-    memory.entries = await loadTranscript(kernel.db, agentId);
+    memory.entries = tail;
     return memory.entries;
   }
-  const tail = await loadTranscriptAfter(kernel.db, agentId, lastSeq);
   if (tail.length > 0 && tail[0]?.seq !== lastSeq + 1) {
     // Not the contiguous tail we expected: forget what we kept and read it all.
     memory.entries = await loadTranscript(kernel.db, agentId);
@@ -148,13 +145,11 @@ export function createAgentRunner(
 
   return {
     async runOneStep(agentId, signal = new AbortController().signal, memory = { entries: [] }, options = {}) {
-      // One round trip for the three reads: the agent row, the transcript's tail and the mailbox.
-      const [loaded, entries, events] = await Promise.all([
-        getAgent(kernel.db, agentId),
-        readTranscript(kernel, agentId, memory),
-        pendingEventsFor(kernel.db, agentId),
-      ]);
-      if (!loaded || isTerminal(loaded.status)) return "stop";
+      // One statement: the agent row, the transcript's tail, the mailbox and what a turn checks first.
+      const state = await loadStepState(kernel.db, agentId, memory.entries.at(-1)?.seq);
+      if (!state || isTerminal(state.agent.status)) return "stop";
+      const { agent: loaded, events } = state;
+      const entries = await rememberTranscript(kernel, agentId, memory, state.transcript);
       const transcript = entries.map((entry) => entry.message);
       const waking = events.some((event) => !quietEventTypes.includes(event.type));
       // Progress notes alone do not cost a turn; they ride along with the next one.
@@ -187,7 +182,10 @@ export function createAgentRunner(
         case "drain":
           return drain(agent, events, seq);
         case "turn":
-          return modelStep(kernel, agent, entries, seq, toolsFor(agent), signal);
+          return modelStep(kernel, agent, entries, seq, toolsFor(agent), signal, {
+            budgeted: state.budgeted,
+            involvesHumans: state.involvesHumans,
+          });
         case "rest":
           if (agent.role === "supervisor") await restSupervisor(kernel, agent);
           return "stop";

@@ -1,8 +1,9 @@
-import { persistStep } from "../adapters/database/agent-steps.ts";
+import { writeStep } from "../adapters/database/agent-steps.ts";
 import type { AgentRow, StepPatch } from "../adapters/database/agents.ts";
-import type { Database } from "../adapters/database/open-database.ts";
+import type { StepRow } from "../adapters/database/step-row.ts";
 import { type CheckOutcome, describeCheckOutcome } from "../domain/environment.ts";
 import { errorMessage } from "../domain/errors.ts";
+import type { ChatMessage } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
 import { afterAgentEnded, notifyParent } from "./agent-lifecycle.ts";
 import { checkNotRun } from "./check-before-finishing.ts";
@@ -12,8 +13,10 @@ import { agentSnapshot } from "./snapshots.ts";
 export interface StepWrite {
   /** What the step changes on the agent row besides its step counter (a model turn's usage). */
   patch?: StepPatch;
-  /** The step's own rows, written in the step's transaction. */
-  write(transaction: Database, agent: AgentRow): Promise<void>;
+  /** The step's message, stored at `seq`, the seq after the transcript the runner planned from. */
+  message: { seq: number; message: ChatMessage };
+  /** The step's other rows (usage, the audit row), written in the step's one statement. */
+  rows?: StepRow[];
   /** Set when the worker ends with this step: the summary it finished with. */
   finishedSummary?: string | undefined;
   /** The check `finish` ran (or accepted) before it ended the work. */
@@ -21,7 +24,7 @@ export interface StepWrite {
 }
 
 /**
- * Writes one step with `persistStep`. A step with a `finishedSummary` also completes the
+ * Writes one step with `writeStep`. A step with a `finishedSummary` also completes the
  * worker in the same transaction: `done` with its result and the parent's mailbox entry.
  * Then the surface hears of it and the parent and queued workers wake.
  */
@@ -34,18 +37,18 @@ export async function persistStepCompletingWorker(
     step.finishedSummary === undefined
       ? undefined
       : await finalizeResult(kernel, agent, step.finishedSummary, step.finishedCheck);
-  const { agent: persisted } = await persistStep(
-    kernel.db,
-    agent.id,
-    agent.step,
-    { ...step.patch, ...(result ? { status: "done", result, finishedAt: kernel.now() } : {}) },
-    async (transaction, row) => {
-      await step.write(transaction, row);
-      if (result) {
+  const patch = {
+    ...step.patch,
+    ...(result ? { status: "done" as const, result, finishedAt: kernel.now() } : {}),
+  };
+  // Most steps are one statement; the last one of a worker also tells its parent, in a transaction.
+  const persisted = result
+    ? await kernel.db.transaction(async (transaction) => {
+        const row = await writeStep(transaction, agent.id, agent.step, patch, step.message, step.rows);
         await notifyParent(transaction, row, "agent-finished", { summary: summaryForParent(result) });
-      }
-    },
-  );
+        return row;
+      })
+    : await writeStep(kernel.db, agent.id, agent.step, patch, step.message, step.rows);
   if (!result) return { agent: persisted, completed: false };
   kernel.emit({
     type: "agent-finished",

@@ -1,9 +1,8 @@
-import { appendStepMessage } from "../adapters/database/agent-steps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
-import { findRequestForToolCall, involvesHumans } from "../adapters/database/requests.ts";
+import { findRequestForToolCall } from "../adapters/database/requests.ts";
 import { pendingBudgetRequest, stoppedSinceLastUserMessage } from "../adapters/database/session-budget.ts";
 import { getSession } from "../adapters/database/sessions.ts";
-import { recordUsage, sessionUsageTotals } from "../adapters/database/usage.ts";
+import { sessionUsageTotals, stepUsageRow } from "../adapters/database/usage.ts";
 import { budgetExceeded } from "../domain/budget.ts";
 import { contextView, type NumberedMessage, needsCompaction } from "../domain/compaction.ts";
 import { estimatePrefixTokens } from "../domain/context-window.ts";
@@ -40,7 +39,8 @@ export type StepOutcome = "continue" | "stop";
  * Checks the session budget before a turn. Over it, the agent waits on a budget request
  * keyed by its current step, so a resume finds the same request.
  */
-async function budgetAllows(kernel: RuntimeKernel, agent: AgentRow): Promise<boolean> {
+async function budgetAllows(kernel: RuntimeKernel, agent: AgentRow, budgeted: boolean): Promise<boolean> {
+  if (!budgeted) return true;
   const session = await getSession(kernel.db, agent.sessionId);
   if (!session || (session.budgetMicros === null && session.budgetTokens === null)) return true;
   const key = `budget:${agent.step}`;
@@ -76,6 +76,13 @@ async function budgetAllows(kernel: RuntimeKernel, agent: AgentRow): Promise<boo
   return false;
 }
 
+/** What the step's read found for its turn (`loadStepState`). */
+export interface ModelStepChecks {
+  /** The session has a budget: it is checked before the turn. */
+  budgeted: boolean;
+  involvesHumans: boolean;
+}
+
 /**
  * One model turn. Before it, a transcript that nears the model's context window is compacted
  * (a step of its own); a provider that refuses the prompt as too long, or cuts the output at
@@ -88,6 +95,7 @@ export async function modelStep(
   seq: number,
   tools: AnyTool[],
   signal: AbortSignal,
+  checks: ModelStepChecks,
 ): Promise<StepOutcome> {
   const transcript = entries.map((entry) => entry.message);
   const isSupervisor = agent.role === "supervisor";
@@ -98,10 +106,9 @@ export async function modelStep(
     return "stop";
   }
   // The cached prefix must outlive a wait on a person: supervisors always wait on people,
-  // workers once a question or approval is part of their story. Read alongside the budget.
-  const humans = isSupervisor ? Promise.resolve(true) : involvesHumans(kernel.db, agent);
-  humans.catch(() => undefined);
-  if (!(await budgetAllows(kernel, agent))) return "stop";
+  // workers once a question or approval is part of their story.
+  const humans = isSupervisor || checks.involvesHumans;
+  if (!(await budgetAllows(kernel, agent, checks.budgeted))) return "stop";
   const running = await ensureRunning(kernel, agent);
   if (!running) return "stop";
 
@@ -130,7 +137,7 @@ export async function modelStep(
     if (compacted) return compacted;
   }
 
-  const cacheRetention = (await humans) ? "long" : "short";
+  const cacheRetention = humans ? "long" : "short";
   const turnId = `${running.id}:${running.step}`;
   let result: ModelTurnResult;
   const measurement = kernel.telemetry.modelCall(telemetryAgent(running), {
@@ -211,18 +218,10 @@ export async function modelStep(
   });
   const { agent: persisted, completed } = await persistStepCompletingWorker(kernel, running, {
     patch: { addUsage: { usage, costMicros: cost } },
-    async write(transaction, row) {
-      await appendStepMessage(transaction, row, seq, message);
-      await recordUsage(transaction, {
-        sessionId: row.sessionId,
-        agentId: row.id,
-        step: running.step,
-        provider: ref.provider,
-        model: ref.model,
-        usage,
-        costMicros: cost,
-      });
-    },
+    message: { seq, message },
+    rows: [
+      stepUsageRow({ step: running.step, provider: ref.provider, model: ref.model, usage, costMicros: cost }),
+    ],
     finishedSummary: endsWork ? text || "(no summary)" : undefined,
   });
   if (isSupervisor && text.trim() !== "") {

@@ -1,6 +1,5 @@
-import { appendStepMessage } from "../adapters/database/agent-steps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
-import { finishToolCall, type ToolCallRow } from "../adapters/database/tool-calls.ts";
+import { finishedToolCallRow, type ToolCallRow } from "../adapters/database/tool-calls.ts";
 import { toolResultCharacterCap } from "../domain/context-window.ts";
 import type { CheckOutcome } from "../domain/environment.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
@@ -47,8 +46,9 @@ export async function persistToolResult(
     contextWindowFor(kernel, agent.model),
   );
   const { completed } = await persistStepCompletingWorker(kernel, agent, {
-    async write(transaction, row) {
-      await appendStepMessage(transaction, row, seq, {
+    message: {
+      seq,
+      message: {
         role: "user",
         parts: [
           {
@@ -61,20 +61,14 @@ export async function persistToolResult(
             ...(options.decision || outcome.status === "denied" ? { verbatim: true as const } : {}),
           },
         ],
-      });
-      await finishToolCall(
-        transaction,
-        {
-          agentId: row.id,
-          toolCallId: call.id,
-          sessionId: row.sessionId,
-          toolName: call.name,
-          input: call.input ?? {},
-          risk,
-        },
-        { status: outcome.status, output, isError: outcome.isError },
-      );
+      },
     },
+    rows: [
+      finishedToolCallRow(
+        { toolCallId: call.id, toolName: call.name, input: call.input ?? {}, risk },
+        { status: outcome.status, output, isError: outcome.isError },
+      ),
+    ],
     finishedSummary,
     finishedCheck: options.finishedCheck,
   });

@@ -14,10 +14,11 @@ import {
   appendStepMessage,
   persistStep,
   updateAgentAtStep,
+  writeStep,
 } from "../../src/adapters/database/agent-steps.ts";
 import { agentsToSweep } from "../../src/adapters/database/agent-sweeps.ts";
 import { findSupervisor, getAgent, insertAgent, updateAgent } from "../../src/adapters/database/agents.ts";
-import { consumeEvents, enqueueEvent } from "../../src/adapters/database/events.ts";
+import { consumeEvents, enqueueEvent, pendingEventsFor } from "../../src/adapters/database/events.ts";
 import type { Database, DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import {
   cancelPendingRequests,
@@ -31,8 +32,11 @@ import {
   pendingBudgetRequest,
   stoppedSinceLastUserMessage,
 } from "../../src/adapters/database/session-budget.ts";
-import { createSession } from "../../src/adapters/database/sessions.ts";
+import { createSession, updateSession } from "../../src/adapters/database/sessions.ts";
+import { loadStepState } from "../../src/adapters/database/step-state.ts";
+import { finishedToolCallRow, getToolCall } from "../../src/adapters/database/tool-calls.ts";
 import { loadTranscript } from "../../src/adapters/database/transcript.ts";
+import { sessionUsageTotals, stepUsageRow } from "../../src/adapters/database/usage.ts";
 import { StepConflictError } from "../../src/domain/errors.ts";
 import type { ChatMessage } from "../../src/domain/messages.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
@@ -175,6 +179,139 @@ describe.each(backends)("runtime storage contract on %s", (backend) => {
       expect(value).toBe(42);
     });
 
+    it("written in one statement, persist once: one of two runners wins, the other's rows are not written", async () => {
+      const session = await newSession();
+      const agent = await newAgent(session.id);
+      const usage = { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 };
+      const outcomes = await Promise.allSettled(
+        ["first", "second"].map((text) =>
+          writeStep(
+            db,
+            agent.id,
+            0,
+            { latestProgress: text, addUsage: { usage, costMicros: 7 } },
+            { seq: 0, message: { role: "user", parts: [{ type: "text", text }] } },
+            [
+              stepUsageRow({ step: 0, provider: "anthropic", model: "m", usage, costMicros: 7 }),
+              finishedToolCallRow(
+                { toolCallId: `call-${text}`, toolName: "bench", input: { text }, risk: "safe" },
+                { status: "finished", output: text, isError: false },
+              ),
+            ],
+          ),
+        ),
+      );
+      expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+      const rejected = outcomes.find((outcome) => outcome.status === "rejected");
+      expect(rejected?.status === "rejected" && rejected.reason).toBeInstanceOf(StepConflictError);
+      const stored = await getAgent(db, agent.id);
+      const winner = stored?.latestProgress ?? "";
+      expect(outcomes.find((outcome) => outcome.status === "fulfilled")).toEqual({
+        status: "fulfilled",
+        value: stored,
+      });
+      expect(stored).toMatchObject({ step: 1, inputTokens: 10, outputTokens: 5, costMicros: 7, turns: 1 });
+      expect((await loadTranscript(db, agent.id)).map((entry) => entry.message.parts)).toEqual([
+        [{ type: "text", text: winner }],
+      ]);
+      expect((await sessionUsageTotals(db, session.id)).turns).toBe(1);
+      expect(await getToolCall(db, agent.id, `call-${winner}`)).toMatchObject({
+        status: "finished",
+        output: winner,
+        input: { text: winner },
+      });
+      const loser = winner === "first" ? "second" : "first";
+      expect(await getToolCall(db, agent.id, `call-${loser}`)).toBeUndefined();
+    });
+
+    it("written in one statement, roll back the step check when the message seq is taken", async () => {
+      const session = await newSession();
+      const agent = await newAgent(session.id);
+      await writeStep(db, agent.id, 0, {}, { seq: 0, message: hello });
+      const usage = { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 };
+      await expect(
+        writeStep(
+          db,
+          agent.id,
+          1,
+          { status: "running", addUsage: { usage, costMicros: 1 } },
+          { seq: 0, message: hello },
+          [stepUsageRow({ step: 1, provider: "anthropic", model: "m", usage, costMicros: 1 })],
+        ),
+      ).rejects.toBeInstanceOf(StepConflictError);
+      expect(await getAgent(db, agent.id)).toMatchObject({ step: 1, status: "queued", turns: 0 });
+      expect((await sessionUsageTotals(db, session.id)).turns).toBe(0);
+      await expect(writeStep(db, agent.id, 0, {}, { seq: 1, message: hello })).rejects.toBeInstanceOf(
+        StepConflictError,
+      );
+      expect(await loadTranscript(db, agent.id)).toHaveLength(1);
+      expect(
+        await writeStep(db, agent.id, 1, { status: "running" }, { seq: 1, message: hello }),
+      ).toMatchObject({
+        step: 2,
+        status: "running",
+      });
+    });
+
+    it("are planned from one read: the agent, its unread mailbox, the transcript after a seq, the budget", async () => {
+      const session = await newSession();
+      const agent = await newAgent(session.id);
+      const other = await newAgent(session.id);
+      expect(await loadStepState(db, randomUUID(), undefined)).toBeUndefined();
+      await writeStep(db, agent.id, 0, {}, { seq: 0, message: hello });
+      await writeStep(
+        db,
+        agent.id,
+        1,
+        { latestProgress: "two" },
+        {
+          seq: 1,
+          message: {
+            role: "assistant",
+            parts: [{ type: "tool_call", id: "c1", name: "bench", input: { a: [1] } }],
+          },
+        },
+      );
+      const read = await enqueueEvent(db, {
+        sessionId: session.id,
+        targetAgentId: agent.id,
+        type: "note",
+        payload: { text: "read" },
+      });
+      await consumeEvents(db, [read.id]);
+      for (const text of ["first", "second"]) {
+        await enqueueEvent(db, {
+          sessionId: session.id,
+          targetAgentId: agent.id,
+          type: "note",
+          payload: { text },
+        });
+      }
+      await enqueueEvent(db, { sessionId: session.id, targetAgentId: other.id, type: "note", payload: {} });
+
+      const whole = await loadStepState(db, agent.id, undefined);
+      expect(whole?.agent).toEqual(await getAgent(db, agent.id));
+      expect(whole?.events).toEqual(await pendingEventsFor(db, agent.id));
+      expect(whole?.events.map((event) => event.payload)).toEqual([{ text: "first" }, { text: "second" }]);
+      expect(whole?.events[0]?.createdAt).toBeInstanceOf(Date);
+      expect(whole?.transcript).toEqual(await loadTranscript(db, agent.id));
+      expect((await loadStepState(db, agent.id, 0))?.transcript.map((entry) => entry.seq)).toEqual([1]);
+      expect((await loadStepState(db, agent.id, 1))?.transcript).toEqual([]);
+      expect(whole?.budgeted).toBe(false);
+      await updateSession(db, session.id, { budgetTokens: 1000 });
+      expect((await loadStepState(db, agent.id, 1))?.budgeted).toBe(true);
+      await updateSession(db, session.id, { budgetTokens: null, budgetMicros: 5 });
+      expect((await loadStepState(db, agent.id, 1))?.budgeted).toBe(true);
+    });
+
+    it("reject a malformed stored message in a step's read", async () => {
+      const agent = await newAgent((await newSession()).id);
+      await db.execute(
+        sql`insert into transcript_messages (agent_id, seq, role, parts) values (${agent.id}, 0, 'user', '[{"type":"nope"}]')`,
+      );
+      await expect(loadStepState(db, agent.id, undefined)).rejects.toThrow("malformed");
+    });
+
     it("change an agent within a step only at that step, and outside a step by moving it", async () => {
       const agent = await newAgent((await newSession()).id);
       expect(await updateAgentAtStep(db, agent.id, 1, { status: "waiting" })).toBeUndefined();
@@ -314,6 +451,9 @@ describe.each(backends)("runtime storage contract on %s", (backend) => {
       // Asked once: still involves people, the session no longer does.
       expect(await involvesHumans(db, worker)).toBe(true);
       expect(await involvesHumans(db, bystander)).toBe(false);
+      // A step reads the same answer with its state.
+      expect((await loadStepState(db, worker.id, undefined))?.involvesHumans).toBe(true);
+      expect((await loadStepState(db, bystander.id, undefined))?.involvesHumans).toBe(false);
     });
 
     it("track the session's budget request and a stop until the user writes again", async () => {

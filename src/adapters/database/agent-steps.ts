@@ -1,10 +1,18 @@
 import { and, eq, sql } from "drizzle-orm";
 import { StepConflictError } from "../../domain/errors.ts";
 import type { ChatMessage } from "../../domain/messages.ts";
-import { type AgentPatch, type AgentRow, advanceAgentStep, type StepPatch } from "./agents.ts";
+import {
+  type AgentPatch,
+  type AgentRow,
+  advanceAgentStep,
+  agentStepUpdate,
+  type StepPatch,
+} from "./agents.ts";
 import type { Database } from "./open-database.ts";
+import { rowFromRaw } from "./raw-row.ts";
 import { agents } from "./schema.ts";
-import { appendTranscriptMessage } from "./transcript.ts";
+import type { StepRow } from "./step-row.ts";
+import { appendTranscriptMessage, stepMessageRow } from "./transcript.ts";
 
 /**
  * Writes one step: moves `agents.step` on from `expectedStep` (or throws
@@ -23,6 +31,46 @@ export async function persistStep<T>(
     const value = await write(transaction, agent);
     return { agent, value };
   });
+}
+
+/**
+ * `persistStep` in one statement, without a transaction's round trips: the step check, the
+ * message at `seq` and `rows`, as one `with` of data-modifying statements. Postgres runs one
+ * statement atomically, so a failed check (no row moved) or a taken seq (a unique violation)
+ * writes nothing and throws StepConflictError, as `persistStep` does.
+ */
+export async function writeStep(
+  db: Database,
+  agentId: string,
+  expectedStep: number,
+  patch: StepPatch,
+  message: { seq: number; message: ChatMessage },
+  rows: StepRow[] = [],
+): Promise<AgentRow> {
+  const step = sql.raw("step");
+  const statement = sql`with step as (${agentStepUpdate(db, agentId, expectedStep, patch).getSQL()})`;
+  for (const [index, row] of [stepMessageRow(message.seq, message.message), ...rows].entries()) {
+    statement.append(sql`, ${sql.raw(`row${index}`)} as (${row(step)})`);
+  }
+  statement.append(sql` select * from step`);
+  let written: Record<string, unknown> | undefined;
+  try {
+    [written] = (await db.execute<Record<string, unknown>>(statement)).rows;
+  } catch (error) {
+    if (isTakenSeq(error)) throw new StepConflictError(agentId, expectedStep);
+    throw error;
+  }
+  if (!written) throw new StepConflictError(agentId, expectedStep);
+  return rowFromRaw(agents, written);
+}
+
+/** A unique violation on the transcript's (agent, seq): another runner stored this step's message. */
+function isTakenSeq(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const { code, constraint } = cause as Error & { code?: unknown; constraint?: unknown };
+    if (code === "23505") return constraint === undefined || constraint === "transcript_messages_agent_seq";
+  }
+  return false;
 }
 
 /**

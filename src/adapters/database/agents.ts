@@ -121,8 +121,15 @@ export async function advanceAgentStep(
   expectedStep: number,
   patch: StepPatch = {},
 ): Promise<AgentRow> {
+  const [row] = await agentStepUpdate(db, id, expectedStep, patch);
+  if (!row) throw new StepConflictError(id, expectedStep);
+  return row;
+}
+
+/** The step check as a statement not yet run: the agent row when it was still at `expectedStep`. */
+export function agentStepUpdate(db: Database, id: string, expectedStep: number, patch: StepPatch = {}) {
   const { addUsage, ...values } = patch;
-  const [row] = await db
+  return db
     .update(agents)
     .set({
       ...values,
@@ -132,8 +139,6 @@ export async function advanceAgentStep(
     })
     .where(and(eq(agents.id, id), eq(agents.step, expectedStep)))
     .returning();
-  if (!row) throw new StepConflictError(id, expectedStep);
-  return row;
 }
 
 function usageIncrements(usage: Usage, costMicros: number) {

@@ -3,6 +3,7 @@ import type { ToolCallStatus, ToolRisk } from "../../domain/tool.ts";
 import { redactSecrets, redactValue } from "../../logger.ts";
 import type { Database } from "./open-database.ts";
 import { toolCalls } from "./schema.ts";
+import type { StepRow } from "./step-row.ts";
 import { StorageError } from "./storage-error.ts";
 
 export type ToolCallRow = typeof toolCalls.$inferSelect;
@@ -67,6 +68,27 @@ export async function finishToolCall(
     })
     .returning();
   return written ?? (await getToolCall(db, call.agentId, call.toolCallId));
+}
+
+/**
+ * `finishToolCall` as a row of the step's one-statement write, for the step's own agent:
+ * the outcome is recorded once, redacted, and only when the step check passed.
+ */
+export function finishedToolCallRow(
+  call: Omit<NewToolCall, "agentId" | "sessionId">,
+  finish: ToolCallFinish,
+): StepRow {
+  const input = JSON.stringify(redactValue(call.input) ?? {});
+  const output = finish.output === null ? null : redactSecrets(finish.output);
+  return (step) =>
+    sql`insert into ${toolCalls} (agent_id, tool_call_id, session_id, tool_name, input, risk, status, output,
+        is_error, finished_at)
+      select ${step}.id, ${call.toolCallId}::text, ${step}.session_id, ${call.toolName}::text, ${input}::jsonb,
+        ${call.risk}::text, ${finish.status}::text, ${output}::text, ${finish.isError}::boolean, now() from ${step}
+      on conflict (agent_id, tool_call_id) do update
+        set status = excluded.status, output = excluded.output, is_error = excluded.is_error,
+          finished_at = excluded.finished_at
+        where ${toolCalls}.finished_at is null`;
 }
 
 export async function getToolCall(

@@ -5,6 +5,7 @@ import { redactSecrets } from "../../logger.ts";
 import type { Database } from "./open-database.ts";
 import { preparedPerDatabase } from "./prepared.ts";
 import { transcriptMessages } from "./schema.ts";
+import type { StepRow } from "./step-row.ts";
 import { StorageError } from "./storage-error.ts";
 
 const messagePartSchema: z.ZodType<MessagePart> = z.discriminatedUnion("type", [
@@ -73,6 +74,17 @@ export async function appendTranscriptMessage(
   return { appended: inserted.length > 0 };
 }
 
+/**
+ * The step's message at `seq` as a row of its one-statement write. No `on conflict`: a seq
+ * already taken fails the whole statement (`transcript_messages_agent_seq`), the step check included.
+ */
+export function stepMessageRow(seq: number, message: ChatMessage): StepRow {
+  const parts = JSON.stringify(redactInputParts(message));
+  return (step) =>
+    sql`insert into ${transcriptMessages} (agent_id, seq, role, parts)
+      select ${step}.id, ${seq}::integer, ${message.role}::text, ${parts}::jsonb from ${step}`;
+}
+
 /** The whole transcript in order, validated: persisted JSON is not trusted blindly. */
 export async function loadTranscript(db: Database, agentId: string): Promise<TranscriptEntry[]> {
   return selectTranscript(db, agentId, undefined);
@@ -109,8 +121,18 @@ async function selectTranscript(
   agentId: string,
   afterSeq: number | undefined,
 ): Promise<TranscriptEntry[]> {
-  // After the smallest integer is the whole transcript.
-  const rows = await transcriptAfter(db).execute({ agentId, afterSeq: afterSeq ?? -2_147_483_648 });
+  const rows = await transcriptAfter(db).execute({ agentId, afterSeq: afterSeq ?? wholeTranscript });
+  return validatedEntries(agentId, rows);
+}
+
+/** After the smallest integer is the whole transcript. */
+export const wholeTranscript = -2_147_483_648;
+
+/** Stored messages as transcript entries, validated: persisted JSON is not trusted blindly. */
+export function validatedEntries(
+  agentId: string,
+  rows: { seq: number; role: unknown; parts: unknown }[],
+): TranscriptEntry[] {
   return rows.map((row) => {
     const parsed = storedMessageSchema.safeParse({ role: row.role, parts: row.parts });
     if (!parsed.success) {

@@ -3,6 +3,7 @@ import type { Usage } from "../../domain/messages.ts";
 import type { ProviderName } from "../../domain/model.ts";
 import type { Database } from "./open-database.ts";
 import { usageLedger } from "./schema.ts";
+import type { StepRow } from "./step-row.ts";
 
 export interface UsageRecord {
   sessionId: string;
@@ -41,6 +42,18 @@ export async function recordUsage(db: Database, record: UsageRecord): Promise<bo
     .onConflictDoNothing({ target: [usageLedger.agentId, usageLedger.step] })
     .returning({ id: usageLedger.id });
   return inserted.length > 0;
+}
+
+/** One turn's usage as a row of its step's one-statement write; counted once per agent and step. */
+export function stepUsageRow(record: Omit<UsageRecord, "sessionId" | "agentId">): StepRow {
+  const { usage } = record;
+  return (step) =>
+    sql`insert into ${usageLedger} (session_id, agent_id, step, provider, model, input_tokens, output_tokens,
+        cache_read_tokens, cache_write_tokens, cost_micros)
+      select ${step}.session_id, ${step}.id, ${record.step}::integer, ${record.provider}::text, ${record.model}::text,
+        ${usage.inputTokens}::integer, ${usage.outputTokens}::integer, ${usage.cacheReadTokens}::integer,
+        ${usage.cacheWriteTokens}::integer, ${Math.round(record.costMicros)}::integer from ${step}
+      on conflict (agent_id, step) do nothing`;
 }
 
 export async function sessionUsageTotals(db: Database, sessionId: string): Promise<UsageTotals> {
