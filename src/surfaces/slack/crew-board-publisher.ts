@@ -7,6 +7,12 @@ import type { SessionThreads } from "./session-threads.ts";
 
 interface BoardState {
   lastEditAt: number;
+  /** When Slack last answered an edit: the next one goes out at least `intervalMs` later. */
+  lastLandedAt: number;
+  /** Set by `idle`: the next redraw goes out without waiting for the interval. */
+  hurried: boolean;
+  /** Ends the interval a chained redraw is waiting out. */
+  hurry: (() => void) | undefined;
   timer: NodeJS.Timeout | undefined;
   running: Promise<void>;
   /** A redraw is chained and not started yet: it will read the latest state, so one is enough. */
@@ -55,6 +61,9 @@ export class CrewBoardPublisher {
     if (!state) {
       state = {
         lastEditAt: 0,
+        lastLandedAt: 0,
+        hurried: false,
+        hurry: undefined,
         timer: undefined,
         running: Promise.resolve(),
         redrawQueued: false,
@@ -74,6 +83,8 @@ export class CrewBoardPublisher {
   /** Draws every board with a redraw pending now, so a stopping process leaves final boards, and waits for Slack. */
   async idle(): Promise<void> {
     for (const [sessionId, state] of this.states) {
+      state.hurried = true;
+      state.hurry?.();
       if (!state.timer) continue;
       clearTimeout(state.timer);
       state.timer = undefined;
@@ -82,6 +93,7 @@ export class CrewBoardPublisher {
     for (const state of this.states.values()) {
       await state.running;
       await Promise.all(state.landing);
+      state.hurried = false;
     }
   }
 
@@ -89,6 +101,20 @@ export class CrewBoardPublisher {
     if (state.redrawQueued) return;
     state.redrawQueued = true;
     state.running = state.running.then(async () => {
+      // Spaced by what Slack saw, not by when drawing began: a late edit must not crowd the next.
+      await Promise.all(state.landing);
+      const wait = state.lastLandedAt + this.intervalMs - Date.now();
+      if (wait > 0 && !state.hurried) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          state.hurry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      state.hurry = undefined;
+      state.hurried = false;
       state.redrawQueued = false;
       state.lastEditAt = Date.now();
       try {
@@ -113,10 +139,15 @@ export class CrewBoardPublisher {
         renderCrewBoard(agents, { now: this.now(), style }),
         { priority: "background" },
       );
-      const landing = landed.catch((error: unknown) => {
-        if (this.rejectedPlanBlocks(error, style)) this.schedule(sessionId);
-        else this.logger.warn({ err: error, sessionId }, "could not update the crew board");
-      });
+      const landing = landed.then(
+        () => {
+          state.lastLandedAt = Date.now();
+        },
+        (error: unknown) => {
+          if (this.rejectedPlanBlocks(error, style)) this.schedule(sessionId);
+          else this.logger.warn({ err: error, sessionId }, "could not update the crew board");
+        },
+      );
       state.landing.add(landing);
       void landing.then(() => state.landing.delete(landing));
     } catch (error) {
