@@ -78,17 +78,28 @@ export function finishedToolCallRow(
   call: Omit<NewToolCall, "agentId" | "sessionId">,
   finish: ToolCallFinish,
 ): StepRow {
-  const input = JSON.stringify(redactValue(call.input) ?? {});
-  const output = finish.output === null ? null : redactSecrets(finish.output);
-  return (step) =>
-    sql`insert into ${toolCalls} (agent_id, tool_call_id, session_id, tool_name, input, risk, status, output,
-        is_error, finished_at)
-      select ${step}.id, ${call.toolCallId}::text, ${step}.session_id, ${call.toolName}::text, ${input}::jsonb,
-        ${call.risk}::text, ${finish.status}::text, ${output}::text, ${finish.isError}::boolean, now() from ${step}
-      on conflict (agent_id, tool_call_id) do update
-        set status = excluded.status, output = excluded.output, is_error = excluded.is_error,
-          finished_at = excluded.finished_at
-        where ${toolCalls}.finished_at is null`;
+  return {
+    kind: "finished-tool-call",
+    build: (step, value) =>
+      sql`insert into ${toolCalls} (agent_id, tool_call_id, session_id, tool_name, input, risk, status, output,
+          is_error, finished_at)
+        select ${step}.id, ${value("toolCallId")}::text, ${step}.session_id, ${value("toolName")}::text,
+          ${value("input")}::jsonb, ${value("risk")}::text, ${value("status")}::text, ${value("output")}::text,
+          ${value("isError")}::boolean, now() from ${step}
+        on conflict (agent_id, tool_call_id) do update
+          set status = excluded.status, output = excluded.output, is_error = excluded.is_error,
+            finished_at = excluded.finished_at
+          where ${toolCalls}.finished_at is null`,
+    values: {
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      input: JSON.stringify(redactValue(call.input) ?? {}),
+      risk: call.risk,
+      status: finish.status,
+      output: finish.output === null ? null : redactSecrets(finish.output),
+      isError: finish.isError,
+    },
+  };
 }
 
 export async function getToolCall(
