@@ -2,6 +2,7 @@ import { and, count, desc, eq, isNull, like, sql } from "drizzle-orm";
 import type { ToolCallStatus, ToolRisk } from "../../domain/tool.ts";
 import { redactSecrets, redactValue } from "../../logger.ts";
 import type { Database } from "./open-database.ts";
+import { preparedPerDatabase } from "./prepared.ts";
 import { toolCalls } from "./schema.ts";
 import type { StepRow } from "./step-row.ts";
 import { StorageError } from "./storage-error.ts";
@@ -23,6 +24,24 @@ export interface ToolCallFinish {
   isError: boolean;
 }
 
+// Written before every tool runs: built once per database handle, not on every call.
+const toolCallStart = preparedPerDatabase((db) =>
+  db
+    .insert(toolCalls)
+    .values({
+      agentId: sql.placeholder("agentId"),
+      toolCallId: sql.placeholder("toolCallId"),
+      sessionId: sql.placeholder("sessionId"),
+      toolName: sql.placeholder("toolName"),
+      input: sql.placeholder("input"),
+      risk: sql.placeholder("risk"),
+      status: "started",
+    })
+    .onConflictDoNothing()
+    .returning()
+    .prepare("threadwork_tool_call_start"),
+);
+
 /**
  * Records that a tool call starts. `started: false` means a row already existed: the
  * call ran (or was interrupted) before, and must not run again.
@@ -31,11 +50,7 @@ export async function startToolCall(
   db: Database,
   input: NewToolCall,
 ): Promise<{ started: boolean; toolCall: ToolCallRow }> {
-  const [inserted] = await db
-    .insert(toolCalls)
-    .values({ ...input, input: redactValue(input.input) ?? {}, status: "started" })
-    .onConflictDoNothing()
-    .returning();
+  const [inserted] = await toolCallStart(db).execute({ ...input, input: redactValue(input.input) ?? {} });
   if (inserted) return { started: true, toolCall: inserted };
   const existing = await getToolCall(db, input.agentId, input.toolCallId);
   if (!existing) throw new StorageError("a conflicting tool call vanished", { agentId: input.agentId });
@@ -102,15 +117,25 @@ export function finishedToolCallRow(
   };
 }
 
+const toolCallById = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(toolCalls)
+    .where(
+      and(
+        eq(toolCalls.agentId, sql.placeholder("agentId")),
+        eq(toolCalls.toolCallId, sql.placeholder("toolCallId")),
+      ),
+    )
+    .prepare("threadwork_tool_call_by_id"),
+);
+
 export async function getToolCall(
   db: Database,
   agentId: string,
   toolCallId: string,
 ): Promise<ToolCallRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(toolCalls)
-    .where(and(eq(toolCalls.agentId, agentId), eq(toolCalls.toolCallId, toolCallId)));
+  const [row] = await toolCallById(db).execute({ agentId, toolCallId });
   return row;
 }
 
