@@ -253,6 +253,35 @@ describe.each(backends)("runtime storage contract on %s", (backend) => {
       });
     });
 
+    it("written in one prepared statement, store each write's own dates, JSON and nulls", async () => {
+      const agent = await newAgent((await newSession()).id);
+      const finishedAt = new Date("2026-01-02T03:04:05.678Z");
+      const done = await writeStep(
+        db,
+        agent.id,
+        0,
+        { status: "done", result: { summary: "first" }, finishedAt },
+        { seq: 0, message: hello },
+      );
+      expect(done).toMatchObject({ step: 1, status: "done", result: { summary: "first" }, finishedAt });
+      // The same shape of write again: the statement is reused with the new values.
+      const reopened = await writeStep(
+        db,
+        agent.id,
+        1,
+        { status: "running", result: null, finishedAt: null },
+        { seq: 1, message: hello },
+      );
+      expect(reopened).toMatchObject({ step: 2, status: "running", result: null, finishedAt: null });
+      const [stored] = (
+        await db.execute<{ missing: boolean }>(
+          sql`select result is null and finished_at is null as missing from agents where id = ${agent.id}`,
+        )
+      ).rows;
+      // SQL null, not a JSON `null`: a JSON column mapped as drizzle maps a value would store 'null'.
+      expect(stored?.missing).toBe(true);
+    });
+
     it("are planned from one read: the agent, its unread mailbox, the transcript after a seq, the budget", async () => {
       const session = await newSession();
       const agent = await newAgent(session.id);

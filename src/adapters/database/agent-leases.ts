@@ -1,13 +1,65 @@
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "./open-database.ts";
+import { preparedPerDatabase } from "./prepared.ts";
 import { agents } from "./schema.ts";
 
 /** Records a wake-up, so a runner about to let go looks at the agent again. */
 export async function bumpWakeSeq(db: Database, id: string): Promise<void> {
-  await db
+  await wakeSeqBump(db).execute({ id });
+}
+
+// A runner's wake takes, renews and releases its lease: these are built once per database handle.
+const wakeSeqBump = preparedPerDatabase((db) =>
+  db
     .update(agents)
     .set({ wakeSeq: sql`${agents.wakeSeq} + 1` })
-    .where(eq(agents.id, id));
+    .where(eq(agents.id, sql.placeholder("id")))
+    .prepare("threadwork_wake_seq_bump"),
+);
+
+const leaseTake = preparedPerDatabase((db) =>
+  db
+    .update(agents)
+    .set({
+      leaseOwner: sql`${sql.placeholder("owner")}`,
+      leaseExpiresAt: sql`now() + ${sql.placeholder("ttl")}::interval`,
+    })
+    .where(
+      and(
+        eq(agents.id, sql.placeholder("id")),
+        or(isNull(agents.leaseOwner), lt(agents.leaseExpiresAt, sql`now()`)),
+      ),
+    )
+    .returning({ wakeSeq: agents.wakeSeq })
+    .prepare("threadwork_lease_take"),
+);
+
+const leaseRenewal = preparedPerDatabase((db) =>
+  db
+    .update(agents)
+    .set({ leaseExpiresAt: sql`now() + ${sql.placeholder("ttl")}::interval` })
+    .where(and(eq(agents.id, sql.placeholder("id")), eq(agents.leaseOwner, sql.placeholder("owner"))))
+    .returning({ status: agents.status })
+    .prepare("threadwork_lease_renewal"),
+);
+
+const leaseRelease = preparedPerDatabase((db) =>
+  db
+    .update(agents)
+    .set({ leaseOwner: null, leaseExpiresAt: null })
+    .where(
+      and(
+        eq(agents.id, sql.placeholder("id")),
+        eq(agents.leaseOwner, sql.placeholder("owner")),
+        eq(agents.wakeSeq, sql.placeholder("seenWakeSeq")),
+      ),
+    )
+    .returning({ id: agents.id })
+    .prepare("threadwork_lease_release"),
+);
+
+function interval(ttlMs: number): string {
+  return `${ttlMs} milliseconds`;
 }
 
 /** Takes the agent's lease when it is free or expired; returns the wake sequence seen. */
@@ -17,11 +69,7 @@ export async function takeLease(
   owner: string,
   ttlMs: number,
 ): Promise<number | undefined> {
-  const [row] = await db
-    .update(agents)
-    .set({ leaseOwner: owner, leaseExpiresAt: sql`now() + ${`${ttlMs} milliseconds`}::interval` })
-    .where(and(eq(agents.id, id), or(isNull(agents.leaseOwner), lt(agents.leaseExpiresAt, sql`now()`))))
-    .returning({ wakeSeq: agents.wakeSeq });
+  const [row] = await leaseTake(db).execute({ id, owner, ttl: interval(ttlMs) });
   return row?.wakeSeq;
 }
 
@@ -32,11 +80,7 @@ export async function renewLease(
   owner: string,
   ttlMs: number,
 ): Promise<string | undefined> {
-  const [row] = await db
-    .update(agents)
-    .set({ leaseExpiresAt: sql`now() + ${`${ttlMs} milliseconds`}::interval` })
-    .where(and(eq(agents.id, id), eq(agents.leaseOwner, owner)))
-    .returning({ status: agents.status });
+  const [row] = await leaseRenewal(db).execute({ id, owner, ttl: interval(ttlMs) });
   return row?.status;
 }
 
@@ -50,11 +94,7 @@ export async function releaseLease(
   owner: string,
   seenWakeSeq: number,
 ): Promise<{ released: true } | { released: false; wakeSeq: number | undefined }> {
-  const released = await db
-    .update(agents)
-    .set({ leaseOwner: null, leaseExpiresAt: null })
-    .where(and(eq(agents.id, id), eq(agents.leaseOwner, owner), eq(agents.wakeSeq, seenWakeSeq)))
-    .returning({ id: agents.id });
+  const released = await leaseRelease(db).execute({ id, owner, seenWakeSeq });
   if (released.length === 1) return { released: true };
   const [current] = await db
     .select({ wakeSeq: agents.wakeSeq, leaseOwner: agents.leaseOwner })

@@ -1,17 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { PreparedQueryConfig } from "drizzle-orm/pg-core";
 import { StepConflictError } from "../../domain/errors.ts";
 import type { ChatMessage } from "../../domain/messages.ts";
-import {
-  type AgentPatch,
-  type AgentRow,
-  advanceAgentStep,
-  agentStepUpdate,
-  type StepPatch,
-} from "./agents.ts";
-import type { Database } from "./open-database.ts";
+import { type AgentPatch, type AgentRow, advanceAgentStep, type StepPatch } from "./agents.ts";
+import type { Database, RowsResult } from "./open-database.ts";
 import { rowFromRaw } from "./raw-row.ts";
 import { agents } from "./schema.ts";
 import type { StepRow } from "./step-row.ts";
+import { stepWriteStatement, stepWriteValues } from "./step-write-statement.ts";
 import { appendTranscriptMessage, stepMessageRow } from "./transcript.ts";
 
 /**
@@ -35,8 +31,8 @@ export async function persistStep<T>(
 
 /**
  * `persistStep` in one statement, without a transaction's round trips: the step check, the
- * message at `seq` and `rows`, as one `with` of data-modifying statements. Postgres runs one
- * statement atomically, so a failed check (no row moved) or a taken seq (a unique violation)
+ * message at `seq` and `rows`, as one `with` of data-modifying statements, prepared once per
+ * shape of write (a named statement on Postgres). Postgres runs one statement atomically, so a failed check (no row moved) or a taken seq (a unique violation)
  * writes nothing and throws StepConflictError, as `persistStep` does.
  */
 export async function writeStep(
@@ -47,15 +43,14 @@ export async function writeStep(
   message: { seq: number; message: ChatMessage },
   rows: StepRow[] = [],
 ): Promise<AgentRow> {
-  const step = sql.raw("step");
-  const statement = sql`with step as (${agentStepUpdate(db, agentId, expectedStep, patch).getSQL()})`;
-  for (const [index, row] of [stepMessageRow(message.seq, message.message), ...rows].entries()) {
-    statement.append(sql`, ${sql.raw(`row${index}`)} as (${row(step)})`);
-  }
-  statement.append(sql` select * from step`);
+  const stepRows = [stepMessageRow(message.seq, message.message), ...rows];
+  const { name, query } = stepWriteStatement(db, patch, stepRows);
+  const prepared = db._.session.prepareQuery<
+    PreparedQueryConfig & { execute: RowsResult<Record<string, unknown>> }
+  >(query, undefined, name, false);
   let written: Record<string, unknown> | undefined;
   try {
-    [written] = (await db.execute<Record<string, unknown>>(statement)).rows;
+    [written] = (await prepared.execute(stepWriteValues(agentId, expectedStep, patch, stepRows))).rows;
   } catch (error) {
     if (isTakenSeq(error)) throw new StepConflictError(agentId, expectedStep);
     throw error;

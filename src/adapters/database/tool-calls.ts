@@ -2,6 +2,7 @@ import { and, count, desc, eq, isNull, like, sql } from "drizzle-orm";
 import type { ToolCallStatus, ToolRisk } from "../../domain/tool.ts";
 import { redactSecrets, redactValue } from "../../logger.ts";
 import type { Database } from "./open-database.ts";
+import { preparedPerDatabase } from "./prepared.ts";
 import { toolCalls } from "./schema.ts";
 import type { StepRow } from "./step-row.ts";
 import { StorageError } from "./storage-error.ts";
@@ -23,6 +24,24 @@ export interface ToolCallFinish {
   isError: boolean;
 }
 
+// Written before every tool runs: built once per database handle, not on every call.
+const toolCallStart = preparedPerDatabase((db) =>
+  db
+    .insert(toolCalls)
+    .values({
+      agentId: sql.placeholder("agentId"),
+      toolCallId: sql.placeholder("toolCallId"),
+      sessionId: sql.placeholder("sessionId"),
+      toolName: sql.placeholder("toolName"),
+      input: sql.placeholder("input"),
+      risk: sql.placeholder("risk"),
+      status: "started",
+    })
+    .onConflictDoNothing()
+    .returning()
+    .prepare("threadwork_tool_call_start"),
+);
+
 /**
  * Records that a tool call starts. `started: false` means a row already existed: the
  * call ran (or was interrupted) before, and must not run again.
@@ -31,11 +50,7 @@ export async function startToolCall(
   db: Database,
   input: NewToolCall,
 ): Promise<{ started: boolean; toolCall: ToolCallRow }> {
-  const [inserted] = await db
-    .insert(toolCalls)
-    .values({ ...input, input: redactValue(input.input) ?? {}, status: "started" })
-    .onConflictDoNothing()
-    .returning();
+  const [inserted] = await toolCallStart(db).execute({ ...input, input: redactValue(input.input) ?? {} });
   if (inserted) return { started: true, toolCall: inserted };
   const existing = await getToolCall(db, input.agentId, input.toolCallId);
   if (!existing) throw new StorageError("a conflicting tool call vanished", { agentId: input.agentId });
@@ -78,28 +93,49 @@ export function finishedToolCallRow(
   call: Omit<NewToolCall, "agentId" | "sessionId">,
   finish: ToolCallFinish,
 ): StepRow {
-  const input = JSON.stringify(redactValue(call.input) ?? {});
-  const output = finish.output === null ? null : redactSecrets(finish.output);
-  return (step) =>
-    sql`insert into ${toolCalls} (agent_id, tool_call_id, session_id, tool_name, input, risk, status, output,
-        is_error, finished_at)
-      select ${step}.id, ${call.toolCallId}::text, ${step}.session_id, ${call.toolName}::text, ${input}::jsonb,
-        ${call.risk}::text, ${finish.status}::text, ${output}::text, ${finish.isError}::boolean, now() from ${step}
-      on conflict (agent_id, tool_call_id) do update
-        set status = excluded.status, output = excluded.output, is_error = excluded.is_error,
-          finished_at = excluded.finished_at
-        where ${toolCalls}.finished_at is null`;
+  return {
+    kind: "finished-tool-call",
+    build: (step, value) =>
+      sql`insert into ${toolCalls} (agent_id, tool_call_id, session_id, tool_name, input, risk, status, output,
+          is_error, finished_at)
+        select ${step}.id, ${value("toolCallId")}::text, ${step}.session_id, ${value("toolName")}::text,
+          ${value("input")}::jsonb, ${value("risk")}::text, ${value("status")}::text, ${value("output")}::text,
+          ${value("isError")}::boolean, now() from ${step}
+        on conflict (agent_id, tool_call_id) do update
+          set status = excluded.status, output = excluded.output, is_error = excluded.is_error,
+            finished_at = excluded.finished_at
+          where ${toolCalls}.finished_at is null`,
+    values: {
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      input: JSON.stringify(redactValue(call.input) ?? {}),
+      risk: call.risk,
+      status: finish.status,
+      output: finish.output === null ? null : redactSecrets(finish.output),
+      isError: finish.isError,
+    },
+  };
 }
+
+const toolCallById = preparedPerDatabase((db) =>
+  db
+    .select()
+    .from(toolCalls)
+    .where(
+      and(
+        eq(toolCalls.agentId, sql.placeholder("agentId")),
+        eq(toolCalls.toolCallId, sql.placeholder("toolCallId")),
+      ),
+    )
+    .prepare("threadwork_tool_call_by_id"),
+);
 
 export async function getToolCall(
   db: Database,
   agentId: string,
   toolCallId: string,
 ): Promise<ToolCallRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(toolCalls)
-    .where(and(eq(toolCalls.agentId, agentId), eq(toolCalls.toolCallId, toolCallId)));
+  const [row] = await toolCallById(db).execute({ agentId, toolCallId });
   return row;
 }
 

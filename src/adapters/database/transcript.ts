@@ -79,10 +79,13 @@ export async function appendTranscriptMessage(
  * already taken fails the whole statement (`transcript_messages_agent_seq`), the step check included.
  */
 export function stepMessageRow(seq: number, message: ChatMessage): StepRow {
-  const parts = JSON.stringify(redactInputParts(message));
-  return (step) =>
-    sql`insert into ${transcriptMessages} (agent_id, seq, role, parts)
-      select ${step}.id, ${seq}::integer, ${message.role}::text, ${parts}::jsonb from ${step}`;
+  return {
+    kind: "message",
+    build: (step, value) =>
+      sql`insert into ${transcriptMessages} (agent_id, seq, role, parts)
+        select ${step}.id, ${value("seq")}::integer, ${value("role")}::text, ${value("parts")}::jsonb from ${step}`,
+    values: { seq, role: message.role, parts: JSON.stringify(redactInputParts(message)) },
+  };
 }
 
 /** The whole transcript in order, validated: persisted JSON is not trusted blindly. */

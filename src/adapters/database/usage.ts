@@ -47,13 +47,27 @@ export async function recordUsage(db: Database, record: UsageRecord): Promise<bo
 /** One turn's usage as a row of its step's one-statement write; counted once per agent and step. */
 export function stepUsageRow(record: Omit<UsageRecord, "sessionId" | "agentId">): StepRow {
   const { usage } = record;
-  return (step) =>
-    sql`insert into ${usageLedger} (session_id, agent_id, step, provider, model, input_tokens, output_tokens,
-        cache_read_tokens, cache_write_tokens, cost_micros)
-      select ${step}.session_id, ${step}.id, ${record.step}::integer, ${record.provider}::text, ${record.model}::text,
-        ${usage.inputTokens}::integer, ${usage.outputTokens}::integer, ${usage.cacheReadTokens}::integer,
-        ${usage.cacheWriteTokens}::integer, ${Math.round(record.costMicros)}::integer from ${step}
-      on conflict (agent_id, step) do nothing`;
+  return {
+    kind: "usage",
+    build: (step, value) =>
+      sql`insert into ${usageLedger} (session_id, agent_id, step, provider, model, input_tokens, output_tokens,
+          cache_read_tokens, cache_write_tokens, cost_micros)
+        select ${step}.session_id, ${step}.id, ${value("step")}::integer, ${value("provider")}::text,
+          ${value("model")}::text, ${value("inputTokens")}::integer, ${value("outputTokens")}::integer,
+          ${value("cacheReadTokens")}::integer, ${value("cacheWriteTokens")}::integer,
+          ${value("costMicros")}::integer from ${step}
+        on conflict (agent_id, step) do nothing`,
+    values: {
+      step: record.step,
+      provider: record.provider,
+      model: record.model,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cacheReadTokens: usage.cacheReadTokens,
+      cacheWriteTokens: usage.cacheWriteTokens,
+      costMicros: Math.round(record.costMicros),
+    },
+  };
 }
 
 export async function sessionUsageTotals(db: Database, sessionId: string): Promise<UsageTotals> {
