@@ -22,7 +22,7 @@ describe("the embedded database under a queue of statements", () => {
     const started = performance.now();
     try {
       await Promise.all(
-        Array.from({ length: 1500 }, (_, index) =>
+        Array.from({ length: 3000 }, (_, index) =>
           handle.db.execute(sql`select sum(value) from generate_series(1, ${200 + index}) as value`),
         ),
       );
@@ -35,7 +35,7 @@ describe("the embedded database under a queue of statements", () => {
       .map((time, index, all) => time - (index === 0 ? started : (all[index - 1] ?? started)));
     const longestGap = Math.max(...gaps);
     // The queue takes far longer than the gap allowed, so a loop that never turned would fail.
-    expect(finished - started).toBeGreaterThan(300);
-    expect(longestGap).toBeLessThan(150);
+    expect(finished - started).toBeGreaterThan(600);
+    expect(longestGap).toBeLessThan(250);
   });
 });

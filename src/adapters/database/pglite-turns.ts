@@ -1,7 +1,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 
 /** How long statements may run back to back before the event loop gets a turn. */
-const sliceMs = 10;
+const sliceMs = 50;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
