@@ -112,6 +112,8 @@ export const slackEfficiencyRow: BenchRow = {
       instanceId: "bench-slack",
       slack: { apiUrl: proxy.apiUrl, botToken: fake.botToken, signingSecret },
     });
+    // Paced Slack calls after the agents are done are progress too (Tier 3 edits take minutes).
+    context.watch(() => `${proxy.calls.length} Slack calls`);
     try {
       const url = `http://127.0.0.1:${app.slackPort}/slack/events`;
       context.progress(
