@@ -1,9 +1,8 @@
-import { Writable } from "node:stream";
 import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/logger.ts";
 import type { WorkerReceiver } from "../../src/surfaces/slack/ingress/worker-receiver.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { collectingLogger } from "../helpers/collecting-logger.ts";
 import { channel, type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
@@ -24,16 +23,7 @@ describe("an ingress worker that dies", () => {
   beforeAll(async () => {
     fake = await FakeSlackServer.start();
     runtime = new ScriptedRuntime();
-    const logger = createLogger({
-      level: "info",
-      environment: "test",
-      destination: new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    });
+    const { logger } = collectingLogger(lines);
     harness = await startHarness({ runtime, fake, logger });
   });
   afterAll(async () => {

@@ -1,9 +1,8 @@
-import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
-import { createLogger } from "../../src/logger.ts";
 import { processingRefreshMs } from "../../src/surfaces/slack/agent-sessions.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { collectingLogger } from "../helpers/collecting-logger.ts";
 import { channel, findButton, type Harness, startHarness } from "./support/harness.ts";
 import { ManualTimers } from "./support/manual-timers.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
@@ -24,18 +23,7 @@ describe("the thread's agent session follows the work", () => {
     const fake = await FakeSlackServer.start();
     if (options.sessions !== false) fake.agentSessions.enable({ now: timers.now });
     const lines = options.logs;
-    const logger = lines
-      ? createLogger({
-          level: "info",
-          environment: "test",
-          destination: new Writable({
-            write(chunk, _encoding, done) {
-              lines.push(String(chunk));
-              done();
-            },
-          }),
-        })
-      : undefined;
+    const logger = lines ? collectingLogger(lines).logger : undefined;
     harness = await startHarness({ runtime, fake, timers, ...(logger ? { logger } : {}) });
     const current = harness;
     const mention = async (ts: string, text: string) => {

@@ -1,10 +1,9 @@
-import { Writable } from "node:stream";
-import { createLogger } from "../../../src/logger.ts";
 import type { SessionDiffSource } from "../../../src/surfaces/slack/code-channels/session-diffs.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
 import { createMemorySlackStore } from "../../../src/surfaces/slack/slack-store.ts";
 import { sendSignedCommand } from "../../fakes/fake-slack-code-channels.ts";
 import { FakeSlackServer, sendSignedEvent } from "../../fakes/fake-slack-server.ts";
+import { collectingLogger } from "../../helpers/collecting-logger.ts";
 import { channel, failOnViolations, signingSecret, slackConfig } from "./harness.ts";
 import { ScriptedRuntime } from "./scripted-runtime.ts";
 
@@ -38,18 +37,12 @@ export async function startCodeChannelHarness(
   fake.addUser({ id: owner, name: "owner" });
   fake.addUser({ id: stranger, name: "stranger" });
   const runtime = new ScriptedRuntime();
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, callback) {
-      lines.push(String(chunk));
-      callback();
-    },
-  });
+  const { logger, lines } = collectingLogger([], "production");
   const surface = createSlackSurface({
     config: { ...slackConfig(fake), codeChannels: true },
     runtime,
     store: createMemorySlackStore(),
-    logger: createLogger({ level: "info", environment: "production", destination }),
+    logger,
     health: async () => ({ database: true, queue: true }),
     host: "127.0.0.1",
     timing: { boardIntervalMs: 50, streamIntervalMs: 50, codeChannelIntervalMs: 30 },
