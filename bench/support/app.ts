@@ -155,6 +155,13 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   let startupHighWaterRssBytes: number | undefined;
   let dataDirectory: string | undefined;
 
+  /** CPU, statements and event-loop delay count from here. */
+  function startMeasuring(): void {
+    cpuAtStart = process.cpuUsage();
+    statementsAtStart = statementCounter?.read() ?? 0;
+    loopDelay.reset();
+  }
+
   function record(marker: string | undefined, start: number, end: number): void {
     if (!marker) return;
     const list = intervals.get(marker) ?? [];
@@ -272,9 +279,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       resetHighWaterRss();
       baselineRssBytes = process.memoryUsage.rss();
       peakRssBytes = baselineRssBytes;
-      cpuAtStart = process.cpuUsage();
-      statementsAtStart = statementCounter?.read() ?? 0;
-      loopDelay.reset();
+      startMeasuring();
       return slackPort === undefined ? {} : { slackPort };
     },
 
@@ -340,9 +345,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
     async resetStats() {
       intervals.clear();
       toolRuns.clear();
-      cpuAtStart = process.cpuUsage();
-      statementsAtStart = statementCounter?.read() ?? 0;
-      loopDelay.reset();
+      startMeasuring();
     },
 
     async stop(options) {
