@@ -51,9 +51,11 @@ export async function streamGitRecords(args: string[], options: StreamGitOptions
     stop.abort();
   };
   const deliver = (record: Buffer): void => {
-    if (records >= limits.maxRecords) return halt("records");
-    records += 1;
-    if (options.onRecord(record.toString("utf8")) === false) halt("caller");
+    if (records >= limits.maxRecords) halt("records");
+    else {
+      records += 1;
+      if (options.onRecord(record.toString("utf8")) === false) halt("caller");
+    }
   };
   const onStdout = (received: Buffer): void => {
     if (stopped) return;
