@@ -6,7 +6,7 @@ import { DiskTally } from "../../src/adapters/git/disk-usage.ts";
 import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { repositoryOverviewTool } from "../../src/tools/workspace/repository-overview.ts";
 import { temporaryDirectory, toolContext } from "../workspace/repository-fixtures.ts";
-import { createTreeBomb } from "./support/tree-bomb.ts";
+import { createGrowingFile, createTreeBomb } from "./support/tree-bomb.ts";
 
 // A repository of a few hundred KB whose root names one tree of many empty files again and
 // again. Listing every level-two tree in full once collected millions of entries (1.4 GB and a
@@ -67,7 +67,7 @@ describe("repository_overview of a tree bomb", () => {
   });
 });
 
-describe("checking out a tree bomb", () => {
+describe("checking out a repository over the workspace quota", () => {
   let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
   let source: string;
   const quotaMb = 8;
@@ -80,11 +80,24 @@ describe("checking out a tree bomb", () => {
   });
   afterAll(() => directory.remove());
 
-  it("is refused against the workspace quota, leaving nothing behind", async () => {
+  it("is refused when its tree is a bomb of empty files, leaving nothing behind", async () => {
     const dataDir = join(directory.path, "data");
     const manager = managerFor(dataDir, source, quotaMb);
     await expect(
       manager.createWorkspace({ sessionId: "s1", agentId: "a1", agentSlug: "bomber", repoName: "bomb" }),
+    ).rejects.toThrow(new RegExp(`over the workspace's ${quotaMb} MiB disk quota`));
+    const tally = new DiskTally({ apparent: true });
+    await tally.add(join(dataDir, "workspaces"));
+    expect(tally.bytes).toBeLessThan(quotaMb * mebibyte);
+  });
+
+  it("is stopped when files grow past the quota on their way to disk", async () => {
+    const growing = join(directory.path, "growing");
+    await createGrowingFile(growing, 3 * mebibyte); // 3 MiB in git, 24 MiB written
+    const dataDir = join(directory.path, "data-growing");
+    const manager = managerFor(dataDir, growing, quotaMb);
+    await expect(
+      manager.createWorkspace({ sessionId: "s1", agentId: "a1", agentSlug: "grower", repoName: "bomb" }),
     ).rejects.toThrow(new RegExp(`over the workspace's ${quotaMb} MiB disk quota`));
     const tally = new DiskTally({ apparent: true });
     await tally.add(join(dataDir, "workspaces"));

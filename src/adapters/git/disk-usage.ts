@@ -10,7 +10,7 @@ interface InodeRecord {
 }
 
 /** What one entry costs at least in `apparent` mode: an inode and a block, as on most file systems. */
-const minimumEntryBytes = 4096;
+export const minimumEntryBytes = 4096;
 
 /**
  * Sizes of directory trees by allocated blocks, counting each inode once: workspaces

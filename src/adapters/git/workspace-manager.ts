@@ -164,6 +164,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
   const creating = new Map<string, Promise<Workspace>>();
   const merging = new Map<string, Promise<void>>();
   const identity = options.identity ? { identity: options.identity } : {};
+  const quotaMb = options.workspaceQuotaMb ?? defaultWorkspaceQuotaMb;
 
   const sessionDirectory = (sessionId: string) => join(workspacesDirectory, checkSessionId(sessionId));
 
@@ -192,7 +193,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     await mkdir(directory, { recursive: true });
     // Metadata without a working copy (removed by hand): recreate it at the recorded base.
     const start = existing?.baseCommit ?? mirror.head;
-    await cloneWorkingCopy(mirror.path, root, branch, start);
+    await cloneWorkingCopy(mirror.path, root, branch, start, quotaMb);
     await writeMetadata(metadataPath, {
       repoName: request.repoName,
       branch,
@@ -277,7 +278,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
         allowFailure: true,
       });
       const start = existing.exitCode === 0 ? existing.stdout.trim() : mirror.head;
-      await cloneWorkingCopy(mirror.path, root, into, start);
+      await cloneWorkingCopy(mirror.path, root, into, start, quotaMb);
       metadata = {
         repoName,
         branch: into,
@@ -335,7 +336,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
           `The working copy is on ${checkedOut ?? "a detached HEAD"}, not the agent's branch ${workspace.branch}; nothing was committed or pushed`,
         );
       }
-      await requireRoomToStage(workspace.root, options.workspaceQuotaMb ?? defaultWorkspaceQuotaMb);
+      await requireRoomToStage(workspace.root, quotaMb);
       await commitAll(workspace.root, message, identity);
       const commit = await headCommit(workspace.root);
       const stats = await diffStats(workspace.root, workspace.baseCommit, commit);

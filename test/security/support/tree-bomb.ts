@@ -25,3 +25,25 @@ export async function createTreeBomb(path: string, entries: number, copies: numb
   await runGit(["update-ref", "refs/heads/main", commit], { cwd: path });
   return commit;
 }
+
+/**
+ * A repository whose one file is `newlines` bytes in git but eight times that on disk: its
+ * `.gitattributes` asks for CRLF line ends written in UTF-32. Its tree looks small to a sizing.
+ */
+export async function createGrowingFile(path: string, newlines: number): Promise<void> {
+  await runGit(["init", "-q", "-b", "main", path], { cwd: tmpdir() });
+  const store = (input: string) =>
+    runGit(["hash-object", "-w", "--no-filters", "--stdin"], { cwd: path, input }).then((result) =>
+      result.stdout.trim(),
+    );
+  const big = await store("\n".repeat(newlines));
+  const attributes = await store("big.txt text eol=crlf working-tree-encoding=UTF-32LE\n");
+  const tree = (
+    await runGit(["mktree"], {
+      cwd: path,
+      input: `100644 blob ${attributes}\t.gitattributes\n100644 blob ${big}\tbig.txt\n`,
+    })
+  ).stdout.trim();
+  const commit = (await runGit(["commit-tree", tree, "-m", "Grows"], { cwd: path })).stdout.trim();
+  await runGit(["update-ref", "refs/heads/main", commit], { cwd: path });
+}
