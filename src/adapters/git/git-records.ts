@@ -1,5 +1,5 @@
 import { runProcess } from "../process/run-process.ts";
-import { type GitOptions, gitFailure, gitProcess } from "./git-command.ts";
+import { type GitOptions, gitFailure, gitProcess, gitTimeout } from "./git-command.ts";
 
 /** Bounds on one streamed git command; the first one reached stops git. */
 export interface RecordLimits {
@@ -85,4 +85,33 @@ export async function streamGitRecords(args: string[], options: StreamGitOptions
     throw gitFailure(args, exitCode, result.stderr);
   }
   return { exitCode, stderr: result.stderr, records, stopped };
+}
+
+/**
+ * Streams every record, for a caller that must see them all (a check) but keeps only what it
+ * needs: memory stays bounded, and a git that runs out of time is an error, never a partial answer.
+ */
+export async function streamEveryGitRecord(
+  args: string[],
+  options: Omit<StreamGitOptions, "limits" | "onRecord"> & {
+    timeoutMs: number;
+    onRecord(record: string): void;
+  },
+): Promise<StreamedGit> {
+  const { timeoutMs, onRecord, ...rest } = options;
+  const limits = {
+    maxRecords: Number.POSITIVE_INFINITY,
+    maxBytes: Number.POSITIVE_INFINITY,
+    timeoutMs,
+  };
+  const streamed = await streamGitRecords(args, {
+    ...rest,
+    limits,
+    onRecord: (record) => {
+      onRecord(record);
+      return undefined;
+    },
+  });
+  if (streamed.stopped) throw gitTimeout(args, timeoutMs);
+  return streamed;
 }

@@ -22,9 +22,18 @@ export const overviewTimeoutMs = 20_000;
 /** Sizing a tree before it is checked out: stops early once it is over the quota anyway. */
 export const checkoutSizingTimeoutMs = 120_000;
 
-/** Listings of a working copy's paths (`list_files`, changed paths, diff stats). */
+/** `list_files`: paths read of a working copy; the tool shows the first of them, sorted. */
 export const pathListingLimits: RecordLimits = {
   maxRecords: 200_000,
   maxBytes: 64 * 1024 * 1024,
   timeoutMs: 60_000,
 };
+
+/**
+ * Reads that must see every record (gitlinks before staging, changed CI paths before a push,
+ * diff stats) keep only what they need as they stream, and fail after this long.
+ */
+export const completeReadTimeoutMs = 120_000;
+
+/** A working copy's diff (`git_diff`, a code channel's diff tab); its size is capped by the caller. */
+export const diffTimeoutMs = 60_000;

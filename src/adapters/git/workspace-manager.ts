@@ -4,7 +4,7 @@ import type { HttpClient } from "isomorphic-git";
 import type { Logger } from "pino";
 import type { RepositoryConfig } from "../../config.ts";
 import { integrationBranch } from "../../domain/branch-policy.ts";
-import { ciPushRefusal } from "../../domain/ci-configuration.ts";
+import { ciPushRefusal, isCiConfigurationPath } from "../../domain/ci-configuration.ts";
 import type { CheckOutcome } from "../../domain/environment.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
@@ -224,7 +224,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     baseCommit: string,
   ): Promise<{ pushed: boolean; pullRequestUrl?: string; error?: string }> {
     if (!options.push || !isRemoteUrl(repository.url)) return { pushed: false };
-    const refusal = ciPushRefusal(await changedPaths(root, baseCommit, "HEAD"));
+    const refusal = ciPushRefusal(await changedPaths(root, baseCommit, "HEAD", isCiConfigurationPath));
     if (refusal) {
       options.logger.warn({ branch }, "push refused: the branch changes CI configuration");
       return { pushed: false, error: refusal };
