@@ -2,7 +2,7 @@ import { DiskTally, minimumEntryBytes } from "./disk-usage.ts";
 import { gitFailure, runGit } from "./git-command.ts";
 import { WorkspaceRequestError } from "./git-error.ts";
 import { streamGitRecords } from "./git-records.ts";
-import { checkoutSizingTimeoutMs } from "./repository-limits.ts";
+import { checkoutSizingTimeoutMs, checkoutTimeoutMs } from "./repository-limits.ts";
 
 const mebibyte = 1024 * 1024;
 /** What git's index holds per file besides the path: stat data, object id, flags. */
@@ -89,7 +89,12 @@ export async function checkoutWithinQuota(root: string, args: string[], quotaMb:
   timer = setTimeout(() => void watch(), watchIntervalMs);
   let result: Awaited<ReturnType<typeof runGit>>;
   try {
-    result = await runGit(args, { cwd: root, signal: stop.signal, allowFailure: true });
+    result = await runGit(args, {
+      cwd: root,
+      signal: stop.signal,
+      allowFailure: true,
+      timeoutMs: checkoutTimeoutMs,
+    });
   } finally {
     finished = true;
     clearTimeout(timer);

@@ -22,6 +22,9 @@ export const overviewTimeoutMs = 20_000;
 /** Sizing a tree before it is checked out: stops early once it is over the quota anyway. */
 export const checkoutSizingTimeoutMs = 120_000;
 
+/** A checkout itself (its size is bounded by the workspace quota). */
+export const checkoutTimeoutMs = 600_000;
+
 /** `list_files`: paths read of a working copy; the tool shows the first of them, sorted. */
 export const pathListingLimits: RecordLimits = {
   maxRecords: 200_000,
