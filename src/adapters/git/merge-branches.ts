@@ -22,6 +22,8 @@ const maxHunksPerFile = 20;
 const maxHunkCharacters = 4000;
 /** Conflicting files described per branch; the rest are counted in a last entry. */
 const maxConflictFiles = 100;
+/** What a merge prints that is kept (head and tail), per stream. */
+const mergeOutputBytes = 64 * 1024;
 /** A larger conflicting file is described without its hunks. */
 const maxConflictFileBytes = 4 * 1024 * 1024;
 
@@ -64,9 +66,11 @@ export async function mergeWorkspaceBranches(
       { cwd: root },
     );
     const commit = source.commit && /^[0-9a-f]{40}$/.test(source.commit) ? source.commit : incoming;
+    // Its summary names every file merged: only the head and tail of it are kept.
     const result = await runGit(["merge", "--no-ff", "--no-edit", "-m", `Merge ${source.branch}`, commit], {
       cwd: root,
       allowFailure: true,
+      maxOutputBytes: mergeOutputBytes,
     });
     if (result.exitCode === 0) {
       merged.push(source.branch);
