@@ -40,3 +40,6 @@ export const completeReadTimeoutMs = 120_000;
 
 /** A working copy's diff (`git_diff`, a code channel's diff tab); its size is capped by the caller. */
 export const diffTimeoutMs = 60_000;
+
+/** Bytes one fetch from an https remote may bring into a mirror (isomorphic-git holds the pack in memory). */
+export const maxFetchBytes = 2 * 1024 * 1024 * 1024;
