@@ -64,11 +64,11 @@ async function listTree(
 }
 
 function describeCut(stopped: StopReason, entriesRead: number): string {
-  const why =
-    stopped === "time"
-      ? `it ran out of its ${overviewTimeoutMs / 1000} s`
-      : "the overview reads no more of a repository";
-  return `listing stopped after ${entriesRead.toLocaleString("en-US")} entries: ${why}`;
+  const read = entriesRead.toLocaleString("en-US");
+  if (stopped === "time")
+    return `listing cut after ${read} entries when its ${overviewTimeoutMs / 1000} s ran out`;
+  const perDirectory = overviewDirectoryLimits.maxRecords.toLocaleString("en-US");
+  return `listing cut after ${read} entries (at most ${perDirectory} per directory and ${overviewMaxEntries.toLocaleString("en-US")} in all are read)`;
 }
 
 /** A regular file's text (never a symlink's target, mode 120000), or undefined. */
@@ -97,7 +97,7 @@ export async function readRepositoryOverview(
   const deadline = Date.now() + overviewTimeoutMs;
   const root = await listTree(mirror.path, mirror.head, overviewMaxEntries, deadline);
   const top = root.entries;
-  let stopped = root.stopped;
+  let cut = root.stopped;
   const layout: string[] = [];
   let layoutTotal = top.length;
   for (const entry of top) layout.push(entry.type === "tree" ? `${entry.path}/` : entry.path);
@@ -105,9 +105,12 @@ export async function readRepositoryOverview(
   // One after the other, from one budget: a repository cannot make the overview read 40 huge trees at once.
   const nested: TreeEntry[][] = [];
   for (const directory of directories) {
-    if (stopped) break;
+    if (cut === "time" || layoutTotal >= overviewMaxEntries) {
+      cut ??= "records";
+      break;
+    }
     const listing = await listTree(mirror.path, directory.sha, overviewMaxEntries - layoutTotal, deadline);
-    stopped = listing.stopped;
+    if (listing.stopped) cut = listing.stopped;
     nested.push(listing.entries);
     layoutTotal += listing.entries.length;
     for (const child of listing.entries) {
@@ -142,7 +145,7 @@ export async function readRepositoryOverview(
     commit: mirror.head,
     layout: layout.slice(0, maxLayoutEntries),
     layoutTotal,
-    ...(stopped ? { layoutCut: describeCut(stopped, layoutTotal) } : {}),
+    ...(cut ? { layoutCut: describeCut(cut, layoutTotal) } : {}),
     readme:
       readmeEntry && readmeText !== undefined ? { path: readmeEntry.path, text: readmeText } : undefined,
     instructions,

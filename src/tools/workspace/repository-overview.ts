@@ -26,7 +26,7 @@ export function overviewText(overview: RepositoryOverview): string {
   const hidden = overview.layoutTotal - overview.layout.length;
   const notes = [
     ...(hidden > 0 ? [`${hidden} more entries not shown`] : []),
-    ...(overview.layoutCut ? [`${overview.layoutCut}, so there are more`] : []),
+    ...(overview.layoutCut ? [overview.layoutCut] : []),
   ];
   return [
     `Repository ${overview.repoName}: default branch ${overview.defaultBranch}, commit ${overview.commit.slice(0, 12)}.`,
