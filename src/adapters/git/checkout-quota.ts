@@ -18,15 +18,17 @@ function quotaNamed(quotaMb: number): string {
  * Refuses, before anything is written, a checkout of `commit` that would not fit the workspace
  * quota, counted as the quota counts (every file and directory at least 4 KiB) plus git's index.
  * The tree is summed from `git ls-tree` as it streams, and git stops once the sum passes the
- * quota: a few hundred KB of objects can name millions of files.
+ * quota: a few hundred KB of objects can name millions of files. Says whether the tree has a
+ * `.gitattributes`, the only way its files can be larger on disk than in git.
  */
 export async function requireCheckoutFits(
   mirrorPath: string,
   commit: string,
   quotaMb: number,
-): Promise<void> {
+): Promise<{ hasAttributes: boolean }> {
   const quotaBytes = quotaMb * mebibyte;
   let bytes = 0;
+  let hasAttributes = false;
   const { stopped } = await streamGitRecords(["ls-tree", "-r", "-t", "-l", "-z", "--full-tree", commit], {
     cwd: mirrorPath,
     separator: "\0",
@@ -39,7 +41,9 @@ export async function requireCheckoutFits(
       const tab = line.indexOf("\t");
       const [, type, , size] = line.slice(0, tab).split(/ +/);
       const fileBytes = type === "blob" ? Number(size) || 0 : 0;
-      const indexBytes = type === "tree" ? 0 : indexEntryBytes + line.length - tab - 1;
+      const path = line.slice(tab + 1);
+      if (path === ".gitattributes" || path.endsWith("/.gitattributes")) hasAttributes = true;
+      const indexBytes = type === "tree" ? 0 : indexEntryBytes + path.length;
       bytes += Math.max(fileBytes, minimumEntryBytes) + indexBytes;
       return bytes <= quotaBytes;
     },
@@ -55,6 +59,7 @@ export async function requireCheckoutFits(
         `(each file and directory counts at least 4 KiB), over ${quotaNamed(quotaMb)}; nothing was checked out`,
     );
   }
+  return { hasAttributes };
 }
 
 async function workingCopyBytes(root: string): Promise<number> {
@@ -64,12 +69,17 @@ async function workingCopyBytes(root: string): Promise<number> {
 }
 
 /**
- * Runs a checkout in the working copy at `root`, stops it once the copy goes over the quota and
- * measures the copy once more when it is done: attributes in the tree (`eol`,
- * `working-tree-encoding`) can make files several times larger on disk than the sizes
+ * Runs a checkout in the working copy at `root` and stops it once the copy goes over the quota;
+ * with `measureAfter`, measures the copy once more when it is done: attributes in the tree
+ * (`eol`, `working-tree-encoding`) can make files several times larger on disk than the sizes
  * `requireCheckoutFits` summed. Blocks shared with the mirror (hardlinked packs) do not count.
  */
-export async function checkoutWithinQuota(root: string, args: string[], quotaMb: number): Promise<void> {
+export async function checkoutWithinQuota(
+  root: string,
+  args: string[],
+  quotaMb: number,
+  measureAfter: boolean,
+): Promise<void> {
   const quotaBytes = quotaMb * mebibyte;
   const stop = new AbortController();
   let overBytes: number | undefined;
@@ -99,7 +109,7 @@ export async function checkoutWithinQuota(root: string, args: string[], quotaMb:
     finished = true;
     clearTimeout(timer);
   }
-  if (overBytes === undefined && result.exitCode === 0) {
+  if (measureAfter && overBytes === undefined && result.exitCode === 0) {
     const bytes = await workingCopyBytes(root);
     if (bytes > quotaBytes) overBytes = bytes;
   }

@@ -57,12 +57,12 @@ export async function cloneWorkingCopy(
   start: string,
   quotaMb: number,
 ): Promise<void> {
-  await requireCheckoutFits(mirrorPath, start, quotaMb);
+  const { hasAttributes } = await requireCheckoutFits(mirrorPath, start, quotaMb);
   const temporary = `${root}${temporaryMarker}${randomUUID()}`;
   try {
     await runGit(["init", "-q", "--template=", temporary], { cwd: dirname(mirrorPath) });
     await linkTree(join(mirrorPath, "objects"), join(temporary, ".git", "objects"));
-    await checkoutWithinQuota(temporary, ["checkout", "-q", "-B", branch, start], quotaMb);
+    await checkoutWithinQuota(temporary, ["checkout", "-q", "-B", branch, start], quotaMb, hasAttributes);
     await rm(root, { recursive: true, force: true });
     await rename(temporary, root);
   } catch (error) {
