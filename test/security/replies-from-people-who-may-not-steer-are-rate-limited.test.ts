@@ -1,13 +1,12 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { quietEventTypes } from "../../src/adapters/database/agent-sweeps.ts";
-import { findSupervisor } from "../../src/adapters/database/agents.ts";
-import { agents, events } from "../../src/adapters/database/schema.ts";
+import { events } from "../../src/adapters/database/schema.ts";
 import { heldReplyNote } from "../../src/surfaces/slack/listeners/messages.ts";
 import type { FakeLlmRequest } from "../fakes/fake-llm-server.ts";
 import { textResponse } from "../fakes/fake-llm-server.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
+import { supervisorSettled } from "../helpers/supervisor-settled.ts";
 import { channel } from "../slack/support/harness.ts";
 import { type SlackWithRuntime, startSlackWithRuntime } from "./support/slack-with-runtime.ts";
 
@@ -32,10 +31,7 @@ describe("replies from people who may not steer", () => {
     await world?.close();
   });
 
-  /**
-   * The message holding `marker` is stored, and the supervisor holds no lease and has no
-   * unread input that starts a turn: whatever the message was going to cost, it has cost.
-   */
+  /** The message holding `marker` is stored and the supervisor has settled after it. */
   async function handled(sessionId: string, marker: string): Promise<void> {
     const db = world.handle.db;
     await waitUntil(
@@ -44,19 +40,7 @@ describe("replies from people who may not steer", () => {
           .select({ id: events.id })
           .from(events)
           .where(and(eq(events.sessionId, sessionId), sql`${events.payload}->>'text' like ${`%${marker}%`}`));
-        if (stored.length === 0) return false;
-        const supervisor = await findSupervisor(db, sessionId);
-        if (!supervisor) return false;
-        const [row] = await db
-          .select({ leaseOwner: agents.leaseOwner, status: agents.status })
-          .from(agents)
-          .where(eq(agents.id, supervisor.id));
-        if (!row || row.leaseOwner !== null || row.status === "running" || row.status === "queued") return false;
-        const unread = await db
-          .select({ type: events.type })
-          .from(events)
-          .where(and(eq(events.targetAgentId, supervisor.id), isNull(events.consumedAt)));
-        return unread.every((event) => quietEventTypes.includes(event.type));
+        return stored.length > 0 && (await supervisorSettled(db, sessionId));
       },
       { timeoutMs: 60_000, message: () => `the message ${marker} was never handled` },
     );
@@ -96,6 +80,7 @@ describe("replies from people who may not steer", () => {
     const before = supervisorRequests().length;
     expect(before).toBe(1);
 
+    const slackCallsBefore = fake.calls.length;
     // One at a time, each handled before the next: nothing is batched by arriving together.
     for (let index = 1; index <= replies; index += 1) {
       const marker = `SPAM-${String(index).padStart(2, "0")}`;
@@ -107,6 +92,11 @@ describe("replies from people who may not steer", () => {
 
     // Told once that the replies wait, not once per reply.
     expect(world.ephemeralsTo(stranger)).toEqual([heldReplyNote]);
+    // Held replies show no "working" status either: only the one turn's status, reply and notice.
+    const statusCalls = fake.calls
+      .slice(slackCallsBefore)
+      .filter((call) => /setStatus|reactions\.add/.test(call.method));
+    expect(statusCalls.length).toBeLessThanOrEqual(4);
 
     // The owner is not limited: each of their replies is a turn, and the first carries every held reply.
     for (let index = 1; index <= 3; index += 1) {
