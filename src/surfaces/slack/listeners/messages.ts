@@ -39,6 +39,20 @@ async function firstDelivery(
   return context.store.claimInboundEvent("slack-message", `${channel}:${incoming.message.ts}`);
 }
 
+/** The first sign a message was seen; a new session's carries its title and who started it. */
+function firstFeedback(
+  context: SlackSurfaceContext,
+  where: { channel: string; threadTs: string },
+  message: { ts: string; receivedAt: number; startsSession?: { title: string; initiatorUserId: string } },
+): Promise<void> {
+  const arrivedAt = context.responses.arrived(where, message.receivedAt);
+  return context.sessions
+    .started(where, { messageTs: message.ts, ...message.startsSession })
+    .then((shown) => {
+      if (shown) context.responses.feedbackShown(arrivedAt);
+    });
+}
+
 async function deliver(context: SlackSurfaceContext, incoming: Incoming, options: { mustExist: boolean }) {
   const receivedAt = Date.now();
   const { message, teamId } = incoming;
@@ -63,20 +77,21 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     thread: `${key.surface}:${key.conversationKey}`,
     ...(existing ? { sessionId: existing.id } : {}),
   });
-  const arrivedAt = context.responses.arrived({ channel, threadTs }, receivedAt);
-  const showFeedback = () =>
-    context.sessions
-      .started(
-        { channel, threadTs },
-        { messageTs: message.ts, ...(existing ? {} : { title: text, initiatorUserId: message.user }) },
-      )
-      .then((shown) => {
-        if (shown) context.responses.feedbackShown(arrivedAt);
-      });
   const byOwner = !existing || existing.ownerId === message.user;
-  // The owner's first feedback goes out before anything slow (history, names, the runtime);
-  // anyone else's reply may only be kept for the next turn, which the runtime decides.
-  const feedback = byOwner ? showFeedback() : undefined;
+  // The owner's first feedback goes out before anything slow (history, names, the runtime).
+  // Anyone else's reply is data that may only wait for the next turn: it shows nothing, and
+  // a turn it starts shows itself when its answer streams.
+  const feedback = byOwner
+    ? firstFeedback(
+        context,
+        { channel, threadTs },
+        {
+          ts: message.ts,
+          receivedAt,
+          ...(existing ? {} : { startsSession: { title: text, initiatorUserId: message.user } }),
+        },
+      )
+    : undefined;
   // The owner's own team, for streams' recipient_team_id: the payload says it when they wrote this.
   const known = existing && !byOwner ? await context.threads.get(existing.id) : undefined;
   const thread = {
@@ -114,7 +129,6 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     });
     if (outcome.type === "message-accepted") {
       context.threads.remember(outcome.sessionId, thread);
-      if (!byOwner && !outcome.held) await showFeedback();
       if (outcome.held?.noticeDue) {
         await postEphemeral(context, { channel, user: message.user, threadTs }, heldReplyNote);
       }
