@@ -75,6 +75,7 @@ const environmentSchema = z.object({
   THREADWORK_AGENT_TIMEOUT: withDefault(duration, 3600),
   THREADWORK_SESSION_BUDGET_USD: positiveNumber,
   THREADWORK_SESSION_BUDGET_TOKENS: wholeNumber(),
+  THREADWORK_NON_OWNER_REPLY_WINDOW: withDefault(duration, 600),
   THREADWORK_REPOS: withDefault(repositoryList, []),
   THREADWORK_DEFAULT_REPO: text,
   GIT_TOKEN: text,
@@ -155,6 +156,8 @@ export interface Config {
     agentTimeoutSeconds: number;
     sessionBudgetUsd: number | undefined;
     sessionBudgetTokens: number | undefined;
+    /** Thread replies from people other than a session's owner start at most one turn per session and per person in this time; 0 is no limit. */
+    nonOwnerReplyWindowSeconds: number;
   };
   git: {
     repositories: RepositoryConfig[];
@@ -304,6 +307,7 @@ export function loadConfig(
           agentTimeoutSeconds: environment.THREADWORK_AGENT_TIMEOUT,
           sessionBudgetUsd: environment.THREADWORK_SESSION_BUDGET_USD,
           sessionBudgetTokens: environment.THREADWORK_SESSION_BUDGET_TOKENS,
+          nonOwnerReplyWindowSeconds: environment.THREADWORK_NON_OWNER_REPLY_WINDOW,
         },
         git: {
           repositories: settings.repositories,

@@ -27,6 +27,7 @@ export function benchConfig(limits: Partial<Config["limits"]> = {}): RuntimeCont
       agentTimeoutSeconds: 3600,
       sessionBudgetUsd: undefined,
       sessionBudgetTokens: undefined,
+      nonOwnerReplyWindowSeconds: 600,
       ...limits,
     },
     models: {

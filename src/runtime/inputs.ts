@@ -27,6 +27,7 @@ import { storedSessionTitle } from "../domain/session-title.ts";
 import type { SessionStatus } from "../domain/sessions.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
 import type { SurfaceInput } from "./surface-port.ts";
@@ -84,9 +85,23 @@ async function handleUserMessage(
     metadata: input.metadata ?? {},
     ...budget,
   });
+  const fromOwner = session.ownerId === input.userId;
+  const allowance = fromOwner
+    ? undefined
+    : await replyAllowance(
+        kernel.db,
+        {
+          surface: session.surface,
+          sessionId: session.id,
+          userId: input.userId,
+          sessionOpen: session.status !== closed,
+        },
+        { now: kernel.now(), lengthMs: kernel.config.limits.nonOwnerReplyWindowSeconds * 1000 },
+      );
+  const held = allowance?.startsTurn === false;
   const supervisorId = await kernel.db.transaction(async (db) => {
-    // A message reopens a session a person stopped.
-    if (session.status === closed) await updateSession(db, session.id, { status: active });
+    // The owner's message reopens a session a person stopped; nobody else's does.
+    if (session.status === closed && !held) await updateSession(db, session.id, { status: active });
     let supervisor = await findSupervisor(db, session.id);
     if (!supervisor) {
       supervisor = await insertAgent(db, {
@@ -104,18 +119,18 @@ async function handleUserMessage(
     await enqueueEvent(db, {
       sessionId: session.id,
       targetAgentId: supervisor.id,
-      type: "user-message",
+      type: held ? heldReplyEventType : "user-message",
       // Who wrote it decides how the supervisor reads it: only the owner's words are requests.
       payload: {
         userId: input.userId,
         ...(input.userName ? { userName: input.userName } : {}),
-        fromOwner: session.ownerId === input.userId,
+        fromOwner,
         text: input.text,
         ...history,
       },
     });
     const next = statusOnInput("supervisor", supervisor.status);
-    if (isTerminal(supervisor.status) && next !== supervisor.status) {
+    if (!held && isTerminal(supervisor.status) && next !== supervisor.status) {
       await updateAgent(db, supervisor.id, { status: next, finishedAt: null, statusReason: null });
     }
     return supervisor.id;
@@ -123,6 +138,14 @@ async function handleUserMessage(
   if (created) {
     kernel.telemetry.sessionStarted(session.surface);
     kernel.lifecycle.sessionStarted(session);
+  }
+  if (allowance?.startsTurn === false) {
+    return {
+      type: "message-accepted",
+      sessionId: session.id,
+      created,
+      held: { noticeDue: allowance.noticeDue },
+    };
   }
   await kernel.wake(supervisorId);
   return { type: "message-accepted", sessionId: session.id, created };

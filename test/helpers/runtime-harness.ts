@@ -17,6 +17,7 @@ export const testLimits: Config["limits"] = {
   agentTimeoutSeconds: 600,
   sessionBudgetUsd: undefined,
   sessionBudgetTokens: undefined,
+  nonOwnerReplyWindowSeconds: 600,
 };
 
 /** Fast leases and sweeps, so crash tests recover in about a second. */
