@@ -114,6 +114,18 @@ const allowCommands = z
     examples: [["npm test", "npm run lint"]],
   });
 
+const pipelineFilePattern = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(500, "must be at most 500 characters")
+  .refine(
+    (pattern) =>
+      !pattern.startsWith("/") && !pattern.split("/").some((part) => part === ".." || part === "."),
+    "must be a path from the repository's root, such as deploy/pipeline.yml (no leading /, no . or ..)",
+  )
+  .refine((pattern) => !/[\r\n\\]/.test(pattern), "must be one line with / between directories");
+
 /** An https (or http) URL without credentials, a file:// URL, or a local path. */
 function isRepositoryLocation(text: string): boolean {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
@@ -156,6 +168,15 @@ const repositorySchema = z
         examples: ["off"],
       }),
     allowCommands: allowCommands.optional(),
+    pipelineFiles: z
+      .array(pipelineFilePattern)
+      .max(200)
+      .optional()
+      .meta({
+        description:
+          "More files that make something run when a branch is pushed (a deploy pipeline, a script the CI host runs), on top of the built-in list of CI files: a branch that changes one is not pushed without a person. Paths from the repository's root, case-insensitive; `*` is any characters within a directory, `**` any depth, a trailing `/` a whole directory. They add to the built-in list and cannot remove from it.",
+        examples: [["deploy/pipeline.yml", "scripts/ci/", "**/deploy.sh"]],
+      }),
   })
   .meta({
     description: "One repository agents can work in.",
