@@ -1,3 +1,5 @@
+import { pathPattern } from "./path-pattern.ts";
+
 /**
  * Files that make a code host, a CI service or a hosting platform run something as soon as a
  * branch is pushed (or its pull request opened), with the repository's secrets: pipeline
@@ -81,25 +83,6 @@ const ciConfigurationPaths: RegExp[] = [
   /^\.do(\/|$)/i,
 ];
 
-/**
- * A repository's own pipeline file pattern as a regular expression: a path from the root, `*`
- * for any characters within one directory, `**` for any depth, a trailing `/` for a directory and
- * everything in it. Without regard to case, like the built-in list.
- */
-export function pipelinePattern(pattern: string): RegExp {
-  const directory = pattern.endsWith("/");
-  const body = (directory ? pattern.slice(0, -1) : pattern)
-    .split(/(\*\*\/?|\*)/)
-    .map((part) => {
-      if (part === "**/") return "(?:.*/)?";
-      if (part === "**") return ".*";
-      if (part === "*") return "[^/]*";
-      return part.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
-    })
-    .join("");
-  return new RegExp(`^${body}${directory ? "(/|$)" : "$"}`, "i");
-}
-
 /** Whether a path (relative to the repository's root) is a pipeline file, built in or `extra`. */
 export function isCiConfigurationPath(path: string, extra: readonly RegExp[] = []): boolean {
   return [...ciConfigurationPaths, ...extra].some((pattern) => pattern.test(path));
@@ -107,13 +90,13 @@ export function isCiConfigurationPath(path: string, extra: readonly RegExp[] = [
 
 /**
  * Why a branch with these changed paths must not be pushed without a person, or undefined.
- * `pipelineFiles` are the repository's own patterns (see `pipelinePattern`), on top of the built-in list.
+ * `pipelineFiles` are the repository's own patterns (see `pathPattern`), on top of the built-in list.
  */
 export function ciPushRefusal(
   changedPaths: readonly string[],
   pipelineFiles: readonly string[] = [],
 ): string | undefined {
-  const extra = pipelineFiles.map(pipelinePattern);
+  const extra = pipelineFiles.map(pathPattern);
   const touched = changedPaths.filter((path) => isCiConfigurationPath(path, extra));
   if (touched.length === 0) return undefined;
   const shown =

@@ -20,9 +20,32 @@ const secretPatterns: RegExp[] = [
 const bearerPattern = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{20,}/gi;
 const urlPasswordPattern = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 
-/** Replaces every secret-shaped substring with `[REDACTED]`. For logs, transcripts and prompts. */
+/** Shorter values are not redacted by value: they would blank ordinary words, and guard nothing. */
+export const minimumSecretValueLength = 8;
+
+/**
+ * Values of secrets the operator configured, whatever their shape (the registry tokens of
+ * `setup.environment`), longest first. Process-wide on purpose: every place text is redacted
+ * (tool results, transcripts, Slack, logs) redacts them, in every session.
+ */
+let secretValues: string[] = [];
+
+/** Redacts these values wherever text is redacted, from now on; short ones are ignored. */
+export function redactValuesEverywhere(values: Iterable<string>): void {
+  const added = new Set(secretValues);
+  for (const value of values) {
+    if (value.length < minimumSecretValueLength) continue;
+    added.add(value);
+    // As a finished JSON line (a log line, a stored row) spells it.
+    added.add(JSON.stringify(value).slice(1, -1));
+  }
+  secretValues = [...added].sort((left, right) => right.length - left.length);
+}
+
+/** Replaces every configured secret value and every secret-shaped substring with `[REDACTED]`. For logs, transcripts and prompts. */
 export function redactSecrets(text: string): string {
   let result = text;
+  for (const value of secretValues) result = result.replaceAll(value, redactedText);
   for (const pattern of secretPatterns) result = result.replace(pattern, redactedText);
   result = result.replace(bearerPattern, `$1 ${redactedText}`);
   return result.replace(urlPasswordPattern, `$1${redactedText}@`);
