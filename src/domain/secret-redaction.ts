@@ -30,15 +30,30 @@ export const minimumSecretValueLength = 8;
  */
 let secretValues: string[] = [];
 
+/**
+ * The ways a secret value is written down: as it is, as a JSON string spells it (a log line, a
+ * stored row), and in base64 at each of the three alignments it can have inside a longer encoded
+ * text (`_auth` in `.npmrc`, `auth` in a Docker `config.json`: base64 of `user:token`). Empty for
+ * values too short to be redacted.
+ */
+export function secretValueForms(value: string): string[] {
+  if (value.length < minimumSecretValueLength) return [];
+  const bytes = Buffer.from(value);
+  const forms = new Set([value, JSON.stringify(value).slice(1, -1)]);
+  for (const offset of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    // Only the characters every encoding of a text holding the value at this alignment shares.
+    const start = [0, 2, 3][offset] ?? 0;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    if (end - start >= minimumSecretValueLength) forms.add(encoded.slice(start, end));
+  }
+  return [...forms];
+}
+
 /** Redacts these values wherever text is redacted, from now on; short ones are ignored. */
 export function redactValuesEverywhere(values: Iterable<string>): void {
   const added = new Set(secretValues);
-  for (const value of values) {
-    if (value.length < minimumSecretValueLength) continue;
-    added.add(value);
-    // As a finished JSON line (a log line, a stored row) spells it.
-    added.add(JSON.stringify(value).slice(1, -1));
-  }
+  for (const value of values) for (const form of secretValueForms(value)) added.add(form);
   secretValues = [...added].sort((left, right) => right.length - left.length);
 }
 

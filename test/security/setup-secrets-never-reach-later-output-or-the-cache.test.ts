@@ -28,6 +28,7 @@ const registryToken = "RegistryValue-7f3a9c2e4b1d58e6";
 const otelHeaders = "x-honeycomb-team=OtelHeaderValue91c2";
 const otelTraceHeaders = "authorization=Basic OtelTraceValue55a7";
 const databasePassword = "PgPasswordValue3e81";
+const encodedLogin = Buffer.from(`me:${registryToken}`).toString("base64");
 
 /** Everything under `directory` that holds `needle`, as paths relative to it. */
 async function filesHolding(directory: string, needle: string): Promise<string[]> {
@@ -81,6 +82,9 @@ describe("setup secrets never reach later output or the cache", () => {
             "echo installed > node_modules/fixture/index.js",
             `printf 'registry token %s\\n' "$REGISTRY_TOKEN" > node_modules/.registry-config`,
             `echo "$REGISTRY_TOKEN" > /tmp/leftover`,
+            // As `docker login` writes it: base64 of user:token.
+            "mkdir -p ~/.docker",
+            `printf '{"auths":{"registry.example":{"auth":"%s"}}}' "$(printf 'me:%s' "$REGISTRY_TOKEN" | base64 -w0)" > ~/.docker/config.json`,
           ].join(" && "),
           environment: ["REGISTRY_TOKEN"],
         },
@@ -127,7 +131,9 @@ describe("setup secrets never reach later output or the cache", () => {
     expect(existsSync(join(first.root, "node_modules", "fixture", "index.js"))).toBe(true);
     for (const place of [first.root, `${first.root}.home`, `${first.root}.tmp`]) {
       expect(await filesHolding(place, registryToken), place).toEqual([]);
+      expect(await filesHolding(place, encodedLogin), place).toEqual([]);
     }
+    expect(ran?.output).toContain("~/.docker/config.json");
 
     // A later command finds nothing to print, in any encoding.
     const context = toolContext(first);
@@ -158,6 +164,7 @@ describe("setup secrets never reach later output or the cache", () => {
 
     // Wherever output is redacted (tool results, transcripts, Slack, logs), the value is too.
     expect(redactSecrets(`printed ${registryToken} again`)).toBe("printed [REDACTED] again");
+    expect(redactSecrets(`"auth": "${encodedLogin}"`)).not.toContain(encodedLogin.slice(4, -4));
     const lines: string[] = [];
     const logger = createLogger({
       level: "info",

@@ -15,10 +15,10 @@ import { isServiceCredentialVariable } from "../../config/service-credentials.ts
 import type { SetupOutcome } from "../../domain/environment.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import {
-  minimumSecretValueLength,
   redactedText,
   redactSecrets,
   redactValuesEverywhere,
+  secretValueForms,
 } from "../../domain/secret-redaction.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { Logger } from "../../logger.ts";
@@ -168,8 +168,8 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
     const before = new Set(await readdir(workspace.root));
     const { values, missing, refused } = environmentFor(setup.environment ?? []);
     const secrets = Object.values(values)
-      .filter((value) => value.length >= minimumSecretValueLength)
-      .map((value) => Buffer.from(value));
+      .flatMap(secretValueForms)
+      .map((form) => Buffer.from(form));
     const ran = await runWorkspaceCommand(options.tools, sandbox, workspace, {
       command,
       network: true,
