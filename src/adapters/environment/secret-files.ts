@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { open, readdir, readlink, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 
 const chunkBytes = 1024 * 1024;
 
@@ -11,21 +11,23 @@ interface EntryType {
 }
 
 /**
- * Whether the entry at `path` holds one of `needles`: a regular file's content (read in chunks,
- * never through a symlink) or a symlink's target. A file that cannot be read counts as holding
- * one, since what cannot be checked cannot be kept; one that vanished holds nothing.
+ * Whether the entry at `path` holds one of `needles`: a regular file's name or content (read in
+ * chunks, never through a symlink), or a symlink's name or target; directories and the rest hold
+ * none. A file that cannot be read counts as holding one, since what cannot be checked cannot be
+ * kept; one that vanished holds nothing.
  */
 export async function entryHoldsAny(
   path: string,
   info: EntryType,
   needles: readonly Buffer[],
 ): Promise<boolean> {
-  if (needles.length === 0) return false;
+  if (needles.length === 0 || (!info.isFile() && !info.isSymbolicLink())) return false;
+  const name = Buffer.from(basename(path));
+  if (needles.some((needle) => name.includes(needle))) return true;
   if (info.isSymbolicLink()) {
     const target = await readlink(path, { encoding: "buffer" }).catch(() => undefined);
     return target !== undefined && needles.some((needle) => target.includes(needle));
   }
-  if (!info.isFile()) return false;
   const overlap = Math.max(...needles.map((needle) => needle.length)) - 1;
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
