@@ -92,6 +92,7 @@ const environmentSchema = z.object({
   THREADWORK_WORKSPACE_QUOTA_MB: withDefault(wholeNumber(), 5120),
   THREADWORK_PUSH: withDefault(flag, true),
   THREADWORK_WORKSPACE_TTL: withDefault(duration, 7 * 86400),
+  THREADWORK_SETUP_CACHE_TTL: withDefault(duration, 7 * 86400),
   /** Must stay below the platform's kill timeout (fly.toml `kill_timeout`, 30 s). */
   THREADWORK_SHUTDOWN_SECONDS: withDefault(positiveNumber, 25),
   SLACK_BOT_TOKEN: slackToken("xoxb-", "bot token"),
@@ -172,6 +173,8 @@ export interface Config {
     workspaceQuotaMb: number;
     push: boolean;
     workspaceTtlSeconds: number;
+    /** How long a setup cache entry serves after it was stored. */
+    setupCacheTtlSeconds: number;
   };
   slack: {
     botToken: string | undefined;
@@ -326,6 +329,7 @@ export function loadConfig(
           workspaceQuotaMb: environment.THREADWORK_WORKSPACE_QUOTA_MB,
           push: environment.THREADWORK_PUSH,
           workspaceTtlSeconds: environment.THREADWORK_WORKSPACE_TTL,
+          setupCacheTtlSeconds: environment.THREADWORK_SETUP_CACHE_TTL,
         },
         slack: {
           botToken: environment.SLACK_BOT_TOKEN,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { modelReferenceProblem } from "./model-reference.ts";
+import { isServiceCredentialVariable } from "./service-credentials.ts";
 
 /**
  * The schema of `threadwork.config.json`. Every field carries a description and an example:
@@ -25,23 +26,24 @@ const timeoutSeconds = z
   .positive("must be more than 0")
   .max(86_400, "must be at most 86,400 (a day)");
 
-/** Credentials Threadwork itself holds: never handed to repository code. */
-const serviceSecretVariables = new Set([
-  "ANTHROPIC_API_KEY",
-  "OPENAI_API_KEY",
-  "GIT_TOKEN",
-  "GITHUB_TOKEN",
-  "DATABASE_URL",
-  "SLACK_BOT_TOKEN",
-  "SLACK_APP_TOKEN",
-  "SLACK_SIGNING_SECRET",
-]);
+/** A path pattern (see `pathPattern`): from the repository's root, `*`, `**` and a trailing `/`. */
+const pathPatternText = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(500, "must be at most 500 characters")
+  .refine(
+    (pattern) =>
+      !pattern.startsWith("/") && !pattern.split("/").some((part) => part === ".." || part === "."),
+    "must be a path from the repository's root, such as deploy/pipeline.yml (no leading /, no . or ..)",
+  )
+  .refine((pattern) => !/[\r\n\\]/.test(pattern), "must be one line with / between directories");
 
 const environmentVariableName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name such as NPM_TOKEN")
   .refine(
-    (name) => !serviceSecretVariables.has(name),
+    (name) => !isServiceCredentialVariable(name),
     "is one of Threadwork's own credentials, which repository code never receives; give setup its own narrow token",
   );
 
@@ -64,6 +66,15 @@ const setupSchema = z
         description:
           "Names of environment variables the setup command receives, e.g. a read-only registry token. Their values come from Threadwork's environment, never from this file. Nothing else is passed.",
         examples: [["NPM_TOKEN"]],
+      }),
+    cacheKeyPaths: z
+      .array(pathPatternText)
+      .max(200)
+      .optional()
+      .meta({
+        description:
+          "More files setup reads, whose content joins the setup cache key: the scripts that install scripts run, patches. Manifests, lock files and package-manager settings at any depth are always part of the key. Patterns as in `pipelineFiles`; `**` keys on the whole tree, so only an identical commit reuses the cache.",
+        examples: [["scripts/postinstall.js", "patches/"]],
       }),
     fromRepository: z
       .boolean()
@@ -156,6 +167,15 @@ const repositorySchema = z
         examples: ["off"],
       }),
     allowCommands: allowCommands.optional(),
+    pipelineFiles: z
+      .array(pathPatternText)
+      .max(200)
+      .optional()
+      .meta({
+        description:
+          "More files that make something run when a branch is pushed (a deploy pipeline, a script the CI host runs), on top of the built-in list of CI files: a branch that changes one is not pushed without a person. Paths from the repository's root, case-insensitive; `*` is any characters within a directory, `**` any depth, a trailing `/` a whole directory. They add to the built-in list and cannot remove from it.",
+        examples: [["deploy/pipeline.yml", "scripts/ci/", "**/deploy.sh"]],
+      }),
   })
   .meta({
     description: "One repository agents can work in.",

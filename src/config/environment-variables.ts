@@ -301,6 +301,15 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     example: "3d",
   },
   {
+    name: "THREADWORK_SETUP_CACHE_TTL",
+    section: "Repositories and workspaces",
+    description:
+      "How long what a setup produced is restored into new workspaces after it was stored, however often it is restored: 12h, 7d or plain seconds.",
+    defaultText: "7d",
+    initial: "7d",
+    example: "1d",
+  },
+  {
     name: "THREADWORK_SHUTDOWN_SECONDS",
     section: "Shutdown",
     description:

@@ -17,4 +17,6 @@ export interface RepositoryConfig {
   network?: "off" | "on";
   /** Command patterns that skip approval in this repository, on top of the global ones. */
   allowCommands?: string[];
+  /** More files whose change keeps a branch from being pushed without a person (see `ciPushRefusal`). */
+  pipelineFiles?: string[];
 }

@@ -223,7 +223,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     baseCommit: string,
   ): Promise<{ pushed: boolean; pullRequestUrl?: string; error?: string }> {
     if (!options.push || !isRemoteUrl(repository.url)) return { pushed: false };
-    const refusal = ciPushRefusal(await changedPaths(root, baseCommit, "HEAD"));
+    const refusal = ciPushRefusal(await changedPaths(root, baseCommit, "HEAD"), repository.pipelineFiles);
     if (refusal) {
       options.logger.warn({ branch }, "push refused: the branch changes CI configuration");
       return { pushed: false, error: refusal };

@@ -1,5 +1,7 @@
+import type { Stats } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { removeEntriesHolding } from "../../adapters/environment/secret-files.ts";
 import type { SetupCache } from "../../adapters/environment/setup-cache.ts";
 import { readRegularFile, setupCacheKey } from "../../adapters/environment/setup-cache-key.ts";
 import {
@@ -9,9 +11,15 @@ import {
 } from "../../adapters/environment/setup-record.ts";
 import { detectSandbox, type SandboxStatus } from "../../adapters/process/sandbox-probe.ts";
 import type { RepositoryConfig } from "../../config/repository-config.ts";
+import { isServiceCredentialVariable } from "../../config/service-credentials.ts";
 import type { SetupOutcome } from "../../domain/environment.ts";
 import { errorMessage } from "../../domain/errors.ts";
-import { redactedText, redactSecrets } from "../../domain/secret-redaction.ts";
+import {
+  redactedText,
+  redactSecrets,
+  redactValuesEverywhere,
+  secretValueForms,
+} from "../../domain/secret-redaction.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { Logger } from "../../logger.ts";
 import { cleanUpAfterCommand, runWorkspaceCommand, storableOutput } from "./workspace-command.ts";
@@ -52,6 +60,11 @@ function isCopyableName(name: string): boolean {
  */
 export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
   const source = options.environmentSource ?? process.env;
+  // Setup may write its token where later commands read it (a ~/.npmrc): from the start, every
+  // output of every session redacts the values, not only setup's own.
+  for (const repository of options.repositories) {
+    redactValuesEverywhere(Object.values(environmentFor(repository.setup?.environment ?? []).values));
+  }
 
   function repositoryOf(name: string): RepositoryConfig | undefined {
     return options.repositories.find((repository) => repository.name === name);
@@ -68,15 +81,43 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
     return { command: `(${setup.command}) && bash ./${repositorySetupScript}`, script };
   }
 
-  function environmentFor(names: string[]): { values: Record<string, string>; missing: string[] } {
+  /** The named variables' values; Threadwork's own credentials never, even if a configuration names them. */
+  function environmentFor(names: string[]): {
+    values: Record<string, string>;
+    missing: string[];
+    refused: string[];
+  } {
     const values: Record<string, string> = {};
     const missing: string[] = [];
+    const refused: string[] = [];
     for (const name of names) {
       const value = source[name];
-      if (value === undefined || value === "") missing.push(name);
+      if (isServiceCredentialVariable(name)) refused.push(name);
+      else if (value === undefined || value === "") missing.push(name);
       else values[name] = value;
     }
-    return { values, missing };
+    return { values, missing, refused };
+  }
+
+  /**
+   * Removes what setup left holding one of its secrets (a ~/.npmrc with the registry token, a
+   * config file among the packages) from the working copy, its home and /tmp: the token was
+   * setup's alone, and the agent's commands that run there next must not read it, in any
+   * encoding. Returns the removed paths as the worker would name them.
+   */
+  async function removeSecretHolders(
+    workspace: Workspace,
+    entries: Array<{ path: string; info: Stats }>,
+    secrets: Buffer[],
+  ): Promise<string[]> {
+    const home = options.tools.homeDirectory(workspace);
+    const temporary = options.tools.temporaryDirectory(workspace);
+    const removed = await removeEntriesHolding(entries, secrets);
+    return removed.map((path) => {
+      if (path.startsWith(`${home}/`)) return `~/${relative(home, path)}`;
+      if (path.startsWith(`${temporary}/`)) return `/tmp/${relative(temporary, path)}`;
+      return relative(workspace.root, path);
+    });
   }
 
   /** Redacted as every stored output is, and the configured variables' values by value. */
@@ -102,6 +143,9 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
       repoName: repository.name,
       command,
       script,
+      environmentNames: setup.environment ?? [],
+      cacheKeyPaths: setup.cacheKeyPaths ?? [],
+      signal,
     }).catch(() => undefined);
     if (key) {
       const restored = await options.cache.restore(repository.name, key, workspace.root, signal);
@@ -122,7 +166,10 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
       }
     }
     const before = new Set(await readdir(workspace.root));
-    const { values, missing } = environmentFor(setup.environment ?? []);
+    const { values, missing, refused } = environmentFor(setup.environment ?? []);
+    const secrets = Object.values(values)
+      .flatMap(secretValueForms)
+      .map((form) => Buffer.from(form));
     const ran = await runWorkspaceCommand(options.tools, sandbox, workspace, {
       command,
       network: true,
@@ -132,13 +179,32 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
       maxOutputBytes: setupOutputBytes,
     });
     if (signal.aborted) throw new Error("environment setup was cancelled");
-    const { removed } = await cleanUpAfterCommand(workspace, ran.quotaPaths);
+    const walked: Array<{ path: string; info: Stats }> = [];
+    const gitDirectory = join(workspace.root, ".git");
+    const { removed } = await cleanUpAfterCommand(
+      workspace,
+      ran.quotaPaths,
+      secrets.length === 0
+        ? undefined
+        : (path, info) => {
+            if (path !== gitDirectory && !path.startsWith(`${gitDirectory}/`)) walked.push({ path, info });
+          },
+    );
+    const holders = await removeSecretHolders(workspace, walked, secrets);
     const produced = (await readdir(workspace.root)).filter(
       (name) => !before.has(name) && isCopyableName(name),
     );
     await excludeFromCommits(workspace.root, produced);
     const passed = ran.process.exitCode === 0 && !ran.process.timedOut && !ran.process.aborted;
     const notes = [
+      ...(refused.length > 0
+        ? [`[Threadwork's own credentials, never passed to setup: ${refused.join(", ")}]`]
+        : []),
+      ...(holders.length > 0
+        ? [
+            `[removed ${holders.length} file${holders.length === 1 ? "" : "s"} that held a setup secret, which later commands must not read: ${holders.slice(0, 10).join(", ")}${holders.length > 10 ? ", …" : ""}]`,
+          ]
+        : []),
       ...(missing.length > 0
         ? [`[not set in Threadwork's environment, so not passed: ${missing.join(", ")}]`]
         : []),
@@ -151,7 +217,14 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
     if (passed && key && produced.length > 0) {
       // Before the worker's first turn, so the copy is what setup made and nothing an agent changed.
       await options.cache
-        .store(repository.name, key, workspace.root, { entries: produced, command, durationMs })
+        .store(repository.name, key, workspace.root, { entries: produced, command, durationMs }, secrets)
+        .then(({ refused: holding }) => {
+          if (holding.length > 0)
+            options.logger.warn(
+              { repository: repository.name, files: holding.slice(0, 10) },
+              "setup output held a setup secret: not cached",
+            );
+        })
         .catch((error: unknown) =>
           options.logger.warn(
             { repository: repository.name, error: errorMessage(error) },

@@ -1,3 +1,4 @@
+import type { Stats } from "node:fs";
 import { join } from "node:path";
 import { describeLimitExit } from "../../adapters/process/command-limits.ts";
 import { type ProcessResult, runProcess } from "../../adapters/process/run-process.ts";
@@ -99,10 +100,13 @@ export async function runWorkspaceCommand(
 export async function cleanUpAfterCommand(
   workspace: Workspace,
   quotaPaths: string[],
+  /** Also sees every entry the walk meets. */
+  visit?: (path: string, info: Stats) => void,
 ): Promise<{ bytes: number; removed: string[] }> {
   const hazards: string[] = [];
   const bytes = await workspaceBytes(quotaPaths, (path, info) => {
     if (isGitHazard(workspace.root, path, info)) hazards.push(path);
+    visit?.(path, info);
   });
   return { bytes, removed: await removeGitHazards(workspace.root, hazards) };
 }

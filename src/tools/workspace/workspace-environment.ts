@@ -16,6 +16,8 @@ export interface WorkspaceEnvironmentOptions {
   logger: Logger;
   /** Where `setup.environment` values come from; the service's environment by default. */
   environmentSource?: Record<string, string | undefined>;
+  /** THREADWORK_SETUP_CACHE_TTL; seven days by default. */
+  setupCacheTtlSeconds?: number;
 }
 
 /** Environment setup and checks for the workspaces port: what `prepareEnvironment` and `runCheck` do. */
@@ -26,7 +28,12 @@ export function createWorkspaceEnvironment(
   const setup = createEnvironmentSetup({
     tools,
     repositories: options.repositories,
-    cache: new SetupCache({ directory: join(options.dataDir, "setup-cache") }),
+    cache: new SetupCache({
+      directory: join(options.dataDir, "setup-cache"),
+      ...(options.setupCacheTtlSeconds === undefined
+        ? {}
+        : { maximumAgeMs: options.setupCacheTtlSeconds * 1000 }),
+    }),
     logger: options.logger,
     ...(options.environmentSource ? { environmentSource: options.environmentSource } : {}),
   });
