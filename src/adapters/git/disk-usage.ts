@@ -21,7 +21,7 @@ const minimumEntryBytes = 4096;
 /** Entries examined at once in one directory. */
 const entryBatch = 64;
 /** Subtrees walked at once beside the main one: each holds its directories open, so this bounds the fds. */
-const parallelSubtrees = 8;
+const parallelSubtrees = 16;
 /** Deeper directories are not opened (each level holds one fd while its subtree is walked). */
 export const maximumDepth = 128;
 
