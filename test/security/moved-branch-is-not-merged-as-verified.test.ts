@@ -80,7 +80,9 @@ describe("a branch is merged as verified only at the commit its check passed on"
     ]);
     expect(output).toContain("Merged cleanly: threadwork/session-1/same.");
     expect(output).toContain("Left out, its check did not pass: threadwork/session-1/moved (agent moved)");
-    expect(output).toContain(`it passed on ${checked.slice(0, 12)}, not on ${moved.slice(0, 12)}`);
+    expect(output).toContain(
+      `it passed on ${checked.slice(0, 12)}, not on ${moved.slice(0, 12)}, the commit to merge`,
+    );
     expect(output).toContain(
       "Left out, its check did not pass: threadwork/session-1/unnamed (agent unnamed)",
     );

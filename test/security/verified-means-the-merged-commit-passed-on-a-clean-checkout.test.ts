@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
 import { type AssembledRuntime, assembleRuntime } from "../../src/application/assemble-runtime.ts";
 import { loadConfig } from "../../src/config.ts";
-import type { AgentSnapshot } from "../../src/runtime/snapshots.ts";
+import type { AgentSnapshot } from "../../src/domain/agents.ts";
+import type { CheckOutcome } from "../../src/domain/environment.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmRequest,
@@ -62,6 +63,8 @@ const plays: Record<string, FakeToolCall[][]> = {
     [{ name: "finish", input: { summary: "home: added a lint script" } }],
   ],
 };
+
+type FinishedResult = { branch?: string; commit?: string; check?: CheckOutcome };
 
 function lastCallName(request: FakeLlmRequest): string | undefined {
   return request.messages
@@ -192,18 +195,18 @@ describe("verified means the merged commit passed on a clean checkout", () => {
     }
     surface.close();
 
-    const patch = finished.get("Patch");
-    const home = finished.get("Home");
-    expect(patch?.result?.check).toMatchObject({ status: "failed", command: "npm test", exitCode: 1 });
-    expect(String(patch?.result?.check?.summary)).toMatch(/7 !== 6|Expected values to be strictly equal/);
-    expect(home?.result?.check).toMatchObject({ status: "failed", command: "npm test", exitCode: 1 });
-    expect(String(home?.result?.check?.summary)).toMatch(/7 !== 6|Expected values to be strictly equal/);
+    const patch = finished.get("Patch")?.result as FinishedResult | undefined;
+    const home = finished.get("Home")?.result as FinishedResult | undefined;
+    expect(patch?.check).toMatchObject({ status: "failed", command: "npm test", exitCode: 1 });
+    expect(String(patch?.check?.summary)).toMatch(/7 !== 6|Expected values to be strictly equal/);
+    expect(home?.check).toMatchObject({ status: "failed", command: "npm test", exitCode: 1 });
+    expect(String(home?.check?.summary)).toMatch(/7 !== 6|Expected values to be strictly equal/);
     // Each verdict names the commit it was reached on: the one the branch finished at.
-    expect(patch?.result?.check?.commit).toBe(patch?.result?.commit);
-    expect(home?.result?.check?.commit).toBe(home?.result?.commit);
+    expect(patch?.check?.commit).toBe(patch?.commit);
+    expect(home?.check?.commit).toBe(home?.commit);
 
     expect(mergeReport).toContain("Nothing was merged.");
-    expect(mergeReport).toContain(`Left out, its check did not pass: ${String(patch?.result?.branch)}`);
-    expect(mergeReport).toContain(`Left out, its check did not pass: ${String(home?.result?.branch)}`);
+    expect(mergeReport).toContain(`Left out, its check did not pass: ${String(patch?.branch)}`);
+    expect(mergeReport).toContain(`Left out, its check did not pass: ${String(home?.branch)}`);
   }, 300_000);
 });
