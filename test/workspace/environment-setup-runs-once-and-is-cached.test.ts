@@ -76,6 +76,15 @@ describe("environment setup", () => {
         setup: { command: 'echo ran >> "$HOME/setup-runs"; if [ -e "$HOME/slow" ]; then sleep 30; fi' },
       },
       {
+        name: "relocked",
+        url: join(directory.path, "git", "widgets"),
+        setup: {
+          command: 'echo "token is [$REGISTRY_TOKEN]"; npm ci --fetch-retries=0',
+          environment: ["REGISTRY_TOKEN"],
+        },
+        check: { command: "npm test" },
+      },
+      {
         name: "scripted",
         url: join(directory.path, "git", "scripted"),
         setup: { command: "echo operator", fromRepository: true },
@@ -159,6 +168,24 @@ describe("environment setup", () => {
     expect(passed.outcome.durationMs).toBeGreaterThan(0);
     // The clean checkout, its home and /tmp are gone afterwards.
     expect(await readdir(join(directory.path, "data", "checks"))).toEqual([]);
+  }, 120_000);
+
+  it("runs setup for a checked commit whose lock file has no cache entry without secrets, the network or the cache", async () => {
+    const workspace = await newWorkspace("relocked");
+    expect(await prepare(workspace)).toMatchObject({ status: "passed", source: "ran" });
+    const cached = await readdir(join(directory.path, "data", "setup-cache", "relocked"));
+    expect(cached).toHaveLength(1);
+    const lock = join(workspace.root, "package-lock.json");
+    await writeFile(lock, `${await readFile(lock, "utf8")}\n`);
+    const { commit } = await manager.commitWorkspace(workspace, { message: "Touch the lock file" });
+    const outcome = await environment.checkCommit({ workspace, commit, signal });
+    // The repository's network is off: the agent's commit cannot fetch what its lock file names.
+    expect(outcome).toMatchObject({ status: "failed", command: "npm test", exitCode: null, commit });
+    expect(outcome.summary).toContain(`Setup on the clean checkout of ${commit.slice(0, 12)} failed`);
+    expect(outcome.summary).toContain("token is []");
+    expect(outcome.summary).toContain("no setup.environment variables");
+    expect(outcome.summary).not.toContain(registryToken);
+    expect(await readdir(join(directory.path, "data", "setup-cache", "relocked"))).toEqual(cached);
   }, 120_000);
 
   it("reports a failing setup with its redacted output, and passes only the variables named", async () => {
