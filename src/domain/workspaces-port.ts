@@ -37,8 +37,12 @@ export interface WorkspacesPort {
     workspace: Workspace;
     signal: AbortSignal;
   }): Promise<SetupOutcome | undefined>;
-  /** Runs `workspace.check` in the sandbox, network per the repository's policy. */
-  runCheck?(request: { workspace: Workspace; signal: AbortSignal }): Promise<CheckOutcome>;
+  /**
+   * Commits the working copy on the agent's branch (`summary` is the message), then runs
+   * `workspace.check` in the sandbox on a clean checkout of exactly that commit, with the
+   * setup restored fresh and a fresh home. The outcome names the commit it ran on.
+   */
+  runCheck?(request: { workspace: Workspace; summary: string; signal: AbortSignal }): Promise<CheckOutcome>;
   /** Commits, pushes, opens a pull request: whatever the result carries (branch, diff stats, PR url). */
   finalizeWorkspace(request: {
     sessionId: string;

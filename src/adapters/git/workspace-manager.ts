@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { RepositoryConfig } from "../../config.ts";
 import { integrationBranch } from "../../domain/branch-policy.ts";
 import { ciPushRefusal } from "../../domain/ci-configuration.ts";
-import type { CheckOutcome } from "../../domain/environment.ts";
+import { type CheckOutcome, checkAtCommit } from "../../domain/environment.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { CommandLimits } from "../process/command-limits.ts";
@@ -112,6 +112,8 @@ export interface WorkspaceManager {
   repositoryNames(): string[];
   defaultBranchOf(repoName: string): Promise<string>;
   createWorkspace(request: CreateWorkspaceRequest): Promise<Workspace>;
+  /** Commits everything in the working copy on the agent's branch; the head is the commit to check. */
+  commitWorkspace(workspace: Workspace, options: { message: string }): Promise<{ commit: string }>;
   finalizeWorkspace(
     workspace: Workspace,
     options: { message: string; check?: CheckOutcome | undefined },
@@ -251,6 +253,20 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     }
   }
 
+  async function commitOnAgentBranch(workspace: Workspace, message: string): Promise<{ commit: string }> {
+    // Commit and push the agent's own branch only: a working copy switched to another
+    // branch (by a command) would commit there and report a commit the push never carried.
+    const checkedOut = await currentBranch(workspace.root);
+    if (checkedOut !== workspace.branch) {
+      throw new WorkspaceRequestError(
+        `The working copy is on ${checkedOut ?? "a detached HEAD"}, not the agent's branch ${workspace.branch}; nothing was committed or pushed`,
+      );
+    }
+    await requireRoomToStage(workspace.root, options.workspaceQuotaMb ?? defaultWorkspaceQuotaMb);
+    await commitAll(workspace.root, message, identity);
+    return { commit: await headCommit(workspace.root) };
+  }
+
   async function mergeInto(request: MergeRequest, into: string): Promise<MergeResult> {
     const first = request.workspaces[0];
     if (!first) throw new WorkspaceRequestError("Nothing to merge: no workspaces given");
@@ -325,19 +341,11 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       return work;
     },
 
+    commitWorkspace: (workspace, { message }) => commitOnAgentBranch(workspace, message),
+
     async finalizeWorkspace(workspace, { message, check }) {
       const repository = mirrors.repository(workspace.repoName);
-      // Commit and push the agent's own branch only: a working copy switched to another
-      // branch (by a command) would commit there and report a commit the push never carried.
-      const checkedOut = await currentBranch(workspace.root);
-      if (checkedOut !== workspace.branch) {
-        throw new WorkspaceRequestError(
-          `The working copy is on ${checkedOut ?? "a detached HEAD"}, not the agent's branch ${workspace.branch}; nothing was committed or pushed`,
-        );
-      }
-      await requireRoomToStage(workspace.root, options.workspaceQuotaMb ?? defaultWorkspaceQuotaMb);
-      await commitAll(workspace.root, message, identity);
-      const commit = await headCommit(workspace.root);
+      const { commit } = await commitOnAgentBranch(workspace, message);
       const stats = await diffStats(workspace.root, workspace.baseCommit, commit);
       const metadataPath = `${workspace.root}.json`;
       const metadata = await readMetadata(metadataPath);
@@ -346,7 +354,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       if (commit === workspace.baseCommit) return result;
       const baseBranch = metadata?.baseBranch ?? (await mirrors.get(workspace.repoName)).defaultBranch;
       const title = message.split("\n")[0] ?? workspace.branch;
-      const body = pullRequestBody(message, stats, check);
+      const body = pullRequestBody(message, stats, check && checkAtCommit(check, commit));
       return {
         ...result,
         ...(await pushAndOpenPullRequest(

@@ -22,7 +22,7 @@ export function workerEnvironmentText(
       ? `These run without approval: ${commands.allowList.join(", ")}. Anything else waits for a person's approval.`
       : "Every command waits for a person's approval.";
   const check = description.checkCommand
-    ? `Check command: \`${description.checkCommand}\`. Run it before you finish; your result reports whether it passed.`
+    ? `Check command: \`${description.checkCommand}\`. Run it before you finish. finish runs it again on a clean checkout of your commit, with setup's dependencies as setup installed them and a fresh home: only what you commit counts, and your result reports whether it passed.`
     : "Check command: none is configured. Find how the project checks itself (the repository's instructions, README, package.json or Makefile) and run the narrowest check that covers your change.";
   return [
     "\n\nYour environment:",

@@ -23,7 +23,7 @@ import {
 import type { Workspace } from "../../domain/tool.ts";
 import type { Logger } from "../../logger.ts";
 import { cleanUpAfterCommand, runWorkspaceCommand, storableOutput } from "./workspace-command.ts";
-import type { ResolvedToolOptions } from "./workspace-tool-options.ts";
+import { inCleanCheckout, type ResolvedToolOptions } from "./workspace-tool-options.ts";
 
 /** The setup a repository declares itself, run after the operator's command when `setup.fromRepository` allows it. */
 export const repositorySetupScript = ".threadwork/setup.sh";
@@ -49,6 +49,14 @@ function isCopyableName(name: string): boolean {
     ![...name].some((character) => character.charCodeAt(0) < 0x20 || character === "\u007f")
   );
 }
+
+/**
+ * Where setup runs: a new workspace, at its repository's default branch, or the clean
+ * checkout of an agent's commit that its check runs on. The commit is the agent's work, so
+ * setup there, when the cache has nothing for its lock files, gets the network only as the
+ * agent's commands do and none of `setup.environment`, and what it makes is not cached.
+ */
+type SetupPlace = "workspace" | "checkout";
 
 /**
  * Runs repositories' environment setup in new workspaces: in the sandbox with the network
@@ -135,6 +143,7 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
     setup: NonNullable<RepositoryConfig["setup"]>,
     sandbox: Exclude<SandboxStatus, { state: "unavailable" }>,
     signal: AbortSignal,
+    place: SetupPlace,
   ): Promise<SetupOutcome> {
     const started = performance.now();
     const { command, script } = await commandFor(workspace, setup);
@@ -166,18 +175,26 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
       }
     }
     const before = new Set(await readdir(workspace.root));
-    const { values, missing, refused } = environmentFor(setup.environment ?? []);
+    const trusted = place === "workspace";
+    const { values, missing, refused } = trusted
+      ? environmentFor(setup.environment ?? [])
+      : { values: {}, missing: [], refused: [] };
     const secrets = Object.values(values)
       .flatMap(secretValueForms)
       .map((form) => Buffer.from(form));
-    const ran = await runWorkspaceCommand(options.tools, sandbox, workspace, {
-      command,
-      network: true,
-      environment: values,
-      timeoutSeconds: setup.timeoutSeconds ?? defaultSetupTimeoutSeconds,
-      signal,
-      maxOutputBytes: setupOutputBytes,
-    });
+    const ran = await runWorkspaceCommand(
+      trusted ? options.tools : inCleanCheckout(options.tools),
+      sandbox,
+      workspace,
+      {
+        command,
+        network: trusted || repository.network === "on",
+        environment: values,
+        timeoutSeconds: setup.timeoutSeconds ?? defaultSetupTimeoutSeconds,
+        signal,
+        maxOutputBytes: setupOutputBytes,
+      },
+    );
     if (signal.aborted) throw new Error("environment setup was cancelled");
     const walked: Array<{ path: string; info: Stats }> = [];
     const gitDirectory = join(workspace.root, ".git");
@@ -197,6 +214,11 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
     await excludeFromCommits(workspace.root, produced);
     const passed = ran.process.exitCode === 0 && !ran.process.timedOut && !ran.process.aborted;
     const notes = [
+      ...(trusted
+        ? []
+        : [
+            "[ran on the agent's commit, with no cached setup for its lock files: network as for the agent's commands, no setup.environment variables]",
+          ]),
       ...(refused.length > 0
         ? [`[Threadwork's own credentials, never passed to setup: ${refused.join(", ")}]`]
         : []),
@@ -214,7 +236,7 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
     ];
     const output = [redact(ran.process.stdout, values) || "(no output)", ...notes].join("\n");
     const durationMs = Math.round(ran.process.durationMs);
-    if (passed && key && produced.length > 0) {
+    if (trusted && passed && key && produced.length > 0) {
       // Before the worker's first turn, so the copy is what setup made and nothing an agent changed.
       await options.cache
         .store(repository.name, key, workspace.root, { entries: produced, command, durationMs }, secrets)
@@ -263,7 +285,7 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
               reason: `the command sandbox is unavailable (${sandbox.reason})`,
               output: "Setup did not run: it runs only inside the command sandbox.",
             }
-          : await run(workspace, repository, setup, sandbox, signal);
+          : await run(workspace, repository, setup, sandbox, signal, "workspace");
       await writeSetupRecord(workspace.root, outcome);
       options.logger.info(
         {
@@ -276,6 +298,22 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
         "environment setup finished",
       );
       return outcome;
+    },
+
+    /**
+     * Setup in the clean checkout a check runs on: the cached setup for its lock files restored
+     * fresh, or else setup run there (see `SetupPlace`). Nothing is recorded: the checkout is
+     * thrown away after the check. Undefined when the repository has no setup.
+     */
+    async prepareCheckout(
+      checkout: Workspace,
+      sandbox: Exclude<SandboxStatus, { state: "unavailable" }>,
+      signal: AbortSignal,
+    ): Promise<SetupOutcome | undefined> {
+      const repository = repositoryOf(checkout.repoName);
+      const setup = repository?.setup;
+      if (!repository || !setup) return undefined;
+      return run(checkout, repository, setup, sandbox, signal, "checkout");
     },
   };
 }

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { SetupCache } from "../../adapters/environment/setup-cache.ts";
+import type { WorkspaceEnvironment } from "../../adapters/git/workspaces-port.ts";
 import type { RepositoryConfig } from "../../config/repository-config.ts";
-import type { WorkspacesPort } from "../../domain/workspaces-port.ts";
 import type { Logger } from "../../logger.ts";
 import { createEnvironmentSetup } from "./environment-setup.ts";
 import { createWorkspaceCheck } from "./workspace-check.ts";
@@ -23,7 +23,7 @@ export interface WorkspaceEnvironmentOptions {
 /** Environment setup and checks for the workspaces port: what `prepareEnvironment` and `runCheck` do. */
 export function createWorkspaceEnvironment(
   options: WorkspaceEnvironmentOptions,
-): Required<Pick<WorkspacesPort, "prepareEnvironment" | "runCheck">> {
+): Required<WorkspaceEnvironment> {
   const tools = resolveToolOptions(options.tools);
   const setup = createEnvironmentSetup({
     tools,
@@ -37,9 +37,14 @@ export function createWorkspaceEnvironment(
     logger: options.logger,
     ...(options.environmentSource ? { environmentSource: options.environmentSource } : {}),
   });
-  const check = createWorkspaceCheck({ tools, repositories: options.repositories });
+  const check = createWorkspaceCheck({
+    tools,
+    repositories: options.repositories,
+    setup,
+    directory: join(options.dataDir, "checks"),
+  });
   return {
     prepareEnvironment: ({ workspace, signal }) => setup.prepare(workspace, signal),
-    runCheck: ({ workspace, signal }) => check(workspace, signal),
+    checkCommit: ({ workspace, commit, signal }) => check(workspace, commit, signal),
   };
 }

@@ -97,6 +97,18 @@ function defaultHomeDirectory(workspace: Workspace): string {
   return `${workspace.root}.home`;
 }
 
+/**
+ * The options for setup and checks on a clean checkout: its home and /tmp are new directories
+ * next to it, never the worker's, whatever places the options name for workspaces.
+ */
+export function inCleanCheckout(options: ResolvedToolOptions): ResolvedToolOptions {
+  return {
+    ...options,
+    homeDirectory: (checkout) => `${checkout.root}.home`,
+    temporaryDirectory: (checkout) => `${checkout.root}.tmp`,
+  };
+}
+
 /** Creates a private directory (home, /tmp) if missing. */
 export async function ensureHome(path: string): Promise<string> {
   await mkdir(path, { recursive: true, mode: 0o700 });
