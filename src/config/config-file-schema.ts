@@ -114,6 +114,18 @@ const allowCommands = z
     examples: [["npm test", "npm run lint"]],
   });
 
+const nodeSchema = z
+  .string()
+  .refine(
+    (text) => text === "threadwork" || text === "system" || (text.startsWith("/") && !/[\0:\r\n]/.test(text)),
+    'must be "threadwork", "system" or the absolute path of a node executable',
+  )
+  .meta({
+    description:
+      'The Node that setup, checks and the agent\'s commands run on: its directory comes first on their PATH, so `node` and `npx` (and an npm that starts with `#!/usr/bin/env node`) run on it. "threadwork" (the default): the Node that runs Threadwork, the one its tests ran on. "system": the first `node` on Threadwork\'s PATH, as the host has it. Or the absolute path of a `node` executable, e.g. one version of nvm. `.nvmrc` and `engines` are not read.',
+    examples: ["threadwork", "system", "/opt/node-22/bin/node"],
+  });
+
 /** An https (or http) URL without credentials, a file:// URL, or a local path. */
 function isRepositoryLocation(text: string): boolean {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
@@ -156,6 +168,7 @@ const repositorySchema = z
         examples: ["off"],
       }),
     allowCommands: allowCommands.optional(),
+    node: nodeSchema.optional(),
   })
   .meta({
     description: "One repository agents can work in.",
@@ -252,6 +265,8 @@ export type ConfigFileSettings = z.infer<typeof configFileSchema>;
 export type RepositorySettings = z.infer<typeof repositorySchema>;
 export type RepositorySetup = z.infer<typeof setupSchema>;
 export type RepositoryCheck = z.infer<typeof checkSchema>;
+/** `threadwork`, `system` or the absolute path of a node executable. */
+export type NodeSetting = z.infer<typeof nodeSchema>;
 export type ModelSettings = z.infer<typeof modelSchema>;
 
 /** The JSON Schema for editors, committed as `threadwork.config.schema.json`. */
