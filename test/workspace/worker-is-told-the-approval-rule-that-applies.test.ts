@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -128,6 +129,10 @@ describe("a worker is told the approval rule that applies to its repository", ()
       );
       expect(firstMessageOf("work in web")).toContain(
         "These run without approval: git status, ls, node --version. Anything else waits for a person's approval.",
+      );
+      // And the Node its commands run on: Threadwork's own unless the repository says otherwise.
+      expect(firstMessageOf("work in web")).toContain(
+        `- Node: commands run on Node ${process.version} at ${realpathSync(process.execPath)} (Threadwork's own Node)`,
       );
       expect(firstMessageOf("work in api")).toContain(
         "These run without approval: git status. Anything else waits for a person's approval.",

@@ -77,7 +77,6 @@ export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
       ...systemMountArguments(),
       ...(options.network ? resolverMountArguments() : []),
       ...hidden.cover,
-      ...runtime.mountArguments,
       ...deviceArguments(),
       "--proc",
       "/proc",
@@ -91,6 +90,8 @@ export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
       "--bind",
       options.home,
       options.home,
+      // After /tmp is bound: a Node under the host's /tmp would be hidden by the private one.
+      ...runtime.mountArguments,
       ...readOnly.flatMap((path) => ["--ro-bind", path, path]),
       ...hidden.seal,
       "--chdir",
