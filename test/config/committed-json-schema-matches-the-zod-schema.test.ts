@@ -36,6 +36,7 @@ describe("the configuration file's JSON Schema", () => {
       check: { command: "npm test", retries: 2 },
       network: "off",
       allowCommands: ["npm test", "npm run lint"],
+      node: "threadwork",
     });
     expect(config.git.repositories.find((repository) => repository.name === "tools")?.url).toBe(
       "/srv/git/tools",
