@@ -125,6 +125,18 @@ const allowCommands = z
     examples: [["npm test", "npm run lint"]],
   });
 
+const nodeSchema = z
+  .string()
+  .refine(
+    (text) => text === "threadwork" || text === "system" || (text.startsWith("/") && !/[\0:\r\n]/.test(text)),
+    'must be "threadwork", "system" or the absolute path of a node executable',
+  )
+  .meta({
+    description:
+      'The Node that setup, checks and the agent\'s commands run on: its directory comes first on their PATH, so `node` and `npx` (and an npm that starts with `#!/usr/bin/env node`) run on it. "threadwork" (the default): the Node that runs Threadwork, the one its tests ran on. "system": the first `node` on Threadwork\'s PATH, as the host has it. Or the absolute path of a `node` executable, e.g. one version of nvm. `.nvmrc` and `engines` are not read.',
+    examples: ["threadwork", "system", "/opt/node-22/bin/node"],
+  });
+
 /** An https (or http) URL without credentials, a file:// URL, or a local path. */
 function isRepositoryLocation(text: string): boolean {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
@@ -176,6 +188,7 @@ const repositorySchema = z
           "More files that make something run when a branch is pushed (a deploy pipeline, a script the CI host runs), on top of the built-in list of CI files: a branch that changes one is not pushed without a person. Paths from the repository's root, case-insensitive; `*` is any characters within a directory, `**` any depth, a trailing `/` a whole directory. They add to the built-in list and cannot remove from it.",
         examples: [["deploy/pipeline.yml", "scripts/ci/", "**/deploy.sh"]],
       }),
+    node: nodeSchema.optional(),
   })
   .meta({
     description: "One repository agents can work in.",
@@ -272,6 +285,8 @@ export type ConfigFileSettings = z.infer<typeof configFileSchema>;
 export type RepositorySettings = z.infer<typeof repositorySchema>;
 export type RepositorySetup = z.infer<typeof setupSchema>;
 export type RepositoryCheck = z.infer<typeof checkSchema>;
+/** `threadwork`, `system` or the absolute path of a node executable. */
+export type NodeSetting = z.infer<typeof nodeSchema>;
 export type ModelSettings = z.infer<typeof modelSchema>;
 
 /** The JSON Schema for editors, committed as `threadwork.config.schema.json`. */

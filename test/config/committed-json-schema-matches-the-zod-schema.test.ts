@@ -42,6 +42,7 @@ describe("the configuration file's JSON Schema", () => {
       network: "off",
       allowCommands: ["npm test", "npm run lint"],
       pipelineFiles: ["deploy/pipeline.yml"],
+      node: "threadwork",
     });
     expect(config.git.repositories.find((repository) => repository.name === "tools")?.url).toBe(
       "/srv/git/tools",

@@ -82,6 +82,7 @@ describe("npm run doctor", () => {
       "ok Slack app token (Socket Mode)",
       "ok Models",
       "ok Repository widgets",
+      "ok Node for widgets",
       "warning Command sandbox",
       "ok Database",
     ]);

@@ -2,6 +2,7 @@ import { mkdir, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import type { HttpClient } from "isomorphic-git";
 import type { Logger } from "pino";
+import type { NodeSetting } from "../../config/config-file-schema.ts";
 import type { RepositoryConfig } from "../../config.ts";
 import { integrationBranch } from "../../domain/branch-policy.ts";
 import { ciPushRefusal } from "../../domain/ci-configuration.ts";
@@ -136,6 +137,8 @@ export interface WorkspaceToolSettings {
   repositoryAllowCommands: Record<string, string[]>;
   /** Each repository's network policy for agent commands. */
   repositoryNetwork: Record<string, "off" | "on">;
+  /** Each repository's `node` setting: the Node its commands run on. */
+  repositoryNode: Record<string, NodeSetting>;
   sandbox: SandboxMode;
   hiddenPaths: string[];
   commandLimits?: Partial<CommandLimits>;
@@ -412,6 +415,9 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       ),
       repositoryNetwork: Object.fromEntries(
         options.repositories.map((repository) => [repository.name, repository.network ?? "off"]),
+      ),
+      repositoryNode: Object.fromEntries(
+        options.repositories.map((repository) => [repository.name, repository.node ?? "threadwork"]),
       ),
       sandbox: options.sandbox ?? "required",
       // The app directory too, should it lie under a mounted system directory (/usr/src/app).

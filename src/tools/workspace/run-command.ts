@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { CommandLimits } from "../../adapters/process/command-limits.ts";
-import { detectSandbox, knownSandboxStatus, sandboxRefusal } from "../../adapters/process/sandbox-probe.ts";
+import { detectSandbox, sandboxRefusal } from "../../adapters/process/sandbox-probe.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { hasShellMetacharacters, isAllowedCommand, normalizeCommand } from "./command-allow-list.ts";
+import { hasShellMetacharacters, normalizeCommand } from "./command-allow-list.ts";
+import { commandRisk } from "./command-approval.ts";
 import { cleanUpAfterCommand, runWorkspaceCommand, storableOutput } from "./workspace-command.ts";
 import { isOverQuota, overQuotaMessage, type WorkspaceUsage, workspaceUsage } from "./workspace-quota.ts";
 import { ensureHome, type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
@@ -42,15 +43,6 @@ function networkOf(options: ResolvedToolOptions, repoName: string): "off" | "on"
     : "off";
 }
 
-/** The deployment's patterns and those of the caller's repository. */
-function allowedPatterns(options: ResolvedToolOptions, repoName: string | undefined): string[] {
-  const own =
-    repoName !== undefined && Object.hasOwn(options.repositoryAllowCommands, repoName)
-      ? options.repositoryAllowCommands[repoName]
-      : undefined;
-  return [...options.allowCommands, ...(own ?? [])];
-}
-
 export function runCommandTool(options: ResolvedToolOptions) {
   // What each workspace held after its last command: a tree walk per command, not two.
   const lastUsage = new Map<string, WorkspaceUsage>();
@@ -61,13 +53,7 @@ export function runCommandTool(options: ResolvedToolOptions) {
       command: z.string().min(1),
       timeout_s: z.number().positive().optional(),
     }),
-    // An allow-listed command runs repository code the agent may have written: without
-    // the sandbox it could read every secret, so it needs approval like any other.
-    risk: (input, scope) =>
-      isAllowedCommand(input.command, allowedPatterns(options, scope.repoName)) &&
-      knownSandboxStatus(options.sandbox, options.sandboxSearchPath)?.state === "active"
-        ? "safe"
-        : "risky",
+    risk: (input, scope) => commandRisk(options, scope.repoName, input.command),
     describe: (input) => `run \`${normalizeCommand(input.command)}\``,
     async execute(input, context) {
       const workspace = requireWorkspace(context);

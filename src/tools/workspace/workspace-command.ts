@@ -9,7 +9,7 @@ import { scrubbedEnvironment } from "../../adapters/process/scrubbed-environment
 import type { Workspace } from "../../domain/tool.ts";
 import { isGitHazard } from "./git-hazards.ts";
 import { type WorkspaceUsage, watchQuota, workspaceUsage } from "./workspace-quota.ts";
-import { ensureHome, type ResolvedToolOptions } from "./workspace-tool-options.ts";
+import { ensureHome, nodeSettingOf, type ResolvedToolOptions } from "./workspace-tool-options.ts";
 
 export interface WorkspaceCommand {
   command: string;
@@ -35,7 +35,7 @@ export interface WorkspaceCommandResult {
 
 /**
  * Runs one command in a workspace as `run_command`, environment setup and checks all do:
- * inside the sandbox (plain bash only when it is off), the working copy's `.git` read-only,
+ * inside the sandbox (plain bash only when it is off), on the repository's Node, the working copy's `.git` read-only,
  * its own home and /tmp, the per-command limits, and the whole sandbox stopped when the
  * workspace goes over its disk quota while the command runs.
  */
@@ -58,6 +58,7 @@ export async function runWorkspaceCommand(
     readOnlyPaths: [join(workspace.root, ".git")],
     hiddenPaths: options.hiddenPaths,
     searchPath: process.env.PATH ?? "/usr/bin:/bin",
+    node: nodeSettingOf(options.repositoryNode, workspace.repoName),
     network: request.network,
   });
   const overQuota = new AbortController();
