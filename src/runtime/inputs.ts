@@ -187,11 +187,11 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   }
 
   if (input.type === "approval-decision") {
-    // An action that asks every time takes "Always allow" as a plain approval.
-    const decision =
-      input.decision === "always_allow" && parseApprovalAction(request.action)?.allowAlways === false
-        ? "approve"
-        : input.decision;
+    // An action that asks every time, or any action with the sandbox off, takes "Always allow"
+    // (a stale button, a forged click, the terminal's /always) as a plain approval.
+    const asksEveryTime =
+      !kernel.config.approvals.alwaysAllow || parseApprovalAction(request.action)?.allowAlways === false;
+    const decision = input.decision === "always_allow" && asksEveryTime ? "approve" : input.decision;
     const decided = await kernel.db.transaction(async (db) => {
       const row = await decideOnce(db, request.id, {
         status: decision === "deny" ? "denied" : "approved",
