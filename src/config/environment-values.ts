@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { repositoryNamePattern } from "./config-file-schema.ts";
+import { repositoryNamePattern, repositoryNameStart, repositoryNameStartRule } from "./config-file-schema.ts";
 import { modelReferenceProblem } from "./model-reference.ts";
 
 /**
@@ -281,6 +281,10 @@ export const repositoryList = setting((value, refuse) => {
       refuse(`has an entry named "${name}": a name is letters, digits, dot, dash or underscore`, {
         showValue: false,
       });
+      continue;
+    }
+    if (!repositoryNameStart.test(name)) {
+      refuse(`has an entry named "${name}": a name ${repositoryNameStartRule}`, { showValue: false });
       continue;
     }
     const problem = repositoryLocationProblem(url);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { pathInsideFolder } from "../../domain/path-inside-folder.ts";
 import { copyTree } from "./copy-tree.ts";
 
 /** What a cache entry holds besides the copied directories. */
@@ -46,8 +47,13 @@ export class SetupCache {
     this.#keep = options.keep ?? 3;
   }
 
+  /** Throws `PathOutsideFolderError` for a name that is a path (`..`): eviction there would delete what is not ours. */
+  #repositoryDirectory(repoName: string): string {
+    return pathInsideFolder(this.#directory, repoName);
+  }
+
   #entryPath(repoName: string, key: string): string {
-    return join(this.#directory, repoName, key);
+    return pathInsideFolder(this.#repositoryDirectory(repoName), key);
   }
 
   /** The manifest of a stored entry, or undefined when there is none (or it is unreadable). */
@@ -99,7 +105,7 @@ export class SetupCache {
   ): Promise<void> {
     const entries = manifest.entries.filter(isPlainName);
     if (entries.length === 0 || (await this.lookup(repoName, key))) return;
-    const repositoryDirectory = join(this.#directory, repoName);
+    const repositoryDirectory = this.#repositoryDirectory(repoName);
     await mkdir(repositoryDirectory, { recursive: true, mode: 0o700 });
     await this.#removeStaleIncoming(repositoryDirectory);
     const incoming = join(repositoryDirectory, `${incomingMarker}${randomUUID()}`);
