@@ -144,8 +144,13 @@ async function decisionOutcome(
   fallback: RequestRow,
 ): Promise<DecisionOutcome> {
   const title = (await getAgent(kernel.db, fallback.agentId))?.title ?? fallback.agentId;
-  if (!row) return { ok: false, reason: "already_decided", request: requestSnapshot(fallback, title) };
-  const request = requestSnapshot(row, title);
+  if (!row)
+    return {
+      ok: false,
+      reason: "already_decided",
+      request: requestSnapshot(fallback, title, kernel.config.approvals.alwaysAllow),
+    };
+  const request = requestSnapshot(row, title, kernel.config.approvals.alwaysAllow);
   const waitedSeconds = ((row.decidedAt ?? kernel.now()).getTime() - row.createdAt.getTime()) / 1000;
   kernel.telemetry.requestDecided({
     kind: row.kind,
@@ -163,7 +168,7 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   const request = await getRequest(kernel.db, input.requestId);
   if (!request) return { ok: false, reason: "not_found" };
   const title = (await getAgent(kernel.db, request.agentId))?.title ?? request.agentId;
-  const snapshot = requestSnapshot(request, title);
+  const snapshot = requestSnapshot(request, title, kernel.config.approvals.alwaysAllow);
   const expectedKind = { answer: "question", "approval-decision": "approval", "budget-decision": "budget" }[
     input.type
   ];

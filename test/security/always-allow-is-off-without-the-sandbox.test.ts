@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApprovalRules } from "../../src/adapters/database/requests.ts";
 import { loadConfig } from "../../src/config.ts";
+import type { RequestSnapshot } from "../../src/domain/requests.ts";
 import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { renderApproval } from "../../src/domain/slack-blocks/approval.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import type { FakeMessage } from "../fakes/fake-slack-server.ts";
 import { briefOf, isSupervisorRequest, testConfig } from "../helpers/runtime-harness.ts";
@@ -112,15 +114,27 @@ describe("Always allow is off without the sandbox", () => {
     // The operator turns the sandbox off and restarts; the stored rule is still in the database.
     await scenario.stop(sandboxed);
     const unsandboxed = await scenario.start("off-after-restart", sandboxOff);
-    await click(unsandboxed, listing, threadTs, actionIds.deny);
+    // The request asked before the restart is now shown as one that asks every time.
+    const [pending] = await unsandboxed.runtime.listPendingRequests(sessionId);
+    expect(pending?.action?.allowAlways).toBe(false);
+    expect(
+      findButton(renderApproval(pending as RequestSnapshot).blocks, actionIds.alwaysAllow),
+    ).toBeUndefined();
+    // Its old Slack message still has the button: a click approves `ls` once and stores no rule.
+    await click(unsandboxed, listing, threadTs, actionIds.alwaysAllow);
+    await scenario.fake.waitFor(() => JSON.stringify(listing.blocks).includes("Approved"), 10_000);
+    expect(JSON.stringify(listing.blocks)).not.toContain("always allow");
 
-    const again = await approvalAfter(threadTs, [first, listing], 1);
+    const again = await approvalAfter(threadTs, [first, listing], 2);
     expect(JSON.stringify(again.blocks)).toContain("```npm test```");
     expect(findButton(again.blocks, actionIds.alwaysAllow)).toBeUndefined();
-    expect(scenario.ran).toEqual(["npm test"]);
+    expect(scenario.ran).toEqual(["npm test", "ls"]);
+    expect((await listApprovalRules(scenario.handle.db, sessionId)).map((rule) => rule.pattern)).toEqual([
+      '{"command":"npm test"}',
+    ]);
 
     await click(unsandboxed, again, threadTs, actionIds.deny);
     await scenario.fake.waitFor(() => scenario.posted(threadTs, "Done testing"), 20_000);
-    expect(scenario.ran).toEqual(["npm test"]);
+    expect(scenario.ran).toEqual(["npm test", "ls"]);
   });
 });
