@@ -188,7 +188,15 @@ export interface Config {
     codeChannels?: boolean;
   };
   /** Who decides approvals, budgets, answers and stops besides (or instead of) a session's owner. */
-  approvals: { approverIds: string[]; policy: ApprovalPolicy };
+  approvals: {
+    approverIds: string[];
+    policy: ApprovalPolicy;
+    /**
+     * Whether "Always allow" is offered and its rules apply. False with `THREADWORK_SANDBOX=off`:
+     * a command then reads every secret of the service, so each one asks, whatever rules are stored.
+     */
+    alwaysAllow: boolean;
+  };
   /** OpenTelemetry tracing (the standard OTEL_* variables); absent or without a URL means off. */
   telemetry?: TelemetryConfig;
 }
@@ -348,6 +356,7 @@ export function loadConfig(
         approvals: {
           approverIds: environment.THREADWORK_APPROVERS,
           policy: environment.THREADWORK_APPROVAL_POLICY,
+          alwaysAllow: environment.THREADWORK_SANDBOX !== "off",
         },
         telemetry: telemetry.settings,
       };

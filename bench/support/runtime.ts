@@ -36,7 +36,7 @@ export function benchConfig(limits: Partial<Config["limits"]> = {}): RuntimeCont
       strong: { provider: "anthropic", model: "claude-opus-5" },
     },
     priceOverrides: {},
-    approvals: { approverIds: [], policy: "owner-or-approvers" },
+    approvals: { approverIds: [], policy: "owner-or-approvers", alwaysAllow: true },
   };
 }
 

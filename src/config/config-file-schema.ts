@@ -10,6 +10,10 @@ import { isServiceCredentialVariable } from "./service-credentials.ts";
 
 /** The same names `THREADWORK_REPOS` accepts. */
 export const repositoryNamePattern = /^[A-Za-z0-9._-]+$/;
+/** A name becomes a directory (the mirror, the setup cache): `.`, `..` or `.cache` would be a path. */
+export const repositoryNameStart = /^[A-Za-z0-9]/;
+export const repositoryNameStartRule =
+  'must start with a letter or digit: a name becomes a directory, and ".", ".." or a hidden name would be a path';
 
 const modelRefPattern = /^(anthropic|openai):\S+$/;
 
@@ -241,7 +245,10 @@ export const configFileSchema = z
       }),
     repositories: z
       .record(
-        z.string().regex(repositoryNamePattern, "must be letters, digits, dot, dash or underscore"),
+        z
+          .string()
+          .regex(repositoryNamePattern, "must be letters, digits, dot, dash or underscore")
+          .regex(repositoryNameStart, repositoryNameStartRule),
         repositorySchema,
       )
       .optional()

@@ -161,10 +161,12 @@ export function createRuntime(context: RuntimeContext): Runtime {
       const row = await getRequest(context.db, requestId);
       if (!row) return undefined;
       const agent = await getAgent(context.db, row.agentId);
-      return requestSnapshot(row, agent?.title ?? row.agentId);
+      return requestSnapshot(row, agent?.title ?? row.agentId, context.config.approvals.alwaysAllow);
     },
     async listPendingRequests(sessionId) {
-      return (await requestsWithTitles(sessionId)).map(({ row, title }) => requestSnapshot(row, title));
+      return (await requestsWithTitles(sessionId)).map(({ row, title }) =>
+        requestSnapshot(row, title, context.config.approvals.alwaysAllow),
+      );
     },
     canDecide: (sessionId, userId, kind) => canDecide(kernel, sessionId, userId, kind),
     wake: (agentId) => scheduler.wake(agentId),

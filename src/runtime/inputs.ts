@@ -167,8 +167,13 @@ async function decisionOutcome(
   fallback: RequestRow,
 ): Promise<DecisionOutcome> {
   const title = (await getAgent(kernel.db, fallback.agentId))?.title ?? fallback.agentId;
-  if (!row) return { ok: false, reason: "already_decided", request: requestSnapshot(fallback, title) };
-  const request = requestSnapshot(row, title);
+  if (!row)
+    return {
+      ok: false,
+      reason: "already_decided",
+      request: requestSnapshot(fallback, title, kernel.config.approvals.alwaysAllow),
+    };
+  const request = requestSnapshot(row, title, kernel.config.approvals.alwaysAllow);
   const waitedSeconds = ((row.decidedAt ?? kernel.now()).getTime() - row.createdAt.getTime()) / 1000;
   kernel.telemetry.requestDecided({
     kind: row.kind,
@@ -186,7 +191,7 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   const request = await getRequest(kernel.db, input.requestId);
   if (!request) return { ok: false, reason: "not_found" };
   const title = (await getAgent(kernel.db, request.agentId))?.title ?? request.agentId;
-  const snapshot = requestSnapshot(request, title);
+  const snapshot = requestSnapshot(request, title, kernel.config.approvals.alwaysAllow);
   const expectedKind = { answer: "question", "approval-decision": "approval", "budget-decision": "budget" }[
     input.type
   ];
@@ -210,11 +215,11 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   }
 
   if (input.type === "approval-decision") {
-    // An action that asks every time takes "Always allow" as a plain approval.
-    const decision =
-      input.decision === "always_allow" && parseApprovalAction(request.action)?.allowAlways === false
-        ? "approve"
-        : input.decision;
+    // An action that asks every time, or any action with the sandbox off, takes "Always allow"
+    // (a stale button, a forged click, the terminal's /always) as a plain approval.
+    const asksEveryTime =
+      !kernel.config.approvals.alwaysAllow || parseApprovalAction(request.action)?.allowAlways === false;
+    const decision = input.decision === "always_allow" && asksEveryTime ? "approve" : input.decision;
     const decided = await kernel.db.transaction(async (db) => {
       const row = await decideOnce(db, request.id, {
         status: decision === "deny" ? "denied" : "approved",

@@ -42,7 +42,7 @@ export function testConfig(
       strong: { provider: "anthropic", model: "claude-opus-5" },
     },
     priceOverrides: {},
-    approvals: { approverIds, policy },
+    approvals: { approverIds, policy, alwaysAllow: true },
   };
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { z } from "zod";
+import { pathInsideFolder } from "../../domain/path-inside-folder.ts";
 import { copyTree } from "./copy-tree.ts";
 import { treeEntriesHolding } from "./secret-files.ts";
 
@@ -66,8 +67,13 @@ export class SetupCache {
     return !Number.isFinite(created) || this.#now() - created > this.#maximumAgeMs;
   }
 
+  /** Throws `PathOutsideFolderError` for a name that is a path (`..`): eviction there would delete what is not ours. */
+  #repositoryDirectory(repoName: string): string {
+    return pathInsideFolder(this.#directory, repoName);
+  }
+
   #entryPath(repoName: string, key: string): string {
-    return join(this.#directory, repoName, key);
+    return pathInsideFolder(this.#repositoryDirectory(repoName), key);
   }
 
   /** The manifest of a stored entry, or undefined when there is none (or it is unreadable or expired). */
@@ -130,7 +136,7 @@ export class SetupCache {
   ): Promise<{ refused: string[] }> {
     const entries = manifest.entries.filter(isPlainName);
     if (entries.length === 0 || (await this.lookup(repoName, key))) return { refused: [] };
-    const repositoryDirectory = join(this.#directory, repoName);
+    const repositoryDirectory = this.#repositoryDirectory(repoName);
     await mkdir(repositoryDirectory, { recursive: true, mode: 0o700 });
     await this.#removeStaleIncoming(repositoryDirectory);
     // An expired entry under this key would keep the new one from being renamed into place.

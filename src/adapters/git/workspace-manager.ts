@@ -6,6 +6,7 @@ import type { NodeSetting } from "../../config/config-file-schema.ts";
 import type { RepositoryConfig } from "../../config.ts";
 import { integrationBranch } from "../../domain/branch-policy.ts";
 import { ciPushRefusal } from "../../domain/ci-configuration.ts";
+import { displayUrl } from "../../domain/display-url.ts";
 import { type CheckOutcome, checkAtCommit } from "../../domain/environment.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
@@ -23,7 +24,7 @@ import {
 import { type MergeConflict, type MergeSourceBranch, mergeWorkspaceBranches } from "./merge-branches.ts";
 import { MirrorStore } from "./mirror-store.ts";
 import { pullRequestBody } from "./pull-request-body.ts";
-import { createRemoteTransport, type RemoteTransport, safeUrl } from "./remote-transport.ts";
+import { createRemoteTransport, type RemoteTransport } from "./remote-transport.ts";
 import { repositoryEnvironment } from "./repository-environment.ts";
 import { type RepositoryOverview, readRepositoryOverview } from "./repository-overview.ts";
 import {
@@ -393,7 +394,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
 
     pushTargetOf(repoName) {
       const repository = mirrors.repository(repoName);
-      return options.push && isRemoteUrl(repository.url) ? safeUrl(repository.url) : undefined;
+      return options.push && isRemoteUrl(repository.url) ? displayUrl(repository.url) : undefined;
     },
 
     async cleanup(request) {
