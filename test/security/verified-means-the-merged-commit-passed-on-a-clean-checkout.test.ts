@@ -47,22 +47,34 @@ const plays: Record<string, FakeToolCall[][]> = {
     ],
     [{ name: "finish", input: { summary: "patch: the total is right" } }],
   ],
-  // An allow-listed command leaves npm configuration in the workspace's persistent home.
+  // An allow-listed command leaves npm configuration in the workspace's persistent home. The lint
+  // script is the repository's own; the worker changes only what it runs, so no manifest changes.
   home: [
     [
       {
-        name: "edit_file",
+        name: "write_file",
         input: {
-          path: "package.json",
-          old: '"test": "node --test"',
-          new: '"test": "node --test",\n    "lint": "echo script-shell=/bin/true >> ~/.npmrc"',
+          path: "scripts/lint.js",
+          content:
+            'require("node:fs").appendFileSync(require("node:os").homedir() + "/.npmrc", "script-shell=/bin/true\\n");\n',
         },
       },
     ],
     [{ name: "run_command", input: { command: "npm run lint" } }],
-    [{ name: "finish", input: { summary: "home: added a lint script" } }],
+    [{ name: "finish", input: { summary: "home: made the lint script write npm settings" } }],
   ],
 };
+
+/** The fixture package with a lint script of its own that runs a committed file. */
+function withLintScript(files: Record<string, string>): Record<string, string> {
+  const manifest = JSON.parse(files["package.json"] ?? "{}");
+  manifest.scripts = { ...manifest.scripts, lint: "node scripts/lint.js" };
+  return {
+    ...files,
+    "package.json": `${JSON.stringify(manifest, null, 2)}\n`,
+    "scripts/lint.js": "// No rules yet.\n",
+  };
+}
 
 type FinishedResult = { branch?: string; commit?: string; check?: CheckOutcome };
 
@@ -110,7 +122,7 @@ describe("verified means the merged commit passed on a clean checkout", () => {
           { name: "spawn_agent", input: { title: "Patch", brief: "patch: fix the total", repo: "widgets" } },
           {
             name: "spawn_agent",
-            input: { title: "Home", brief: "home: add a lint script", repo: "widgets" },
+            input: { title: "Home", brief: "home: make the lint script write npm settings", repo: "widgets" },
           },
         ]);
       }
@@ -133,7 +145,10 @@ describe("verified means the merged commit passed on a clean checkout", () => {
     expect((await detectSandbox("required")).state).toBe("active");
     directory = await temporaryDirectory("clean-checkout");
     registry = await startFakeNpmRegistry([fixtureDependency]);
-    await createSourceRepository(join(directory.path, "source", "widgets"), nodePackageFiles(registry));
+    await createSourceRepository(
+      join(directory.path, "source", "widgets"),
+      withLintScript(nodePackageFiles(registry)),
+    );
     await git(directory.path, "clone", "-q", "--bare", join(directory.path, "source", "widgets"), bare());
     handle = await createTestDatabase("postgres");
     llm = await startFakeLlmServer();
