@@ -79,19 +79,15 @@ describe.each(cases)("a reply interrupted by a restart ($backend, $provider)", (
     THREADWORK_SHUTDOWN_SECONDS: "8",
   });
 
-  const started = async () => {
-    const service = await startService(environment());
-    services.push(service);
-    await service.ready;
-    return service;
-  };
   const supervisorCalls = () =>
     llm.requests.filter((request: FakeLlmRequest) => isSupervisorRequest(request));
   const answers = () => slack.threadMessages(channel, threadTs).filter((message) => message.text === answer);
   const status = () => slack.agentSessions.statusOf(channel, threadTs);
 
   it("reaches the thread once and leaves the agent session active", async () => {
-    const first = await started();
+    const first = await startService(environment());
+    services.push(first);
+    await first.ready;
     const mention = await sendSignedEvent(
       first.eventsUrl,
       {
@@ -109,7 +105,7 @@ describe.each(cases)("a reply interrupted by a restart ($backend, $provider)", (
     );
     expect(mention.status).toBe(200);
     await waitUntil(() => supervisorCalls().length === 1 && status() === "processing", {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       message: first.output,
     });
 
@@ -124,13 +120,13 @@ describe.each(cases)("a reply interrupted by a restart ($backend, $provider)", (
     services.push(second);
     // The model is asked again and answers at once; its turn ends while Slack is still slow.
     await waitUntil(() => second.lines().some((line) => line.msg.startsWith("session idle")), {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       message: second.output,
     });
     slack.responseDelayMs = realisticSlackDelayMs;
     await second.ready;
     await waitUntil(() => supervisorCalls().length === 2 && answers().length > 0 && status() === "active", {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       message: () =>
         `${answers().length} answers, status ${status()}, ${supervisorCalls().length} model calls\n${second.output()}`,
     });
@@ -141,5 +137,5 @@ describe.each(cases)("a reply interrupted by a restart ($backend, $provider)", (
     expect((await second.exited).code, second.output()).toBe(0);
     expect(answers()).toHaveLength(1);
     expect(status()).toBe("active");
-  }, 240_000);
+  }, 360_000);
 });
