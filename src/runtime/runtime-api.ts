@@ -26,7 +26,10 @@ export type InputOutcome =
 export interface RuntimeApi {
   /** Delivers one input. Authorization of decisions is checked here, not in the surface. */
   handle(input: SurfaceInput): Promise<InputOutcome>;
-  /** Registers a listener for every surface event this instance emits; returns an unsubscribe. */
+  /**
+   * Registers a listener for every surface event this instance emits; returns an unsubscribe.
+   * The first listener also gets, in order, what was emitted before any listener was there.
+   */
   subscribe(listener: SurfaceListener): () => void;
   findSession(key: SessionKey): Promise<SessionSnapshot | undefined>;
   getSession(sessionId: string): Promise<SessionSnapshot | undefined>;
