@@ -75,6 +75,7 @@ const environmentSchema = z.object({
   THREADWORK_AGENT_TIMEOUT: withDefault(duration, 3600),
   THREADWORK_SESSION_BUDGET_USD: positiveNumber,
   THREADWORK_SESSION_BUDGET_TOKENS: wholeNumber(),
+  THREADWORK_NON_OWNER_REPLY_WINDOW: withDefault(duration, 600),
   THREADWORK_REPOS: withDefault(repositoryList, []),
   THREADWORK_DEFAULT_REPO: text,
   GIT_TOKEN: text,
@@ -91,6 +92,7 @@ const environmentSchema = z.object({
   THREADWORK_WORKSPACE_QUOTA_MB: withDefault(wholeNumber(), 5120),
   THREADWORK_PUSH: withDefault(flag, true),
   THREADWORK_WORKSPACE_TTL: withDefault(duration, 7 * 86400),
+  THREADWORK_SETUP_CACHE_TTL: withDefault(duration, 7 * 86400),
   /** Must stay below the platform's kill timeout (fly.toml `kill_timeout`, 30 s). */
   THREADWORK_SHUTDOWN_SECONDS: withDefault(positiveNumber, 25),
   SLACK_BOT_TOKEN: slackToken("xoxb-", "bot token"),
@@ -155,6 +157,8 @@ export interface Config {
     agentTimeoutSeconds: number;
     sessionBudgetUsd: number | undefined;
     sessionBudgetTokens: number | undefined;
+    /** Thread replies from people other than a session's owner start at most one turn per session and per person in this time; 0 is no limit. */
+    nonOwnerReplyWindowSeconds: number;
   };
   git: {
     repositories: RepositoryConfig[];
@@ -169,6 +173,8 @@ export interface Config {
     workspaceQuotaMb: number;
     push: boolean;
     workspaceTtlSeconds: number;
+    /** How long a setup cache entry serves after it was stored. */
+    setupCacheTtlSeconds: number;
   };
   slack: {
     botToken: string | undefined;
@@ -182,7 +188,15 @@ export interface Config {
     codeChannels?: boolean;
   };
   /** Who decides approvals, budgets, answers and stops besides (or instead of) a session's owner. */
-  approvals: { approverIds: string[]; policy: ApprovalPolicy };
+  approvals: {
+    approverIds: string[];
+    policy: ApprovalPolicy;
+    /**
+     * Whether "Always allow" is offered and its rules apply. False with `THREADWORK_SANDBOX=off`:
+     * a command then reads every secret of the service, so each one asks, whatever rules are stored.
+     */
+    alwaysAllow: boolean;
+  };
   /** OpenTelemetry tracing (the standard OTEL_* variables); absent or without a URL means off. */
   telemetry?: TelemetryConfig;
 }
@@ -304,6 +318,7 @@ export function loadConfig(
           agentTimeoutSeconds: environment.THREADWORK_AGENT_TIMEOUT,
           sessionBudgetUsd: environment.THREADWORK_SESSION_BUDGET_USD,
           sessionBudgetTokens: environment.THREADWORK_SESSION_BUDGET_TOKENS,
+          nonOwnerReplyWindowSeconds: environment.THREADWORK_NON_OWNER_REPLY_WINDOW,
         },
         git: {
           repositories: settings.repositories,
@@ -322,6 +337,7 @@ export function loadConfig(
           workspaceQuotaMb: environment.THREADWORK_WORKSPACE_QUOTA_MB,
           push: environment.THREADWORK_PUSH,
           workspaceTtlSeconds: environment.THREADWORK_WORKSPACE_TTL,
+          setupCacheTtlSeconds: environment.THREADWORK_SETUP_CACHE_TTL,
         },
         slack: {
           botToken: environment.SLACK_BOT_TOKEN,
@@ -340,6 +356,7 @@ export function loadConfig(
         approvals: {
           approverIds: environment.THREADWORK_APPROVERS,
           policy: environment.THREADWORK_APPROVAL_POLICY,
+          alwaysAllow: environment.THREADWORK_SANDBOX !== "off",
         },
         telemetry: telemetry.settings,
       };

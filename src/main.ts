@@ -79,17 +79,6 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
     });
     // Before any agent runs: allow-listed commands count as safe only once the sandbox is known to work.
     if (workspaceManager) await reportSandbox({ git: config.git, logger });
-    await runtime.start();
-    parts.runtime = runtime;
-    if (workspaceManager) {
-      const janitor = startWorkspaceJanitor({
-        db: database.db,
-        manager: workspaceManager,
-        ttlSeconds: config.git.workspaceTtlSeconds,
-        logger,
-      });
-      parts.janitor = janitor;
-    }
     const surface = createSlackSurface({
       config: config.slack,
       runtime,
@@ -102,6 +91,20 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
     });
     parts.surface = surface;
+    // The surface hears the runtime before the runtime starts: a turn handed over by the last
+    // instance resumes at once, and what it says must reach Slack.
+    surface.attach();
+    await runtime.start();
+    parts.runtime = runtime;
+    if (workspaceManager) {
+      const janitor = startWorkspaceJanitor({
+        db: database.db,
+        manager: workspaceManager,
+        ttlSeconds: config.git.workspaceTtlSeconds,
+        logger,
+      });
+      parts.janitor = janitor;
+    }
     ({ port } = await surface.start());
     logger.info(
       {

@@ -14,6 +14,10 @@ describe("SECURITY.md", () => {
     expect(read("README.md")).toContain("[SECURITY.md](SECURITY.md)");
   });
 
+  it("says what verified means", () => {
+    expect(text).toContain("Verified means the merged commit passed on a clean checkout.");
+  });
+
   it("names only configuration variables that the configuration reads", () => {
     const documented = new Set(read(".env.example").match(/^[A-Z][A-Z0-9_]+(?==)/gm));
     const named = [

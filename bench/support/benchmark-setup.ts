@@ -7,7 +7,7 @@ import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
 import type { SetupOutcome } from "../../src/domain/environment.ts";
 import { createWorkspaceEnvironment } from "../../src/tools/workspace/workspace-environment.ts";
-import { workspaceBytes } from "../../src/tools/workspace/workspace-quota.ts";
+import { workspaceUsage } from "../../src/tools/workspace/workspace-quota.ts";
 import { type FakePackage, startFakeNpmRegistry } from "../../test/fakes/fake-npm-registry.ts";
 import { median } from "./stats.ts";
 
@@ -139,7 +139,7 @@ export async function benchmarkSetup(options: SetupBenchmarkOptions = {}): Promi
       firstMs.push(first.elapsed);
       const cached = await setUp(`cached-${iteration}`, "cache");
       cachedMs.push(cached.elapsed);
-      bytes = await workspaceBytes([join(cached.root, "node_modules")]);
+      bytes = (await workspaceUsage([join(cached.root, "node_modules")])).bytes;
       if ((await readdir(join(cached.root, "node_modules"))).length < packages) {
         throw new Error("the restored node_modules is incomplete");
       }

@@ -27,6 +27,7 @@ export function benchConfig(limits: Partial<Config["limits"]> = {}): RuntimeCont
       agentTimeoutSeconds: 3600,
       sessionBudgetUsd: undefined,
       sessionBudgetTokens: undefined,
+      nonOwnerReplyWindowSeconds: 600,
       ...limits,
     },
     models: {
@@ -35,7 +36,7 @@ export function benchConfig(limits: Partial<Config["limits"]> = {}): RuntimeCont
       strong: { provider: "anthropic", model: "claude-opus-5" },
     },
     priceOverrides: {},
-    approvals: { approverIds: [], policy: "owner-or-approvers" },
+    approvals: { approverIds: [], policy: "owner-or-approvers", alwaysAllow: true },
   };
 }
 

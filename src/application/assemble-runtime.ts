@@ -107,6 +107,7 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
                 repositories: config.git.repositories,
                 dataDir: config.database.dataDir,
                 logger,
+                setupCacheTtlSeconds: config.git.setupCacheTtlSeconds,
               }),
             ),
             describeWorkspace: workspaceDescriber(() => workspaceManager.toolOptions()),

@@ -1,6 +1,6 @@
-import { safeUrl } from "../adapters/git/remote-transport.ts";
 import { type ProbeOutcome, probeRepository } from "../adapters/git/repository-probe.ts";
 import type { Config, RepositoryConfig } from "../config.ts";
+import { displayUrl } from "../domain/display-url.ts";
 import { ConfigurationError } from "../domain/errors.ts";
 import type { Logger } from "../logger.ts";
 
@@ -19,7 +19,7 @@ function describe(
   outcome: ProbeOutcome,
   timeoutMs: number,
 ): { problem?: string; warning?: string } {
-  const where = `${setting} is ${safeUrl(repository.url)}`;
+  const where = `${setting} is ${displayUrl(repository.url)}`;
   switch (outcome.kind) {
     case "ok":
       return {};

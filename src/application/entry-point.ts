@@ -38,7 +38,8 @@ export function readConfigOrReport(requirements: Requirement[]): Config | undefi
     return loadConfig(process.env, requirements, { file: readConfigFile(process.env, process.cwd()) });
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    process.stderr.write(`${error.message}\n`);
+    // A value is echoed only for settings that are not secret; a URL's password is caught here all the same.
+    process.stderr.write(`${redactSecrets(error.message)}\n`);
     return undefined;
   }
 }

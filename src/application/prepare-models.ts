@@ -1,5 +1,6 @@
 import { createProviders, type Providers } from "../adapters/providers/create-providers.ts";
 import { type Config, type ModelRole, modelRoles, modelVariables } from "../config.ts";
+import { displayUrl } from "../domain/display-url.ts";
 import { ConfigurationError, errorMessage, ProviderError } from "../domain/errors.ts";
 import { formatModelRef, type ModelRef, type ProviderName } from "../domain/model.ts";
 import type { Logger } from "../logger.ts";
@@ -54,10 +55,9 @@ function listed(ids: readonly string[]): string {
   return ids.length > 20 ? `${shown} and ${ids.length - 20} more` : shown;
 }
 
-/** A base URL without any user info, for messages. */
+/** A base URL as `displayUrl` shows it, without the trailing slash, for messages. */
 function shownUrl(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname.replace(/\/$/, "")}`;
+  return displayUrl(url).replace(/\/$/, "");
 }
 
 function where(provider: ProviderName, config: Config): string {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { modelReferenceProblem } from "./model-reference.ts";
+import { isServiceCredentialVariable } from "./service-credentials.ts";
 
 /**
  * The schema of `threadwork.config.json`. Every field carries a description and an example:
@@ -9,6 +10,10 @@ import { modelReferenceProblem } from "./model-reference.ts";
 
 /** The same names `THREADWORK_REPOS` accepts. */
 export const repositoryNamePattern = /^[A-Za-z0-9._-]+$/;
+/** A name becomes a directory (the mirror, the setup cache): `.`, `..` or `.cache` would be a path. */
+export const repositoryNameStart = /^[A-Za-z0-9]/;
+export const repositoryNameStartRule =
+  'must start with a letter or digit: a name becomes a directory, and ".", ".." or a hidden name would be a path';
 
 const modelRefPattern = /^(anthropic|openai):\S+$/;
 
@@ -25,23 +30,24 @@ const timeoutSeconds = z
   .positive("must be more than 0")
   .max(86_400, "must be at most 86,400 (a day)");
 
-/** Credentials Threadwork itself holds: never handed to repository code. */
-const serviceSecretVariables = new Set([
-  "ANTHROPIC_API_KEY",
-  "OPENAI_API_KEY",
-  "GIT_TOKEN",
-  "GITHUB_TOKEN",
-  "DATABASE_URL",
-  "SLACK_BOT_TOKEN",
-  "SLACK_APP_TOKEN",
-  "SLACK_SIGNING_SECRET",
-]);
+/** A path pattern (see `pathPattern`): from the repository's root, `*`, `**` and a trailing `/`. */
+const pathPatternText = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(500, "must be at most 500 characters")
+  .refine(
+    (pattern) =>
+      !pattern.startsWith("/") && !pattern.split("/").some((part) => part === ".." || part === "."),
+    "must be a path from the repository's root, such as deploy/pipeline.yml (no leading /, no . or ..)",
+  )
+  .refine((pattern) => !/[\r\n\\]/.test(pattern), "must be one line with / between directories");
 
 const environmentVariableName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name such as NPM_TOKEN")
   .refine(
-    (name) => !serviceSecretVariables.has(name),
+    (name) => !isServiceCredentialVariable(name),
     "is one of Threadwork's own credentials, which repository code never receives; give setup its own narrow token",
   );
 
@@ -64,6 +70,15 @@ const setupSchema = z
         description:
           "Names of environment variables the setup command receives, e.g. a read-only registry token. Their values come from Threadwork's environment, never from this file. Nothing else is passed.",
         examples: [["NPM_TOKEN"]],
+      }),
+    cacheKeyPaths: z
+      .array(pathPatternText)
+      .max(200)
+      .optional()
+      .meta({
+        description:
+          "More files setup reads, whose content joins the setup cache key: the scripts that install scripts run, patches. Manifests, lock files and package-manager settings at any depth are always part of the key. Patterns as in `pipelineFiles`; `**` keys on the whole tree, so only an identical commit reuses the cache.",
+        examples: [["scripts/postinstall.js", "patches/"]],
       }),
     fromRepository: z
       .boolean()
@@ -114,6 +129,18 @@ const allowCommands = z
     examples: [["npm test", "npm run lint"]],
   });
 
+const nodeSchema = z
+  .string()
+  .refine(
+    (text) => text === "threadwork" || text === "system" || (text.startsWith("/") && !/[\0:\r\n]/.test(text)),
+    'must be "threadwork", "system" or the absolute path of a node executable',
+  )
+  .meta({
+    description:
+      'The Node that setup, checks and the agent\'s commands run on: its directory comes first on their PATH, so `node` and `npx` (and an npm that starts with `#!/usr/bin/env node`) run on it. "threadwork" (the default): the Node that runs Threadwork, the one its tests ran on. "system": the first `node` on Threadwork\'s PATH, as the host has it. Or the absolute path of a `node` executable, e.g. one version of nvm. `.nvmrc` and `engines` are not read.',
+    examples: ["threadwork", "system", "/opt/node-22/bin/node"],
+  });
+
 /** An https (or http) URL without credentials, a file:// URL, or a local path. */
 function isRepositoryLocation(text: string): boolean {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
@@ -156,6 +183,16 @@ const repositorySchema = z
         examples: ["off"],
       }),
     allowCommands: allowCommands.optional(),
+    pipelineFiles: z
+      .array(pathPatternText)
+      .max(200)
+      .optional()
+      .meta({
+        description:
+          "More files that make something run when a branch is pushed (a deploy pipeline, a script the CI host runs), on top of the built-in list of CI files: a branch that changes one is not pushed without a person. Paths from the repository's root, case-insensitive; `*` is any characters within a directory, `**` any depth, a trailing `/` a whole directory. They add to the built-in list and cannot remove from it.",
+        examples: [["deploy/pipeline.yml", "scripts/ci/", "**/deploy.sh"]],
+      }),
+    node: nodeSchema.optional(),
   })
   .meta({
     description: "One repository agents can work in.",
@@ -208,7 +245,10 @@ export const configFileSchema = z
       }),
     repositories: z
       .record(
-        z.string().regex(repositoryNamePattern, "must be letters, digits, dot, dash or underscore"),
+        z
+          .string()
+          .regex(repositoryNamePattern, "must be letters, digits, dot, dash or underscore")
+          .regex(repositoryNameStart, repositoryNameStartRule),
         repositorySchema,
       )
       .optional()
@@ -252,6 +292,8 @@ export type ConfigFileSettings = z.infer<typeof configFileSchema>;
 export type RepositorySettings = z.infer<typeof repositorySchema>;
 export type RepositorySetup = z.infer<typeof setupSchema>;
 export type RepositoryCheck = z.infer<typeof checkSchema>;
+/** `threadwork`, `system` or the absolute path of a node executable. */
+export type NodeSetting = z.infer<typeof nodeSchema>;
 export type ModelSettings = z.infer<typeof modelSchema>;
 
 /** The JSON Schema for editors, committed as `threadwork.config.schema.json`. */

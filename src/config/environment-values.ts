@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { repositoryNamePattern } from "./config-file-schema.ts";
+import { repositoryNamePattern, repositoryNameStart, repositoryNameStartRule } from "./config-file-schema.ts";
 import { modelReferenceProblem } from "./model-reference.ts";
 
 /**
@@ -88,7 +88,13 @@ const schemePattern = /^([a-z][a-z0-9+.-]*):\/\//i;
 /** An http:// or https:// URL; `localhost:11434/v1` is told to add the scheme. */
 export const httpUrl = setting((value, refuse) => {
   const scheme = schemePattern.exec(value)?.[1]?.toLowerCase();
-  if (scheme === undefined) {
+  // Checked first, so no other message quotes the password.
+  if (/^[^/?#]*@/.test(value.replace(schemePattern, ""))) {
+    refuse(
+      "holds credentials (user:password@ before the host): remove them; keys and tokens have variables of their own",
+      { showValue: false },
+    );
+  } else if (scheme === undefined) {
     refuse(`${JSON.stringify(value)} has no scheme: add http:// (or https://)`, {
       showValue: false,
       example: `http://${value}`,
@@ -281,6 +287,10 @@ export const repositoryList = setting((value, refuse) => {
       refuse(`has an entry named "${name}": a name is letters, digits, dot, dash or underscore`, {
         showValue: false,
       });
+      continue;
+    }
+    if (!repositoryNameStart.test(name)) {
+      refuse(`has an entry named "${name}": a name ${repositoryNameStartRule}`, { showValue: false });
       continue;
     }
     const problem = repositoryLocationProblem(url);

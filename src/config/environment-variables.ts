@@ -194,6 +194,15 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     example: "2000000",
   },
   {
+    name: "THREADWORK_NON_OWNER_REPLY_WINDOW",
+    section: "Limits",
+    description:
+      "Thread replies from people other than a session's owner start at most one supervisor turn per session and per person in this time; the others are kept and read with the next turn. 0 turns the limit off.",
+    defaultText: "10m",
+    initial: "10m",
+    example: "10m",
+  },
+  {
     name: "THREADWORK_REPOS",
     section: "Repositories and workspaces",
     description:
@@ -290,6 +299,15 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     defaultText: "7d",
     initial: "7d",
     example: "3d",
+  },
+  {
+    name: "THREADWORK_SETUP_CACHE_TTL",
+    section: "Repositories and workspaces",
+    description:
+      "How long what a setup produced is restored into new workspaces after it was stored, however often it is restored: 12h, 7d or plain seconds.",
+    defaultText: "7d",
+    initial: "7d",
+    example: "1d",
   },
   {
     name: "THREADWORK_SHUTDOWN_SECONDS",

@@ -1,4 +1,4 @@
-import type { RepositoryCheck, RepositorySetup } from "./config-file-schema.ts";
+import type { NodeSetting, RepositoryCheck, RepositorySetup } from "./config-file-schema.ts";
 
 /**
  * One repository agents can work in. `THREADWORK_REPOS` gives only a name and a URL; the
@@ -17,4 +17,8 @@ export interface RepositoryConfig {
   network?: "off" | "on";
   /** Command patterns that skip approval in this repository, on top of the global ones. */
   allowCommands?: string[];
+  /** More files whose change keeps a branch from being pushed without a person (see `ciPushRefusal`). */
+  pipelineFiles?: string[];
+  /** The Node commands run on; default `threadwork`, the one running Threadwork. */
+  node?: NodeSetting;
 }

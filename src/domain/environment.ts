@@ -29,8 +29,8 @@ export interface CheckOutcome {
   summary: string;
   /** Failing checks that went back to the worker before this one. */
   failedBefore?: number;
-  /** A passing `run_command` of the check since the last edit, accepted instead of a new run. */
-  reused?: boolean;
+  /** The commit the check ran on, in a clean checkout of it; absent when it did not run. */
+  commit?: string;
 }
 
 /** The repository's check as a workspace records it. */
@@ -71,10 +71,27 @@ function seconds(durationMs: number): string {
 /** "passed in 3.2 s", "failed (exit code 1, 3.2 s)", "not run: …". */
 export function describeCheckOutcome(check: CheckOutcome): string {
   if (check.status === "not-run") return `not run: ${check.summary.split("\n")[0] ?? ""}`;
-  const reused = check.reused ? ", run by the agent after its last edit" : "";
-  if (check.status === "passed") return `passed (${seconds(check.durationMs)}${reused})`;
+  if (check.status === "passed") return `passed (${seconds(check.durationMs)})`;
   const exit = check.exitCode === null ? "stopped" : `exit code ${check.exitCode}`;
   return `failed (${exit}, ${seconds(check.durationMs)})`;
+}
+
+/**
+ * The check as it stands for `commit`. A verdict vouches only for the commit it was reached
+ * on: one reached on another commit, or naming none, is not a verdict on this one.
+ */
+export function checkAtCommit(check: CheckOutcome, commit: string): CheckOutcome {
+  if (check.status === "not-run" || check.commit === commit) return check;
+  return {
+    status: "not-run",
+    command: check.command,
+    exitCode: null,
+    durationMs: 0,
+    summary: check.commit
+      ? `it ${check.status} on ${check.commit.slice(0, 12)}, not on ${commit.slice(0, 12)}, the commit to merge`
+      : `it ${check.status}, but not on a clean checkout of ${commit.slice(0, 12)}, the commit to merge`,
+    ...(check.failedBefore === undefined ? {} : { failedBefore: check.failedBefore }),
+  };
 }
 
 /** "passed in 12.0 s", "restored from the cache in 0.3 s", "failed: exit code 1 after 4.0 s". */

@@ -20,9 +20,47 @@ const secretPatterns: RegExp[] = [
 const bearerPattern = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{20,}/gi;
 const urlPasswordPattern = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 
-/** Replaces every secret-shaped substring with `[REDACTED]`. For logs, transcripts and prompts. */
+/** Shorter values are not redacted by value: they would blank ordinary words, and guard nothing. */
+export const minimumSecretValueLength = 8;
+
+/**
+ * Values of secrets the operator configured, whatever their shape (the registry tokens of
+ * `setup.environment`), longest first. Process-wide on purpose: every place text is redacted
+ * (tool results, transcripts, Slack, logs) redacts them, in every session.
+ */
+let secretValues: string[] = [];
+
+/**
+ * The ways a secret value is written down: as it is, as a JSON string spells it (a log line, a
+ * stored row), and in base64 at each of the three alignments it can have inside a longer encoded
+ * text (`_auth` in `.npmrc`, `auth` in a Docker `config.json`: base64 of `user:token`). Empty for
+ * values too short to be redacted.
+ */
+export function secretValueForms(value: string): string[] {
+  if (value.length < minimumSecretValueLength) return [];
+  const bytes = Buffer.from(value);
+  const forms = new Set([value, JSON.stringify(value).slice(1, -1)]);
+  for (const offset of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    // Only the characters every encoding of a text holding the value at this alignment shares.
+    const start = [0, 2, 3][offset] ?? 0;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    if (end - start >= minimumSecretValueLength) forms.add(encoded.slice(start, end));
+  }
+  return [...forms];
+}
+
+/** Redacts these values wherever text is redacted, from now on; short ones are ignored. */
+export function redactValuesEverywhere(values: Iterable<string>): void {
+  const added = new Set(secretValues);
+  for (const value of values) for (const form of secretValueForms(value)) added.add(form);
+  secretValues = [...added].sort((left, right) => right.length - left.length);
+}
+
+/** Replaces every configured secret value and every secret-shaped substring with `[REDACTED]`. For logs, transcripts and prompts. */
 export function redactSecrets(text: string): string {
   let result = text;
+  for (const value of secretValues) result = result.replaceAll(value, redactedText);
   for (const pattern of secretPatterns) result = result.replace(pattern, redactedText);
   result = result.replace(bearerPattern, `$1 ${redactedText}`);
   return result.replace(urlPasswordPattern, `$1${redactedText}@`);

@@ -2,6 +2,18 @@ import type { CheckOutcome, SetupOutcome } from "./environment.ts";
 import type { InstructionFile } from "./repository-instructions.ts";
 import type { Workspace } from "./tool.ts";
 
+/** The Node and npm a repository's commands run on, or why there is none. */
+export type NodeRuntimeDescription =
+  | {
+      /** The repository's `node` setting: `threadwork`, `system` or a path. */
+      setting: string;
+      /** `own`: the Node that runs Threadwork. None only with `system` on a host without one. */
+      node: { path: string; version: string; own: boolean } | undefined;
+      /** The `npm` commands find, if any: it runs on the first `node` of their PATH. */
+      npm: { path: string; version: string } | undefined;
+    }
+  | { problem: string };
+
 /** What a worker is told about its working copy in its first message. */
 export interface WorkspaceDescription {
   /** The branch the agent's branch was cut from, when known. */
@@ -11,8 +23,10 @@ export interface WorkspaceDescription {
     sandboxed: boolean;
     /** Whether sandboxed commands reach the network. */
     network: boolean;
-    /** Commands that run without approval (while sandboxed). */
+    /** Commands that run without approval: none unless the sandbox is active. */
     allowList: string[];
+    /** The Node (and npm) commands run on. */
+    runtime: NodeRuntimeDescription;
   };
   /** The repository's check command; undefined until one is configured for it. */
   checkCommand: string | undefined;
@@ -37,8 +51,12 @@ export interface WorkspacesPort {
     workspace: Workspace;
     signal: AbortSignal;
   }): Promise<SetupOutcome | undefined>;
-  /** Runs `workspace.check` in the sandbox, network per the repository's policy. */
-  runCheck?(request: { workspace: Workspace; signal: AbortSignal }): Promise<CheckOutcome>;
+  /**
+   * Commits the working copy on the agent's branch (`summary` is the message), then runs
+   * `workspace.check` in the sandbox on a clean checkout of exactly that commit, with the
+   * setup restored fresh and a fresh home. The outcome names the commit it ran on.
+   */
+  runCheck?(request: { workspace: Workspace; summary: string; signal: AbortSignal }): Promise<CheckOutcome>;
   /** Commits, pushes, opens a pull request: whatever the result carries (branch, diff stats, PR url). */
   finalizeWorkspace(request: {
     sessionId: string;

@@ -57,7 +57,7 @@ export function createAgentServices(
         text,
       });
     },
-    checkBeforeFinishing: (signal) => checkBeforeFinishing(kernel, agent, signal),
+    checkBeforeFinishing: (summary, signal) => checkBeforeFinishing(kernel, agent, summary, signal),
     async finish(summary, check) {
       onFinish(summary, check);
     },

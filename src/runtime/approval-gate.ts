@@ -30,8 +30,9 @@ function promptPreview(description: string): string {
 
 /**
  * Asks a human before a risky call runs, unless an "Always allow" rule of the session is
- * this exact action. An approval is bound to the input's hash: the call runs only if the
- * input it would run with is the one the approver saw.
+ * this exact action and the deployment allows such rules (not with the sandbox off: rules
+ * stored before it was turned off are ignored too). An approval is bound to the input's
+ * hash: the call runs only if the input it would run with is the one the approver saw.
  */
 export async function approvalGate(
   kernel: RuntimeKernel,
@@ -41,7 +42,7 @@ export async function approvalGate(
   input: unknown,
   scope: ToolCallScope,
 ): Promise<GateResult> {
-  const allowAlways = tool.allowAlways?.(input, scope) ?? true;
+  const allowAlways = kernel.config.approvals.alwaysAllow && (tool.allowAlways?.(input, scope) ?? true);
   if (allowAlways) {
     const rules = await listApprovalRules(kernel.db, agent.sessionId);
     if (isAllowedByRules(rules, tool.name, input)) return "allowed";

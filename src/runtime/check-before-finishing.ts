@@ -1,10 +1,8 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
-import { countFailedCalls, listRecentToolCalls } from "../adapters/database/tool-calls.ts";
-import { passingRunSinceLastEdit } from "../domain/check-reuse.ts";
+import { countFailedCalls } from "../adapters/database/tool-calls.ts";
 import {
   type CheckOutcome,
   checkFailedPrefix,
-  checkSummaryCharacters,
   type FinishVerdict,
   verdictAfterCheck,
 } from "../domain/environment.ts";
@@ -12,26 +10,26 @@ import { parseWorkspace, type Workspace } from "../domain/tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 
 /**
- * What `finish` does first in a workspace with a check: accept a passing `run_command` of
- * the check since the last edit, or run the check. A failure goes back to the worker while
- * `check.retries` allow; failures already handed back are counted from the audit rows of
- * its earlier `finish` calls, so a restart does not reset them.
+ * What `finish` does first in a workspace with a check: commit the working copy and run the
+ * check on a clean checkout of that commit. The worker's own runs of the check are feedback,
+ * never the verdict: its working copy, installed dependencies and home may hold what no commit
+ * carries. A failure goes back to the worker while `check.retries` allow; failures already
+ * handed back are counted from the audit rows of its earlier `finish` calls, so a restart does
+ * not reset them. Nothing is recorded until the check is over, so a restart mid-check runs it again.
  */
 export async function checkBeforeFinishing(
   kernel: RuntimeKernel,
   agent: AgentRow,
+  summary: string,
   signal: AbortSignal,
 ): Promise<FinishVerdict> {
   const workspace = parseWorkspace(agent.workspace);
   const runCheck = kernel.workspaces?.runCheck;
   if (!workspace?.check || !runCheck) return { kind: "finish" };
-  const [calls, failedBefore] = await Promise.all([
-    listRecentToolCalls(kernel.db, agent.id),
+  const [check, failedBefore] = await Promise.all([
+    runCheck({ workspace, summary, signal }),
     countFailedCalls(kernel.db, agent.id, "finish", checkFailedPrefix),
   ]);
-  const check =
-    passingRunSinceLastEdit(calls, workspace.check.command, checkSummaryCharacters) ??
-    (await runCheck({ workspace, signal }));
   return verdictAfterCheck({ ...check, failedBefore }, workspace.check);
 }
 

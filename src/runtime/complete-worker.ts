@@ -1,7 +1,7 @@
 import { writeStep } from "../adapters/database/agent-steps.ts";
 import type { AgentRow, StepPatch } from "../adapters/database/agents.ts";
 import type { StepRow } from "../adapters/database/step-row.ts";
-import { type CheckOutcome, describeCheckOutcome } from "../domain/environment.ts";
+import { type CheckOutcome, checkAtCommit, describeCheckOutcome } from "../domain/environment.ts";
 import { errorMessage } from "../domain/errors.ts";
 import type { ChatMessage } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
@@ -69,8 +69,9 @@ function summaryForParent(result: { summary: string; check?: unknown }): string 
 
 /**
  * The worker's result: its summary, its check, plus whatever the workspace port reports
- * (branch, PR). A worker that ended without `finish` in a workspace with a check records
- * the check as not run, so `merge_agents` does not take its branch for verified.
+ * (branch, commit, PR). A worker that ended without `finish` in a workspace with a check records
+ * the check as not run, and so does one whose finished commit is not the one its check ran on,
+ * so `merge_agents` does not take its branch for verified.
  */
 async function finalizeResult(
   kernel: RuntimeKernel,
@@ -90,7 +91,8 @@ async function finalizeResult(
       summary,
       ...checked,
     });
-    return { ...extra, summary, ...checked };
+    const commit = typeof extra.commit === "string" ? extra.commit : undefined;
+    return { ...extra, summary, ...(check && commit ? { check: checkAtCommit(check, commit) } : checked) };
   } catch (error) {
     return { summary, ...checked, workspaceError: errorMessage(error) };
   }

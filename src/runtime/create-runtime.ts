@@ -21,13 +21,17 @@ import { LifecycleLog } from "./lifecycle-log.ts";
 import type { RuntimeApi } from "./runtime-api.ts";
 import { defaultRuntimeOptions, type RuntimeContext } from "./runtime-context.ts";
 import { agentSnapshot, requestSnapshot, sessionSnapshot } from "./snapshots.ts";
-import type { SurfaceEvent, SurfaceListener } from "./surface-port.ts";
+import { SurfaceListeners } from "./surface-listeners.ts";
+import type { SurfaceEvent } from "./surface-port.ts";
 import { announceRequest } from "./waits.ts";
 import { createWakeScheduler, type StopDeadlines } from "./wake-scheduler.ts";
 
 export interface Runtime extends RuntimeApi {
   readonly instanceId: string;
-  /** Starts the wake-up worker and the sweeper, and re-announces pending requests. */
+  /**
+   * Starts the wake-up worker and the sweeper, and re-announces pending requests. Agents
+   * resume at once: subscribe every surface first.
+   */
   start(): Promise<void>;
   /**
    * Stops taking work, lets running steps end until `drainBy` and interrupts the rest, then
@@ -40,7 +44,6 @@ export interface Runtime extends RuntimeApi {
 
 /** Builds the runtime on one database; several instances may share it. */
 export function createRuntime(context: RuntimeContext): Runtime {
-  const listeners = new Set<SurfaceListener>();
   const options = { ...defaultRuntimeOptions, ...context.options };
   const instanceId = context.instanceId ?? `instance-${randomUUID()}`;
   const logger = context.logger;
@@ -49,19 +52,12 @@ export function createRuntime(context: RuntimeContext): Runtime {
 
   const telemetry = context.telemetry ?? noTelemetry;
   const lifecycle = new LifecycleLog({ db: context.db, logger });
+  const listeners = new SurfaceListeners(logger);
 
   function emit(event: SurfaceEvent): void {
     lifecycle.record(event);
     observeEnd(event);
-    for (const listener of listeners) {
-      try {
-        Promise.resolve(listener(event)).catch((error: unknown) =>
-          logger.warn({ err: error, type: event.type }, "surface listener failed"),
-        );
-      } catch (error) {
-        logger.warn({ err: error, type: event.type }, "surface listener failed");
-      }
-    }
+    listeners.emit(event);
   }
 
   /** An agent's end, from the same events the surfaces hear. */
@@ -128,10 +124,7 @@ export function createRuntime(context: RuntimeContext): Runtime {
   return {
     instanceId,
     handle: (input) => handleInput(kernel, input),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
     findSession: async (key) =>
       snapshotOf(await findSessionByKey(context.db, key.surface, key.conversationKey)),
     getSession: async (sessionId) => snapshotOf(await getSession(context.db, sessionId)),
@@ -161,10 +154,12 @@ export function createRuntime(context: RuntimeContext): Runtime {
       const row = await getRequest(context.db, requestId);
       if (!row) return undefined;
       const agent = await getAgent(context.db, row.agentId);
-      return requestSnapshot(row, agent?.title ?? row.agentId);
+      return requestSnapshot(row, agent?.title ?? row.agentId, context.config.approvals.alwaysAllow);
     },
     async listPendingRequests(sessionId) {
-      return (await requestsWithTitles(sessionId)).map(({ row, title }) => requestSnapshot(row, title));
+      return (await requestsWithTitles(sessionId)).map(({ row, title }) =>
+        requestSnapshot(row, title, context.config.approvals.alwaysAllow),
+      );
     },
     canDecide: (sessionId, userId, kind) => canDecide(kernel, sessionId, userId, kind),
     wake: (agentId) => scheduler.wake(agentId),

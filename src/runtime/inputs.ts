@@ -27,6 +27,7 @@ import { storedSessionTitle } from "../domain/session-title.ts";
 import type { SessionStatus } from "../domain/sessions.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
 import type { SurfaceInput } from "./surface-port.ts";
@@ -84,9 +85,23 @@ async function handleUserMessage(
     metadata: input.metadata ?? {},
     ...budget,
   });
+  const fromOwner = session.ownerId === input.userId;
+  const allowance = fromOwner
+    ? undefined
+    : await replyAllowance(
+        kernel.db,
+        {
+          surface: session.surface,
+          sessionId: session.id,
+          userId: input.userId,
+          sessionOpen: session.status !== closed,
+        },
+        { now: kernel.now(), lengthMs: kernel.config.limits.nonOwnerReplyWindowSeconds * 1000 },
+      );
+  const held = allowance?.startsTurn === false;
   const supervisorId = await kernel.db.transaction(async (db) => {
-    // A message reopens a session a person stopped.
-    if (session.status === closed) await updateSession(db, session.id, { status: active });
+    // The owner's message reopens a session a person stopped; nobody else's does.
+    if (session.status === closed && !held) await updateSession(db, session.id, { status: active });
     let supervisor = await findSupervisor(db, session.id);
     if (!supervisor) {
       supervisor = await insertAgent(db, {
@@ -104,18 +119,18 @@ async function handleUserMessage(
     await enqueueEvent(db, {
       sessionId: session.id,
       targetAgentId: supervisor.id,
-      type: "user-message",
+      type: held ? heldReplyEventType : "user-message",
       // Who wrote it decides how the supervisor reads it: only the owner's words are requests.
       payload: {
         userId: input.userId,
         ...(input.userName ? { userName: input.userName } : {}),
-        fromOwner: session.ownerId === input.userId,
+        fromOwner,
         text: input.text,
         ...history,
       },
     });
     const next = statusOnInput("supervisor", supervisor.status);
-    if (isTerminal(supervisor.status) && next !== supervisor.status) {
+    if (!held && isTerminal(supervisor.status) && next !== supervisor.status) {
       await updateAgent(db, supervisor.id, { status: next, finishedAt: null, statusReason: null });
     }
     return supervisor.id;
@@ -123,6 +138,14 @@ async function handleUserMessage(
   if (created) {
     kernel.telemetry.sessionStarted(session.surface);
     kernel.lifecycle.sessionStarted(session);
+  }
+  if (allowance?.startsTurn === false) {
+    return {
+      type: "message-accepted",
+      sessionId: session.id,
+      created,
+      held: { noticeDue: allowance.noticeDue },
+    };
   }
   await kernel.wake(supervisorId);
   return { type: "message-accepted", sessionId: session.id, created };
@@ -144,8 +167,13 @@ async function decisionOutcome(
   fallback: RequestRow,
 ): Promise<DecisionOutcome> {
   const title = (await getAgent(kernel.db, fallback.agentId))?.title ?? fallback.agentId;
-  if (!row) return { ok: false, reason: "already_decided", request: requestSnapshot(fallback, title) };
-  const request = requestSnapshot(row, title);
+  if (!row)
+    return {
+      ok: false,
+      reason: "already_decided",
+      request: requestSnapshot(fallback, title, kernel.config.approvals.alwaysAllow),
+    };
+  const request = requestSnapshot(row, title, kernel.config.approvals.alwaysAllow);
   const waitedSeconds = ((row.decidedAt ?? kernel.now()).getTime() - row.createdAt.getTime()) / 1000;
   kernel.telemetry.requestDecided({
     kind: row.kind,
@@ -163,7 +191,7 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   const request = await getRequest(kernel.db, input.requestId);
   if (!request) return { ok: false, reason: "not_found" };
   const title = (await getAgent(kernel.db, request.agentId))?.title ?? request.agentId;
-  const snapshot = requestSnapshot(request, title);
+  const snapshot = requestSnapshot(request, title, kernel.config.approvals.alwaysAllow);
   const expectedKind = { answer: "question", "approval-decision": "approval", "budget-decision": "budget" }[
     input.type
   ];
@@ -187,11 +215,11 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   }
 
   if (input.type === "approval-decision") {
-    // An action that asks every time takes "Always allow" as a plain approval.
-    const decision =
-      input.decision === "always_allow" && parseApprovalAction(request.action)?.allowAlways === false
-        ? "approve"
-        : input.decision;
+    // An action that asks every time, or any action with the sandbox off, takes "Always allow"
+    // (a stale button, a forged click, the terminal's /always) as a plain approval.
+    const asksEveryTime =
+      !kernel.config.approvals.alwaysAllow || parseApprovalAction(request.action)?.allowAlways === false;
+    const decision = input.decision === "always_allow" && asksEveryTime ? "approve" : input.decision;
     const decided = await kernel.db.transaction(async (db) => {
       const row = await decideOnce(db, request.id, {
         status: decision === "deny" ? "denied" : "approved",

@@ -5,7 +5,16 @@ import type { SessionSnapshot } from "../domain/sessions.ts";
 import type { SessionKey, SurfaceInput, SurfaceListener } from "./surface-port.ts";
 
 export type InputOutcome =
-  | { type: "message-accepted"; sessionId: string; created: boolean }
+  | {
+      type: "message-accepted";
+      sessionId: string;
+      created: boolean;
+      /**
+       * Set when a reply from someone who may not steer was kept for the next turn instead of
+       * starting one; `noticeDue` when they should be told (once per window).
+       */
+      held?: { noticeDue: boolean };
+    }
   | { type: "decision"; outcome: DecisionOutcome }
   | { type: "cancelled"; sessionId: string; agentIds: string[] }
   | { type: "session-renamed"; sessionId: string; title: string };
@@ -17,7 +26,10 @@ export type InputOutcome =
 export interface RuntimeApi {
   /** Delivers one input. Authorization of decisions is checked here, not in the surface. */
   handle(input: SurfaceInput): Promise<InputOutcome>;
-  /** Registers a listener for every surface event this instance emits; returns an unsubscribe. */
+  /**
+   * Registers a listener for every surface event this instance emits; returns an unsubscribe.
+   * The first listener also gets, in order, what was emitted before any listener was there.
+   */
   subscribe(listener: SurfaceListener): () => void;
   findSession(key: SessionKey): Promise<SessionSnapshot | undefined>;
   getSession(sessionId: string): Promise<SessionSnapshot | undefined>;

@@ -33,7 +33,16 @@ export function agentSnapshot(row: AgentRow, prices?: PriceOverrides): AgentSnap
   };
 }
 
-export function requestSnapshot(row: RequestRow, agentTitle: string): RequestSnapshot {
+/**
+ * A request as surfaces see it. `alwaysAllow` is the deployment's (false with the sandbox off):
+ * then every approval shows as one that asks every time, those stored before included, so no
+ * surface offers "Always allow" for it.
+ */
+export function requestSnapshot(row: RequestRow, agentTitle: string, alwaysAllow: boolean): RequestSnapshot {
+  const action =
+    !alwaysAllow && row.kind === "approval" && row.action
+      ? { ...row.action, allowAlways: false }
+      : row.action;
   return {
     id: row.id,
     sessionId: row.sessionId,
@@ -42,7 +51,7 @@ export function requestSnapshot(row: RequestRow, agentTitle: string): RequestSna
     kind: row.kind,
     prompt: row.prompt,
     choices: row.choices,
-    action: row.action,
+    action,
     pattern: row.pattern,
     status: row.status,
     decision: row.decision,

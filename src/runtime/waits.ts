@@ -53,7 +53,7 @@ export async function parkAgent(kernel: RuntimeKernel, agent: AgentRow): Promise
 
 export function announceRequest(kernel: RuntimeKernel, row: RequestRow, agentTitle: string): void {
   if (row.status !== "pending") return;
-  const request = requestSnapshot(row, agentTitle);
+  const request = requestSnapshot(row, agentTitle, kernel.config.approvals.alwaysAllow);
   const sessionId = row.sessionId;
   if (row.kind === "question") kernel.emit({ type: "question-asked", sessionId, request });
   else if (row.kind === "approval") kernel.emit({ type: "approval-requested", sessionId, request });

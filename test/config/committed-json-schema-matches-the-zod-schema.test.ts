@@ -32,10 +32,17 @@ describe("the configuration file's JSON Schema", () => {
       name: "web",
       url: "https://github.com/acme/web.git",
       defaultBranch: "main",
-      setup: { command: "npm ci", timeoutSeconds: 900, environment: ["NPM_TOKEN"] },
+      setup: {
+        command: "npm ci",
+        timeoutSeconds: 900,
+        environment: ["NPM_TOKEN"],
+        cacheKeyPaths: ["scripts/postinstall.js"],
+      },
       check: { command: "npm test", retries: 2 },
       network: "off",
       allowCommands: ["npm test", "npm run lint"],
+      pipelineFiles: ["deploy/pipeline.yml"],
+      node: "threadwork",
     });
     expect(config.git.repositories.find((repository) => repository.name === "tools")?.url).toBe(
       "/srv/git/tools",

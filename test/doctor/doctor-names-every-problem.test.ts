@@ -8,6 +8,7 @@ import { openDatabase } from "../../src/adapters/database/open-database.ts";
 import { formatChecklist } from "../../src/application/doctor/doctor-check.ts";
 import { runDoctor } from "../../src/application/doctor/run-doctor.ts";
 import { loadConfig } from "../../src/config.ts";
+import { displayUrl } from "../../src/domain/display-url.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { createEmptyPostgresDatabase } from "../helpers/database.ts";
@@ -82,6 +83,7 @@ describe("npm run doctor", () => {
       "ok Slack app token (Socket Mode)",
       "ok Models",
       "ok Repository widgets",
+      "ok Node for widgets",
       "warning Command sandbox",
       "ok Database",
     ]);
@@ -107,7 +109,7 @@ describe("npm run doctor", () => {
         'Repository gone: THREADWORK_REPOS entry "gone" is /nonexistent/threadwork/repo, which does not exist: point it at a git clone or an https git URL',
         expect.stringMatching(/^Repository remote: /),
         expect.stringMatching(/^Command sandbox: unavailable: bubblewrap \(bwrap\) is not installed/),
-        `Database: PostgreSQL (DATABASE_URL) lacks ${migrationTags.length} migration${migrationTags.length === 1 ? "" : "s"}: ${migrationTags.join(", ")}`,
+        `Database: PostgreSQL at ${displayUrl(empty.url)} (DATABASE_URL) lacks ${migrationTags.length} migration${migrationTags.length === 1 ? "" : "s"}: ${migrationTags.join(", ")}`,
       ]);
       for (const check of problems) expect(check.fix).toMatch(/\w/);
       expect(checks.find((check) => check.subject === "Repository widgets")?.status).toBe("ok");

@@ -81,6 +81,17 @@ export interface FakeMessage {
 
 const manifest = readManifest();
 
+export interface FakeSlackOptions {
+  /**
+   * How long every Web API call takes to answer, `auth.test` included. Real Slack answers in
+   * about 150 ms (`realisticSlackDelayMs`); 0, the default, answers at once.
+   */
+  responseDelayMs?: number;
+}
+
+/** About how long real Slack takes to answer a Web API call. */
+export const realisticSlackDelayMs = 150;
+
 type Injection =
   | { kind: "status"; status: 429 | 500; retryAfter?: number; times: number }
   | { kind: "error"; error: string; times: number };
@@ -166,9 +177,12 @@ export class FakeSlackServer {
   });
   /** `agents.sessions.*`, off until a test enables it; it shares the streams above. */
   readonly agentSessions = new FakeAgentSessions(this.streams);
+  /** How long each Web API call waits before it is handled; a test may change it at any time. */
+  responseDelayMs: number;
 
-  constructor(botToken = "xoxb-test-token") {
+  constructor(botToken = "xoxb-test-token", options: FakeSlackOptions = {}) {
     this.botToken = botToken;
+    this.responseDelayMs = options.responseDelayMs ?? 0;
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         response.writeHead(500);
@@ -180,8 +194,8 @@ export class FakeSlackServer {
     );
   }
 
-  static async start(botToken?: string): Promise<FakeSlackServer> {
-    const fake = new FakeSlackServer(botToken);
+  static async start(botToken?: string, options: FakeSlackOptions = {}): Promise<FakeSlackServer> {
+    const fake = new FakeSlackServer(botToken, options);
     await new Promise<void>((resolve) => fake.server.listen(0, "127.0.0.1", resolve));
     fake.port = (fake.server.address() as AddressInfo).port;
     return fake;
@@ -291,6 +305,8 @@ export class FakeSlackServer {
     }
     const method = url.pathname.replace(/^\/api\//, "");
     const body = await readBody(request);
+    // Slack's own time to answer: the call takes effect, and is recorded, once it has passed.
+    if (this.responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.responseDelayMs));
     const contentType = request.headers["content-type"] ?? "";
     const params = contentType.includes("application/json")
       ? (JSON.parse(body || "{}") as Record<string, unknown>)

@@ -17,6 +17,7 @@ export const testLimits: Config["limits"] = {
   agentTimeoutSeconds: 600,
   sessionBudgetUsd: undefined,
   sessionBudgetTokens: undefined,
+  nonOwnerReplyWindowSeconds: 600,
 };
 
 /** Fast leases and sweeps, so crash tests recover in about a second. */
@@ -41,7 +42,7 @@ export function testConfig(
       strong: { provider: "anthropic", model: "claude-opus-5" },
     },
     priceOverrides: {},
-    approvals: { approverIds, policy },
+    approvals: { approverIds, policy, alwaysAllow: true },
   };
 }
 

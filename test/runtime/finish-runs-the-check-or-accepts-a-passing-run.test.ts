@@ -19,16 +19,20 @@ import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runti
 
 /**
  * `finish` against a workspaces port whose check the test controls, and stand-ins for the
- * coding tools: a run of the check command since the last edit is accepted, anything after
- * it runs the check again, a failure goes back `retries` times, and a worker that ends
+ * coding tools: `finish` always has the port commit and check (a passing run of the worker's
+ * own is feedback, never the verdict), a failure goes back `retries` times, a verdict on
+ * another commit than the finished one is recorded as not run, and a worker that ends
  * without `finish` records the check as not run.
  */
 describe("finish and the repository's check", () => {
   let handle: DatabaseHandle;
   let server: FakeLlmServer;
   let runtime: Runtime;
-  const checkRuns: string[] = [];
+  const checkRuns: Array<{ branch: string; summary: string }> = [];
   let nextCheck: CheckOutcome["status"] = "passed";
+  const finishedCommit = "1".repeat(40);
+  /** The commit the port says it checked: the one finalizing then reports, unless a test moves it. */
+  let checkedCommit = finishedCommit;
   const finalized: Array<CheckOutcome | undefined> = [];
   /** Each worker's scripted turns, by the first word of its brief. */
   const plays = new Map<string, FakeToolCall[][]>();
@@ -43,10 +47,11 @@ describe("finish and the repository's check", () => {
   });
   const workspaces: WorkspacesPort = {
     createWorkspace: async (request) => workspace(request.agentId),
-    async runCheck({ workspace: checked }) {
-      checkRuns.push(checked.branch);
+    async runCheck({ workspace: checked, summary }) {
+      checkRuns.push({ branch: checked.branch, summary });
       return {
         status: nextCheck,
+        commit: checkedCommit,
         command: "npm test",
         exitCode: nextCheck === "passed" ? 0 : 1,
         durationMs: 1200,
@@ -55,7 +60,7 @@ describe("finish and the repository's check", () => {
     },
     async finalizeWorkspace(request) {
       finalized.push(request.check);
-      return { branch: request.workspace.branch, commit: "1".repeat(40) };
+      return { branch: request.workspace.branch, commit: finishedCommit };
     },
   };
   // The run_command stand-in answers as the real one does: status line first.
@@ -120,27 +125,32 @@ describe("finish and the repository's check", () => {
   }
   const finish = { name: "finish", input: { summary: "Done." } };
 
-  it("accepts a passing run of the check command with no edit after it", async () => {
+  it("runs the check at finish though the worker's own run of it passed: that run is feedback, not the verdict", async () => {
     const before = checkRuns.length;
     const agent = await runWorker("reuse", [
       [{ name: "edit_file", input: { path: "a" } }],
       [{ name: "run_command", input: { command: "npm  test" } }],
       [finish],
     ]);
-    expect(checkRuns.length).toBe(before);
-    expect(agent.result?.check).toMatchObject({ status: "passed", reused: true, durationMs: 800 });
-    expect(finalized.at(-1)).toMatchObject({ status: "passed", reused: true });
+    expect(checkRuns.slice(before)).toEqual([
+      { branch: expect.stringContaining("threadwork/s/"), summary: "Done." },
+    ]);
+    expect(agent.result?.check).toMatchObject({
+      status: "passed",
+      command: "npm test",
+      durationMs: 1200,
+      commit: finishedCommit,
+    });
+    expect(finalized.at(-1)).toMatchObject({ status: "passed", commit: finishedCommit });
   });
 
-  it("runs the check again when anything that may edit came after the passing run", async () => {
-    const before = checkRuns.length;
-    const agent = await runWorker("rerun", [
-      [{ name: "run_command", input: { command: "npm test" } }],
-      [{ name: "edit_file", input: { path: "a" } }],
-      [finish],
-    ]);
-    expect(checkRuns.length).toBe(before + 1);
-    expect(agent.result?.check).toMatchObject({ status: "passed", command: "npm test", durationMs: 1200 });
+  it("records a verdict on another commit than the finished one as not run", async () => {
+    checkedCommit = "2".repeat(40);
+    const agent = await runWorker("moved", [[finish]]);
+    checkedCommit = finishedCommit;
+    expect(agent.result?.commit).toBe(finishedCommit);
+    expect(agent.result?.check).toMatchObject({ status: "not-run", command: "npm test" });
+    expect(JSON.stringify(agent.result?.check)).toContain("it passed on 222222222222, not on 111111111111");
   });
 
   it("hands a failing check back `retries` times, then finishes with the failure recorded", async () => {

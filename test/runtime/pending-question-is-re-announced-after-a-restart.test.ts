@@ -58,4 +58,33 @@ describe.each(backends)("a pending question is re-announced after a restart on %
       ),
     );
   });
+
+  it("gives what it announced before any surface attached to the first surface that attaches", async () => {
+    const surface = createMemorySurface(world.runtime, {
+      key: { surface: "memory", conversationKey: "attached-late" },
+    });
+    await surface.send("task: slow question");
+    const asked = await surface.waitFor((event) => event.type === "question-asked");
+    surface.close();
+    await world.runtime.stop();
+
+    // Started with no surface: its re-announcement is held, not dropped.
+    const restarted = await startTestRuntime({
+      handle: world.handle,
+      anthropicBaseUrl: world.server.anthropicBaseUrl,
+      instanceId: "restarted-alone",
+    });
+    world.runtime = restarted;
+    const first: string[] = [];
+    const second: string[] = [];
+    restarted.subscribe((event) => {
+      if (event.type === "question-asked") first.push(event.request.id);
+    });
+    restarted.subscribe((event) => {
+      if (event.type === "question-asked") second.push(event.request.id);
+    });
+    expect(first).toContain(asked.request.id);
+    // Held events go to the first surface only: a second one joining later sees what comes next.
+    expect(second).toEqual([]);
+  });
 });

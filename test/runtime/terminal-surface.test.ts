@@ -1,8 +1,11 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import { buildApprovalAction } from "../../src/domain/approval-action.ts";
+import type { RequestSnapshot } from "../../src/domain/requests.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { parseTerminalLine } from "../../src/surfaces/terminal/terminal-commands.ts";
+import { requestLine } from "../../src/surfaces/terminal/terminal-render.ts";
 import { createTerminalSurface } from "../../src/surfaces/terminal/terminal-surface.ts";
 import {
   type FakeLlmServer,
@@ -35,6 +38,38 @@ describe("terminal commands", () => {
     expect(parseTerminalLine("/approve x")).toMatchObject({ type: "invalid" });
     expect(parseTerminalLine("/frobnicate")).toMatchObject({ type: "invalid" });
     expect(parseTerminalLine("   ")).toEqual({ type: "empty" });
+  });
+
+  it("offers /always only for an action that allows it", () => {
+    const request = (allowAlways: boolean | undefined): RequestSnapshot => ({
+      id: "req_1",
+      sessionId: "ses_1",
+      agentId: "agt_1",
+      agentTitle: "Tester",
+      kind: "approval",
+      prompt: "Tester wants to: run `npm test`",
+      choices: null,
+      action: {
+        ...buildApprovalAction({
+          tool: "run_command",
+          input: { command: "npm test" },
+          description: "run `npm test`",
+          repo: "app",
+          branch: null,
+        }),
+        ...(allowAlways === undefined ? {} : { allowAlways }),
+      },
+      pattern: null,
+      status: "pending",
+      decision: null,
+      answer: null,
+      decidedBy: null,
+      decidedAt: null,
+    });
+    expect(requestLine(request(undefined), 2)).toContain("/always 2");
+    const asksEveryTime = requestLine(request(false), 2);
+    expect(asksEveryTime).toContain("/approve 2, /deny 2");
+    expect(asksEveryTime).not.toContain("/always 2");
   });
 });
 

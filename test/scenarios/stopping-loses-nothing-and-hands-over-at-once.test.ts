@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,83 +12,17 @@ import {
   textResponse,
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
-import { FakeSlackServer, sendSignedEvent } from "../fakes/fake-slack-server.ts";
+import { FakeSlackServer, realisticSlackDelayMs, sendSignedEvent } from "../fakes/fake-slack-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { databaseUrlOf, waitUntil } from "../helpers/runtime-processes.ts";
+import { hold, killService, type Service, startService } from "./support/service-process.ts";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const signingSecret = "shutdown-signing-secret";
 const channel = "C0GENERAL";
 const owner = "U0OWNER";
 const budgetSeconds = 8;
 const threads = { reply: "1700200000.000100", board: "1700200001.000100", stuck: "1700200002.000100" };
-
-interface LogLine {
-  level: number;
-  msg: string;
-  time: number;
-  [field: string]: unknown;
-}
-
-/** `npm start` (src/main.ts) in its own process, HTTP mode, on the test's Postgres, fake Slack and fake LLM. */
-interface Service {
-  child: ChildProcess;
-  eventsUrl: string;
-  lines(): LogLine[];
-  output(): string;
-  ready: Promise<void>;
-  exited: Promise<{ code: number | null; at: number }>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function startService(environment: Record<string, string>): Promise<Service> {
-  const port = await freePort();
-  const child = spawn(path.join(root, "node_modules/.bin/node"), ["src/main.ts"], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", NODE_NO_WARNINGS: "1", PORT: String(port), ...environment },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const ready = Promise.withResolvers<void>();
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.includes("threadwork is ready")) ready.resolve();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
-    child.once("exit", (code) => resolve({ code, at: Date.now() })),
-  );
-  void exited.then(() => ready.reject(new Error(`the service exited before it was ready:\n${output}`)));
-  ready.promise.catch(() => undefined);
-  return {
-    child,
-    eventsUrl: `http://127.0.0.1:${port}/slack/events`,
-    lines: () =>
-      output
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line) as LogLine),
-    output: () => output,
-    ready: ready.promise,
-    exited,
-  };
-}
-
-/** A response the test lets go of; until then the fake LLM holds the request open. */
-function hold() {
-  const gate = Promise.withResolvers<void>();
-  return { release: () => gate.resolve(), until: <T>(value: T) => gate.promise.then(() => value) };
-}
 
 describe("stopping an instance (postgres)", () => {
   let handle: DatabaseHandle;
@@ -106,7 +38,7 @@ describe("stopping an instance (postgres)", () => {
 
   beforeAll(async () => {
     handle = await createTestDatabase("postgres");
-    slack = await FakeSlackServer.start("xoxb-shutdown-test");
+    slack = await FakeSlackServer.start("xoxb-shutdown-test", { responseDelayMs: realisticSlackDelayMs });
     dataDirectory = await mkdtemp(path.join(tmpdir(), "threadwork-shutdown-"));
     llm = await startFakeLlmServer();
     let stuckCalls = 0;
@@ -138,12 +70,7 @@ describe("stopping an instance (postgres)", () => {
     reply.release();
     boardWorker.release();
     stuckWorker.release();
-    for (const service of services) {
-      if (service.child.exitCode === null && service.child.signalCode === null) {
-        service.child.kill("SIGKILL");
-        await service.exited;
-      }
-    }
+    for (const service of services) await killService(service);
     await handle?.close();
     await llm?.close();
     await slack?.close();

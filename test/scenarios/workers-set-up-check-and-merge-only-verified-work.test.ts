@@ -18,7 +18,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { type FakeNpmRegistry, startFakeNpmRegistry } from "../fakes/fake-npm-registry.ts";
-import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { FakeSlackServer, realisticSlackDelayMs } from "../fakes/fake-slack-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
 import { briefOf, isSupervisorRequest, testRuntimeOptions } from "../helpers/runtime-harness.ts";
 import { channel, type Harness, startHarness } from "../slack/support/harness.ts";
@@ -159,7 +159,7 @@ describe("workers set up their environment, check their change and merge only ve
     handle = await createTestDatabase("postgres");
     llm = await startFakeLlmServer();
     llm.respondWith(respond);
-    fake = await FakeSlackServer.start();
+    fake = await FakeSlackServer.start(undefined, { responseDelayMs: realisticSlackDelayMs });
     const file = {
       repositories: {
         widgets: {

@@ -102,7 +102,7 @@ describe("per-command limits contain runaway commands", () => {
     expect(results[3]?.result).toContain("AGAIN-42");
   });
 
-  it("counts files in a directory the command made unreadable (chmod 000) against the quota", async () => {
+  it("never opens up a directory the command made unreadable (chmod 000), and lets nothing hide there", async () => {
     const { results } = await runInService(
       layout,
       [
@@ -111,15 +111,44 @@ describe("per-command limits contain runaway commands", () => {
           input: { command: "mkdir hidden && head -c 3000000 /dev/zero > hidden/blob && chmod 000 hidden" },
         },
         { tool: "run_command", input: { command: "echo STILL-$((6*7))" } },
+        { tool: "run_command", input: { command: "chmod -R u+rwX hidden" } },
         { tool: "run_command", input: { command: "rm -rf hidden" } },
         { tool: "run_command", input: { command: "echo AGAIN-$((6*7))" } },
       ],
       { quotaMb: 2, sandbox, ...(serviceUid === undefined ? {} : { uid: serviceUid }) },
     );
-    expect(results[0]?.result).toMatch(/over its 2 MiB disk quota/);
-    expect(results[1]?.error).toMatch(/over its 2 MiB disk quota/);
-    expect(results[3]?.result).toContain("AGAIN-42");
+    // The service (not root) cannot read it: unmeasured, so over the quota until made readable.
+    expect(results[0]?.result).toMatch(
+      /cannot be measured against its 2 MiB disk quota: the service cannot read hidden/,
+    );
+    expect(results[1]?.error).toMatch(/cannot be measured against its 2 MiB disk quota/);
+    // Readable again, it counts: 3 MB is over the quota, and only deleting runs.
+    expect(results[2]?.result).toMatch(/over its 2 MiB disk quota/);
+    expect(results[4]?.result).toContain("AGAIN-42");
   });
+
+  it("stops a command whose directory stays unreadable while it runs", async () => {
+    const { results } = await runInService(
+      layout,
+      [
+        {
+          tool: "run_command",
+          input: {
+            command: "mkdir veiled && chmod 000 veiled && sleep 60; echo SLEPT-$((6*7))",
+            timeout_s: 120,
+          },
+        },
+        { tool: "run_command", input: { command: "rm -rf veiled" } },
+        { tool: "run_command", input: { command: "echo AFTER-$((6*7))" } },
+      ],
+      { quotaMb: 2, sandbox, ...(serviceUid === undefined ? {} : { uid: serviceUid }) },
+    );
+    expect(results[0]?.result).toMatch(
+      /stopped: the workspace's disk use could not be measured while it ran \(the service cannot read veiled\)/,
+    );
+    expect(results[0]?.result).not.toContain("SLEPT-42");
+    expect(results[2]?.result).toContain("AFTER-42");
+  }, 120_000);
 
   it("cannot fill the host's RAM through /dev: /dev is read-only and /dev/shm is small", async () => {
     if (!sandboxUsable) return;

@@ -76,6 +76,15 @@ describe("environment setup", () => {
         setup: { command: 'echo ran >> "$HOME/setup-runs"; if [ -e "$HOME/slow" ]; then sleep 30; fi' },
       },
       {
+        name: "relocked",
+        url: join(directory.path, "git", "widgets"),
+        setup: {
+          command: 'echo "token is [$REGISTRY_TOKEN]"; npm ci --fetch-retries=0',
+          environment: ["REGISTRY_TOKEN"],
+        },
+        check: { command: "npm test" },
+      },
+      {
         name: "scripted",
         url: join(directory.path, "git", "scripted"),
         setup: { command: "echo operator", fromRepository: true },
@@ -139,18 +148,44 @@ describe("environment setup", () => {
     );
   }, 120_000);
 
-  it("runs the check in the sandbox: the failing test fails with its output, the fix passes", async () => {
+  it("runs the check in the sandbox on a clean checkout of the commit: the failing test fails with its output, the fix passes", async () => {
     const workspace = await newWorkspace("widgets");
     await prepare(workspace);
-    const failed = await environment.runCheck({ workspace, signal });
-    expect(failed).toMatchObject({ status: "failed", command: "npm test", exitCode: 1 });
-    expect(failed.summary).toMatch(/7 !== 6|Expected values to be strictly equal/);
+    const check = async (message: string) => {
+      const { commit } = await manager.commitWorkspace(workspace, { message });
+      return { commit, outcome: await environment.checkCommit({ workspace, commit, signal }) };
+    };
+    const failed = await check("Nothing changed");
+    expect(failed.outcome).toMatchObject({ status: "failed", command: "npm test", exitCode: 1 });
+    expect(failed.outcome.commit).toBe(failed.commit);
+    expect(failed.outcome.summary).toMatch(/7 !== 6|Expected values to be strictly equal/);
     const path = join(workspace.root, "src", "total.js");
     const source = await readFile(path, "utf8");
     await writeFile(path, source.replace(/items\.reduce\(.*\)/, fixedLine));
-    const passed = await environment.runCheck({ workspace, signal });
-    expect(passed).toMatchObject({ status: "passed", exitCode: 0 });
-    expect(passed.durationMs).toBeGreaterThan(0);
+    const passed = await check("Fix the total");
+    expect(passed.commit).not.toBe(failed.commit);
+    expect(passed.outcome).toMatchObject({ status: "passed", exitCode: 0, commit: passed.commit });
+    expect(passed.outcome.durationMs).toBeGreaterThan(0);
+    // The clean checkout, its home and /tmp are gone afterwards.
+    expect(await readdir(join(directory.path, "data", "checks"))).toEqual([]);
+  }, 120_000);
+
+  it("runs setup for a checked commit whose lock file has no cache entry without secrets, the network or the cache", async () => {
+    const workspace = await newWorkspace("relocked");
+    expect(await prepare(workspace)).toMatchObject({ status: "passed", source: "ran" });
+    const cached = await readdir(join(directory.path, "data", "setup-cache", "relocked"));
+    expect(cached).toHaveLength(1);
+    const lock = join(workspace.root, "package-lock.json");
+    await writeFile(lock, `${await readFile(lock, "utf8")}\n`);
+    const { commit } = await manager.commitWorkspace(workspace, { message: "Touch the lock file" });
+    const outcome = await environment.checkCommit({ workspace, commit, signal });
+    // The repository's network is off: the agent's commit cannot fetch what its lock file names.
+    expect(outcome).toMatchObject({ status: "failed", command: "npm test", exitCode: null, commit });
+    expect(outcome.summary).toContain(`Setup on the clean checkout of ${commit.slice(0, 12)} failed`);
+    expect(outcome.summary).toContain("token is []");
+    expect(outcome.summary).toContain("no setup.environment variables");
+    expect(outcome.summary).not.toContain(registryToken);
+    expect(await readdir(join(directory.path, "data", "setup-cache", "relocked"))).toEqual(cached);
   }, 120_000);
 
   it("reports a failing setup with its redacted output, and passes only the variables named", async () => {

@@ -37,7 +37,8 @@ function source(id: string, check?: CheckOutcome): MergeSource {
       baseCommit: "b",
     },
     commit: id.repeat(40),
-    ...(check ? { check } : {}),
+    // Each verdict was reached on the commit that is merged (see moved-branch-is-not-merged-as-verified).
+    ...(check ? { check: check.status === "not-run" ? check : { ...check, commit: id.repeat(40) } } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
+import type { CheckOutcome } from "../../src/domain/environment.ts";
 import { type FakeGitRemote, startFakeGitRemote } from "../fakes/fake-git-remote.ts";
 import { createSourceRepository, git, temporaryDirectory } from "./repository-fixtures.ts";
 
@@ -42,10 +43,8 @@ describe("the pull request body shows the check", () => {
     await directory?.remove();
   });
 
-  async function finishWith(
-    slug: string,
-    check: Parameters<WorkspaceManager["finalizeWorkspace"]>[1]["check"],
-  ) {
+  /** Commits, checks that commit (as `finish` does), then finalizes; `after` changes the copy in between. */
+  async function finishWith(slug: string, check: Omit<CheckOutcome, "commit">, after?: string) {
     const workspace = await manager.createWorkspace({
       sessionId: "ses_pr",
       agentId: `agt_${slug}`,
@@ -53,7 +52,9 @@ describe("the pull request body shows the check", () => {
       repoName: "app",
     });
     await writeFile(join(workspace.root, "src", "app.js"), `exports.version = "${slug}";\n`);
-    await manager.finalizeWorkspace(workspace, { message: `Change ${slug}`, check });
+    const { commit } = await manager.commitWorkspace(workspace, { message: `Change ${slug}` });
+    if (after) await writeFile(join(workspace.root, "src", "app.js"), after);
+    await manager.finalizeWorkspace(workspace, { message: `Change ${slug}`, check: { ...check, commit } });
     return remote.pullRequests.find((pull) => pull.body.head === workspace.branch)?.body.body ?? "";
   }
 
@@ -80,5 +81,15 @@ describe("the pull request body shows the check", () => {
     expect(body).toContain(
       "Check `npm test`: failed (exit code 1, 4.0 s).\n\n````\nnot ok 1\n```\n@\u200bacme/owners look here\n\n````",
     );
+  });
+
+  it("does not show a pass for a commit the check did not run on", async () => {
+    const body = await finishWith(
+      "moved",
+      { status: "passed", command: "npm test", exitCode: 0, durationMs: 3200, summary: "# pass 1" },
+      "exports.version = 'changed after the check';\n",
+    );
+    expect(body).toMatch(/Check `npm test`: not run: it passed on [0-9a-f]{12}, not on [0-9a-f]{12}/);
+    expect(body).not.toContain("passed (3.2 s)");
   });
 });

@@ -3,8 +3,11 @@ import type { Database } from "./open-database.ts";
 import { agents, events } from "./schema.ts";
 import { type SessionScope, sessionInScope } from "./session-scope.ts";
 
-/** Event types that do not make an agent take a turn; they ride along with the next one. */
-export const quietEventTypes: readonly string[] = ["agent-progress"];
+/**
+ * Event types that do not make an agent take a turn; they ride along with the next one.
+ * `held-reply`: a thread reply from someone who may not steer, past their rate (runtime/reply-limits.ts).
+ */
+export const quietEventTypes: readonly string[] = ["agent-progress", "held-reply"];
 
 /**
  * Agents that need a runner and have none: active ones with a free or expired lease,

@@ -281,3 +281,14 @@ export const sessionFeedback = pgTable(
   },
   (table) => [primaryKey({ columns: [table.sessionId, table.messageId, table.userId] })],
 );
+
+/**
+ * Fixed-window counters of thread replies from people who may not steer a session (per session,
+ * per person, and the notices they were sent), shared by every instance on the database.
+ */
+export const replyWindows = pgTable("reply_windows", {
+  /** What is counted, e.g. `session:ses_…` or `person:slack:U123`. */
+  key: text("key").primaryKey(),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
+  count: integer("count").notNull(),
+});

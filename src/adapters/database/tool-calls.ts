@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, like, sql } from "drizzle-orm";
+import { and, count, eq, isNull, like, sql } from "drizzle-orm";
 import type { ToolCallStatus, ToolRisk } from "../../domain/tool.ts";
 import { redactSecrets, redactValue } from "../../logger.ts";
 import type { Database } from "./open-database.ts";
@@ -137,21 +137,6 @@ export async function getToolCall(
 ): Promise<ToolCallRow | undefined> {
   const [row] = await toolCallById(db).execute({ agentId, toolCallId });
   return row;
-}
-
-/** An agent's newest `limit` tool calls, oldest first. */
-export async function listRecentToolCalls(
-  db: Database,
-  agentId: string,
-  limit = 200,
-): Promise<ToolCallRow[]> {
-  const rows = await db
-    .select()
-    .from(toolCalls)
-    .where(eq(toolCalls.agentId, agentId))
-    .orderBy(desc(toolCalls.startedAt), desc(toolCalls.toolCallId))
-    .limit(limit);
-  return rows.reverse();
 }
 
 /** How many of an agent's calls of `toolName` failed with an output starting with `prefix`. */

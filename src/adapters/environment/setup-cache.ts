@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { z } from "zod";
+import { pathInsideFolder } from "../../domain/path-inside-folder.ts";
 import { copyTree } from "./copy-tree.ts";
+import { treeEntriesHolding } from "./secret-files.ts";
 
 /** What a cache entry holds besides the copied directories. */
 const manifestSchema = z.object({
@@ -20,7 +22,16 @@ export interface SetupCacheOptions {
   directory: string;
   /** Entries kept per repository, newest use first. Default 3. */
   keep?: number;
+  /**
+   * How long an entry serves after it was stored, however often it is restored: what a setup
+   * produced once is not handed out for ever. Default seven days.
+   */
+  maximumAgeMs?: number;
+  /** Milliseconds since the epoch; tests move it. */
+  now?: () => number;
 }
+
+export const defaultSetupCacheMaximumAgeMs = 7 * 86_400_000;
 
 const incomingMarker = ".incoming-";
 const staleIncomingMs = 3600_000;
@@ -40,20 +51,40 @@ function isPlainName(name: string): boolean {
 export class SetupCache {
   readonly #directory: string;
   readonly #keep: number;
+  readonly #maximumAgeMs: number;
+  readonly #now: () => number;
 
   constructor(options: SetupCacheOptions) {
     this.#directory = options.directory;
     this.#keep = options.keep ?? 3;
+    this.#maximumAgeMs = options.maximumAgeMs ?? defaultSetupCacheMaximumAgeMs;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Stored longer ago than the maximum age (or at an unreadable time): no longer served. */
+  #expired(manifest: SetupCacheManifest): boolean {
+    const created = Date.parse(manifest.createdAt);
+    return !Number.isFinite(created) || this.#now() - created > this.#maximumAgeMs;
+  }
+
+  /** Throws `PathOutsideFolderError` for a name that is a path (`..`): eviction there would delete what is not ours. */
+  #repositoryDirectory(repoName: string): string {
+    return pathInsideFolder(this.#directory, repoName);
   }
 
   #entryPath(repoName: string, key: string): string {
-    return join(this.#directory, repoName, key);
+    return pathInsideFolder(this.#repositoryDirectory(repoName), key);
   }
 
-  /** The manifest of a stored entry, or undefined when there is none (or it is unreadable). */
+  /** The manifest of a stored entry, or undefined when there is none (or it is unreadable or expired). */
   async lookup(repoName: string, key: string): Promise<SetupCacheManifest | undefined> {
+    const manifest = await this.#readManifest(join(this.#entryPath(repoName, key)));
+    return manifest && !this.#expired(manifest) ? manifest : undefined;
+  }
+
+  async #readManifest(entryPath: string): Promise<SetupCacheManifest | undefined> {
     try {
-      const text = await readFile(join(this.#entryPath(repoName, key), "manifest.json"), "utf8");
+      const text = await readFile(join(entryPath, "manifest.json"), "utf8");
       const parsed = manifestSchema.safeParse(JSON.parse(text));
       return parsed.success && parsed.data.entries.every(isPlainName) ? parsed.data : undefined;
     } catch {
@@ -85,23 +116,31 @@ export class SetupCache {
       if (signal?.aborted) throw error;
       return false;
     }
-    const now = new Date();
+    // Marks the use for eviction by count; the age is the manifest's `createdAt`, which this leaves alone.
+    const now = new Date(this.#now());
     await utimes(join(this.#entryPath(repoName, key), "manifest.json"), now, now).catch(() => undefined);
     return true;
   }
 
-  /** Stores `entries` of `root` under `key`, unless another instance stored it first. */
+  /**
+   * Stores `entries` of `root` under `key`, unless another instance stored it first. A copy in
+   * which a file holds one of `secrets` (setup's registry token, say) is dropped: the cache
+   * serves other sessions. Returns the stored paths that held one, relative to `root`.
+   */
   async store(
     repoName: string,
     key: string,
     root: string,
     manifest: Omit<SetupCacheManifest, "createdAt">,
-  ): Promise<void> {
+    secrets: readonly Buffer[] = [],
+  ): Promise<{ refused: string[] }> {
     const entries = manifest.entries.filter(isPlainName);
-    if (entries.length === 0 || (await this.lookup(repoName, key))) return;
-    const repositoryDirectory = join(this.#directory, repoName);
+    if (entries.length === 0 || (await this.lookup(repoName, key))) return { refused: [] };
+    const repositoryDirectory = this.#repositoryDirectory(repoName);
     await mkdir(repositoryDirectory, { recursive: true, mode: 0o700 });
     await this.#removeStaleIncoming(repositoryDirectory);
+    // An expired entry under this key would keep the new one from being renamed into place.
+    await this.#evict(repositoryDirectory);
     const incoming = join(repositoryDirectory, `${incomingMarker}${randomUUID()}`);
     try {
       await mkdir(join(incoming, "entries"), { recursive: true });
@@ -109,39 +148,56 @@ export class SetupCache {
         entries.map((name) => join(root, name)),
         join(incoming, "entries"),
       );
-      const complete: SetupCacheManifest = { ...manifest, entries, createdAt: new Date().toISOString() };
+      // The copy is ours alone: what it holds is checked here, where no command can change it.
+      const holding = await treeEntriesHolding(join(incoming, "entries"), secrets);
+      if (holding.length > 0) {
+        await rm(incoming, { recursive: true, force: true });
+        return { refused: holding.map((path) => relative(join(incoming, "entries"), path)) };
+      }
+      const complete: SetupCacheManifest = {
+        ...manifest,
+        entries,
+        createdAt: new Date(this.#now()).toISOString(),
+      };
       await writeFile(join(incoming, "manifest.json"), `${JSON.stringify(complete, null, 2)}\n`);
       await rename(incoming, this.#entryPath(repoName, key));
     } catch (error) {
       await rm(incoming, { recursive: true, force: true });
       const code = (error as NodeJS.ErrnoException).code;
       // Another instance renamed its copy into place first: theirs is as good as ours.
-      if (code === "ENOTEMPTY" || code === "EEXIST") return;
+      if (code === "ENOTEMPTY" || code === "EEXIST") return { refused: [] };
       throw error;
     }
     await this.#evict(repositoryDirectory);
+    return { refused: [] };
   }
 
-  /** Keeps the most recently used entries of a repository. */
+  /** Keeps the most recently used entries of a repository that have not expired. */
   async #evict(repositoryDirectory: string): Promise<void> {
     const names = (await readdir(repositoryDirectory)).filter((name) => !name.startsWith("."));
     const used = await Promise.all(
-      names.map(async (name) => ({
-        name,
-        at:
-          (await stat(join(repositoryDirectory, name, "manifest.json")).catch(() => undefined))?.mtimeMs ?? 0,
-      })),
+      names.map(async (name) => {
+        const path = join(repositoryDirectory, name);
+        const manifest = await this.#readManifest(path);
+        return {
+          name,
+          expired: !manifest || this.#expired(manifest),
+          at: (await stat(join(path, "manifest.json")).catch(() => undefined))?.mtimeMs ?? 0,
+        };
+      }),
     );
     used.sort((left, right) => right.at - left.at);
-    for (const { name } of used.slice(this.#keep)) {
+    const live = used.filter((entry) => !entry.expired);
+    const doomed = [...used.filter((entry) => entry.expired), ...live.slice(this.#keep)];
+    for (const { name } of doomed) {
       // Out of sight first, so no reader starts copying a half-removed entry.
-      const doomed = join(repositoryDirectory, `${incomingMarker}${randomUUID()}`);
+      const hidden = join(repositoryDirectory, `${incomingMarker}${randomUUID()}`);
       try {
-        await rename(join(repositoryDirectory, name), doomed);
+        await rename(join(repositoryDirectory, name), hidden);
       } catch {
         continue;
       }
-      await rm(doomed, { recursive: true, force: true });
+      await rm(hidden, { recursive: true, force: true });
     }
   }
 

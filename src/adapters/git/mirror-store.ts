@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import type { RepositoryConfig } from "../../config.ts";
+import { pathInsideFolder } from "../../domain/path-inside-folder.ts";
 import { runGit } from "./git-command.ts";
 import { WorkspaceRequestError } from "./git-error.ts";
 import type { RemoteTransport } from "./remote-transport.ts";
@@ -70,7 +71,7 @@ export class MirrorStore {
   }
 
   pathOf(name: string): string {
-    return join(this.#directory, `${name}.git`);
+    return pathInsideFolder(this.#directory, `${name}.git`);
   }
 
   /** The mirror, fetched if missing and refreshed if older than the refresh interval. */

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import git, { type HttpClient } from "isomorphic-git";
 import nodeHttp from "isomorphic-git/http/node";
+import { displayUrl } from "../../domain/display-url.ts";
 import { boundedHttp } from "./bounded-http.ts";
 import { GitError } from "./git-error.ts";
 import { maxFetchBytes } from "./repository-limits.ts";
@@ -68,7 +69,7 @@ export function createRemoteTransport(options: {
       const status = result.refs[`refs/heads/${branch}`];
       if (!result.ok || (status && !status.ok)) {
         throw new GitError(
-          `push of ${branch} to ${safeUrl(url)} was rejected: ${status?.error ?? result.error ?? "unknown"}`,
+          `push of ${branch} to ${displayUrl(url)} was rejected: ${status?.error ?? result.error ?? "unknown"}`,
           {
             operation: "push",
           },
@@ -88,20 +89,8 @@ function transportError(operation: string, url: string, error: unknown): GitErro
         : String(error);
   const preposition = operation === "push" ? "to" : "from";
   return new GitError(
-    `git ${operation} ${preposition} ${safeUrl(url)} failed: ${reason}`,
+    `git ${operation} ${preposition} ${displayUrl(url)} failed: ${reason}`,
     { operation },
     error,
   );
-}
-
-/** A URL without any user info, for messages. */
-export function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }

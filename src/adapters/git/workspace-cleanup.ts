@@ -1,6 +1,7 @@
-import { readdir, rm, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DiskTally } from "./disk-usage.ts";
+import { removeTree } from "./remove-tree.ts";
 import { temporaryMarker } from "./workspace-files.ts";
 
 export interface CleanupRequest {
@@ -45,7 +46,12 @@ export async function removeFinishedSessions(
     if (idleMs < request.ttlSeconds * 1000) continue;
     const tally = new DiskTally();
     await tally.add(directory);
-    await rm(directory, { recursive: true, force: true });
+    try {
+      await removeTree(directory);
+    } catch {
+      // Left for the next sweep; the sessions after it are still cleaned.
+      continue;
+    }
     bytesFreed += tally.exclusiveBytes;
     removed.push(sessionId);
   }
@@ -94,6 +100,6 @@ async function removeStaleTemporaries(directory: string, now: number): Promise<v
     if (!entry.includes(temporaryMarker)) continue;
     const path = join(directory, entry);
     const info = await stat(path).catch(() => undefined);
-    if (info && now - info.mtimeMs > staleTemporaryMs) await rm(path, { recursive: true, force: true });
+    if (info && now - info.mtimeMs > staleTemporaryMs) await removeTree(path).catch(() => undefined);
   }
 }

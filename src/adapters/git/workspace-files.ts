@@ -72,7 +72,7 @@ export async function cloneWorkingCopy(
 }
 
 /** Hardlinks every file of `source` into `target` (copies across file systems). Objects are immutable. */
-async function linkTree(source: string, target: string): Promise<void> {
+export async function linkTree(source: string, target: string): Promise<void> {
   await mkdir(target, { recursive: true });
   const entries = await readdir(source, { withFileTypes: true });
   await Promise.all(

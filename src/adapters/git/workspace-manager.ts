@@ -2,11 +2,14 @@ import { mkdir, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import type { HttpClient } from "isomorphic-git";
 import type { Logger } from "pino";
+import type { NodeSetting } from "../../config/config-file-schema.ts";
 import type { RepositoryConfig } from "../../config.ts";
 import { integrationBranch } from "../../domain/branch-policy.ts";
 import { ciPushRefusal, isCiConfigurationPath } from "../../domain/ci-configuration.ts";
-import type { CheckOutcome } from "../../domain/environment.ts";
+import { displayUrl } from "../../domain/display-url.ts";
+import { type CheckOutcome, checkAtCommit } from "../../domain/environment.ts";
 import { errorMessage } from "../../domain/errors.ts";
+import { pathPattern } from "../../domain/path-pattern.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { CommandLimits } from "../process/command-limits.ts";
 import type { SandboxMode } from "../process/sandbox-probe.ts";
@@ -22,7 +25,7 @@ import {
 import { type MergeConflict, type MergeSourceBranch, mergeWorkspaceBranches } from "./merge-branches.ts";
 import { MirrorStore } from "./mirror-store.ts";
 import { pullRequestBody } from "./pull-request-body.ts";
-import { createRemoteTransport, type RemoteTransport, safeUrl } from "./remote-transport.ts";
+import { createRemoteTransport, type RemoteTransport } from "./remote-transport.ts";
 import { repositoryEnvironment } from "./repository-environment.ts";
 import { type RepositoryOverview, readRepositoryOverview } from "./repository-overview.ts";
 import {
@@ -112,6 +115,8 @@ export interface WorkspaceManager {
   repositoryNames(): string[];
   defaultBranchOf(repoName: string): Promise<string>;
   createWorkspace(request: CreateWorkspaceRequest): Promise<Workspace>;
+  /** Commits everything in the working copy on the agent's branch; the head is the commit to check. */
+  commitWorkspace(workspace: Workspace, options: { message: string }): Promise<{ commit: string }>;
   finalizeWorkspace(
     workspace: Workspace,
     options: { message: string; check?: CheckOutcome | undefined },
@@ -134,6 +139,8 @@ export interface WorkspaceToolSettings {
   repositoryAllowCommands: Record<string, string[]>;
   /** Each repository's network policy for agent commands. */
   repositoryNetwork: Record<string, "off" | "on">;
+  /** Each repository's `node` setting: the Node its commands run on. */
+  repositoryNode: Record<string, NodeSetting>;
   sandbox: SandboxMode;
   hiddenPaths: string[];
   commandLimits?: Partial<CommandLimits>;
@@ -224,7 +231,11 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     baseCommit: string,
   ): Promise<{ pushed: boolean; pullRequestUrl?: string; error?: string }> {
     if (!options.push || !isRemoteUrl(repository.url)) return { pushed: false };
-    const refusal = ciPushRefusal(await changedPaths(root, baseCommit, "HEAD", isCiConfigurationPath));
+    const pipelinePatterns = (repository.pipelineFiles ?? []).map(pathPattern);
+    const changedPipelinePaths = await changedPaths(root, baseCommit, "HEAD", (path) =>
+      isCiConfigurationPath(path, pipelinePatterns),
+    );
+    const refusal = ciPushRefusal(changedPipelinePaths, repository.pipelineFiles);
     if (refusal) {
       options.logger.warn({ branch }, "push refused: the branch changes CI configuration");
       return { pushed: false, error: refusal };
@@ -250,6 +261,20 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       options.logger.warn({ branch, error: errorMessage(error) }, "opening the pull request failed");
       return { pushed: true, error: errorMessage(error) };
     }
+  }
+
+  async function commitOnAgentBranch(workspace: Workspace, message: string): Promise<{ commit: string }> {
+    // Commit and push the agent's own branch only: a working copy switched to another
+    // branch (by a command) would commit there and report a commit the push never carried.
+    const checkedOut = await currentBranch(workspace.root);
+    if (checkedOut !== workspace.branch) {
+      throw new WorkspaceRequestError(
+        `The working copy is on ${checkedOut ?? "a detached HEAD"}, not the agent's branch ${workspace.branch}; nothing was committed or pushed`,
+      );
+    }
+    await requireRoomToStage(workspace.root, options.workspaceQuotaMb ?? defaultWorkspaceQuotaMb);
+    await commitAll(workspace.root, message, identity);
+    return { commit: await headCommit(workspace.root) };
   }
 
   async function mergeInto(request: MergeRequest, into: string): Promise<MergeResult> {
@@ -326,19 +351,11 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       return work;
     },
 
+    commitWorkspace: (workspace, { message }) => commitOnAgentBranch(workspace, message),
+
     async finalizeWorkspace(workspace, { message, check }) {
       const repository = mirrors.repository(workspace.repoName);
-      // Commit and push the agent's own branch only: a working copy switched to another
-      // branch (by a command) would commit there and report a commit the push never carried.
-      const checkedOut = await currentBranch(workspace.root);
-      if (checkedOut !== workspace.branch) {
-        throw new WorkspaceRequestError(
-          `The working copy is on ${checkedOut ?? "a detached HEAD"}, not the agent's branch ${workspace.branch}; nothing was committed or pushed`,
-        );
-      }
-      await requireRoomToStage(workspace.root, quotaMb);
-      await commitAll(workspace.root, message, identity);
-      const commit = await headCommit(workspace.root);
+      const { commit } = await commitOnAgentBranch(workspace, message);
       const stats = await diffStats(workspace.root, workspace.baseCommit, commit);
       const metadataPath = `${workspace.root}.json`;
       const metadata = await readMetadata(metadataPath);
@@ -347,7 +364,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       if (commit === workspace.baseCommit) return result;
       const baseBranch = metadata?.baseBranch ?? (await mirrors.get(workspace.repoName)).defaultBranch;
       const title = message.split("\n")[0] ?? workspace.branch;
-      const body = pullRequestBody(message, stats, check);
+      const body = pullRequestBody(message, stats, check && checkAtCommit(check, commit));
       return {
         ...result,
         ...(await pushAndOpenPullRequest(
@@ -383,7 +400,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
 
     pushTargetOf(repoName) {
       const repository = mirrors.repository(repoName);
-      return options.push && isRemoteUrl(repository.url) ? safeUrl(repository.url) : undefined;
+      return options.push && isRemoteUrl(repository.url) ? displayUrl(repository.url) : undefined;
     },
 
     async cleanup(request) {
@@ -405,6 +422,9 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       ),
       repositoryNetwork: Object.fromEntries(
         options.repositories.map((repository) => [repository.name, repository.network ?? "off"]),
+      ),
+      repositoryNode: Object.fromEntries(
+        options.repositories.map((repository) => [repository.name, repository.node ?? "threadwork"]),
       ),
       sandbox: options.sandbox ?? "required",
       // The app directory too, should it lie under a mounted system directory (/usr/src/app).

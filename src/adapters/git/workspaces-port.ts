@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
+import type { CheckOutcome } from "../../domain/environment.ts";
+import type { Workspace } from "../../domain/tool.ts";
 import type { WorkspacesPort } from "../../domain/workspaces-port.ts";
 import type { WorkspaceManager } from "./workspace-manager.ts";
 import { agentSlug } from "./workspace-names.ts";
+
+/** Environment setup, and the check of one commit on a clean checkout (see `createWorkspaceEnvironment`). */
+export interface WorkspaceEnvironment {
+  prepareEnvironment?: WorkspacesPort["prepareEnvironment"];
+  checkCommit?(request: { workspace: Workspace; commit: string; signal: AbortSignal }): Promise<CheckOutcome>;
+}
 
 /**
  * The runtime's view of the workspace manager. The slug is the agent's title plus a
@@ -11,10 +19,20 @@ import { agentSlug } from "./workspace-names.ts";
 export function createWorkspacesPort(
   manager: WorkspaceManager,
   /** Environment setup and checks, when repositories have them (see `createWorkspaceEnvironment`). */
-  environment: Pick<WorkspacesPort, "prepareEnvironment" | "runCheck"> = {},
+  environment: WorkspaceEnvironment = {},
 ): WorkspacesPort {
+  const { prepareEnvironment, checkCommit } = environment;
   return {
-    ...environment,
+    ...(prepareEnvironment ? { prepareEnvironment } : {}),
+    ...(checkCommit
+      ? {
+          // The commit `finish` ends with: finalizing finds nothing more to commit unless the working copy changed.
+          async runCheck({ workspace, summary, signal }) {
+            const { commit } = await manager.commitWorkspace(workspace, { message: commitMessage(summary) });
+            return checkCommit({ workspace, commit, signal });
+          },
+        }
+      : {}),
     createWorkspace(request) {
       return manager.createWorkspace({
         sessionId: request.sessionId,

@@ -1,6 +1,5 @@
-import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
-import { basename, delimiter, dirname, join, sep } from "node:path";
-import { findExecutable } from "./find-executable.ts";
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
+import { join, sep } from "node:path";
 
 /** Read-only toolchain directories a command sees; nothing else of the host is mounted. */
 const systemDirectories = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"];
@@ -93,7 +92,7 @@ export function deviceArguments(): string[] {
 }
 
 /** Whether a real path is visible through the system mounts. */
-function systemVisible(path: string): boolean {
+export function systemVisible(path: string): boolean {
   return systemDirectories.some((directory) => {
     try {
       return isInside(path, realpathSync(directory));
@@ -103,32 +102,9 @@ function systemVisible(path: string): boolean {
   });
 }
 
-/**
- * Node may come from outside the system directories (the app's `node` package in
- * node_modules): then only that package directory is mounted, never the app around it.
- */
-export function nodeMount(searchPath: string): { args: string[]; binDirectory: string } | undefined {
-  const found = findExecutable("node", searchPath);
-  if (!found) return undefined;
-  const real = realpathSync(found);
-  const binDirectory = dirname(real);
-  if (systemVisible(real)) return { args: [], binDirectory };
-  const packageDirectory = basename(binDirectory) === "bin" ? dirname(binDirectory) : binDirectory;
-  return { args: ["--ro-bind", packageDirectory, packageDirectory], binDirectory };
-}
-
-/** PATH for the child: only directories that exist inside the sandbox, plus node's. */
-export function sandboxSearchPath(searchPath: string, nodeBinDirectory: string | undefined): string {
-  const kept = searchPath.split(delimiter).filter((directory) => {
-    if (!directory.startsWith("/")) return false;
-    try {
-      return statSync(directory).isDirectory() && systemVisible(realpathSync(directory));
-    } catch {
-      return false;
-    }
-  });
-  if (nodeBinDirectory && !kept.includes(nodeBinDirectory)) kept.push(nodeBinDirectory);
-  return [...new Set(kept)].join(delimiter) || "/usr/bin:/bin";
+/** Whether a path is one of these directories or lies inside one. */
+export function isInsideAny(path: string, directories: readonly string[]): boolean {
+  return directories.some((directory) => isInside(path, directory));
 }
 
 /**

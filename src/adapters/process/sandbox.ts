@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
+import type { NodeSetting } from "../../config/config-file-schema.ts";
 import { type CommandLimits, limitedShellArguments } from "./command-limits.ts";
+import { commandRuntime } from "./node-runtime.ts";
 import {
   deviceArguments,
   hiddenPathArguments,
   isolationArguments,
-  nodeMount,
   resolverMountArguments,
-  sandboxSearchPath,
   systemMountArguments,
 } from "./sandbox-mounts.ts";
 
@@ -15,7 +15,7 @@ export interface SandboxPlan {
   kind: "bwrap" | "none";
   command: string;
   args: string[];
-  /** PATH for the child: inside the sandbox, only directories that exist there. */
+  /** PATH for the child: the chosen Node's directory first; inside the sandbox, only directories that exist there. */
   path: string;
 }
 
@@ -32,6 +32,8 @@ export interface ShellPlanOptions {
   hiddenPaths?: string[];
   /** The service's PATH; the child's is filtered from it. */
   searchPath: string;
+  /** The repository's `node` setting; default `threadwork` (see `commandRuntime`). */
+  node?: NodeSetting;
   /** Undefined runs plain bash: THREADWORK_SANDBOX=off. */
   bwrapPath: string | undefined;
   /**
@@ -42,9 +44,10 @@ export interface ShellPlanOptions {
 }
 
 /**
- * `bash -c <command>` under the limits, inside bubblewrap when a bwrap path is given.
+ * `bash -c <command>` under the limits, inside bubblewrap when a bwrap path is given, on the
+ * repository's Node (throws `NodeRuntimeError` when it has none).
  * The sandbox is an allow list: the toolchain directories read-only (credential files
- * masked), node's own package, the workspace and the temporary home read-write, a
+ * masked), the chosen Node's own package, the workspace and the temporary home read-write, a
  * private on-disk /tmp, fresh /dev and /proc. No /run, /var, /home, /root, data directory,
  * other workspace, mirror or app directory exists inside. Every namespace is new (no
  * network, no view of the service's processes), capabilities are dropped, and the
@@ -54,23 +57,26 @@ export interface ShellPlanOptions {
  */
 export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
   const shell = limitedShellArguments(options.command, options.limits);
+  const runtime = commandRuntime(options.node ?? "threadwork", {
+    searchPath: options.searchPath,
+    sandboxed: options.bwrapPath !== undefined,
+    hiddenPaths: options.hiddenPaths ?? [],
+  });
   if (options.bwrapPath === undefined) {
-    return { kind: "none", command: "bash", args: shell, path: options.searchPath };
+    return { kind: "none", command: "bash", args: shell, path: runtime.path };
   }
-  const node = nodeMount(options.searchPath);
   const readOnly = (options.readOnlyPaths ?? []).filter((path) => existsSync(path));
   const hidden = hiddenPathArguments(options.hiddenPaths ?? []);
   return {
     kind: "bwrap",
     command: options.bwrapPath,
-    path: sandboxSearchPath(options.searchPath, node?.binDirectory),
+    path: runtime.path,
     args: [
       ...isolationArguments,
       ...(options.network ? ["--share-net"] : []),
       ...systemMountArguments(),
       ...(options.network ? resolverMountArguments() : []),
       ...hidden.cover,
-      ...(node?.args ?? []),
       ...deviceArguments(),
       "--proc",
       "/proc",
@@ -84,6 +90,8 @@ export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
       "--bind",
       options.home,
       options.home,
+      // After /tmp is bound: a Node under the host's /tmp would be hidden by the private one.
+      ...runtime.mountArguments,
       ...readOnly.flatMap((path) => ["--ro-bind", path, path]),
       ...hidden.seal,
       "--chdir",

@@ -3,6 +3,7 @@ import path from "node:path";
 import { openDatabase } from "../../adapters/database/open-database.ts";
 import { pendingMigrations } from "../../adapters/database/pending-migrations.ts";
 import type { Config } from "../../config.ts";
+import { displayUrl } from "../../domain/display-url.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Logger } from "../../logger.ts";
 import { type DoctorCheck, ok, problem, warning } from "./doctor-check.ts";
@@ -12,7 +13,9 @@ const migrate = "run npm run db:migrate (npm start also applies them)";
 /** The database answers and has every migration; nothing is changed. */
 export async function checkDatabase(config: Config, options: { logger: Logger }): Promise<DoctorCheck> {
   const { url, dataDir } = config.database;
-  const where = url ? "PostgreSQL (DATABASE_URL)" : `the embedded database in ${dataDir}`;
+  const where = url
+    ? `PostgreSQL at ${displayUrl(url)} (DATABASE_URL)`
+    : `the embedded database in ${dataDir}`;
   if (!url && !existsSync(path.join(dataDir, "pgdata"))) {
     return problem("Database", `${where} does not exist yet`, migrate);
   }

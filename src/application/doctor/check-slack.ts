@@ -4,6 +4,7 @@ import { WebClient } from "@slack/web-api";
 import { createSlackWebClient, normalizeApiUrl } from "../../adapters/slack/slack-api.ts";
 import { slackErrorOf } from "../../adapters/slack/slack-errors.ts";
 import type { Config } from "../../config.ts";
+import { displayUrl } from "../../domain/display-url.ts";
 import type { Logger } from "../../logger.ts";
 import { type DoctorCheck, ok, problem } from "./doctor-check.ts";
 
@@ -66,7 +67,7 @@ export async function checkSlack(
         `auth.test failed: ${reason}`,
         reason === "invalid_auth" || reason === "not_authed" || reason === "token_revoked"
           ? "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into SLACK_BOT_TOKEN"
-          : `check that Slack${slack.apiUrl ? ` at SLACK_API_URL (${slack.apiUrl})` : ""} is reachable from here`,
+          : `check that Slack${slack.apiUrl ? ` at SLACK_API_URL (${displayUrl(slack.apiUrl)})` : ""} is reachable from here`,
       ),
     ];
   }

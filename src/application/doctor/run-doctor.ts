@@ -2,6 +2,7 @@ import type { Config } from "../../config.ts";
 import { createLogger, type Logger } from "../../logger.ts";
 import { checkDatabase } from "./check-database.ts";
 import { checkModels } from "./check-models.ts";
+import { checkNodeRuntimes } from "./check-node.ts";
 import { checkRepositories } from "./check-repositories.ts";
 import { checkSandbox } from "./check-sandbox.ts";
 import { checkSlack } from "./check-slack.ts";
@@ -32,7 +33,8 @@ function collectingLogger(): { logger: Logger; warnings: () => string[] } {
 
 /**
  * Checks a deployment without changing it: Slack (token, scopes against manifest.json, the
- * app token), the providers and models, git access to every repository, the command sandbox,
+ * app token), the providers and models, git access to every repository, the Node each one's
+ * commands run on, the command sandbox,
  * the database and its migrations. The checks run at once; the list keeps this order.
  */
 export async function runDoctor(config: Config, options: DoctorOptions = {}): Promise<DoctorCheck[]> {
@@ -43,6 +45,7 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
     checkSlack(config, { logger: quiet.logger, ...(options.manifest ? { manifest: options.manifest } : {}) }),
     checkModels(config, { logger: models.logger, warnings: models.warnings, ...timeout }),
     checkRepositories(config, timeout),
+    checkNodeRuntimes(config),
     checkSandbox(config, options.searchPath ? { searchPath: options.searchPath } : {}).then((check) => [
       check,
     ]),

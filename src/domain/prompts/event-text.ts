@@ -81,6 +81,9 @@ export function eventText(event: MailboxEvent): string {
   switch (event.type) {
     case "user-message":
       return userMessageText(payload);
+    // A reply from someone who may not steer that waited for this turn: read like any of theirs.
+    case "held-reply":
+      return userMessageText({ ...payload, fromOwner: false });
     case "brief":
       return field(payload, "brief");
     case "message":

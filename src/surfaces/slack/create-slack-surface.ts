@@ -98,7 +98,15 @@ async function logAccess(
 
 export interface SlackSurface {
   app: App;
-  /** Starts listening (HTTP) or connects (Socket Mode); resolves with the port `/healthz` listens on. */
+  /**
+   * Subscribes to the runtime's events, without a call to Slack. Done before the runtime
+   * starts, so a turn it resumes at once is shown; `start` attaches if this was not called.
+   */
+  attach(): void;
+  /**
+   * Attaches, checks the token (`auth.test`), then starts listening (HTTP) or connects
+   * (Socket Mode); resolves with the port `/healthz` listens on.
+   */
   start(): Promise<{ port: number }>;
   /**
    * Stops taking Slack input: Socket Mode disconnects (Slack redelivers unacknowledged
@@ -272,7 +280,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   registerFeedback(app, context);
 
   let unsubscribe: (() => void) | undefined;
-  let unsubscribeCodeChannels: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   const pruneInboundEvents = () => {
     const before = new Date(now().getTime() - 24 * 3600 * 1000);
@@ -296,13 +303,21 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     return receiving;
   }
 
+  function attach(): void {
+    // One subscription for both listeners: events held until the first surface attached reach both.
+    unsubscribe ??= runtime.subscribe((event) => {
+      renderer.listener(event);
+      codeChannels?.listener(event);
+    });
+  }
+
   return {
     app,
+    attach,
     async start() {
+      attach();
       await app.init();
       await logAccess(workspace, config.access, logger);
-      unsubscribe = runtime.subscribe(renderer.listener);
-      unsubscribeCodeChannels = codeChannels && runtime.subscribe(codeChannels.listener);
       pruneTimer = setInterval(pruneInboundEvents, 3600 * 1000);
       pruneTimer.unref();
       const listen = options.host ? { port: config.port, host: options.host } : config.port;
@@ -327,7 +342,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       }
       unsubscribe?.();
       unsubscribe = undefined;
-      unsubscribeCodeChannels?.();
       // Order matters: rendered events schedule board redraws, and every redraw goes through the publisher.
       const flushed = until(
         (async () => {

@@ -15,7 +15,7 @@ export type TerminalCommand =
 export const terminalHelp = `Type a message to talk to the supervisor. Commands:
   /answer <n> <text>   answer question #n
   /approve <n>         approve action #n          /deny <n>    deny it
-  /always <n>          approve #n and allow the same action for the rest of the session
+  /always <n>          approve #n and allow the same action for the rest of the session (where offered)
   /extend <n>          extend the budget (#n)     /stop <n>    stop the session's agents
   /agents              list the agents            /requests    list what waits on you
   /cancel [agent]      cancel one agent (id or number from /agents), or all workers

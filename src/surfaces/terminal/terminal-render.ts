@@ -29,10 +29,14 @@ export function requestLine(request: RequestSnapshot, number: number): string {
     const branch = action.branch ? ` on ${action.branch}` : "";
     const exact = exactActionText(action);
     const rest = exact.rest ? `\n    with ${visibleText(exact.rest).text}` : "";
+    const always =
+      action.allowAlways === false
+        ? " (asks every time: no /always)"
+        : `, /always ${number} (exactly this action again, this session)`;
     // Every character of what will run, control characters written out so none can rewrite the screen.
     return (
       `! #${number} ${from} wants to run ${action.tool}${branch}:\n    ${visibleText(exact.main).text}${rest}\n` +
-      `  → /approve ${number}, /deny ${number}, /always ${number} (exactly this action again, this session)`
+      `  → /approve ${number}, /deny ${number}${always}`
     );
   }
   return `$ #${number} ${request.prompt}  → /extend ${number} or /stop ${number}`;

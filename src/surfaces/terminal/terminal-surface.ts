@@ -146,7 +146,15 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
               decision: command.decision,
             };
     const outcome = await runtime.handle(input);
-    if (outcome.type === "decision" && !outcome.outcome.ok) line(`Not done: ${outcome.outcome.reason}.`);
+    if (outcome.type !== "decision") return;
+    if (!outcome.outcome.ok) return line(`Not done: ${outcome.outcome.reason}.`);
+    if (input.type === "approval-decision" && input.decision === "always_allow") {
+      if (outcome.outcome.request.decision !== "always_allow") {
+        line(
+          `"Always allow" is not offered for #${command.number}: approved this once; it asks again next time.`,
+        );
+      }
+    }
   }
 
   async function listAgents(): Promise<AgentSnapshot[]> {

@@ -20,10 +20,10 @@ export interface AgentServices {
   nameSession(title: string): Promise<string>;
   reportProgress(text: string): Promise<void>;
   /**
-   * Before `finish`: the repository's check (or a passing run of it since the last edit),
-   * and whether the work may end now or goes back to the worker.
+   * Before `finish`: the work committed with `summary` as its message, the repository's check
+   * on a clean checkout of that commit, and whether the work may end now or goes back to the worker.
    */
-  checkBeforeFinishing(signal: AbortSignal): Promise<FinishVerdict>;
+  checkBeforeFinishing(summary: string, signal: AbortSignal): Promise<FinishVerdict>;
   /** Records the summary and the check; the runner marks the agent done with the tool result. */
   finish(summary: string, check?: CheckOutcome): Promise<void>;
   /** Every key of the session's shared context with its newest version, ordered by key. */

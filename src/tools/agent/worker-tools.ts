@@ -31,12 +31,13 @@ export const finishTool = defineTool({
   name: "finish",
   description:
     "Finish your work with a short structured summary: what you did, the result (branch, files, key facts) and anything left open. " +
-    "In a repository with a check command, finish runs it first (unless your last change was followed by a passing run of it); " +
+    "In a repository with a check command, finish commits your work and runs the check on a clean checkout of that commit " +
+    "(dependencies from setup, a fresh home; nothing else from your working copy); " +
     "a failing check comes back as this tool's error, a limited number of times.",
   input: z.object({ summary: z.string().min(1) }),
   risk: "safe",
   async execute(input, context: AgentToolContext) {
-    const verdict = await context.services.checkBeforeFinishing(context.signal);
+    const verdict = await context.services.checkBeforeFinishing(input.summary, context.signal);
     if (verdict.kind === "retry") throw new ToolError(verdict.message);
     await context.services.finish(input.summary, verdict.check);
     if (!verdict.check) return "Finished.";

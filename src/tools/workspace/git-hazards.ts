@@ -1,5 +1,4 @@
 import type { Stats } from "node:fs";
-import { rm } from "node:fs/promises";
 import { relative, sep } from "node:path";
 
 /**
@@ -19,10 +18,4 @@ export function isGitHazard(workspaceRoot: string, path: string, info: Stats): b
   if (segments[0] === ".git") return false;
   if (segments.at(-1) === ".git" && !info.isDirectory()) return true;
   return info.isSymbolicLink() && segments.slice(0, -1).includes(".git");
-}
-
-/** Removes the hazards found; returns their paths relative to the workspace root. */
-export async function removeGitHazards(workspaceRoot: string, paths: string[]): Promise<string[]> {
-  for (const path of paths) await rm(path, { recursive: true, force: true });
-  return paths.map((path) => relative(workspaceRoot, path));
 }

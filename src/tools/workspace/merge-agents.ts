@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { MergeRequest, MergeResult } from "../../adapters/git/workspace-manager.ts";
 import { branchNameProblem, integrationBranch, mergeTargetEffect } from "../../domain/branch-policy.ts";
-import { type CheckOutcome, describeCheckOutcome } from "../../domain/environment.ts";
+import { type CheckOutcome, checkAtCommit, describeCheckOutcome } from "../../domain/environment.ts";
 import { errorMessage, ToolError } from "../../domain/errors.ts";
 import { defineTool, type ToolCallScope, type Workspace } from "../../domain/tool.ts";
 
@@ -14,9 +14,18 @@ export interface MergeSource {
   check?: CheckOutcome;
 }
 
-/** A branch whose check did not pass is left out unless `include_failed_checks` says otherwise. */
+/** The source's check as a verdict on the commit merged: one reached on another commit is none. */
+function verdictOf(source: MergeSource): CheckOutcome | undefined {
+  return source.check && checkAtCommit(source.check, source.commit);
+}
+
+/**
+ * A branch whose check did not pass on the very commit merged is left out unless
+ * `include_failed_checks` says otherwise.
+ */
 function checkNotPassed(source: MergeSource): boolean {
-  return source.check !== undefined && source.check.status !== "passed";
+  const verdict = verdictOf(source);
+  return verdict !== undefined && verdict.status !== "passed";
 }
 
 export interface MergeAgentsDependencies {
@@ -80,11 +89,13 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
             `Needs a human because it includes branches whose checks did not pass (${unchecked.length} of them).`,
           ]
         : []),
-      ...sources.map(
-        (source) =>
+      ...sources.map((source) => {
+        const verdict = verdictOf(source);
+        return (
           `• ${source.workspace.branch} at ${source.commit.slice(0, 12)} (agent ${source.agentId})` +
-          (checkNotPassed(source) && source.check ? `, check ${describeCheckOutcome(source.check)}` : ""),
-      ),
+          (verdict && verdict.status !== "passed" ? `, check ${describeCheckOutcome(verdict)}` : "")
+        );
+      }),
     ];
     return lines.join("\n");
   }
@@ -157,14 +168,15 @@ function isRisky(request: MergeAgentsInput, scope: ToolCallScope): boolean {
 
 /** Why each branch was left out: its check's outcome (the agent's result has the output). */
 function leftOutLines(sources: MergeSource[]): string[] {
-  const lines = sources.flatMap((source) =>
-    source.check
+  const lines = sources.flatMap((source) => {
+    const verdict = verdictOf(source);
+    return verdict
       ? [
           `Left out, its check did not pass: ${source.workspace.branch} (agent ${source.agentId}): ` +
-            `\`${source.check.command}\` ${describeCheckOutcome(source.check)}.`,
+            `\`${verdict.command}\` ${describeCheckOutcome(verdict)}.`,
         ]
-      : [],
-  );
+      : [];
+  });
   if (lines.length === 0) return [];
   return [
     ...lines,

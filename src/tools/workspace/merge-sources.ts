@@ -30,6 +30,10 @@ const finishedResultSchema = z.object({
       exitCode: z.number().nullable().optional(),
       durationMs: z.number(),
       summary: z.string(),
+      commit: z
+        .string()
+        .regex(/^[0-9a-f]{40}$/)
+        .optional(),
     })
     .optional()
     .catch(undefined),
@@ -67,7 +71,18 @@ export function mergeSourcesFrom(
           agentId,
           workspace,
           commit: result.data.commit,
-          ...(check ? { check: { ...check, exitCode: check.exitCode ?? null } } : {}),
+          ...(check
+            ? {
+                check: {
+                  status: check.status,
+                  command: check.command,
+                  exitCode: check.exitCode ?? null,
+                  durationMs: check.durationMs,
+                  summary: check.summary,
+                  ...(check.commit ? { commit: check.commit } : {}),
+                },
+              }
+            : {}),
         });
       }
       return sources;

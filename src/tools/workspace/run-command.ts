@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { CommandLimits } from "../../adapters/process/command-limits.ts";
-import { detectSandbox, knownSandboxStatus, sandboxRefusal } from "../../adapters/process/sandbox-probe.ts";
+import { detectSandbox, sandboxRefusal } from "../../adapters/process/sandbox-probe.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { hasShellMetacharacters, isAllowedCommand, normalizeCommand } from "./command-allow-list.ts";
+import { hasShellMetacharacters, normalizeCommand } from "./command-allow-list.ts";
+import { commandRisk } from "./command-approval.ts";
 import { cleanUpAfterCommand, runWorkspaceCommand, storableOutput } from "./workspace-command.ts";
-import { isOverQuota, overQuotaMessage, workspaceBytes } from "./workspace-quota.ts";
+import { isOverQuota, overQuotaMessage, type WorkspaceUsage, workspaceUsage } from "./workspace-quota.ts";
 import { ensureHome, type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
 function limitsInWords(limits: CommandLimits, quotaMb: number): string {
@@ -42,18 +43,9 @@ function networkOf(options: ResolvedToolOptions, repoName: string): "off" | "on"
     : "off";
 }
 
-/** The deployment's patterns and those of the caller's repository. */
-function allowedPatterns(options: ResolvedToolOptions, repoName: string | undefined): string[] {
-  const own =
-    repoName !== undefined && Object.hasOwn(options.repositoryAllowCommands, repoName)
-      ? options.repositoryAllowCommands[repoName]
-      : undefined;
-  return [...options.allowCommands, ...(own ?? [])];
-}
-
 export function runCommandTool(options: ResolvedToolOptions) {
-  // Bytes each workspace held after its last command: a tree walk per command, not two.
-  const lastUsage = new Map<string, number>();
+  // What each workspace held after its last command: a tree walk per command, not two.
+  const lastUsage = new Map<string, WorkspaceUsage>();
   return defineTool({
     name: "run_command",
     description: description(options),
@@ -61,13 +53,7 @@ export function runCommandTool(options: ResolvedToolOptions) {
       command: z.string().min(1),
       timeout_s: z.number().positive().optional(),
     }),
-    // An allow-listed command runs repository code the agent may have written: without
-    // the sandbox it could read every secret, so it needs approval like any other.
-    risk: (input, scope) =>
-      isAllowedCommand(input.command, allowedPatterns(options, scope.repoName)) &&
-      knownSandboxStatus(options.sandbox, options.sandboxSearchPath)?.state === "active"
-        ? "safe"
-        : "risky",
+    risk: (input, scope) => commandRisk(options, scope.repoName, input.command),
     describe: (input) => `run \`${normalizeCommand(input.command)}\``,
     async execute(input, context) {
       const workspace = requireWorkspace(context);
@@ -84,7 +70,7 @@ export function runCommandTool(options: ResolvedToolOptions) {
       // Over the quota already, only a command that frees space runs, and it is not watched.
       let freeing = false;
       if (known === undefined || isOverQuota(known, options.workspaceQuotaMb)) {
-        const before = await workspaceBytes(quotaPaths);
+        const before = await workspaceUsage(quotaPaths);
         lastUsage.set(workspace.root, before);
         freeing = isOverQuota(before, options.workspaceQuotaMb);
         if (freeing && !frees(input.command)) {
@@ -111,7 +97,7 @@ export function runCommandTool(options: ResolvedToolOptions) {
       const seconds = (result.durationMs / 1000).toFixed(2);
       const where = `${sandboxed ? ", sandboxed" : ", NOT sandboxed"}${sandboxed && network ? ", network on" : ""}`;
       const output = storableOutput(result.stdout);
-      const { bytes: after, removed } = await cleanUpAfterCommand(workspace, quotaPaths);
+      const { usage: after, removed } = await cleanUpAfterCommand(workspace, quotaPaths);
       lastUsage.set(workspace.root, after);
       const cleaned =
         removed.length === 0
@@ -125,7 +111,10 @@ export function runCommandTool(options: ResolvedToolOptions) {
   });
 }
 
-/** Over quota, only deleting makes sense: `rm …` and `git clean …` still run. */
+/**
+ * Over quota, only deleting makes sense: `rm …` and `git clean …` still run, and `chmod …`
+ * to make readable again a directory the quota could not measure.
+ */
 function frees(command: string): boolean {
-  return /^\s*(rm|git clean)\s/.test(command) && !hasShellMetacharacters(command);
+  return /^\s*(rm|git clean|chmod)\s/.test(command) && !hasShellMetacharacters(command);
 }

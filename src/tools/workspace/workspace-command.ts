@@ -1,13 +1,15 @@
-import { join } from "node:path";
+import type { Stats } from "node:fs";
+import { join, relative } from "node:path";
+import { describeUnmeasured } from "../../adapters/git/disk-usage.ts";
 import { describeLimitExit } from "../../adapters/process/command-limits.ts";
 import { type ProcessResult, runProcess } from "../../adapters/process/run-process.ts";
 import { planSandboxedShell } from "../../adapters/process/sandbox.ts";
 import type { SandboxStatus } from "../../adapters/process/sandbox-probe.ts";
 import { scrubbedEnvironment } from "../../adapters/process/scrubbed-environment.ts";
 import type { Workspace } from "../../domain/tool.ts";
-import { isGitHazard, removeGitHazards } from "./git-hazards.ts";
-import { watchQuota, workspaceBytes } from "./workspace-quota.ts";
-import { ensureHome, type ResolvedToolOptions } from "./workspace-tool-options.ts";
+import { isGitHazard } from "./git-hazards.ts";
+import { type WorkspaceUsage, watchQuota, workspaceUsage } from "./workspace-quota.ts";
+import { ensureHome, nodeSettingOf, type ResolvedToolOptions } from "./workspace-tool-options.ts";
 
 export interface WorkspaceCommand {
   command: string;
@@ -33,7 +35,7 @@ export interface WorkspaceCommandResult {
 
 /**
  * Runs one command in a workspace as `run_command`, environment setup and checks all do:
- * inside the sandbox (plain bash only when it is off), the working copy's `.git` read-only,
+ * inside the sandbox (plain bash only when it is off), on the repository's Node, the working copy's `.git` read-only,
  * its own home and /tmp, the per-command limits, and the whole sandbox stopped when the
  * workspace goes over its disk quota while the command runs.
  */
@@ -56,14 +58,15 @@ export async function runWorkspaceCommand(
     readOnlyPaths: [join(workspace.root, ".git")],
     hiddenPaths: options.hiddenPaths,
     searchPath: process.env.PATH ?? "/usr/bin:/bin",
+    node: nodeSettingOf(options.repositoryNode, workspace.repoName),
     network: request.network,
   });
   const overQuota = new AbortController();
-  let bytesWhenStopped: number | undefined;
+  let usageWhenStopped: WorkspaceUsage | undefined;
   const stopWatching = request.unwatched
     ? () => undefined
-    : watchQuota(quotaPaths, options.workspaceQuotaMb, (bytes) => {
-        bytesWhenStopped = bytes;
+    : watchQuota(quotaPaths, options.workspaceQuotaMb, (usage) => {
+        usageWhenStopped = usage;
         overQuota.abort();
       });
   const result = await runProcess({
@@ -79,10 +82,14 @@ export async function runWorkspaceCommand(
   let status: string;
   if (result.timedOut)
     status = `timed out after ${request.timeoutSeconds} s; the command and its children were killed`;
-  else if (result.aborted && bytesWhenStopped !== undefined) {
+  else if (result.aborted && usageWhenStopped?.unmeasured[0]) {
+    status =
+      `stopped: the workspace's disk use could not be measured while it ran (${describeUnmeasured(usageWhenStopped.unmeasured[0], workspace.root)}); ` +
+      "the command and its children were killed";
+  } else if (result.aborted && usageWhenStopped !== undefined) {
     status =
       `stopped: the workspace went over its ${options.workspaceQuotaMb} MiB disk quota while it ran ` +
-      `(${(bytesWhenStopped / 1024 / 1024).toFixed(1)} MiB); the command and its children were killed`;
+      `(${(usageWhenStopped.bytes / 1024 / 1024).toFixed(1)} MiB); the command and its children were killed`;
   } else if (result.aborted) status = "cancelled; the command and its children were killed";
   else if (result.exitCode === null) status = `killed by ${result.signal ?? "a signal"}`;
   else status = `exit code ${result.exitCode}`;
@@ -92,19 +99,21 @@ export async function runWorkspaceCommand(
 }
 
 /**
- * One walk after a command: the bytes its directories hold, and what it left that would make
+ * One walk after a command: what its directories hold, and what it left that would make
  * the service's git block or read without end, removed (named pipes, sockets, symlinks or
- * gitfiles in nested repositories). Returns the removed paths, relative to the root.
+ * gitfiles in nested repositories). `removed` holds their paths relative to the root.
  */
 export async function cleanUpAfterCommand(
   workspace: Workspace,
   quotaPaths: string[],
-): Promise<{ bytes: number; removed: string[] }> {
-  const hazards: string[] = [];
-  const bytes = await workspaceBytes(quotaPaths, (path, info) => {
-    if (isGitHazard(workspace.root, path, info)) hazards.push(path);
+  /** Also sees every entry the walk meets. */
+  visit?: (path: string, info: Stats) => void,
+): Promise<{ usage: WorkspaceUsage; removed: string[] }> {
+  const usage = await workspaceUsage(quotaPaths, (path, info) => {
+    visit?.(path, info);
+    return isGitHazard(workspace.root, path, info);
   });
-  return { bytes, removed: await removeGitHazards(workspace.root, hazards) };
+  return { usage, removed: usage.removed.map((path) => relative(workspace.root, path)) };
 }
 
 /** Output as a transcript can hold it: NUL bytes (e.g. from /proc/*\/environ) shown as ␀. */

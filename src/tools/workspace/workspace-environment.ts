@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { SetupCache } from "../../adapters/environment/setup-cache.ts";
+import type { WorkspaceEnvironment } from "../../adapters/git/workspaces-port.ts";
 import type { RepositoryConfig } from "../../config/repository-config.ts";
-import type { WorkspacesPort } from "../../domain/workspaces-port.ts";
 import type { Logger } from "../../logger.ts";
 import { createEnvironmentSetup } from "./environment-setup.ts";
 import { createWorkspaceCheck } from "./workspace-check.ts";
@@ -16,23 +16,35 @@ export interface WorkspaceEnvironmentOptions {
   logger: Logger;
   /** Where `setup.environment` values come from; the service's environment by default. */
   environmentSource?: Record<string, string | undefined>;
+  /** THREADWORK_SETUP_CACHE_TTL; seven days by default. */
+  setupCacheTtlSeconds?: number;
 }
 
 /** Environment setup and checks for the workspaces port: what `prepareEnvironment` and `runCheck` do. */
 export function createWorkspaceEnvironment(
   options: WorkspaceEnvironmentOptions,
-): Required<Pick<WorkspacesPort, "prepareEnvironment" | "runCheck">> {
+): Required<WorkspaceEnvironment> {
   const tools = resolveToolOptions(options.tools);
   const setup = createEnvironmentSetup({
     tools,
     repositories: options.repositories,
-    cache: new SetupCache({ directory: join(options.dataDir, "setup-cache") }),
+    cache: new SetupCache({
+      directory: join(options.dataDir, "setup-cache"),
+      ...(options.setupCacheTtlSeconds === undefined
+        ? {}
+        : { maximumAgeMs: options.setupCacheTtlSeconds * 1000 }),
+    }),
     logger: options.logger,
     ...(options.environmentSource ? { environmentSource: options.environmentSource } : {}),
   });
-  const check = createWorkspaceCheck({ tools, repositories: options.repositories });
+  const check = createWorkspaceCheck({
+    tools,
+    repositories: options.repositories,
+    setup,
+    directory: join(options.dataDir, "checks"),
+  });
   return {
     prepareEnvironment: ({ workspace, signal }) => setup.prepare(workspace, signal),
-    runCheck: ({ workspace, signal }) => check(workspace, signal),
+    checkCommit: ({ workspace, commit, signal }) => check(workspace, commit, signal),
   };
 }

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import type { GitIdentity } from "../../adapters/git/git-command.ts";
 import { type CommandLimits, defaultCommandLimits } from "../../adapters/process/command-limits.ts";
 import type { SandboxMode } from "../../adapters/process/sandbox-probe.ts";
+import type { NodeSetting } from "../../config/config-file-schema.ts";
 import { ToolError } from "../../domain/errors.ts";
 import type { ToolContext, Workspace } from "../../domain/tool.ts";
 
@@ -12,6 +13,8 @@ export interface WorkspaceToolOptions {
   repositoryAllowCommands?: Record<string, string[]>;
   /** Network for agent commands per repository name; off when absent. */
   repositoryNetwork?: Record<string, "off" | "on">;
+  /** The Node commands run on per repository name; `threadwork` when absent. */
+  repositoryNode?: Record<string, NodeSetting>;
   /** THREADWORK_SANDBOX. Allow-listed commands skip approval only while the sandbox is active. */
   sandbox: SandboxMode;
   /** Where to look for bwrap; defaults to PATH. */
@@ -49,6 +52,7 @@ export interface ResolvedToolOptions {
   allowCommands: string[];
   repositoryAllowCommands: Record<string, string[]>;
   repositoryNetwork: Record<string, "off" | "on">;
+  repositoryNode: Record<string, NodeSetting>;
   sandbox: SandboxMode;
   sandboxSearchPath: string | undefined;
   commandLimits: CommandLimits;
@@ -72,6 +76,7 @@ export function resolveToolOptions(options: WorkspaceToolOptions): ResolvedToolO
     allowCommands: options.allowCommands,
     repositoryAllowCommands: options.repositoryAllowCommands ?? {},
     repositoryNetwork: options.repositoryNetwork ?? {},
+    repositoryNode: options.repositoryNode ?? {},
     sandbox: options.sandbox,
     sandboxSearchPath: options.sandboxSearchPath,
     commandLimits: { ...defaultCommandLimits, ...options.commandLimits },
@@ -97,10 +102,32 @@ function defaultHomeDirectory(workspace: Workspace): string {
   return `${workspace.root}.home`;
 }
 
+/**
+ * The options for setup and checks on a clean checkout: its home and /tmp are new directories
+ * next to it, never the worker's, whatever places the options name for workspaces.
+ */
+export function inCleanCheckout(options: ResolvedToolOptions): ResolvedToolOptions {
+  return {
+    ...options,
+    homeDirectory: (checkout) => `${checkout.root}.home`,
+    temporaryDirectory: (checkout) => `${checkout.root}.tmp`,
+  };
+}
+
 /** Creates a private directory (home, /tmp) if missing. */
 export async function ensureHome(path: string): Promise<string> {
   await mkdir(path, { recursive: true, mode: 0o700 });
   return path;
+}
+
+/** The repository's `node` setting; `threadwork` unless it names another. */
+export function nodeSettingOf(
+  repositoryNode: Record<string, NodeSetting> | undefined,
+  repoName: string,
+): NodeSetting {
+  return repositoryNode && Object.hasOwn(repositoryNode, repoName)
+    ? (repositoryNode[repoName] ?? "threadwork")
+    : "threadwork";
 }
 
 export function requireWorkspace(context: ToolContext): Workspace {

@@ -1,6 +1,6 @@
 import { ToolError } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
-import { isOverQuota, overQuotaMessage, workspaceBytes } from "./workspace-quota.ts";
+import { isOverQuota, overQuotaMessage, workspaceUsage } from "./workspace-quota.ts";
 import type { ResolvedToolOptions } from "./workspace-tool-options.ts";
 
 /** The largest file write_file or edit_file writes: as much as read_file reads back. */
@@ -27,14 +27,15 @@ export async function requireWriteRoom(
   }
   const growth = bytes - previousBytes;
   if (growth <= quotaCheckThreshold) return;
-  const used = await workspaceBytes([
+  const used = await workspaceUsage([
     workspace.root,
     options.homeDirectory(workspace),
     options.temporaryDirectory(workspace),
   ]);
-  if (isOverQuota(used + growth, options.workspaceQuotaMb)) {
+  const after = { ...used, bytes: used.bytes + growth };
+  if (isOverQuota(after, options.workspaceQuotaMb)) {
     throw new ToolError(
-      `Nothing was written to "${shownPath}". ${overQuotaMessage(used + growth, options.workspaceQuotaMb)}`,
+      `Nothing was written to "${shownPath}". ${overQuotaMessage(after, options.workspaceQuotaMb)}`,
     );
   }
 }

@@ -3,6 +3,7 @@ import type { DatabaseHandle } from "../../../src/adapters/database/open-databas
 import { defineTool } from "../../../src/domain/tool.ts";
 import type { WorkspacesPort } from "../../../src/domain/workspaces-port.ts";
 import type { Runtime } from "../../../src/runtime/create-runtime.ts";
+import type { RuntimeContext } from "../../../src/runtime/runtime-context.ts";
 import { createDatabaseSlackStore } from "../../../src/surfaces/slack/database-slack-store.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../../fakes/fake-llm-server.ts";
 import { type FakeMessage, FakeSlackServer } from "../../fakes/fake-slack-server.ts";
@@ -54,7 +55,8 @@ export interface Scenario {
   llm: FakeLlmServer;
   fake: FakeSlackServer;
   ran: string[];
-  start(instanceId: string): Promise<Instance>;
+  /** A runtime and Slack surface; `config` is the runtime's (default: `testConfig()`). */
+  start(instanceId: string, config?: RuntimeContext["config"]): Promise<Instance>;
   stop(instance: Instance): Promise<void>;
   close(): Promise<void>;
   /** The newest message in a thread whose text starts with `prefix`. */
@@ -73,9 +75,10 @@ export async function startScenario(): Promise<Scenario> {
     llm,
     fake,
     ran,
-    async start(instanceId) {
+    async start(instanceId, config) {
       const runtime = createTestRuntime({
         handle,
+        ...(config ? { config } : {}),
         anthropicBaseUrl: llm.anthropicBaseUrl,
         instanceId,
         workerTools: [recordingRunCommand(ran)],

@@ -8,8 +8,13 @@ import {
 } from "../../../adapters/slack/slack-message.ts";
 import { type HistoryEntry, readThreadHistory } from "../../../adapters/slack/thread-history.ts";
 import { admit } from "../admit.ts";
+import { postEphemeral } from "../ephemeral.ts";
 import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
+
+/** Told once a window to someone whose replies wait for the next turn. */
+export const heldReplyNote =
+  "Threadwork keeps your reply and reads it with its next turn in this thread. Replies from people other than the one who started the session do not each start a turn, so there may be no answer until then.";
 
 interface Incoming {
   eventId: string;
@@ -32,6 +37,20 @@ async function firstDelivery(
 ): Promise<boolean> {
   if (!(await context.store.claimInboundEvent("slack-event", incoming.eventId))) return false;
   return context.store.claimInboundEvent("slack-message", `${channel}:${incoming.message.ts}`);
+}
+
+/** The first sign a message was seen; a new session's carries its title and who started it. */
+function firstFeedback(
+  context: SlackSurfaceContext,
+  where: { channel: string; threadTs: string },
+  message: { ts: string; receivedAt: number; startsSession?: { title: string; initiatorUserId: string } },
+): Promise<void> {
+  const arrivedAt = context.responses.arrived(where, message.receivedAt);
+  return context.sessions
+    .started(where, { messageTs: message.ts, ...message.startsSession })
+    .then((shown) => {
+      if (shown) context.responses.feedbackShown(arrivedAt);
+    });
 }
 
 async function deliver(context: SlackSurfaceContext, incoming: Incoming, options: { mustExist: boolean }) {
@@ -58,18 +77,22 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     thread: `${key.surface}:${key.conversationKey}`,
     ...(existing ? { sessionId: existing.id } : {}),
   });
-  const arrivedAt = context.responses.arrived({ channel, threadTs }, receivedAt);
-  // The first feedback goes out before anything slow (history, names, the runtime).
-  const feedback = context.sessions
-    .started(
-      { channel, threadTs },
-      { messageTs: message.ts, ...(existing ? {} : { title: text, initiatorUserId: message.user }) },
-    )
-    .then((shown) => {
-      if (shown) context.responses.feedbackShown(arrivedAt);
-    });
-  // The owner's own team, for streams' recipient_team_id: the payload says it when they wrote this.
   const byOwner = !existing || existing.ownerId === message.user;
+  // The owner's first feedback goes out before anything slow (history, names, the runtime).
+  // Anyone else's reply is data that may only wait for the next turn: it shows nothing, and
+  // a turn it starts shows itself when its answer streams.
+  const feedback = byOwner
+    ? firstFeedback(
+        context,
+        { channel, threadTs },
+        {
+          ts: message.ts,
+          receivedAt,
+          ...(existing ? {} : { startsSession: { title: text, initiatorUserId: message.user } }),
+        },
+      )
+    : undefined;
+  // The owner's own team, for streams' recipient_team_id: the payload says it when they wrote this.
   const known = existing && !byOwner ? await context.threads.get(existing.id) : undefined;
   const thread = {
     teamId,
@@ -104,7 +127,12 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       ...(history && history.length > 0 ? { history } : {}),
       metadata: { channel, threadTs, teamId },
     });
-    if (outcome.type === "message-accepted") context.threads.remember(outcome.sessionId, thread);
+    if (outcome.type === "message-accepted") {
+      context.threads.remember(outcome.sessionId, thread);
+      if (outcome.held?.noticeDue) {
+        await postEphemeral(context, { channel, user: message.user, threadTs }, heldReplyNote);
+      }
+    }
   } catch (error) {
     // The event is already claimed, so Slack's retry would be dropped: tell the user instead.
     logger.error({ err: error }, "could not hand a Slack message to the runtime");
