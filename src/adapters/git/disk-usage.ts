@@ -17,7 +17,7 @@ export interface UnmeasuredDirectory {
 }
 
 /** What one entry costs at least in `apparent` mode: an inode and a block, as on most file systems. */
-const minimumEntryBytes = 4096;
+export const minimumEntryBytes = 4096;
 /** Entries examined at once in one directory. */
 const entryBatch = 64;
 /** Subtrees walked at once beside the main one: each holds its directories open, so this bounds the fds. */

@@ -1,5 +1,5 @@
 import { tmpdir } from "node:os";
-import { runProcess } from "../process/run-process.ts";
+import { type RunProcessOptions, runProcess } from "../process/run-process.ts";
 import { GitError } from "./git-error.ts";
 
 /**
@@ -62,13 +62,10 @@ export interface GitResult {
   stderr: string;
 }
 
-/**
- * Runs native git with an environment built from scratch (no tokens, no user config),
- * arguments as an array (no shell). Remote transport with credentials does not come here.
- */
-export async function runGit(args: string[], options: GitOptions): Promise<GitResult> {
+/** The process that runs `git args`: hardening, identity, an environment built from scratch. */
+export function gitProcess(args: string[], options: GitOptions): RunProcessOptions {
   const identity = options.identity ?? defaultIdentity;
-  const result = await runProcess({
+  return {
     command: "git",
     args: [...hardening, "-c", `user.name=${identity.name}`, "-c", `user.email=${identity.email}`, ...args],
     cwd: options.cwd,
@@ -90,19 +87,30 @@ export async function runGit(args: string[], options: GitOptions): Promise<GitRe
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.maxOutputBytes === undefined ? {} : { maxOutputBytes: options.maxOutputBytes }),
+  };
+}
+
+export function gitFailure(args: string[], exitCode: number, output: string): GitError {
+  const command = args.find((argument) => !argument.startsWith("-")) ?? "git";
+  return new GitError(`git ${command} failed: ${output.trim()}`, { operation: command, exitCode });
+}
+
+export function gitTimeout(args: string[], timeoutMs: number | undefined): GitError {
+  return new GitError(`git timed out after ${Math.round((timeoutMs ?? 0) / 1000)} s`, {
+    operation: args[0] ?? "git",
   });
-  if (result.timedOut) {
-    throw new GitError(`git timed out after ${Math.round((options.timeoutMs ?? 0) / 1000)} s`, {
-      operation: args[0] ?? "git",
-    });
-  }
+}
+
+/**
+ * Runs native git with an environment built from scratch (no tokens, no user config),
+ * arguments as an array (no shell). Remote transport with credentials does not come here.
+ */
+export async function runGit(args: string[], options: GitOptions): Promise<GitResult> {
+  const result = await runProcess(gitProcess(args, options));
+  if (result.timedOut) throw gitTimeout(args, options.timeoutMs);
   const exitCode = result.exitCode ?? -1;
   if (exitCode !== 0 && !options.allowFailure) {
-    const command = args.find((argument) => !argument.startsWith("-")) ?? "git";
-    throw new GitError(`git ${command} failed: ${result.stderr.trim() || result.stdout.trim()}`, {
-      operation: command,
-      exitCode,
-    });
+    throw gitFailure(args, exitCode, result.stderr.trim() || result.stdout.trim());
   }
   return { exitCode, stdout: result.stdout, stderr: result.stderr };
 }

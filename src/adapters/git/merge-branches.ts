@@ -1,7 +1,9 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Workspace } from "../../domain/tool.ts";
+import { readRegularFile } from "../environment/setup-cache-key.ts";
 import { runGit } from "./git-command.ts";
+import { streamGitRecords } from "./git-records.ts";
+import { pathListingLimits } from "./repository-limits.ts";
 
 export interface ConflictFile {
   path: string;
@@ -18,6 +20,12 @@ export interface MergeConflict {
 
 const maxHunksPerFile = 20;
 const maxHunkCharacters = 4000;
+/** Conflicting files described per branch; the rest are counted in a last entry. */
+const maxConflictFiles = 100;
+/** What a merge prints that is kept (head and tail), per stream. */
+const mergeOutputBytes = 64 * 1024;
+/** A larger conflicting file is described without its hunks. */
+const maxConflictFileBytes = 4 * 1024 * 1024;
 
 const statusMeaning: Record<string, string> = {
   DD: "deleted on both sides",
@@ -58,9 +66,11 @@ export async function mergeWorkspaceBranches(
       { cwd: root },
     );
     const commit = source.commit && /^[0-9a-f]{40}$/.test(source.commit) ? source.commit : incoming;
+    // Its summary names every file merged: only the head and tail of it are kept.
     const result = await runGit(["merge", "--no-ff", "--no-edit", "-m", `Merge ${source.branch}`, commit], {
       cwd: root,
       allowFailure: true,
+      maxOutputBytes: mergeOutputBytes,
     });
     if (result.exitCode === 0) {
       merged.push(source.branch);
@@ -82,29 +92,34 @@ export async function mergeWorkspaceBranches(
 }
 
 async function describeConflicts(root: string): Promise<ConflictFile[]> {
-  const status = await runGit(
-    ["status", "--porcelain", "-z", "--untracked-files=no", "--ignore-submodules=all"],
-    { cwd: root },
-  );
+  const conflicting: Array<{ path: string; code: string; meaning: string }> = [];
+  let more = 0;
+  await streamGitRecords(["status", "--porcelain", "-z", "--untracked-files=no", "--ignore-submodules=all"], {
+    cwd: root,
+    separator: "\0",
+    limits: pathListingLimits,
+    onRecord(entry) {
+      const code = entry.slice(0, 2);
+      const meaning = statusMeaning[code];
+      if (!meaning) return undefined;
+      if (conflicting.length < maxConflictFiles) conflicting.push({ path: entry.slice(3), code, meaning });
+      else more += 1;
+      return undefined;
+    },
+  });
   const files: ConflictFile[] = [];
-  for (const entry of status.stdout.split("\0")) {
-    const code = entry.slice(0, 2);
-    const meaning = statusMeaning[code];
-    if (!meaning) continue;
-    const path = entry.slice(3);
+  for (const { path, code, meaning } of conflicting) {
     const hunks = code === "UU" || code === "AA" ? await conflictHunks(join(root, path)) : [];
     files.push({ path, hunks: hunks.length > 0 ? hunks : [`(${meaning})`] });
   }
+  if (more > 0) files.push({ path: `(${more} more conflicting files)`, hunks: ["(not described)"] });
   return files;
 }
 
 async function conflictHunks(path: string): Promise<string[]> {
-  let content: string;
-  try {
-    content = await readFile(path, "utf8");
-  } catch {
-    return [];
-  }
+  // Never through a symlink, never a pipe, never a file too large to hold.
+  const content = (await readRegularFile(path, maxConflictFileBytes))?.toString("utf8");
+  if (content === undefined) return [];
   const hunks: string[] = [];
   let current: string[] | undefined;
   for (const line of content.split("\n")) {

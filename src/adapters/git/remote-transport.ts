@@ -2,7 +2,9 @@ import * as fs from "node:fs";
 import git, { type HttpClient } from "isomorphic-git";
 import nodeHttp from "isomorphic-git/http/node";
 import { displayUrl } from "../../domain/display-url.ts";
+import { boundedHttp } from "./bounded-http.ts";
 import { GitError } from "./git-error.ts";
+import { maxFetchBytes } from "./repository-limits.ts";
 
 /**
  * Remote fetch and push over HTTPS with isomorphic-git, in-process. The token goes from
@@ -19,6 +21,8 @@ export interface RemoteTransport {
 export function createRemoteTransport(options: {
   token: string | undefined;
   http?: HttpClient;
+  /** What one fetch may bring at most; default `maxFetchBytes`. */
+  maxFetchBytes?: number;
 }): RemoteTransport {
   const http = options.http ?? nodeHttp;
   const onAuth = () =>
@@ -30,7 +34,7 @@ export function createRemoteTransport(options: {
       try {
         const result = await git.fetch({
           fs,
-          http,
+          http: boundedHttp(http, options.maxFetchBytes ?? maxFetchBytes),
           gitdir,
           url,
           remote: "origin",

@@ -3,7 +3,9 @@ import { copyFile, rm, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { type GitIdentity, runGit } from "./git-command.ts";
+import { streamEveryGitRecord, streamGitRecords } from "./git-records.ts";
 import { requireNoNestedRepository } from "./nested-repositories.ts";
+import { completeReadTimeoutMs, diffTimeoutMs, pathListingLimits } from "./repository-limits.ts";
 
 /** Native git operations on one working copy; none of them touches a remote. */
 
@@ -57,12 +59,17 @@ async function copyIndex(realIndex: string, temporaryIndex: string): Promise<voi
  * A nested repository seen for the first time is only recorded by its HEAD.
  */
 export async function stageEverything(root: string, env: Record<string, string> = {}): Promise<void> {
-  const staged = await runGit(["ls-files", "-z", "--stage"], { cwd: root, env });
   const gitlinks = new Set<string>();
-  for (const entry of staged.stdout.split("\0")) {
-    const tab = entry.indexOf("\t");
-    if (entry.startsWith("160000 ") && tab > 0) gitlinks.add(entry.slice(tab + 1));
-  }
+  await streamEveryGitRecord(["ls-files", "-z", "--stage"], {
+    cwd: root,
+    env,
+    separator: "\0",
+    timeoutMs: completeReadTimeoutMs,
+    onRecord(entry) {
+      const tab = entry.indexOf("\t");
+      if (entry.startsWith("160000 ") && tab > 0) gitlinks.add(entry.slice(tab + 1));
+    },
+  });
   const excluded = [...gitlinks].map((path) => `:(exclude,literal)${path}`);
   await runGit(["add", "-A", "--", ".", ...excluded], { cwd: root, env });
 }
@@ -85,6 +92,7 @@ export function diffAgainst(
     const result = await runGit(["diff", "--cached", "--no-color", "--no-ext-diff", "--no-textconv", base], {
       cwd: root,
       env,
+      timeoutMs: diffTimeoutMs,
       ...(options.maxOutputBytes === undefined ? {} : { maxOutputBytes: options.maxOutputBytes }),
     });
     return result.stdout;
@@ -94,24 +102,44 @@ export function diffAgainst(
 /** Diff stats between two commits (or a commit and the working tree when `head` is omitted). */
 export async function diffStats(root: string, base: string, head?: string): Promise<DiffStats> {
   const args = ["diff", "--numstat", "--no-color", "--no-ext-diff", "--no-textconv", base];
-  const output = head
-    ? (await runGit([...args, head], { cwd: root })).stdout
-    : await withEverythingStaged(
-        root,
-        async (env) => (await runGit(["diff", "--cached", ...args.slice(1)], { cwd: root, env })).stdout,
+  return head
+    ? sumNumstat([...args, head], { cwd: root })
+    : withEverythingStaged(root, (env) =>
+        sumNumstat(["diff", "--cached", ...args.slice(1)], { cwd: root, env }),
       );
-  return parseNumstat(output);
+}
+
+/** Adds one `--numstat` line (`added<TAB>deleted<TAB>path`) to `stats`; other lines are skipped. */
+function addNumstatLine(stats: DiffStats, line: string): void {
+  const [added, deleted] = line.split("\t");
+  if (added === undefined || deleted === undefined) return;
+  stats.files += 1;
+  stats.insertions += Number.parseInt(added, 10) || 0;
+  stats.deletions += Number.parseInt(deleted, 10) || 0;
+}
+
+/** The numstat git prints, summed as it streams: a diff of a million files costs counters, not a string. */
+async function sumNumstat(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+  onOtherLine?: (line: string) => void,
+): Promise<DiffStats> {
+  const stats: DiffStats = { files: 0, insertions: 0, deletions: 0 };
+  await streamEveryGitRecord(args, {
+    ...options,
+    separator: "\n",
+    timeoutMs: completeReadTimeoutMs,
+    onRecord(line) {
+      if (line.includes("\t")) addNumstatLine(stats, line);
+      else onOtherLine?.(line);
+    },
+  });
+  return stats;
 }
 
 export function parseNumstat(output: string): DiffStats {
   const stats: DiffStats = { files: 0, insertions: 0, deletions: 0 };
-  for (const line of output.split("\n")) {
-    const [added, deleted] = line.split("\t");
-    if (added === undefined || deleted === undefined) continue;
-    stats.files += 1;
-    stats.insertions += Number.parseInt(added, 10) || 0;
-    stats.deletions += Number.parseInt(deleted, 10) || 0;
-  }
+  for (const line of output.split("\n")) addNumstatLine(stats, line);
   return stats;
 }
 
@@ -146,19 +174,37 @@ export async function commitAll(
     ...(options.identity ? { identity: options.identity } : {}),
   });
   // One process for the new commit's id and its numstat (a root commit diffs against the empty tree).
-  const shown = await runGit(["show", "--numstat", "--format=%H", "--no-color", "--no-ext-diff", "HEAD"], {
-    cwd: root,
-  });
-  const [commit = "", ...rest] = shown.stdout.split("\n");
-  return { committed: true, commit: commit.trim(), stats: parseNumstat(rest.join("\n")) };
+  let commit = "";
+  const stats = await sumNumstat(
+    ["show", "--numstat", "--format=%H", "--no-color", "--no-ext-diff", "HEAD"],
+    { cwd: root },
+    (line) => {
+      commit ||= line.trim();
+    },
+  );
+  return { committed: true, commit, stats };
 }
 
-/** Paths that differ between two commits (both sides of a rename), as git spells them. */
-export async function changedPaths(root: string, base: string, head: string): Promise<string[]> {
-  const result = await runGit(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", base, head], {
+/**
+ * Paths that differ between two commits (both sides of a rename), as git spells them, that
+ * `keep` accepts: the rest stream past, so a diff of any size costs only the paths kept.
+ */
+export async function changedPaths(
+  root: string,
+  base: string,
+  head: string,
+  keep: (path: string) => boolean,
+): Promise<string[]> {
+  const kept: string[] = [];
+  await streamEveryGitRecord(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", base, head], {
     cwd: root,
+    separator: "\0",
+    timeoutMs: completeReadTimeoutMs,
+    onRecord(path) {
+      if (path !== "" && keep(path)) kept.push(path);
+    },
   });
-  return result.stdout.split("\0").filter(Boolean);
+  return kept;
 }
 
 export async function headCommit(root: string): Promise<string> {
@@ -170,15 +216,45 @@ export async function currentBranch(root: string): Promise<string | undefined> {
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
-/** Tracked and untracked (not ignored) files under `path`, relative to the root. */
-export async function listWorkingFiles(root: string, path: string): Promise<string[]> {
+export interface WorkingFiles {
+  /** Files `accept` took, in git's order. */
+  files: string[];
+  /** Set when the listing stopped at its bound (`pathListingLimits`): there are more files. */
+  cutAfter?: number;
+}
+
+/**
+ * Tracked and untracked (not ignored) files under `path`, relative to the root, that `accept`
+ * takes; streamed, and stopped after `pathListingLimits` files whatever the working copy holds.
+ */
+export async function listWorkingFiles(
+  root: string,
+  path: string,
+  accept: (file: string) => boolean = () => true,
+): Promise<WorkingFiles> {
   const pathspec = path === "." ? [] : ["--", `:(literal)${path}`];
-  const [listed, deleted] = await Promise.all([
-    runGit(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate", ...pathspec], {
+  const gone = new Set<string>();
+  await streamGitRecords(["ls-files", "-z", "--deleted", ...pathspec], {
+    cwd: root,
+    separator: "\0",
+    limits: pathListingLimits,
+    onRecord(file) {
+      if (file !== "") gone.add(file);
+      return undefined;
+    },
+  });
+  const files: string[] = [];
+  const listed = await streamGitRecords(
+    ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate", ...pathspec],
+    {
       cwd: root,
-    }),
-    runGit(["ls-files", "-z", "--deleted", ...pathspec], { cwd: root }),
-  ]);
-  const gone = new Set(deleted.stdout.split("\0").filter(Boolean));
-  return listed.stdout.split("\0").filter((file) => file && !gone.has(file));
+      separator: "\0",
+      limits: pathListingLimits,
+      onRecord(file) {
+        if (file !== "" && !gone.has(file) && accept(file)) files.push(file);
+        return undefined;
+      },
+    },
+  );
+  return listed.stopped ? { files, cutAfter: listed.records } : { files };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { checkoutWithinQuota, requireCheckoutFits } from "./checkout-quota.ts";
 import { runGit } from "./git-command.ts";
 
 /** What we remember about a working copy, next to it (not inside, where the agent could edit it). */
@@ -46,19 +47,22 @@ export function exists(path: string): Promise<boolean> {
  * `git clone --local` does (hardlink every object) without its ref advertisement
  * round trip through upload-pack, which costs ~0.1 s on a 3,000-file repository.
  * Built under a temporary name and renamed into place, so a crash never leaves a
- * half-made copy under the final name.
+ * half-made copy under the final name. A tree that would not fit the workspace quota is
+ * refused before anything is written, and a checkout that outgrows it is stopped.
  */
 export async function cloneWorkingCopy(
   mirrorPath: string,
   root: string,
   branch: string,
   start: string,
+  quotaMb: number,
 ): Promise<void> {
+  const { hasAttributes } = await requireCheckoutFits(mirrorPath, start, quotaMb);
   const temporary = `${root}${temporaryMarker}${randomUUID()}`;
   try {
     await runGit(["init", "-q", "--template=", temporary], { cwd: dirname(mirrorPath) });
     await linkTree(join(mirrorPath, "objects"), join(temporary, ".git", "objects"));
-    await runGit(["checkout", "-q", "-B", branch, start], { cwd: temporary });
+    await checkoutWithinQuota(temporary, ["checkout", "-q", "-B", branch, start], quotaMb, hasAttributes);
     await rm(root, { recursive: true, force: true });
     await rename(temporary, root);
   } catch (error) {

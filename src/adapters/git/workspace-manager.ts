@@ -5,10 +5,11 @@ import type { Logger } from "pino";
 import type { NodeSetting } from "../../config/config-file-schema.ts";
 import type { RepositoryConfig } from "../../config.ts";
 import { integrationBranch } from "../../domain/branch-policy.ts";
-import { ciPushRefusal } from "../../domain/ci-configuration.ts";
+import { ciPushRefusal, isCiConfigurationPath } from "../../domain/ci-configuration.ts";
 import { displayUrl } from "../../domain/display-url.ts";
 import { type CheckOutcome, checkAtCommit } from "../../domain/environment.ts";
 import { errorMessage } from "../../domain/errors.ts";
+import { pathPattern } from "../../domain/path-pattern.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { CommandLimits } from "../process/command-limits.ts";
 import type { SandboxMode } from "../process/sandbox-probe.ts";
@@ -170,6 +171,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
   const creating = new Map<string, Promise<Workspace>>();
   const merging = new Map<string, Promise<void>>();
   const identity = options.identity ? { identity: options.identity } : {};
+  const quotaMb = options.workspaceQuotaMb ?? defaultWorkspaceQuotaMb;
 
   const sessionDirectory = (sessionId: string) => join(workspacesDirectory, checkSessionId(sessionId));
 
@@ -198,7 +200,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     await mkdir(directory, { recursive: true });
     // Metadata without a working copy (removed by hand): recreate it at the recorded base.
     const start = existing?.baseCommit ?? mirror.head;
-    await cloneWorkingCopy(mirror.path, root, branch, start);
+    await cloneWorkingCopy(mirror.path, root, branch, start, quotaMb);
     await writeMetadata(metadataPath, {
       repoName: request.repoName,
       branch,
@@ -229,7 +231,11 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     baseCommit: string,
   ): Promise<{ pushed: boolean; pullRequestUrl?: string; error?: string }> {
     if (!options.push || !isRemoteUrl(repository.url)) return { pushed: false };
-    const refusal = ciPushRefusal(await changedPaths(root, baseCommit, "HEAD"), repository.pipelineFiles);
+    const pipelinePatterns = (repository.pipelineFiles ?? []).map(pathPattern);
+    const changedPipelinePaths = await changedPaths(root, baseCommit, "HEAD", (path) =>
+      isCiConfigurationPath(path, pipelinePatterns),
+    );
+    const refusal = ciPushRefusal(changedPipelinePaths, repository.pipelineFiles);
     if (refusal) {
       options.logger.warn({ branch }, "push refused: the branch changes CI configuration");
       return { pushed: false, error: refusal };
@@ -297,7 +303,7 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
         allowFailure: true,
       });
       const start = existing.exitCode === 0 ? existing.stdout.trim() : mirror.head;
-      await cloneWorkingCopy(mirror.path, root, into, start);
+      await cloneWorkingCopy(mirror.path, root, into, start, quotaMb);
       metadata = {
         repoName,
         branch: into,

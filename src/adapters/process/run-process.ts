@@ -12,6 +12,8 @@ export interface RunProcessOptions {
   signal?: AbortSignal;
   /** Per stream; head and tail are kept. Unlimited when omitted. */
   maxOutputBytes?: number;
+  /** Receives stdout as it arrives instead of the capture (`stdout` is then empty). */
+  onStdout?: (chunk: Buffer) => void;
   /** Send stderr into the same capture as stdout, in arrival order. */
   mergeOutput?: boolean;
   input?: string | Buffer;
@@ -85,7 +87,8 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
 
-    child.stdout.on("data", (chunk: Buffer) => stdout.append(chunk));
+    const onStdout = options.onStdout;
+    child.stdout.on("data", onStdout ?? ((chunk: Buffer) => stdout.append(chunk)));
     child.stderr.on("data", (chunk: Buffer) => stderr.append(chunk));
     child.stdin.on("error", () => {
       // The child may exit without reading its input.

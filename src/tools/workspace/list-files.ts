@@ -20,24 +20,25 @@ export function listFilesTool(options: ResolvedToolOptions) {
     async execute(input, context) {
       const workspace = requireWorkspace(context);
       const directory = await resolveInsideWorkspace(workspace.root, input.path ?? ".");
-      let files = await listWorkingFiles(workspace.root, directory.relative);
-      if (input.glob) {
-        const glob = input.glob;
-        const prefix = directory.relative === "." ? "" : `${directory.relative}/`;
-        files = files.filter((file) => {
-          const inside = file.startsWith(prefix) ? file.slice(prefix.length) : file;
-          return (
-            matchesGlob(inside, glob) || (!glob.includes("/") && matchesGlob(posix.basename(file), glob))
-          );
-        });
-      }
-      if (files.length === 0) return "No files found.";
+      const glob = input.glob;
+      const prefix = directory.relative === "." ? "" : `${directory.relative}/`;
+      const matches = (file: string) => {
+        if (!glob) return true;
+        const inside = file.startsWith(prefix) ? file.slice(prefix.length) : file;
+        return matchesGlob(inside, glob) || (!glob.includes("/") && matchesGlob(posix.basename(file), glob));
+      };
+      const { files, cutAfter } = await listWorkingFiles(workspace.root, directory.relative, matches);
+      const cut =
+        cutAfter === undefined
+          ? ""
+          : `\n[listing stopped after ${cutAfter.toLocaleString("en-US")} files; narrow with path or glob]`;
+      if (files.length === 0) return `No files found.${cut}`;
       files.sort();
       const shown = files.slice(0, options.maxListEntries);
       const more = files.length - shown.length;
       return more > 0
-        ? `${shown.join("\n")}\n... and ${more} more files (narrow with path or glob)`
-        : shown.join("\n");
+        ? `${shown.join("\n")}\n... and ${more} more files (narrow with path or glob)${cut}`
+        : `${shown.join("\n")}${cut}`;
     },
   });
 }

@@ -24,9 +24,13 @@ function readmeHead(text: string): string {
 /** The overview as the supervisor reads it; bounded to about 16 KB whatever the repository holds. */
 export function overviewText(overview: RepositoryOverview): string {
   const hidden = overview.layoutTotal - overview.layout.length;
+  const notes = [
+    ...(hidden > 0 ? [`${hidden} more entries not shown`] : []),
+    ...(overview.layoutCut ? [overview.layoutCut] : []),
+  ];
   return [
     `Repository ${overview.repoName}: default branch ${overview.defaultBranch}, commit ${overview.commit.slice(0, 12)}.`,
-    `\nLayout (two levels${hidden > 0 ? `, ${hidden} more entries not shown` : ""}):`,
+    `\nLayout (two levels${notes.map((note) => `, ${note}`).join("")}):`,
     overview.layout.map((path) => `  ${path}`).join("\n") || "  (empty)",
     overview.readme
       ? `\n${overview.readme.path} (head):\n${readmeHead(overview.readme.text)}`
