@@ -18,9 +18,10 @@ import { createAgentServices } from "./agent-services.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
 import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import { modelStep, type StepOutcome } from "./model-step.ts";
+import { modelStep } from "./model-step.ts";
 import { prepareWorkspace } from "./prepare-workspace.ts";
 import { telemetryAgent } from "./snapshots.ts";
+import type { StepOutcome } from "./step-outcome.ts";
 import { toolStep } from "./tool-step.ts";
 
 /**

@@ -11,7 +11,7 @@ import { isAllowedByRules, rulePatternOf } from "../domain/approval-rules.ts";
 import { fitsInApprovalMessage } from "../domain/slack-blocks/approval.ts";
 import { type AnyTool, parseWorkspace, type ToolCallScope } from "../domain/tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import type { ToolOutcome } from "./tool-step.ts";
+import type { ToolOutcome } from "./step-outcome.ts";
 import { waitForHuman } from "./waits.ts";
 
 /** Where a risky call stands: allowed to run, waiting for a human, or refused with this outcome. */

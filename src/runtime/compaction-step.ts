@@ -15,8 +15,8 @@ import { costMicros } from "../domain/pricing.ts";
 import { summarizingPrompt, summaryRequestText } from "../domain/prompts/summary-prompt.ts";
 import { failAgent } from "./agent-status.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import type { StepOutcome } from "./model-step.ts";
 import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
+import type { StepOutcome } from "./step-outcome.ts";
 
 export interface CompactionRequest {
   ref: ModelRef;

@@ -2,7 +2,7 @@ import type { AgentRow } from "../adapters/database/agents.ts";
 import { findRequestForToolCall } from "../adapters/database/requests.ts";
 import type { AnyTool } from "../domain/tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import type { ToolOutcome } from "./tool-step.ts";
+import type { ToolOutcome } from "./step-outcome.ts";
 import { waitForHuman } from "./waits.ts";
 
 /** Where a question stands: answered, waiting for a person, or withdrawn with this outcome. */

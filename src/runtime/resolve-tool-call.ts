@@ -3,8 +3,8 @@ import { getToolCall } from "../adapters/database/tool-calls.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { type AnyTool, parseWorkspace, riskOf, type ToolCallScope, type ToolRisk } from "../domain/tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import type { SettledToolCall } from "./step-outcome.ts";
 import { replayOf } from "./tool-result.ts";
-import type { SettledToolCall } from "./tool-step.ts";
 
 /** A call that may go on to its gate: the tool, the parsed input and what running it risks. */
 export interface ResolvedToolCall {

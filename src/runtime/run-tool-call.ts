@@ -6,12 +6,11 @@ import type { ToolCallPart } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import type { StepOutcome } from "./model-step.ts";
 import type { ResolvedToolCall } from "./resolve-tool-call.ts";
 import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
 import { telemetryAgent } from "./snapshots.ts";
+import type { StepOutcome, ToolOutcome } from "./step-outcome.ts";
 import { persistToolResult, replayOf } from "./tool-result.ts";
-import type { ToolOutcome } from "./tool-step.ts";
 
 export interface RunOptions {
   /** The person's answer, for a tool that asked a question. */

@@ -8,9 +8,8 @@ import { capToolOutput } from "../domain/tool-output.ts";
 import { persistStepCompletingWorker } from "./complete-worker.ts";
 import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import type { StepOutcome } from "./model-step.ts";
 import { telemetryAgent } from "./snapshots.ts";
-import type { SettledToolCall, ToolOutcome } from "./tool-step.ts";
+import type { SettledToolCall, StepOutcome, ToolOutcome } from "./step-outcome.ts";
 
 export const interruptedMessage =
   "This tool call was interrupted by a restart; it may or may not have taken effect. Check before retrying.";

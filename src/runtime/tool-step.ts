@@ -1,26 +1,14 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
-import type { AnyTool, ToolRisk } from "../domain/tool.ts";
+import type { AnyTool } from "../domain/tool.ts";
 import { ensureRunning } from "./agent-status.ts";
 import { approvalGate } from "./approval-gate.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import type { StepOutcome } from "./model-step.ts";
 import { questionGate } from "./question-gate.ts";
 import { type ResolvedToolCall, resolveToolCall } from "./resolve-tool-call.ts";
 import { type RunOptions, runToolCall } from "./run-tool-call.ts";
+import type { SettledToolCall, StepOutcome, ToolOutcome } from "./step-outcome.ts";
 import { persistToolResult } from "./tool-result.ts";
-
-export interface ToolOutcome {
-  output: string;
-  isError: boolean;
-  status: "finished" | "failed" | "interrupted" | "denied" | "rejected";
-}
-
-/** A call that does not run now: replayed from its audit row, or refused. */
-export interface SettledToolCall {
-  risk: ToolRisk;
-  outcome: ToolOutcome;
-}
 
 /**
  * One tool call of the last assistant message: resolve (tool, input, audit row), gate

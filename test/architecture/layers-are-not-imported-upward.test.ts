@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { relativeSpecifiers, sourceImports } from "../helpers/source-imports.ts";
 
 /**
  * Layers, bottom to top. A file may import its own layer or a lower one, never a higher one.
@@ -24,43 +23,17 @@ const layers: Array<{ name: string; rank: number; matches: (file: string) => boo
   { name: "entry points", rank: 6, matches: (file) => !file.includes("/") },
 ];
 
-const sourceRoot = path.resolve(import.meta.dirname, "../../src");
-
 function layerOf(file: string) {
   const layer = layers.find((candidate) => candidate.matches(file));
   if (!layer) throw new Error(`${file} belongs to no layer`);
   return layer;
 }
 
-function sourceFiles(directory: string): string[] {
-  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(directory, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith(".ts") ? [full] : [];
-  });
-}
-
-/** Every relative module specifier: imports (value and type), re-exports and dynamic imports. */
-function relativeSpecifiers(source: string): string[] {
-  const patterns = [
-    /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']/g,
-    /\bimport\s*["'](\.{1,2}\/[^"']+)["']/g,
-    /\bimport\s*\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g,
-  ];
-  return patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((match) => match[1] as string));
-}
-
 function upwardImports(): string[] {
   const found: string[] = [];
-  for (const full of sourceFiles(sourceRoot)) {
-    const file = path.relative(sourceRoot, full).split(path.sep).join("/");
+  for (const { file, imports } of sourceImports()) {
     const from = layerOf(file);
-    for (const specifier of relativeSpecifiers(readFileSync(full, "utf8"))) {
-      const target = path
-        .relative(sourceRoot, path.resolve(path.dirname(full), specifier))
-        .split(path.sep)
-        .join("/");
-      if (target.startsWith("..")) continue;
+    for (const target of imports) {
       const to = layerOf(target);
       if (to.rank > from.rank) found.push(`${file} (${from.name}) imports ${target} (${to.name})`);
     }
