@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { AgentSnapshot } from "../../src/domain/agents.ts";
 import { buildApprovalAction } from "../../src/domain/approval-action.ts";
 import type { RequestSnapshot } from "../../src/domain/requests.ts";
-import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
-import { renderApproval } from "../../src/domain/slack-blocks/approval.ts";
-import { renderCrewBoard } from "../../src/domain/slack-blocks/crew-board.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
+import { renderApproval } from "../../src/surfaces/slack/blocks/approval.ts";
+import { renderCrewBoard } from "../../src/surfaces/slack/blocks/crew-board.ts";
 import {
   formatCost,
   formatElapsed,
@@ -12,9 +12,9 @@ import {
   safeMarkdown,
   splitAtSafeEnd,
   truncateEscaped,
-} from "../../src/domain/slack-blocks/format.ts";
-import { renderQuestion } from "../../src/domain/slack-blocks/question.ts";
-import { summarizeResult } from "../../src/domain/slack-blocks/results.ts";
+} from "../../src/surfaces/slack/blocks/format.ts";
+import { renderQuestion } from "../../src/surfaces/slack/blocks/question.ts";
+import { summarizeResult } from "../../src/surfaces/slack/blocks/results.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
 import { agentSnapshot, renderingNow } from "./support/agent-snapshot.ts";
 import { findButton } from "./support/harness.ts";
