@@ -7,8 +7,8 @@ import {
   parseApprovalAction,
   visibleText,
 } from "../domain/approval-action.ts";
+import { isShortEnoughToReview } from "../domain/approval-review.ts";
 import { isAllowedByRules, rulePatternOf } from "../domain/approval-rules.ts";
-import { fitsInApprovalMessage } from "../domain/slack-blocks/approval.ts";
 import { type AnyTool, parseWorkspace, type ToolCallScope } from "../domain/tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { ToolOutcome } from "./step-outcome.ts";
@@ -59,8 +59,8 @@ export async function approvalGate(
       branch: workspace?.branch ?? null,
       ...(allowAlways ? {} : { allowAlways: false }),
     });
-    // The approver must see every character; what does not fit in one message is refused before anyone is asked.
-    if (!existing && !fitsInApprovalMessage(action)) {
+    // The approver must see every character; what is too long to read in full is refused before anyone is asked.
+    if (!existing && !isShortEnoughToReview(action)) {
       const length = exactActionText(action).main.length;
       return refused(
         `This ${tool.name} input is ${length} characters long, too long for an approver to review in full. ` +

@@ -41,6 +41,21 @@ function upwardImports(): string[] {
   return found;
 }
 
+/** Every package a domain file imports, and every domain file's path: none may name Slack. */
+function slackInTheDomain(): string[] {
+  const found: string[] = [];
+  for (const full of sourceFiles(path.join(sourceRoot, "domain"))) {
+    const file = path.relative(sourceRoot, full).split(path.sep).join("/");
+    if (/slack/i.test(file)) found.push(`${file} is named after Slack`);
+    const source = readFileSync(full, "utf8");
+    for (const match of source.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(?\s*["']([^"']+)["']/g)) {
+      const specifier = match[1] ?? match[2] ?? "";
+      if (/@slack\/|slack/i.test(specifier)) found.push(`${file} imports ${specifier}`);
+    }
+  }
+  return found;
+}
+
 describe("layers", () => {
   it("finds imports written every way", () => {
     const source = [
@@ -59,5 +74,9 @@ describe("layers", () => {
 
   it("no file imports a layer above its own", () => {
     expect(upwardImports()).toEqual([]);
+  });
+
+  it("the domain imports nothing about Slack: no @slack package, no Slack layout", () => {
+    expect(slackInTheDomain()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import {
   type FakeLlmServer,
   startFakeLlmServer,

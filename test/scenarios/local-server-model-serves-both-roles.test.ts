@@ -4,10 +4,10 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { assembleRuntime } from "../../src/application/assemble-runtime.ts";
 import { prepareModels } from "../../src/application/prepare-models.ts";
 import { loadConfig } from "../../src/config.ts";
-import { renderCrewBoard } from "../../src/domain/slack-blocks/crew-board.ts";
-import { renderResults } from "../../src/domain/slack-blocks/results.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
+import { renderCrewBoard } from "../../src/surfaces/slack/blocks/crew-board.ts";
+import { renderResults } from "../../src/surfaces/slack/blocks/results.ts";
 import {
   type FakeLlmServer,
   startFakeLlmServer,

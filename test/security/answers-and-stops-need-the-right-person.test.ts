@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actionIds, answerInput, viewIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { actionIds, answerInput, viewIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { channel, findButton } from "../slack/support/harness.ts";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";

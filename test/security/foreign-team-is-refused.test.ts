@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import { defineTool } from "../../src/domain/tool.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { channel, findButton } from "../slack/support/harness.ts";

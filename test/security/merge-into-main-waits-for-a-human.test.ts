@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { type AssembledRuntime, assembleRuntime } from "../../src/application/assemble-runtime.ts";
 import { loadConfig } from "../../src/config.ts";
-import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
 import { type FakeGitRemote, startFakeGitRemote } from "../fakes/fake-git-remote.ts";
 import {

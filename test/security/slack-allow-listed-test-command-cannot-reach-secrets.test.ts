@@ -3,8 +3,8 @@ import { mkdir } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import type { FakeLlmRequest, FakeLlmResponder } from "../fakes/fake-llm-server.ts";
 import {

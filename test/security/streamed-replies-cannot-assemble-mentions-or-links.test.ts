@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { safeMarkdown, splitAtSafeEnd } from "../../src/domain/slack-blocks/format.ts";
+import { safeMarkdown, splitAtSafeEnd } from "../../src/surfaces/slack/blocks/format.ts";
 import { textResponse } from "../fakes/fake-llm-server.ts";
 import type { RecordedCall } from "../fakes/fake-slack-server.ts";
 import { channel } from "../slack/support/harness.ts";

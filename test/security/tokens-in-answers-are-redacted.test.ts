@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actionIds, answerInput } from "../../src/domain/slack-blocks/action-ids.ts";
+import { actionIds, answerInput } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { channel, findButton } from "../slack/support/harness.ts";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import { processingRefreshMs } from "../../src/surfaces/slack/agent-sessions.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { collectingLogger } from "../helpers/collecting-logger.ts";
 import { channel, findButton, type Harness, startHarness } from "./support/harness.ts";

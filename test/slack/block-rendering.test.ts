@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { AgentSnapshot } from "../../src/domain/agents.ts";
 import { buildApprovalAction } from "../../src/domain/approval-action.ts";
+import { isShortEnoughToReview, maximumApprovalTextLength } from "../../src/domain/approval-review.ts";
 import type { RequestSnapshot } from "../../src/domain/requests.ts";
-import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
-import { renderApproval } from "../../src/domain/slack-blocks/approval.ts";
-import { renderCrewBoard } from "../../src/domain/slack-blocks/crew-board.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
+import { renderApproval } from "../../src/surfaces/slack/blocks/approval.ts";
+import { renderCrewBoard } from "../../src/surfaces/slack/blocks/crew-board.ts";
 import {
   formatCost,
   formatElapsed,
@@ -12,9 +13,9 @@ import {
   safeMarkdown,
   splitAtSafeEnd,
   truncateEscaped,
-} from "../../src/domain/slack-blocks/format.ts";
-import { renderQuestion } from "../../src/domain/slack-blocks/question.ts";
-import { summarizeResult } from "../../src/domain/slack-blocks/results.ts";
+} from "../../src/surfaces/slack/blocks/format.ts";
+import { renderQuestion } from "../../src/surfaces/slack/blocks/question.ts";
+import { summarizeResult } from "../../src/surfaces/slack/blocks/results.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
 import { agentSnapshot, renderingNow } from "./support/agent-snapshot.ts";
 import { findButton } from "./support/harness.ts";
@@ -182,6 +183,26 @@ describe("Block Kit rendering", () => {
       .replaceAll("&amp;", "&");
     expect(shown).toBe(`${command}{"timeout_s":5}`);
     expect(texts).toContain("*With these options:*");
+  });
+
+  it("shows in full, within Slack's limits and with Approve, every action the domain lets a person review", () => {
+    const limit = maximumApprovalTextLength;
+    const worstCases = [
+      // `&` is escaped to five characters, the most any character grows.
+      { tool: "run_command", input: { command: "&".repeat(limit) }, description: "run" },
+      { tool: "run_command", input: { command: "&".repeat(limit - 15), timeout_s: 5 }, description: "run" },
+      { tool: "run_command", input: { command: "`".repeat(limit) }, description: "run" },
+      { tool: "merge_agents", input: {}, description: `a\n${"&".repeat(limit - 4)}` },
+      // Input that is not a command reads as indented JSON: `{\n  "text": "…"\n}` adds 16 characters.
+      { tool: "write_note", input: { text: "&".repeat(limit - 16) }, description: "note" },
+    ];
+    for (const worst of worstCases) {
+      const action = buildApprovalAction({ ...worst, repo: "app", branch: "main" });
+      expect(isShortEnoughToReview(action)).toBe(true);
+      const approval = renderApproval(request({ kind: "approval", action }));
+      expect(blockLimitError({ channel: "C1", ...approval })).toBeUndefined();
+      expect(findButton(approval.blocks, actionIds.approve)).toBeDefined();
+    }
   });
 
   it("offers only Deny for an action it cannot read", () => {

@@ -8,13 +8,13 @@ import type { AgentSnapshot } from "../../src/domain/agents.ts";
 import {
   codeChannelCommandSet,
   renderStatusReply,
-} from "../../src/domain/slack-blocks/code-channel-commands.ts";
-import { codeChannelName, renderContextBar } from "../../src/domain/slack-blocks/code-channel-context.ts";
+} from "../../src/surfaces/slack/blocks/code-channel-commands.ts";
+import { codeChannelName, renderContextBar } from "../../src/surfaces/slack/blocks/code-channel-context.ts";
 import {
   maximumViewContentBytes,
   renderCrewView,
   renderDiffView,
-} from "../../src/domain/slack-blocks/code-channel-views.ts";
+} from "../../src/surfaces/slack/blocks/code-channel-views.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
 import { agentSnapshot, renderingNow } from "./support/agent-snapshot.ts";

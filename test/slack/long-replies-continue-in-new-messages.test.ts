@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { safeMarkdown } from "../../src/domain/slack-blocks/format.ts";
+import { safeMarkdown } from "../../src/surfaces/slack/blocks/format.ts";
 import type { FakeSlackServer, RecordedCall } from "../fakes/fake-slack-server.ts";
 import { channel, type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";

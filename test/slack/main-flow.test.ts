@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApprovalAction } from "../../src/domain/approval-action.ts";
-import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { channel, findButton, type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 

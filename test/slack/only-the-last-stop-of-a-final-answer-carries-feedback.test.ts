@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createSlackApi, createSlackWebClient } from "../../src/adapters/slack/slack-api.ts";
 import { createSilentLogger } from "../../src/logger.ts";
-import { ReplyStreamer } from "../../src/surfaces/slack/reply-streamer.ts";
+import { ReplyStreamer } from "../../src/surfaces/slack/replies/reply-streamer.ts";
 import { createMemorySlackStore } from "../../src/surfaces/slack/slack-store.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { channel } from "./support/harness.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { channel, findButton } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 import { approver, owner, stranger, useSlackSurface } from "./support/slack-surface-per-test.ts";

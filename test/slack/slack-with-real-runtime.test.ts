@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import { actionIds } from "../../src/domain/slack-blocks/action-ids.ts";
 import { defineTool } from "../../src/domain/tool.ts";
 import type { WorkspacesPort } from "../../src/domain/workspaces-port.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
 import {
   type FakeLlmServer,

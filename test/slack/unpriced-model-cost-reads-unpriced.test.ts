@@ -3,10 +3,10 @@ import type { AgentSnapshot } from "../../src/domain/agents.ts";
 import { emptyUsage } from "../../src/domain/messages.ts";
 import { hasPrice } from "../../src/domain/pricing.ts";
 import type { SessionSnapshot } from "../../src/domain/sessions.ts";
-import { renderAppHome } from "../../src/domain/slack-blocks/app-home.ts";
-import { renderCrewBoard } from "../../src/domain/slack-blocks/crew-board.ts";
-import { formatCost } from "../../src/domain/slack-blocks/format.ts";
-import { renderResults } from "../../src/domain/slack-blocks/results.ts";
+import { renderAppHome } from "../../src/surfaces/slack/blocks/app-home.ts";
+import { renderCrewBoard } from "../../src/surfaces/slack/blocks/crew-board.ts";
+import { formatCost } from "../../src/surfaces/slack/blocks/format.ts";
+import { renderResults } from "../../src/surfaces/slack/blocks/results.ts";
 import { agentLine } from "../../src/surfaces/terminal/terminal-render.ts";
 
 const now = new Date("2026-11-24T05:00:00Z");

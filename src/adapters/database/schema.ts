@@ -11,9 +11,9 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { AgentRole, AgentStatus } from "../../domain/agents.ts";
+import type { FeedbackValue } from "../../domain/feedback.ts";
 import type { MessagePart, MessageRole } from "../../domain/messages.ts";
 import type { RequestKind, RequestStatus } from "../../domain/requests.ts";
-import type { FeedbackValue } from "../../domain/slack-blocks/feedback.ts";
 import type { ToolCallStatus, ToolRisk } from "../../domain/tool.ts";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();

@@ -1,5 +1,5 @@
 import { inArray, sql } from "drizzle-orm";
-import type { FeedbackCounts, FeedbackValue } from "../../domain/slack-blocks/feedback.ts";
+import type { FeedbackCounts, FeedbackValue } from "../../domain/feedback.ts";
 import type { Database } from "./open-database.ts";
 import { sessionFeedback } from "./schema.ts";
 

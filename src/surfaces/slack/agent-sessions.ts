@@ -2,9 +2,9 @@ import type { AgentsSessionsRenameArguments, AgentsSessionsSetStatusArguments } 
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import { slackErrorOf } from "../../adapters/slack/slack-errors.ts";
 import { type AgentSessionStatus, agentSessionStatusOf } from "../../domain/agent-session-status.ts";
-import { shownSessionTitle } from "../../domain/session-title.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
+import { shownSessionTitle } from "./blocks/session-title.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { SlackThread } from "./session-threads.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";

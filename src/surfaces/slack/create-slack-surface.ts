@@ -32,7 +32,7 @@ import { register as registerMessages } from "./listeners/messages.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
 import { MessagePublisher } from "./message-publisher.ts";
 import type { MetricsEndpoint } from "./metrics-route.ts";
-import { ReplyStreamer } from "./reply-streamer.ts";
+import { ReplyStreamer } from "./replies/reply-streamer.ts";
 import { ResponseTimer } from "./response-timer.ts";
 import { SessionThreads } from "./session-threads.ts";
 import { createSlackReceiver } from "./slack-receiver.ts";

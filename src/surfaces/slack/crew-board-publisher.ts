@@ -1,7 +1,7 @@
 import { SlackApiError } from "../../adapters/slack/slack-errors.ts";
-import { type BoardStyle, renderCrewBoard } from "../../domain/slack-blocks/crew-board.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
+import { type BoardStyle, renderCrewBoard } from "./blocks/crew-board.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
 import type { SessionThreads } from "./session-threads.ts";
 

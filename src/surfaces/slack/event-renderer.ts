@@ -1,19 +1,19 @@
 import { createHash } from "node:crypto";
 import type { RequestSnapshot } from "../../domain/requests.ts";
-import { renderApproval } from "../../domain/slack-blocks/approval.ts";
-import type { RenderedMessage } from "../../domain/slack-blocks/block.ts";
-import { renderBudget } from "../../domain/slack-blocks/budget.ts";
-import { renderSetupFailure } from "../../domain/slack-blocks/environment-setup.ts";
-import { renderQuestion } from "../../domain/slack-blocks/question.ts";
-import { renderResults } from "../../domain/slack-blocks/results.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { SurfaceEvent } from "../../runtime/surface-port.ts";
 import type { AgentSessions } from "./agent-sessions.ts";
+import { renderApproval } from "./blocks/approval.ts";
+import type { RenderedMessage } from "./blocks/block.ts";
+import { renderBudget } from "./blocks/budget.ts";
+import { renderSetupFailure } from "./blocks/environment-setup.ts";
+import { renderQuestion } from "./blocks/question.ts";
+import { renderResults } from "./blocks/results.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
-import type { ReplyStreamer } from "./reply-streamer.ts";
+import type { ReplyStreamer } from "./replies/reply-streamer.ts";
 import type { SessionThreads } from "./session-threads.ts";
 
 export function renderRequest(request: RequestSnapshot): RenderedMessage {

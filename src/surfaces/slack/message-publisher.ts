@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CallPriority } from "../../adapters/slack/call-pacer.ts";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
-import type { RenderedMessage } from "../../domain/slack-blocks/block.ts";
+import type { RenderedMessage } from "./blocks/block.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { SlackThread } from "./session-threads.ts";
 import type { SlackStore, StoredSlackMessage } from "./slack-store.ts";

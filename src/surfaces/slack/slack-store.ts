@@ -1,4 +1,4 @@
-import type { FeedbackCounts, FeedbackValue } from "../../domain/slack-blocks/feedback.ts";
+import type { FeedbackCounts, FeedbackValue } from "../../domain/feedback.ts";
 
 /** A message the surface posted for a session and purpose (`board`, `request:<id>`, `reply:<turn>`). */
 export interface StoredSlackMessage {

@@ -7,7 +7,7 @@ import type { AccessControl } from "./access-control.ts";
 import type { AgentSessions } from "./agent-sessions.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
-import type { ReplyStreamer } from "./reply-streamer.ts";
+import type { ReplyStreamer } from "./replies/reply-streamer.ts";
 import type { ResponseTimer } from "./response-timer.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";

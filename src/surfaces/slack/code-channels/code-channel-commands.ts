@@ -1,5 +1,7 @@
 import type { App } from "@slack/bolt";
 import { z } from "zod";
+import { oneLine, truncate } from "../../../domain/text.ts";
+import { admit } from "../admit.ts";
 import {
   type CodeChannelCommand,
   codeChannelCommands,
@@ -7,9 +9,8 @@ import {
   parseCommandName,
   renderBudgetReply,
   renderStatusReply,
-} from "../../../domain/slack-blocks/code-channel-commands.ts";
-import { escapeText, oneLine, truncate } from "../../../domain/slack-blocks/format.ts";
-import { admit } from "../admit.ts";
+} from "../blocks/code-channel-commands.ts";
+import { escapeText } from "../blocks/format.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { decide } from "../listeners/decisions.ts";
 import type { ClickTarget } from "../listeners/interaction.ts";

@@ -1,13 +1,9 @@
 import { createHash } from "node:crypto";
 import type { SlackApi } from "../../../adapters/slack/slack-api.ts";
 import type { AgentSnapshot } from "../../../domain/agents.ts";
-import { renderContextBar } from "../../../domain/slack-blocks/code-channel-context.ts";
-import {
-  crewViewKey,
-  renderCrewView,
-  renderDiffView,
-} from "../../../domain/slack-blocks/code-channel-views.ts";
 import type { Logger } from "../../../logger.ts";
+import { renderContextBar } from "../blocks/code-channel-context.ts";
+import { crewViewKey, renderCrewView, renderDiffView } from "../blocks/code-channel-views.ts";
 import type { SessionDiffSource } from "./session-diffs.ts";
 
 /** What a code channel last showed, so an unchanged rendering makes no call. */

@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import type { SessionSnapshot } from "../../../domain/sessions.ts";
-import { renderAppHome } from "../../../domain/slack-blocks/app-home.ts";
+import { renderAppHome } from "../blocks/app-home.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 
 export const suggestedPrompts = [

@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
-import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
 import { admit } from "../admit.ts";
+import { actionIds } from "../blocks/action-ids.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { findThreadSession } from "../thread-session.ts";

@@ -1,9 +1,9 @@
 import type { App } from "@slack/bolt";
 import type { DecisionOutcome } from "../../../domain/requests.ts";
-import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
-import { mrkdwnText } from "../../../domain/slack-blocks/format.ts";
 import type { SurfaceInput } from "../../../runtime/surface-port.ts";
 import { admit } from "../admit.ts";
+import { actionIds } from "../blocks/action-ids.ts";
+import { mrkdwnText } from "../blocks/format.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { renderRequest, requestPurpose } from "../event-renderer.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";

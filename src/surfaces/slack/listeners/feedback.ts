@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
-import { actionIds } from "../../../domain/slack-blocks/action-ids.ts";
-import { type FeedbackValue, isFeedbackValue } from "../../../domain/slack-blocks/feedback.ts";
+import { type FeedbackValue, isFeedbackValue } from "../../../domain/feedback.ts";
 import { admit } from "../admit.ts";
+import { actionIds } from "../blocks/action-ids.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { findThreadSession } from "../thread-session.ts";

@@ -1,8 +1,8 @@
 import type { App } from "@slack/bolt";
 import { z } from "zod";
-import { actionIds, answerInput, viewIds } from "../../../domain/slack-blocks/action-ids.ts";
-import { mrkdwnText } from "../../../domain/slack-blocks/format.ts";
 import { admit } from "../admit.ts";
+import { actionIds, answerInput, viewIds } from "../blocks/action-ids.ts";
+import { mrkdwnText } from "../blocks/format.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { decide } from "./decisions.ts";

@@ -1,4 +1,4 @@
-import { leadingPiece, replyMessageLimit } from "../../domain/slack-blocks/reply-pieces.ts";
+import { leadingPiece, replyMessageLimit } from "./reply-pieces.ts";
 import type { ReplySegments } from "./reply-segments.ts";
 import { replyIsOver, streamLifetimeMs, type Turn } from "./reply-turn.ts";
 

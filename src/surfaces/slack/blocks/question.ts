@@ -1,7 +1,8 @@
-import type { RequestSnapshot } from "../requests.ts";
+import type { RequestSnapshot } from "../../../domain/requests.ts";
+import { oneLine, truncate } from "../../../domain/text.ts";
 import { actionIds } from "./action-ids.ts";
 import { actionsBlock, button, markdownSection, type RenderedMessage } from "./block.ts";
-import { mrkdwnText, oneLine, truncate } from "./format.ts";
+import { mrkdwnText } from "./format.ts";
 import { answerLine, decisionLine } from "./request-status.ts";
 
 /** The value of a choice button: which request, which choice (by index, so values stay short). */

@@ -1,7 +1,8 @@
-import { describeSetupOutcome } from "../environment.ts";
-import type { WorkspaceSetup } from "../tool.ts";
+import { describeSetupOutcome } from "../../../domain/environment.ts";
+import { oneLine, truncate } from "../../../domain/text.ts";
+import type { WorkspaceSetup } from "../../../domain/tool.ts";
 import { contextLine, markdownSection, type RenderedMessage } from "./block.ts";
-import { escapeText, mrkdwnText, oneLine, truncate } from "./format.ts";
+import { escapeText, mrkdwnText } from "./format.ts";
 
 /** Characters of setup output a Slack message shows; the worker can read all of it. */
 const shownOutput = 2000;

@@ -1,4 +1,4 @@
-import type { RequestSnapshot } from "../requests.ts";
+import type { RequestSnapshot } from "../../../domain/requests.ts";
 import { actionIds } from "./action-ids.ts";
 import { actionsBlock, button, markdownSection, type RenderedMessage } from "./block.ts";
 import { mrkdwnText } from "./format.ts";

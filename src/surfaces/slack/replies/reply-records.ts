@@ -1,5 +1,5 @@
+import type { SlackStore, StoredSlackMessage } from "../slack-store.ts";
 import { replyPurpose, type Segment, type Turn } from "./reply-turn.ts";
-import type { SlackStore, StoredSlackMessage } from "./slack-store.ts";
 
 /**
  * The store's record of each message of a reply: its ts once it opens, then a content hash once it

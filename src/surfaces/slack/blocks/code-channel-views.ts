@@ -1,6 +1,6 @@
-import type { AgentSnapshot } from "../agents.ts";
-import { visibleText } from "../approval-action.ts";
-import { redactSecrets } from "../secret-redaction.ts";
+import type { AgentSnapshot } from "../../../domain/agents.ts";
+import { visibleText } from "../../../domain/approval-action.ts";
+import { redactSecrets } from "../../../domain/secret-redaction.ts";
 import { markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
 import { renderCrewBoard } from "./crew-board.ts";
 import { renderResults } from "./results.ts";

@@ -1,4 +1,4 @@
-import type { SlackThread } from "./session-threads.ts";
+import type { SlackThread } from "../session-threads.ts";
 
 /** A model-written link unfurls into a preview its page controls (title, text, image): none. */
 export const noUnfurls = { unfurl_links: false, unfurl_media: false } as const;

@@ -1,13 +1,6 @@
 import { actionIds } from "./action-ids.ts";
 import type { SlackBlock } from "./block.ts";
 
-export const feedbackValues = ["positive", "negative"] as const;
-export type FeedbackValue = (typeof feedbackValues)[number];
-
-export function isFeedbackValue(value: unknown): value is FeedbackValue {
-  return typeof value === "string" && (feedbackValues as readonly string[]).includes(value);
-}
-
 /** Thumbs up and down under a final answer: a `context_actions` block holding `feedback_buttons`. */
 export function feedbackBlock(): SlackBlock {
   return {
@@ -29,10 +22,4 @@ export function feedbackBlock(): SlackBlock {
       },
     ],
   };
-}
-
-/** How people rated a session's answers. */
-export interface FeedbackCounts {
-  positive: number;
-  negative: number;
 }

@@ -1,10 +1,10 @@
-import type { AgentSessionStatus } from "../../domain/agent-session-status.ts";
-import type { Logger } from "../../logger.ts";
+import type { AgentSessionStatus } from "../../../domain/agent-session-status.ts";
+import type { Logger } from "../../../logger.ts";
+import type { SlackThread } from "../session-threads.ts";
 import type { ReplyMessages } from "./reply-messages.ts";
 import type { ReplyRecords } from "./reply-records.ts";
 import type { ReplyStops } from "./reply-stops.ts";
 import { finalHash, interruptedHash, type Segment, stoppedHash, type Turn } from "./reply-turn.ts";
-import type { SlackThread } from "./session-threads.ts";
 
 export interface ReplySegmentsOptions {
   messages: ReplyMessages;

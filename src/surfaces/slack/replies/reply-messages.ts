@@ -1,9 +1,9 @@
-import type { SlackApi } from "../../adapters/slack/slack-api.ts";
-import { slackErrorOf } from "../../adapters/slack/slack-errors.ts";
-import type { AgentSessionStatus } from "../../domain/agent-session-status.ts";
-import { feedbackBlock } from "../../domain/slack-blocks/feedback.ts";
+import type { SlackApi } from "../../../adapters/slack/slack-api.ts";
+import { slackErrorOf } from "../../../adapters/slack/slack-errors.ts";
+import type { AgentSessionStatus } from "../../../domain/agent-session-status.ts";
+import { feedbackBlock } from "../blocks/feedback.ts";
+import type { SlackThread } from "../session-threads.ts";
 import { noUnfurls } from "./reply-turn.ts";
-import type { SlackThread } from "./session-threads.ts";
 
 /** Where a user's own workspace is known when no event said it (`users.info`). */
 export interface OwnerTeams {

@@ -1,9 +1,11 @@
-import type { SlackApi } from "../../adapters/slack/slack-api.ts";
-import type { AgentSessionStatus } from "../../domain/agent-session-status.ts";
-import { redactSecrets } from "../../domain/secret-redaction.ts";
-import { safeMarkdown, splitAtSafeEnd } from "../../domain/slack-blocks/format.ts";
-import type { Logger } from "../../logger.ts";
-import { KeyedQueue } from "./keyed-queue.ts";
+import type { SlackApi } from "../../../adapters/slack/slack-api.ts";
+import type { AgentSessionStatus } from "../../../domain/agent-session-status.ts";
+import { redactSecrets } from "../../../domain/secret-redaction.ts";
+import type { Logger } from "../../../logger.ts";
+import { safeMarkdown, splitAtSafeEnd } from "../blocks/format.ts";
+import { KeyedQueue } from "../keyed-queue.ts";
+import type { SlackThread } from "../session-threads.ts";
+import type { SlackStore } from "../slack-store.ts";
 import { ReplyCompletion } from "./reply-completion.ts";
 import { type OwnerTeams, ReplyMessages } from "./reply-messages.ts";
 import { ReplyRecords } from "./reply-records.ts";
@@ -11,8 +13,6 @@ import { ReplySegments } from "./reply-segments.ts";
 import { ReplySender } from "./reply-sender.ts";
 import { ReplyStops } from "./reply-stops.ts";
 import { newTurn, type ReplyStop, replyIsOver, type Turn } from "./reply-turn.ts";
-import type { SlackThread } from "./session-threads.ts";
-import type { SlackStore } from "./slack-store.ts";
 
 export interface ReplyStreamerOptions {
   api: SlackApi;

@@ -1,4 +1,5 @@
-import type { AgentSnapshot, AgentStatus } from "../agents.ts";
+import type { AgentSnapshot, AgentStatus } from "../../../domain/agents.ts";
+import { oneLine, truncate } from "../../../domain/text.ts";
 import { actionIds } from "./action-ids.ts";
 import { actionsBlock, button, markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
 import {
@@ -8,9 +9,7 @@ import {
   formatTokens,
   mrkdwnText,
   neutralizeBroadcasts,
-  oneLine,
   totalTokens,
-  truncate,
   truncateEscaped,
 } from "./format.ts";
 import { describeResult, summarizeResult } from "./results.ts";

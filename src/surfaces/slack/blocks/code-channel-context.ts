@@ -1,6 +1,7 @@
-import type { AgentSnapshot } from "../agents.ts";
+import type { AgentSnapshot } from "../../../domain/agents.ts";
+import { oneLine, truncate } from "../../../domain/text.ts";
 import { isActive } from "./crew-board.ts";
-import { formatCost, formatTokens, neutralizeBroadcasts, oneLine, totalTokens, truncate } from "./format.ts";
+import { formatCost, formatTokens, neutralizeBroadcasts, totalTokens } from "./format.ts";
 import { summarizeResult } from "./results.ts";
 
 /** Icons Slack accepts on a context bar item. */

@@ -1,5 +1,5 @@
-import { replyPieces } from "../../domain/slack-blocks/reply-pieces.ts";
 import type { ReplyMessages } from "./reply-messages.ts";
+import { replyPieces } from "./reply-pieces.ts";
 import type { ReplyRecords } from "./reply-records.ts";
 import type { ReplySegments } from "./reply-segments.ts";
 import type { ReplySender } from "./reply-sender.ts";

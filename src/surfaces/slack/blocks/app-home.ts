@@ -1,7 +1,8 @@
-import type { SessionSnapshot } from "../sessions.ts";
+import type { FeedbackCounts } from "../../../domain/feedback.ts";
+import type { SessionSnapshot } from "../../../domain/sessions.ts";
+import { oneLine, truncate } from "../../../domain/text.ts";
 import { contextLine, markdownSection, type SlackBlock } from "./block.ts";
-import type { FeedbackCounts } from "./feedback.ts";
-import { escapeText, formatCost, oneLine, slackDate, truncate } from "./format.ts";
+import { escapeText, formatCost, slackDate } from "./format.ts";
 
 export interface HomeSession {
   session: SessionSnapshot;

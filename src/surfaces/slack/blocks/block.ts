@@ -1,4 +1,5 @@
-import { neutralizeBroadcasts, truncate, truncateEscaped } from "./format.ts";
+import { truncate } from "../../../domain/text.ts";
+import { neutralizeBroadcasts, truncateEscaped } from "./format.ts";
 
 /** A Block Kit block, kept loose: Slack validates the shape, and new block types arrive often. */
 export interface SlackBlock {

@@ -1,5 +1,5 @@
-import { slackErrorOf } from "../../adapters/slack/slack-errors.ts";
-import type { Logger } from "../../logger.ts";
+import { slackErrorOf } from "../../../adapters/slack/slack-errors.ts";
+import type { Logger } from "../../../logger.ts";
 import type { ReplyRecords } from "./reply-records.ts";
 import {
   finalHash,

@@ -2,9 +2,10 @@ import {
   type ApprovalAction,
   exactActionText,
   parseApprovalAction,
-  visibleText,
-} from "../approval-action.ts";
-import type { RequestSnapshot } from "../requests.ts";
+} from "../../../domain/approval-action.ts";
+import { approvalReviewText } from "../../../domain/approval-review.ts";
+import type { RequestSnapshot } from "../../../domain/requests.ts";
+import { oneLine } from "../../../domain/text.ts";
 import { actionIds } from "./action-ids.ts";
 import {
   actionsBlock,
@@ -14,7 +15,7 @@ import {
   type RenderedMessage,
   type SlackBlock,
 } from "./block.ts";
-import { escapeText, mrkdwnText, oneLine, splitEscaped } from "./format.ts";
+import { escapeText, mrkdwnText, splitEscaped } from "./format.ts";
 import { decisionLine } from "./request-status.ts";
 
 /** Escaped characters per code section: Slack allows 3,000 per section text, the fences take 6. */
@@ -42,37 +43,27 @@ function codeSections(text: string): { sections: string[]; spaced: boolean } {
 export function approvalCodeSections(
   action: ApprovalAction,
 ): { sections: string[]; notes: string[] } | undefined {
-  const exact = exactActionText(action);
-  const visible = visibleText(exact.main);
-  const main = codeSections(visible.text);
-  const rest = exact.rest === undefined ? undefined : visibleText(exact.rest);
-  const other = rest ? codeSections(rest.text) : undefined;
-  // A tool whose input is not a command (e.g. a merge) says what will happen in its description:
-  // the approver must read all of it, not a cut prompt.
+  const review = approvalReviewText(action);
+  const main = codeSections(review.main.text);
+  const other = review.rest ? codeSections(review.rest.text) : undefined;
+  // The approver must read all of a description that says what will happen, not a cut prompt.
   const described =
-    typeof action.input.command !== "string" && action.description.includes("\n")
-      ? splitEscaped(visibleText(action.description).text, codeSectionLength)
-      : [];
+    review.description === undefined ? [] : splitEscaped(review.description, codeSectionLength);
   const sections = [...described, ...main.sections];
   if (other) sections.push("*With these options:*", ...other.sections);
   if (sections.length > maximumCodeSections) return undefined;
   const notes: string[] = [];
   if (main.sections.length > 1) {
     notes.push(
-      `The command is ${exact.main.length} characters, shown in full in ${main.sections.length} parts.`,
+      `The command is ${exactActionText(action).main.length} characters, shown in full in ${main.sections.length} parts.`,
     );
   }
-  if (visible.marked || rest?.marked)
+  if (review.main.marked || review.rest?.marked)
     notes.push("Invisible and control characters are written out as ⟦U+XXXX⟧.");
   if (main.spaced || other?.spaced) {
     notes.push("Backticks are separated by invisible spaces only here, so Slack shows them all.");
   }
   return { sections, notes };
-}
-
-/** Whether an action can be shown in full in one approval message. */
-export function fitsInApprovalMessage(action: ApprovalAction): boolean {
-  return approvalCodeSections(action) !== undefined;
 }
 
 /** The rule "Always allow" adds, in words: exactly this action, nothing wider. */

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { AgentSnapshot } from "../agents.ts";
+import type { AgentSnapshot } from "../../../domain/agents.ts";
+import { oneLine } from "../../../domain/text.ts";
 import { contextLine, markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
-import { escapeText, formatCost, oneLine } from "./format.ts";
+import { escapeText, formatCost } from "./format.ts";
 
 const count = z.number().int().nonnegative();
 

@@ -1,15 +1,8 @@
-import type { AgentSnapshot } from "../agents.ts";
-import type { RequestSnapshot } from "../requests.ts";
+import type { AgentSnapshot } from "../../../domain/agents.ts";
+import type { RequestSnapshot } from "../../../domain/requests.ts";
+import { oneLine, truncate } from "../../../domain/text.ts";
 import { isActive } from "./crew-board.ts";
-import {
-  escapeText,
-  formatCost,
-  formatTokens,
-  mrkdwnText,
-  oneLine,
-  totalTokens,
-  truncate,
-} from "./format.ts";
+import { escapeText, formatCost, formatTokens, mrkdwnText, totalTokens } from "./format.ts";
 
 /**
  * The runtime slash commands a code channel offers. Names carry no slash and must not

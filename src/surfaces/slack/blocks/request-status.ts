@@ -1,4 +1,4 @@
-import type { RequestSnapshot } from "../requests.ts";
+import type { RequestSnapshot } from "../../../domain/requests.ts";
 import { contextLine, type SlackBlock } from "./block.ts";
 import { mrkdwnText, slackDate } from "./format.ts";
 
