@@ -3,7 +3,7 @@ import "./require-node-24.mjs";
 import type { DatabaseHandle } from "./adapters/database/open-database.ts";
 import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
 import type { RunningParts } from "./application/shutdown.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "./config/config.ts";
 import type { Logger } from "./logger.ts";
 
 export interface Application {

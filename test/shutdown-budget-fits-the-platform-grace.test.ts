@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig } from "../src/config/load-config.ts";
 import { shutdownPlan } from "../src/domain/shutdown-plan.ts";
 
 const root = path.resolve(import.meta.dirname, "..");

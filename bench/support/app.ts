@@ -12,7 +12,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { migrateDatabase } from "../../src/adapters/database/migrate.ts";
 import { type DatabaseHandle, openDatabase } from "../../src/adapters/database/open-database.ts";
-import type { Config } from "../../src/config.ts";
+import type { Config } from "../../src/config/config.ts";
 import type { ModelProvider } from "../../src/domain/model.ts";
 import { defineTool } from "../../src/domain/tool.ts";
 import { createSilentLogger } from "../../src/logger.ts";

@@ -7,7 +7,7 @@ import { createWorkspaceManager, type WorkspaceManager } from "../adapters/git/w
 import { createWorkspacesPort } from "../adapters/git/workspaces-port.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
 import type { SlackFiles } from "../adapters/slack/slack-files.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { AnyTool } from "../domain/tool.ts";
 import type { Logger } from "../logger.ts";

@@ -1,5 +1,6 @@
 import { type ProbeOutcome, probeRepository } from "../adapters/git/repository-probe.ts";
-import type { Config, RepositoryConfig } from "../config.ts";
+import type { Config } from "../config/config.ts";
+import type { RepositoryConfig } from "../config/repository-config.ts";
 import { displayUrl } from "../domain/display-url.ts";
 import { ConfigurationError } from "../domain/errors.ts";
 import type { Logger } from "../logger.ts";

@@ -1,6 +1,7 @@
+import type { Config, Requirement } from "../config/config.ts";
 import { readConfigFile } from "../config/config-file.ts";
+import { loadConfig } from "../config/load-config.ts";
 import { type EntryPoint, readArguments, renderHelp, usageCommand } from "../config/settings-text.ts";
-import { type Config, loadConfig, type Requirement } from "../config.ts";
 import { ConfigurationError, ThreadworkError } from "../domain/errors.ts";
 import { redactSecrets } from "../logger.ts";
 

@@ -5,7 +5,7 @@ import {
 } from "../adapters/database/observed-states.ts";
 import type { Database } from "../adapters/database/open-database.ts";
 import { createPrometheusMetrics } from "../adapters/telemetry/prometheus-metrics.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import { fanOutTelemetry, type Telemetry } from "../domain/telemetry-port.ts";
 import type { Logger } from "../logger.ts";
 

@@ -1,5 +1,6 @@
 import { createProviders, type Providers } from "../adapters/providers/create-providers.ts";
-import { type Config, type ModelRole, modelRoles, modelVariables } from "../config.ts";
+import type { Config } from "../config/config.ts";
+import { type ModelRole, modelRoles, modelVariables } from "../config/model-roles.ts";
 import { displayUrl } from "../domain/display-url.ts";
 import { ConfigurationError, errorMessage, ProviderError } from "../domain/errors.ts";
 import { formatModelRef, type ModelRef, type ProviderName } from "../domain/model.ts";

@@ -1,5 +1,5 @@
 import { detectSandbox, type SandboxStatus } from "../adapters/process/sandbox-probe.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import type { Logger } from "../logger.ts";
 
 /**

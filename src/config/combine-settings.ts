@@ -1,6 +1,7 @@
 import type { PriceOverrides } from "../domain/pricing.ts";
 import type { ParsedConfigFile } from "./config-file.ts";
 import { jsonPath } from "./config-file-problems.ts";
+import type { ConfigFileSettings } from "./config-file-schema.ts";
 import type { RepositoryConfig } from "./repository-config.ts";
 
 /** The settings both the environment and the configuration file can give. */
@@ -28,20 +29,15 @@ function inBoth(variable: string, file: string, filePath: string, what: string):
   return `${what} is set both by ${variable} and in ${file} (${filePath}); set it in one place`;
 }
 
-/**
- * Environment and file together. A setting given by both is refused, never silently
- * shadowed, unless both say the same: an allow-list or a repository URL that one place
- * overrides behind the other's back is how a deployment ends up running what nobody reviewed.
- */
-export function combineSettings(
-  environment: EnvironmentSettings,
-  file: ParsedConfigFile | undefined,
-): CombinedSettings {
-  const settings = file?.settings;
-  const name = file?.path ?? "";
-  const problems: string[] = [];
+/** The file's settings and its path, for messages; `unread` when the file did not parse. */
+interface FileSide {
+  settings: ConfigFileSettings | undefined;
+  name: string;
+  unread: boolean;
+}
 
-  const fromFile: RepositoryConfig[] = Object.entries(settings?.repositories ?? {}).map(
+function combineRepositories(environment: EnvironmentSettings, file: FileSide, problems: string[]) {
+  const fromFile: RepositoryConfig[] = Object.entries(file.settings?.repositories ?? {}).map(
     ([repositoryName, repository]) => ({ name: repositoryName, ...repository }),
   );
   const fileNames = new Set(fromFile.map((repository) => repository.name));
@@ -50,7 +46,7 @@ export function combineSettings(
       problems.push(
         inBoth(
           "THREADWORK_REPOS",
-          name,
+          file.name,
           `repositories.${repository.name}`,
           `Repository "${repository.name}"`,
         ),
@@ -65,11 +61,20 @@ export function combineSettings(
     repositories.map((repository) => [
       repository.name,
       fileNames.has(repository.name)
-        ? `${name}: ${jsonPath(["repositories", repository.name, "url"])}`
+        ? `${file.name}: ${jsonPath(["repositories", repository.name, "url"])}`
         : `THREADWORK_REPOS entry "${repository.name}"`,
     ]),
   );
+  return { repositories, repositorySettings };
+}
 
+function combineDefaultRepository(
+  environment: EnvironmentSettings,
+  file: FileSide,
+  repositories: RepositoryConfig[],
+  problems: string[],
+): string | undefined {
+  const { settings, name } = file;
   let defaultRepository = environment.defaultRepository;
   if (settings?.defaultRepository !== undefined) {
     if (defaultRepository !== undefined && defaultRepository !== settings.defaultRepository) {
@@ -78,10 +83,9 @@ export function combineSettings(
     defaultRepository = settings.defaultRepository;
   }
   // A file that did not parse has its own problems: its repositories are unknown, not missing.
-  const fileUnread = file !== undefined && settings === undefined;
   if (
     defaultRepository !== undefined &&
-    !fileUnread &&
+    !file.unread &&
     !repositories.some((repository) => repository.name === defaultRepository)
   ) {
     const where =
@@ -91,22 +95,32 @@ export function combineSettings(
       `${where} names "${defaultRepository}", which ${settings ? `neither THREADWORK_REPOS nor ${name} lists` : "THREADWORK_REPOS does not list"} (known: ${known})`,
     );
   }
+  return defaultRepository;
+}
 
-  let allowCommands = environment.allowCommands;
-  if (settings?.allowCommands !== undefined) {
-    const same = JSON.stringify(settings.allowCommands) === JSON.stringify(environment.allowCommands);
-    if (environment.allowCommands.length > 0 && !same) {
-      problems.push(inBoth("THREADWORK_ALLOW_COMMANDS", name, "allowCommands", "The command allow-list"));
-    }
-    allowCommands = settings.allowCommands;
+function combineAllowCommands(
+  environment: EnvironmentSettings,
+  file: FileSide,
+  problems: string[],
+): string[] {
+  const fromFile = file.settings?.allowCommands;
+  if (fromFile === undefined) return environment.allowCommands;
+  const same = JSON.stringify(fromFile) === JSON.stringify(environment.allowCommands);
+  if (environment.allowCommands.length > 0 && !same) {
+    problems.push(inBoth("THREADWORK_ALLOW_COMMANDS", file.name, "allowCommands", "The command allow-list"));
   }
+  return fromFile;
+}
 
+function combineModelSettings(environment: EnvironmentSettings, file: FileSide, problems: string[]) {
   const priceOverrides: PriceOverrides = { ...environment.prices };
   const contextWindows: Record<string, number> = { ...environment.contextWindows };
-  for (const [model, modelSettings] of Object.entries(settings?.models ?? {})) {
+  for (const [model, modelSettings] of Object.entries(file.settings?.models ?? {})) {
     if (modelSettings.price) {
       if (environment.prices?.[model] !== undefined) {
-        problems.push(inBoth("THREADWORK_PRICES", name, `models["${model}"].price`, `The price of ${model}`));
+        problems.push(
+          inBoth("THREADWORK_PRICES", file.name, `models["${model}"].price`, `The price of ${model}`),
+        );
       }
       priceOverrides[model] = modelSettings.price;
     }
@@ -115,7 +129,7 @@ export function combineSettings(
         problems.push(
           inBoth(
             "THREADWORK_CONTEXT_WINDOWS",
-            name,
+            file.name,
             `models["${model}"].contextWindowTokens`,
             `The context window of ${model}`,
           ),
@@ -124,7 +138,28 @@ export function combineSettings(
       contextWindows[model] = modelSettings.contextWindowTokens;
     }
   }
+  return { priceOverrides, contextWindows };
+}
 
+/**
+ * Environment and file together. A setting given by both is refused, never silently
+ * shadowed, unless both say the same: an allow-list or a repository URL that one place
+ * overrides behind the other's back is how a deployment ends up running what nobody reviewed.
+ */
+export function combineSettings(
+  environment: EnvironmentSettings,
+  file: ParsedConfigFile | undefined,
+): CombinedSettings {
+  const side: FileSide = {
+    settings: file?.settings,
+    name: file?.path ?? "",
+    unread: file !== undefined && file.settings === undefined,
+  };
+  const problems: string[] = [];
+  const { repositories, repositorySettings } = combineRepositories(environment, side, problems);
+  const defaultRepository = combineDefaultRepository(environment, side, repositories, problems);
+  const allowCommands = combineAllowCommands(environment, side, problems);
+  const { priceOverrides, contextWindows } = combineModelSettings(environment, side, problems);
   return {
     repositories,
     repositorySettings,

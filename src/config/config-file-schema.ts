@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { modelReferenceProblem } from "./model-reference.ts";
+import { repositoryNamePattern, repositoryNameStart, repositoryNameStartRule } from "./repository-name.ts";
 import { isServiceCredentialVariable } from "./service-credentials.ts";
 
 /**
@@ -7,13 +8,6 @@ import { isServiceCredentialVariable } from "./service-credentials.ts";
  * editors show them through the generated JSON Schema, and validation errors quote the example.
  * No field holds a secret: tokens and keys stay in the environment.
  */
-
-/** The same names `THREADWORK_REPOS` accepts. */
-export const repositoryNamePattern = /^[A-Za-z0-9._-]+$/;
-/** A name becomes a directory (the mirror, the setup cache): `.`, `..` or `.cache` would be a path. */
-export const repositoryNameStart = /^[A-Za-z0-9]/;
-export const repositoryNameStartRule =
-  'must start with a letter or digit: a name becomes a directory, and ".", ".." or a hidden name would be a path';
 
 const modelRefPattern = /^(anthropic|openai):\S+$/;
 

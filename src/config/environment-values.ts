@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
-import { repositoryNamePattern, repositoryNameStart, repositoryNameStartRule } from "./config-file-schema.ts";
 import { modelReferenceProblem } from "./model-reference.ts";
+import { repositoryNamePattern, repositoryNameStart, repositoryNameStartRule } from "./repository-name.ts";
 
 /**
  * Parsers for environment values. Each refusal is written as the words that follow the
@@ -308,13 +308,10 @@ export const repositoryList = setting((value, refuse) => {
   return repositories;
 });
 
-export const directory = (fallback: string) =>
-  z
-    .string()
-    .optional()
-    .transform((value) => path.resolve(value?.trim() || fallback));
+/** A directory, as an absolute path. */
+export const directory = setting((value) => path.resolve(value));
 
-/** A value's fallback when the variable is unset. */
+/** A fallback for an unset variable that `.env` cannot spell, such as an empty list. */
 export function withDefault<T, Fallback extends T>(
   schema: z.ZodType<T | undefined, string | undefined>,
   fallback: Fallback,

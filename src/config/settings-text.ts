@@ -1,8 +1,5 @@
-import {
-  type EnvironmentVariable,
-  environmentSections,
-  environmentVariables,
-} from "./environment-variables.ts";
+import { type EnvironmentVariable, environmentSections } from "./environment-variable.ts";
+import { environmentVariables } from "./environment-variables.ts";
 
 const width = 100;
 
@@ -22,10 +19,13 @@ export function wrapText(text: string, columns: number): string[] {
   return lines;
 }
 
+function defaultOf(variable: EnvironmentVariable): string | undefined {
+  return "default" in variable ? variable.default : undefined;
+}
+
 function explanation(variable: EnvironmentVariable): string {
-  return variable.defaultText === undefined
-    ? variable.description
-    : `${variable.description} Default: ${variable.defaultText}.`;
+  const unset = defaultOf(variable) ?? variable.unsetMeans;
+  return unset === undefined ? variable.description : `${variable.description} Default: ${unset}.`;
 }
 
 function inSection(section: string): EnvironmentVariable[] {
@@ -46,7 +46,7 @@ export function renderEnvExample(): string {
     parts.push("", `# --- ${section} ---`);
     for (const variable of inSection(section)) {
       for (const line of wrapText(explanation(variable), width - 2)) parts.push(`# ${line}`);
-      parts.push(`${variable.name}=${variable.initial ?? ""}`);
+      parts.push(`${variable.name}=${defaultOf(variable) ?? ""}`);
     }
   }
   return `${parts.join("\n")}\n`;

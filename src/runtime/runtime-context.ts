@@ -2,7 +2,7 @@ import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Database } from "../adapters/database/open-database.ts";
 import type { SessionScope } from "../adapters/database/session-scope.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/config.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
 import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { AnyTool } from "../domain/tool.ts";

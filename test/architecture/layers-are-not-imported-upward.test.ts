@@ -3,14 +3,14 @@ import { relativeSpecifiers, sourceImports } from "../helpers/source-imports.ts"
 
 /**
  * Layers, bottom to top. A file may import its own layer or a lower one, never a higher one.
- * config.ts (with src/config/) and logger.ts are shared leaves: anything above the domain may use them.
+ * src/config/ and logger.ts are shared leaves: anything above the domain may use them.
  */
 const layers: Array<{ name: string; rank: number; matches: (file: string) => boolean }> = [
   { name: "domain", rank: 0, matches: (file) => file.startsWith("domain/") },
   {
     name: "shared leaf",
     rank: 1,
-    matches: (file) => file === "config.ts" || file === "logger.ts" || file.startsWith("config/"),
+    matches: (file) => file === "logger.ts" || file.startsWith("config/"),
   },
   { name: "adapters", rank: 2, matches: (file) => file.startsWith("adapters/") },
   { name: "tools", rank: 3, matches: (file) => file.startsWith("tools/") },

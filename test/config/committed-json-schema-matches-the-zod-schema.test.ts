@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { configFileJsonSchema } from "../../src/config/config-file-schema.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import { isSensitiveKey } from "../../src/domain/secret-redaction.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");

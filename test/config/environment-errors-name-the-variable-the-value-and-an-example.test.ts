@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfigFile } from "../../src/config/config-file.ts";
 import { environmentVariables } from "../../src/config/environment-variables.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import { ConfigurationError } from "../../src/domain/errors.ts";
 
 function problemsOf(source: Record<string, string>): string[] {

@@ -7,7 +7,7 @@ import { migrateDatabase } from "../../src/adapters/database/migrate.ts";
 import { openDatabase } from "../../src/adapters/database/open-database.ts";
 import { formatChecklist } from "../../src/application/doctor/doctor-check.ts";
 import { runDoctor } from "../../src/application/doctor/run-doctor.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import { displayUrl } from "../../src/domain/display-url.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatChecklist } from "../../src/application/doctor/doctor-check.ts";
 import { runDoctor } from "../../src/application/doctor/run-doctor.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import { ConfigurationError } from "../../src/domain/errors.ts";
 
 /** Nothing listens on the discard port: every check that goes there fails and says where it went. */

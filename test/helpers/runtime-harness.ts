@@ -2,7 +2,7 @@ import { pino } from "pino";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
 import type { RetryPolicy } from "../../src/adapters/providers/retry.ts";
-import type { Config } from "../../src/config.ts";
+import type { Config } from "../../src/config/config.ts";
 import type { ApprovalPolicy } from "../../src/domain/decision-rule.ts";
 import type { ModelProvider } from "../../src/domain/model.ts";
 import type { AnyTool } from "../../src/domain/tool.ts";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createPrometheusMetrics } from "../../src/adapters/telemetry/prometheus-metrics.ts";
-import type { Config } from "../../src/config.ts";
+import type { Config } from "../../src/config/config.ts";
 import { createSilentLogger } from "../../src/logger.ts";
 import { createSlackSurface, type SlackSurface } from "../../src/surfaces/slack/create-slack-surface.ts";
 import { createMemorySlackStore } from "../../src/surfaces/slack/slack-store.ts";

@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createProviders } from "../../src/adapters/providers/create-providers.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import { ConfigurationError } from "../../src/domain/errors.ts";
 
 describe("createProviders", () => {

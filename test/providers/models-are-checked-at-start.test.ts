@@ -5,7 +5,7 @@ import path from "node:path";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { prepareModels } from "../../src/application/prepare-models.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import { ConfigurationError } from "../../src/domain/errors.ts";
 import {
   type FakeLlmServer,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultModels } from "../../src/config.ts";
+import { defaultModels } from "../../src/config/model-roles.ts";
 import type { Usage } from "../../src/domain/messages.ts";
 import type { ProviderName } from "../../src/domain/model.ts";
 import { costMicros, costOf, priceOf } from "../../src/domain/pricing.ts";

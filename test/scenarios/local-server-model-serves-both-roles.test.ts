@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { assembleRuntime } from "../../src/application/assemble-runtime.ts";
 import { prepareModels } from "../../src/application/prepare-models.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { renderCrewBoard } from "../../src/surfaces/slack/blocks/crew-board.ts";

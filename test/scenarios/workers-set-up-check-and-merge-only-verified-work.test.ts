@@ -6,7 +6,7 @@ import { getAgent } from "../../src/adapters/database/agents.ts";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
 import { type AssembledRuntime, assembleRuntime } from "../../src/application/assemble-runtime.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import { parseWorkspace } from "../../src/domain/tool.ts";
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
 import { type FakeGitRemote, startFakeGitRemote } from "../fakes/fake-git-remote.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApprovalRules } from "../../src/adapters/database/requests.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import type { RequestSnapshot } from "../../src/domain/requests.ts";
 import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { renderApproval } from "../../src/surfaces/slack/blocks/approval.ts";

@@ -3,7 +3,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { type AssembledRuntime, assembleRuntime } from "../../src/application/assemble-runtime.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
 import { type FakeGitRemote, startFakeGitRemote } from "../fakes/fake-git-remote.ts";
 import {

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import { ciPushRefusal } from "../../src/domain/ci-configuration.ts";
 import { type FakeGitRemote, startFakeGitRemote } from "../fakes/fake-git-remote.ts";
 import { createSourceRepository, git, temporaryDirectory } from "../workspace/repository-fixtures.ts";

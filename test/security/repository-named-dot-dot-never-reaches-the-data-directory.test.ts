@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SetupCache } from "../../src/adapters/environment/setup-cache.ts";
 import { MirrorStore } from "../../src/adapters/git/mirror-store.ts";
 import { createRemoteTransport } from "../../src/adapters/git/remote-transport.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import { ConfigurationError } from "../../src/domain/errors.ts";
 import { PathOutsideFolderError } from "../../src/domain/path-inside-folder.ts";
 

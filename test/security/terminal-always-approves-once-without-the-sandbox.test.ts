@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createTerminalSurface } from "../../src/surfaces/terminal/terminal-surface.ts";
 import {

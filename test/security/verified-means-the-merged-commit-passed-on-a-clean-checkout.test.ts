@@ -3,7 +3,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
 import { type AssembledRuntime, assembleRuntime } from "../../src/application/assemble-runtime.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import type { AgentSnapshot } from "../../src/domain/agents.ts";
 import type { CheckOutcome } from "../../src/domain/environment.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";

@@ -3,7 +3,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
-import type { RepositoryConfig } from "../../src/config.ts";
+import type { RepositoryConfig } from "../../src/config/repository-config.ts";
 import type { AnyTool, Workspace } from "../../src/domain/tool.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import { createWorkspaceEnvironment } from "../../src/tools/workspace/workspace-environment.ts";

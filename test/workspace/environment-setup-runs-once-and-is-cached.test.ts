@@ -7,7 +7,7 @@ import { SetupCache } from "../../src/adapters/environment/setup-cache.ts";
 import { setupRecordPath } from "../../src/adapters/environment/setup-record.ts";
 import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
-import type { RepositoryConfig } from "../../src/config.ts";
+import type { RepositoryConfig } from "../../src/config/repository-config.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
 import { createWorkspaceEnvironment } from "../../src/tools/workspace/workspace-environment.ts";
 import { type FakeNpmRegistry, startFakeNpmRegistry } from "../fakes/fake-npm-registry.ts";

@@ -7,7 +7,8 @@ import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapter
 import { createWorkspacesPort } from "../../src/adapters/git/workspaces-port.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
 import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
-import { type Config, loadConfig } from "../../src/config.ts";
+import type { Config } from "../../src/config/config.ts";
+import { loadConfig } from "../../src/config/load-config.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
-import type { RepositoryConfig } from "../../config.ts";
+import type { RepositoryConfig } from "../../config/repository-config.ts";
 import { pathInsideFolder } from "../../domain/path-inside-folder.ts";
 import { runGit } from "./git-command.ts";
 import { WorkspaceRequestError } from "./git-error.ts";

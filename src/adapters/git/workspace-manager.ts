@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { HttpClient } from "isomorphic-git";
 import type { Logger } from "pino";
 import type { NodeSetting } from "../../config/config-file-schema.ts";
-import type { RepositoryConfig } from "../../config.ts";
+import type { RepositoryConfig } from "../../config/repository-config.ts";
 import { integrationBranch } from "../../domain/branch-policy.ts";
 import { ciPushRefusal, isCiConfigurationPath } from "../../domain/ci-configuration.ts";
 import { displayUrl } from "../../domain/display-url.ts";

@@ -1,4 +1,4 @@
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/config.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
 import { formatModelRef, type ModelProvider, type ModelRef } from "../../domain/model.ts";
 import { createAnthropicProvider } from "./anthropic-provider.ts";

@@ -28,7 +28,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
   const client = new OpenAI({
     apiKey: options.apiKey || placeholderApiKey,
     baseURL: baseUrl,
-    // Configuration comes from src/config.ts only, never from other variables the SDK would read.
+    // Configuration comes from src/config/ only, never from other variables the SDK would read.
     organization: null,
     project: null,
     maxRetries: 0,

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { openDatabase } from "../../adapters/database/open-database.ts";
 import { pendingMigrations } from "../../adapters/database/pending-migrations.ts";
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/config.ts";
 import { displayUrl } from "../../domain/display-url.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import type { Logger } from "../../logger.ts";

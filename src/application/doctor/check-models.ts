@@ -1,4 +1,4 @@
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/config.ts";
 import { ConfigurationError, errorMessage } from "../../domain/errors.ts";
 import { formatModelRef } from "../../domain/model.ts";
 import type { Logger } from "../../logger.ts";

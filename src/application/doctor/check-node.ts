@@ -1,5 +1,5 @@
 import { describeCommandRuntime } from "../../adapters/process/node-runtime.ts";
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/config.ts";
 import { type DoctorCheck, ok, problem, warning } from "./doctor-check.ts";
 
 /** Which Node (and npm) each repository's setup, checks and commands run on, per its `node` setting. */

@@ -1,4 +1,4 @@
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/config.ts";
 import { checkEachRepository } from "../check-repositories.ts";
 import { type DoctorCheck, ok, problem } from "./doctor-check.ts";
 

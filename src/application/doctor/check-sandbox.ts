@@ -1,5 +1,5 @@
 import { detectSandbox } from "../../adapters/process/sandbox-probe.ts";
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/config.ts";
 import { type DoctorCheck, ok, problem, warning } from "./doctor-check.ts";
 
 /** Whether `run_command` can run commands in bubblewrap, as start-up reports it. */

@@ -3,7 +3,7 @@ import path from "node:path";
 import { WebClient } from "@slack/web-api";
 import { createSlackWebClient, normalizeApiUrl } from "../../adapters/slack/slack-api.ts";
 import { slackErrorOf } from "../../adapters/slack/slack-errors.ts";
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/config.ts";
 import { displayUrl } from "../../domain/display-url.ts";
 import type { Logger } from "../../logger.ts";
 import { type DoctorCheck, ok, problem } from "./doctor-check.ts";

@@ -1,4 +1,4 @@
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/config.ts";
 import { createLogger, type Logger } from "../../logger.ts";
 import { checkDatabase } from "./check-database.ts";
 import { checkModels } from "./check-models.ts";

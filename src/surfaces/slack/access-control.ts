@@ -2,7 +2,7 @@ import type { InstallingWorkspace } from "../../adapters/slack/installing-worksp
 import { slackbotUserId } from "../../adapters/slack/slack-message.ts";
 import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import type { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
-import type { SlackAccessLists } from "../../config.ts";
+import type { SlackAccessLists } from "../../config/config.ts";
 import type { Logger } from "../../logger.ts";
 
 /**

@@ -10,7 +10,7 @@ import {
 } from "../../adapters/slack/slack-api.ts";
 import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/config.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
 import { noTelemetry, type SurfaceTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";

@@ -2,7 +2,7 @@ import type { Logger as BoltLogger } from "@slack/bolt";
 import { SocketModeReceiver } from "@slack/bolt";
 import type { webClientOptions } from "../../adapters/slack/slack-api.ts";
 import { SocketModeConnection } from "../../adapters/slack/socket-mode-connection.ts";
-import type { Config } from "../../config.ts";
+import type { Config } from "../../config/config.ts";
 import type { Logger } from "../../logger.ts";
 import { type HealthCheck, healthAnswer } from "./health.ts";
 import type { HttpAnswer } from "./http-answer.ts";

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadConfig } from "../../../src/config.ts";
+import { loadConfig } from "../../../src/config/load-config.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { type Application, start } from "../../../src/main.ts";
 import type { FakeSlackServer } from "../../fakes/fake-slack-server.ts";

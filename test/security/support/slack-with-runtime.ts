@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "../../../src/adapters/database/open-database.ts";
-import type { Config } from "../../../src/config.ts";
+import type { Config } from "../../../src/config/config.ts";
 import type { AnyTool } from "../../../src/domain/tool.ts";
 import type { Runtime } from "../../../src/runtime/create-runtime.ts";
 import type { RuntimeContext } from "../../../src/runtime/runtime-context.ts";

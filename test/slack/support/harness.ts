@@ -1,4 +1,4 @@
-import type { Config } from "../../../src/config.ts";
+import type { Config } from "../../../src/config/config.ts";
 import { createSilentLogger, type Logger } from "../../../src/logger.ts";
 import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";

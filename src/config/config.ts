@@ -1,0 +1,93 @@
+import type { ApprovalPolicy } from "../domain/decision-rule.ts";
+import type { ModelRef } from "../domain/model.ts";
+import type { Environment } from "./environment-schema.ts";
+import type { ModelRole } from "./model-roles.ts";
+import type { RepositoryConfig } from "./repository-config.ts";
+import type { TelemetryConfig } from "./telemetry-config.ts";
+
+/**
+ * Who may use the Slack app besides the installing workspace's defaults. Empty lists add
+ * nothing: only the installing workspace, every user, every channel.
+ */
+export interface SlackAccessLists {
+  /** Other workspaces (T…) or organizations (E…) whose users are let in. */
+  teams: string[];
+  /** When users or user groups are set, only they may start or steer sessions. */
+  users: string[];
+  usergroups: string[];
+  /** When set, sessions start only in these channels (DMs included, by their D… id). */
+  channels: string[];
+}
+
+export interface Config {
+  environment: Environment["NODE_ENV"];
+  logLevel: Environment["LOG_LEVEL"];
+  database: { url: string | undefined; dataDir: string };
+  anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
+  openai: { apiKey: string | undefined; baseUrl: string | undefined };
+  models: { supervisor: ModelRef; worker: ModelRef; strong: ModelRef };
+  /**
+   * Roles no setting names a model for: they hold the provider's default, which start-up
+   * replaces with what a local OpenAI-compatible server serves (src/application/prepare-models.ts).
+   */
+  unsetModels: ModelRole[];
+  priceOverrides: Record<string, { input: number; output: number; cacheRead?: number; cacheWrite?: number }>;
+  /** Context windows in tokens by `provider:model`, from the configuration file. */
+  contextWindows: Record<string, number>;
+  /** The configuration file read, if any. */
+  configFile: string | undefined;
+  /** How long a stop may take, from the signal to exit (src/domain/shutdown-plan.ts). */
+  shutdownSeconds: number;
+  limits: {
+    maxConcurrentAgents: number;
+    maxAgentsPerSession: number;
+    maxTurns: number;
+    agentTimeoutSeconds: number;
+    sessionBudgetUsd: number | undefined;
+    sessionBudgetTokens: number | undefined;
+    /** Thread replies from people other than a session's owner start at most one turn per session and per person in this time; 0 is no limit. */
+    nonOwnerReplyWindowSeconds: number;
+  };
+  git: {
+    repositories: RepositoryConfig[];
+    /** Where each repository is set, for messages; see `CombinedSettings.repositorySettings`. */
+    repositorySettings?: Record<string, string>;
+    defaultRepository: string | undefined;
+    token: string | undefined;
+    githubToken: string | undefined;
+    allowCommands: string[];
+    sandbox: "required" | "off";
+    commandLimits: { cpuSeconds: number; memoryMb: number; maxProcesses: number; maxFileMb: number };
+    workspaceQuotaMb: number;
+    push: boolean;
+    workspaceTtlSeconds: number;
+    /** How long a setup cache entry serves after it was stored. */
+    setupCacheTtlSeconds: number;
+  };
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+    port: number;
+    /** Absent means the defaults: the installing workspace only. */
+    access?: SlackAccessLists;
+    /** Slack Code channels for sessions that put sub-agents to work on a repository; absent means off. */
+    codeChannels?: boolean;
+  };
+  /** Who decides approvals, budgets, answers and stops besides (or instead of) a session's owner. */
+  approvals: {
+    approverIds: string[];
+    policy: ApprovalPolicy;
+    /**
+     * Whether "Always allow" is offered and its rules apply. False with `THREADWORK_SANDBOX=off`:
+     * a command then reads every secret of the service, so each one asks, whatever rules are stored.
+     */
+    alwaysAllow: boolean;
+  };
+  /** OpenTelemetry tracing (the standard OTEL_* variables); absent or without a URL means off. */
+  telemetry?: TelemetryConfig;
+}
+
+/** Which groups of settings an entry point cannot run without. */
+export type Requirement = "provider" | "slack";
