@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +15,7 @@ import {
 } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer, sendSignedEvent } from "../fakes/fake-slack-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
+import { freePort } from "../helpers/free-port.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { databaseUrlOf, waitUntil } from "../helpers/runtime-processes.ts";
 
@@ -41,14 +41,6 @@ interface Service {
   output(): string;
   ready: Promise<void>;
   exited: Promise<{ code: number | null; at: number }>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function startService(environment: Record<string, string>): Promise<Service> {
