@@ -6,6 +6,8 @@ import { afterAll, beforeAll } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { createTestDatabase } from "./database.ts";
+import { sleep } from "./sleep.ts";
+import { scaled } from "./time-scale.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -66,7 +68,7 @@ export function startRuntimeProcess(environment: Record<string, string>): Runtim
 export async function stopRuntimeProcess(runtimeProcess: RuntimeProcess): Promise<void> {
   if (runtimeProcess.child.exitCode !== null || runtimeProcess.child.signalCode !== null) return;
   runtimeProcess.child.kill("SIGTERM");
-  const timer = setTimeout(() => runtimeProcess.child.kill("SIGKILL"), 5000);
+  const timer = setTimeout(() => runtimeProcess.child.kill("SIGKILL"), scaled(5000));
   await runtimeProcess.exited;
   clearTimeout(timer);
 }
@@ -82,10 +84,10 @@ export async function waitUntil(
   condition: () => Promise<boolean> | boolean,
   options: { timeoutMs?: number; intervalMs?: number; message?: () => string } = {},
 ): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  const deadline = Date.now() + scaled(options.timeoutMs ?? 20_000);
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out: ${options.message?.() ?? "condition never held"}`);
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
+    await sleep(options.intervalMs ?? 100);
   }
 }
 
