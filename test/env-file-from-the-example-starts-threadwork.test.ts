@@ -1,21 +1,13 @@
 import { spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeLlmServer } from "./fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "./fakes/fake-slack-server.ts";
+import { freePort } from "./helpers/free-port.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** `.env.example` with `values` filled in, each line `NAME=value` as a person would edit it. */
 function filledIn(example: string, values: Record<string, string>): string {

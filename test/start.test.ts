@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -9,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/adapters/database/open-database.ts";
 import { startFakeLlmServer } from "./fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "./fakes/fake-slack-server.ts";
+import { freePort } from "./helpers/free-port.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const node = path.join(root, "node_modules/.bin/node");
@@ -38,14 +38,6 @@ function launch(
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
   return { child, done };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function temporaryDirectory(): Promise<string> {

@@ -1,5 +1,6 @@
 import { startFakeLlmServer, textResponse } from "../../test/fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../../test/fakes/fake-slack-server.ts";
+import { sleep } from "../../test/helpers/sleep.ts";
 import { startApp } from "../support/app-client.ts";
 import { sampleBusy } from "../support/busy-sampler.ts";
 import { postSignedEvent } from "../support/signed-events.ts";
@@ -12,9 +13,6 @@ const signingSecret = "bench-signing-secret";
  * per second): 10 mentions a second over 40 channels is one new thread per channel every 4 s.
  */
 const channels = Array.from({ length: 40 }, (_, index) => `C0BENCH${String(index + 1).padStart(2, "0")}`);
-
-const sleep = (milliseconds: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.max(0, milliseconds)));
 
 /**
  * Row 1: signed Events API callbacks at a steady rate to the real Bolt HTTP receiver of the

@@ -44,11 +44,10 @@ function upwardImports(): string[] {
 /** Every package a domain file imports, and every domain file's path: none may name Slack. */
 function slackInTheDomain(): string[] {
   const found: string[] = [];
-  for (const full of sourceFiles(path.join(sourceRoot, "domain"))) {
-    const file = path.relative(sourceRoot, full).split(path.sep).join("/");
+  for (const { file, text } of sourceImports()) {
+    if (!file.startsWith("domain/")) continue;
     if (/slack/i.test(file)) found.push(`${file} is named after Slack`);
-    const source = readFileSync(full, "utf8");
-    for (const match of source.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(?\s*["']([^"']+)["']/g)) {
+    for (const match of text.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(?\s*["']([^"']+)["']/g)) {
       const specifier = match[1] ?? match[2] ?? "";
       if (/@slack\/|slack/i.test(specifier)) found.push(`${file} imports ${specifier}`);
     }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { scaled } from "../helpers/time-scale.ts";
 import { FakeAgentSessions } from "./fake-slack-agent-sessions.ts";
 import { FakeCodeChannels } from "./fake-slack-code-channels.ts";
 import { FakeStreams } from "./fake-slack-streams.ts";
@@ -262,9 +263,12 @@ export class FakeSlackServer {
       .at(-1);
   }
 
-  /** Resolves once `predicate` holds; checks after every call the fake answers. */
+  /**
+   * Resolves once `predicate` holds; checks after every call the fake answers. `timeoutMs` is the
+   * wait on an idle machine, stretched by the machine's time scale.
+   */
   async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + scaled(timeoutMs);
     for (;;) {
       const value = predicate();
       if (value) return value;

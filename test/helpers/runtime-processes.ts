@@ -6,6 +6,8 @@ import { afterAll, beforeAll } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { createTestDatabase } from "./database.ts";
+import { eventually } from "./eventually.ts";
+import { scaled } from "./time-scale.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -66,7 +68,7 @@ export function startRuntimeProcess(environment: Record<string, string>): Runtim
 export async function stopRuntimeProcess(runtimeProcess: RuntimeProcess): Promise<void> {
   if (runtimeProcess.child.exitCode !== null || runtimeProcess.child.signalCode !== null) return;
   runtimeProcess.child.kill("SIGTERM");
-  const timer = setTimeout(() => runtimeProcess.child.kill("SIGKILL"), 5000);
+  const timer = setTimeout(() => runtimeProcess.child.kill("SIGKILL"), scaled(5000));
   await runtimeProcess.exited;
   clearTimeout(timer);
 }
@@ -78,15 +80,12 @@ export function databaseUrlOf(handle: DatabaseHandle): string {
   return options.connectionString;
 }
 
+/** Polls `condition` until it holds; `timeoutMs` is the wait on an idle machine, stretched by the time scale. */
 export async function waitUntil(
   condition: () => Promise<boolean> | boolean,
   options: { timeoutMs?: number; intervalMs?: number; message?: () => string } = {},
 ): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${options.message?.() ?? "condition never held"}`);
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
-  }
+  await eventually(condition, { intervalMs: 100, ...options });
 }
 
 export interface ProcessScenario {

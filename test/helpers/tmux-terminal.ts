@@ -3,6 +3,8 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { sleep } from "./sleep.ts";
+import { scaled } from "./time-scale.ts";
 
 const run = promisify(execFile);
 
@@ -90,7 +92,7 @@ export class TmuxTerminal {
     condition: (screen: string) => boolean,
     options: { timeoutMs?: number; what?: string } = {},
   ): Promise<string> {
-    const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+    const deadline = Date.now() + scaled(options.timeoutMs ?? 20_000);
     for (;;) {
       const screen = await this.screen();
       if (condition(screen)) return screen;
@@ -99,17 +101,17 @@ export class TmuxTerminal {
           `timed out waiting for ${options.what ?? "the screen"}; the screen shows:\n${screen}`,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
 
   async waitForExit(timeoutMs = 20_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + scaled(timeoutMs);
     for (;;) {
       const status = await this.exitStatus();
       if (status !== undefined) return status;
       if (Date.now() > deadline) throw new Error(`still running; the screen shows:\n${await this.screen()}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
 

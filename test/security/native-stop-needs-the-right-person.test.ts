@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { createGate } from "../helpers/runtime-gate.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { channel } from "../slack/support/harness.ts";
@@ -7,16 +8,6 @@ import { type SlackWithRuntime, startSlackWithRuntime } from "./support/slack-wi
 
 const owner = "U0OWNER";
 
-/** Polls an async condition until it holds. */
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 const stranger = "U0STRANGER";
 const guest = "U0GUEST";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { sleep } from "../helpers/sleep.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
-import { sleep, useSlackSurface } from "./support/slack-surface-per-test.ts";
+import { useSlackSurface } from "./support/slack-surface-per-test.ts";
 
 describe("the crew board", () => {
   const slack = useSlackSurface();

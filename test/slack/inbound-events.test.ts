@@ -1,14 +1,11 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeSlackServer, sendSignedEvent, sendSignedJson } from "../fakes/fake-slack-server.ts";
+import { sleep } from "../helpers/sleep.ts";
 import { channel, type Harness, signingSecret, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
 const owner = "U0OWNER";
-
-function sleep(milliseconds: number) {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
 
 describe("inbound Slack events", () => {
   let fake: FakeSlackServer;

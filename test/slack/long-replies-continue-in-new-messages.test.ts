@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { safeMarkdown } from "../../src/surfaces/slack/blocks/format.ts";
 import type { FakeSlackServer, RecordedCall } from "../fakes/fake-slack-server.ts";
+import { sleep } from "../helpers/sleep.ts";
 import { channel, type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
@@ -12,10 +13,6 @@ const replyMethods = new Set([
   "chat.postMessage",
   "chat.update",
 ]);
-
-function sleep(milliseconds: number) {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
 
 /** Paragraphs of about 100 characters, numbered so the order shows. */
 function longText(characters: number): string {

@@ -1,16 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { strangerStopNote } from "../../src/surfaces/slack/listeners/agent-sessions.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { sleep } from "../helpers/sleep.ts";
 import { channel, type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
 const owner = "U0OWNER";
 const approver = "U0LEAD";
 const stranger = "U0STRANGER";
-
-function sleep(milliseconds: number) {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
 
 describe("Slack's own Stop button", () => {
   let harness: Harness | undefined;

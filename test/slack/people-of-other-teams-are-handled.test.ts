@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { sleep } from "../helpers/sleep.ts";
 import { channel, findButton, type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
@@ -8,10 +9,6 @@ const organization = "E0ORG";
 const sibling = { id: "U0SIBLING", name: "sibling", teamId: "T0SIBLING", enterpriseId: organization };
 const partner = { id: "U0PARTNER", name: "partner", teamId: "T0PARTNER" };
 const outsider = { id: "U0OUTSIDER", name: "outsider", teamId: "T0OUTSIDE", enterpriseId: "E0OTHER" };
-
-function sleep(milliseconds: number) {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
 
 /**
  * Enterprise Grid and Slack Connect: the workspace a person belongs to may not be the one that

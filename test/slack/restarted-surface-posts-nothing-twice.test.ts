@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createMemorySlackStore } from "../../src/surfaces/slack/slack-store.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { sleep } from "../helpers/sleep.ts";
 import { channel } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
-import { sleep, useSlackSurface } from "./support/slack-surface-per-test.ts";
+import { useSlackSurface } from "./support/slack-surface-per-test.ts";
 
 describe("a restarted Slack surface", () => {
   const slack = useSlackSurface();

@@ -4,6 +4,7 @@ import { createLogger } from "../../src/logger.ts";
 import { createSlackSurface, type SlackSurface } from "../../src/surfaces/slack/create-slack-surface.ts";
 import { createMemorySlackStore } from "../../src/surfaces/slack/slack-store.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { slackConfig } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
@@ -22,16 +23,6 @@ function captureLogs() {
     },
   });
   return { lines, logger: createLogger({ level: "info", environment: "production", destination }) };
-}
-
-async function waitUntil<T>(find: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe("a Socket Mode outage", () => {
@@ -67,7 +58,7 @@ describe("a Socket Mode outage", () => {
 
     const outageAt = Date.now();
     fake.dropSocketMode();
-    const lost = await waitUntil(() =>
+    const lost = await eventually(() =>
       lines.find((line) => line.msg.startsWith("Slack Socket Mode connection lost")),
     );
     expect(lost.level).toBe(40);
@@ -76,7 +67,7 @@ describe("a Socket Mode outage", () => {
     const early = await health();
     if (Date.now() - outageAt < 2000) expect(early.status).toBe(200);
 
-    const failed = await waitUntil(() =>
+    const failed = await eventually(() =>
       lines.find((line) => line.msg.startsWith("Slack Socket Mode reconnect attempt 1 failed")),
     );
     expect(failed).toMatchObject({ level: 40, attempt: 1 });
@@ -94,7 +85,7 @@ describe("a Socket Mode outage", () => {
     });
 
     fake.restoreSocketMode();
-    const back = await waitUntil(() => lines.find((line) => line.msg === "Slack Socket Mode reconnected"));
+    const back = await eventually(() => lines.find((line) => line.msg === "Slack Socket Mode reconnected"));
     expect(back.level).toBe(30);
     expect(back.attempts).toBeGreaterThanOrEqual(2);
     expect(back.downSeconds).toBeGreaterThanOrEqual(2.5);

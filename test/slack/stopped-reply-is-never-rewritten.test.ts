@@ -4,14 +4,11 @@ import { createSilentLogger } from "../../src/logger.ts";
 import { ReplyStreamer } from "../../src/surfaces/slack/replies/reply-streamer.ts";
 import { createMemorySlackStore } from "../../src/surfaces/slack/slack-store.ts";
 import { FakeSlackServer, type RecordedCall } from "../fakes/fake-slack-server.ts";
+import { sleep } from "../helpers/sleep.ts";
 import { channel, type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
 const owner = "U0OWNER";
-
-function sleep(milliseconds: number) {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
 
 /** Message calls after `index` that touch message `ts`, or post anything into `threadTs`. */
 function callsAfter(calls: RecordedCall[], index: number, ts: string, threadTs: string): RecordedCall[] {

@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { sleep } from "../helpers/sleep.ts";
 import { type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
-
-function sleep(milliseconds: number) {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
 
 /**
  * Under `agent_view`, `app_home_opened` with `tab: "messages"` replaces `assistant_thread_started`,

@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../../src/config/load-config.ts";
@@ -8,17 +7,10 @@ import { type Application, start } from "../../../src/main.ts";
 import type { FakeSlackServer } from "../../fakes/fake-slack-server.ts";
 import { sendSignedEvent, sendSignedInteraction } from "../../fakes/fake-slack-server.ts";
 import { createEmptyPostgresDatabase } from "../../helpers/database.ts";
+import { freePort } from "../../helpers/free-port.ts";
 
 export const signingSecret = "observability-signing-secret";
 export const channel = "C0OBSERVE";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface StartedApplication {
   application: Application;

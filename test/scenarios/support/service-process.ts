@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
+import { freePort } from "../../helpers/free-port.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
@@ -19,14 +19,6 @@ export interface Service {
   output(): string;
   ready: Promise<void>;
   exited: Promise<{ code: number | null; at: number }>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Starts src/main.ts under Node 24 with only PATH and `environment`; it listens on a free port. */

@@ -14,6 +14,7 @@ import {
 } from "../../fakes/fake-llm-server.ts";
 import { type Backend, createTestDatabase } from "../../helpers/database.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime, testConfig } from "../../helpers/runtime-harness.ts";
+import { scaled } from "../../helpers/time-scale.ts";
 
 export interface ScriptedWorkerOptions {
   /** The working copy every agent gets (repository `demo`). */
@@ -102,7 +103,7 @@ export async function startScriptedWorker(options: ScriptedWorkerOptions): Promi
     async run(text, timeoutMs) {
       const surface = createMemorySurface(started);
       await surface.send(text);
-      await surface.waitFor((event) => event.type === "agent-finished", { timeoutMs });
+      await surface.waitFor((event) => event.type === "agent-finished", { timeoutMs: scaled(timeoutMs) });
       surface.close();
     },
     close,

@@ -1,21 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { type AddressInfo, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { FakeLlmServer } from "../../fakes/fake-llm-server.ts";
 import type { FakeMessage, FakeSlackServer } from "../../fakes/fake-slack-server.ts";
 import { sendSignedEvent, sendSignedInteraction } from "../../fakes/slack-signing.ts";
+import { freePort } from "../../helpers/free-port.ts";
 import { channel, findButton } from "../../slack/support/harness.ts";
 import { canaries, type ServiceLayout } from "./command-service.ts";
 
 const fixture = fileURLToPath(new URL("../../fixtures/slack-service-child.ts", import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The service as `npm start` runs it, secrets in its initial environment, behind the real Bolt receiver. */
 export interface SlackService {

@@ -51,7 +51,3 @@ export function useSlackSurface() {
 
   return { start, startSession };
 }
-
-export function sleep(milliseconds: number) {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
