@@ -84,7 +84,7 @@ describe("the setup cache and the mirrors stay in their folders", () => {
       expect(await readdir(path.join(dataDir, "workspaces"))).toContain("ses_other");
       expect(await readdir(path.join(dataDir, "pgdata"))).toEqual(["PG_VERSION"]);
       expect(await readdir(path.join(dataDir, "setup-cache"))).toEqual(["web"]);
-      expect(await cache.lookup(name, "abcdef")).toBeUndefined();
+      await expect(cache.lookup(name, "abcdef")).rejects.toThrow(PathOutsideFolderError);
     },
   );
 

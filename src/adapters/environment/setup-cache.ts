@@ -78,7 +78,7 @@ export class SetupCache {
 
   /** The manifest of a stored entry, or undefined when there is none (or it is unreadable or expired). */
   async lookup(repoName: string, key: string): Promise<SetupCacheManifest | undefined> {
-    const manifest = await this.#readManifest(join(this.#entryPath(repoName, key)));
+    const manifest = await this.#readManifest(this.#entryPath(repoName, key));
     return manifest && !this.#expired(manifest) ? manifest : undefined;
   }
 
