@@ -134,7 +134,8 @@ describe.each(cases)("a reply interrupted by a restart ($backend, $provider)", (
 
     // Everything the second instance had to send has gone out once it stops.
     second.child.kill("SIGTERM");
-    expect((await second.exited).code, second.output()).toBe(0);
+    const exit = await second.exited;
+    expect(exit.code, `signal ${exit.signal}\n${second.output()}`).toBe(0);
     expect(answers()).toHaveLength(1);
     expect(status()).toBe("active");
   }, 360_000);

@@ -18,7 +18,7 @@ export interface Service {
   lines(): LogLine[];
   output(): string;
   ready: Promise<void>;
-  exited: Promise<{ code: number | null; at: number }>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
 /** Starts src/main.ts under Node 24 with only PATH and `environment`; it listens on a free port. */
@@ -38,8 +38,8 @@ export async function startService(environment: Record<string, string>): Promise
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
-    child.once("exit", (code) => resolve({ code, at: Date.now() })),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
   void exited.then(() => ready.reject(new Error(`the service exited before it was ready:\n${output}`)));
   ready.promise.catch(() => undefined);
