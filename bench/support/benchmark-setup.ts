@@ -5,9 +5,9 @@ import { pino } from "pino";
 import { runGit } from "../../src/adapters/git/git-command.ts";
 import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
+import { createWorkspaceEnvironment } from "../../src/adapters/workspace/workspace-environment.ts";
+import { workspaceUsage } from "../../src/adapters/workspace/workspace-quota.ts";
 import type { SetupOutcome } from "../../src/domain/environment.ts";
-import { createWorkspaceEnvironment } from "../../src/tools/workspace/workspace-environment.ts";
-import { workspaceUsage } from "../../src/tools/workspace/workspace-quota.ts";
 import { type FakePackage, startFakeNpmRegistry } from "../../test/fakes/fake-npm-registry.ts";
 import { median } from "./stats.ts";
 

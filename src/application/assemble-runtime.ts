@@ -7,6 +7,8 @@ import { createWorkspaceManager, type WorkspaceManager } from "../adapters/git/w
 import { createWorkspacesPort } from "../adapters/git/workspaces-port.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
 import type { SlackFiles } from "../adapters/slack/slack-files.ts";
+import { workspaceDescriber } from "../adapters/workspace/describe-workspace.ts";
+import { createWorkspaceEnvironment } from "../adapters/workspace/workspace-environment.ts";
 import type { Config } from "../config/config.ts";
 import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { AnyTool } from "../domain/tool.ts";
@@ -15,11 +17,9 @@ import { createRuntime, type Runtime } from "../runtime/create-runtime.ts";
 import type { RuntimeOptions } from "../runtime/runtime-context.ts";
 import { readSlackFileTool } from "../tools/slack/read-slack-file.ts";
 import { createWorkspaceTools } from "../tools/workspace/create-workspace-tools.ts";
-import { workspaceDescriber } from "../tools/workspace/describe-workspace.ts";
 import { mergeAgentsTool } from "../tools/workspace/merge-agents.ts";
 import { mergeSourcesFrom } from "../tools/workspace/merge-sources.ts";
 import { repositoryOverviewTool } from "../tools/workspace/repository-overview.ts";
-import { createWorkspaceEnvironment } from "../tools/workspace/workspace-environment.ts";
 
 export interface AssembledRuntime {
   runtime: Runtime;

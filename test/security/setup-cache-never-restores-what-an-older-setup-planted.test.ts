@@ -5,10 +5,10 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SetupCache } from "../../src/adapters/environment/setup-cache.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
+import { createEnvironmentSetup } from "../../src/adapters/workspace/environment-setup.ts";
+import { resolveToolOptions } from "../../src/adapters/workspace/workspace-tool-options.ts";
 import type { RepositoryConfig } from "../../src/config/repository-config.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
-import { createEnvironmentSetup } from "../../src/tools/workspace/environment-setup.ts";
-import { resolveToolOptions } from "../../src/tools/workspace/workspace-tool-options.ts";
 import { createSourceRepository, git, temporaryDirectory } from "../workspace/repository-fixtures.ts";
 
 const sandbox = await detectSandbox("required");

@@ -5,14 +5,14 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SetupCache } from "../../src/adapters/environment/setup-cache.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
+import { createEnvironmentSetup } from "../../src/adapters/workspace/environment-setup.ts";
+import { resolveToolOptions } from "../../src/adapters/workspace/workspace-tool-options.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import type { RepositoryConfig } from "../../src/config/repository-config.ts";
 import { redactSecrets } from "../../src/domain/secret-redaction.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
-import { createEnvironmentSetup } from "../../src/tools/workspace/environment-setup.ts";
-import { resolveToolOptions } from "../../src/tools/workspace/workspace-tool-options.ts";
 import {
   callTool,
   createSourceRepository,

@@ -7,14 +7,14 @@ import { defaultCommandLimits } from "../../src/adapters/process/command-limits.
 import { findExecutable } from "../../src/adapters/process/find-executable.ts";
 import { planSandboxedShell } from "../../src/adapters/process/sandbox.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
+import { workspaceDescriber } from "../../src/adapters/workspace/describe-workspace.ts";
+import { createWorkspaceEnvironment } from "../../src/adapters/workspace/workspace-environment.ts";
 import { checkNodeRuntimes } from "../../src/application/doctor/check-node.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import type { RepositoryConfig } from "../../src/config/repository-config.ts";
 import { workerEnvironmentText } from "../../src/domain/prompts/worker-environment.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
-import { workspaceDescriber } from "../../src/tools/workspace/describe-workspace.ts";
-import { createWorkspaceEnvironment } from "../../src/tools/workspace/workspace-environment.ts";
 import { callTool, createSourceRepository, temporaryDirectory, toolContext } from "./repository-fixtures.ts";
 
 const sandbox = await detectSandbox("required");

@@ -3,9 +3,9 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
+import { isAllowedCommand } from "../../src/adapters/workspace/command-allow-list.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
 import { riskOf } from "../../src/domain/tool.ts";
-import { isAllowedCommand } from "../../src/tools/workspace/command-allow-list.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import { callTool, createSourceRepository, temporaryDirectory, toolContext } from "./repository-fixtures.ts";
 

@@ -7,11 +7,11 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { createWorkspacesPort } from "../../src/adapters/git/workspaces-port.ts";
 import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
+import { workspaceDescriber } from "../../src/adapters/workspace/describe-workspace.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
-import { workspaceDescriber } from "../../src/tools/workspace/describe-workspace.ts";
 import {
   type FakeLlmRequest,
   type FakeLlmServer,

@@ -6,12 +6,12 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { runGit } from "../../src/adapters/git/git-command.ts";
 import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { createWorkspacesPort } from "../../src/adapters/git/workspaces-port.ts";
+import { workspaceDescriber } from "../../src/adapters/workspace/describe-workspace.ts";
+import { readRepositoryInstructions } from "../../src/adapters/workspace/repository-instructions.ts";
 import { directoriesNamedIn, maxInstructionCharacters } from "../../src/domain/repository-instructions.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
-import { workspaceDescriber } from "../../src/tools/workspace/describe-workspace.ts";
-import { readRepositoryInstructions } from "../../src/tools/workspace/repository-instructions.ts";
 import { repositoryOverviewTool } from "../../src/tools/workspace/repository-overview.ts";
 import {
   type FakeLlmRequest,

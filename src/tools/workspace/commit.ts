@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { commitAll, currentBranch } from "../../adapters/git/working-copy.ts";
+import { requireStageableWorkspace } from "../../adapters/workspace/workspace-quota.ts";
+import {
+  type ResolvedToolOptions,
+  requireWorkspace,
+} from "../../adapters/workspace/workspace-tool-options.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { requireStageableWorkspace } from "./workspace-quota.ts";
-import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
 export function commitTool(options: ResolvedToolOptions) {
   return defineTool({

@@ -1,3 +1,7 @@
+import {
+  resolveToolOptions,
+  type WorkspaceToolOptions,
+} from "../../adapters/workspace/workspace-tool-options.ts";
 import type { AnyTool } from "../../domain/tool.ts";
 import { commitTool } from "./commit.ts";
 import { editFileTool } from "./edit-file.ts";
@@ -6,7 +10,6 @@ import { listFilesTool } from "./list-files.ts";
 import { readFileTool } from "./read-file.ts";
 import { runCommandTool } from "./run-command.ts";
 import { searchTool } from "./search.ts";
-import { resolveToolOptions, type WorkspaceToolOptions } from "./workspace-tool-options.ts";
 import { writeFileTool } from "./write-file.ts";
 
 /** The coding tools of a sub-agent with a workspace. Their names are a contract. */

@@ -1,11 +1,14 @@
 import { z } from "zod";
+import { readRegularFile } from "../../adapters/workspace/regular-file.ts";
+import { resolveInsideWorkspace } from "../../adapters/workspace/resolve-inside-workspace.ts";
+import {
+  type ResolvedToolOptions,
+  requireWorkspace,
+} from "../../adapters/workspace/workspace-tool-options.ts";
+import { requireWriteRoom } from "../../adapters/workspace/write-limits.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { readRegularFile } from "./regular-file.ts";
-import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
-import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 import { writeConfinedFile } from "./write-file.ts";
-import { requireWriteRoom } from "./write-limits.ts";
 
 /** Non-overlapping occurrences, counted without building an array of the pieces. */
 function countOccurrences(text: string, part: string): number {

@@ -1,9 +1,12 @@
 import { matchesGlob, posix } from "node:path";
 import { z } from "zod";
 import { listWorkingFiles } from "../../adapters/git/working-copy.ts";
+import { resolveInsideWorkspace } from "../../adapters/workspace/resolve-inside-workspace.ts";
+import {
+  type ResolvedToolOptions,
+  requireWorkspace,
+} from "../../adapters/workspace/workspace-tool-options.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
-import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
 export function listFilesTool(options: ResolvedToolOptions) {
   return defineTool({

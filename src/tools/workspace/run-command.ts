@@ -1,13 +1,26 @@
 import { z } from "zod";
 import type { CommandLimits } from "../../adapters/process/command-limits.ts";
 import { detectSandbox, sandboxRefusal } from "../../adapters/process/sandbox-probe.ts";
+import { hasShellMetacharacters, normalizeCommand } from "../../adapters/workspace/command-allow-list.ts";
+import { commandRisk } from "../../adapters/workspace/command-approval.ts";
+import {
+  cleanUpAfterCommand,
+  runWorkspaceCommand,
+  storableOutput,
+} from "../../adapters/workspace/workspace-command.ts";
+import {
+  isOverQuota,
+  overQuotaMessage,
+  type WorkspaceUsage,
+  workspaceUsage,
+} from "../../adapters/workspace/workspace-quota.ts";
+import {
+  ensureHome,
+  type ResolvedToolOptions,
+  requireWorkspace,
+} from "../../adapters/workspace/workspace-tool-options.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { hasShellMetacharacters, normalizeCommand } from "./command-allow-list.ts";
-import { commandRisk } from "./command-approval.ts";
-import { cleanUpAfterCommand, runWorkspaceCommand, storableOutput } from "./workspace-command.ts";
-import { isOverQuota, overQuotaMessage, type WorkspaceUsage, workspaceUsage } from "./workspace-quota.ts";
-import { ensureHome, type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
 function limitsInWords(limits: CommandLimits, quotaMb: number): string {
   return (

@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { runGit } from "../../adapters/git/git-command.ts";
+import { resolveInsideWorkspace } from "../../adapters/workspace/resolve-inside-workspace.ts";
+import {
+  type ResolvedToolOptions,
+  requireWorkspace,
+} from "../../adapters/workspace/workspace-tool-options.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
-import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
 
 const maxLineCharacters = 300;
 

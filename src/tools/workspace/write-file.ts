@@ -1,12 +1,15 @@
 import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
+import { openRegularFile } from "../../adapters/workspace/regular-file.ts";
+import { resolveInsideWorkspace } from "../../adapters/workspace/resolve-inside-workspace.ts";
+import {
+  type ResolvedToolOptions,
+  requireWorkspace,
+} from "../../adapters/workspace/workspace-tool-options.ts";
+import { requireWriteRoom } from "../../adapters/workspace/write-limits.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { openRegularFile } from "./regular-file.ts";
-import { resolveInsideWorkspace } from "./resolve-inside-workspace.ts";
-import { type ResolvedToolOptions, requireWorkspace } from "./workspace-tool-options.ts";
-import { requireWriteRoom } from "./write-limits.ts";
 
 /** Writes through an already-confined path, only to a regular file (see `openRegularFile`). */
 export async function writeConfinedFile(path: string, content: string, shownPath = path): Promise<void> {

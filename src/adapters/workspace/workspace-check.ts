@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { lstat, mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { checkOutCommit } from "../../adapters/git/clean-checkout.ts";
-import { detectSandbox } from "../../adapters/process/sandbox-probe.ts";
 import type { RepositoryConfig } from "../../config/repository-config.ts";
 import {
   type CheckOutcome,
@@ -12,6 +10,8 @@ import {
 } from "../../domain/environment.ts";
 import { redactSecrets } from "../../domain/secret-redaction.ts";
 import type { Workspace } from "../../domain/tool.ts";
+import { checkOutCommit } from "../git/clean-checkout.ts";
+import { detectSandbox } from "../process/sandbox-probe.ts";
 import type { EnvironmentSetup } from "./environment-setup.ts";
 import { runWorkspaceCommand, storableOutput } from "./workspace-command.ts";
 import { inCleanCheckout, type ResolvedToolOptions } from "./workspace-tool-options.ts";

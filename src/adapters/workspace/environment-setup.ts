@@ -1,15 +1,6 @@
 import type { Stats } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { removeEntriesHolding } from "../../adapters/environment/secret-files.ts";
-import type { SetupCache } from "../../adapters/environment/setup-cache.ts";
-import { readRegularFile, setupCacheKey } from "../../adapters/environment/setup-cache-key.ts";
-import {
-  excludeFromCommits,
-  readSetupRecord,
-  writeSetupRecord,
-} from "../../adapters/environment/setup-record.ts";
-import { detectSandbox, type SandboxStatus } from "../../adapters/process/sandbox-probe.ts";
 import type { RepositoryConfig } from "../../config/repository-config.ts";
 import { isServiceCredentialVariable } from "../../config/service-credentials.ts";
 import type { SetupOutcome } from "../../domain/environment.ts";
@@ -22,6 +13,11 @@ import {
 } from "../../domain/secret-redaction.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { Logger } from "../../logger.ts";
+import { removeEntriesHolding } from "../environment/secret-files.ts";
+import type { SetupCache } from "../environment/setup-cache.ts";
+import { readRegularFile, setupCacheKey } from "../environment/setup-cache-key.ts";
+import { excludeFromCommits, readSetupRecord, writeSetupRecord } from "../environment/setup-record.ts";
+import { detectSandbox, type SandboxStatus } from "../process/sandbox-probe.ts";
 import { cleanUpAfterCommand, runWorkspaceCommand, storableOutput } from "./workspace-command.ts";
 import { inCleanCheckout, type ResolvedToolOptions } from "./workspace-tool-options.ts";
 

@@ -1,10 +1,10 @@
 import { mkdir } from "node:fs/promises";
-import type { GitIdentity } from "../../adapters/git/git-command.ts";
-import { type CommandLimits, defaultCommandLimits } from "../../adapters/process/command-limits.ts";
-import type { SandboxMode } from "../../adapters/process/sandbox-probe.ts";
 import type { NodeSetting } from "../../config/config-file-schema.ts";
 import { ToolError } from "../../domain/errors.ts";
 import type { ToolContext, Workspace } from "../../domain/tool.ts";
+import type { GitIdentity } from "../git/git-command.ts";
+import { type CommandLimits, defaultCommandLimits } from "../process/command-limits.ts";
+import type { SandboxMode } from "../process/sandbox-probe.ts";
 
 export interface WorkspaceToolOptions {
   /** Command patterns that run without approval (see `isAllowedCommand`). */

@@ -1,12 +1,12 @@
 import type { Stats } from "node:fs";
 import { join, relative } from "node:path";
-import { describeUnmeasured } from "../../adapters/git/disk-usage.ts";
-import { describeLimitExit } from "../../adapters/process/command-limits.ts";
-import { type ProcessResult, runProcess } from "../../adapters/process/run-process.ts";
-import { planSandboxedShell } from "../../adapters/process/sandbox.ts";
-import type { SandboxStatus } from "../../adapters/process/sandbox-probe.ts";
-import { scrubbedEnvironment } from "../../adapters/process/scrubbed-environment.ts";
 import type { Workspace } from "../../domain/tool.ts";
+import { describeUnmeasured } from "../git/disk-usage.ts";
+import { describeLimitExit } from "../process/command-limits.ts";
+import { type ProcessResult, runProcess } from "../process/run-process.ts";
+import { planSandboxedShell } from "../process/sandbox.ts";
+import type { SandboxStatus } from "../process/sandbox-probe.ts";
+import { scrubbedEnvironment } from "../process/scrubbed-environment.ts";
 import { isGitHazard } from "./git-hazards.ts";
 import { type WorkspaceUsage, watchQuota, workspaceUsage } from "./workspace-quota.ts";
 import { ensureHome, nodeSettingOf, type ResolvedToolOptions } from "./workspace-tool-options.ts";

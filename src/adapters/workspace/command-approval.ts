@@ -1,5 +1,5 @@
-import { knownSandboxStatus } from "../../adapters/process/sandbox-probe.ts";
 import type { ToolRisk } from "../../domain/tool.ts";
+import { knownSandboxStatus } from "../process/sandbox-probe.ts";
 import { isAllowedCommand } from "./command-allow-list.ts";
 import type { WorkspaceToolOptions } from "./workspace-tool-options.ts";
 

@@ -1,9 +1,9 @@
-import { readMetadata } from "../../adapters/git/workspace-files.ts";
-import type { WorkspaceToolSettings } from "../../adapters/git/workspace-manager.ts";
-import { describeCommandRuntime } from "../../adapters/process/node-runtime.ts";
-import { detectSandbox } from "../../adapters/process/sandbox-probe.ts";
 import { directoriesNamedIn } from "../../domain/repository-instructions.ts";
 import type { WorkspaceDescription, WorkspacesPort } from "../../domain/workspaces-port.ts";
+import { readMetadata } from "../git/workspace-files.ts";
+import type { WorkspaceToolSettings } from "../git/workspace-manager.ts";
+import { describeCommandRuntime } from "../process/node-runtime.ts";
+import { detectSandbox } from "../process/sandbox-probe.ts";
 import { type CommandApprovalSettings, commandsRunWithoutApproval } from "./command-approval.ts";
 import { readRepositoryInstructions } from "./repository-instructions.ts";
 import { nodeSettingOf } from "./workspace-tool-options.ts";

@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { SetupCache } from "../../adapters/environment/setup-cache.ts";
-import type { WorkspaceEnvironment } from "../../adapters/git/workspaces-port.ts";
 import type { RepositoryConfig } from "../../config/repository-config.ts";
 import type { Logger } from "../../logger.ts";
+import { SetupCache } from "../environment/setup-cache.ts";
+import type { WorkspaceEnvironment } from "../git/workspaces-port.ts";
 import { createEnvironmentSetup } from "./environment-setup.ts";
 import { createWorkspaceCheck } from "./workspace-check.ts";
 import { resolveToolOptions, type WorkspaceToolOptions } from "./workspace-tool-options.ts";

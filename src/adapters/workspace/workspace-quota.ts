@@ -1,7 +1,7 @@
 import type { Stats } from "node:fs";
-import { DiskTally, describeUnmeasured, type UnmeasuredDirectory } from "../../adapters/git/disk-usage.ts";
 import { ToolError } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
+import { DiskTally, describeUnmeasured, type UnmeasuredDirectory } from "../git/disk-usage.ts";
 import type { ResolvedToolOptions } from "./workspace-tool-options.ts";
 
 const mebibyte = 1024 * 1024;
