@@ -34,10 +34,13 @@ export interface CheckOutcome {
 }
 
 /** The repository's check as a workspace records it. */
+/** A repository's check as its workspace records it: the check reads nothing else (the network is the workspace's). */
 export interface CheckSettings {
   command: string;
   /** How often a failing check goes back to the worker. */
   retries: number;
+  /** How long one check run may take. */
+  timeoutSeconds: number;
 }
 
 /** What `finish` does after the check: end the work (with the check, if any) or hand it back. */
@@ -48,6 +51,9 @@ export const checkSummaryCharacters = 1500;
 
 /** `check.retries` when the configuration file does not say. */
 export const defaultCheckRetries = 2;
+
+/** `check.timeoutSeconds` when the configuration file does not say. */
+export const defaultCheckTimeoutSeconds = 600;
 
 /** How the tool error of a failing check starts: failed checks are counted by it. */
 export const checkFailedPrefix = "The check failed";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CheckSettings } from "./environment.ts";
+import { type CheckSettings, defaultCheckTimeoutSeconds } from "./environment.ts";
 
 /** `safe` tools run at once; `risky` ones wait for a human's approval unless a rule allows them. */
 export type ToolRisk = "safe" | "risky";
@@ -35,7 +35,14 @@ export const workspaceSchema: z.ZodType<Workspace> = z.object({
   branch: z.string(),
   baseCommit: z.string(),
   network: z.enum(["off", "on"]).optional(),
-  check: z.object({ command: z.string(), retries: z.number().int().nonnegative() }).optional(),
+  check: z
+    .object({
+      command: z.string(),
+      retries: z.number().int().nonnegative(),
+      // Records written before the timeout was stored in them.
+      timeoutSeconds: z.number().int().positive().default(defaultCheckTimeoutSeconds),
+    })
+    .optional(),
   setup: z
     .object({
       status: z.enum(["passed", "failed"]),

@@ -43,7 +43,7 @@ describe("finish and the repository's check", () => {
     root: `/nonexistent/${agentId}`,
     branch: `threadwork/s/${agentId}`,
     baseCommit: "0".repeat(40),
-    check: { command: "npm test", retries: 2 },
+    check: { command: "npm test", retries: 2, timeoutSeconds: 600 },
   });
   const workspaces: WorkspacesPort = {
     createWorkspace: async (request) => workspace(request.agentId),

@@ -61,7 +61,7 @@ describe(`commands run on the repository's configured Node (bubblewrap ${bwrapUs
       root,
       branch: "main",
       baseCommit,
-      ...(check ? { check: { command: check, retries: 0 } } : {}),
+      ...(check ? { check: { command: check, retries: 0, timeoutSeconds: 600 } } : {}),
     };
   }
 
@@ -159,6 +159,11 @@ describe(`commands run on the repository's configured Node (bubblewrap ${bwrapUs
       signal,
     });
     expect(pinned.summary).toBe("v0.0.0-configured");
+    // The check is the workspace's: one that records none runs none, whatever the configuration says.
+    const unchecked = await workspaceOf("demo");
+    expect(
+      await environment.checkCommit({ workspace: unchecked, commit: unchecked.baseCommit, signal }),
+    ).toMatchObject({ status: "not-run", summary: "the repository has no check command" });
   });
 
   it("the worker's first message and doctor name the Node of each repository", async () => {

@@ -119,7 +119,7 @@ describe("environment setup", () => {
 
   it("installs the dependencies with network in the sandbox, once, and a second workspace restores them", async () => {
     const first = await newWorkspace("widgets");
-    expect(first.check).toEqual({ command: "npm test", retries: 2 });
+    expect(first.check).toEqual({ command: "npm test", retries: 2, timeoutSeconds: 600 });
     const ran = await prepare(first);
     expect(ran).toMatchObject({ status: "passed", source: "ran", command: "npm ci", exitCode: 0 });
     expect(existsSync(join(first.root, "node_modules", "fixture-math", "index.js"))).toBe(true);

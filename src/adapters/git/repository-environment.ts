@@ -1,10 +1,11 @@
 import type { RepositoryConfig } from "../../config/repository-config.ts";
-import { defaultCheckRetries } from "../../domain/environment.ts";
+import { defaultCheckRetries, defaultCheckTimeoutSeconds } from "../../domain/environment.ts";
 import type { Workspace } from "../../domain/tool.ts";
 
 /**
- * What a workspace records of its repository's environment: the network policy and the
- * check, when the configuration sets them. The worker's prompt and `finish` read them there.
+ * What a workspace records of its repository's environment: the network policy and the whole
+ * check (command, retries, timeout), when the configuration sets them. The worker's prompt,
+ * `finish` and the check itself read them there, never the configuration again.
  */
 export function repositoryEnvironment(
   repositories: RepositoryConfig[],
@@ -19,6 +20,7 @@ export function repositoryEnvironment(
           check: {
             command: repository.check.command,
             retries: repository.check.retries ?? defaultCheckRetries,
+            timeoutSeconds: repository.check.timeoutSeconds ?? defaultCheckTimeoutSeconds,
           },
         }
       : {}),

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { lstat, mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { RepositoryConfig } from "../../config/repository-config.ts";
 import {
   type CheckOutcome,
   checkSummaryCharacters,
@@ -16,14 +15,12 @@ import type { EnvironmentSetup } from "./environment-setup.ts";
 import { runWorkspaceCommand, storableOutput } from "./workspace-command.ts";
 import { inCleanCheckout, type ResolvedToolOptions } from "./workspace-tool-options.ts";
 
-const defaultCheckTimeoutSeconds = 600;
 const checkOutputBytes = 200_000;
 /** A clean checkout older than this was left by a crash: no check runs this long. */
 const staleCheckoutMs = 24 * 3600_000;
 
 export interface WorkspaceCheckOptions {
   tools: ResolvedToolOptions;
-  repositories: RepositoryConfig[];
   setup: EnvironmentSetup;
   /** `<dataDir>/checks`: hidden from every sandboxed command, so no worker reaches a checkout. */
   directory: string;
@@ -34,7 +31,8 @@ export interface WorkspaceCheckOptions {
  * a new working copy of exactly that commit, outside the worker's workspace, with the setup
  * restored fresh into it and a fresh home and /tmp, all removed afterwards. Nothing the worker
  * changed besides the commit (installed dependencies, its home, ignored files) reaches it.
- * It runs in the sandbox with the network per the repository's policy; it runs code the agent
+ * The check is the one the workspace records (command, timeout) and runs with the workspace's
+ * network; the configuration is not read again. It runs in the sandbox; it runs code the agent
  * may have written, so with THREADWORK_SANDBOX=off (or no usable sandbox) it is `not-run`.
  */
 export function createWorkspaceCheck(options: WorkspaceCheckOptions) {
@@ -43,8 +41,7 @@ export function createWorkspaceCheck(options: WorkspaceCheckOptions) {
     commit: string,
     signal: AbortSignal,
   ): Promise<CheckOutcome> {
-    const repository = options.repositories.find((candidate) => candidate.name === workspace.repoName);
-    const command = workspace.check?.command ?? repository?.check?.command ?? "";
+    const command = workspace.check?.command ?? "";
     const notRun = (summary: string): CheckOutcome => ({
       status: "not-run",
       command,
@@ -52,7 +49,8 @@ export function createWorkspaceCheck(options: WorkspaceCheckOptions) {
       durationMs: 0,
       summary,
     });
-    if (command === "") return notRun("the repository has no check command");
+    if (!workspace.check || command === "") return notRun("the repository has no check command");
+    const { timeoutSeconds } = workspace.check;
     const sandbox = await detectSandbox(options.tools.sandbox, options.tools.sandboxSearchPath);
     if (sandbox.state === "unavailable")
       return notRun(`the command sandbox is unavailable (${sandbox.reason})`);
@@ -83,8 +81,8 @@ export function createWorkspaceCheck(options: WorkspaceCheckOptions) {
       }
       const ran = await runWorkspaceCommand(inCleanCheckout(options.tools), sandbox, checkout, {
         command,
-        network: repository?.network === "on",
-        timeoutSeconds: repository?.check?.timeoutSeconds ?? defaultCheckTimeoutSeconds,
+        network: workspace.network === "on",
+        timeoutSeconds,
         signal,
         maxOutputBytes: checkOutputBytes,
       });

@@ -39,7 +39,6 @@ export function createWorkspaceEnvironment(
   });
   const check = createWorkspaceCheck({
     tools,
-    repositories: options.repositories,
     setup,
     directory: join(options.dataDir, "checks"),
   });
