@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { runGit } from "../../src/adapters/git/git-command.ts";
-import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
+import { createWorkspaces } from "../../src/adapters/workspace/create-workspaces.ts";
 import { createWorkspaceEnvironment } from "../../src/adapters/workspace/workspace-environment.ts";
 import { workspaceUsage } from "../../src/adapters/workspace/workspace-quota.ts";
 import type { SetupOutcome } from "../../src/domain/environment.ts";
@@ -100,7 +100,7 @@ export async function benchmarkSetup(options: SetupBenchmarkOptions = {}): Promi
       // A data directory per pair: its setup cache starts empty.
       const dataDir = join(base, `data-${iteration}`);
       const repositories = [{ name: "bench", url: source, setup: { command: "npm ci" } }];
-      const manager = createWorkspaceManager({
+      const workspaces = createWorkspaces({
         repositories,
         token: undefined,
         githubToken: undefined,
@@ -109,8 +109,9 @@ export async function benchmarkSetup(options: SetupBenchmarkOptions = {}): Promi
         logger: pino({ level: "silent" }),
         mirrorRefreshIntervalMs: Number.POSITIVE_INFINITY,
       });
+      const manager = workspaces.manager;
       const environment = createWorkspaceEnvironment({
-        tools: manager.toolOptions(),
+        tools: workspaces.toolOptions,
         repositories,
         dataDir,
         logger: pino({ level: "silent" }),

@@ -3,12 +3,10 @@ import { getAgent } from "../adapters/database/agents.ts";
 import type { DatabaseHandle } from "../adapters/database/open-database.ts";
 import { findRequestForToolCall } from "../adapters/database/requests.ts";
 import type { SessionScope } from "../adapters/database/session-scope.ts";
-import { createWorkspaceManager, type WorkspaceManager } from "../adapters/git/workspace-manager.ts";
-import { createWorkspacesPort } from "../adapters/git/workspaces-port.ts";
+import type { WorkspaceManager } from "../adapters/git/workspace-manager.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
 import type { SlackFiles } from "../adapters/slack/slack-files.ts";
-import { workspaceDescriber } from "../adapters/workspace/describe-workspace.ts";
-import { createWorkspaceEnvironment } from "../adapters/workspace/workspace-environment.ts";
+import { createWorkspaces } from "../adapters/workspace/create-workspaces.ts";
 import type { Config } from "../config/config.ts";
 import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { AnyTool } from "../domain/tool.ts";
@@ -51,9 +49,9 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
   const { config, database, logger } = options;
   const providers = createProviders(config, { logger });
   const sharedTools: AnyTool[] = options.slackFiles ? [readSlackFileTool({ files: options.slackFiles })] : [];
-  const workspaceManager =
+  const workspaces =
     config.git.repositories.length > 0
-      ? createWorkspaceManager({
+      ? createWorkspaces({
           repositories: config.git.repositories,
           token: config.git.token,
           githubToken: config.git.githubToken,
@@ -64,26 +62,28 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
           sandbox: config.git.sandbox,
           commandLimits: config.git.commandLimits,
           workspaceQuotaMb: config.git.workspaceQuotaMb,
+          setupCacheTtlSeconds: config.git.setupCacheTtlSeconds,
         })
       : undefined;
 
   const workerTools: AnyTool[] = [...sharedTools];
   const supervisorTools: AnyTool[] = [...sharedTools];
-  if (workspaceManager) {
-    // The manager's tool options hide the data directory (other workspaces, the database) from commands.
-    workerTools.push(...createWorkspaceTools(workspaceManager.toolOptions()));
+  if (workspaces) {
+    const { manager } = workspaces;
+    // The tool options hide the data directory (other workspaces, the database) from commands.
+    workerTools.push(...createWorkspaceTools(workspaces.toolOptions));
     supervisorTools.push(
       mergeAgentsTool({
-        mergeBranches: (request) => workspaceManager.mergeBranches(request),
-        pushTargetOf: (repoName) => workspaceManager.pushTargetOf(repoName),
+        mergeBranches: (request) => manager.mergeBranches(request),
+        pushTargetOf: (repoName) => manager.pushTargetOf(repoName),
         ...mergeSourcesFrom({
           findAgent: (agentId) => getAgent(database.db, agentId),
           findRequest: (agentId, toolCallId) => findRequestForToolCall(database.db, agentId, toolCallId),
         }),
       }),
       repositoryOverviewTool({
-        repositoryNames: () => workspaceManager.repositoryNames(),
-        overviewOf: (repoName) => workspaceManager.repositoryOverview(repoName),
+        repositoryNames: () => manager.repositoryNames(),
+        overviewOf: (repoName) => manager.repositoryOverview(repoName),
       }),
     );
   }
@@ -97,23 +97,11 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
     logger,
     workerTools,
     supervisorTools,
-    ...(workspaceManager
+    ...(workspaces
       ? {
-          workspaces: {
-            ...createWorkspacesPort(
-              workspaceManager,
-              createWorkspaceEnvironment({
-                tools: workspaceManager.toolOptions(),
-                repositories: config.git.repositories,
-                dataDir: config.database.dataDir,
-                logger,
-                setupCacheTtlSeconds: config.git.setupCacheTtlSeconds,
-              }),
-            ),
-            describeWorkspace: workspaceDescriber(() => workspaceManager.toolOptions()),
-          },
+          workspaces: workspaces.port,
           repositories: {
-            names: workspaceManager.repositoryNames(),
+            names: workspaces.manager.repositoryNames(),
             defaultRepository: config.git.defaultRepository,
           },
         }
@@ -122,5 +110,5 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
     ...(options.scope ? { scope: options.scope } : {}),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
-  return { runtime, queue, workspaceManager };
+  return { runtime, queue, workspaceManager: workspaces?.manager };
 }

@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { createWorkspacesPort } from "../../src/adapters/git/workspaces-port.ts";
+import { createWorkspaces } from "../../src/adapters/workspace/create-workspaces.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
@@ -33,7 +33,7 @@ describe.each(backends)("a checkout over the quota on %s", (backend) => {
     directory = await temporaryDirectory("checkout-quota");
     const source = join(directory.path, "source");
     await createTreeBomb(source, 1_000, 20);
-    const manager = createWorkspaceManager({
+    const workspaces = createWorkspaces({
       repositories: [{ name: "bomb", url: source }],
       token: undefined,
       githubToken: undefined,
@@ -42,12 +42,13 @@ describe.each(backends)("a checkout over the quota on %s", (backend) => {
       logger: pino({ level: "silent" }),
       workspaceQuotaMb: quotaMb,
     });
+    const manager = workspaces.manager;
     handle = await createTestDatabase(backend);
     server = await startFakeLlmServer();
     runtime = await startTestRuntime({
       handle,
       anthropicBaseUrl: server.anthropicBaseUrl,
-      workerTools: createWorkspaceTools(manager.toolOptions()),
+      workerTools: createWorkspaceTools(workspaces.toolOptions),
       workspaces: createWorkspacesPort(manager),
       repositories: { names: ["bomb"], defaultRepository: "bomb" },
     });

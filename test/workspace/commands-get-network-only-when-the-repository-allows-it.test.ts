@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
+import type { WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
+import { createWorkspaces } from "../../src/adapters/workspace/create-workspaces.ts";
 import { createWorkspaceEnvironment } from "../../src/adapters/workspace/workspace-environment.ts";
 import type { RepositoryConfig } from "../../src/config/repository-config.ts";
 import type { AnyTool, Workspace } from "../../src/domain/tool.ts";
@@ -36,7 +37,7 @@ describe("network for agent commands after setup", () => {
       { name: "online", url, setup: { command: "npm ci" }, network: "on" },
     ];
     const dataDir = join(directory.path, "data");
-    manager = createWorkspaceManager({
+    const workspaces = createWorkspaces({
       repositories,
       token: undefined,
       githubToken: undefined,
@@ -45,9 +46,10 @@ describe("network for agent commands after setup", () => {
       logger: pino({ level: "silent" }),
       sandbox: "required",
     });
-    tools = createWorkspaceTools(manager.toolOptions());
+    manager = workspaces.manager;
+    tools = createWorkspaceTools(workspaces.toolOptions);
     environment = createWorkspaceEnvironment({
-      tools: manager.toolOptions(),
+      tools: workspaces.toolOptions,
       repositories,
       dataDir,
       logger: pino({ level: "silent" }),

@@ -5,8 +5,9 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SetupCache } from "../../src/adapters/environment/setup-cache.ts";
 import { setupRecordPath } from "../../src/adapters/environment/setup-record.ts";
-import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
+import type { WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
+import { createWorkspaces } from "../../src/adapters/workspace/create-workspaces.ts";
 import { createWorkspaceEnvironment } from "../../src/adapters/workspace/workspace-environment.ts";
 import type { RepositoryConfig } from "../../src/config/repository-config.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
@@ -91,7 +92,7 @@ describe("environment setup", () => {
       },
     ];
     const dataDir = join(directory.path, "data");
-    manager = createWorkspaceManager({
+    const workspaces = createWorkspaces({
       repositories,
       token: undefined,
       githubToken: undefined,
@@ -100,8 +101,9 @@ describe("environment setup", () => {
       logger: pino({ level: "silent" }),
       sandbox: "required",
     });
+    manager = workspaces.manager;
     environment = createWorkspaceEnvironment({
-      tools: manager.toolOptions(),
+      tools: workspaces.toolOptions,
       repositories,
       dataDir,
       logger: pino({ level: "silent" }),

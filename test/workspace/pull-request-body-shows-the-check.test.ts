@@ -35,7 +35,6 @@ describe("the pull request body shows the check", () => {
       push: true,
       logger: pino({ level: "silent" }),
       github: { apiUrl: remote.apiUrl, hosts: [remote.host] },
-      sandbox: "off",
     });
   });
   afterAll(async () => {

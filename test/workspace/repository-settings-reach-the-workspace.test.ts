@@ -7,6 +7,7 @@ import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapter
 import { createWorkspacesPort } from "../../src/adapters/git/workspaces-port.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
 import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
+import { createWorkspaces, type Workspaces } from "../../src/adapters/workspace/create-workspaces.ts";
 import type { Config } from "../../src/config/config.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
@@ -26,6 +27,7 @@ import { createSourceRepository, git, temporaryDirectory } from "./repository-fi
 describe("repository settings from the configuration file reach the workspaces", () => {
   let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
   let config: Config;
+  let workspaces: Workspaces;
   let manager: WorkspaceManager;
   let developHead: string;
   let workingBin: string;
@@ -49,7 +51,7 @@ describe("repository settings from the configuration file reach the workspaces",
     config = loadConfig({}, [], {
       file: { path: join(directory.path, "threadwork.config.json"), text: JSON.stringify(contents) },
     });
-    manager = createWorkspaceManager({
+    workspaces = createWorkspaces({
       repositories: config.git.repositories,
       token: undefined,
       githubToken: undefined,
@@ -59,6 +61,7 @@ describe("repository settings from the configuration file reach the workspaces",
       allowCommands: config.git.allowCommands,
       sandbox: config.git.sandbox,
     });
+    manager = workspaces.manager;
     // A bwrap that passes the probe: allow-listed commands skip approval only with an active sandbox.
     workingBin = join(directory.path, "working-bin");
     await mkdir(workingBin, { recursive: true });
@@ -108,7 +111,7 @@ describe("repository settings from the configuration file reach the workspaces",
         resolveProvider: () => provider,
         config: testConfig(),
         logger: pino({ level: "silent" }),
-        workerTools: createWorkspaceTools({ ...manager.toolOptions(), sandboxSearchPath: workingBin }),
+        workerTools: createWorkspaceTools({ ...workspaces.toolOptions, sandboxSearchPath: workingBin }),
         workspaces: createWorkspacesPort(manager),
         repositories: { names: manager.repositoryNames(), defaultRepository: undefined },
         options: testRuntimeOptions,

@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { createWorkspacesPort } from "../../src/adapters/git/workspaces-port.ts";
+import { createWorkspaces } from "../../src/adapters/workspace/create-workspaces.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
@@ -37,7 +37,7 @@ describe("a sub-agent with a repository, end to end against the fake LLM", () =>
     remote = await startFakeGitRemote({ projectRoot: join(directory.path, "remote"), token });
     server = await startFakeLlmServer();
     handle = await createTestDatabase("postgres");
-    const manager = createWorkspaceManager({
+    const workspaces = createWorkspaces({
       repositories: [{ name: "widgets", url: remote.url("acme/widgets.git") }],
       token,
       githubToken: "ghp_e2eGithubToken0000",
@@ -48,10 +48,11 @@ describe("a sub-agent with a repository, end to end against the fake LLM", () =>
       allowCommands: [],
       sandbox: "off",
     });
+    const manager = workspaces.manager;
     runtime = await startTestRuntime({
       handle,
       anthropicBaseUrl: server.anthropicBaseUrl,
-      workerTools: createWorkspaceTools(manager.toolOptions()),
+      workerTools: createWorkspaceTools(workspaces.toolOptions),
       workspaces: createWorkspacesPort(manager),
       repositories: { names: manager.repositoryNames(), defaultRepository: undefined },
     });

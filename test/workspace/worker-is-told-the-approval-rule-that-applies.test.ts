@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
+import type { WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { createWorkspacesPort } from "../../src/adapters/git/workspaces-port.ts";
 import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-provider.ts";
+import { createWorkspaces } from "../../src/adapters/workspace/create-workspaces.ts";
 import { workspaceDescriber } from "../../src/adapters/workspace/describe-workspace.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
@@ -61,7 +62,7 @@ describe("a worker is told the approval rule that applies to its repository", ()
     const config = loadConfig({ THREADWORK_ALLOW_COMMANDS: "git status", THREADWORK_SANDBOX: sandbox }, [], {
       file: { path: join(directory.path, "threadwork.config.json"), text: JSON.stringify(contents) },
     });
-    const manager: WorkspaceManager = createWorkspaceManager({
+    const workspaces = createWorkspaces({
       repositories: config.git.repositories,
       token: undefined,
       githubToken: undefined,
@@ -71,7 +72,8 @@ describe("a worker is told the approval rule that applies to its repository", ()
       allowCommands: config.git.allowCommands,
       sandbox: config.git.sandbox,
     });
-    const settings = () => ({ ...manager.toolOptions(), sandboxSearchPath: workingBin });
+    const manager: WorkspaceManager = workspaces.manager;
+    const settings = () => ({ ...workspaces.toolOptions, sandboxSearchPath: workingBin });
     const provider = createAnthropicProvider({ apiKey: "sk-ant-test", baseUrl: server.anthropicBaseUrl });
     const runtime: Runtime = createRuntime({
       db: handle.db,

@@ -4,8 +4,9 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { runGit } from "../../src/adapters/git/git-command.ts";
-import { createWorkspaceManager, type WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
+import type { WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { createWorkspacesPort } from "../../src/adapters/git/workspaces-port.ts";
+import { createWorkspaces } from "../../src/adapters/workspace/create-workspaces.ts";
 import { workspaceDescriber } from "../../src/adapters/workspace/describe-workspace.ts";
 import { readRepositoryInstructions } from "../../src/adapters/workspace/repository-instructions.ts";
 import { directoriesNamedIn, maxInstructionCharacters } from "../../src/domain/repository-instructions.ts";
@@ -135,7 +136,7 @@ describe.each(backends)("a worker's first message on %s", (backend) => {
     await runGit(["add", "-A"], { cwd: source });
     await runGit(["commit", "-q", "-m", "Add a link"], { cwd: source });
     baseCommit = (await runGit(["rev-parse", "HEAD"], { cwd: source })).stdout.trim();
-    manager = createWorkspaceManager({
+    const workspaces = createWorkspaces({
       repositories: [{ name: "demo", url: source }],
       token: undefined,
       githubToken: undefined,
@@ -144,12 +145,13 @@ describe.each(backends)("a worker's first message on %s", (backend) => {
       logger: pino({ level: "silent" }),
       allowCommands: ["npm test"],
     });
+    manager = workspaces.manager;
     handle = await createTestDatabase(backend);
     server = await startFakeLlmServer();
     runtime = await startTestRuntime({
       handle,
       anthropicBaseUrl: server.anthropicBaseUrl,
-      workerTools: createWorkspaceTools(manager.toolOptions()),
+      workerTools: createWorkspaceTools(workspaces.toolOptions),
       supervisorTools: [
         repositoryOverviewTool({
           repositoryNames: () => manager.repositoryNames(),
@@ -158,7 +160,7 @@ describe.each(backends)("a worker's first message on %s", (backend) => {
       ],
       workspaces: {
         ...createWorkspacesPort(manager),
-        describeWorkspace: workspaceDescriber(() => manager.toolOptions()),
+        describeWorkspace: workspaceDescriber(() => workspaces.toolOptions),
       },
       repositories: { names: ["demo"], defaultRepository: "demo" },
     });

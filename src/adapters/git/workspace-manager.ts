@@ -2,7 +2,6 @@ import { mkdir, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import type { HttpClient } from "isomorphic-git";
 import type { Logger } from "pino";
-import type { NodeSetting } from "../../config/config-file-schema.ts";
 import type { RepositoryConfig } from "../../config/repository-config.ts";
 import { integrationBranch } from "../../domain/branch-policy.ts";
 import { ciPushRefusal, isCiConfigurationPath } from "../../domain/ci-configuration.ts";
@@ -11,8 +10,6 @@ import { type CheckOutcome, checkAtCommit } from "../../domain/environment.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import { pathPattern } from "../../domain/path-pattern.ts";
 import type { Workspace } from "../../domain/tool.ts";
-import type { CommandLimits } from "../process/command-limits.ts";
-import type { SandboxMode } from "../process/sandbox-probe.ts";
 import { defaultWorkspaceQuotaMb, requireRoomToStage } from "./disk-usage.ts";
 import { type GitIdentity, runGit } from "./git-command.ts";
 import { WorkspaceRequestError } from "./git-error.ts";
@@ -65,13 +62,7 @@ export interface WorkspaceManagerOptions {
   http?: HttpClient;
   /** Replaces the remote transport entirely (tests, other transports). */
   transport?: RemoteTransport;
-  /** For `toolOptions()`: THREADWORK_ALLOW_COMMANDS. */
-  allowCommands?: string[];
-  /** For `toolOptions()`: THREADWORK_SANDBOX. */
-  sandbox?: SandboxMode;
-  /** For `toolOptions()`: THREADWORK_COMMAND_* limits. */
-  commandLimits?: CommandLimits;
-  /** For `toolOptions()`: THREADWORK_WORKSPACE_QUOTA_MB. */
+  /** THREADWORK_WORKSPACE_QUOTA_MB: bounds a checkout and what a commit stages. */
   workspaceQuotaMb?: number;
 }
 
@@ -126,26 +117,8 @@ export interface WorkspaceManager {
   pushTargetOf(repoName: string): string | undefined;
   cleanup(request: CleanupRequest): Promise<CleanupResult>;
   diskUsage(): Promise<DiskUsage>;
-  /** Options for `createWorkspaceTools`, with the data directory hidden from sandboxed commands. */
-  toolOptions(): WorkspaceToolSettings;
   /** Layout, README and instruction file of a repository's default branch, for planning. */
   repositoryOverview(repoName: string): Promise<RepositoryOverview>;
-}
-
-/** The part of the workspace tools' options the manager knows; `WorkspaceToolOptions` accepts it. */
-export interface WorkspaceToolSettings {
-  allowCommands: string[];
-  /** Each repository's own `allowCommands` from the configuration file. */
-  repositoryAllowCommands: Record<string, string[]>;
-  /** Each repository's network policy for agent commands. */
-  repositoryNetwork: Record<string, "off" | "on">;
-  /** Each repository's `node` setting: the Node its commands run on. */
-  repositoryNode: Record<string, NodeSetting>;
-  sandbox: SandboxMode;
-  hiddenPaths: string[];
-  commandLimits?: Partial<CommandLimits>;
-  workspaceQuotaMb?: number;
-  identity?: GitIdentity;
 }
 
 export type { CleanupRequest, CleanupResult, DiskUsage };
@@ -414,24 +387,5 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     async repositoryOverview(repoName) {
       return readRepositoryOverview(await mirrors.get(repoName), repoName);
     },
-
-    toolOptions: () => ({
-      allowCommands: options.allowCommands ?? [],
-      repositoryAllowCommands: Object.fromEntries(
-        options.repositories.map((repository) => [repository.name, repository.allowCommands ?? []]),
-      ),
-      repositoryNetwork: Object.fromEntries(
-        options.repositories.map((repository) => [repository.name, repository.network ?? "off"]),
-      ),
-      repositoryNode: Object.fromEntries(
-        options.repositories.map((repository) => [repository.name, repository.node ?? "threadwork"]),
-      ),
-      sandbox: options.sandbox ?? "required",
-      // The app directory too, should it lie under a mounted system directory (/usr/src/app).
-      hiddenPaths: [options.dataDir, process.cwd()],
-      ...(options.commandLimits ? { commandLimits: options.commandLimits } : {}),
-      ...(options.workspaceQuotaMb ? { workspaceQuotaMb: options.workspaceQuotaMb } : {}),
-      ...(options.identity ? { identity: options.identity } : {}),
-    }),
   };
 }

@@ -1,12 +1,11 @@
 import { directoriesNamedIn } from "../../domain/repository-instructions.ts";
 import type { WorkspaceDescription, WorkspacesPort } from "../../domain/workspaces-port.ts";
 import { readMetadata } from "../git/workspace-files.ts";
-import type { WorkspaceToolSettings } from "../git/workspace-manager.ts";
 import { describeCommandRuntime } from "../process/node-runtime.ts";
 import { detectSandbox } from "../process/sandbox-probe.ts";
 import { type CommandApprovalSettings, commandsRunWithoutApproval } from "./command-approval.ts";
 import { readRepositoryInstructions } from "./repository-instructions.ts";
-import { nodeSettingOf } from "./workspace-tool-options.ts";
+import { nodeSettingOf, type WorkspaceToolSettings } from "./workspace-tool-options.ts";
 
 export type DescribeSettings = CommandApprovalSettings &
   Pick<WorkspaceToolSettings, "hiddenPaths"> &

@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import type { NodeSetting } from "../../config/config-file-schema.ts";
+import type { RepositoryConfig } from "../../config/repository-config.ts";
 import { ToolError } from "../../domain/errors.ts";
 import type { ToolContext, Workspace } from "../../domain/tool.ts";
 import type { GitIdentity } from "../git/git-command.ts";
@@ -46,6 +47,60 @@ export interface WorkspaceToolOptions {
   /** /tmp for sandboxed commands; default `<workspace root>.tmp`, one per workspace. */
   temporaryDirectory?: (workspace: Workspace) => string;
   identity?: GitIdentity;
+}
+
+/** The part of the workspace tools' options the configuration sets; `WorkspaceToolOptions` accepts it. */
+export interface WorkspaceToolSettings {
+  allowCommands: string[];
+  /** Each repository's own `allowCommands` from the configuration file. */
+  repositoryAllowCommands: Record<string, string[]>;
+  /** Each repository's network policy for agent commands. */
+  repositoryNetwork: Record<string, "off" | "on">;
+  /** Each repository's `node` setting: the Node its commands run on. */
+  repositoryNode: Record<string, NodeSetting>;
+  sandbox: SandboxMode;
+  hiddenPaths: string[];
+  commandLimits?: Partial<CommandLimits>;
+  workspaceQuotaMb?: number;
+  identity?: GitIdentity;
+}
+
+/** What the configuration says about commands in workspaces, for `workspaceToolSettings`. */
+export interface CommandSettings {
+  repositories: RepositoryConfig[];
+  /** Hidden from sandboxed commands, with every other workspace and the database. */
+  dataDir: string;
+  /** THREADWORK_ALLOW_COMMANDS. */
+  allowCommands?: string[];
+  /** THREADWORK_SANDBOX. */
+  sandbox?: SandboxMode;
+  /** THREADWORK_COMMAND_* limits. */
+  commandLimits?: CommandLimits;
+  /** THREADWORK_WORKSPACE_QUOTA_MB. */
+  workspaceQuotaMb?: number;
+  identity?: GitIdentity;
+}
+
+/** The workspace tools' settings from the configuration, with the data directory hidden from sandboxed commands. */
+export function workspaceToolSettings(options: CommandSettings): WorkspaceToolSettings {
+  return {
+    allowCommands: options.allowCommands ?? [],
+    repositoryAllowCommands: Object.fromEntries(
+      options.repositories.map((repository) => [repository.name, repository.allowCommands ?? []]),
+    ),
+    repositoryNetwork: Object.fromEntries(
+      options.repositories.map((repository) => [repository.name, repository.network ?? "off"]),
+    ),
+    repositoryNode: Object.fromEntries(
+      options.repositories.map((repository) => [repository.name, repository.node ?? "threadwork"]),
+    ),
+    sandbox: options.sandbox ?? "required",
+    // The app directory too, should it lie under a mounted system directory (/usr/src/app).
+    hiddenPaths: [options.dataDir, process.cwd()],
+    ...(options.commandLimits ? { commandLimits: options.commandLimits } : {}),
+    ...(options.workspaceQuotaMb ? { workspaceQuotaMb: options.workspaceQuotaMb } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
+  };
 }
 
 export interface ResolvedToolOptions {
