@@ -4,12 +4,12 @@ import {
   type WorkspaceManager,
   type WorkspaceManagerOptions,
 } from "../git/workspace-manager.ts";
-import { createWorkspacesPort } from "../git/workspaces-port.ts";
 import type { CommandLimits } from "../process/command-limits.ts";
 import type { SandboxMode } from "../process/sandbox-probe.ts";
 import { workspaceDescriber } from "./describe-workspace.ts";
 import { createWorkspaceEnvironment } from "./workspace-environment.ts";
 import { type WorkspaceToolSettings, workspaceToolSettings } from "./workspace-tool-options.ts";
+import { createWorkspacesPort } from "./workspaces-port.ts";
 
 export interface WorkspacesOptions extends WorkspaceManagerOptions {
   /** THREADWORK_ALLOW_COMMANDS. */

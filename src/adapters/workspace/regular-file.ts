@@ -1,5 +1,6 @@
 import { constants, type Stats } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
+import { type FileHandle, mkdir, open } from "node:fs/promises";
+import { dirname } from "node:path";
 import { ToolError } from "../../domain/errors.ts";
 
 /** The largest file the tools read (and so the largest an edit may produce). */
@@ -64,4 +65,16 @@ function fileKind(info: Stats): string {
   if (info.isSocket()) return "a socket";
   if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
   return "a special file";
+}
+
+/** Writes through an already-confined path, only to a regular file (see `openRegularFile`). */
+export async function writeConfinedFile(path: string, content: string, shownPath = path): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const handle = await openRegularFile(path, shownPath, "write");
+  try {
+    await handle.truncate(0);
+    await handle.writeFile(content, "utf8");
+  } finally {
+    await handle.close();
+  }
 }

@@ -2,10 +2,10 @@ import { join } from "node:path";
 import type { RepositoryConfig } from "../../config/repository-config.ts";
 import type { Logger } from "../../logger.ts";
 import { SetupCache } from "../environment/setup-cache.ts";
-import type { WorkspaceEnvironment } from "../git/workspaces-port.ts";
 import { createEnvironmentSetup } from "./environment-setup.ts";
 import { createWorkspaceCheck } from "./workspace-check.ts";
 import { resolveToolOptions, type WorkspaceToolOptions } from "./workspace-tool-options.ts";
+import type { WorkspaceEnvironment } from "./workspaces-port.ts";
 
 export interface WorkspaceEnvironmentOptions {
   /** The same options the workspace tools get: sandbox, limits, hidden paths, homes. */

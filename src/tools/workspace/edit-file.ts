@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { readRegularFile } from "../../adapters/workspace/regular-file.ts";
+import { readRegularFile, writeConfinedFile } from "../../adapters/workspace/regular-file.ts";
 import { resolveInsideWorkspace } from "../../adapters/workspace/resolve-inside-workspace.ts";
 import {
   type ResolvedToolOptions,
@@ -8,7 +8,6 @@ import {
 import { requireWriteRoom } from "../../adapters/workspace/write-limits.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-import { writeConfinedFile } from "./write-file.ts";
 
 /** Non-overlapping occurrences, counted without building an array of the pieces. */
 function countOccurrences(text: string, part: string): number {

@@ -1,7 +1,6 @@
-import { mkdir, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { openRegularFile } from "../../adapters/workspace/regular-file.ts";
+import { writeConfinedFile } from "../../adapters/workspace/regular-file.ts";
 import { resolveInsideWorkspace } from "../../adapters/workspace/resolve-inside-workspace.ts";
 import {
   type ResolvedToolOptions,
@@ -10,18 +9,6 @@ import {
 import { requireWriteRoom } from "../../adapters/workspace/write-limits.ts";
 import { ToolError } from "../../domain/errors.ts";
 import { defineTool } from "../../domain/tool.ts";
-
-/** Writes through an already-confined path, only to a regular file (see `openRegularFile`). */
-export async function writeConfinedFile(path: string, content: string, shownPath = path): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const handle = await openRegularFile(path, shownPath, "write");
-  try {
-    await handle.truncate(0);
-    await handle.writeFile(content, "utf8");
-  } finally {
-    await handle.close();
-  }
-}
 
 export function writeFileTool(options: ResolvedToolOptions) {
   return defineTool({

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import type { CheckOutcome } from "../../domain/environment.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { WorkspacesPort } from "../../domain/workspaces-port.ts";
-import type { WorkspaceManager } from "./workspace-manager.ts";
-import { agentSlug } from "./workspace-names.ts";
+import type { WorkspaceManager } from "../git/workspace-manager.ts";
+import { agentSlug } from "../git/workspace-names.ts";
 
 /** Environment setup, and the check of one commit on a clean checkout (see `createWorkspaceEnvironment`). */
 export interface WorkspaceEnvironment {
