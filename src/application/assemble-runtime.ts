@@ -29,7 +29,7 @@ export interface AssembledRuntime {
   workspaceManager: WorkspaceManager | undefined;
 }
 
-export interface AssembleOptions {
+interface AssembleOptions {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;

@@ -9,7 +9,7 @@ import type { Config } from "../config/config.ts";
 import { fanOutTelemetry, type Telemetry } from "../domain/telemetry-port.ts";
 import type { Logger } from "../logger.ts";
 
-export interface Observability {
+interface Observability {
   /** Where the runtime, the Slack client and the surface report. */
   telemetry: Telemetry;
   /** `GET /metrics`. */

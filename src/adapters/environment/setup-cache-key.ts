@@ -34,7 +34,7 @@ const lockFileNames = new Set([
   "gradle.lockfile",
 ]);
 
-export function isLockFileName(name: string): boolean {
+function isLockFileName(name: string): boolean {
   const lower = name.toLowerCase();
   return lockFileNames.has(lower) || /^requirements[\w.-]*\.txt$/.test(lower);
 }

@@ -12,7 +12,7 @@ export interface Providers {
   resolveProvider(ref: ModelRef): ModelProvider;
 }
 
-export interface CreateProvidersOptions {
+interface CreateProvidersOptions {
   logger?: RetryLogger;
   sleep?: Sleep;
   retryPolicy?: Partial<RetryPolicy>;

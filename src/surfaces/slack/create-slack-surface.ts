@@ -41,7 +41,7 @@ import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
 import { realTimers, type SurfaceTimers } from "./timers.ts";
 
-export interface SlackSurfaceOptions {
+interface SlackSurfaceOptions {
   config: Config["slack"];
   runtime: RuntimeApi;
   store: SlackStore;
