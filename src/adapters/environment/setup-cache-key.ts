@@ -167,7 +167,7 @@ export async function setupCacheKey(request: {
   const options = {
     cwd: request.root,
     allowFailure: true,
-    ...(request.signal ? { signal: request.signal } : {}),
+    signal: request.signal,
   };
   const status = await runGit(
     ["status", "--porcelain", "-z", "--untracked-files=no", "--ignore-submodules=all"],

@@ -93,12 +93,10 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
       options.logger.warn({ method, retryAfter }, "Slack rate limited a method; waiting");
     },
     onSend: (method, waitedMs) => telemetry.slackPaced(method, waitedMs / 1000),
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.maximumRateLimitRetries !== undefined
-      ? { maximumRateLimitRetries: options.maximumRateLimitRetries }
-      : {}),
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.setTimer ? { setTimer: options.setTimer } : {}),
+    limits: options.limits,
+    maximumRateLimitRetries: options.maximumRateLimitRetries,
+    now: options.now,
+    setTimer: options.setTimer,
   });
 
   return {

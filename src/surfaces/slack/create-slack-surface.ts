@@ -271,7 +271,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         publisher,
         logger,
         now,
-        ...(options.sessionDiffs ? { diffs: options.sessionDiffs } : {}),
+        diffs: options.sessionDiffs,
         intervalMs: options.timing?.codeChannelIntervalMs,
       })
     : undefined;
