@@ -51,7 +51,7 @@ export async function createObservability(options: {
   const tracing = createOpenTelemetryTracing({
     url: tracesUrl,
     serviceName: options.config.telemetry?.serviceName ?? "threadwork",
-    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    instanceId: options.instanceId,
   });
   logger.info({ traces: new URL(tracesUrl).origin }, "tracing: spans go to the OTLP endpoint");
   return {
