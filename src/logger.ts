@@ -6,9 +6,9 @@ import { redactSecrets, redactValue } from "./domain/secret-redaction.ts";
 export type { Logger } from "pino";
 export { isSensitiveKey, redactedText, redactSecrets, redactValue } from "./domain/secret-redaction.ts";
 
-export type LogLevel = Level | "silent";
+type LogLevel = Level | "silent";
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level: LogLevel;
   environment: "production" | "development" | "test";
   /** Where lines go; defaults to stdout. Tests pass a stream to read what was written. */

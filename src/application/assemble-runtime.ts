@@ -27,7 +27,7 @@ export interface AssembledRuntime {
   workspaceManager: WorkspaceManager | undefined;
 }
 
-export interface AssembleOptions {
+interface AssembleOptions {
   config: Config;
   database: DatabaseHandle;
   logger: Logger;

@@ -5,9 +5,9 @@ import { displayUrl } from "../domain/display-url.ts";
 import { ConfigurationError } from "../domain/errors.ts";
 import type { Logger } from "../logger.ts";
 
-export const repositoryCheckTimeoutMs = 10_000;
+const repositoryCheckTimeoutMs = 10_000;
 
-export interface RepositoryCheckReport {
+interface RepositoryCheckReport {
   /** Locations that cannot work as configured: start-up stops. */
   problems: string[];
   /** Remotes that did not answer: they may come back, so start-up goes on. */
@@ -55,7 +55,7 @@ function describe(
 }
 
 /** One repository's check: nothing when it works, else what stops start-up or what is only warned. */
-export interface RepositoryCheck {
+interface RepositoryCheck {
   name: string;
   problem?: string;
   warning?: string;

@@ -9,7 +9,7 @@ import type { Config } from "../config/config.ts";
 import { fanOutTelemetry, type Telemetry } from "../domain/telemetry-port.ts";
 import type { Logger } from "../logger.ts";
 
-export interface Observability {
+interface Observability {
   /** Where the runtime, the Slack client and the surface report. */
   telemetry: Telemetry;
   /** `GET /metrics`. */
@@ -51,7 +51,7 @@ export async function createObservability(options: {
   const tracing = createOpenTelemetryTracing({
     url: tracesUrl,
     serviceName: options.config.telemetry?.serviceName ?? "threadwork",
-    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    instanceId: options.instanceId,
   });
   logger.info({ traces: new URL(tracesUrl).origin }, "tracing: spans go to the OTLP endpoint");
   return {

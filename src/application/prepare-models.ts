@@ -6,7 +6,7 @@ import { ConfigurationError, errorMessage, ProviderError } from "../domain/error
 import { formatModelRef, type ModelRef, type ProviderName } from "../domain/model.ts";
 import type { Logger } from "../logger.ts";
 
-export interface PrepareModelsOptions {
+interface PrepareModelsOptions {
   logger: Logger;
   /** Per models list; default 10 s. */
   timeoutMs?: number;
@@ -37,7 +37,7 @@ export function describeModels(models: Config["models"]): string[] {
  * A configured name the list serves: exactly, as Ollama's `name:latest`, or as an alias of a
  * dated snapshot (`claude-sonnet-4-5` → `claude-sonnet-4-5-20250929`, `gpt-4o` → `gpt-4o-2024-08-06`).
  */
-export function isServed(model: string, served: readonly string[]): boolean {
+function isServed(model: string, served: readonly string[]): boolean {
   const stem = model.replace(/-latest$/, "");
   return served.some(
     (id) =>

@@ -5,7 +5,7 @@ import type { Logger } from "../logger.ts";
 
 const activeStatuses = new Set(["queued", "running", "waiting"]);
 
-export interface WorkspaceJanitor {
+interface WorkspaceJanitor {
   /** One pass: removes finished sessions' workspaces idle past the TTL and logs disk use. */
   sweep(): Promise<void>;
   stop(): void;

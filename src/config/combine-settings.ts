@@ -5,7 +5,7 @@ import type { ConfigFileSettings } from "./config-file-schema.ts";
 import type { RepositoryConfig } from "./repository-config.ts";
 
 /** The settings both the environment and the configuration file can give. */
-export interface EnvironmentSettings {
+interface EnvironmentSettings {
   repositories: Array<{ name: string; url: string }>;
   defaultRepository: string | undefined;
   allowCommands: string[];

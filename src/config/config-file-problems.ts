@@ -34,7 +34,7 @@ function schemaAt(root: JsonSchemaNode, path: readonly PropertyKey[]): JsonSchem
 let cachedJsonSchema: JsonSchemaNode | undefined;
 
 /** The first example the schema gives for the value at `path`, as JSON. */
-export function exampleAt(path: readonly PropertyKey[]): string | undefined {
+function exampleAt(path: readonly PropertyKey[]): string | undefined {
   cachedJsonSchema ??= configFileJsonSchema();
   const examples = schemaAt(cachedJsonSchema, path)?.examples;
   return Array.isArray(examples) && examples.length > 0 ? JSON.stringify(examples[0]) : undefined;

@@ -283,12 +283,10 @@ export const configFileSchema = z
   });
 
 export type ConfigFileSettings = z.infer<typeof configFileSchema>;
-export type RepositorySettings = z.infer<typeof repositorySchema>;
 export type RepositorySetup = z.infer<typeof setupSchema>;
 export type RepositoryCheck = z.infer<typeof checkSchema>;
 /** `threadwork`, `system` or the absolute path of a node executable. */
 export type NodeSetting = z.infer<typeof nodeSchema>;
-export type ModelSettings = z.infer<typeof modelSchema>;
 
 /** The JSON Schema for editors, committed as `threadwork.config.schema.json`. */
 export function configFileJsonSchema(): Record<string, unknown> {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describeIssues, secretShapedValues } from "./config-file-problems.ts";
 import { type ConfigFileSettings, configFileSchema } from "./config-file-schema.ts";
 
-export const defaultConfigFileName = "threadwork.config.json";
+const defaultConfigFileName = "threadwork.config.json";
 
 /** The configuration file as read: its text, or why it could not be read. */
 export type ConfigFileSource = { path: string; text: string } | { path: string; problem: string };

@@ -9,14 +9,14 @@ import { repositoryNamePattern, repositoryNameStart, repositoryNameStartRule } f
  * adds the name, the value when it is not a secret, and an example.
  */
 
-export interface RefusalOptions {
+interface RefusalOptions {
   /** Echo the whole value after the message; off when the message already quotes what is wrong. */
   showValue?: boolean;
   /** Replaces the variable's usual example value (the part after `NAME=`). */
   example?: string;
 }
 
-export type Refuse = (message: string, options?: RefusalOptions) => void;
+type Refuse = (message: string, options?: RefusalOptions) => void;
 
 /** A setting read from its trimmed text; empty counts as unset. */
 export function setting<T>(parse: (text: string, refuse: Refuse) => T) {
@@ -163,10 +163,7 @@ export const commaList = z
       .filter((item) => item !== ""),
   );
 
-export type PriceTable = Record<
-  string,
-  { input: number; output: number; cacheRead?: number; cacheWrite?: number }
->;
+type PriceTable = Record<string, { input: number; output: number; cacheRead?: number; cacheWrite?: number }>;
 
 const priceFields = ["input", "output", "cacheRead", "cacheWrite"] as const;
 
@@ -255,7 +252,7 @@ export const contextWindowTable = setting((value, refuse): Record<string, number
 });
 
 /** What is wrong with a repository's location, or `undefined`: an http(s) git URL or a local path. */
-export function repositoryLocationProblem(location: string): string | undefined {
+function repositoryLocationProblem(location: string): string | undefined {
   if (/^[^/\\]*@[^/\\]*:/.test(location) || /^ssh:\/\//i.test(location)) {
     return "is an SSH address: Threadwork fetches over https, with GIT_TOKEN for private repositories";
   }

@@ -13,10 +13,10 @@ export const environmentSections = [
   "Observability",
 ] as const;
 
-export type EnvironmentSection = (typeof environmentSections)[number];
+type EnvironmentSection = (typeof environmentSections)[number];
 
 /** Reads one variable's raw text (undefined when unset) into its value. */
-export type Parser<Value> = z.ZodType<Value, string | undefined>;
+type Parser<Value> = z.ZodType<Value, string | undefined>;
 
 interface Documented<Name extends string> {
   name: Name;
@@ -32,7 +32,7 @@ interface Documented<Name extends string> {
 }
 
 /** A variable the environment schema reads (src/config/environment-schema.ts). */
-export interface ParsedVariable<Name extends string = string, Value = unknown> extends Documented<Name> {
+interface ParsedVariable<Name extends string = string, Value = unknown> extends Documented<Name> {
   /** The parser, with the default applied. */
   parser: Parser<Value>;
   /**

@@ -1,6 +1,6 @@
 import type { ProviderName } from "../domain/model.ts";
 
-export const providerNames = ["anthropic", "openai"] as const satisfies readonly ProviderName[];
+const providerNames = ["anthropic", "openai"] as const satisfies readonly ProviderName[];
 
 /**
  * What is wrong with a `provider:model` reference, or `undefined` when nothing is. Local

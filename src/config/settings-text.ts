@@ -4,7 +4,7 @@ import { environmentVariables } from "./environment-variables.ts";
 const width = 100;
 
 /** Words of `text` in lines of at most `columns` characters (a longer word gets its own line). */
-export function wrapText(text: string, columns: number): string[] {
+function wrapText(text: string, columns: number): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/).filter((part) => part !== "")) {

@@ -1,13 +1,13 @@
 import type { AgentStatus } from "./agents.ts";
 
 /** The status Slack shows on a thread's agent session (docs.slack.dev/ai/agent-sessions). */
-export const agentSessionStatuses = ["active", "processing", "suspended", "closed"] as const;
+const agentSessionStatuses = ["active", "processing", "suspended", "closed"] as const;
 export type AgentSessionStatus = (typeof agentSessionStatuses)[number];
 
 /** Agents that work now or will resume without anyone's help (a decided request's agent waits to be woken). */
 const working: ReadonlySet<AgentStatus> = new Set(["queued", "running", "waiting"]);
 
-export interface AgentSessionFacts {
+interface AgentSessionFacts {
   /** The supervisor took a message and has not rested since. */
   supervisorWorking: boolean;
   /** The session's agents, the supervisor included when the runtime lists it. */

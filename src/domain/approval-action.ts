@@ -6,7 +6,7 @@ import { z } from "zod";
  * runs. `inputHash` binds the decision to that input: the approved call runs only if its
  * input still hashes the same. Written by the runtime, read by every surface.
  */
-export const approvalActionSchema = z.object({
+const approvalActionSchema = z.object({
   tool: z.string(),
   input: z.record(z.string(), z.unknown()),
   description: z.string(),

@@ -5,7 +5,7 @@ import { canonicalJson } from "./approval-action.ts";
  * pattern grammar: `ls *` allows `ls *` and nothing else, so shell operators appended to
  * an allowed command (`ls *; rm -rf .`) are a different action and ask again.
  */
-export interface ApprovalRule {
+interface ApprovalRule {
   toolName: string;
   pattern: string;
 }

@@ -16,7 +16,7 @@ export function integrationBranch(sessionId: string): string {
 }
 
 /** The last component of every agent's working branch: a slug, a dash, six hex digits. */
-export const agentBranchComponent = /^[a-z0-9-]*-[0-9a-f]{6}$/;
+const agentBranchComponent = /^[a-z0-9-]*-[0-9a-f]{6}$/;
 
 /**
  * A branch name we accept from a model: ASCII letters, digits and `._/-` only (no
@@ -43,7 +43,7 @@ export function branchNameProblem(branch: string): string | undefined {
   return undefined;
 }
 
-export interface BranchEffect {
+interface BranchEffect {
   risk: ToolRisk;
   /** Why a human must look, in words for the approval message; undefined when safe. */
   reason?: string;

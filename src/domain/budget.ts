@@ -1,16 +1,16 @@
 import type { Usage } from "./messages.ts";
 
-export interface SessionBudget {
+interface SessionBudget {
   budgetMicros: number | null;
   budgetTokens: number | null;
 }
 
-export interface SessionSpend {
+interface SessionSpend {
   costMicros: number;
   usage: Usage;
 }
 
-export function tokensOf(usage: Usage): number {
+function tokensOf(usage: Usage): number {
   return usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
 }
 

@@ -9,7 +9,7 @@ export interface NumberedMessage {
 }
 
 /** The newest compaction: the summary stored at `seq`, standing for every message up to `through`. */
-export interface Compaction {
+interface Compaction {
   seq: number;
   through: number;
   summary: string;
@@ -94,7 +94,7 @@ export function contextView(entries: readonly NumberedMessage[]): ChatMessage[] 
 }
 
 /** What one compaction summarises. */
-export interface CompactionPlan {
+interface CompactionPlan {
   /** The last seq the new summary stands for. */
   through: number;
   /** The summary it extends, if an earlier compaction made one. */
@@ -105,7 +105,7 @@ export interface CompactionPlan {
   messages: ChatMessage[];
 }
 
-export interface CompactionBudget {
+interface CompactionBudget {
   windowTokens: number;
   /** Tokens of the summarising request besides the turns: its prompt, the brief, the earlier summary. */
   overheadTokens?: number;

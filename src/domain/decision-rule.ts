@@ -8,7 +8,7 @@ export type ApprovalPolicy = (typeof approvalPolicies)[number];
  */
 export type DecisionKind = "approval" | "budget" | "stop" | "answer";
 
-export interface DecisionRuleInput {
+interface DecisionRuleInput {
   policy: ApprovalPolicy;
   /** The person who started the session. */
   ownerId: string;

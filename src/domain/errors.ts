@@ -1,9 +1,9 @@
 /** Who is at fault: the user's input, our own system, or a service we call. */
-export type ErrorCategory = "user" | "system" | "third_party";
+type ErrorCategory = "user" | "system" | "third_party";
 
 export type ErrorDetails = Record<string, string | number | boolean | null | undefined>;
 
-export interface ThreadworkErrorOptions {
+interface ThreadworkErrorOptions {
   category: ErrorCategory;
   details?: ErrorDetails;
   cause?: unknown;

@@ -1,5 +1,5 @@
 /** How a person rated a final answer. */
-export const feedbackValues = ["positive", "negative"] as const;
+const feedbackValues = ["positive", "negative"] as const;
 export type FeedbackValue = (typeof feedbackValues)[number];
 
 export function isFeedbackValue(value: unknown): value is FeedbackValue {

@@ -20,7 +20,7 @@ export interface ToolCallPart {
   input: unknown;
 }
 
-export interface ToolResultPart {
+interface ToolResultPart {
   type: "tool_result";
   toolCallId: string;
   /** Name of the tool that produced it; OpenAI-compatible servers need it for some models. */
@@ -32,7 +32,7 @@ export interface ToolResultPart {
 }
 
 /** Model reasoning. Anthropic requires it passed back unchanged, signature included. */
-export interface ThinkingPart {
+interface ThinkingPart {
   type: "thinking";
   text: string;
   signature?: string;

@@ -2,7 +2,7 @@ import type { Usage } from "./messages.ts";
 import { formatModelRef, type ModelRef } from "./model.ts";
 
 /** US dollars per million tokens. */
-export interface ModelPrice {
+interface ModelPrice {
   input: number;
   output: number;
   cacheRead: number;
@@ -13,7 +13,7 @@ export interface ModelPrice {
 }
 
 /** The shape of `config.priceOverrides` (`THREADWORK_PRICES`); keys are `provider:model`. */
-export type PriceOverride = { input: number; output: number; cacheRead?: number; cacheWrite?: number };
+type PriceOverride = { input: number; output: number; cacheRead?: number; cacheWrite?: number };
 export type PriceOverrides = Record<string, PriceOverride>;
 
 function anthropicPrice(input: number, output: number, cacheRead = input * 0.1): ModelPrice {
@@ -94,13 +94,13 @@ export function hasPrice(model: string, overrides: PriceOverrides = {}): boolean
 }
 
 /** The shape of `config.contextWindows` (`THREADWORK_CONTEXT_WINDOWS`): tokens, keys `provider:model`. */
-export type ContextWindowOverrides = Record<string, number>;
+type ContextWindowOverrides = Record<string, number>;
 
 /**
  * Context windows in tokens (prompt and output together), beside the prices they were checked
  * with. A `[1m]` alias takes the one-million-token window its provider sells separately.
  */
-export const contextWindowTable: Readonly<Record<string, number>> = {
+const contextWindowTable: Readonly<Record<string, number>> = {
   "anthropic:claude-fable-5-1": 200_000,
   "anthropic:claude-opus-5-5": 200_000,
   "anthropic:claude-opus-5": 200_000,
@@ -150,7 +150,7 @@ export function priceOf(ref: ModelRef, overrides: PriceOverrides = {}): ModelPri
   return lookup(priceTable, key);
 }
 
-export interface Cost {
+interface Cost {
   /** Integer micro-dollars (1 USD = 1,000,000). */
   micros: number;
   /** False when the model has no price: the cost is then 0 and the caller should say so. */

@@ -21,7 +21,7 @@ const bearerPattern = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{20,}/gi;
 const urlPasswordPattern = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
 
 /** Shorter values are not redacted by value: they would blank ordinary words, and guard nothing. */
-export const minimumSecretValueLength = 8;
+const minimumSecretValueLength = 8;
 
 /**
  * Values of secrets the operator configured, whatever their shape (the registry tokens of
@@ -117,7 +117,7 @@ export function redactValue(value: unknown, seen = new WeakSet<object>(), depth 
 }
 
 /** A copy of plain JSON data with every secret-shaped substring of every string redacted. */
-export function redactStrings<T>(value: T): T {
+function redactStrings<T>(value: T): T {
   if (typeof value === "string") return redactSecrets(value) as T;
   if (Array.isArray(value)) return value.map((item) => redactStrings(item)) as T;
   if (value === null || typeof value !== "object") return value;

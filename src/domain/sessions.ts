@@ -4,7 +4,7 @@ import type { SessionActivity } from "./session-activity.ts";
  * A session is `active` until a person stops all of its work (`closed`); the next message
  * makes it `active` again.
  */
-export const sessionStatuses = ["active", "closed"] as const;
+const sessionStatuses = ["active", "closed"] as const;
 export type SessionStatus = (typeof sessionStatuses)[number];
 
 /** One conversation as surfaces see it: where it comes from, who owns it, what it cost. */

@@ -5,7 +5,7 @@
  * their agents (`abortedBy`); send the pending Slack updates (`flushBy`); close the database
  * and exit (`exitBy`). The reserves are shares of the budget, capped for long budgets.
  */
-export interface ShutdownPlan {
+interface ShutdownPlan {
   receivingBy: number;
   drainBy: number;
   abortedBy: number;

@@ -17,9 +17,9 @@ export interface TelemetryAgent {
 }
 
 /** What a step of an agent does, as `planNextStep` decided. */
-export type StepKind = "model" | "tool" | "drain" | "rest";
+type StepKind = "model" | "tool" | "drain" | "rest";
 
-export interface ModelCallStart {
+interface ModelCallStart {
   provider: string;
   model: string;
   streaming: boolean;
@@ -33,7 +33,7 @@ export interface ModelCallEnd {
   stopReason?: string | undefined;
 }
 
-export interface ToolCallStart {
+interface ToolCallStart {
   id: string;
   name: string;
 }

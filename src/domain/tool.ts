@@ -29,7 +29,7 @@ export interface WorkspaceSetup {
   reason?: string;
 }
 
-export const workspaceSchema: z.ZodType<Workspace> = z.object({
+const workspaceSchema: z.ZodType<Workspace> = z.object({
   repoName: z.string(),
   root: z.string(),
   branch: z.string(),
@@ -79,7 +79,7 @@ export interface ToolContext extends ToolCallScope {
 }
 
 /** What a tool that waits for a human's answer asks, e.g. `ask_user`. */
-export interface ToolQuestion {
+interface ToolQuestion {
   prompt: string;
   choices: string[] | null;
 }

@@ -45,7 +45,7 @@ export function unresolvedToolCalls(messages: readonly ChatMessage[]): ToolCallP
   return toolCallsOf(assistant).filter((call) => !answered.has(call.id));
 }
 
-export type NextStep =
+type NextStep =
   | { kind: "tool"; call: ToolCallPart }
   | { kind: "drain" }
   | { kind: "turn" }

@@ -32,7 +32,7 @@ export interface TranscriptMemory {
   entries: TranscriptEntry[];
 }
 
-export interface StepOptions {
+interface StepOptions {
   /**
    * A stopping process takes only a step that costs nothing and ends the agent's turn
    * (a supervisor going idle); any other step is "deferred" to the next instance.

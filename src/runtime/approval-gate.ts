@@ -15,7 +15,7 @@ import type { ToolOutcome } from "./step-outcome.ts";
 import { waitForHuman } from "./waits.ts";
 
 /** Where a risky call stands: allowed to run, waiting for a human, or refused with this outcome. */
-export type GateResult = "allowed" | "wait" | ToolOutcome;
+type GateResult = "allowed" | "wait" | ToolOutcome;
 
 function refused(output: string, status: ToolOutcome["status"]): ToolOutcome {
   return { output, isError: true, status };

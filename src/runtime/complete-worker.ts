@@ -10,7 +10,7 @@ import { checkNotRun } from "./check-before-finishing.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
 
-export interface StepWrite {
+interface StepWrite {
   /** What the step changes on the agent row besides its step counter (a model turn's usage). */
   patch?: StepPatch;
   /** The step's message, stored at `seq`, the seq after the transcript the runner planned from. */

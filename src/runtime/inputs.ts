@@ -35,7 +35,7 @@ import type { SurfaceInput } from "./surface-port.ts";
 const active: SessionStatus = "active";
 const closed: SessionStatus = "closed";
 
-export function initialBudget(kernel: RuntimeKernel): {
+function initialBudget(kernel: RuntimeKernel): {
   budgetMicros: number | null;
   budgetTokens: number | null;
 } {

@@ -30,7 +30,7 @@ function setupEventPayload(workspace: Workspace, setup: SetupOutcome): Record<st
   };
 }
 
-export type PreparedWorker =
+type PreparedWorker =
   | { kind: "ready"; agent: AgentRow }
   /** Setup was recorded and announced in the mailbox: the next step reads it with the brief. */
   | { kind: "prepared"; agent: AgentRow }

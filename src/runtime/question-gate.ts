@@ -6,7 +6,7 @@ import type { ToolOutcome } from "./step-outcome.ts";
 import { waitForHuman } from "./waits.ts";
 
 /** Where a question stands: answered, waiting for a person, or withdrawn with this outcome. */
-export type QuestionResult = { answer: string } | "wait" | ToolOutcome;
+type QuestionResult = { answer: string } | "wait" | ToolOutcome;
 
 /**
  * Asks a person before the call runs. The question is a request keyed by the tool-call id,

@@ -5,7 +5,7 @@ import { countInWindow } from "../adapters/database/reply-windows.ts";
 export const heldReplyEventType = "held-reply";
 
 /** What a thread reply from someone who may not steer the session may cost now. */
-export interface ReplyAllowance {
+interface ReplyAllowance {
   /** It starts a supervisor turn; otherwise it waits in the mailbox and is read with the next one. */
   startsTurn: boolean;
   /** It waits, and it is the person's first reply to wait in this window: tell them, once. */

@@ -3,7 +3,7 @@ import type { RequestSnapshot } from "../domain/requests.ts";
 import type { WorkspaceSetup } from "../domain/tool.ts";
 
 /** A worker's environment setup as surfaces show it: the record, and the end of its output. */
-export interface SetupReport extends WorkspaceSetup {
+interface SetupReport extends WorkspaceSetup {
   repository: string;
   outputEnd: string;
 }
@@ -37,8 +37,6 @@ export type SurfaceEvent =
   /** The supervisor named the task (`name_session`). */
   | { type: "session-titled"; sessionId: string; title: string };
 
-export type SurfaceEventType = SurfaceEvent["type"];
-
 /** Where a session comes from: the surface's kind and its own conversation id. */
 export interface SessionKey {
   surface: string;
@@ -46,7 +44,7 @@ export interface SessionKey {
 }
 
 /** One earlier message of a thread: `userId` for a person, `bot` for a bot or app. */
-export interface HistoryEntry {
+interface HistoryEntry {
   author: string;
   text: string;
   userId?: string;

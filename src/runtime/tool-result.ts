@@ -11,7 +11,7 @@ import type { RuntimeKernel } from "./kernel.ts";
 import { telemetryAgent } from "./snapshots.ts";
 import type { SettledToolCall, StepOutcome, ToolOutcome } from "./step-outcome.ts";
 
-export const interruptedMessage =
+const interruptedMessage =
   "This tool call was interrupted by a restart; it may or may not have taken effect. Check before retrying.";
 
 /** A call with an audit row is never run again: its recorded outcome (or "interrupted") is the result. */

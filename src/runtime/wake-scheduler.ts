@@ -24,7 +24,7 @@ export interface StopDeadlines {
   abortedBy?: number;
 }
 
-export interface WakeScheduler {
+interface WakeScheduler {
   wake(agentId: string): Promise<void>;
   start(): Promise<void>;
   /**

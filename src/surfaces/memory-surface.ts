@@ -2,7 +2,7 @@ import type { DecisionOutcome } from "../domain/requests.ts";
 import type { InputOutcome, RuntimeApi } from "../runtime/runtime-api.ts";
 import type { SessionKey, SurfaceEvent, SurfaceInput } from "../runtime/surface-port.ts";
 
-export interface MemorySurface {
+interface MemorySurface {
   readonly key: SessionKey;
   /** Every event seen, in order. */
   readonly events: SurfaceEvent[];

@@ -11,7 +11,7 @@ const slotLockKey = 7468727262;
  * `granted` is the running row. Without it, `deferred` says a slot is free but held for
  * queued workers of other sessions that come first: the caller should wake them.
  */
-export type SlotOutcome = { granted: AgentRow; deferred: false } | { granted: undefined; deferred: boolean };
+type SlotOutcome = { granted: AgentRow; deferred: false } | { granted: undefined; deferred: boolean };
 
 /**
  * Moves a worker into `running` if the global and per-session caps allow it and it is

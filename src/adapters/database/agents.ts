@@ -10,7 +10,7 @@ import { StorageError } from "./storage-error.ts";
 
 export type AgentRow = typeof agents.$inferSelect;
 
-export interface NewAgent {
+interface NewAgent {
   /** Defaults to a random UUID. */
   id?: string;
   sessionId: string;
@@ -127,7 +127,7 @@ export async function advanceAgentStep(
 }
 
 /** The step check as a statement not yet run: the agent row when it was still at `expectedStep`. */
-export function agentStepUpdate(db: Database, id: string, expectedStep: number, patch: StepPatch = {}) {
+function agentStepUpdate(db: Database, id: string, expectedStep: number, patch: StepPatch = {}) {
   const { addUsage, ...values } = patch;
   return db
     .update(agents)
@@ -165,14 +165,4 @@ export async function addAgentUsage(
     .where(eq(agents.id, id))
     .returning();
   return row;
-}
-
-/** The usage totals of an agent row in the domain's shape. */
-export function agentUsage(row: AgentRow): Usage {
-  return {
-    inputTokens: row.inputTokens,
-    outputTokens: row.outputTokens,
-    cacheReadTokens: row.cacheReadTokens,
-    cacheWriteTokens: row.cacheWriteTokens,
-  };
 }

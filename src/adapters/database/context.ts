@@ -3,7 +3,7 @@ import type { Database } from "./open-database.ts";
 import { contextEntries } from "./schema.ts";
 import { StorageError } from "./storage-error.ts";
 
-export type ContextEntry = typeof contextEntries.$inferSelect;
+type ContextEntry = typeof contextEntries.$inferSelect;
 
 const maximumAttempts = 50;
 

@@ -1,7 +1,7 @@
 import { open, readFile, rm } from "node:fs/promises";
 import { StorageError } from "./storage-error.ts";
 
-export interface DataDirectoryLock {
+interface DataDirectoryLock {
   release(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import { StorageError } from "./storage-error.ts";
 
 export type EventRow = typeof events.$inferSelect;
 
-export interface NewEvent {
+interface NewEvent {
   sessionId: string;
   sourceAgentId?: string | null;
   /** The agent this is input for; none means the event is for the surface. */

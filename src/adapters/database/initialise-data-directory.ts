@@ -3,7 +3,7 @@ import { access } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export class DataDirectoryInitialisationError extends Error {
+class DataDirectoryInitialisationError extends Error {
   constructor(directory: string, detail: string) {
     super(`could not create the embedded database in ${directory}: ${detail}`);
     this.name = "DataDirectoryInitialisationError";

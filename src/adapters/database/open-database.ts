@@ -14,7 +14,7 @@ import { takeTurns } from "./pglite-turns.ts";
 import * as schema from "./schema.ts";
 
 /** What both drivers' raw query results share, so `db.execute<Row>()` yields typed rows. */
-export interface RowsQueryResultHKT extends PgQueryResultHKT {
+interface RowsQueryResultHKT extends PgQueryResultHKT {
   readonly type: RowsResult<Assume<this["row"], Record<string, unknown>>>;
 }
 
@@ -26,7 +26,7 @@ export interface RowsResult<Row> {
 export type Database = PgDatabase<RowsQueryResultHKT, typeof schema>;
 
 /** pg-boss settings a caller may choose; the connection comes from the handle. */
-export type QueueOptions = Omit<ConstructorOptions, "db" | "connectionString" | "useListenNotify">;
+type QueueOptions = Omit<ConstructorOptions, "db" | "connectionString" | "useListenNotify">;
 
 export interface DatabaseHandle {
   db: Database;
@@ -39,7 +39,7 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export interface OpenDatabaseOptions {
+interface OpenDatabaseOptions {
   /** A postgres:// URL; without it the embedded PGlite under `dataDir` is used. */
   url: string | undefined;
   dataDir: string;

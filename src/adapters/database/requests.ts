@@ -8,7 +8,7 @@ import { type SessionScope, sessionInScope } from "./session-scope.ts";
 import { StorageError } from "./storage-error.ts";
 
 export type RequestRow = typeof requests.$inferSelect;
-export type ApprovalRuleRow = typeof approvalRules.$inferSelect;
+type ApprovalRuleRow = typeof approvalRules.$inferSelect;
 
 export interface NewRequest {
   /** Defaults to a random UUID. */
@@ -146,7 +146,7 @@ export async function decideRequest(
   return { decided: false, request: await getRequest(db, id) };
 }
 
-export interface NewApprovalRule {
+interface NewApprovalRule {
   sessionId: string;
   toolName: string;
   pattern: string;

@@ -3,7 +3,7 @@ import type { AgentRole, AgentStatus } from "../../domain/agents.ts";
 import type { Database } from "./open-database.ts";
 import { agents, requests } from "./schema.ts";
 
-export interface SessionWork {
+interface SessionWork {
   agents: { role: AgentRole; status: AgentStatus }[];
   pendingRequests: number;
 }

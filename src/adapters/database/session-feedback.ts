@@ -3,7 +3,7 @@ import type { FeedbackCounts, FeedbackValue } from "../../domain/feedback.ts";
 import type { Database } from "./open-database.ts";
 import { sessionFeedback } from "./schema.ts";
 
-export interface FeedbackInput {
+interface FeedbackInput {
   sessionId: string;
   messageId: string;
   userId: string;

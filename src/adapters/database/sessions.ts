@@ -7,7 +7,7 @@ import { StorageError } from "./storage-error.ts";
 
 export type SessionRow = typeof sessions.$inferSelect;
 
-export interface NewSession {
+interface NewSession {
   /** Defaults to a random UUID; tests pass their own. */
   id?: string;
   surface: string;
@@ -20,7 +20,7 @@ export interface NewSession {
   metadata?: Record<string, unknown>;
 }
 
-export type SessionPatch = Partial<
+type SessionPatch = Partial<
   Pick<SessionRow, "title" | "status" | "budgetMicros" | "budgetTokens" | "metadata" | "ownerId">
 >;
 

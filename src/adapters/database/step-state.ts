@@ -8,7 +8,7 @@ import { agents, events } from "./schema.ts";
 import { type TranscriptEntry, validatedEntries, wholeTranscript } from "./transcript.ts";
 
 /** What a step is planned from, read in one statement. */
-export interface StepState {
+interface StepState {
   agent: AgentRow;
   /** The agent's unread input, oldest first. */
   events: EventRow[];

@@ -6,7 +6,7 @@ import { agents } from "./schema.ts";
 import type { StepRow } from "./step-row.ts";
 
 /** A step's write as text and placeholders: what drizzle would build for it on every call. */
-export interface StepWriteStatement {
+interface StepWriteStatement {
   /** The statement's name on Postgres, which parses it once per connection. */
   name: string;
   query: Query;

@@ -3,9 +3,9 @@ import type { Database } from "./open-database.ts";
 import { surfaceMessages } from "./schema.ts";
 import { StorageError } from "./storage-error.ts";
 
-export type SurfaceMessageRow = typeof surfaceMessages.$inferSelect;
+type SurfaceMessageRow = typeof surfaceMessages.$inferSelect;
 
-export interface SurfaceMessageInput {
+interface SurfaceMessageInput {
   sessionId: string;
   /** What the message is for, e.g. `status` or `request:<id>`; one message per purpose. */
   purpose: string;

@@ -9,7 +9,7 @@ import { StorageError } from "./storage-error.ts";
 
 export type ToolCallRow = typeof toolCalls.$inferSelect;
 
-export interface NewToolCall {
+interface NewToolCall {
   agentId: string;
   toolCallId: string;
   sessionId: string;
@@ -18,7 +18,7 @@ export interface NewToolCall {
   risk: ToolRisk;
 }
 
-export interface ToolCallFinish {
+interface ToolCallFinish {
   status: Exclude<ToolCallStatus, "started">;
   output: string | null;
   isError: boolean;

@@ -90,19 +90,8 @@ export function stepMessageRow(seq: number, message: ChatMessage): StepRow {
 
 /** The whole transcript in order, validated: persisted JSON is not trusted blindly. */
 export async function loadTranscript(db: Database, agentId: string): Promise<TranscriptEntry[]> {
-  return selectTranscript(db, agentId, undefined);
-}
-
-/**
- * The messages after `afterSeq`, in order and validated. Transcripts are append-only, so a
- * runner that keeps the entries it has read only needs this tail.
- */
-export async function loadTranscriptAfter(
-  db: Database,
-  agentId: string,
-  afterSeq: number,
-): Promise<TranscriptEntry[]> {
-  return selectTranscript(db, agentId, afterSeq);
+  const rows = await transcriptAfter(db).execute({ agentId, afterSeq: wholeTranscript });
+  return validatedEntries(agentId, rows);
 }
 
 const transcriptAfter = preparedPerDatabase((db) =>
@@ -118,15 +107,6 @@ const transcriptAfter = preparedPerDatabase((db) =>
     .orderBy(asc(transcriptMessages.seq))
     .prepare("threadwork_transcript_after"),
 );
-
-async function selectTranscript(
-  db: Database,
-  agentId: string,
-  afterSeq: number | undefined,
-): Promise<TranscriptEntry[]> {
-  const rows = await transcriptAfter(db).execute({ agentId, afterSeq: afterSeq ?? wholeTranscript });
-  return validatedEntries(agentId, rows);
-}
 
 /** After the smallest integer is the whole transcript. */
 export const wholeTranscript = -2_147_483_648;

@@ -5,7 +5,7 @@ import type { Database } from "./open-database.ts";
 import { usageLedger } from "./schema.ts";
 import type { StepRow } from "./step-row.ts";
 
-export interface UsageRecord {
+interface UsageRecord {
   sessionId: string;
   agentId: string;
   /** The agent's step; one turn's usage is counted once however often the step is replayed. */
@@ -16,7 +16,7 @@ export interface UsageRecord {
   costMicros: number;
 }
 
-export interface UsageTotals {
+interface UsageTotals {
   usage: Usage;
   costMicros: number;
   /** Model turns recorded. */

@@ -31,6 +31,6 @@ function copy(args: string[], signal: AbortSignal | undefined) {
     env: { PATH: "/usr/local/bin:/usr/bin:/bin", LC_ALL: "C" },
     mergeOutput: true,
     maxOutputBytes: 4000,
-    ...(signal ? { signal } : {}),
+    signal,
   });
 }

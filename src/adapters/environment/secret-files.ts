@@ -16,11 +16,7 @@ interface EntryType {
  * none. A file that cannot be read counts as holding one, since what cannot be checked cannot be
  * kept; one that vanished holds nothing.
  */
-export async function entryHoldsAny(
-  path: string,
-  info: EntryType,
-  needles: readonly Buffer[],
-): Promise<boolean> {
+async function entryHoldsAny(path: string, info: EntryType, needles: readonly Buffer[]): Promise<boolean> {
   if (needles.length === 0 || (!info.isFile() && !info.isSymbolicLink())) return false;
   const name = Buffer.from(basename(path));
   if (needles.some((needle) => name.includes(needle))) return true;

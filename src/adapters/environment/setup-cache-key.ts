@@ -34,7 +34,7 @@ const lockFileNames = new Set([
   "gradle.lockfile",
 ]);
 
-export function isLockFileName(name: string): boolean {
+function isLockFileName(name: string): boolean {
   const lower = name.toLowerCase();
   return lockFileNames.has(lower) || /^requirements[\w.-]*\.txt$/.test(lower);
 }
@@ -167,7 +167,7 @@ export async function setupCacheKey(request: {
   const options = {
     cwd: request.root,
     allowFailure: true,
-    ...(request.signal ? { signal: request.signal } : {}),
+    signal: request.signal,
   };
   const status = await runGit(
     ["status", "--porcelain", "-z", "--untracked-files=no", "--ignore-submodules=all"],

@@ -15,9 +15,9 @@ const manifestSchema = z.object({
   createdAt: z.string(),
 });
 
-export type SetupCacheManifest = z.infer<typeof manifestSchema>;
+type SetupCacheManifest = z.infer<typeof manifestSchema>;
 
-export interface SetupCacheOptions {
+interface SetupCacheOptions {
   /** `<dataDir>/setup-cache`; one directory per repository below it. */
   directory: string;
   /** Entries kept per repository, newest use first. Default 3. */
@@ -31,7 +31,7 @@ export interface SetupCacheOptions {
   now?: () => number;
 }
 
-export const defaultSetupCacheMaximumAgeMs = 7 * 86_400_000;
+const defaultSetupCacheMaximumAgeMs = 7 * 86_400_000;
 
 const incomingMarker = ".incoming-";
 const staleIncomingMs = 3600_000;

@@ -7,7 +7,7 @@ import { findExecutable } from "./find-executable.ts";
 import { runProcess } from "./run-process.ts";
 import { isInsideAny, systemVisible } from "./sandbox-mounts.ts";
 
-export interface CommandRuntimeOptions {
+interface CommandRuntimeOptions {
   /** The service's PATH; the commands' PATH is built from it. */
   searchPath: string;
   /** Inside bubblewrap only directories of the system mounts exist; with the sandbox off, every one. */
@@ -19,7 +19,7 @@ export interface CommandRuntimeOptions {
 }
 
 /** What commands run with: the PATH they get, and the Node it finds first. */
-export interface CommandRuntime {
+interface CommandRuntime {
   setting: NodeSetting;
   /** The `node` commands find first on `path`, its real path; none only with `system` on a host without one. */
   node: string | undefined;
@@ -28,7 +28,7 @@ export interface CommandRuntime {
   mountArguments: string[];
 }
 
-export class NodeRuntimeError extends Error {}
+class NodeRuntimeError extends Error {}
 
 function isDirectory(path: string): boolean {
   try {

@@ -72,7 +72,7 @@ function sshHostKeys(): string[] {
 }
 
 /** Bytes of the sandbox's /dev/shm: tmpfs is host RAM, so it is small and bounded. */
-export const sharedMemoryBytes = 64 * 1024 * 1024;
+const sharedMemoryBytes = 64 * 1024 * 1024;
 
 /**
  * A fresh /dev, read-only once made (its tmpfs is host RAM, as big as half of it), with a

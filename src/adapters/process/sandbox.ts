@@ -10,7 +10,7 @@ import {
   systemMountArguments,
 } from "./sandbox-mounts.ts";
 
-export interface SandboxPlan {
+interface SandboxPlan {
   /** What actually runs: `bwrap`, or `bash` directly when the sandbox is off. */
   kind: "bwrap" | "none";
   command: string;
@@ -19,7 +19,7 @@ export interface SandboxPlan {
   path: string;
 }
 
-export interface ShellPlanOptions {
+interface ShellPlanOptions {
   command: string;
   limits: CommandLimits;
   workspaceRoot: string;

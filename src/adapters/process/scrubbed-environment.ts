@@ -1,8 +1,5 @@
 import { userInfo } from "node:os";
 
-/** The only variables a child process may see. Nothing else from our environment leaks in. */
-export const allowedVariableNames = ["PATH", "HOME", "LANG", "LC_ALL", "TERM", "TZ", "USER"] as const;
-
 const fallbackPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /**

@@ -6,7 +6,7 @@ import { collectModelIds } from "./model-listing.ts";
 import { abortError, type ProviderRetrySettings, turnRetryOptions, withRetries } from "./retry.ts";
 import { describeSdkError, StreamEndedEarlyError } from "./sdk-errors.ts";
 
-export interface AnthropicProviderOptions extends ProviderRetrySettings {
+interface AnthropicProviderOptions extends ProviderRetrySettings {
   apiKey: string;
   /** Defaults to the public API. */
   baseUrl?: string | undefined;
@@ -14,7 +14,7 @@ export interface AnthropicProviderOptions extends ProviderRetrySettings {
   timeoutMs?: number;
 }
 
-export const anthropicDefaultBaseUrl = "https://api.anthropic.com";
+const anthropicDefaultBaseUrl = "https://api.anthropic.com";
 
 /** A `ModelProvider` on the Anthropic Messages API, with prompt-cache breakpoints and one retry policy. */
 export function createAnthropicProvider(options: AnthropicProviderOptions): ModelProvider {

@@ -7,9 +7,9 @@ type MessageParam = Anthropic.MessageParam;
 type ContentBlockParam = Anthropic.ContentBlockParam;
 type CacheControl = Anthropic.CacheControlEphemeral;
 
-export const defaultMaxOutputTokens = 8192;
+const defaultMaxOutputTokens = 8192;
 
-export function cacheControlFor(retention: CacheRetention | undefined): CacheControl {
+function cacheControlFor(retention: CacheRetention | undefined): CacheControl {
   return retention === "long" ? { type: "ephemeral", ttl: "1h" } : { type: "ephemeral" };
 }
 
@@ -43,7 +43,7 @@ function toBlock(part: MessagePart, cacheControl: CacheControl): ContentBlockPar
  * (so separate tool results share a user message), and a user message puts its tool results
  * first, as the API requires.
  */
-export function toAnthropicMessages(
+function toAnthropicMessages(
   messages: ChatMessage[],
   cacheControl: CacheControl = { type: "ephemeral" },
 ): MessageParam[] {
@@ -67,7 +67,7 @@ export function toAnthropicMessages(
 }
 
 /** Tools sorted by name so the cached prefix does not change when the caller's order does. */
-export function toAnthropicTools(tools: ToolSchema[], cacheControl: CacheControl): Anthropic.Tool[] {
+function toAnthropicTools(tools: ToolSchema[], cacheControl: CacheControl): Anthropic.Tool[] {
   const sorted = [...tools].sort((left, right) =>
     left.name < right.name ? -1 : left.name > right.name ? 1 : 0,
   );
@@ -80,9 +80,9 @@ export function toAnthropicTools(tools: ToolSchema[], cacheControl: CacheControl
 }
 
 /** The API accepts at most this many `cache_control` blocks in one request. */
-export const maximumBreakpoints = 4;
+const maximumBreakpoints = 4;
 /** Anthropic looks for an earlier cache entry "about 20" blocks before a breakpoint; stay inside that. */
-export const cacheLookbackBlocks = 15;
+const cacheLookbackBlocks = 15;
 
 const isThinking = (block: ContentBlockParam) =>
   block.type === "thinking" || block.type === "redacted_thinking";

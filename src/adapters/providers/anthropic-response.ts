@@ -3,7 +3,7 @@ import type { MessagePart, StopReason, Usage } from "../../domain/messages.ts";
 import type { ModelTurnResult } from "../../domain/model.ts";
 import { parseToolArguments } from "./tool-arguments.ts";
 
-export function toStopReason(reason: string | null | undefined): StopReason {
+function toStopReason(reason: string | null | undefined): StopReason {
   switch (reason) {
     case "end_turn":
     case "tool_use":
@@ -29,7 +29,7 @@ type UsageFields = Partial<
   >
 >;
 
-export function toUsage(usage: UsageFields | null | undefined): Usage {
+function toUsage(usage: UsageFields | null | undefined): Usage {
   const longWrites = usage?.cache_creation?.ephemeral_1h_input_tokens ?? 0;
   return {
     inputTokens: usage?.input_tokens ?? 0,
@@ -40,7 +40,7 @@ export function toUsage(usage: UsageFields | null | undefined): Usage {
   };
 }
 
-export function toPart(block: Anthropic.ContentBlock): MessagePart | undefined {
+function toPart(block: Anthropic.ContentBlock): MessagePart | undefined {
   switch (block.type) {
     case "text":
       return { type: "text", text: block.text };

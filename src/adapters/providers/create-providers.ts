@@ -12,7 +12,7 @@ export interface Providers {
   resolveProvider(ref: ModelRef): ModelProvider;
 }
 
-export interface CreateProvidersOptions {
+interface CreateProvidersOptions {
   logger?: RetryLogger;
   sleep?: Sleep;
   retryPolicy?: Partial<RetryPolicy>;
@@ -37,8 +37,8 @@ export function createProviders(
       ? createOpenAIProvider({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl, ...shared })
       : undefined;
   return {
-    ...(anthropic ? { anthropic } : {}),
-    ...(openai ? { openai } : {}),
+    anthropic,
+    openai,
     resolveProvider(ref: ModelRef): ModelProvider {
       const provider =
         ref.provider === "anthropic" ? anthropic : ref.provider === "openai" ? openai : undefined;

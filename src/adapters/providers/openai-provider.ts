@@ -6,7 +6,7 @@ import { fromOpenAICompletion, OpenAIStreamAssembler } from "./openai-response.t
 import { abortError, type ProviderRetrySettings, turnRetryOptions, withRetries } from "./retry.ts";
 import { describeSdkError } from "./sdk-errors.ts";
 
-export interface OpenAIProviderOptions extends ProviderRetrySettings {
+interface OpenAIProviderOptions extends ProviderRetrySettings {
   /** Optional: local OpenAI-compatible servers often need none. */
   apiKey?: string | undefined;
   /** Defaults to the public API; set it for vLLM, Ollama or llama.cpp (e.g. `http://localhost:11434/v1`). */
@@ -14,7 +14,7 @@ export interface OpenAIProviderOptions extends ProviderRetrySettings {
   timeoutMs?: number;
 }
 
-export const openaiDefaultBaseUrl = "https://api.openai.com/v1";
+const openaiDefaultBaseUrl = "https://api.openai.com/v1";
 
 // The SDK refuses to start without a key; local servers ignore whatever is sent.
 const placeholderApiKey = "no-key";

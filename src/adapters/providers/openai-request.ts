@@ -15,7 +15,7 @@ export interface OpenAIRequestOptions {
  * placed right after the assistant message that called them; thinking parts are dropped,
  * as Chat Completions has no way to pass reasoning back.
  */
-export function toOpenAIMessages(
+function toOpenAIMessages(
   system: string,
   messages: ChatMessage[],
   options: OpenAIRequestOptions,
@@ -62,7 +62,7 @@ export function toOpenAIMessages(
 }
 
 /** Tools sorted by name, which keeps the prompt prefix stable for OpenAI's automatic caching. */
-export function toOpenAITools(tools: ToolSchema[]): OpenAI.Chat.ChatCompletionFunctionTool[] {
+function toOpenAITools(tools: ToolSchema[]): OpenAI.Chat.ChatCompletionFunctionTool[] {
   return [...tools]
     .sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0))
     .map((tool) => ({

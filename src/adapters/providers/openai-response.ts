@@ -5,7 +5,7 @@ import type { ModelTurnResult } from "../../domain/model.ts";
 import { parseToolArguments } from "./tool-arguments.ts";
 
 /** Compatible servers vary: `stop`, `eos`, `tool_calls`, `function_call`, or nothing at all. */
-export function toStopReason(reason: string | null | undefined, hasToolCalls: boolean): StopReason {
+function toStopReason(reason: string | null | undefined, hasToolCalls: boolean): StopReason {
   if (hasToolCalls) return "tool_use";
   switch (reason) {
     case "length":
@@ -24,7 +24,7 @@ export function toStopReason(reason: string | null | undefined, hasToolCalls: bo
  * OpenAI counts cached tokens inside `prompt_tokens`; Anthropic counts them apart. We follow
  * Anthropic: `inputTokens` is the uncached rest, so each token is priced in one category.
  */
-export function toUsage(usage: OpenAI.CompletionUsage | null | undefined): Usage {
+function toUsage(usage: OpenAI.CompletionUsage | null | undefined): Usage {
   const cacheRead = usage?.prompt_tokens_details?.cached_tokens ?? 0;
   const cacheWrite = usage?.prompt_tokens_details?.cache_write_tokens ?? 0;
   return {
@@ -35,7 +35,7 @@ export function toUsage(usage: OpenAI.CompletionUsage | null | undefined): Usage
   };
 }
 
-export function generatedToolCallId(): string {
+function generatedToolCallId(): string {
   return `call_${randomUUID().replaceAll("-", "").slice(0, 24)}`;
 }
 

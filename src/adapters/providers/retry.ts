@@ -36,7 +36,7 @@ export interface RetryLogger {
   warn(details: Record<string, unknown>, message: string): void;
 }
 
-export interface RetryOptions {
+interface RetryOptions {
   provider: ProviderName;
   policy?: Partial<RetryPolicy>;
   signal?: AbortSignal;
@@ -76,7 +76,7 @@ export function turnRetryOptions(
   };
 }
 
-export const defaultSleep: Sleep = async (milliseconds, signal) => {
+const defaultSleep: Sleep = async (milliseconds, signal) => {
   await delay(milliseconds, undefined, signal ? { signal } : undefined);
 };
 

@@ -32,7 +32,7 @@ interface Lane {
   timerAt: number | undefined;
 }
 
-export interface CallPacerOptions {
+interface CallPacerOptions {
   /** Runs one call against Slack. */
   execute(method: string, params: Record<string, unknown>): Promise<unknown>;
   /** Seconds of Retry-After if `error` is a 429, else undefined. */

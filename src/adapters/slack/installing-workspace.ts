@@ -6,7 +6,7 @@ const authSchema = z.looseObject({
   enterprise_id: z.string().optional(),
 });
 
-export interface WorkspaceIdentity {
+interface WorkspaceIdentity {
   teamId: string | undefined;
   enterpriseId: string | undefined;
 }

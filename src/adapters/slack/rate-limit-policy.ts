@@ -5,19 +5,19 @@
  */
 
 /** One call at a time, at least `intervalMs` after the previous one finished. */
-export interface SpacingRule {
+interface SpacingRule {
   kind: "spacing";
   intervalMs: number;
 }
 
 /** A token bucket: `perMinute` sustained, up to `burst` at once. */
-export interface BucketRule {
+interface BucketRule {
   kind: "bucket";
   perMinute: number;
   burst: number;
 }
 
-export type PaceRule = SpacingRule | BucketRule;
+type PaceRule = SpacingRule | BucketRule;
 
 export interface RateLimits {
   postIntervalMs: number;

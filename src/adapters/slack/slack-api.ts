@@ -6,7 +6,7 @@ import { CallPacer, type CallPriority } from "./call-pacer.ts";
 import type { RateLimits } from "./rate-limit-policy.ts";
 import { retryAfterOf, SlackApiError, slackErrorOf } from "./slack-errors.ts";
 
-export type SlackResponse = Record<string, unknown> & { ok?: boolean };
+type SlackResponse = Record<string, unknown> & { ok?: boolean };
 
 /** The one way Threadwork calls Slack's Web API. */
 export interface SlackApi {
@@ -15,7 +15,7 @@ export interface SlackApi {
   pending?(): number;
 }
 
-export interface SlackClientSettings {
+interface SlackClientSettings {
   botToken: string;
   /** Web API base, e.g. `https://slack-gov.com/api/`; a missing trailing slash is added. */
   apiUrl?: string | undefined;
@@ -48,12 +48,12 @@ export function createSlackWebClient(settings: SlackClientSettings): WebClient {
   return new WebClient(settings.botToken, webClientOptions(settings));
 }
 
-export interface SlackCallOptions {
+interface SlackCallOptions {
   /** `background` for edits that may wait behind others (the crew board). */
   priority?: CallPriority;
 }
 
-export interface SlackApiOptions {
+interface SlackApiOptions {
   client: WebClient;
   logger: Logger;
   /** This call's own 429s before giving up on it; waiting behind other calls does not count. */
@@ -93,12 +93,10 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
       options.logger.warn({ method, retryAfter }, "Slack rate limited a method; waiting");
     },
     onSend: (method, waitedMs) => telemetry.slackPaced(method, waitedMs / 1000),
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.maximumRateLimitRetries !== undefined
-      ? { maximumRateLimitRetries: options.maximumRateLimitRetries }
-      : {}),
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.setTimer ? { setTimer: options.setTimer } : {}),
+    limits: options.limits,
+    maximumRateLimitRetries: options.maximumRateLimitRetries,
+    now: options.now,
+    setTimer: options.setTimer,
   });
 
   return {

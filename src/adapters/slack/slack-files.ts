@@ -4,7 +4,7 @@ import type { SlackApi } from "./slack-api.ts";
 import { slackErrorOf } from "./slack-errors.ts";
 
 /** A file as Slack describes it, reduced to what deciding whether to read it needs. */
-export interface SlackFile {
+interface SlackFile {
   id: string;
   name: string | undefined;
   mimetype: string | undefined;
@@ -76,7 +76,7 @@ function isSlackHosted(url: string, apiUrl: string | undefined): boolean {
   return apiUrl !== undefined && URL.canParse(apiUrl) && origin === new URL(apiUrl).origin;
 }
 
-export interface SlackFilesOptions {
+interface SlackFilesOptions {
   api: SlackApi;
   /** Sent only to Slack's file host for a file Slack stores; never to the model or a child process. */
   botToken: string;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export const slackFileSchema = z.looseObject({
+const slackFileSchema = z.looseObject({
   id: z.string(),
   name: z.string().optional(),
   title: z.string().optional(),
@@ -47,7 +47,7 @@ export function isFromPerson(message: SlackMessage, botUserId: string | undefine
   }
   return message.user !== undefined && message.user !== botUserId && message.user !== slackbotUserId;
 }
-export type SlackFile = z.infer<typeof slackFileSchema>;
+type SlackFile = z.infer<typeof slackFileSchema>;
 
 function formatSize(bytes: number | undefined): string {
   if (bytes === undefined) return "unknown size";
@@ -57,7 +57,7 @@ function formatSize(bytes: number | undefined): string {
 }
 
 /** One line per attached file, so agents know which file ids `read_slack_file` can open. */
-export function describeFiles(files: SlackFile[] | undefined): string {
+function describeFiles(files: SlackFile[] | undefined): string {
   if (!files || files.length === 0) return "";
   return files
     .map(
@@ -68,7 +68,7 @@ export function describeFiles(files: SlackFile[] | undefined): string {
 }
 
 /** Removes mentions of the bot itself; the rest of the text is what the user asked. */
-export function stripBotMention(text: string, botUserId: string | undefined): string {
+function stripBotMention(text: string, botUserId: string | undefined): string {
   if (!botUserId) return text.trim();
   return text.replaceAll(new RegExp(`<@${botUserId}(\\|[^>]*)?>`, "g"), "").trim();
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "../../logger.ts";
 
-export type SocketModeState = "connecting" | "connected" | "reconnecting" | "disconnected";
+type SocketModeState = "connecting" | "connected" | "reconnecting" | "disconnected";
 
 /** What `/healthz` says about Slack: `up` stays true for a short grace while the SDK reconnects. */
 export interface SocketModeHealth {

@@ -13,7 +13,7 @@ const userSchema = z.object({
   }),
 });
 
-export interface UserProfile {
+interface UserProfile {
   name: string;
   /** The user's own workspace; absent when Slack did not say. */
   teamId: string | undefined;

@@ -32,7 +32,7 @@ const genAi = {
   toolType: "gen_ai.tool.type",
 } as const;
 
-export interface TracingOptions {
+interface TracingOptions {
   /** The OTLP/HTTP traces URL, e.g. `http://collector:4318/v1/traces`. */
   url: string;
   serviceName: string;
@@ -44,7 +44,7 @@ export interface TracingOptions {
   batchDelayMs?: number;
 }
 
-export interface Tracing {
+interface Tracing {
   telemetry: Telemetry;
   /** Sends what is buffered. */
   flush(): Promise<void>;

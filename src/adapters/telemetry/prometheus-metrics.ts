@@ -3,13 +3,13 @@ import type { Measurement, Telemetry } from "../../domain/telemetry-port.ts";
 import { BoundedLabel } from "./bounded-label.ts";
 
 /** Counts read at each scrape, from the database and the in-process queues. */
-export interface MetricsSources {
+interface MetricsSources {
   agents(): Promise<{ role: string; state: string; count: number }[]>;
   sessions(): Promise<{ state: string; count: number }[]>;
   queues(): Promise<{ queue: string; depth: number }[]>;
 }
 
-export interface PrometheusMetrics {
+interface PrometheusMetrics {
   telemetry: Telemetry;
   contentType: string;
   /** The text exposition of every metric, gauges read now. */

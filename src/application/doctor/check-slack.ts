@@ -8,7 +8,7 @@ import { displayUrl } from "../../domain/display-url.ts";
 import type { Logger } from "../../logger.ts";
 import { type DoctorCheck, ok, problem } from "./doctor-check.ts";
 
-export const manifestPath = path.resolve(import.meta.dirname, "../../../manifest.json");
+const manifestPath = path.resolve(import.meta.dirname, "../../../manifest.json");
 
 async function manifestScopes(file: string): Promise<string[]> {
   const manifest = JSON.parse(await readFile(file, "utf8")) as {

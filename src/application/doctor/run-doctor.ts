@@ -8,7 +8,7 @@ import { checkSandbox } from "./check-sandbox.ts";
 import { checkSlack } from "./check-slack.ts";
 import type { DoctorCheck } from "./doctor-check.ts";
 
-export interface DoctorOptions {
+interface DoctorOptions {
   /** Per network check (models list, ls-remote). */
   timeoutMs?: number;
   /** Where bwrap is looked for; `PATH` by default. */

@@ -1,7 +1,7 @@
 import { fenceData, neutralizeFences } from "./untrusted-data.ts";
 
 /** How mailbox events read in an agent's transcript. */
-export interface MailboxEvent {
+interface MailboxEvent {
   type: string;
   payload: Record<string, unknown>;
 }

@@ -6,7 +6,7 @@
  * small `﹤`, `‹`) mapped to the ASCII character they imitate. `start(i)`/`end(i)` give the
  * original span of skeleton character `i`, so a match can be cut out of the original.
  */
-export interface Skeleton {
+interface Skeleton {
   text: string;
   start(index: number): number;
   end(index: number): number;

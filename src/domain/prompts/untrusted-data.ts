@@ -7,7 +7,7 @@ import { skeletonOf } from "./fence-skeleton.ts";
  * so the model can tell data from requests. The fence is a pure function of the text: the
  * same transcript gives the same bytes every turn, which keeps prompt caching working.
  */
-export const fenceTag = "untrusted_data";
+const fenceTag = "untrusted_data";
 
 /**
  * Anything that could read as our fence's opening or closing tag, matched on the text's

@@ -13,12 +13,7 @@ import type { Logger } from "../../logger.ts";
  */
 export type AccessPurpose = "start" | "steer" | "answer" | "decide" | "view";
 
-export type RefusalReason =
-  | "foreign_team"
-  | "unverified_team"
-  | "bot"
-  | "user_not_allowed"
-  | "channel_not_allowed";
+type RefusalReason = "foreign_team" | "unverified_team" | "bot" | "user_not_allowed" | "channel_not_allowed";
 
 export interface Actor {
   userId: string;
@@ -32,7 +27,7 @@ export interface Actor {
   mayBeShared: boolean;
 }
 
-export type AccessDecision = { allowed: true } | { allowed: false; reason: RefusalReason };
+type AccessDecision = { allowed: true } | { allowed: false; reason: RefusalReason };
 
 /** What a refused person is told: why, without naming who or what is allowed. */
 export const refusalNotes: Record<RefusalReason, string> = {

@@ -41,7 +41,7 @@ import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
 import { realTimers, type SurfaceTimers } from "./timers.ts";
 
-export interface SlackSurfaceOptions {
+interface SlackSurfaceOptions {
   config: Config["slack"];
   runtime: RuntimeApi;
   store: SlackStore;
@@ -271,7 +271,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         publisher,
         logger,
         now,
-        ...(options.sessionDiffs ? { diffs: options.sessionDiffs } : {}),
+        diffs: options.sessionDiffs,
         intervalMs: options.timing?.codeChannelIntervalMs,
       })
     : undefined;

@@ -21,7 +21,7 @@ interface BoardState {
   landing: Set<Promise<void>>;
 }
 
-export const boardPurpose = "board";
+const boardPurpose = "board";
 
 /**
  * Keeps one crew board per session, edited in place at most once per `intervalMs`: a

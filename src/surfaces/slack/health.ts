@@ -4,7 +4,7 @@ import type { Logger } from "../../logger.ts";
 import { type HttpAnswer, writeAnswer } from "./http-answer.ts";
 import { type MetricsEndpoint, respondWithMetrics } from "./metrics-route.ts";
 
-export interface HealthReport {
+interface HealthReport {
   database: boolean;
   queue: boolean;
   /** Socket Mode only: the connection Slack's events arrive on. */
@@ -38,7 +38,7 @@ export async function healthAnswer(health: HealthCheck): Promise<HttpAnswer> {
   };
 }
 
-export async function respondWithHealth(health: HealthCheck, response: ServerResponse): Promise<void> {
+async function respondWithHealth(health: HealthCheck, response: ServerResponse): Promise<void> {
   writeAnswer(response, await healthAnswer(health));
 }
 

@@ -6,17 +6,17 @@ import { KeyedQueue } from "./keyed-queue.ts";
 import type { SlackThread } from "./session-threads.ts";
 import type { SlackStore, StoredSlackMessage } from "./slack-store.ts";
 
-export function contentHash(message: RenderedMessage): string {
+function contentHash(message: RenderedMessage): string {
   return createHash("sha256").update(JSON.stringify(message)).digest("hex").slice(0, 32);
 }
 
-export interface PublishOptions {
+interface PublishOptions {
   /** `background` edits wait behind other edits (the crew board). */
   priority?: CallPriority;
 }
 
 /** A publish whose edit, if any, is queued at Slack's pace: `landed` settles when Slack has it. */
-export interface QueuedPublish {
+interface QueuedPublish {
   ts: string;
   landed: Promise<void>;
 }

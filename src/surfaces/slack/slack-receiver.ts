@@ -9,7 +9,7 @@ import type { HttpAnswer } from "./http-answer.ts";
 import { WorkerReceiver } from "./ingress/worker-receiver.ts";
 import { type MetricsEndpoint, metricsAnswer } from "./metrics-route.ts";
 
-export interface SlackReceiver {
+interface SlackReceiver {
   receiver: WorkerReceiver | SocketModeReceiver;
   /** Socket Mode only. */
   connection: SocketModeConnection | undefined;

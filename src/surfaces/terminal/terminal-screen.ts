@@ -7,7 +7,7 @@ import type { Readable, Writable } from "node:stream";
  * typed so far, so typing never mixes with a reply that is still arriving. Elsewhere (a pipe,
  * a test) lines are written as they come and nothing is drawn.
  */
-export interface TerminalScreen {
+interface TerminalScreen {
   /** Writes whole lines above the prompt. */
   print(text: string): void;
   /** What the spinner beside the prompt says ("thinking"), or undefined for no spinner. */
@@ -21,7 +21,7 @@ export interface TerminalScreen {
   close(): void;
 }
 
-export const promptLabel = "you › ";
+const promptLabel = "you › ";
 const spinnerFrames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 const style = (code: string, text: string) => `\u001b[${code}m${text}\u001b[0m`;

@@ -9,7 +9,7 @@ import { parseTerminalLine, type TerminalCommand, terminalHelp } from "./termina
 import { agentLine, renderEvent, requestLine } from "./terminal-render.ts";
 import { createTerminalScreen, speakerLabel } from "./terminal-screen.ts";
 
-export interface TerminalSurfaceOptions {
+interface TerminalSurfaceOptions {
   runtime: RuntimeApi;
   input: Readable;
   output: Writable;
@@ -23,7 +23,7 @@ export interface TerminalSurfaceOptions {
   introduction?: string[];
 }
 
-export interface TerminalSurface {
+interface TerminalSurface {
   /** Reads lines until /quit, the end of input or `stop()`. */
   run(): Promise<void>;
   /** Ends `run()` at once; the caller then stops the runtime. */

@@ -5,7 +5,7 @@ import { readToolOutputName, safeBoundary } from "../../domain/tool-output.ts";
 import type { AgentToolContext } from "./agent-tool-context.ts";
 
 /** Characters per call; below the runtime's result cap, so a page is never cut again. */
-export const toolOutputPageCharacters = 40_000;
+const toolOutputPageCharacters = 40_000;
 
 export const readToolOutputTool = defineTool({
   name: readToolOutputName,

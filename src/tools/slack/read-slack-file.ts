@@ -4,14 +4,14 @@ import { ToolError } from "../../domain/errors.ts";
 import { defineTool, type ToolContext } from "../../domain/tool.ts";
 import type { AgentServices } from "../agent/agent-tool-context.ts";
 
-export const defaultMaximumFileBytes = 256 * 1024;
+const defaultMaximumFileBytes = 256 * 1024;
 
 /** The agent context gives this: the session's conversation is in its metadata. */
 interface SlackFileToolContext extends ToolContext {
   services: Pick<AgentServices, "sessionMetadata">;
 }
 
-export interface ReadSlackFileOptions {
+interface ReadSlackFileOptions {
   files: SlackFiles;
   maximumBytes?: number;
 }

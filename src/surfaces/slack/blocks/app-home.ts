@@ -4,7 +4,7 @@ import { oneLine, truncate } from "../../../domain/text.ts";
 import { contextLine, markdownSection, type SlackBlock } from "./block.ts";
 import { escapeText, formatCost, slackDate } from "./format.ts";
 
-export interface HomeSession {
+interface HomeSession {
   session: SessionSnapshot;
   permalink: string | undefined;
   /** Ratings of the session's answers (feedback buttons); absent when none. */

@@ -40,9 +40,7 @@ function codeSections(text: string): { sections: string[]; spaced: boolean } {
 }
 
 /** The exact action as code sections, or undefined when it cannot be shown in full in one message. */
-export function approvalCodeSections(
-  action: ApprovalAction,
-): { sections: string[]; notes: string[] } | undefined {
+function approvalCodeSections(action: ApprovalAction): { sections: string[]; notes: string[] } | undefined {
   const review = approvalReviewText(action);
   const main = codeSections(review.main.text);
   const other = review.rest ? codeSections(review.rest.text) : undefined;
@@ -67,7 +65,7 @@ export function approvalCodeSections(
 }
 
 /** The rule "Always allow" adds, in words: exactly this action, nothing wider. */
-export function alwaysAllowRule(action: ApprovalAction): string {
+function alwaysAllowRule(action: ApprovalAction): string {
   if (action.allowAlways === false)
     return `"Always allow" is not offered: this action asks a person every time.`;
   const what =

@@ -5,7 +5,7 @@ import { formatCost, formatTokens, neutralizeBroadcasts, totalTokens } from "./f
 import { summarizeResult } from "./results.ts";
 
 /** Icons Slack accepts on a context bar item. */
-export type ContextBarIcon =
+type ContextBarIcon =
   | "branch"
   | "folder"
   | "hierarchy"
@@ -18,7 +18,7 @@ export type ContextBarIcon =
   | "lock";
 
 /** One item of a code channel's context bar (`agents.conversations.setProperties`). */
-export interface ContextBarItem {
+interface ContextBarItem {
   key: string;
   label: string;
   icon: ContextBarIcon;
@@ -26,7 +26,7 @@ export interface ContextBarItem {
 }
 
 /** Slack shows at most five items; the array replaces the whole bar. */
-export const maximumContextBarItems = 5;
+const maximumContextBarItems = 5;
 
 /** Slack shows a label as typed: nothing in it may mention anyone or disguise a link. */
 function label(text: string): string {

@@ -6,7 +6,7 @@ import { mrkdwnText } from "./format.ts";
 import { answerLine, decisionLine } from "./request-status.ts";
 
 /** The value of a choice button: which request, which choice (by index, so values stay short). */
-export function choiceValue(requestId: string, index: number): string {
+function choiceValue(requestId: string, index: number): string {
   return JSON.stringify({ request: requestId, choice: index });
 }
 

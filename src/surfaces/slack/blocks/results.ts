@@ -38,7 +38,7 @@ const statsSchema = z.looseObject({
   deletions: count.nullish(),
 });
 
-export interface ResultSummary {
+interface ResultSummary {
   branch: string | undefined;
   link: string | undefined;
   linkLabel: string;

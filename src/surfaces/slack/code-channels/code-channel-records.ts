@@ -5,13 +5,13 @@ import type { SlackStore } from "../slack-store.ts";
  * channel of a session, and the session of a channel a command comes from. `round` counts
  * the channels a session had: one archived at the end of its work, a new one if work resumes.
  */
-export interface CodeChannelRecord {
+interface CodeChannelRecord {
   channel: string;
   round: number;
   archived: boolean;
 }
 
-export const codeChannelPurpose = "code-channel";
+const codeChannelPurpose = "code-channel";
 
 /** Stored as the record's hash, e.g. `open:1` or `archived:2`. */
 const statePattern = /^(open|archived):(\d+)$/;

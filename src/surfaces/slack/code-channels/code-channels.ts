@@ -26,7 +26,7 @@ interface OpenChannel extends ShownTabs {
   timer: NodeJS.Timeout | undefined;
 }
 
-export interface CodeChannelsOptions {
+interface CodeChannelsOptions {
   api: SlackApi;
   runtime: RuntimeApi;
   store: SlackStore;

@@ -1,5 +1,5 @@
 /** A session's changes so far, as one unified diff. */
-export interface SessionDiff {
+interface SessionDiff {
   text: string;
   /** Shown above the diff tab; display only. */
   baseBranch?: string;

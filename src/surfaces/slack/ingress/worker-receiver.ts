@@ -20,14 +20,14 @@ import type {
   WorkerMessage,
 } from "./ingress-messages.ts";
 
-export class SlackIngressError extends ThreadworkError {
+class SlackIngressError extends ThreadworkError {
   constructor(message: string, cause?: unknown) {
     super("slack_ingress_failed", message, { category: "system", cause });
     this.name = "SlackIngressError";
   }
 }
 
-export interface WorkerReceiverOptions {
+interface WorkerReceiverOptions {
   signingSecret: string;
   endpoint: string;
   /** Where to listen when `start` is given nothing. */

@@ -3,7 +3,7 @@ import type { SessionSnapshot } from "../../../domain/sessions.ts";
 import { renderAppHome } from "../blocks/app-home.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 
-export const suggestedPrompts = [
+const suggestedPrompts = [
   { title: "Fix a failing test", message: "The tests in our repo are failing. Find out why and fix them." },
   { title: "Review a change", message: "Review the latest changes on main and point out risks." },
   {

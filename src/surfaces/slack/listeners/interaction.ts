@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** The parts of a block_actions payload the listeners read. */
-export const blockActionSchema = z.looseObject({
+const blockActionSchema = z.looseObject({
   user: z.looseObject({ id: z.string(), team_id: z.string().optional() }),
   /** Null for an app installed org-wide on Enterprise Grid: the clicker's team is `user.team_id`. */
   team: z.looseObject({ id: z.string() }).nullable().optional(),
@@ -13,8 +13,6 @@ export const blockActionSchema = z.looseObject({
     .optional(),
   trigger_id: z.string().optional(),
 });
-
-export type BlockActionBody = z.infer<typeof blockActionSchema>;
 
 export interface ClickTarget {
   user: string;

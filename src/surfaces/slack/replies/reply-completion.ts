@@ -13,7 +13,7 @@ import {
   wholeReplyPurpose,
 } from "./reply-turn.ts";
 
-export interface ReplyCompletionOptions {
+interface ReplyCompletionOptions {
   messages: ReplyMessages;
   records: ReplyRecords;
   segments: ReplySegments;

@@ -6,7 +6,7 @@ import type { ReplyRecords } from "./reply-records.ts";
 import type { ReplyStops } from "./reply-stops.ts";
 import { finalHash, interruptedHash, type Segment, stoppedHash, type Turn } from "./reply-turn.ts";
 
-export interface ReplySegmentsOptions {
+interface ReplySegmentsOptions {
   messages: ReplyMessages;
   records: ReplyRecords;
   stops: ReplyStops;

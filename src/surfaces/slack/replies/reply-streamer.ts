@@ -14,7 +14,7 @@ import { ReplySender } from "./reply-sender.ts";
 import { ReplyStops } from "./reply-stops.ts";
 import { newTurn, type ReplyStop, replyIsOver, type Turn } from "./reply-turn.ts";
 
-export interface ReplyStreamerOptions {
+interface ReplyStreamerOptions {
   api: SlackApi;
   store: SlackStore;
   logger: Logger;
