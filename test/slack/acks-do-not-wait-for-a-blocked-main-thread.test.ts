@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeSlackServer, sendSignedInteraction } from "../fakes/fake-slack-server.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { channel, type Harness, signingSecret, startHarness } from "./support/harness.ts";
 import { OffThreadSender } from "./support/off-thread-sender.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
-const blockMs = 1200;
-/** Well under the block: an ack that waited for the main thread would take about 1.1 s. */
-const ackBoundMs = 400;
+/** 400 ms on an idle machine, stretched on a busy one; the block stays three times longer. */
+const ackBoundMs = scaled(400);
+/** Well over the bound: an ack that waited for the main thread would take the block less 100 ms. */
+const blockMs = 3 * ackBoundMs;
 
 /** Holds the main thread as a long synchronous step of the runtime would (an embedded query, a big JSON). */
 function blockMainThread(milliseconds: number): void {
