@@ -120,6 +120,14 @@ export function briefOf(request: FakeLlmRequest): string {
   return request.messages[0]?.text ?? "";
 }
 
+/** The assistant's last tool call, whose result the newest user message carries. */
+export function lastCallName(request: FakeLlmRequest): string | undefined {
+  return request.messages
+    .filter((message) => message.role === "assistant")
+    .at(-1)
+    ?.toolCalls.at(-1)?.name;
+}
+
 export function lastToolResult(request: FakeLlmRequest) {
   return request.lastToolResults.at(-1);
 }

@@ -20,7 +20,12 @@ import {
 import { type FakeNpmRegistry, startFakeNpmRegistry } from "../fakes/fake-npm-registry.ts";
 import { FakeSlackServer, realisticSlackDelayMs } from "../fakes/fake-slack-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
-import { briefOf, isSupervisorRequest, testRuntimeOptions } from "../helpers/runtime-harness.ts";
+import {
+  briefOf,
+  isSupervisorRequest,
+  lastCallName,
+  testRuntimeOptions,
+} from "../helpers/runtime-harness.ts";
 import { channel, type Harness, startHarness } from "../slack/support/harness.ts";
 import { createSourceRepository, git, temporaryDirectory } from "../workspace/repository-fixtures.ts";
 import { buggyLine, fixedLine, fixtureDependency, nodePackageFiles } from "./support/node-package-fixture.ts";
@@ -37,13 +42,6 @@ function spawnedAgentIds(request: FakeLlmRequest): string[] {
       return match?.[1] ? [match[1]] : [];
     }),
   );
-}
-
-function lastCallName(request: FakeLlmRequest): string | undefined {
-  return request.messages
-    .filter((message) => message.role === "assistant")
-    .at(-1)
-    ?.toolCalls.at(-1)?.name;
 }
 
 /**

@@ -16,7 +16,12 @@ import {
 } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
-import { briefOf, isSupervisorRequest, testRuntimeOptions } from "../helpers/runtime-harness.ts";
+import {
+  briefOf,
+  isSupervisorRequest,
+  lastCallName,
+  testRuntimeOptions,
+} from "../helpers/runtime-harness.ts";
 import { channel, findButton, type Harness, startHarness } from "../slack/support/harness.ts";
 import { createSourceRepository, git, temporaryDirectory } from "../workspace/repository-fixtures.ts";
 
@@ -24,12 +29,6 @@ const owner = "U0OWNER";
 const member = "U0MEMBER";
 const approver = "U0APPROVER";
 const token = "git-token-secret-merge-9d1e";
-
-/** The assistant's last tool call, whose result the newest user message carries. */
-function lastCallName(request: FakeLlmRequest): string | undefined {
-  const assistant = request.messages.filter((message) => message.role === "assistant").at(-1);
-  return assistant?.toolCalls.at(-1)?.name;
-}
 
 /** The sub-agent id from this conversation's spawn_agent result. */
 function spawnedAgentId(request: FakeLlmRequest): string {

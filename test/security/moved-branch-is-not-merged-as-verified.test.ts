@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { MergeRequest, MergeResult } from "../../src/adapters/git/workspace-manager.ts";
+import type { MergeRequest } from "../../src/adapters/git/workspace-manager.ts";
 import { mergeAgentsTool } from "../../src/tools/workspace/merge-agents.ts";
 import { mergeSourcesFrom } from "../../src/tools/workspace/merge-sources.ts";
-import { toolContext } from "../workspace/repository-fixtures.ts";
+import { recordingMerge, toolContext } from "../workspace/repository-fixtures.ts";
 
 const checked = "c".repeat(40);
 const moved = "d".repeat(40);
@@ -51,22 +51,7 @@ describe("a branch is merged as verified only at the commit its check passed on"
       findRequest: async () => undefined,
     }),
     pushTargetOf: () => undefined,
-    mergeBranches: async (request): Promise<MergeResult> => {
-      requests.push(request);
-      return {
-        branch: "threadwork/session-1/integration",
-        commit: "0123456789abcdef",
-        merged: request.workspaces.map((workspace) => workspace.branch),
-        conflicts: [],
-        workspace: {
-          repoName: "demo",
-          root: "/data/_merge",
-          branch: "threadwork/session-1/integration",
-          baseCommit: "b",
-        },
-        pushed: false,
-      };
-    },
+    mergeBranches: recordingMerge(requests),
   });
 
   it("leaves out a branch whose head is not the commit that passed", async () => {

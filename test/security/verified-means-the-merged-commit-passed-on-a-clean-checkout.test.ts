@@ -17,7 +17,12 @@ import {
 } from "../fakes/fake-llm-server.ts";
 import { type FakeNpmRegistry, startFakeNpmRegistry } from "../fakes/fake-npm-registry.ts";
 import { createTestDatabase } from "../helpers/database.ts";
-import { briefOf, isSupervisorRequest, testRuntimeOptions } from "../helpers/runtime-harness.ts";
+import {
+  briefOf,
+  isSupervisorRequest,
+  lastCallName,
+  testRuntimeOptions,
+} from "../helpers/runtime-harness.ts";
 import { fixtureDependency, nodePackageFiles } from "../scenarios/support/node-package-fixture.ts";
 import { createSourceRepository, git, temporaryDirectory } from "../workspace/repository-fixtures.ts";
 
@@ -77,13 +82,6 @@ function withLintScript(files: Record<string, string>): Record<string, string> {
 }
 
 type FinishedResult = { branch?: string; commit?: string; check?: CheckOutcome };
-
-function lastCallName(request: FakeLlmRequest): string | undefined {
-  return request.messages
-    .filter((message) => message.role === "assistant")
-    .at(-1)
-    ?.toolCalls.at(-1)?.name;
-}
 
 /**
  * Finding 2 of issue 19: "check passed" must mean the commit that is merged passes its check

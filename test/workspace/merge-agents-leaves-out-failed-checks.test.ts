@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { MergeRequest, MergeResult } from "../../src/adapters/git/workspace-manager.ts";
+import type { MergeRequest } from "../../src/adapters/git/workspace-manager.ts";
 import type { CheckOutcome } from "../../src/domain/environment.ts";
 import { riskOf } from "../../src/domain/tool.ts";
 import { type MergeSource, mergeAgentsTool } from "../../src/tools/workspace/merge-agents.ts";
-import { toolContext } from "./repository-fixtures.ts";
+import { recordingMerge, toolContext } from "./repository-fixtures.ts";
 
 const passed: CheckOutcome = {
   status: "passed",
@@ -48,22 +48,7 @@ function mergeTool(sources: MergeSource[], approved?: Map<string, string>) {
     sourcesOf: async (agentIds) => sources.filter((candidate) => agentIds.includes(candidate.agentId)),
     pushTargetOf: () => undefined,
     approvedDescriptionOf: async (_agentId, toolCallId) => approved?.get(toolCallId),
-    mergeBranches: async (request): Promise<MergeResult> => {
-      requests.push(request);
-      return {
-        branch: "threadwork/session-1/integration",
-        commit: "0123456789abcdef",
-        merged: request.workspaces.map((workspace) => workspace.branch),
-        conflicts: [],
-        workspace: {
-          repoName: "demo",
-          root: "/data/_merge",
-          branch: "threadwork/session-1/integration",
-          baseCommit: "b",
-        },
-        pushed: false,
-      };
-    },
+    mergeBranches: recordingMerge(requests),
   });
   return { tool, requests };
 }

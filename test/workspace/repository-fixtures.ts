@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runGit } from "../../src/adapters/git/git-command.ts";
+import type { MergeRequest, MergeResult } from "../../src/adapters/git/workspace-manager.ts";
 import type { ToolContext, ToolDefinition, Workspace } from "../../src/domain/tool.ts";
 
 export async function temporaryDirectory(
@@ -45,4 +46,24 @@ export async function callTool(
   const tool = tools.find((candidate) => candidate.name === name);
   if (!tool) throw new Error(`no tool ${name}`);
   return tool.execute(tool.input.parse(input), context);
+}
+
+/** A `mergeBranches` that records each request and reports every branch merged cleanly. */
+export function recordingMerge(requests: MergeRequest[]): (request: MergeRequest) => Promise<MergeResult> {
+  return async (request) => {
+    requests.push(request);
+    return {
+      branch: "threadwork/session-1/integration",
+      commit: "0123456789abcdef",
+      merged: request.workspaces.map((workspace) => workspace.branch),
+      conflicts: [],
+      workspace: {
+        repoName: "demo",
+        root: "/data/_merge",
+        branch: "threadwork/session-1/integration",
+        baseCommit: "b",
+      },
+      pushed: false,
+    };
+  };
 }
