@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { buildApprovalAction } from "../../src/domain/approval-action.ts";
@@ -6,7 +5,6 @@ import type { RequestSnapshot } from "../../src/domain/requests.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { parseTerminalLine } from "../../src/surfaces/terminal/terminal-commands.ts";
 import { requestLine } from "../../src/surfaces/terminal/terminal-render.ts";
-import { createTerminalSurface } from "../../src/surfaces/terminal/terminal-surface.ts";
 import {
   type FakeLlmServer,
   startFakeLlmServer,
@@ -14,8 +12,8 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { startPipedTerminal } from "../helpers/piped-terminal.ts";
 import { isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
-import { waitUntil } from "../helpers/runtime-processes.ts";
 
 describe("terminal commands", () => {
   it("parses messages, decisions by number and listings", () => {
@@ -103,30 +101,16 @@ describe.each(backends)("terminal chat on %s", (backend) => {
         { name: "finish", input: { summary: request.lastToolResults[0]?.content ?? "" } },
       ]);
     });
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let printed = "";
-    output.on("data", (chunk: Buffer) => {
-      printed += chunk.toString();
-    });
-    const surface = createTerminalSurface({
-      runtime,
-      input,
-      output,
-      userId: "me",
-      key: { surface: "terminal", conversationKey: `test-${backend}` },
-    });
-    const running = surface.run();
-    input.write("pick a colour\n");
-    await waitUntil(() => printed.includes("? #1 Helper asks: Which colour?"), { message: () => printed });
-    input.write("/agents\n");
-    await waitUntil(() => printed.includes("[waiting] Helper"), { message: () => printed });
-    input.write("/answer 1 blue\n");
-    await waitUntil(() => printed.includes("Helper says: blue."), { message: () => printed });
-    expect(printed).toContain("On it.");
-    expect(printed).toContain("▸ Helper started");
-    expect(printed).toContain("✓ Helper finished: The user answered: blue");
-    input.write("/quit\n");
-    await running;
+    const terminal = startPipedTerminal(runtime, `test-${backend}`);
+    terminal.type("pick a colour");
+    await terminal.shows("? #1 Helper asks: Which colour?");
+    terminal.type("/agents");
+    await terminal.shows("[waiting] Helper");
+    terminal.type("/answer 1 blue");
+    await terminal.shows("Helper says: blue.");
+    expect(terminal.printed()).toContain("On it.");
+    expect(terminal.printed()).toContain("▸ Helper started");
+    expect(terminal.printed()).toContain("✓ Helper finished: The user answered: blue");
+    await terminal.quit();
   });
 });

@@ -1,9 +1,7 @@
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createTerminalSurface } from "../../src/surfaces/terminal/terminal-surface.ts";
 import {
   type FakeLlmServer,
   startFakeLlmServer,
@@ -11,8 +9,8 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
+import { startPipedTerminal } from "../helpers/piped-terminal.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime, testConfig } from "../helpers/runtime-harness.ts";
-import { waitUntil } from "../helpers/runtime-processes.ts";
 import { recordingRunCommand } from "./support/approval-scenario.ts";
 
 // At the terminal, `/always` is the "Always allow" button. With THREADWORK_SANDBOX=off it is
@@ -51,36 +49,22 @@ describe("terminal /always without the sandbox", () => {
   });
 
   it("does not offer /always, and a typed /always approves once", async () => {
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let printed = "";
-    output.on("data", (chunk: Buffer) => {
-      printed += chunk.toString();
-    });
-    const surface = createTerminalSurface({
-      runtime,
-      input,
-      output,
-      userId: "me",
-      key: { surface: "terminal", conversationKey: "always-without-sandbox" },
-    });
-    const running = surface.run();
-    input.write("run the tests\n");
-    await waitUntil(() => printed.includes("→ /approve 1, /deny 1"), { message: () => printed });
-    expect(printed).not.toContain("/always 1");
+    const terminal = startPipedTerminal(runtime, "always-without-sandbox");
+    terminal.type("run the tests");
+    await terminal.shows("→ /approve 1, /deny 1");
+    expect(terminal.printed()).not.toContain("/always 1");
 
-    input.write("/always 1\n");
-    await waitUntil(() => printed.includes("→ /approve 2, /deny 2"), { message: () => printed });
-    expect(printed).toContain(
+    terminal.type("/always 1");
+    await terminal.shows("→ /approve 2, /deny 2");
+    expect(terminal.printed()).toContain(
       `"Always allow" is not offered for #1: approved this once; it asks again next time.`,
     );
-    expect(printed).not.toContain("/always 2");
+    expect(terminal.printed()).not.toContain("/always 2");
     expect(ran).toEqual(["npm test"]);
 
-    input.write("/deny 2\n");
-    await waitUntil(() => printed.includes("Done testing."), { message: () => printed });
+    terminal.type("/deny 2");
+    await terminal.shows("Done testing.");
     expect(ran).toEqual(["npm test"]);
-    input.write("/quit\n");
-    await running;
+    await terminal.quit();
   });
 });
