@@ -1,4 +1,4 @@
-import { DiskTally, minimumEntryBytes } from "./disk-usage.ts";
+import { DiskTally, measureRepeatedly, minimumEntryBytes } from "./disk-usage.ts";
 import { gitFailure, runGit } from "./git-command.ts";
 import { WorkspaceRequestError } from "./git-error.ts";
 import { streamGitRecords } from "./git-records.ts";
@@ -7,9 +7,6 @@ import { checkoutSizingTimeoutMs, checkoutTimeoutMs } from "./repository-limits.
 const mebibyte = 1024 * 1024;
 /** What git's index holds per file besides the path: stat data, object id, flags. */
 const indexEntryBytes = 64;
-/** Shortest pause between two measurements while a checkout runs. */
-const watchIntervalMs = 1000;
-
 function quotaNamed(quotaMb: number): string {
   return `the workspace's ${quotaMb} MiB disk quota (THREADWORK_WORKSPACE_QUOTA_MB)`;
 }
@@ -83,20 +80,15 @@ export async function checkoutWithinQuota(
   const quotaBytes = quotaMb * mebibyte;
   const stop = new AbortController();
   let overBytes: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let finished = false;
-  const watch = async (): Promise<void> => {
-    const started = performance.now();
-    const bytes = await workingCopyBytes(root);
-    if (finished) return;
-    if (bytes > quotaBytes) {
+  const stopWatching = measureRepeatedly(
+    () => workingCopyBytes(root),
+    (bytes) => {
+      if (bytes <= quotaBytes) return false;
       overBytes = bytes;
       stop.abort();
-      return;
-    }
-    timer = setTimeout(() => void watch(), Math.max(watchIntervalMs, (performance.now() - started) * 4));
-  };
-  timer = setTimeout(() => void watch(), watchIntervalMs);
+      return true;
+    },
+  );
   let result: Awaited<ReturnType<typeof runGit>>;
   try {
     result = await runGit(args, {
@@ -106,8 +98,7 @@ export async function checkoutWithinQuota(
       timeoutMs: checkoutTimeoutMs,
     });
   } finally {
-    finished = true;
-    clearTimeout(timer);
+    stopWatching();
   }
   if (measureAfter && overBytes === undefined && result.exitCode === 0) {
     const bytes = await workingCopyBytes(root);

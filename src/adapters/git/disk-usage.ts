@@ -224,3 +224,28 @@ export function describeUnmeasured(directory: UnmeasuredDirectory, root: string)
     ? `the service cannot read ${shown}`
     : `${shown} is more than ${maximumDepth} directories deep`;
 }
+
+/** How often a tree is measured while something writes to it, at the least. */
+const measureIntervalMs = 1000;
+
+/**
+ * Measures a tree again and again while something writes to it: once a second, or four times
+ * as long as the last measurement took, so a large tree costs at most a fifth of a core.
+ * `decide` sees each measurement unless the watch was stopped meanwhile; true ends the watch.
+ * Returns the stop.
+ */
+export function measureRepeatedly<T>(measure: () => Promise<T>, decide: (value: T) => boolean): () => void {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const round = async (): Promise<void> => {
+    const started = performance.now();
+    const value = await measure();
+    if (stopped || decide(value)) return;
+    timer = setTimeout(() => void round(), Math.max(measureIntervalMs, (performance.now() - started) * 4));
+  };
+  timer = setTimeout(() => void round(), measureIntervalMs);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}

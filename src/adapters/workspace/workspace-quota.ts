@@ -1,7 +1,12 @@
 import type { Stats } from "node:fs";
 import { ToolError } from "../../domain/errors.ts";
 import type { Workspace } from "../../domain/tool.ts";
-import { DiskTally, describeUnmeasured, type UnmeasuredDirectory } from "../git/disk-usage.ts";
+import {
+  DiskTally,
+  describeUnmeasured,
+  measureRepeatedly,
+  type UnmeasuredDirectory,
+} from "../git/disk-usage.ts";
 import type { ResolvedToolOptions } from "./workspace-tool-options.ts";
 
 const mebibyte = 1024 * 1024;
@@ -59,43 +64,31 @@ export function isOverQuota(usage: WorkspaceUsage, quotaMb: number): boolean {
   return usage.unmeasured.length > 0 || usage.bytes > quotaMb * mebibyte;
 }
 
-/** Shortest pause between two measurements while a command runs. */
-const watchIntervalMs = 1000;
-
 /**
  * Measures `paths` again and again while a command runs and calls `onOver` once they
  * exceed the quota: a single command could otherwise write file after file, each under
  * the file size limit, until the disk is full. A directory the command made unreadable
  * stops it too, once seen in two measurements in a row: hidden, it could hold anything.
- * Pauses at least four times as long as a measurement took, so a big tree costs at most a
- * fifth of a core. Returns a stop function.
+ * Returns a stop function.
  */
 export function watchQuota(
   paths: string[],
   quotaMb: number,
   onOver: (usage: WorkspaceUsage) => void,
 ): () => void {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   let unmeasuredBefore = false;
-  const check = async (): Promise<void> => {
-    const started = performance.now();
-    const usage = await workspaceUsage(paths);
-    if (stopped) return;
-    const unmeasured = usage.unmeasured.length > 0;
-    if (usage.bytes > quotaMb * mebibyte || (unmeasured && unmeasuredBefore)) {
-      onOver(usage);
-      return;
-    }
-    unmeasuredBefore = unmeasured;
-    const took = performance.now() - started;
-    timer = setTimeout(() => void check(), Math.max(watchIntervalMs, took * 4));
-  };
-  timer = setTimeout(() => void check(), watchIntervalMs);
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+  return measureRepeatedly(
+    () => workspaceUsage(paths),
+    (usage) => {
+      const unmeasured = usage.unmeasured.length > 0;
+      if (usage.bytes > quotaMb * mebibyte || (unmeasured && unmeasuredBefore)) {
+        onOver(usage);
+        return true;
+      }
+      unmeasuredBefore = unmeasured;
+      return false;
+    },
+  );
 }
 
 /**
