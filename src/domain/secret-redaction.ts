@@ -141,3 +141,11 @@ export function redactMessage(message: ChatMessage): ChatMessage {
     }),
   };
 }
+
+/** `redactSecrets`, and also these values in every form they may be written (see `secretValueForms`). */
+export function redactSecretsAndValues(text: string, values: readonly string[]): string {
+  let result = text;
+  const forms = values.flatMap(secretValueForms).sort((left, right) => right.length - left.length);
+  for (const form of forms) result = result.replaceAll(form, redactedText);
+  return redactSecrets(result);
+}

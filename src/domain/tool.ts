@@ -93,6 +93,11 @@ export interface ToolDefinition<Input = unknown, Context extends ToolContext = T
   name: string;
   description: string;
   input: z.ZodType<Input>;
+  /**
+   * The JSON Schema the model is given instead of `input`'s, for a tool whose schema comes from
+   * elsewhere (an MCP server's); `input` then only checks the shape and the owner validates the rest.
+   */
+  inputJsonSchema?: Record<string, unknown>;
   /** A function when the risk depends on the input or the calling session (e.g. a merge's target branch). */
   risk: ToolRisk | ((input: Input, scope: ToolCallScope) => ToolRisk);
   /** What a human reads in an approval request: exactly what will happen. */

@@ -6,6 +6,7 @@ import { getSession, updateSession } from "../adapters/database/sessions.ts";
 import { getToolCall } from "../adapters/database/tool-calls.ts";
 import type { CheckOutcome } from "../domain/environment.ts";
 import { StepConflictError, ToolError } from "../domain/errors.ts";
+import type { McpElicitationAnswer } from "../domain/mcp.ts";
 import { storedSessionTitle } from "../domain/session-title.ts";
 import type { AgentServices } from "../tools/agent/agent-tool-context.ts";
 import { cancelAgentById, messageWorker, spawnWorker } from "./agent-lifecycle.ts";
@@ -73,5 +74,11 @@ export function createAgentServices(
     toolOutput: async (toolCallId) =>
       (await getToolCall(kernel.db, agent.id, toolCallId))?.output ?? undefined,
     sessionMetadata: async () => (await getSession(kernel.db, agent.sessionId))?.metadata ?? {},
+    elicit: declineElicitation,
   };
+}
+
+/** Until elicitations become questions in the thread, a server that asks is declined. */
+async function declineElicitation(): Promise<McpElicitationAnswer> {
+  return { action: "decline" };
 }

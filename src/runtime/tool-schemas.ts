@@ -8,10 +8,9 @@ const schemas = new WeakMap<AnyTool, ToolSchema>();
 export function toolSchemaOf(tool: AnyTool): ToolSchema {
   const cached = schemas.get(tool);
   if (cached) return cached;
-  const schema = z.toJSONSchema(tool.input, { io: "input", unrepresentable: "any" }) as Record<
-    string,
-    unknown
-  >;
+  const schema =
+    tool.inputJsonSchema ??
+    (z.toJSONSchema(tool.input, { io: "input", unrepresentable: "any" }) as Record<string, unknown>);
   const { $schema: _ignored, ...inputSchema } = schema;
   const built = { name: tool.name, description: tool.description, inputSchema };
   schemas.set(tool, built);

@@ -292,3 +292,19 @@ export const replyWindows = pgTable("reply_windows", {
   windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
   count: integer("count").notNull(),
 });
+
+/**
+ * The MCP tools an agent was offered, listed once when it first needed them and kept for its
+ * life: every later step and every other instance reads these, so the prompt's tool list stays
+ * the same bytes (prompt caching) even when a server's list changes.
+ */
+export const agentMcpListings = pgTable("agent_mcp_listings", {
+  agentId: text("agent_id")
+    .primaryKey()
+    .references(() => agents.id, { onDelete: "cascade" }),
+  /** `McpServerListing[]`, each server's tools and instructions as listed, secrets redacted. */
+  listings: jsonb("listings").notNull(),
+  /** `{ server, reason }[]`: servers that could not be listed; the agent goes without their tools. */
+  unavailable: jsonb("unavailable").notNull(),
+  createdAt: createdAt(),
+});
