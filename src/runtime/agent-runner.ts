@@ -18,6 +18,7 @@ import { createAgentServices } from "./agent-services.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
 import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import type { McpAgentTools } from "./mcp-agent-tools.ts";
 import { modelStep } from "./model-step.ts";
 import { prepareWorkspace } from "./prepare-workspace.ts";
 import { telemetryAgent } from "./snapshots.ts";
@@ -114,12 +115,22 @@ async function environmentParts(
 
 export function createAgentRunner(
   kernel: RuntimeKernel,
-  extra: { workerTools: AnyTool[]; supervisorTools: AnyTool[] },
+  extra: { workerTools: AnyTool[]; supervisorTools: AnyTool[]; mcpTools: McpAgentTools },
 ): AgentRunner {
-  const toolsFor = (agent: AgentRow): AnyTool[] =>
+  const builtInFor = (agent: AgentRow): AnyTool[] =>
     agent.role === "supervisor"
       ? [...supervisorTools, ...extra.supervisorTools]
       : [...workerTools, ...extra.workerTools];
+
+  /** Built-in tools, then the agent's MCP tools from its stored listing, always in that order. */
+  async function toolsFor(agent: AgentRow): Promise<{ tools: AnyTool[]; systemText: string }> {
+    const builtIn = builtInFor(agent);
+    const mcp = await extra.mcpTools.forAgent(agent, builtIn);
+    return {
+      tools: mcp.tools.length === 0 ? builtIn : [...builtIn, ...mcp.tools],
+      systemText: mcp.systemText,
+    };
+  }
 
   async function drain(agent: AgentRow, events: EventRow[], seq: number): Promise<StepOutcome> {
     const running = await ensureRunning(kernel, agent);
@@ -132,7 +143,8 @@ export function createAgentRunner(
     const brief = events.findIndex((event) => event.type === "brief");
     const briefEvent = events[brief];
     if (briefEvent) {
-      parts.splice(brief + 1, 0, ...(await environmentParts(kernel, running, briefEvent, toolsFor(running))));
+      const { tools } = await toolsFor(running);
+      parts.splice(brief + 1, 0, ...(await environmentParts(kernel, running, briefEvent, tools)));
     }
     await persistStep(kernel.db, running.id, running.step, {}, async (transaction, row) => {
       await appendStepMessage(transaction, row, seq, { role: "user", parts });
@@ -176,17 +188,19 @@ export function createAgentRunner(
             agent,
             seq,
             plan.call,
-            toolsFor(agent),
+            (await toolsFor(agent)).tools,
             (running, onFinish) => createAgentServices(kernel, running, onFinish),
             signal,
           );
         case "drain":
           return drain(agent, events, seq);
-        case "turn":
-          return modelStep(kernel, agent, entries, seq, toolsFor(agent), signal, {
+        case "turn": {
+          const { tools, systemText } = await toolsFor(agent);
+          return modelStep(kernel, agent, entries, seq, { tools, systemText }, signal, {
             budgeted: state.budgeted,
             involvesHumans: state.involvesHumans,
           });
+        }
         case "rest":
           if (agent.role === "supervisor") await restSupervisor(kernel, agent);
           return "stop";

@@ -10,7 +10,9 @@ import {
   type SessionRow,
 } from "../adapters/database/sessions.ts";
 import { sessionModels, sessionUsageTotals } from "../adapters/database/usage.ts";
+import { errorMessage } from "../domain/errors.ts";
 import { hasPrice } from "../domain/pricing.ts";
+import { redactValuesEverywhere } from "../domain/secret-redaction.ts";
 import { sessionActivity } from "../domain/session-activity.ts";
 import type { SessionSnapshot } from "../domain/sessions.ts";
 import { noTelemetry, type TelemetryAgent } from "../domain/telemetry-port.ts";
@@ -18,6 +20,7 @@ import { createAgentRunner } from "./agent-runner.ts";
 import { canDecide, handleInput } from "./inputs.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { LifecycleLog } from "./lifecycle-log.ts";
+import { createMcpAgentTools } from "./mcp-agent-tools.ts";
 import type { RuntimeApi } from "./runtime-api.ts";
 import { defaultRuntimeOptions, type RuntimeContext } from "./runtime-context.ts";
 import { agentSnapshot, requestSnapshot, sessionSnapshot } from "./snapshots.ts";
@@ -51,6 +54,8 @@ export function createRuntime(context: RuntimeContext): Runtime {
     context.generateId ?? ((prefix: string) => `${prefix}_${randomUUID().replaceAll("-", "")}`);
 
   const telemetry = context.telemetry ?? noTelemetry;
+  // An MCP server's secrets are redacted wherever text is: logs, transcripts, Slack.
+  if (context.mcpServers) redactValuesEverywhere(context.mcpServers.secretValues());
   const lifecycle = new LifecycleLog({ db: context.db, logger });
   const listeners = new SurfaceListeners(logger);
 
@@ -71,6 +76,7 @@ export function createRuntime(context: RuntimeContext): Runtime {
             ? "cancelled"
             : undefined;
     if (!outcome || !("agent" in event)) return;
+    void mcpTools.release(event.agent.id);
     const agent: TelemetryAgent = {
       sessionId: event.sessionId,
       agentId: event.agent.id,
@@ -86,6 +92,7 @@ export function createRuntime(context: RuntimeContext): Runtime {
     options,
     instanceId,
     workspaces: context.workspaces,
+    mcpServers: context.mcpServers,
     repositories: context.repositories,
     scope: context.scope,
     now: () => context.clock?.now() ?? new Date(),
@@ -96,9 +103,11 @@ export function createRuntime(context: RuntimeContext): Runtime {
     lifecycle,
     wake: (agentId) => scheduler.wake(agentId),
   };
+  const mcpTools = createMcpAgentTools(kernel);
   const runner = createAgentRunner(kernel, {
     workerTools: context.workerTools ?? [],
     supervisorTools: context.supervisorTools ?? [],
+    mcpTools,
   });
   const scheduler = createWakeScheduler(kernel, context.boss, runner);
 
@@ -175,6 +184,11 @@ export function createRuntime(context: RuntimeContext): Runtime {
     },
     async stop(deadlines) {
       await scheduler.stop(deadlines);
+      try {
+        await context.mcpServers?.close();
+      } catch (error) {
+        logger.warn({ error: errorMessage(error) }, "could not close the MCP servers");
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Database } from "../adapters/database/open-database.ts";
+import type { McpServers } from "../adapters/mcp/mcp-servers-port.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
 import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { WorkspacesPort } from "../domain/workspaces-port.ts";
@@ -15,6 +16,8 @@ export interface RuntimeKernel {
   options: RuntimeOptions;
   instanceId: string;
   workspaces: WorkspacesPort | undefined;
+  /** The deployment's MCP servers; absent when none are configured. */
+  mcpServers: McpServers | undefined;
   repositories: RuntimeContext["repositories"];
   scope: RuntimeContext["scope"];
   now(): Date;

@@ -25,7 +25,7 @@ export async function modelStep(
   agent: AgentRow,
   entries: NumberedMessage[],
   seq: number,
-  tools: AnyTool[],
+  { tools, systemText }: { tools: AnyTool[]; systemText: string },
   signal: AbortSignal,
   checks: ModelStepChecks,
 ): Promise<StepOutcome> {
@@ -41,7 +41,8 @@ export async function modelStep(
   const turnId = `${running.id}:${running.step}`;
   const prompt: TurnPrompt = {
     ref: parseModel(running.model),
-    system: isSupervisor ? supervisorPrompt : workerPrompt,
+    // The MCP servers' words are the agent's own, stored once: the same bytes every turn.
+    system: `${isSupervisor ? supervisorPrompt : workerPrompt}${systemText}`,
     tools: tools.map(toolSchemaOf),
     view: contextView(entries),
     // The cached prefix must outlive a wait on a person: supervisors always wait on people,

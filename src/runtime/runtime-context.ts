@@ -2,6 +2,7 @@ import type { PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import type { Database } from "../adapters/database/open-database.ts";
 import type { SessionScope } from "../adapters/database/session-scope.ts";
+import type { McpServers } from "../adapters/mcp/mcp-servers-port.ts";
 import type { Config } from "../config/config.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
 import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
@@ -49,6 +50,8 @@ export interface RuntimeContext {
   /** More tools for supervisors, e.g. `merge_agents`. */
   supervisorTools?: AnyTool[];
   workspaces?: WorkspacesPort;
+  /** MCP servers whose tools agents are offered; the runtime releases an agent's connections when it ends and closes them all on stop. */
+  mcpServers?: McpServers;
   /** Repositories `spawn_agent {repo}` may name; `defaultRepository` is used when it names none. */
   repositories?: { names: string[]; defaultRepository: string | undefined };
   options?: Partial<RuntimeOptions>;

@@ -34,6 +34,15 @@ export type SurfaceEvent =
   | { type: "budget-reached"; sessionId: string; request: RequestSnapshot }
   | { type: "request-decided"; sessionId: string; request: RequestSnapshot }
   | { type: "session-idle"; sessionId: string }
+  /** An MCP server could not be reached for a call; said once per session and server. */
+  | {
+      type: "mcp-server-unavailable";
+      sessionId: string;
+      agentId: string;
+      agentTitle: string;
+      server: string;
+      reason: string;
+    }
   /** The supervisor named the task (`name_session`). */
   | { type: "session-titled"; sessionId: string; title: string };
 

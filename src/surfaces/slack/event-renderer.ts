@@ -8,6 +8,7 @@ import { renderApproval } from "./blocks/approval.ts";
 import type { RenderedMessage } from "./blocks/block.ts";
 import { renderBudget } from "./blocks/budget.ts";
 import { renderSetupFailure } from "./blocks/environment-setup.ts";
+import { renderMcpServerUnavailable } from "./blocks/mcp-server-unavailable.ts";
 import { renderQuestion } from "./blocks/question.ts";
 import { renderResults } from "./blocks/results.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
@@ -138,6 +139,14 @@ export class EventRenderer {
         return;
       case "session-titled":
         void this.deps.sessions.rename(thread, event.title);
+        return;
+      case "mcp-server-unavailable":
+        await this.deps.publisher.publish(
+          event.sessionId,
+          `mcp-unavailable:${event.server}`,
+          thread,
+          renderMcpServerUnavailable(event.agentTitle, event.server, event.reason),
+        );
         return;
     }
   }

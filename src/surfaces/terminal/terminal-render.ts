@@ -83,5 +83,10 @@ export function renderEvent(
       return undefined;
     case "session-titled":
       return { text: `  ▸ Session: ${event.title}`, newline: true };
+    case "mcp-server-unavailable":
+      return {
+        text: `  ✗ ${event.agentTitle}: MCP server ${event.server} is unavailable: ${visibleText(event.reason).text}`,
+        newline: true,
+      };
   }
 }
