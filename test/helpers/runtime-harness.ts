@@ -65,6 +65,8 @@ export interface StartRuntimeOptions {
   scope?: RuntimeContext["scope"];
   /** Another provider than the Anthropic SDK on `anthropicBaseUrl`, e.g. the OpenAI one. */
   provider?: ModelProvider;
+  mcpServers?: RuntimeContext["mcpServers"];
+  logger?: RuntimeContext["logger"];
 }
 
 /**
@@ -91,7 +93,7 @@ export function createTestRuntime(options: Omit<StartRuntimeOptions, "beforeStar
     boss: options.handle.createQueue({ schedule: false, supervise: false }),
     resolveProvider: () => provider,
     config: options.config ?? testConfig(),
-    logger: pino({ level: "silent" }),
+    logger: options.logger ?? pino({ level: "silent" }),
     instanceId: options.instanceId,
     clock: options.clock,
     workspaces: options.workspaces,
@@ -100,6 +102,7 @@ export function createTestRuntime(options: Omit<StartRuntimeOptions, "beforeStar
     supervisorTools: options.supervisorTools,
     options: { ...testRuntimeOptions, ...options.options },
     ...(options.scope ? { scope: options.scope } : {}),
+    ...(options.mcpServers ? { mcpServers: options.mcpServers } : {}),
   });
 }
 
