@@ -27,7 +27,7 @@ function textProblem(value: string, workspace: boolean): string | undefined {
     return `names \${${credential}}, one of Threadwork's own credentials, which no MCP server receives: give the server its own narrow token, e.g. \${TRACKER_TOKEN}`;
   const token = tokenShapeIn(value);
   if (token !== undefined)
-    return `looks like ${token} written in the file: set it in Threadwork's environment under a name of its own and refer to it here`;
+    return `looks like ${token} written in the file: set it in Threadwork's environment under a name of its own and refer to it here, e.g. \${TRACKER_TOKEN}`;
   return undefined;
 }
 
@@ -81,16 +81,21 @@ export const serverArgs = z
     });
   });
 
-export const command = z
-  .string()
-  .min(1, "must not be empty")
-  .max(1000, "must be at most 1,000 characters")
-  .refine((text) => !/\s/.test(text), "must be one executable, without spaces: put its arguments in args")
-  .refine((text) => !text.includes("$"), "is run as written, without references: name the executable itself")
-  .refine(
-    (text) => text.startsWith("/") || !text.includes("/"),
-    "must be an executable's name on Threadwork's PATH or an absolute path: a relative path would depend on where Threadwork starts",
-  );
+/** The first thing wrong with a stdio server's command, or `undefined`. */
+function commandProblem(text: string): string | undefined {
+  if (text === "") return "must not be empty";
+  if (text.length > 1000) return "must be at most 1,000 characters";
+  if (/\s/.test(text)) return "must be one executable, without spaces: put its arguments in args";
+  if (text.includes("$")) return "is run as written, without references: name the executable itself";
+  if (!text.startsWith("/") && text.includes("/"))
+    return "must be an executable's name on Threadwork's PATH or an absolute path: a relative path would depend on where Threadwork starts";
+  return undefined;
+}
+
+export const command = z.string().superRefine((text, context) => {
+  const problem = commandProblem(text);
+  if (problem !== undefined) context.addIssue({ code: "custom", message: problem });
+});
 
 export const absolutePath = z
   .string()
