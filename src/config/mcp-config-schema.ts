@@ -49,7 +49,10 @@ function useSchema(scope: Scope, description: string, example: string) {
 
 const toolName = z
   .string()
-  .regex(/^[A-Za-z0-9_./-]{1,128}$/, "must be the tool's name as the server lists it, e.g. create_issue");
+  .regex(
+    /^[A-Za-z0-9_./-]{1,128}$/,
+    "must be the tool's name as the server lists it: letters, digits, _ - . / (at most 128)",
+  );
 
 const toolSchema = (scope: Scope) =>
   z
@@ -199,7 +202,8 @@ function isLoopback(url: URL): boolean {
 /** Rules across fields of one entry. */
 function checkEntry(scope: Scope, entry: ServerEntry, context: z.core.$RefinementCtx<ServerEntry>): void {
   const use = entry.use ?? (scope === "repository" ? "workers" : "both");
-  for (const [name, tool] of Object.entries(entry.tools ?? {})) {
+  // A repository's server and its tools can only say "workers": `use` itself refuses the rest.
+  for (const [name, tool] of Object.entries(scope === "repository" ? {} : (entry.tools ?? {}))) {
     if (tool.use !== undefined && !narrows[use]?.includes(tool.use))
       context.addIssue({
         code: "custom",

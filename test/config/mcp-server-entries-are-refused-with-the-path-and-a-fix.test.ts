@@ -225,10 +225,13 @@ const table: Array<{
     name: "a repository's server offered to the supervisor",
     contents: inWeb({
       files: { transport: "stdio", command: "node", use: "both", tools: { read: { use: "supervisor" } } },
+      notes: { transport: "stdio", command: "node", tools: { "bad name!": {}, write: { use: "both" } } },
     }),
     problems: [
       `${file}: repositories.web.mcpServers.files.use must be "workers": a repository's server reaches only that repository's workers; list it in the top-level mcpServers to offer it to the supervisor, e.g. "workers"`,
       `${file}: repositories.web.mcpServers.files.tools.read.use must be "workers": a repository's server reaches only that repository's workers; list it in the top-level mcpServers to offer it to the supervisor, e.g. "workers"`,
+      `${file}: repositories.web.mcpServers.notes.tools has a bad name "bad name!": it must be the tool's name as the server lists it: letters, digits, _ - . / (at most 128), e.g. "create_issue"`,
+      `${file}: repositories.web.mcpServers.notes.tools.write.use must be "workers": a repository's server reaches only that repository's workers; list it in the top-level mcpServers to offer it to the supervisor, e.g. "workers"`,
     ],
   },
   {
