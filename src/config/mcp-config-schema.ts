@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defaultMcpTimeoutSeconds } from "./mcp-config.ts";
 import {
   absolutePath,
   command,
@@ -101,9 +102,8 @@ function commonFields(scope: Scope) {
       .max(3600, "must be at most 3,600 (an hour)")
       .optional()
       .meta({
-        description:
-          "How long one call may take; start-up and a person's answers are not counted. Default 60.",
-        examples: [60],
+        description: `How long one call may take; start-up and a person's answers are not counted. Default ${defaultMcpTimeoutSeconds}.`,
+        examples: [defaultMcpTimeoutSeconds],
       }),
   };
 }
