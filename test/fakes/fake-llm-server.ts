@@ -27,6 +27,7 @@ import {
 } from "./fake-llm-openai.ts";
 import { asRecord, type FakeLlmRequest, redactHeaders } from "./fake-llm-request.ts";
 import { type FakeLlmError, type FakeLlmResponse, outputTokensOf } from "./fake-llm-responses.ts";
+import { invalidTools } from "./fake-llm-tool-rules.ts";
 
 export type {
   FakeLlmRequest,
@@ -307,7 +308,7 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       sendError(api, response, modelNotServed(api, request.model), requestId);
       return;
     }
-    const refused = api === "anthropic" ? tooManyBreakpoints(body) : undefined;
+    const refused = invalidTools(api, body) ?? (api === "anthropic" ? tooManyBreakpoints(body) : undefined);
     if (refused) {
       sendError(api, response, refused, requestId);
       return;
