@@ -36,6 +36,8 @@ export interface ModelCallEnd {
 interface ToolCallStart {
   id: string;
   name: string;
+  /** The MCP server the tool comes from; absent for built-in tools. */
+  mcpServer?: string;
 }
 
 /** One timed operation: ended once, with its result or the kind of error that ended it. */

@@ -98,6 +98,8 @@ export interface ToolDefinition<Input = unknown, Context extends ToolContext = T
    * elsewhere (an MCP server's); `input` then only checks the shape and the owner validates the rest.
    */
   inputJsonSchema?: Record<string, unknown>;
+  /** The MCP server a tool comes from, for traces; absent for built-in tools. */
+  mcpServer?: string;
   /** A function when the risk depends on the input or the calling session (e.g. a merge's target branch). */
   risk: ToolRisk | ((input: Input, scope: ToolCallScope) => ToolRisk);
   /** What a human reads in an approval request: exactly what will happen. */

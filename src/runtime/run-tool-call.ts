@@ -61,7 +61,11 @@ export async function runToolCall(
     }),
   };
   let outcome: ToolOutcome;
-  const measurement = kernel.telemetry.toolCall(telemetryAgent(running), { id: call.id, name: call.name });
+  const measurement = kernel.telemetry.toolCall(telemetryAgent(running), {
+    id: call.id,
+    name: call.name,
+    ...(tool.mcpServer ? { mcpServer: tool.mcpServer } : {}),
+  });
   try {
     outcome = { output: await tool.execute(input, context), isError: false, status: "finished" };
     measurement.end({ status: "finished" });

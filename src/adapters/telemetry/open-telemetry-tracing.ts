@@ -186,6 +186,7 @@ export function createOpenTelemetryTracing(options: TracingOptions): Tracing {
         [genAi.toolName]: call.name,
         [genAi.toolCallId]: call.id,
         [genAi.toolType]: "function",
+        ...(call.mcpServer ? { "threadwork.mcp.server": call.mcpServer } : {}),
         [genAi.conversationId]: agent.sessionId,
         [genAi.agentId]: agent.agentId,
         ...agentAttributes(agent),

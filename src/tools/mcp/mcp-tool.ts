@@ -59,6 +59,7 @@ export function mcpTool(options: McpToolOptions): AnyTool {
     description: description(descriptor),
     input: z.record(z.string(), z.unknown()),
     inputJsonSchema: options.inputJsonSchema,
+    mcpServer: descriptor.server,
     risk: options.risk,
     describe: (input) =>
       [
