@@ -5,6 +5,7 @@ import { findRequestForToolCall } from "../adapters/database/requests.ts";
 import type { SessionScope } from "../adapters/database/session-scope.ts";
 import type { WorkspaceManager } from "../adapters/git/workspace-manager.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
+import type { McpServers } from "../adapters/mcp/mcp-servers-port.ts";
 import type { SlackFiles } from "../adapters/slack/slack-files.ts";
 import { createWorkspaces } from "../adapters/workspace/create-workspaces.ts";
 import type { Config } from "../config/config.ts";
@@ -38,6 +39,8 @@ interface AssembleOptions {
   scope?: SessionScope;
   /** Metrics and traces of the runtime's work. */
   telemetry?: RuntimeTelemetry;
+  /** The MCP servers agents are offered, when `config.mcp.servers` lists any. */
+  mcpServers?: McpServers;
 }
 
 /**
@@ -109,6 +112,7 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
     ...(options.runtimeOptions ? { options: options.runtimeOptions } : {}),
     ...(options.scope ? { scope: options.scope } : {}),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    ...(options.mcpServers ? { mcpServers: options.mcpServers } : {}),
   });
   return { runtime, queue, workspaceManager: workspaces?.manager };
 }
