@@ -67,6 +67,7 @@ export interface StartRuntimeOptions {
   provider?: ModelProvider;
   mcpServers?: RuntimeContext["mcpServers"];
   logger?: RuntimeContext["logger"];
+  telemetry?: RuntimeContext["telemetry"];
 }
 
 /**
@@ -103,6 +104,7 @@ export function createTestRuntime(options: Omit<StartRuntimeOptions, "beforeStar
     options: { ...testRuntimeOptions, ...options.options },
     ...(options.scope ? { scope: options.scope } : {}),
     ...(options.mcpServers ? { mcpServers: options.mcpServers } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   });
 }
 
