@@ -17,6 +17,7 @@ import {
   markerOf,
   sourceText,
 } from "../support/fake-agents.ts";
+import { benchMcpServers } from "../support/mcp-servers.ts";
 import { startBenchRuntime } from "../support/runtime.ts";
 import { round } from "../support/stats.ts";
 import type { BenchRow } from "../support/types.ts";
@@ -65,6 +66,7 @@ export const promptCachingRow: BenchRow = {
   name: "Prompt caching",
   async run(context) {
     const workerTurns = 20;
+    const mcpToolCount = 20;
     const teamSize = 5;
     const teamTurns = context.quick ? 4 : 10;
     const pauseMinutes = 10;
@@ -78,12 +80,13 @@ export const promptCachingRow: BenchRow = {
         ? { handle: await context.databases.shared(), close: async () => {} }
         : await context.databases.open("cache");
     context.watch(() => `${server.requests.length} model requests answered or held`);
-    const runtime = await startBenchRuntime({
+    const runtimeOptions = {
       handle: database.handle,
       anthropicBaseUrl: server.anthropicBaseUrl,
       workerTools: [readSourceTool],
       limits: { maxTurns: 40 },
-    });
+    };
+    let runtime = await startBenchRuntime(runtimeOptions);
 
     const worker = (request: FakeLlmRequest, marker: string, turns: number): FakeLlmResponse =>
       request.turnIndex < turns - 1
@@ -132,16 +135,34 @@ export const promptCachingRow: BenchRow = {
         return rows;
       };
 
+      const singleRun = async (marker: string) => {
+        const surface = createMemorySurface(runtime, { userId: "owner" });
+        await surface.send(`[bench:${marker}] Read the module and summarise it.`);
+        await surface.waitFor(
+          (event) => event.type === "reply-completed" && event.text.startsWith("Summary"),
+          { timeoutMs: 120_000 },
+        );
+        surface.close();
+        const found = (await sessionTotals(surface.sessionId() ?? "")).find((row) => row.role === "worker");
+        if (!found) throw new Error("the sub-agent did not run");
+        return found;
+      };
+
       context.progress(`a ${workerTurns}-turn sub-agent`);
-      const single = createMemorySurface(runtime, { userId: "owner" });
-      await single.send("[bench:single] Read the module and summarise it.");
-      await single.waitFor((event) => event.type === "reply-completed" && event.text.startsWith("Summary"), {
-        timeoutMs: 120_000,
-      });
-      const singleRows = await sessionTotals(single.sessionId() ?? "");
-      const singleWorker = singleRows.find((row) => row.role === "worker");
-      if (!singleWorker) throw new Error("the sub-agent did not run");
+      const singleWorker = await singleRun("single");
       const singleShare = cachedShare(singleWorker);
+
+      context.progress(`the same sub-agent offered ${mcpToolCount} MCP tools`);
+      // The same runtime on the same database, now with MCP servers: only new agents list them.
+      await runtime.stop();
+      runtime = await startBenchRuntime({ ...runtimeOptions, mcpServers: benchMcpServers(mcpToolCount) });
+      const mcpWorker = await singleRun("single-mcp");
+      const mcpShare = cachedShare(mcpWorker);
+      const offered = server.requests
+        .find((request) => !isSupervisorRequest(request) && markerOf(request)?.startsWith("single-mcp"))
+        ?.toolNames.filter((name) => name.startsWith("tracker__")).length;
+      if (offered !== mcpToolCount)
+        throw new Error(`the sub-agent was offered ${offered} MCP tools, not ${mcpToolCount}`);
 
       context.progress(
         `a supervisor with ${teamSize} sub-agents, then a follow-up ${pauseMinutes} simulated minutes later`,
@@ -163,7 +184,6 @@ export const promptCachingRow: BenchRow = {
       const teamShare = cachedShare(teamTotals);
       const supervisorRow = teamRows.find((row) => row.role === "supervisor");
       const supervisorShare = supervisorRow ? cachedShare(supervisorRow) : 0;
-      single.close();
       team.close();
 
       return {
@@ -174,6 +194,12 @@ export const promptCachingRow: BenchRow = {
             figure: `${percent(singleShare)} (${singleWorker.cacheReadTokens} of ${singleWorker.inputTokens + singleWorker.cacheReadTokens + singleWorker.cacheWriteTokens} tokens)`,
             target: "≥ 90%",
             met: singleShare >= 0.9,
+          },
+          {
+            label: `cached input, ${workerTurns}-turn sub-agent offered ${mcpToolCount} MCP tools`,
+            figure: `${percent(mcpShare)} (${round((mcpShare - singleShare) * 100, 1)} points from without)`,
+            target: "within 2 points",
+            met: Math.abs(mcpShare - singleShare) <= 0.02,
           },
           {
             label: `cached input, supervisor + ${teamSize} sub-agents`,
@@ -191,6 +217,8 @@ export const promptCachingRow: BenchRow = {
         details: {
           singleWorker,
           singleShare: round(singleShare, 4),
+          mcpWorker,
+          mcpShare: round(mcpShare, 4),
           team: teamRows,
           teamShare: round(teamShare, 4),
           supervisorShare: round(supervisorShare, 4),

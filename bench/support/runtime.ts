@@ -16,6 +16,7 @@ export interface BenchRuntimeOptions {
   options?: Partial<RuntimeOptions>;
   /** Wraps the real Anthropic provider, e.g. to time model calls from the outside. */
   wrapProvider?: (provider: ModelProvider) => ModelProvider;
+  mcpServers?: RuntimeContext["mcpServers"];
 }
 
 export function benchConfig(limits: Partial<Config["limits"]> = {}): RuntimeContext["config"] {
@@ -60,6 +61,7 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<R
     instanceId: options.instanceId,
     workerTools: options.workerTools,
     options: options.options,
+    ...(options.mcpServers ? { mcpServers: options.mcpServers } : {}),
   });
   await runtime.start();
   return runtime;

@@ -5,12 +5,12 @@ import type { McpServerListing } from "../../src/domain/mcp.ts";
 import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import type { FakeLlmRequest, FakeLlmResponse } from "../fakes/fake-llm-server.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
+import { ScriptedMcpServers, stdioServerConfig } from "../fakes/scripted-mcp-servers.ts";
 import { backends } from "../helpers/database.ts";
 import { eventually } from "../helpers/eventually.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { useTestRuntime } from "../helpers/test-runtime-per-describe.ts";
 import { spawnWorkerForTask } from "./support/scripted-agents.ts";
-import { ScriptedMcpServers, stdioServerConfig } from "./support/scripted-mcp-servers.ts";
 
 const secret = "mcp-secret-value-4f9a2c71";
 

@@ -1,11 +1,7 @@
-import { McpServerUnavailableError } from "../../../src/adapters/mcp/mcp-errors.ts";
-import type {
-  McpAgentScope,
-  McpCallOptions,
-  McpServers,
-} from "../../../src/adapters/mcp/mcp-servers-port.ts";
-import type { McpServerConfig } from "../../../src/config/mcp-config.ts";
-import type { McpCallResult, McpServerListing } from "../../../src/domain/mcp.ts";
+import { McpServerUnavailableError } from "../../src/adapters/mcp/mcp-errors.ts";
+import type { McpAgentScope, McpCallOptions, McpServers } from "../../src/adapters/mcp/mcp-servers-port.ts";
+import type { McpServerConfig } from "../../src/config/mcp-config.ts";
+import type { McpCallResult, McpServerListing } from "../../src/domain/mcp.ts";
 
 export interface ScriptedMcpCall {
   server: string;
