@@ -185,3 +185,8 @@ export async function startEverythingOverHttp(): Promise<{
     },
   };
 }
+
+/** `${name}` as a configuration file writes it. */
+export function reference(name: string): string {
+  return `\${${name}}`;
+}

@@ -6,6 +6,7 @@ import type { McpServers } from "../../src/adapters/mcp/mcp-servers-port.ts";
 import {
   everythingOverHttp,
   plainCall,
+  reference,
   scopeOf,
   scratchDirectory,
   startEverythingOverHttp,
@@ -70,7 +71,7 @@ describe("server-everything over Streamable HTTP", () => {
     helpers.push(proxy);
     const url = `${await listen(proxy)}/mcp`;
     const mcp = servers({
-      servers: [everythingOverHttp(url, { headers: { "X-Api-Key": "key-${TRACKER_TOKEN}" } })],
+      servers: [everythingOverHttp(url, { headers: { "X-Api-Key": `key-${reference("TRACKER_TOKEN")}` } })],
       environment: { TRACKER_TOKEN: "tracker-secret-0123456789" },
       dataDir: data.path,
     });

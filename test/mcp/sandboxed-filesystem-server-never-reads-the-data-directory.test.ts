@@ -7,6 +7,7 @@ import {
   filesystemServer,
   nodeModules,
   plainCall,
+  reference,
   scopeOf,
   scratchDirectory,
   testMcpServers,
@@ -42,7 +43,7 @@ describe("server-filesystem in the sandbox", () => {
   });
 
   it("scoped to the agent's workspace: reads inside it, and the server refuses a path outside", async () => {
-    const mcp = servers({ servers: [filesystemServer(["${workspace}"])], dataDir });
+    const mcp = servers({ servers: [filesystemServer([reference("workspace")])], dataDir });
     const scope = scopeOf("worker-1", workspaceAt(workspaceRoot));
     const inside = await mcp.call(
       "files",
@@ -65,7 +66,7 @@ describe("server-filesystem in the sandbox", () => {
   });
 
   it("cannot plant a git hook: the workspace's .git is read-only", async () => {
-    const mcp = servers({ servers: [filesystemServer(["${workspace}"])], dataDir });
+    const mcp = servers({ servers: [filesystemServer([reference("workspace")])], dataDir });
     const scope = scopeOf("worker-2", workspaceAt(workspaceRoot));
     const hook = path.join(workspaceRoot, ".git/hooks/pre-commit");
     const written = await mcp.call(
@@ -131,7 +132,7 @@ describe("server-filesystem in the sandbox", () => {
   });
 
   it("is not offered to an agent without a workspace when it needs one, and says why if called", async () => {
-    const mcp = servers({ servers: [filesystemServer(["${workspace}"])], dataDir });
+    const mcp = servers({ servers: [filesystemServer([reference("workspace")])], dataDir });
     expect(mcp.serversFor({ role: "supervisor" })).toEqual([]);
     expect(mcp.serversFor({ role: "worker", workspace: workspaceAt(workspaceRoot) })).toHaveLength(1);
     await expect(mcp.list("files", scopeOf("supervisor-3"))).rejects.toThrow(/\$\{workspace\}.*no workspace/);
