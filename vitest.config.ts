@@ -35,6 +35,7 @@ export const unitTests = [
 export const processTests = [
   "test/config/help-and-env-example-come-from-one-table.test.ts",
   "test/config/repositories-are-checked-at-start.test.ts",
+  "test/doctor/doctor-lists-each-mcp-servers-tools.test.ts",
   "test/doctor/doctor-names-every-problem.test.ts",
   "test/env-file-from-the-example-starts-threadwork.test.ts",
   "test/mcp/http-server-is-reached-at-its-url-only.test.ts",
