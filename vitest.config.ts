@@ -16,6 +16,7 @@ export const unitTests = [
   "test/config/**/*.test.ts",
   "test/domain/**/*.test.ts",
   "test/logger.test.ts",
+  "test/mcp/mcp-references-results-and-call-clock.test.ts",
   "test/observability/lifecycle-lines-name-session-agent-and-thread.test.ts",
   "test/providers/create-providers.test.ts",
   "test/providers/pricing.test.ts",

@@ -60,6 +60,38 @@ describe.each(["required", "off"] as const)("server-everything over stdio with t
     expect(textOf(result)).toContain("Favorite Integer: 7");
   });
 
+  it("rejects at once with the reason on Stop", async () => {
+    const stop = new AbortController();
+    const call = servers.call(
+      "everything",
+      "trigger-long-running-operation",
+      { duration: 30, steps: 30 },
+      scope,
+      plainCall(stop.signal),
+    );
+    await sleep(200);
+    const reason = new Error("stopped by a person");
+    const stoppedAt = Date.now();
+    stop.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    expect(Date.now() - stoppedAt).toBeLessThan(scaled(500));
+  });
+});
+
+describe("a stdio call's timeout", () => {
+  let data: Awaited<ReturnType<typeof scratchDirectory>>;
+  let servers: McpServers;
+  const scope = scopeOf("supervisor-2");
+
+  beforeAll(async () => {
+    data = await scratchDirectory("mcp-data");
+    servers = testMcpServers({ servers: [everythingOverStdio({ timeoutSeconds })], dataDir: data.path });
+  });
+  afterAll(async () => {
+    await servers?.close();
+    await data?.remove();
+  });
+
   it("does not count a person's wait against the call's timeout, but counts the server's own time", async () => {
     const result = await servers.call("everything", "trigger-elicitation-request", {}, scope, {
       signal: new AbortController().signal,
@@ -81,22 +113,5 @@ describe.each(["required", "off"] as const)("server-everything over stdio with t
     expect(textOf(await servers.call("everything", "echo", { message: "after" }, scope, plainCall()))).toBe(
       "Echo: after",
     );
-  });
-
-  it("rejects at once with the reason on Stop", async () => {
-    const stop = new AbortController();
-    const call = servers.call(
-      "everything",
-      "trigger-long-running-operation",
-      { duration: 30, steps: 30 },
-      scope,
-      plainCall(stop.signal),
-    );
-    await sleep(200);
-    const reason = new Error("stopped by a person");
-    const stoppedAt = Date.now();
-    stop.abort(reason);
-    await expect(call).rejects.toBe(reason);
-    expect(Date.now() - stoppedAt).toBeLessThan(scaled(500));
   });
 });

@@ -88,9 +88,11 @@ export function createMcpServers(options: McpServersOptions): McpServers {
 
   async function start(slot: Slot, server: McpServerConfig, scope: McpAgentScope): Promise<McpConnection> {
     let connection: McpConnection;
+    let tried = 0;
     try {
       connection = await startWithBackoff(
         async (attempt) => {
+          tried = attempt;
           try {
             return await startServer(server, scope, context);
           } catch (error) {
@@ -108,7 +110,7 @@ export function createMcpServers(options: McpServersOptions): McpServers {
       if (error instanceof ServerSetupError) throw new McpServerUnavailableError(server.name, error.message);
       throw new McpServerUnavailableError(
         server.name,
-        `it did not start (${policy.attempts} attempts): ${describe(error)}`,
+        `it did not start (${tried} attempt${tried === 1 ? "" : "s"}): ${describe(error)}`,
       );
     }
     if (slot.released) {

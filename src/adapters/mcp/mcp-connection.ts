@@ -1,4 +1,11 @@
-import { Client, ProtocolError, SdkError, SdkErrorCode, type Transport } from "@modelcontextprotocol/client";
+import {
+  Client,
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from "@modelcontextprotocol/client";
 import type {
   McpCallResult,
   McpElicitation,
@@ -27,6 +34,8 @@ interface OpenOptions {
   /** Bounds the `initialize` handshake: a server that never answers is a failed start. */
   startTimeoutMs: number;
   logger: Logger;
+  /** Takes the server's secrets out of error text before it reaches a log or the model. */
+  redact(text: string): string;
   /** Runs once the connection is closed, whoever closed it. */
   onClosed(): void;
 }
@@ -45,7 +54,9 @@ function describe(error: unknown): string {
 export class McpConnection {
   readonly server: string;
   private readonly client: Client;
+  private readonly transport: Transport;
   private readonly logger: Logger;
+  private readonly redact: (text: string) => string;
   private readonly calls: ActiveCall[] = [];
   private readonly onDeath = new Set<(error: Error) => void>();
   private closing = false;
@@ -53,7 +64,9 @@ export class McpConnection {
 
   private constructor(options: OpenOptions) {
     this.server = options.server;
+    this.transport = options.transport;
     this.logger = options.logger;
+    this.redact = options.redact;
     this.client = new Client(clientInfo, { capabilities: { elicitation: { form: {}, url: {} } } });
     this.client.setRequestHandler("elicitation/create", async (request) => {
       const call = this.calls.at(-1);
@@ -61,7 +74,7 @@ export class McpConnection {
       return convertAnswer(await call.elicit(convertElicitation(this.server, request.params)));
     });
     this.client.onerror = (error) =>
-      this.logger.debug({ mcpServer: this.server, error: describe(error) }, "MCP transport error");
+      this.logger.debug({ error: this.redact(describe(error)) }, "MCP transport error");
     this.client.onclose = () => {
       this.dead = true;
       const error = new McpServerUnavailableError(
@@ -118,7 +131,11 @@ export class McpConnection {
       };
     } catch (error) {
       if (error instanceof McpServerUnavailableError) throw error;
-      throw new McpServerUnavailableError(this.server, `listing its tools failed: ${describe(error)}`);
+      if (!(error instanceof ProtocolError)) void this.close();
+      throw new McpServerUnavailableError(
+        this.server,
+        `listing its tools failed: ${this.redact(describe(error))}`,
+      );
     } finally {
       watched.stop();
     }
@@ -175,9 +192,8 @@ export class McpConnection {
       if (error instanceof SdkError && error.code === SdkErrorCode.InvalidResult)
         return errorResult(error.message);
       // The server cannot be reached (an HTTP server that went away): start afresh next time.
-      this.dead = true;
       void this.close();
-      throw new McpServerUnavailableError(this.server, `the call failed: ${describe(error)}`);
+      throw new McpServerUnavailableError(this.server, `the call failed: ${this.redact(describe(error))}`);
     } finally {
       timer.clear();
       watched.stop();
@@ -187,15 +203,17 @@ export class McpConnection {
   }
 
   async close(): Promise<void> {
+    if (this.closing) return;
     this.closing = true;
     this.dead = true;
     try {
+      // An HTTP server keeps a session until told it is over.
+      if (this.transport instanceof StreamableHTTPClientTransport && this.transport.sessionId !== undefined) {
+        await this.transport.terminateSession().catch(() => {});
+      }
       await this.client.close();
     } catch (error) {
-      this.logger.debug(
-        { mcpServer: this.server, error: describe(error) },
-        "MCP connection did not close cleanly",
-      );
+      this.logger.debug({ error: this.redact(describe(error)) }, "MCP connection did not close cleanly");
     }
   }
 }

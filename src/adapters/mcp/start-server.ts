@@ -87,6 +87,7 @@ export async function startServer(
       transport,
       startTimeoutMs: context.startTimeoutMs,
       logger,
+      redact: (text) => redactServerText(text, context.secrets),
       onClosed: cleanOnce,
     });
     logger.debug("MCP server connected");
