@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { McpServerUnavailableError } from "../../src/adapters/mcp/mcp-errors.ts";
 import type { McpServers } from "../../src/adapters/mcp/mcp-servers-port.ts";
+import { eventually } from "../helpers/eventually.ts";
 import {
   everythingOverHttp,
   plainCall,
@@ -13,16 +14,22 @@ import {
   testMcpServers,
   textOf,
 } from "../helpers/mcp-servers.ts";
+import { scaled } from "../helpers/time-scale.ts";
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** Forwards every request to `target` as it is, keeping the headers each one arrived with. */
-function recordingProxy(target: URL, seen: IncomingHttpHeaders[]): Server {
+/** Forwards every request to `target` as it is, keeping the headers and body each one arrived with. */
+function recordingProxy(target: URL, seen: IncomingHttpHeaders[], bodies: string[] = []): Server {
   return createServer((incoming, outgoing) => {
     seen.push(incoming.headers);
+    let body = "";
+    incoming.on("data", (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    incoming.on("end", () => bodies.push(body));
     const upstream = request(
       {
         host: target.hostname,
@@ -89,6 +96,29 @@ describe("server-everything over Streamable HTTP", () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((headers) => headers["x-api-key"] === "key-tracker-secret-0123456789")).toBe(true);
     expect(mcp.secretValues()).toEqual(["tracker-secret-0123456789"]);
+  });
+
+  it("on Stop rejects at once and tells the server the call is cancelled", async () => {
+    const bodies: string[] = [];
+    const proxy = recordingProxy(new URL(everything.url), [], bodies);
+    helpers.push(proxy);
+    const mcp = servers({ servers: [everythingOverHttp(`${await listen(proxy)}/mcp`)], dataDir: data.path });
+    await mcp.list("everything", scope);
+    const stop = new AbortController();
+    const call = mcp.call(
+      "everything",
+      "trigger-long-running-operation",
+      { duration: 30, steps: 30 },
+      scope,
+      plainCall(stop.signal),
+    );
+    await eventually(() => bodies.some((body) => body.includes("trigger-long-running-operation")));
+    const reason = new Error("stopped by a person");
+    const stoppedAt = Date.now();
+    stop.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    expect(Date.now() - stoppedAt).toBeLessThan(scaled(500));
+    await eventually(() => bodies.some((body) => body.includes("notifications/cancelled")));
   });
 
   it("refuses a redirect instead of following it, even within the same origin", async () => {

@@ -60,6 +60,33 @@ describe.each(["required", "off"] as const)("server-everything over stdio with t
     expect(textOf(result)).toContain("Favorite Integer: 7");
   });
 
+  it("takes a server's link to open to the call's elicit", async () => {
+    const asked: McpElicitation[] = [];
+    const result = await servers.call(
+      "everything",
+      "trigger-url-elicitation",
+      { url: "https://example.com/authorize", elicitationId: "consent-1" },
+      scope,
+      {
+        signal: new AbortController().signal,
+        elicit: async (request) => {
+          asked.push(request);
+          return { action: "accept" };
+        },
+      },
+    );
+    expect(asked).toEqual([
+      {
+        mode: "url",
+        server: "everything",
+        message: expect.any(String),
+        url: "https://example.com/authorize",
+        elicitationId: "consent-1",
+      },
+    ]);
+    expect(result.isError).toBe(false);
+  });
+
   it("rejects at once with the reason on Stop", async () => {
     const stop = new AbortController();
     const call = servers.call(
