@@ -123,6 +123,24 @@ describe("server-filesystem in the sandbox", () => {
     expect(textOf(read)).toContain("the data directory's secret");
   });
 
+  it("hides the app directory too, yet shows a read-only path inside it (where servers are installed)", async () => {
+    const app = path.join(base.path, "app");
+    await mkdir(path.join(app, "node_modules"), { recursive: true });
+    await writeFile(path.join(app, ".env"), "SLACK_BOT_TOKEN=app-secret");
+    await writeFile(path.join(app, "node_modules/shown.txt"), "an installed file");
+    const wide = filesystemServer([base.path], {
+      readOnlyPaths: [nodeModules, base.path, path.join(app, "node_modules")],
+    });
+    const mcp = servers({ servers: [wide], dataDir, hiddenPaths: [app] });
+    const scope = scopeOf("supervisor-4");
+    const read = (file: string) => mcp.call("files", "read_text_file", { path: file }, scope, plainCall());
+    expect(textOf(await read(path.join(base.path, "beside.txt")))).toContain("a file beside");
+    expect(textOf(await read(path.join(app, "node_modules/shown.txt")))).toContain("an installed file");
+    const secret = await read(path.join(app, ".env"));
+    expect(secret.isError).toBe(true);
+    expect(textOf(secret)).not.toContain("app-secret");
+  });
+
   it("refuses a read-only path inside the data directory", async () => {
     const mcp = servers({
       servers: [filesystemServer([dataDir], { readOnlyPaths: [nodeModules, dataDir] })],

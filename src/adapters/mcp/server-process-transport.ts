@@ -101,8 +101,21 @@ export class ServerProcessTransport implements Transport {
         reject(new Error("the server's process is not running"));
         return;
       }
-      if (stdin.write(serializeMessage(message))) resolve();
-      else stdin.once("drain", resolve);
+      if (stdin.write(serializeMessage(message))) {
+        resolve();
+        return;
+      }
+      // A server that exits with its input full must not leave the sender waiting.
+      const settle = (error?: Error) => {
+        stdin.off("drain", drained);
+        stdin.off("close", closed);
+        if (error) reject(error);
+        else resolve();
+      };
+      const drained = () => settle();
+      const closed = () => settle(new Error("the server's process exited"));
+      stdin.once("drain", drained);
+      stdin.once("close", closed);
     });
   }
 
