@@ -4,6 +4,7 @@ import type { DatabaseHandle } from "../adapters/database/open-database.ts";
 import { findRequestForToolCall } from "../adapters/database/requests.ts";
 import type { SessionScope } from "../adapters/database/session-scope.ts";
 import type { WorkspaceManager } from "../adapters/git/workspace-manager.ts";
+import { createMcpServers } from "../adapters/mcp/create-mcp-servers.ts";
 import type { McpServers } from "../adapters/mcp/mcp-servers-port.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
 import type { SlackFiles } from "../adapters/slack/slack-files.ts";
@@ -39,8 +40,25 @@ interface AssembleOptions {
   scope?: SessionScope;
   /** Metrics and traces of the runtime's work. */
   telemetry?: RuntimeTelemetry;
-  /** The MCP servers agents are offered, when `config.mcp.servers` lists any. */
+  /** The MCP servers agents are offered; by default those `config.mcp.servers` lists, if any. */
   mcpServers?: McpServers;
+  /** Where MCP servers' `${NAME}` references are looked up; the process's environment by default. */
+  environment?: Record<string, string | undefined>;
+}
+
+/** The configured MCP servers, or none; stdio servers run under the commands' sandbox setting. */
+function configuredMcpServers(options: AssembleOptions): McpServers | undefined {
+  const { config } = options;
+  if (config.mcp.servers.length === 0) return undefined;
+  const environment = options.environment ?? process.env;
+  return createMcpServers({
+    servers: config.mcp.servers,
+    environment,
+    dataDir: config.database.dataDir,
+    sandbox: config.git.sandbox,
+    searchPath: environment.PATH ?? "",
+    logger: options.logger,
+  });
 }
 
 /**
@@ -91,6 +109,7 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
     );
   }
 
+  const mcpServers = options.mcpServers ?? configuredMcpServers(options);
   const queue = database.createQueue();
   const runtime = createRuntime({
     db: database.db,
@@ -112,7 +131,7 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
     ...(options.runtimeOptions ? { options: options.runtimeOptions } : {}),
     ...(options.scope ? { scope: options.scope } : {}),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
-    ...(options.mcpServers ? { mcpServers: options.mcpServers } : {}),
+    ...(mcpServers ? { mcpServers } : {}),
   });
   return { runtime, queue, workspaceManager: workspaces?.manager };
 }
