@@ -1,5 +1,4 @@
 import type { Config } from "../../config/config.ts";
-import type { McpServerConfig } from "../../config/mcp-config.ts";
 import { createLogger, type Logger } from "../../logger.ts";
 import { checkDatabase } from "./check-database.ts";
 import { checkMcpServers } from "./check-mcp-servers.ts";
@@ -52,8 +51,7 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
       check,
     ]),
     checkDatabase(config, { logger: quiet.logger }).then((check) => [check]),
-    // LEAD: drop this cast once Config has `mcp` (the mcpconfig branch).
-    checkMcpServers((config as Config & { mcp?: { servers: McpServerConfig[] } }).mcp?.servers ?? [], {
+    checkMcpServers(config.mcp.servers, {
       environment: process.env,
       dataDir: config.database.dataDir,
       sandbox: config.git.sandbox,
