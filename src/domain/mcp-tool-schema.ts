@@ -5,7 +5,7 @@
  * and size. Loosening is fine: the server validates the input again. A schema that cannot be
  * made so gives a reason instead, and the tool is left out.
  */
-export type ProviderToolSchema = { schema: Record<string, unknown> } | { problem: string };
+type ProviderToolSchema = { schema: Record<string, unknown> } | { problem: string };
 
 /** Nesting past this becomes `{}` (any value): the server checks the rest. */
 const maximumDepth = 12;

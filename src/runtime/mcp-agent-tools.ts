@@ -17,7 +17,7 @@ import { mcpTool } from "../tools/mcp/mcp-tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 
 /** An agent's MCP tools and the system prompt's words about their servers, for its whole life. */
-export interface AgentMcpTools {
+interface AgentMcpTools {
   tools: AnyTool[];
   /** Appended to the system prompt; empty when the servers said nothing. */
   systemText: string;

@@ -12,7 +12,7 @@ import type { AgentToolContext } from "../agent/agent-tool-context.ts";
 /** OpenAI refuses longer function descriptions. */
 const maximumDescriptionCharacters = 1_024;
 
-export interface McpToolOptions {
+interface McpToolOptions {
   descriptor: McpToolDescriptor;
   /** The name the model sees (`mcpToolNames`). */
   name: string;
