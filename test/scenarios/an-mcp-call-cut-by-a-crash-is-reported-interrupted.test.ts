@@ -63,7 +63,14 @@ describe("an MCP call cut by a crash (postgres)", () => {
     expect(servers.length).toBeGreaterThan(0);
     first.child.kill("SIGKILL");
     await first.exited;
-    for (const pid of descendantsRunning(process.pid, "node", everythingScript)) process.kill(pid, "SIGKILL");
+    // Its servers lost their parent; they must not outlive the test.
+    for (const pid of servers) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone with the process.
+      }
+    }
 
     second.go();
     await waitUntil(() => workerRequests().length >= 2, { message: second.errors });

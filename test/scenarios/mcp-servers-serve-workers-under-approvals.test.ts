@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import type { McpServers } from "../../src/adapters/mcp/mcp-servers-port.ts";
@@ -30,6 +31,7 @@ import {
 } from "../helpers/mcp-servers.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { sleep } from "../helpers/sleep.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { spawnWorkerForTask } from "../runtime/support/scripted-agents.ts";
 import { leaksInEveryTable } from "../security/support/leaks-in-every-table.ts";
 
@@ -236,7 +238,14 @@ describe("a stdio server killed mid-session", () => {
     // The long call is under way: the worker's first request was answered, its server runs, nothing came back yet.
     await eventually(() => workerRequests(world.llm, "killed").length === 1);
     const running = await eventually(() => descendantsRunning(process.pid, "node", everythingScript)[0]);
-    await sleep(500);
+    // Its audit row is written just before the call goes out.
+    await eventually(async () => {
+      const rows = (await world.handle.db.execute(
+        sql`select status from tool_calls where tool_name = 'everything__trigger-long-running-operation'`,
+      )) as unknown as { rows: { status: string }[] };
+      return rows.rows[0]?.status === "started";
+    });
+    await sleep(scaled(300));
     expect(workerRequests(world.llm, "killed")).toHaveLength(1);
     process.kill(running, "SIGKILL");
     await surface.waitFor((event) => event.type === "agent-finished", { timeoutMs: 60_000 });
