@@ -81,7 +81,8 @@ export function createMcpAgentTools(kernel: RuntimeKernel): McpAgentTools {
     for (const listing of stored.listings) {
       const policy = policies.get(listing.server);
       if (!policy) continue;
-      for (const descriptor of listing.tools) {
+      // A tool is always called on the server that listed it, under that server's policy.
+      for (const descriptor of listing.tools.map((tool) => ({ ...tool, server: listing.server }))) {
         const risk = mcpToolRisk(policy, descriptor, agent.role);
         if (risk === "not offered") continue;
         const converted = providerToolSchema(descriptor.inputSchema);
