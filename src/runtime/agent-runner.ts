@@ -177,7 +177,7 @@ export function createAgentRunner(
             seq,
             plan.call,
             toolsFor(agent),
-            (running, onFinish) => createAgentServices(kernel, running, onFinish),
+            (running, onFinish, call) => createAgentServices(kernel, running, onFinish, call),
             signal,
           );
         case "drain":

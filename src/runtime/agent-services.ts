@@ -10,6 +10,7 @@ import { storedSessionTitle } from "../domain/session-title.ts";
 import type { AgentServices } from "../tools/agent/agent-tool-context.ts";
 import { cancelAgentById, messageWorker, spawnWorker } from "./agent-lifecycle.ts";
 import { checkBeforeFinishing } from "./check-before-finishing.ts";
+import { createElicitation, type ElicitingCall } from "./elicitation.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
 
@@ -18,6 +19,7 @@ export function createAgentServices(
   kernel: RuntimeKernel,
   agent: AgentRow,
   onFinish: (summary: string, check?: CheckOutcome) => void,
+  call: ElicitingCall = { toolCallId: undefined, signal: new AbortController().signal },
 ): AgentServices {
   return {
     spawnAgent: (request) => spawnWorker(kernel, agent, request),
@@ -73,5 +75,6 @@ export function createAgentServices(
     toolOutput: async (toolCallId) =>
       (await getToolCall(kernel.db, agent.id, toolCallId))?.output ?? undefined,
     sessionMetadata: async () => (await getSession(kernel.db, agent.sessionId))?.metadata ?? {},
+    elicit: createElicitation(kernel, agent, call),
   };
 }

@@ -5,6 +5,7 @@ import { errorMessage, errorType, StepConflictError } from "../domain/errors.ts"
 import type { ToolCallPart } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
+import type { ElicitingCall } from "./elicitation.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { ResolvedToolCall } from "./resolve-tool-call.ts";
 import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
@@ -15,7 +16,11 @@ import { persistToolResult, replayOf } from "./tool-result.ts";
 export interface RunOptions {
   /** The person's answer, for a tool that asked a question. */
   answer: string | undefined;
-  makeServices: (agent: AgentRow, onFinish: (summary: string, check?: CheckOutcome) => void) => AgentServices;
+  makeServices: (
+    agent: AgentRow,
+    onFinish: (summary: string, check?: CheckOutcome) => void,
+    call: ElicitingCall,
+  ) => AgentServices;
   signal: AbortSignal;
 }
 
@@ -55,10 +60,14 @@ export async function runToolCall(
     signal,
     workspace: parseWorkspace(running.workspace),
     answer,
-    services: makeServices(running, (summary, check) => {
-      finishedSummary = summary;
-      finishedCheck = check;
-    }),
+    services: makeServices(
+      running,
+      (summary, check) => {
+        finishedSummary = summary;
+        finishedCheck = check;
+      },
+      { toolCallId: call.id, signal },
+    ),
   };
   let outcome: ToolOutcome;
   const measurement = kernel.telemetry.toolCall(telemetryAgent(running), { id: call.id, name: call.name });

@@ -1,5 +1,6 @@
 import type { AgentSnapshot } from "../../domain/agents.ts";
 import type { CheckOutcome, FinishVerdict } from "../../domain/environment.ts";
+import type { McpElicitation, McpElicitationAnswer } from "../../domain/mcp.ts";
 import type { ToolContext } from "../../domain/tool.ts";
 
 /**
@@ -36,6 +37,11 @@ export interface AgentServices {
   toolOutput(toolCallId: string): Promise<string | undefined>;
   /** What the surface stored with the session, e.g. Slack's channel and thread. */
   sessionMetadata(): Promise<Record<string, unknown>>;
+  /**
+   * An MCP server's question during this tool call, put to the people who may answer questions;
+   * resolves with their answer. Rejects when the call is stopped (its signal aborts).
+   */
+  elicit(elicitation: McpElicitation): Promise<McpElicitationAnswer>;
 }
 
 export interface AgentToolContext extends ToolContext {
