@@ -15,6 +15,9 @@ export function questionLink(url: string): QuestionLink | undefined {
   if (url.length > maximumUrlLength || !URL.canParse(url)) return undefined;
   const parsed = new URL(url);
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return undefined;
+  // `https://trusted.example@elsewhere.example` reads as the wrong host: userinfo is dropped.
+  parsed.username = "";
+  parsed.password = "";
   const normalized = parsed.toString();
   if (parsed.host === "" || normalized.length > maximumUrlLength) return undefined;
   return { url: normalized, host: parsed.host };
