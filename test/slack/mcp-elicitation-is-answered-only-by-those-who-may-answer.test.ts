@@ -122,6 +122,12 @@ describe("an MCP server's elicitation in a Slack thread", () => {
     await mention(threadTs, "link");
     const question = await fake.waitFor(() => questions(threadTs)[0], 15_000);
     expect(blockLimitError({ text: question.text, blocks: question.blocks })).toBeUndefined();
+    // The worker stays running (its call holds its slot), and the board says what it waits for.
+    const board = await fake.waitFor(
+      () => fake.threadMessages(channel, threadTs).find((message) => message.text.startsWith("Crew:")),
+      10_000,
+    );
+    await fake.waitFor(() => JSON.stringify(board.blocks).includes("waiting for you"), 10_000);
     const json = JSON.stringify(question.blocks);
     expect(json).toContain("open a link on auth.tracker.example");
     const link = (question.blocks as Array<{ type: string; elements?: Array<Record<string, unknown>> }>)
@@ -163,6 +169,7 @@ describe("an MCP server's elicitation in a Slack thread", () => {
     expect(outcomes.get("link")).toEqual({ action: "accept" });
     expect(refusalsFor(owner, threadTs)).toEqual([]);
     expect(findButton(question.blocks, actionIds.openLink)).toBeUndefined();
+    await fake.waitFor(() => !JSON.stringify(board.blocks).includes("waiting for you"), 10_000);
   });
 
   it("takes a typed number through the modal and asks again when it is out of range", async () => {
