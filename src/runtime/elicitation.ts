@@ -105,8 +105,13 @@ export function createElicitation(
         throw call.signal.reason;
       }
       const current = await getRequest(kernel.db, row.id);
-      if (current && current.status !== "pending") {
-        return current.status === "answered" ? (current.answer ?? "") : "withdrawn";
+      if (!current) return "withdrawn";
+      if (current.status === "answered") return current.answer ?? "";
+      if (current.status !== "pending") {
+        // Withdrawn elsewhere (the agent was cancelled): surfaces show it so.
+        const request = requestSnapshot(current, agent.title, kernel.config.approvals.alwaysAllow);
+        kernel.emit({ type: "request-decided", sessionId: current.sessionId, request });
+        return "withdrawn";
       }
       await pause(pollIntervalMs, call.signal);
     }

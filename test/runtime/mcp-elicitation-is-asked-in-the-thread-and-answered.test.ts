@@ -27,6 +27,7 @@ const confirm: McpElicitation = {
 const elicitations: Record<string, McpElicitation> = {
   confirm,
   stop: confirm,
+  lost: confirm,
   pick: {
     mode: "form",
     server: "tracker",
@@ -186,6 +187,25 @@ describe.each(backends)("an MCP server's elicitation on %s", (backend) => {
     );
     expect(await world.runtime.listPendingRequests(sessionId)).toEqual([]);
     expect(await surface.answer(question.id, "Yes")).toMatchObject({ ok: false, reason: "already_decided" });
+    surface.close();
+  });
+
+  it("withdraws the question and rejects when the call's signal aborts (its runner lost the agent)", async () => {
+    const { surface, nextQuestion } = await start("lost");
+    const question = await nextQuestion();
+    await world.handle.db
+      .update(agents)
+      .set({ leaseOwner: "another-instance", leaseExpiresAt: sql`now() + interval '1 minute'` })
+      .where(eq(agents.id, question.agentId));
+    await waitUntil(() => outcomes.has("lost"));
+    expect(outcomes.get("lost")).toBe("aborted");
+    expect((await world.runtime.getRequest(question.id))?.status).toBe("cancelled");
+    await surface.waitFor((event) => event.type === "request-decided" && event.request.id === question.id);
+    // Let the agent go on, as the other instance would.
+    await world.handle.db
+      .update(agents)
+      .set({ leaseOwner: null, leaseExpiresAt: null })
+      .where(eq(agents.id, question.agentId));
     surface.close();
   });
 
