@@ -16,6 +16,11 @@ export interface ElicitationField {
   maximum: number | undefined;
   minLength: number | undefined;
   maxLength: number | undefined;
+  /** For `choices`: how many may be picked. */
+  minItems: number | undefined;
+  maxItems: number | undefined;
+  /** The server's default, as text (the server's own words, like the title). */
+  defaultText: string | undefined;
 }
 
 /** How a person's answer reads for one field. */
@@ -59,6 +64,9 @@ const propertySchema = z.looseObject({
   maximum: z.number().optional(),
   minLength: z.number().int().nonnegative().optional(),
   maxLength: z.number().int().nonnegative().optional(),
+  minItems: z.number().int().nonnegative().optional(),
+  maxItems: z.number().int().nonnegative().optional(),
+  default: z.unknown().optional(),
 });
 
 const formSchema = z.looseObject({
@@ -102,6 +110,11 @@ function fieldType(property: z.infer<typeof propertySchema>): ElicitationField["
   return property.type === "string" || property.type === undefined ? "string" : undefined;
 }
 
+function defaultText(value: unknown): string {
+  if (Array.isArray(value)) return value.map(String).join(", ");
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}
+
 /**
  * The fields of a form's flat `requestedSchema`, in the server's order, or why it cannot be asked
  * (a nested or unknown type). The text in them is the server's: callers show it as such.
@@ -128,6 +141,9 @@ export function elicitationFields(schema: Record<string, unknown>): ElicitationF
       maximum: data.maximum,
       minLength: data.minLength,
       maxLength: data.maxLength,
+      minItems: data.minItems,
+      maxItems: data.maxItems,
+      defaultText: data.default === undefined ? undefined : truncate(oneLine(defaultText(data.default)), 100),
     });
   }
   return fields;
@@ -232,7 +248,14 @@ export function readFieldAnswer(field: ElicitationField, answer: string): FieldA
           reason: `list options separated by commas, from: ${field.options.map((option) => option.label).join(", ")}`,
         };
       }
-      return { kind: "value", value: [...new Set(values as string[])] };
+      const picked = [...new Set(values as string[])];
+      if (field.minItems !== undefined && picked.length < field.minItems) {
+        return { kind: "invalid", reason: `pick at least ${field.minItems}` };
+      }
+      if (field.maxItems !== undefined && picked.length > field.maxItems) {
+        return { kind: "invalid", reason: `pick at most ${field.maxItems}` };
+      }
+      return { kind: "value", value: picked };
     }
     case "number":
     case "integer":

@@ -79,7 +79,8 @@ export function fieldQuestion(options: {
   retry?: string;
 }): ElicitationQuestion {
   const { server, message, field, position, retry } = options;
-  const label = field.description ? `${field.title}: ${field.description}` : field.title;
+  const described = field.description ? `${field.title}: ${field.description}` : field.title;
+  const label = field.defaultText === undefined ? described : `${described}\nDefault: ${field.defaultText}`;
   const fieldText = position.count > 1 || field.type !== "boolean" ? `\n\n${label}` : "";
   const numbered = position.count > 1 ? ` (question ${position.index + 1} of ${position.count})` : "";
   const skip = field.required ? "" : " Skip leaves it out.";
