@@ -37,8 +37,9 @@ interface FileSide {
 }
 
 function combineRepositories(environment: EnvironmentSettings, file: FileSide, problems: string[]) {
+  // A repository's MCP servers go to `config.mcp` (mcp-servers-from-file.ts), not to its workspace settings.
   const fromFile: RepositoryConfig[] = Object.entries(file.settings?.repositories ?? {}).map(
-    ([repositoryName, repository]) => ({ name: repositoryName, ...repository }),
+    ([repositoryName, { mcpServers: _servers, ...repository }]) => ({ name: repositoryName, ...repository }),
   );
   const fileNames = new Set(fromFile.map((repository) => repository.name));
   for (const repository of environment.repositories) {

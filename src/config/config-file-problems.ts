@@ -16,17 +16,43 @@ export function jsonPath(path: readonly PropertyKey[]): string {
   return text === "" ? "(top level)" : text;
 }
 
-/** The schema node that describes the value at `path`, following properties, records and arrays. */
-function schemaAt(root: JsonSchemaNode, path: readonly PropertyKey[]): JsonSchemaNode | undefined {
+/**
+ * For a union (an MCP server is stdio or http), the branch the value's constants pick, such as
+ * its `transport`; else the first that has `key`; the node itself when it is no union.
+ */
+function branchOf(node: JsonSchemaNode, value: unknown, key?: PropertyKey): JsonSchemaNode {
+  const branches = (node.oneOf ?? node.anyOf) as JsonSchemaNode[] | undefined;
+  if (!Array.isArray(branches)) return node;
+  const propertiesOf = (branch: JsonSchemaNode) =>
+    (branch.properties ?? {}) as Record<string, JsonSchemaNode | undefined>;
+  const given = value !== null && typeof value === "object" ? (value as Record<string, unknown>) : {};
+  const chosen = branches.find((branch) =>
+    Object.entries(propertiesOf(branch)).some(
+      ([name, property]) => property?.const !== undefined && given[name] === property.const,
+    ),
+  );
+  return chosen ?? branches.find((branch) => String(key) in propertiesOf(branch)) ?? node;
+}
+
+/** The schema node that describes the value at `path`, following properties, records, arrays and unions. */
+function schemaAt(
+  root: JsonSchemaNode,
+  path: readonly PropertyKey[],
+  data?: unknown,
+): JsonSchemaNode | undefined {
   let node: JsonSchemaNode | undefined = root;
+  let value = data;
   for (const key of path) {
     if (!node) return undefined;
+    node = branchOf(node, value, key);
     const properties = node.properties as Record<string, JsonSchemaNode> | undefined;
     if (typeof key === "number") node = node.items as JsonSchemaNode | undefined;
     else if (properties && String(key) in properties) node = properties[String(key)];
     else if (typeof node.additionalProperties === "object")
       node = node.additionalProperties as JsonSchemaNode;
     else return undefined;
+    value =
+      value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   }
   return node;
 }
@@ -34,9 +60,9 @@ function schemaAt(root: JsonSchemaNode, path: readonly PropertyKey[]): JsonSchem
 let cachedJsonSchema: JsonSchemaNode | undefined;
 
 /** The first example the schema gives for the value at `path`, as JSON. */
-function exampleAt(path: readonly PropertyKey[]): string | undefined {
+function exampleAt(path: readonly PropertyKey[], data: unknown): string | undefined {
   cachedJsonSchema ??= configFileJsonSchema();
-  const examples = schemaAt(cachedJsonSchema, path)?.examples;
+  const examples = schemaAt(cachedJsonSchema, path, data)?.examples;
   return Array.isArray(examples) && examples.length > 0 ? JSON.stringify(examples[0]) : undefined;
 }
 
@@ -73,8 +99,9 @@ const expectedNames: Record<string, string> = {
   array: "a list",
 };
 
-function withExample(file: string, path: readonly PropertyKey[], what: string): string {
-  const example = exampleAt(path);
+/** A message that brings its own example ("…, e.g. --token=${TRACKER_TOKEN}") gets no second one. */
+function withExample(file: string, path: readonly PropertyKey[], what: string, data: unknown): string {
+  const example = what.includes(", e.g. ") ? undefined : exampleAt(path, data);
   return `${file}: ${jsonPath(path)} ${what}${example === undefined ? "" : `, e.g. ${example}`}`;
 }
 
@@ -89,7 +116,7 @@ export function describeIssues(file: string, data: unknown, issues: readonly z.c
         problems.push(
           isSensitiveKey(key)
             ? `${file}: ${jsonPath(where)} looks like a secret: secrets are never read from this file; set them in the environment`
-            : withExample(file, path, `has no setting "${key}"${knownKeys(path)}`),
+            : withExample(file, path, `has no setting "${key}"${knownKeys(path, data)}`, data),
         );
       }
       continue;
@@ -102,6 +129,7 @@ export function describeIssues(file: string, data: unknown, issues: readonly z.c
           file,
           path,
           actual === undefined ? "is required" : `must be ${expected}, not ${typeName(actual)}`,
+          data,
         ),
       );
       continue;
@@ -117,17 +145,18 @@ export function describeIssues(file: string, data: unknown, issues: readonly z.c
     }
     if (issue.code === "invalid_value") {
       const allowed = issue.values.map((value) => JSON.stringify(value)).join(" or ");
-      problems.push(withExample(file, path, `must be ${allowed}`));
+      problems.push(withExample(file, path, `must be ${allowed}`, data));
       continue;
     }
-    problems.push(withExample(file, path, issue.message));
+    problems.push(withExample(file, path, issue.message, data));
   }
   return problems;
 }
 
-function knownKeys(path: readonly PropertyKey[]): string {
+function knownKeys(path: readonly PropertyKey[], data: unknown): string {
   cachedJsonSchema ??= configFileJsonSchema();
-  const properties = schemaAt(cachedJsonSchema, path)?.properties;
+  const node = schemaAt(cachedJsonSchema, path, data);
+  const properties = node && branchOf(node, valueAt(data, path)).properties;
   if (!properties || typeof properties !== "object") return "";
   const names = Object.keys(properties).filter((name) => name !== "$schema");
   return ` (known: ${names.join(", ")})`;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mcpServersSchema } from "./mcp-config-schema.ts";
 import { modelReferenceProblem } from "./model-reference.ts";
 import { repositoryNamePattern, repositoryNameStart, repositoryNameStartRule } from "./repository-name.ts";
 import { isServiceCredentialVariable } from "./service-credentials.ts";
@@ -187,6 +188,7 @@ const repositorySchema = z
         examples: [["deploy/pipeline.yml", "scripts/ci/", "**/deploy.sh"]],
       }),
     node: nodeSchema.optional(),
+    mcpServers: mcpServersSchema("repository"),
   })
   .meta({
     description: "One repository agents can work in.",
@@ -275,6 +277,7 @@ export const configFileSchema = z
         description: "Per-model settings, keyed provider:model.",
         examples: [{ "openai:qwen3": { price: { input: 0, output: 0 }, contextWindowTokens: 32768 } }],
       }),
+    mcpServers: mcpServersSchema("deployment"),
   })
   .meta({
     title: "Threadwork configuration",

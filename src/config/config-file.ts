@@ -51,7 +51,7 @@ export function parseConfigFile(source: ConfigFileSource): ParsedConfigFile {
   const secretPaths = secretShapedValues(data);
   const secrets = secretPaths.map(
     (where) =>
-      `${source.path}: ${where} looks like a secret: secrets are never read from this file; set them in the environment`,
+      `${source.path}: ${where} looks like a secret: secrets are never read from this file; set them in the environment${isInMcpServer(where) ? " and write ${NAME} here" : ""}`,
   );
   const parsed = configFileSchema.safeParse(data);
   if (!parsed.success) {
@@ -63,6 +63,11 @@ export function parseConfigFile(source: ConfigFileSource): ParsedConfigFile {
   }
   if (secrets.length > 0) return { path: source.path, settings: undefined, problems: secrets };
   return { path: source.path, settings: resolvePaths(parsed.data, path.dirname(source.path)), problems: [] };
+}
+
+/** Whether a JSON path is inside an MCP server's entry, where `${NAME}` names a variable. */
+function isInMcpServer(where: string): boolean {
+  return where.startsWith("mcpServers") || /^repositories(\.[^.[]+|\["[^"]*"\])\.mcpServers/.test(where);
 }
 
 function resolvePaths(settings: ConfigFileSettings, directory: string): ConfigFileSettings {

@@ -2,6 +2,7 @@ import type { ModelRef, ProviderName } from "../domain/model.ts";
 import type { CombinedSettings } from "./combine-settings.ts";
 import type { Config } from "./config.ts";
 import type { Environment } from "./environment-schema.ts";
+import type { McpServerConfig } from "./mcp-config.ts";
 import { defaultModels, modelRoles, modelVariables } from "./model-roles.ts";
 import type { TelemetryConfig } from "./telemetry-config.ts";
 
@@ -89,7 +90,12 @@ function slack(environment: Environment): Config["slack"] {
 export function configFromEnvironment(
   environment: Environment,
   settings: CombinedSettings,
-  context: { providers: ProvidersGiven; configFile: string | undefined; telemetry: TelemetryConfig },
+  context: {
+    providers: ProvidersGiven;
+    configFile: string | undefined;
+    telemetry: TelemetryConfig;
+    mcpServers: McpServerConfig[];
+  },
 ): Config {
   return {
     environment: environment.NODE_ENV,
@@ -110,6 +116,7 @@ export function configFromEnvironment(
       policy: environment.THREADWORK_APPROVAL_POLICY,
       alwaysAllow: environment.THREADWORK_SANDBOX !== "off",
     },
+    mcp: { servers: context.mcpServers },
     telemetry: context.telemetry,
   };
 }

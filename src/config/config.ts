@@ -1,6 +1,7 @@
 import type { ApprovalPolicy } from "../domain/decision-rule.ts";
 import type { ModelRef } from "../domain/model.ts";
 import type { Environment } from "./environment-schema.ts";
+import type { McpServerConfig } from "./mcp-config.ts";
 import type { ModelRole } from "./model-roles.ts";
 import type { RepositoryConfig } from "./repository-config.ts";
 import type { TelemetryConfig } from "./telemetry-config.ts";
@@ -85,6 +86,8 @@ export interface Config {
      */
     alwaysAllow: boolean;
   };
+  /** MCP servers from the configuration file: the deployment's, then each repository's (with `repository` set). */
+  mcp: { servers: McpServerConfig[] };
   /** OpenTelemetry tracing (the standard OTEL_* variables); absent or without a URL means off. */
   telemetry?: TelemetryConfig;
 }

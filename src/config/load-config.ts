@@ -5,6 +5,7 @@ import { type ConfigFileSource, parseConfigFile } from "./config-file.ts";
 import { configFromEnvironment, type ProvidersGiven, parseModelRef } from "./config-from-environment.ts";
 import { describeEnvironmentIssues } from "./environment-problems.ts";
 import { type Environment, environmentSchema } from "./environment-schema.ts";
+import { mcpServersFromFile } from "./mcp-servers-from-file.ts";
 import { modelRoles, modelVariables } from "./model-roles.ts";
 import { readTelemetryConfig } from "./telemetry-config.ts";
 
@@ -103,12 +104,14 @@ export function loadConfig(
       },
       file,
     );
-    problems.push(...settings.problems, ...approvalPolicyProblems(environment));
+    const mcp = mcpServersFromFile(file, source, environment.THREADWORK_DATA_DIR);
+    problems.push(...settings.problems, ...mcp.problems, ...approvalPolicyProblems(environment));
     if (problems.length === 0) {
       return configFromEnvironment(environment, settings, {
         providers,
         configFile: file?.path,
         telemetry: telemetry.settings,
+        mcpServers: mcp.servers,
       });
     }
   }

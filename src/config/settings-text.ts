@@ -86,7 +86,7 @@ export function renderHelp(entryPoint: EntryPoint): string {
     ...wrapText(usage.summary, width),
     "",
     ...wrapText(
-      "Settings come from environment variables; the npm scripts also read ./.env (copy .env.example). Empty values count as unset. Per-repository settings, prices and context windows can also go in threadwork.config.json (docs/configuration.md).",
+      "Settings come from environment variables; the npm scripts also read ./.env (copy .env.example). Empty values count as unset. Per-repository settings, MCP servers, prices and context windows can also go in threadwork.config.json (docs/configuration.md).",
       width,
     ),
   ];

@@ -24,7 +24,7 @@ describe("the configuration file's JSON Schema", () => {
 
   it("accepts the example file, which uses every repository field", () => {
     const examplePath = path.join(root, "threadwork.config.example.json");
-    const config = loadConfig({}, [], {
+    const config = loadConfig({ TRACKER_TOKEN: "tracker-token-value" }, [], {
       file: { path: examplePath, text: read("threadwork.config.example.json") },
     });
     const web = config.git.repositories.find((repository) => repository.name === "web");
@@ -51,6 +51,18 @@ describe("the configuration file's JSON Schema", () => {
     expect(config.git.allowCommands).toEqual(["git status"]);
     expect(config.priceOverrides).toEqual({ "openai:qwen3": { input: 0, output: 0 } });
     expect(config.contextWindows).toEqual({ "openai:qwen3": 32768, "anthropic:claude-sonnet-5-5": 200000 });
+    expect(config.mcp.servers.map((server) => [server.name, server.transport, server.repository])).toEqual([
+      ["everything", "stdio", undefined],
+      ["tracker", "http", undefined],
+      ["files", "stdio", "web"],
+    ]);
+  });
+
+  it("refuses the example file when the variable its MCP server names is not set", () => {
+    const examplePath = path.join(root, "threadwork.config.example.json");
+    expect(() =>
+      loadConfig({}, [], { file: { path: examplePath, text: read("threadwork.config.example.json") } }),
+    ).toThrow(`mcpServers.tracker.headers.Authorization refers to \${TRACKER_TOKEN}, which is not set`);
   });
 
   it("is what the example file points editors to, and the README shows the file", () => {

@@ -71,7 +71,7 @@ const table: Array<{ name: string; contents: unknown; problems: string[] }> = [
     name: "a misspelt field",
     contents: web({ branch: "main" }),
     problems: [
-      `${file}: repositories.web has no setting "branch" (known: url, defaultBranch, setup, check, network, allowCommands, pipelineFiles, node), e.g. {"url":"https://github.com/acme/web.git","defaultBranch":"main"}`,
+      `${file}: repositories.web has no setting "branch" (known: url, defaultBranch, setup, check, network, allowCommands, pipelineFiles, node, mcpServers), e.g. {"url":"https://github.com/acme/web.git","defaultBranch":"main"}`,
     ],
   },
   {
@@ -140,7 +140,7 @@ const table: Array<{ name: string; contents: unknown; problems: string[] }> = [
     name: "a top-level field Threadwork does not have",
     contents: { repos: {} },
     problems: [
-      `${file}: (top level) has no setting "repos" (known: repositories, defaultRepository, allowCommands, models)`,
+      `${file}: (top level) has no setting "repos" (known: repositories, defaultRepository, allowCommands, models, mcpServers)`,
     ],
   },
 ];

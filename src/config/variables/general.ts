@@ -49,7 +49,7 @@ export const generalVariables = [
     parse: text,
     section: "Configuration file",
     description:
-      "The configuration file: repository settings, prices and context windows, never secrets. When set, the file must exist. See threadwork.config.example.json and docs/configuration.md.",
+      "The configuration file: repository settings, MCP servers, prices and context windows, never secrets. When set, the file must exist. See threadwork.config.example.json and docs/configuration.md.",
     unsetMeans: "./threadwork.config.json when it exists",
     example: "/etc/threadwork/threadwork.config.json",
   }),
