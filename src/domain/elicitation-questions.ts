@@ -31,15 +31,10 @@ function heading(server: string, what: string): string {
   return `The MCP server "${truncate(oneLine(server), 60)}" ${what}. Its text, not Threadwork's:`;
 }
 
-function range(field: ElicitationField, unit: string): string {
-  const { minimum: low, maximum: high } =
-    unit === "characters"
-      ? { minimum: field.minLength, maximum: field.maxLength }
-      : { minimum: field.minimum, maximum: field.maximum };
-  if (low !== undefined && high !== undefined)
-    return ` from ${low} to ${high}${unit === "characters" ? " characters" : ""}`;
-  if (low !== undefined) return ` of at least ${low}${unit === "characters" ? " characters" : ""}`;
-  if (high !== undefined) return ` of at most ${high}${unit === "characters" ? " characters" : ""}`;
+function range(low: number | undefined, high: number | undefined, unit = ""): string {
+  if (low !== undefined && high !== undefined) return ` from ${low} to ${high}${unit}`;
+  if (low !== undefined) return ` of at least ${low}${unit}`;
+  if (high !== undefined) return ` of at most ${high}${unit}`;
   return "";
 }
 
@@ -57,12 +52,12 @@ function expected(field: ElicitationField): string {
     case "choices":
       return `Type one or more of these, separated by commas: ${optionList(field)}.`;
     case "number":
-      return `Answer with a number${range(field, "number")}.`;
+      return `Answer with a number${range(field.minimum, field.maximum)}.`;
     case "integer":
-      return `Answer with a whole number${range(field, "number")}.`;
+      return `Answer with a whole number${range(field.minimum, field.maximum)}.`;
     case "string": {
-      const format = field.format ? ` (${truncate(oneLine(field.format), 30)})` : "";
-      return `Answer with text${format}${range(field, "characters")}.`;
+      const format = field.format ? ` (${visibleText(truncate(oneLine(field.format), 30)).text})` : "";
+      return `Answer with text${format}${range(field.minLength, field.maxLength, " characters")}.`;
     }
   }
 }

@@ -41,7 +41,7 @@ export function renderQuestion(request: RequestSnapshot): RenderedMessage {
       blocks: [markdownSection(answer ? `${heading}\n${answer}` : heading), decisionLine(request)],
     };
   }
-  const choices = (request.choices ?? []).slice(0, 19).map((choice, index) =>
+  const choices = (request.choices ?? []).slice(0, 20).map((choice, index) =>
     button({
       text: truncate(choice, 75),
       actionId: `${actionIds.answerChoice}_${index}`,
