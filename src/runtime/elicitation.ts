@@ -15,6 +15,7 @@ import {
 } from "../domain/elicitation-questions.ts";
 import type { McpElicitation, McpElicitationAnswer } from "../domain/mcp.ts";
 import { questionLink } from "../domain/question-link.ts";
+import { redactSecrets } from "../domain/secret-redaction.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { requestSnapshot } from "./snapshots.ts";
 import { announceRequest } from "./waits.ts";
@@ -86,8 +87,9 @@ export function createElicitation(
         agentId: agent.id,
         kind: "question",
         toolCallId: `${keyPrefix(toolCallId)}${asked}`,
-        prompt: question.prompt,
-        choices: question.choices,
+        // A server that echoes a secret (its own token) must not get it stored or shown.
+        prompt: redactSecrets(question.prompt),
+        choices: question.choices.map(redactSecrets),
         action: question.link ? { link: question.link } : null,
       });
       if (created) return request;
@@ -178,8 +180,8 @@ export function createElicitation(
     kernel.logger.info({ ...fields, mode: elicitation.mode }, "an MCP server asks people for input");
     if (elicitation.mode === "form") return askForm(toolCallId, elicitation);
     const link = questionLink(elicitation.url);
-    if (!link) {
-      kernel.logger.warn(fields, "declined a URL elicitation whose link is not http(s)");
+    if (!link || redactSecrets(link.url) !== link.url) {
+      kernel.logger.warn(fields, "declined a URL elicitation whose link is not http(s) or holds a secret");
       return { action: "decline" };
     }
     return askUntil(toolCallId, linkQuestion(elicitation.server, elicitation.message, link), {

@@ -51,6 +51,18 @@ const elicitations: Record<string, McpElicitation> = {
       required: ["title", "estimate"],
     },
   },
+  leak: {
+    mode: "form",
+    server: "tracker",
+    message: "Using token sk-ant-api03-abcdefghijklmnop to file it; confirm?",
+    requestedSchema: { type: "object", properties: { confirm: { type: "boolean" } } },
+  },
+  leakingLink: {
+    mode: "url",
+    server: "tracker",
+    message: "Open this",
+    url: "https://auth.tracker.example/authorize?key=sk-ant-api03-abcdefghijklmnop",
+  },
   link: {
     mode: "url",
     server: "tracker",
@@ -173,6 +185,22 @@ describe.each(backends)("an MCP server's elicitation on %s", (backend) => {
     await waitUntil(() => outcomes.has("link"));
     expect(outcomes.get("link")).toEqual({ action: "accept" });
     surface.close();
+  });
+
+  it("never stores or shows a secret the server echoes, and declines a link that holds one", async () => {
+    const { surface, nextQuestion } = await start("leak");
+    const question = await nextQuestion();
+    expect(question.prompt).not.toContain("sk-ant-api03");
+    expect(question.prompt).toContain("[REDACTED]");
+    await surface.answer(question.id, "Decline");
+    await waitUntil(() => outcomes.has("leak"));
+    surface.close();
+
+    const link = await start("leakingLink");
+    await waitUntil(() => outcomes.has("leakingLink"));
+    expect(outcomes.get("leakingLink")).toEqual({ action: "decline" });
+    expect(link.surface.events.some((event) => event.type === "question-asked")).toBe(false);
+    link.surface.close();
   });
 
   it("withdraws the question when the worker is stopped, and leaves nothing pending", async () => {
