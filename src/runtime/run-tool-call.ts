@@ -1,7 +1,7 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { startToolCall } from "../adapters/database/tool-calls.ts";
 import type { CheckOutcome } from "../domain/environment.ts";
-import { errorMessage, errorType, StepConflictError } from "../domain/errors.ts";
+import { errorMessage, errorType, StepConflictError, ToolError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
@@ -53,6 +53,8 @@ export async function runToolCall(
 
   let finishedSummary: string | undefined;
   let finishedCheck: CheckOutcome | undefined;
+  // A server's question can outlive its call (the server gave up waiting): the call's end withdraws it.
+  const callEnded = new AbortController();
   const context: AgentToolContext = {
     sessionId: running.sessionId,
     agentId: running.id,
@@ -66,7 +68,7 @@ export async function runToolCall(
         finishedSummary = summary;
         finishedCheck = check;
       },
-      { toolCallId: call.id, signal },
+      { toolCallId: call.id, signal: AbortSignal.any([signal, callEnded.signal]) },
     ),
   };
   let outcome: ToolOutcome;
@@ -85,6 +87,7 @@ export async function runToolCall(
     outcome = { output: errorMessage(error), isError: true, status: "failed" };
     finishedSummary = undefined;
   }
+  callEnded.abort(new ToolError("The tool call ended before anyone answered."));
   // A person's answer (`ask_user`) is a decision: compactions keep it word for word.
   return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary, {
     decision: answer !== undefined,

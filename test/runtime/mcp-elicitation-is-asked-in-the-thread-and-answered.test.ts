@@ -81,6 +81,15 @@ describe.each(backends)("an MCP server's elicitation on %s", (backend) => {
     input: z.object({ scenario: z.string() }),
     risk: "safe",
     async execute(input, context: AgentToolContext) {
+      if (input.scenario === "orphan") {
+        // The server gives up on its question and the call returns without the answer.
+        context.services.elicit(confirm).then(
+          (answer) => outcomes.set("orphan", answer),
+          () => outcomes.set("orphan", "aborted"),
+        );
+        await waitUntil(async () => (await world.runtime.listPendingRequests(context.sessionId)).length > 0);
+        return "the server gave up";
+      }
       if (input.scenario === "hang") {
         // A call whose process dies: it never returns while the test looks.
         await hang.wait();
@@ -201,6 +210,15 @@ describe.each(backends)("an MCP server's elicitation on %s", (backend) => {
     expect(outcomes.get("leakingLink")).toEqual({ action: "decline" });
     expect(link.surface.events.some((event) => event.type === "question-asked")).toBe(false);
     link.surface.close();
+  });
+
+  it("withdraws a question that outlives its call", async () => {
+    const { surface, nextQuestion } = await start("orphan");
+    const question = await nextQuestion();
+    await waitUntil(() => outcomes.has("orphan"));
+    expect(outcomes.get("orphan")).toBe("aborted");
+    expect((await world.runtime.getRequest(question.id))?.status).toBe("cancelled");
+    surface.close();
   });
 
   it("withdraws the question when the worker is stopped, and leaves nothing pending", async () => {
