@@ -1,6 +1,7 @@
 import type { Config } from "../../config/config.ts";
 import { createLogger, type Logger } from "../../logger.ts";
 import { checkDatabase } from "./check-database.ts";
+import { checkMcpServers } from "./check-mcp-servers.ts";
 import { checkModels } from "./check-models.ts";
 import { checkNodeRuntimes } from "./check-node.ts";
 import { checkRepositories } from "./check-repositories.ts";
@@ -35,7 +36,7 @@ function collectingLogger(): { logger: Logger; warnings: () => string[] } {
  * Checks a deployment without changing it: Slack (token, scopes against manifest.json, the
  * app token), the providers and models, git access to every repository, the Node each one's
  * commands run on, the command sandbox,
- * the database and its migrations. The checks run at once; the list keeps this order.
+ * the database and its migrations, and each MCP server (its tools, or what is wrong). The checks run at once; the list keeps this order.
  */
 export async function runDoctor(config: Config, options: DoctorOptions = {}): Promise<DoctorCheck[]> {
   const models = collectingLogger();
@@ -50,6 +51,13 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
       check,
     ]),
     checkDatabase(config, { logger: quiet.logger }).then((check) => [check]),
+    checkMcpServers(config.mcp.servers, {
+      environment: process.env,
+      dataDir: config.database.dataDir,
+      sandbox: config.git.sandbox,
+      searchPath: options.searchPath ?? process.env.PATH ?? "",
+      ...timeout,
+    }),
   ]);
   return groups.flat();
 }
