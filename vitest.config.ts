@@ -41,6 +41,7 @@ export const processTests = [
   "test/env-file-from-the-example-starts-threadwork.test.ts",
   "test/mcp/http-server-is-reached-at-its-url-only.test.ts",
   "test/mcp/killed-server-fails-its-call-and-restarts-on-the-next.test.ts",
+  "test/mcp/server-everything-elicitation-is-answered-in-the-thread.test.ts",
   "test/mcp/sandboxed-filesystem-server-never-reads-the-data-directory.test.ts",
   "test/mcp/stdio-server-gets-only-its-configured-environment.test.ts",
   "test/mcp/stdio-server-lists-calls-and-asks-in-and-out-of-the-sandbox.test.ts",

@@ -189,7 +189,7 @@ export function createAgentRunner(
             seq,
             plan.call,
             (await toolsFor(agent)).tools,
-            (running, onFinish) => createAgentServices(kernel, running, onFinish),
+            (running, onFinish, call) => createAgentServices(kernel, running, onFinish, call),
             signal,
           );
         case "drain":

@@ -6,11 +6,11 @@ import { getSession, updateSession } from "../adapters/database/sessions.ts";
 import { getToolCall } from "../adapters/database/tool-calls.ts";
 import type { CheckOutcome } from "../domain/environment.ts";
 import { StepConflictError, ToolError } from "../domain/errors.ts";
-import type { McpElicitationAnswer } from "../domain/mcp.ts";
 import { storedSessionTitle } from "../domain/session-title.ts";
 import type { AgentServices } from "../tools/agent/agent-tool-context.ts";
 import { cancelAgentById, messageWorker, spawnWorker } from "./agent-lifecycle.ts";
 import { checkBeforeFinishing } from "./check-before-finishing.ts";
+import { createElicitation, type ElicitingCall } from "./elicitation.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
 
@@ -19,6 +19,7 @@ export function createAgentServices(
   kernel: RuntimeKernel,
   agent: AgentRow,
   onFinish: (summary: string, check?: CheckOutcome) => void,
+  call: ElicitingCall = { toolCallId: undefined, signal: new AbortController().signal },
 ): AgentServices {
   return {
     spawnAgent: (request) => spawnWorker(kernel, agent, request),
@@ -74,11 +75,6 @@ export function createAgentServices(
     toolOutput: async (toolCallId) =>
       (await getToolCall(kernel.db, agent.id, toolCallId))?.output ?? undefined,
     sessionMetadata: async () => (await getSession(kernel.db, agent.sessionId))?.metadata ?? {},
-    elicit: declineElicitation,
+    elicit: createElicitation(kernel, agent, call),
   };
-}
-
-/** Until elicitations become questions in the thread, a server that asks is declined. */
-async function declineElicitation(): Promise<McpElicitationAnswer> {
-  return { action: "decline" };
 }

@@ -1,10 +1,11 @@
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { startToolCall } from "../adapters/database/tool-calls.ts";
 import type { CheckOutcome } from "../domain/environment.ts";
-import { errorMessage, errorType, StepConflictError } from "../domain/errors.ts";
+import { errorMessage, errorType, StepConflictError, ToolError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
 import { parseWorkspace } from "../domain/tool.ts";
 import type { AgentServices, AgentToolContext } from "../tools/agent/agent-tool-context.ts";
+import type { ElicitingCall } from "./elicitation.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { ResolvedToolCall } from "./resolve-tool-call.ts";
 import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
@@ -15,7 +16,11 @@ import { persistToolResult, replayOf } from "./tool-result.ts";
 export interface RunOptions {
   /** The person's answer, for a tool that asked a question. */
   answer: string | undefined;
-  makeServices: (agent: AgentRow, onFinish: (summary: string, check?: CheckOutcome) => void) => AgentServices;
+  makeServices: (
+    agent: AgentRow,
+    onFinish: (summary: string, check?: CheckOutcome) => void,
+    call: ElicitingCall,
+  ) => AgentServices;
   signal: AbortSignal;
 }
 
@@ -48,6 +53,8 @@ export async function runToolCall(
 
   let finishedSummary: string | undefined;
   let finishedCheck: CheckOutcome | undefined;
+  // A server's question can outlive its call (the server gave up waiting): the call's end withdraws it.
+  const callEnded = new AbortController();
   const context: AgentToolContext = {
     sessionId: running.sessionId,
     agentId: running.id,
@@ -55,10 +62,14 @@ export async function runToolCall(
     signal,
     workspace: parseWorkspace(running.workspace),
     answer,
-    services: makeServices(running, (summary, check) => {
-      finishedSummary = summary;
-      finishedCheck = check;
-    }),
+    services: makeServices(
+      running,
+      (summary, check) => {
+        finishedSummary = summary;
+        finishedCheck = check;
+      },
+      { toolCallId: call.id, signal: AbortSignal.any([signal, callEnded.signal]) },
+    ),
   };
   let outcome: ToolOutcome;
   const measurement = kernel.telemetry.toolCall(telemetryAgent(running), {
@@ -80,6 +91,7 @@ export async function runToolCall(
     outcome = { output: errorMessage(error), isError: true, status: "failed" };
     finishedSummary = undefined;
   }
+  callEnded.abort(new ToolError("The tool call ended before anyone answered."));
   // A person's answer (`ask_user`) is a decision: compactions keep it word for word.
   return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary, {
     decision: answer !== undefined,

@@ -7,6 +7,7 @@ import { redactSecrets } from "../domain/secret-redaction.ts";
 import { capToolOutput } from "../domain/tool-output.ts";
 import { persistStepCompletingWorker } from "./complete-worker.ts";
 import { contextWindowFor } from "./context-budget.ts";
+import { withdrawElicitations } from "./elicitation.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { telemetryAgent } from "./snapshots.ts";
 import type { SettledToolCall, StepOutcome, ToolOutcome } from "./step-outcome.ts";
@@ -38,6 +39,8 @@ export async function persistToolResult(
   finishedSummary?: string,
   options: { decision?: boolean; finishedCheck?: CheckOutcome | undefined } = {},
 ): Promise<StepOutcome> {
+  // A call a crash interrupted may have left an MCP server's question behind: nobody may answer it now.
+  if (outcome.status === "interrupted") await withdrawElicitations(kernel, agent, call.id);
   // Command output may print a secret the sandbox could not hide: it is stored and shown redacted.
   const output = redactSecrets(outcome.output);
   const cap = toolResultCharacterCap(

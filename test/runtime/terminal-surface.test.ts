@@ -69,6 +69,30 @@ describe("terminal commands", () => {
     expect(asksEveryTime).toContain("/approve 2, /deny 2");
     expect(asksEveryTime).not.toContain("/always 2");
   });
+
+  it("shows an MCP server's link under its question, answered with /answer like any question", () => {
+    const line = requestLine(
+      {
+        id: "req_2",
+        sessionId: "ses_1",
+        agentId: "agt_1",
+        agentTitle: "Tracker",
+        kind: "question",
+        prompt: 'The MCP server "tracker" asks you to open a link on auth.tracker.example.',
+        choices: ["Done", "Decline"],
+        action: { link: { url: "https://auth.tracker.example/sign-in", host: "auth.tracker.example" } },
+        pattern: null,
+        status: "pending",
+        decision: null,
+        answer: null,
+        decidedBy: null,
+        decidedAt: null,
+      },
+      3,
+    );
+    expect(line).toContain("\n  open: https://auth.tracker.example/sign-in");
+    expect(line).toContain("[Done / Decline]  → /answer 3 <text>");
+  });
 });
 
 describe.each(backends)("terminal chat on %s", (backend) => {

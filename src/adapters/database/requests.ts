@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, or, sql } from "drizzle-orm";
 import type { ApprovalAction } from "../../domain/approval-action.ts";
+import type { QuestionLink } from "../../domain/question-link.ts";
 import type { RequestKind, RequestStatus } from "../../domain/requests.ts";
 import type { Database } from "./open-database.ts";
 import { approvalRules, requests } from "./schema.ts";
@@ -20,8 +21,11 @@ export interface NewRequest {
   toolCallId?: string | null;
   prompt: string;
   choices?: string[] | null;
-  /** For approvals: what the approver is asked to allow, bound to the input by its hash. */
-  action?: ApprovalAction | null;
+  /**
+   * For approvals: what the approver is asked to allow, bound to the input by its hash.
+   * For a question: the link it asks a person to open, if any.
+   */
+  action?: ApprovalAction | { link: QuestionLink } | null;
   pattern?: string | null;
 }
 
@@ -120,6 +124,28 @@ export async function cancelPendingRequests(db: Database, agentId: string): Prom
     .where(and(eq(requests.agentId, agentId), eq(requests.status, "pending")))
     .returning({ id: requests.id });
   return cancelled.length;
+}
+
+/**
+ * Withdraws an agent's pending requests whose tool-call key starts with `keyPrefix` (the
+ * questions of one call's MCP elicitations); returns them as withdrawn.
+ */
+export async function withdrawPendingRequests(
+  db: Database,
+  agentId: string,
+  keyPrefix: string,
+): Promise<RequestRow[]> {
+  return db
+    .update(requests)
+    .set({ status: "cancelled", decidedAt: sql`now()` })
+    .where(
+      and(
+        eq(requests.agentId, agentId),
+        eq(requests.status, "pending"),
+        sql`starts_with(${requests.toolCallId}, ${keyPrefix})`,
+      ),
+    )
+    .returning();
 }
 
 /**

@@ -1,7 +1,7 @@
 import { SlackApiError } from "../../adapters/slack/slack-errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
-import { type BoardStyle, renderCrewBoard } from "./blocks/crew-board.ts";
+import { type BoardStyle, renderCrewBoard, waitingOnPeople } from "./blocks/crew-board.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
 import type { SessionThreads } from "./session-threads.ts";
 
@@ -128,8 +128,9 @@ export class CrewBoardPublisher {
   private async redraw(sessionId: string, state: BoardState): Promise<void> {
     const thread = await this.threads.get(sessionId);
     if (!thread) return;
-    const agents = await this.runtime.listAgents(sessionId);
-    if (!agents.some((agent) => agent.role === "worker")) return;
+    const listed = await this.runtime.listAgents(sessionId);
+    if (!listed.some((agent) => agent.role === "worker")) return;
+    const agents = waitingOnPeople(listed, await this.runtime.listPendingRequests(sessionId));
     const style = this.style;
     try {
       const { landed } = await this.publisher.publishQueued(

@@ -1,6 +1,7 @@
 import type { AgentSnapshot } from "../../domain/agents.ts";
 import { exactActionText, parseApprovalAction, visibleText } from "../../domain/approval-action.ts";
 import { describeSetupOutcome } from "../../domain/environment.ts";
+import { parseQuestionLink } from "../../domain/question-link.ts";
 import type { RequestSnapshot } from "../../domain/requests.ts";
 import type { SurfaceEvent } from "../../runtime/surface-port.ts";
 
@@ -21,7 +22,9 @@ export function requestLine(request: RequestSnapshot, number: number): string {
   const from = request.agentTitle;
   if (request.kind === "question") {
     const choices = request.choices ? ` [${request.choices.join(" / ")}]` : "";
-    return `? #${number} ${from} asks: ${request.prompt}${choices}  → /answer ${number} <text>`;
+    const link = parseQuestionLink(request.action);
+    const open = link ? `\n  open: ${link.url}` : "";
+    return `? #${number} ${from} asks: ${request.prompt}${open}${choices}  → /answer ${number} <text>`;
   }
   if (request.kind === "approval") {
     const action = parseApprovalAction(request.action);

@@ -37,7 +37,10 @@ export interface AgentServices {
   toolOutput(toolCallId: string): Promise<string | undefined>;
   /** What the surface stored with the session, e.g. Slack's channel and thread. */
   sessionMetadata(): Promise<Record<string, unknown>>;
-  /** An MCP server asks a person something during a call; resolves with their answer. */
+  /**
+   * An MCP server's question during this tool call, put to the people who may answer questions;
+   * resolves with their answer. Rejects when the call is stopped (its signal aborts).
+   */
   elicit(elicitation: McpElicitation): Promise<McpElicitationAnswer>;
 }
 

@@ -4,6 +4,8 @@ export const actionIds = {
   stopAll: "threadwork_stop_all",
   answerChoice: "threadwork_answer_choice",
   answerOpen: "threadwork_answer_open",
+  /** A question's link button (an MCP server's URL): Slack opens the link and still sends the click. */
+  openLink: "threadwork_open_link",
   approve: "threadwork_approve",
   deny: "threadwork_deny",
   alwaysAllow: "threadwork_always_allow",

@@ -1,4 +1,5 @@
 import type { AgentSnapshot, AgentStatus } from "../../../domain/agents.ts";
+import type { RequestSnapshot } from "../../../domain/requests.ts";
 import { oneLine, truncate } from "../../../domain/text.ts";
 import { actionIds } from "./action-ids.ts";
 import { actionsBlock, button, markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
@@ -46,6 +47,20 @@ const taskStatus: Record<AgentStatus, "pending" | "in_progress" | "complete" | "
   failed: "error",
   cancelled: "error",
 };
+
+/**
+ * The agents as the board shows them: one that runs a tool call waiting on a person's answer
+ * (an MCP server's question keeps its call, and so the agent, running) shows as waiting.
+ */
+export function waitingOnPeople(
+  agents: AgentSnapshot[],
+  pending: readonly Pick<RequestSnapshot, "agentId">[],
+): AgentSnapshot[] {
+  const asking = new Set(pending.map((request) => request.agentId));
+  return agents.map((agent) =>
+    agent.status === "running" && asking.has(agent.id) ? { ...agent, status: "waiting" } : agent,
+  );
+}
 
 export function isActive(agent: AgentSnapshot): boolean {
   return agent.status === "queued" || agent.status === "running" || agent.status === "waiting";

@@ -1,7 +1,8 @@
+import { parseQuestionLink } from "../../../domain/question-link.ts";
 import type { RequestSnapshot } from "../../../domain/requests.ts";
 import { oneLine, truncate } from "../../../domain/text.ts";
 import { actionIds } from "./action-ids.ts";
-import { actionsBlock, button, markdownSection, type RenderedMessage } from "./block.ts";
+import { actionsBlock, button, markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
 import { mrkdwnText } from "./format.ts";
 import { answerLine, decisionLine } from "./request-status.ts";
 
@@ -10,7 +11,26 @@ function choiceValue(requestId: string, index: number): string {
   return JSON.stringify({ request: requestId, choice: index });
 }
 
-/** "<agent> asks: …" with a button per choice and "Answer…"; once answered, the answer and who gave it. */
+/** A button that opens the question's link; its text names the host, which the server cannot choose freely. */
+function linkButton(request: RequestSnapshot): SlackBlock[] {
+  const link = parseQuestionLink(request.action);
+  if (!link) return [];
+  return [
+    {
+      type: "button",
+      text: { type: "plain_text", text: truncate(`Open ${link.host}`, 75), emoji: false },
+      action_id: actionIds.openLink,
+      url: link.url,
+      value: request.id,
+      style: "primary",
+    },
+  ];
+}
+
+/**
+ * "<agent> asks: …" with a link button when it has a link, a button per choice and "Answer…";
+ * once answered, the answer and who gave it.
+ */
 export function renderQuestion(request: RequestSnapshot): RenderedMessage {
   const heading = `*${mrkdwnText(oneLine(request.agentTitle), 300)}* asks: ${mrkdwnText(request.prompt, 2400)}`;
   const text = `${mrkdwnText(oneLine(request.agentTitle), 300)} asks: ${mrkdwnText(request.prompt, 2500)}`;
@@ -33,7 +53,7 @@ export function renderQuestion(request: RequestSnapshot): RenderedMessage {
     text,
     blocks: [
       markdownSection(heading),
-      actionsBlock([...choices, answer], `question_${request.id}`.slice(0, 255)),
+      actionsBlock([...linkButton(request), ...choices, answer], `question_${request.id}`.slice(0, 255)),
     ],
   };
 }

@@ -52,6 +52,11 @@ export function register(app: App, context: SlackSurfaceContext): void {
     );
   });
 
+  // The browser opens the link; the click only needs its ack.
+  app.action(actionIds.openLink, async ({ ack }) => {
+    await ack();
+  });
+
   app.action(actionIds.answerOpen, async ({ ack, body, action }) => {
     await ack();
     const target = clickTarget(body);
