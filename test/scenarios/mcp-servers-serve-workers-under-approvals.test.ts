@@ -40,6 +40,7 @@ const tools: McpServerConfig["tools"] = {
   echo: { policy: "safe" },
   "get-env": { policy: "safe" },
   "trigger-long-running-operation": { policy: "safe" },
+  "trigger-url-elicitation": { policy: "safe" },
 };
 
 /** What each scripted worker does, turn by turn, by the word after "task:" in its brief. */
@@ -55,6 +56,12 @@ const scripts: Record<string, { name: string; input: Record<string, unknown> }[]
   ],
   big: [{ name: "everything__echo", input: { message: `start ${"y".repeat(30_000)} end` } }],
   secrets: [{ name: "everything__get-env", input: {} }],
+  link: [
+    {
+      name: "everything__trigger-url-elicitation",
+      input: { url: "https://auth.example.com/consent", elicitationId: "consent-9" },
+    },
+  ],
 };
 
 function taskOf(request: FakeLlmRequest): string {
@@ -199,6 +206,22 @@ describe.each(["stdio", "http"] as const)(
       expect(result?.content).toMatch(/^Echo: start y+/);
       expect(result?.content).toMatch(/characters cut here\. Read them with read_tool_output/);
       expect(result?.content).toMatch(/y+ end$/);
+      surface.close();
+    });
+
+    it("asks the server's elicitation in the thread and hands the answer back to the server", async () => {
+      const surface = createMemorySurface(world.runtime, { userId: "owner" });
+      await surface.send("task: link");
+      const asked = await surface.waitFor((event) => event.type === "question-asked");
+      expect(asked.request.action).toEqual({
+        link: { url: "https://auth.example.com/consent", host: "auth.example.com" },
+      });
+      await surface.answer(asked.request.id, "Done");
+      await surface.waitFor((event) => event.type === "agent-finished");
+      const result = workerRequests(world.llm, "link")[1]?.lastToolResults[0];
+      expect(result?.isError).toBe(false);
+      expect(result?.content).toContain("User completed the URL elicitation flow");
+      expect(result?.content).toContain("Elicitation ID: consent-9");
       surface.close();
     });
 
