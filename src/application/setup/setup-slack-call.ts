@@ -48,9 +48,12 @@ const tokenWords: Record<string, string> = {
 };
 
 function networkCause(error: unknown): string {
-  const original = (error as { original?: { message?: string; code?: string; cause?: { code?: string } } })
-    .original;
-  return original?.cause?.code ?? original?.code ?? original?.message ?? "no answer";
+  const original = (
+    error as { original?: { message?: string; code?: string; cause?: { code?: string; message?: string } } }
+  ).original;
+  return (
+    original?.cause?.code ?? original?.code ?? original?.cause?.message ?? original?.message ?? "no answer"
+  );
 }
 
 /**
