@@ -1,13 +1,9 @@
 import { spawn } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateDatabase } from "../../src/adapters/database/migrate.ts";
-import { openDatabase } from "../../src/adapters/database/open-database.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
-import { createEmptyPostgresDatabase } from "../helpers/database.ts";
 import { createSourceRepository, temporaryDirectory } from "../workspace/repository-fixtures.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -15,14 +11,15 @@ const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
   scripts: Record<string, string>;
 };
 
-/** `npm run setup` exactly as package.json says, from `directory` (where its .env is). */
-function runSetup(
+/** An npm script exactly as package.json says, run from `directory` (where its .env is). */
+function runScript(
+  name: string,
   directory: string,
   environment: Record<string, string>,
   typed: string[],
   args: string[] = [],
 ) {
-  const script = packageJson.scripts.setup?.split(" ") ?? [];
+  const script = packageJson.scripts[name]?.split(" ") ?? [];
   expect(script[0]).toBe("node");
   const nodeArguments = script.slice(1).map((part) => part.replace(/^(\.\/)?src\//, `${root}/src/`));
   const child = spawn(join(root, "node_modules/.bin/node"), [...nodeArguments, ...args], {
@@ -44,20 +41,22 @@ function runSetup(
   );
 }
 
+const runSetup = (
+  directory: string,
+  environment: Record<string, string>,
+  typed: string[],
+  args: string[] = [],
+) => runScript("setup", directory, environment, typed, args);
+
 describe("npm run setup", () => {
   let fake: FakeSlackServer;
   let llm: FakeLlmServer;
-  let database: { url: string; drop(): Promise<void> };
   let repository: { path: string; remove: () => Promise<void> };
   let directory: { path: string; remove: () => Promise<void> };
 
   beforeAll(async () => {
     fake = await FakeSlackServer.start("xoxb-installed-bot-token");
     llm = await startFakeLlmServer({ models: { anthropic: ["claude-sonnet-5-5", "claude-haiku-5-5"] } });
-    database = await createEmptyPostgresDatabase();
-    const handle = await openDatabase({ url: database.url, dataDir: "", logger: pino({ level: "silent" }) });
-    await migrateDatabase(handle);
-    await handle.close();
     repository = await temporaryDirectory("setup-repo");
     await createSourceRepository(repository.path, { "README.md": "# widgets\n" });
     directory = await temporaryDirectory("setup-home");
@@ -65,7 +64,6 @@ describe("npm run setup", () => {
   afterAll(async () => {
     await fake?.close();
     await llm?.close();
-    await database?.drop();
     await repository?.remove();
     await directory?.remove();
   });
@@ -81,13 +79,15 @@ describe("npm run setup", () => {
         "# my Threadwork settings",
         "ANTHROPIC_API_KEY=sk-ant-setup",
         `ANTHROPIC_BASE_URL=${llm.anthropicBaseUrl}`,
-        `DATABASE_URL=${database.url}`,
         `THREADWORK_REPOS=widgets=${repository.path}`,
         "THREADWORK_SANDBOX=off",
         "SLACK_BOT_TOKEN=",
         "",
       ].join("\n"),
     );
+    // As the README's first section says: the embedded database first, then the set-up.
+    const migrate = await runScript("db:migrate", directory.path, { NODE_ENV: "production" }, []);
+    expect(migrate.code, migrate.output).toBe(0);
     const setup = await runSetup(
       directory.path,
       {

@@ -198,6 +198,7 @@ async function setUp(context: SetupContext, prompt: LinePrompt): Promise<boolean
   );
   const healthy = await runDoctorOn(context, written);
   if (healthy && scopesOk) output.write(nextSteps(manifest));
+  else output.write("\nFix what is marked ✗ above, then run npm run doctor (or npm run setup again).\n");
   return healthy && scopesOk;
 }
 
