@@ -16,7 +16,7 @@ export function readEnvValues(text: string): Map<string, string> {
     const match = assignment.exec(line);
     if (!match?.[1]) continue;
     const value = (match[2] ?? "")
-      .replace(/\s+#.*$/, "")
+      .replace(/(^|\s+)#.*$/, "")
       .trim()
       .replace(/^(['"])(.*)\1$/, "$2");
     if (value !== "") values.set(match[1], value);

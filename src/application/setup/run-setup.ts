@@ -190,6 +190,10 @@ async function setUp(context: SetupContext, prompt: LinePrompt): Promise<boolean
       prefix: "xapp-",
     });
   }
+  if (options.publicUrl && context.environment.SLACK_APP_TOKEN?.trim())
+    output.write(
+      "! SLACK_APP_TOKEN is set, so npm start would use Socket Mode: remove it (from .env too) for HTTP mode\n",
+    );
   const envFile = path.join(context.directory, ".env");
   const changes = await mergeEnvFile(envFile, values);
   const written = Object.fromEntries(changes.written.map((key) => [key, values[key] ?? ""]));
