@@ -1,4 +1,5 @@
 import { runDoctor } from "./application/doctor/run-doctor.ts";
+import { describeFailure } from "./application/entry-point.ts";
 import { runSetup } from "./application/setup/run-setup.ts";
 import { SetupError } from "./application/setup/setup-error.ts";
 import { readSetupOptions, setupUsage } from "./application/setup/setup-options.ts";
@@ -27,6 +28,13 @@ async function main(): Promise<number> {
   });
 }
 
-const code = await main();
+let code: number;
+try {
+  code = await main();
+} catch (error) {
+  // Not a refusal set-up explains (a .env it cannot write, say): what happened, secrets redacted.
+  process.stderr.write(`✗ npm run setup failed: ${describeFailure(error)}\n`);
+  code = 1;
+}
 // A doctor probe that timed out may still hold a socket: exit once everything is written.
 process.stdout.write("", () => process.exit(code));
