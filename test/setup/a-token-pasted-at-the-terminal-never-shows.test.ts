@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
@@ -9,16 +10,19 @@ const root = resolve(import.meta.dirname, "../..");
 describe("npm run setup at a terminal", () => {
   let fake: FakeSlackServer;
   let directory: { path: string; remove: () => Promise<void> };
+  let interrupted: { path: string; remove: () => Promise<void> };
   let terminal: TmuxTerminal | undefined;
 
   beforeAll(async () => {
     fake = await FakeSlackServer.start("xoxb-pasted-secret-bot-token");
     directory = await temporaryDirectory("setup-terminal");
+    interrupted = await temporaryDirectory("setup-interrupted");
   });
   afterAll(async () => {
     await terminal?.close();
     await fake?.close();
     await directory?.remove();
+    await interrupted?.remove();
   });
 
   it("never shows a pasted token on the screen", { timeout: 120_000 }, async () => {
@@ -52,5 +56,34 @@ describe("npm run setup at a terminal", () => {
     expect(screen).not.toContain("pasted-secret");
     expect(screen).not.toContain(fake.appToken);
     expect(screen).not.toContain(fake.appManifests.configToken);
+  });
+
+  it("stops at Ctrl-C while it waits for a token, exiting 130 with nothing written", {
+    timeout: 120_000,
+  }, async () => {
+    await terminal?.close();
+    terminal = await TmuxTerminal.start({
+      command: [
+        join(root, "node_modules/.bin/node"),
+        "--import",
+        join(root, "src/require-node-24.mjs"),
+        join(root, "src/setup.ts"),
+      ],
+      cwd: interrupted.path,
+      environment: { SLACK_API_URL: fake.apiUrl },
+      columns: 120,
+      rows: 60,
+    });
+    await terminal.waitForScreen((screen) => screen.includes("Bot User OAuth Token (xoxb-…):"), {
+      timeoutMs: 60_000,
+      what: "the bot token prompt",
+    });
+    await terminal.type("xoxb-half-pasted");
+    await terminal.press("C-c");
+    expect(await terminal.waitForExit(30_000)).toBe(130);
+    const screen = await terminal.screen();
+    expect(screen).toContain("✗ Stopped (Ctrl-C) before .env was written");
+    expect(screen).not.toContain("half-pasted");
+    expect(existsSync(join(interrupted.path, ".env"))).toBe(false);
   });
 });

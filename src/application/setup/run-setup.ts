@@ -217,7 +217,8 @@ export async function runSetup(context: SetupContext): Promise<number> {
   } catch (error) {
     if (!(error instanceof SetupError)) throw error;
     context.output.write(`✗ ${redactSecrets(error.message)}\n`);
-    return 1;
+    // 128 + SIGINT, as a shell reports a program Ctrl-C stopped.
+    return error.code === "setup_interrupted" ? 130 : 1;
   } finally {
     prompt.close();
   }
