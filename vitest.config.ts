@@ -64,6 +64,8 @@ export const processTests = [
   "test/security/relative-search-path-never-runs-workspace-programs.test.ts",
   "test/security/sandboxed-command-cannot-read-service-secrets.test.ts",
   "test/security/slack-allow-listed-test-command-cannot-reach-secrets.test.ts",
+  "test/setup/a-token-pasted-at-the-terminal-never-shows.test.ts",
+  "test/setup/setup-takes-a-configuration-token-to-an-env-doctor-passes.test.ts",
   "test/slack/manifest-and-deploy.test.ts",
   "test/start.test.ts",
   "test/unsupported-node-gets-a-clear-message.test.ts",

@@ -15,10 +15,14 @@ const libraryCredentialPatterns: RegExp[] = [
   /^OTEL_EXPORTER_OTLP_((TRACES|METRICS|LOGS)_)?(HEADERS|CLIENT_KEY)$/i,
 ];
 
+/** `npm run setup`'s app configuration token, which creates and rewrites Slack apps; no setting reads it. */
+const setupCredentialNames = new Set(["SLACK_CONFIG_TOKEN"]);
+
 /** Whether `name` holds one of Threadwork's own credentials, which repository code never receives. */
 export function isServiceCredentialVariable(name: string): boolean {
   return (
     secretVariableNames.has(name.toUpperCase()) ||
+    setupCredentialNames.has(name.toUpperCase()) ||
     libraryCredentialPatterns.some((pattern) => pattern.test(name))
   );
 }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { scaled } from "../helpers/time-scale.ts";
 import { FakeAgentSessions } from "./fake-slack-agent-sessions.ts";
+import { FakeAppManifests } from "./fake-slack-app-manifests.ts";
 import { FakeCodeChannels } from "./fake-slack-code-channels.ts";
 import { FakeStreams } from "./fake-slack-streams.ts";
 import { conformanceRefusal } from "./slack-conformance.ts";
@@ -126,7 +127,9 @@ async function readBody(request: IncomingMessage): Promise<string> {
  * It answers like Slack (ok, ts, channel), keeps posted messages with their latest
  * content, serves files at `url_private`, and injects 429s, 500s and `ok: false` errors
  * per method. For Socket Mode it answers `apps.connections.open` with a WebSocket on the
- * same port, says hello, pushes event envelopes and records the client's acks.
+ * same port, says hello, pushes event envelopes and records the client's acks. The App Manifest
+ * API answers calls with `appManifests.configToken`; `auth.test`, like every bot call, names the
+ * granted scopes in its `x-oauth-scopes` header.
  */
 export class FakeSlackServer {
   readonly calls: RecordedCall[] = [];
@@ -176,6 +179,8 @@ export class FakeSlackServer {
       this.messages.set(`${channel}:${ts}`, { channel, ts, threadTs, text, blocks: [], updates: 0 });
     },
   });
+  /** The App Manifest API (`apps.manifest.*`), called with an app configuration token. */
+  readonly appManifests = new FakeAppManifests();
   /** `agents.sessions.*`, off until a test enables it; it shares the streams above. */
   readonly agentSessions = new FakeAgentSessions(this.streams);
   /** How long each Web API call waits before it is handled; a test may change it at any time. */
@@ -340,6 +345,12 @@ export class FakeSlackServer {
       return;
     }
     this.calls.push(call);
+    if (method.startsWith("apps.manifest.")) {
+      const answer = this.appManifests.answer(method, params, authorization);
+      if (answer.ok === false && typeof answer.error === "string") call.error = answer.error;
+      this.reply(response, answer);
+      return;
+    }
     if (method === "apps.connections.open") {
       this.reply(
         response,
