@@ -46,7 +46,7 @@ function isFixedNumber(node: Node): boolean {
  * Every fixed test timeout in `text`, as `line: what`: a number given to `it`, `test`, `describe` or
  * a hook, and a `timeout`, `testTimeout` or `hookTimeout` property set to a number.
  */
-export function fixedTimeouts(file: string, text: string): string[] {
+function fixedTimeouts(file: string, text: string): string[] {
   const found: string[] = [];
   const line = (node: Node) => text.slice(0, node.start).split("\n").length;
   const { program, errors } = parseSync(file, text, { lang: "ts" });
