@@ -74,6 +74,9 @@ export const processTests = [
 
 export const allTests = ["test/**/*.test.ts"];
 
+// Migrated databases that each test database is copied from, built once per run (the unit tier has none).
+const databaseTemplates = ["test/helpers/database-templates.ts"];
+
 // Computed once here and handed to every worker, so helpers' waits and these timeouts agree.
 const timeScale = machineTimeScale();
 
@@ -105,11 +108,20 @@ export default defineConfig({
           name: "integration",
           include: allTests,
           exclude: [...configDefaults.exclude, ...unitTests, ...processTests],
+          globalSetup: databaseTemplates,
+          // Files share one module graph per worker: importing src again for each file cost more than
+          // most files' tests. Nothing here changes globals for good (an env variable set is restored).
+          isolate: false,
         },
       },
       {
         extends: true,
-        test: { name: "process", include: processTests, exclude: [...configDefaults.exclude] },
+        test: {
+          name: "process",
+          include: processTests,
+          exclude: [...configDefaults.exclude],
+          globalSetup: databaseTemplates,
+        },
       },
     ],
   },

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeLlmServer } from "./fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "./fakes/fake-slack-server.ts";
 import { freePort } from "./helpers/free-port.ts";
+import { scaled } from "./helpers/time-scale.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -41,7 +42,7 @@ describe("a fresh checkout with .env copied from .env.example", () => {
   });
 
   it("npm start reads it: lists with commas and spaces, JSON prices, and the environment wins over the file", {
-    timeout: 240_000,
+    timeout: scaled(240_000),
   }, async () => {
     const port = await freePort();
     const example = await readFile(path.join(root, ".env.example"), "utf8");

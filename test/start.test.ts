@@ -9,6 +9,7 @@ import { openDatabase } from "../src/adapters/database/open-database.ts";
 import { startFakeLlmServer } from "./fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "./fakes/fake-slack-server.ts";
 import { freePort } from "./helpers/free-port.ts";
+import { scaled } from "./helpers/time-scale.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const node = path.join(root, "node_modules/.bin/node");
@@ -79,7 +80,7 @@ describe.concurrent("npm start", () => {
   });
 
   it("creates the embedded database, reports ready, keeps it to itself, and stops cleanly on SIGTERM", {
-    timeout: 240_000,
+    timeout: scaled(240_000),
   }, async () => {
     const dataDir = await temporaryDirectory();
     const slack = await FakeSlackServer.start("xoxb-test");
@@ -130,7 +131,7 @@ describe.concurrent("npm start", () => {
 
 describe.concurrent("npm run db:migrate", () => {
   it("creates the embedded database in THREADWORK_DATA_DIR and applies the migrations", {
-    timeout: 240_000,
+    timeout: scaled(240_000),
   }, async () => {
     const dataDir = await temporaryDirectory();
     const outcome = await launch("src/migrate.ts", { NODE_ENV: "production", THREADWORK_DATA_DIR: dataDir })

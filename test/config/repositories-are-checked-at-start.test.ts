@@ -143,9 +143,7 @@ describe("repositories checked at start", () => {
       await llm?.close();
     });
 
-    it("stops before opening the database, naming the setting and every bad repository", {
-      timeout: 30_000,
-    }, async () => {
+    it("stops before opening the database, naming the setting and every bad repository", async () => {
       const dataDir = join(directory.path, "data");
       const child = spawn(join(root, "node_modules/.bin/node"), ["src/main.ts"], {
         cwd: root,

@@ -12,6 +12,7 @@ import { displayUrl } from "../../src/domain/display-url.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { createEmptyPostgresDatabase } from "../helpers/database.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { createSourceRepository, temporaryDirectory } from "../workspace/repository-fixtures.ts";
 
 /** Every migration the project ships: an empty database lacks them all. */
@@ -75,7 +76,9 @@ describe("npm run doctor", () => {
     });
 
   it("passes a healthy deployment, with the sandbox left off as a warning", async () => {
-    const checks = await runDoctor(loadConfig(environment({}), ["provider", "slack"]), { timeoutMs: 5000 });
+    const checks = await runDoctor(loadConfig(environment({}), ["provider", "slack"]), {
+      timeoutMs: scaled(5000),
+    });
     expect(checks.filter((check) => check.status === "problem")).toEqual([]);
     expect(checks.map((check) => `${check.status} ${check.subject}`)).toEqual([
       "ok Slack bot token",
@@ -95,7 +98,7 @@ describe("npm run doctor", () => {
     fake.grantedScopes.delete("reactions:write");
     try {
       const checks = await runDoctor(loadConfig(misconfigured(), ["provider", "slack"]), {
-        timeoutMs: 5000,
+        timeoutMs: scaled(5000),
         searchPath: "/nonexistent/threadwork/bin",
       });
       const problems = checks.filter((check) => check.status === "problem");
@@ -126,7 +129,7 @@ describe("npm run doctor", () => {
     }
   });
 
-  it("exits non-zero and prints the checklist", { timeout: 60_000 }, async () => {
+  it("exits non-zero and prints the checklist", async () => {
     const child = spawn(join(root, "node_modules/.bin/node"), ["src/doctor.ts"], {
       cwd: root,
       env: { ...misconfigured(), PATH: process.env.PATH ?? "", THREADWORK_SANDBOX: "off" },
@@ -145,7 +148,7 @@ describe("npm run doctor", () => {
     expect(stdout).toMatch(/\d problems, 1 warning\./);
   });
 
-  it("exits non-zero on a configuration error, naming the variable", { timeout: 30_000 }, async () => {
+  it("exits non-zero on a configuration error, naming the variable", async () => {
     const child = spawn(join(root, "node_modules/.bin/node"), ["src/doctor.ts"], {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", SLACK_BOT_TOKEN: "xoxb-doctor-token" },

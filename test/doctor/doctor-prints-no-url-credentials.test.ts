@@ -3,6 +3,7 @@ import { formatChecklist } from "../../src/application/doctor/doctor-check.ts";
 import { runDoctor } from "../../src/application/doctor/run-doctor.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { ConfigurationError } from "../../src/domain/errors.ts";
+import { scaled } from "../helpers/time-scale.ts";
 
 /** Nothing listens on the discard port: every check that goes there fails and says where it went. */
 const nowhere = "127.0.0.1:9";
@@ -54,7 +55,7 @@ describe("URLs with credentials", () => {
         repositories: [{ name: "remote", url: `http://git:s3cr3tpw@${nowhere}/acme/x.git` }],
       },
     };
-    const printed = formatChecklist(await runDoctor(config, { timeoutMs: 3000 }));
+    const printed = formatChecklist(await runDoctor(config, { timeoutMs: scaled(3000) }));
     expect(printed).toContain(`SLACK_API_URL (http://***@${nowhere}/api/)`);
     expect(printed).toContain(
       `PostgreSQL at postgres://***@${nowhere}/threadwork?password=*** (DATABASE_URL)`,

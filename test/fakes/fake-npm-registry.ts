@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runProcess } from "../../src/adapters/process/run-process.ts";
+import { scaled } from "../helpers/time-scale.ts";
 
 /** A package the registry serves: its files, packed with `npm pack` as a publish would. */
 export interface FakePackage {
@@ -60,7 +61,7 @@ async function pack(
       npm_config_cache: join(directory, ".npm"),
       npm_config_update_notifier: "false",
     },
-    timeoutMs: 60_000,
+    timeoutMs: scaled(60_000),
     mergeOutput: true,
   });
   if (packed.exitCode !== 0) throw new Error(`packing ${definition.name} failed: ${packed.stdout}`);

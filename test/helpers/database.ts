@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { pino } from "pino";
 import { migrateDatabase } from "../../src/adapters/database/migrate.ts";
 import {
@@ -7,43 +6,58 @@ import {
   openDatabase,
   openMemoryDatabase,
 } from "../../src/adapters/database/open-database.ts";
+import {
+  databaseUrl,
+  onServer,
+  postgresTemplateName,
+  readPgliteTemplate,
+  testDatabaseUrl,
+  whileInUse,
+} from "./database-templates.ts";
+
+export { testDatabaseUrl };
 
 /** Every storage-backed test runs on both: `describe.each(backends)`. */
 export const backends = ["postgres", "pglite"] as const;
 export type Backend = (typeof backends)[number];
 
-export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-
 const silentLogger = pino({ level: "silent" });
 
-function databaseUrl(base: string, name: string): string {
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
+/** A database `tw_<random>` on the TEST_DATABASE_URL server: a copy of the migrated template when there is one. */
+async function createPostgresDatabase(): Promise<string> {
+  const name = `tw_${randomBytes(6).toString("hex")}`;
+  try {
+    await onServer((client) =>
+      whileInUse(() => client.query(`create database ${name} template ${postgresTemplateName}`)),
+    );
+    return name;
+  } catch (error) {
+    if ((error as { code?: string }).code !== undefinedDatabase) throw error;
+  }
+  await onServer((client) => client.query(`create database ${name}`));
+  return name;
 }
 
-async function onServer<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: testDatabaseUrl });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
+const undefinedDatabase = "3D000";
 
 /**
  * A fresh, migrated database. On Postgres it is a new database `tw_<random>` on the
- * TEST_DATABASE_URL server, dropped again by `close()`; on PGlite it lives in memory.
+ * TEST_DATABASE_URL server, dropped again by `close()`; on PGlite it lives in memory. Both start
+ * from the templates the global set-up built (test/helpers/database-templates.ts), or migrate
+ * from empty without them.
  */
 export async function createTestDatabase(kind: Backend): Promise<DatabaseHandle> {
   if (kind === "pglite") {
-    const handle = await openMemoryDatabase({ logger: silentLogger });
+    const template = await readPgliteTemplate();
+    const handle = await openMemoryDatabase({
+      logger: silentLogger,
+      ...(template ? { loadDataDir: template } : {}),
+    });
+    // On the template a no-op that checks every migration is recorded.
     await migrateDatabase(handle);
     return handle;
   }
-  const name = `tw_${randomBytes(6).toString("hex")}`;
-  await onServer((client) => client.query(`create database ${name}`));
+  const name = await createPostgresDatabase();
   const handle = await openDatabase({
     url: databaseUrl(testDatabaseUrl, name),
     dataDir: "",

@@ -96,7 +96,7 @@ describe("metrics, logs and traces follow a Slack session", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/plain");
     metrics = await response.text();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await app?.close();

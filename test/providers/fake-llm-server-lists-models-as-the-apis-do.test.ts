@@ -5,6 +5,7 @@ import { createAnthropicProvider } from "../../src/adapters/providers/anthropic-
 import { createOpenAIProvider } from "../../src/adapters/providers/openai-provider.ts";
 import { ProviderError } from "../../src/domain/errors.ts";
 import { type FakeLlmServer, startFakeLlmServer, textResponse } from "../fakes/fake-llm-server.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { userText } from "./provider-test-helpers.ts";
 
 let server: FakeLlmServer | undefined;
@@ -52,10 +53,10 @@ describe("the fake LLM server's GET /v1/models", () => {
     server = await startFakeLlmServer();
     const anthropic = createAnthropicProvider({ apiKey: "sk-ant-x", baseUrl: server.anthropicBaseUrl });
     const openai = createOpenAIProvider({ baseUrl: server.openaiBaseUrl });
-    expect(await anthropic.listModels?.({ timeoutMs: 5000 })).toEqual(
+    expect(await anthropic.listModels?.({ timeoutMs: scaled(5000) })).toEqual(
       expect.arrayContaining(["claude-sonnet-5-5", "claude-haiku-5-5"]),
     );
-    expect(await openai.listModels?.({ timeoutMs: 5000 })).toEqual(
+    expect(await openai.listModels?.({ timeoutMs: scaled(5000) })).toEqual(
       expect.arrayContaining(["gpt-6-sol", "gpt-6-sol-mini"]),
     );
   });

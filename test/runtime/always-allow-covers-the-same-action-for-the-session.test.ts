@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool } from "../../src/domain/tool.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { backends } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { useTestRuntime } from "../helpers/test-runtime-per-describe.ts";
 import { spawnWorkerForTask } from "./support/scripted-agents.ts";

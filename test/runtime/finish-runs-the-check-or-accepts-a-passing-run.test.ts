@@ -5,7 +5,6 @@ import type { CheckOutcome } from "../../src/domain/environment.ts";
 import { defineTool, type Workspace } from "../../src/domain/tool.ts";
 import type { WorkspacesPort } from "../../src/domain/workspaces-port.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmRequest,
   type FakeLlmServer,
@@ -15,6 +14,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 
 /**

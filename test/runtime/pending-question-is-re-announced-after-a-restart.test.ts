@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { textResponse } from "../fakes/fake-llm-server.ts";
 import { backends } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
 import { useTestRuntime } from "../helpers/test-runtime-per-describe.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { errorResponse, textResponse } from "../fakes/fake-llm-server.ts";
 import { backends } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { useTestRuntime } from "../helpers/test-runtime-per-describe.ts";
 import { spawnWorkerForTask } from "./support/scripted-agents.ts";

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { getToolCall } from "../../src/adapters/database/tool-calls.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { askUserTool } from "../../src/tools/agent/worker-tools.ts";
 import {
   type FakeLlmServer,
@@ -11,6 +10,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { startTestRuntime } from "../helpers/runtime-harness.ts";
 
 describe.each(backends)("refused tool calls on %s", (backend) => {

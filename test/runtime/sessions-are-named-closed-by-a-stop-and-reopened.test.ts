@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmServer,
   startFakeLlmServer,
@@ -9,6 +8,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { createGate } from "../helpers/runtime-gate.ts";
 import { isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 

@@ -3,7 +3,6 @@ import { z } from "zod";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { defineTool } from "../../src/domain/tool.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmServer,
   startFakeLlmServer,
@@ -11,6 +10,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 
 describe.each(backends)("supervisor basics on %s", (backend) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { backends } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { createGate } from "../helpers/runtime-gate.ts";
 import { briefOf, isSupervisorRequest, testConfig } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";

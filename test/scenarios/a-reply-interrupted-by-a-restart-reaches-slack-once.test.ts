@@ -12,6 +12,7 @@ import { FakeSlackServer, realisticSlackDelayMs, sendSignedEvent } from "../fake
 import { type Backend, createEmptyPostgresDatabase } from "../helpers/database.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { hold, killService, type Service, startService } from "./support/service-process.ts";
 
 const signingSecret = "restart-signing-secret";
@@ -84,7 +85,9 @@ describe.each(cases)("a reply interrupted by a restart ($backend, $provider)", (
   const answers = () => slack.threadMessages(channel, threadTs).filter((message) => message.text === answer);
   const status = () => slack.agentSessions.statusOf(channel, threadTs);
 
-  it("reaches the thread once and leaves the agent session active", async () => {
+  it("reaches the thread once and leaves the agent session active", {
+    timeout: scaled(360_000),
+  }, async () => {
     const first = await startService(environment());
     services.push(first);
     await first.ready;
@@ -138,5 +141,5 @@ describe.each(cases)("a reply interrupted by a restart ($backend, $provider)", (
     expect(exit.code, `signal ${exit.signal}\n${second.output()}`).toBe(0);
     expect(answers()).toHaveLength(1);
     expect(status()).toBe("active");
-  }, 360_000);
+  });
 });

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import type { SurfaceEvent } from "../../src/runtime/surface-port.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { startTestRuntime, testConfig } from "../helpers/runtime-harness.ts";
 import { appendLineTool, userText, workloadResponder } from "../helpers/runtime-workload.ts";
 

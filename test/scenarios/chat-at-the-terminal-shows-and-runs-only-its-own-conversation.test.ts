@@ -9,6 +9,7 @@ import { type DatabaseHandle, openDatabase } from "../../src/adapters/database/o
 import { listPendingRequests } from "../../src/adapters/database/requests.ts";
 import { findSessionByKey } from "../../src/adapters/database/sessions.ts";
 import { type FakeLlmServer, startFakeLlmServer, textResponse } from "../fakes/fake-llm-server.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { TmuxTerminal } from "../helpers/tmux-terminal.ts";
 import { seedWaitingSession, type WaitingSession } from "../helpers/waiting-sessions.ts";
 
@@ -79,7 +80,7 @@ describe("npm run chat in a terminal, on the Slack app's data directory", () => 
           ? textResponse("The held turn is done.", { delayMs: holdMs })
           : textResponse(reply, { delayMs: 800, chunkSize: 4, chunkDelayMs: 30 }),
     });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     for (const terminal of terminals) await terminal.close();
@@ -88,7 +89,7 @@ describe("npm run chat in a terminal, on the Slack app's data directory", () => 
   });
 
   it("shows a prompt, a spinner and labelled replies, keeps typed input off the streaming reply, and shows nothing of Slack", {
-    timeout: 180_000,
+    timeout: scaled(180_000),
   }, async () => {
     const terminal = await startChat();
     expect(await terminal.screen()).toContain("Logs: ");
@@ -130,7 +131,7 @@ describe("npm run chat in a terminal, on the Slack app's data directory", () => 
   });
 
   it("stops at once on Ctrl-C during a model call and lets go of the agent, so the next chat resumes the turn in seconds", {
-    timeout: 240_000,
+    timeout: scaled(240_000),
   }, async () => {
     const terminal = await startChat();
     await terminal.type("please hold");

@@ -5,7 +5,6 @@ import { toolCalls } from "../../src/adapters/database/schema.ts";
 import { loadTranscript } from "../../src/adapters/database/transcript.ts";
 import { createOpenAIProvider } from "../../src/adapters/providers/openai-provider.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmRequest,
   type FakeLlmResponse,
@@ -16,6 +15,7 @@ import {
 } from "../fakes/fake-llm-server.ts";
 import { everything, highestChunk, isSummarizer, readChunkTool } from "../helpers/chunk-reader.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime, testConfig } from "../helpers/runtime-harness.ts";
 
 const window = 6000;

@@ -4,7 +4,6 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { agents, toolCalls, usageLedger } from "../../src/adapters/database/schema.ts";
 import { loadTranscript } from "../../src/adapters/database/transcript.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmServer,
   startFakeLlmServer,
@@ -13,6 +12,7 @@ import {
 } from "../fakes/fake-llm-server.ts";
 import { highestChunk, isSummarizer, readChunkTool, summaryOf } from "../helpers/chunk-reader.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { createGate } from "../helpers/runtime-gate.ts";
 import { isSupervisorRequest, startTestRuntime, testConfig } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";

@@ -7,6 +7,7 @@ import { databaseTotals, lastSupervisorTexts } from "../helpers/runtime-audit.ts
 import { startTestRuntime } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
 import { appendLineTool, userText, workloadResponder } from "../helpers/runtime-workload.ts";
+import { scaled } from "../helpers/time-scale.ts";
 
 const failureStatuses = [529, 429, 500] as const;
 
@@ -30,7 +31,9 @@ describe.each(backends)("fault storm on %s", (backend) => {
     await server?.close();
   });
 
-  it("completes every session while 30% of model responses fail with 529, 429 or 500", async () => {
+  it("completes every session while 30% of model responses fail with 529, 429 or 500", {
+    timeout: scaled(90_000),
+  }, async () => {
     const sessions = 4;
     const workload = workloadResponder({ workers: 2, toolTurns: 2 });
     let state = 7;
@@ -71,5 +74,5 @@ describe.each(backends)("fault storm on %s", (backend) => {
     expect(failed.length / server.requests.length).toBeGreaterThan(0.15);
     expect(new Set(failed)).toEqual(new Set(failureStatuses));
     expect(totals.ledgerRows).toBe(totals.assistantMessages);
-  }, 90_000);
+  });
 });

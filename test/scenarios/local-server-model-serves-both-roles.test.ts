@@ -5,7 +5,6 @@ import { assembleRuntime } from "../../src/application/assemble-runtime.ts";
 import { prepareModels } from "../../src/application/prepare-models.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { renderCrewBoard } from "../../src/surfaces/slack/blocks/crew-board.ts";
 import { renderResults } from "../../src/surfaces/slack/blocks/results.ts";
 import {
@@ -15,6 +14,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { isSupervisorRequest, testRuntimeOptions } from "../helpers/runtime-harness.ts";
 
 /** Only OPENAI_BASE_URL, against a server that serves one model, as a fresh `ollama serve` would. */

@@ -15,12 +15,15 @@ import {
   waitUntil,
 } from "../helpers/runtime-processes.ts";
 import { agentKeyOf, workloadResponder } from "../helpers/runtime-workload.ts";
+import { scaled } from "../helpers/time-scale.ts";
 
 // Two processes on one database only make sense on Postgres.
 describe("resumes after a crash (postgres)", () => {
   const scenario = useProcessScenario({ latencyMs: 40, name: "crash" });
 
-  it("finishes every agent in a new process without repeating a persisted turn or a tool call", async () => {
+  it("finishes every agent in a new process without repeating a persisted turn or a tool call", {
+    timeout: scaled(120_000),
+  }, async () => {
     const sessions = 3;
     const workers = 2;
     const toolTurns = 4;
@@ -109,9 +112,11 @@ describe("resumes after a crash (postgres)", () => {
     // Each persisted turn was counted once.
     expect(totals.ledgerRows).toBe(totals.assistantMessages);
     expect(totals.assistantMessages).toBe(counts.size);
-  }, 120_000);
+  });
 
-  it("reports a tool call that was running at the crash as interrupted and never runs it again", async () => {
+  it("reports a tool call that was running at the crash as interrupted and never runs it again", {
+    timeout: scaled(120_000),
+  }, async () => {
     scenario.server.respondWith(workloadResponder({ workers: 1, toolTurns: 2 }));
     const log = path.join(scenario.directory, "interrupted.log");
     const environment = {
@@ -159,5 +164,5 @@ describe("resumes after a crash (postgres)", () => {
       (row) => (row.input as { mark?: string }).mark === "s100/w0#0",
     );
     expect(audit?.status).toBe("interrupted");
-  }, 120_000);
+  });
 });

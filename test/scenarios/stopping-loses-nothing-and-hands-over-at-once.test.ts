@@ -16,6 +16,7 @@ import { FakeSlackServer, realisticSlackDelayMs, sendSignedEvent } from "../fake
 import { createTestDatabase } from "../helpers/database.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { databaseUrlOf, waitUntil } from "../helpers/runtime-processes.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { hold, killService, type Service, startService } from "./support/service-process.ts";
 
 const signingSecret = "shutdown-signing-secret";
@@ -116,7 +117,9 @@ describe("stopping an instance (postgres)", () => {
   const isSlowReply = (request: FakeLlmRequest) =>
     isSupervisorRequest(request) && firstText(request).includes("answer slowly");
 
-  it("sends a reply made while stopping, leaves final boards and statuses, exits in budget and hands work over at once", async () => {
+  it("sends a reply made while stopping, leaves final boards and statuses, exits in budget and hands work over at once", {
+    timeout: scaled(180_000),
+  }, async () => {
     const first = await startService(environment("first"));
     services.push(first);
     await first.ready;
@@ -236,5 +239,5 @@ describe("stopping an instance (postgres)", () => {
 
     second.child.kill("SIGTERM");
     expect((await second.exited).code).toBe(0);
-  }, 180_000);
+  });
 });

@@ -5,7 +5,6 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { toolCalls } from "../../src/adapters/database/schema.ts";
 import { defineTool } from "../../src/domain/tool.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmRequest,
   type FakeLlmServer,
@@ -14,6 +13,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { createGate } from "../helpers/runtime-gate.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 

@@ -15,12 +15,15 @@ import {
   waitUntil,
 } from "../helpers/runtime-processes.ts";
 import { workloadResponder } from "../helpers/runtime-workload.ts";
+import { scaled } from "../helpers/time-scale.ts";
 
 // Two processes on one database only make sense on Postgres.
 describe("two instances on one database (postgres)", () => {
   const scenario = useProcessScenario({ latencyMs: 10, name: "scale" });
 
-  it("runs 20 sessions with every model turn and every tool call exactly once", async () => {
+  it("runs 20 sessions with every model turn and every tool call exactly once", {
+    timeout: scaled(150_000),
+  }, async () => {
     const sessions = 20;
     const workers = 2;
     const toolTurns = 1;
@@ -86,5 +89,5 @@ describe("two instances on one database (postgres)", () => {
     expect(totals.audit).toHaveLength(sessions * workers + sessions * workers * (toolTurns + 1));
     expect(totals.ledgerRows).toBe(totals.assistantMessages);
     expect(totals.assistantMessages).toBe(scenario.server.requests.length);
-  }, 150_000);
+  });
 });

@@ -26,6 +26,7 @@ import {
   lastCallName,
   testRuntimeOptions,
 } from "../helpers/runtime-harness.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { channel, type Harness, startHarness } from "../slack/support/harness.ts";
 import { createSourceRepository, git, temporaryDirectory } from "../workspace/repository-fixtures.ts";
 import { buggyLine, fixedLine, fixtureDependency, nodePackageFiles } from "./support/node-package-fixture.ts";
@@ -194,7 +195,7 @@ describe("workers set up their environment, check their change and merge only ve
       store: createDatabaseSlackStore(handle.db),
     });
     await assembled.runtime.start();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await harness?.stop();
@@ -210,7 +211,9 @@ describe("workers set up their environment, check their change and merge only ve
   const posted = (threadTs: string, prefix: string) => fake.latestThreadMessage(channel, threadTs, prefix);
   const tarballFetches = () => registry.requests.filter((path) => path.endsWith(".tgz")).length;
 
-  it("installs before the first turn, checks before finishing, reuses the cache and merges only what passed", async () => {
+  it("installs before the first turn, checks before finishing, reuses the cache and merges only what passed", {
+    timeout: scaled(120_000),
+  }, async () => {
     const threadTs = "1700000100.000100";
     await harness.event("EvVerify1", {
       type: "app_mention",
@@ -286,9 +289,9 @@ describe("workers set up their environment, check their change and merge only ve
     const merged = await git(bare("widgets"), "show", `${integration}:src/total.js`);
     expect(merged).toContain(fixedLine);
     expect(merged).not.toContain(brokenLine);
-  }, 120_000);
+  });
 
-  it("tells the worker and the thread when setup fails", async () => {
+  it("tells the worker and the thread when setup fails", { timeout: scaled(90_000) }, async () => {
     const threadTs = "1700000200.000100";
     await harness.event("EvVerify2", {
       type: "app_mention",
@@ -310,5 +313,5 @@ describe("workers set up their environment, check their change and merge only ve
     const read = await fake.waitFor(() => seen.get("gadgets")?.[1]?.lastToolResults[0], 60_000);
     expect(read.isError).toBe(false);
     expect(read.content).toContain("npm error 503 Service Unavailable: registry.example");
-  }, 90_000);
+  });
 });

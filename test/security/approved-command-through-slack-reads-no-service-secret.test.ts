@@ -4,6 +4,7 @@ import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { createSourceRepository } from "../workspace/repository-fixtures.ts";
 import {
   allCanaries,
@@ -47,7 +48,7 @@ describe("an approved command, approved with a signed Slack click, reads no secr
       llm,
       environment: { THREADWORK_REPOS: `app=${source}` },
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     await service?.stop();
     await slack?.close();
@@ -55,7 +56,9 @@ describe("an approved command, approved with a signed Slack click, reads no secr
     await layout?.remove();
   });
 
-  it("runs the attacker's command sandboxed after the click; no secret reaches the model or Slack", async () => {
+  it("runs the attacker's command sandboxed after the click; no secret reaches the model or Slack", {
+    timeout: scaled(120_000),
+  }, async () => {
     const attack = [
       "cat /proc/$PPID/environ /proc/1/environ",
       "for file in /proc/[0-9]*/environ; do cat $file; echo; done",
@@ -99,5 +102,5 @@ describe("an approved command, approved with a signed Slack click, reads no secr
       expect(toModels).not.toContain(canary);
       expect(toSlack).not.toContain(canary);
     }
-  }, 120_000);
+  });
 });

@@ -5,7 +5,6 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { createWorkspaces } from "../../src/adapters/workspace/create-workspaces.ts";
 import { createWorkspacesPort } from "../../src/adapters/workspace/workspaces-port.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import {
   type FakeLlmServer,
@@ -14,6 +13,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { temporaryDirectory } from "../workspace/repository-fixtures.ts";
 import { createTreeBomb } from "./support/tree-bomb.ts";

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scaled } from "../helpers/time-scale.ts";
 import {
   createServiceLayout,
   runInService,
@@ -127,7 +128,9 @@ describe("per-command limits contain runaway commands", () => {
     expect(results[4]?.result).toContain("AGAIN-42");
   });
 
-  it("stops a command whose directory stays unreadable while it runs", async () => {
+  it("stops a command whose directory stays unreadable while it runs", {
+    timeout: scaled(120_000),
+  }, async () => {
     const { results } = await runInService(
       layout,
       [
@@ -148,7 +151,7 @@ describe("per-command limits contain runaway commands", () => {
     );
     expect(results[0]?.result).not.toContain("SLEPT-42");
     expect(results[2]?.result).toContain("AFTER-42");
-  }, 120_000);
+  });
 
   it("cannot fill the host's RAM through /dev: /dev is read-only and /dev/shm is small", async () => {
     if (!sandboxUsable) return;
@@ -169,7 +172,9 @@ describe("per-command limits contain runaway commands", () => {
     expect(output).toContain("NULL-42");
   });
 
-  it("stops a command that goes over the disk quota while it runs, not only after it", async () => {
+  it("stops a command that goes over the disk quota while it runs, not only after it", {
+    timeout: scaled(120_000),
+  }, async () => {
     // Unchecked, this writes 300 MB, one file at a time, over about 30 s: many files, each under the file size limit.
     const flood =
       "for i in $(seq 1 300); do head -c 1000000 /dev/zero > flood-$i; sleep 0.1; done; echo FLOOD-FINISHED";
@@ -185,5 +190,5 @@ describe("per-command limits contain runaway commands", () => {
     const written = (await readdir(layout.workspaceRoot)).filter((name) => name.startsWith("flood-"));
     expect(written.length).toBeLessThan(150);
     await Promise.all(written.map((name) => rm(join(layout.workspaceRoot, name))));
-  }, 120_000);
+  });
 });

@@ -122,7 +122,7 @@ describe("a nested repository planted by a command never runs code outside the s
     expect(results[2]?.result).toContain("traps/");
     expect(results[3]?.result ?? results[3]?.error).toBeDefined();
     expect(results[4]?.result).toContain("LISTED-42");
-  }, 30_000);
+  });
 
   it("write_file and edit_file cannot make a gitfile or write inside a nested .git", async () => {
     const { results } = await runInService(layout, [

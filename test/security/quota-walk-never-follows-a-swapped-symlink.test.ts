@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scaled } from "../helpers/time-scale.ts";
 import {
   createServiceLayout,
   runInService,
@@ -76,7 +77,7 @@ describe.each(variants)("the quota walk never follows a swapped symlink ($name)"
   });
   afterAll(() => layout?.remove());
 
-  it("leaves host modes alone and never opens a host directory", async () => {
+  it("leaves host modes alone and never opens a host directory", { timeout: scaled(180_000) }, async () => {
     if (variant.sandbox === "required" && !sandboxUsable) return;
     const { results } = await runInService(
       layout,
@@ -101,5 +102,5 @@ describe.each(variants)("the quota walk never follows a swapped symlink ($name)"
       expect(output).toMatch(/cannot read/);
       expect(output).not.toMatch(/RACE-DONE/);
     }
-  }, 180_000);
+  });
 });

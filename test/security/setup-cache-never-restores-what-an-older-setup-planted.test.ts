@@ -9,6 +9,7 @@ import { createEnvironmentSetup } from "../../src/adapters/workspace/environment
 import { resolveToolOptions } from "../../src/adapters/workspace/workspace-tool-options.ts";
 import type { RepositoryConfig } from "../../src/config/repository-config.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { createSourceRepository, git, temporaryDirectory } from "../workspace/repository-fixtures.ts";
 
 const sandbox = await detectSandbox("required");
@@ -75,12 +76,14 @@ describe("the setup cache never restores what an older setup planted", () => {
       logger: pino({ level: "silent" }),
       environmentSource: {},
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     await directory?.remove();
   });
 
-  it("runs setup again when a manifest changed, at the root or in a workspace package", async () => {
+  it("runs setup again when a manifest changed, at the root or in a workspace package", {
+    timeout: scaled(120_000),
+  }, async () => {
     const first = await newWorkspace();
     expect(await setup.prepare(first, signal)).toMatchObject({ status: "passed", source: "ran" });
     expect(existsSync(join(first.root, "node_modules", "planted"))).toBe(true);
@@ -104,9 +107,9 @@ describe("the setup cache never restores what an older setup planted", () => {
     expect(await setup.prepare(fourth, signal)).toMatchObject({ status: "passed", source: "cache" });
     expect(existsSync(join(fourth.root, "node_modules", "ok"))).toBe(true);
     expect(existsSync(join(fourth.root, "node_modules", "planted"))).toBe(false);
-  }, 120_000);
+  });
 
-  it("expires an entry by its age, however often it was restored", async () => {
+  it("expires an entry by its age, however often it was restored", { timeout: scaled(120_000) }, async () => {
     await commit({
       "README.md": "# Widgets, aged\n",
       "package-lock.json": '{"lockfileVersion": 3, "v": 2}\n',
@@ -123,5 +126,5 @@ describe("the setup cache never restores what an older setup planted", () => {
     now = created + 7.1 * day;
     const expired = await newWorkspace();
     expect(await setup.prepare(expired, signal)).toMatchObject({ status: "passed", source: "ran" });
-  }, 120_000);
+  });
 });

@@ -13,6 +13,7 @@ import { redactSecrets } from "../../src/domain/secret-redaction.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import {
   callTool,
   createSourceRepository,
@@ -116,12 +117,14 @@ describe("setup secrets never reach later output or the cache", () => {
         SLACK_BOT_TOKEN: "xoxb-never-passed-to-setup",
       },
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     await directory?.remove();
   });
 
-  it("leaves no file holding the token for later commands, stores none in the cache, and redacts it everywhere", async () => {
+  it("leaves no file holding the token for later commands, stores none in the cache, and redacts it everywhere", {
+    timeout: scaled(120_000),
+  }, async () => {
     const first = await newWorkspace("private");
     const ran = await setup.prepare(first, signal);
     expect(ran).toMatchObject({ status: "passed", source: "ran" });
@@ -173,7 +176,7 @@ describe("setup secrets never reach later output or the cache", () => {
     });
     logger.info({ note: `token=${registryToken}` }, `saw ${registryToken}`);
     expect(lines.join("")).not.toContain(registryToken);
-  }, 120_000);
+  });
 
   it("drops a cache copy in which a file or a symlink holds a secret", async () => {
     const cache = new SetupCache({ directory: join(directory.path, "cache-direct") });
@@ -243,5 +246,5 @@ describe("setup secrets never reach later output or the cache", () => {
       expect(seen).not.toContain(value);
     }
     expect(seen).not.toMatch(/OTEL_|PGPASSWORD|SLACK_BOT_TOKEN/);
-  }, 60_000);
+  });
 });

@@ -96,7 +96,7 @@ describe("an allow-listed `npm test` after a rewritten package.json, through Sla
       llm,
       environment: { THREADWORK_REPOS: `app=${source}`, THREADWORK_ALLOW_COMMANDS: "npm test" },
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     await service?.stop();
     server.close();
@@ -142,7 +142,7 @@ describe("an allow-listed `npm test` after a rewritten package.json, through Sla
       expect(toModels).not.toContain(canary);
       expect(toSlack).not.toContain(canary);
     }
-  }, 60_000);
+  });
 });
 
 /**

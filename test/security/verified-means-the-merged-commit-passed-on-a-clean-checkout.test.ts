@@ -6,7 +6,6 @@ import { type AssembledRuntime, assembleRuntime } from "../../src/application/as
 import { loadConfig } from "../../src/config/load-config.ts";
 import type { AgentSnapshot } from "../../src/domain/agents.ts";
 import type { CheckOutcome } from "../../src/domain/environment.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmRequest,
   type FakeLlmServer,
@@ -17,12 +16,14 @@ import {
 } from "../fakes/fake-llm-server.ts";
 import { type FakeNpmRegistry, startFakeNpmRegistry } from "../fakes/fake-npm-registry.ts";
 import { createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import {
   briefOf,
   isSupervisorRequest,
   lastCallName,
   testRuntimeOptions,
 } from "../helpers/runtime-harness.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { fixtureDependency, nodePackageFiles } from "../scenarios/support/node-package-fixture.ts";
 import { createSourceRepository, git, temporaryDirectory } from "../workspace/repository-fixtures.ts";
 
@@ -178,7 +179,7 @@ describe("verified means the merged commit passed on a clean checkout", () => {
       runtimeOptions: testRuntimeOptions,
     });
     await assembled.runtime.start();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await assembled?.runtime.stop();
@@ -188,7 +189,9 @@ describe("verified means the merged commit passed on a clean checkout", () => {
     await directory?.remove();
   });
 
-  it("records the check as failed for work that passes only in the worker's own state, and merges none of it", async () => {
+  it("records the check as failed for work that passes only in the worker's own state, and merges none of it", {
+    timeout: scaled(300_000),
+  }, async () => {
     const surface = createMemorySurface(assembled.runtime);
     await surface.send("fix the total two ways");
     const finished = new Map<string, AgentSnapshot>();
@@ -221,5 +224,5 @@ describe("verified means the merged commit passed on a clean checkout", () => {
     expect(mergeReport).toContain("Nothing was merged.");
     expect(mergeReport).toContain(`Left out, its check did not pass: ${String(patch?.branch)}`);
     expect(mergeReport).toContain(`Left out, its check did not pass: ${String(home?.branch)}`);
-  }, 300_000);
+  });
 });

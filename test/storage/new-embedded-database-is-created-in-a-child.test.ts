@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase } from "../../src/adapters/database/migrate.ts";
 import { openDatabase } from "../../src/adapters/database/open-database.ts";
 import { createSilentLogger } from "../../src/logger.ts";
+import { scaled } from "../helpers/time-scale.ts";
 
 describe("a new embedded database", () => {
   let dataDir: string;
@@ -16,7 +17,9 @@ describe("a new embedded database", () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("comes up migrated, with pg-boss's schema, and keeps its rows across a reopen", async () => {
+  it("comes up migrated, with pg-boss's schema, and keeps its rows across a reopen", {
+    timeout: scaled(120_000),
+  }, async () => {
     const logger = createSilentLogger();
     const first = await openDatabase({ url: undefined, dataDir, logger });
     try {
@@ -39,5 +42,5 @@ describe("a new embedded database", () => {
     } finally {
       await second.close();
     }
-  }, 120_000);
+  });
 });

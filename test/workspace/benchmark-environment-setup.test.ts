@@ -9,5 +9,5 @@ describe("environment setup benchmark", () => {
     expect(result.cachedMs).toHaveLength(1);
     expect(result.files).toBe(9);
     expect(result.ratio).toBeGreaterThan(0);
-  }, 60_000);
+  });
 });

@@ -54,7 +54,7 @@ describe("network for agent commands after setup", () => {
       dataDir,
       logger: pino({ level: "silent" }),
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     await registry?.close();
     await directory?.remove();
@@ -81,7 +81,7 @@ describe("network for agent commands after setup", () => {
     const output = await callTool(tools, "run_command", { command: fetchRegistry() }, toolContext(workspace));
     expect(output).toMatch(/^\[exit code 7, [\d.]+ s, sandboxed\]\nunreachable/);
     expect(registry.requests.length).toBe(before);
-  }, 60_000);
+  });
 
   it("gives commands the network when the policy is on, and says so", async () => {
     const workspace = await setUp("online");
@@ -89,5 +89,5 @@ describe("network for agent commands after setup", () => {
     const output = await callTool(tools, "run_command", { command: fetchRegistry() }, toolContext(workspace));
     expect(output).toMatch(/^\[exit code 0, [\d.]+ s, sandboxed, network on\]\nreached 200/);
     expect(registry.requests.length).toBe(before + 1);
-  }, 60_000);
+  });
 });

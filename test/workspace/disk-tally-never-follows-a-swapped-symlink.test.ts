@@ -4,6 +4,7 @@ import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiskTally, maximumDepth } from "../../src/adapters/git/disk-usage.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { temporaryDirectory } from "./repository-fixtures.ts";
 
 // The walker itself, racing a process that exchanges directories of the tree with symlinks
@@ -39,7 +40,9 @@ describe("the disk tally never follows a swapped symlink", () => {
   });
   afterAll(() => directory.remove());
 
-  it("never visits, counts or removes anything behind a symlink exchanged into the tree", async () => {
+  it("never visits, counts or removes anything behind a symlink exchanged into the tree", {
+    timeout: scaled(120_000),
+  }, async () => {
     const tree = join(directory.path, "tree");
     const outside = join(directory.path, "outside");
     await mkdir(tree);
@@ -74,7 +77,7 @@ describe("the disk tally never follows a swapped symlink", () => {
       racer.kill("SIGKILL");
     }
     expect((await stat(join(outside, "victim"))).isFile()).toBe(true);
-  }, 120_000);
+  });
 
   it("reports a tree deeper than it opens as unmeasured, and holds few descriptors on a wide one", async () => {
     const deep = join(directory.path, "deep");

@@ -12,6 +12,7 @@ import { createWorkspaceEnvironment } from "../../src/adapters/workspace/workspa
 import type { RepositoryConfig } from "../../src/config/repository-config.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
 import { type FakeNpmRegistry, startFakeNpmRegistry } from "../fakes/fake-npm-registry.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { fixedLine, fixtureDependency, nodePackageFiles } from "../scenarios/support/node-package-fixture.ts";
 import { createSourceRepository, git, temporaryDirectory } from "./repository-fixtures.ts";
 
@@ -113,13 +114,15 @@ describe("environment setup", () => {
         PATH: "/usr/bin",
       },
     });
-  }, 60_000);
+  });
   afterAll(async () => {
     await registry?.close();
     await directory?.remove();
   });
 
-  it("installs the dependencies with network in the sandbox, once, and a second workspace restores them", async () => {
+  it("installs the dependencies with network in the sandbox, once, and a second workspace restores them", {
+    timeout: scaled(120_000),
+  }, async () => {
     const first = await newWorkspace("widgets");
     expect(first.check).toEqual({ command: "npm test", retries: 2, timeoutSeconds: 600 });
     const ran = await prepare(first);
@@ -148,9 +151,11 @@ describe("environment setup", () => {
     expect(await readFile(join(third.root, "node_modules", "fixture-math", "index.js"), "utf8")).toBe(
       fixtureDependency.files["index.js"],
     );
-  }, 120_000);
+  });
 
-  it("runs the check in the sandbox on a clean checkout of the commit: the failing test fails with its output, the fix passes", async () => {
+  it("runs the check in the sandbox on a clean checkout of the commit: the failing test fails with its output, the fix passes", {
+    timeout: scaled(120_000),
+  }, async () => {
     const workspace = await newWorkspace("widgets");
     await prepare(workspace);
     const check = async (message: string) => {
@@ -170,9 +175,11 @@ describe("environment setup", () => {
     expect(passed.outcome.durationMs).toBeGreaterThan(0);
     // The clean checkout, its home and /tmp are gone afterwards.
     expect(await readdir(join(directory.path, "data", "checks"))).toEqual([]);
-  }, 120_000);
+  });
 
-  it("runs setup for a checked commit whose lock file has no cache entry without secrets, the network or the cache", async () => {
+  it("runs setup for a checked commit whose lock file has no cache entry without secrets, the network or the cache", {
+    timeout: scaled(120_000),
+  }, async () => {
     const workspace = await newWorkspace("relocked");
     expect(await prepare(workspace)).toMatchObject({ status: "passed", source: "ran" });
     const cached = await readdir(join(directory.path, "data", "setup-cache", "relocked"));
@@ -188,7 +195,7 @@ describe("environment setup", () => {
     expect(outcome.summary).toContain("no setup.environment variables");
     expect(outcome.summary).not.toContain(registryToken);
     expect(await readdir(join(directory.path, "data", "setup-cache", "relocked"))).toEqual(cached);
-  }, 120_000);
+  });
 
   it("reports a failing setup with its redacted output, and passes only the variables named", async () => {
     const workspace = await newWorkspace("broken");
@@ -197,7 +204,7 @@ describe("environment setup", () => {
     expect(failed?.output).toContain("token is [REDACTED], bot is absent");
     expect(failed?.output).not.toContain(registryToken);
     expect(existsSync(setupRecordPath(workspace.root))).toBe(true);
-  }, 60_000);
+  });
 
   it("runs the repository's own setup script only when the operator allows it", async () => {
     const allowed = await newWorkspace("scripted");
@@ -214,7 +221,7 @@ describe("environment setup", () => {
     const refused = await newWorkspace("widgets");
     await prepare(refused);
     expect(existsSync(join(refused.root, "repository-setup.txt"))).toBe(false);
-  }, 60_000);
+  });
 
   it("runs a setup that was cut short again, and one that finished never again", async () => {
     const workspace = await newWorkspace("counted");
@@ -232,7 +239,7 @@ describe("environment setup", () => {
     expect(await prepare(workspace)).toMatchObject({ status: "passed" });
     expect(await prepare(workspace)).toMatchObject({ status: "passed" });
     expect(await readFile(join(home, "setup-runs"), "utf8")).toBe("ran\nran\n");
-  }, 60_000);
+  });
 
   it("keeps one cache entry when two instances store the same key at once", async () => {
     const cache = new SetupCache({ directory: join(directory.path, "cache-race") });

@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { streamEveryGitRecord, streamGitRecords } from "../../src/adapters/git/git-records.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { createTreeBomb } from "../security/support/tree-bomb.ts";
 import { temporaryDirectory } from "./repository-fixtures.ts";
 
-const roomy = { maxRecords: 1_000_000, maxBytes: 100_000_000, timeoutMs: 60_000 };
+const roomy = { maxRecords: 1_000_000, maxBytes: 100_000_000, timeoutMs: scaled(60_000) };
 
 describe("streamed git output", () => {
   let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
@@ -55,7 +56,7 @@ describe("streamed git output", () => {
     await streamEveryGitRecord(listing, {
       cwd: repository,
       separator: "\0",
-      timeoutMs: 60_000,
+      timeoutMs: scaled(60_000),
       onRecord: () => {
         count += 1;
       },
@@ -65,7 +66,7 @@ describe("streamed git output", () => {
       streamEveryGitRecord(["ls-tree", "no-such-ref"], {
         cwd: repository,
         separator: "\n",
-        timeoutMs: 60_000,
+        timeoutMs: scaled(60_000),
         onRecord: () => undefined,
       }),
     ).rejects.toThrow(/git ls-tree failed: fatal: Not a valid object name/);

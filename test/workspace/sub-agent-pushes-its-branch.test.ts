@@ -5,7 +5,6 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { createWorkspaces } from "../../src/adapters/workspace/create-workspaces.ts";
 import { createWorkspacesPort } from "../../src/adapters/workspace/workspaces-port.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import { type FakeGitRemote, startFakeGitRemote } from "../fakes/fake-git-remote.ts";
 import {
@@ -15,6 +14,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { createSourceRepository, git, temporaryDirectory } from "./repository-fixtures.ts";
 

@@ -11,7 +11,6 @@ import { workspaceDescriber } from "../../src/adapters/workspace/describe-worksp
 import { createWorkspacesPort } from "../../src/adapters/workspace/workspaces-port.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import {
   type FakeLlmRequest,
@@ -21,6 +20,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { briefOf, isSupervisorRequest, testConfig, testRuntimeOptions } from "../helpers/runtime-harness.ts";
 import { createSourceRepository, temporaryDirectory } from "./repository-fixtures.ts";
 

@@ -11,7 +11,6 @@ import { readRepositoryInstructions } from "../../src/adapters/workspace/reposit
 import { createWorkspacesPort } from "../../src/adapters/workspace/workspaces-port.ts";
 import { directoriesNamedIn, maxInstructionCharacters } from "../../src/domain/repository-instructions.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import { repositoryOverviewTool } from "../../src/tools/workspace/repository-overview.ts";
 import {
@@ -22,6 +21,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { createSourceRepository, temporaryDirectory } from "./repository-fixtures.ts";
 

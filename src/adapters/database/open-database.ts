@@ -97,8 +97,9 @@ async function openPglite(
   dataDir: string | undefined,
   logger: Logger,
   onClose: () => Promise<void> = async () => {},
+  loadDataDir?: Blob,
 ): Promise<DatabaseHandle> {
-  const pglite = takeTurns(await PGlite.create(dataDir));
+  const pglite = takeTurns(await PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {}));
   const db: Database = drizzlePglite({ client: pglite, schema });
   const queues = queueFactory(
     logger,
@@ -136,7 +137,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
 }
 
-/** An in-memory PGlite, for tests. */
-export async function openMemoryDatabase(options: { logger?: Logger } = {}): Promise<DatabaseHandle> {
-  return openPglite(undefined, options.logger ?? pino({ level: "silent" }));
+/** An in-memory PGlite, for tests; `loadDataDir` starts it from a dumped data directory instead of an empty one. */
+export async function openMemoryDatabase(
+  options: { logger?: Logger; loadDataDir?: Blob } = {},
+): Promise<DatabaseHandle> {
+  return openPglite(undefined, options.logger ?? pino({ level: "silent" }), undefined, options.loadDataDir);
 }

@@ -2,7 +2,6 @@ import type { DatabaseHandle } from "../../../src/adapters/database/open-databas
 import type { AnyTool, Workspace } from "../../../src/domain/tool.ts";
 import type { WorkspacesPort } from "../../../src/domain/workspaces-port.ts";
 import type { Runtime } from "../../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmRequest,
   type FakeLlmServer,
@@ -13,6 +12,7 @@ import {
   toolCallResponse,
 } from "../../fakes/fake-llm-server.ts";
 import { type Backend, createTestDatabase } from "../../helpers/database.ts";
+import { createMemorySurface } from "../../helpers/memory-surface.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime, testConfig } from "../../helpers/runtime-harness.ts";
 import { scaled } from "../../helpers/time-scale.ts";
 
