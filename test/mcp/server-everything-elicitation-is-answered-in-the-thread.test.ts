@@ -3,7 +3,6 @@ import { z } from "zod";
 import type { McpServers } from "../../src/adapters/mcp/mcp-servers-port.ts";
 import type { RequestSnapshot } from "../../src/domain/requests.ts";
 import { defineTool } from "../../src/domain/tool.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import type { AgentToolContext } from "../../src/tools/agent/agent-tool-context.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import {
@@ -13,6 +12,7 @@ import {
   testMcpServers,
   textOf,
 } from "../helpers/mcp-servers.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
 import { useTestRuntime } from "../helpers/test-runtime-per-describe.ts";

@@ -7,10 +7,10 @@ import type { McpElicitation, McpElicitationAnswer } from "../../src/domain/mcp.
 import type { RequestSnapshot } from "../../src/domain/requests.ts";
 import { defineTool } from "../../src/domain/tool.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import type { AgentToolContext } from "../../src/tools/agent/agent-tool-context.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { backends } from "../helpers/database.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { createGate } from "../helpers/runtime-gate.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";

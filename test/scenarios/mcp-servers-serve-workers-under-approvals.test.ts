@@ -7,7 +7,6 @@ import { parseApprovalAction } from "../../src/domain/approval-action.ts";
 import type { RuntimeTelemetry } from "../../src/domain/telemetry-port.ts";
 import { noTelemetry } from "../../src/domain/telemetry-port.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
 import {
   type FakeLlmRequest,
   type FakeLlmResponse,
@@ -29,6 +28,7 @@ import {
   startEverythingOverHttp,
   testMcpServers,
 } from "../helpers/mcp-servers.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { sleep } from "../helpers/sleep.ts";
 import { scaled } from "../helpers/time-scale.ts";

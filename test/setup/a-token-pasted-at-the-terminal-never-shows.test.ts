@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { TmuxTerminal } from "../helpers/tmux-terminal.ts";
 import { temporaryDirectory } from "../workspace/repository-fixtures.ts";
 
@@ -25,7 +26,7 @@ describe("npm run setup at a terminal", () => {
     await interrupted?.remove();
   });
 
-  it("never shows a pasted token on the screen", { timeout: 120_000 }, async () => {
+  it("never shows a pasted token on the screen", { timeout: scaled(120_000) }, async () => {
     terminal = await TmuxTerminal.start({
       command: [
         join(root, "node_modules/.bin/node"),
@@ -59,7 +60,7 @@ describe("npm run setup at a terminal", () => {
   });
 
   it("stops at Ctrl-C while it waits for a token, exiting 130 with nothing written", {
-    timeout: 120_000,
+    timeout: scaled(120_000),
   }, async () => {
     await terminal?.close();
     terminal = await TmuxTerminal.start({

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { scaled } from "../helpers/time-scale.ts";
 import { createSourceRepository, temporaryDirectory } from "../workspace/repository-fixtures.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -69,7 +70,7 @@ describe("npm run setup", () => {
   });
 
   it("creates the app from an app configuration token, writes the pasted tokens to .env, and doctor passes on it", {
-    timeout: 120_000,
+    timeout: scaled(120_000),
   }, async () => {
     // What a newcomer has before set-up: the model key in .env, next to a comment of their own.
     const envFile = join(directory.path, ".env");
@@ -154,7 +155,7 @@ describe("npm run setup", () => {
     expect(again.code).toBe(0);
   });
 
-  it("prints help", { timeout: 60_000 }, async () => {
+  it("prints help", { timeout: scaled(60_000) }, async () => {
     const help = await runSetup(directory.path, {}, [], ["--help"]);
     expect(help.output).toContain("--config-token");
     expect(help.code).toBe(0);
