@@ -74,16 +74,20 @@ async function main(): Promise<void> {
     });
     // Off a terminal, Ctrl-C and `kill` arrive as signals; a second one leaves at once.
     let stopping = false;
-    const onSignal = () => {
+    let interruptedBySignal = false;
+    const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) process.exit(130);
       stopping = true;
+      interruptedBySignal = signal === "SIGINT";
       surface.stop();
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
     await runtime.start();
     try {
-      await surface.run();
+      const { interrupted } = await surface.run();
+      // As shells expect of a program Ctrl-C ended: 128 + SIGINT.
+      if (interrupted || interruptedBySignal) process.exitCode = 130;
     } finally {
       // Stopping now: another Ctrl-C leaves without waiting.
       stopping = true;
