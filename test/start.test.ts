@@ -128,6 +128,32 @@ describe.concurrent("npm start", () => {
   });
 });
 
+describe("npm start with a bot token Slack refuses", () => {
+  it("stops with the doctor's one line, not a stack trace", { timeout: 240_000 }, async () => {
+    const slack = await FakeSlackServer.start("xoxb-the-right-one");
+    const llm = await startFakeLlmServer();
+    try {
+      const { code, stderr } = await launch("src/main.ts", {
+        NODE_ENV: "production",
+        ANTHROPIC_API_KEY: "sk-ant-test",
+        ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+        SLACK_BOT_TOKEN: "xoxb-a-wrong-one",
+        SLACK_SIGNING_SECRET: "secret",
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(await freePort()),
+        THREADWORK_DATA_DIR: await temporaryDirectory(),
+      }).done;
+      expect(code).toBe(1);
+      expect(stderr.trim().split("\n")).toEqual([
+        "Threadwork could not start: Slack bot token: auth.test failed: invalid_auth; fix: copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into SLACK_BOT_TOKEN (npm run doctor checks every setting)",
+      ]);
+    } finally {
+      await slack.close();
+      await llm.close();
+    }
+  });
+});
+
 describe.concurrent("npm run db:migrate", () => {
   it("creates the embedded database in THREADWORK_DATA_DIR and applies the migrations", {
     timeout: 240_000,

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { App } from "@slack/bolt";
 import { toBoltLogger } from "../../adapters/slack/bolt-logger.ts";
+import { botTokenFailure } from "../../adapters/slack/bot-token-refused.ts";
 import { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
 import {
   createSlackApi,
@@ -316,7 +317,10 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     attach,
     async start() {
       attach();
-      await app.init();
+      // A refused bot token stops start-up with the doctor's one line, not Bolt's stack.
+      await app.init().catch((error: unknown) => {
+        throw botTokenFailure(error);
+      });
       await logAccess(workspace, config.access, logger);
       pruneTimer = setInterval(pruneInboundEvents, 3600 * 1000);
       pruneTimer.unref();
