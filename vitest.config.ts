@@ -14,6 +14,7 @@ export const unitTests = [
   "test/bench/**/*.test.ts",
   "test/config.test.ts",
   "test/config/**/*.test.ts",
+  "test/deployment-carries-its-configuration.test.ts",
   "test/domain/**/*.test.ts",
   "test/logger.test.ts",
   "test/mcp/mcp-references-results-and-call-clock.test.ts",

@@ -61,6 +61,20 @@ describe.concurrent("npm start", () => {
     expect(stdout).toBe("");
   });
 
+  it("refuses to start when THREADWORK_CONFIG names a file that is not there", async () => {
+    const { code, stderr, stdout } = await launch("src/main.ts", {
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_SIGNING_SECRET: "secret",
+      THREADWORK_CONFIG: "/etc/threadwork/threadwork.config.json",
+    }).done;
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      "THREADWORK_CONFIG names /etc/threadwork/threadwork.config.json, which does not exist",
+    );
+    expect(stdout).not.toContain("threadwork is ready");
+  });
+
   it("names every malformed variable in one error", async () => {
     const { code, stderr } = await launch("src/main.ts", {
       ANTHROPIC_API_KEY: "sk-ant-test",
