@@ -35,6 +35,7 @@ export const unitTests = [
 ];
 
 export const processTests = [
+  "test/clean-install-leaves-the-tree-clean.test.ts",
   "test/config/help-and-env-example-come-from-one-table.test.ts",
   "test/config/repositories-are-checked-at-start.test.ts",
   "test/doctor/doctor-lists-each-mcp-servers-tools.test.ts",
