@@ -47,7 +47,7 @@ export const processTests = [
   "test/mcp/sandboxed-filesystem-server-never-reads-the-data-directory.test.ts",
   "test/mcp/stdio-server-gets-only-its-configured-environment.test.ts",
   "test/mcp/stdio-server-lists-calls-and-asks-in-and-out-of-the-sandbox.test.ts",
-  "test/npm-start-stops-on-sigterm.test.ts",
+  "test/npm-start-stops-as-node-does-on-sigterm-and-ctrl-c.test.ts",
   "test/observability/metrics-are-served-in-both-slack-modes.test.ts",
   "test/observability/metrics-logs-and-traces-follow-a-slack-session.test.ts",
   "test/observability/tracing-loads-nothing-without-an-endpoint.test.ts",

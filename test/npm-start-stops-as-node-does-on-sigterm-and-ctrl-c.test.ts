@@ -3,14 +3,16 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startFakeLlmServer } from "./fakes/fake-llm-server.ts";
-import { FakeSlackServer } from "./fakes/fake-slack-server.ts";
+import { type FakeLlmServer, startFakeLlmServer, textResponse } from "./fakes/fake-llm-server.ts";
+import { FakeSlackServer, sendSignedEvent } from "./fakes/fake-slack-server.ts";
+import { eventually } from "./helpers/eventually.ts";
 import { freePort } from "./helpers/free-port.ts";
 import { scaled } from "./helpers/time-scale.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const temporaryDirectories: string[] = [];
 const budgetSeconds = 10;
+const signingSecret = "npm-start-signing-secret";
 
 afterAll(async () => {
   await Promise.all(temporaryDirectories.map((directory) => rm(directory, { recursive: true, force: true })));
@@ -49,6 +51,9 @@ async function descendants(pid: number): Promise<number[]> {
 interface NpmStart {
   npm: ChildProcess;
   dataDirectory: string;
+  slack: FakeSlackServer;
+  llm: FakeLlmServer;
+  eventsUrl: string;
   /** npm's descendants once the app is ready: the app itself, whatever npm runs it through. */
   app: number[];
   output(): string;
@@ -60,11 +65,14 @@ interface NpmStart {
  * `npm start` as a supervisor or a terminal runs it: embedded database, fake Slack and model.
  * `ownGroup` puts npm at the head of its own process group, as a terminal's foreground job is.
  */
-async function npmStart(options: { ownGroup: boolean }): Promise<NpmStart> {
+async function npmStart(options: { ownGroup: boolean; holdModelCalls?: Promise<void> }): Promise<NpmStart> {
   const dataDirectory = await mkdtemp(path.join(tmpdir(), "threadwork-npm-start-"));
   temporaryDirectories.push(dataDirectory);
   const slack = await FakeSlackServer.start("xoxb-test");
   const llm = await startFakeLlmServer();
+  const held = options.holdModelCalls;
+  if (held) llm.respondWith(() => held.then(() => textResponse("Done.")));
+  const port = await freePort();
   const npm = spawn("npm", ["start", "--silent"], {
     cwd: root,
     detached: options.ownGroup,
@@ -76,9 +84,9 @@ async function npmStart(options: { ownGroup: boolean }): Promise<NpmStart> {
       ANTHROPIC_API_KEY: "sk-ant-test",
       ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
       SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_SIGNING_SECRET: "secret",
+      SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: slack.apiUrl,
-      PORT: String(await freePort()),
+      PORT: String(port),
       THREADWORK_DATA_DIR: dataDirectory,
       THREADWORK_SHUTDOWN_SECONDS: String(budgetSeconds),
     },
@@ -100,6 +108,9 @@ async function npmStart(options: { ownGroup: boolean }): Promise<NpmStart> {
   const started: NpmStart = {
     npm,
     dataDirectory,
+    slack,
+    llm,
+    eventsUrl: `http://127.0.0.1:${port}/slack/events`,
     app: [],
     output: () => output,
     exited,
@@ -131,8 +142,7 @@ async function lockIsFree(dataDirectory: string): Promise<boolean> {
   );
 }
 
-// Each start boots PGlite (seconds of CPU): the two overlap. What a second Ctrl-C does is
-// test/domain/stop-signals.test.ts: a stop without work ends before a second press could land.
+// Each start boots PGlite (seconds of CPU): the three overlap.
 describe.concurrent("npm start under a supervisor or a terminal", () => {
   // A supervisor (systemd, supervisord, pm2, a pid file) signals the pid it started: npm's.
   it("stops on a SIGTERM to npm's pid as on one to node's: one graceful stop within the budget, the database released", {
@@ -173,6 +183,50 @@ describe.concurrent("npm start under a supervisor or a terminal", () => {
       expect(started.output()).not.toContain("stopping at once");
       expect(await lockIsFree(started.dataDirectory)).toBe(true);
     } finally {
+      await started.close();
+    }
+  });
+
+  it("stops at once, with code 130, on a second Ctrl-C while the graceful stop waits on a model call", {
+    timeout: 240_000,
+  }, async () => {
+    const never = Promise.withResolvers<void>();
+    const started = await npmStart({ ownGroup: true, holdModelCalls: never.promise });
+    try {
+      const { slack, llm } = started;
+      const answer = await sendSignedEvent(
+        started.eventsUrl,
+        {
+          event_id: "EvSecondCtrlC",
+          team_id: slack.teamId,
+          event: {
+            type: "app_mention",
+            user: "U0OWNER",
+            text: `<@${slack.botUserId}> think for long`,
+            ts: "1700070000.000100",
+            channel: "C0GENERAL",
+          },
+        },
+        { signingSecret },
+      );
+      expect(answer.status).toBe(200);
+      await eventually(() => llm.requests.length > 0, { timeoutMs: 60_000 });
+      process.kill(-(started.npm.pid ?? 0), "SIGINT");
+      await eventually(() => started.output().includes("press Ctrl-C again to stop at once"));
+      // A person's second press, well after the first one's echo through npm; the stop still waits
+      // on the model call (it may until the budget's drain deadline).
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(started.output()).not.toContain("shutdown: complete");
+      const pressedAt = Date.now();
+      process.kill(-(started.npm.pid ?? 0), "SIGINT");
+      const outcome = await started.exited;
+      expect(Date.now() - pressedAt).toBeLessThan(scaled(2000));
+      expect(outcome.code).toBe(130);
+      expect(started.output()).toContain("second Ctrl-C: stopping at once");
+      expect(started.output()).not.toContain("shutdown: complete");
+      for (const pid of started.app) expect(isRunning(pid)).toBe(false);
+    } finally {
+      never.resolve();
       await started.close();
     }
   });
