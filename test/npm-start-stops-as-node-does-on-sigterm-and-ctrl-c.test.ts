@@ -231,3 +231,47 @@ describe.concurrent("npm start under a supervisor or a terminal", () => {
     }
   });
 });
+
+describe("npm run chat off a terminal", () => {
+  it("takes one Ctrl-C, delivered twice through npm, as one: it stops cleanly and exits 130", {
+    timeout: 240_000,
+  }, async () => {
+    const dataDirectory = await mkdtemp(path.join(tmpdir(), "threadwork-npm-chat-"));
+    temporaryDirectories.push(dataDirectory);
+    const llm = await startFakeLlmServer();
+    const npm = spawn("npm", ["run", "chat", "--silent"], {
+      cwd: root,
+      detached: true,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? tmpdir(),
+        NODE_ENV: "production",
+        NODE_NO_WARNINGS: "1",
+        ANTHROPIC_API_KEY: "sk-ant-test",
+        ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+        THREADWORK_DATA_DIR: dataDirectory,
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let output = "";
+    npm.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    npm.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => npm.once("exit", (code) => resolve(code)));
+    try {
+      await eventually(() => output.includes("Type a message"), { timeoutMs: 120_000 });
+      process.kill(-(npm.pid ?? 0), "SIGINT");
+      expect(await exited).toBe(130);
+      // The stop ran to its end: the second delivery of the same Ctrl-C did not cut it short.
+      const log = await readFile(path.join(dataDirectory, "chat.log"), "utf8");
+      expect(log).toContain("chat database closed");
+      expect(await lockIsFree(dataDirectory)).toBe(true);
+    } finally {
+      if (npm.exitCode === null && npm.signalCode === null) process.kill(-(npm.pid ?? 0), "SIGKILL");
+      await llm.close();
+    }
+  });
+});
