@@ -22,7 +22,10 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 COPY src ./src
 COPY migrations ./migrations
-COPY manifest.json ./
+# The configuration file (repositories, MCP servers, prices; never secrets) when the build context has
+# one: the glob copies nothing when it is absent. Threadwork reads ./threadwork.config.json from /app;
+# a file mounted elsewhere is named with THREADWORK_CONFIG, and a name that finds no file stops start-up.
+COPY manifest.json threadwork.config.jso[n] ./
 
 # Embedded database and workspaces live on a volume mounted here (see fly.toml).
 RUN mkdir -p /data && chown node:node /data

@@ -14,6 +14,7 @@ export const unitTests = [
   "test/bench/**/*.test.ts",
   "test/config.test.ts",
   "test/config/**/*.test.ts",
+  "test/deployment-carries-its-configuration.test.ts",
   "test/domain/**/*.test.ts",
   "test/logger.test.ts",
   "test/mcp/mcp-references-results-and-call-clock.test.ts",
@@ -34,6 +35,7 @@ export const unitTests = [
 ];
 
 export const processTests = [
+  "test/clean-install-leaves-the-tree-clean.test.ts",
   "test/config/help-and-env-example-come-from-one-table.test.ts",
   "test/config/repositories-are-checked-at-start.test.ts",
   "test/doctor/doctor-lists-each-mcp-servers-tools.test.ts",
@@ -45,6 +47,7 @@ export const processTests = [
   "test/mcp/sandboxed-filesystem-server-never-reads-the-data-directory.test.ts",
   "test/mcp/stdio-server-gets-only-its-configured-environment.test.ts",
   "test/mcp/stdio-server-lists-calls-and-asks-in-and-out-of-the-sandbox.test.ts",
+  "test/npm-start-stops-as-node-does-on-sigterm-and-ctrl-c.test.ts",
   "test/observability/metrics-are-served-in-both-slack-modes.test.ts",
   "test/observability/metrics-logs-and-traces-follow-a-slack-session.test.ts",
   "test/observability/tracing-loads-nothing-without-an-endpoint.test.ts",

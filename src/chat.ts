@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import path from "node:path";
 import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
+import { createStopSignals } from "./domain/stop-signals.ts";
 
 /** After Ctrl-C, how long an interrupted model call or tool may take to let go of its agent. */
 const interruptMs = 2_000;
@@ -72,18 +73,26 @@ async function main(): Promise<void> {
         `${existing ? "Resuming this conversation. " : ""}Logs: ${logFile}. Ctrl-C or /quit leaves.`,
       ],
     });
-    // Off a terminal, Ctrl-C and `kill` arrive as signals; a second one leaves at once.
+    // Off a terminal, Ctrl-C and `kill` arrive as signals; a second one leaves at once. Under npm one
+    // Ctrl-C arrives twice (the terminal's group and npm's forward): src/domain/stop-signals.ts.
+    const decide = createStopSignals();
     let stopping = false;
-    const onSignal = () => {
-      if (stopping) process.exit(130);
+    let interruptedBySignal = false;
+    const onSignal = (signal: "SIGINT" | "SIGTERM") => {
+      const decision = decide(signal, Date.now());
+      if (decision === "already-stopping") return;
+      if (stopping || decision === "stop-at-once") process.exit(130);
       stopping = true;
+      interruptedBySignal = signal === "SIGINT";
       surface.stop();
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
     await runtime.start();
     try {
-      await surface.run();
+      const { interrupted } = await surface.run();
+      // As shells expect of a program Ctrl-C ended: 128 + SIGINT.
+      if (interrupted || interruptedBySignal) process.exitCode = 130;
     } finally {
       // Stopping now: another Ctrl-C leaves without waiting.
       stopping = true;

@@ -4,6 +4,7 @@ import type { DatabaseHandle } from "./adapters/database/open-database.ts";
 import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
 import type { RunningParts } from "./application/shutdown.ts";
 import type { Config } from "./config/config.ts";
+import { createStopSignals } from "./domain/stop-signals.ts";
 import type { Logger } from "./logger.ts";
 
 export interface Application {
@@ -146,12 +147,25 @@ async function main(): Promise<void> {
   }
   // Holds the process open until a signal, whatever start() wires in.
   const keepAlive = setInterval(() => {}, 1 << 30);
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
+  const decide = createStopSignals();
+  const shutdown = (signal: "SIGINT" | "SIGTERM") => {
+    const decision = decide(signal, Date.now());
     const budgetSeconds = application.config.shutdownSeconds;
-    application.logger.info({ signal, budgetSeconds }, "shutting down");
+    if (decision === "already-stopping") {
+      application.logger.info({ signal, budgetSeconds }, "already shutting down");
+      return;
+    }
+    if (decision === "stop-at-once") {
+      application.logger.warn(
+        { signal },
+        "second Ctrl-C: stopping at once; running steps resume on the next start",
+      );
+      process.exit(130);
+    }
+    application.logger.info(
+      { signal, budgetSeconds },
+      signal === "SIGINT" ? "shutting down; press Ctrl-C again to stop at once" : "shutting down",
+    );
     clearInterval(keepAlive);
     // The backstop: exit within the budget even if a phase hangs, before the platform kills us.
     setTimeout(() => {

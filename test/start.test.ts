@@ -62,6 +62,20 @@ describe.concurrent("npm start", () => {
     expect(stdout).toBe("");
   });
 
+  it("refuses to start when THREADWORK_CONFIG names a file that is not there", async () => {
+    const { code, stderr, stdout } = await launch("src/main.ts", {
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_SIGNING_SECRET: "secret",
+      THREADWORK_CONFIG: "/etc/threadwork/threadwork.config.json",
+    }).done;
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      "THREADWORK_CONFIG names /etc/threadwork/threadwork.config.json, which does not exist",
+    );
+    expect(stdout).not.toContain("threadwork is ready");
+  });
+
   it("names every malformed variable in one error", async () => {
     const { code, stderr } = await launch("src/main.ts", {
       ANTHROPIC_API_KEY: "sk-ant-test",
@@ -126,6 +140,32 @@ describe.concurrent("npm start", () => {
     expect(llm.modelListings("anthropic")).toBe(1);
     await slack.close();
     await llm.close();
+  });
+});
+
+describe("npm start with a bot token Slack refuses", () => {
+  it("stops with the doctor's one line, not a stack trace", { timeout: 240_000 }, async () => {
+    const slack = await FakeSlackServer.start("xoxb-the-right-one");
+    const llm = await startFakeLlmServer();
+    try {
+      const { code, stderr } = await launch("src/main.ts", {
+        NODE_ENV: "production",
+        ANTHROPIC_API_KEY: "sk-ant-test",
+        ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+        SLACK_BOT_TOKEN: "xoxb-a-wrong-one",
+        SLACK_SIGNING_SECRET: "secret",
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(await freePort()),
+        THREADWORK_DATA_DIR: await temporaryDirectory(),
+      }).done;
+      expect(code).toBe(1);
+      expect(stderr.trim().split("\n")).toEqual([
+        "Threadwork could not start: Slack bot token: auth.test failed: invalid_auth; fix: copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into SLACK_BOT_TOKEN (npm run doctor checks every setting)",
+      ]);
+    } finally {
+      await slack.close();
+      await llm.close();
+    }
   });
 });
 

@@ -27,7 +27,7 @@ describe("an unsupported Node", () => {
 
   it("stops npm start with that message, through the script's --import (the way npm runs it)", () => {
     const script = JSON.parse(read("package.json")).scripts.start as string;
-    const args = script.replace(/^node /, "").split(" ");
+    const args = script.replace(/^exec node /, "").split(" ");
     const outcome = runAs("20.20.2", args);
     expect(outcome.status).toBe(1);
     expect(outcome.stdout).toBe("");

@@ -76,6 +76,7 @@ function slack(environment: Environment): Config["slack"] {
     appToken: environment.SLACK_APP_TOKEN,
     apiUrl: environment.SLACK_API_URL,
     port: environment.PORT,
+    metricsListener: environment.THREADWORK_METRICS_ADDRESS,
     access: {
       teams: environment.THREADWORK_ALLOWED_TEAMS,
       users: environment.THREADWORK_ALLOWED_USERS,

@@ -71,6 +71,8 @@ export interface Config {
     appToken: string | undefined;
     apiUrl: string | undefined;
     port: number;
+    /** Where `GET /metrics` listens instead of `port`; absent means on `port`. */
+    metricsListener?: { host: string; port: number } | undefined;
     /** Absent means the defaults: the installing workspace only. */
     access?: SlackAccessLists;
     /** Slack Code channels for sessions that put sub-agents to work on a repository; absent means off. */

@@ -53,6 +53,17 @@ export function wholeNumber(options: { max?: number } = {}) {
   });
 }
 
+/** `host:port` for a listener; an IPv6 host in brackets (`[::]:9091`). */
+export const listenAddress = setting((value, refuse) => {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65535) {
+    refuse("must be host:port with a port from 1 to 65,535 (an IPv6 host in brackets)");
+    return { host: "", port: 0 };
+  }
+  return { host: match[1] ?? match[2] ?? "", port };
+});
+
 export const positiveNumber = setting((value, refuse) => {
   const number = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
   if (!(number > 0)) refuse("must be a number above 0");

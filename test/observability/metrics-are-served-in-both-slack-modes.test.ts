@@ -5,6 +5,7 @@ import { createSilentLogger } from "../../src/logger.ts";
 import { createSlackSurface, type SlackSurface } from "../../src/surfaces/slack/create-slack-surface.ts";
 import { createMemorySlackStore } from "../../src/surfaces/slack/slack-store.ts";
 import { FakeSlackServer, sendSignedEvent } from "../fakes/fake-slack-server.ts";
+import { freePort } from "../helpers/free-port.ts";
 import { channel, signingSecret, slackConfig } from "../slack/support/harness.ts";
 import { ScriptedRuntime } from "../slack/support/scripted-runtime.ts";
 import { sample } from "./support/started-application.ts";
@@ -81,6 +82,29 @@ describe("GET /metrics", () => {
     expect(sample(text, "threadwork_first_feedback_seconds_count", { surface: "slack" })).toBe(1);
     expect(text).toContain("# TYPE threadwork_model_call_duration_seconds histogram");
   });
+
+  for (const [mode, settings] of [
+    ["HTTP mode", {}],
+    ["Socket Mode", { appToken: "xapp-1-test-app-token", signingSecret: undefined }],
+  ] as const) {
+    it(`moves to its own listener, off the public port, with THREADWORK_METRICS_ADDRESS (${mode})`, async () => {
+      const metricsPort = await freePort();
+      const { baseUrl } = await startSurface({
+        ...settings,
+        metricsListener: { host: "127.0.0.1", port: metricsPort },
+      });
+      expect((await fetch(`${baseUrl}/metrics`)).status).toBe(404);
+      expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+      const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain("# TYPE threadwork_model_call_duration_seconds histogram");
+      // The private listener serves nothing else.
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(404);
+      await surface?.stop();
+      surface = undefined;
+      await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
+    });
+  }
 
   it("is not served when no metrics are wired in", async () => {
     const { baseUrl } = await startSurface(

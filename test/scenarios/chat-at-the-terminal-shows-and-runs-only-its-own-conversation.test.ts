@@ -126,8 +126,22 @@ describe("npm run chat in a terminal, on the Slack app's data directory", () => 
       expect.stringContaining("what did you find?"),
     ]);
 
+    // A line sent while the spinner turns stays on screen as typed, without the spinner.
+    await terminal.press("Enter");
+    await terminal.waitForScreen((screen) => spinnerFrames.test(screen), { what: "the spinner again" });
+    await terminal.type("and one more");
+    await terminal.press("Enter");
+    const sent = await terminal.waitForScreen(
+      (screen) => screen.split("\n").includes("you › and one more") && spinnerFrames.test(screen),
+      { what: "the line sent under the spinner" },
+    );
+    const above = sent.split("\n").slice(0, -1);
+    expect(above.filter((line) => spinnerFrames.test(line))).toEqual([]);
+    expect(above).toContain("you › a draft I am still typing");
+
+    // As shells expect of a program Ctrl-C ended: 128 + SIGINT.
     await terminal.press("C-c");
-    expect(await terminal.waitForExit(10_000)).toBe(0);
+    expect(await terminal.waitForExit(10_000)).toBe(130);
   });
 
   it("stops at once on Ctrl-C during a model call and lets go of the agent, so the next chat resumes the turn in seconds", {
@@ -140,7 +154,7 @@ describe("npm run chat in a terminal, on the Slack app's data directory", () => 
     await terminal.waitForScreen(() => asked(), { what: "the held model call" });
     await terminal.press("C-c");
     const pressed = Date.now();
-    expect(await terminal.waitForExit(10_000)).toBe(0);
+    expect(await terminal.waitForExit(10_000)).toBe(130);
     expect(Date.now() - pressed).toBeLessThan(5_000);
     expect(await terminal.screen()).toContain("Stopping…");
 

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { WebClient } from "@slack/web-api";
+import { botTokenFix, isBotTokenRefusal } from "../../adapters/slack/bot-token-refused.ts";
 import { createSlackWebClient, normalizeApiUrl } from "../../adapters/slack/slack-api.ts";
 import { slackErrorOf } from "../../adapters/slack/slack-errors.ts";
 import type { Config } from "../../config/config.ts";
@@ -65,8 +66,8 @@ export async function checkSlack(
       problem(
         "Slack bot token",
         `auth.test failed: ${reason}`,
-        reason === "invalid_auth" || reason === "not_authed" || reason === "token_revoked"
-          ? "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into SLACK_BOT_TOKEN"
+        isBotTokenRefusal(reason)
+          ? botTokenFix
           : `check that Slack${slack.apiUrl ? ` at SLACK_API_URL (${displayUrl(slack.apiUrl)})` : ""} is reachable from here`,
       ),
     ];

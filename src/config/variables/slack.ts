@@ -1,5 +1,14 @@
 import { approvalPolicies } from "../../domain/decision-rule.ts";
-import { choice, commaList, flag, httpUrl, slackToken, text, wholeNumber } from "../environment-values.ts";
+import {
+  choice,
+  commaList,
+  flag,
+  httpUrl,
+  listenAddress,
+  slackToken,
+  text,
+  wholeNumber,
+} from "../environment-values.ts";
 import { variable } from "../environment-variable.ts";
 
 /** The Slack app, and who may use it. */
@@ -41,9 +50,19 @@ export const slackVariables = [
     name: "PORT",
     parse: wholeNumber({ max: 65535 }),
     section: "Slack",
-    description: "HTTP port: POST /slack/events in HTTP mode, GET /healthz and GET /metrics in both modes.",
+    description:
+      "HTTP port: POST /slack/events in HTTP mode, GET /healthz in both modes, and GET /metrics unless THREADWORK_METRICS_ADDRESS moves it.",
     default: "3000",
     example: "3000",
+  }),
+  variable({
+    name: "THREADWORK_METRICS_ADDRESS",
+    parse: listenAddress,
+    section: "Slack",
+    description:
+      "A separate listener (host:port, IPv6 in brackets) for GET /metrics, which then leaves PORT: keep it off the public port, e.g. for Fly's [metrics] scrape.",
+    unsetMeans: "GET /metrics on PORT",
+    example: "127.0.0.1:9091",
   }),
   variable({
     name: "THREADWORK_CODE_CHANNELS",

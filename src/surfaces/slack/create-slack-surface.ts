@@ -1,6 +1,8 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App } from "@slack/bolt";
 import { toBoltLogger } from "../../adapters/slack/bolt-logger.ts";
+import { botTokenFailure } from "../../adapters/slack/bot-token-refused.ts";
 import { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
 import {
   createSlackApi,
@@ -31,7 +33,7 @@ import { register as registerFeedback } from "./listeners/feedback.ts";
 import { register as registerMessages } from "./listeners/messages.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
 import { MessagePublisher } from "./message-publisher.ts";
-import type { MetricsEndpoint } from "./metrics-route.ts";
+import { createMetricsServer, type MetricsEndpoint } from "./metrics-route.ts";
 import { ReplyStreamer } from "./replies/reply-streamer.ts";
 import { ResponseTimer } from "./response-timer.ts";
 import { SessionThreads } from "./session-threads.ts";
@@ -149,6 +151,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   const boltLogger = toBoltLogger(logger);
   const clientOptions = webClientOptions({ apiUrl: config.apiUrl, logger });
 
+  // With a metrics listener of its own, `/metrics` leaves the public port.
+  const publicMetrics = config.metricsListener ? undefined : options.metrics;
   const { receiver, health } = createSlackReceiver({
     config,
     health: options.health,
@@ -159,7 +163,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       socketPingTimeoutMs: options.timing?.socketPingTimeoutMs,
       socketGraceMs: options.timing?.socketGraceMs,
     },
-    metrics: options.metrics,
+    metrics: publicMetrics,
   });
   const app = new App({
     token: config.botToken,
@@ -288,13 +292,14 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     });
   };
   let healthServer: ReturnType<typeof createHealthServer> | undefined;
+  let metricsServer: Server | undefined;
   let receiving: Promise<void> | undefined;
 
   function stopReceiving(): Promise<void> {
     receiving ??= (async () => {
       await app.stop().catch(() => undefined);
-      const server = healthServer;
-      if (server) {
+      for (const server of [healthServer, metricsServer]) {
+        if (!server) continue;
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       }
@@ -316,10 +321,23 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     attach,
     async start() {
       attach();
-      await app.init();
+      // A refused bot token stops start-up with the doctor's one line, not Bolt's stack.
+      await app.init().catch((error: unknown) => {
+        throw botTokenFailure(error);
+      });
       await logAccess(workspace, config.access, logger);
       pruneTimer = setInterval(pruneInboundEvents, 3600 * 1000);
       pruneTimer.unref();
+      if (config.metricsListener && options.metrics) {
+        const { host, port } = config.metricsListener;
+        const server = createMetricsServer(options.metrics, logger);
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen({ host, port }, resolve);
+        });
+        metricsServer = server;
+        logger.info({ host, port }, "GET /metrics listens apart from PORT");
+      }
       const listen = options.host ? { port: config.port, host: options.host } : config.port;
       if (!socketMode) {
         const server = (await app.start(listen)) as { address(): AddressInfo | string | null };
@@ -327,7 +345,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         return { port: typeof address === "object" && address ? address.port : config.port };
       }
       await app.start();
-      const server = createHealthServer(health, logger, options.metrics);
+      const server = createHealthServer(health, logger, publicMetrics);
       healthServer = server;
       await new Promise<void>((resolve) => server.listen(listen, resolve));
       const address = server.address();

@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "../../logger.ts";
 import { type HttpAnswer, writeAnswer } from "./http-answer.ts";
 
@@ -28,4 +28,17 @@ export async function respondWithMetrics(
   logger: Logger,
 ): Promise<void> {
   writeAnswer(response, await metricsAnswer(metrics, logger));
+}
+
+/** A listener that serves only `GET /metrics`, apart from the public port (THREADWORK_METRICS_ADDRESS). */
+export function createMetricsServer(metrics: MetricsEndpoint, logger: Logger): Server {
+  return createServer((request, response) => {
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (request.method === "GET" && path === "/metrics") {
+      void respondWithMetrics(metrics, response, logger);
+      return;
+    }
+    response.writeHead(404);
+    response.end();
+  });
 }

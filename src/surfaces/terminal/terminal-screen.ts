@@ -74,6 +74,18 @@ function interactiveScreen(input: Readable, output: Writable): TerminalScreen {
     Reflect.set(reader, "prevRows", 0);
   }
 
+  // Readline leaves a submitted line on screen as it was drawn, spinner and all: it is written
+  // again without the spinner, so what was typed never reads "⠙ thinking  you › …".
+  reader.on("line", (text: string) => {
+    if (closed || activity === undefined) return;
+    const columns = (output as Writable & { columns?: number }).columns ?? 80;
+    const drawnWidth = `${spinnerFrames[frame]} ${activity}  ${promptLabel}${text}`.length;
+    moveCursor(output, 0, -Math.max(1, Math.ceil(drawnWidth / columns)));
+    cursorTo(output, 0);
+    clearScreenDown(output);
+    output.write(`${prompt}${text}\n`);
+  });
+
   return {
     print(text) {
       if (closed) {

@@ -24,8 +24,8 @@ interface TerminalSurfaceOptions {
 }
 
 interface TerminalSurface {
-  /** Reads lines until /quit, the end of input or `stop()`. */
-  run(): Promise<void>;
+  /** Reads lines until /quit, the end of input or `stop()`; says whether Ctrl-C ended it. */
+  run(): Promise<{ interrupted: boolean }>;
   /** Ends `run()` at once; the caller then stops the runtime. */
   stop(): void;
   /** Handles one typed line; exposed for tests. */
@@ -230,7 +230,9 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     screen.close();
   }
 
+  let interrupted = false;
   screen.onInterrupt(() => {
+    interrupted = true;
     line("Stopping… (the conversation resumes where it left off next time)");
     stop();
   });
@@ -252,6 +254,7 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
       } finally {
         stop();
       }
+      return { interrupted };
     },
   };
 }
