@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { installNodeNote } from "../src/install-node-note.mjs";
+import { scaled } from "./helpers/time-scale.ts";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..");
@@ -59,7 +60,7 @@ async function npmInstall(directory: string): Promise<string> {
 
 describe("a clean install", () => {
   it("leaves git status clean on a fresh clone: the lock file agrees with package.json", {
-    timeout: 120_000,
+    timeout: scaled(120_000),
   }, async () => {
     const directory = await freshClone();
     await npmInstall(directory);
@@ -69,7 +70,7 @@ describe("a clean install", () => {
   });
 
   it("prints no EBADENGINE warnings on a Node the package does not support", {
-    timeout: 120_000,
+    timeout: scaled(120_000),
   }, async () => {
     const directory = await freshClone();
     // Whatever Node runs the test, npm now finds it too old for the package.

@@ -146,7 +146,7 @@ async function lockIsFree(dataDirectory: string): Promise<boolean> {
 describe.concurrent("npm start under a supervisor or a terminal", () => {
   // A supervisor (systemd, supervisord, pm2, a pid file) signals the pid it started: npm's.
   it("stops on a SIGTERM to npm's pid as on one to node's: one graceful stop within the budget, the database released", {
-    timeout: 240_000,
+    timeout: scaled(240_000),
   }, async () => {
     const started = await npmStart({ ownGroup: false });
     try {
@@ -171,7 +171,7 @@ describe.concurrent("npm start under a supervisor or a terminal", () => {
 
   // A terminal signals its whole foreground group and npm forwards the same signal: the app gets it twice.
   it("takes one Ctrl-C, delivered twice through npm, as one: a graceful stop that says a second Ctrl-C stops at once", {
-    timeout: 240_000,
+    timeout: scaled(240_000),
   }, async () => {
     const started = await npmStart({ ownGroup: true });
     try {
@@ -188,7 +188,7 @@ describe.concurrent("npm start under a supervisor or a terminal", () => {
   });
 
   it("stops at once, with code 130, on a second Ctrl-C while the graceful stop waits on a model call", {
-    timeout: 240_000,
+    timeout: scaled(240_000),
   }, async () => {
     const never = Promise.withResolvers<void>();
     const started = await npmStart({ ownGroup: true, holdModelCalls: never.promise });
@@ -234,7 +234,7 @@ describe.concurrent("npm start under a supervisor or a terminal", () => {
 
 describe("npm run chat off a terminal", () => {
   it("takes one Ctrl-C, delivered twice through npm, as one: it stops cleanly and exits 130", {
-    timeout: 240_000,
+    timeout: scaled(240_000),
   }, async () => {
     const dataDirectory = await mkdtemp(path.join(tmpdir(), "threadwork-npm-chat-"));
     temporaryDirectories.push(dataDirectory);

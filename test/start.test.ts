@@ -144,7 +144,7 @@ describe.concurrent("npm start", () => {
 });
 
 describe("npm start with a bot token Slack refuses", () => {
-  it("stops with the doctor's one line, not a stack trace", { timeout: 240_000 }, async () => {
+  it("stops with the doctor's one line, not a stack trace", { timeout: scaled(240_000) }, async () => {
     const slack = await FakeSlackServer.start("xoxb-the-right-one");
     const llm = await startFakeLlmServer();
     try {
