@@ -137,6 +137,15 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  // Listening from the start: without a listener a signal kills node at once, so one sent
+  // just after "ready" would skip the graceful stop. One that comes while starting waits for it.
+  let early: "SIGINT" | "SIGTERM" | undefined;
+  const holdEarly = (signal: "SIGINT" | "SIGTERM") => {
+    if (early === "SIGINT" && signal === "SIGINT") process.exit(130);
+    early ??= signal;
+  };
+  process.on("SIGINT", holdEarly);
+  process.on("SIGTERM", holdEarly);
   let application: Application;
   try {
     application = await start(config);
@@ -144,6 +153,9 @@ async function main(): Promise<void> {
     process.stderr.write(`Threadwork could not start: ${describeFailure(error)}\n`);
     process.exitCode = 1;
     return;
+  } finally {
+    process.off("SIGINT", holdEarly);
+    process.off("SIGTERM", holdEarly);
   }
   // Holds the process open until a signal, whatever start() wires in.
   const keepAlive = setInterval(() => {}, 1 << 30);
@@ -182,6 +194,7 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+  if (early) shutdown(early);
 }
 
 if (import.meta.main) await main();
