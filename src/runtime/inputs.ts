@@ -207,7 +207,7 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
       userId: input.userId,
       policy,
     });
-    return { ok: false, reason: "not_authorized", request: snapshot };
+    return { ok: false, reason: "not_authorized", request: snapshot, policy };
   }
 
   if (input.type === "answer") {
