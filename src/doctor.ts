@@ -1,3 +1,4 @@
+import { doctorUsage, readDoctorOptions } from "./application/doctor/doctor-options.ts";
 import { readConfigOrReport } from "./application/entry-point.ts";
 
 /**
@@ -5,6 +6,16 @@ import { readConfigOrReport } from "./application/entry-point.ts";
  * when anything is wrong, configuration included.
  */
 async function main(): Promise<void> {
+  const options = readDoctorOptions(process.argv.slice(2));
+  if ("problem" in options) {
+    process.stderr.write(`✗ ${options.problem}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options.help) {
+    process.stdout.write(doctorUsage);
+    return;
+  }
   const config = readConfigOrReport(["provider", "slack"]);
   if (!config) {
     process.stderr.write(

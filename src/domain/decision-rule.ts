@@ -36,3 +36,8 @@ export function mayDecide(input: DecisionRuleInput): boolean {
   }
   return isApprover && !isOwner;
 }
+
+/** The rule that applies to this kind of decision: answers and stops stay with the owner or approvers. */
+export function policyInForce(policy: ApprovalPolicy, kind: DecisionKind): ApprovalPolicy {
+  return kind === "approval" || kind === "budget" ? policy : "owner-or-approvers";
+}

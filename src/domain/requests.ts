@@ -1,3 +1,4 @@
+import type { ApprovalPolicy } from "./decision-rule.ts";
 /** What an agent asks a human (question, approval, budget), and how a decision on it turned out. */
 export type RequestKind = "question" | "approval" | "budget";
 
@@ -35,4 +36,6 @@ export type DecisionOutcome =
       ok: false;
       reason: "not_found" | "already_decided" | "not_authorized" | "invalid";
       request?: RequestSnapshot;
+      /** With `not_authorized`: the policy that refused, so the refusal can name it alone. */
+      policy?: ApprovalPolicy;
     };

@@ -1,7 +1,7 @@
 import { acquireSlot } from "../adapters/database/agent-slots.ts";
 import { persistStep, updateAgentAtStep } from "../adapters/database/agent-steps.ts";
 import { type AgentRow, listAgentsForSession } from "../adapters/database/agents.ts";
-import { assertTransition } from "../domain/agent-state.ts";
+import { assertTransition, isTerminal } from "../domain/agent-state.ts";
 import { StepConflictError } from "../domain/errors.ts";
 import { afterAgentEnded, notifyParent, wakeFirstQueuedWorkers } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -78,5 +78,9 @@ export async function restSupervisor(kernel: RuntimeKernel, agent: AgentRow): Pr
     const agents = await listAgentsForSession(kernel.db, agent.sessionId);
     kernel.logger.debug({ agentId: agent.id, agents: agents.length }, "supervisor idle");
     kernel.emit({ type: "session-idle", sessionId: agent.sessionId });
+    // Workers that run, queue or wait on a person keep the session busy: it is idle only without them.
+    if (agents.every((other) => other.role === "supervisor" || isTerminal(other.status))) {
+      kernel.lifecycle.sessionIdle(agent.sessionId);
+    }
   }
 }

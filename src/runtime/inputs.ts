@@ -19,7 +19,7 @@ import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
 import { parseApprovalAction } from "../domain/approval-action.ts";
 import { rulePatternOf } from "../domain/approval-rules.ts";
 import { extendedBudget } from "../domain/budget.ts";
-import { type DecisionKind, mayDecide } from "../domain/decision-rule.ts";
+import { type DecisionKind, mayDecide, policyInForce } from "../domain/decision-rule.ts";
 import { formatModelRef } from "../domain/model.ts";
 import type { DecisionOutcome } from "../domain/requests.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
@@ -198,7 +198,16 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   if (request.kind !== expectedKind) return { ok: false, reason: "invalid", request: snapshot };
   if (request.status !== "pending") return { ok: false, reason: "already_decided", request: snapshot };
   if (!(await canDecide(kernel, request.sessionId, input.userId, decisionKindOf(input)))) {
-    return { ok: false, reason: "not_authorized", request: snapshot };
+    const policy = policyInForce(kernel.config.approvals.policy, decisionKindOf(input));
+    kernel.lifecycle.decisionRefused({
+      sessionId: request.sessionId,
+      agentId: request.agentId,
+      requestId: request.id,
+      kind: request.kind,
+      userId: input.userId,
+      policy,
+    });
+    return { ok: false, reason: "not_authorized", request: snapshot, policy };
   }
 
   if (input.type === "answer") {

@@ -5,6 +5,8 @@ import type { SurfaceEvent } from "./surface-port.ts";
 
 /** Sessions whose thread is remembered; past this the memory starts over. */
 const rememberedSessions = 10_000;
+/** Requests already logged as waiting on a person; past this the memory starts over. */
+const rememberedRequests = 10_000;
 
 /**
  * Logs the life of sessions and agents at `info` (a failure at `warn`): every line carries
@@ -13,6 +15,8 @@ const rememberedSessions = 10_000;
  */
 export class LifecycleLog {
   private readonly threads = new Map<string, string>();
+  /** A resumed step or a restart announces a pending request again; it is logged once. */
+  private readonly announcedRequests = new Set<string>();
   private readonly db: Database;
   private readonly logger: Logger;
 
@@ -63,6 +67,9 @@ export class LifecycleLog {
       case "question-asked":
       case "approval-requested":
       case "budget-reached":
+        if (this.announcedRequests.has(event.request.id)) return;
+        if (this.announcedRequests.size >= rememberedRequests) this.announcedRequests.clear();
+        this.announcedRequests.add(event.request.id);
         void this.write(event.sessionId, event.request.agentId, (log) =>
           log.info(
             { event: event.type, requestId: event.request.id, kind: event.request.kind },
@@ -84,15 +91,51 @@ export class LifecycleLog {
           ),
         );
         return;
-      case "session-idle":
-        void this.write(event.sessionId, undefined, (log) =>
-          log.info({ event: "session-idle" }, "session idle: its work is done until the next message"),
-        );
-        return;
       default:
+        // `session-idle` tells surfaces the supervisor rests, also while workers still work or
+        // wait on a person: the line is `sessionIdle`, written when the work is really over.
         return;
     }
   };
+
+  /** The supervisor rests and no worker runs, queues or waits: nothing happens until a message. */
+  sessionIdle(sessionId: string): void {
+    void this.write(sessionId, undefined, (log) =>
+      log.info({ event: "session-idle" }, "session idle: its work is done until the next message"),
+    );
+  }
+
+  workspaceCreated(workspace: { sessionId: string; agentId: string; repo: string; branch: string }): void {
+    void this.write(workspace.sessionId, workspace.agentId, (log) =>
+      log.info(
+        { event: "workspace-created", repo: workspace.repo, branch: workspace.branch },
+        "workspace created",
+      ),
+    );
+  }
+
+  /** Someone the approval policy does not allow tried to decide: who, which request, which policy. */
+  decisionRefused(refusal: {
+    sessionId: string;
+    agentId: string;
+    requestId: string;
+    kind: string;
+    userId: string;
+    policy: string;
+  }): void {
+    void this.write(refusal.sessionId, refusal.agentId, (log) =>
+      log.info(
+        {
+          event: "decision-refused",
+          requestId: refusal.requestId,
+          kind: refusal.kind,
+          userId: refusal.userId,
+          policy: refusal.policy,
+        },
+        `${refusal.kind} decision refused: not allowed by the ${refusal.policy} policy`,
+      ),
+    );
+  }
 
   /** A logger bound to the session, its thread and the agent. */
   private async loggerFor(sessionId: string, agentId?: string): Promise<Logger> {

@@ -61,6 +61,12 @@ export async function prepareWorkspace(
       repo: agent.repo,
       title: agent.title,
     });
+    kernel.lifecycle.workspaceCreated({
+      sessionId: agent.sessionId,
+      agentId: agent.id,
+      repo: workspace.repoName,
+      branch: workspace.branch,
+    });
     if (workspaces.prepareEnvironment) {
       // Setup costs what a worker's turns cost: it waits for a slot like them.
       const running = await ensureRunning(kernel, agent);

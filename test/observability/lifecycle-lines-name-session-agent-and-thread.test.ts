@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AgentSnapshot } from "../../src/domain/agents.ts";
 import { createLogger } from "../../src/logger.ts";
 import { LifecycleLog } from "../../src/runtime/lifecycle-log.ts";
+import type { SurfaceEvent } from "../../src/runtime/surface-port.ts";
 
 function agent(id: string, overrides: Partial<AgentSnapshot> = {}): AgentSnapshot {
   return {
@@ -48,7 +49,9 @@ describe("lifecycle lines", () => {
       turnId: "t",
       delta: "hi",
     });
+    // The surfaces' `session-idle` is not the line: the runtime writes it when the work is over.
     log.record({ type: "session-idle", sessionId: "ses_1" });
+    log.sessionIdle("ses_1");
     await settle();
     expect(lines.map((line) => [line.event, line.level, line.sessionId, line.agentId, line.thread])).toEqual([
       ["session-started", 30, "ses_1", undefined, "slack:T1:C1:17.1"],
@@ -59,6 +62,25 @@ describe("lifecycle lines", () => {
     ]);
     expect(lines[2]?.reason).toBe("timed out");
     expect(JSON.stringify(lines)).not.toContain("secret plan");
+  });
+
+  it("logs a request that is announced again (a resumed step, a restart) once", async () => {
+    const { log, lines } = recordingLog({});
+    log.sessionStarted({ id: "ses_1", surface: "slack", conversationKey: "T1:C1:17.1", ownerId: "U1" });
+    const request = {
+      id: "req_1",
+      sessionId: "ses_1",
+      agentId: "agt_1",
+      kind: "question",
+    } as unknown as Extract<SurfaceEvent, { type: "question-asked" }>["request"];
+    log.record({ type: "question-asked", sessionId: "ses_1", request });
+    log.record({ type: "question-asked", sessionId: "ses_1", request });
+    log.record({ type: "question-asked", sessionId: "ses_1", request: { ...request, id: "req_2" } });
+    await settle();
+    expect(lines.filter((line) => line.event === "question-asked").map((line) => line.requestId)).toEqual([
+      "req_1",
+      "req_2",
+    ]);
   });
 
   it("still logs, without the thread, when the session cannot be read", async () => {

@@ -117,7 +117,7 @@ describe("a Slack session asking for 40 agents", () => {
     // Another user's session in another thread: its one worker waits for a slot.
     expect(await mention("EvOne", otherUser, otherThread, "spawn one helper")).toBe(200);
     await fake.waitFor(() => posted(otherThread, "Started what I could; 0 refused."), 15_000);
-    const otherBoard = await fake.waitFor(() => posted(otherThread, "Crew: 1 agents, 1 active"), 15_000);
+    const otherBoard = await fake.waitFor(() => posted(otherThread, "Crew: 1 agent, 1 active"), 15_000);
     await fake.waitFor(() => otherBoard.text.includes("B 0: queued"), 15_000);
     expect((await workers(otherThread)).map((agent) => agent.status)).toEqual(["queued"]);
 
@@ -132,7 +132,7 @@ describe("a Slack session asking for 40 agents", () => {
     // The legitimate path: everyone finishes, and the boards say so.
     for (const name of ["A 0", "A 1", "A 2", "A 3", "A 4", "A 5", "B 0"]) gate(name).open();
     await fake.waitFor(() => board.text.startsWith("Crew: 6 agents, 0 active"), 15_000);
-    await fake.waitFor(() => otherBoard.text.startsWith("Crew: 1 agents, 0 active"), 15_000);
+    await fake.waitFor(() => otherBoard.text.startsWith("Crew: 1 agent, 0 active"), 15_000);
     expect(board.text.split(": done").length - 1).toBe(6);
     expect(started).toHaveLength(7);
   });

@@ -225,7 +225,7 @@ describe("Block Kit rendering", () => {
         pullRequestUrl: null,
       }),
     ).toMatchObject({
-      stats: "1 files, +2 −3",
+      stats: "1 file, +2 −3",
     });
   });
 

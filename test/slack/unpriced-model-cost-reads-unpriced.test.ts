@@ -69,8 +69,8 @@ describe("a model with no price", () => {
     expect(board.text).toMatch(/^Crew: 2 agents, 0 active · \$0\.0123 \+ unpriced/);
     expect(renderCrewBoard([hosted], { now, style: "sections" }).text).toMatch(/· \$0\.0123\n/);
 
-    expect(renderResults([local], 0, false).text).toBe("Results: 1 agents, session cost unpriced");
-    expect(renderResults([hosted], 12_345).text).toBe("Results: 1 agents, session cost $0.0123");
+    expect(renderResults([local], 0, false).text).toBe("Results: 1 agent, session cost unpriced");
+    expect(renderResults([hosted], 12_345).text).toBe("Results: 1 agent, session cost $0.0123");
 
     expect(JSON.stringify(renderAppHome([{ session, permalink: undefined }]).blocks)).toContain(
       "idle · unpriced",

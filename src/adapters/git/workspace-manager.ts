@@ -182,9 +182,10 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       agentId: request.agentId,
       createdAt: new Date().toISOString(),
     });
-    options.logger.info(
+    // The runtime logs "workspace created" with the thread; this is the adapter's detail.
+    options.logger.debug(
       { sessionId: request.sessionId, agentId: request.agentId, branch },
-      "workspace created",
+      "working copy cloned",
     );
     return {
       repoName: request.repoName,

@@ -161,13 +161,16 @@ export class EventRenderer {
     }
   }
 
-  /** After the supervisor's summary: one results message per set of finished sub-agents. */
+  /**
+   * After the supervisor's summary: one results message per set of finished sub-agents, once
+   * none still runs, queues or waits on a person (a rest while others work is not the end).
+   */
   private async publishResults(sessionId: string): Promise<void> {
     const thread = await this.deps.threads.get(sessionId);
     if (!thread) return;
     const agents = await this.deps.runtime.listAgents(sessionId);
-    const finished = agents.filter((agent) => agent.role === "worker" && terminal.has(agent.status));
-    if (finished.length === 0) return;
+    const finished = agents.filter((agent) => agent.role === "worker");
+    if (finished.length === 0 || finished.some((agent) => !terminal.has(agent.status))) return;
     const session = await this.deps.runtime.getSession(sessionId);
     const cost = session?.costMicros ?? agents.reduce((sum, agent) => sum + agent.costMicros, 0);
     const priced = session?.priced ?? agents.every((agent) => agent.priced !== false);

@@ -1,3 +1,4 @@
+import { counted } from "../../domain/plural.ts";
 import type { SurfaceEvent } from "../../runtime/surface-port.ts";
 
 /**
@@ -68,7 +69,7 @@ export class TerminalActivity {
     if (this.#stopped) return;
     const working = [...this.#workers.values()].filter((state) => state === "working").length;
     if (this.#supervisor !== undefined) this.#show(this.#supervisor);
-    else if (working > 0) this.#show(`${working} agent${working === 1 ? "" : "s"} working`);
+    else if (working > 0) this.#show(`${counted(working, "agent")} working`);
     else this.#show(undefined);
   }
 }

@@ -1,6 +1,7 @@
 import type { AgentSnapshot } from "../../domain/agents.ts";
 import { exactActionText, parseApprovalAction, visibleText } from "../../domain/approval-action.ts";
 import { describeSetupOutcome } from "../../domain/environment.ts";
+import { counted } from "../../domain/plural.ts";
 import { parseQuestionLink } from "../../domain/question-link.ts";
 import type { RequestSnapshot } from "../../domain/requests.ts";
 import type { SurfaceEvent } from "../../runtime/surface-port.ts";
@@ -15,7 +16,7 @@ function usd(micros: number, priced: boolean): string {
 export function agentLine(agent: AgentSnapshot, index: number): string {
   const tokens = agent.usage.inputTokens + agent.usage.outputTokens;
   const progress = agent.latestProgress ? ` — ${agent.latestProgress}` : "";
-  return `  ${index}. [${agent.status}] ${agent.title} (${agent.id}) ${tokens} tokens, ${usd(agent.costMicros, agent.priced !== false)}${progress}`;
+  return `  ${index}. [${agent.status}] ${agent.title} (${agent.id}) ${counted(tokens, "token")}, ${usd(agent.costMicros, agent.priced !== false)}${progress}`;
 }
 
 export function requestLine(request: RequestSnapshot, number: number): string {

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from "node:stream";
 import type { AgentSnapshot } from "../../domain/agents.ts";
+import { counted } from "../../domain/plural.ts";
 import type { RequestSnapshot } from "../../domain/requests.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { SessionKey, SurfaceEvent } from "../../runtime/surface-port.ts";
@@ -211,7 +212,7 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
           userId: options.userId,
           agentId,
         });
-        if (outcome.type === "cancelled") line(`Cancelled ${outcome.agentIds.length} agent(s).`);
+        if (outcome.type === "cancelled") line(`Cancelled ${counted(outcome.agentIds.length, "agent")}.`);
         return true;
       }
       default:

@@ -1,5 +1,10 @@
 import type { AgentSnapshot } from "../../../src/domain/agents.ts";
-import { type ApprovalPolicy, type DecisionKind, mayDecide } from "../../../src/domain/decision-rule.ts";
+import {
+  type ApprovalPolicy,
+  type DecisionKind,
+  mayDecide,
+  policyInForce,
+} from "../../../src/domain/decision-rule.ts";
 import { emptyUsage } from "../../../src/domain/messages.ts";
 import type { DecisionOutcome, RequestKind, RequestSnapshot } from "../../../src/domain/requests.ts";
 import type { SessionSnapshot } from "../../../src/domain/sessions.ts";
@@ -134,7 +139,8 @@ export class ScriptedRuntime implements RuntimeApi {
     if (request.status !== "pending")
       return { ok: false, reason: "already_decided", request: { ...request } };
     if (!this.mayDecide(request.sessionId, userId, kind)) {
-      return { ok: false, reason: "not_authorized", request: { ...request } };
+      const policy = policyInForce(this.approvalPolicy, kind);
+      return { ok: false, reason: "not_authorized", request: { ...request }, policy };
     }
     // Like the real runtime: approvals and budgets store the choice as the decision.
     Object.assign(request, {

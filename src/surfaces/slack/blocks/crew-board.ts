@@ -1,4 +1,5 @@
 import type { AgentSnapshot, AgentStatus } from "../../../domain/agents.ts";
+import { counted } from "../../../domain/plural.ts";
 import type { RequestSnapshot } from "../../../domain/requests.ts";
 import { oneLine, truncate } from "../../../domain/text.ts";
 import { actionIds } from "./action-ids.ts";
@@ -176,7 +177,7 @@ export function renderCrewBoard(
   const running = agents.filter(isActive).length;
   const cost = agents.reduce((sum, agent) => sum + agent.costMicros, 0);
   const priced = agents.every((agent) => agent.priced !== false);
-  const title = `Crew: ${agents.length} agents, ${running} active · ${formatCost(cost, priced)}`;
+  const title = `Crew: ${counted(agents.length, "agent")}, ${running} active · ${formatCost(cost, priced)}`;
   const header = markdownSection(`*${title}*`);
   const body =
     options.style === "plan" ? planBoard(agents, options.now, title) : sectionsBoard(agents, options.now);

@@ -1,4 +1,5 @@
 import type { Usage } from "../../../domain/messages.ts";
+import { counted } from "../../../domain/plural.ts";
 
 /**
  * Bidirectional overrides, embeddings and isolates: in a label they would reorder what follows,
@@ -65,7 +66,7 @@ export function totalTokens(usage: Usage): number {
 export function formatTokens(count: number): string {
   if (count >= 1_000_000) return `${(count / 1_000_000).toFixed(1)}M tokens`;
   if (count >= 1_000) return `${(count / 1_000).toFixed(1)}k tokens`;
-  return `${count} tokens`;
+  return counted(count, "token");
 }
 
 export function formatElapsed(start: Date | null, end: Date | null, now: Date): string {

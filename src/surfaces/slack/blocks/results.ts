@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AgentSnapshot } from "../../../domain/agents.ts";
+import { counted } from "../../../domain/plural.ts";
 import { oneLine } from "../../../domain/text.ts";
 import { contextLine, markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
 import { escapeText, formatCost } from "./format.ts";
@@ -69,7 +70,7 @@ export function summarizeResult(result: Record<string, unknown> | null): ResultS
       const insertions = source.data.insertions ?? source.data.additions;
       const deletions = source.data.deletions;
       if (files !== undefined || insertions !== undefined || deletions !== undefined) {
-        stats = `${files ?? 0} files, +${insertions ?? 0} −${deletions ?? 0}`;
+        stats = `${counted(files ?? 0, "file")}, +${insertions ?? 0} −${deletions ?? 0}`;
       }
     }
   }
@@ -129,7 +130,7 @@ export function renderResults(
   const cost = formatCost(sessionCostMicros, sessionPriced);
   blocks.push(contextLine(`Session cost: ${cost}`));
   return {
-    text: `Results: ${lines.length} agents, session cost ${cost}`,
+    text: `Results: ${counted(lines.length, "agent")}, session cost ${cost}`,
     blocks: blocks.slice(0, 50),
   };
 }

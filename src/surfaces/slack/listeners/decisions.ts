@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import type { ApprovalPolicy } from "../../../domain/decision-rule.ts";
 import type { DecisionOutcome } from "../../../domain/requests.ts";
 import type { SurfaceInput } from "../../../runtime/surface-port.ts";
 import { admit } from "../admit.ts";
@@ -9,9 +10,16 @@ import { renderRequest, requestPurpose } from "../event-renderer.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
 
+/** Who may decide under the policy in force; the other policy is not this person's concern. */
+const policyRefusals: Record<ApprovalPolicy, string> = {
+  "owner-or-approvers":
+    "Only the person who started this session or a configured approver can decide this. Nothing was changed.",
+  "approvers-only":
+    "Only a configured approver other than the person who started this session can decide this. Nothing was changed.",
+};
+
 const refusals: Record<Exclude<DecisionOutcome, { ok: true }>["reason"], string> = {
-  not_authorized:
-    "Only the person who started this session or a configured approver can decide this (where this deployment's policy is approvers-only, only an approver other than that person can approve). Nothing was changed.",
+  not_authorized: policyRefusals["owner-or-approvers"],
   already_decided: "This was already decided.",
   not_found: "This request no longer exists.",
   invalid: "That is not a valid answer to this request any more.",
@@ -25,6 +33,7 @@ function refusalText(outcome: Exclude<DecisionOutcome, { ok: true }>): string {
       request.kind === "question" && request.answer ? `: “${mrkdwnText(request.answer, 500)}”` : "";
     return `This was already ${request.status}${who}${answer}. Nothing was changed.`;
   }
+  if (outcome.reason === "not_authorized" && outcome.policy) return policyRefusals[outcome.policy];
   return refusals[outcome.reason];
 }
 
