@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import type { McpElicitation, McpElicitationAnswer } from "../../src/domain/mcp.ts";
-import { defineTool } from "../../src/domain/tool.ts";
+import type { McpElicitation } from "../../src/domain/mcp.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { actionIds, answerInput, viewIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
-import type { AgentToolContext } from "../../src/tools/agent/agent-tool-context.ts";
 import {
   type FakeLlmServer,
   startFakeLlmServer,
@@ -16,8 +13,10 @@ import {
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
 import { createTestDatabase } from "../helpers/database.ts";
-import { briefOf, createTestRuntime, isSupervisorRequest } from "../helpers/runtime-harness.ts";
+import { type ElicitationOutcomes, elicitAndRecord } from "../helpers/recorded-elicitation.ts";
+import { createTestRuntime, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
+import { callScenarioThenFinish, scenarioTool } from "../helpers/scenario-tool.ts";
 import { channel, findButton, type Harness, startHarness } from "./support/harness.ts";
 
 const owner = "U0OWNER";
@@ -48,25 +47,12 @@ describe("an MCP server's elicitation in a Slack thread", () => {
   let fake: FakeSlackServer;
   let runtime: Runtime;
   let harness: Harness;
-  const outcomes = new Map<string, McpElicitationAnswer | "aborted">();
+  const outcomes: ElicitationOutcomes = new Map();
 
-  const askServer = defineTool({
+  const askServer = scenarioTool({
     name: "ask_server",
     description: "Call a tool on an MCP server that asks people for input.",
-    input: z.object({ scenario: z.string() }),
-    risk: "safe",
-    async execute(input, context: AgentToolContext) {
-      const elicitation = elicitations[input.scenario];
-      if (!elicitation) throw new Error("unknown scenario");
-      try {
-        const answer = await context.services.elicit(elicitation);
-        outcomes.set(input.scenario, answer);
-        return JSON.stringify(answer);
-      } catch (error) {
-        outcomes.set(input.scenario, "aborted");
-        throw error;
-      }
-    },
+    run: (scenario, context) => elicitAndRecord(context, scenario, elicitations, outcomes),
   });
 
   beforeAll(async () => {
@@ -82,9 +68,7 @@ describe("an MCP server's elicitation in a Slack thread", () => {
         }
         return textResponse("OK.");
       }
-      const scenario = /elicit (\w+)/.exec(briefOf(request))?.[1] ?? "";
-      if (request.turnIndex === 0) return toolCallResponse([{ name: "ask_server", input: { scenario } }]);
-      return toolCallResponse([{ name: "finish", input: { summary: "done" } }]);
+      return callScenarioThenFinish("ask_server")(request);
     });
     fake = await FakeSlackServer.start();
     runtime = createTestRuntime({ handle, anthropicBaseUrl: llm.anthropicBaseUrl, workerTools: [askServer] });
