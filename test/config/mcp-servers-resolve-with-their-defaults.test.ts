@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.ts";
-import type { McpServerConfig } from "../../src/config/mcp-config.ts";
+import type { McpHttpServerConfig, McpServerConfig } from "../../src/config/mcp-config.ts";
 import {
   malformedReference,
   referencedVariables,
@@ -10,6 +10,18 @@ import { isSecretName } from "../../src/config/mcp-secret-text.ts";
 
 const file = "/srv/threadwork/threadwork.config.json";
 const trackerToken = "tracker-token-that-must-stay-in-the-environment";
+
+/** An http server with every setting given, none left to its default. */
+const explicitTracker: Omit<McpHttpServerConfig, "name"> = {
+  transport: "http",
+  url: "https://tracker.example.com/mcp",
+  headers: { Authorization: "Bearer ${TRACKER_TOKEN}" },
+  use: "supervisor",
+  policy: "safe",
+  trustAnnotations: true,
+  tools: { create_issue: { policy: "ask" } },
+  timeoutSeconds: 30,
+};
 
 function configOf(contents: unknown, environment: Record<string, string> = {}) {
   return loadConfig(environment, [], { file: { path: file, text: JSON.stringify(contents) } });
@@ -38,16 +50,7 @@ describe("MCP servers in the configuration", () => {
             args: ["/opt/mcp/server-everything/dist/index.js", "stdio"],
             readOnlyPaths: ["/opt/mcp"],
           },
-          tracker: {
-            transport: "http",
-            url: "https://tracker.example.com/mcp",
-            headers: { Authorization: "Bearer ${TRACKER_TOKEN}" },
-            use: "supervisor",
-            policy: "safe",
-            trustAnnotations: true,
-            tools: { create_issue: { policy: "ask" } },
-            timeoutSeconds: 30,
-          },
+          tracker: explicitTracker,
         },
       },
       { TRACKER_TOKEN: trackerToken },
@@ -67,17 +70,8 @@ describe("MCP servers in the configuration", () => {
         tools: {},
         timeoutSeconds: 60,
       },
-      {
-        name: "tracker",
-        transport: "http",
-        url: "https://tracker.example.com/mcp",
-        headers: { Authorization: "Bearer ${TRACKER_TOKEN}" },
-        use: "supervisor",
-        policy: "safe",
-        trustAnnotations: true,
-        tools: { create_issue: { policy: "ask" } },
-        timeoutSeconds: 30,
-      },
+      // Every setting given: the server is taken as written.
+      { name: "tracker", ...explicitTracker },
       {
         name: "files",
         repository: "web",
