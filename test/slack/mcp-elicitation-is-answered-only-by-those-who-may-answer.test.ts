@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { McpElicitation } from "../../src/domain/mcp.ts";
-import { actionIds, answerInput, viewIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
+import { actionIds, viewIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
+import { submitAnswerModal } from "../helpers/answer-modal.ts";
 import { type ElicitationOutcomes, elicitAndRecord } from "../helpers/recorded-elicitation.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
@@ -154,25 +155,7 @@ describe("an MCP server's elicitation in a Slack thread", () => {
       const opened = await world.fake.waitFor(() => world.fake.callsTo("views.open")[before]);
       const view = opened.params.view as { callback_id: string; private_metadata: string };
       expect(view.callback_id).toBe(viewIds.answerModal);
-      return world.harness.interaction({
-        type: "view_submission",
-        user: { id: owner, team_id: world.fake.teamId },
-        team: { id: world.fake.teamId },
-        api_app_id: "A0APP",
-        token: "verification-token",
-        trigger_id: "trigger.submit",
-        view: {
-          id: "V1",
-          type: "modal",
-          callback_id: view.callback_id,
-          private_metadata: view.private_metadata,
-          state: {
-            values: {
-              [answerInput.blockId]: { [answerInput.actionId]: { type: "plain_text_input", value } },
-            },
-          },
-        },
-      });
+      return submitAnswerModal(world.harness, { user: owner, view, value: value });
     };
 
     const first = await world.fake.waitFor(() => questions(threadTs)[0], 15_000);
