@@ -4,6 +4,7 @@ import { actionIds, viewIds } from "../../src/surfaces/slack/blocks/action-ids.t
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
 import { submitAnswerModal } from "../helpers/answer-modal.ts";
+import { clickButton } from "../helpers/button-click.ts";
 import { type ElicitationOutcomes, elicitAndRecord } from "../helpers/recorded-elicitation.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
@@ -116,13 +117,11 @@ describe("an MCP server's elicitation in a Slack thread", () => {
     });
     expect(linkClick).toBe(200);
 
-    const done = findButton(question.blocks, `${actionIds.answerChoice}_0`);
     const clickDone = (user: string) =>
-      world.harness.click({
+      clickButton(world.harness, {
         user,
-        actionId: done?.action_id ?? "",
-        value: done?.value ?? "",
-        messageTs: question.ts,
+        message: question,
+        prefix: `${actionIds.answerChoice}_0`,
         threadTs,
       });
     await clickDone(stranger);
