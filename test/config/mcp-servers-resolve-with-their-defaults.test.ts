@@ -27,6 +27,12 @@ function configOf(contents: unknown, environment: Record<string, string> = {}) {
   return loadConfig(environment, [], { file: { path: file, text: JSON.stringify(contents) } });
 }
 
+/** A file with one http server whose Authorization header refers to `variable`, set to `value`. */
+function configWithHttpServer(name: string, url: string, variable: string, value: string) {
+  const server = { transport: "http", url, headers: { Authorization: `Bearer \${${variable}}` } };
+  return configOf({ mcpServers: { [name]: server } }, { [variable]: value });
+}
+
 describe("MCP servers in the configuration", () => {
   it("resolves a stdio and an http server with their defaults, and a repository's server for its workers", () => {
     const config = configOf(
@@ -94,17 +100,11 @@ describe("MCP servers in the configuration", () => {
   });
 
   it("keeps a secret as its reference: the value stays in the environment, out of the configuration", () => {
-    const config = configOf(
-      {
-        mcpServers: {
-          tracker: {
-            transport: "http",
-            url: "https://tracker.example.com/mcp",
-            headers: { Authorization: "Bearer ${TRACKER_TOKEN}" },
-          },
-        },
-      },
-      { TRACKER_TOKEN: trackerToken },
+    const config = configWithHttpServer(
+      "tracker",
+      "https://tracker.example.com/mcp",
+      "TRACKER_TOKEN",
+      trackerToken,
     );
     expect(JSON.stringify(config)).not.toContain(trackerToken);
     const [tracker] = config.mcp.servers;
@@ -120,17 +120,11 @@ describe("MCP servers in the configuration", () => {
   });
 
   it("allows plain http to this machine, where no token crosses the network", () => {
-    const config = configOf(
-      {
-        mcpServers: {
-          everything: {
-            transport: "http",
-            url: "http://127.0.0.1:3001/mcp",
-            headers: { Authorization: "Bearer ${EVERYTHING_TOKEN}" },
-          },
-        },
-      },
-      { EVERYTHING_TOKEN: "local" },
+    const config = configWithHttpServer(
+      "everything",
+      "http://127.0.0.1:3001/mcp",
+      "EVERYTHING_TOKEN",
+      "local",
     );
     expect(config.mcp.servers.map((server) => server.name)).toEqual(["everything"]);
   });
