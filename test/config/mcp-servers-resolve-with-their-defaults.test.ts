@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.ts";
-import type { McpServerConfig } from "../../src/config/mcp-config.ts";
+import type { McpHttpServerConfig, McpServerConfig } from "../../src/config/mcp-config.ts";
 import {
   malformedReference,
   referencedVariables,
@@ -11,8 +11,26 @@ import { isSecretName } from "../../src/config/mcp-secret-text.ts";
 const file = "/srv/threadwork/threadwork.config.json";
 const trackerToken = "tracker-token-that-must-stay-in-the-environment";
 
+/** An http server with every setting given, none left to its default. */
+const explicitTracker: Omit<McpHttpServerConfig, "name"> = {
+  transport: "http",
+  url: "https://tracker.example.com/mcp",
+  headers: { Authorization: "Bearer ${TRACKER_TOKEN}" },
+  use: "supervisor",
+  policy: "safe",
+  trustAnnotations: true,
+  tools: { create_issue: { policy: "ask" } },
+  timeoutSeconds: 30,
+};
+
 function configOf(contents: unknown, environment: Record<string, string> = {}) {
   return loadConfig(environment, [], { file: { path: file, text: JSON.stringify(contents) } });
+}
+
+/** A file with one http server whose Authorization header refers to `variable`, set to `value`. */
+function configWithHttpServer(name: string, url: string, variable: string, value: string) {
+  const server = { transport: "http", url, headers: { Authorization: `Bearer \${${variable}}` } };
+  return configOf({ mcpServers: { [name]: server } }, { [variable]: value });
 }
 
 describe("MCP servers in the configuration", () => {
@@ -38,16 +56,7 @@ describe("MCP servers in the configuration", () => {
             args: ["/opt/mcp/server-everything/dist/index.js", "stdio"],
             readOnlyPaths: ["/opt/mcp"],
           },
-          tracker: {
-            transport: "http",
-            url: "https://tracker.example.com/mcp",
-            headers: { Authorization: "Bearer ${TRACKER_TOKEN}" },
-            use: "supervisor",
-            policy: "safe",
-            trustAnnotations: true,
-            tools: { create_issue: { policy: "ask" } },
-            timeoutSeconds: 30,
-          },
+          tracker: explicitTracker,
         },
       },
       { TRACKER_TOKEN: trackerToken },
@@ -67,17 +76,8 @@ describe("MCP servers in the configuration", () => {
         tools: {},
         timeoutSeconds: 60,
       },
-      {
-        name: "tracker",
-        transport: "http",
-        url: "https://tracker.example.com/mcp",
-        headers: { Authorization: "Bearer ${TRACKER_TOKEN}" },
-        use: "supervisor",
-        policy: "safe",
-        trustAnnotations: true,
-        tools: { create_issue: { policy: "ask" } },
-        timeoutSeconds: 30,
-      },
+      // Every setting given: the server is taken as written.
+      { name: "tracker", ...explicitTracker },
       {
         name: "files",
         repository: "web",
@@ -100,17 +100,11 @@ describe("MCP servers in the configuration", () => {
   });
 
   it("keeps a secret as its reference: the value stays in the environment, out of the configuration", () => {
-    const config = configOf(
-      {
-        mcpServers: {
-          tracker: {
-            transport: "http",
-            url: "https://tracker.example.com/mcp",
-            headers: { Authorization: "Bearer ${TRACKER_TOKEN}" },
-          },
-        },
-      },
-      { TRACKER_TOKEN: trackerToken },
+    const config = configWithHttpServer(
+      "tracker",
+      "https://tracker.example.com/mcp",
+      "TRACKER_TOKEN",
+      trackerToken,
     );
     expect(JSON.stringify(config)).not.toContain(trackerToken);
     const [tracker] = config.mcp.servers;
@@ -126,17 +120,11 @@ describe("MCP servers in the configuration", () => {
   });
 
   it("allows plain http to this machine, where no token crosses the network", () => {
-    const config = configOf(
-      {
-        mcpServers: {
-          everything: {
-            transport: "http",
-            url: "http://127.0.0.1:3001/mcp",
-            headers: { Authorization: "Bearer ${EVERYTHING_TOKEN}" },
-          },
-        },
-      },
-      { EVERYTHING_TOKEN: "local" },
+    const config = configWithHttpServer(
+      "everything",
+      "http://127.0.0.1:3001/mcp",
+      "EVERYTHING_TOKEN",
+      "local",
     );
     expect(config.mcp.servers.map((server) => server.name)).toEqual(["everything"]);
   });

@@ -117,3 +117,11 @@ export function useProcessScenario(options: { latencyMs: number; name: string })
   });
   return scenario;
 }
+
+/** The environment every runtime process of `scenario` needs: its database and its fake LLM server. */
+export function scenarioEnvironment(scenario: ProcessScenario): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrlOf(scenario.handle),
+    ANTHROPIC_BASE_URL: scenario.server.anthropicBaseUrl,
+  };
+}

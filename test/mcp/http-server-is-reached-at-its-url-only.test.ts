@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { McpServerUnavailableError } from "../../src/adapters/mcp/mcp-errors.ts";
 import type { McpServers } from "../../src/adapters/mcp/mcp-servers-port.ts";
 import { eventually } from "../helpers/eventually.ts";
+import { longRunningCall } from "../helpers/long-running-call.ts";
 import {
   everythingOverHttp,
   plainCall,
@@ -105,13 +106,7 @@ describe("server-everything over Streamable HTTP", () => {
     const mcp = servers({ servers: [everythingOverHttp(`${await listen(proxy)}/mcp`)], dataDir: data.path });
     await mcp.list("everything", scope);
     const stop = new AbortController();
-    const call = mcp.call(
-      "everything",
-      "trigger-long-running-operation",
-      { duration: 30, steps: 30 },
-      scope,
-      plainCall(stop.signal),
-    );
+    const call = longRunningCall(mcp, scope, { duration: 30, steps: 30 }, plainCall(stop.signal));
     await eventually(() => bodies.some((body) => body.includes("trigger-long-running-operation")));
     const reason = new Error("stopped by a person");
     const stoppedAt = Date.now();

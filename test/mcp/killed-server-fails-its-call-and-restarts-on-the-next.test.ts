@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { McpServerUnavailableError } from "../../src/adapters/mcp/mcp-errors.ts";
 import type { McpServers } from "../../src/adapters/mcp/mcp-servers-port.ts";
 import { eventually } from "../helpers/eventually.ts";
+import { longRunningCall } from "../helpers/long-running-call.ts";
 import {
   descendantsRunning,
   everythingOverStdio,
@@ -35,13 +36,7 @@ describe("a stdio server that dies", () => {
       const scope = scopeOf(`agent-${sandbox}`);
       // Started and connected first: a server that dies while starting is simply started again.
       await mcp.list("everything", scope);
-      const call = mcp.call(
-        "everything",
-        "trigger-long-running-operation",
-        { duration: 60, steps: 60 },
-        scope,
-        plainCall(),
-      );
+      const call = longRunningCall(mcp, scope, { duration: 60, steps: 60 });
       call.catch(() => {});
       const [pid] = descendantsRunning(process.pid, "node", everythingScript);
       expect(pid).toBeDefined();

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import type { McpServers } from "../../src/adapters/mcp/mcp-servers-port.ts";
-import type { RequestSnapshot } from "../../src/domain/requests.ts";
-import { defineTool } from "../../src/domain/tool.ts";
-import type { AgentToolContext } from "../../src/tools/agent/agent-tool-context.ts";
-import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
+import { textResponse } from "../fakes/fake-llm-server.ts";
+import { startElicitationTask } from "../helpers/elicitation-task.ts";
 import {
   everythingOverStdio,
   scopeOf,
@@ -12,9 +9,9 @@ import {
   testMcpServers,
   textOf,
 } from "../helpers/mcp-servers.ts";
-import { createMemorySurface } from "../helpers/memory-surface.ts";
-import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
+import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
+import { callScenarioThenFinish, scenarioTool } from "../helpers/scenario-tool.ts";
 import { useTestRuntime } from "../helpers/test-runtime-per-describe.ts";
 import { spawnWorkerForTask } from "../runtime/support/scripted-agents.ts";
 
@@ -39,19 +36,17 @@ describe("server-everything's elicitation through the runtime", () => {
   const results = new Map<string, string>();
 
   // Stands in for the MCP tools built from the server's listing: the same call the adapter makes.
-  const everything = defineTool({
+  const everything = scenarioTool({
     name: "everything_call",
     description: "Call a tool of server-everything.",
-    input: z.object({ scenario: z.string() }),
-    risk: "safe",
-    async execute(input, context: AgentToolContext) {
-      const call = calls[input.scenario];
+    async run(scenario, context) {
+      const call = calls[scenario];
       if (!call) throw new Error("unknown scenario");
       const result = await servers.call("everything", call.tool, call.arguments, scopeOf(context.agentId), {
         signal: context.signal,
         elicit: (request) => context.services.elicit(request),
       });
-      results.set(input.scenario, textOf(result));
+      results.set(scenario, textOf(result));
       return textOf(result);
     },
   });
@@ -69,26 +64,11 @@ describe("server-everything's elicitation through the runtime", () => {
     workerTools: [everything],
     respond: (request) => {
       if (isSupervisorRequest(request)) return spawnWorkerForTask(request) ?? textResponse("OK.");
-      const scenario = /elicit (\w+)/.exec(briefOf(request))?.[1] ?? "";
-      if (request.turnIndex === 0) {
-        return toolCallResponse([{ name: "everything_call", input: { scenario } }]);
-      }
-      return toolCallResponse([{ name: "finish", input: { summary: "done" } }]);
+      return callScenarioThenFinish("everything_call")(request);
     },
   });
 
-  async function start(scenario: string) {
-    const surface = createMemorySurface(world.runtime, { userId: "owner" });
-    await surface.send(`task: elicit ${scenario}`);
-    let seen = 0;
-    const nextQuestion = async (): Promise<RequestSnapshot> => {
-      const event = await surface.waitFor((item) => item.type === "question-asked", { after: seen });
-      seen = surface.events.indexOf(event) + 1;
-      if (event.type !== "question-asked") throw new Error("not a question");
-      return event.request;
-    };
-    return { surface, nextQuestion };
-  }
+  const start = (scenario: string) => startElicitationTask(world.runtime, scenario);
 
   it("asks its form field by field, and the server receives what people answered", async () => {
     const { surface, nextQuestion } = await start("form");

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { McpCallTimeoutError } from "../../src/adapters/mcp/mcp-errors.ts";
 import type { McpServers } from "../../src/adapters/mcp/mcp-servers-port.ts";
 import type { McpElicitation } from "../../src/domain/mcp.ts";
+import { longRunningCall } from "../helpers/long-running-call.ts";
 import {
   everythingOverStdio,
   plainCall,
@@ -89,13 +90,7 @@ describe.each(["required", "off"] as const)("server-everything over stdio with t
 
   it("rejects at once with the reason on Stop", async () => {
     const stop = new AbortController();
-    const call = servers.call(
-      "everything",
-      "trigger-long-running-operation",
-      { duration: 30, steps: 30 },
-      scope,
-      plainCall(stop.signal),
-    );
+    const call = longRunningCall(servers, scope, { duration: 30, steps: 30 }, plainCall(stop.signal));
     await sleep(200);
     const reason = new Error("stopped by a person");
     const stoppedAt = Date.now();
@@ -128,13 +123,7 @@ describe("a stdio call's timeout", () => {
       },
     });
     expect(textOf(result)).toContain("declined");
-    const slow = servers.call(
-      "everything",
-      "trigger-long-running-operation",
-      { duration: timeoutSeconds * 4, steps: 4 },
-      scope,
-      plainCall(),
-    );
+    const slow = longRunningCall(servers, scope, { duration: timeoutSeconds * 4, steps: 4 });
     await expect(slow).rejects.toBeInstanceOf(McpCallTimeoutError);
     // The connection is still good after a cancelled call.
     expect(textOf(await servers.call("everything", "echo", { message: "after" }, scope, plainCall()))).toBe(

@@ -1,19 +1,18 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { createRequest } from "../../src/adapters/database/requests.ts";
 import { agents, toolCalls } from "../../src/adapters/database/schema.ts";
-import type { McpElicitation, McpElicitationAnswer } from "../../src/domain/mcp.ts";
-import type { RequestSnapshot } from "../../src/domain/requests.ts";
-import { defineTool } from "../../src/domain/tool.ts";
+import type { McpElicitation } from "../../src/domain/mcp.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import type { AgentToolContext } from "../../src/tools/agent/agent-tool-context.ts";
-import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
+import { textResponse } from "../fakes/fake-llm-server.ts";
 import { backends } from "../helpers/database.ts";
+import { startElicitationTask } from "../helpers/elicitation-task.ts";
 import { createMemorySurface } from "../helpers/memory-surface.ts";
+import { type ElicitationOutcomes, elicitAndRecord } from "../helpers/recorded-elicitation.ts";
 import { createGate } from "../helpers/runtime-gate.ts";
-import { briefOf, isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
+import { isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
+import { callScenarioThenFinish, scenarioTool } from "../helpers/scenario-tool.ts";
 import { useTestRuntime } from "../helpers/test-runtime-per-describe.ts";
 import { spawnWorkerForTask } from "./support/scripted-agents.ts";
 
@@ -73,15 +72,13 @@ const elicitations: Record<string, McpElicitation> = {
 
 describe.each(backends)("an MCP server's elicitation on %s", (backend) => {
   /** What each scenario's `elicit` returned, or "aborted" when it rejected. */
-  const outcomes = new Map<string, McpElicitationAnswer | "aborted">();
+  const outcomes: ElicitationOutcomes = new Map();
   const hang = createGate();
-  const askServer = defineTool({
+  const askServer = scenarioTool({
     name: "ask_server",
     description: "Call a tool on an MCP server that asks people for input.",
-    input: z.object({ scenario: z.string() }),
-    risk: "safe",
-    async execute(input, context: AgentToolContext) {
-      if (input.scenario === "orphan") {
+    async run(scenario, context) {
+      if (scenario === "orphan") {
         // The server gives up on its question and the call returns without the answer.
         context.services.elicit(confirm).then(
           (answer) => outcomes.set("orphan", answer),
@@ -90,21 +87,12 @@ describe.each(backends)("an MCP server's elicitation on %s", (backend) => {
         await waitUntil(async () => (await world.runtime.listPendingRequests(context.sessionId)).length > 0);
         return "the server gave up";
       }
-      if (input.scenario === "hang") {
+      if (scenario === "hang") {
         // A call whose process dies: it never returns while the test looks.
         await hang.wait();
         return "late";
       }
-      const elicitation = elicitations[input.scenario];
-      if (!elicitation) throw new Error("unknown scenario");
-      try {
-        const answer = await context.services.elicit(elicitation);
-        outcomes.set(input.scenario, answer);
-        return JSON.stringify(answer);
-      } catch (error) {
-        outcomes.set(input.scenario, "aborted");
-        throw error;
-      }
+      return elicitAndRecord(context, scenario, elicitations, outcomes);
     },
   });
 
@@ -112,25 +100,11 @@ describe.each(backends)("an MCP server's elicitation on %s", (backend) => {
     workerTools: [askServer],
     respond: (request) => {
       if (isSupervisorRequest(request)) return spawnWorkerForTask(request) ?? textResponse("OK.");
-      const scenario = /elicit (\w+)/.exec(briefOf(request))?.[1] ?? "";
-      if (request.turnIndex === 0) return toolCallResponse([{ name: "ask_server", input: { scenario } }]);
-      return toolCallResponse([{ name: "finish", input: { summary: "done" } }]);
+      return callScenarioThenFinish("ask_server")(request);
     },
   });
 
-  async function start(scenario: string) {
-    const surface = createMemorySurface(world.runtime, { userId: "owner" });
-    await surface.send(`task: elicit ${scenario}`);
-    let seen = 0;
-    /** The next question the surface hears of. */
-    const nextQuestion = async (): Promise<RequestSnapshot> => {
-      const event = await surface.waitFor((item) => item.type === "question-asked", { after: seen });
-      seen = surface.events.indexOf(event) + 1;
-      if (event.type !== "question-asked") throw new Error("not a question");
-      return event.request;
-    };
-    return { surface, nextQuestion };
-  }
+  const start = (scenario: string) => startElicitationTask(world.runtime, scenario);
 
   it("asks a yes/no form as Yes/No buttons and returns the answer to the call", async () => {
     const { surface, nextQuestion } = await start("confirm");

@@ -12,6 +12,7 @@ import {
   toolCallResponse,
 } from "../fakes/fake-llm-server.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
+import { pendingRequest } from "../helpers/pending-request.ts";
 import { startPipedTerminal } from "../helpers/piped-terminal.ts";
 import { isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
 
@@ -39,31 +40,22 @@ describe("terminal commands", () => {
   });
 
   it("offers /always only for an action that allows it", () => {
-    const request = (allowAlways: boolean | undefined): RequestSnapshot => ({
-      id: "req_1",
-      sessionId: "ses_1",
-      agentId: "agt_1",
-      agentTitle: "Tester",
-      kind: "approval",
-      prompt: "Tester wants to: run `npm test`",
-      choices: null,
-      action: {
-        ...buildApprovalAction({
-          tool: "run_command",
-          input: { command: "npm test" },
-          description: "run `npm test`",
-          repo: "app",
-          branch: null,
-        }),
-        ...(allowAlways === undefined ? {} : { allowAlways }),
-      },
-      pattern: null,
-      status: "pending",
-      decision: null,
-      answer: null,
-      decidedBy: null,
-      decidedAt: null,
-    });
+    const request = (allowAlways: boolean | undefined): RequestSnapshot =>
+      pendingRequest({
+        agentTitle: "Tester",
+        kind: "approval",
+        prompt: "Tester wants to: run `npm test`",
+        action: {
+          ...buildApprovalAction({
+            tool: "run_command",
+            input: { command: "npm test" },
+            description: "run `npm test`",
+            repo: "app",
+            branch: null,
+          }),
+          ...(allowAlways === undefined ? {} : { allowAlways }),
+        },
+      });
     expect(requestLine(request(undefined), 2)).toContain("/always 2");
     const asksEveryTime = requestLine(request(false), 2);
     expect(asksEveryTime).toContain("/approve 2, /deny 2");
@@ -72,22 +64,13 @@ describe("terminal commands", () => {
 
   it("shows an MCP server's link under its question, answered with /answer like any question", () => {
     const line = requestLine(
-      {
-        id: "req_2",
-        sessionId: "ses_1",
-        agentId: "agt_1",
+      pendingRequest({
         agentTitle: "Tracker",
         kind: "question",
         prompt: 'The MCP server "tracker" asks you to open a link on auth.tracker.example.',
         choices: ["Done", "Decline"],
         action: { link: { url: "https://auth.tracker.example/sign-in", host: "auth.tracker.example" } },
-        pattern: null,
-        status: "pending",
-        decision: null,
-        answer: null,
-        decidedBy: null,
-        decidedAt: null,
-      },
+      }),
       3,
     );
     expect(line).toContain("\n  open: https://auth.tracker.example/sign-in");

@@ -4,12 +4,12 @@ import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { descendantsRunning, everythingScript } from "../helpers/mcp-servers.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import {
-  databaseUrlOf,
-  startRuntimeProcess,
+  scenarioEnvironment,
   stopRuntimeProcess,
   useProcessScenario,
   waitUntil,
 } from "../helpers/runtime-processes.ts";
+import { startRuntimeWithStandby } from "../helpers/runtime-with-standby.ts";
 import { spawnWorkerForTask } from "../runtime/support/scripted-agents.ts";
 
 // Two processes on one database only make sense on Postgres.
@@ -35,19 +35,19 @@ describe("an MCP call cut by a crash (postgres)", () => {
       return toolCallResponse([{ name: "finish", input: { summary: "checked" } }]);
     });
     const environment = {
-      DATABASE_URL: databaseUrlOf(scenario.handle),
-      ANTHROPIC_BASE_URL: scenario.server.anthropicBaseUrl,
+      ...scenarioEnvironment(scenario),
       MCP_DATA_DIR: scenario.directory,
     };
-    const first = startRuntimeProcess({
-      ...environment,
-      INSTANCE_ID: "first",
-      SEED_COUNT: "1",
-      SEED_TEXT: "task: a long MCP operation",
-    });
-    const second = startRuntimeProcess({ ...environment, INSTANCE_ID: "second", WAIT_FOR_GO: "1" });
-    scenario.processes.push(first, second);
-    await Promise.all([first.ready, second.loaded]);
+    const { first, second } = await startRuntimeWithStandby(
+      scenario,
+      environment,
+      {
+        INSTANCE_ID: "first",
+        SEED_COUNT: "1",
+        SEED_TEXT: "task: a long MCP operation",
+      },
+      "second",
+    );
 
     // The call is under way: its audit row says `started` and its server runs under the first process.
     await waitUntil(

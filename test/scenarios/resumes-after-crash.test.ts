@@ -8,12 +8,12 @@ import {
   turnCounts,
 } from "../helpers/runtime-audit.ts";
 import {
-  databaseUrlOf,
-  startRuntimeProcess,
+  scenarioEnvironment,
   stopRuntimeProcess,
   useProcessScenario,
   waitUntil,
 } from "../helpers/runtime-processes.ts";
+import { startRuntimeWithStandby } from "../helpers/runtime-with-standby.ts";
 import { agentKeyOf, workloadResponder } from "../helpers/runtime-workload.ts";
 import { scaled } from "../helpers/time-scale.ts";
 
@@ -30,21 +30,21 @@ describe("resumes after a crash (postgres)", () => {
     scenario.server.respondWith(workloadResponder({ workers, toolTurns }));
     const log = path.join(scenario.directory, "tools.log");
     const environment = {
-      DATABASE_URL: databaseUrlOf(scenario.handle),
-      ANTHROPIC_BASE_URL: scenario.server.anthropicBaseUrl,
+      ...scenarioEnvironment(scenario),
       TOOL_LOG: log,
       TOOL_PAUSE_MS: "60",
     };
-    const first = startRuntimeProcess({
-      ...environment,
-      INSTANCE_ID: "first",
-      SEED_FROM: "0",
-      SEED_COUNT: String(sessions),
-    });
     // The replacement loads now but starts its runtime only after the kill.
-    const second = startRuntimeProcess({ ...environment, INSTANCE_ID: "second", WAIT_FOR_GO: "1" });
-    scenario.processes.push(first, second);
-    await Promise.all([first.ready, second.loaded]);
+    const { first, second } = await startRuntimeWithStandby(
+      scenario,
+      environment,
+      {
+        INSTANCE_ID: "first",
+        SEED_FROM: "0",
+        SEED_COUNT: String(sessions),
+      },
+      "second",
+    );
 
     // Kill it while the workers are mid-way: some in a model call, some in a tool.
     const workerRequests = () =>
@@ -120,21 +120,21 @@ describe("resumes after a crash (postgres)", () => {
     scenario.server.respondWith(workloadResponder({ workers: 1, toolTurns: 2 }));
     const log = path.join(scenario.directory, "interrupted.log");
     const environment = {
-      DATABASE_URL: databaseUrlOf(scenario.handle),
-      ANTHROPIC_BASE_URL: scenario.server.anthropicBaseUrl,
+      ...scenarioEnvironment(scenario),
       TOOL_LOG: log,
     };
     // The first process hangs inside the tool after its side effect, as if it died mid-call.
-    const first = startRuntimeProcess({
-      ...environment,
-      INSTANCE_ID: "hung",
-      SEED_FROM: "100",
-      SEED_COUNT: "1",
-      TOOL_PAUSE_MS: "600000",
-    });
-    const second = startRuntimeProcess({ ...environment, INSTANCE_ID: "rescuer", WAIT_FOR_GO: "1" });
-    scenario.processes.push(first, second);
-    await Promise.all([first.ready, second.loaded]);
+    const { first, second } = await startRuntimeWithStandby(
+      scenario,
+      environment,
+      {
+        INSTANCE_ID: "hung",
+        SEED_FROM: "100",
+        SEED_COUNT: "1",
+        TOOL_PAUSE_MS: "600000",
+      },
+      "rescuer",
+    );
     await waitUntil(async () => (await toolLog(log)).length === 1, { message: first.errors });
     first.child.kill("SIGKILL");
     await first.exited;

@@ -8,7 +8,7 @@ import {
   turnCounts,
 } from "../helpers/runtime-audit.ts";
 import {
-  databaseUrlOf,
+  scenarioEnvironment,
   startRuntimeProcess,
   stopRuntimeProcess,
   useProcessScenario,
@@ -30,8 +30,7 @@ describe("two instances on one database (postgres)", () => {
     scenario.server.respondWith(workloadResponder({ workers, toolTurns }));
     const log = path.join(scenario.directory, "tools.log");
     const environment = {
-      DATABASE_URL: databaseUrlOf(scenario.handle),
-      ANTHROPIC_BASE_URL: scenario.server.anthropicBaseUrl,
+      ...scenarioEnvironment(scenario),
       TOOL_LOG: log,
       WAIT_FOR_GO: "1",
     };

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
+import { clickButton } from "../helpers/button-click.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
-import { channel, findButton } from "../slack/support/harness.ts";
+import { channel } from "../slack/support/harness.ts";
 import { type SlackWithRuntime, startSlackWithRuntime } from "./support/slack-with-runtime.ts";
 
 const listed = "U0LISTED";
@@ -143,15 +144,8 @@ describe("THREADWORK_ALLOWED_USERS, _USERGROUPS and _CHANNELS", () => {
           .find((message) => message.text.startsWith("Asker asks:")),
       15_000,
     );
-    const choice = findButton(question.blocks, actionIds.answerChoice);
     const click = (user: string) =>
-      world.harness.click({
-        user,
-        actionId: choice?.action_id ?? "",
-        value: choice?.value ?? "",
-        messageTs: question.ts,
-        threadTs,
-      });
+      clickButton(world.harness, { user, message: question, prefix: actionIds.answerChoice, threadTs });
     const notesBefore = world.ephemeralsTo(outsider).length;
     await click(outsider);
     const note = await world.fake.waitFor(() => world.ephemeralsTo(outsider)[notesBefore]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listApprovalRules } from "../../src/adapters/database/requests.ts";
 import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
+import { clickButton } from "../helpers/button-click.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { channel, findButton } from "../slack/support/harness.ts";
 import { owner, type Scenario, startScenario } from "./support/approval-scenario.ts";
@@ -45,12 +46,10 @@ describe("Always allow does not widen", () => {
     expect(shown).toContain(
       '\\"Always allow\\" runs exactly this command (same text, same options) again without asking, for the rest of this session. Any other command or input still asks.',
     );
-    const always = findButton(approval.blocks, actionIds.alwaysAllow);
-    await first.harness.click({
+    await clickButton(first.harness, {
       user: owner,
-      actionId: actionIds.alwaysAllow,
-      value: always?.value ?? "",
-      messageTs: approval.ts,
+      message: approval,
+      prefix: actionIds.alwaysAllow,
       threadTs,
     });
     await fake.waitFor(() => JSON.stringify(approval.blocks).includes("Approved (always allow)"), 10_000);

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { actionIds, answerInput } from "../../src/surfaces/slack/blocks/action-ids.ts";
+import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
+import { submitAnswerModal } from "../helpers/answer-modal.ts";
 import { briefOf, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { channel, findButton } from "../slack/support/harness.ts";
 import { leaksInEveryTable } from "./support/leaks-in-every-table.ts";
@@ -62,27 +63,7 @@ describe("a token typed into an answer is redacted like one in a message", () =>
     });
     const opened = await fake.waitFor(() => fake.callsTo("views.open")[0], 10_000);
     const view = opened.params.view as { callback_id: string; private_metadata: string };
-    const status = await harness.interaction({
-      type: "view_submission",
-      user: { id: owner, team_id: fake.teamId },
-      team: { id: fake.teamId },
-      api_app_id: "A0APP",
-      token: "verification-token",
-      trigger_id: "trigger.submit",
-      view: {
-        id: "V1",
-        type: "modal",
-        callback_id: view.callback_id,
-        private_metadata: view.private_metadata,
-        state: {
-          values: {
-            [answerInput.blockId]: {
-              [answerInput.actionId]: { type: "plain_text_input", value: `use ${pasted} please` },
-            },
-          },
-        },
-      },
-    });
+    const status = await submitAnswerModal(harness, { user: owner, view, value: `use ${pasted} please` });
     expect(status).toBe(200);
     const answered = await fake.waitFor(
       () =>

@@ -1,12 +1,11 @@
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { startSetupAtBotTokenPrompt } from "../helpers/setup-terminal.ts";
 import { scaled } from "../helpers/time-scale.ts";
-import { TmuxTerminal } from "../helpers/tmux-terminal.ts";
+import type { TmuxTerminal } from "../helpers/tmux-terminal.ts";
 import { temporaryDirectory } from "../workspace/repository-fixtures.ts";
-
-const root = resolve(import.meta.dirname, "../..");
 
 describe("npm run setup at a terminal", () => {
   let fake: FakeSlackServer;
@@ -27,21 +26,9 @@ describe("npm run setup at a terminal", () => {
   });
 
   it("never shows a pasted token on the screen", { timeout: scaled(120_000) }, async () => {
-    terminal = await TmuxTerminal.start({
-      command: [
-        join(root, "node_modules/.bin/node"),
-        "--import",
-        join(root, "src/require-node-24.mjs"),
-        join(root, "src/setup.ts"),
-      ],
-      cwd: directory.path,
-      environment: { SLACK_API_URL: fake.apiUrl, SLACK_CONFIG_TOKEN: fake.appManifests.configToken },
-      columns: 120,
-      rows: 60,
-    });
-    await terminal.waitForScreen((screen) => screen.includes("Bot User OAuth Token (xoxb-…):"), {
-      timeoutMs: 60_000,
-      what: "the bot token prompt",
+    terminal = await startSetupAtBotTokenPrompt(directory.path, {
+      SLACK_API_URL: fake.apiUrl,
+      SLACK_CONFIG_TOKEN: fake.appManifests.configToken,
     });
     await terminal.type(fake.botToken);
     await terminal.press("Enter");
@@ -63,22 +50,7 @@ describe("npm run setup at a terminal", () => {
     timeout: scaled(120_000),
   }, async () => {
     await terminal?.close();
-    terminal = await TmuxTerminal.start({
-      command: [
-        join(root, "node_modules/.bin/node"),
-        "--import",
-        join(root, "src/require-node-24.mjs"),
-        join(root, "src/setup.ts"),
-      ],
-      cwd: interrupted.path,
-      environment: { SLACK_API_URL: fake.apiUrl },
-      columns: 120,
-      rows: 60,
-    });
-    await terminal.waitForScreen((screen) => screen.includes("Bot User OAuth Token (xoxb-…):"), {
-      timeoutMs: 60_000,
-      what: "the bot token prompt",
-    });
+    terminal = await startSetupAtBotTokenPrompt(interrupted.path, { SLACK_API_URL: fake.apiUrl });
     await terminal.type("xoxb-half-pasted");
     await terminal.press("C-c");
     expect(await terminal.waitForExit(30_000)).toBe(130);

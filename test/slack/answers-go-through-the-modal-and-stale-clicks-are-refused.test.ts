@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { actionIds, answerInput, viewIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
+import { actionIds, viewIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
+import { submitAnswerModal } from "../helpers/answer-modal.ts";
 import { channel, findButton } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 import { owner, stranger, useSlackSurface } from "./support/slack-surface-per-test.ts";
@@ -28,26 +29,10 @@ describe("answering a question", () => {
     const view = opened.params.view as { callback_id: string; private_metadata: string };
     expect(view.callback_id).toBe(viewIds.answerModal);
 
-    const status = await current.interaction({
-      type: "view_submission",
-      user: { id: owner, team_id: fake.teamId },
-      team: { id: fake.teamId },
-      api_app_id: "A0APP",
-      token: "verification-token",
-      trigger_id: "trigger.submit",
-      view: {
-        id: "V1",
-        type: "modal",
-        callback_id: view.callback_id,
-        private_metadata: view.private_metadata,
-        state: {
-          values: {
-            [answerInput.blockId]: {
-              [answerInput.actionId]: { type: "plain_text_input", value: "https://staging.example.com" },
-            },
-          },
-        },
-      },
+    const status = await submitAnswerModal(current, {
+      user: owner,
+      view,
+      value: "https://staging.example.com",
     });
     expect(status).toBe(200);
     await fake.waitFor(() => JSON.stringify(message.blocks).includes("staging.example.com"));

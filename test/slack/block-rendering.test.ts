@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { AgentSnapshot } from "../../src/domain/agents.ts";
 import { buildApprovalAction } from "../../src/domain/approval-action.ts";
 import { isShortEnoughToReview, maximumApprovalTextLength } from "../../src/domain/approval-review.ts";
-import type { RequestSnapshot } from "../../src/domain/requests.ts";
 import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { renderApproval } from "../../src/surfaces/slack/blocks/approval.ts";
 import { renderCrewBoard } from "../../src/surfaces/slack/blocks/crew-board.ts";
@@ -17,6 +16,7 @@ import {
 import { renderQuestion } from "../../src/surfaces/slack/blocks/question.ts";
 import { summarizeResult } from "../../src/surfaces/slack/blocks/results.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
+import { pendingRequest } from "../helpers/pending-request.ts";
 import { agentSnapshot, renderingNow } from "./support/agent-snapshot.ts";
 import { findButton } from "./support/harness.ts";
 
@@ -24,26 +24,6 @@ const now = renderingNow;
 
 function agent(index: number, overrides: Partial<AgentSnapshot> = {}): AgentSnapshot {
   return agentSnapshot(index, overrides);
-}
-
-function request(overrides: Partial<RequestSnapshot>): RequestSnapshot {
-  return {
-    id: "request_1",
-    sessionId: "session_1",
-    agentId: "agent_1",
-    agentTitle: "Agent 1",
-    kind: "question",
-    prompt: "Which one?",
-    choices: null,
-    action: null,
-    pattern: null,
-    status: "pending",
-    decision: null,
-    answer: null,
-    decidedBy: null,
-    decidedAt: null,
-    ...overrides,
-  };
 }
 
 describe("Block Kit rendering", () => {
@@ -100,13 +80,13 @@ describe("Block Kit rendering", () => {
       expect(json).not.toMatch(/"(text|title)":""/);
       expect(blockLimitError({ text: board.text, blocks: board.blocks })).toBeUndefined();
     }
-    const question = renderQuestion(request({ choices: [inert, "\u202e", "ok"] }));
+    const question = renderQuestion(pendingRequest({ choices: [inert, "\u202e", "ok"] }));
     expect(blockLimitError({ text: question.text, blocks: question.blocks })).toBeUndefined();
   });
 
   it("escapes agent text so it cannot mention or link", () => {
     const question = renderQuestion(
-      request({ agentTitle: "<!channel> bot", prompt: "Use <https://evil.example|this>?" }),
+      pendingRequest({ agentTitle: "<!channel> bot", prompt: "Use <https://evil.example|this>?" }),
     );
     const json = JSON.stringify(question.blocks);
     expect(json).not.toContain("<!channel>");
@@ -116,7 +96,7 @@ describe("Block Kit rendering", () => {
 
   it("shows the exact command and workspace of an approval, and the rule in words", () => {
     const approval = renderApproval(
-      request({
+      pendingRequest({
         kind: "approval",
         prompt: "Agent 1 wants to: run rm -rf build",
         action: buildApprovalAction({
@@ -138,7 +118,7 @@ describe("Block Kit rendering", () => {
 
   it("shows backticks and invisible characters of a command instead of hiding them", () => {
     const approval = renderApproval(
-      request({
+      pendingRequest({
         kind: "approval",
         action: buildApprovalAction({
           tool: "run_command",
@@ -159,7 +139,7 @@ describe("Block Kit rendering", () => {
   it("keeps every section within Slack's limit and every character shown, even for backticks and escapes", () => {
     const command = `${"`".repeat(3000)}${"&<>".repeat(1500)}`;
     const approval = renderApproval(
-      request({
+      pendingRequest({
         kind: "approval",
         action: buildApprovalAction({
           tool: "run_command",
@@ -199,14 +179,16 @@ describe("Block Kit rendering", () => {
     for (const worst of worstCases) {
       const action = buildApprovalAction({ ...worst, repo: "app", branch: "main" });
       expect(isShortEnoughToReview(action)).toBe(true);
-      const approval = renderApproval(request({ kind: "approval", action }));
+      const approval = renderApproval(pendingRequest({ kind: "approval", action }));
       expect(blockLimitError({ channel: "C1", ...approval })).toBeUndefined();
       expect(findButton(approval.blocks, actionIds.approve)).toBeDefined();
     }
   });
 
   it("offers only Deny for an action it cannot read", () => {
-    const approval = renderApproval(request({ kind: "approval", action: { tool: "x", command: "y" } }));
+    const approval = renderApproval(
+      pendingRequest({ kind: "approval", action: { tool: "x", command: "y" } }),
+    );
     expect(findButton(approval.blocks, actionIds.approve)).toBeUndefined();
     expect(findButton(approval.blocks, actionIds.alwaysAllow)).toBeUndefined();
     expect(findButton(approval.blocks, actionIds.deny)).toBeDefined();

@@ -8,6 +8,7 @@ import { renderEvent } from "../../src/surfaces/terminal/terminal-render.ts";
 import { mcpTool } from "../../src/tools/mcp/mcp-tool.ts";
 import { ScriptedMcpServers, stdioServerConfig } from "../fakes/scripted-mcp-servers.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
+import { pendingRequest } from "../helpers/pending-request.ts";
 import { findButton } from "./support/harness.ts";
 
 const servers = new ScriptedMcpServers({
@@ -36,14 +37,10 @@ const tool = mcpTool({
 
 async function approvalFor(input: Record<string, unknown>): Promise<RequestSnapshot> {
   const description = await tool.describe?.(input, { sessionId: "s", agentId: "a" });
-  return {
-    id: "request_1",
-    sessionId: "session_1",
-    agentId: "agent_1",
+  return pendingRequest({
     agentTitle: "Worker",
     kind: "approval",
     prompt: `Worker wants to: ${description?.split("\n")[0]}`,
-    choices: null,
     action: buildApprovalAction({
       tool: tool.name,
       input,
@@ -51,13 +48,7 @@ async function approvalFor(input: Record<string, unknown>): Promise<RequestSnaps
       repo: null,
       branch: null,
     }),
-    pattern: null,
-    status: "pending",
-    decision: null,
-    answer: null,
-    decidedBy: null,
-    decidedAt: null,
-  };
+  });
 }
 
 describe("MCP tools in Slack and at the terminal", () => {

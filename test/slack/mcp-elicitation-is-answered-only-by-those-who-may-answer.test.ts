@@ -1,24 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
-import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import type { McpElicitation, McpElicitationAnswer } from "../../src/domain/mcp.ts";
-import { defineTool } from "../../src/domain/tool.ts";
-import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import { actionIds, answerInput, viewIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
-import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
-import type { AgentToolContext } from "../../src/tools/agent/agent-tool-context.ts";
-import {
-  type FakeLlmServer,
-  startFakeLlmServer,
-  textResponse,
-  toolCallResponse,
-} from "../fakes/fake-llm-server.ts";
-import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import type { McpElicitation } from "../../src/domain/mcp.ts";
+import { actionIds, viewIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
+import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { blockLimitError } from "../fakes/slack-block-limits.ts";
-import { createTestDatabase } from "../helpers/database.ts";
-import { briefOf, createTestRuntime, isSupervisorRequest } from "../helpers/runtime-harness.ts";
+import { submitAnswerModal } from "../helpers/answer-modal.ts";
+import { clickButton } from "../helpers/button-click.ts";
+import { type ElicitationOutcomes, elicitAndRecord } from "../helpers/recorded-elicitation.ts";
+import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
-import { channel, findButton, type Harness, startHarness } from "./support/harness.ts";
+import { callScenarioThenFinish, scenarioTool } from "../helpers/scenario-tool.ts";
+import { type SlackWithRuntime, startSlackWithRuntime } from "../security/support/slack-with-runtime.ts";
+import { channel, findButton } from "./support/harness.ts";
 
 const owner = "U0OWNER";
 const stranger = "U0STRANGER";
@@ -43,91 +35,67 @@ const elicitations: Record<string, McpElicitation> = {
 };
 
 describe("an MCP server's elicitation in a Slack thread", () => {
-  let handle: DatabaseHandle;
-  let llm: FakeLlmServer;
-  let fake: FakeSlackServer;
-  let runtime: Runtime;
-  let harness: Harness;
-  const outcomes = new Map<string, McpElicitationAnswer | "aborted">();
+  let world: SlackWithRuntime;
+  const outcomes: ElicitationOutcomes = new Map();
 
-  const askServer = defineTool({
+  const askServer = scenarioTool({
     name: "ask_server",
     description: "Call a tool on an MCP server that asks people for input.",
-    input: z.object({ scenario: z.string() }),
-    risk: "safe",
-    async execute(input, context: AgentToolContext) {
-      const elicitation = elicitations[input.scenario];
-      if (!elicitation) throw new Error("unknown scenario");
-      try {
-        const answer = await context.services.elicit(elicitation);
-        outcomes.set(input.scenario, answer);
-        return JSON.stringify(answer);
-      } catch (error) {
-        outcomes.set(input.scenario, "aborted");
-        throw error;
-      }
-    },
+    run: (scenario, context) => elicitAndRecord(context, scenario, elicitations, outcomes),
   });
 
   beforeAll(async () => {
-    handle = await createTestDatabase("postgres");
-    llm = await startFakeLlmServer();
-    llm.respondWith((request) => {
-      if (isSupervisorRequest(request)) {
-        const task = /elicit (\w+)/.exec(request.messages[0]?.text ?? "")?.[1];
-        if (request.turnIndex === 0 && task) {
-          return toolCallResponse([
-            { name: "spawn_agent", input: { title: "Tracker", brief: `elicit ${task}` } },
-          ]);
+    world = await startSlackWithRuntime({
+      workerTools: [askServer],
+      respond: (request) => {
+        if (isSupervisorRequest(request)) {
+          const task = /elicit (\w+)/.exec(request.messages[0]?.text ?? "")?.[1];
+          if (request.turnIndex === 0 && task) {
+            return toolCallResponse([
+              { name: "spawn_agent", input: { title: "Tracker", brief: `elicit ${task}` } },
+            ]);
+          }
+          return textResponse("OK.");
         }
-        return textResponse("OK.");
-      }
-      const scenario = /elicit (\w+)/.exec(briefOf(request))?.[1] ?? "";
-      if (request.turnIndex === 0) return toolCallResponse([{ name: "ask_server", input: { scenario } }]);
-      return toolCallResponse([{ name: "finish", input: { summary: "done" } }]);
+        return callScenarioThenFinish("ask_server")(request);
+      },
     });
-    fake = await FakeSlackServer.start();
-    runtime = createTestRuntime({ handle, anthropicBaseUrl: llm.anthropicBaseUrl, workerTools: [askServer] });
-    harness = await startHarness({ runtime, fake, store: createDatabaseSlackStore(handle.db) });
-    await runtime.start();
   });
   afterAll(async () => {
-    await harness?.stop();
-    await runtime?.stop();
-    await fake?.close();
-    await llm?.close();
-    await handle?.close();
+    await world?.close();
   });
 
   async function mention(threadTs: string, scenario: string) {
-    await harness.event(`Ev${scenario}`, {
+    await world.harness.event(`Ev${scenario}`, {
       type: "app_mention",
       user: owner,
-      text: `<@${fake.botUserId}> elicit ${scenario}`,
+      text: `<@${world.fake.botUserId}> elicit ${scenario}`,
       ts: threadTs,
       channel,
     });
   }
 
   const questions = (threadTs: string) =>
-    fake.threadMessages(channel, threadTs).filter((message) => message.text.startsWith("Tracker asks:"));
+    world.fake
+      .threadMessages(channel, threadTs)
+      .filter((message) => message.text.startsWith("Tracker asks:"));
 
   const refusalsFor = (user: string, threadTs: string) =>
-    fake
+    world.fake
       .callsTo("chat.postEphemeral")
       .filter((call) => call.params.user === user && call.params.thread_ts === threadTs);
 
   it("shows a URL elicitation as a link button naming the host; a stranger's Done is refused, the owner's accepts", async () => {
     const threadTs = "1700030000.000100";
     await mention(threadTs, "link");
-    const question = await fake.waitFor(() => questions(threadTs)[0], 15_000);
+    const question = await world.fake.waitFor(() => questions(threadTs)[0], 15_000);
     expect(blockLimitError({ text: question.text, blocks: question.blocks })).toBeUndefined();
     // The worker stays running (its call holds its slot), and the board says what it waits for.
-    const board = await fake.waitFor(
-      () => fake.threadMessages(channel, threadTs).find((message) => message.text.startsWith("Crew:")),
+    const board = await world.fake.waitFor(
+      () => world.fake.threadMessages(channel, threadTs).find((message) => message.text.startsWith("Crew:")),
       10_000,
     );
-    await fake.waitFor(() => JSON.stringify(board.blocks).includes("waiting for you"), 10_000);
+    await world.fake.waitFor(() => JSON.stringify(board.blocks).includes("waiting for you"), 10_000);
     const json = JSON.stringify(question.blocks);
     expect(json).toContain("open a link on auth.tracker.example");
     const link = (question.blocks as Array<{ type: string; elements?: Array<Record<string, unknown>> }>)
@@ -140,7 +108,7 @@ describe("an MCP server's elicitation in a Slack thread", () => {
     });
 
     // Opening the link sends a click too: acknowledged, and it answers nothing.
-    const linkClick = await harness.click({
+    const linkClick = await world.harness.click({
       user: owner,
       actionId: actionIds.openLink,
       value: String(link?.value),
@@ -149,71 +117,51 @@ describe("an MCP server's elicitation in a Slack thread", () => {
     });
     expect(linkClick).toBe(200);
 
-    const done = findButton(question.blocks, `${actionIds.answerChoice}_0`);
     const clickDone = (user: string) =>
-      harness.click({
+      clickButton(world.harness, {
         user,
-        actionId: done?.action_id ?? "",
-        value: done?.value ?? "",
-        messageTs: question.ts,
+        message: question,
+        prefix: `${actionIds.answerChoice}_0`,
         threadTs,
       });
     await clickDone(stranger);
-    const refusal = await fake.waitFor(() => refusalsFor(stranger, threadTs)[0]);
+    const refusal = await world.fake.waitFor(() => refusalsFor(stranger, threadTs)[0]);
     expect(String(refusal.params.text)).toContain("Only the person who started this session");
     expect(outcomes.has("link")).toBe(false);
 
     await clickDone(owner);
-    await fake.waitFor(() => JSON.stringify(question.blocks).includes("*Answer:* Done"), 10_000);
+    await world.fake.waitFor(() => JSON.stringify(question.blocks).includes("*Answer:* Done"), 10_000);
     await waitUntil(() => outcomes.has("link"));
     expect(outcomes.get("link")).toEqual({ action: "accept" });
     expect(refusalsFor(owner, threadTs)).toEqual([]);
     expect(findButton(question.blocks, actionIds.openLink)).toBeUndefined();
-    await fake.waitFor(() => !JSON.stringify(board.blocks).includes("waiting for you"), 10_000);
+    await world.fake.waitFor(() => !JSON.stringify(board.blocks).includes("waiting for you"), 10_000);
   });
 
   it("takes a typed number through the modal and asks again when it is out of range", async () => {
     const threadTs = "1700040000.000100";
     await mention(threadTs, "estimate");
     const submit = async (message: { ts: string; blocks: unknown[] }, value: string) => {
-      const before = fake.callsTo("views.open").length;
+      const before = world.fake.callsTo("views.open").length;
       const open = findButton(message.blocks, actionIds.answerOpen);
-      await harness.click({
+      await world.harness.click({
         user: owner,
         actionId: actionIds.answerOpen,
         value: open?.value ?? "",
         messageTs: message.ts,
         threadTs,
       });
-      const opened = await fake.waitFor(() => fake.callsTo("views.open")[before]);
+      const opened = await world.fake.waitFor(() => world.fake.callsTo("views.open")[before]);
       const view = opened.params.view as { callback_id: string; private_metadata: string };
       expect(view.callback_id).toBe(viewIds.answerModal);
-      return harness.interaction({
-        type: "view_submission",
-        user: { id: owner, team_id: fake.teamId },
-        team: { id: fake.teamId },
-        api_app_id: "A0APP",
-        token: "verification-token",
-        trigger_id: "trigger.submit",
-        view: {
-          id: "V1",
-          type: "modal",
-          callback_id: view.callback_id,
-          private_metadata: view.private_metadata,
-          state: {
-            values: {
-              [answerInput.blockId]: { [answerInput.actionId]: { type: "plain_text_input", value } },
-            },
-          },
-        },
-      });
+      return submitAnswerModal(world.harness, { user: owner, view, value: value });
     };
 
-    const first = await fake.waitFor(() => questions(threadTs)[0], 15_000);
+    const first = await world.fake.waitFor(() => questions(threadTs)[0], 15_000);
     expect(JSON.stringify(first.blocks)).toContain("a whole number from 1 to 5");
     expect(blockLimitError({ text: first.text, blocks: first.blocks })).toBeUndefined();
     expect(await submit(first, "9")).toBe(200);
-    const second = await fake.waitFor(() => questions(threadTs)[1], 10_000);
+    const second = await world.fake.waitFor(() => questions(threadTs)[1], 10_000);
     expect(JSON.stringify(second.blocks)).toContain("it must be at most 5");
     expect(await submit(second, "4")).toBe(200);
     await waitUntil(() => outcomes.has("estimate"));
