@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool } from "../../src/domain/tool.ts";
-import { createMemorySurface } from "../../src/surfaces/memory-surface.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { collectingLogger } from "../helpers/collecting-logger.ts";
 import { eventually } from "../helpers/eventually.ts";
