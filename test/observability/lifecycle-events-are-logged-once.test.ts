@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool } from "../../src/domain/tool.ts";
-import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
 import { collectingLogger } from "../helpers/collecting-logger.ts";
 import { eventually } from "../helpers/eventually.ts";
+import { createMemorySurface } from "../helpers/memory-surface.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { sleep } from "../helpers/sleep.ts";
 import { useTestRuntime } from "../helpers/test-runtime-per-describe.ts";
