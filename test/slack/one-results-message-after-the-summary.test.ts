@@ -60,8 +60,9 @@ describe("the results of a piece of work", () => {
       message: () => JSON.stringify(texts()),
     });
     // The supervisor rested with Fast done and Slow running: a results message for Fast alone
-    // went out here, before any summary. Give it time to.
-    await sleep(scaled(500));
+    // went out here, before any summary. Give it time to: a Slow finished while the renderer still
+    // lists the agents of that rest would put both results before the summary (a known race, see docs/slack.md).
+    await sleep(scaled(2000));
     releaseSlow();
     await eventually(() => texts().some((text) => text.includes("All done: both looked.")), {
       timeoutMs: 15_000,
