@@ -1,17 +1,9 @@
-import { redactSecrets, secretValueForms } from "../../domain/secret-redaction.ts";
+import { redactSecretsAndValues } from "../../domain/secret-redaction.ts";
 import type { Logger } from "../../logger.ts";
 
 /** What one server start logs of its stderr at most; the rest is counted, not kept. */
 const loggedBytesLimit = 16 * 1024;
 const lastLineLimit = 300;
-
-/** Text with the server's resolved secrets and every secret-shaped substring replaced. */
-export function redactServerText(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const value of secrets)
-    for (const form of secretValueForms(value)) result = result.replaceAll(form, "[REDACTED]");
-  return redactSecrets(result);
-}
 
 export interface ServerStderr {
   write(chunk: Buffer): void;
@@ -31,7 +23,7 @@ export function serverStderr(options: {
   let last: string | undefined;
   const emit = (line: string) => {
     if (line.trim() === "") return;
-    const text = redactServerText(line, options.secrets);
+    const text = redactSecretsAndValues(line, options.secrets);
     last = text.length > lastLineLimit ? `${text.slice(0, lastLineLimit)}…` : text;
     if (logged >= loggedBytesLimit) {
       if (dropped === 0)

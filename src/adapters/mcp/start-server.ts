@@ -1,5 +1,6 @@
 import type { Transport } from "@modelcontextprotocol/client";
 import type { McpServerConfig } from "../../config/mcp-config.ts";
+import { redactSecretsAndValues } from "../../domain/secret-redaction.ts";
 import type { Logger } from "../../logger.ts";
 import { detectSandbox, type SandboxMode } from "../process/sandbox-probe.ts";
 import { httpTransport, serverUrl } from "./http-transport.ts";
@@ -7,7 +8,7 @@ import { McpConnection } from "./mcp-connection.ts";
 import type { McpAgentScope } from "./mcp-servers-port.ts";
 import { resolveServer } from "./resolve-templates.ts";
 import { ServerProcessTransport } from "./server-process-transport.ts";
-import { redactServerText, serverStderr } from "./server-stderr.ts";
+import { serverStderr } from "./server-stderr.ts";
 import { stdioLaunch } from "./stdio-launch.ts";
 
 /** One JSON-RPC message from a stdio server; a larger one closes the connection. */
@@ -87,7 +88,7 @@ export async function startServer(
       transport,
       startTimeoutMs: context.startTimeoutMs,
       logger,
-      redact: (text) => redactServerText(text, context.secrets),
+      redact: (text) => redactSecretsAndValues(text, context.secrets),
       onClosed: cleanOnce,
     });
     logger.debug("MCP server connected");
@@ -95,7 +96,7 @@ export async function startServer(
   } catch (error) {
     cleanOnce();
     const stderr = lastStderrLine();
-    const reason = redactServerText(describe(error), context.secrets);
+    const reason = redactSecretsAndValues(describe(error), context.secrets);
     throw new Error(stderr ? `${reason} (its last output: ${stderr})` : reason, { cause: error });
   }
 }
