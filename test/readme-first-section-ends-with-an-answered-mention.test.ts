@@ -36,7 +36,12 @@ function firstSection(readme: string): { commands: string[]; prose: string } {
 async function cloneLikeDirectory(): Promise<string> {
   const directory = await mkdtemp(path.join(tmpdir(), "threadwork-readme-"));
   const { stdout } = await run("git", ["ls-files"], { cwd: root });
-  const entries = new Set(stdout.split("\n").filter(Boolean).map((file) => file.split("/")[0] ?? file));
+  const entries = new Set(
+    stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((file) => file.split("/")[0] ?? file),
+  );
   const copied = new Set(["package.json", "package-lock.json", ".npmrc"]);
   for (const entry of entries) {
     if (copied.has(entry)) await copyFile(path.join(root, entry), path.join(directory, entry));
