@@ -52,6 +52,7 @@ export const processTests = [
   "test/observability/metrics-logs-and-traces-follow-a-slack-session.test.ts",
   "test/observability/tracing-loads-nothing-without-an-endpoint.test.ts",
   "test/providers/models-are-checked-at-start.test.ts",
+  "test/readme-first-section-ends-with-an-answered-mention.test.ts",
   "test/scenarios/a-reply-interrupted-by-a-restart-reaches-slack-once.test.ts",
   "test/scenarios/chat-at-the-terminal-shows-and-runs-only-its-own-conversation.test.ts",
   "test/scenarios/resumes-after-crash.test.ts",

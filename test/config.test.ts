@@ -244,13 +244,13 @@ describe("documentation", () => {
   const root = path.resolve(import.meta.dirname, "..");
   const names = Object.keys(environmentSchema.shape);
 
-  it("lists every variable of the environment schema in .env.example and in the README", () => {
+  it("lists every variable of the environment schema in .env.example and in docs/configuration.md", () => {
     expect(names.length).toBeGreaterThan(30);
     const example = readFileSync(path.join(root, ".env.example"), "utf8");
-    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    const reference = readFileSync(path.join(root, "docs/configuration.md"), "utf8");
     for (const name of names) {
       expect(example, `.env.example lacks ${name}`).toMatch(new RegExp(`^${name}=`, "m"));
-      expect(readme, `README lacks ${name}`).toContain(`| \`${name}\` |`);
+      expect(reference, `docs/configuration.md lacks ${name}`).toContain(`| \`${name}\` |`);
     }
   });
 });

@@ -12,6 +12,8 @@ interface PrepareModelsOptions {
   timeoutMs?: number;
   /** Defaults to the providers `config` describes. */
   providers?: Pick<Providers, "anthropic" | "openai">;
+  /** Told of every models list that could not be fetched, with why (the doctor names the cause). */
+  onListingFailure?: (provider: ProviderName, failure: ProviderError) => void;
 }
 
 type Listing = { served: string[] } | { failure: ProviderError } | { unlisted: true };
@@ -84,15 +86,21 @@ export async function prepareModels(config: Config, options: PrepareModelsOption
     if (!listing) {
       const provider = providers[name];
       listing = provider?.listModels
-        ? provider.listModels({ timeoutMs }).then(
-            (ids): Listing => ({ served: [...new Set(ids)] }),
-            (error: unknown): Listing => ({
-              failure:
-                error instanceof ProviderError
-                  ? error
-                  : new ProviderError(errorMessage(error), { retryable: false, provider: name }),
-            }),
-          )
+        ? provider
+            .listModels({ timeoutMs })
+            .then(
+              (ids): Listing => ({ served: [...new Set(ids)] }),
+              (error: unknown): Listing => ({
+                failure:
+                  error instanceof ProviderError
+                    ? error
+                    : new ProviderError(errorMessage(error), { retryable: false, provider: name }),
+              }),
+            )
+            .then((result) => {
+              if ("failure" in result) options.onListingFailure?.(name, result.failure);
+              return result;
+            })
         : Promise.resolve({ unlisted: true });
       listings.set(name, listing);
     }

@@ -12,6 +12,7 @@ import { displayUrl } from "../../src/domain/display-url.ts";
 import { type FakeLlmServer, startFakeLlmServer } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { createEmptyPostgresDatabase } from "../helpers/database.ts";
+import { freePort } from "../helpers/free-port.ts";
 import { scaled } from "../helpers/time-scale.ts";
 import { createSourceRepository, temporaryDirectory } from "../workspace/repository-fixtures.ts";
 
@@ -126,6 +127,44 @@ describe("npm run doctor", () => {
     } finally {
       fake.grantedScopes.add("chat:write");
       fake.grantedScopes.add("reactions:write");
+    }
+  });
+
+  it("names the real cause: a model server that is down, and a scope only an unset setting needs", async () => {
+    fake.grantedScopes.delete("usergroups:read");
+    try {
+      // A local model server that is not running: nothing listens on its port.
+      const closed = `http://127.0.0.1:${await freePort()}/v1`;
+      const down = environment({ ANTHROPIC_API_KEY: "", ANTHROPIC_BASE_URL: "", OPENAI_BASE_URL: closed });
+      const checks = await runDoctor(loadConfig(down, ["provider", "slack"]), { timeoutMs: scaled(5000) });
+      const models = checks.find((check) => check.subject === "Models");
+      expect(models?.status).toBe("problem");
+      expect(models?.fix).toBe(
+        `nothing answers at ${closed} (OPENAI_BASE_URL): start the model server (vLLM, Ollama, llama.cpp) or correct OPENAI_BASE_URL`,
+      );
+      const scopes = checks.filter((check) => check.subject === "Slack bot token scopes");
+      expect(scopes).toEqual([
+        {
+          subject: "Slack bot token scopes",
+          status: "warning",
+          detail:
+            "missing usergroups:read, which only THREADWORK_ALLOWED_USERGROUPS needs, and it is not set",
+          fix: expect.stringMatching(
+            /^nothing to do until you set THREADWORK_ALLOWED_USERGROUPS; then add them/,
+          ),
+        },
+      ]);
+
+      // Once the setting is there, the same missing scope is a problem.
+      const grouped = environment({ THREADWORK_ALLOWED_USERGROUPS: "S0DEVS" });
+      const withGroups = await runDoctor(loadConfig(grouped, ["provider", "slack"]), {
+        timeoutMs: scaled(5000),
+      });
+      expect(
+        withGroups.filter((check) => check.subject === "Slack bot token scopes").map((check) => check.status),
+      ).toEqual(["problem"]);
+    } finally {
+      fake.grantedScopes.add("usergroups:read");
     }
   });
 

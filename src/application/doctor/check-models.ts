@@ -1,9 +1,11 @@
 import type { Config } from "../../config/config.ts";
-import { ConfigurationError, errorMessage } from "../../domain/errors.ts";
-import { formatModelRef } from "../../domain/model.ts";
+import { displayUrl } from "../../domain/display-url.ts";
+import { ConfigurationError, errorMessage, type ProviderError } from "../../domain/errors.ts";
+import { formatModelRef, type ProviderName } from "../../domain/model.ts";
 import type { Logger } from "../../logger.ts";
 import { prepareModels } from "../prepare-models.ts";
 import { type DoctorCheck, ok, problem, warning } from "./doctor-check.ts";
+import { modelListingFix } from "./model-listing-advice.ts";
 
 /**
  * The provider keys work and every model is served: `prepareModels`, as start-up runs it.
@@ -13,9 +15,19 @@ export async function checkModels(
   config: Config,
   options: { logger: Logger; warnings: () => string[]; timeoutMs?: number },
 ): Promise<DoctorCheck[]> {
+  const failures = new Map<ProviderName, ProviderError>();
+  const fixes = () =>
+    [...failures].map(([provider, failure]) => {
+      const baseUrl = provider === "openai" ? config.openai.baseUrl : config.anthropic.baseUrl;
+      return modelListingFix(failure, {
+        provider,
+        shownBaseUrl: baseUrl ? displayUrl(baseUrl).replace(/\/$/, "") : undefined,
+      });
+    });
   try {
     const prepared = await prepareModels(config, {
       logger: options.logger,
+      onListingFailure: (provider, failure) => failures.set(provider, failure),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
     const models = [prepared.models.supervisor, prepared.models.worker, prepared.models.strong].map(
@@ -27,7 +39,7 @@ export async function checkModels(
         warning(
           "Models",
           `could not be checked: ${warned.join("; ")}`,
-          "check the provider's base URL and key; start-up will not stop for this",
+          fixes().join("; ") || "check the provider's base URL and key; start-up will not stop for this",
         ),
       ];
     }
@@ -36,8 +48,15 @@ export async function checkModels(
     if (!(error instanceof ConfigurationError)) {
       return [problem("Models", errorMessage(error), "check the provider settings")];
     }
+    // A list that could not be fetched is the cause of what follows from it (no model chosen).
+    const cause = fixes().join("; ");
     return error.problems.map((text) =>
-      problem("Models", text, "set the provider key and model variables named above (see .env.example)"),
+      problem(
+        "Models",
+        text,
+        (/could not be listed|refused/.test(text) && cause) ||
+          "set the provider key and model variables named above (see .env.example)",
+      ),
     );
   }
 }

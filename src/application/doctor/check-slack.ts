@@ -7,7 +7,7 @@ import { slackErrorOf } from "../../adapters/slack/slack-errors.ts";
 import type { Config } from "../../config/config.ts";
 import { displayUrl } from "../../domain/display-url.ts";
 import type { Logger } from "../../logger.ts";
-import { type DoctorCheck, ok, problem } from "./doctor-check.ts";
+import { type DoctorCheck, ok, problem, warning } from "./doctor-check.ts";
 
 const manifestPath = path.resolve(import.meta.dirname, "../../../manifest.json");
 
@@ -17,6 +17,17 @@ async function manifestScopes(file: string): Promise<string[]> {
   };
   return manifest.oauth_config?.scopes?.bot ?? [];
 }
+
+/**
+ * Scopes only one optional setting uses: missing, they matter only when it is set. The rest of
+ * manifest.json's scopes are used whatever the settings.
+ */
+const scopesOfSettings: Record<string, { variable: string; isSet: (config: Config) => boolean }> = {
+  "usergroups:read": {
+    variable: "THREADWORK_ALLOWED_USERGROUPS",
+    isSet: (config) => (config.slack.access?.usergroups.length ?? 0) > 0,
+  },
+};
 
 const reinstall =
   "add them under OAuth & Permissions → Bot Token Scopes (or update the app from manifest.json), reinstall the app, and set the new SLACK_BOT_TOKEN";
@@ -77,11 +88,29 @@ export async function checkSlack(
     checks.push(problem("Slack bot token scopes", "Slack did not say which scopes the token has", reinstall));
   } else {
     const missing = wanted.filter((scope) => !granted.includes(scope));
-    checks.push(
-      missing.length === 0
-        ? ok("Slack bot token scopes", `all ${wanted.length} scopes manifest.json asks for are granted`)
-        : problem("Slack bot token scopes", `missing ${missing.join(", ")}`, reinstall),
-    );
+    const unused = missing.filter((scope) => {
+      const setting = scopesOfSettings[scope];
+      return setting !== undefined && !setting.isSet(config);
+    });
+    const needed = missing.filter((scope) => !unused.includes(scope));
+    if (missing.length === 0) {
+      checks.push(
+        ok("Slack bot token scopes", `all ${wanted.length} scopes manifest.json asks for are granted`),
+      );
+    }
+    if (needed.length > 0) {
+      checks.push(problem("Slack bot token scopes", `missing ${needed.join(", ")}`, reinstall));
+    }
+    if (unused.length > 0) {
+      const settings = unused.map((scope) => scopesOfSettings[scope]?.variable).join(", ");
+      checks.push(
+        warning(
+          "Slack bot token scopes",
+          `missing ${unused.join(", ")}, which only ${settings} needs, and it is not set`,
+          `nothing to do until you set ${settings}; then ${reinstall}`,
+        ),
+      );
+    }
   }
   if (slack.appToken) {
     const apiUrl = normalizeApiUrl(slack.apiUrl);
