@@ -29,6 +29,7 @@ export const unitTests = [
   "test/security-document.test.ts",
   "test/shutdown-budget-fits-the-platform-grace.test.ts",
   "test/slack/block-rendering.test.ts",
+  "test/docs/pictures-show-what-the-renderers-send.test.ts",
   "test/slack/slack-method-rules-match-the-sdk.test.ts",
   "test/slack/unpriced-model-cost-reads-unpriced.test.ts",
   "test/workspace/merge-sources.test.ts",
