@@ -41,7 +41,7 @@ export function mrkdwnHtml(text: string): string {
   const blocks: string[] = [];
   let html = text.replace(/```([\s\S]*?)```/g, (_match, code: string) => {
     blocks.push(`<pre>${code.replace(/^\n/, "")}</pre>`);
-    return `\u0000${blocks.length - 1}\u0000`;
+    return `@@pre${blocks.length - 1}@@`;
   });
   html = html
     .replace(/`([^`\n]+)`/g, "<code>$1</code>")
@@ -58,7 +58,7 @@ export function mrkdwnHtml(text: string): string {
     .replace(/^(?:&gt;|>) ?(.*)$/gm, "<blockquote>$1</blockquote>")
     .replaceAll("\n", "<br>")
     .replaceAll("</blockquote><br>", "</blockquote>");
-  return html.replace(/\u0000(\d+)\u0000/g, (_match, index: string) => blocks[Number(index)] ?? "");
+  return html.replace(/@@pre(\d+)@@/g, (_match, index: string) => blocks[Number(index)] ?? "");
 }
 
 function textHtml(text: unknown): string {
@@ -137,5 +137,5 @@ export function threadHtml(label: string, messages: PictureMessage[]): string {
     const app = message.bot ? '<span class="app">APP</span>' : "";
     return `<div class="message"><div class="avatar${message.bot ? "" : " person"}">${initial}</div><div class="body"><div><span class="name">${escapeHtml(message.author)}</span>${app}<span class="time">${escapeHtml(message.time)}</span></div>${message.blocks.map(blockHtml).join("")}</div></div>`;
   });
-  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(label)}</title><style>${style}</style></head>\n<body><div class="label">${escapeHtml(label)}</div><div class="thread">\n${rows.join("\n")}\n</div></body></html>\n`;
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(label)}</title><style>${style}</style></head>\n<body><div class="label">${escapeHtml(label)}</div><div class="thread">\n${rows.join("\n")}\n</div></body></html>\n`;
 }
