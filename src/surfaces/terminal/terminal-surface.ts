@@ -3,7 +3,7 @@ import type { AgentSnapshot } from "../../domain/agents.ts";
 import { counted } from "../../domain/plural.ts";
 import type { RequestSnapshot } from "../../domain/requests.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
-import type { SessionKey, SurfaceEvent } from "../../runtime/surface-port.ts";
+import type { SessionKey, SurfaceEvent, SurfaceInput } from "../../runtime/surface-port.ts";
 import { ReplyLines } from "./reply-lines.ts";
 import { TerminalActivity } from "./terminal-activity.ts";
 import { parseTerminalLine, type TerminalCommand, terminalHelp } from "./terminal-commands.ts";
@@ -80,7 +80,8 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     if (
       event.type === "question-asked" ||
       event.type === "approval-requested" ||
-      event.type === "budget-reached"
+      event.type === "budget-reached" ||
+      event.type === "plan-proposed"
     ) {
       if (seen.has(event.request.id)) return;
       seen.add(event.request.id);
@@ -127,25 +128,35 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     }
   }
 
-  async function decide(command: Extract<TerminalCommand, { type: "answer" | "approval" | "budget" }>) {
+  async function decide(
+    command: Extract<TerminalCommand, { type: "answer" | "approval" | "budget" | "plan" }>,
+  ) {
     const requestId = requests.get(command.number);
     if (!requestId) return line(`No request #${command.number}.`);
-    const input =
-      command.type === "answer"
-        ? { type: "answer" as const, requestId, userId: options.userId, answer: command.text }
-        : command.type === "approval"
-          ? {
-              type: "approval-decision" as const,
-              requestId,
-              userId: options.userId,
-              decision: command.decision,
-            }
-          : {
-              type: "budget-decision" as const,
-              requestId,
-              userId: options.userId,
-              decision: command.decision,
-            };
+    const input: SurfaceInput =
+      command.type === "plan"
+        ? {
+            type: "plan-decision",
+            requestId,
+            userId: options.userId,
+            decision: command.decision,
+            text: command.text,
+          }
+        : command.type === "answer"
+          ? { type: "answer" as const, requestId, userId: options.userId, answer: command.text }
+          : command.type === "approval"
+            ? {
+                type: "approval-decision" as const,
+                requestId,
+                userId: options.userId,
+                decision: command.decision,
+              }
+            : {
+                type: "budget-decision" as const,
+                requestId,
+                userId: options.userId,
+                decision: command.decision,
+              };
     const outcome = await runtime.handle(input);
     if (outcome.type !== "decision") return;
     if (!outcome.outcome.ok) return line(`Not done: ${outcome.outcome.reason}.`);
