@@ -16,8 +16,7 @@ import {
   type RenderedMessage,
   type SlackBlock,
 } from "./block.ts";
-import { mrkdwnText, neutralizeBroadcasts } from "./format.ts";
-import { decisionLine } from "./request-status.ts";
+import { mrkdwnText, neutralizeBroadcasts, slackDate } from "./format.ts";
 
 /** `plan` uses Slack's plan and task_card blocks; `sections` is the fallback every client renders. */
 export type PlanStyle = "plan" | "sections";
@@ -30,6 +29,20 @@ const headings: Record<string, string> = {
   change: "Plan sent back with a change",
   cancel: "Plan cancelled",
 };
+
+const verbs: Record<string, string> = {
+  start: ":arrow_forward: Started",
+  change: ":pencil2: Sent back with a change",
+  cancel: ":heavy_multiplication_x: Cancelled",
+};
+
+/** Who decided, what and when, in place of the buttons. */
+function decisionLine(request: RequestSnapshot): SlackBlock {
+  const parts = [verbs[request.decision ?? ""] ?? ":heavy_multiplication_x: Withdrawn"];
+  if (request.decidedBy) parts.push(`by <@${request.decidedBy}>`);
+  if (request.decidedAt) parts.push(slackDate(request.decidedAt));
+  return contextLine(parts.join(" "));
+}
 
 function workerCost(worker: PlannedWorker): string {
   return worker.estimateMicros === null ? "unpriced" : `~$${(worker.estimateMicros / 1e6).toFixed(2)}`;
