@@ -273,8 +273,13 @@ export class ScriptedRuntime implements RuntimeApi {
     };
     this.requests.set(request.id, request);
     agent.status = "waiting";
-    const type =
-      kind === "question" ? "question-asked" : kind === "approval" ? "approval-requested" : "budget-reached";
+    const types = {
+      question: "question-asked",
+      approval: "approval-requested",
+      budget: "budget-reached",
+      plan: "plan-proposed",
+    } as const;
+    const type = types[kind];
     this.emit({ type, sessionId: agent.sessionId, request: { ...request } });
     return request;
   }
