@@ -1,5 +1,10 @@
 import { getAgent } from "../adapters/database/agents.ts";
-import { decideRequest, getRequest, type RequestDecision } from "../adapters/database/requests.ts";
+import {
+  decideRequest,
+  getRequest,
+  listPendingRequests,
+  type RequestDecision,
+} from "../adapters/database/requests.ts";
 import { getSession } from "../adapters/database/sessions.ts";
 import { type DecisionKind, mayDecide, policyInForce } from "../domain/decision-rule.ts";
 import type { PlanDecision } from "../domain/fan-out-plan.ts";
@@ -81,4 +86,28 @@ export async function decidePlan(
   kernel.emit({ type: "request-decided", sessionId: row.sessionId, request: decidedSnapshot });
   await kernel.wake(row.agentId);
   return { ok: true, request: decidedSnapshot };
+}
+
+/**
+ * A person stopped all of the session's work: a plan still waiting is withdrawn, so nobody
+ * starts its workers into a stopped session. The supervisor hears that nothing started.
+ */
+export async function withdrawPendingPlans(
+  kernel: RuntimeKernel,
+  sessionId: string,
+  userId: string,
+): Promise<void> {
+  const pending = await listPendingRequests(kernel.db, sessionId);
+  for (const request of pending.filter((item) => item.kind === "plan")) {
+    const { decided, request: row } = await decideRequest(kernel.db, request.id, {
+      status: "cancelled",
+      decision: "withdrawn",
+      decidedBy: userId,
+    });
+    if (!decided || !row) continue;
+    const title = (await getAgent(kernel.db, row.agentId))?.title ?? row.agentId;
+    const snapshot = requestSnapshot(row, title, kernel.config.approvals.alwaysAllow);
+    kernel.emit({ type: "request-decided", sessionId: row.sessionId, request: snapshot });
+    await kernel.wake(row.agentId);
+  }
 }

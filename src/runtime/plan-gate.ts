@@ -65,7 +65,7 @@ function outcomeText(request: RequestRow): string {
   const who = request.decidedBy ?? "the user";
   if (request.status === "answered") return changedSpawnResult(who, request.answer ?? "");
   if (request.status === "denied") return cancelledSpawnResult(who);
-  return "Not started: the plan was withdrawn before anyone started it (the session's work was stopped). No worker started.";
+  return `Not started: ${who} stopped the session's work while the plan waited, so no worker started. Do not spawn them again unless the user asks.`;
 }
 
 /**

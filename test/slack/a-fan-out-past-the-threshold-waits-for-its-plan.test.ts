@@ -242,6 +242,28 @@ describe("a fan-out past the plan threshold", () => {
     await stopInstance({ harness, runtime });
   });
 
+  it("withdraws a waiting plan when the owner stops all of the session's work", {
+    timeout: scaled(60_000),
+  }, async () => {
+    const { harness, runtime } = await startInstance("stop");
+    const threadTs = "1700600000.000100";
+    const { plan, sessionId } = await mention(harness, runtime, threadTs, "fan out 4 for the stop test");
+    await runtime.handle({ type: "cancel", sessionId, userId: owner });
+    await fake.waitFor(() => JSON.stringify(plan.blocks).includes("Withdrawn"), 10_000);
+    expect(findButton(plan.blocks, actionIds.planStart)).toBeUndefined();
+    expect(await runtime.listPendingRequests(sessionId)).toEqual([]);
+    const told = await eventually(() =>
+      llm.requests.find(
+        (request) =>
+          isSupervisorRequest(request) &&
+          request.lastToolResults.some((result) => result.content.includes("stopped the session's work")),
+      ),
+    );
+    expect(told.lastToolResults).toHaveLength(4);
+    expect(await workersOf(runtime, sessionId)).toEqual([]);
+    await stopInstance({ harness, runtime });
+  });
+
   it("keeps a waiting plan across a restart, and Start on the new instance starts the workers", {
     timeout: scaled(60_000),
   }, async () => {
