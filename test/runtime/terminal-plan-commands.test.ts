@@ -1,8 +1,20 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { planFor } from "../../src/domain/fan-out-plan.ts";
 import type { RequestSnapshot } from "../../src/domain/requests.ts";
+import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { parseTerminalLine } from "../../src/surfaces/terminal/terminal-commands.ts";
 import { requestLine } from "../../src/surfaces/terminal/terminal-render.ts";
+import {
+  type FakeLlmServer,
+  startFakeLlmServer,
+  textResponse,
+  toolCallResponse,
+} from "../fakes/fake-llm-server.ts";
+import { createTestDatabase } from "../helpers/database.ts";
+import { startPipedTerminal } from "../helpers/piped-terminal.ts";
+import { isSupervisorRequest, startTestRuntime, testConfig } from "../helpers/runtime-harness.ts";
+import { scaled } from "../helpers/time-scale.ts";
 
 describe("a plan at the terminal", () => {
   it("lists each worker with its estimate and names the three commands", () => {
@@ -46,5 +58,47 @@ describe("a plan at the terminal", () => {
     expect(parseTerminalLine("/plan 2 cancel")).toMatchObject({ type: "plan", decision: "cancel" });
     expect(parseTerminalLine("/plan 2 change")).toMatchObject({ type: "invalid" });
     expect(parseTerminalLine("/plan 2 go")).toMatchObject({ type: "invalid" });
+  });
+});
+
+describe("a plan in the terminal chat", () => {
+  let handle: DatabaseHandle;
+  let server: FakeLlmServer;
+  let runtime: Runtime;
+  beforeAll(async () => {
+    handle = await createTestDatabase("pglite");
+    server = await startFakeLlmServer();
+    server.respondWith((request) => {
+      if (!isSupervisorRequest(request))
+        return toolCallResponse([{ name: "finish", input: { summary: "ok" } }]);
+      if (request.turnIndex > 0) return textResponse("Started them.");
+      return toolCallResponse(
+        [1, 2, 3, 4].map((index) => ({
+          name: "spawn_agent",
+          input: { title: `Part ${index}`, brief: "work" },
+        })),
+      );
+    });
+    runtime = await startTestRuntime({
+      handle,
+      anthropicBaseUrl: server.anthropicBaseUrl,
+      config: testConfig({ planWorkersThreshold: 3 }),
+    });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    await server?.close();
+    await handle?.close();
+  });
+
+  it("waits for /plan <n> start before any worker starts", { timeout: scaled(30_000) }, async () => {
+    const terminal = startPipedTerminal(runtime, "plan-test");
+    terminal.type("split this into four parts");
+    await terminal.shows("» #1 Plan: 4 workers");
+    expect(terminal.printed()).not.toContain("Part 1 started");
+    terminal.type("/plan 1 start");
+    await terminal.shows("#1 approved by me");
+    await terminal.shows("Part 4 started");
+    await terminal.quit();
   });
 });

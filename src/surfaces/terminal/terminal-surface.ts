@@ -3,7 +3,7 @@ import type { AgentSnapshot } from "../../domain/agents.ts";
 import { counted } from "../../domain/plural.ts";
 import type { RequestSnapshot } from "../../domain/requests.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
-import type { SessionKey, SurfaceEvent, SurfaceInput } from "../../runtime/surface-port.ts";
+import type { SessionKey, SurfaceEvent } from "../../runtime/surface-port.ts";
 import { ReplyLines } from "./reply-lines.ts";
 import { TerminalActivity } from "./terminal-activity.ts";
 import { parseTerminalLine, type TerminalCommand, terminalHelp } from "./terminal-commands.ts";
@@ -128,35 +128,25 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     }
   }
 
-  async function decide(
-    command: Extract<TerminalCommand, { type: "answer" | "approval" | "budget" | "plan" }>,
-  ) {
+  async function decide(command: Extract<TerminalCommand, { type: "answer" | "approval" | "budget" }>) {
     const requestId = requests.get(command.number);
     if (!requestId) return line(`No request #${command.number}.`);
-    const input: SurfaceInput =
-      command.type === "plan"
-        ? {
-            type: "plan-decision",
-            requestId,
-            userId: options.userId,
-            decision: command.decision,
-            text: command.text,
-          }
-        : command.type === "answer"
-          ? { type: "answer" as const, requestId, userId: options.userId, answer: command.text }
-          : command.type === "approval"
-            ? {
-                type: "approval-decision" as const,
-                requestId,
-                userId: options.userId,
-                decision: command.decision,
-              }
-            : {
-                type: "budget-decision" as const,
-                requestId,
-                userId: options.userId,
-                decision: command.decision,
-              };
+    const input =
+      command.type === "answer"
+        ? { type: "answer" as const, requestId, userId: options.userId, answer: command.text }
+        : command.type === "approval"
+          ? {
+              type: "approval-decision" as const,
+              requestId,
+              userId: options.userId,
+              decision: command.decision,
+            }
+          : {
+              type: "budget-decision" as const,
+              requestId,
+              userId: options.userId,
+              decision: command.decision,
+            };
     const outcome = await runtime.handle(input);
     if (outcome.type !== "decision") return;
     if (!outcome.outcome.ok) return line(`Not done: ${outcome.outcome.reason}.`);
@@ -167,6 +157,20 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
         );
       }
     }
+  }
+
+  async function decidePlan(command: Extract<TerminalCommand, { type: "plan" }>) {
+    const requestId = requests.get(command.number);
+    if (!requestId) return line(`No request #${command.number}.`);
+    const { decision, text } = command;
+    const outcome = await runtime.handle({
+      type: "plan-decision",
+      requestId,
+      userId: options.userId,
+      decision,
+      text,
+    });
+    if (outcome.type === "decision" && !outcome.outcome.ok) line(`Not done: ${outcome.outcome.reason}.`);
   }
 
   async function listAgents(): Promise<AgentSnapshot[]> {
@@ -226,6 +230,9 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
         if (outcome.type === "cancelled") line(`Cancelled ${counted(outcome.agentIds.length, "agent")}.`);
         return true;
       }
+      case "plan":
+        await decidePlan(command);
+        return true;
       default:
         await decide(command);
         return true;
