@@ -35,6 +35,11 @@ function models(environment: Environment, providers: ProvidersGiven): Pick<Confi
   };
 }
 
+/** `off` (or unset) turns a plan threshold off. */
+function thresholdValue(value: number | "off" | undefined): number | undefined {
+  return value === "off" ? undefined : value;
+}
+
 function limits(environment: Environment): Config["limits"] {
   return {
     maxConcurrentAgents: environment.THREADWORK_MAX_CONCURRENT_AGENTS,
@@ -44,6 +49,8 @@ function limits(environment: Environment): Config["limits"] {
     sessionBudgetUsd: environment.THREADWORK_SESSION_BUDGET_USD,
     sessionBudgetTokens: environment.THREADWORK_SESSION_BUDGET_TOKENS,
     nonOwnerReplyWindowSeconds: environment.THREADWORK_NON_OWNER_REPLY_WINDOW,
+    planWorkersThreshold: thresholdValue(environment.THREADWORK_PLAN_WORKERS_THRESHOLD),
+    planCostThresholdUsd: thresholdValue(environment.THREADWORK_PLAN_COST_THRESHOLD_USD),
   };
 }
 

@@ -48,6 +48,10 @@ export interface Config {
     sessionBudgetTokens: number | undefined;
     /** Thread replies from people other than a session's owner start at most one turn per session and per person in this time; 0 is no limit. */
     nonOwnerReplyWindowSeconds: number;
+    /** A turn spawning more workers than this posts a plan first; undefined is off (docs/configuration.md). */
+    planWorkersThreshold?: number | undefined;
+    /** A turn whose workers' estimated cost is above this many dollars posts a plan first; undefined is off. */
+    planCostThresholdUsd?: number | undefined;
   };
   git: {
     repositories: RepositoryConfig[];

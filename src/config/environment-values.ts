@@ -70,6 +70,18 @@ export const positiveNumber = setting((value, refuse) => {
   return number;
 });
 
+/** A number of 0 or more (`max` decimals allowed when `decimals`), or `off`. */
+export function thresholdOrOff(options: { decimals: boolean }) {
+  const pattern = options.decimals ? /^\d+(\.\d+)?$/ : /^\d+$/;
+  const what = options.decimals ? "a number of 0 or more" : "a whole number of 0 or more";
+  return setting((value, refuse): number | "off" => {
+    if (value.toLowerCase() === "off") return "off";
+    const number = pattern.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isFinite(number)) refuse(`must be ${what}, or off`);
+    return number;
+  });
+}
+
 const flags: Record<string, boolean> = {
   true: true,
   false: false,

@@ -1,6 +1,9 @@
 import type { ApprovalPolicy } from "./decision-rule.ts";
-/** What an agent asks a human (question, approval, budget), and how a decision on it turned out. */
-export type RequestKind = "question" | "approval" | "budget";
+/**
+ * What an agent asks a human (question, approval, budget, a fan-out plan to start), and how a
+ * decision on it turned out.
+ */
+export type RequestKind = "question" | "approval" | "budget" | "plan";
 
 export type RequestStatus =
   | "pending"

@@ -20,6 +20,7 @@ import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { McpAgentTools } from "./mcp-agent-tools.ts";
 import { modelStep } from "./model-step.ts";
+import { planGate } from "./plan-gate.ts";
 import { prepareWorkspace } from "./prepare-workspace.ts";
 import { telemetryAgent } from "./snapshots.ts";
 import type { StepOutcome } from "./step-outcome.ts";
@@ -182,7 +183,9 @@ export function createAgentRunner(
       const seq = (entries.at(-1)?.seq ?? -1) + 1;
       kernel.telemetry.stepStarted(telemetryAgent(agent), plan.kind === "turn" ? "model" : plan.kind);
       switch (plan.kind) {
-        case "tool":
+        case "tool": {
+          const planned = await planGate(kernel, agent, entries, seq, plan.call);
+          if (planned !== "proceed") return planned;
           return toolStep(
             kernel,
             agent,
@@ -192,6 +195,7 @@ export function createAgentRunner(
             (running, onFinish, call) => createAgentServices(kernel, running, onFinish, call),
             signal,
           );
+        }
         case "drain":
           return drain(agent, events, seq);
         case "turn": {

@@ -27,6 +27,7 @@ import { storedSessionTitle } from "../domain/session-title.ts";
 import type { SessionStatus } from "../domain/sessions.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { decidePlan, withdrawPendingPlans } from "./plan-decision.ts";
 import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
@@ -287,6 +288,7 @@ async function handleCancel(
     return { type: "cancelled", sessionId: input.sessionId, agentIds: [] };
   }
   if (!input.agentId) await updateSession(kernel.db, input.sessionId, { status: closed });
+  if (!input.agentId) await withdrawPendingPlans(kernel, input.sessionId, input.userId);
   const agents = await listAgentsForSession(kernel.db, input.sessionId);
   const targets = input.agentId
     ? agents.filter((agent) => agent.id === input.agentId)
@@ -321,6 +323,8 @@ export async function handleInput(kernel: RuntimeKernel, input: SurfaceInput): P
       return handleCancel(kernel, input);
     case "rename-session":
       return handleRename(kernel, input);
+    case "plan-decision":
+      return { type: "decision", outcome: await decidePlan(kernel, input) };
     default:
       return { type: "decision", outcome: await handleDecision(kernel, input) };
   }

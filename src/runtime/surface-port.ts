@@ -44,7 +44,9 @@ export type SurfaceEvent =
       reason: string;
     }
   /** The supervisor named the task (`name_session`). */
-  | { type: "session-titled"; sessionId: string; title: string };
+  | { type: "session-titled"; sessionId: string; title: string }
+  /** A fan-out past a threshold waits for Start, Change or Cancel (`request.action` is a FanOutPlan). */
+  | { type: "plan-proposed"; sessionId: string; request: RequestSnapshot };
 
 /** Where a session comes from: the surface's kind and its own conversation id. */
 export interface SessionKey {
@@ -84,6 +86,14 @@ export type SurfaceInput =
   /** Without `agentId`, stops all of the session's work and closes the session until the next message. */
   | { type: "cancel"; sessionId: string; userId: string; agentId?: string }
   /** A person renamed the session where the surface shows it. */
-  | { type: "rename-session"; sessionId: string; userId: string; title: string };
+  | { type: "rename-session"; sessionId: string; userId: string; title: string }
+  /** Start, Change (with the person's `text` for the supervisor) or Cancel a proposed plan. */
+  | {
+      type: "plan-decision";
+      requestId: string;
+      userId: string;
+      decision: "start" | "change" | "cancel";
+      text?: string;
+    };
 
 export type SurfaceListener = (event: SurfaceEvent) => void | Promise<void>;

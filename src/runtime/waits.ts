@@ -57,5 +57,6 @@ export function announceRequest(kernel: RuntimeKernel, row: RequestRow, agentTit
   const sessionId = row.sessionId;
   if (row.kind === "question") kernel.emit({ type: "question-asked", sessionId, request });
   else if (row.kind === "approval") kernel.emit({ type: "approval-requested", sessionId, request });
+  else if (row.kind === "plan") kernel.emit({ type: "plan-proposed", sessionId, request });
   else kernel.emit({ type: "budget-reached", sessionId, request });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, or, sql } from "drizzle-orm";
 import type { ApprovalAction } from "../../domain/approval-action.ts";
+import type { FanOutPlan } from "../../domain/fan-out-plan.ts";
 import type { QuestionLink } from "../../domain/question-link.ts";
 import type { RequestKind, RequestStatus } from "../../domain/requests.ts";
 import type { Database } from "./open-database.ts";
@@ -23,9 +24,9 @@ export interface NewRequest {
   choices?: string[] | null;
   /**
    * For approvals: what the approver is asked to allow, bound to the input by its hash.
-   * For a question: the link it asks a person to open, if any.
+   * For a question: the link it asks a person to open, if any. For a plan: the workers to start.
    */
-  action?: ApprovalAction | { link: QuestionLink } | null;
+  action?: ApprovalAction | { link: QuestionLink } | FanOutPlan | null;
   pattern?: string | null;
 }
 

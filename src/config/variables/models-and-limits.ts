@@ -6,6 +6,7 @@ import {
   positiveNumber,
   priceTable,
   text,
+  thresholdOrOff,
   wholeNumber,
 } from "../environment-values.ts";
 import { variable } from "../environment-variable.ts";
@@ -148,5 +149,23 @@ export const modelAndLimitVariables = [
       "Thread replies from people other than a session's owner start at most one supervisor turn per session and per person in this time; the others are kept and read with the next turn. 0 turns the limit off.",
     default: "10m",
     example: "10m",
+  }),
+  variable({
+    name: "THREADWORK_PLAN_WORKERS_THRESHOLD",
+    parse: thresholdOrOff({ decimals: false }),
+    section: "Limits",
+    description:
+      "When the supervisor starts more workers than this in one turn, it posts the plan (each worker's task, repository, model and estimated cost) and waits for Start, Change or Cancel. 0 asks before any worker starts; off never asks for the count.",
+    default: "3",
+    example: "3",
+  }),
+  variable({
+    name: "THREADWORK_PLAN_COST_THRESHOLD_USD",
+    parse: thresholdOrOff({ decimals: true }),
+    section: "Limits",
+    description:
+      "When the estimated cost of the workers the supervisor starts in one turn is above this many US dollars, it posts the plan first and waits for Start, Change or Cancel. The estimate assumes a typical worker (25 turns of about 30k prompt and 1k output tokens at the worker's model price) and leaves out unpriced models. 0 asks for any priced worker; off never asks for the cost.",
+    unsetMeans: "off",
+    example: "5",
   }),
 ] as const;

@@ -31,6 +31,7 @@ import { register as registerCrew } from "./listeners/crew.ts";
 import { register as registerDecisions } from "./listeners/decisions.ts";
 import { register as registerFeedback } from "./listeners/feedback.ts";
 import { register as registerMessages } from "./listeners/messages.ts";
+import { register as registerPlans } from "./listeners/plans.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
 import { MessagePublisher } from "./message-publisher.ts";
 import { createMetricsServer, type MetricsEndpoint } from "./metrics-route.ts";
@@ -263,6 +264,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   };
   registerMessages(app, context);
   registerQuestions(app, context);
+  registerPlans(app, context);
   registerDecisions(app, context);
   registerCrew(app, context);
   registerAppHome(app, context);

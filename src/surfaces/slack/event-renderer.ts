@@ -8,18 +8,21 @@ import { renderApproval } from "./blocks/approval.ts";
 import type { RenderedMessage } from "./blocks/block.ts";
 import { renderBudget } from "./blocks/budget.ts";
 import { renderSetupFailure } from "./blocks/environment-setup.ts";
+import { renderPlan } from "./blocks/fan-out-plan.ts";
 import { renderMcpServerUnavailable } from "./blocks/mcp-server-unavailable.ts";
 import { renderQuestion } from "./blocks/question.ts";
 import { renderResults } from "./blocks/results.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
+import { publishPlan, redrawPlan } from "./plan-messages.ts";
 import type { ReplyStreamer } from "./replies/reply-streamer.ts";
 import type { SessionThreads } from "./session-threads.ts";
 
 export function renderRequest(request: RequestSnapshot): RenderedMessage {
   if (request.kind === "question") return renderQuestion(request);
   if (request.kind === "approval") return renderApproval(request);
+  if (request.kind === "plan") return renderPlan(request, "plan");
   return renderBudget(request);
 }
 
@@ -123,11 +126,13 @@ export class EventRenderer {
         void this.deps.sessions.refresh(event.sessionId, thread);
         return;
       case "request-decided":
-        await this.deps.publisher.update(
-          event.sessionId,
-          requestPurpose(event.request.id),
-          renderRequest(event.request),
-        );
+        if (event.request.kind === "plan") await redrawPlan(this.deps.publisher, event.request);
+        else
+          await this.deps.publisher.update(
+            event.sessionId,
+            requestPurpose(event.request.id),
+            renderRequest(event.request),
+          );
         this.deps.board.schedule(event.sessionId);
         void this.deps.sessions.refresh(event.sessionId, thread);
         return;
@@ -139,6 +144,10 @@ export class EventRenderer {
         return;
       case "session-titled":
         void this.deps.sessions.rename(thread, event.title);
+        return;
+      case "plan-proposed":
+        await publishPlan(this.deps.publisher, thread, event.request);
+        void this.deps.sessions.refresh(event.sessionId, thread);
         return;
       case "mcp-server-unavailable":
         await this.deps.publisher.publish(

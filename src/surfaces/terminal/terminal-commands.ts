@@ -4,6 +4,7 @@ export type TerminalCommand =
   | { type: "answer"; number: number; text: string }
   | { type: "approval"; number: number; decision: "approve" | "deny" | "always_allow" }
   | { type: "budget"; number: number; decision: "extend" | "stop" }
+  | { type: "plan"; number: number; decision: "start" | "change" | "cancel"; text: string }
   | { type: "agents" }
   | { type: "requests" }
   | { type: "cancel"; agent: string | undefined }
@@ -17,6 +18,8 @@ export const terminalHelp = `Type a message to talk to the supervisor. Commands:
   /approve <n>         approve action #n          /deny <n>    deny it
   /always <n>          approve #n and allow the same action for the rest of the session (where offered)
   /extend <n>          extend the budget (#n)     /stop <n>    stop the session's agents
+  /plan <n> start      start the workers of plan #n
+  /plan <n> change <text>  send the supervisor a change instead   /plan <n> cancel  start nothing
   /agents              list the agents            /requests    list what waits on you
   /cancel [agent]      cancel one agent (id or number from /agents), or all workers
   /help                this help                  /quit        leave`;
@@ -55,6 +58,22 @@ export function parseTerminalLine(line: string): TerminalCommand {
       const number = requestNumber(first);
       if (number === undefined) return { type: "invalid", reason: `usage: /${name} <n>` };
       return { type: "budget", number, decision: budgets[name] };
+    }
+    case "plan": {
+      const number = requestNumber(first);
+      const [decision = "", ...words] = rest;
+      const text = words.join(" ").trim();
+      if (
+        number === undefined ||
+        (decision !== "start" && decision !== "change" && decision !== "cancel") ||
+        (decision === "change" && text === "")
+      ) {
+        return {
+          type: "invalid",
+          reason: "usage: /plan <n> start | /plan <n> change <text> | /plan <n> cancel",
+        };
+      }
+      return { type: "plan", number, decision, text };
     }
     case "agents":
       return { type: "agents" };

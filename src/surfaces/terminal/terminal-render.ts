@@ -5,6 +5,7 @@ import { counted } from "../../domain/plural.ts";
 import { parseQuestionLink } from "../../domain/question-link.ts";
 import type { RequestSnapshot } from "../../domain/requests.ts";
 import type { SurfaceEvent } from "../../runtime/surface-port.ts";
+import { planLines } from "./plan-lines.ts";
 
 /** A model with no price has an unknown cost, not a zero one. */
 function usd(micros: number, priced: boolean): string {
@@ -43,6 +44,7 @@ export function requestLine(request: RequestSnapshot, number: number): string {
       `  → /approve ${number}, /deny ${number}${always}`
     );
   }
+  if (request.kind === "plan") return planLines(request, number);
   return `$ #${number} ${request.prompt}  → /extend ${number} or /stop ${number}`;
 }
 
@@ -77,6 +79,7 @@ export function renderEvent(
     case "question-asked":
     case "approval-requested":
     case "budget-reached":
+    case "plan-proposed":
       return { text: requestLine(event.request, number(event.request)), newline: true };
     case "request-decided":
       return {

@@ -80,7 +80,8 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     if (
       event.type === "question-asked" ||
       event.type === "approval-requested" ||
-      event.type === "budget-reached"
+      event.type === "budget-reached" ||
+      event.type === "plan-proposed"
     ) {
       if (seen.has(event.request.id)) return;
       seen.add(event.request.id);
@@ -158,6 +159,20 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     }
   }
 
+  async function decidePlan(command: Extract<TerminalCommand, { type: "plan" }>) {
+    const requestId = requests.get(command.number);
+    if (!requestId) return line(`No request #${command.number}.`);
+    const { decision, text } = command;
+    const outcome = await runtime.handle({
+      type: "plan-decision",
+      requestId,
+      userId: options.userId,
+      decision,
+      text,
+    });
+    if (outcome.type === "decision" && !outcome.outcome.ok) line(`Not done: ${outcome.outcome.reason}.`);
+  }
+
   async function listAgents(): Promise<AgentSnapshot[]> {
     const id = await ensureSession();
     return id ? runtime.listAgents(id) : [];
@@ -215,6 +230,9 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
         if (outcome.type === "cancelled") line(`Cancelled ${counted(outcome.agentIds.length, "agent")}.`);
         return true;
       }
+      case "plan":
+        await decidePlan(command);
+        return true;
       default:
         await decide(command);
         return true;

@@ -123,6 +123,21 @@ export class ScriptedRuntime implements RuntimeApi {
         if (session && input.title.trim() !== "") session.title = input.title;
         return { type: "session-renamed", sessionId: input.sessionId, title: session?.title ?? "" };
       }
+      case "plan-decision": {
+        const status = { start: "approved", change: "answered", cancel: "denied" } as const;
+        const kind = { start: "approval", change: "answer", cancel: "stop" } as const;
+        const answer = input.decision === "change" ? (input.text ?? "") : input.decision;
+        return {
+          type: "decision",
+          outcome: this.decide(
+            input.requestId,
+            input.userId,
+            status[input.decision],
+            answer,
+            kind[input.decision],
+          ),
+        };
+      }
     }
   }
 
@@ -258,8 +273,13 @@ export class ScriptedRuntime implements RuntimeApi {
     };
     this.requests.set(request.id, request);
     agent.status = "waiting";
-    const type =
-      kind === "question" ? "question-asked" : kind === "approval" ? "approval-requested" : "budget-reached";
+    const types = {
+      question: "question-asked",
+      approval: "approval-requested",
+      budget: "budget-reached",
+      plan: "plan-proposed",
+    } as const;
+    const type = types[kind];
     this.emit({ type, sessionId: agent.sessionId, request: { ...request } });
     return request;
   }

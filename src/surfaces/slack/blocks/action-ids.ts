@@ -13,10 +13,14 @@ export const actionIds = {
   budgetStop: "threadwork_budget_stop",
   openSession: "threadwork_open_session",
   feedback: "threadwork_feedback",
+  planStart: "threadwork_plan_start",
+  planChange: "threadwork_plan_change",
+  planCancel: "threadwork_plan_cancel",
 } as const;
 
 export const viewIds = {
   answerModal: "threadwork_answer_modal",
+  planChangeModal: "threadwork_plan_change_modal",
 } as const;
 
 /** Block and input ids of the answer modal. */

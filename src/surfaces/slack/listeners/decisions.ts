@@ -7,6 +7,7 @@ import { actionIds } from "../blocks/action-ids.ts";
 import { mrkdwnText } from "../blocks/format.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { renderRequest, requestPurpose } from "../event-renderer.ts";
+import { redrawPlan } from "../plan-messages.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
 
@@ -42,7 +43,10 @@ function refusalText(outcome: Exclude<DecisionOutcome, { ok: true }>): string {
  * request's message with the decision, who and when; anything else gets an ephemeral
  * notice for the clicker only, and nothing changes.
  */
-type DecisionInput = Extract<SurfaceInput, { type: "approval-decision" | "budget-decision" | "answer" }>;
+type DecisionInput = Extract<
+  SurfaceInput,
+  { type: "approval-decision" | "budget-decision" | "answer" | "plan-decision" }
+>;
 
 export async function decide(
   context: SlackSurfaceContext,
@@ -61,6 +65,10 @@ export async function decide(
       { channel: target.channel, user: target.user, threadTs: target.threadTs },
       refusalText(outcome),
     );
+    return;
+  }
+  if (outcome.request.kind === "plan") {
+    await redrawPlan(context.publisher, outcome.request);
     return;
   }
   await context.publisher.update(
