@@ -27,9 +27,10 @@ import { storedSessionTitle } from "../domain/session-title.ts";
 import type { SessionStatus } from "../domain/sessions.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
+import { asideEventType, heldReplyEventType, replyAllowance } from "./reply-limits.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
+import { handleSteer } from "./steer.ts";
 import type { SurfaceInput } from "./surface-port.ts";
 
 const active: SessionStatus = "active";
@@ -86,7 +87,9 @@ async function handleUserMessage(
     ...budget,
   });
   const fromOwner = session.ownerId === input.userId;
-  const allowance = fromOwner
+  const aside = input.aside === true && !created;
+  const allowance =
+    fromOwner || aside
     ? undefined
     : await replyAllowance(
         kernel.db,
@@ -98,7 +101,7 @@ async function handleUserMessage(
         },
         { now: kernel.now(), lengthMs: kernel.config.limits.nonOwnerReplyWindowSeconds * 1000 },
       );
-  const held = allowance?.startsTurn === false;
+  const held = allowance?.startsTurn === false || aside;
   const supervisorId = await kernel.db.transaction(async (db) => {
     // The owner's message reopens a session a person stopped; nobody else's does.
     if (session.status === closed && !held) await updateSession(db, session.id, { status: active });
@@ -119,7 +122,7 @@ async function handleUserMessage(
     await enqueueEvent(db, {
       sessionId: session.id,
       targetAgentId: supervisor.id,
-      type: held ? heldReplyEventType : "user-message",
+      type: aside ? asideEventType : held ? heldReplyEventType : "user-message",
       // Who wrote it decides how the supervisor reads it: only the owner's words are requests.
       payload: {
         userId: input.userId,
@@ -139,6 +142,7 @@ async function handleUserMessage(
     kernel.telemetry.sessionStarted(session.surface);
     kernel.lifecycle.sessionStarted(session);
   }
+  if (aside) return { type: "message-accepted", sessionId: session.id, created };
   if (allowance?.startsTurn === false) {
     return {
       type: "message-accepted",
@@ -321,6 +325,8 @@ export async function handleInput(kernel: RuntimeKernel, input: SurfaceInput): P
       return handleCancel(kernel, input);
     case "rename-session":
       return handleRename(kernel, input);
+    case "steer":
+      return handleSteer(kernel, input);
     default:
       return { type: "decision", outcome: await handleDecision(kernel, input) };
   }

@@ -72,6 +72,11 @@ export type SurfaceInput =
       /** Earlier messages of the conversation, for a session that starts mid-thread. */
       history?: HistoryEntry[];
       metadata?: Record<string, unknown>;
+      /**
+       * A reply addressed to someone else (THREADWORK_FOLLOW_UP_RULE): kept as quiet context for
+       * the supervisor's next turn; it starts no turn and never reopens a stopped session.
+       */
+      aside?: boolean;
     }
   | { type: "answer"; requestId: string; userId: string; answer: string }
   | {
@@ -84,6 +89,11 @@ export type SurfaceInput =
   /** Without `agentId`, stops all of the session's work and closes the session until the next message. */
   | { type: "cancel"; sessionId: string; userId: string; agentId?: string }
   /** A person renamed the session where the surface shows it. */
-  | { type: "rename-session"; sessionId: string; userId: string; title: string };
+  | { type: "rename-session"; sessionId: string; userId: string; title: string }
+  /**
+   * A person's words for one worker, read at its next step boundary. Only those who may answer
+   * the session's questions may steer (`mayDecide`, kind `answer`); checked by the runtime.
+   */
+  | { type: "steer"; sessionId: string; agentId: string; userId: string; userName?: string; text: string };
 
 export type SurfaceListener = (event: SurfaceEvent) => void | Promise<void>;
