@@ -90,17 +90,17 @@ async function handleUserMessage(
   const aside = input.aside === true && !created;
   const allowance =
     fromOwner || aside
-    ? undefined
-    : await replyAllowance(
-        kernel.db,
-        {
-          surface: session.surface,
-          sessionId: session.id,
-          userId: input.userId,
-          sessionOpen: session.status !== closed,
-        },
-        { now: kernel.now(), lengthMs: kernel.config.limits.nonOwnerReplyWindowSeconds * 1000 },
-      );
+      ? undefined
+      : await replyAllowance(
+          kernel.db,
+          {
+            surface: session.surface,
+            sessionId: session.id,
+            userId: input.userId,
+            sessionOpen: session.status !== closed,
+          },
+          { now: kernel.now(), lengthMs: kernel.config.limits.nonOwnerReplyWindowSeconds * 1000 },
+        );
   const held = allowance?.startsTurn === false || aside;
   const supervisorId = await kernel.db.transaction(async (db) => {
     // The owner's message reopens a session a person stopped; nobody else's does.

@@ -65,7 +65,12 @@ export async function handleSteer(kernel: RuntimeKernel, input: SteerInput): Pro
   const wakeId = await kernel.db.transaction(async (db) => {
     const supervisor = await findSupervisor(db, session.id);
     if (!ended) {
-      await enqueueEvent(db, { sessionId: session.id, targetAgentId: agent.id, type: steerEventType, payload });
+      await enqueueEvent(db, {
+        sessionId: session.id,
+        targetAgentId: agent.id,
+        type: steerEventType,
+        payload,
+      });
       if (supervisor) {
         await enqueueEvent(db, {
           sessionId: session.id,

@@ -32,6 +32,7 @@ import { register as registerDecisions } from "./listeners/decisions.ts";
 import { register as registerFeedback } from "./listeners/feedback.ts";
 import { register as registerMessages } from "./listeners/messages.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
+import { register as registerSteer } from "./listeners/steer.ts";
 import { MessagePublisher } from "./message-publisher.ts";
 import { createMetricsServer, type MetricsEndpoint } from "./metrics-route.ts";
 import { ReplyStreamer } from "./replies/reply-streamer.ts";
@@ -249,6 +250,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     sessions,
     replies,
     responses,
+    followUpRule: config.followUpRule ?? "not-addressed-elsewhere",
     track(work) {
       const tracked = work.then(
         () => undefined,
@@ -265,6 +267,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   registerQuestions(app, context);
   registerDecisions(app, context);
   registerCrew(app, context);
+  registerSteer(app, context);
   registerAppHome(app, context);
   const codeChannels = config.codeChannels
     ? new CodeChannels({

@@ -13,11 +13,17 @@ export const actionIds = {
   budgetStop: "threadwork_budget_stop",
   openSession: "threadwork_open_session",
   feedback: "threadwork_feedback",
+  /** A crew board's "Steer" button: opens the steer modal for one agent. */
+  steerAgent: "threadwork_steer_agent",
 } as const;
 
 export const viewIds = {
   answerModal: "threadwork_answer_modal",
+  steerModal: "threadwork_steer_modal",
 } as const;
 
 /** Block and input ids of the answer modal. */
 export const answerInput = { blockId: "answer", actionId: "answer_text" } as const;
+
+/** Block and input ids of the steer modal. */
+export const steerInput = { blockId: "steer", actionId: "steer_text" } as const;
