@@ -36,21 +36,20 @@ const wordForm = /^(?:worker|agent)\s+#?(\d{1,3})\s*[:,]?\s+(\S[\s\S]*)$/i;
  */
 const bareForm = /^(\d{1,3})[:,]\s+(\S[\s\S]*)$/;
 
-function normalized(text: string): string {
-  return text.replace(/\s+/g, " ").trim().toLowerCase();
+/** The title as a pattern: its words in order, any run of spaces between them, any case. */
+function titlePattern(title: string): RegExp | undefined {
+  const words = title.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return undefined;
+  const escaped = words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${escaped.join("\\s+")}[:,]\\s+(\\S[\\s\\S]*)$`, "i");
 }
 
-/** `<title>: …` or `<title>, …`, the title as the crew board shows it, any case; the longest wins. */
+/** `<title>: …` or `<title>, …`, the title as the crew board shows it; the longest title wins. */
 function byTitle(text: string, workers: readonly AddressableWorker[]): SteerAddress {
-  const lower = text.toLowerCase();
-  const candidates = [...workers]
-    .filter((worker) => normalized(worker.title) !== "")
-    .sort((left, right) => right.title.length - left.title.length);
-  for (const worker of candidates) {
-    const title = normalized(worker.title);
-    if (!lower.startsWith(title)) continue;
-    const rest = /^[:,]\s+(\S[\s\S]*)$/.exec(text.slice(title.length));
-    if (rest?.[1]) return { kind: "agent", number: worker.number, text: rest[1].trim() };
+  const longestFirst = [...workers].sort((left, right) => right.title.length - left.title.length);
+  for (const worker of longestFirst) {
+    const match = titlePattern(worker.title)?.exec(text);
+    if (match?.[1]) return { kind: "agent", number: worker.number, text: match[1].trim() };
   }
   return { kind: "none" };
 }

@@ -10,7 +10,8 @@ export type TerminalCommand =
   | { type: "help" }
   | { type: "quit" }
   | { type: "empty" }
-  | { type: "invalid"; reason: string };
+  | { type: "invalid"; reason: string }
+  | { type: "steer"; number: number; text: string };
 
 export const terminalHelp = `Type a message to talk to the supervisor. Commands:
   /answer <n> <text>   answer question #n
@@ -19,6 +20,7 @@ export const terminalHelp = `Type a message to talk to the supervisor. Commands:
   /extend <n>          extend the budget (#n)     /stop <n>    stop the session's agents
   /agents              list the agents            /requests    list what waits on you
   /cancel [agent]      cancel one agent (id or number from /agents), or all workers
+  /steer <n> <text>    tell agent #n (from /agents) something; it reads it after its current step
   /help                this help                  /quit        leave`;
 
 const approvals = { approve: "approve", deny: "deny", always: "always_allow" } as const;
@@ -62,6 +64,16 @@ export function parseTerminalLine(line: string): TerminalCommand {
       return { type: "requests" };
     case "cancel":
       return { type: "cancel", agent: first };
+    case "steer": {
+      const number = requestNumber(first);
+      const message = text
+        .slice(1)
+        .replace(/^\S+\s+\S+/, "")
+        .trim();
+      if (number === undefined || message === "")
+        return { type: "invalid", reason: "usage: /steer <n> <text>" };
+      return { type: "steer", number, text: message };
+    }
     case "help":
       return { type: "help" };
     case "quit":
