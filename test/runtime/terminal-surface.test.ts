@@ -143,7 +143,9 @@ describe.each(backends)("terminal chat on %s", (backend) => {
     await terminal.shows("Sent to #1 Painter; it reads it once what it waits on is decided.");
     terminal.type("/answer 1 north");
     await terminal.shows("Painter is done.");
-    expect(terminal.printed()).toContain("✓ Painter finished: painted; Message to you from me, the session owner");
+    expect(terminal.printed()).toContain(
+      "✓ Painter finished: painted; Message to you from me, the session owner",
+    );
     expect(terminal.printed()).toContain("use blue paint");
     terminal.type("/steer 1 and the fence");
     await terminal.shows("#1 Painter has finished; your message went to the supervisor instead.");
