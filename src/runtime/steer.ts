@@ -6,14 +6,13 @@ import { mayDecide } from "../domain/decision-rule.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { InputOutcome, SteerResult } from "./runtime-api.ts";
+import {
+  redirectUnreadSteers,
+  steerEventType,
+  steerNoteEventType,
+  steerRedirectedEventType,
+} from "./steer-events.ts";
 import type { SurfaceInput } from "./surface-port.ts";
-
-/** A person's words in a worker's own mailbox: read at its next step boundary, kept verbatim. */
-export const steerEventType = "steer";
-/** What the supervisor is told of it: quiet, read with its next turn. */
-export const steerNoteEventType = "steer-note";
-/** A steer for a worker that had already ended, handed to the supervisor instead: it wakes it. */
-export const steerRedirectedEventType = "steer-redirected";
 
 type SteerInput = Extract<SurfaceInput, { type: "steer" }>;
 
@@ -97,9 +96,19 @@ export async function handleSteer(kernel: RuntimeKernel, input: SteerInput): Pro
     return supervisor.id;
   });
   if (wakeId) await kernel.wake(wakeId);
+  // The worker may have ended while the steer went in, in the turn it was running: if its end
+  // did not see the steer, it goes to the supervisor now.
+  const now = ended ? undefined : await getAgent(kernel.db, agent.id);
+  const raced = now && isTerminal(now.status) ? await redirectUnreadSteers(kernel, now) : undefined;
+  if (raced) await kernel.wake(raced);
+  const redirected = ended || raced !== undefined;
   kernel.logger.info(
-    { sessionId: session.id, agentId: agent.id, userId: input.userId, redirected: ended },
-    ended ? "steer for an ended worker handed to the supervisor" : "steer delivered to a worker",
+    { sessionId: session.id, agentId: agent.id, userId: input.userId, redirected },
+    redirected ? "steer for an ended worker handed to the supervisor" : "steer delivered to a worker",
   );
-  return answer({ kind: ended ? "redirected" : "delivered", agentTitle: agent.title, status: agent.status });
+  return answer({
+    kind: redirected ? "redirected" : "delivered",
+    agentTitle: agent.title,
+    status: (redirected ? now?.status : undefined) ?? agent.status,
+  });
 }
