@@ -26,7 +26,7 @@ export function steerNotice(result: SteerResult, number: number | undefined): st
 
 /** Hands a steer to the runtime and tells the person what became of it. */
 export async function deliverSteer(
-  context: Pick<SlackSurfaceContext, "runtime" | "api" | "logger" | "users" | "board">,
+  context: Pick<SlackSurfaceContext, "runtime" | "api" | "logger" | "users">,
   steer: { sessionId: string; agentId: string; userId: string; text: string; number: number | undefined },
   where: { channel: string | undefined; threadTs: string | undefined },
 ): Promise<SteerResult> {

@@ -120,7 +120,6 @@ export function register(app: App, context: SlackSurfaceContext): void {
           },
           { channel: metadata.channel, threadTs: metadata.threadTs },
         );
-        context.board.schedule(metadata.sessionId);
       })(),
     );
   });

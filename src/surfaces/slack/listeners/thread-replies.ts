@@ -60,7 +60,6 @@ export async function routeThreadReply(
         },
         where,
       );
-      context.board.schedule(reply.session.id);
       return "steered";
     }
   }
