@@ -7,6 +7,10 @@ import type { SlackSurfaceContext } from "./surface-context.ts";
 export const steerRefusal =
   "Only the person who started this session or a configured approver can steer its agents. Your message was not passed on.";
 
+/** Told when the runtime could not take the steer. */
+const steerFailedNote =
+  ":warning: I could not pass your message on just now. Please send it again in a minute.";
+
 /** What the person who steered is told, in a note only they see. */
 export function steerNotice(result: SteerResult, number: number | undefined): string {
   const name = (title: string) => `${number === undefined ? "" : `#${number} `}*${mrkdwnText(title, 100)}*`;
@@ -29,16 +33,23 @@ export async function deliverSteer(
   context: Pick<SlackSurfaceContext, "runtime" | "api" | "logger" | "users">,
   steer: { sessionId: string; agentId: string; userId: string; text: string; number: number | undefined },
   where: { channel: string | undefined; threadTs: string | undefined },
-): Promise<SteerResult> {
-  const outcome = await context.runtime.handle({
-    type: "steer",
-    sessionId: steer.sessionId,
-    agentId: steer.agentId,
-    userId: steer.userId,
-    userName: await context.users.nameOf(steer.userId),
-    text: steer.text,
-  });
+): Promise<void> {
+  let outcome: Awaited<ReturnType<typeof context.runtime.handle>>;
+  try {
+    outcome = await context.runtime.handle({
+      type: "steer",
+      sessionId: steer.sessionId,
+      agentId: steer.agentId,
+      userId: steer.userId,
+      userName: await context.users.nameOf(steer.userId),
+      text: steer.text,
+    });
+  } catch (error) {
+    // The event is already claimed, so Slack's retry would be dropped: say so instead.
+    context.logger.error({ err: error, sessionId: steer.sessionId }, "could not hand a steer to the runtime");
+    await postEphemeral(context, { ...where, user: steer.userId }, steerFailedNote);
+    return;
+  }
   const result: SteerResult = outcome.type === "steer" ? outcome.result : { kind: "not-found" };
   await postEphemeral(context, { ...where, user: steer.userId }, steerNotice(result, steer.number));
-  return result;
 }
