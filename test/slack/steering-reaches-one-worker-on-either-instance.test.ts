@@ -21,6 +21,7 @@ import { eventually } from "../helpers/eventually.ts";
 import { briefOf, createTestRuntime, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { sleep } from "../helpers/sleep.ts";
 import { findButtonFor, submitSteerModal } from "../helpers/steer-modal.ts";
+import { supervisorSettled } from "../helpers/supervisor-settled.ts";
 import { scaled } from "../helpers/time-scale.ts";
 import { channel, type Harness, startHarness } from "./support/harness.ts";
 
@@ -253,6 +254,12 @@ describe("steering one worker from Slack, two instances on one database (postgre
       channel,
     });
     await fake.waitFor(() => noted() === 1, 15_000);
+    // The first turn is over in Slack too: its status cleared.
+    await fake.waitFor(() =>
+      fake
+        .callsTo("assistant.threads.setStatus")
+        .some((call) => call.params.thread_ts === threadTs && call.params.status === ""),
+    );
     const calls = fake.calls.length;
     await east.harness.event("EvAside", {
       type: "message",
@@ -277,6 +284,7 @@ describe("steering one worker from Slack, two instances on one database (postgre
     expect(kept.payload.text).toBe("<@U0BOB> can you paste the staging logs here?");
     await sleep(scaled(300));
     // No turn, and nothing shown: no status, no message, no note.
+    expect(await supervisorSettled(handle.db, session?.id ?? "")).toBe(true);
     expect(supervisorRequests()).toHaveLength(1);
     const inThread = fake.calls.slice(calls).filter((call) => JSON.stringify(call.params).includes(threadTs));
     expect(inThread.map((call) => call.method)).toEqual([]);
