@@ -27,11 +27,12 @@ import { storedSessionTitle } from "../domain/session-title.ts";
 import type { SessionStatus } from "../domain/sessions.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import { asideEventType, heldReplyEventType, replyAllowance } from "./reply-limits.ts";
+import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
 import { handleSteer } from "./steer.ts";
 import type { SurfaceInput } from "./surface-port.ts";
+import { keepAside } from "./thread-aside.ts";
 
 const active: SessionStatus = "active";
 const closed: SessionStatus = "closed";
@@ -70,6 +71,8 @@ async function handleUserMessage(
   kernel: RuntimeKernel,
   raw: Extract<SurfaceInput, { type: "user-message" }>,
 ): Promise<InputOutcome> {
+  const aside = raw.aside ? await keepAside(kernel, raw) : undefined;
+  if (aside) return aside;
   // A token pasted into a message is stored, prompted and shown redacted, like one a model wrote.
   const input = {
     ...raw,
@@ -87,21 +90,19 @@ async function handleUserMessage(
     ...budget,
   });
   const fromOwner = session.ownerId === input.userId;
-  const aside = input.aside === true && !created;
-  const allowance =
-    fromOwner || aside
-      ? undefined
-      : await replyAllowance(
-          kernel.db,
-          {
-            surface: session.surface,
-            sessionId: session.id,
-            userId: input.userId,
-            sessionOpen: session.status !== closed,
-          },
-          { now: kernel.now(), lengthMs: kernel.config.limits.nonOwnerReplyWindowSeconds * 1000 },
-        );
-  const held = allowance?.startsTurn === false || aside;
+  const allowance = fromOwner
+    ? undefined
+    : await replyAllowance(
+        kernel.db,
+        {
+          surface: session.surface,
+          sessionId: session.id,
+          userId: input.userId,
+          sessionOpen: session.status !== closed,
+        },
+        { now: kernel.now(), lengthMs: kernel.config.limits.nonOwnerReplyWindowSeconds * 1000 },
+      );
+  const held = allowance?.startsTurn === false;
   const supervisorId = await kernel.db.transaction(async (db) => {
     // The owner's message reopens a session a person stopped; nobody else's does.
     if (session.status === closed && !held) await updateSession(db, session.id, { status: active });
@@ -122,7 +123,7 @@ async function handleUserMessage(
     await enqueueEvent(db, {
       sessionId: session.id,
       targetAgentId: supervisor.id,
-      type: aside ? asideEventType : held ? heldReplyEventType : "user-message",
+      type: held ? heldReplyEventType : "user-message",
       // Who wrote it decides how the supervisor reads it: only the owner's words are requests.
       payload: {
         userId: input.userId,
@@ -142,7 +143,6 @@ async function handleUserMessage(
     kernel.telemetry.sessionStarted(session.surface);
     kernel.lifecycle.sessionStarted(session);
   }
-  if (aside) return { type: "message-accepted", sessionId: session.id, created };
   if (allowance?.startsTurn === false) {
     return {
       type: "message-accepted",
