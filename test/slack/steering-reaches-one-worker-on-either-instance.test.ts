@@ -232,6 +232,27 @@ describe("steering one worker from Slack, two instances on one database (postgre
     );
     const stored = await handle.db.select().from(events).where(eq(events.sessionId, sessionId));
     expect(JSON.stringify(stored)).not.toContain("delete the whole database");
+
+    // Worker 1 has finished: the words go to the supervisor, and the person is told so.
+    await eventually(async () =>
+      (await east.runtime.listAgents(sessionId)).some(
+        (agent) => agent.title === "Alpha" && agent.status === "done",
+      ),
+    );
+    ephemerals = fake.callsTo("chat.postEphemeral").length;
+    await reply("EvSteerFinished", owner, "#1 also tag the release", "1700090000.000400");
+    const redirected = await fake.waitFor(() => ephemeralTo(owner, threadTs, ephemerals));
+    expect(String(redirected.params.text)).toContain(
+      "#1 *Alpha* has finished, so your message went to the supervisor",
+    );
+    await eventually(() =>
+      llm.requests.find(
+        (request) =>
+          isSupervisorRequest(request) &&
+          request.lastUserText.includes("which had already finished") &&
+          request.lastUserText.includes("also tag the release"),
+      ),
+    );
   });
 
   it("starts no turn for a reply to someone else, and reads it with the next ordinary reply", {
