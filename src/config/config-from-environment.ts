@@ -91,6 +91,7 @@ function slack(environment: Environment): Config["slack"] {
       channels: environment.THREADWORK_ALLOWED_CHANNELS,
     },
     codeChannels: environment.THREADWORK_CODE_CHANNELS,
+    followUpRule: environment.THREADWORK_FOLLOW_UP_RULE,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ApprovalPolicy } from "../domain/decision-rule.ts";
+import type { FollowUpRule } from "../domain/follow-up-rule.ts";
 import type { ModelRef } from "../domain/model.ts";
 import type { Environment } from "./environment-schema.ts";
 import type { McpServerConfig } from "./mcp-config.ts";
@@ -81,6 +82,8 @@ export interface Config {
     access?: SlackAccessLists;
     /** Slack Code channels for sessions that put sub-agents to work on a repository; absent means off. */
     codeChannels?: boolean;
+    /** Which thread replies start a turn (THREADWORK_FOLLOW_UP_RULE); absent means the default. */
+    followUpRule?: FollowUpRule;
   };
   /** Who decides approvals, budgets, answers and stops besides (or instead of) a session's owner. */
   approvals: {

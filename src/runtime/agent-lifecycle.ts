@@ -16,6 +16,7 @@ import type { ModelRef } from "../domain/model.ts";
 import { formatModelRef } from "../domain/model.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
+import { redirectUnreadSteers } from "./steer-events.ts";
 
 export function parseModel(text: string): ModelRef {
   const separator = text.indexOf(":");
@@ -54,6 +55,8 @@ export async function wakeFirstQueuedWorkers(kernel: RuntimeKernel, exceptId: st
 }
 
 export async function afterAgentEnded(kernel: RuntimeKernel, agent: AgentRow): Promise<void> {
+  // Words a person sent it that it ended without reading go to its supervisor, woken next.
+  if (agent.role === "worker") await redirectUnreadSteers(kernel, agent);
   if (agent.parentId) await kernel.wake(agent.parentId);
   if (agent.role === "worker") await wakeQueuedWorkers(kernel, agent.sessionId);
 }

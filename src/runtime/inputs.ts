@@ -31,7 +31,9 @@ import { decidePlan, withdrawPendingPlans } from "./plan-decision.ts";
 import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
+import { handleSteer } from "./steer.ts";
 import type { SurfaceInput } from "./surface-port.ts";
+import { keepAside } from "./thread-aside.ts";
 
 const active: SessionStatus = "active";
 const closed: SessionStatus = "closed";
@@ -70,6 +72,8 @@ async function handleUserMessage(
   kernel: RuntimeKernel,
   raw: Extract<SurfaceInput, { type: "user-message" }>,
 ): Promise<InputOutcome> {
+  const aside = raw.aside ? await keepAside(kernel, raw) : undefined;
+  if (aside) return aside;
   // A token pasted into a message is stored, prompted and shown redacted, like one a model wrote.
   const input = {
     ...raw,
@@ -325,6 +329,8 @@ export async function handleInput(kernel: RuntimeKernel, input: SurfaceInput): P
       return handleRename(kernel, input);
     case "plan-decision":
       return { type: "decision", outcome: await decidePlan(kernel, input) };
+    case "steer":
+      return handleSteer(kernel, input);
     default:
       return { type: "decision", outcome: await handleDecision(kernel, input) };
   }

@@ -4,6 +4,9 @@ import { countInWindow } from "../adapters/database/reply-windows.ts";
 /** The mailbox event of a reply that waits for the next turn instead of starting one. */
 export const heldReplyEventType = "held-reply";
 
+/** A reply addressed to someone else in the thread: quiet context for the next turn, never a turn. */
+export const asideEventType = "thread-aside";
+
 /** What a thread reply from someone who may not steer the session may cost now. */
 interface ReplyAllowance {
   /** It starts a supervisor turn; otherwise it waits in the mailbox and is read with the next one. */

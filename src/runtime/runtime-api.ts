@@ -1,4 +1,4 @@
-import type { AgentSnapshot } from "../domain/agents.ts";
+import type { AgentSnapshot, AgentStatus } from "../domain/agents.ts";
 import type { DecisionKind } from "../domain/decision-rule.ts";
 import type { DecisionOutcome, RequestSnapshot } from "../domain/requests.ts";
 import type { SessionSnapshot } from "../domain/sessions.ts";
@@ -17,7 +17,20 @@ export type InputOutcome =
     }
   | { type: "decision"; outcome: DecisionOutcome }
   | { type: "cancelled"; sessionId: string; agentIds: string[] }
-  | { type: "session-renamed"; sessionId: string; title: string };
+  | { type: "session-renamed"; sessionId: string; title: string }
+  | { type: "steer"; sessionId: string; agentId: string; result: SteerResult };
+
+/**
+ * What became of a steer: `delivered` to the worker (which reads it after its current step, or
+ * after the answer it waits for when `waiting`); `redirected` to the supervisor because the
+ * worker had already ended (`status` says how); refused as `not-authorized`; `not-found` when
+ * the session has no such worker.
+ */
+export type SteerResult =
+  | { kind: "delivered"; agentTitle: string; status: AgentStatus }
+  | { kind: "redirected"; agentTitle: string; status: AgentStatus }
+  | { kind: "not-authorized" }
+  | { kind: "not-found" };
 
 /**
  * What a surface may call. The runtime implements it; surfaces never touch the

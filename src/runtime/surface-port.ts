@@ -74,6 +74,11 @@ export type SurfaceInput =
       /** Earlier messages of the conversation, for a session that starts mid-thread. */
       history?: HistoryEntry[];
       metadata?: Record<string, unknown>;
+      /**
+       * A reply addressed to someone else (THREADWORK_FOLLOW_UP_RULE): kept as quiet context for
+       * the supervisor's next turn; it starts no turn and never reopens a stopped session.
+       */
+      aside?: boolean;
     }
   | { type: "answer"; requestId: string; userId: string; answer: string }
   | {
@@ -94,6 +99,11 @@ export type SurfaceInput =
       userId: string;
       decision: "start" | "change" | "cancel";
       text?: string;
-    };
+    }
+  /**
+   * A person's words for one worker, read at its next step boundary. Only those who may answer
+   * the session's questions may steer (`mayDecide`, kind `answer`); checked by the runtime.
+   */
+  | { type: "steer"; sessionId: string; agentId: string; userId: string; userName?: string; text: string };
 
 export type SurfaceListener = (event: SurfaceEvent) => void | Promise<void>;

@@ -120,4 +120,38 @@ describe.each(backends)("terminal chat on %s", (backend) => {
     expect(terminal.printed()).toContain("✓ Helper finished: The user answered: blue");
     await terminal.quit();
   });
+
+  it("/steer reaches a waiting worker after its answer, and a finished one's supervisor", async () => {
+    server.respondWith((request) => {
+      const first = request.messages[0]?.text ?? "";
+      if (isSupervisorRequest(request)) {
+        if (request.turnIndex === 0)
+          return toolCallResponse([{ name: "spawn_agent", input: { title: "Painter", brief: "paint" } }]);
+        if (request.lastUserText.includes("which had already finished")) return textResponse("Passed on.");
+        if (request.lastUserText.includes("finished")) return textResponse("Painter is done.");
+        return textResponse("On it.");
+      }
+      if (!first.startsWith("paint")) return textResponse("?");
+      if (request.turnIndex === 0)
+        return toolCallResponse([{ name: "ask_user", input: { question: "Which wall?" } }]);
+      return toolCallResponse([{ name: "finish", input: { summary: `painted; ${request.lastUserText}` } }]);
+    });
+    const terminal = startPipedTerminal(runtime, `steer-${backend}`);
+    terminal.type("paint the house");
+    await terminal.shows("? #1 Painter asks: Which wall?");
+    terminal.type("/steer 1 use blue paint");
+    await terminal.shows("Sent to #1 Painter; it reads it once what it waits on is decided.");
+    terminal.type("/answer 1 north");
+    await terminal.shows("Painter is done.");
+    expect(terminal.printed()).toContain(
+      "✓ Painter finished: painted; Message to you from me, the session owner",
+    );
+    expect(terminal.printed()).toContain("use blue paint");
+    terminal.type("/steer 1 and the fence");
+    await terminal.shows("#1 Painter has finished; your message went to the supervisor instead.");
+    await terminal.shows("Passed on.");
+    terminal.type("/steer 4 hello");
+    await terminal.shows("No agent #4; /agents lists them.");
+    await terminal.quit();
+  });
 });

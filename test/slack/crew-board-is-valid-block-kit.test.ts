@@ -62,8 +62,8 @@ describe("the crew board is Block Kit real Slack accepts", () => {
       expect(await post(board.blocks, board.text)).toBe("ok");
       expect(fake.violations).toEqual([]);
       const ids = elementsOf(board.blocks).map((element) => element.action_id);
-      // Three Stop buttons and Stop all; no id twice anywhere in the message.
-      expect(ids).toHaveLength(4);
+      // Three Stop buttons, Stop all and three Steer buttons; no id twice anywhere in the message.
+      expect(ids).toHaveLength(7);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids).toContain(actionIds.stopAll);
       const blockIds = board.blocks.map((block) => block.block_id).filter((id) => id !== undefined);

@@ -6,8 +6,14 @@ import { type SessionScope, sessionInScope } from "./session-scope.ts";
 /**
  * Event types that do not make an agent take a turn; they ride along with the next one.
  * `held-reply`: a thread reply from someone who may not steer, past their rate (runtime/reply-limits.ts).
+ * `thread-aside`: a reply addressed to someone else; `steer-note`: what a person told a worker (runtime/steer.ts).
  */
-export const quietEventTypes: readonly string[] = ["agent-progress", "held-reply"];
+export const quietEventTypes: readonly string[] = [
+  "agent-progress",
+  "held-reply",
+  "thread-aside",
+  "steer-note",
+];
 
 /**
  * Agents that need a runner and have none: active ones with a free or expired lease,

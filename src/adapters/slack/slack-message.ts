@@ -77,6 +77,12 @@ export function mentions(text: string, botUserId: string | undefined): boolean {
   return botUserId !== undefined && text.includes(`<@${botUserId}`);
 }
 
+/** Someone or something other than the bot is @-mentioned: a person, a user group, @here, @channel, @everyone. */
+export function mentionsOthers(text: string, botUserId: string | undefined): boolean {
+  for (const match of text.matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)) if (match[1] !== botUserId) return true;
+  return /<!(?:subteam\^|here\b|channel\b|everyone\b)/.test(text);
+}
+
 export function messageText(
   message: { text: string; files?: SlackFile[] | undefined },
   botUserId?: string,

@@ -1,4 +1,5 @@
 import { approvalPolicies } from "../../domain/decision-rule.ts";
+import { followUpRules } from "../../domain/follow-up-rule.ts";
 import {
   choice,
   commaList,
@@ -120,5 +121,14 @@ export const slackVariables = [
     description: "When set, sessions start only in these channel ids; a DM counts as its D... id.",
     unsetMeans: "everywhere",
     example: "C0123ABCD,D0456EFGH",
+  }),
+  variable({
+    name: "THREADWORK_FOLLOW_UP_RULE",
+    parse: choice(followUpRules, `must be one of ${followUpRules.join(", ")}`),
+    section: "Slack",
+    description:
+      "Which replies in a session's thread start a turn: not-addressed-elsewhere (all but those that @-mention other people and not Threadwork), all, or mentions-only (only those that @-mention Threadwork). The others are kept as quiet context.",
+    default: "not-addressed-elsewhere",
+    example: "mentions-only",
   }),
 ] as const;

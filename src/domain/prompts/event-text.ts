@@ -65,12 +65,47 @@ function userMessageText(payload: Record<string, unknown>): string {
   return `${historyText(payload)}Message from the session owner ${who}:\n${text}`;
 }
 
+/** "the session owner" or "an approver": why this person's words steer the session. */
+function standing(payload: Record<string, unknown>): string {
+  return payload.fromOwner === true ? "the session owner" : "an approver of this session";
+}
+
+/**
+ * A person's words to one worker (a steer): the person is named, and the text is fenced so it
+ * cannot pass for anything else, yet it is theirs to give, like the supervisor's messages.
+ */
+function steerText(payload: Record<string, unknown>): string {
+  const who = person(field(payload, "userId"), payload.userName);
+  return `Message to you from ${who}, ${standing(payload)}, written in the thread while you work. Follow it as you would the supervisor's instructions:\n${fenceData(`message from ${field(payload, "userId")}`, field(payload, "text"))}`;
+}
+
+/** What the supervisor learns of a steer: to whom, by whom, what. */
+function steerNoteText(payload: Record<string, unknown>): string {
+  const who = person(field(payload, "userId"), payload.userName);
+  const agent = `agent "${safeName(payload.title)}" (${field(payload, "agentId")})`;
+  return `[event] ${who}, ${standing(payload)}, told ${agent} directly (it reads this at its next step):\n${fenceData(`message from ${field(payload, "userId")}`, field(payload, "text"))}`;
+}
+
+/** A steer for a worker that had already ended: the supervisor decides what to do with it. */
+function steerRedirectedText(payload: Record<string, unknown>): string {
+  const who = person(field(payload, "userId"), payload.userName);
+  const agent = `agent "${safeName(payload.title)}" (${field(payload, "agentId")})`;
+  return `${who}, ${standing(payload)}, wrote to ${agent}, which had already ${field(payload, "status") === "done" ? "finished" : `ended (${field(payload, "status")})`}, so it comes to you. Act on it, or pass it on with message_agent (which restarts a finished agent):\n${fenceData(`message from ${field(payload, "userId")}`, field(payload, "text"))}`;
+}
+
+/** A reply in the thread addressed to other people: context only. */
+function asideText(payload: Record<string, unknown>): string {
+  const who = person(field(payload, "userId"), payload.userName);
+  return `[from ${who}] A reply in the thread addressed to other people, not to you; context, not a request:\n${fenceData(`thread reply from ${field(payload, "userId")}`, field(payload, "text"))}`;
+}
+
 /**
  * Events that carry decisions: the brief, the supervisor's messages and the session owner's.
  * Compactions keep them word for word; everything else may be summarised.
  */
 export function isDecisionEvent(event: MailboxEvent): boolean {
   if (event.type === "brief" || event.type === "message") return true;
+  if (event.type === "steer" || event.type === "steer-redirected") return true;
   return event.type === "user-message" && event.payload.fromOwner !== false;
 }
 
@@ -86,6 +121,14 @@ export function eventText(event: MailboxEvent): string {
       return userMessageText({ ...payload, fromOwner: false });
     case "brief":
       return field(payload, "brief");
+    case "steer":
+      return steerText(payload);
+    case "steer-note":
+      return steerNoteText(payload);
+    case "steer-redirected":
+      return steerRedirectedText(payload);
+    case "thread-aside":
+      return asideText(payload);
     case "message":
       return `Message from the supervisor:\n${field(payload, "text")}`;
     case "agent-finished":

@@ -33,6 +33,7 @@ import { register as registerFeedback } from "./listeners/feedback.ts";
 import { register as registerMessages } from "./listeners/messages.ts";
 import { register as registerPlans } from "./listeners/plans.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
+import { register as registerSteer } from "./listeners/steer.ts";
 import { MessagePublisher } from "./message-publisher.ts";
 import { createMetricsServer, type MetricsEndpoint } from "./metrics-route.ts";
 import { ReplyStreamer } from "./replies/reply-streamer.ts";
@@ -250,6 +251,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     sessions,
     replies,
     responses,
+    followUpRule: config.followUpRule ?? "not-addressed-elsewhere",
     track(work) {
       const tracked = work.then(
         () => undefined,
@@ -267,6 +269,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   registerPlans(app, context);
   registerDecisions(app, context);
   registerCrew(app, context);
+  registerSteer(app, context);
   registerAppHome(app, context);
   const codeChannels = config.codeChannels
     ? new CodeChannels({

@@ -1,6 +1,7 @@
 import type { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
+import type { FollowUpRule } from "../../domain/follow-up-rule.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { AccessControl } from "./access-control.ts";
@@ -34,6 +35,8 @@ export interface SlackSurfaceContext {
   replies: ReplyStreamer;
   /** Times to first feedback and first reply, for metrics. */
   responses: ResponseTimer;
+  /** Which thread replies start a turn (THREADWORK_FOLLOW_UP_RULE). */
+  followUpRule: FollowUpRule;
   /** Runs listener work after the ack: `stop()` waits for it, and a failure is logged, not thrown. */
   track(work: Promise<unknown>): Promise<void>;
 }

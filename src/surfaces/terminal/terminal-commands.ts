@@ -11,7 +11,8 @@ export type TerminalCommand =
   | { type: "help" }
   | { type: "quit" }
   | { type: "empty" }
-  | { type: "invalid"; reason: string };
+  | { type: "invalid"; reason: string }
+  | { type: "steer"; number: number; text: string };
 
 export const terminalHelp = `Type a message to talk to the supervisor. Commands:
   /answer <n> <text>   answer question #n
@@ -22,6 +23,7 @@ export const terminalHelp = `Type a message to talk to the supervisor. Commands:
   /plan <n> change <text>  send the supervisor a change instead   /plan <n> cancel  start nothing
   /agents              list the agents            /requests    list what waits on you
   /cancel [agent]      cancel one agent (id or number from /agents), or all workers
+  /steer <n> <text>    tell agent #n (from /agents) something; it reads it after its current step
   /help                this help                  /quit        leave`;
 
 const approvals = { approve: "approve", deny: "deny", always: "always_allow" } as const;
@@ -81,6 +83,16 @@ export function parseTerminalLine(line: string): TerminalCommand {
       return { type: "requests" };
     case "cancel":
       return { type: "cancel", agent: first };
+    case "steer": {
+      const number = requestNumber(first);
+      const message = text
+        .slice(1)
+        .replace(/^\S+\s+\S+/, "")
+        .trim();
+      if (number === undefined || message === "")
+        return { type: "invalid", reason: "usage: /steer <n> <text>" };
+      return { type: "steer", number, text: message };
+    }
     case "help":
       return { type: "help" };
     case "quit":

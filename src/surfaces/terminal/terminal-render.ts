@@ -4,6 +4,7 @@ import { describeSetupOutcome } from "../../domain/environment.ts";
 import { counted } from "../../domain/plural.ts";
 import { parseQuestionLink } from "../../domain/question-link.ts";
 import type { RequestSnapshot } from "../../domain/requests.ts";
+import type { SteerResult } from "../../runtime/runtime-api.ts";
 import type { SurfaceEvent } from "../../runtime/surface-port.ts";
 import { planLines } from "./plan-lines.ts";
 
@@ -18,6 +19,22 @@ export function agentLine(agent: AgentSnapshot, index: number): string {
   const tokens = agent.usage.inputTokens + agent.usage.outputTokens;
   const progress = agent.latestProgress ? ` — ${agent.latestProgress}` : "";
   return `  ${index}. [${agent.status}] ${agent.title} (${agent.id}) ${counted(tokens, "token")}, ${usd(agent.costMicros, agent.priced !== false)}${progress}`;
+}
+
+/** What became of `/steer n …`. */
+export function steerLine(result: SteerResult, number: number): string {
+  switch (result.kind) {
+    case "delivered":
+      return result.status === "waiting"
+        ? `Sent to #${number} ${result.agentTitle}; it reads it once what it waits on is decided.`
+        : `Sent to #${number} ${result.agentTitle}; it reads it after its current step.`;
+    case "redirected":
+      return `#${number} ${result.agentTitle} has ${result.status === "done" ? "finished" : "ended"}; your message went to the supervisor instead.`;
+    case "not-authorized":
+      return "Not sent: only the session's owner or an approver may steer its agents.";
+    case "not-found":
+      return `No agent #${number}; /agents lists them.`;
+  }
 }
 
 export function requestLine(request: RequestSnapshot, number: number): string {

@@ -2,12 +2,13 @@ import type { Readable, Writable } from "node:stream";
 import type { AgentSnapshot } from "../../domain/agents.ts";
 import { counted } from "../../domain/plural.ts";
 import type { RequestSnapshot } from "../../domain/requests.ts";
+import { numberedWorkers } from "../../domain/steer-address.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { SessionKey, SurfaceEvent } from "../../runtime/surface-port.ts";
 import { ReplyLines } from "./reply-lines.ts";
 import { TerminalActivity } from "./terminal-activity.ts";
 import { parseTerminalLine, type TerminalCommand, terminalHelp } from "./terminal-commands.ts";
-import { agentLine, renderEvent, requestLine } from "./terminal-render.ts";
+import { agentLine, renderEvent, requestLine, steerLine } from "./terminal-render.ts";
 import { createTerminalScreen, speakerLabel } from "./terminal-screen.ts";
 
 interface TerminalSurfaceOptions {
@@ -173,6 +174,20 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
     if (outcome.type === "decision" && !outcome.outcome.ok) line(`Not done: ${outcome.outcome.reason}.`);
   }
 
+  async function steer(command: Extract<TerminalCommand, { type: "steer" }>): Promise<void> {
+    const id = await ensureSession();
+    const worker = numberedWorkers(await listAgents()).find((item) => item.number === command.number);
+    if (!id || !worker) return line(`No agent #${command.number}; /agents lists them.`);
+    const outcome = await runtime.handle({
+      type: "steer",
+      sessionId: id,
+      agentId: worker.agent.id,
+      userId: options.userId,
+      text: command.text,
+    });
+    if (outcome.type === "steer") line(steerLine(outcome.result, command.number));
+  }
+
   async function listAgents(): Promise<AgentSnapshot[]> {
     const id = await ensureSession();
     return id ? runtime.listAgents(id) : [];
@@ -232,6 +247,9 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
       }
       case "plan":
         await decidePlan(command);
+        return true;
+      case "steer":
+        await steer(command);
         return true;
       default:
         await decide(command);

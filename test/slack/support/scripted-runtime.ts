@@ -138,6 +138,17 @@ export class ScriptedRuntime implements RuntimeApi {
           ),
         };
       }
+      case "steer": {
+        const agent = (this.agents.get(input.sessionId) ?? []).find((item) => item.id === input.agentId);
+        const result = !agent
+          ? ({ kind: "not-found" } as const)
+          : !(await this.canDecide(input.sessionId, input.userId, "answer"))
+            ? ({ kind: "not-authorized" } as const)
+            : ["done", "failed", "cancelled"].includes(agent.status)
+              ? ({ kind: "redirected", agentTitle: agent.title, status: agent.status } as const)
+              : ({ kind: "delivered", agentTitle: agent.title, status: agent.status } as const);
+        return { type: "steer", sessionId: input.sessionId, agentId: input.agentId, result };
+      }
     }
   }
 

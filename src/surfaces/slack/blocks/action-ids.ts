@@ -16,12 +16,18 @@ export const actionIds = {
   planStart: "threadwork_plan_start",
   planChange: "threadwork_plan_change",
   planCancel: "threadwork_plan_cancel",
+  /** A crew board's "Steer" button: opens the steer modal for one agent. */
+  steerAgent: "threadwork_steer_agent",
 } as const;
 
 export const viewIds = {
   answerModal: "threadwork_answer_modal",
   planChangeModal: "threadwork_plan_change_modal",
+  steerModal: "threadwork_steer_modal",
 } as const;
 
 /** Block and input ids of the answer modal. */
 export const answerInput = { blockId: "answer", actionId: "answer_text" } as const;
+
+/** Block and input ids of the steer modal. */
+export const steerInput = { blockId: "steer", actionId: "steer_text" } as const;

@@ -109,6 +109,21 @@ function stopActionId(index: number): string {
   return `${actionIds.stopAgent}_${index}`;
 }
 
+/** "Steer #2 …" for each agent still working: a modal sends that one agent a message. */
+function steerButtons(agents: AgentSnapshot[]): SlackBlock[] {
+  return agents
+    .map((agent, index) => ({ agent, number: index + 1 }))
+    .filter(({ agent }) => isActive(agent))
+    .slice(0, 25)
+    .map(({ agent, number }, index) =>
+      button({
+        text: `Steer #${number} ${truncate(oneLine(agent.title), 50)}`,
+        actionId: `${actionIds.steerAgent}_${index}`,
+        value: agent.id,
+      }),
+    );
+}
+
 function stopButtons(agents: AgentSnapshot[]): SlackBlock[] {
   const active = agents.filter(isActive);
   const elements = active.slice(0, 24).map((agent, index) =>
@@ -127,10 +142,10 @@ function stopButtons(agents: AgentSnapshot[]): SlackBlock[] {
 function sectionsBoard(agents: AgentSnapshot[], now: Date): SlackBlock[] {
   const blocks: SlackBlock[] = [];
   let active = 0;
-  for (const agent of agents) {
+  for (const [index, agent] of agents.entries()) {
     const detail = agentDetail(agent);
     const lines = [
-      `${stateIcons[agent.status]} *${escapeText(truncate(oneLine(agent.title), 150))}* — ${agentFacts(agent, now)}`,
+      `${stateIcons[agent.status]} #${index + 1} *${escapeText(truncate(oneLine(agent.title), 150))}* — ${agentFacts(agent, now)}`,
     ];
     if (detail) lines.push(`> ${detail}`);
     const block = markdownSection(lines.join("\n"));
@@ -142,15 +157,18 @@ function sectionsBoard(agents: AgentSnapshot[], now: Date): SlackBlock[] {
   }
   const stopAll = stopButtons(agents).filter((element) => element.action_id === actionIds.stopAll);
   if (stopAll.length > 0) blocks.push(actionsBlock(stopAll));
+  const steer = steerButtons(agents);
+  if (steer.length > 0) blocks.push(actionsBlock(steer));
   return blocks;
 }
 
 function planBoard(agents: AgentSnapshot[], now: Date, title: string): SlackBlock[] {
-  const tasks = agents.map((agent) => {
+  const tasks = agents.map((agent, index) => {
+    const title = neutralizeBroadcasts(truncate(oneLine(agent.title), 150)).trim() || "(untitled)";
     const task: SlackBlock = {
       type: "task_card",
       task_id: agent.id.slice(0, 64),
-      title: neutralizeBroadcasts(truncate(oneLine(agent.title), 150)).trim() || "(untitled)",
+      title: `#${index + 1} ${title}`,
       status: taskStatus[agent.status],
       details: richText(agentFacts(agent, now)),
     };
@@ -161,12 +179,14 @@ function planBoard(agents: AgentSnapshot[], now: Date, title: string): SlackBloc
   const blocks: SlackBlock[] = [{ type: "plan", title, tasks }];
   const buttons = stopButtons(agents);
   if (buttons.length > 0) blocks.push(actionsBlock(buttons));
+  const steer = steerButtons(agents);
+  if (steer.length > 0) blocks.push(actionsBlock(steer));
   return blocks;
 }
 
 /**
- * The crew board: one line per sub-agent with state, progress, elapsed, tokens and cost, plus Stop
- * buttons. It is edited in place, so no block carries a fixed block_id: Slack asks for a new one
+ * The crew board: one line per sub-agent, numbered as people address it (`#2`, see
+ * `parseSteerAddress`), with state, progress, elapsed, tokens and cost, plus Stop and Steer buttons. It is edited in place, so no block carries a fixed block_id: Slack asks for a new one
  * on every iteration of a message and makes one up when it is absent.
  */
 export function renderCrewBoard(
@@ -182,7 +202,7 @@ export function renderCrewBoard(
   const body =
     options.style === "plan" ? planBoard(agents, options.now, title) : sectionsBoard(agents, options.now);
   const lines = agents.map(
-    (agent) => `${mrkdwnText(oneLine(agent.title), 100)}: ${stateLabels[agent.status]}`,
+    (agent, index) => `#${index + 1} ${mrkdwnText(oneLine(agent.title), 100)}: ${stateLabels[agent.status]}`,
   );
   return {
     text: truncateEscaped(`${title}\n${lines.join("\n")}`, 3000),

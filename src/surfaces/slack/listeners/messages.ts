@@ -11,6 +11,7 @@ import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
+import { routeThreadReply } from "./thread-replies.ts";
 
 /** Told once a window to someone whose replies wait for the next turn. */
 export const heldReplyNote =
@@ -77,21 +78,37 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     thread: `${key.surface}:${key.conversationKey}`,
     ...(existing ? { sessionId: existing.id } : {}),
   });
+  // A reply addressed to one worker is a steer; one addressed to other people starts nothing.
+  const route = existing
+    ? await routeThreadReply(context, {
+        session: existing,
+        userId: message.user,
+        rawText: message.text,
+        text,
+        plainReply: options.mustExist && message.channel_type !== "im",
+        botUserId: incoming.botUserId,
+        channel,
+        threadTs,
+      })
+    : "message";
+  if (route === "steered") return;
+  const aside = route === "aside";
   const byOwner = !existing || existing.ownerId === message.user;
   // The owner's first feedback goes out before anything slow (history, names, the runtime).
   // Anyone else's reply is data that may only wait for the next turn: it shows nothing, and
   // a turn it starts shows itself when its answer streams.
-  const feedback = byOwner
-    ? firstFeedback(
-        context,
-        { channel, threadTs },
-        {
-          ts: message.ts,
-          receivedAt,
-          ...(existing ? {} : { startsSession: { title: text, initiatorUserId: message.user } }),
-        },
-      )
-    : undefined;
+  const feedback =
+    byOwner && !aside
+      ? firstFeedback(
+          context,
+          { channel, threadTs },
+          {
+            ts: message.ts,
+            receivedAt,
+            ...(existing ? {} : { startsSession: { title: text, initiatorUserId: message.user } }),
+          },
+        )
+      : undefined;
   // The owner's own team, for streams' recipient_team_id: the payload says it when they wrote this.
   const known = existing && !byOwner ? await context.threads.get(existing.id) : undefined;
   const thread = {
@@ -126,6 +143,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       text,
       ...(history && history.length > 0 ? { history } : {}),
       metadata: { channel, threadTs, teamId },
+      ...(aside ? { aside } : {}),
     });
     if (outcome.type === "message-accepted") {
       context.threads.remember(outcome.sessionId, thread);

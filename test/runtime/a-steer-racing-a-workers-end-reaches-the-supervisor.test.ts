@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pendingEventsFor } from "../../src/adapters/database/events.ts";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import type { Runtime } from "../../src/runtime/create-runtime.ts";
+import {
+  type FakeLlmServer,
+  startFakeLlmServer,
+  textResponse,
+  toolCallResponse,
+} from "../fakes/fake-llm-server.ts";
+import { backends, createTestDatabase } from "../helpers/database.ts";
+import { eventually } from "../helpers/eventually.ts";
+import { isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
+
+describe.each(backends)("a steer racing a worker's end on %s", (backend) => {
+  let handle: DatabaseHandle;
+  let server: FakeLlmServer;
+  let runtime: Runtime;
+
+  beforeAll(async () => {
+    handle = await createTestDatabase(backend);
+    server = await startFakeLlmServer();
+    runtime = await startTestRuntime({ handle, anthropicBaseUrl: server.anthropicBaseUrl });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    await handle?.close();
+    await server?.close();
+  });
+
+  it("goes to the supervisor when the worker finishes in the turn that was running", async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const workerCalls: string[] = [];
+    server.respondWith((request) => {
+      if (isSupervisorRequest(request)) {
+        if (request.turnIndex === 0)
+          return toolCallResponse([{ name: "spawn_agent", input: { title: "Racer", brief: "race" } }]);
+        if (request.lastUserText.includes("which had already finished")) return textResponse("Passed on.");
+        return textResponse("On it.");
+      }
+      workerCalls.push(JSON.stringify(request.messages));
+      return held.then(() => toolCallResponse([{ name: "finish", input: { summary: "raced" } }]));
+    });
+    const accepted = await runtime.handle({
+      type: "user-message",
+      key: { surface: "terminal", conversationKey: `race-${backend}` },
+      userId: "me",
+      text: "run the race",
+    });
+    const sessionId = accepted.type === "message-accepted" ? accepted.sessionId : "";
+    await eventually(() => workerCalls.length === 1);
+    const worker = (await runtime.listAgents(sessionId)).find((agent) => agent.role === "worker");
+    const outcome = await runtime.handle({
+      type: "steer",
+      sessionId,
+      agentId: worker?.id ?? "",
+      userId: "me",
+      text: "also update the changelog",
+    });
+    expect(outcome).toMatchObject({ type: "steer", result: { kind: "delivered", agentTitle: "Racer" } });
+    release();
+
+    const told = await eventually(() =>
+      server.requests.find(
+        (request) =>
+          isSupervisorRequest(request) &&
+          request.lastUserText.includes("which had already finished") &&
+          request.lastUserText.includes("also update the changelog"),
+      ),
+    );
+    expect(told.lastUserText).toContain('agent "Racer"');
+    expect(workerCalls).toHaveLength(1);
+    expect(await pendingEventsFor(handle.db, worker?.id ?? "")).toEqual([]);
+  });
+});
