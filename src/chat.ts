@@ -2,12 +2,14 @@
  * `npm run chat`: talk to a supervisor at the terminal, no Slack needed. The embedded database
  * under THREADWORK_DATA_DIR is used unless DATABASE_URL is set; a provider is required. Only
  * this conversation's agents run here, whatever else the database holds.
+ * `npm run chat -- --session <id> --as <Slack user id>` continues a Slack session here, as its owner.
  */
 // First, before anything that needs Node 24: an older Node stops here with a clear message.
 import "./require-node-24.mjs";
 import { mkdirSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import path from "node:path";
+import { readChatArguments } from "./application/chat-arguments.ts";
 import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
 import { createStopSignals } from "./domain/stop-signals.ts";
 
@@ -15,7 +17,13 @@ import { createStopSignals } from "./domain/stop-signals.ts";
 const interruptMs = 2_000;
 
 async function main(): Promise<void> {
-  if (!readCommandLine("chat")) return;
+  const chatArguments = readChatArguments(process.argv.slice(2));
+  if (chatArguments.problem || (chatArguments.as !== undefined && chatArguments.session === undefined)) {
+    process.stderr.write(`threadwork chat: ${chatArguments.problem ?? "--as goes with --session <session id>"}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!readCommandLine("chat", chatArguments.rest)) return;
   const config = readConfigOrReport(["provider"]);
   if (!config) {
     process.exitCode = 1;
@@ -30,6 +38,8 @@ async function main(): Promise<void> {
   const { reportSandbox } = await import("./application/report-sandbox.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
   const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
+  const { prepareHandoff, HandoffRefusedError } = await import("./application/terminal-handoff.ts");
+  const { createThreadNotices } = await import("./application/handoff-thread-notices.ts");
 
   // Logs go to a file, never into the conversation; `tail -f` it in another terminal.
   mkdirSync(config.database.dataDir, { recursive: true });
@@ -45,8 +55,27 @@ async function main(): Promise<void> {
   try {
     await migrateDatabase(database);
     const user = userInfo().username;
+    const handoff =
+      chatArguments.session === undefined
+        ? undefined
+        : await prepareHandoff({
+            db: database.db,
+            sessionId: chatArguments.session,
+            as: chatArguments.as,
+            host: hostname(),
+            user,
+            logger,
+            createNotices: (metadata) => createThreadNotices({ slack: config.slack, metadata, logger }),
+          }).catch((error: unknown) => {
+            if (!(error instanceof HandoffRefusedError)) throw error;
+            process.stderr.write(`threadwork chat: ${error.message}\n`);
+            process.exitCode = 2;
+            return null;
+          });
+    if (handoff === null) return;
     // One conversation per user, machine and THREADWORK_CHAT name; it resumes where it left off.
-    const key = {
+    // A Slack session continued here keeps its own key: the same session, the same supervisor.
+    const key = handoff?.key ?? {
       surface: "terminal",
       conversationKey: `${hostname()}:${user}:${process.env.THREADWORK_CHAT || "default"}`,
     };
@@ -60,17 +89,24 @@ async function main(): Promise<void> {
     });
     if (workspaceManager) await reportSandbox({ git: config.git, logger });
     const existing = await runtime.findSession(key);
+    const introduction = handoff
+      ? [
+          `Continuing the Slack session as ${handoff.ownerId}; ${handoff.tellsSlack ? "its thread is told, and gets the answers given here" : "no Slack bot token here, so its thread is not told"}. Leaving (/quit) hands it back.`,
+          ...(await handoff.history(runtime)),
+        ]
+      : [];
     const surface = createTerminalSurface({
       runtime,
       input: process.stdin,
       output: process.stdout,
       interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-      userId: user,
+      userId: handoff?.ownerId ?? user,
       key,
       ...(existing ? { sessionId: existing.id } : {}),
       introduction: [
         `Threadwork chat: ${describeModels(settled.models).join(", ")}.`,
         `${existing ? "Resuming this conversation. " : ""}Logs: ${logFile}. Ctrl-C or /quit leaves.`,
+        ...introduction,
       ],
     });
     // Off a terminal, Ctrl-C and `kill` arrive as signals; a second one leaves at once. Under npm one
@@ -88,6 +124,8 @@ async function main(): Promise<void> {
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    // The hold first: from now on the Slack app leaves this session's agents to this chat.
+    await handoff?.begin(runtime);
     await runtime.start();
     try {
       const { interrupted } = await surface.run();
@@ -101,6 +139,7 @@ async function main(): Promise<void> {
       // never be seen) and its agent let go: the interrupted turn runs again at the next start.
       await runtime.stop({ drainBy: Date.now(), abortedBy: Date.now() + interruptMs });
       logger.info("chat runtime stopped");
+      await handoff?.end();
     }
   } finally {
     await database.close();
