@@ -19,7 +19,9 @@ const interruptMs = 2_000;
 async function main(): Promise<void> {
   const chatArguments = readChatArguments(process.argv.slice(2));
   if (chatArguments.problem || (chatArguments.as !== undefined && chatArguments.session === undefined)) {
-    process.stderr.write(`threadwork chat: ${chatArguments.problem ?? "--as goes with --session <session id>"}\n`);
+    process.stderr.write(
+      `threadwork chat: ${chatArguments.problem ?? "--as goes with --session <session id>"}\n`,
+    );
     process.exitCode = 2;
     return;
   }

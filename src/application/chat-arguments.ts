@@ -22,7 +22,8 @@ export function readChatArguments(argv: readonly string[]): ChatArguments {
       result.rest.push(argument);
       continue;
     }
-    const value = inline ?? argv[(index += 1)];
+    if (inline === undefined) index += 1;
+    const value = inline ?? argv[index];
     if (value === undefined || value.trim() === "" || value.startsWith("--")) {
       result.problem = `${name} needs a value: npm run chat -- --session <session id> --as <your Slack user id>`;
       return result;

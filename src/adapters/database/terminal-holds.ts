@@ -40,7 +40,9 @@ export async function releaseSession(db: Database, sessionId: string, holder: st
   await db
     .update(sessions)
     .set({ metadata: sql`${sessions.metadata} - ${terminalHoldKey}::text` })
-    .where(sql`${sessions.id} = ${sessionId} and ${sessions.metadata}->${terminalHoldKey}->>'holder' = ${holder}`);
+    .where(
+      sql`${sessions.id} = ${sessionId} and ${sessions.metadata}->${terminalHoldKey}->>'holder' = ${holder}`,
+    );
 }
 
 /** SQL that holds when the session row in scope is held by a terminal now. */
