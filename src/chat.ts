@@ -11,6 +11,7 @@ import { hostname, userInfo } from "node:os";
 import path from "node:path";
 import { readChatArguments } from "./application/chat-arguments.ts";
 import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
+import type { TerminalHandoff } from "./application/terminal-handoff.ts";
 import { createStopSignals } from "./domain/stop-signals.ts";
 
 /** After Ctrl-C, how long an interrupted model call or tool may take to let go of its agent. */
@@ -35,11 +36,6 @@ async function main(): Promise<void> {
   const { createLogger } = await import("./logger.ts");
   const { openDatabase } = await import("./adapters/database/open-database.ts");
   const { migrateDatabase } = await import("./adapters/database/migrate.ts");
-  const { assembleRuntime } = await import("./application/assemble-runtime.ts");
-  const { createTerminalSurface } = await import("./surfaces/terminal/terminal-surface.ts");
-  const { reportSandbox } = await import("./application/report-sandbox.ts");
-  const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
-  const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
   const { prepareHandoff, HandoffRefusedError } = await import("./application/terminal-handoff.ts");
   const { createThreadNotices } = await import("./application/handoff-thread-notices.ts");
 
@@ -51,13 +47,12 @@ async function main(): Promise<void> {
     environment: config.environment,
     destination: pino.destination({ dest: logFile, append: true, sync: true }),
   });
-  const settled = await prepareModels(config, { logger });
-  await checkRepositoriesAtStart(settled, logger);
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
+  let handoff: TerminalHandoff | null | undefined;
   try {
     await migrateDatabase(database);
     const user = userInfo().username;
-    const handoff =
+    handoff =
       chatArguments.session === undefined
         ? undefined
         : await prepareHandoff({
@@ -75,6 +70,14 @@ async function main(): Promise<void> {
             return null;
           });
     if (handoff === null) return;
+    // Loaded once the chat may go on: a refusal comes back without waiting for them.
+    const { assembleRuntime } = await import("./application/assemble-runtime.ts");
+    const { createTerminalSurface } = await import("./surfaces/terminal/terminal-surface.ts");
+    const { reportSandbox } = await import("./application/report-sandbox.ts");
+    const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
+    const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
+    const settled = await prepareModels(config, { logger });
+    await checkRepositoriesAtStart(settled, logger);
     // One conversation per user, machine and THREADWORK_CHAT name; it resumes where it left off.
     // A Slack session continued here keeps its own key: the same session, the same supervisor.
     const key = handoff?.key ?? {
@@ -141,9 +144,10 @@ async function main(): Promise<void> {
       // never be seen) and its agent let go: the interrupted turn runs again at the next start.
       await runtime.stop({ drainBy: Date.now(), abortedBy: Date.now() + interruptMs });
       logger.info("chat runtime stopped");
-      await handoff?.end();
     }
   } finally {
+    // Back to the Slack app, once this chat runs nothing of the session any more.
+    await handoff?.end();
     await database.close();
     logger.info("chat database closed");
   }

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import { findSupervisor } from "../adapters/database/agents.ts";
 import type { Database } from "../adapters/database/open-database.ts";
 import { getSession } from "../adapters/database/sessions.ts";
-import { holdSession, releaseSession } from "../adapters/database/terminal-holds.ts";
+import { holdSession, releaseSession, terminalHoldKey } from "../adapters/database/terminal-holds.ts";
 import { loadTranscript } from "../adapters/database/transcript.ts";
 import { ThreadworkError } from "../domain/errors.ts";
 import { textOf } from "../domain/messages.ts";
@@ -29,7 +30,7 @@ export interface TerminalHandoff {
   key: SessionKey;
   sessionId: string;
   ownerId: string;
-  /** Takes the session from the Slack app, tells the thread, and shows final answers there too. */
+  /** Tells the thread the session moved, and posts the final answers given here there too. */
   begin(runtime: RuntimeApi): Promise<void>;
   /** What the terminal shows first: the session, its agents and its last answer. */
   history(runtime: RuntimeApi): Promise<string[]>;
@@ -75,8 +76,24 @@ export async function prepareHandoff(options: {
   }
   const holder = randomUUID();
   const hold = { host: options.host, user: options.user, holder };
+  // From here on the Slack app leaves this session's agents to this chat.
+  if (!(await holdSession(db, sessionId, hold, holdSeconds))) {
+    const current = z
+      .object({ host: z.string(), user: z.string() })
+      .safeParse((await getSession(db, sessionId))?.metadata[terminalHoldKey]);
+    const where = current.success ? ` on ${current.data.host} by ${current.data.user}` : "";
+    throw new HandoffRefusedError(
+      `Session ${sessionId} is already continued in a terminal${where}; leave that chat first.`,
+    );
+  }
+  const renewal = setInterval(() => {
+    holdSession(db, sessionId, hold, holdSeconds).catch((error: unknown) =>
+      logger.warn({ error: String(error) }, "could not renew the terminal's hold on the session"),
+    );
+  }, renewEveryMs);
+  renewal.unref();
+  logger.info({ sessionId }, "session continued at the terminal");
   const notices = await options.createNotices(session.metadata);
-  let renewal: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   let ended = false;
 
@@ -86,14 +103,6 @@ export async function prepareHandoff(options: {
     ownerId: session.ownerId,
     tellsSlack: notices !== undefined,
     async begin(runtime) {
-      await holdSession(db, sessionId, hold, holdSeconds);
-      renewal = setInterval(() => {
-        holdSession(db, sessionId, hold, holdSeconds).catch((error: unknown) =>
-          logger.warn({ error: String(error) }, "could not renew the terminal's hold on the session"),
-        );
-      }, renewEveryMs);
-      renewal.unref();
-      logger.info({ sessionId }, "session continued at the terminal");
       if (!notices) return;
       await notices.moved(options.host, options.user, session.ownerId);
       unsubscribe = runtime.subscribe((event) => {

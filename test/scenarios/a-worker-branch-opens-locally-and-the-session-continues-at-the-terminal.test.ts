@@ -34,6 +34,8 @@ import { createSourceRepository, git, temporaryDirectory } from "../workspace/re
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
+/** Node itself, so that stderr holds the chat's own words and not npm's report of the exit code. */
+const chatProgram = `${join(root, "node_modules/.bin/node")} src/chat.ts`;
 const owner = "U0OWNER";
 const threadTs = "1700020000.000100";
 
@@ -202,6 +204,15 @@ describe("a worker's branch opens locally, and its Slack session continues at th
       fake.latestThreadMessage(channel, threadTs, ":arrow_right: Continued in a terminal on"),
     );
     expect(moved.text).toContain(`by <@${owner}>`);
+    // One terminal at a time: a second chat on the same session is refused while this one holds it.
+    const second = startChat(`${chatProgram} --session ${session.id} --as ${owner}`, chatEnvironment);
+    started.push(second);
+    expect(await second.exited).toBe(2);
+    expect(second.stderr().trim()).toMatch(
+      new RegExp(
+        `^threadwork chat: Session ${session.id} is already continued in a terminal on .+; leave that chat first\\.$`,
+      ),
+    );
 
     chat.type("how is it going?");
     await chat.shows("Going well, said at the terminal.");
@@ -239,16 +250,13 @@ describe("a worker's branch opens locally, and its Slack session continues at th
     timeout: scaled(120_000),
   }, async () => {
     const session = await findSessionByKey(handle.db, "slack", `${fake.teamId}:${channel}:${threadTs}`);
-    // Node itself, so that stderr holds the chat's own words and not npm's report of the exit code.
-    const chat = `${join(root, "node_modules/.bin/node")} src/chat.ts`;
-    const stranger = startChat(`${chat} --session ${session?.id} --as U0STRANGER`, chatEnvironment);
-    started.push(stranger);
+    const stranger = startChat(`${chatProgram} --session ${session?.id} --as U0STRANGER`, chatEnvironment);
+    const unknown = startChat(`${chatProgram} --session sess_nothing --as U0OWNER`, chatEnvironment);
+    started.push(stranger, unknown);
     expect(await stranger.exited).toBe(2);
     expect(stranger.stderr().trim()).toBe(
       `threadwork chat: Session ${session?.id} belongs to another person: U0STRANGER is not its owner.`,
     );
-    const unknown = startChat(`${chat} --session sess_nothing --as U0OWNER`, chatEnvironment);
-    started.push(unknown);
     expect(await unknown.exited).toBe(2);
     expect(unknown.stderr().trim()).toBe(
       'threadwork chat: No session sess_nothing: copy the id from "Open locally".',

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "./open-database.ts";
 import { sessions } from "./schema.ts";
 
@@ -18,7 +18,10 @@ export interface TerminalHold {
 
 export const terminalHoldKey = "terminalHold";
 
-/** Takes or renews the hold for `seconds`; returns false when the session does not exist. */
+/**
+ * Takes or renews the hold for `seconds`; returns false when the session does not exist or another
+ * chat holds it (the holder's hold has not expired).
+ */
 export async function holdSession(
   db: Database,
   sessionId: string,
@@ -30,7 +33,12 @@ export async function holdSession(
     .set({
       metadata: sql`${sessions.metadata} || jsonb_build_object(${terminalHoldKey}::text, jsonb_build_object('host', ${hold.host}::text, 'user', ${hold.user}::text, 'holder', ${hold.holder}::text, 'until', (now() + make_interval(secs => ${seconds}::int))::text))`,
     })
-    .where(eq(sessions.id, sessionId))
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        sql`(not ${heldByTerminal()} or ${sessions.metadata}->${terminalHoldKey}->>'holder' = ${hold.holder})`,
+      ),
+    )
     .returning({ id: sessions.id });
   return rows.length > 0;
 }
