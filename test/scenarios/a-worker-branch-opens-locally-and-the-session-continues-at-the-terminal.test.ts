@@ -47,13 +47,27 @@ function respond(request: FakeLlmRequest) {
     if (request.lastToolResults.length > 0 && lastCallName(request) === "spawn_agent") {
       return textResponse("Started.");
     }
+    if (text.includes('"Asker"') && text.includes("finished")) return textResponse("The colour is blue.");
     if (text.includes("finished")) return textResponse("The greeting is written.");
+    if (text.includes("ask me a colour")) {
+      return toolCallResponse([
+        { name: "spawn_agent", input: { title: "Asker", brief: "ask: which colour" } },
+      ]);
+    }
     if (text.includes("write a greeting")) {
       return toolCallResponse([
         { name: "spawn_agent", input: { title: "Greeter", brief: "greet: write hello.txt", repo: "app" } },
       ]);
     }
     return textResponse("Noted.");
+  }
+  if (briefOf(request).startsWith("ask")) {
+    if (request.turnIndex === 0) {
+      return toolCallResponse([
+        { name: "ask_user", input: { question: "Which colour?", choices: ["blue", "green"] } },
+      ]);
+    }
+    return toolCallResponse([{ name: "finish", input: { summary: "Colour chosen." } }]);
   }
   if (!briefOf(request).startsWith("greet")) return textResponse("?");
   if (request.turnIndex === 0) {
@@ -191,6 +205,17 @@ describe("a worker's branch opens locally, and its Slack session continues at th
     expect((await git(clone, "rev-parse", "HEAD")).trim()).toBe(result?.commit);
     expect((await git(clone, "show", "HEAD:hello.txt")).trim()).toBe("hello");
 
+    // A question waits on the owner in Slack when the session moves to the terminal.
+    await harness.event("EvAsk", {
+      type: "message",
+      user: owner,
+      text: "ask me a colour",
+      ts: "1700020050.000100",
+      thread_ts: threadTs,
+      channel,
+    });
+    await fake.waitFor(() => fake.latestThreadMessage(channel, threadTs, "Asker asks:"), 30_000);
+
     // The chat command, as Slack shows it, continues the session at the terminal.
     const supervisor = await findSupervisor(handle.db, session.id);
     const before = supervisor ? (await loadTranscript(handle.db, supervisor.id)).length : 0;
@@ -199,7 +224,8 @@ describe("a worker's branch opens locally, and its Slack session continues at th
     await chat.shows("Type a message to talk to the supervisor", 90_000);
     expect(chat.stdout()).toContain(`Session ${session.id}`);
     expect(chat.stdout()).toContain("Greeter");
-    expect(chat.stdout()).toContain("Last answer: The greeting is written.");
+    expect(chat.stdout()).toMatch(/\n {2}2\. \[waiting\] Asker .*\nLast answer: \S/);
+    await chat.shows("Waiting on you:\n? #1 Asker asks: Which colour?");
     const moved = await fake.waitFor(() =>
       fake.latestThreadMessage(channel, threadTs, ":arrow_right: Continued in a terminal on"),
     );
@@ -212,6 +238,13 @@ describe("a worker's branch opens locally, and its Slack session continues at th
       new RegExp(
         `^threadwork chat: Session ${session.id} is already continued in a terminal on .+; leave that chat first\\.$`,
       ),
+    );
+
+    // The pending question is answered at the terminal; the worker finishes and the answer reaches both.
+    chat.type("/answer 1 blue");
+    await chat.shows("The colour is blue.");
+    await fake.waitFor(() =>
+      fake.latestThreadMessage(channel, threadTs, "From the terminal:\n\nThe colour is blue."),
     );
 
     chat.type("how is it going?");
