@@ -52,10 +52,15 @@ export async function createThreadNotices(options: {
         "Questions and approvals asked meanwhile wait in the terminal.";
       return post({ text });
     },
-    reply: (text) =>
-      post({
-        markdown_text: `From the terminal:\n\n${safeMarkdown(truncate(text, maximumReply))}`,
-      }),
+    async reply(text) {
+      await post({ markdown_text: `From the terminal:\n\n${safeMarkdown(truncate(text, maximumReply))}` });
+      // A reply typed in the thread set "is thinking…" there, and the Slack app sees no answer to clear it.
+      await client
+        .apiCall("assistant.threads.setStatus", { channel_id: channel, thread_ts: threadTs, status: "" })
+        .catch((error: unknown) =>
+          options.logger.debug({ error: errorMessage(error) }, "no thread status to clear"),
+        );
+    },
     back: (host) =>
       post({
         text: `:leftwards_arrow_with_hook: Back in Slack: the terminal on *${escapeText(host)}* let go of this session; replies here are answered here again.`,
