@@ -75,6 +75,7 @@ export const processTests = [
   "test/start.test.ts",
   "test/unsupported-node-gets-a-clear-message.test.ts",
   "test/workspace/disk-tally-never-follows-a-swapped-symlink.test.ts",
+  "test/scenarios/a-worker-branch-opens-locally-and-the-session-continues-at-the-terminal.test.ts",
 ];
 
 export const allTests = ["test/**/*.test.ts"];

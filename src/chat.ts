@@ -2,20 +2,31 @@
  * `npm run chat`: talk to a supervisor at the terminal, no Slack needed. The embedded database
  * under THREADWORK_DATA_DIR is used unless DATABASE_URL is set; a provider is required. Only
  * this conversation's agents run here, whatever else the database holds.
+ * `npm run chat -- --session <id> --as <Slack user id>` continues a Slack session here, as its owner.
  */
 // First, before anything that needs Node 24: an older Node stops here with a clear message.
 import "./require-node-24.mjs";
 import { mkdirSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import path from "node:path";
+import { readChatArguments } from "./application/chat-arguments.ts";
 import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
+import type { TerminalHandoff } from "./application/terminal-handoff.ts";
 import { createStopSignals } from "./domain/stop-signals.ts";
 
 /** After Ctrl-C, how long an interrupted model call or tool may take to let go of its agent. */
 const interruptMs = 2_000;
 
 async function main(): Promise<void> {
-  if (!readCommandLine("chat")) return;
+  const chatArguments = readChatArguments(process.argv.slice(2));
+  if (chatArguments.problem || (chatArguments.as !== undefined && chatArguments.session === undefined)) {
+    process.stderr.write(
+      `threadwork chat: ${chatArguments.problem ?? "--as goes with --session <session id>"}\n`,
+    );
+    process.exitCode = 2;
+    return;
+  }
+  if (!readCommandLine("chat", chatArguments.rest)) return;
   const config = readConfigOrReport(["provider"]);
   if (!config) {
     process.exitCode = 1;
@@ -25,11 +36,8 @@ async function main(): Promise<void> {
   const { createLogger } = await import("./logger.ts");
   const { openDatabase } = await import("./adapters/database/open-database.ts");
   const { migrateDatabase } = await import("./adapters/database/migrate.ts");
-  const { assembleRuntime } = await import("./application/assemble-runtime.ts");
-  const { createTerminalSurface } = await import("./surfaces/terminal/terminal-surface.ts");
-  const { reportSandbox } = await import("./application/report-sandbox.ts");
-  const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
-  const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
+  const { prepareHandoff, HandoffRefusedError } = await import("./application/terminal-handoff.ts");
+  const { createThreadNotices } = await import("./application/handoff-thread-notices.ts");
 
   // Logs go to a file, never into the conversation; `tail -f` it in another terminal.
   mkdirSync(config.database.dataDir, { recursive: true });
@@ -39,14 +47,40 @@ async function main(): Promise<void> {
     environment: config.environment,
     destination: pino.destination({ dest: logFile, append: true, sync: true }),
   });
-  const settled = await prepareModels(config, { logger });
-  await checkRepositoriesAtStart(settled, logger);
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
+  let handoff: TerminalHandoff | null | undefined;
   try {
     await migrateDatabase(database);
     const user = userInfo().username;
+    handoff =
+      chatArguments.session === undefined
+        ? undefined
+        : await prepareHandoff({
+            db: database.db,
+            sessionId: chatArguments.session,
+            as: chatArguments.as,
+            host: hostname(),
+            user,
+            logger,
+            createNotices: (metadata) => createThreadNotices({ slack: config.slack, metadata, logger }),
+          }).catch((error: unknown) => {
+            if (!(error instanceof HandoffRefusedError)) throw error;
+            process.stderr.write(`threadwork chat: ${error.message}\n`);
+            process.exitCode = 2;
+            return null;
+          });
+    if (handoff === null) return;
+    // Loaded once the chat may go on: a refusal comes back without waiting for them.
+    const { assembleRuntime } = await import("./application/assemble-runtime.ts");
+    const { createTerminalSurface } = await import("./surfaces/terminal/terminal-surface.ts");
+    const { reportSandbox } = await import("./application/report-sandbox.ts");
+    const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
+    const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
+    const settled = await prepareModels(config, { logger });
+    await checkRepositoriesAtStart(settled, logger);
     // One conversation per user, machine and THREADWORK_CHAT name; it resumes where it left off.
-    const key = {
+    // A Slack session continued here keeps its own key: the same session, the same supervisor.
+    const key = handoff?.key ?? {
       surface: "terminal",
       conversationKey: `${hostname()}:${user}:${process.env.THREADWORK_CHAT || "default"}`,
     };
@@ -60,17 +94,24 @@ async function main(): Promise<void> {
     });
     if (workspaceManager) await reportSandbox({ git: config.git, logger });
     const existing = await runtime.findSession(key);
+    const introduction = handoff
+      ? [
+          `Continuing the Slack session as ${handoff.ownerId}; ${handoff.tellsSlack ? "its thread is told, and gets the answers given here" : "no Slack bot token here, so its thread is not told"}. Leaving (/quit) hands it back.`,
+          ...(await handoff.history(runtime)),
+        ]
+      : [];
     const surface = createTerminalSurface({
       runtime,
       input: process.stdin,
       output: process.stdout,
       interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-      userId: user,
+      userId: handoff?.ownerId ?? user,
       key,
       ...(existing ? { sessionId: existing.id } : {}),
       introduction: [
         `Threadwork chat: ${describeModels(settled.models).join(", ")}.`,
         `${existing ? "Resuming this conversation. " : ""}Logs: ${logFile}. Ctrl-C or /quit leaves.`,
+        ...introduction,
       ],
     });
     // Off a terminal, Ctrl-C and `kill` arrive as signals; a second one leaves at once. Under npm one
@@ -88,6 +129,8 @@ async function main(): Promise<void> {
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    // The hold first: from now on the Slack app leaves this session's agents to this chat.
+    await handoff?.begin(runtime);
     await runtime.start();
     try {
       const { interrupted } = await surface.run();
@@ -103,6 +146,8 @@ async function main(): Promise<void> {
       logger.info("chat runtime stopped");
     }
   } finally {
+    // Back to the Slack app, once this chat runs nothing of the session any more.
+    await handoff?.end();
     await database.close();
     logger.info("chat database closed");
   }

@@ -63,7 +63,7 @@ const usages: Record<EntryPoint, { command: string; summary: string }> = {
   chat: {
     command: "npm run chat",
     summary:
-      "Talks to Threadwork at the terminal, without Slack: the same supervisor, sub-agents and repositories. Needs a model provider. THREADWORK_CHAT names the conversation (default: default).",
+      "Talks to Threadwork at the terminal, without Slack: the same supervisor, sub-agents and repositories. Needs a model provider. THREADWORK_CHAT names the conversation (default: default). --session <id> --as <your Slack user id> continues a Slack session here as its owner (its results message shows the command).",
   },
   migrate: {
     command: "npm run db:migrate",

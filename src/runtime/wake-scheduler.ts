@@ -93,7 +93,12 @@ export function createWakeScheduler(
         }
         const release = await releaseLease(db, agentId, kernel.instanceId, seen);
         if (release.released || release.wakeSeq === undefined) return;
-        // A wake-up arrived while we ran: look again before letting go.
+        // A wake-up arrived while we ran: look again before letting go, unless the session left this
+        // runtime's scope meanwhile (a terminal holds it now); the runtime that serves it takes over.
+        if (kernel.scope && !(await agentInScope(db, agentId, kernel.scope))) {
+          await dropLease(db, agentId, kernel.instanceId);
+          return;
+        }
         seen = release.wakeSeq;
       }
     } catch (error) {

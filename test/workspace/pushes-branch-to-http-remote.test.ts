@@ -1,8 +1,11 @@
+import { execFile } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
+import { branchCommands } from "../../src/domain/open-locally.ts";
 import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import { type FakeGitRemote, startFakeGitRemote } from "../fakes/fake-git-remote.ts";
 import {
@@ -109,6 +112,25 @@ describe("a workspace on an https remote", () => {
 
     // The token never lands on disk: not in the mirror's config, not in the working copy.
     expect(await filesContaining(dataDir, token)).toEqual([]);
+
+    // "Open locally": the result names the remote, and the command fetches the pushed commit into a
+    // person's clone with that person's own credentials (here an extra header); it carries none.
+    expect(result.fetchFrom).toBe(remote.url("acme/widgets.git"));
+    const [fetch] = branchCommands({ branch: result.branch, fetchFrom: result.fetchFrom });
+    expect(fetch).not.toContain(token);
+    const clone = join(directory.path, "person-clone");
+    await git(directory.path, "clone", "-q", bare, clone);
+    await promisify(execFile)("sh", ["-c", fetch ?? "false"], {
+      cwd: clone,
+      env: {
+        ...process.env,
+        GIT_CONFIG_COUNT: "1",
+        GIT_CONFIG_KEY_0: "http.extraHeader",
+        GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`person:${token}`).toString("base64")}`,
+      },
+    });
+    expect((await git(clone, "rev-parse", "--abbrev-ref", "HEAD")).trim()).toBe(result.branch);
+    expect((await git(clone, "rev-parse", "HEAD")).trim()).toBe(result.commit);
   });
 
   it("refreshes the mirror when used, so a new workspace starts from the remote's latest commit", async () => {

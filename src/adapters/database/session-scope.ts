@@ -1,6 +1,7 @@
 import { and, type Column, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "./open-database.ts";
 import { agents, sessions } from "./schema.ts";
+import { heldByTerminal } from "./terminal-holds.ts";
 
 /**
  * The sessions one runtime serves: a surface's, or one conversation's. A process runs and
@@ -15,9 +16,10 @@ export interface SessionScope {
 
 /** SQL that holds when `sessionId` (a column) is a session in `scope`. */
 export function sessionInScope(sessionId: Column, scope: SessionScope): SQL {
+  // A whole surface's runtime leaves a session a terminal holds to that terminal's chat.
   const conversation =
     scope.conversationKey === undefined
-      ? sql``
+      ? sql` and not ${heldByTerminal()}`
       : sql` and ${sessions.conversationKey} = ${scope.conversationKey}`;
   return sql`exists (select 1 from ${sessions} where ${sessions.id} = ${sessionId} and ${sessions.surface} = ${scope.surface}${conversation})`;
 }

@@ -82,6 +82,8 @@ export interface FinalizeResult {
   pullRequestUrl?: string;
   /** Why the push or the pull request did not happen, when it was attempted and failed. */
   error?: string;
+  /** Where the branch can be fetched from: the remote's URL (no credentials) once pushed, else the working copy. */
+  fetchFrom?: string;
 }
 
 export interface MergeRequest {
@@ -339,19 +341,21 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
       const baseBranch = metadata?.baseBranch ?? (await mirrors.get(workspace.repoName)).defaultBranch;
       const title = message.split("\n")[0] ?? workspace.branch;
       const body = pullRequestBody(message, stats, check && checkAtCommit(check, commit));
+      const pushed = await pushAndOpenPullRequest(
+        repository,
+        workspace.root,
+        workspace.branch,
+        baseBranch,
+        {
+          title,
+          body,
+        },
+        workspace.baseCommit,
+      );
       return {
         ...result,
-        ...(await pushAndOpenPullRequest(
-          repository,
-          workspace.root,
-          workspace.branch,
-          baseBranch,
-          {
-            title,
-            body,
-          },
-          workspace.baseCommit,
-        )),
+        ...pushed,
+        fetchFrom: pushed.pushed ? displayUrl(repository.url) : workspace.root,
       };
     },
 

@@ -197,7 +197,7 @@ export class EventRenderer {
       sessionId,
       `results:${key}`,
       thread,
-      renderResults(finished, cost, priced),
+      renderResults(finished, cost, priced, session),
     );
   }
 }

@@ -4,6 +4,7 @@ import { counted } from "../../../domain/plural.ts";
 import { oneLine } from "../../../domain/text.ts";
 import { contextLine, markdownSection, type RenderedMessage, type SlackBlock } from "./block.ts";
 import { escapeText, formatCost } from "./format.ts";
+import { openLocallyBlock } from "./open-locally.ts";
 
 const count = z.number().int().nonnegative();
 
@@ -114,6 +115,8 @@ export function renderResults(
   agents: AgentSnapshot[],
   sessionCostMicros: number,
   sessionPriced = true,
+  /** The session, to add the "Open locally" commands (`open-locally.ts`). */
+  session?: { id: string; ownerId: string },
 ): RenderedMessage {
   const blocks: SlackBlock[] = [markdownSection("*Results*")];
   const lines: string[] = [];
@@ -128,6 +131,7 @@ export function renderResults(
     blocks.push(markdownSection(lines.slice(index, index + 10).join("\n")));
   }
   const cost = formatCost(sessionCostMicros, sessionPriced);
+  if (session) blocks.push(openLocallyBlock(agents, session));
   blocks.push(contextLine(`Session cost: ${cost}`));
   return {
     text: `Results: ${counted(lines.length, "agent")}, session cost ${cost}`,
