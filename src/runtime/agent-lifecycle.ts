@@ -1,3 +1,4 @@
+import { announceAgentCancelled } from "../adapters/database/agent-cancellations.ts";
 import { lockLiveWorkerCount, queuedWorkers } from "../adapters/database/agent-slots.ts";
 import {
   type AgentRow,
@@ -153,8 +154,11 @@ export async function messageWorker(kernel: RuntimeKernel, from: AgentRow, agent
   await kernel.wake(agentId);
 }
 
-/** Cancels an agent that is not finished yet; its runner's next write conflicts and stops. */
-export async function cancelAgentById(kernel: RuntimeKernel, agentId: string): Promise<boolean> {
+/**
+ * Cancels an agent that is not finished yet. A worker's runner, on whichever instance, hears
+ * it at once (`threadwork_agent_cancel`) and aborts its model call or tool; `by` is who stopped it.
+ */
+export async function cancelAgentById(kernel: RuntimeKernel, agentId: string, by?: string): Promise<boolean> {
   const agent = await getAgent(kernel.db, agentId);
   if (!agent || isTerminal(agent.status)) return false;
   const updated = await kernel.db.transaction(async (db) => {
@@ -164,7 +168,10 @@ export async function cancelAgentById(kernel: RuntimeKernel, agentId: string): P
       finishedAt: agent.role === "supervisor" ? null : kernel.now(),
     });
     await cancelPendingRequests(db, agentId);
-    if (row && agent.role === "worker") await notifyParent(db, row, "agent-cancelled", {});
+    if (row && agent.role === "worker") {
+      await notifyParent(db, row, "agent-cancelled", {});
+      await announceAgentCancelled(db, { agentId, ...(by === undefined ? {} : { by }) });
+    }
     return row;
   });
   if (!updated) return false;

@@ -3,6 +3,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { updateAgent } from "../../src/adapters/database/agents.ts";
 import { type DatabaseHandle, openDatabase } from "../../src/adapters/database/open-database.ts";
 import { getToolCall } from "../../src/adapters/database/tool-calls.ts";
 import { loadTranscript } from "../../src/adapters/database/transcript.ts";
@@ -142,7 +143,32 @@ describe.each(backends)("a Stop received by one instance interrupts a call on an
     const elapsed = await stopFromInstanceB(sessionId, () => server.heldForLatency() === 0);
     reportLatency(`${backend}: model call aborted ${elapsed.toFixed(0)} ms after the Stop`);
     expect(elapsed).toBeLessThan(stopWithinMs);
-    await eventually(async () => (await instanceA.listAgents(sessionId)).some((agent) => agent.status === "cancelled"));
+    await eventually(async () =>
+      (await instanceA.listAgents(sessionId)).some((agent) => agent.status === "cancelled"),
+    );
+    surface.close();
+  });
+
+  it("stops the call within two seconds even when the notification is lost", {
+    timeout: scaled(60_000),
+  }, async () => {
+    const surface = createMemorySurface(instanceA, { userId: "owner" });
+    await surface.send("hold the model, and miss the notification");
+    await eventually(() => server.heldForLatency() === 1);
+    const sessionId = surface.sessionId() ?? "";
+    const worker = await eventually(async () =>
+      (await instanceA.listAgents(sessionId)).find((agent) => agent.role === "worker"),
+    );
+
+    // The cancel as another instance commits it, with no notification reaching anyone.
+    const started = performance.now();
+    await updateAgent(handle.db, worker.id, { status: "cancelled", statusReason: "cancelled" });
+    await eventually(() => server.heldForLatency() === 0, { intervalMs: 5 });
+    const elapsed = performance.now() - started;
+    reportLatency(
+      `${backend}: model call aborted ${elapsed.toFixed(0)} ms after a Stop without notification`,
+    );
+    expect(elapsed).toBeLessThan(stopWithinMs);
     surface.close();
   });
 
