@@ -177,6 +177,8 @@ export async function cancelAgentById(kernel: RuntimeKernel, agentId: string, by
   if (!updated) return false;
   if (updated.role === "worker") {
     kernel.emit({ type: "agent-cancelled", sessionId: updated.sessionId, agent: agentSnapshot(updated) });
+    // Its runner answers the calls the Stop left without a result (one waiting for an approval).
+    await kernel.wake(agentId);
     await afterAgentEnded(kernel, updated);
   }
   return true;

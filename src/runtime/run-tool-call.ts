@@ -112,7 +112,8 @@ export async function runToolCall(
     const current = await getAgent(kernel.db, running.id);
     if (current?.status !== "cancelled") throw error;
     await persistToolResult(kernel, current, seq, call, { risk, outcome }, undefined, options);
-    return "stop";
+    // The next step answers the message's other calls, if any (`answerCallsOfCancelledWorker`).
+    return "continue";
   }
 }
 

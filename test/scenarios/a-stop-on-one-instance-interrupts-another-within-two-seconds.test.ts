@@ -95,6 +95,12 @@ describe.each(backends)("a Stop received by one instance interrupts a call on an
         }
         // The model call that stays open until the client gives up.
         if (briefOf(request).includes("hold the model")) return { ...textResponse("late"), delayMs: 600_000 };
+        if (briefOf(request).includes("two commands")) {
+          return toolCallResponse([
+            { name: "run_command", input: { command: "echo first" } },
+            { name: "run_command", input: { command: "echo second" } },
+          ]);
+        }
         if (request.turnIndex === 0) {
           const command = `echo $$ > ${pidFile}; exec sleep 30`;
           return toolCallResponse([{ name: "run_command", input: { command } }]);
@@ -209,6 +215,32 @@ describe.each(backends)("a Stop received by one instance interrupts a call on an
     const callId = result?.type === "tool_result" ? result.toolCallId : "";
     expect(await getToolCall(handle.db, workerId, callId)).toMatchObject({ status: "cancelled" });
     expect(worker?.status).toBe("cancelled");
+    surface.close();
+  });
+
+  it("answers every call of the message, one waiting for an approval included, when the worker is stopped", {
+    timeout: scaled(60_000),
+  }, async () => {
+    const surface = createMemorySurface(instanceA, { userId: "owner" });
+    await surface.send("two commands");
+    await surface.waitFor((event) => event.type === "approval-requested");
+    const sessionId = surface.sessionId() ?? "";
+    await instanceA.handle({ type: "cancel", sessionId, userId: "owner" });
+
+    const worker = (await instanceA.listAgents(sessionId)).find((agent) => agent.role === "worker");
+    const results = await eventually(async () => {
+      const parts = (await loadTranscript(handle.db, worker?.id ?? "")).flatMap(
+        (entry) => entry.message.parts,
+      );
+      const answered = parts.filter((part) => part.type === "tool_result");
+      return answered.length === 2 ? answered : undefined;
+    });
+    for (const result of results) {
+      expect(result).toMatchObject({
+        isError: true,
+        content: expect.stringMatching(/^Cancelled: .* did not run/),
+      });
+    }
     surface.close();
   });
 });
