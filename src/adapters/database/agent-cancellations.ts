@@ -61,17 +61,20 @@ function listenOnPostgres(
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
   // A connection of its own, outside the pool: LISTEN lasts as long as the session does.
+  // Once the pool is ended the database is being closed: nothing is left to listen for.
+  const over = () => closed || pool.ended;
   async function connect(): Promise<void> {
-    if (closed) return;
+    if (over()) return;
     const connection = new pg.Client(pool.options);
     client = connection;
     const reconnect = (error?: unknown) => {
       if (client !== connection) return;
       client = undefined;
       connection.end().catch(() => undefined);
-      if (closed) return;
+      if (over()) return;
       logger.warn({ err: error }, "lost the connection that listens for Stops; connecting again");
       retry = setTimeout(() => void connect(), reconnectDelayMs);
+      retry.unref();
     };
     connection.on("error", reconnect);
     connection.on("end", () => reconnect());
