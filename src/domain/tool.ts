@@ -61,7 +61,14 @@ export function parseWorkspace(value: unknown): Workspace | undefined {
 }
 
 /** Where a tool call's audit row stands: `started` until it finishes one of the other ways. */
-export type ToolCallStatus = "started" | "finished" | "failed" | "interrupted" | "denied" | "rejected";
+export type ToolCallStatus =
+  | "started"
+  | "finished"
+  | "failed"
+  | "interrupted"
+  | "denied"
+  | "rejected"
+  | "cancelled";
 
 /** Whose call it is: what a risk or a description may depend on besides the input. */
 export interface ToolCallScope {

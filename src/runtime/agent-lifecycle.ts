@@ -1,3 +1,4 @@
+import { announceAgentCancelled } from "../adapters/database/agent-cancellations.ts";
 import { lockLiveWorkerCount, queuedWorkers } from "../adapters/database/agent-slots.ts";
 import {
   type AgentRow,
@@ -156,8 +157,11 @@ export async function messageWorker(kernel: RuntimeKernel, from: AgentRow, agent
   await kernel.wake(agentId);
 }
 
-/** Cancels an agent that is not finished yet; its runner's next write conflicts and stops. */
-export async function cancelAgentById(kernel: RuntimeKernel, agentId: string): Promise<boolean> {
+/**
+ * Cancels an agent that is not finished yet. A worker's runner, on whichever instance, hears
+ * it at once (`threadwork_agent_cancel`) and aborts its model call or tool; `by` is who stopped it.
+ */
+export async function cancelAgentById(kernel: RuntimeKernel, agentId: string, by?: string): Promise<boolean> {
   const agent = await getAgent(kernel.db, agentId);
   if (!agent || isTerminal(agent.status)) return false;
   const updated = await kernel.db.transaction(async (db) => {
@@ -167,12 +171,17 @@ export async function cancelAgentById(kernel: RuntimeKernel, agentId: string): P
       finishedAt: agent.role === "supervisor" ? null : kernel.now(),
     });
     await cancelPendingRequests(db, agentId);
-    if (row && agent.role === "worker") await notifyParent(db, row, "agent-cancelled", {});
+    if (row && agent.role === "worker") {
+      await notifyParent(db, row, "agent-cancelled", {});
+      await announceAgentCancelled(db, { agentId, ...(by === undefined ? {} : { by }) });
+    }
     return row;
   });
   if (!updated) return false;
   if (updated.role === "worker") {
     kernel.emit({ type: "agent-cancelled", sessionId: updated.sessionId, agent: agentSnapshot(updated) });
+    // Its runner answers the calls the Stop left without a result (one waiting for an approval).
+    await kernel.wake(agentId);
     await afterAgentEnded(kernel, updated);
   }
   return true;

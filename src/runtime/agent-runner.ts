@@ -16,6 +16,7 @@ import { planNextStep } from "../domain/transcript.ts";
 import { supervisorTools, workerTools } from "../tools/agent/agent-tools.ts";
 import { createAgentServices } from "./agent-services.ts";
 import { ensureRunning, failAgent, restSupervisor } from "./agent-status.ts";
+import { answerCallsOfCancelledWorker } from "./cancelled-calls.ts";
 import { contextWindowFor } from "./context-budget.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { McpAgentTools } from "./mcp-agent-tools.ts";
@@ -161,7 +162,12 @@ export function createAgentRunner(
     async runOneStep(agentId, signal = new AbortController().signal, memory = { entries: [] }, options = {}) {
       // One statement: the agent row, the transcript's tail, the mailbox and what a turn checks first.
       const state = await loadStepState(kernel.db, agentId, memory.entries.at(-1)?.seq);
-      if (!state || isTerminal(state.agent.status)) return "stop";
+      if (!state) return "stop";
+      if (isTerminal(state.agent.status)) {
+        if (state.agent.status !== "cancelled") return "stop";
+        const entries = await rememberTranscript(kernel, agentId, memory, state.transcript);
+        return answerCallsOfCancelledWorker(kernel, state.agent, entries);
+      }
       const { agent: loaded, events } = state;
       const entries = await rememberTranscript(kernel, agentId, memory, state.transcript);
       const transcript = entries.map((entry) => entry.message);

@@ -27,7 +27,7 @@ export function createAgentServices(
     async cancelAgent(agentId) {
       const target = await getAgent(kernel.db, agentId);
       if (!target || target.sessionId !== agent.sessionId || target.role === "supervisor") return false;
-      return cancelAgentById(kernel, agentId);
+      return cancelAgentById(kernel, agentId, "the supervisor");
     },
     listAgents: async () =>
       (await listAgentsForSession(kernel.db, agent.sessionId)).map((row) =>

@@ -274,7 +274,8 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   if (!decided) return outcome;
   const agents = await listAgentsForSession(kernel.db, request.sessionId);
   if (input.decision === "stop") {
-    for (const agent of agents) if (agent.role === "worker") await cancelAgentById(kernel, agent.id);
+    for (const agent of agents)
+      if (agent.role === "worker") await cancelAgentById(kernel, agent.id, input.userId);
   }
   for (const agent of agents) {
     if (agent.status === "waiting" || agent.status === "queued" || agent.id === request.agentId) {
@@ -299,7 +300,7 @@ async function handleCancel(
     : agents.filter((agent) => agent.role === "worker");
   const cancelled: string[] = [];
   for (const agent of targets) {
-    if (await cancelAgentById(kernel, agent.id)) cancelled.push(agent.id);
+    if (await cancelAgentById(kernel, agent.id, input.userId)) cancelled.push(agent.id);
   }
   return { type: "cancelled", sessionId: input.sessionId, agentIds: cancelled };
 }

@@ -1,5 +1,6 @@
-import type { AgentRow } from "../adapters/database/agents.ts";
+import { type AgentRow, getAgent } from "../adapters/database/agents.ts";
 import { startToolCall } from "../adapters/database/tool-calls.ts";
+import { AgentCancelled, cancelledToolResult } from "../domain/agent-cancellation.ts";
 import type { CheckOutcome } from "../domain/environment.ts";
 import { errorMessage, errorType, StepConflictError, ToolError } from "../domain/errors.ts";
 import type { ToolCallPart } from "../domain/messages.ts";
@@ -78,8 +79,12 @@ export async function runToolCall(
     ...(tool.mcpServer ? { mcpServer: tool.mcpServer } : {}),
   });
   try {
-    outcome = { output: await tool.execute(input, context), isError: false, status: "finished" };
-    measurement.end({ status: "finished" });
+    const output = await tool.execute(input, context);
+    // A tool that stops on the signal may still return what it had (a command's output so far).
+    const cancelled = cancelledOutcome(signal, output);
+    outcome = cancelled ?? { output, isError: false, status: "finished" };
+    if (cancelled) measurement.fail("cancelled");
+    else measurement.end({ status: "finished" });
   } catch (error) {
     measurement.fail(signal.aborted ? "cancelled" : errorType(error));
     // Its audit row stays `started`: the next instance tells the model it was interrupted, never reruns it.
@@ -88,13 +93,35 @@ export async function runToolCall(
       fields: { tool: call.name, toolCallId: call.id },
     });
     // Tool errors go back to the model; only our own failures (the database) end a run.
-    outcome = { output: errorMessage(error), isError: true, status: "failed" };
-    finishedSummary = undefined;
+    outcome = cancelledOutcome(signal, "") ?? {
+      output: errorMessage(error),
+      isError: true,
+      status: "failed",
+    };
   }
+  // A worker stopped by a person stays cancelled, even if its `finish` got through.
+  if (outcome.status !== "finished") finishedSummary = undefined;
   callEnded.abort(new ToolError("The tool call ended before anyone answered."));
   // A person's answer (`ask_user`) is a decision: compactions keep it word for word.
-  return persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary, {
-    decision: answer !== undefined,
-    finishedCheck,
-  });
+  const options = { decision: answer !== undefined, finishedCheck };
+  try {
+    return await persistToolResult(kernel, running, seq, call, { risk, outcome }, finishedSummary, options);
+  } catch (error) {
+    if (!(error instanceof StepConflictError)) throw error;
+    // Cancelling moved the worker's step; its call still gets its result, at the step it is at now.
+    const current = await getAgent(kernel.db, running.id);
+    if (current?.status !== "cancelled") throw error;
+    await persistToolResult(kernel, current, seq, call, { risk, outcome }, undefined, options);
+    // The next step answers the message's other calls, if any (`answerCallsOfCancelledWorker`).
+    return "continue";
+  }
+}
+
+/**
+ * A call whose agent a person stopped while it ran is answered "cancelled", with who stopped
+ * it: the transcript keeps a result for every call, and the call is never run again.
+ */
+function cancelledOutcome(signal: AbortSignal, output: string): ToolOutcome | undefined {
+  if (!(signal.reason instanceof AgentCancelled)) return undefined;
+  return { output: cancelledToolResult(signal.reason, output), isError: true, status: "cancelled" };
 }

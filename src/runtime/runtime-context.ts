@@ -23,6 +23,11 @@ export interface RuntimeOptions {
    * a model with a small context window gets less (see `toolResultCharacterCap`).
    */
   maxToolResultCharacters: number;
+  /**
+   * How often an instance reads whether an agent it runs was cancelled, in case the cancel's
+   * notification was lost; a notification stops it at once.
+   */
+  cancelPollIntervalMs: number;
 }
 
 export const defaultRuntimeOptions: RuntimeOptions = {
@@ -31,6 +36,7 @@ export const defaultRuntimeOptions: RuntimeOptions = {
   pollingIntervalSeconds: 2,
   localConcurrency: 4,
   maxToolResultCharacters: 100_000,
+  cancelPollIntervalMs: 1_000,
 };
 
 export interface RuntimeContext {

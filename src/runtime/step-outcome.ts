@@ -6,7 +6,7 @@ export type StepOutcome = "continue" | "stop";
 export interface ToolOutcome {
   output: string;
   isError: boolean;
-  status: "finished" | "failed" | "interrupted" | "denied" | "rejected";
+  status: "finished" | "failed" | "interrupted" | "denied" | "rejected" | "cancelled";
 }
 
 /** A call that does not run now: replayed from its audit row, or refused. */

@@ -10,8 +10,10 @@ import {
 import { agentsToSweep } from "../adapters/database/agent-sweeps.ts";
 import type { Database } from "../adapters/database/open-database.ts";
 import { agentInScope } from "../adapters/database/session-scope.ts";
+import { AgentCancelled } from "../domain/agent-cancellation.ts";
 import { InterruptedByShutdown, StepConflictError } from "../domain/errors.ts";
 import type { AgentRunner, TranscriptMemory } from "./agent-runner.ts";
+import { watchCancellations } from "./cancellation-watch.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 
 export const wakeQueue = "agent-wake";
@@ -49,6 +51,8 @@ export function createWakeScheduler(
   const db: Database = kernel.db;
   const active = new Map<string, Promise<void>>();
   const controllers = new Map<string, AbortController>();
+  // A Stop on any instance aborts the agent's controller here, without waiting for a heartbeat.
+  const cancellations = watchCancellations(kernel, controllers);
   /** Agents a stopping instance let go of with work left: another instance must pick them up. */
   const handOver = new Set<string>();
   const again = new Set<string>();
@@ -71,8 +75,12 @@ export function createWakeScheduler(
       () => {
         renewLease(db, agentId, kernel.instanceId, ttl)
           .then((status) => {
-            if (status === undefined) leaseLost = true;
-            if (status === undefined || status === "cancelled") controller.abort();
+            if (status === undefined) {
+              leaseLost = true;
+              controller.abort();
+            } else if (status === "cancelled" && !controller.signal.aborted) {
+              controller.abort(new AgentCancelled(undefined));
+            }
           })
           .catch((error: unknown) => kernel.logger.warn({ err: error, agentId }, "lease renewal failed"));
       },
@@ -196,6 +204,7 @@ export function createWakeScheduler(
     async start() {
       await boss.start();
       await boss.createQueue(wakeQueue, { policy: "short", notify: true });
+      await cancellations.start();
       if (kernel.scope?.conversationKey === undefined) await takeQueuedWakeUps();
       sweepTimer = setInterval(() => void sweep(), kernel.options.sweepIntervalMs);
       void sweep();
@@ -235,6 +244,7 @@ export function createWakeScheduler(
         ),
       );
       log.info({ agentIds: handed }, "shutdown: agents handed over to the next instance");
+      await cancellations.stop();
       await boss.stop({ graceful: false, timeout: 1000 }).catch(() => undefined);
     },
     async settled() {

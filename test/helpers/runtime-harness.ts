@@ -27,6 +27,7 @@ export const testRuntimeOptions: RuntimeOptions = {
   pollingIntervalSeconds: 0.5,
   localConcurrency: 4,
   maxToolResultCharacters: 100_000,
+  cancelPollIntervalMs: 1_000,
 };
 
 export function testConfig(
