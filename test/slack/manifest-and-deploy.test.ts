@@ -11,7 +11,11 @@ import {
   optInScopes,
   scopesFor,
 } from "../fakes/slack-method-rules.ts";
-import { eventsHandledBySource, methodsCalledBySource } from "./support/source-calls.ts";
+import {
+  eventsHandledBySource,
+  methodsCalledBySource,
+  slashCommandsNamedBySource,
+} from "./support/source-calls.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -50,6 +54,7 @@ describe("manifest.json", () => {
       "assistant:write",
       "channels:history",
       "chat:write",
+      "commands",
       "files:read",
       "groups:history",
       "im:history",
@@ -105,6 +110,13 @@ describe("manifest.json stays in sync with the code", () => {
         justified.add(scope);
         if (!scopes.includes(scope)) missing.push(`${event}: ${scope}`);
       }
+    }
+    // A slash command needs the `commands` scope, and a listener for it in the code.
+    const slashCommands = (manifest.features.slash_commands ?? []) as { command: string }[];
+    for (const { command } of slashCommands) {
+      justified.add("commands");
+      if (!scopes.includes("commands")) missing.push(`${command}: commands`);
+      expect(slashCommandsNamedBySource(), `no listener for ${command}`).toContain(command);
     }
     expect(missing).toEqual([]);
     expect(scopes.filter((scope) => !justified.has(scope))).toEqual([]);

@@ -22,6 +22,7 @@ import { AgentSessions } from "./agent-sessions.ts";
 import { register as registerCodeChannelCommands } from "./code-channels/code-channel-commands.ts";
 import { CodeChannels } from "./code-channels/code-channels.ts";
 import type { SessionDiffSource } from "./code-channels/session-diffs.ts";
+import { register as registerThreadworkCommand } from "./commands/threadwork-command.ts";
 import { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { EventRenderer } from "./event-renderer.ts";
 import { createHealthServer, type HealthCheck } from "./health.ts";
@@ -271,6 +272,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   registerCrew(app, context);
   registerSteer(app, context);
   registerAppHome(app, context);
+  registerThreadworkCommand(app, context);
   const codeChannels = config.codeChannels
     ? new CodeChannels({
         api,

@@ -4,6 +4,7 @@ import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
 import type { SurfaceTimers } from "../../../src/surfaces/slack/timers.ts";
+import { sendSignedCommand } from "../../fakes/fake-slack-code-channels.ts";
 import {
   type ConformanceViolation,
   FakeSlackServer,
@@ -35,6 +36,8 @@ export interface Harness {
     threadTs: string;
   }): Promise<number>;
   interaction(payload: Record<string, unknown>): Promise<number>;
+  /** Types a slash command (`/threadwork schedule …`) in `channelId`, as `user`. */
+  command(options: { user: string; command: string; text: string; channelId?: string }): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -109,6 +112,20 @@ export async function startHarness(options: {
       return response.status;
     },
     interaction,
+    async command({ user, command, text, channelId = channel }) {
+      const fields = {
+        token: "verification-token",
+        team_id: fake.teamId,
+        channel_id: channelId,
+        user_id: user,
+        command,
+        text,
+        api_app_id: "A0APP",
+        trigger_id: `trigger.${Date.now()}`,
+        response_url: `${fake.apiUrl}response`,
+      };
+      return (await sendSignedCommand(eventsUrl, fields, { signingSecret })).status;
+    },
     click({ user, actionId, value, messageTs, threadTs }) {
       return interaction({
         type: "block_actions",

@@ -33,3 +33,12 @@ export function eventsHandledBySource(): string[] {
   }
   return [...events].sort();
 }
+
+/** Every slash command the Slack surface names as a constant: `… = "/threadwork"`. */
+export function slashCommandsNamedBySource(): string[] {
+  const commands = new Set<string>();
+  for (const { text } of sourceFiles("surfaces/slack")) {
+    for (const match of text.matchAll(/=\s*"(\/[a-z-]+)"/g)) commands.add(match[1] ?? "");
+  }
+  return [...commands].sort();
+}

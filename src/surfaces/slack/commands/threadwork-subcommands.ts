@@ -1,0 +1,4 @@
+import type { Subcommand } from "./threadwork-subcommand.ts";
+
+/** Every `/threadwork` subcommand, in the order `/threadwork help` lists them. */
+export const threadworkSubcommands: Subcommand[] = [];
