@@ -35,6 +35,8 @@ export interface Config {
   priceOverrides: Record<string, { input: number; output: number; cacheRead?: number; cacheWrite?: number }>;
   /** Context windows in tokens by `provider:model`, from the configuration file. */
   contextWindows: Record<string, number>;
+  /** Whether a model is shown images, by `provider:model` (`THREADWORK_IMAGE_MODELS`). */
+  imageModels?: Record<string, boolean>;
   /** The configuration file read, if any. */
   configFile: string | undefined;
   /** How long a stop may take, from the signal to exit (src/domain/shutdown-plan.ts). */

@@ -6,6 +6,7 @@ import { describeSetupOutcome, type SetupOutcome, setupOutputId, tailOf } from "
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import type { Workspace, WorkspaceSetup } from "../domain/tool.ts";
 import { ensureRunning, failAgent } from "./agent-status.ts";
+import { placeSessionFiles } from "./place-session-files.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
 
@@ -67,6 +68,7 @@ export async function prepareWorkspace(
       repo: workspace.repoName,
       branch: workspace.branch,
     });
+    await placeSessionFiles(kernel, agent, workspace);
     if (workspaces.prepareEnvironment) {
       // Setup costs what a worker's turns cost: it waits for a slot like them.
       const running = await ensureRunning(kernel, agent);
