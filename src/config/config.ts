@@ -77,6 +77,8 @@ export interface Config {
     metricsListener?: { host: string; port: number } | undefined;
     /** Absent means the defaults: the installing workspace only. */
     access?: SlackAccessLists;
+    /** The largest shared or attached file, in bytes (`THREADWORK_SHARED_FILE_MAX_BYTES`); absent means 2 MiB. */
+    sharedFileMaxBytes?: number;
     /** Slack Code channels for sessions that put sub-agents to work on a repository; absent means off. */
     codeChannels?: boolean;
   };

@@ -26,6 +26,9 @@ export const imageMediaTypes: ReadonlySet<string> = new Set([
   "image/webp",
 ]);
 
+/** The default of `THREADWORK_SHARED_FILE_MAX_BYTES`: the largest file shared or attached. */
+export const defaultSharedFileMaxBytes = 2 * 1024 * 1024;
+
 /** Anthropic refuses an image over 5 MB of base64; this many raw bytes stay under it. */
 export const maximumImageBytes = 3_750_000;
 /** Images one message may carry to a model; more are named only. */

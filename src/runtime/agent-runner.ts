@@ -146,7 +146,8 @@ export function createAgentRunner(
       if (event.type !== "brief") continue;
       const { tools } = await toolsFor(running);
       parts.push(...(await environmentParts(kernel, running, event, tools)));
-      if (running.role === "worker") parts.push(...(await placedFilesParts(parseWorkspace(running.workspace))));
+      if (running.role === "worker")
+        parts.push(...(await placedFilesParts(parseWorkspace(running.workspace))));
     }
     await persistStep(kernel.db, running.id, running.step, {}, async (transaction, row) => {
       await appendStepMessage(transaction, row, seq, { role: "user", parts });

@@ -6,8 +6,8 @@ import { describeSetupOutcome, type SetupOutcome, setupOutputId, tailOf } from "
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import type { Workspace, WorkspaceSetup } from "../domain/tool.ts";
 import { ensureRunning, failAgent } from "./agent-status.ts";
-import { placeSessionFiles } from "./place-session-files.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { placeSessionFiles } from "./place-session-files.ts";
 import { agentSnapshot } from "./snapshots.ts";
 
 /** Characters of a failed setup's output the worker's first message and Slack carry. */

@@ -1,5 +1,6 @@
 import type { AgentSnapshot } from "../domain/agents.ts";
 import type { RequestSnapshot } from "../domain/requests.ts";
+import type { SharedFile } from "../domain/shared-files.ts";
 import type { WorkspaceSetup } from "../domain/tool.ts";
 
 /** A worker's environment setup as surfaces show it: the record, and the end of its output. */
@@ -44,7 +45,21 @@ export type SurfaceEvent =
       reason: string;
     }
   /** The supervisor named the task (`name_session`). */
-  | { type: "session-titled"; sessionId: string; title: string };
+  | { type: "session-titled"; sessionId: string; title: string }
+  /** An agent attached a file from its working copy (`attach_file`); see `AttachedFile`. */
+  | { type: "file-attached"; sessionId: string; agentId: string; agentTitle: string; file: AttachedFile };
+
+/** A file an agent attaches to its conversation: a text file redacted, any other byte for byte. */
+export interface AttachedFile {
+  /** A plain file name (no folders). */
+  fileName: string;
+  title: string;
+  /** Where it is on this machine, for a surface that shows the path instead of the bytes. */
+  localPath: string;
+  /** Base64 of the bytes to show. */
+  data: string;
+  size: number;
+}
 
 /** Where a session comes from: the surface's kind and its own conversation id. */
 export interface SessionKey {
@@ -72,6 +87,8 @@ export type SurfaceInput =
       /** Earlier messages of the conversation, for a session that starts mid-thread. */
       history?: HistoryEntry[];
       metadata?: Record<string, unknown>;
+      /** Files shared with the message, already checked and fetched by the surface. */
+      attachments?: SharedFile[];
     }
   | { type: "answer"; requestId: string; userId: string; answer: string }
   | {

@@ -69,7 +69,10 @@ function toOpenAIMessages(
       if (text !== "") result.push({ role: "user", content: text });
       continue;
     }
-    result.push({ role: "user", content: [...(text === "" ? [] : [{ type: "text" as const, text }]), ...images.map(imageContent)] });
+    result.push({
+      role: "user",
+      content: [...(text === "" ? [] : [{ type: "text" as const, text }]), ...images.map(imageContent)],
+    });
   }
   return result;
 }

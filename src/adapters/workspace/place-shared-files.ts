@@ -42,7 +42,11 @@ export async function placeSharedFiles(root: string, files: SharedFile[]): Promi
     const name = safeSharedFileName(file.name, file.id);
     const handle = await open(
       join(folder, name),
-      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      constants.O_WRONLY |
+        constants.O_CREAT |
+        constants.O_TRUNC |
+        constants.O_NOFOLLOW |
+        constants.O_NONBLOCK,
       0o644,
     );
     try {
