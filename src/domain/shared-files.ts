@@ -48,7 +48,7 @@ const maximumNameBytes = 120;
 export function safeSharedFileName(name: string, id: string): string {
   const base = name.split(/[/\\]/).at(-1) ?? "";
   let cleaned = base
-    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .replace(/\p{Cc}/gu, "")
     .replace(/[^\p{L}\p{N}._ -]/gu, "_")
     .replace(/^[.\s]+/, "")
     .trim();

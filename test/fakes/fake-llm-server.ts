@@ -27,6 +27,7 @@ import {
 } from "./fake-llm-openai.ts";
 import { asRecord, type FakeLlmRequest, redactHeaders } from "./fake-llm-request.ts";
 import { type FakeLlmError, type FakeLlmResponse, outputTokensOf } from "./fake-llm-responses.ts";
+import { invalidImages } from "./fake-llm-image-rules.ts";
 import { invalidTools } from "./fake-llm-tool-rules.ts";
 
 export type {
@@ -308,7 +309,10 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       sendError(api, response, modelNotServed(api, request.model), requestId);
       return;
     }
-    const refused = invalidTools(api, body) ?? (api === "anthropic" ? tooManyBreakpoints(body) : undefined);
+    const refused =
+      invalidTools(api, body) ??
+      invalidImages(api, body) ??
+      (api === "anthropic" ? tooManyBreakpoints(body) : undefined);
     if (refused) {
       sendError(api, response, refused, requestId);
       return;

@@ -25,7 +25,7 @@ function textOf(bytes: Buffer): string | undefined {
 /** One plain line of at most 200 characters, redacted. */
 function oneLine(text: string): string {
   return redactSecrets(text)
-    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\p{Cc}+/gu, " ")
     .trim()
     .slice(0, 200);
 }
