@@ -14,7 +14,10 @@ function refusal(message: string): FakeLlmError {
  * part whose url is not a `data:<image type>;base64,` URL (the fake fetches no web URLs) or a
  * user message's content part of an unknown type.
  */
-export function invalidImages(api: "anthropic" | "openai", body: Record<string, unknown>): FakeLlmError | undefined {
+export function invalidImages(
+  api: "anthropic" | "openai",
+  body: Record<string, unknown>,
+): FakeLlmError | undefined {
   for (const item of asArray(body.messages)) {
     const message = asRecord(item);
     if (typeof message.content === "string") continue;

@@ -11,6 +11,7 @@ import {
 } from "./fake-llm-anthropic.ts";
 import { AutomaticCacheSimulator, PromptCacheSimulator } from "./fake-llm-cache.ts";
 import { contextWindowError, fitOutputToWindow } from "./fake-llm-context-window.ts";
+import { invalidImages } from "./fake-llm-image-rules.ts";
 import {
   defaultServedModels,
   type FakeServedModels,
@@ -27,7 +28,6 @@ import {
 } from "./fake-llm-openai.ts";
 import { asRecord, type FakeLlmRequest, redactHeaders } from "./fake-llm-request.ts";
 import { type FakeLlmError, type FakeLlmResponse, outputTokensOf } from "./fake-llm-responses.ts";
-import { invalidImages } from "./fake-llm-image-rules.ts";
 import { invalidTools } from "./fake-llm-tool-rules.ts";
 
 export type {

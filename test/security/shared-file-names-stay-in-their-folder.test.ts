@@ -59,7 +59,10 @@ describe("placing shared files never writes through a symlink", () => {
   it("places files under their safe names and keeps the folder out of commits", async () => {
     const names = await placeSharedFiles(root, [file("../../evil.log", "evil\n"), file("ok.txt", "ok\n")]);
     expect(names).toEqual(["F0ATTACK-evil.log", "F0ATTACK-ok.txt"]);
-    expect(await readdir(join(root, ".threadwork", "files"))).toEqual(["F0ATTACK-evil.log", "F0ATTACK-ok.txt"]);
+    expect(await readdir(join(root, ".threadwork", "files"))).toEqual([
+      "F0ATTACK-evil.log",
+      "F0ATTACK-ok.txt",
+    ]);
     expect(await readFile(join(root, ".threadwork", "files", "F0ATTACK-evil.log"), "utf8")).toBe("evil\n");
     expect(await readFile(join(root, ".git", "info", "exclude"), "utf8")).toContain("/.threadwork/files");
     expect(await readdir(outside)).toEqual([]);

@@ -30,7 +30,13 @@ const png = Buffer.from(
 const secret = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
 
 function addSharedFiles(fake: FakeSlackServer): void {
-  fake.addFile({ id: "F0SHOT", name: "screen.png", mimetype: "image/png", content: png, channels: [channel] });
+  fake.addFile({
+    id: "F0SHOT",
+    name: "screen.png",
+    mimetype: "image/png",
+    content: png,
+    channels: [channel],
+  });
   fake.addFile({
     id: "F0LOG",
     name: "build.log",
@@ -99,7 +105,12 @@ describe("files shared in a thread reach the work, and attachments reach the thr
       await mkdir(join(root, ".git", "info"), { recursive: true });
       await writeFile(join(root, "report.txt"), `All green.\nGITHUB_TOKEN=${secret}\n`);
       await writeFile(join(root, "shot.png"), png);
-      return { repoName: request.repo, root, branch: `tw/${request.agentId.slice(-6)}`, baseCommit: "abc123" };
+      return {
+        repoName: request.repo,
+        root,
+        branch: `tw/${request.agentId.slice(-6)}`,
+        baseCommit: "abc123",
+      };
     },
     async finalizeWorkspace(request) {
       return { branch: request.workspace.branch };
@@ -155,7 +166,10 @@ describe("files shared in a thread reach the work, and attachments reach the thr
     "shows a shared image to the Anthropic model as an image block",
     async () => {
       await startSession(harness, fake, "EvStart", threadTs);
-      await harness.event("EvFiles", fileShare(fake, threadTs, "1700030000.000200", ["F0SHOT", "F0LOG", "F0ELSE"]));
+      await harness.event(
+        "EvFiles",
+        fileShare(fake, threadTs, "1700030000.000200", ["F0SHOT", "F0LOG", "F0ELSE"]),
+      );
       supervisorTurn = await fake.waitFor(
         () => llm.requests.find((request) => isSupervisorRequest(request) && request.turnIndex === 1),
         15_000,
@@ -169,7 +183,9 @@ describe("files shared in a thread reach the work, and attachments reach the thr
       ]);
       // The supervisor is told what was shared, names fenced as data, and what was not taken.
       expect(supervisorTurn.lastUserText).toContain(".threadwork/files/F0LOG-build.log");
-      expect(supervisorTurn.lastUserText).toMatch(/payroll\.csv.*not taken \(it was not shared in this conversation\)/);
+      expect(supervisorTurn.lastUserText).toMatch(
+        /payroll\.csv.*not taken \(it was not shared in this conversation\)/,
+      );
     },
     scaled(30_000),
   );
@@ -178,7 +194,10 @@ describe("files shared in a thread reach the work, and attachments reach the thr
     "places a shared log in the worker's workspace and names it in the worker's first message",
     async () => {
       workerFirst = await fake.waitFor(
-        () => llm.requests.find((request) => !isSupervisorRequest(request) && briefOf(request).includes("fix the build")),
+        () =>
+          llm.requests.find(
+            (request) => !isSupervisorRequest(request) && briefOf(request).includes("fix the build"),
+          ),
         15_000,
       );
       expect(workerFirst.messages[0]?.text).toContain(".threadwork/files/F0LOG-build.log");
@@ -186,14 +205,18 @@ describe("files shared in a thread reach the work, and attachments reach the thr
         "step 1 ok\nstep 2 FAILED: timeout\n",
       );
       expect(await readFile(join(workspaceRoot, ".threadwork", "files", "F0SHOT-screen.png"))).toEqual(png);
-      expect(await readFile(join(workspaceRoot, ".git", "info", "exclude"), "utf8")).toContain("/.threadwork/files");
+      expect(await readFile(join(workspaceRoot, ".git", "info", "exclude"), "utf8")).toContain(
+        "/.threadwork/files",
+      );
     },
     scaled(30_000),
   );
 
   it("never downloads or places a file shared only in another channel", () => {
     expect(fake.fileDownloads.map((download) => download.id).sort()).toEqual(["F0LOG", "F0SHOT"]);
-    expect(fake.fileDownloads.every((download) => download.authorization === `Bearer ${fake.botToken}`)).toBe(true);
+    expect(fake.fileDownloads.every((download) => download.authorization === `Bearer ${fake.botToken}`)).toBe(
+      true,
+    );
     expect(workerFirst?.messages[0]?.text).not.toContain("payroll");
   });
 
