@@ -51,6 +51,7 @@ describe("manifest.json", () => {
       "channels:history",
       "chat:write",
       "files:read",
+      "files:write",
       "groups:history",
       "im:history",
       "mpim:history",
