@@ -41,7 +41,7 @@ function addSharedFiles(fake: FakeSlackServer): void {
     id: "F0LOG",
     name: "build.log",
     mimetype: "text/plain",
-    content: "step 1 ok\nstep 2 FAILED: timeout\n",
+    content: "step 1 ok\nstep 2 FAILED: timeout\nSLACK_BOT_TOKEN=xoxb-1234-5678-abcdefgh\n",
     channels: [channel],
   });
   fake.addFile({
@@ -201,8 +201,9 @@ describe("files shared in a thread reach the work, and attachments reach the thr
         15_000,
       );
       expect(workerFirst.messages[0]?.text).toContain(".threadwork/files/F0LOG-build.log");
+      // A token in a shared log is stored and placed redacted, as one pasted into a message is.
       expect(await readFile(join(workspaceRoot, ".threadwork", "files", "F0LOG-build.log"), "utf8")).toBe(
-        "step 1 ok\nstep 2 FAILED: timeout\n",
+        "step 1 ok\nstep 2 FAILED: timeout\nSLACK_BOT_TOKEN=[REDACTED]\n",
       );
       expect(await readFile(join(workspaceRoot, ".threadwork", "files", "F0SHOT-screen.png"))).toEqual(png);
       expect(await readFile(join(workspaceRoot, ".git", "info", "exclude"), "utf8")).toContain(
