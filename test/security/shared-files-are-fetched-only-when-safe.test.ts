@@ -6,7 +6,14 @@ import { createSilentLogger } from "../../src/logger.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 
 const channel = "C0HERE";
-const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+/** A 1×1 PNG. */
+const png = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
+/** The same PNG whose header claims 20,000 pixels wide: Anthropic would refuse it on every turn. */
+const widePng = Buffer.from(png);
+widePng.writeUInt32BE(20_000, 16);
 
 // Files named in a message event are attacker data: each must be shared here, stored by Slack,
 // within the limit, and an "image" must be one by its bytes, before anything reaches a model.
@@ -28,6 +35,13 @@ describe("files shared with a message are fetched only when safe", () => {
       name: "y.txt",
       mimetype: "text/plain",
       content: png,
+      channels: [channel],
+    });
+    fake.addFile({
+      id: "F0WIDE",
+      name: "wide.png",
+      mimetype: "image/png",
+      content: widePng,
       channels: [channel],
     });
     fake.addFile({
@@ -74,6 +88,11 @@ describe("files shared with a message are fetched only when safe", () => {
     const [fakeImage, realImage] = await fetchFiles(["F0FAKEIMG", "F0REALIMG"]);
     expect(fakeImage).toMatchObject({ kind: "file", mediaType: "application/octet-stream" });
     expect(realImage).toMatchObject({ kind: "image", mediaType: "image/png", data: png.toString("base64") });
+  });
+
+  it("keeps an image too wide for a provider as a file, never as an image a model is sent", async () => {
+    const [wide] = await fetchFiles(["F0WIDE"]);
+    expect(wide).toMatchObject({ kind: "file", mediaType: "application/octet-stream" });
   });
 
   it("skips a file over the limit and a remote file without downloading either", async () => {

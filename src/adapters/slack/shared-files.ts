@@ -4,6 +4,7 @@ import {
   maximumImageBytes,
   type SharedFile,
 } from "../../domain/shared-files.ts";
+import { imageDimensions, maximumImageSide } from "./image-dimensions.ts";
 import type { SlackFiles } from "./slack-files.ts";
 
 /** A file as a message event names it; Slack's `files.info` is asked before anything is read. */
@@ -94,8 +95,15 @@ async function fetchOne(reference: FileReference, options: FetchOptions): Promis
   if (!bytes) return skipped(`it is over the ${sizeLimit(limit)} limit`, mediaType, size);
   const data = Buffer.from(bytes).toString("base64");
   const sniffed = sniffImageType(bytes);
-  // An image is shown as the type its bytes are; anything that only claims to be one is a file.
-  if (sniffed && bytes.byteLength <= maximumImageBytes) {
+  // An image is shown as the type its bytes are, and only at a size a provider takes: one it
+  // refuses would fail every later turn. Anything else (even if it claims to be an image) is a file.
+  const dimensions = sniffed ? imageDimensions(Buffer.from(bytes), sniffed) : undefined;
+  const showable =
+    dimensions !== undefined &&
+    dimensions.width > 0 &&
+    dimensions.height > 0 &&
+    Math.max(dimensions.width, dimensions.height) <= maximumImageSide;
+  if (sniffed && showable && bytes.byteLength <= maximumImageBytes) {
     return {
       id: file.id,
       name: file.name ?? name,
