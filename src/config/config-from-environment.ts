@@ -108,7 +108,7 @@ export function configFromEnvironment(
     ...models(environment, context.providers),
     priceOverrides: settings.priceOverrides,
     contextWindows: settings.contextWindows,
-    imageModels: environment.THREADWORK_IMAGE_MODELS ?? {},
+    imageModels: settings.imageModels,
     configFile: context.configFile,
     shutdownSeconds: environment.THREADWORK_SHUTDOWN_SECONDS,
     limits: limits(environment),
