@@ -10,12 +10,14 @@ import { createProviders } from "../adapters/providers/create-providers.ts";
 import type { SlackFiles } from "../adapters/slack/slack-files.ts";
 import { createWorkspaces } from "../adapters/workspace/create-workspaces.ts";
 import type { Config } from "../config/config.ts";
+import { defaultSharedFileMaxBytes } from "../domain/shared-files.ts";
 import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { AnyTool } from "../domain/tool.ts";
 import type { Logger } from "../logger.ts";
 import { createRuntime, type Runtime } from "../runtime/create-runtime.ts";
 import type { RuntimeOptions } from "../runtime/runtime-context.ts";
 import { readSlackFileTool } from "../tools/slack/read-slack-file.ts";
+import { attachFileTool } from "../tools/workspace/attach-file.ts";
 import { createWorkspaceTools } from "../tools/workspace/create-workspace-tools.ts";
 import { mergeAgentsTool } from "../tools/workspace/merge-agents.ts";
 import { mergeSourcesFrom } from "../tools/workspace/merge-sources.ts";
@@ -92,7 +94,10 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
   if (workspaces) {
     const { manager } = workspaces;
     // The tool options hide the data directory (other workspaces, the database) from commands.
-    workerTools.push(...createWorkspaceTools(workspaces.toolOptions));
+    workerTools.push(
+      ...createWorkspaceTools(workspaces.toolOptions),
+      attachFileTool({ maximumBytes: config.slack.sharedFileMaxBytes ?? defaultSharedFileMaxBytes }),
+    );
     supervisorTools.push(
       mergeAgentsTool({
         mergeBranches: (request) => manager.mergeBranches(request),

@@ -11,6 +11,7 @@ interface EnvironmentSettings {
   allowCommands: string[];
   prices: PriceOverrides | undefined;
   contextWindows: Record<string, number> | undefined;
+  imageModels?: Record<string, boolean> | undefined;
 }
 
 export interface CombinedSettings {
@@ -22,6 +23,8 @@ export interface CombinedSettings {
   priceOverrides: PriceOverrides;
   /** Context windows in tokens by `provider:model`, from the environment and the file. */
   contextWindows: Record<string, number>;
+  /** Whether each model is shown images, by `provider:model`, from the environment and the file. */
+  imageModels: Record<string, boolean>;
   problems: string[];
 }
 
@@ -116,6 +119,7 @@ function combineAllowCommands(
 function combineModelSettings(environment: EnvironmentSettings, file: FileSide, problems: string[]) {
   const priceOverrides: PriceOverrides = { ...environment.prices };
   const contextWindows: Record<string, number> = { ...environment.contextWindows };
+  const imageModels: Record<string, boolean> = { ...environment.imageModels };
   for (const [model, modelSettings] of Object.entries(file.settings?.models ?? {})) {
     if (modelSettings.price) {
       if (environment.prices?.[model] !== undefined) {
@@ -138,8 +142,21 @@ function combineModelSettings(environment: EnvironmentSettings, file: FileSide, 
       }
       contextWindows[model] = modelSettings.contextWindowTokens;
     }
+    if (modelSettings.images !== undefined) {
+      if (environment.imageModels?.[model] !== undefined) {
+        problems.push(
+          inBoth(
+            "THREADWORK_IMAGE_MODELS",
+            file.name,
+            `models["${model}"].images`,
+            `Whether ${model} sees images`,
+          ),
+        );
+      }
+      imageModels[model] = modelSettings.images;
+    }
   }
-  return { priceOverrides, contextWindows };
+  return { priceOverrides, contextWindows, imageModels };
 }
 
 /**
@@ -160,7 +177,7 @@ export function combineSettings(
   const { repositories, repositorySettings } = combineRepositories(environment, side, problems);
   const defaultRepository = combineDefaultRepository(environment, side, repositories, problems);
   const allowCommands = combineAllowCommands(environment, side, problems);
-  const { priceOverrides, contextWindows } = combineModelSettings(environment, side, problems);
+  const { priceOverrides, contextWindows, imageModels } = combineModelSettings(environment, side, problems);
   return {
     repositories,
     repositorySettings,
@@ -168,6 +185,7 @@ export function combineSettings(
     allowCommands,
     priceOverrides,
     contextWindows,
+    imageModels,
     problems,
   };
 }

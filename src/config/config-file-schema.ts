@@ -224,6 +224,14 @@ const modelSchema = z
         description: "The model's context window in tokens, overriding the built-in limit.",
         examples: [32768],
       }),
+    images: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          "Whether the model is shown images people share. Default: true for Claude and OpenAI's listed models, false for any other (it gets a note instead).",
+        examples: [true],
+      }),
   })
   .meta({
     description: "Settings of one model.",

@@ -84,6 +84,7 @@ function slack(environment: Environment): Config["slack"] {
     apiUrl: environment.SLACK_API_URL,
     port: environment.PORT,
     metricsListener: environment.THREADWORK_METRICS_ADDRESS,
+    sharedFileMaxBytes: environment.THREADWORK_SHARED_FILE_MAX_BYTES,
     access: {
       teams: environment.THREADWORK_ALLOWED_TEAMS,
       users: environment.THREADWORK_ALLOWED_USERS,
@@ -115,6 +116,7 @@ export function configFromEnvironment(
     ...models(environment, context.providers),
     priceOverrides: settings.priceOverrides,
     contextWindows: settings.contextWindows,
+    imageModels: settings.imageModels,
     configFile: context.configFile,
     shutdownSeconds: environment.THREADWORK_SHUTDOWN_SECONDS,
     limits: limits(environment),

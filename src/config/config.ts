@@ -36,6 +36,8 @@ export interface Config {
   priceOverrides: Record<string, { input: number; output: number; cacheRead?: number; cacheWrite?: number }>;
   /** Context windows in tokens by `provider:model`, from the configuration file. */
   contextWindows: Record<string, number>;
+  /** Whether a model is shown images, by `provider:model` (`THREADWORK_IMAGE_MODELS`). */
+  imageModels?: Record<string, boolean>;
   /** The configuration file read, if any. */
   configFile: string | undefined;
   /** How long a stop may take, from the signal to exit (src/domain/shutdown-plan.ts). */
@@ -80,6 +82,8 @@ export interface Config {
     metricsListener?: { host: string; port: number } | undefined;
     /** Absent means the defaults: the installing workspace only. */
     access?: SlackAccessLists;
+    /** The largest shared or attached file, in bytes (`THREADWORK_SHARED_FILE_MAX_BYTES`); absent means 2 MiB. */
+    sharedFileMaxBytes?: number;
     /** Slack Code channels for sessions that put sub-agents to work on a repository; absent means off. */
     codeChannels?: boolean;
     /** Which thread replies start a turn (THREADWORK_FOLLOW_UP_RULE); absent means the default. */

@@ -274,6 +274,24 @@ export const contextWindowTable = setting((value, refuse): Record<string, number
   return table;
 });
 
+/** `{"provider:model": true}`: whether each model is shown images. */
+export const imageModelTable = setting((value, refuse): Record<string, boolean> => {
+  const data = jsonObject(value, refuse, "true or false");
+  if (!data) return {};
+  const table: Record<string, boolean> = {};
+  for (const [model, accepts] of Object.entries(data)) {
+    const nameProblem = modelReferenceProblem(model);
+    if (nameProblem !== undefined) {
+      refuse(`names "${model}": the name ${nameProblem}`, { showValue: false });
+    } else if (typeof accepts !== "boolean") {
+      refuse(`gives "${model}" ${JSON.stringify(accepts)}: say true or false`, { showValue: false });
+    } else {
+      table[model] = accepts;
+    }
+  }
+  return table;
+});
+
 /** What is wrong with a repository's location, or `undefined`: an http(s) git URL or a local path. */
 function repositoryLocationProblem(location: string): string | undefined {
   if (/^[^/\\]*@[^/\\]*:/.test(location) || /^ssh:\/\//i.test(location)) {

@@ -101,6 +101,7 @@ export function loadConfig(
         allowCommands: environment.THREADWORK_ALLOW_COMMANDS,
         prices: environment.THREADWORK_PRICES,
         contextWindows: environment.THREADWORK_CONTEXT_WINDOWS,
+        imageModels: environment.THREADWORK_IMAGE_MODELS,
       },
       file,
     );

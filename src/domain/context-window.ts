@@ -26,6 +26,9 @@ export function tokensToCharacters(tokens: number): number {
   return Math.max(0, Math.floor(tokens * charactersPerToken));
 }
 
+/** An image costs about 1,600 tokens at the size providers scale it to, whatever its bytes. */
+const imageCharacters = 1600 * charactersPerToken;
+
 function partCharacters(part: MessagePart): number {
   switch (part.type) {
     case "text":
@@ -36,6 +39,8 @@ function partCharacters(part: MessagePart): number {
       return part.name.length + JSON.stringify(part.input ?? {}).length;
     case "tool_result":
       return part.toolName.length + part.content.length;
+    case "image":
+      return imageCharacters;
   }
 }
 

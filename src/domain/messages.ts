@@ -40,7 +40,21 @@ interface ThinkingPart {
   redactedData?: string;
 }
 
-export type MessagePart = TextPart | ToolCallPart | ToolResultPart | ThinkingPart;
+/**
+ * An image a person shared. The transcript stores only where its bytes are (the mailbox event
+ * that brought it, and its index there); `data` (base64) is set in a request, never stored.
+ */
+export interface ImagePart {
+  type: "image";
+  mediaType: string;
+  /** The sharer's file name, already made safe; shown where the image cannot be. */
+  name: string;
+  eventId: number;
+  index: number;
+  data?: string;
+}
+
+export type MessagePart = TextPart | ToolCallPart | ToolResultPart | ThinkingPart | ImagePart;
 
 export type MessageRole = "user" | "assistant";
 

@@ -7,7 +7,7 @@ import { loadTranscript, type TranscriptEntry } from "../adapters/database/trans
 import { isTerminal } from "../domain/agent-state.ts";
 import { toolResultCharacterCap } from "../domain/context-window.ts";
 import { errorMessage } from "../domain/errors.ts";
-import type { TextPart } from "../domain/messages.ts";
+import type { MessagePart, TextPart } from "../domain/messages.ts";
 import { eventText, isDecisionEvent } from "../domain/prompts/event-text.ts";
 import { repositoryInstructionsText, workerEnvironmentText } from "../domain/prompts/worker-environment.ts";
 import { type AnyTool, parseWorkspace } from "../domain/tool.ts";
@@ -23,6 +23,7 @@ import type { McpAgentTools } from "./mcp-agent-tools.ts";
 import { modelStep } from "./model-step.ts";
 import { planGate } from "./plan-gate.ts";
 import { prepareWorkspace } from "./prepare-workspace.ts";
+import { placedFilesParts, sharedFileParts } from "./shared-file-parts.ts";
 import { telemetryAgent } from "./snapshots.ts";
 import type { StepOutcome } from "./step-outcome.ts";
 import { toolStep } from "./tool-step.ts";
@@ -141,12 +142,14 @@ export function createAgentRunner(
       kernel.options.maxToolResultCharacters,
       contextWindowFor(kernel, running.model),
     );
-    const parts = events.map((event) => eventPart(event, cap));
-    const brief = events.findIndex((event) => event.type === "brief");
-    const briefEvent = events[brief];
-    if (briefEvent) {
+    const parts: MessagePart[] = [];
+    for (const event of events) {
+      parts.push(eventPart(event, cap), ...sharedFileParts(event));
+      if (event.type !== "brief") continue;
       const { tools } = await toolsFor(running);
-      parts.splice(brief + 1, 0, ...(await environmentParts(kernel, running, briefEvent, tools)));
+      parts.push(...(await environmentParts(kernel, running, event, tools)));
+      if (running.role === "worker")
+        parts.push(...(await placedFilesParts(parseWorkspace(running.workspace))));
     }
     await persistStep(kernel.db, running.id, running.step, {}, async (transaction, row) => {
       await appendStepMessage(transaction, row, seq, { role: "user", parts });

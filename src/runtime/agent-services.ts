@@ -23,6 +23,14 @@ export function createAgentServices(
 ): AgentServices {
   return {
     spawnAgent: (request) => spawnWorker(kernel, agent, request),
+    attachFile: (file) =>
+      kernel.emit({
+        type: "file-attached",
+        sessionId: agent.sessionId,
+        agentId: agent.id,
+        agentTitle: agent.title,
+        file,
+      }),
     messageAgent: (agentId, text) => messageWorker(kernel, agent, agentId, text),
     async cancelAgent(agentId) {
       const target = await getAgent(kernel.db, agentId);

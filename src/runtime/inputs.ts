@@ -28,6 +28,7 @@ import type { SessionStatus } from "../domain/sessions.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { decidePlan, withdrawPendingPlans } from "./plan-decision.ts";
+import { redactSharedFiles } from "./redact-shared-files.ts";
 import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
@@ -79,6 +80,7 @@ async function handleUserMessage(
     ...raw,
     text: redactSecrets(raw.text),
     history: raw.history?.map((entry) => ({ ...entry, text: redactSecrets(entry.text) })),
+    attachments: raw.attachments ? redactSharedFiles(raw.attachments) : undefined,
   };
   const budget = initialBudget(kernel);
   const { session, created } = await createSession(kernel.db, {
@@ -132,6 +134,7 @@ async function handleUserMessage(
         fromOwner,
         text: input.text,
         ...history,
+        ...(input.attachments && input.attachments.length > 0 ? { attachments: input.attachments } : {}),
       },
     });
     const next = statusOnInput("supervisor", supervisor.status);

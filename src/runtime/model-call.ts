@@ -14,6 +14,7 @@ import type { Measurement, ModelCallEnd } from "../domain/telemetry-port.ts";
 import { normalizeTranscript } from "../domain/transcript.ts";
 import { failAgent } from "./agent-status.ts";
 import { type CompactionRequest, compactionStep } from "./compaction-step.ts";
+import { withImageData } from "./image-parts.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { throwIfInterruptedByShutdown } from "./shutdown-interruption.ts";
 import { telemetryAgent } from "./snapshots.ts";
@@ -63,7 +64,7 @@ export async function callModel(
     result = await provider.turn({
       model: ref.model,
       system: prompt.system,
-      messages: fenceToolResults(normalizeTranscript(prompt.view)),
+      messages: await withImageData(kernel, ref, fenceToolResults(normalizeTranscript(prompt.view))),
       tools: prompt.tools,
       cacheRetention: prompt.cacheRetention,
       signal,

@@ -7,6 +7,7 @@ import { errorMessage, StepConflictError } from "../domain/errors.ts";
 import type { Workspace, WorkspaceSetup } from "../domain/tool.ts";
 import { ensureRunning, failAgent } from "./agent-status.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { placeSessionFiles } from "./place-session-files.ts";
 import { agentSnapshot } from "./snapshots.ts";
 
 /** Characters of a failed setup's output the worker's first message and Slack carry. */
@@ -67,6 +68,7 @@ export async function prepareWorkspace(
       repo: workspace.repoName,
       branch: workspace.branch,
     });
+    await placeSessionFiles(kernel, agent, workspace);
     if (workspaces.prepareEnvironment) {
       // Setup costs what a worker's turns cost: it waits for a slot like them.
       const running = await ensureRunning(kernel, agent);

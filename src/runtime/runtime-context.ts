@@ -46,6 +46,8 @@ export interface RuntimeContext {
   config: Pick<Config, "limits" | "models" | "priceOverrides" | "approvals"> & {
     /** Context windows by `provider:model`, over the table beside the prices. */
     contextWindows?: Config["contextWindows"];
+    /** Whether a model is shown images, by `provider:model`, over the default (`acceptsImages`). */
+    imageModels?: Config["imageModels"];
   };
   logger: Logger;
   clock?: { now(): Date };

@@ -1,5 +1,6 @@
 import type { AgentSnapshot } from "../domain/agents.ts";
 import type { RequestSnapshot } from "../domain/requests.ts";
+import type { SharedFile } from "../domain/shared-files.ts";
 import type { WorkspaceSetup } from "../domain/tool.ts";
 
 /** A worker's environment setup as surfaces show it: the record, and the end of its output. */
@@ -46,7 +47,21 @@ export type SurfaceEvent =
   /** The supervisor named the task (`name_session`). */
   | { type: "session-titled"; sessionId: string; title: string }
   /** A fan-out past a threshold waits for Start, Change or Cancel (`request.action` is a FanOutPlan). */
-  | { type: "plan-proposed"; sessionId: string; request: RequestSnapshot };
+  | { type: "plan-proposed"; sessionId: string; request: RequestSnapshot }
+  /** An agent attached a file from its working copy (`attach_file`); see `AttachedFile`. */
+  | { type: "file-attached"; sessionId: string; agentId: string; agentTitle: string; file: AttachedFile };
+
+/** A file an agent attaches to its conversation: a text file redacted, any other byte for byte. */
+export interface AttachedFile {
+  /** A plain file name (no folders). */
+  fileName: string;
+  title: string;
+  /** Where it is on this machine, for a surface that shows the path instead of the bytes. */
+  localPath: string;
+  /** Base64 of the bytes to show. */
+  data: string;
+  size: number;
+}
 
 /** Where a session comes from: the surface's kind and its own conversation id. */
 export interface SessionKey {
@@ -79,6 +94,8 @@ export type SurfaceInput =
        * the supervisor's next turn; it starts no turn and never reopens a stopped session.
        */
       aside?: boolean;
+      /** Files shared with the message, already checked and fetched by the surface. */
+      attachments?: SharedFile[];
     }
   | { type: "answer"; requestId: string; userId: string; answer: string }
   | {

@@ -11,6 +11,7 @@ import {
 } from "./fake-llm-anthropic.ts";
 import { AutomaticCacheSimulator, PromptCacheSimulator } from "./fake-llm-cache.ts";
 import { contextWindowError, fitOutputToWindow } from "./fake-llm-context-window.ts";
+import { invalidImages } from "./fake-llm-image-rules.ts";
 import {
   defaultServedModels,
   type FakeServedModels,
@@ -308,7 +309,10 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       sendError(api, response, modelNotServed(api, request.model), requestId);
       return;
     }
-    const refused = invalidTools(api, body) ?? (api === "anthropic" ? tooManyBreakpoints(body) : undefined);
+    const refused =
+      invalidTools(api, body) ??
+      invalidImages(api, body) ??
+      (api === "anthropic" ? tooManyBreakpoints(body) : undefined);
     if (refused) {
       sendError(api, response, refused, requestId);
       return;

@@ -6,6 +6,7 @@ import { FakeAgentSessions } from "./fake-slack-agent-sessions.ts";
 import { FakeAppManifests } from "./fake-slack-app-manifests.ts";
 import { FakeCodeChannels } from "./fake-slack-code-channels.ts";
 import { FakeStreams } from "./fake-slack-streams.ts";
+import { FakeSlackUploads } from "./fake-slack-uploads.ts";
 import { conformanceRefusal } from "./slack-conformance.ts";
 import { FakeConversations } from "./slack-conversations.ts";
 import { readManifest } from "./slack-manifest.ts";
@@ -79,6 +80,8 @@ export interface FakeMessage {
   text: string;
   blocks: unknown[];
   updates: number;
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: { id: string; name: string; title?: string }[];
 }
 
 const manifest = readManifest();
@@ -183,6 +186,23 @@ export class FakeSlackServer {
   readonly appManifests = new FakeAppManifests();
   /** `agents.sessions.*`, off until a test enables it; it shares the streams above. */
   readonly agentSessions = new FakeAgentSessions(this.streams);
+  /** files.uploadV2's three steps, and what was shared with them. */
+  readonly uploads = new FakeSlackUploads({
+    baseUrl: () => `http://127.0.0.1:${this.port}`,
+    knownChannel: (channel) => /^[CDG][A-Z0-9]+$/.test(channel),
+    share: (channel, threadTs, upload) => {
+      const ts = this.nextTs();
+      this.messages.set(`${channel}:${ts}`, {
+        channel,
+        ts,
+        threadTs,
+        text: "",
+        blocks: [],
+        updates: 0,
+        files: [{ id: upload.id, name: upload.filename, ...(upload.title ? { title: upload.title } : {}) }],
+      });
+    },
+  });
   /** How long each Web API call waits before it is handled; a test may change it at any time. */
   responseDelayMs: number;
 
@@ -312,6 +332,11 @@ export class FakeSlackServer {
       this.serveFile(url.pathname.slice("/files/".length), request, response);
       return;
     }
+    if (url.pathname.startsWith("/upload/")) {
+      await this.uploads.receive(url.pathname.slice("/upload/".length), request, response);
+      this.notify();
+      return;
+    }
     const method = url.pathname.replace(/^\/api\//, "");
     const body = await readBody(request);
     // Slack's own time to answer: the call takes effect, and is recorded, once it has passed.
@@ -364,7 +389,7 @@ export class FakeSlackServer {
       this.reply(response, { ok: false, error: "invalid_auth" });
       return;
     }
-    const answer = this.answer(method, params);
+    const answer = this.uploads.answer(method, params) ?? this.answer(method, params);
     if (answer.ok === false && typeof answer.error === "string") call.error = answer.error;
     this.agentSessions.observe(method, params, answer);
     this.reply(response, answer, { "x-oauth-scopes": [...this.grantedScopes].join(",") });

@@ -46,6 +46,8 @@ export const methodRules: Record<string, MethodRule> = {
   "users.info": { required: ["user"], scopes: ["users:read"] },
   "usergroups.users.list": { required: ["usergroup"], scopes: ["usergroups:read"] },
   "files.info": { required: ["file"], scopes: ["files:read"] },
+  "files.getUploadURLExternal": { required: ["filename", "length"], scopes: ["files:write"] },
+  "files.completeUploadExternal": { required: ["files"], scopes: ["files:write"] },
   "reactions.add": { required: ["channel", "timestamp", "name"], scopes: ["reactions:write"] },
   // Since 2026-03-05 chat:write is enough (docs.slack.dev/changelog/2026/03/05/set-status-scope-update).
   "assistant.threads.setStatus": {

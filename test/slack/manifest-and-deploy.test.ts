@@ -56,6 +56,7 @@ describe("manifest.json", () => {
       "chat:write",
       "commands",
       "files:read",
+      "files:write",
       "groups:history",
       "im:history",
       "mpim:history",

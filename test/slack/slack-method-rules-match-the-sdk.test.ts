@@ -24,6 +24,8 @@ import type {
   ChatStopStreamArguments,
   ChatUpdateArguments,
   ConversationsRepliesArguments,
+  FilesCompleteUploadExternalArguments,
+  FilesGetUploadURLExternalArguments,
   FilesInfoArguments,
   ReactionsAddArguments,
   UsergroupsUsersListArguments,
@@ -78,6 +80,8 @@ const fromSdk: Record<string, { required: string[]; oneOf: string[] | undefined 
   "users.info": sdk<UsersInfoArguments>()(["user"]),
   "usergroups.users.list": sdk<UsergroupsUsersListArguments>()(["usergroup"]),
   "files.info": sdk<FilesInfoArguments>()(["file"]),
+  "files.getUploadURLExternal": sdk<FilesGetUploadURLExternalArguments>()(["filename", "length"]),
+  "files.completeUploadExternal": sdk<FilesCompleteUploadExternalArguments>()(["files"]),
   "reactions.add": sdk<ReactionsAddArguments>()(["channel", "timestamp", "name"]),
   "assistant.threads.setStatus": sdk<AssistantThreadsSetStatusArguments>()([
     "channel_id",

@@ -36,6 +36,7 @@ import {
   listSessionsForOwner,
   updateSession,
 } from "../../src/adapters/database/sessions.ts";
+import { sessionSharedFiles, sharedFileData } from "../../src/adapters/database/shared-files.ts";
 import {
   claimSurfaceMessage,
   getSurfaceMessage,
@@ -282,6 +283,40 @@ describe.each(backends)("storage contract on %s", (backend) => {
   });
 
   describe("events", () => {
+    it("keeps a message's shared files once, on its event, and a transcript's image part without bytes", async () => {
+      const session = await newSession();
+      const supervisor = await newAgent(session.id);
+      await enqueueEvent(db, { sessionId: session.id, targetAgentId: supervisor.id, type: "user-message" });
+      const image = { id: "F1", name: "a.png", mediaType: "image/png", kind: "image", size: 3, data: "AAEC" };
+      const log = { id: "F2", name: "b.log", mediaType: "text/plain", kind: "file", size: 2, data: "b2s=" };
+      const shared = await enqueueEvent(db, {
+        sessionId: session.id,
+        targetAgentId: supervisor.id,
+        type: "held-reply",
+        payload: { text: "files", attachments: [image, log] },
+      });
+      expect(await sessionSharedFiles(db, session.id)).toEqual([
+        { eventId: shared.id, index: 0, file: image },
+        { eventId: shared.id, index: 1, file: log },
+      ]);
+      expect([...(await sharedFileData(db, [shared.id, shared.id]))]).toEqual([
+        [`${shared.id}:0`, "AAEC"],
+        [`${shared.id}:1`, "b2s="],
+      ]);
+      const part = {
+        type: "image" as const,
+        mediaType: "image/png",
+        name: "F1-a.png",
+        eventId: shared.id,
+        index: 0,
+      };
+      await appendTranscriptMessage(db, supervisor.id, 0, {
+        role: "user",
+        parts: [{ ...part, data: "AAEC" }],
+      });
+      expect((await loadTranscript(db, supervisor.id))[0]?.message.parts).toEqual([part]);
+    });
+
     it("delivers an agent's pending events once and keeps surface events apart", async () => {
       const session = await newSession();
       const supervisor = await newAgent(session.id);

@@ -25,6 +25,13 @@ const messagePartSchema: z.ZodType<MessagePart> = z.discriminatedUnion("type", [
     verbatim: z.literal(true).optional(),
   }),
   z.object({
+    type: z.literal("image"),
+    mediaType: z.string(),
+    name: z.string(),
+    eventId: z.number().int(),
+    index: z.number().int(),
+  }),
+  z.object({
     type: z.literal("thinking"),
     text: z.string(),
     signature: z.string().optional(),
@@ -56,6 +63,11 @@ function redactInputParts(message: ChatMessage): MessagePart[] {
   return message.parts.map((part) => {
     if (part.type === "text") return { ...part, text: redactSecrets(part.text) };
     if (part.type === "tool_result") return { ...part, content: redactSecrets(part.content) };
+    // An image's bytes stay in the event that brought them; a request's copy is never stored.
+    if (part.type === "image") {
+      const { data: _data, ...stored } = part;
+      return stored;
+    }
     return part;
   });
 }

@@ -1,6 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { ChatMessage, MessagePart, ToolSchema } from "../../domain/messages.ts";
 import type { CacheRetention, ModelTurnRequest } from "../../domain/model.ts";
+import { imageNote } from "./image-note.ts";
 import { toolParameters } from "./tool-arguments.ts";
 
 type MessageParam = Anthropic.MessageParam;
@@ -30,6 +31,17 @@ function toBlock(part: MessagePart, cacheControl: CacheControl): ContentBlockPar
         content: part.content,
         ...(part.isError ? { is_error: true } : {}),
       };
+    case "image":
+      return part.data === undefined
+        ? { type: "text", text: imageNote(part) }
+        : {
+            type: "image",
+            source: {
+              type: "base64",
+              media_type: part.mediaType as Anthropic.Base64ImageSource["media_type"],
+              data: part.data,
+            },
+          };
     case "thinking":
       if (part.redactedData !== undefined) return { type: "redacted_thinking", data: part.redactedData };
       // Thinking without a signature came from another provider; Anthropic would refuse it.

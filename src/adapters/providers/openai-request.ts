@@ -1,6 +1,7 @@
 import type OpenAI from "openai";
-import type { ChatMessage, ToolSchema } from "../../domain/messages.ts";
+import type { ChatMessage, ImagePart, ToolSchema } from "../../domain/messages.ts";
 import type { ModelTurnRequest } from "../../domain/model.ts";
+import { imageNote } from "./image-note.ts";
 import { toolParameters } from "./tool-arguments.ts";
 
 type MessageParam = OpenAI.Chat.ChatCompletionMessageParam;
@@ -8,6 +9,13 @@ type MessageParam = OpenAI.Chat.ChatCompletionMessageParam;
 export interface OpenAIRequestOptions {
   /** True for OpenAI-compatible servers (vLLM, Ollama, llama.cpp) rather than OpenAI itself. */
   compatibleServer: boolean;
+}
+
+/** An image as Chat Completions takes it: a data URL; without its bytes, a note instead. */
+function imageContent(part: ImagePart): OpenAI.Chat.ChatCompletionContentPart {
+  return part.data === undefined
+    ? { type: "text", text: imageNote(part) }
+    : { type: "image_url", image_url: { url: `data:${part.mediaType};base64,${part.data}` } };
 }
 
 /**
@@ -56,7 +64,15 @@ function toOpenAIMessages(
         ...(options.compatibleServer ? { name: part.toolName } : {}),
       } as MessageParam);
     }
-    if (text !== "") result.push({ role: "user", content: text });
+    const images = message.parts.filter((part) => part.type === "image");
+    if (images.length === 0) {
+      if (text !== "") result.push({ role: "user", content: text });
+      continue;
+    }
+    result.push({
+      role: "user",
+      content: [...(text === "" ? [] : [{ type: "text" as const, text }]), ...images.map(imageContent)],
+    });
   }
   return result;
 }

@@ -2,6 +2,7 @@ import {
   contextWindowTable,
   duration,
   httpUrl,
+  imageModelTable,
   modelReference,
   positiveNumber,
   priceTable,
@@ -91,6 +92,15 @@ export const modelAndLimitVariables = [
       "Context windows in tokens as JSON, over the built-in table beside the prices (unknown models get 128,000). Transcripts nearing the window are compacted.",
     unsetMeans: "the built-in table",
     example: '{"openai:qwen3-coder": 32768}',
+  }),
+  variable({
+    name: "THREADWORK_IMAGE_MODELS",
+    parse: imageModelTable,
+    section: "Model providers",
+    description:
+      "Which models are shown images people share, as JSON of true or false. Unset: every Claude model and the OpenAI models in the price table are; any other model (a local server's) gets a note in place of each image.",
+    unsetMeans: "Claude and OpenAI's listed models see images; others get a note",
+    example: '{"openai:qwen2.5-vl": true}',
   }),
   variable({
     name: "THREADWORK_MAX_CONCURRENT_AGENTS",

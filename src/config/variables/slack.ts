@@ -66,6 +66,15 @@ export const slackVariables = [
     example: "127.0.0.1:9091",
   }),
   variable({
+    name: "THREADWORK_SHARED_FILE_MAX_BYTES",
+    parse: wholeNumber(),
+    section: "Slack",
+    description:
+      "The largest file shared in a session's thread that is fetched (into workers' .threadwork/files/) and the largest a worker may attach to the thread, in bytes. Images are also capped at 3,750,000 bytes.",
+    default: "2097152",
+    example: "2097152",
+  }),
+  variable({
     name: "THREADWORK_CODE_CHANNELS",
     parse: flag,
     section: "Slack",

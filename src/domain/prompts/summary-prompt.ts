@@ -58,6 +58,8 @@ function lineOf(role: ChatMessage["role"], part: MessagePart): string | undefine
       return `[result of ${part.toolName}, id ${part.toolCallId}${part.isError ? ", error" : ""}] ${part.content}`;
     case "thinking":
       return undefined;
+    case "image":
+      return `[input] (an image a person shared, ${part.name}; the summary cannot show it)`;
   }
 }
 

@@ -10,10 +10,12 @@ import {
   type SlackApi,
   webClientOptions,
 } from "../../adapters/slack/slack-api.ts";
+import { createSlackFiles } from "../../adapters/slack/slack-files.ts";
 import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import type { Config } from "../../config/config.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
+import { defaultSharedFileMaxBytes } from "../../domain/shared-files.ts";
 import { noTelemetry, type SurfaceTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
@@ -25,6 +27,7 @@ import type { SessionDiffSource } from "./code-channels/session-diffs.ts";
 import { register as registerThreadworkCommand } from "./commands/threadwork-command.ts";
 import { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { EventRenderer } from "./event-renderer.ts";
+import { uploadAttachedFile } from "./file-uploads.ts";
 import { createHealthServer, type HealthCheck } from "./health.ts";
 import { register as registerAgentSessions } from "./listeners/agent-sessions.ts";
 import { register as registerAppHome } from "./listeners/app-home.ts";
@@ -187,6 +190,12 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       logger,
     });
   const threads = new SessionThreads(runtime);
+  // files.uploadV2 is a WebClient helper (three calls and a POST), not one paced method call.
+  const uploadClient = createSlackWebClient({ botToken: config.botToken, apiUrl: config.apiUrl, logger });
+  const sharedFiles = {
+    files: createSlackFiles({ api, botToken: config.botToken, apiUrl: config.apiUrl }),
+    maximumBytes: config.sharedFileMaxBytes ?? defaultSharedFileMaxBytes,
+  };
   const publisher = new MessagePublisher(api, store);
   const board = new CrewBoardPublisher({
     runtime,
@@ -225,6 +234,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     replies,
     sessions,
     logger,
+    uploadFile: (thread, agentTitle, file) =>
+      uploadAttachedFile(uploadClient, logger, thread, agentTitle, file),
   });
   const inFlight = new Set<Promise<void>>();
   const workspace = new InstallingWorkspace(api);
@@ -238,6 +249,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
 
   const context: SlackSurfaceContext = {
     api,
+    sharedFiles,
     runtime,
     store,
     logger,

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { RequestSnapshot } from "../../domain/requests.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
-import type { SurfaceEvent } from "../../runtime/surface-port.ts";
+import type { AttachedFile, SurfaceEvent } from "../../runtime/surface-port.ts";
 import type { AgentSessions } from "./agent-sessions.ts";
 import { renderApproval } from "./blocks/approval.ts";
 import type { RenderedMessage } from "./blocks/block.ts";
@@ -17,7 +17,7 @@ import { KeyedQueue } from "./keyed-queue.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
 import { publishPlan, redrawPlan } from "./plan-messages.ts";
 import type { ReplyStreamer } from "./replies/reply-streamer.ts";
-import type { SessionThreads } from "./session-threads.ts";
+import type { SessionThreads, SlackThread } from "./session-threads.ts";
 
 export function renderRequest(request: RequestSnapshot): RenderedMessage {
   if (request.kind === "question") return renderQuestion(request);
@@ -43,6 +43,8 @@ export class EventRenderer {
     replies: ReplyStreamer;
     sessions: AgentSessions;
     logger: Logger;
+    /** Shows an agent's attached file in the thread (files.uploadV2). */
+    uploadFile?: (thread: SlackThread, agentTitle: string, file: AttachedFile) => Promise<void>;
   };
 
   constructor(deps: EventRenderer["deps"]) {
@@ -156,6 +158,9 @@ export class EventRenderer {
           thread,
           renderMcpServerUnavailable(event.agentTitle, event.server, event.reason),
         );
+        return;
+      case "file-attached":
+        await this.deps.uploadFile?.(thread, event.agentTitle, event.file);
         return;
     }
   }

@@ -1,5 +1,6 @@
 import type { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
+import type { SlackFiles } from "../../adapters/slack/slack-files.ts";
 import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import type { FollowUpRule } from "../../domain/follow-up-rule.ts";
 import type { Logger } from "../../logger.ts";
@@ -17,6 +18,8 @@ import type { ThreadFeedback } from "./thread-feedback.ts";
 /** What every listener gets: `register(app, context)`. */
 export interface SlackSurfaceContext {
   api: SlackApi;
+  /** Files shared in a session's thread are fetched through this, up to `maximumBytes` each. */
+  sharedFiles: { files: SlackFiles; maximumBytes: number };
   runtime: RuntimeApi;
   store: SlackStore;
   logger: Logger;

@@ -112,5 +112,10 @@ export function renderEvent(
         text: `  ✗ ${event.agentTitle}: MCP server ${event.server} is unavailable: ${visibleText(event.reason).text}`,
         newline: true,
       };
+    case "file-attached":
+      return {
+        text: `  ▸ ${event.agentTitle} attached ${visibleText(event.file.title).text}: ${visibleText(event.file.localPath).text}`,
+        newline: true,
+      };
   }
 }

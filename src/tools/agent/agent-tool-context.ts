@@ -37,6 +37,8 @@ export interface AgentServices {
   toolOutput(toolCallId: string): Promise<string | undefined>;
   /** What the surface stored with the session, e.g. Slack's channel and thread. */
   sessionMetadata(): Promise<Record<string, unknown>>;
+  /** Shows a file in the session's conversation (`attach_file`); absent where nothing can show one. */
+  attachFile?(file: { fileName: string; title: string; localPath: string; data: string; size: number }): void;
   /**
    * An MCP server's question during this tool call, put to the people who may answer questions;
    * resolves with their answer. Rejects when the call is stopped (its signal aborts).

@@ -21,6 +21,11 @@ export function methodsCalledBySource(): string[] {
       methods.add(match[1] ?? "");
       methods.add(match[2] ?? "");
     }
+    // files.uploadV2 is the WebClient's helper over these two methods (and a POST in between).
+    if (/\.filesUploadV2\(/.test(text)) {
+      methods.add("files.getUploadURLExternal");
+      methods.add("files.completeUploadExternal");
+    }
   }
   return [...methods].sort();
 }

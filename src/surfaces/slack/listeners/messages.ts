@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import { fetchSharedFiles } from "../../../adapters/slack/shared-files.ts";
 import {
   isFromPerson,
   mentions,
@@ -7,6 +8,8 @@ import {
   slackMessageSchema,
 } from "../../../adapters/slack/slack-message.ts";
 import { type HistoryEntry, readThreadHistory } from "../../../adapters/slack/thread-history.ts";
+import type { SharedFile } from "../../../domain/shared-files.ts";
+import type { Logger } from "../../../logger.ts";
 import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { conversationKey, slackSurface } from "../session-threads.ts";
@@ -134,6 +137,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       logger.warn({ err: error }, "could not read the thread's earlier messages");
     }
   }
+  const attachments = await sharedFilesOf(context, message, channel, logger);
   try {
     const outcome = await context.runtime.handle({
       type: "user-message",
@@ -144,6 +148,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       ...(history && history.length > 0 ? { history } : {}),
       metadata: { channel, threadTs, teamId },
       ...(aside ? { aside } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
     });
     if (outcome.type === "message-accepted") {
       context.threads.remember(outcome.sessionId, thread);
@@ -163,6 +168,30 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       .catch(() => undefined);
   }
   await feedback;
+}
+
+/** How long fetching one message's files from Slack may take. */
+const sharedFilesTimeoutMs = 60_000;
+
+/** The message's files, checked and fetched (`fetchSharedFiles`); none when Slack cannot be asked. */
+async function sharedFilesOf(
+  context: SlackSurfaceContext,
+  message: SlackMessage,
+  channel: string,
+  logger: Logger,
+): Promise<SharedFile[]> {
+  if (!message.files || message.files.length === 0) return [];
+  try {
+    return await fetchSharedFiles(message.files, {
+      files: context.sharedFiles.files,
+      channel,
+      maximumBytes: context.sharedFiles.maximumBytes,
+      signal: AbortSignal.timeout(sharedFilesTimeoutMs),
+    });
+  } catch (error) {
+    logger.warn({ err: error }, "could not fetch the files shared with a Slack message");
+    return [];
+  }
 }
 
 function parse(
