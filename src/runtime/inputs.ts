@@ -28,6 +28,7 @@ import type { SessionStatus } from "../domain/sessions.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
+import { handleRetry } from "./retry-turn.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
 import type { SurfaceInput } from "./surface-port.ts";
@@ -321,6 +322,8 @@ export async function handleInput(kernel: RuntimeKernel, input: SurfaceInput): P
       return handleCancel(kernel, input);
     case "rename-session":
       return handleRename(kernel, input);
+    case "retry":
+      return handleRetry(kernel, input);
     default:
       return { type: "decision", outcome: await handleDecision(kernel, input) };
   }

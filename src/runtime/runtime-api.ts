@@ -17,7 +17,11 @@ export type InputOutcome =
     }
   | { type: "decision"; outcome: DecisionOutcome }
   | { type: "cancelled"; sessionId: string; agentIds: string[] }
-  | { type: "session-renamed"; sessionId: string; title: string };
+  | { type: "session-renamed"; sessionId: string; title: string }
+  | { type: "retry"; sessionId: string; outcome: RetryOutcome };
+
+/** `not_authorized`: only people who may stop the session may retry; `busy`: a turn is on its way. */
+export type RetryOutcome = "retried" | "not_authorized" | "busy" | "nothing_to_retry";
 
 /**
  * What a surface may call. The runtime implements it; surfaces never touch the

@@ -44,7 +44,20 @@ export type SurfaceEvent =
       reason: string;
     }
   /** The supervisor named the task (`name_session`). */
-  | { type: "session-titled"; sessionId: string; title: string };
+  | { type: "session-titled"; sessionId: string; title: string }
+  /**
+   * A person's turn ended without an answer (an empty model turn, a provider failure past its
+   * retries, a limit): said in the thread with a Retry that sends the last message again.
+   * `failureId` is the same on every instance that announces it, so surfaces dedupe by it.
+   */
+  | {
+      type: "turn-failed";
+      sessionId: string;
+      agentId: string;
+      failureId: string;
+      reason: string;
+      retryable: boolean;
+    };
 
 /** Where a session comes from: the surface's kind and its own conversation id. */
 export interface SessionKey {
@@ -84,6 +97,8 @@ export type SurfaceInput =
   /** Without `agentId`, stops all of the session's work and closes the session until the next message. */
   | { type: "cancel"; sessionId: string; userId: string; agentId?: string }
   /** A person renamed the session where the surface shows it. */
-  | { type: "rename-session"; sessionId: string; userId: string; title: string };
+  | { type: "rename-session"; sessionId: string; userId: string; title: string }
+  /** Runs a failed turn again: the last person's message goes to the supervisor once more. */
+  | { type: "retry"; sessionId: string; userId: string };
 
 export type SurfaceListener = (event: SurfaceEvent) => void | Promise<void>;

@@ -10,7 +10,8 @@ export type TerminalCommand =
   | { type: "help" }
   | { type: "quit" }
   | { type: "empty" }
-  | { type: "invalid"; reason: string };
+  | { type: "invalid"; reason: string }
+  | { type: "retry" };
 
 export const terminalHelp = `Type a message to talk to the supervisor. Commands:
   /answer <n> <text>   answer question #n
@@ -19,6 +20,7 @@ export const terminalHelp = `Type a message to talk to the supervisor. Commands:
   /extend <n>          extend the budget (#n)     /stop <n>    stop the session's agents
   /agents              list the agents            /requests    list what waits on you
   /cancel [agent]      cancel one agent (id or number from /agents), or all workers
+  /retry               send your last message again after a failed turn
   /help                this help                  /quit        leave`;
 
 const approvals = { approve: "approve", deny: "deny", always: "always_allow" } as const;
@@ -64,6 +66,8 @@ export function parseTerminalLine(line: string): TerminalCommand {
       return { type: "cancel", agent: first };
     case "help":
       return { type: "help" };
+    case "retry":
+      return { type: "retry" };
     case "quit":
     case "exit":
       return { type: "quit" };

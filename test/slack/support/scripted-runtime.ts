@@ -123,6 +123,10 @@ export class ScriptedRuntime implements RuntimeApi {
         if (session && input.title.trim() !== "") session.title = input.title;
         return { type: "session-renamed", sessionId: input.sessionId, title: session?.title ?? "" };
       }
+      case "retry": {
+        const allowed = await this.canDecide(input.sessionId, input.userId, "stop");
+        return { type: "retry", sessionId: input.sessionId, outcome: allowed ? "retried" : "not_authorized" };
+      }
     }
   }
 
