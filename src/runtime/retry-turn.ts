@@ -31,7 +31,8 @@ async function retry(
   const session = await getSession(kernel.db, input.sessionId);
   const supervisor = session && (await findSupervisor(kernel.db, session.id));
   if (!session || !supervisor) return "nothing_to_retry";
-  const busy = supervisor.status === "running" || supervisor.status === "queued" || supervisor.status === "waiting";
+  const busy =
+    supervisor.status === "running" || supervisor.status === "queued" || supervisor.status === "waiting";
   const waking = (await pendingEventsFor(kernel.db, supervisor.id)).some(
     (event) => !quietEventTypes.includes(event.type),
   );

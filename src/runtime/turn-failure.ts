@@ -8,9 +8,7 @@ export const emptyTurnReason = "the model ended its turn without a reply";
 /** Whether the transcript ends in an assistant message with no text and no tool call. */
 export function endsWithoutReply(transcript: readonly ChatMessage[]): boolean {
   const last = transcript.at(-1);
-  return (
-    last?.role === "assistant" && textOf(last).trim() === "" && toolCallsOf(last).length === 0
-  );
+  return last?.role === "assistant" && textOf(last).trim() === "" && toolCallsOf(last).length === 0;
 }
 
 /**

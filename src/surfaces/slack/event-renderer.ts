@@ -11,6 +11,7 @@ import { renderSetupFailure } from "./blocks/environment-setup.ts";
 import { renderMcpServerUnavailable } from "./blocks/mcp-server-unavailable.ts";
 import { renderQuestion } from "./blocks/question.ts";
 import { renderResults } from "./blocks/results.ts";
+import { renderTurnFailed, turnFailedPurpose } from "./blocks/turn-failed.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
@@ -139,6 +140,16 @@ export class EventRenderer {
         return;
       case "session-titled":
         void this.deps.sessions.rename(thread, event.title);
+        return;
+      case "turn-failed":
+        await this.deps.publisher.publish(
+          event.sessionId,
+          turnFailedPurpose(event.failureId),
+          thread,
+          renderTurnFailed(event.failureId, event.reason, event.retryable),
+        );
+        // Nothing more comes of this turn: no "is thinking…" may stay behind.
+        void this.deps.sessions.rested(event.sessionId, thread);
         return;
       case "mcp-server-unavailable":
         await this.deps.publisher.publish(

@@ -222,7 +222,9 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
           : undefined;
         if (outcome?.type === "retry" && outcome.outcome === "retried") activity.thinking();
         else {
-          line(`Nothing to retry${outcome?.type === "retry" ? ` (${outcome.outcome.replaceAll("_", " ")})` : ""}.`);
+          line(
+            `Nothing to retry${outcome?.type === "retry" ? ` (${outcome.outcome.replaceAll("_", " ")})` : ""}.`,
+          );
         }
         return true;
       }

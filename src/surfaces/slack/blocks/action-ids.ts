@@ -13,6 +13,8 @@ export const actionIds = {
   budgetStop: "threadwork_budget_stop",
   openSession: "threadwork_open_session",
   feedback: "threadwork_feedback",
+  /** Runs a failed turn again (the failure message's button). */
+  retryTurn: "threadwork_retry_turn",
 } as const;
 
 export const viewIds = {
