@@ -4,7 +4,7 @@ import { enqueueEvent, pendingEventsFor } from "../adapters/database/events.ts";
 import { lastUserMessageFor } from "../adapters/database/last-user-message.ts";
 import { getSession, updateSession } from "../adapters/database/sessions.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
-import { canDecide } from "./inputs.ts";
+import { mayDecide } from "../domain/decision-rule.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { InputOutcome, RetryOutcome } from "./runtime-api.ts";
 import type { SurfaceInput } from "./surface-port.ts";
@@ -27,10 +27,16 @@ async function retry(
   kernel: RuntimeKernel,
   input: Extract<SurfaceInput, { type: "retry" }>,
 ): Promise<RetryOutcome> {
-  if (!(await canDecide(kernel, input.sessionId, input.userId, "stop"))) return "not_authorized";
   const session = await getSession(kernel.db, input.sessionId);
-  const supervisor = session && (await findSupervisor(kernel.db, session.id));
-  if (!session || !supervisor) return "nothing_to_retry";
+  if (!session) return "not_authorized";
+  // Whoever may stop the session's work may run its turn again: the owner or an approver.
+  const { approverIds, policy } = kernel.config.approvals;
+  const ownerId = session.ownerId;
+  if (!mayDecide({ policy, ownerId, approvers: approverIds, userId: input.userId, kind: "stop" })) {
+    return "not_authorized";
+  }
+  const supervisor = await findSupervisor(kernel.db, session.id);
+  if (!supervisor) return "nothing_to_retry";
   const busy =
     supervisor.status === "running" || supervisor.status === "queued" || supervisor.status === "waiting";
   const waking = (await pendingEventsFor(kernel.db, supervisor.id)).some(
