@@ -137,7 +137,9 @@ export class MortalInstances {
     const old = this.current;
     if (!old) return;
     this.kills.sigterm += 1;
-    await old.runtime.stop();
+    // A short shutdown budget: steps may finish for half a lease, then what runs is interrupted.
+    const drainBy = Date.now() + (this.setup.options.leaseTtlMs ?? 1500) / 2;
+    await old.runtime.stop({ drainBy, abortedBy: drainBy + 100 });
     old.unsubscribe();
     await this.start();
   }
