@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../../src/domain/tool.ts";
+import type { SurfaceEvent } from "../../src/runtime/surface-port.ts";
 import {
   errorResponse,
   type FakeLlmRequest,
@@ -196,4 +197,26 @@ export function probeTool(scripts: readonly FaultScript[]) {
       return "probe ok";
     },
   });
+}
+
+/** What a person sees as the end of their turn in the thread. */
+export function isOutcome(event: SurfaceEvent): boolean {
+  if (event.type === "reply-completed") return event.final === true && event.text.trim() !== "";
+  return (
+    event.type === "turn-failed" ||
+    event.type === "question-asked" ||
+    event.type === "approval-requested" ||
+    event.type === "budget-reached"
+  );
+}
+
+/**
+ * The supervisor's part of the thread's status ("is thinking…", `processing`): set while it
+ * writes, cleared when it rests or fails. Workers' part follows their rows, all ended by then.
+ */
+export function statusOf(event: SurfaceEvent): "working" | "rested" | undefined {
+  if (event.type === "reply-delta") return "working";
+  if (event.type === "session-idle" || event.type === "turn-failed") return "rested";
+  if (event.type === "agent-failed" && event.agent.role === "supervisor") return "rested";
+  return undefined;
 }

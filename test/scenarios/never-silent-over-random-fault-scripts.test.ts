@@ -14,9 +14,11 @@ import {
   faultResponder,
   generateScripts,
   instanceFaultOf,
+  isOutcome,
   probeTool,
   scriptIndexOf,
   scriptTag,
+  statusOf,
 } from "../helpers/fault-scripts.ts";
 import { MortalInstances } from "../helpers/mortal-instances.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
@@ -27,28 +29,6 @@ const seeds = { postgres: 2201, pglite: 2202 } as const;
 const scriptsPerBackend = Number(process.env.NEVER_SILENT_SCRIPTS ?? 52);
 /** Scripts without an instance fault run together, this many at a time. */
 const batchSize = 12;
-
-/** What a person sees as the end of their turn in the thread. */
-function isOutcome(event: SurfaceEvent): boolean {
-  if (event.type === "reply-completed") return event.final === true && event.text.trim() !== "";
-  return (
-    event.type === "turn-failed" ||
-    event.type === "question-asked" ||
-    event.type === "approval-requested" ||
-    event.type === "budget-reached"
-  );
-}
-
-/**
- * The supervisor's part of the thread's status ("is thinking…", `processing`): set while it
- * writes, cleared when it rests or fails. Workers' part follows their rows, all ended by then.
- */
-function statusOf(event: SurfaceEvent): "working" | "rested" | undefined {
-  if (event.type === "reply-delta") return "working";
-  if (event.type === "session-idle" || event.type === "turn-failed") return "rested";
-  if (event.type === "agent-failed" && event.agent.role === "supervisor") return "rested";
-  return undefined;
-}
 
 /**
  * The invariant of issue 22: every turn a person started ends with something visible in its
