@@ -27,6 +27,7 @@ import { placedFilesParts, sharedFileParts } from "./shared-file-parts.ts";
 import { telemetryAgent } from "./snapshots.ts";
 import type { StepOutcome } from "./step-outcome.ts";
 import { toolStep } from "./tool-step.ts";
+import { endsWithoutReply } from "./turn-failure.ts";
 
 /**
  * The transcript a runner has read while it holds the agent's lease. Transcripts are
@@ -215,7 +216,7 @@ export function createAgentRunner(
           });
         }
         case "rest":
-          if (agent.role === "supervisor") await restSupervisor(kernel, agent);
+          if (agent.role === "supervisor") await restSupervisor(kernel, agent, endsWithoutReply(transcript));
           return "stop";
       }
     },

@@ -6,6 +6,7 @@ import { StepConflictError } from "../domain/errors.ts";
 import { afterAgentEnded, notifyParent, wakeFirstQueuedWorkers } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { agentSnapshot } from "./snapshots.ts";
+import { announceTurnFailed, emptyTurnReason } from "./turn-failure.ts";
 
 /**
  * Puts the agent in `running` before it does work. Workers need a slot under the global
@@ -58,17 +59,21 @@ export async function failAgent(kernel: RuntimeKernel, agent: AgentRow, reason: 
     async (transaction, row) => notifyParent(transaction, row, "agent-failed", { reason }),
   );
   kernel.emit({ type: "agent-failed", sessionId: failed.sessionId, agent: agentSnapshot(failed), reason });
-  if (failed.role === "supervisor") {
-    // Nobody above the supervisor: tell the user directly.
-    const text = `I could not continue: ${reason}. Send another message to try again.`;
-    const turnId = `${failed.id}:${agent.step}:failure`;
-    kernel.emit({ type: "reply-completed", sessionId: failed.sessionId, agentId: failed.id, turnId, text });
-  }
+  // Nobody above the supervisor: tell the thread directly, with a Retry.
+  if (failed.role === "supervisor") announceTurnFailed(kernel, failed, agent.step, reason);
   await afterAgentEnded(kernel, failed);
 }
 
-/** A supervisor with nothing left to do rests until the next message or event. */
-export async function restSupervisor(kernel: RuntimeKernel, agent: AgentRow): Promise<void> {
+/**
+ * A supervisor with nothing left to do rests until the next message or event. A turn that
+ * ended with neither text nor a tool call (`endedSilently`) is said in the thread as failed;
+ * said here, after the turn is stored, so an instance that resumes the agent says it too.
+ */
+export async function restSupervisor(
+  kernel: RuntimeKernel,
+  agent: AgentRow,
+  endedSilently = false,
+): Promise<void> {
   if (agent.status !== "idle") {
     assertTransition(agent.id, agent.status, "idle");
     const idle = await updateAgentAtStep(kernel.db, agent.id, agent.step, { status: "idle" });
@@ -77,6 +82,7 @@ export async function restSupervisor(kernel: RuntimeKernel, agent: AgentRow): Pr
   if (agent.status === "running") {
     const agents = await listAgentsForSession(kernel.db, agent.sessionId);
     kernel.logger.debug({ agentId: agent.id, agents: agents.length }, "supervisor idle");
+    if (endedSilently) announceTurnFailed(kernel, agent, agent.step, emptyTurnReason);
     kernel.emit({ type: "session-idle", sessionId: agent.sessionId });
     // Workers that run, queue or wait on a person keep the session busy: it is idle only without them.
     if (agents.every((other) => other.role === "supervisor" || isTerminal(other.status))) {

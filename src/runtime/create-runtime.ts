@@ -17,6 +17,7 @@ import { sessionActivity } from "../domain/session-activity.ts";
 import type { SessionSnapshot } from "../domain/sessions.ts";
 import { noTelemetry, type TelemetryAgent } from "../domain/telemetry-port.ts";
 import { createAgentRunner } from "./agent-runner.ts";
+import { afterRunnerFailure } from "./crash-loop.ts";
 import { canDecide, handleInput } from "./inputs.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { LifecycleLog } from "./lifecycle-log.ts";
@@ -109,7 +110,9 @@ export function createRuntime(context: RuntimeContext): Runtime {
     supervisorTools: context.supervisorTools ?? [],
     mcpTools,
   });
-  const scheduler = createWakeScheduler(kernel, context.boss, runner);
+  const scheduler = createWakeScheduler(kernel, context.boss, runner, (agentId, error) =>
+    afterRunnerFailure(kernel, agentId, error),
+  );
 
   async function snapshotOf(row: SessionRow | undefined): Promise<SessionSnapshot | undefined> {
     if (!row) return undefined;

@@ -30,6 +30,7 @@ import type { RuntimeKernel } from "./kernel.ts";
 import { decidePlan, withdrawPendingPlans } from "./plan-decision.ts";
 import { redactSharedFiles } from "./redact-shared-files.ts";
 import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
+import { handleRetry } from "./retry-turn.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
 import { handleSteer } from "./steer.ts";
@@ -335,6 +336,8 @@ export async function handleInput(kernel: RuntimeKernel, input: SurfaceInput): P
       return { type: "decision", outcome: await decidePlan(kernel, input) };
     case "steer":
       return handleSteer(kernel, input);
+    case "retry":
+      return handleRetry(kernel, input);
     default:
       return { type: "decision", outcome: await handleDecision(kernel, input) };
   }

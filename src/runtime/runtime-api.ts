@@ -18,7 +18,8 @@ export type InputOutcome =
   | { type: "decision"; outcome: DecisionOutcome }
   | { type: "cancelled"; sessionId: string; agentIds: string[] }
   | { type: "session-renamed"; sessionId: string; title: string }
-  | { type: "steer"; sessionId: string; agentId: string; result: SteerResult };
+  | { type: "steer"; sessionId: string; agentId: string; result: SteerResult }
+  | { type: "retry"; sessionId: string; outcome: RetryOutcome };
 
 /**
  * What became of a steer: `delivered` to the worker (which reads it after its current step, or
@@ -31,6 +32,9 @@ export type SteerResult =
   | { kind: "redirected"; agentTitle: string; status: AgentStatus }
   | { kind: "not-authorized" }
   | { kind: "not-found" };
+
+/** `not_authorized`: only people who may stop the session may retry; `busy`: a turn is on its way. */
+export type RetryOutcome = "retried" | "not_authorized" | "busy" | "nothing_to_retry";
 
 /**
  * What a surface may call. The runtime implements it; surfaces never touch the

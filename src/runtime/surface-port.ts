@@ -49,7 +49,20 @@ export type SurfaceEvent =
   /** A fan-out past a threshold waits for Start, Change or Cancel (`request.action` is a FanOutPlan). */
   | { type: "plan-proposed"; sessionId: string; request: RequestSnapshot }
   /** An agent attached a file from its working copy (`attach_file`); see `AttachedFile`. */
-  | { type: "file-attached"; sessionId: string; agentId: string; agentTitle: string; file: AttachedFile };
+  | { type: "file-attached"; sessionId: string; agentId: string; agentTitle: string; file: AttachedFile }
+  /**
+   * A person's turn ended without an answer (an empty model turn, a provider failure past its
+   * retries, a limit): said in the thread with a Retry that sends the last message again.
+   * `failureId` is the same on every instance that announces it, so surfaces dedupe by it.
+   */
+  | {
+      type: "turn-failed";
+      sessionId: string;
+      agentId: string;
+      failureId: string;
+      reason: string;
+      retryable: boolean;
+    };
 
 /** A file an agent attaches to its conversation: a text file redacted, any other byte for byte. */
 export interface AttachedFile {
@@ -121,6 +134,8 @@ export type SurfaceInput =
    * A person's words for one worker, read at its next step boundary. Only those who may answer
    * the session's questions may steer (`mayDecide`, kind `answer`); checked by the runtime.
    */
-  | { type: "steer"; sessionId: string; agentId: string; userId: string; userName?: string; text: string };
+  | { type: "steer"; sessionId: string; agentId: string; userId: string; userName?: string; text: string }
+  /** Runs a failed turn again: the last person's message goes to the supervisor once more. */
+  | { type: "retry"; sessionId: string; userId: string };
 
 export type SurfaceListener = (event: SurfaceEvent) => void | Promise<void>;

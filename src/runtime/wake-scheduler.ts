@@ -47,6 +47,8 @@ export function createWakeScheduler(
   kernel: Pick<RuntimeKernel, "db" | "logger" | "instanceId" | "options" | "telemetry" | "scope">,
   boss: PgBoss,
   runner: AgentRunner,
+  /** Called after a runner failed with our own error; the lease is kept until it expires. */
+  onRunnerFailed: (agentId: string, error: unknown) => Promise<void> = async () => {},
 ): WakeScheduler {
   const db: Database = kernel.db;
   const active = new Map<string, Promise<void>>();
@@ -123,6 +125,7 @@ export function createWakeScheduler(
       }
       // Our own failure (the database): the lease expires and a sweeper retries.
       kernel.logger.error({ err: error, agentId }, "agent runner failed");
+      await onRunnerFailed(agentId, error);
     } finally {
       clearInterval(heartbeat);
       controllers.delete(agentId);

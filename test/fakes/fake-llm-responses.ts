@@ -54,6 +54,8 @@ export interface FakeLlmResponse {
   error?: FakeLlmError;
   /** Drop the connection: before answering, or (streaming) after the first events. */
   disconnect?: "before-response" | "mid-stream";
+  /** Answer 200 with a body that is not the API's format: broken JSON, or a broken stream event. */
+  malformed?: boolean;
   /** Streaming: fail with an error event after the first text delta. */
   streamError?: FakeLlmError;
   /** Streaming: characters per text or argument delta (default 8). */

@@ -343,6 +343,14 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
       sendError(api, response, reply.error, requestId);
       return;
     }
+    if (reply.malformed) {
+      const type = request.stream ? "text/event-stream" : "application/json";
+      response.writeHead(200, { "content-type": type, "request-id": requestId });
+      response.end(
+        request.stream ? 'event: message_start\ndata: {"type": "message_start", "mess\n\n' : '{"id": "msg_',
+      );
+      return;
+    }
     const usage = simulatedUsage(api, body, reply);
     const total = totals[api];
     total.requests += 1;

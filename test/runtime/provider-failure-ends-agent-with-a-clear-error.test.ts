@@ -42,9 +42,8 @@ describe.each(backends)("a provider failure ends the agent with a clear error on
     await surface.send("break the supervisor");
     const failed = await surface.waitFor((event) => event.type === "agent-failed");
     expect(failed.agent.role).toBe("supervisor");
-    await surface.waitFor(
-      (event) => event.type === "reply-completed" && event.text.startsWith("I could not continue"),
-    );
+    const told = await surface.waitFor((event) => event.type === "turn-failed");
+    expect(told).toMatchObject({ agentId: failed.agent.id, retryable: true, reason: failed.reason });
     await surface.send("hello again");
     await surface.waitFor((event) => event.type === "reply-completed" && event.text === "OK.");
     surface.close();

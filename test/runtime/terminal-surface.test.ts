@@ -33,6 +33,7 @@ describe("terminal commands", () => {
     expect(parseTerminalLine("/extend 4")).toEqual({ type: "budget", number: 4, decision: "extend" });
     expect(parseTerminalLine("/cancel")).toEqual({ type: "cancel", agent: undefined });
     expect(parseTerminalLine("/agents")).toEqual({ type: "agents" });
+    expect(parseTerminalLine("/retry")).toEqual({ type: "retry" });
     expect(parseTerminalLine("/answer 2")).toMatchObject({ type: "invalid" });
     expect(parseTerminalLine("/approve x")).toMatchObject({ type: "invalid" });
     expect(parseTerminalLine("/frobnicate")).toMatchObject({ type: "invalid" });
@@ -152,6 +153,20 @@ describe.each(backends)("terminal chat on %s", (backend) => {
     await terminal.shows("Passed on.");
     terminal.type("/steer 4 hello");
     await terminal.shows("No agent #4; /agents lists them.");
+  });
+
+  it("says a turn that ended without an answer, with /retry, which runs it again", async () => {
+    let calls = 0;
+    server.respondWith(() => {
+      calls += 1;
+      return calls === 1 ? {} : textResponse("Here it is after all.");
+    });
+    const terminal = startPipedTerminal(runtime, `retry-${backend}`);
+    terminal.type("say something");
+    await terminal.shows("✗ I could not finish this: the model ended its turn without a reply. → /retry");
+    terminal.type("/retry");
+    await terminal.shows("Here it is after all.");
+    expect(server.requests.at(-1)?.lastUserText).toContain("say something");
     await terminal.quit();
   });
 });

@@ -37,6 +37,7 @@ import { register as registerFeedback } from "./listeners/feedback.ts";
 import { register as registerMessages } from "./listeners/messages.ts";
 import { register as registerPlans } from "./listeners/plans.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
+import { register as registerRetry } from "./listeners/retry.ts";
 import { register as registerSteer } from "./listeners/steer.ts";
 import { MessagePublisher } from "./message-publisher.ts";
 import { createMetricsServer, type MetricsEndpoint } from "./metrics-route.ts";
@@ -301,6 +302,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   if (codeChannels) registerCodeChannelCommands(app, context, codeChannels);
   registerAgentSessions(app, context);
   registerFeedback(app, context);
+  registerRetry(app, context);
 
   let unsubscribe: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;

@@ -12,6 +12,7 @@ import { renderPlan } from "./blocks/fan-out-plan.ts";
 import { renderMcpServerUnavailable } from "./blocks/mcp-server-unavailable.ts";
 import { renderQuestion } from "./blocks/question.ts";
 import { renderResults } from "./blocks/results.ts";
+import { renderTurnFailed, turnFailedPurpose } from "./blocks/turn-failed.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
@@ -150,6 +151,16 @@ export class EventRenderer {
       case "plan-proposed":
         await publishPlan(this.deps.publisher, thread, event.request);
         void this.deps.sessions.refresh(event.sessionId, thread);
+        return;
+      case "turn-failed":
+        await this.deps.publisher.publish(
+          event.sessionId,
+          turnFailedPurpose(event.failureId),
+          thread,
+          renderTurnFailed(event.failureId, event.reason, event.retryable),
+        );
+        // Nothing more comes of this turn: no "is thinking…" may stay behind.
+        void this.deps.sessions.rested(event.sessionId, thread);
         return;
       case "mcp-server-unavailable":
         await this.deps.publisher.publish(

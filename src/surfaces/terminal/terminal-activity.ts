@@ -28,6 +28,7 @@ export class TerminalActivity {
         this.#supervisor = "writing";
         break;
       case "session-idle":
+      case "turn-failed":
         this.#supervisor = undefined;
         break;
       case "agent-started":

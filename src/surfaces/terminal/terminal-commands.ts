@@ -12,7 +12,8 @@ export type TerminalCommand =
   | { type: "quit" }
   | { type: "empty" }
   | { type: "invalid"; reason: string }
-  | { type: "steer"; number: number; text: string };
+  | { type: "steer"; number: number; text: string }
+  | { type: "retry" };
 
 export const terminalHelp = `Type a message to talk to the supervisor. Commands:
   /answer <n> <text>   answer question #n
@@ -24,6 +25,7 @@ export const terminalHelp = `Type a message to talk to the supervisor. Commands:
   /agents              list the agents            /requests    list what waits on you
   /cancel [agent]      cancel one agent (id or number from /agents), or all workers
   /steer <n> <text>    tell agent #n (from /agents) something; it reads it after its current step
+  /retry               send your last message again after a failed turn
   /help                this help                  /quit        leave`;
 
 const approvals = { approve: "approve", deny: "deny", always: "always_allow" } as const;
@@ -95,6 +97,8 @@ export function parseTerminalLine(line: string): TerminalCommand {
     }
     case "help":
       return { type: "help" };
+    case "retry":
+      return { type: "retry" };
     case "quit":
     case "exit":
       return { type: "quit" };

@@ -117,5 +117,13 @@ export function renderEvent(
         text: `  ▸ ${event.agentTitle} attached ${visibleText(event.file.title).text}: ${visibleText(event.file.localPath).text}`,
         newline: true,
       };
+    case "turn-failed":
+      return { text: turnFailedLine(event.reason, event.retryable), newline: true };
   }
+}
+
+/** A turn that ended without an answer, and how to run it again. */
+export function turnFailedLine(reason: string, retryable: boolean): string {
+  const again = retryable ? " → /retry to run it again" : "";
+  return `✗ I could not finish this: ${visibleText(reason).text}.${again}`;
 }

@@ -251,6 +251,19 @@ export function createTerminalSurface(options: TerminalSurfaceOptions): Terminal
       case "steer":
         await steer(command);
         return true;
+      case "retry": {
+        const id = await ensureSession();
+        const outcome = id
+          ? await runtime.handle({ type: "retry", sessionId: id, userId: options.userId })
+          : undefined;
+        if (outcome?.type === "retry" && outcome.outcome === "retried") activity.thinking();
+        else {
+          line(
+            `Nothing to retry${outcome?.type === "retry" ? ` (${outcome.outcome.replaceAll("_", " ")})` : ""}.`,
+          );
+        }
+        return true;
+      }
       default:
         await decide(command);
         return true;

@@ -149,6 +149,10 @@ export class ScriptedRuntime implements RuntimeApi {
               : ({ kind: "delivered", agentTitle: agent.title, status: agent.status } as const);
         return { type: "steer", sessionId: input.sessionId, agentId: input.agentId, result };
       }
+      case "retry": {
+        const allowed = await this.canDecide(input.sessionId, input.userId, "stop");
+        return { type: "retry", sessionId: input.sessionId, outcome: allowed ? "retried" : "not_authorized" };
+      }
     }
   }
 

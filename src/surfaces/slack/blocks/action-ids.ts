@@ -18,6 +18,8 @@ export const actionIds = {
   planCancel: "threadwork_plan_cancel",
   /** A crew board's "Steer" button: opens the steer modal for one agent. */
   steerAgent: "threadwork_steer_agent",
+  /** Runs a failed turn again (the failure message's button). */
+  retryTurn: "threadwork_retry_turn",
 } as const;
 
 export const viewIds = {
