@@ -56,7 +56,7 @@ export async function startSlackService(options: {
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
-  await slack.waitFor(() => logs.includes("threadwork is ready") || child.exitCode !== null, 30_000);
+  await slack.waitFor(() => logs.includes("threadwork is ready") || child.exitCode !== null, 60_000);
   if (!logs.includes("threadwork is ready")) throw new Error(`the service did not start:\n${logs}`);
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
   const signing = { signingSecret: canaries.SLACK_SIGNING_SECRET };
