@@ -42,6 +42,7 @@ import { MessagePublisher } from "./message-publisher.ts";
 import { createMetricsServer, type MetricsEndpoint } from "./metrics-route.ts";
 import { ReplyStreamer } from "./replies/reply-streamer.ts";
 import { ResponseTimer } from "./response-timer.ts";
+import { type ScheduleOptions, startSchedules } from "./schedules/start-schedules.ts";
 import { SessionThreads } from "./session-threads.ts";
 import { createSlackReceiver } from "./slack-receiver.ts";
 import type { SlackStore } from "./slack-store.ts";
@@ -79,6 +80,8 @@ interface SlackSurfaceOptions {
   metrics?: MetricsEndpoint;
   /** Times to first feedback and first reply. */
   telemetry?: SurfaceTelemetry;
+  /** Schedules on the shared database: `/threadwork schedule`, App Home, and the poller. */
+  schedules?: ScheduleOptions;
 }
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
@@ -301,6 +304,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   if (codeChannels) registerCodeChannelCommands(app, context, codeChannels);
   registerAgentSessions(app, context);
   registerFeedback(app, context);
+  const schedules = options.schedules ? startSchedules(app, context, options.schedules) : undefined;
 
   let unsubscribe: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -345,6 +349,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         throw botTokenFailure(error);
       });
       await logAccess(workspace, config.access, logger);
+      await schedules?.start();
       pruneTimer = setInterval(pruneInboundEvents, 3600 * 1000);
       pruneTimer.unref();
       if (config.metricsListener && options.metrics) {
@@ -373,6 +378,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     stopReceiving,
     async stop(stopOptions = {}) {
       if (pruneTimer) clearInterval(pruneTimer);
+      await schedules?.stop();
       const { deadline } = stopOptions;
       if ((await until(stopReceiving(), deadline)) === "deadline") {
         logger.warn("Slack handlers were still running at the shutdown deadline");

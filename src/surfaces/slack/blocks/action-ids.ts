@@ -18,6 +18,10 @@ export const actionIds = {
   planCancel: "threadwork_plan_cancel",
   /** A crew board's "Steer" button: opens the steer modal for one agent. */
   steerAgent: "threadwork_steer_agent",
+  /** App Home: pause or resume a schedule (value `pause:<id>` or `resume:<id>`). */
+  scheduleToggle: "threadwork_schedule_toggle",
+  /** App Home: delete a schedule made in Slack (value: its id). */
+  scheduleDelete: "threadwork_schedule_delete",
 } as const;
 
 export const viewIds = {
