@@ -13,6 +13,7 @@ import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 const owner = "U0OWNER";
 const stranger = "U0STRANGER";
 const approver = "U0APPROVER";
+const fileOwner = "U0FILEOWNER";
 
 describe("/threadwork schedule", () => {
   let handle: DatabaseHandle;
@@ -27,6 +28,7 @@ describe("/threadwork schedule", () => {
     fake.addUser({ id: owner, name: "owner", tz: "Europe/Paris" });
     fake.addUser({ id: stranger, name: "stranger" });
     fake.addUser({ id: approver, name: "approver" });
+    fake.addUser({ id: fileOwner, name: "file owner", tz: "America/New_York" });
     harness = await startHarness({
       runtime,
       fake,
@@ -35,6 +37,15 @@ describe("/threadwork schedule", () => {
         store: createDatabaseScheduleStore(handle.db),
         approverIds: [approver],
         pollIntervalMs: 20,
+        fromFile: [
+          {
+            id: "standup",
+            phrase: "every monday at 8:30",
+            channel: "C0OPS",
+            owner: fileOwner,
+            text: "standup notes",
+          },
+        ],
       },
     });
   });
@@ -141,14 +152,14 @@ describe("/threadwork schedule", () => {
     await type(owner, `schedule resume ${schedule.id}`, 5);
     now = new Date("2026-12-08T08:00:05Z");
     const post = await eventually(() =>
-      fake
-        .callsTo("chat.postMessage")
-        .find((call) => String(call.params.text).includes("Started by schedule")),
+      fake.callsTo("chat.postMessage").find((call) => String(call.params.text).includes(`(${schedule.id})`)),
     );
     expect(String(post.params.text)).toContain(
       `:alarm_clock: Started by schedule "every weekday at 9:00" (${schedule.id}), for <@${owner}>.`,
     );
-    const input = await eventually(() => runtime.inputs.find((item) => item.type === "user-message"));
+    const input = await eventually(() =>
+      runtime.inputs.find((item) => item.type === "user-message" && item.userId === owner),
+    );
     expect(input).toMatchObject({
       userId: owner,
       text: "check the deploys",
@@ -157,5 +168,18 @@ describe("/threadwork schedule", () => {
     expect((await getSchedule(handle.db, schedule.id))?.nextRunAt?.toISOString()).toBe(
       "2026-12-09T08:00:00.000Z",
     );
+  });
+
+  it("upserts the file's schedules at start in the owner's zone; Slack may pause them but not delete them", async () => {
+    const stored = await getSchedule(handle.db, "file:standup");
+    expect(stored).toMatchObject({
+      source: "file",
+      timeZone: "America/New_York",
+      when: { kind: "cron", cron: "30 8 * * 1" },
+    });
+    const refused = await type(fileOwner, "schedule delete file:standup", 1);
+    expect(refused).toContain("comes from the configuration file, so it cannot be deleted from Slack");
+    expect(await getSchedule(handle.db, "file:standup")).toBeDefined();
+    expect(await type(fileOwner, "schedule pause file:standup", 2)).toContain("Paused:");
   });
 });

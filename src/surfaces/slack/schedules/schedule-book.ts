@@ -47,7 +47,8 @@ export class ScheduleBook {
         { phrase: request.phrase, timeZone: request.timeZone },
       );
     }
-    return { id, source, ...request, phrase: request.phrase.trim(), when, nextRunAt };
+    const { phrase, timeZone, channel, ownerId, text } = request;
+    return { id, source, phrase: phrase.trim(), timeZone, channel, ownerId, text, when, nextRunAt };
   }
 
   async create(request: ScheduleRequest): Promise<Schedule> {

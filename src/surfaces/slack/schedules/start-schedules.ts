@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import type { FileScheduleConfig } from "../../../config/config.ts";
 import { register as registerScheduleButtons } from "../listeners/schedules.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { ScheduleBook } from "./schedule-book.ts";
@@ -6,14 +7,7 @@ import { ScheduleRunner } from "./schedule-runner.ts";
 import type { ScheduleStore } from "./schedule-store.ts";
 
 /** A schedule from the configuration file; `timeZone` absent means the owner's Slack time zone, else UTC. */
-export interface FileSchedule {
-  id: string;
-  phrase: string;
-  timeZone?: string | undefined;
-  channel: string;
-  owner: string;
-  text: string;
-}
+type FileSchedule = FileScheduleConfig;
 
 export interface ScheduleOptions {
   store: ScheduleStore;
