@@ -15,6 +15,8 @@ export interface Schedule {
   when: ScheduleWhen;
   /** The request each run starts with, as the owner would have written it. */
   text: string;
+  /** Where the schedule was announced (a Slack permalink); absent for the file's schedules. */
+  link?: string | undefined;
   paused: boolean;
   /** The next run; absent once a one-time schedule has run. */
   nextRunAt: Date | undefined;

@@ -55,7 +55,7 @@ describe("a schedule on two instances sharing Postgres", () => {
   const runsPosted = () =>
     fake
       .callsTo("chat.postMessage")
-      .filter((call) => String(call.params.text).includes("Started by schedule"));
+      .filter((call) => String(call.params.text).includes(":alarm_clock: Started by"));
   const sessionsStarted = () =>
     [...running, ...stopped].flatMap((instance) =>
       instance.runtime.inputs.filter((input) => input.type === "user-message"),

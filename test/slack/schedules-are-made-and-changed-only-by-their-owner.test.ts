@@ -98,6 +98,11 @@ describe("/threadwork schedule", () => {
     expect(refused).toContain('Nothing was scheduled: "funday" is not a day');
     const badZone = await type(owner, "schedule daily at 9:00 Mars/Olympus: nothing", 3);
     expect(badZone).toContain('"Mars/Olympus" is not a time zone');
+    fake.failWithError("chat.postMessage", "not_in_channel");
+    const unreachable = await type(owner, "schedule daily at 9:00 <#C0SECRET|secret>: nothing", 4);
+    expect(unreachable).toContain(
+      "Nothing was scheduled: Threadwork cannot post in <#C0SECRET>: invite it there first",
+    );
     expect(await listSchedulesOfOwner(handle.db, owner)).toHaveLength(1);
   });
 
@@ -134,7 +139,7 @@ describe("/threadwork schedule", () => {
   });
 
   it("lists the owner's schedules, in App Home with Resume and Delete", async () => {
-    const listed = await type(owner, "schedule list", 4);
+    const listed = await type(owner, "schedule list", 5);
     expect(listed).toContain("every weekday at 9:00");
     expect(listed).toContain("paused");
     await harness.event("Ev-home", { type: "app_home_opened", user: owner, channel: "D0OWNER", tab: "home" });
@@ -149,14 +154,22 @@ describe("/threadwork schedule", () => {
   it("starts each run as a new thread that says what started it, owned by the schedule's owner", async () => {
     const [schedule] = await listSchedulesOfOwner(handle.db, owner);
     if (!schedule) throw new Error("no schedule");
-    await type(owner, `schedule resume ${schedule.id}`, 5);
+    await type(owner, `schedule resume ${schedule.id}`, 6);
     now = new Date("2026-12-08T08:00:05Z");
     const post = await eventually(() =>
       fake.callsTo("chat.postMessage").find((call) => String(call.params.text).includes(`(${schedule.id})`)),
     );
-    expect(String(post.params.text)).toContain(
-      `:alarm_clock: Started by schedule "every weekday at 9:00" (${schedule.id}), for <@${owner}>.`,
+    const announcement = fake
+      .callsTo("chat.postMessage")
+      .find((call) => String(call.params.text).includes(`scheduled *every weekday at 9:00*`));
+    expect(announcement?.params.channel).toBe("C0GENERAL");
+    // The first line links to the announcement, the permalink the fake gives for it.
+    expect(String(post.params.text).split("\n")[0]).toMatch(
+      new RegExp(
+        `^:alarm_clock: Started by <https://threadwork-test\\.slack\\.com/archives/C0GENERAL/p\\d+\\|schedule "every weekday at 9:00" \\(${schedule.id}\\)>, for <@${owner}>\\.$`,
+      ),
     );
+    expect(schedule.link).toMatch(/^https:\/\/threadwork-test\.slack\.com\/archives\/C0GENERAL\/p\d+$/);
     const input = await eventually(() =>
       runtime.inputs.find((item) => item.type === "user-message" && item.userId === owner),
     );

@@ -22,6 +22,7 @@ function toSchedule(row: ScheduleRow): Schedule {
     phrase: row.phrase,
     when: whenSchema.parse(row.when) as ScheduleWhen,
     text: row.text,
+    link: row.link ?? undefined,
     paused: row.paused,
     nextRunAt: row.nextRunAt ?? undefined,
     lastRunAt: row.lastRunAt ?? undefined,
@@ -34,7 +35,7 @@ export type NewSchedule = Omit<Schedule, "paused" | "lastRunAt" | "createdAt">;
 export async function insertSchedule(db: Database, schedule: NewSchedule): Promise<Schedule> {
   const [row] = await db
     .insert(schedules)
-    .values({ ...schedule, nextRunAt: schedule.nextRunAt ?? null })
+    .values({ ...schedule, link: schedule.link ?? null, nextRunAt: schedule.nextRunAt ?? null })
     .returning();
   if (!row) throw new Error("inserting a schedule returned no row");
   return toSchedule(row);

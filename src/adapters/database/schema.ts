@@ -328,6 +328,8 @@ export const schedules = pgTable(
     /** `ScheduleWhen`: `{ kind: "cron", cron }` or `{ kind: "once", date, time }`. */
     when: jsonb("when").notNull(),
     text: text("text").notNull(),
+    /** The message announcing the schedule in its channel, which each run's first line links to. */
+    link: text("link"),
     paused: boolean("paused").notNull().default(false),
     nextRunAt: timestamp("next_run_at", { withTimezone: true }),
     lastRunAt: timestamp("last_run_at", { withTimezone: true }),

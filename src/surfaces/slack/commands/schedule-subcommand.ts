@@ -1,6 +1,7 @@
 import { ThreadworkError } from "../../../domain/errors.ts";
 import { schedulePhraseExamples } from "../../../domain/schedule-phrase.ts";
 import { admit } from "../admit.ts";
+import { AnnouncementError, announceSchedule } from "../schedules/schedule-announcement.ts";
 import type { ScheduleChange } from "../schedules/schedule-book.ts";
 import { changeOutcomeNotes, scheduleLine } from "../schedules/schedule-text.ts";
 import type { Subcommand, SubcommandCall } from "./threadwork-subcommand.ts";
@@ -87,16 +88,13 @@ async function create(call: SubcommandCall): Promise<void> {
   const profile = await call.context.users.profileOf(call.userId);
   const timeZone = parsed.timeZone ?? profile.timeZone ?? "UTC";
   try {
-    const schedule = await book.create({
-      phrase: parsed.phrase,
-      timeZone,
-      channel,
-      ownerId: call.userId,
-      text: parsed.request,
-    });
+    const schedule = await book.create(
+      { phrase: parsed.phrase, timeZone, channel, ownerId: call.userId, text: parsed.request },
+      (prepared) => announceSchedule(call.context, prepared),
+    );
     await call.reply(`Scheduled: ${scheduleLine(schedule)}`);
   } catch (error) {
-    if (error instanceof ThreadworkError && error.category === "user") {
+    if ((error instanceof ThreadworkError && error.category === "user") || error instanceof AnnouncementError) {
       await call.reply(`Nothing was scheduled: ${error.message}`);
       return;
     }

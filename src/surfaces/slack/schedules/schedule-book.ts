@@ -51,8 +51,17 @@ export class ScheduleBook {
     return { id, source, phrase: phrase.trim(), timeZone, channel, ownerId, text, when, nextRunAt };
   }
 
-  async create(request: ScheduleRequest): Promise<Schedule> {
-    return this.store.insert(this.prepare(request, `sch_${randomBytes(5).toString("hex")}`, "slack"));
+  /**
+   * Checks the request, then `announce`s the schedule (a message in its channel, whose link each
+   * run's first line carries) before storing it: a channel Threadwork cannot post in fails here.
+   */
+  async create(
+    request: ScheduleRequest,
+    announce: (schedule: ReturnType<ScheduleBook["prepare"]>) => Promise<string | undefined>,
+  ): Promise<Schedule> {
+    const schedule = this.prepare(request, `sch_${randomBytes(5).toString("hex")}`, "slack");
+    const link = await announce(schedule);
+    return this.store.insert({ ...schedule, link });
   }
 
   /** A configuration file's schedule, by its stable id; a paused one stays paused. */

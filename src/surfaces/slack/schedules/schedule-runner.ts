@@ -101,7 +101,11 @@ export class ScheduleRunner {
         return;
       }
       const { sessionId } = await startTriggeredSession(context, {
-        trigger: { kind: "schedule", label: `schedule "${schedule.phrase}" (${schedule.id})` },
+        trigger: {
+          kind: "schedule",
+          label: `schedule "${schedule.phrase}" (${schedule.id})`,
+          ...(schedule.link ? { link: schedule.link } : {}),
+        },
         channel: schedule.channel,
         ownerId: schedule.ownerId,
         text: schedule.text,

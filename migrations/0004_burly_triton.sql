@@ -7,6 +7,7 @@ CREATE TABLE "schedules" (
 	"phrase" text NOT NULL,
 	"when" jsonb NOT NULL,
 	"text" text NOT NULL,
+	"link" text,
 	"paused" boolean DEFAULT false NOT NULL,
 	"next_run_at" timestamp with time zone,
 	"last_run_at" timestamp with time zone,
