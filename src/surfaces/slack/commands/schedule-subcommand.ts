@@ -94,7 +94,10 @@ async function create(call: SubcommandCall): Promise<void> {
     );
     await call.reply(`Scheduled: ${scheduleLine(schedule)}`);
   } catch (error) {
-    if ((error instanceof ThreadworkError && error.category === "user") || error instanceof AnnouncementError) {
+    if (
+      (error instanceof ThreadworkError && error.category === "user") ||
+      error instanceof AnnouncementError
+    ) {
       await call.reply(`Nothing was scheduled: ${error.message}`);
       return;
     }
