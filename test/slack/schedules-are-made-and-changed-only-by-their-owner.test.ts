@@ -14,6 +14,7 @@ const owner = "U0OWNER";
 const stranger = "U0STRANGER";
 const approver = "U0APPROVER";
 const fileOwner = "U0FILEOWNER";
+const foreigner = "U0FOREIGN";
 
 describe("/threadwork schedule", () => {
   let handle: DatabaseHandle;
@@ -28,6 +29,7 @@ describe("/threadwork schedule", () => {
     fake.addUser({ id: owner, name: "owner", tz: "Europe/Paris" });
     fake.addUser({ id: stranger, name: "stranger" });
     fake.addUser({ id: approver, name: "approver" });
+    fake.addUser({ id: foreigner, name: "foreigner", teamId: "T0OTHER" });
     fake.addUser({ id: fileOwner, name: "file owner", tz: "America/New_York" });
     harness = await startHarness({
       runtime,
@@ -106,7 +108,7 @@ describe("/threadwork schedule", () => {
     expect(await listSchedulesOfOwner(handle.db, owner)).toHaveLength(1);
   });
 
-  it("refuses a stranger's delete and pause, by command and in App Home; an approver may pause", async () => {
+  it("refuses a stranger's delete by command and in App Home, and a person of another workspace; an approver may pause", async () => {
     const [schedule] = await listSchedulesOfOwner(handle.db, owner);
     if (!schedule) throw new Error("no schedule");
     const refused = await type(stranger, `schedule delete ${schedule.id}`, 1);
@@ -132,6 +134,10 @@ describe("/threadwork schedule", () => {
     });
     await eventually(() => fake.callsTo("views.publish").find((call) => call.params.user_id === stranger));
     expect(await getSchedule(handle.db, schedule.id)).toBeDefined();
+
+    const foreign = await type(foreigner, "schedule daily at 9:00: leak the secrets", 1);
+    expect(foreign).toContain("Threadwork only works for people in the workspace that installed it");
+    expect(await listSchedulesOfOwner(handle.db, foreigner)).toEqual([]);
 
     const paused = await type(approver, `schedule pause ${schedule.id}`, 1);
     expect(paused).toContain("Paused:");

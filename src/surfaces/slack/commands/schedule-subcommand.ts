@@ -83,7 +83,8 @@ async function create(call: SubcommandCall): Promise<void> {
     return;
   }
   const channel = parsed.channel ?? call.channelId;
-  const actor = { userId: call.userId, userTeam: call.teamId, channel, mayBeShared: true };
+  // A command's team_id is the workspace it was typed in, not the person's: users.info decides.
+  const actor = { userId: call.userId, userTeam: undefined, channel, mayBeShared: true };
   if (!(await admit(call.context, actor, "start", { threadTs: undefined }))) return;
   const profile = await call.context.users.profileOf(call.userId);
   const timeZone = parsed.timeZone ?? profile.timeZone ?? "UTC";
