@@ -62,8 +62,3 @@ export function nextRunAfter(when: ScheduleWhen, timeZone: string, after: Date):
   }
   return cronAfter(when.cron, timeZone, after);
 }
-
-/** Cron text for a stored schedule, or the one-time moment: what `ScheduleWhen` becomes in a row. */
-export function describeWhen(when: ScheduleWhen): string {
-  return when.kind === "cron" ? `cron ${when.cron}` : `once on ${when.date} at ${when.time}`;
-}
