@@ -7,6 +7,7 @@ import { createDatabaseScheduleStore } from "../../src/surfaces/slack/schedules/
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
 import { eventually } from "../helpers/eventually.ts";
+import { sleep } from "../helpers/sleep.ts";
 import { findButton, type Harness, startHarness } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
@@ -200,5 +201,23 @@ describe("/threadwork schedule", () => {
     expect(refused).toContain("comes from the configuration file, so it cannot be deleted from Slack");
     expect(await getSchedule(handle.db, "file:standup")).toBeDefined();
     expect(await type(fileOwner, "schedule pause file:standup", 2)).toContain("Paused:");
+  });
+
+  it("runs a one-time schedule once, then shows it done", async () => {
+    const made = await type(approver, "schedule once on 2026-12-08 at 12:00 UTC: the year-end report", 2);
+    expect(made).toContain("Scheduled:");
+    const [once] = await listSchedulesOfOwner(handle.db, approver);
+    if (!once) throw new Error("no schedule");
+    expect(once.nextRunAt?.toISOString()).toBe("2026-12-08T12:00:00.000Z");
+    now = new Date("2026-12-08T12:00:01Z");
+    const runs = () =>
+      fake.callsTo("chat.postMessage").filter((call) => String(call.params.text).includes(`(${once.id})>`));
+    await eventually(() => runs().length === 1);
+    now = new Date("2026-12-09T12:00:01Z");
+    await sleep(200);
+    expect(runs()).toHaveLength(1);
+    const done = await getSchedule(handle.db, once.id);
+    expect(done?.nextRunAt).toBeUndefined();
+    expect(await type(approver, "schedule list", 3)).toContain("done (ran once)");
   });
 });
