@@ -39,6 +39,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createSlackFiles } = await import("./adapters/slack/slack-files.ts");
   const { createSlackSurface } = await import("./surfaces/slack/create-slack-surface.ts");
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
+  const { createDatabaseScheduleStore } = await import("./surfaces/slack/schedules/schedule-store.ts");
   const { slackSurface } = await import("./surfaces/slack/session-threads.ts");
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
@@ -92,6 +93,11 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       metrics: observability.metrics,
       telemetry: observability.telemetry,
       ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
+      schedules: {
+        store: createDatabaseScheduleStore(database.db),
+        approverIds: config.approvals.approverIds,
+        fromFile: config.schedules,
+      },
     });
     parts.surface = surface;
     // The surface hears the runtime before the runtime starts: a turn handed over by the last

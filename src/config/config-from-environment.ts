@@ -1,6 +1,7 @@
 import type { ModelRef, ProviderName } from "../domain/model.ts";
 import type { CombinedSettings } from "./combine-settings.ts";
 import type { Config } from "./config.ts";
+import type { ScheduleSetting } from "./config-file-schema.ts";
 import type { Environment } from "./environment-schema.ts";
 import type { McpServerConfig } from "./mcp-config.ts";
 import { defaultModels, modelRoles, modelVariables } from "./model-roles.ts";
@@ -105,6 +106,7 @@ export function configFromEnvironment(
     configFile: string | undefined;
     telemetry: TelemetryConfig;
     mcpServers: McpServerConfig[];
+    schedules?: ScheduleSetting[] | undefined;
   },
 ): Config {
   return {
@@ -129,5 +131,9 @@ export function configFromEnvironment(
     },
     mcp: { servers: context.mcpServers },
     telemetry: context.telemetry,
+    schedules: (context.schedules ?? []).map(({ cron, phrase, ...entry }) => ({
+      ...entry,
+      phrase: phrase ?? cron ?? "",
+    })),
   };
 }

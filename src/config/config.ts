@@ -103,7 +103,19 @@ export interface Config {
   mcp: { servers: McpServerConfig[] };
   /** OpenTelemetry tracing (the standard OTEL_* variables); absent or without a URL means off. */
   telemetry?: TelemetryConfig;
+  /** Schedules from the configuration file (`schedules`), upserted by id at start. */
+  schedules?: FileScheduleConfig[];
 }
 
 /** Which groups of settings an entry point cannot run without. */
 export type Requirement = "provider" | "slack";
+
+/** A configuration file schedule: `phrase` holds the file's phrase or cron expression. */
+export interface FileScheduleConfig {
+  id: string;
+  phrase: string;
+  timeZone?: string | undefined;
+  channel: string;
+  owner: string;
+  text: string;
+}

@@ -113,6 +113,7 @@ export function loadConfig(
         configFile: file?.path,
         telemetry: telemetry.settings,
         mcpServers: mcp.servers,
+        schedules: file?.settings?.schedules,
       });
     }
   }

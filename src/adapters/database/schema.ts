@@ -14,6 +14,7 @@ import type { AgentRole, AgentStatus } from "../../domain/agents.ts";
 import type { FeedbackValue } from "../../domain/feedback.ts";
 import type { MessagePart, MessageRole } from "../../domain/messages.ts";
 import type { RequestKind, RequestStatus } from "../../domain/requests.ts";
+import type { ScheduleSource } from "../../domain/schedules.ts";
 import type { ToolCallStatus, ToolRisk } from "../../domain/tool.ts";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -308,3 +309,35 @@ export const agentMcpListings = pgTable("agent_mcp_listings", {
   unavailable: jsonb("unavailable").notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Recurring and one-time tasks. Every instance polls for rows whose `next_run_at` has come and
+ * claims one by moving `next_run_at` on only if it still holds the value it read, so a run starts
+ * once however many instances poll.
+ */
+export const schedules = pgTable(
+  "schedules",
+  {
+    id: text("id").primaryKey(),
+    /** `slack` or `file`: a file schedule is upserted at start and cannot be deleted from Slack. */
+    source: text("source").$type<ScheduleSource>().notNull(),
+    ownerId: text("owner_id").notNull(),
+    channel: text("channel").notNull(),
+    timeZone: text("time_zone").notNull(),
+    phrase: text("phrase").notNull(),
+    /** `ScheduleWhen`: `{ kind: "cron", cron }` or `{ kind: "once", date, time }`. */
+    when: jsonb("when").notNull(),
+    text: text("text").notNull(),
+    /** The message announcing the schedule in its channel, which each run's first line links to. */
+    link: text("link"),
+    paused: boolean("paused").notNull().default(false),
+    nextRunAt: timestamp("next_run_at", { withTimezone: true }),
+    lastRunAt: timestamp("last_run_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index("schedules_next_run_at_idx").on(table.nextRunAt),
+    index("schedules_owner_idx").on(table.ownerId),
+  ],
+);

@@ -7,6 +7,8 @@ const userSchema = z.object({
     real_name: z.string().optional(),
     team_id: z.string().optional(),
     is_bot: z.boolean().optional(),
+    /** The user's IANA time zone, e.g. `Europe/Paris`. */
+    tz: z.string().optional(),
     /** Enterprise Grid: the organization the user belongs to, whichever of its workspaces is theirs. */
     enterprise_user: z.object({ enterprise_id: z.string().optional() }).optional(),
     profile: z.object({ display_name: z.string().optional(), real_name: z.string().optional() }).optional(),
@@ -22,6 +24,8 @@ interface UserProfile {
   isBot: boolean;
   /** False when `users.info` failed: the other fields are guesses. */
   known: boolean;
+  /** The user's IANA time zone from their Slack profile, when Slack said. */
+  timeZone?: string | undefined;
 }
 
 /** How long a failed lookup stands before it is tried again: `users.info` allows about 100 calls a minute. */
@@ -70,6 +74,7 @@ export class UserDirectory {
         enterpriseId: user.enterprise_user?.enterprise_id,
         isBot: user.is_bot === true,
         known: true,
+        timeZone: user.tz,
       };
     } catch {
       // An unknown or deactivated user still has an id worth showing; asked again after a minute.

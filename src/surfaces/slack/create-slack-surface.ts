@@ -43,6 +43,7 @@ import { MessagePublisher } from "./message-publisher.ts";
 import { createMetricsServer, type MetricsEndpoint } from "./metrics-route.ts";
 import { ReplyStreamer } from "./replies/reply-streamer.ts";
 import { ResponseTimer } from "./response-timer.ts";
+import { type ScheduleOptions, startSchedules } from "./schedules/start-schedules.ts";
 import { SessionThreads } from "./session-threads.ts";
 import { createSlackReceiver } from "./slack-receiver.ts";
 import type { SlackStore } from "./slack-store.ts";
@@ -80,6 +81,8 @@ interface SlackSurfaceOptions {
   metrics?: MetricsEndpoint;
   /** Times to first feedback and first reply. */
   telemetry?: SurfaceTelemetry;
+  /** Schedules on the shared database: `/threadwork schedule`, App Home, and the poller. */
+  schedules?: ScheduleOptions;
 }
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
@@ -303,6 +306,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   registerAgentSessions(app, context);
   registerFeedback(app, context);
   registerRetry(app, context);
+  const schedules = options.schedules ? startSchedules(app, context, options.schedules) : undefined;
 
   let unsubscribe: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -347,6 +351,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         throw botTokenFailure(error);
       });
       await logAccess(workspace, config.access, logger);
+      await schedules?.start();
       pruneTimer = setInterval(pruneInboundEvents, 3600 * 1000);
       pruneTimer.unref();
       if (config.metricsListener && options.metrics) {
@@ -375,6 +380,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     stopReceiving,
     async stop(stopOptions = {}) {
       if (pruneTimer) clearInterval(pruneTimer);
+      await schedules?.stop();
       const { deadline } = stopOptions;
       if ((await until(stopReceiving(), deadline)) === "deadline") {
         logger.warn("Slack handlers were still running at the shutdown deadline");

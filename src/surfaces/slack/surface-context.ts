@@ -11,6 +11,7 @@ import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
 import type { ReplyStreamer } from "./replies/reply-streamer.ts";
 import type { ResponseTimer } from "./response-timer.ts";
+import type { ScheduleBook } from "./schedules/schedule-book.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
@@ -42,4 +43,6 @@ export interface SlackSurfaceContext {
   followUpRule: FollowUpRule;
   /** Runs listener work after the ack: `stop()` waits for it, and a failure is logged, not thrown. */
   track(work: Promise<unknown>): Promise<void>;
+  /** Recurring and one-time tasks (`/threadwork schedule`, App Home); absent without a database. */
+  schedules?: ScheduleBook;
 }

@@ -2,6 +2,7 @@ import type { Config } from "../../../src/config/config.ts";
 import { createSilentLogger, type Logger } from "../../../src/logger.ts";
 import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
+import type { ScheduleOptions } from "../../../src/surfaces/slack/schedules/start-schedules.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
 import type { SurfaceTimers } from "../../../src/surfaces/slack/timers.ts";
 import { sendSignedCommand } from "../../fakes/fake-slack-code-channels.ts";
@@ -78,6 +79,8 @@ export async function startHarness(options: {
   logger?: Logger;
   /** A clock the test moves by hand (stream age). */
   clock?: { now(): Date };
+  /** Schedules on a test database, polled as often as the test says. */
+  schedules?: ScheduleOptions;
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -90,6 +93,7 @@ export async function startHarness(options: {
     host: "127.0.0.1",
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.schedules ? { schedules: options.schedules } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();

@@ -20,6 +20,10 @@ export const actionIds = {
   steerAgent: "threadwork_steer_agent",
   /** Runs a failed turn again (the failure message's button). */
   retryTurn: "threadwork_retry_turn",
+  /** App Home: pause or resume a schedule (value `pause:<id>` or `resume:<id>`). */
+  scheduleToggle: "threadwork_schedule_toggle",
+  /** App Home: delete a schedule made in Slack (value: its id). */
+  scheduleDelete: "threadwork_schedule_delete",
 } as const;
 
 export const viewIds = {

@@ -17,7 +17,10 @@ function feedbackText(feedback: FeedbackCounts | undefined): string {
 }
 
 /** The App Home tab: the user's recent sessions with status, cost and a link to each thread. */
-export function renderAppHome(sessions: HomeSession[]): { type: "home"; blocks: SlackBlock[] } {
+export function renderAppHome(
+  sessions: HomeSession[],
+  schedules: SlackBlock[] = [],
+): { type: "home"; blocks: SlackBlock[] } {
   const blocks: SlackBlock[] = [
     { type: "header", text: { type: "plain_text", text: "Your recent Threadwork sessions" } },
   ];
@@ -35,5 +38,6 @@ ${escapeText(session.activity ?? session.status)} · ${formatCost(session.costMi
     );
     blocks.push(contextLine(`Updated ${slackDate(session.updatedAt)}`));
   }
-  return { type: "home", blocks: blocks.slice(0, 100) };
+  // Schedules first: they stay within Slack's 100 blocks however many sessions there are.
+  return { type: "home", blocks: [...schedules, ...blocks].slice(0, 100) };
 }

@@ -1,4 +1,5 @@
+import { scheduleSubcommand } from "./schedule-subcommand.ts";
 import type { Subcommand } from "./threadwork-subcommand.ts";
 
 /** Every `/threadwork` subcommand, in the order `/threadwork help` lists them. */
-export const threadworkSubcommands: Subcommand[] = [];
+export const threadworkSubcommands: Subcommand[] = [scheduleSubcommand];

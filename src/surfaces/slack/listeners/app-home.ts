@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { SessionSnapshot } from "../../../domain/sessions.ts";
 import { renderAppHome } from "../blocks/app-home.ts";
+import { scheduleBlocks } from "../blocks/schedule-blocks.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 
 const suggestedPrompts = [
@@ -28,7 +29,8 @@ async function permalinkOf(
   }
 }
 
-async function publishHome(context: SlackSurfaceContext, userId: string): Promise<void> {
+/** Publishes `userId`'s App Home tab: their schedules (when there are) and recent sessions. */
+export async function publishHome(context: SlackSurfaceContext, userId: string): Promise<void> {
   // The tab lists only the viewer's own sessions; a known foreign user or a bot gets nothing.
   const actor = { userId, userTeam: undefined, channel: undefined, mayBeShared: false };
   if (!(await context.access.check(actor, "view")).allowed) return;
@@ -41,7 +43,8 @@ async function publishHome(context: SlackSurfaceContext, userId: string): Promis
       feedback: ratings.get(session.id),
     })),
   );
-  await context.api.call("views.publish", { user_id: userId, view: renderAppHome(rows) });
+  const schedules = context.schedules ? scheduleBlocks(await context.schedules.listOf(userId)) : [];
+  await context.api.call("views.publish", { user_id: userId, view: renderAppHome(rows, schedules) });
 }
 
 /**
