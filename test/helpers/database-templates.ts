@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { pino } from "pino";
 import { migrateDatabase, migrationsFolder } from "../../src/adapters/database/migrate.ts";
@@ -39,6 +40,8 @@ const key = templateKey();
 const templateFolder = path.join(tmpdir(), "threadwork-test-templates");
 const pgliteTemplateFile = path.join(templateFolder, `pglite-${key}.tar`);
 export const postgresTemplateName = `tw_template_${key}`;
+/** The same migrated database as an on-disk PGlite data directory, for apps started as processes. */
+const pgliteDirectoryTemplate = path.join(templateFolder, `pgdata-${key}`);
 
 export function databaseUrl(base: string, name: string): string {
   const url = new URL(base);
@@ -82,6 +85,33 @@ async function buildPgliteTemplate(): Promise<void> {
     await handle.close();
   }
   pgliteTemplate = undefined;
+}
+
+async function buildPgliteDirectoryTemplate(): Promise<void> {
+  if (await stat(path.join(pgliteDirectoryTemplate, "PG_VERSION")).catch(() => undefined)) return;
+  const dump = await readPgliteTemplate();
+  if (!dump) throw new Error("the PGlite template was not built");
+  const building = `${pgliteDirectoryTemplate}.${randomBytes(4).toString("hex")}`;
+  const pglite = await PGlite.create(building, { loadDataDir: dump });
+  await pglite.close();
+  try {
+    await rename(building, pgliteDirectoryTemplate);
+  } catch {
+    // Another run finished the same template first.
+    await rm(building, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Gives an app started as a process (`npm start`, the chat) an embedded database that is already
+ * created and migrated, as after its first start, so the test pays a copy instead of an initdb and
+ * every migration. Tests of creating the database itself start from an empty directory instead.
+ */
+export async function seedEmbeddedDataDirectory(dataDirectory: string): Promise<void> {
+  await mkdir(dataDirectory, { recursive: true });
+  // A restarted app keeps the database it has.
+  if (await stat(path.join(dataDirectory, "pgdata")).catch(() => undefined)) return;
+  await cp(pgliteDirectoryTemplate, path.join(dataDirectory, "pgdata"), { recursive: true });
 }
 
 async function buildPostgresTemplate(): Promise<void> {
@@ -134,5 +164,5 @@ export async function whileInUse<T>(query: () => Promise<T>): Promise<T> {
 
 /** vitest global set-up: both templates, before any test file runs. */
 export async function setup(): Promise<void> {
-  await Promise.all([buildPgliteTemplate(), buildPostgresTemplate()]);
+  await Promise.all([buildPgliteTemplate().then(buildPgliteDirectoryTemplate), buildPostgresTemplate()]);
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { FakeLlmServer } from "../../fakes/fake-llm-server.ts";
 import type { FakeMessage, FakeSlackServer } from "../../fakes/fake-slack-server.ts";
 import { sendSignedEvent, sendSignedInteraction } from "../../fakes/slack-signing.ts";
+import { seedEmbeddedDataDirectory } from "../../helpers/database-templates.ts";
 import { freePort } from "../../helpers/free-port.ts";
 import { channel, findButton } from "../../slack/support/harness.ts";
 import { canaries, type ServiceLayout } from "./command-service.ts";
@@ -34,6 +35,7 @@ export async function startSlackService(options: {
 }): Promise<SlackService> {
   const { layout, slack, llm } = options;
   const port = await freePort();
+  await seedEmbeddedDataDirectory(layout.dataDirectory);
   let logs = "";
   const child: ChildProcess = spawn(process.execPath, [fixture], {
     cwd: layout.appDirectory,
