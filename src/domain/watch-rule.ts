@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { fenceData } from "./prompts/untrusted-data.ts";
 
 /** What a watch rule looks for in its channel, and what its sessions are asked to do. */
 export interface WatchRuleDefinition {
@@ -87,15 +86,4 @@ export function messageMatches(rule: WatchRuleDefinition, message: WatchedMessag
 export function alertFingerprint(text: string): string {
   const normalized = text.toLowerCase().replace(/\s+/g, " ").trim();
   return createHash("sha256").update(normalized).digest("hex").slice(0, 32);
-}
-
-/**
- * The session's first message: the owner's request, then the alert as fenced data. The alert
- * is whatever a bot (or whoever controls it) wrote, so it never reads as the owner's words.
- */
-export function watchedRequest(
-  rule: Pick<WatchRuleDefinition, "request">,
-  alert: { text: string; source: string },
-): string {
-  return `${rule.request}\n\nThe message that matched the watch rule:\n${fenceData(alert.source, alert.text)}`;
 }

@@ -51,8 +51,12 @@ describe.each(backends)("watch rules on %s", (backend) => {
     expect(repeats.sort((left, right) => left - right)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const first = started[0];
     if (first?.kind !== "start") throw new Error("no start");
-    await recordWatchStarted(handle.db, first.triggerId, "1.0001");
-    expect(await claim(ruleId, "same", minute)).toMatchObject({ kind: "repeat", threadTs: "1.0001" });
+    await recordWatchStarted(handle.db, first.triggerId, { threadTs: "1.0001", sessionId: "ses_1" });
+    expect(await claim(ruleId, "same", minute)).toMatchObject({
+      kind: "repeat",
+      started: { threadTs: "1.0001", sessionId: "ses_1" },
+      repeats: 10,
+    });
     // After the dedup window the same text starts a new session.
     expect(await claim(ruleId, "same", 11 * minute)).toMatchObject({ kind: "start" });
   });
@@ -74,7 +78,7 @@ describe.each(backends)("watch rules on %s", (backend) => {
     expect(await recordWatchFailure(handle.db, ruleId)).toBe(2);
     const claimed = await claim(ruleId, "x");
     if (claimed.kind !== "start") throw new Error("expected a start");
-    await recordWatchStarted(handle.db, claimed.triggerId, "2.0001");
+    await recordWatchStarted(handle.db, claimed.triggerId, { threadTs: "2.0001", sessionId: "ses_2" });
     expect(await recordWatchFailure(handle.db, ruleId)).toBe(1);
     expect(await closeWatchRule(handle.db, ruleId, "owner left")).toBe(true);
     expect(await closeWatchRule(handle.db, ruleId, "again")).toBe(false);

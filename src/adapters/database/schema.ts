@@ -332,6 +332,7 @@ export const watchTriggers = pgTable(
     fingerprint: text("fingerprint").notNull(),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
     threadTs: text("thread_ts"),
+    sessionId: text("session_id"),
     repeats: integer("repeats").notNull().default(0),
   },
   (table) => [index("watch_triggers_rule_started").on(table.ruleId, table.startedAt)],

@@ -90,7 +90,13 @@ export async function closeWatchRule(db: Database, id: string, reason: string): 
 export type WatchClaim =
   | { kind: "start"; triggerId: string }
   /** The same alert within the dedup window: counted on the first one's trigger. */
-  | { kind: "repeat"; triggerId: string; threadTs: string | undefined; repeats: number }
+  | {
+      kind: "repeat";
+      triggerId: string;
+      /** Absent while the first alert's session is still starting. */
+      started: { threadTs: string; sessionId: string } | undefined;
+      repeats: number;
+    }
   | { kind: "limited" }
   | { kind: "closed" };
 
@@ -110,7 +116,7 @@ export async function claimWatchTrigger(
       .where(eq(watchRules.id, claim.ruleId))
       .for("update");
     const rule = row ? ruleOf(row) : undefined;
-    if (!rule || rule.status !== "active") return { kind: "closed" };
+    if (rule?.status !== "active") return { kind: "closed" };
     const dedupSince = new Date(claim.now.getTime() - rule.dedupSeconds * 1000);
     const [earlier] = await transaction
       .select()
@@ -130,10 +136,12 @@ export async function claimWatchTrigger(
         .set({ repeats: sql`${watchTriggers.repeats} + 1` })
         .where(eq(watchTriggers.id, earlier.id))
         .returning();
+      const threadTs = updated?.threadTs;
+      const sessionId = updated?.sessionId;
       return {
         kind: "repeat",
         triggerId: earlier.id,
-        threadTs: updated?.threadTs ?? undefined,
+        started: threadTs && sessionId ? { threadTs, sessionId } : undefined,
         repeats: updated?.repeats ?? earlier.repeats + 1,
       };
     }
@@ -153,16 +161,23 @@ export async function claimWatchTrigger(
   });
 }
 
-/** The started session's thread, where later repeats are counted; resets the failure count. */
-export async function recordWatchStarted(db: Database, triggerId: string, threadTs: string): Promise<void> {
+/**
+ * The started session's thread, where later repeats are counted; resets the failure count.
+ * Returns the repeats counted while the session was starting.
+ */
+export async function recordWatchStarted(
+  db: Database,
+  triggerId: string,
+  started: { threadTs: string; sessionId: string },
+): Promise<number> {
   const [trigger] = await db
     .update(watchTriggers)
-    .set({ threadTs })
+    .set({ threadTs: started.threadTs, sessionId: started.sessionId })
     .where(eq(watchTriggers.id, triggerId))
-    .returning({ ruleId: watchTriggers.ruleId });
-  if (trigger) {
-    await db.update(watchRules).set({ consecutiveFailures: 0 }).where(eq(watchRules.id, trigger.ruleId));
-  }
+    .returning({ ruleId: watchTriggers.ruleId, repeats: watchTriggers.repeats });
+  if (!trigger) return 0;
+  await db.update(watchRules).set({ consecutiveFailures: 0 }).where(eq(watchRules.id, trigger.ruleId));
+  return trigger.repeats;
 }
 
 /** A start that failed: returns the rule's consecutive failures, this one included. */

@@ -38,6 +38,7 @@ import { register as registerMessages } from "./listeners/messages.ts";
 import { register as registerPlans } from "./listeners/plans.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
 import { register as registerSteer } from "./listeners/steer.ts";
+import { register as registerWatchedChannels } from "./listeners/watched-channels.ts";
 import { MessagePublisher } from "./message-publisher.ts";
 import { createMetricsServer, type MetricsEndpoint } from "./metrics-route.ts";
 import { ReplyStreamer } from "./replies/reply-streamer.ts";
@@ -48,6 +49,7 @@ import type { SlackStore } from "./slack-store.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
 import { realTimers, type SurfaceTimers } from "./timers.ts";
+import type { WatchRuleStore } from "./watched-channels/watch-rule-store.ts";
 
 interface SlackSurfaceOptions {
   config: Config["slack"];
@@ -79,6 +81,8 @@ interface SlackSurfaceOptions {
   metrics?: MetricsEndpoint;
   /** Times to first feedback and first reply. */
   telemetry?: SurfaceTelemetry;
+  /** Watched channels' rules and counters (the database); nothing is watched without it. */
+  watchRules?: WatchRuleStore;
 }
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
@@ -276,6 +280,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       void tracked.then(() => inFlight.delete(tracked));
       return tracked;
     },
+    ...(options.watchRules ? { watchRules: options.watchRules } : {}),
   };
   registerMessages(app, context);
   registerQuestions(app, context);
@@ -301,6 +306,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   if (codeChannels) registerCodeChannelCommands(app, context, codeChannels);
   registerAgentSessions(app, context);
   registerFeedback(app, context);
+  registerWatchedChannels(app, context);
 
   let unsubscribe: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;

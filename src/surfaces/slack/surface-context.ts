@@ -14,6 +14,7 @@ import type { ResponseTimer } from "./response-timer.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
+import type { WatchRuleStore } from "./watched-channels/watch-rule-store.ts";
 
 /** What every listener gets: `register(app, context)`. */
 export interface SlackSurfaceContext {
@@ -42,4 +43,6 @@ export interface SlackSurfaceContext {
   followUpRule: FollowUpRule;
   /** Runs listener work after the ack: `stop()` waits for it, and a failure is logged, not thrown. */
   track(work: Promise<unknown>): Promise<void>;
+  /** Watched channels' rules and counters; absent without a database, and then nothing is watched. */
+  watchRules?: WatchRuleStore;
 }

@@ -4,6 +4,7 @@ import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
 import type { SurfaceTimers } from "../../../src/surfaces/slack/timers.ts";
+import type { WatchRuleStore } from "../../../src/surfaces/slack/watched-channels/watch-rule-store.ts";
 import { sendSignedCommand } from "../../fakes/fake-slack-code-channels.ts";
 import {
   type ConformanceViolation,
@@ -78,6 +79,8 @@ export async function startHarness(options: {
   logger?: Logger;
   /** A clock the test moves by hand (stream age). */
   clock?: { now(): Date };
+  /** Watched channels' rules (on a test database). */
+  watchRules?: WatchRuleStore;
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -90,6 +93,7 @@ export async function startHarness(options: {
     host: "127.0.0.1",
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.watchRules ? { watchRules: options.watchRules } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();

@@ -1,4 +1,5 @@
 import type { Subcommand } from "./threadwork-subcommand.ts";
+import { watchSubcommand } from "./watch-subcommand.ts";
 
 /** Every `/threadwork` subcommand, in the order `/threadwork help` lists them. */
-export const threadworkSubcommands: Subcommand[] = [];
+export const threadworkSubcommands: Subcommand[] = [watchSubcommand];

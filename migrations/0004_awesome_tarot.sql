@@ -16,6 +16,7 @@ CREATE TABLE "watch_triggers" (
 	"fingerprint" text NOT NULL,
 	"started_at" timestamp with time zone NOT NULL,
 	"thread_ts" text,
+	"session_id" text,
 	"repeats" integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
