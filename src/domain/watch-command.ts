@@ -29,13 +29,22 @@ export const watchUsage =
 const maximumHourlyLimit = 60;
 const maximumPatternLength = 200;
 
-/** Words before the first `:` outside quotes, and the text after it. */
+/** The whitespace-delimited word around `index`. */
+function wordAt(text: string, index: number): string {
+  const start = text.slice(0, index).search(/\S*$/);
+  const end = text.slice(index).search(/\s|$/);
+  return text.slice(start, index + end);
+}
+
+const emojiWord = /^:[a-z0-9_+'-]+:$/;
+
+/** Words before the first `:` outside quotes and outside an `:emoji:`, and the text after it. */
 function splitRequest(text: string): { head: string[]; request: string } | undefined {
   let inQuotes = false;
   for (let index = 0; index < text.length; index += 1) {
     const character = text[index];
     if (character === '"') inQuotes = !inQuotes;
-    else if (character === ":" && !inQuotes) {
+    else if (character === ":" && !inQuotes && !emojiWord.test(wordAt(text, index))) {
       const head = text.slice(0, index).match(/"[^"]*"|\S+/g) ?? [];
       return { head, request: text.slice(index + 1).trim() };
     }
