@@ -3,6 +3,7 @@ import { mcpServersSchema } from "./mcp-config-schema.ts";
 import { modelReferenceProblem } from "./model-reference.ts";
 import { repositoryNamePattern, repositoryNameStart, repositoryNameStartRule } from "./repository-name.ts";
 import { isServiceCredentialVariable } from "./service-credentials.ts";
+import { watchSettingsSchema } from "./watch-config-schema.ts";
 
 /**
  * The schema of `threadwork.config.json`. Every field carries a description and an example:
@@ -286,6 +287,7 @@ export const configFileSchema = z
         examples: [{ "openai:qwen3": { price: { input: 0, output: 0 }, contextWindowTokens: 32768 } }],
       }),
     mcpServers: mcpServersSchema("deployment"),
+    watch: watchSettingsSchema,
   })
   .meta({
     title: "Threadwork configuration",

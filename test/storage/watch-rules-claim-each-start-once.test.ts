@@ -8,6 +8,9 @@ import {
   recordWatchStarted,
   saveWatchRule,
 } from "../../src/adapters/database/watch-rules.ts";
+import { configFileSchema } from "../../src/config/config-file-schema.ts";
+import { syncFileWatchRules } from "../../src/surfaces/slack/watched-channels/file-watch-rules.ts";
+import { createDatabaseWatchRuleStore } from "../../src/surfaces/slack/watched-channels/watch-rule-store.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
 
 const start = new Date("2026-12-07T10:00:00Z");
@@ -84,5 +87,48 @@ describe.each(backends)("watch rules on %s", (backend) => {
     expect(await closeWatchRule(handle.db, ruleId, "again")).toBe(false);
     expect(await claim(ruleId, "y")).toEqual({ kind: "closed" });
     expect((await activeWatchRules(handle.db, "C0OPS")).map((item) => item.id)).not.toContain(ruleId);
+  });
+
+  it("keeps the configuration file's rules, closing one the file no longer has", async () => {
+    const store = createDatabaseWatchRuleStore(handle.db);
+    const file = configFileSchema.parse({
+      watch: [
+        { id: "ops", channel: "C0FILE", owner: "U0OWNER", bots: ["B0ALERTS"], request: "investigate" },
+        {
+          id: "deploys",
+          channel: "C0FILE",
+          owner: "U0OWNER",
+          pattern: "deploy * failed",
+          limitPerHour: 2,
+          request: "look",
+        },
+      ],
+    });
+    await syncFileWatchRules(store, file.watch ?? []);
+    const rules = await store.active("C0FILE");
+    expect(rules.map((rule) => [rule.id, rule.source, rule.hourlyLimit, rule.dedupSeconds])).toEqual([
+      ["file:ops", "file", 5, 600],
+      ["file:deploys", "file", 2, 600],
+    ]);
+    await syncFileWatchRules(store, (file.watch ?? []).slice(0, 1));
+    expect((await store.active("C0FILE")).map((rule) => rule.id)).toEqual(["file:ops"]);
+    expect((await store.get("file:deploys"))?.closedReason).toBe("removed from the configuration file");
+  });
+});
+
+describe("the configuration file's watch array", () => {
+  it("refuses a rule that watches nothing, a regex-sized pattern and repeated ids", () => {
+    const problems = (watch: unknown) =>
+      configFileSchema.safeParse({ watch }).error?.issues.map((issue) => issue.message) ?? [];
+    const base = { id: "a", channel: "C0X1", owner: "U0X1", request: "r" };
+    expect(problems([base])).toEqual(["needs `bots`, `pattern` or `reaction`"]);
+    expect(problems([{ ...base, pattern: "x".repeat(201) }])).toEqual(["must be at most 200 characters"]);
+    expect(
+      problems([
+        { ...base, bots: [] },
+        { ...base, bots: [] },
+      ]),
+    ).toEqual(["ids must be unique"]);
+    expect(problems([{ ...base, reaction: "eyes" }])).toEqual([]);
   });
 });
