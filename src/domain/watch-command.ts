@@ -29,14 +29,20 @@ export const watchUsage =
 const maximumHourlyLimit = 60;
 const maximumPatternLength = 200;
 
-/** The whitespace-delimited word around `index`. */
-function wordAt(text: string, index: number): string {
-  const start = text.slice(0, index).search(/\S*$/);
-  const end = text.slice(index).search(/\s|$/);
-  return text.slice(start, index + end);
-}
+/** `:emoji:`, or `:emoji::` where the last colon ends the rule. */
+const emojiWord = /^(:[a-z0-9_+'-]+:):?$/;
 
-const emojiWord = /^:[a-z0-9_+'-]+:$/;
+/** Whether the `:` at `index` belongs to an `:emoji:` word. */
+function inEmoji(text: string, index: number): boolean {
+  let start = index;
+  while (start > 0 && !/\s/.test(text[start - 1] ?? "")) start -= 1;
+  let end = index;
+  while (end < text.length && !/\s/.test(text[end] ?? "")) end += 1;
+  // Longer than any emoji name: not one, and no long word is scanned twice.
+  if (end - start > 102) return false;
+  const emoji = emojiWord.exec(text.slice(start, end));
+  return emoji?.[1] !== undefined && index - start < emoji[1].length;
+}
 
 /** Words before the first `:` outside quotes and outside an `:emoji:`, and the text after it. */
 function splitRequest(text: string): { head: string[]; request: string } | undefined {
@@ -44,7 +50,7 @@ function splitRequest(text: string): { head: string[]; request: string } | undef
   for (let index = 0; index < text.length; index += 1) {
     const character = text[index];
     if (character === '"') inQuotes = !inQuotes;
-    else if (character === ":" && !inQuotes && !emojiWord.test(wordAt(text, index))) {
+    else if (character === ":" && !inQuotes && !inEmoji(text, index)) {
       const head = text.slice(0, index).match(/"[^"]*"|\S+/g) ?? [];
       return { head, request: text.slice(index + 1).trim() };
     }

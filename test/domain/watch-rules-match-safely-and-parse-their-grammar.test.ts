@@ -67,6 +67,8 @@ describe("/threadwork watch grammar", () => {
       dedupSeconds: 300,
       request: "investigate it",
     });
+    expect(parseWatchCommand("reaction :eyes:: look")).toMatchObject({ reaction: "eyes", request: "look" });
+    expect(parseWatchCommand("reaction eyes: look")).toMatchObject({ reaction: "eyes", request: "look" });
     expect(parseWatchCommand("bots B123: look")).toEqual({
       kind: "create",
       bots: ["B123"],
@@ -74,6 +76,14 @@ describe("/threadwork watch grammar", () => {
       dedupSeconds: 600,
       request: "look",
     });
+  });
+
+  it("reads a long line of colons in linear time", () => {
+    const started = performance.now();
+    expect(parseWatchCommand(`bots B1X ${":".repeat(4000)}`).kind).toBe("create");
+    expect(parseWatchCommand(`${":eyes: ".repeat(600)}`).kind).toBe("invalid");
+    expect(parseWatchCommand(`${"a:".repeat(2000)}`).kind).toBe("invalid");
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it("reads list and off", () => {

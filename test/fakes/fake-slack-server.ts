@@ -47,6 +47,8 @@ export interface FakeUser {
   /** The user's Enterprise Grid organization, which `users.info` shows as `enterprise_user`. */
   enterpriseId?: string;
   isBot?: boolean;
+  /** A deactivated account: `users.info` still answers, with `deleted: true`. */
+  deleted?: boolean;
 }
 
 export interface FakeThreadMessage {
@@ -514,6 +516,7 @@ export class FakeSlackServer {
               ? { enterprise_user: { id: user.id, enterprise_id: user.enterpriseId, teams: [user.teamId] } }
               : {}),
             is_bot: user.isBot ?? false,
+            deleted: user.deleted ?? false,
             profile: { display_name: user.name, real_name: user.realName ?? user.name },
           },
         };
