@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type SlackMessage, slackMessageSchema } from "../../../adapters/slack/slack-message.ts";
 import { messageMatches } from "../../../domain/watch-rule.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
+import { alertTextOf } from "../watched-channels/alert-text.ts";
 import type { WatchRuleStore } from "../watched-channels/watch-rule-store.ts";
 import { triggerWatchRule } from "../watched-channels/watch-trigger.ts";
 
@@ -27,12 +28,9 @@ async function watchMessage(
   message: SlackMessage & { channel: string },
 ): Promise<void> {
   const rules = await store.active(message.channel);
-  const watched = {
-    botId: message.bot_id,
-    appId: message.app_id,
-    fromBot: fromBot(message),
-    text: message.text,
-  };
+  if (rules.length === 0) return;
+  const text = alertTextOf(message.text, message);
+  const watched = { botId: message.bot_id, appId: message.app_id, fromBot: fromBot(message), text };
   for (const rule of rules.filter((candidate) => messageMatches(candidate, watched))) {
     // Slack's retries (and other instances) see the same message: one trigger per rule and message.
     if (
@@ -43,7 +41,7 @@ async function watchMessage(
     await triggerWatchRule(context, store, rule, {
       channel: message.channel,
       ts: message.ts,
-      text: message.text,
+      text,
       source: `message from ${fromBot(message) ? "bot" : "user"} ${author} in channel ${message.channel}`,
     });
   }
@@ -74,7 +72,7 @@ async function watchReaction(
     await triggerWatchRule(context, store, rule, {
       channel,
       ts,
-      text: message.text,
+      text: alertTextOf(message.text, message),
       source: `message in channel ${channel}, marked with :${reaction.reaction}: by ${reaction.user}`,
     });
   }
@@ -98,6 +96,8 @@ export function register(app: App, context: SlackSurfaceContext): void {
     if (!watchedSubtypes.has(message.subtype)) return;
     if (message.bot_id !== undefined && message.bot_id === boltContext.botId) return;
     if (message.user !== undefined && message.user === boltContext.botUserId) return;
+    // Only bots' and apps' posts can match: people's messages cost no database read.
+    if (!fromBot(message)) return;
     await context.track(watchMessage(context, store, { ...message, channel }));
   });
 
