@@ -320,4 +320,19 @@ describe("watched channels", () => {
     );
     expect(await rules.active("C0CMD")).toEqual([]);
   });
+
+  it("closes itself at once when its channel is archived", async () => {
+    const ruleId = await watch("C0ARCHIVED", `bots B0ALERTS: ${request}`);
+    fake.failWithError("chat.postMessage", "is_archived", 1);
+    await alert("C0ARCHIVED", "an alert in an archived channel");
+    const dm = await fake.waitFor(
+      () =>
+        fake
+          .callsTo("chat.postMessage")
+          .find((call) => call.params.channel === owner && String(call.params.text).includes(ruleId)),
+      15_000,
+    );
+    expect(String(dm.params.text)).toContain("Slack refuses to post in the channel (is_archived)");
+    expect((await rules.get(ruleId))?.status).toBe("closed");
+  });
 });
