@@ -40,6 +40,10 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createSlackSurface } = await import("./surfaces/slack/create-slack-surface.ts");
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
   const { createDatabaseScheduleStore } = await import("./surfaces/slack/schedules/schedule-store.ts");
+  const { createDatabaseWatchRuleStore } = await import(
+    "./surfaces/slack/watched-channels/watch-rule-store.ts"
+  );
+  const { syncFileWatchRules } = await import("./surfaces/slack/watched-channels/file-watch-rules.ts");
   const { slackSurface } = await import("./surfaces/slack/session-threads.ts");
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
@@ -83,6 +87,8 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
     });
     // Before any agent runs: allow-listed commands count as safe only once the sandbox is known to work.
     if (workspaceManager) await reportSandbox({ git: config.git, logger });
+    const watchRules = createDatabaseWatchRuleStore(database.db);
+    await syncFileWatchRules(watchRules, config.watch ?? []);
     const surface = createSlackSurface({
       config: config.slack,
       runtime,
@@ -92,6 +98,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       api: slackApi,
       metrics: observability.metrics,
       telemetry: observability.telemetry,
+      watchRules,
       ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
       schedules: {
         store: createDatabaseScheduleStore(database.db),

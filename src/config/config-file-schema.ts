@@ -5,6 +5,7 @@ import { mcpServersSchema } from "./mcp-config-schema.ts";
 import { modelReferenceProblem } from "./model-reference.ts";
 import { repositoryNamePattern, repositoryNameStart, repositoryNameStartRule } from "./repository-name.ts";
 import { isServiceCredentialVariable } from "./service-credentials.ts";
+import { watchSettingsSchema } from "./watch-config-schema.ts";
 
 /**
  * The schema of `threadwork.config.json`. Every field carries a description and an example:
@@ -395,6 +396,7 @@ export const configFileSchema = z
       }),
     mcpServers: mcpServersSchema("deployment"),
     schedules: schedulesSchema.optional(),
+    watch: watchSettingsSchema,
   })
   .meta({
     title: "Threadwork configuration",

@@ -6,6 +6,7 @@ import type { McpServerConfig } from "./mcp-config.ts";
 import type { ModelRole } from "./model-roles.ts";
 import type { RepositoryConfig } from "./repository-config.ts";
 import type { TelemetryConfig } from "./telemetry-config.ts";
+import type { WatchRuleSetting } from "./watch-config-schema.ts";
 
 /**
  * Who may use the Slack app besides the installing workspace's defaults. Empty lists add
@@ -38,6 +39,8 @@ export interface Config {
   contextWindows: Record<string, number>;
   /** Whether a model is shown images, by `provider:model` (`THREADWORK_IMAGE_MODELS`). */
   imageModels?: Record<string, boolean>;
+  /** Watched-channel rules from the configuration file's `watch` array. */
+  watch?: WatchRuleSetting[];
   /** The configuration file read, if any. */
   configFile: string | undefined;
   /** How long a stop may take, from the signal to exit (src/domain/shutdown-plan.ts). */

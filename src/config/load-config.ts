@@ -108,13 +108,15 @@ export function loadConfig(
     const mcp = mcpServersFromFile(file, source, environment.THREADWORK_DATA_DIR);
     problems.push(...settings.problems, ...mcp.problems, ...approvalPolicyProblems(environment));
     if (problems.length === 0) {
-      return configFromEnvironment(environment, settings, {
+      const config = configFromEnvironment(environment, settings, {
         providers,
         configFile: file?.path,
         telemetry: telemetry.settings,
         mcpServers: mcp.servers,
         schedules: file?.settings?.schedules,
       });
+      const watch = file?.settings?.watch;
+      return watch ? { ...config, watch } : config;
     }
   }
   throw new ConfigurationError(problems);

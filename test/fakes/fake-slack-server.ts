@@ -49,6 +49,8 @@ export interface FakeUser {
   isBot?: boolean;
   /** The user's IANA time zone, which `users.info` shows as `tz` (real Slack always does). */
   tz?: string;
+  /** A deactivated account: `users.info` still answers, with `deleted: true`. */
+  deleted?: boolean;
 }
 
 export interface FakeThreadMessage {
@@ -517,6 +519,7 @@ export class FakeSlackServer {
               : {}),
             is_bot: user.isBot ?? false,
             ...(user.tz ? { tz: user.tz } : {}),
+            deleted: user.deleted ?? false,
             profile: { display_name: user.name, real_name: user.realName ?? user.name },
           },
         };

@@ -97,6 +97,7 @@ export const eventScopes: Record<string, readonly string[]> = {
   assistant_thread_context_changed: ["assistant:write"],
   agent_session_stopped: [],
   agent_session_title_changed: [],
+  reaction_added: ["reactions:read"],
 };
 
 /** The conversation type each `message.*` event delivers. */

@@ -48,6 +48,7 @@ describe("manifest.json", () => {
       "message.groups",
       "message.im",
       "message.mpim",
+      "reaction_added",
     ]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
       "app_mentions:read",
@@ -60,6 +61,7 @@ describe("manifest.json", () => {
       "groups:history",
       "im:history",
       "mpim:history",
+      "reactions:read",
       "reactions:write",
       "usergroups:read",
       "users:read",

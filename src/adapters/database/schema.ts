@@ -341,3 +341,32 @@ export const schedules = pgTable(
     index("schedules_owner_idx").on(table.ownerId),
   ],
 );
+
+/** A watched-channel rule: its definition (bots, pattern, reaction, request, limits) and state. */
+export const watchRules = pgTable("watch_rules", {
+  id: text("id").primaryKey(),
+  channel: text("channel").notNull(),
+  ownerId: text("owner_id").notNull(),
+  /** `file` (the configuration file) or `command` (`/threadwork watch`). */
+  source: text("source").notNull(),
+  definition: jsonb("definition").notNull(),
+  status: text("status").notNull().default("active"),
+  closedReason: text("closed_reason"),
+  consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+  createdAt: createdAt(),
+});
+
+/** One session a watch rule started, and how many identical alerts repeated it since. */
+export const watchTriggers = pgTable(
+  "watch_triggers",
+  {
+    id: text("id").primaryKey(),
+    ruleId: text("rule_id").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    threadTs: text("thread_ts"),
+    sessionId: text("session_id"),
+    repeats: integer("repeats").notNull().default(0),
+  },
+  (table) => [index("watch_triggers_rule_started").on(table.ruleId, table.startedAt)],
+);

@@ -39,6 +39,7 @@ import { register as registerPlans } from "./listeners/plans.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
 import { register as registerRetry } from "./listeners/retry.ts";
 import { register as registerSteer } from "./listeners/steer.ts";
+import { register as registerWatchedChannels } from "./listeners/watched-channels.ts";
 import { MessagePublisher } from "./message-publisher.ts";
 import { createMetricsServer, type MetricsEndpoint } from "./metrics-route.ts";
 import { ReplyStreamer } from "./replies/reply-streamer.ts";
@@ -50,6 +51,7 @@ import type { SlackStore } from "./slack-store.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
 import { realTimers, type SurfaceTimers } from "./timers.ts";
+import type { WatchRuleStore } from "./watched-channels/watch-rule-store.ts";
 
 interface SlackSurfaceOptions {
   config: Config["slack"];
@@ -83,6 +85,8 @@ interface SlackSurfaceOptions {
   telemetry?: SurfaceTelemetry;
   /** Schedules on the shared database: `/threadwork schedule`, App Home, and the poller. */
   schedules?: ScheduleOptions;
+  /** Watched channels' rules and counters (the database); nothing is watched without it. */
+  watchRules?: WatchRuleStore;
 }
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
@@ -280,6 +284,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       void tracked.then(() => inFlight.delete(tracked));
       return tracked;
     },
+    ...(options.watchRules ? { watchRules: options.watchRules } : {}),
   };
   registerMessages(app, context);
   registerQuestions(app, context);
@@ -307,6 +312,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   registerFeedback(app, context);
   registerRetry(app, context);
   const schedules = options.schedules ? startSchedules(app, context, options.schedules) : undefined;
+  registerWatchedChannels(app, context);
 
   let unsubscribe: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;

@@ -15,6 +15,7 @@ import type { ScheduleBook } from "./schedules/schedule-book.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
+import type { WatchRuleStore } from "./watched-channels/watch-rule-store.ts";
 
 /** What every listener gets: `register(app, context)`. */
 export interface SlackSurfaceContext {
@@ -45,4 +46,6 @@ export interface SlackSurfaceContext {
   track(work: Promise<unknown>): Promise<void>;
   /** Recurring and one-time tasks (`/threadwork schedule`, App Home); absent without a database. */
   schedules?: ScheduleBook;
+  /** Watched channels' rules and counters; absent without a database, and then nothing is watched. */
+  watchRules?: WatchRuleStore;
 }

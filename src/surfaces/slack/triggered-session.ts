@@ -1,3 +1,4 @@
+import { fenceData } from "../../domain/prompts/untrusted-data.ts";
 import { mrkdwnText } from "./blocks/format.ts";
 import { conversationKey, slackSurface } from "./session-threads.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
@@ -21,6 +22,8 @@ export interface TriggeredStart {
   text: string;
   /** Kept on the session's metadata, e.g. `{ scheduleId }`, so a trigger can find its sessions. */
   metadata?: Record<string, unknown>;
+  /** What came with the trigger (an alert's text): the supervisor reads it fenced after `text`; the thread does not show it. */
+  untrusted?: { source: string; text: string };
 }
 
 /** The first line of a triggered thread: what started it, with a link, and for whom. */
@@ -56,7 +59,9 @@ export async function startTriggeredSession(
     key: { surface: slackSurface, conversationKey: conversationKey(teamId, start.channel, threadTs) },
     userId: start.ownerId,
     userName: await context.users.nameOf(start.ownerId),
-    text: start.text,
+    text: start.untrusted
+      ? `${start.text}\n\n${fenceData(start.untrusted.source, start.untrusted.text)}`
+      : start.text,
     metadata: {
       channel: start.channel,
       threadTs,

@@ -5,6 +5,7 @@ import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/sla
 import type { ScheduleOptions } from "../../../src/surfaces/slack/schedules/start-schedules.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
 import type { SurfaceTimers } from "../../../src/surfaces/slack/timers.ts";
+import type { WatchRuleStore } from "../../../src/surfaces/slack/watched-channels/watch-rule-store.ts";
 import { sendSignedCommand } from "../../fakes/fake-slack-code-channels.ts";
 import {
   type ConformanceViolation,
@@ -81,6 +82,8 @@ export async function startHarness(options: {
   clock?: { now(): Date };
   /** Schedules on a test database, polled as often as the test says. */
   schedules?: ScheduleOptions;
+  /** Watched channels' rules (on a test database). */
+  watchRules?: WatchRuleStore;
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -94,6 +97,7 @@ export async function startHarness(options: {
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.schedules ? { schedules: options.schedules } : {}),
+    ...(options.watchRules ? { watchRules: options.watchRules } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();

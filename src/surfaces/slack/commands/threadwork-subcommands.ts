@@ -1,5 +1,6 @@
 import { scheduleSubcommand } from "./schedule-subcommand.ts";
 import type { Subcommand } from "./threadwork-subcommand.ts";
+import { watchSubcommand } from "./watch-subcommand.ts";
 
 /** Every `/threadwork` subcommand, in the order `/threadwork help` lists them. */
-export const threadworkSubcommands: Subcommand[] = [scheduleSubcommand];
+export const threadworkSubcommands: Subcommand[] = [scheduleSubcommand, watchSubcommand];
