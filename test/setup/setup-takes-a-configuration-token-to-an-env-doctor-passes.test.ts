@@ -105,7 +105,7 @@ describe("npm run setup", () => {
       "Install the app to your workspace: https://slack.com/oauth/v2/authorize?client_id=",
     );
     expect(setup.output).toContain("✓ The bot token works as @threadwork in Threadwork Test");
-    expect(setup.output).toContain("✓ The bot token has all 13 scopes manifest.json asks for");
+    expect(setup.output).toContain("✓ The bot token has all 14 scopes manifest.json asks for");
     expect(setup.output).toContain("All checks passed");
     expect(setup.output).toContain("/invite @Threadwork");
     expect(setup.output).toContain("@Threadwork what can you do?");
