@@ -280,6 +280,7 @@ describe("steering one worker from Slack, two instances on one database (postgre
       fake
         .callsTo("assistant.threads.setStatus")
         .some((call) => call.params.thread_ts === threadTs && call.params.status === ""),
+      15_000,
     );
     const calls = fake.calls.length;
     await east.harness.event("EvAside", {

@@ -2,33 +2,18 @@ import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { admit } from "../admit.ts";
 import { actionIds, answerInput, viewIds } from "../blocks/action-ids.ts";
+import { textModal } from "../blocks/text-modal.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { decide } from "./decisions.ts";
 import { actionValue, clickActor, clickTarget } from "./interaction.ts";
+import { modalMetadata, submittedText } from "./modal-submission.ts";
 
 const modalMetadataSchema = z.object({
   requestId: z.string(),
   channel: z.string().optional(),
   threadTs: z.string().optional(),
 });
-
-const stateSchema = z.object({
-  values: z.record(
-    z.string(),
-    z.record(z.string(), z.looseObject({ value: z.string().nullable().optional() })),
-  ),
-});
-
-function parseMetadata(text: string | undefined): z.infer<typeof modalMetadataSchema> | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const parsed = modalMetadataSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Start and Cancel decide at once; Change… opens a modal whose text goes back to the supervisor. */
 export function register(app: App, context: SlackSurfaceContext): void {
@@ -74,33 +59,15 @@ export function register(app: App, context: SlackSurfaceContext): void {
         if (!target.triggerId) return;
         await context.api.call("views.open", {
           trigger_id: target.triggerId,
-          view: {
-            type: "modal",
-            callback_id: viewIds.planChangeModal,
-            private_metadata: JSON.stringify({
-              requestId,
-              channel: target.channel,
-              threadTs: target.threadTs,
-            }),
-            title: { type: "plain_text", text: "Change the plan" },
-            submit: { type: "plain_text", text: "Send" },
-            close: { type: "plain_text", text: "Back" },
-            blocks: [
-              {
-                type: "section",
-                text: {
-                  type: "mrkdwn",
-                  text: "Nothing starts yet. Your words go back to the supervisor, which posts a new plan.",
-                },
-              },
-              {
-                type: "input",
-                block_id: answerInput.blockId,
-                label: { type: "plain_text", text: "What should change?" },
-                element: { type: "plain_text_input", action_id: answerInput.actionId, multiline: true },
-              },
-            ],
-          },
+          view: textModal({
+            callbackId: viewIds.planChangeModal,
+            metadata: { requestId, channel: target.channel, threadTs: target.threadTs },
+            title: "Change the plan",
+            close: "Back",
+            intro: "Nothing starts yet. Your words go back to the supervisor, which posts a new plan.",
+            label: "What should change?",
+            input: answerInput,
+          }),
         });
       })(),
     );
@@ -108,12 +75,9 @@ export function register(app: App, context: SlackSurfaceContext): void {
 
   app.view(viewIds.planChangeModal, async ({ ack, body, view }) => {
     await ack();
-    const metadata = parseMetadata(view.private_metadata);
-    const state = stateSchema.safeParse(view.state);
-    const text = state.success
-      ? state.data.values[answerInput.blockId]?.[answerInput.actionId]?.value
-      : undefined;
-    if (!metadata || !text?.trim()) return;
+    const metadata = modalMetadata(view.private_metadata, modalMetadataSchema);
+    const text = submittedText(view.state, answerInput);
+    if (!metadata || !text) return;
     const target = {
       user: body.user.id,
       userTeam: body.user.team_id,

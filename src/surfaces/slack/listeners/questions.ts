@@ -3,10 +3,12 @@ import { z } from "zod";
 import { admit } from "../admit.ts";
 import { actionIds, answerInput, viewIds } from "../blocks/action-ids.ts";
 import { mrkdwnText } from "../blocks/format.ts";
+import { textModal } from "../blocks/text-modal.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { decide } from "./decisions.ts";
 import { actionValue, clickActor, clickTarget } from "./interaction.ts";
+import { modalMetadata, submittedText } from "./modal-submission.ts";
 
 const choiceSchema = z.object({ request: z.string(), choice: z.number().int().nonnegative() });
 const modalMetadataSchema = z.object({
@@ -15,29 +17,12 @@ const modalMetadataSchema = z.object({
   threadTs: z.string().optional(),
 });
 
-function parseJson<T>(text: string | undefined, schema: z.ZodType<T>): T | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const parsed = schema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const stateSchema = z.object({
-  values: z.record(
-    z.string(),
-    z.record(z.string(), z.looseObject({ value: z.string().nullable().optional() })),
-  ),
-});
-
 /** A choice button answers at once; "Answer…" opens a modal with a text input. */
 export function register(app: App, context: SlackSurfaceContext): void {
   app.action(new RegExp(`^${actionIds.answerChoice}_\\d+$`), async ({ ack, body, action }) => {
     await ack();
     const target = clickTarget(body);
-    const value = parseJson(actionValue(action), choiceSchema);
+    const value = modalMetadata(actionValue(action), choiceSchema);
     if (!target || !value) return;
     await context.track(
       (async () => {
@@ -74,33 +59,15 @@ export function register(app: App, context: SlackSurfaceContext): void {
         if (!target.triggerId) return;
         await context.api.call("views.open", {
           trigger_id: target.triggerId,
-          view: {
-            type: "modal",
-            callback_id: viewIds.answerModal,
-            private_metadata: JSON.stringify({
-              requestId,
-              channel: target.channel,
-              threadTs: target.threadTs,
-            }),
-            title: { type: "plain_text", text: "Answer" },
-            submit: { type: "plain_text", text: "Send" },
-            close: { type: "plain_text", text: "Cancel" },
-            blocks: [
-              {
-                type: "section",
-                text: {
-                  type: "mrkdwn",
-                  text: `*${mrkdwnText(request.agentTitle, 300)}* asks: ${mrkdwnText(request.prompt, 2500)}`,
-                },
-              },
-              {
-                type: "input",
-                block_id: answerInput.blockId,
-                label: { type: "plain_text", text: "Your answer" },
-                element: { type: "plain_text_input", action_id: answerInput.actionId, multiline: true },
-              },
-            ],
-          },
+          view: textModal({
+            callbackId: viewIds.answerModal,
+            metadata: { requestId, channel: target.channel, threadTs: target.threadTs },
+            title: "Answer",
+            close: "Cancel",
+            intro: `*${mrkdwnText(request.agentTitle, 300)}* asks: ${mrkdwnText(request.prompt, 2500)}`,
+            label: "Your answer",
+            input: answerInput,
+          }),
         });
       })(),
     );
@@ -108,12 +75,9 @@ export function register(app: App, context: SlackSurfaceContext): void {
 
   app.view(viewIds.answerModal, async ({ ack, body, view }) => {
     await ack();
-    const metadata = parseJson(view.private_metadata, modalMetadataSchema);
-    const state = stateSchema.safeParse(view.state);
-    const answer = state.success
-      ? state.data.values[answerInput.blockId]?.[answerInput.actionId]?.value
-      : undefined;
-    if (!metadata || !answer?.trim()) return;
+    const metadata = modalMetadata(view.private_metadata, modalMetadataSchema);
+    const answer = submittedText(view.state, answerInput);
+    if (!metadata || !answer) return;
     const target = {
       user: body.user.id,
       userTeam: body.user.team_id,

@@ -4,11 +4,13 @@ import { numberedWorkers } from "../../../domain/steer-address.ts";
 import { admit } from "../admit.ts";
 import { actionIds, steerInput, viewIds } from "../blocks/action-ids.ts";
 import { mrkdwnText } from "../blocks/format.ts";
+import { textModal } from "../blocks/text-modal.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { deliverSteer, steerRefusal } from "../steer-delivery.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { findThreadSession } from "../thread-session.ts";
 import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
+import { modalMetadata, submittedText } from "./modal-submission.ts";
 
 const modalMetadataSchema = z.object({
   sessionId: z.string(),
@@ -17,22 +19,6 @@ const modalMetadataSchema = z.object({
   channel: z.string().optional(),
   threadTs: z.string().optional(),
 });
-
-const stateSchema = z.object({
-  values: z.record(
-    z.string(),
-    z.record(z.string(), z.looseObject({ value: z.string().nullable().optional() })),
-  ),
-});
-
-function parseMetadata(text: string): z.infer<typeof modalMetadataSchema> | undefined {
-  try {
-    const parsed = modalMetadataSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** "Steer" on the crew board: checks who clicked, then opens a modal with a text field. */
 async function openSteerModal(context: SlackSurfaceContext, target: ClickTarget, agentId: string) {
@@ -50,35 +36,21 @@ async function openSteerModal(context: SlackSurfaceContext, target: ClickTarget,
   if (!worker || !target.triggerId) return;
   await context.api.call("views.open", {
     trigger_id: target.triggerId,
-    view: {
-      type: "modal",
-      callback_id: viewIds.steerModal,
-      private_metadata: JSON.stringify({
+    view: textModal({
+      callbackId: viewIds.steerModal,
+      metadata: {
         sessionId: session.id,
         agentId,
         number: worker.number,
         channel: target.channel,
         threadTs: target.threadTs,
-      }),
-      title: { type: "plain_text", text: `Steer agent #${worker.number}` },
-      submit: { type: "plain_text", text: "Send" },
-      close: { type: "plain_text", text: "Cancel" },
-      blocks: [
-        {
-          type: "section",
-          text: {
-            type: "mrkdwn",
-            text: `Tell *${mrkdwnText(worker.agent.title, 300)}* something. It reads it after the step it is on, and the supervisor is told.`,
-          },
-        },
-        {
-          type: "input",
-          block_id: steerInput.blockId,
-          label: { type: "plain_text", text: "Your message" },
-          element: { type: "plain_text_input", action_id: steerInput.actionId, multiline: true },
-        },
-      ],
-    },
+      },
+      title: `Steer agent #${worker.number}`,
+      close: "Cancel",
+      intro: `Tell *${mrkdwnText(worker.agent.title, 300)}* something. It reads it after the step it is on, and the supervisor is told.`,
+      label: "Your message",
+      input: steerInput,
+    }),
   });
 }
 
@@ -94,12 +66,9 @@ export function register(app: App, context: SlackSurfaceContext): void {
 
   app.view(viewIds.steerModal, async ({ ack, body, view }) => {
     await ack();
-    const metadata = parseMetadata(view.private_metadata);
-    const state = stateSchema.safeParse(view.state);
-    const text = state.success
-      ? state.data.values[steerInput.blockId]?.[steerInput.actionId]?.value
-      : undefined;
-    if (!metadata || !text?.trim()) return;
+    const metadata = modalMetadata(view.private_metadata, modalMetadataSchema);
+    const text = submittedText(view.state, steerInput);
+    if (!metadata || !text) return;
     const actor = {
       userId: body.user.id,
       userTeam: body.user.team_id,

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import type { TextInputIds } from "../blocks/text-modal.ts";
+
+const stateSchema = z.object({
+  values: z.record(
+    z.string(),
+    z.record(z.string(), z.looseObject({ value: z.string().nullable().optional() })),
+  ),
+});
+
+/** The modal's `private_metadata`, read back with `schema`; undefined when it does not parse. */
+export function modalMetadata<T>(text: string | undefined, schema: z.ZodType<T>): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the person typed in the modal's text input; undefined when blank. */
+export function submittedText(state: unknown, input: TextInputIds): string | undefined {
+  const parsed = stateSchema.safeParse(state);
+  const text = parsed.success ? parsed.data.values[input.blockId]?.[input.actionId]?.value : undefined;
+  return text?.trim() ? text : undefined;
+}
