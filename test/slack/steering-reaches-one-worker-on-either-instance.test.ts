@@ -276,10 +276,11 @@ describe("steering one worker from Slack, two instances on one database (postgre
     });
     await fake.waitFor(() => noted() === 1, 15_000);
     // The first turn is over in Slack too: its status cleared.
-    await fake.waitFor(() =>
-      fake
-        .callsTo("assistant.threads.setStatus")
-        .some((call) => call.params.thread_ts === threadTs && call.params.status === ""),
+    await fake.waitFor(
+      () =>
+        fake
+          .callsTo("assistant.threads.setStatus")
+          .some((call) => call.params.thread_ts === threadTs && call.params.status === ""),
       15_000,
     );
     const calls = fake.calls.length;
