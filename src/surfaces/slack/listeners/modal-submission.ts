@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { TextInputIds } from "../blocks/text-modal.ts";
+import type { ClickTarget } from "./interaction.ts";
 
 const stateSchema = z.object({
   values: z.record(
@@ -24,4 +25,20 @@ export function submittedText(state: unknown, input: TextInputIds): string | und
   const parsed = stateSchema.safeParse(state);
   const text = parsed.success ? parsed.data.values[input.blockId]?.[input.actionId]?.value : undefined;
   return text?.trim() ? text : undefined;
+}
+
+/** Who sent the modal, and the thread its metadata names, as the click handlers take a target. */
+export function submitterTarget(
+  body: { user: { id: string; team_id?: string | undefined }; team?: { id: string } | null | undefined },
+  where: { channel?: string | undefined; threadTs?: string | undefined },
+): ClickTarget {
+  return {
+    user: body.user.id,
+    userTeam: body.user.team_id,
+    teamId: body.team?.id,
+    channel: where.channel,
+    threadTs: where.threadTs,
+    messageTs: undefined,
+    triggerId: undefined,
+  };
 }

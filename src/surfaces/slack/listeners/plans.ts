@@ -7,7 +7,7 @@ import { postEphemeral } from "../ephemeral.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { decide } from "./decisions.ts";
 import { actionValue, clickActor, clickTarget } from "./interaction.ts";
-import { modalMetadata, submittedText } from "./modal-submission.ts";
+import { modalMetadata, submittedText, submitterTarget } from "./modal-submission.ts";
 
 const modalMetadataSchema = z.object({
   requestId: z.string(),
@@ -78,15 +78,7 @@ export function register(app: App, context: SlackSurfaceContext): void {
     const metadata = modalMetadata(view.private_metadata, modalMetadataSchema);
     const text = submittedText(view.state, answerInput);
     if (!metadata || !text) return;
-    const target = {
-      user: body.user.id,
-      userTeam: body.user.team_id,
-      teamId: body.team?.id,
-      channel: metadata.channel,
-      threadTs: metadata.threadTs,
-      messageTs: undefined,
-      triggerId: undefined,
-    };
+    const target = submitterTarget(body, metadata);
     await context.track(
       decide(context, target, {
         type: "plan-decision",

@@ -8,7 +8,7 @@ import { postEphemeral } from "../ephemeral.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { decide } from "./decisions.ts";
 import { actionValue, clickActor, clickTarget } from "./interaction.ts";
-import { modalMetadata, submittedText } from "./modal-submission.ts";
+import { modalMetadata, submittedText, submitterTarget } from "./modal-submission.ts";
 
 const choiceSchema = z.object({ request: z.string(), choice: z.number().int().nonnegative() });
 const modalMetadataSchema = z.object({
@@ -78,15 +78,7 @@ export function register(app: App, context: SlackSurfaceContext): void {
     const metadata = modalMetadata(view.private_metadata, modalMetadataSchema);
     const answer = submittedText(view.state, answerInput);
     if (!metadata || !answer) return;
-    const target = {
-      user: body.user.id,
-      userTeam: body.user.team_id,
-      teamId: body.team?.id,
-      channel: metadata.channel,
-      threadTs: metadata.threadTs,
-      messageTs: undefined,
-      triggerId: undefined,
-    };
+    const target = submitterTarget(body, metadata);
     await context.track(
       decide(context, target, {
         type: "answer",
