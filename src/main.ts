@@ -41,6 +41,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
   const { slackSurface } = await import("./surfaces/slack/session-threads.ts");
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
+  const { githubWebhooks } = await import("./application/github/github-webhooks.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
   const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
   const { shutDown } = await import("./application/shutdown.ts");
@@ -92,6 +93,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       metrics: observability.metrics,
       telemetry: observability.telemetry,
       ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
+      webhooks: githubWebhooks({ config: config.git, db: database.db, logger }),
     });
     parts.surface = surface;
     // The surface hears the runtime before the runtime starts: a turn handed over by the last

@@ -48,6 +48,7 @@ import type { SlackStore } from "./slack-store.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
 import { realTimers, type SurfaceTimers } from "./timers.ts";
+import type { WebhookRoute } from "./webhook-route.ts";
 
 interface SlackSurfaceOptions {
   config: Config["slack"];
@@ -79,6 +80,8 @@ interface SlackSurfaceOptions {
   metrics?: MetricsEndpoint;
   /** Times to first feedback and first reply. */
   telemetry?: SurfaceTelemetry;
+  /** POST routes on the public port in both modes (e.g. `/github/events`), built with the surface's context. */
+  webhooks?: (context: SlackSurfaceContext, app: App) => Record<string, WebhookRoute>;
 }
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
@@ -159,6 +162,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
 
   // With a metrics listener of its own, `/metrics` leaves the public port.
   const publicMetrics = config.metricsListener ? undefined : options.metrics;
+  // Filled once the context exists; the receiver reads it when it starts.
+  const webhooks: Record<string, WebhookRoute> = {};
   const { receiver, health } = createSlackReceiver({
     config,
     health: options.health,
@@ -170,6 +175,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       socketGraceMs: options.timing?.socketGraceMs,
     },
     metrics: publicMetrics,
+    webhooks,
   });
   const app = new App({
     token: config.botToken,
@@ -301,6 +307,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   if (codeChannels) registerCodeChannelCommands(app, context, codeChannels);
   registerAgentSessions(app, context);
   registerFeedback(app, context);
+  Object.assign(webhooks, options.webhooks?.(context, app));
 
   let unsubscribe: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -364,7 +371,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         return { port: typeof address === "object" && address ? address.port : config.port };
       }
       await app.start();
-      const server = createHealthServer(health, logger, publicMetrics);
+      const server = createHealthServer(health, logger, publicMetrics, webhooks);
       healthServer = server;
       await new Promise<void>((resolve) => server.listen(listen, resolve));
       const address = server.address();
