@@ -78,6 +78,8 @@ export async function startHarness(options: {
   logger?: Logger;
   /** A clock the test moves by hand (stream age). */
   clock?: { now(): Date };
+  /** POST routes beside /slack/events, e.g. GitHub's webhook. */
+  webhooks?: Parameters<typeof createSlackSurface>[0]["webhooks"];
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -90,6 +92,7 @@ export async function startHarness(options: {
     host: "127.0.0.1",
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();
