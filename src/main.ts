@@ -46,6 +46,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { syncFileWatchRules } = await import("./surfaces/slack/watched-channels/file-watch-rules.ts");
   const { slackSurface } = await import("./surfaces/slack/session-threads.ts");
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
+  const { githubWebhooks } = await import("./application/github/github-webhooks.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
   const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
   const { shutDown } = await import("./application/shutdown.ts");
@@ -105,6 +106,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
         approverIds: config.approvals.approverIds,
         fromFile: config.schedules,
       },
+      webhooks: githubWebhooks({ config: config.git, db: database.db, logger }),
     });
     parts.surface = surface;
     // The surface hears the runtime before the runtime starts: a turn handed over by the last

@@ -191,6 +191,14 @@ const repositorySchema = z
       }),
     node: nodeSchema.optional(),
     mcpServers: mcpServersSchema("repository"),
+    autofix: z
+      .enum(["off", "on"], { error: 'must be "off" or "on"' })
+      .optional()
+      .meta({
+        description:
+          "Whether a failed check on a pull request Threadwork opened wakes its session to fix it (docs/github.md). Default: THREADWORK_GITHUB_AUTOFIX.",
+        examples: ["on"],
+      }),
   })
   .meta({
     description: "One repository agents can work in.",

@@ -62,6 +62,11 @@ function git(environment: Environment, settings: CombinedSettings): Config["git"
     defaultRepository: settings.defaultRepository,
     token: environment.GIT_TOKEN,
     githubToken: environment.GITHUB_TOKEN,
+    github: {
+      webhookSecret: environment.GITHUB_WEBHOOK_SECRET,
+      autofix: environment.THREADWORK_GITHUB_AUTOFIX ?? "on",
+      autofixAttempts: environment.THREADWORK_GITHUB_AUTOFIX_ATTEMPTS,
+    },
     allowCommands: settings.allowCommands,
     sandbox: environment.THREADWORK_SANDBOX,
     commandLimits: {

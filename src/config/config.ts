@@ -66,6 +66,8 @@ export interface Config {
     defaultRepository: string | undefined;
     token: string | undefined;
     githubToken: string | undefined;
+    /** GitHub webhooks on Threadwork's own pull requests (docs/github.md); absent in older test configs. */
+    github?: { webhookSecret: string | undefined; autofix: "off" | "on"; autofixAttempts: number };
     allowCommands: string[];
     sandbox: "required" | "off";
     commandLimits: { cpuSeconds: number; memoryMb: number; maxProcesses: number; maxFileMb: number };

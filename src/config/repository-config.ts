@@ -21,4 +21,6 @@ export interface RepositoryConfig {
   pipelineFiles?: string[];
   /** The Node commands run on; default `threadwork`, the one running Threadwork. */
   node?: NodeSetting;
+  /** Whether a failed check on a pull request Threadwork opened wakes its session; default THREADWORK_GITHUB_AUTOFIX. */
+  autofix?: "off" | "on";
 }

@@ -71,7 +71,7 @@ const table: Array<{ name: string; contents: unknown; problems: string[] }> = [
     name: "a misspelt field",
     contents: web({ branch: "main" }),
     problems: [
-      `${file}: repositories.web has no setting "branch" (known: url, defaultBranch, setup, check, network, allowCommands, pipelineFiles, node, mcpServers), e.g. {"url":"https://github.com/acme/web.git","defaultBranch":"main"}`,
+      `${file}: repositories.web has no setting "branch" (known: url, defaultBranch, setup, check, network, allowCommands, pipelineFiles, node, mcpServers, autofix), e.g. {"url":"https://github.com/acme/web.git","defaultBranch":"main"}`,
     ],
   },
   {

@@ -143,4 +143,31 @@ export const repositoryVariables = [
     default: "25",
     example: "25",
   }),
+  variable({
+    name: "GITHUB_WEBHOOK_SECRET",
+    parse: text,
+    section: "Repositories and workspaces",
+    description:
+      "Secret of the GitHub webhook that reports checks and reviews on Threadwork's pull requests, served at POST /github/events; unset, the route answers 404. See docs/github.md.",
+    example: "a-long-random-string",
+    secret: true,
+  }),
+  variable({
+    name: "THREADWORK_GITHUB_AUTOFIX",
+    parse: choice(["off", "on"] as const, "must be off or on"),
+    section: "Repositories and workspaces",
+    description:
+      "Whether a failed check on a pull request Threadwork opened wakes its session to fix it; a repository's autofix setting in the configuration file overrides it.",
+    default: "on",
+    example: "on",
+  }),
+  variable({
+    name: "THREADWORK_GITHUB_AUTOFIX_ATTEMPTS",
+    parse: wholeNumber(),
+    section: "Repositories and workspaces",
+    description:
+      "Fix attempts per pull request for failed checks; the next failure is reported in the thread instead.",
+    default: "2",
+    example: "2",
+  }),
 ] as const;

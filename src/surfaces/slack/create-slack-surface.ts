@@ -52,6 +52,7 @@ import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
 import { realTimers, type SurfaceTimers } from "./timers.ts";
 import type { WatchRuleStore } from "./watched-channels/watch-rule-store.ts";
+import type { WebhookRoute } from "./webhook-route.ts";
 
 interface SlackSurfaceOptions {
   config: Config["slack"];
@@ -87,6 +88,8 @@ interface SlackSurfaceOptions {
   schedules?: ScheduleOptions;
   /** Watched channels' rules and counters (the database); nothing is watched without it. */
   watchRules?: WatchRuleStore;
+  /** POST routes on the public port in both modes (e.g. `/github/events`), built with the surface's context. */
+  webhooks?: (context: SlackSurfaceContext, app: App) => Record<string, WebhookRoute>;
 }
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
@@ -167,6 +170,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
 
   // With a metrics listener of its own, `/metrics` leaves the public port.
   const publicMetrics = config.metricsListener ? undefined : options.metrics;
+  // Filled once the context exists; the receiver reads it when it starts.
+  const webhooks: Record<string, WebhookRoute> = {};
   const { receiver, health } = createSlackReceiver({
     config,
     health: options.health,
@@ -178,6 +183,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       socketGraceMs: options.timing?.socketGraceMs,
     },
     metrics: publicMetrics,
+    webhooks,
   });
   const app = new App({
     token: config.botToken,
@@ -313,6 +319,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   registerRetry(app, context);
   const schedules = options.schedules ? startSchedules(app, context, options.schedules) : undefined;
   registerWatchedChannels(app, context);
+  Object.assign(webhooks, options.webhooks?.(context, app));
 
   let unsubscribe: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -377,7 +384,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         return { port: typeof address === "object" && address ? address.port : config.port };
       }
       await app.start();
-      const server = createHealthServer(health, logger, publicMetrics);
+      const server = createHealthServer(health, logger, publicMetrics, webhooks);
       healthServer = server;
       await new Promise<void>((resolve) => server.listen(listen, resolve));
       const address = server.address();

@@ -3,6 +3,8 @@ import type { SocketModeHealth } from "../../adapters/slack/socket-mode-connecti
 import type { Logger } from "../../logger.ts";
 import { type HttpAnswer, writeAnswer } from "./http-answer.ts";
 import { type MetricsEndpoint, respondWithMetrics } from "./metrics-route.ts";
+import { readWebhookBody } from "./read-webhook-body.ts";
+import { plainHeaders, type WebhookRoute } from "./webhook-route.ts";
 
 interface HealthReport {
   database: boolean;
@@ -42,8 +44,22 @@ async function respondWithHealth(health: HealthCheck, response: ServerResponse):
   writeAnswer(response, await healthAnswer(health));
 }
 
+async function respondToWebhook(route: WebhookRoute, request: IncomingMessage, response: ServerResponse) {
+  const body = await readWebhookBody(request);
+  if (body === "too-large") {
+    writeAnswer(response, { status: 413, headers: { connection: "close" }, body: "" });
+    return;
+  }
+  writeAnswer(response, await route({ headers: plainHeaders(request.headers), body }));
+}
+
 /** In Socket Mode nothing else listens on PORT, so the health check (and `/metrics`) get a server of their own. */
-export function createHealthServer(health: HealthCheck, logger: Logger, metrics?: MetricsEndpoint): Server {
+export function createHealthServer(
+  health: HealthCheck,
+  logger: Logger,
+  metrics?: MetricsEndpoint,
+  webhooks: Record<string, WebhookRoute> = {},
+): Server {
   return createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     if (request.method === "GET" && path === "/healthz") {
@@ -54,6 +70,14 @@ export function createHealthServer(health: HealthCheck, logger: Logger, metrics?
     }
     if (metrics && request.method === "GET" && path === "/metrics") {
       void respondWithMetrics(metrics, response, logger);
+      return;
+    }
+    const webhook = Object.hasOwn(webhooks, path) ? webhooks[path] : undefined;
+    if (webhook && request.method === "POST") {
+      respondToWebhook(webhook, request, response).catch((error: unknown) => {
+        logger.warn({ err: error, path }, "a webhook route failed");
+        if (!response.headersSent) writeAnswer(response, { status: 500, headers: {}, body: "" });
+      });
       return;
     }
     response.writeHead(404);

@@ -8,6 +8,7 @@ import { type HealthCheck, healthAnswer } from "./health.ts";
 import type { HttpAnswer } from "./http-answer.ts";
 import { WorkerReceiver } from "./ingress/worker-receiver.ts";
 import { type MetricsEndpoint, metricsAnswer } from "./metrics-route.ts";
+import type { WebhookRoute } from "./webhook-route.ts";
 
 interface SlackReceiver {
   receiver: WorkerReceiver | SocketModeReceiver;
@@ -31,6 +32,8 @@ export function createSlackReceiver(options: {
   timing: { socketPingTimeoutMs?: number | undefined; socketGraceMs?: number | undefined };
   /** Served at `GET /metrics` in HTTP mode (the health server serves it in Socket Mode). */
   metrics?: MetricsEndpoint | undefined;
+  /** POST routes such as `/github/events`, served on the same port in HTTP mode. */
+  webhooks?: Record<string, WebhookRoute>;
 }): SlackReceiver {
   const { config, logger, boltLogger, timing } = options;
   if (config.appToken !== undefined) {
@@ -57,6 +60,7 @@ export function createSlackReceiver(options: {
     endpoint: "/slack/events",
     port: config.port,
     routes,
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     logger,
     boltLogger,
   });

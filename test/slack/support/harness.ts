@@ -84,6 +84,8 @@ export async function startHarness(options: {
   schedules?: ScheduleOptions;
   /** Watched channels' rules (on a test database). */
   watchRules?: WatchRuleStore;
+  /** POST routes beside /slack/events, e.g. GitHub's webhook. */
+  webhooks?: Parameters<typeof createSlackSurface>[0]["webhooks"];
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -98,6 +100,7 @@ export async function startHarness(options: {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.schedules ? { schedules: options.schedules } : {}),
     ...(options.watchRules ? { watchRules: options.watchRules } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();

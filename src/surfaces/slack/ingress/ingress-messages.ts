@@ -13,6 +13,8 @@ export interface IngressWorkerData {
   listen: ListenOptions;
   /** Custom GET routes the main thread answers, e.g. `/healthz`. */
   routes: string[];
+  /** POST routes whose raw body and headers the main thread answers, e.g. `/github/events`. */
+  webhooks: string[];
   /** How long a custom route waits for the main thread before answering 503. */
   routeTimeoutMs: number;
   /** Whether the main thread writes debug lines; when not, the worker does not send them. */
@@ -37,6 +39,13 @@ export type WorkerMessage =
   /** A request whose HTTP response waits for the main thread's ack. */
   | { type: "request"; id: number; request: ForwardedRequest }
   | { type: "route"; id: number; path: string }
+  | {
+      type: "webhook";
+      id: number;
+      path: string;
+      headers: Record<string, string | undefined>;
+      body: Uint8Array;
+    }
   | { type: "log"; level: LogLevelName; message: string }
   | { type: "stopped" };
 

@@ -1,6 +1,6 @@
 // The Slack HTTP ingress, on its own thread: Bolt's real HTTPReceiver receives, verifies and
 // acknowledges here, so acks never queue behind the runtime on the main thread.
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
 import {
@@ -12,6 +12,8 @@ import {
   type ReceiverEvent,
 } from "@slack/bolt";
 import { type HttpAnswer, writeAnswer } from "../http-answer.ts";
+import { readWebhookBody } from "../read-webhook-body.ts";
+import { plainHeaders } from "../webhook-route.ts";
 import type {
   ForwardedRequest,
   IngressWorkerData,
@@ -106,7 +108,7 @@ const proxyApp = {
 };
 
 /** Answers a custom route from the main thread; a main thread that does not answer in time is unhealthy. */
-function answerRoute(path: string, response: ServerResponse): void {
+function answerRoute(path: string, response: ServerResponse, webhook?: WebhookMessage): void {
   counter += 1;
   const id = counter;
   const timer = setTimeout(() => {
@@ -122,18 +124,41 @@ function answerRoute(path: string, response: ServerResponse): void {
     routes.delete(id);
     writeAnswer(response, answer);
   });
-  post({ type: "route", id, path });
+  post(webhook ? { type: "webhook", id, path, ...webhook } : { type: "route", id, path });
+}
+
+type WebhookMessage = { headers: Record<string, string | undefined>; body: Uint8Array };
+
+/** Reads a webhook's raw body here and lets the main thread, which holds its secret, answer. */
+function answerWebhook(path: string, request: IncomingMessage, response: ServerResponse): void {
+  readWebhookBody(request).then(
+    (body) => {
+      if (body === "too-large") {
+        writeAnswer(response, { status: 413, headers: { connection: "close" }, body: "" });
+        return;
+      }
+      answerRoute(path, response, { headers: plainHeaders(request.headers), body });
+    },
+    () => writeAnswer(response, { status: 400, headers: {}, body: "" }),
+  );
 }
 
 const receiver = new HTTPReceiver({
   signingSecret: data.signingSecret,
   endpoints: data.endpoint,
   logger,
-  customRoutes: data.routes.map((path) => ({
-    path,
-    method: ["GET"],
-    handler: (_request: unknown, response: ServerResponse) => answerRoute(path, response),
-  })),
+  customRoutes: [
+    ...data.routes.map((path) => ({
+      path,
+      method: ["GET"],
+      handler: (_request: unknown, response: ServerResponse) => answerRoute(path, response),
+    })),
+    ...data.webhooks.map((path) => ({
+      path,
+      method: ["POST"],
+      handler: (request: IncomingMessage, response: ServerResponse) => answerWebhook(path, request, response),
+    })),
+  ],
 });
 receiver.init(proxyApp as unknown as App);
 

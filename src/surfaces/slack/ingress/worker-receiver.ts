@@ -12,6 +12,7 @@ import { describeError } from "../../../adapters/slack/bolt-logger.ts";
 import { ThreadworkError } from "../../../domain/errors.ts";
 import type { Logger } from "../../../logger.ts";
 import type { HttpAnswer } from "../http-answer.ts";
+import type { WebhookRoute } from "../webhook-route.ts";
 import type {
   ForwardedRequest,
   IngressWorkerData,
@@ -34,6 +35,8 @@ interface WorkerReceiverOptions {
   port: number;
   /** Custom GET routes, answered on the main thread so they report its state. */
   routes: Record<string, () => Promise<HttpAnswer>>;
+  /** POST routes answered on the main thread from the raw body; read at each request. */
+  webhooks?: Record<string, WebhookRoute>;
   logger: Logger;
   boltLogger: BoltLogger;
   /** How long a custom route waits for the main thread before the worker answers 503 (10 s). */
@@ -110,6 +113,7 @@ export class WorkerReceiver implements Receiver {
       endpoint: this.options.endpoint,
       listen: this.listen,
       routes: Object.keys(this.options.routes),
+      webhooks: Object.keys(this.options.webhooks ?? {}),
       routeTimeoutMs: this.options.routeTimeoutMs ?? 10_000,
       debug: this.options.logger.isLevelEnabled("debug"),
     };
@@ -202,6 +206,18 @@ export class WorkerReceiver implements Receiver {
           (answer) => post({ type: "route-response", id, answer }),
           (error: unknown) => {
             this.options.logger.warn({ err: error, path }, "a custom route failed");
+            post({ type: "route-response", id, answer: { status: 500, headers: {}, body: "" } });
+          },
+        );
+        return;
+      }
+      case "webhook": {
+        const { id, path, headers, body } = message;
+        const route = this.options.webhooks?.[path];
+        (route ? route({ headers, body }) : Promise.resolve({ status: 404, headers: {}, body: "" })).then(
+          (answer) => post({ type: "route-response", id, answer }),
+          (error: unknown) => {
+            this.options.logger.warn({ err: error, path }, "a webhook route failed");
             post({ type: "route-response", id, answer: { status: 500, headers: {}, body: "" } });
           },
         );
