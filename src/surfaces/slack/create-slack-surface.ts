@@ -4,31 +4,24 @@ import { App } from "@slack/bolt";
 import { toBoltLogger } from "../../adapters/slack/bolt-logger.ts";
 import { botTokenFailure } from "../../adapters/slack/bot-token-refused.ts";
 import { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
-import {
-  createSlackApi,
-  createSlackWebClient,
-  type SlackApi,
-  webClientOptions,
-} from "../../adapters/slack/slack-api.ts";
+import { createSlackApi, createSlackWebClient, webClientOptions } from "../../adapters/slack/slack-api.ts";
 import { createSlackFiles } from "../../adapters/slack/slack-files.ts";
 import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import type { Config } from "../../config/config.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
 import { defaultSharedFileMaxBytes } from "../../domain/shared-files.ts";
-import { noTelemetry, type SurfaceTelemetry } from "../../domain/telemetry-port.ts";
+import { noTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
-import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import { AccessControl } from "./access-control.ts";
 import { AgentSessions } from "./agent-sessions.ts";
 import { register as registerCodeChannelCommands } from "./code-channels/code-channel-commands.ts";
 import { CodeChannels } from "./code-channels/code-channels.ts";
-import type { SessionDiffSource } from "./code-channels/session-diffs.ts";
 import { register as registerThreadworkCommand } from "./commands/threadwork-command.ts";
 import { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { EventRenderer } from "./event-renderer.ts";
 import { uploadAttachedFile } from "./file-uploads.ts";
-import { createHealthServer, type HealthCheck } from "./health.ts";
+import { createHealthServer } from "./health.ts";
 import { register as registerAgentSessions } from "./listeners/agent-sessions.ts";
 import { register as registerAppHome } from "./listeners/app-home.ts";
 import { register as registerCrew } from "./listeners/crew.ts";
@@ -41,56 +34,17 @@ import { register as registerRetry } from "./listeners/retry.ts";
 import { register as registerSteer } from "./listeners/steer.ts";
 import { register as registerWatchedChannels } from "./listeners/watched-channels.ts";
 import { MessagePublisher } from "./message-publisher.ts";
-import { createMetricsServer, type MetricsEndpoint } from "./metrics-route.ts";
+import { createMetricsServer } from "./metrics-route.ts";
 import { ReplyStreamer } from "./replies/reply-streamer.ts";
 import { ResponseTimer } from "./response-timer.ts";
-import { type ScheduleOptions, startSchedules } from "./schedules/start-schedules.ts";
+import { startSchedules } from "./schedules/start-schedules.ts";
 import { SessionThreads } from "./session-threads.ts";
 import { createSlackReceiver } from "./slack-receiver.ts";
-import type { SlackStore } from "./slack-store.ts";
+import type { SlackSurface, SlackSurfaceOptions } from "./slack-surface-options.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
-import { realTimers, type SurfaceTimers } from "./timers.ts";
-import type { WatchRuleStore } from "./watched-channels/watch-rule-store.ts";
+import { realTimers } from "./timers.ts";
 import type { WebhookRoute } from "./webhook-route.ts";
-
-interface SlackSurfaceOptions {
-  config: Config["slack"];
-  runtime: RuntimeApi;
-  store: SlackStore;
-  logger: Logger;
-  /** Whether the database answers and the queue runs, for `GET /healthz`. */
-  health: HealthCheck;
-  /** Share one rate-limited client with `createSlackFiles`; built from `config` if absent. */
-  api?: SlackApi;
-  clock?: { now(): Date };
-  /** Long waits (agent session heartbeats); tests pass timers they advance by hand. */
-  timers?: SurfaceTimers;
-  /** Interface to listen on; all interfaces when absent. Tests pass 127.0.0.1. */
-  host?: string;
-  timing?: {
-    boardIntervalMs?: number;
-    streamIntervalMs?: number;
-    codeChannelIntervalMs?: number;
-    sessionRefreshMs?: number;
-    /** Socket Mode: the SDK's pong timeout, which also spaces its reconnect attempts (5 s). */
-    socketPingTimeoutMs?: number;
-    /** Socket Mode: how long the connection may be down before `/healthz` answers 503 (20 s). */
-    socketGraceMs?: number;
-  };
-  /** With `config.codeChannels`: the session's diff for its code channel's diff tab. */
-  sessionDiffs?: SessionDiffSource;
-  /** Served at `GET /metrics` on the same port as `/healthz`. */
-  metrics?: MetricsEndpoint;
-  /** Times to first feedback and first reply. */
-  telemetry?: SurfaceTelemetry;
-  /** Schedules on the shared database: `/threadwork schedule`, App Home, and the poller. */
-  schedules?: ScheduleOptions;
-  /** Watched channels' rules and counters (the database); nothing is watched without it. */
-  watchRules?: WatchRuleStore;
-  /** POST routes on the public port in both modes (e.g. `/github/events`), built with the surface's context. */
-  webhooks?: (context: SlackSurfaceContext, app: App) => Record<string, WebhookRoute>;
-}
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
 async function logAccess(
@@ -113,32 +67,6 @@ async function logAccess(
   } catch (error) {
     logger.error({ err: error }, "auth.test failed: Slack input is refused until the workspace is known");
   }
-}
-
-export interface SlackSurface {
-  app: App;
-  /**
-   * Subscribes to the runtime's events, without a call to Slack. Done before the runtime
-   * starts, so a turn it resumes at once is shown; `start` attaches if this was not called.
-   */
-  attach(): void;
-  /**
-   * Attaches, checks the token (`auth.test`), then starts listening (HTTP) or connects
-   * (Socket Mode); resolves with the port `/healthz` listens on.
-   */
-  start(): Promise<{ port: number }>;
-  /**
-   * Stops taking Slack input: Socket Mode disconnects (Slack redelivers unacknowledged
-   * events) and the HTTP listener closes (Slack retries events it could not deliver);
-   * handlers already running finish. Outgoing updates keep flowing until `stop`.
-   */
-  stopReceiving(): Promise<void>;
-  /**
-   * Stops receiving if not done yet, unsubscribes from the runtime and sends every pending
-   * update (replies, crew boards, statuses) until `deadline` (epoch ms); what is still
-   * queued then is logged and dropped (`flushed` false).
-   */
-  stop(options?: { deadline?: number }): Promise<{ flushed: boolean }>;
 }
 
 function until<T>(work: Promise<T>, deadline: number | undefined): Promise<T | "deadline"> {
@@ -425,3 +353,5 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     },
   };
 }
+
+export type { SlackSurface, SlackSurfaceOptions } from "./slack-surface-options.ts";
