@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeLlmServer, textResponse } from "./fakes/fake-llm-server.ts";
 import { FakeSlackServer, sendSignedEvent } from "./fakes/fake-slack-server.ts";
+import { seedEmbeddedDataDirectory } from "./helpers/database-templates.ts";
 import { eventually } from "./helpers/eventually.ts";
 import { freePort } from "./helpers/free-port.ts";
 import { scaled } from "./helpers/time-scale.ts";
@@ -68,6 +69,7 @@ interface NpmStart {
 async function npmStart(options: { ownGroup: boolean; holdModelCalls?: Promise<void> }): Promise<NpmStart> {
   const dataDirectory = await mkdtemp(path.join(tmpdir(), "threadwork-npm-start-"));
   temporaryDirectories.push(dataDirectory);
+  await seedEmbeddedDataDirectory(dataDirectory);
   const slack = await FakeSlackServer.start("xoxb-test");
   const llm = await startFakeLlmServer();
   const held = options.holdModelCalls;
@@ -238,6 +240,7 @@ describe("npm run chat off a terminal", () => {
   }, async () => {
     const dataDirectory = await mkdtemp(path.join(tmpdir(), "threadwork-npm-chat-"));
     temporaryDirectories.push(dataDirectory);
+    await seedEmbeddedDataDirectory(dataDirectory);
     const llm = await startFakeLlmServer();
     const npm = spawn("npm", ["run", "chat", "--silent"], {
       cwd: root,

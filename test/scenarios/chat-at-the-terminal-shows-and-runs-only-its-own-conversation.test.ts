@@ -9,6 +9,7 @@ import { type DatabaseHandle, openDatabase } from "../../src/adapters/database/o
 import { listPendingRequests } from "../../src/adapters/database/requests.ts";
 import { findSessionByKey } from "../../src/adapters/database/sessions.ts";
 import { type FakeLlmServer, startFakeLlmServer, textResponse } from "../fakes/fake-llm-server.ts";
+import { seedEmbeddedDataDirectory } from "../helpers/database-templates.ts";
 import { scaled } from "../helpers/time-scale.ts";
 import { TmuxTerminal } from "../helpers/tmux-terminal.ts";
 import { seedWaitingSession, type WaitingSession } from "../helpers/waiting-sessions.ts";
@@ -59,6 +60,7 @@ describe("npm run chat in a terminal, on the Slack app's data directory", () => 
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "threadwork-chat-"));
+    await seedEmbeddedDataDirectory(dataDir);
     // The Slack app's data: a session whose supervisor would run on any sweep, and whose worker
     // waits on a question; and another person's chat, just as ready to run.
     const handle = await openDataDirectory(dataDir);
