@@ -1,40 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pendingEventsFor } from "../../src/adapters/database/events.ts";
-import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
-import type { Runtime } from "../../src/runtime/create-runtime.ts";
-import {
-  type FakeLlmServer,
-  startFakeLlmServer,
-  textResponse,
-  toolCallResponse,
-} from "../fakes/fake-llm-server.ts";
-import { backends, createTestDatabase } from "../helpers/database.ts";
+import { textResponse, toolCallResponse } from "../fakes/fake-llm-server.ts";
+import { backends } from "../helpers/database.ts";
 import { eventually } from "../helpers/eventually.ts";
-import { isSupervisorRequest, startTestRuntime } from "../helpers/runtime-harness.ts";
+import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
+import { useTestRuntime } from "../helpers/test-runtime-per-describe.ts";
 
 describe.each(backends)("a steer racing a worker's end on %s", (backend) => {
-  let handle: DatabaseHandle;
-  let server: FakeLlmServer;
-  let runtime: Runtime;
-
-  beforeAll(async () => {
-    handle = await createTestDatabase(backend);
-    server = await startFakeLlmServer();
-    runtime = await startTestRuntime({ handle, anthropicBaseUrl: server.anthropicBaseUrl });
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
   });
-  afterAll(async () => {
-    await runtime?.stop();
-    await handle?.close();
-    await server?.close();
-  });
-
-  it("goes to the supervisor when the worker finishes in the turn that was running", async () => {
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const workerCalls: string[] = [];
-    server.respondWith((request) => {
+  const workerCalls: string[] = [];
+  const world = useTestRuntime(backend, {
+    respond: (request) => {
       if (isSupervisorRequest(request)) {
         if (request.turnIndex === 0)
           return toolCallResponse([{ name: "spawn_agent", input: { title: "Racer", brief: "race" } }]);
@@ -43,8 +22,11 @@ describe.each(backends)("a steer racing a worker's end on %s", (backend) => {
       }
       workerCalls.push(JSON.stringify(request.messages));
       return held.then(() => toolCallResponse([{ name: "finish", input: { summary: "raced" } }]));
-    });
-    const accepted = await runtime.handle({
+    },
+  });
+
+  it("goes to the supervisor when the worker finishes in the turn that was running", async () => {
+    const accepted = await world.runtime.handle({
       type: "user-message",
       key: { surface: "terminal", conversationKey: `race-${backend}` },
       userId: "me",
@@ -52,8 +34,8 @@ describe.each(backends)("a steer racing a worker's end on %s", (backend) => {
     });
     const sessionId = accepted.type === "message-accepted" ? accepted.sessionId : "";
     await eventually(() => workerCalls.length === 1);
-    const worker = (await runtime.listAgents(sessionId)).find((agent) => agent.role === "worker");
-    const outcome = await runtime.handle({
+    const worker = (await world.runtime.listAgents(sessionId)).find((agent) => agent.role === "worker");
+    const outcome = await world.runtime.handle({
       type: "steer",
       sessionId,
       agentId: worker?.id ?? "",
@@ -64,7 +46,7 @@ describe.each(backends)("a steer racing a worker's end on %s", (backend) => {
     release();
 
     const told = await eventually(() =>
-      server.requests.find(
+      world.server.requests.find(
         (request) =>
           isSupervisorRequest(request) &&
           request.lastUserText.includes("which had already finished") &&
@@ -73,6 +55,6 @@ describe.each(backends)("a steer racing a worker's end on %s", (backend) => {
     );
     expect(told.lastUserText).toContain('agent "Racer"');
     expect(workerCalls).toHaveLength(1);
-    expect(await pendingEventsFor(handle.db, worker?.id ?? "")).toEqual([]);
+    expect(await pendingEventsFor(world.handle.db, worker?.id ?? "")).toEqual([]);
   });
 });
