@@ -5,7 +5,9 @@ import { transcriptMessages } from "../../src/adapters/database/schema.ts";
 import { runnerFailureLimit } from "../../src/runtime/crash-loop.ts";
 import { textResponse } from "../fakes/fake-llm-server.ts";
 import { backends } from "../helpers/database.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { createMemorySurface } from "../helpers/memory-surface.ts";
+import { supervisorSettled } from "../helpers/supervisor-settled.ts";
 import { useTestRuntime } from "../helpers/test-runtime-per-describe.ts";
 import { scaled } from "../helpers/time-scale.ts";
 
@@ -26,6 +28,9 @@ describe.each(backends)("a step that fails every time ends in a visible failure 
     const surface = createMemorySurface(world.runtime);
     await surface.send("hello");
     const reply = await surface.waitFor((event) => event.type === "reply-completed");
+    // A runner that still holds the lease keeps the transcript in memory and would never read the
+    // damage: wait until it has let go, so the next turn's runner loads the transcript afresh.
+    await eventually(() => supervisorSettled(world.handle.db, reply.sessionId));
     // The first message is damaged in storage: every step that reads the transcript now fails.
     await world.handle.db
       .update(transcriptMessages)
