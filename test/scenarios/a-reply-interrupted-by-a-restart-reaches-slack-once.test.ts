@@ -10,6 +10,7 @@ import {
 } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer, realisticSlackDelayMs, sendSignedEvent } from "../fakes/fake-slack-server.ts";
 import { type Backend, createEmptyPostgresDatabase } from "../helpers/database.ts";
+import { seedEmbeddedDataDirectory } from "../helpers/database-templates.ts";
 import { isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { waitUntil } from "../helpers/runtime-processes.ts";
 import { scaled } from "../helpers/time-scale.ts";
@@ -48,6 +49,8 @@ describe.each(cases)("a reply interrupted by a restart ($backend, $provider)", (
     slack.agentSessions.enable();
     dataDirectory = await mkdtemp(path.join(tmpdir(), "threadwork-restart-"));
     if (backend === "postgres") database = await createEmptyPostgresDatabase();
+    // The first start opens a migrated copy instead of paying for an initdb and every migration.
+    else await seedEmbeddedDataDirectory(dataDirectory);
     llm = await startFakeLlmServer();
     let calls = 0;
     llm.respondWith(() => {
