@@ -121,108 +121,117 @@ function numbers(links: { number: number }[]): number[] {
   return links.map((link) => link.number);
 }
 
+function readCheckRun(payload: unknown): GitHubEvent {
+  const parsed = checkRunPayload.safeParse(payload);
+  if (!parsed.success) return ignored("check_run payload of an unknown shape");
+  const { action, check_run: run } = parsed.data;
+  if (action !== "completed" || !failedConclusions.has(run.conclusion ?? "")) return ignored("not a failure");
+  const branch = run.check_suite?.head_branch ?? run.pull_requests[0]?.head?.ref;
+  if (!branch) return ignored("no branch");
+  return {
+    kind: "check-failed",
+    repository: parsed.data.repository.full_name,
+    branch,
+    headSha: run.head_sha,
+    name: run.name,
+    link: run.html_url ?? undefined,
+    checkRunId: run.id,
+    pullRequests: numbers(run.pull_requests),
+    occurredAt: run.completed_at ?? undefined,
+  };
+}
+
+function readCheckSuite(payload: unknown): GitHubEvent {
+  const parsed = checkSuitePayload.safeParse(payload);
+  if (!parsed.success) return ignored("check_suite payload of an unknown shape");
+  const { action, check_suite: suite } = parsed.data;
+  if (action !== "completed" || !failedConclusions.has(suite.conclusion ?? ""))
+    return ignored("not a failure");
+  if (!suite.head_branch) return ignored("no branch");
+  return {
+    kind: "check-failed",
+    repository: parsed.data.repository.full_name,
+    branch: suite.head_branch,
+    headSha: suite.head_sha,
+    name: suite.app?.name ? `${suite.app.name} checks` : "check suite",
+    link: undefined,
+    checkRunId: undefined,
+    pullRequests: numbers(suite.pull_requests),
+    occurredAt: suite.updated_at ?? undefined,
+  };
+}
+
+function readWorkflowRun(payload: unknown): GitHubEvent {
+  const parsed = workflowRunPayload.safeParse(payload);
+  if (!parsed.success) return ignored("workflow_run payload of an unknown shape");
+  const { action, workflow_run: run } = parsed.data;
+  if (action !== "completed" || !failedConclusions.has(run.conclusion ?? "")) return ignored("not a failure");
+  if (!run.head_branch) return ignored("no branch");
+  return {
+    kind: "check-failed",
+    repository: parsed.data.repository.full_name,
+    branch: run.head_branch,
+    headSha: run.head_sha,
+    name: run.name ?? "workflow",
+    link: run.html_url,
+    checkRunId: undefined,
+    pullRequests: numbers(run.pull_requests),
+    occurredAt: run.updated_at,
+  };
+}
+
+function readReview(payload: unknown): GitHubEvent {
+  const parsed = reviewPayload.safeParse(payload);
+  if (!parsed.success) return ignored("pull_request_review payload of an unknown shape");
+  const { action, review, pull_request: pull } = parsed.data;
+  // An approval asks for nothing; a review without a body says nothing its comments do not.
+  if (action !== "submitted" || review.state === "approved" || !review.body?.trim())
+    return ignored("nothing to address");
+  return {
+    kind: "review",
+    repository: parsed.data.repository.full_name,
+    branch: pull.head.ref,
+    pullRequest: pull.number,
+    commentId: undefined,
+    author: review.user.login,
+    body: review.body,
+    place: undefined,
+    link: review.html_url,
+    occurredAt: review.submitted_at ?? undefined,
+  };
+}
+
+function readReviewComment(payload: unknown): GitHubEvent {
+  const parsed = reviewCommentPayload.safeParse(payload);
+  if (!parsed.success) return ignored("pull_request_review_comment payload of an unknown shape");
+  const { action, comment, pull_request: pull } = parsed.data;
+  if (action !== "created") return ignored("not a new comment");
+  return {
+    kind: "review",
+    repository: parsed.data.repository.full_name,
+    branch: pull.head.ref,
+    pullRequest: pull.number,
+    commentId: comment.id,
+    author: comment.user.login,
+    body: comment.body,
+    place: comment.path ? `${comment.path}${comment.line ? `:${comment.line}` : ""}` : undefined,
+    link: comment.html_url,
+    occurredAt: comment.updated_at,
+  };
+}
+
+const readers: Record<string, (payload: unknown) => GitHubEvent> = {
+  check_run: readCheckRun,
+  check_suite: readCheckSuite,
+  workflow_run: readWorkflowRun,
+  pull_request_review: readReview,
+  pull_request_review_comment: readReviewComment,
+};
+
 /** Reads a delivery (`X-GitHub-Event` and its parsed JSON body) into what Threadwork acts on. */
 export function readGitHubEvent(name: string, payload: unknown): GitHubEvent {
-  switch (name) {
-    case "check_run": {
-      const parsed = checkRunPayload.safeParse(payload);
-      if (!parsed.success) return ignored("check_run payload of an unknown shape");
-      const { action, check_run: run } = parsed.data;
-      if (action !== "completed" || !failedConclusions.has(run.conclusion ?? ""))
-        return ignored("not a failure");
-      const branch = run.check_suite?.head_branch ?? run.pull_requests[0]?.head?.ref;
-      if (!branch) return ignored("no branch");
-      return {
-        kind: "check-failed",
-        repository: parsed.data.repository.full_name,
-        branch,
-        headSha: run.head_sha,
-        name: run.name,
-        link: run.html_url ?? undefined,
-        checkRunId: run.id,
-        pullRequests: numbers(run.pull_requests),
-        occurredAt: run.completed_at ?? undefined,
-      };
-    }
-    case "check_suite": {
-      const parsed = checkSuitePayload.safeParse(payload);
-      if (!parsed.success) return ignored("check_suite payload of an unknown shape");
-      const { action, check_suite: suite } = parsed.data;
-      if (action !== "completed" || !failedConclusions.has(suite.conclusion ?? ""))
-        return ignored("not a failure");
-      if (!suite.head_branch) return ignored("no branch");
-      return {
-        kind: "check-failed",
-        repository: parsed.data.repository.full_name,
-        branch: suite.head_branch,
-        headSha: suite.head_sha,
-        name: suite.app?.name ? `${suite.app.name} checks` : "check suite",
-        link: undefined,
-        checkRunId: undefined,
-        pullRequests: numbers(suite.pull_requests),
-        occurredAt: suite.updated_at ?? undefined,
-      };
-    }
-    case "workflow_run": {
-      const parsed = workflowRunPayload.safeParse(payload);
-      if (!parsed.success) return ignored("workflow_run payload of an unknown shape");
-      const { action, workflow_run: run } = parsed.data;
-      if (action !== "completed" || !failedConclusions.has(run.conclusion ?? ""))
-        return ignored("not a failure");
-      if (!run.head_branch) return ignored("no branch");
-      return {
-        kind: "check-failed",
-        repository: parsed.data.repository.full_name,
-        branch: run.head_branch,
-        headSha: run.head_sha,
-        name: run.name ?? "workflow",
-        link: run.html_url,
-        checkRunId: undefined,
-        pullRequests: numbers(run.pull_requests),
-        occurredAt: run.updated_at,
-      };
-    }
-    case "pull_request_review": {
-      const parsed = reviewPayload.safeParse(payload);
-      if (!parsed.success) return ignored("pull_request_review payload of an unknown shape");
-      const { action, review, pull_request: pull } = parsed.data;
-      // An approval asks for nothing; a review without a body says nothing its comments do not.
-      if (action !== "submitted" || review.state === "approved" || !review.body?.trim())
-        return ignored("nothing to address");
-      return {
-        kind: "review",
-        repository: parsed.data.repository.full_name,
-        branch: pull.head.ref,
-        pullRequest: pull.number,
-        commentId: undefined,
-        author: review.user.login,
-        body: review.body,
-        place: undefined,
-        link: review.html_url,
-        occurredAt: review.submitted_at ?? undefined,
-      };
-    }
-    case "pull_request_review_comment": {
-      const parsed = reviewCommentPayload.safeParse(payload);
-      if (!parsed.success) return ignored("pull_request_review_comment payload of an unknown shape");
-      const { action, comment, pull_request: pull } = parsed.data;
-      if (action !== "created") return ignored("not a new comment");
-      return {
-        kind: "review",
-        repository: parsed.data.repository.full_name,
-        branch: pull.head.ref,
-        pullRequest: pull.number,
-        commentId: comment.id,
-        author: comment.user.login,
-        body: comment.body,
-        place: comment.path ? `${comment.path}${comment.line ? `:${comment.line}` : ""}` : undefined,
-        link: comment.html_url,
-        occurredAt: comment.updated_at,
-      };
-    }
-    default:
-      return ignored(`${name} is not an event Threadwork acts on`);
-  }
+  const read = Object.hasOwn(readers, name) ? readers[name] : undefined;
+  return read ? read(payload) : ignored(`${name} is not an event Threadwork acts on`);
 }
 
 /**
