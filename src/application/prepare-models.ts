@@ -70,6 +70,42 @@ function where(provider: ProviderName, config: Config): string {
   return provider === "openai" ? "OpenAI" : "Anthropic";
 }
 
+/** Each provider's models list, asked at most once; a failure is told to `onFailure` once. */
+function modelListings(
+  providers: Pick<Providers, "anthropic" | "openai">,
+  timeoutMs: number,
+  onFailure: PrepareModelsOptions["onListingFailure"],
+): (name: ProviderName) => Promise<Listing> {
+  const listings = new Map<ProviderName, Promise<Listing>>();
+  const fetchListing = (name: ProviderName): Promise<Listing> => {
+    const provider = providers[name];
+    if (!provider?.listModels) return Promise.resolve({ unlisted: true });
+    return provider
+      .listModels({ timeoutMs })
+      .then(
+        (ids): Listing => ({ served: [...new Set(ids)] }),
+        (error: unknown): Listing => ({
+          failure:
+            error instanceof ProviderError
+              ? error
+              : new ProviderError(errorMessage(error), { retryable: false, provider: name }),
+        }),
+      )
+      .then((result) => {
+        if ("failure" in result) onFailure?.(name, result.failure);
+        return result;
+      });
+  };
+  return (name) => {
+    let listing = listings.get(name);
+    if (!listing) {
+      listing = fetchListing(name);
+      listings.set(name, listing);
+    }
+    return listing;
+  };
+}
+
 /**
  * Settles the models before anything starts. With `OPENAI_BASE_URL` and no model named, the
  * local server's own model is used when it serves exactly one. Then every model is checked
@@ -80,32 +116,7 @@ function where(provider: ProviderName, config: Config): string {
 export async function prepareModels(config: Config, options: PrepareModelsOptions): Promise<Config> {
   const providers = options.providers ?? createProviders(config, { logger: options.logger });
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const listings = new Map<ProviderName, Promise<Listing>>();
-  const listingOf = (name: ProviderName): Promise<Listing> => {
-    let listing = listings.get(name);
-    if (!listing) {
-      const provider = providers[name];
-      listing = provider?.listModels
-        ? provider
-            .listModels({ timeoutMs })
-            .then(
-              (ids): Listing => ({ served: [...new Set(ids)] }),
-              (error: unknown): Listing => ({
-                failure:
-                  error instanceof ProviderError
-                    ? error
-                    : new ProviderError(errorMessage(error), { retryable: false, provider: name }),
-              }),
-            )
-            .then((result) => {
-              if ("failure" in result) options.onListingFailure?.(name, result.failure);
-              return result;
-            })
-        : Promise.resolve({ unlisted: true });
-      listings.set(name, listing);
-    }
-    return listing;
-  };
+  const listingOf = modelListings(providers, timeoutMs, options.onListingFailure);
 
   const problems: string[] = [];
   const models = { ...config.models };
