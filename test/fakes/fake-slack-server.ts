@@ -149,6 +149,8 @@ export class FakeSlackServer {
   /** Socket Mode: acknowledgements received, by envelope id. */
   readonly socketAcks: string[] = [];
   private readonly sockets = new Set<Socket>();
+  /** Socket Mode: where `apps.connections.open` sends clients instead of this server (an off-thread server). */
+  socketModeUrl: string | undefined;
   /** Socket Mode: while set, WebSocket upgrades are answered 503, as during a Slack outage. */
   private refusingSockets = false;
   private envelopeCounter = 0;
@@ -384,7 +386,7 @@ export class FakeSlackServer {
       this.reply(
         response,
         authorization === `Bearer ${this.appToken}`
-          ? { ok: true, url: `ws://127.0.0.1:${this.port}/socket-mode` }
+          ? { ok: true, url: this.socketModeUrl ?? `ws://127.0.0.1:${this.port}/socket-mode` }
           : { ok: false, error: "invalid_auth" },
       );
       return;
