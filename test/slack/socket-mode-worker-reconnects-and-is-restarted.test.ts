@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/logger.ts";
+import { createLogger, createSilentLogger } from "../../src/logger.ts";
 import { createSlackSurface, type SlackSurface } from "../../src/surfaces/slack/create-slack-surface.ts";
 import type { SocketModeWorkerReceiver } from "../../src/surfaces/slack/ingress/socket-mode-worker-receiver.ts";
 import { createMemorySlackStore } from "../../src/surfaces/slack/slack-store.ts";
@@ -93,5 +93,32 @@ describe("the Socket Mode worker", () => {
   it("never writes the app token to the logs, even at debug", () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).not.toContain(fake.appToken);
+  });
+});
+
+describe("a refused app token", () => {
+  it("fails start-up with Slack's error, and never shows the token", async () => {
+    const fake = await FakeSlackServer.start();
+    const refused = "xapp-1-refused-app-token";
+    const surface = createSlackSurface({
+      config: slackConfig(fake, { appToken: refused, signingSecret: undefined }),
+      runtime: new ScriptedRuntime(),
+      store: createMemorySlackStore(),
+      logger: createSilentLogger(),
+      health: async () => ({ database: true, queue: true }),
+      host: "127.0.0.1",
+    });
+    try {
+      const failure = await surface.start().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      expect((failure as Error).message).toContain("invalid_auth");
+      expect((failure as Error).message).not.toContain(refused);
+    } finally {
+      await surface.stop();
+      await fake.close();
+    }
   });
 });
