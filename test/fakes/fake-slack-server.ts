@@ -149,6 +149,10 @@ export class FakeSlackServer {
   /** Socket Mode: acknowledgements received, by envelope id. */
   readonly socketAcks: string[] = [];
   private readonly sockets = new Set<Socket>();
+  /** Socket Mode: where `apps.connections.open` sends clients instead of this server (an off-thread server). */
+  socketModeUrl: string | undefined;
+  /** Socket Mode: connections accepted so far (each got its `hello`). */
+  socketConnections = 0;
   /** Socket Mode: while set, WebSocket upgrades are answered 503, as during a Slack outage. */
   private refusingSockets = false;
   private envelopeCounter = 0;
@@ -384,7 +388,7 @@ export class FakeSlackServer {
       this.reply(
         response,
         authorization === `Bearer ${this.appToken}`
-          ? { ok: true, url: `ws://127.0.0.1:${this.port}/socket-mode` }
+          ? { ok: true, url: this.socketModeUrl ?? `ws://127.0.0.1:${this.port}/socket-mode` }
           : { ok: false, error: "invalid_auth" },
       );
       return;
@@ -566,6 +570,16 @@ export class FakeSlackServer {
     this.sockets.clear();
   }
 
+  /** Socket Mode: asks every client to reconnect, as Slack does before it recycles a connection. */
+  refreshSocketMode(): void {
+    const message = JSON.stringify({
+      type: "disconnect",
+      reason: "refresh_requested",
+      debug_info: { host: "fake-slack" },
+    });
+    for (const socket of this.sockets) socket.write(encodeFrame(0x1, Buffer.from(message)));
+  }
+
   /** Ends a `dropSocketMode()` outage: the client's next attempt connects. */
   restoreSocketMode(): void {
     this.refusingSockets = false;
@@ -611,6 +625,7 @@ export class FakeSlackServer {
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
     );
     this.sockets.add(socket);
+    this.socketConnections += 1;
     socket.on("close", () => this.sockets.delete(socket));
     socket.on("error", () => this.sockets.delete(socket));
     let buffered = Buffer.alloc(0);

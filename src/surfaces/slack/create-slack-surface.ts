@@ -119,7 +119,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     clientOptions,
     deferInitialization: true,
     receiver,
-    ...(socketMode ? { socketMode: true, appToken: config.appToken } : {}),
   });
   app.error(async (error) => {
     logger.warn({ err: error }, "a Slack listener failed");

@@ -1,17 +1,17 @@
 import type { Logger as BoltLogger } from "@slack/bolt";
-import { SocketModeReceiver } from "@slack/bolt";
 import type { webClientOptions } from "../../adapters/slack/slack-api.ts";
 import { SocketModeConnection } from "../../adapters/slack/socket-mode-connection.ts";
 import type { Config } from "../../config/config.ts";
 import type { Logger } from "../../logger.ts";
 import { type HealthCheck, healthAnswer } from "./health.ts";
 import type { HttpAnswer } from "./http-answer.ts";
+import { SocketModeWorkerReceiver } from "./ingress/socket-mode-worker-receiver.ts";
 import { WorkerReceiver } from "./ingress/worker-receiver.ts";
 import { type MetricsEndpoint, metricsAnswer } from "./metrics-route.ts";
 import type { WebhookRoute } from "./webhook-route.ts";
 
 interface SlackReceiver {
-  receiver: WorkerReceiver | SocketModeReceiver;
+  receiver: WorkerReceiver | SocketModeWorkerReceiver;
   /** Socket Mode only. */
   connection: SocketModeConnection | undefined;
   /** The dependencies' health plus, in Socket Mode, the connection's. */
@@ -20,8 +20,8 @@ interface SlackReceiver {
 
 /**
  * Socket Mode when `config.appToken` is set, its connection followed for logs and health;
- * otherwise HTTP with events and interactivity at `POST /slack/events` and `GET /healthz`, received
- * on a worker thread so acks never wait on the runtime.
+ * otherwise HTTP with events and interactivity at `POST /slack/events` and `GET /healthz`. Both
+ * receive on a worker thread, so acks never wait on the runtime.
  */
 export function createSlackReceiver(options: {
   config: Config["slack"];
@@ -37,14 +37,16 @@ export function createSlackReceiver(options: {
 }): SlackReceiver {
   const { config, logger, boltLogger, timing } = options;
   if (config.appToken !== undefined) {
-    const receiver = new SocketModeReceiver({
+    // The worker builds its own WebClient: functions such as the logger do not cross threads.
+    const { logger: _logger, ...clientOptions } = options.clientOptions;
+    const receiver = new SocketModeWorkerReceiver({
       appToken: config.appToken,
-      logger: boltLogger,
-      // apps.connections.open goes where the Web API goes (a fake Slack in tests).
-      installerOptions: { clientOptions: options.clientOptions },
-      ...(timing.socketPingTimeoutMs ? { clientPingTimeout: timing.socketPingTimeoutMs } : {}),
+      clientOptions,
+      clientPingTimeoutMs: timing.socketPingTimeoutMs,
+      logger,
+      boltLogger,
     });
-    const connection = new SocketModeConnection(receiver.client, logger, {
+    const connection = new SocketModeConnection(receiver.lifecycle, logger, {
       graceMs: timing.socketGraceMs ?? 20_000,
     });
     const health: HealthCheck = async () => ({ ...(await options.health()), slack: connection.health() });

@@ -1,4 +1,4 @@
-// What the ingress worker and the main thread say to each other. Plain data: every message
+// What the ingress workers (HTTP and Socket Mode) and the main thread say to each other. Plain data: every message
 // crosses the thread boundary by structured clone.
 
 import type { AddressInfo } from "node:net";
@@ -19,6 +19,33 @@ export interface IngressWorkerData {
   routeTimeoutMs: number;
   /** Whether the main thread writes debug lines; when not, the worker does not send them. */
   debug: boolean;
+}
+
+/** Given to the Socket Mode worker at start; the app token never travels any other way. */
+export interface SocketModeWorkerData {
+  appToken: string;
+  /** The WebClient's options for `apps.connections.open`, without its logger. */
+  clientOptions: Record<string, unknown>;
+  clientPingTimeoutMs: number | undefined;
+  debug: boolean;
+}
+
+/** The `SocketModeClient` lifecycle events the main thread follows for logs and `/healthz`. */
+export const socketLifecycle = [
+  "connecting",
+  "connected",
+  "reconnecting",
+  "error",
+  "close",
+  "disconnecting",
+  "disconnected",
+] as const;
+export type SocketLifecycle = (typeof socketLifecycle)[number];
+
+/** An error's words as they cross the thread boundary. */
+export interface ErrorWords {
+  message: string;
+  cause: string | undefined;
 }
 
 /** An incoming Slack request, as Bolt's receiver hands it to `App.processEvent` (without `ack`). */
@@ -47,7 +74,12 @@ export type WorkerMessage =
       body: Uint8Array;
     }
   | { type: "log"; level: LogLevelName; message: string }
-  | { type: "stopped" };
+  | { type: "stopped" }
+  /** Socket Mode: a lifecycle event of the worker's `SocketModeClient`, with its error if any. */
+  | { type: "socket"; event: SocketLifecycle; error?: ErrorWords }
+  /** Socket Mode: the first connection is up (`SocketModeClient.start` resolved). */
+  | { type: "socket-started" }
+  | { type: "socket-start-failed"; message: string };
 
 export type MainMessage =
   | { type: "ack"; id: number; response: unknown }

@@ -3,24 +3,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parentPort, workerData } from "node:worker_threads";
-import {
-  type App,
-  AuthorizationError,
-  type Logger as BoltLogger,
-  HTTPReceiver,
-  LogLevel,
-  type ReceiverEvent,
-} from "@slack/bolt";
+import { HTTPReceiver } from "@slack/bolt";
 import { type HttpAnswer, writeAnswer } from "../http-answer.ts";
 import { readWebhookBody } from "../read-webhook-body.ts";
 import { plainHeaders } from "../webhook-route.ts";
-import type {
-  ForwardedRequest,
-  IngressWorkerData,
-  LogLevelName,
-  MainMessage,
-  WorkerMessage,
-} from "./ingress-messages.ts";
+import type { IngressWorkerData, MainMessage, WorkerMessage } from "./ingress-messages.ts";
+import { createProxyApp, text, workerLogger } from "./proxy-app.ts";
 
 const data = workerData as IngressWorkerData;
 const mainThread = parentPort;
@@ -30,82 +18,10 @@ function post(message: WorkerMessage): void {
   mainThread?.postMessage(message);
 }
 
-function text(values: unknown[]): string {
-  return values.map((value) => (value instanceof Error ? value.message : String(value))).join(" ");
-}
-
-const log =
-  (level: LogLevelName) =>
-  (...values: unknown[]) =>
-    post({ type: "log", level, message: text(values) });
-// Bolt writes two debug lines per ack; a message each to the main thread is work it need not do.
-const quiet = () => undefined;
-
-/** Every line goes to the main thread, whose logger decides what is written. */
-const logger: BoltLogger = {
-  debug: data.debug ? log("debug") : quiet,
-  // Bolt's info lines are debug in this app's logs (toBoltLogger).
-  info: data.debug ? log("info") : quiet,
-  warn: log("warn"),
-  error: log("error"),
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.DEBUG,
-  setName: () => undefined,
-};
-
-interface Waiting {
-  ack(response: unknown): void;
-  done(): void;
-  failed(error: Error): void;
-}
-
-const waiting = new Map<number, Waiting>();
+const logger = workerLogger(post, data.debug);
+const proxy = createProxyApp(post, logger);
 const routes = new Map<number, (answer: HttpAnswer) => void>();
 let counter = 0;
-
-function forwarded(event: ReceiverEvent): ForwardedRequest {
-  return {
-    body: event.body,
-    retryNum: event.retryNum,
-    retryReason: event.retryReason,
-    customProperties: event.customProperties,
-  };
-}
-
-/** Bolt acks Events API callbacks before any listener runs, except `function_executed` (App.processEvent). */
-function ackedOnReceipt(body: Record<string, unknown>): boolean {
-  const event = body.event as { type?: unknown } | undefined;
-  return body.type === "event_callback" && event?.type !== "function_executed";
-}
-
-/** What `HTTPReceiver` sees as the app: the main thread, reached by messages. */
-const proxyApp = {
-  async processEvent(event: ReceiverEvent): Promise<void> {
-    if (ackedOnReceipt(event.body)) {
-      await event.ack();
-      post({ type: "event", request: forwarded(event) });
-      return;
-    }
-    counter += 1;
-    const id = counter;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        waiting.set(id, {
-          ack: (response) => {
-            event.ack(response).catch((error: unknown) => {
-              logger.warn(`could not send the main thread's ack: ${text([error])}`);
-            });
-          },
-          done: resolve,
-          failed: reject,
-        });
-        post({ type: "request", id, request: forwarded(event) });
-      });
-    } finally {
-      waiting.delete(id);
-    }
-  },
-};
 
 /** Answers a custom route from the main thread; a main thread that does not answer in time is unhealthy. */
 function answerRoute(path: string, response: ServerResponse, webhook?: WebhookMessage): void {
@@ -160,25 +76,11 @@ const receiver = new HTTPReceiver({
     })),
   ],
 });
-receiver.init(proxyApp as unknown as App);
+receiver.init(proxy.app);
 
 mainThread.on("message", (message: MainMessage) => {
+  if (proxy.answer(message)) return;
   switch (message.type) {
-    case "ack":
-      waiting.get(message.id)?.ack(message.response);
-      return;
-    case "done":
-      waiting.get(message.id)?.done();
-      return;
-    case "failed":
-      waiting
-        .get(message.id)
-        ?.failed(
-          message.authorization
-            ? new AuthorizationError(message.message, new Error(message.message))
-            : new Error(message.message),
-        );
-      return;
     case "route-response":
       routes.get(message.id)?.(message.answer);
       return;

@@ -1,32 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { Worker } from "node:worker_threads";
-import {
-  type AckFn,
-  type App,
-  type Logger as BoltLogger,
-  ErrorCode,
-  type Receiver,
-  ReceiverMultipleAckError,
-} from "@slack/bolt";
-import { describeError } from "../../../adapters/slack/bolt-logger.ts";
-import { ThreadworkError } from "../../../domain/errors.ts";
+import type { App, Logger as BoltLogger, Receiver } from "@slack/bolt";
 import type { Logger } from "../../../logger.ts";
 import type { HttpAnswer } from "../http-answer.ts";
 import type { WebhookRoute } from "../webhook-route.ts";
-import type {
-  ForwardedRequest,
-  IngressWorkerData,
-  ListenOptions,
-  MainMessage,
-  WorkerMessage,
-} from "./ingress-messages.ts";
-
-class SlackIngressError extends ThreadworkError {
-  constructor(message: string, cause?: unknown) {
-    super("slack_ingress_failed", message, { category: "system", cause });
-    this.name = "SlackIngressError";
-  }
-}
+import { ForwardedRequests, SlackIngressError } from "./forwarded-requests.ts";
+import type { IngressWorkerData, ListenOptions, MainMessage, WorkerMessage } from "./ingress-messages.ts";
 
 interface WorkerReceiverOptions {
   signingSecret: string;
@@ -54,7 +33,6 @@ const workerUrl = new URL("./ingress-worker.ts", import.meta.url);
  * dies is logged and started again on the same port.
  */
 export class WorkerReceiver implements Receiver {
-  private app: App | undefined;
   private worker: Worker | undefined;
   private listen: ListenOptions;
   private stopping = false;
@@ -62,17 +40,18 @@ export class WorkerReceiver implements Receiver {
   private started = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private restartDelayMs: number;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly forwarded: ForwardedRequests;
   private readonly options: WorkerReceiverOptions;
 
   constructor(options: WorkerReceiverOptions) {
     this.options = options;
+    this.forwarded = new ForwardedRequests(options.logger, options.boltLogger);
     this.listen = options.port;
     this.restartDelayMs = options.restartDelayMs ?? 1000;
   }
 
   init(app: App): void {
-    this.app = app;
+    this.forwarded.init(app);
   }
 
   /** Resolves once the worker listens, with the address it got (port 0 picks a free port). */
@@ -104,7 +83,7 @@ export class WorkerReceiver implements Receiver {
       });
       await worker.terminate();
     }
-    await Promise.allSettled([...this.inFlight]);
+    await this.forwarded.idle();
   }
 
   private spawn(): Promise<AddressInfo> {
@@ -172,33 +151,8 @@ export class WorkerReceiver implements Receiver {
 
   private handle(worker: Worker, message: WorkerMessage): void {
     const post = (reply: MainMessage) => worker.postMessage(reply);
+    if (this.forwarded.handle(message, post)) return;
     switch (message.type) {
-      case "event":
-        // Already acknowledged by the worker.
-        this.dispatch(message.request, async () => undefined).catch((error: unknown) => {
-          this.options.logger.error({ err: error }, "a Slack event failed after its ack");
-        });
-        return;
-      case "request": {
-        const { id } = message;
-        let acknowledged = false;
-        const ack: AckFn<unknown> = async (response) => {
-          if (acknowledged) throw new ReceiverMultipleAckError();
-          acknowledged = true;
-          post({ type: "ack", id, response });
-        };
-        this.dispatch(message.request, ack).then(
-          () => post({ type: "done", id }),
-          (error: unknown) =>
-            post({
-              type: "failed",
-              id,
-              authorization: (error as { code?: unknown }).code === ErrorCode.AuthorizationError,
-              message: error instanceof Error ? describeError(error) : String(error),
-            }),
-        );
-        return;
-      }
       case "route": {
         const { id, path } = message;
         const route = this.options.routes[path];
@@ -223,24 +177,8 @@ export class WorkerReceiver implements Receiver {
         );
         return;
       }
-      case "log":
-        this.options.boltLogger[message.level](message.message);
-        return;
       default:
         return;
     }
-  }
-
-  private dispatch(request: ForwardedRequest, ack: AckFn<unknown>): Promise<void> {
-    const app = this.app;
-    if (!app)
-      return Promise.reject(new SlackIngressError("the Slack receiver has no app: init was not called"));
-    const work = app.processEvent({ ...request, ack });
-    this.inFlight.add(work);
-    const forget = () => {
-      this.inFlight.delete(work);
-    };
-    work.then(forget, forget);
-    return work;
   }
 }
