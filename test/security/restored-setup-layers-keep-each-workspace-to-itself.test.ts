@@ -1,0 +1,166 @@
+import { existsSync } from "node:fs";
+import { lstat, readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { detectRestoreMechanism } from "../../src/adapters/environment/restore-mechanism.ts";
+import { SetupCache } from "../../src/adapters/environment/setup-cache.ts";
+import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
+import { createEnvironmentSetup } from "../../src/adapters/workspace/environment-setup.ts";
+import { runWorkspaceCommand } from "../../src/adapters/workspace/workspace-command.ts";
+import { resolveToolOptions } from "../../src/adapters/workspace/workspace-tool-options.ts";
+import type { RepositoryConfig } from "../../src/config/repository-config.ts";
+import type { Workspace } from "../../src/domain/tool.ts";
+import { scaled } from "../helpers/time-scale.ts";
+import { createSourceRepository, git, temporaryDirectory } from "../workspace/repository-fixtures.ts";
+
+const sandbox = await detectSandbox("required");
+
+/** Stands in for `npm ci`: a package, a nested directory and an executable. */
+const install =
+  "mkdir -p node_modules/left/lib node_modules/.bin && echo 'module.exports = 1;' > node_modules/left/index.js && " +
+  "echo nested > node_modules/left/lib/deep.js && printf '#!/bin/sh\\necho tool\\n' > node_modules/.bin/tool && " +
+  "chmod 755 node_modules/.bin/tool";
+
+/**
+ * A cached setup given to workspaces as an overlay layer: whatever a command of one workspace
+ * does to the restored tree (write, delete, chmod, a symlink swapped in, the mount itself),
+ * the cache entry and every other workspace see the tree as setup made it.
+ */
+describe("restored setup layers keep each workspace's writes to itself", () => {
+  let directory: Awaited<ReturnType<typeof temporaryDirectory>>;
+  let source: string;
+  let cacheDirectory: string;
+  let setup: ReturnType<typeof createEnvironmentSetup>;
+  let count = 0;
+  const signal = new AbortController().signal;
+  const tools = () =>
+    resolveToolOptions({
+      allowCommands: [],
+      sandbox: "required",
+      hiddenPaths: [join(directory.path, "data")],
+    });
+
+  async function newWorkspace(): Promise<Workspace> {
+    count += 1;
+    const root = join(directory.path, "data", "workspaces", "s", `w${count}`);
+    await git(directory.path, "clone", "-q", source, root);
+    const baseCommit = (await git(root, "rev-parse", "HEAD")).trim();
+    return { repoName: "widgets", root, branch: "main", baseCommit };
+  }
+
+  async function run(workspace: Workspace, command: string): Promise<string> {
+    if (sandbox.state !== "active") throw new Error("needs the sandbox");
+    const ran = await runWorkspaceCommand(tools(), sandbox, workspace, {
+      command,
+      network: false,
+      timeoutSeconds: 60,
+      signal,
+      maxOutputBytes: 20_000,
+    });
+    return ran.process.stdout;
+  }
+
+  /** Every file of the cache with its content and mode, to compare before and after. */
+  async function snapshot(path: string): Promise<string[]> {
+    const lines: string[] = [];
+    for (const entry of await readdir(path, { recursive: true, withFileTypes: true })) {
+      const full = join(entry.parentPath, entry.name);
+      if (full.includes(`${join(path, "")}`) && /\/users(\/|$)/.test(full.slice(path.length))) continue;
+      const info = await lstat(full);
+      const content = info.isFile() ? await readFile(full, "utf8") : "";
+      lines.push(`${full.slice(path.length)} ${info.mode.toString(8)} ${content}`);
+    }
+    return lines.sort();
+  }
+
+  beforeAll(async () => {
+    expect(sandbox.state).toBe("active");
+    directory = await temporaryDirectory("setup-layers");
+    source = join(directory.path, "source");
+    await createSourceRepository(source, {
+      "package.json": `${JSON.stringify({ name: "widgets", version: "1.0.0" })}\n`,
+      "package-lock.json": '{"lockfileVersion": 3}\n',
+    });
+    cacheDirectory = join(directory.path, "data", "setup-cache");
+    const repositories: RepositoryConfig[] = [{ name: "widgets", url: source, setup: { command: install } }];
+    const options = tools();
+    setup = createEnvironmentSetup({
+      tools: options,
+      repositories,
+      cache: new SetupCache({
+        directory: cacheDirectory,
+        restoreMechanism: () =>
+          detectRestoreMechanism({ sandbox: "required", scratchDirectory: cacheDirectory }),
+      }),
+      logger: pino({ level: "silent" }),
+      environmentSource: {},
+    });
+  });
+  afterAll(async () => {
+    await directory?.remove();
+  });
+
+  it("mounts the cache for commands and keeps writes, deletes, chmods and symlink swaps in the workspace", {
+    timeout: scaled(180_000),
+  }, async () => {
+    expect(
+      await detectRestoreMechanism({ sandbox: "required", scratchDirectory: cacheDirectory }),
+    ).toMatchObject({
+      kind: "overlay",
+    });
+    const first = await newWorkspace();
+    expect(await setup.prepare(first, signal)).toMatchObject({ status: "passed", source: "ran" });
+    const before = await snapshot(cacheDirectory);
+    expect(before.some((line) => line.includes("left/index.js"))).toBe(true);
+
+    const attacker = await newWorkspace();
+    const bystander = await newWorkspace();
+    expect(await setup.prepare(attacker, signal)).toMatchObject({ status: "passed", source: "cache" });
+    expect(await setup.prepare(bystander, signal)).toMatchObject({ status: "passed", source: "cache" });
+    // Nothing was copied: the working copy holds only the mount point.
+    expect(await readdir(join(attacker.root, "node_modules"))).toEqual([]);
+    expect(await run(attacker, "cat node_modules/left/index.js && node_modules/.bin/tool")).toBe(
+      "module.exports = 1;\ntool\n",
+    );
+
+    const attack = [
+      "echo 'module.exports = 666;' > node_modules/left/index.js",
+      "rm -f node_modules/left/lib/deep.js",
+      "chmod 777 node_modules/.bin/tool node_modules/left",
+      "echo 'echo owned' >> node_modules/.bin/tool",
+      // A symlink swapped in for a directory, then written through.
+      "mv node_modules/left/lib /tmp/lib-moved && ln -s /tmp/lib-moved node_modules/left/lib",
+      "echo through > node_modules/left/lib/through.js",
+      // The mount itself cannot be moved, replaced or unmounted.
+      "(mv node_modules elsewhere || true) 2>/dev/null",
+      "(umount node_modules || true) 2>/dev/null",
+      "echo done",
+    ].join("; ");
+    expect(await run(attacker, attack)).toContain("done");
+
+    // The attacker's own view keeps its changes from one command to the next.
+    expect(
+      await run(attacker, "cat node_modules/left/index.js; ls node_modules/left/lib/ 2>&1 | head -3"),
+    ).toContain("module.exports = 666;");
+    expect(
+      await run(
+        attacker,
+        "cat node_modules/left/lib/through.js; rm -rf node_modules 2>/dev/null; ls -A node_modules | wc -l",
+      ),
+    ).toBe("through\n0\n");
+    // The cache entry and the other workspace are as setup made them.
+    expect(await snapshot(cacheDirectory)).toEqual(before);
+    expect(
+      await run(
+        bystander,
+        "cat node_modules/left/index.js node_modules/left/lib/deep.js; node_modules/.bin/tool; stat -c %a node_modules/.bin/tool node_modules/left",
+      ),
+    ).toBe("module.exports = 1;\nnested\ntool\n755\n755\n");
+    // A workspace restored after the attack gets the tree setup made, too.
+    const later = await newWorkspace();
+    expect(await setup.prepare(later, signal)).toMatchObject({ source: "cache" });
+    expect(await run(later, "cat node_modules/left/index.js")).toBe("module.exports = 1;\n");
+    expect(existsSync(join(bystander.root, "node_modules", "left"))).toBe(false);
+  });
+});
