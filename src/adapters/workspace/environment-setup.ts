@@ -13,8 +13,8 @@ import {
 } from "../../domain/secret-redaction.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { Logger } from "../../logger.ts";
-import { removeEntriesHolding } from "../environment/secret-files.ts";
 import { describeRestoreMechanism } from "../environment/restore-mechanism.ts";
+import { removeEntriesHolding } from "../environment/secret-files.ts";
 import type { SetupCache } from "../environment/setup-cache.ts";
 import { readRegularFile, setupCacheKey } from "../environment/setup-cache-key.ts";
 import { excludeFromCommits, readSetupRecord, writeSetupRecord } from "../environment/setup-record.ts";
