@@ -36,6 +36,9 @@ export interface RestoreBenchmarkResult {
   copyDiskBytes: number;
   /** Files a sandboxed command counts in the restored tree: the same tree as the cache's. */
   filesSeenByCommands: number;
+  /** A command (`true`) in a workspace with the layer mounted, and in one without: what the mount adds to each command. */
+  layeredCommandMs: number;
+  plainCommandMs: number;
 }
 
 /** Allocated bytes below `path`, never following a symlink. */
@@ -99,18 +102,34 @@ export async function benchmarkRestore(options: RestoreBenchmarkOptions): Promis
       );
       roots.push(root);
     }
-    const counted = await runWorkspaceCommand(
-      resolveToolOptions({ allowCommands: [], sandbox: "required", hiddenPaths: [join(base, "data")] }),
-      sandbox,
-      { repoName: "bench", root: roots[0] ?? base, branch: "main", baseCommit: "HEAD" },
-      {
-        command: "find node_modules -type f | wc -l",
-        network: false,
-        timeoutSeconds: 300,
-        signal: new AbortController().signal,
-        maxOutputBytes: 1000,
-      },
-    );
+    const tools = resolveToolOptions({
+      allowCommands: [],
+      sandbox: "required",
+      hiddenPaths: [join(base, "data")],
+    });
+    const inWorkspace = (root: string, command: string) =>
+      runWorkspaceCommand(
+        tools,
+        sandbox,
+        { repoName: "bench", root, branch: "main", baseCommit: "HEAD" },
+        {
+          command,
+          network: false,
+          timeoutSeconds: 300,
+          signal: new AbortController().signal,
+          maxOutputBytes: 1000,
+        },
+      );
+    const counted = await inWorkspace(roots[0] ?? base, "find node_modules -type f | wc -l");
+    const plainRoot = join(base, "data", "workspaces", "bench", "plain");
+    await mkdir(plainRoot, { recursive: true });
+    const commandTimes = async (root: string) => {
+      const times: number[] = [];
+      for (let run = 0; run < 7; run += 1) times.push((await inWorkspace(root, "true")).process.durationMs);
+      return median(times);
+    };
+    const layeredCommandMs = await commandTimes(roots[0] ?? base);
+    const plainCommandMs = await commandTimes(plainRoot);
 
     const copying = new SetupCache({ directory: cacheDirectory });
     const copyRoot = join(base, "data", "workspaces", "bench", "copied");
@@ -131,6 +150,8 @@ export async function benchmarkRestore(options: RestoreBenchmarkOptions): Promis
       copyRestoreMs,
       copyDiskBytes,
       filesSeenByCommands: Number(counted.process.stdout.trim()),
+      layeredCommandMs,
+      plainCommandMs,
     };
   } finally {
     await rm(base, { recursive: true, force: true });

@@ -11,8 +11,15 @@ import { runWorkspaceCommand } from "../../src/adapters/workspace/workspace-comm
 import { resolveToolOptions } from "../../src/adapters/workspace/workspace-tool-options.ts";
 import type { RepositoryConfig } from "../../src/config/repository-config.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
+import { createWorkspaceTools } from "../../src/tools/workspace/create-workspace-tools.ts";
 import { scaled } from "../helpers/time-scale.ts";
-import { createSourceRepository, git, temporaryDirectory } from "../workspace/repository-fixtures.ts";
+import {
+  callTool,
+  createSourceRepository,
+  git,
+  temporaryDirectory,
+  toolContext,
+} from "../workspace/repository-fixtures.ts";
 
 const sandbox = await detectSandbox("required");
 
@@ -162,5 +169,46 @@ describe("restored setup layers keep each workspace's writes to itself", () => {
     expect(await setup.prepare(later, signal)).toMatchObject({ source: "cache" });
     expect(await run(later, "cat node_modules/left/index.js")).toBe("module.exports = 1;\n");
     expect(existsSync(join(bystander.root, "node_modules", "left"))).toBe(false);
+  });
+
+  it("shows the file tools the tree commands see, and sends their writes there through commands", {
+    timeout: scaled(120_000),
+  }, async () => {
+    const workspace = await newWorkspace();
+    expect(await setup.prepare(workspace, signal)).toMatchObject({ source: "cache" });
+    const tools = createWorkspaceTools({
+      allowCommands: [],
+      sandbox: "required",
+      hiddenPaths: [join(directory.path, "data")],
+    });
+    const context = toolContext(workspace);
+    expect(await callTool(tools, "read_file", { path: "node_modules/left/index.js" }, context)).toBe(
+      "   1\tmodule.exports = 1;",
+    );
+    await run(
+      workspace,
+      "echo 'module.exports = 2;' > node_modules/left/index.js && ln -s /etc/hostname node_modules/host",
+    );
+    expect(await callTool(tools, "read_file", { path: "node_modules/left/index.js" }, context)).toBe(
+      "   1\tmodule.exports = 2;",
+    );
+    await expect(callTool(tools, "read_file", { path: "node_modules/missing.js" }, context)).rejects.toThrow(
+      'No such file: "node_modules/missing.js".',
+    );
+    await expect(callTool(tools, "read_file", { path: "node_modules/left" }, context)).rejects.toThrow(
+      "is a directory",
+    );
+    // A symlink out of the workspace is refused before anything reads it, as everywhere else.
+    await expect(callTool(tools, "read_file", { path: "node_modules/host" }, context)).rejects.toThrow(
+      "leads outside the workspace",
+    );
+    await expect(
+      callTool(tools, "write_file", { path: "node_modules/left/index.js", content: "x" }, context),
+    ).rejects.toThrow("change it with run_command");
+    await expect(
+      callTool(tools, "edit_file", { path: "node_modules/left/index.js", old: "2", new: "3" }, context),
+    ).rejects.toThrow("change it with run_command");
+    // Nothing was written beside the layer on the host, and the cache is as it was.
+    expect(await readdir(join(workspace.root, "node_modules"))).toEqual([]);
   });
 });

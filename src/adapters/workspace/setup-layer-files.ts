@@ -21,7 +21,7 @@ function shellQuoted(text: string): string {
   return `'${text.replaceAll("'", "'\\''")}'`;
 }
 
-const exitCodes = { directory: 3, missing: 4, large: 5 } as const;
+const exitCodes = { directory: 3, missing: 4, large: 5, outside: 6 } as const;
 
 /**
  * A file of a restored layer as commands see it, read by a command in the workspace's own
@@ -41,7 +41,10 @@ export async function readLayeredFile(
       `"${shownPath}" is in a restored setup layer, which only sandboxed commands can read.`,
     );
   const path = shellQuoted(`./${relativePath}`);
+  // Confined as every path the tools take: a symlink whose target leaves the workspace is refused.
   const command =
+    `real=$(realpath -e -- ${path} 2>/dev/null) || exit ${exitCodes.missing}; ` +
+    `case "$real" in "$PWD"/*) ;; *) exit ${exitCodes.outside};; esac; ` +
     `if [ -d ${path} ]; then exit ${exitCodes.directory}; fi; if [ ! -f ${path} ]; then exit ${exitCodes.missing}; fi; ` +
     `if [ "$(stat -L -c %s -- ${path})" -gt ${maxFileBytes} ]; then exit ${exitCodes.large}; fi; base64 -w0 -- ${path}`;
   const ran = await runWorkspaceCommand(options, sandbox, workspace, {
@@ -56,6 +59,8 @@ export async function readLayeredFile(
   if (code === exitCodes.directory)
     throw new ToolError(`"${shownPath}" is a directory; use run_command to list it.`);
   if (code === exitCodes.missing) throw new ToolError(`No such file: "${shownPath}".`);
+  if (code === exitCodes.outside)
+    throw new ToolError(`The path "${shownPath}" goes through a symlink that leads outside the workspace.`);
   if (code === exitCodes.large)
     throw new ToolError(`"${shownPath}" is too large to read; use search instead.`);
   if (code !== 0) throw new ToolError(`"${shownPath}" could not be read (${ran.status}).`);
