@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -210,5 +210,37 @@ describe("restored setup layers keep each workspace's writes to itself", () => {
     ).rejects.toThrow("change it with run_command");
     // Nothing was written beside the layer on the host, and the cache is as it was.
     expect(await readdir(join(workspace.root, "node_modules"))).toEqual([]);
+  });
+
+  it("keeps an evicted entry while a workspace mounts it, and removes it after", {
+    timeout: scaled(120_000),
+  }, async () => {
+    const cacheRoot = join(directory.path, "data", "evicting-cache");
+    const cache = new SetupCache({
+      directory: cacheRoot,
+      keep: 1,
+      restoreMechanism: () => detectRestoreMechanism({ sandbox: "required", scratchDirectory: cacheRoot }),
+    });
+    const produce = async (name: string, content: string) => {
+      const root = join(directory.path, "data", "produced", name);
+      await mkdir(join(root, "node_modules", "left"), { recursive: true });
+      await writeFile(join(root, "node_modules", "left", "index.js"), content);
+      await cache.store("widgets", name, root, {
+        entries: ["node_modules"],
+        command: "npm ci",
+        durationMs: 1,
+      });
+    };
+    await produce("key-a", "a\n");
+    const user = await newWorkspace();
+    expect(await cache.restore("widgets", "key-a", user.root)).toBe(true);
+    await produce("key-b", "b\n");
+    // Out of service, but still what the workspace's commands read.
+    expect(await cache.lookup("widgets", "key-a")).toBeUndefined();
+    expect(await run(user, "cat node_modules/left/index.js")).toBe("a\n");
+    await rm(user.root, { recursive: true, force: true });
+    await rm(`${user.root}.layers`, { recursive: true, force: true });
+    await produce("key-c", "c\n");
+    expect((await readdir(join(cacheRoot, "widgets"))).sort()).toEqual(["key-c"]);
   });
 });
