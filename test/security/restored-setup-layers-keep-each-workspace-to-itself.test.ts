@@ -243,4 +243,27 @@ describe("restored setup layers keep each workspace's writes to itself", () => {
     await produce("key-c", "c\n");
     expect((await readdir(join(cacheRoot, "widgets"))).sort()).toEqual(["key-c"]);
   });
+
+  it("counts what a command writes into a restored layer in the workspace's disk quota", {
+    timeout: scaled(120_000),
+  }, async () => {
+    const workspace = await newWorkspace();
+    expect(await setup.prepare(workspace, signal)).toMatchObject({ source: "cache" });
+    const tools = createWorkspaceTools({
+      allowCommands: [],
+      sandbox: "required",
+      hiddenPaths: [join(directory.path, "data")],
+      workspaceQuotaMb: 1,
+    });
+    expect(
+      await callTool(tools, "run_command", { command: "echo fine" }, toolContext(workspace)),
+    ).not.toContain("quota");
+    const output = await callTool(
+      tools,
+      "run_command",
+      { command: "head -c 3000000 /dev/zero > node_modules/left/big.bin; echo written" },
+      toolContext(workspace),
+    );
+    expect(output).toContain("over its 1 MiB disk quota");
+  });
 });

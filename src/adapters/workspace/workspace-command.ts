@@ -50,8 +50,7 @@ export async function runWorkspaceCommand(
   const home = await ensureHome(options.homeDirectory(workspace));
   const temporary = await ensureHome(options.temporaryDirectory(workspace));
   const layers = await readSetupLayers(workspace.root);
-  // A layer's changes are the workspace's own disk; the shared entry under them is not.
-  const quotaPaths = [workspace.root, home, temporary, ...layers.map((layer) => layer.upper)];
+  const quotaPaths = await commandQuotaPaths(workspace, home, temporary);
   const searchPath = process.env.PATH ?? "/usr/bin:/bin";
   const plan = planSandboxedShell({
     command: request.command,
@@ -104,6 +103,20 @@ export async function runWorkspaceCommand(
   const limit = describeLimitExit(result.exitCode, result.signal, options.commandLimits);
   if (limit) status += ` (${limit})`;
   return { process: result, status, sandboxed: plan.kind === "bwrap", quotaPaths };
+}
+
+/**
+ * What a workspace's disk quota measures: the working copy, its home and /tmp, and the upper
+ * directory of each restored setup layer (its changes are the workspace's own disk; the
+ * shared cache entry under them is not).
+ */
+export async function commandQuotaPaths(
+  workspace: Workspace,
+  home: string,
+  temporary: string,
+): Promise<string[]> {
+  const layers = await readSetupLayers(workspace.root);
+  return [workspace.root, home, temporary, ...layers.map((layer) => layer.upper)];
 }
 
 /**
