@@ -266,4 +266,25 @@ describe("restored setup layers keep each workspace's writes to itself", () => {
     );
     expect(output).toContain("over its 1 MiB disk quota");
   });
+
+  it("copies instead where a path cannot be an overlay option", { timeout: scaled(60_000) }, async () => {
+    const cacheRoot = join(directory.path, "data", "comma-cache");
+    const cache = new SetupCache({
+      directory: cacheRoot,
+      restoreMechanism: () => detectRestoreMechanism({ sandbox: "required", scratchDirectory: cacheRoot }),
+    });
+    const produced = join(directory.path, "data", "produced", "comma");
+    await mkdir(join(produced, "node_modules", "left"), { recursive: true });
+    await writeFile(join(produced, "node_modules", "left", "index.js"), "copied\n");
+    await cache.store("widgets", "key", produced, {
+      entries: ["node_modules"],
+      command: "npm ci",
+      durationMs: 1,
+    });
+    const root = join(directory.path, "data", "workspaces", "s", "a,b");
+    await mkdir(root, { recursive: true });
+    expect(await cache.restore("widgets", "key", root)).toBe(true);
+    expect(await readFile(join(root, "node_modules", "left", "index.js"), "utf8")).toBe("copied\n");
+    expect(existsSync(`${root}.layers`)).toBe(false);
+  });
 });
