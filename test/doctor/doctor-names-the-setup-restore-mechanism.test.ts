@@ -1,8 +1,11 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultCommandLimits } from "../../src/adapters/process/command-limits.ts";
 import { checkSetupRestore } from "../../src/application/doctor/check-sandbox.ts";
+import { reportSandbox } from "../../src/application/report-sandbox.ts";
 import type { Config } from "../../src/config/config.ts";
 import { temporaryDirectory } from "../workspace/repository-fixtures.ts";
 
@@ -36,6 +39,24 @@ describe("doctor names how cached setups are restored", () => {
     expect(check).toMatchObject({ subject: "Setup cache restores", status: "warning" });
     expect(check.detail).toBe(
       "copy: a cached setup is copied into each workspace (cp -a --reflink=auto), since the command sandbox is not active",
+    );
+  });
+
+  it("logs the mechanism once at start-up when a repository has a setup", async () => {
+    const lines: Array<{ msg?: string; restore?: string }> = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    await reportSandbox({
+      git: {
+        sandbox: "required",
+        commandLimits: defaultCommandLimits,
+        workspaceQuotaMb: 5120,
+        repositories: [{ name: "widgets", url: "/nowhere", setup: { command: "npm ci" } }],
+      },
+      logger,
+      setupCacheDirectory: join(data.path, "setup-cache"),
+    });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: "setup cache restores as overlay layers", restore: "overlay" }),
     );
   });
 });
