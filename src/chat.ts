@@ -92,7 +92,12 @@ async function main(): Promise<void> {
       logger,
       scope: key,
     });
-    if (workspaceManager) await reportSandbox({ git: config.git, logger });
+    if (workspaceManager)
+      await reportSandbox({
+        git: config.git,
+        logger,
+        setupCacheDirectory: path.join(config.database.dataDir, "setup-cache"),
+      });
     const existing = await runtime.findSession(key);
     const introduction = handoff
       ? [

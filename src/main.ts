@@ -1,5 +1,6 @@
 // First, before anything that needs Node 24: an older Node stops here with a clear message.
 import "./require-node-24.mjs";
+import { join } from "node:path";
 import type { DatabaseHandle } from "./adapters/database/open-database.ts";
 import { describeFailure, readCommandLine, readConfigOrReport } from "./application/entry-point.ts";
 import type { RunningParts } from "./application/shutdown.ts";
@@ -87,7 +88,12 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       telemetry: observability.telemetry,
     });
     // Before any agent runs: allow-listed commands count as safe only once the sandbox is known to work.
-    if (workspaceManager) await reportSandbox({ git: config.git, logger });
+    if (workspaceManager)
+      await reportSandbox({
+        git: config.git,
+        logger,
+        setupCacheDirectory: join(config.database.dataDir, "setup-cache"),
+      });
     const watchRules = createDatabaseWatchRuleStore(database.db);
     await syncFileWatchRules(watchRules, config.watch ?? []);
     const surface = createSlackSurface({

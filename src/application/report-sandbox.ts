@@ -1,3 +1,7 @@
+import {
+  describeRestoreMechanism,
+  detectRestoreMechanism,
+} from "../adapters/environment/restore-mechanism.ts";
 import { detectSandbox, type SandboxStatus } from "../adapters/process/sandbox-probe.ts";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../logger.ts";
@@ -7,9 +11,12 @@ import type { Logger } from "../logger.ts";
  * refusing (why, and what to install), or unsandboxed by the operator's choice.
  */
 export async function reportSandbox(options: {
-  git: Pick<Config["git"], "sandbox" | "commandLimits" | "workspaceQuotaMb">;
+  git: Pick<Config["git"], "sandbox" | "commandLimits" | "workspaceQuotaMb"> &
+    Partial<Pick<Config["git"], "repositories">>;
   logger: Logger;
   searchPath?: string;
+  /** `<dataDir>/setup-cache`: with it, how cached setups reach workspaces is logged too. */
+  setupCacheDirectory?: string;
 }): Promise<SandboxStatus> {
   const { git, logger } = options;
   const status = await detectSandbox(git.sandbox, options.searchPath);
@@ -35,6 +42,16 @@ export async function reportSandbox(options: {
       { sandbox: "off" },
       "COMMAND SANDBOX OFF (THREADWORK_SANDBOX=off): approved and allow-listed commands run as the service, can read its secrets (tokens, DATABASE_URL) and use the network; allow-listed commands now need approval",
     );
+  }
+  if (options.setupCacheDirectory && git.repositories?.some((repository) => repository.setup)) {
+    const mechanism = await detectRestoreMechanism({
+      sandbox: git.sandbox,
+      sandboxSearchPath: options.searchPath,
+      scratchDirectory: options.setupCacheDirectory,
+    });
+    const fields = { restore: mechanism.kind, detail: describeRestoreMechanism(mechanism) };
+    if (mechanism.kind === "overlay") logger.info(fields, "setup cache restores as overlay layers");
+    else logger.warn(fields, "setup cache restores by copying: time and disk grow with the dependency tree");
   }
   return status;
 }

@@ -89,6 +89,7 @@ describe("npm run doctor", () => {
       "ok Repository widgets",
       "ok Node for widgets",
       "warning Command sandbox",
+      "ok Setup cache restores",
       "ok Database",
     ]);
     expect(formatChecklist(checks)).toContain("All checks passed, 1 warning.");

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -81,6 +81,19 @@ describe("workers set up their environment, check their change and merge only ve
     return undefined;
   }
 
+  /** fixture-math in the working copy, or in the cache entry a restored layer mounts there for commands. */
+  function dependenciesPresent(root: string): boolean {
+    if (existsSync(join(root, "node_modules", "fixture-math", "index.js"))) return true;
+    const record = join(`${root}.layers`, "layers.json");
+    if (!existsSync(record)) return false;
+    const { layers } = JSON.parse(readFileSync(record, "utf8")) as {
+      layers: Array<{ name: string; lower: string }>;
+    };
+    return layers.some(
+      (layer) => layer.name === "node_modules" && existsSync(join(layer.lower, "fixture-math", "index.js")),
+    );
+  }
+
   function respond(request: FakeLlmRequest) {
     if (isSupervisorRequest(request)) {
       const result = request.lastToolResults[0];
@@ -123,10 +136,7 @@ describe("workers set up their environment, check their change and merge only ve
     seen.set(kind, [...(seen.get(kind) ?? []), request]);
     if (request.turnIndex === 0) {
       const root = workspaceRoot(kind === "fix" ? "fix-total" : kind === "break" ? "break-total" : "gadgets");
-      dependenciesAtFirstTurn.set(
-        kind,
-        root !== undefined && existsSync(join(root, "node_modules", "fixture-math", "index.js")),
-      );
+      dependenciesAtFirstTurn.set(kind, root !== undefined && dependenciesPresent(root));
     }
     if (kind === "gadgets") {
       if (request.turnIndex === 0) {

@@ -8,7 +8,12 @@ import { setupRecordPath } from "../../src/adapters/environment/setup-record.ts"
 import type { WorkspaceManager } from "../../src/adapters/git/workspace-manager.ts";
 import { detectSandbox } from "../../src/adapters/process/sandbox-probe.ts";
 import { createWorkspaces } from "../../src/adapters/workspace/create-workspaces.ts";
+import { runWorkspaceCommand } from "../../src/adapters/workspace/workspace-command.ts";
 import { createWorkspaceEnvironment } from "../../src/adapters/workspace/workspace-environment.ts";
+import {
+  resolveToolOptions,
+  type WorkspaceToolSettings,
+} from "../../src/adapters/workspace/workspace-tool-options.ts";
 import type { RepositoryConfig } from "../../src/config/repository-config.ts";
 import type { Workspace } from "../../src/domain/tool.ts";
 import { type FakeNpmRegistry, startFakeNpmRegistry } from "../fakes/fake-npm-registry.ts";
@@ -29,6 +34,7 @@ describe("environment setup", () => {
   let manager: WorkspaceManager;
   let environment: ReturnType<typeof createWorkspaceEnvironment>;
   let repositories: RepositoryConfig[];
+  let toolSettings: WorkspaceToolSettings;
   const signal = new AbortController().signal;
   let workspaceCount = 0;
 
@@ -42,6 +48,18 @@ describe("environment setup", () => {
     });
   };
   const prepare = (workspace: Workspace) => environment.prepareEnvironment({ workspace, signal });
+  /** What a command in the workspace prints: a restored layer is mounted for commands only. */
+  const inSandbox = async (workspace: Workspace, command: string): Promise<string> => {
+    if (sandbox.state !== "active") throw new Error("needs the sandbox");
+    const ran = await runWorkspaceCommand(resolveToolOptions(toolSettings), sandbox, workspace, {
+      command,
+      network: false,
+      timeoutSeconds: 60,
+      signal,
+      maxOutputBytes: 20_000,
+    });
+    return ran.process.stdout;
+  };
   const tarballFetches = () => registry.requests.filter((path) => path.endsWith(".tgz")).length;
 
   beforeAll(async () => {
@@ -103,6 +121,7 @@ describe("environment setup", () => {
       sandbox: "required",
     });
     manager = workspaces.manager;
+    toolSettings = workspaces.toolOptions;
     environment = createWorkspaceEnvironment({
       tools: workspaces.toolOptions,
       repositories,
@@ -141,14 +160,16 @@ describe("environment setup", () => {
     const restored = await prepare(second);
     expect(restored).toMatchObject({ status: "passed", source: "cache", command: "npm ci" });
     expect(restored?.output).toContain("Restored node_modules from the setup cache");
-    expect(existsSync(join(second.root, "node_modules", "fixture-math", "index.js"))).toBe(true);
+    expect(await inSandbox(second, "cat node_modules/fixture-math/index.js")).toBe(
+      fixtureDependency.files["index.js"],
+    );
     expect(tarballFetches()).toBe(1);
     expect(restored?.durationMs).toBeLessThan(ran?.durationMs ?? 0);
-    // A copy, not a hardlink: one workspace cannot change what the next one restores.
-    await writeFile(join(second.root, "node_modules", "fixture-math", "index.js"), "poisoned\n");
+    // An overlay layer (or a copy), never a hardlink: one workspace cannot change what the next one restores.
+    await inSandbox(second, "echo poisoned > node_modules/fixture-math/index.js");
     const third = await newWorkspace("widgets");
     await prepare(third);
-    expect(await readFile(join(third.root, "node_modules", "fixture-math", "index.js"), "utf8")).toBe(
+    expect(await inSandbox(third, "cat node_modules/fixture-math/index.js")).toBe(
       fixtureDependency.files["index.js"],
     );
   });

@@ -4,7 +4,10 @@ import { join, relative } from "node:path";
 import { z } from "zod";
 import { pathInsideFolder } from "../../domain/path-inside-folder.ts";
 import { copyTree } from "./copy-tree.ts";
+import { entryInUse, restoreAsLayers } from "./restore-layers.ts";
+import type { RestoreMechanism } from "./restore-mechanism.ts";
 import { treeEntriesHolding } from "./secret-files.ts";
+import { layersDirectory } from "./setup-layers.ts";
 
 /** What a cache entry holds besides the copied directories. */
 const manifestSchema = z.object({
@@ -29,6 +32,8 @@ interface SetupCacheOptions {
   maximumAgeMs?: number;
   /** Milliseconds since the epoch; tests move it. */
   now?: () => number;
+  /** How restores reach a workspace (`detectRestoreMechanism`); copies when absent. */
+  restoreMechanism?: () => Promise<RestoreMechanism>;
 }
 
 const defaultSetupCacheMaximumAgeMs = 7 * 86_400_000;
@@ -53,8 +58,12 @@ export class SetupCache {
   readonly #keep: number;
   readonly #maximumAgeMs: number;
   readonly #now: () => number;
+  readonly #mechanism: () => Promise<RestoreMechanism>;
 
   constructor(options: SetupCacheOptions) {
+    this.#mechanism =
+      options.restoreMechanism ??
+      (() => Promise.resolve({ kind: "copy", reason: "no overlay was asked for" }));
     this.#directory = options.directory;
     this.#keep = options.keep ?? 3;
     this.#maximumAgeMs = options.maximumAgeMs ?? defaultSetupCacheMaximumAgeMs;
@@ -92,8 +101,14 @@ export class SetupCache {
     }
   }
 
+  /** How this cache restores: what the log and `doctor` name. */
+  restoreMechanism(): Promise<RestoreMechanism> {
+    return this.#mechanism();
+  }
+
   /**
-   * Copies a stored entry into `root`; false when there is none. A name that already exists
+   * Gives `root` a stored entry, as overlay layers where the sandbox can mount them and as a
+   * copy elsewhere; false when there is none. A name that already exists
    * in the working copy is refused (the copy would be mixed), which the caller treats as a miss.
    */
   async restore(repoName: string, key: string, root: string, signal?: AbortSignal): Promise<boolean> {
@@ -101,18 +116,24 @@ export class SetupCache {
     if (!manifest) return false;
     const existing = new Set(await readdir(root));
     if (manifest.entries.some((name) => existing.has(name))) return false;
-    const stored = join(this.#entryPath(repoName, key), "entries");
+    const entryPath = this.#entryPath(repoName, key);
+    const stored = join(entryPath, "entries");
     try {
-      await copyTree(
-        manifest.entries.map((name) => join(stored, name)),
-        root,
-        signal,
-      );
+      const layered =
+        (await this.#mechanism()).kind === "overlay" &&
+        (await restoreAsLayers(entryPath, manifest.entries, root, signal));
+      if (!layered)
+        await copyTree(
+          manifest.entries.map((name) => join(stored, name)),
+          root,
+          signal,
+        );
     } catch (error) {
       // A half-made copy must not pass for setup's output: the caller runs setup instead.
       await Promise.all(
         manifest.entries.map((name) => rm(join(root, name), { recursive: true, force: true })),
       );
+      await rm(layersDirectory(root), { recursive: true, force: true });
       if (signal?.aborted) throw error;
       return false;
     }
@@ -190,6 +211,11 @@ export class SetupCache {
     const live = used.filter((entry) => !entry.expired);
     const doomed = [...used.filter((entry) => entry.expired), ...live.slice(this.#keep)];
     for (const { name } of doomed) {
+      if (await entryInUse(join(repositoryDirectory, name))) {
+        // Still mounted by a workspace: out of service now, removed once its last user is gone.
+        await rm(join(repositoryDirectory, name, "manifest.json"), { force: true });
+        continue;
+      }
       // Out of sight first, so no reader starts copying a half-removed entry.
       const hidden = join(repositoryDirectory, `${incomingMarker}${randomUUID()}`);
       try {

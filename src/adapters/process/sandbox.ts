@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import type { NodeSetting } from "../../config/config-file-schema.ts";
 import { type CommandLimits, limitedShellArguments } from "./command-limits.ts";
 import { commandRuntime } from "./node-runtime.ts";
+import { type OverlayLayer, ownIdentityArguments, withOverlayLayers } from "./overlay-layers.ts";
 import {
   deviceArguments,
   hiddenPathArguments,
@@ -41,6 +42,9 @@ interface ShellPlanOptions {
    * the host's whole network, loopback included: see docs/sandbox.md.
    */
   network?: boolean;
+  /** Restored setup layers mounted over the workspace (with bwrap only), by `unsharePath`. */
+  layers?: readonly OverlayLayer[];
+  unsharePath?: string;
 }
 
 /**
@@ -67,37 +71,39 @@ export function planSandboxedShell(options: ShellPlanOptions): SandboxPlan {
   }
   const readOnly = (options.readOnlyPaths ?? []).filter((path) => existsSync(path));
   const hidden = hiddenPathArguments(options.hiddenPaths ?? []);
-  return {
-    kind: "bwrap",
-    command: options.bwrapPath,
-    path: runtime.path,
-    args: [
-      ...isolationArguments,
-      ...(options.network ? ["--share-net"] : []),
-      ...systemMountArguments(),
-      ...(options.network ? resolverMountArguments() : []),
-      ...hidden.cover,
-      ...deviceArguments(),
-      "--proc",
-      "/proc",
-      // Before the workspace and home: they may lie under the host's /tmp.
-      "--bind",
-      options.temporaryDirectory,
-      "/tmp",
-      "--bind",
-      options.workspaceRoot,
-      options.workspaceRoot,
-      "--bind",
-      options.home,
-      options.home,
-      // After /tmp is bound: a Node under the host's /tmp would be hidden by the private one.
-      ...runtime.mountArguments,
-      ...readOnly.flatMap((path) => ["--ro-bind", path, path]),
-      ...hidden.seal,
-      "--chdir",
-      options.workspaceRoot,
-      "bash",
-      ...shell,
-    ],
-  };
+  const layers = options.layers ?? [];
+  const layered = layers.length > 0 && options.unsharePath !== undefined;
+  const args = [
+    ...isolationArguments,
+    ...(layered ? ownIdentityArguments() : []),
+    ...(options.network ? ["--share-net"] : []),
+    ...systemMountArguments(),
+    ...(options.network ? resolverMountArguments() : []),
+    ...hidden.cover,
+    ...deviceArguments(),
+    "--proc",
+    "/proc",
+    // Before the workspace and home: they may lie under the host's /tmp.
+    "--bind",
+    options.temporaryDirectory,
+    "/tmp",
+    "--bind",
+    options.workspaceRoot,
+    options.workspaceRoot,
+    "--bind",
+    options.home,
+    options.home,
+    // After /tmp is bound: a Node under the host's /tmp would be hidden by the private one.
+    ...runtime.mountArguments,
+    ...readOnly.flatMap((path) => ["--ro-bind", path, path]),
+    ...hidden.seal,
+    "--chdir",
+    options.workspaceRoot,
+    "bash",
+    ...shell,
+  ];
+  if (!layered) return { kind: "bwrap", command: options.bwrapPath, path: runtime.path, args };
+  // The workspace bind is recursive: the layers mounted over it before bwrap starts come along.
+  const wrapped = withOverlayLayers(options.unsharePath as string, layers, options.bwrapPath, args);
+  return { kind: "bwrap", command: wrapped.command, path: runtime.path, args: wrapped.args };
 }

@@ -13,6 +13,7 @@ import {
 } from "../../domain/secret-redaction.ts";
 import type { Workspace } from "../../domain/tool.ts";
 import type { Logger } from "../../logger.ts";
+import { describeRestoreMechanism } from "../environment/restore-mechanism.ts";
 import { removeEntriesHolding } from "../environment/secret-files.ts";
 import type { SetupCache } from "../environment/setup-cache.ts";
 import { readRegularFile, setupCacheKey } from "../environment/setup-cache-key.ts";
@@ -158,6 +159,11 @@ export function createEnvironmentSetup(options: EnvironmentSetupOptions) {
         const manifest = await options.cache.lookup(repository.name, key);
         const entries = manifest?.entries ?? [];
         await excludeFromCommits(workspace.root, entries);
+        const mechanism = await options.cache.restoreMechanism();
+        options.logger.info(
+          { repository: repository.name, root: workspace.root, restore: describeRestoreMechanism(mechanism) },
+          "setup restored from the cache",
+        );
         return {
           status: "passed",
           command,

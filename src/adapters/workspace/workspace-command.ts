@@ -1,8 +1,10 @@
 import type { Stats } from "node:fs";
 import { join, relative } from "node:path";
 import type { Workspace } from "../../domain/tool.ts";
+import { layersDirectory, readSetupLayers } from "../environment/setup-layers.ts";
 import { describeUnmeasured } from "../git/disk-usage.ts";
 import { describeLimitExit } from "../process/command-limits.ts";
+import { findExecutable } from "../process/find-executable.ts";
 import { type ProcessResult, runProcess } from "../process/run-process.ts";
 import { planSandboxedShell } from "../process/sandbox.ts";
 import type { SandboxStatus } from "../process/sandbox-probe.ts";
@@ -47,7 +49,9 @@ export async function runWorkspaceCommand(
 ): Promise<WorkspaceCommandResult> {
   const home = await ensureHome(options.homeDirectory(workspace));
   const temporary = await ensureHome(options.temporaryDirectory(workspace));
-  const quotaPaths = [workspace.root, home, temporary];
+  const layers = await readSetupLayers(workspace.root);
+  const quotaPaths = await commandQuotaPaths(workspace, home, temporary);
+  const searchPath = process.env.PATH ?? "/usr/bin:/bin";
   const plan = planSandboxedShell({
     command: request.command,
     limits: options.commandLimits,
@@ -57,9 +61,12 @@ export async function runWorkspaceCommand(
     temporaryDirectory: temporary,
     readOnlyPaths: [join(workspace.root, ".git")],
     hiddenPaths: options.hiddenPaths,
-    searchPath: process.env.PATH ?? "/usr/bin:/bin",
+    searchPath,
     node: nodeSettingOf(options.repositoryNode, workspace.repoName),
     network: request.network,
+    layers,
+    unsharePath:
+      layers.length > 0 ? findExecutable("unshare", options.sandboxSearchPath ?? searchPath) : undefined,
   });
   const overQuota = new AbortController();
   let usageWhenStopped: WorkspaceUsage | undefined;
@@ -99,6 +106,20 @@ export async function runWorkspaceCommand(
 }
 
 /**
+ * What a workspace's disk quota measures: the working copy, its home and /tmp, and the upper
+ * directory of each restored setup layer (its changes are the workspace's own disk; the
+ * shared cache entry under them is not).
+ */
+export async function commandQuotaPaths(
+  workspace: Workspace,
+  home: string,
+  temporary: string,
+): Promise<string[]> {
+  const layers = await readSetupLayers(workspace.root);
+  return [workspace.root, home, temporary, ...layers.map((layer) => layer.upper)];
+}
+
+/**
  * One walk after a command: what its directories hold, and what it left that would make
  * the service's git block or read without end, removed (named pipes, sockets, symlinks or
  * gitfiles in nested repositories). `removed` holds their paths relative to the root.
@@ -109,7 +130,10 @@ export async function cleanUpAfterCommand(
   /** Also sees every entry the walk meets. */
   visit?: (path: string, info: Stats) => void,
 ): Promise<{ usage: WorkspaceUsage; removed: string[] }> {
+  const layers = `${layersDirectory(workspace.root)}/`;
   const usage = await workspaceUsage(quotaPaths, (path, info) => {
+    // A layer's whiteouts are character devices that record deletions; git never reads there.
+    if (path.startsWith(layers)) return false;
     visit?.(path, info);
     return isGitHazard(workspace.root, path, info);
   });

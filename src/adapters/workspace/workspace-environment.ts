@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { RepositoryConfig } from "../../config/repository-config.ts";
 import type { Logger } from "../../logger.ts";
+import { detectRestoreMechanism } from "../environment/restore-mechanism.ts";
 import { SetupCache } from "../environment/setup-cache.ts";
 import { createEnvironmentSetup } from "./environment-setup.ts";
 import { createWorkspaceCheck } from "./workspace-check.ts";
@@ -25,11 +26,18 @@ export function createWorkspaceEnvironment(
   options: WorkspaceEnvironmentOptions,
 ): Required<WorkspaceEnvironment> {
   const tools = resolveToolOptions(options.tools);
+  const cacheDirectory = join(options.dataDir, "setup-cache");
   const setup = createEnvironmentSetup({
     tools,
     repositories: options.repositories,
     cache: new SetupCache({
-      directory: join(options.dataDir, "setup-cache"),
+      directory: cacheDirectory,
+      restoreMechanism: () =>
+        detectRestoreMechanism({
+          sandbox: tools.sandbox,
+          sandboxSearchPath: tools.sandboxSearchPath,
+          scratchDirectory: cacheDirectory,
+        }),
       ...(options.setupCacheTtlSeconds === undefined
         ? {}
         : { maximumAgeMs: options.setupCacheTtlSeconds * 1000 }),

@@ -5,7 +5,7 @@ import { checkMcpServers } from "./check-mcp-servers.ts";
 import { checkModels } from "./check-models.ts";
 import { checkNodeRuntimes } from "./check-node.ts";
 import { checkRepositories } from "./check-repositories.ts";
-import { checkSandbox } from "./check-sandbox.ts";
+import { checkSandbox, checkSetupRestore } from "./check-sandbox.ts";
 import { checkSlack } from "./check-slack.ts";
 import type { DoctorCheck } from "./doctor-check.ts";
 
@@ -35,7 +35,7 @@ function collectingLogger(): { logger: Logger; warnings: () => string[] } {
 /**
  * Checks a deployment without changing it: Slack (token, scopes against manifest.json, the
  * app token), the providers and models, git access to every repository, the Node each one's
- * commands run on, the command sandbox,
+ * commands run on, the command sandbox and how cached setups are restored,
  * the database and its migrations, and each MCP server (its tools, or what is wrong). The checks run at once; the list keeps this order.
  */
 export async function runDoctor(config: Config, options: DoctorOptions = {}): Promise<DoctorCheck[]> {
@@ -47,8 +47,9 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
     checkModels(config, { logger: models.logger, warnings: models.warnings, ...timeout }),
     checkRepositories(config, timeout),
     checkNodeRuntimes(config),
-    checkSandbox(config, options.searchPath ? { searchPath: options.searchPath } : {}).then((check) => [
-      check,
+    Promise.all([
+      checkSandbox(config, options.searchPath ? { searchPath: options.searchPath } : {}),
+      checkSetupRestore(config, options.searchPath ? { searchPath: options.searchPath } : {}),
     ]),
     checkDatabase(config, { logger: quiet.logger }).then((check) => [check]),
     checkMcpServers(config.mcp.servers, {

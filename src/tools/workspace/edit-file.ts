@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readRegularFile, writeConfinedFile } from "../../adapters/workspace/regular-file.ts";
 import { resolveInsideWorkspace } from "../../adapters/workspace/resolve-inside-workspace.ts";
+import { refuseLayeredWrite, restoredLayerName } from "../../adapters/workspace/setup-layer-files.ts";
 import {
   type ResolvedToolOptions,
   requireWorkspace,
@@ -35,6 +36,8 @@ export function editFileTool(options: ResolvedToolOptions) {
     async execute(input, context) {
       const workspace = requireWorkspace(context);
       const resolved = await resolveInsideWorkspace(workspace.root, input.path, { forWrite: true });
+      const layered = await restoredLayerName(workspace.root, resolved.relative);
+      if (layered) refuseLayeredWrite(input.path, layered);
       if (resolved.real === undefined) {
         throw new ToolError(`No such file: "${input.path}". Use write_file to create it.`);
       }

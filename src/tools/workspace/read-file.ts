@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { readRegularFile } from "../../adapters/workspace/regular-file.ts";
 import { resolveInsideWorkspace } from "../../adapters/workspace/resolve-inside-workspace.ts";
+import { readLayeredFile, restoredLayerName } from "../../adapters/workspace/setup-layer-files.ts";
 import {
   type ResolvedToolOptions,
   requireWorkspace,
@@ -26,9 +27,16 @@ export function readFileTool(options: ResolvedToolOptions) {
     async execute(input, context) {
       const workspace = requireWorkspace(context);
       const resolved = await resolveInsideWorkspace(workspace.root, input.path);
-      if (resolved.real === undefined) throw new ToolError(`No such file: "${input.path}".`);
-      context.signal.throwIfAborted();
-      const content = await readRegularFile(resolved.real, input.path, context.signal);
+      // A restored setup layer (node_modules) is mounted for commands only: read as they see it.
+      const layered = await restoredLayerName(workspace.root, resolved.relative);
+      let content: Buffer;
+      if (layered)
+        content = await readLayeredFile(options, workspace, resolved.relative, input.path, context.signal);
+      else if (resolved.real === undefined) throw new ToolError(`No such file: "${input.path}".`);
+      else {
+        context.signal.throwIfAborted();
+        content = await readRegularFile(resolved.real, input.path, context.signal);
+      }
       if (content.subarray(0, 8000).includes(0)) {
         throw new ToolError(`"${input.path}" looks like a binary file (${content.length} bytes).`);
       }

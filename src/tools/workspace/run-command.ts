@@ -5,6 +5,7 @@ import { hasShellMetacharacters, normalizeCommand } from "../../adapters/workspa
 import { commandRisk } from "../../adapters/workspace/command-approval.ts";
 import {
   cleanUpAfterCommand,
+  commandQuotaPaths,
   runWorkspaceCommand,
   storableOutput,
 } from "../../adapters/workspace/workspace-command.ts";
@@ -78,7 +79,7 @@ export function runCommandTool(options: ResolvedToolOptions) {
       );
       const home = await ensureHome(options.homeDirectory(workspace));
       const temporary = await ensureHome(options.temporaryDirectory(workspace));
-      const quotaPaths = [workspace.root, home, temporary];
+      const quotaPaths = await commandQuotaPaths(workspace, home, temporary);
       const known = lastUsage.get(workspace.root);
       // Over the quota already, only a command that frees space runs, and it is not watched.
       let freeing = false;

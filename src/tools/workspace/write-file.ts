@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { writeConfinedFile } from "../../adapters/workspace/regular-file.ts";
 import { resolveInsideWorkspace } from "../../adapters/workspace/resolve-inside-workspace.ts";
+import { refuseLayeredWrite, restoredLayerName } from "../../adapters/workspace/setup-layer-files.ts";
 import {
   type ResolvedToolOptions,
   requireWorkspace,
@@ -21,6 +22,8 @@ export function writeFileTool(options: ResolvedToolOptions) {
     async execute(input, context) {
       const workspace = requireWorkspace(context);
       const resolved = await resolveInsideWorkspace(workspace.root, input.path, { forWrite: true });
+      const layered = await restoredLayerName(workspace.root, resolved.relative);
+      if (layered) refuseLayeredWrite(input.path, layered);
       const target = resolved.real ?? resolved.absolute;
       const existing = resolved.real === undefined ? undefined : await stat(resolved.real);
       if (existing?.isDirectory()) throw new ToolError(`"${input.path}" is a directory.`);
