@@ -1,4 +1,4 @@
-import type { AuditAction } from "./audit.ts";
+import type { AuditAction, AuditEntry } from "./audit.ts";
 
 /** One stored audit row as an export shows it. */
 export interface AuditRecord {
@@ -63,4 +63,10 @@ export function auditJson(records: readonly AuditRecord[]): string {
 
 export function formatAudit(records: readonly AuditRecord[], format: AuditFormat): string {
   return format === "csv" ? auditCsv(records) : auditJson(records);
+}
+
+/** The audit trail as the surfaces use it: record, and read one team's rows back. */
+export interface AuditTrail {
+  record(entry: AuditEntry): Promise<void>;
+  list(query: { teamId: string; since?: Date | undefined }): Promise<AuditRecord[]>;
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte } from "drizzle-orm";
 import type { AuditEntry, AuditRecorder } from "../../domain/audit.ts";
-import type { AuditRecord } from "../../domain/audit-export.ts";
+import type { AuditRecord, AuditTrail } from "../../domain/audit-export.ts";
 import { redactSecrets } from "../../domain/secret-redaction.ts";
 import type { Database } from "./open-database.ts";
 import { auditEntries } from "./schema.ts";
@@ -35,6 +35,14 @@ export function databaseAuditRecorder(db: Database): AuditRecorder {
     async record(entry) {
       await appendAuditEntry(db, entry);
     },
+  };
+}
+
+/** The recorder, and one team's rows read back for an export. */
+export function databaseAuditTrail(db: Database): AuditTrail {
+  return {
+    ...databaseAuditRecorder(db),
+    list: (query) => listAuditEntries(db, query),
   };
 }
 
