@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseAuditArguments, parseAuditDate } from "../../src/domain/audit-arguments.ts";
 import { type AuditRecord, auditCsv, auditJson, csvCell } from "../../src/domain/audit-export.ts";
 import { auditPlaceOf } from "../../src/domain/audit-place.ts";
+import { readCsv } from "../helpers/read-csv.ts";
 
 const record: AuditRecord = {
   id: 7,
@@ -14,35 +15,6 @@ const record: AuditRecord = {
   sessionId: "ses_1",
   detail: 'run_command: echo "a, b"\nrm -f x',
 };
-
-/** A minimal RFC 4180 reader: what a spreadsheet sees in each cell. */
-function readCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const character = text[index];
-    if (quoted) {
-      if (character === '"' && text[index + 1] === '"') {
-        cell += '"';
-        index += 1;
-      } else if (character === '"') quoted = false;
-      else cell += character;
-    } else if (character === '"') quoted = true;
-    else if (character === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (character === "\r" && text[index + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      index += 1;
-    } else cell += character;
-  }
-  return rows;
-}
 
 describe("audit exports", () => {
   it("quote cells with quotes, commas and line breaks, so each row reads back whole", () => {
