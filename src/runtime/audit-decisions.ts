@@ -63,7 +63,9 @@ export function budgetExtendedDetail(before: SessionBudget, after: SessionBudget
 export function planDetail(request: RequestRow, decision: "start" | "cancel"): string {
   const plan = parseFanOutPlan(request.action);
   const titles = plan ? plan.workers.map((worker) => worker.title).join(", ") : request.prompt;
-  return `${decision === "start" ? "Started" : "Cancelled"} plan of ${plan?.workers.length ?? 0} workers: ${titles}`;
+  const count = plan?.workers.length ?? 0;
+  const workers = `${count} worker${count === 1 ? "" : "s"}`;
+  return `${decision === "start" ? "Started" : "Cancelled"} a plan of ${workers}: ${titles}`;
 }
 
 /** Stop all: which workers were still working when the person stopped the session. */
