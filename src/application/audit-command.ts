@@ -26,7 +26,11 @@ export function readAuditCommandLine(
  * `npm run audit`: reads the rows from the deployment's database and returns them as text. It
  * only reads; the embedded database can be read only while `npm start` is not running on it.
  */
-export async function exportAuditTrail(config: Config, request: AuditArguments, logger: Logger): Promise<string> {
+export async function exportAuditTrail(
+  config: Config,
+  request: AuditArguments,
+  logger: Logger,
+): Promise<string> {
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, logger });
   try {
     const records = await listAuditEntries(database.db, { teamId: request.team, since: request.since });
