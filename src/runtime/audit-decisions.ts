@@ -50,7 +50,9 @@ export function approvalDetail(request: RequestRow): string {
 function budgetText(budget: SessionBudget): string {
   const parts = [
     ...(budget.budgetMicros === null ? [] : [`$${(budget.budgetMicros / 1e6).toFixed(2)}`]),
-    ...(budget.budgetTokens === null ? [] : [`${budget.budgetTokens} tokens`]),
+    ...(budget.budgetTokens === null
+      ? []
+      : [`${budget.budgetTokens} token${budget.budgetTokens === 1 ? "" : "s"}`]),
   ];
   return parts.length > 0 ? parts.join(" and ") : "no limit";
 }

@@ -252,7 +252,7 @@ describe("the audit export", () => {
         action: "budget-extended",
         actor_id: approver,
         session_id: sessions.budget,
-        detail: "Session budget extended from 1 tokens to 2 tokens",
+        detail: "Session budget extended from 1 token to 2 tokens",
       },
     ];
     expect(ofTeam).toEqual(expected.map((row) => expect.objectContaining({ ...row, channel_id: channel })));
