@@ -241,43 +241,58 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
     return outcome;
   }
 
-  if (input.type === "approval-decision") {
-    // An action that asks every time, or any action with the sandbox off, takes "Always allow"
-    // (a stale button, a forged click, the terminal's /always) as a plain approval.
-    const asksEveryTime =
-      !kernel.config.approvals.alwaysAllow || parseApprovalAction(request.action)?.allowAlways === false;
-    const decision = input.decision === "always_allow" && asksEveryTime ? "approve" : input.decision;
-    const decided = await kernel.db.transaction(async (db) => {
-      const row = await decideOnce(db, request.id, {
-        status: decision === "deny" ? "denied" : "approved",
-        decision,
-        decidedBy: input.userId,
-      });
-      const action = parseApprovalAction(row?.action);
-      if (row && action && decision === "always_allow") {
-        // The rule is the exact action the approver saw, never a wider pattern.
-        await addApprovalRule(db, {
-          sessionId: row.sessionId,
-          toolName: action.tool,
-          pattern: rulePatternOf(action.input),
-          createdBy: input.userId,
-        });
-      }
-      if (row) {
-        await auditDecision(db, row.sessionId, {
-          action: approvalAuditActions[decision],
-          actorId: input.userId,
-          detail: approvalDetail(row),
-          key: `request:${row.id}`,
-        });
-      }
-      return row;
-    });
-    const outcome = await decisionOutcome(kernel, decided, request);
-    if (decided) await kernel.wake(request.agentId);
-    return outcome;
-  }
+  if (input.type === "approval-decision") return decideApproval(kernel, request, input);
+  return decideBudget(kernel, request, input);
+}
 
+/** Approve, Deny or Always allow, with its rule and its audit row in one transaction. */
+async function decideApproval(
+  kernel: RuntimeKernel,
+  request: RequestRow,
+  input: Extract<SurfaceInput, { type: "approval-decision" }>,
+): Promise<DecisionOutcome> {
+  // An action that asks every time, or any action with the sandbox off, takes "Always allow"
+  // (a stale button, a forged click, the terminal's /always) as a plain approval.
+  const asksEveryTime =
+    !kernel.config.approvals.alwaysAllow || parseApprovalAction(request.action)?.allowAlways === false;
+  const decision = input.decision === "always_allow" && asksEveryTime ? "approve" : input.decision;
+  const decided = await kernel.db.transaction(async (db) => {
+    const row = await decideOnce(db, request.id, {
+      status: decision === "deny" ? "denied" : "approved",
+      decision,
+      decidedBy: input.userId,
+    });
+    const action = parseApprovalAction(row?.action);
+    if (row && action && decision === "always_allow") {
+      // The rule is the exact action the approver saw, never a wider pattern.
+      await addApprovalRule(db, {
+        sessionId: row.sessionId,
+        toolName: action.tool,
+        pattern: rulePatternOf(action.input),
+        createdBy: input.userId,
+      });
+    }
+    if (row) {
+      await auditDecision(db, row.sessionId, {
+        action: approvalAuditActions[decision],
+        actorId: input.userId,
+        detail: approvalDetail(row),
+        key: `request:${row.id}`,
+      });
+    }
+    return row;
+  });
+  const outcome = await decisionOutcome(kernel, decided, request);
+  if (decided) await kernel.wake(request.agentId);
+  return outcome;
+}
+
+/** Extend or Stop at a budget request, with its audit row in one transaction. */
+async function decideBudget(
+  kernel: RuntimeKernel,
+  request: RequestRow,
+  input: Extract<SurfaceInput, { type: "budget-decision" }>,
+): Promise<DecisionOutcome> {
   const decided = await kernel.db.transaction(async (db) => {
     const row = await decideOnce(db, request.id, {
       status: input.decision === "extend" ? "extended" : "stopped",
