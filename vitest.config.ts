@@ -55,6 +55,7 @@ export const processTests = [
   "test/providers/models-are-checked-at-start.test.ts",
   "test/readme-first-section-ends-with-an-answered-mention.test.ts",
   "test/scenarios/a-reply-interrupted-by-a-restart-reaches-slack-once.test.ts",
+  "test/scenarios/audit-export-holds-every-decision-with-who-and-when.test.ts",
   "test/scenarios/chat-at-the-terminal-shows-and-runs-only-its-own-conversation.test.ts",
   "test/scenarios/resumes-after-crash.test.ts",
   "test/scenarios/stopping-loses-nothing-and-hands-over-at-once.test.ts",

@@ -78,7 +78,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       logger,
       telemetry: observability.telemetry,
     });
-    const { runtime, queue, workspaceManager } = assembleRuntime({
+    const { runtime, queue, workspaceManager, audit } = assembleRuntime({
       config,
       database,
       logger,
@@ -106,6 +106,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       metrics: observability.metrics,
       telemetry: observability.telemetry,
       watchRules,
+      audit,
       ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
       schedules: {
         store: createDatabaseScheduleStore(database.db),

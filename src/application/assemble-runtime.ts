@@ -1,5 +1,6 @@
 import type { PgBoss } from "pg-boss";
 import { getAgent } from "../adapters/database/agents.ts";
+import { databaseAuditTrail } from "../adapters/database/audit-entries.ts";
 import type { DatabaseHandle } from "../adapters/database/open-database.ts";
 import { findRequestForToolCall } from "../adapters/database/requests.ts";
 import type { SessionScope } from "../adapters/database/session-scope.ts";
@@ -10,6 +11,7 @@ import { createProviders } from "../adapters/providers/create-providers.ts";
 import type { SlackFiles } from "../adapters/slack/slack-files.ts";
 import { createWorkspaces } from "../adapters/workspace/create-workspaces.ts";
 import type { Config } from "../config/config.ts";
+import type { AuditTrail } from "../domain/audit-export.ts";
 import { defaultSharedFileMaxBytes } from "../domain/shared-files.ts";
 import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { AnyTool } from "../domain/tool.ts";
@@ -29,6 +31,11 @@ export interface AssembledRuntime {
   queue: PgBoss;
   /** Present when THREADWORK_REPOS lists at least one repository. */
   workspaceManager: WorkspaceManager | undefined;
+  /**
+   * The audit trail on the same database. The runtime records the decisions it makes itself, in
+   * their own transactions; the surfaces record the rest through this and export it.
+   */
+  audit: AuditTrail;
 }
 
 interface AssembleOptions {
@@ -138,5 +145,5 @@ export function assembleRuntime(options: AssembleOptions): AssembledRuntime {
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     ...(mcpServers ? { mcpServers } : {}),
   });
-  return { runtime, queue, workspaceManager: workspaces?.manager };
+  return { runtime, queue, workspaceManager: workspaces?.manager, audit: databaseAuditTrail(database.db) };
 }

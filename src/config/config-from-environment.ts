@@ -99,6 +99,7 @@ function slack(environment: Environment): Config["slack"] {
     },
     codeChannels: environment.THREADWORK_CODE_CHANNELS,
     followUpRule: environment.THREADWORK_FOLLOW_UP_RULE,
+    admins: environment.THREADWORK_ADMINS,
   };
 }
 

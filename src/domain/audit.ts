@@ -11,7 +11,11 @@ export type AuditAction =
   | "install"
   | "uninstall"
   | "tokens-revoked"
-  | "spend-limit-extended";
+  | "spend-limit-extended"
+  /** A fan-out plan's Start: its workers may run. */
+  | "plan-started"
+  /** A fan-out plan's Cancel: none of its workers started. */
+  | "plan-cancelled";
 
 /** One decision or change, with who, when, where and what. */
 export interface AuditEntry {

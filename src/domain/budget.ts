@@ -1,6 +1,6 @@
 import type { Usage } from "./messages.ts";
 
-interface SessionBudget {
+export interface SessionBudget {
   budgetMicros: number | null;
   budgetTokens: number | null;
 }

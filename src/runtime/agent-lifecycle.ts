@@ -161,7 +161,13 @@ export async function messageWorker(kernel: RuntimeKernel, from: AgentRow, agent
  * Cancels an agent that is not finished yet. A worker's runner, on whichever instance, hears
  * it at once (`threadwork_agent_cancel`) and aborts its model call or tool; `by` is who stopped it.
  */
-export async function cancelAgentById(kernel: RuntimeKernel, agentId: string, by?: string): Promise<boolean> {
+export async function cancelAgentById(
+  kernel: RuntimeKernel,
+  agentId: string,
+  by?: string,
+  /** Runs in the cancelling transaction, e.g. to record who stopped it. */
+  within?: (db: Database, agent: AgentRow) => Promise<void>,
+): Promise<boolean> {
   const agent = await getAgent(kernel.db, agentId);
   if (!agent || isTerminal(agent.status)) return false;
   const updated = await kernel.db.transaction(async (db) => {
@@ -175,6 +181,7 @@ export async function cancelAgentById(kernel: RuntimeKernel, agentId: string, by
       await notifyParent(db, row, "agent-cancelled", {});
       await announceAgentCancelled(db, { agentId, ...(by === undefined ? {} : { by }) });
     }
+    if (row && within) await within(db, row);
     return row;
   });
   if (!updated) return false;

@@ -18,6 +18,7 @@ import { createSession, getSession, updateSession } from "../adapters/database/s
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
 import { parseApprovalAction } from "../domain/approval-action.ts";
 import { rulePatternOf } from "../domain/approval-rules.ts";
+import type { AuditAction } from "../domain/audit.ts";
 import { extendedBudget } from "../domain/budget.ts";
 import { type DecisionKind, mayDecide, policyInForce } from "../domain/decision-rule.ts";
 import { formatModelRef } from "../domain/model.ts";
@@ -26,6 +27,7 @@ import { redactSecrets } from "../domain/secret-redaction.ts";
 import { storedSessionTitle } from "../domain/session-title.ts";
 import type { SessionStatus } from "../domain/sessions.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
+import { approvalDetail, auditDecision, budgetExtendedDetail } from "./audit-decisions.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { decidePlan, withdrawPendingPlans } from "./plan-decision.ts";
 import { redactSharedFiles } from "./redact-shared-files.ts";
@@ -34,6 +36,7 @@ import { handleRetry } from "./retry-turn.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
 import { handleSteer } from "./steer.ts";
+import { auditStopOfOne, closeStoppedSession } from "./stop-session.ts";
 import type { SurfaceInput } from "./surface-port.ts";
 import { keepAside } from "./thread-aside.ts";
 
@@ -62,6 +65,12 @@ export async function canDecide(
   const { approverIds, policy } = kernel.config.approvals;
   return mayDecide({ policy, ownerId: session.ownerId, approvers: approverIds, userId, kind });
 }
+
+const approvalAuditActions = {
+  approve: "approval-approved",
+  deny: "approval-denied",
+  always_allow: "always-allow",
+} as const satisfies Record<string, AuditAction>;
 
 /** What a decision input decides, for `mayDecide`. */
 function decisionKindOf(input: SurfaceInput): DecisionKind {
@@ -232,35 +241,58 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
     return outcome;
   }
 
-  if (input.type === "approval-decision") {
-    // An action that asks every time, or any action with the sandbox off, takes "Always allow"
-    // (a stale button, a forged click, the terminal's /always) as a plain approval.
-    const asksEveryTime =
-      !kernel.config.approvals.alwaysAllow || parseApprovalAction(request.action)?.allowAlways === false;
-    const decision = input.decision === "always_allow" && asksEveryTime ? "approve" : input.decision;
-    const decided = await kernel.db.transaction(async (db) => {
-      const row = await decideOnce(db, request.id, {
-        status: decision === "deny" ? "denied" : "approved",
-        decision,
-        decidedBy: input.userId,
-      });
-      const action = parseApprovalAction(row?.action);
-      if (row && action && decision === "always_allow") {
-        // The rule is the exact action the approver saw, never a wider pattern.
-        await addApprovalRule(db, {
-          sessionId: row.sessionId,
-          toolName: action.tool,
-          pattern: rulePatternOf(action.input),
-          createdBy: input.userId,
-        });
-      }
-      return row;
-    });
-    const outcome = await decisionOutcome(kernel, decided, request);
-    if (decided) await kernel.wake(request.agentId);
-    return outcome;
-  }
+  if (input.type === "approval-decision") return decideApproval(kernel, request, input);
+  return decideBudget(kernel, request, input);
+}
 
+/** Approve, Deny or Always allow, with its rule and its audit row in one transaction. */
+async function decideApproval(
+  kernel: RuntimeKernel,
+  request: RequestRow,
+  input: Extract<SurfaceInput, { type: "approval-decision" }>,
+): Promise<DecisionOutcome> {
+  // An action that asks every time, or any action with the sandbox off, takes "Always allow"
+  // (a stale button, a forged click, the terminal's /always) as a plain approval.
+  const asksEveryTime =
+    !kernel.config.approvals.alwaysAllow || parseApprovalAction(request.action)?.allowAlways === false;
+  const decision = input.decision === "always_allow" && asksEveryTime ? "approve" : input.decision;
+  const decided = await kernel.db.transaction(async (db) => {
+    const row = await decideOnce(db, request.id, {
+      status: decision === "deny" ? "denied" : "approved",
+      decision,
+      decidedBy: input.userId,
+    });
+    const action = parseApprovalAction(row?.action);
+    if (row && action && decision === "always_allow") {
+      // The rule is the exact action the approver saw, never a wider pattern.
+      await addApprovalRule(db, {
+        sessionId: row.sessionId,
+        toolName: action.tool,
+        pattern: rulePatternOf(action.input),
+        createdBy: input.userId,
+      });
+    }
+    if (row) {
+      await auditDecision(db, row.sessionId, {
+        action: approvalAuditActions[decision],
+        actorId: input.userId,
+        detail: approvalDetail(row),
+        key: `request:${row.id}`,
+      });
+    }
+    return row;
+  });
+  const outcome = await decisionOutcome(kernel, decided, request);
+  if (decided) await kernel.wake(request.agentId);
+  return outcome;
+}
+
+/** Extend or Stop at a budget request, with its audit row in one transaction. */
+async function decideBudget(
+  kernel: RuntimeKernel,
+  request: RequestRow,
+  input: Extract<SurfaceInput, { type: "budget-decision" }>,
+): Promise<DecisionOutcome> {
   const decided = await kernel.db.transaction(async (db) => {
     const row = await decideOnce(db, request.id, {
       status: input.decision === "extend" ? "extended" : "stopped",
@@ -269,9 +301,24 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
     });
     if (row && input.decision === "extend") {
       const session = await getSession(db, row.sessionId);
-      if (session) await updateSession(db, session.id, extendedBudget(session, initialBudget(kernel)));
+      const extended = session ? extendedBudget(session, initialBudget(kernel)) : undefined;
+      if (session && extended) await updateSession(db, session.id, extended);
+      await auditDecision(db, row.sessionId, {
+        action: "budget-extended",
+        actorId: input.userId,
+        detail: session && extended ? budgetExtendedDetail(session, extended) : row.prompt,
+        key: `request:${row.id}`,
+      });
     }
-    if (row && input.decision === "stop") await updateSession(db, row.sessionId, { status: closed });
+    if (row && input.decision === "stop") {
+      await updateSession(db, row.sessionId, { status: closed });
+      await auditDecision(db, row.sessionId, {
+        action: "stop",
+        actorId: input.userId,
+        detail: `Stopped the session at its budget: ${row.prompt}`,
+        key: `request:${row.id}`,
+      });
+    }
     return row;
   });
   const outcome = await decisionOutcome(kernel, decided, request);
@@ -296,7 +343,7 @@ async function handleCancel(
   if (!(await canDecide(kernel, input.sessionId, input.userId, "stop"))) {
     return { type: "cancelled", sessionId: input.sessionId, agentIds: [] };
   }
-  if (!input.agentId) await updateSession(kernel.db, input.sessionId, { status: closed });
+  if (!input.agentId) await closeStoppedSession(kernel, input.sessionId, input.userId);
   if (!input.agentId) await withdrawPendingPlans(kernel, input.sessionId, input.userId);
   const agents = await listAgentsForSession(kernel.db, input.sessionId);
   const targets = input.agentId
@@ -304,7 +351,8 @@ async function handleCancel(
     : agents.filter((agent) => agent.role === "worker");
   const cancelled: string[] = [];
   for (const agent of targets) {
-    if (await cancelAgentById(kernel, agent.id, input.userId)) cancelled.push(agent.id);
+    const audit = input.agentId ? auditStopOfOne(input.userId) : undefined;
+    if (await cancelAgentById(kernel, agent.id, input.userId, audit)) cancelled.push(agent.id);
   }
   return { type: "cancelled", sessionId: input.sessionId, agentIds: cancelled };
 }

@@ -10,6 +10,7 @@ import { type DecisionKind, mayDecide, policyInForce } from "../domain/decision-
 import type { PlanDecision } from "../domain/fan-out-plan.ts";
 import type { DecisionOutcome } from "../domain/requests.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
+import { auditDecision, planDetail } from "./audit-decisions.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { requestSnapshot } from "./snapshots.ts";
 import type { SurfaceInput } from "./surface-port.ts";
@@ -63,11 +64,23 @@ export async function decidePlan(
     });
     return { ok: false, reason: "not_authorized", request: snapshot, policy: inForce };
   }
-  const { decided, request: row } = await decideRequest(kernel.db, request.id, {
-    status: statuses[input.decision],
-    decision: input.decision,
-    answer: input.decision === "change" ? text : null,
-    decidedBy: input.userId,
+  const { decided, request: row } = await kernel.db.transaction(async (db) => {
+    const result = await decideRequest(db, request.id, {
+      status: statuses[input.decision],
+      decision: input.decision,
+      answer: input.decision === "change" ? text : null,
+      decidedBy: input.userId,
+    });
+    const audited = input.decision === "change" ? undefined : input.decision;
+    if (result.decided && result.request && audited) {
+      await auditDecision(db, result.request.sessionId, {
+        action: audited === "start" ? "plan-started" : "plan-cancelled",
+        actorId: input.userId,
+        detail: planDetail(result.request, audited),
+        key: `request:${result.request.id}`,
+      });
+    }
+    return result;
   });
   if (!decided || !row) {
     return {

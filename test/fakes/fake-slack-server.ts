@@ -51,6 +51,9 @@ export interface FakeUser {
   tz?: string;
   /** A deactivated account: `users.info` still answers, with `deleted: true`. */
   deleted?: boolean;
+  /** A workspace admin or owner: `users.info` shows `is_admin` and `is_owner`. */
+  isAdmin?: boolean;
+  isOwner?: boolean;
 }
 
 export interface FakeThreadMessage {
@@ -524,9 +527,19 @@ export class FakeSlackServer {
             is_bot: user.isBot ?? false,
             ...(user.tz ? { tz: user.tz } : {}),
             deleted: user.deleted ?? false,
+            is_admin: user.isAdmin ?? false,
+            is_owner: user.isOwner ?? false,
+            is_primary_owner: false,
             profile: { display_name: user.name, real_name: user.realName ?? user.name },
           },
         };
+      }
+      case "conversations.open": {
+        // The app's DM with one person: the same `D…` id every time.
+        const users = String(params.users ?? "").split(",");
+        if (users.length !== 1 || !this.users.has(users[0] ?? ""))
+          return { ok: false, error: "user_not_found" };
+        return { ok: true, channel: { id: `D${users[0]?.slice(1)}` } };
       }
       case "files.info": {
         const file = this.files.get(String(params.file));

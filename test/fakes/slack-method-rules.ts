@@ -43,6 +43,11 @@ export const methodRules: Record<string, MethodRule> = {
       im: ["im:history"],
     },
   },
+  "conversations.open": {
+    required: [],
+    oneOf: ["channel", "users"],
+    scopes: ["im:write", "mpim:write", "channels:manage", "groups:write"],
+  },
   "users.info": { required: ["user"], scopes: ["users:read"] },
   "usergroups.users.list": { required: ["usergroup"], scopes: ["usergroups:read"] },
   "files.info": { required: ["file"], scopes: ["files:read"] },

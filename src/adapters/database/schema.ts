@@ -370,3 +370,25 @@ export const watchTriggers = pgTable(
   },
   (table) => [index("watch_triggers_rule_started").on(table.ruleId, table.startedAt)],
 );
+
+/**
+ * The audit trail: every decision and change, with who, when, where and what. Append-only: the
+ * migration adds a trigger that refuses UPDATE, DELETE and TRUNCATE, so the application's own
+ * connection can only insert and read. `key` makes a recording idempotent when its caller has one.
+ */
+export const auditEntries = pgTable(
+  "audit_entries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    teamId: text("team_id").notNull(),
+    enterpriseId: text("enterprise_id"),
+    action: text("action").notNull(),
+    actorId: text("actor_id").notNull(),
+    channelId: text("channel_id"),
+    sessionId: text("session_id"),
+    detail: text("detail").notNull(),
+    key: text("key").unique("audit_entries_key"),
+  },
+  (table) => [index("audit_entries_team_at").on(table.teamId, table.at)],
+);

@@ -218,6 +218,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       return tracked;
     },
     ...(options.watchRules ? { watchRules: options.watchRules } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
+    admins: config.admins ?? [],
   };
   registerMessages(app, context);
   registerQuestions(app, context);

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import type { Config } from "../../config/config.ts";
+import type { AuditTrail } from "../../domain/audit-export.ts";
 import type { SurfaceTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
@@ -49,6 +50,8 @@ export interface SlackSurfaceOptions {
   schedules?: ScheduleOptions;
   /** Watched channels' rules and counters (the database); nothing is watched without it. */
   watchRules?: WatchRuleStore;
+  /** The audit trail (the database): recorded through, and exported by `/threadwork audit`. */
+  audit?: AuditTrail;
   /** POST routes on the public port in both modes (e.g. `/github/events`), built with the surface's context. */
   webhooks?: (context: SlackSurfaceContext, app: App) => Record<string, WebhookRoute>;
 }

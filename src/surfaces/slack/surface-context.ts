@@ -2,6 +2,7 @@ import type { InstallingWorkspace } from "../../adapters/slack/installing-worksp
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import type { SlackFiles } from "../../adapters/slack/slack-files.ts";
 import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
+import type { AuditTrail } from "../../domain/audit-export.ts";
 import type { FollowUpRule } from "../../domain/follow-up-rule.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
@@ -48,4 +49,8 @@ export interface SlackSurfaceContext {
   schedules?: ScheduleBook;
   /** Watched channels' rules and counters; absent without a database, and then nothing is watched. */
   watchRules?: WatchRuleStore;
+  /** The audit trail: decisions recorded here, exported by admins; absent without a database. */
+  audit?: AuditTrail;
+  /** THREADWORK_ADMINS: user ids that administer their workspace besides its admins and owners. */
+  admins: readonly string[];
 }

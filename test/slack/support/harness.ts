@@ -86,6 +86,8 @@ export async function startHarness(options: {
   watchRules?: WatchRuleStore;
   /** POST routes beside /slack/events, e.g. GitHub's webhook. */
   webhooks?: Parameters<typeof createSlackSurface>[0]["webhooks"];
+  /** The audit trail (on a test database), for `/threadwork audit`. */
+  audit?: Parameters<typeof createSlackSurface>[0]["audit"];
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -101,6 +103,7 @@ export async function startHarness(options: {
     ...(options.schedules ? { schedules: options.schedules } : {}),
     ...(options.watchRules ? { watchRules: options.watchRules } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();
