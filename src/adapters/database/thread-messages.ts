@@ -1,10 +1,6 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { TeamScope } from "../../domain/team-scope.ts";
-import {
-  redactedThreadMessage,
-  type ThreadMessage,
-  type ThreadPlace,
-} from "../../domain/thread-messages.ts";
+import { redactedThreadMessage, type ThreadMessage, type ThreadPlace } from "../../domain/thread-messages.ts";
 import type { Database } from "./open-database.ts";
 import { threadHistoryReads, threadMessages } from "./schema.ts";
 

@@ -201,7 +201,8 @@ export class CallPacer {
         if (retryAfter !== undefined && entry.failIfLimited) {
           // The lane waits out Retry-After for the others; this call gives up now.
           this.block(lane, entry, retryAfter, false);
-          for (const waiter of entry.waiters) waiter.reject(new SlackApiError(entry.method, "ratelimited", error));
+          for (const waiter of entry.waiters)
+            waiter.reject(new SlackApiError(entry.method, "ratelimited", error));
         } else if (retryAfter === undefined || entry.rateLimited >= this.maximumRetries) {
           const failure =
             retryAfter === undefined ? error : new SlackApiError(entry.method, "ratelimited", error);

@@ -1,0 +1,64 @@
+import {
+  type HistoryEntry,
+  historyEntries,
+  readThreadMessages,
+} from "../../adapters/slack/thread-history.ts";
+import type { ThreadMessage, ThreadPlace } from "../../domain/thread-messages.ts";
+import type { Logger } from "../../logger.ts";
+import type { SlackSurfaceContext } from "./surface-context.ts";
+
+/** What a session starting mid-thread is handed: the earlier messages, and whether some could not be read. */
+export interface ThreadContext {
+  history: HistoryEntry[];
+  /** Slack would not give (all of) the earlier messages now: the model is told, not the person. */
+  historyUnavailable: boolean;
+}
+
+/**
+ * The thread's messages before `beforeTs`. Slack is asked once per thread at most
+ * (`conversations.replies`, recorded as read); afterwards, and when Slack refuses or rate-limits
+ * the call, the messages kept with the session are all there is, and nothing waits a minute.
+ */
+export async function threadContext(
+  context: Pick<SlackSurfaceContext, "api" | "users" | "store">,
+  thread: ThreadPlace,
+  options: { beforeTs: string; botUserId: string | undefined; botId: string | undefined; logger: Logger },
+): Promise<ThreadContext> {
+  let historyUnavailable = false;
+  if (!(await context.store.threadHistoryRead(thread))) {
+    try {
+      const read = await readThreadMessages({
+        api: context.api,
+        users: context.users,
+        channel: thread.channel,
+        threadTs: thread.threadTs,
+        botUserId: options.botUserId,
+        botId: options.botId,
+      });
+      await context.store.recordThreadMessages(thread, read.messages);
+      await context.store.recordThreadHistoryRead(thread, read.complete);
+      historyUnavailable = !read.complete;
+    } catch (error) {
+      historyUnavailable = true;
+      options.logger.warn(
+        { err: error },
+        "could not read the thread's earlier messages; going on without them",
+      );
+    }
+  }
+  const kept = await context.store.threadMessages(thread);
+  return { history: historyEntries(kept, options.beforeTs), historyUnavailable };
+}
+
+/** Keeps a message the app received in a thread it serves; a redelivered one is kept once. */
+export async function keepThreadMessage(
+  context: Pick<SlackSurfaceContext, "store" | "logger">,
+  thread: ThreadPlace,
+  message: ThreadMessage,
+): Promise<void> {
+  try {
+    await context.store.recordThreadMessages(thread, [message]);
+  } catch (error) {
+    context.logger.warn({ err: error }, "could not keep a thread message with its session");
+  }
+}
