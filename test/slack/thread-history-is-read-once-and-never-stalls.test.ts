@@ -1,0 +1,182 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
+import { listThreadMessages } from "../../src/adapters/database/thread-messages.ts";
+import { historyUnavailableNote } from "../../src/domain/prompts/event-text.ts";
+import type { Runtime } from "../../src/runtime/create-runtime.ts";
+import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
+import { type FakeLlmServer, startFakeLlmServer, textResponse } from "../fakes/fake-llm-server.ts";
+import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
+import { createTestDatabase } from "../helpers/database.ts";
+import { createTestRuntime, isSupervisorRequest } from "../helpers/runtime-harness.ts";
+import { scaled } from "../helpers/time-scale.ts";
+import { channel, type Harness, startHarness } from "./support/harness.ts";
+
+const owner = "U0OWNER";
+
+/** Every call to conversations.replies for the thread, whatever Slack answered. */
+function historyCalls(fake: FakeSlackServer, threadTs: string) {
+  return fake.calls.filter((call) => call.method === "conversations.replies" && call.params.ts === threadTs);
+}
+
+/** The text of every message the model was sent, for one request. */
+const promptText = (request: { messages: { text: string }[] }) =>
+  request.messages.map((message) => message.text).join("\n");
+
+describe("thread history under Slack's history limits", () => {
+  let handle: DatabaseHandle;
+  let llm: FakeLlmServer;
+  let fake: FakeSlackServer;
+  const running: { runtime: Runtime; harness: Harness }[] = [];
+
+  async function startApp() {
+    const runtime = createTestRuntime({ handle, anthropicBaseUrl: llm.anthropicBaseUrl });
+    const harness = await startHarness({ runtime, fake, store: createDatabaseSlackStore(handle.db) });
+    await runtime.start();
+    const app = { runtime, harness };
+    running.push(app);
+    return app;
+  }
+
+  async function stopApp(app: { runtime: Runtime; harness: Harness }) {
+    running.splice(running.indexOf(app), 1);
+    await app.harness.stop();
+    await app.runtime.stop();
+  }
+
+  /** The supervisor's reply has reached the thread. */
+  const answered = (threadTs: string, text: string) =>
+    fake.waitFor(
+      () => fake.threadMessages(channel, threadTs).find((message) => message.text.includes(text)),
+      15_000,
+    );
+
+  beforeAll(async () => {
+    handle = await createTestDatabase("postgres");
+    llm = await startFakeLlmServer();
+    llm.respondWith((request) => {
+      if (!isSupervisorRequest(request)) return textResponse("done");
+      return textResponse(request.lastUserText.includes("arm64") ? "Noted the runner." : "Looking into it.");
+    });
+  });
+  afterEach(async () => {
+    for (const app of [...running]) await stopApp(app);
+    await fake?.close();
+  });
+  afterAll(async () => {
+    await llm?.close();
+    await handle?.close();
+  });
+
+  function threadWithHistory(threadTs: string, topic: string) {
+    fake.addUser({ id: "U0ALICE", name: "alice" });
+    fake.addUser({ id: "U0BOB", name: "bob" });
+    fake.setThread(channel, threadTs, [
+      { user: "U0ALICE", text: `${topic} since Monday`, ts: threadTs },
+      {
+        user: "U0BOB",
+        text: `${topic}: it started after the upgrade`,
+        ts: `${threadTs.slice(0, -1)}2`,
+        thread_ts: threadTs,
+      },
+    ]);
+  }
+
+  const mention = (app: { harness: Harness }, eventId: string, threadTs: string, ts: string) =>
+    app.harness.event(eventId, {
+      type: "app_mention",
+      user: owner,
+      text: `<@${fake.botUserId}> can you look?`,
+      ts,
+      thread_ts: threadTs,
+      channel,
+    });
+
+  it("a session continues after a restart without reading thread history again", {
+    timeout: scaled(60_000),
+  }, async () => {
+    fake = await FakeSlackServer.start();
+    fake.limitHistoryLikeANonMarketplaceApp();
+    const threadTs = "1700020000.000100";
+    threadWithHistory(threadTs, "Deploys to staging hang");
+
+    const first = await startApp();
+    await mention(first, "EvStart", threadTs, "1700020000.000300");
+    await answered(threadTs, "Looking into it.");
+    // A reply to someone else starts no turn, and is kept with the session all the same.
+    await first.harness.event("EvAside", {
+      type: "message",
+      user: "U0BOB",
+      text: "<@U0ALICE> did you restart it?",
+      ts: "1700020000.000400",
+      thread_ts: threadTs,
+      channel,
+    });
+    const place = { teamId: fake.teamId, enterpriseId: undefined, channel, threadTs };
+    await expect
+      .poll(async () => (await listThreadMessages(handle.db, place)).map((message) => message.ts), {
+        timeout: scaled(10_000),
+      })
+      .toEqual(["1700020000.000100", "1700020000.000102", "1700020000.000300", "1700020000.000400"]);
+    await stopApp(first);
+
+    const second = await startApp();
+    await second.harness.event("EvContinue", {
+      type: "message",
+      user: owner,
+      text: "it is the arm64 runner",
+      ts: "1700020000.000500",
+      thread_ts: threadTs,
+      channel,
+    });
+    await answered(threadTs, "Noted the runner.");
+    // Then a mention in the same thread, as someone joining later would write.
+    await mention(second, "EvMentionAgain", threadTs, "1700020000.000600");
+    await fake.waitFor(() => llm.requests.filter(isSupervisorRequest).length >= 3, 15_000);
+
+    expect(historyCalls(fake, threadTs)).toHaveLength(1);
+    expect(historyCalls(fake, threadTs)[0]?.status).toBe(200);
+    const continued = llm.requests
+      .filter(isSupervisorRequest)
+      .find((request) => request.lastUserText.includes("arm64"));
+    const seen = promptText(continued ?? { messages: [] });
+    expect(seen).toContain("Deploys to staging hang since Monday");
+    expect(seen).toContain("it started after the upgrade");
+    expect(seen).toContain("did you restart it?");
+  });
+
+  it("with the history limit used up, a second thread's session answers at once and the model is told", {
+    timeout: scaled(60_000),
+  }, async () => {
+    fake = await FakeSlackServer.start();
+    fake.limitHistoryLikeANonMarketplaceApp();
+    const firstThread = "1700030000.000100";
+    const secondThread = "1700031000.000100";
+    threadWithHistory(firstThread, "The nightly build fails");
+    threadWithHistory(secondThread, "Logins time out");
+
+    const app = await startApp();
+    await mention(app, "EvFirst", firstThread, "1700030000.000300");
+    await answered(firstThread, "Looking into it.");
+
+    const startedAt = Date.now();
+    await mention(app, "EvSecond", secondThread, "1700031000.000300");
+    await answered(secondThread, "Looking into it.");
+    // Slack asked for a minute's wait; the session did not take it.
+    expect(Date.now() - startedAt).toBeLessThan(scaled(30_000));
+
+    const limited = historyCalls(fake, secondThread);
+    expect(limited.map((call) => call.status)).toEqual([429]);
+    const request = llm.requests
+      .filter(isSupervisorRequest)
+      .find(
+        (item) =>
+          promptText(item).includes("Logins time out") || item.lastUserText.includes(historyUnavailableNote),
+      );
+    expect(request?.lastUserText).toContain(historyUnavailableNote);
+    expect(promptText(request ?? { messages: [] })).not.toContain("Logins time out since Monday");
+    // The note is for the model: nothing in the thread says it.
+    for (const message of fake.threadMessages(channel, secondThread)) {
+      expect(message.text).not.toContain("could not all be read");
+    }
+  });
+});
