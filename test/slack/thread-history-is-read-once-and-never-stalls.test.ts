@@ -3,6 +3,7 @@ import type { DatabaseHandle } from "../../src/adapters/database/open-database.t
 import { listThreadMessages } from "../../src/adapters/database/thread-messages.ts";
 import { historyUnavailableNote } from "../../src/domain/prompts/event-text.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
+import type { SurfaceInput } from "../../src/runtime/surface-port.ts";
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
 import { type FakeLlmServer, startFakeLlmServer, textResponse } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
@@ -10,6 +11,7 @@ import { createTestDatabase } from "../helpers/database.ts";
 import { createTestRuntime, isSupervisorRequest } from "../helpers/runtime-harness.ts";
 import { scaled } from "../helpers/time-scale.ts";
 import { channel, type Harness, startHarness } from "./support/harness.ts";
+import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 
 const owner = "U0OWNER";
 
@@ -181,5 +183,43 @@ describe("thread history under Slack's history limits", () => {
     for (const message of fake.threadMessages(channel, secondThread)) {
       expect(message.text).not.toContain("could not all be read");
     }
+  });
+});
+
+describe("a mention sent again after the runtime could not take it", () => {
+  it("reads the thread's history once and hands the kept messages on", async () => {
+    const fake = await FakeSlackServer.start();
+    fake.addUser({ id: "U0ALICE", name: "alice" });
+    const threadTs = "1700040000.000100";
+    fake.setThread(channel, threadTs, [{ user: "U0ALICE", text: "The cache is stale", ts: threadTs }]);
+    const runtime = new ScriptedRuntime();
+    const handle = runtime.handle.bind(runtime);
+    let refusals = 1;
+    runtime.handle = async (input) => {
+      if (refusals-- > 0) throw new Error("database unreachable");
+      return handle(input);
+    };
+    const harness = await startHarness({ runtime, fake });
+    const mentionAt = (eventId: string, ts: string) =>
+      harness.event(eventId, {
+        type: "app_mention",
+        user: owner,
+        text: `<@${fake.botUserId}> why?`,
+        ts,
+        thread_ts: threadTs,
+        channel,
+      });
+    await mentionAt("EvRefused", "1700040000.000200");
+    await fake.waitFor(() =>
+      fake.threadMessages(channel, threadTs).find((message) => message.text.includes("could not take")),
+    );
+    await mentionAt("EvAgain", "1700040000.000300");
+    const accepted = await fake.waitFor(() => runtime.inputs.at(0));
+    expect(historyCalls(fake, threadTs)).toHaveLength(1);
+    expect((accepted as Extract<SurfaceInput, { type: "user-message" }>).history).toEqual([
+      { author: "alice", userId: "U0ALICE", text: "The cache is stale" },
+    ]);
+    await harness.stop();
+    await fake.close();
   });
 });

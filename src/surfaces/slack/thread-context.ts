@@ -22,32 +22,55 @@ export interface ThreadContext {
 export async function threadContext(
   context: Pick<SlackSurfaceContext, "api" | "users" | "store">,
   thread: ThreadPlace,
-  options: { beforeTs: string; botUserId: string | undefined; botId: string | undefined; logger: Logger },
+  options: ReadOptions,
 ): Promise<ThreadContext> {
-  let historyUnavailable = false;
-  if (!(await context.store.threadHistoryRead(thread))) {
-    try {
-      const read = await readThreadMessages({
-        api: context.api,
-        users: context.users,
-        channel: thread.channel,
-        threadTs: thread.threadTs,
-        botUserId: options.botUserId,
-        botId: options.botId,
-      });
-      await context.store.recordThreadMessages(thread, read.messages);
-      await context.store.recordThreadHistoryRead(thread, read.complete);
-      historyUnavailable = !read.complete;
-    } catch (error) {
-      historyUnavailable = true;
-      options.logger.warn(
-        { err: error },
-        "could not read the thread's earlier messages; going on without them",
-      );
-    }
+  const key = [thread.teamId, thread.enterpriseId ?? "", thread.channel, thread.threadTs].join("\u0000");
+  // Two messages arriving together in a thread share one read.
+  let reading = readsInFlight.get(key);
+  if (!reading) {
+    reading = readOnce(context, thread, options).finally(() => readsInFlight.delete(key));
+    readsInFlight.set(key, reading);
   }
+  const { historyUnavailable } = await reading;
   const kept = await context.store.threadMessages(thread);
   return { history: historyEntries(kept, options.beforeTs), historyUnavailable };
+}
+
+interface ReadOptions {
+  beforeTs: string;
+  botUserId: string | undefined;
+  botId: string | undefined;
+  logger: Logger;
+}
+
+const readsInFlight = new Map<string, Promise<{ historyUnavailable: boolean }>>();
+
+/** Reads the thread from Slack unless it was read before, and keeps what it got. */
+async function readOnce(
+  context: Pick<SlackSurfaceContext, "api" | "users" | "store">,
+  thread: ThreadPlace,
+  options: ReadOptions,
+): Promise<{ historyUnavailable: boolean }> {
+  if (await context.store.threadHistoryRead(thread)) return { historyUnavailable: false };
+  try {
+    const read = await readThreadMessages({
+      api: context.api,
+      users: context.users,
+      channel: thread.channel,
+      threadTs: thread.threadTs,
+      botUserId: options.botUserId,
+      botId: options.botId,
+    });
+    await context.store.recordThreadMessages(thread, read.messages);
+    await context.store.recordThreadHistoryRead(thread, read.complete);
+    return { historyUnavailable: !read.complete };
+  } catch (error) {
+    options.logger.warn(
+      { err: error },
+      "could not read the thread's earlier messages; going on without them",
+    );
+    return { historyUnavailable: true };
+  }
 }
 
 /** Keeps a message the app received in a thread it serves; a redelivered one is kept once. */
