@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import type { ThreadMessage, ThreadPlace } from "../../src/domain/thread-messages.ts";
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
-import { createMemoryThreadMessageStore } from "../../src/surfaces/slack/thread-message-store.ts";
-import type { ThreadMessageStore } from "../../src/surfaces/slack/thread-message-store.ts";
+import {
+  createMemoryThreadMessageStore,
+  type ThreadMessageStore,
+} from "../../src/surfaces/slack/thread-message-store.ts";
 import { backends, createTestDatabase } from "../helpers/database.ts";
 
 const secret = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
