@@ -31,9 +31,15 @@ export async function threadContext(
     reading = readOnce(context, thread, options).finally(() => readsInFlight.delete(key));
     readsInFlight.set(key, reading);
   }
-  const { historyUnavailable } = await reading;
-  const kept = await context.store.threadMessages(thread);
-  return { history: historyEntries(kept, options.beforeTs), historyUnavailable };
+  try {
+    const { historyUnavailable } = await reading;
+    const kept = await context.store.threadMessages(thread);
+    return { history: historyEntries(kept, options.beforeTs), historyUnavailable };
+  } catch (error) {
+    // The kept messages cannot be read (the database): the session still starts, told so.
+    options.logger.warn({ err: error }, "could not read the thread's kept messages; going on without them");
+    return { history: [], historyUnavailable: true };
+  }
 }
 
 interface ReadOptions {
