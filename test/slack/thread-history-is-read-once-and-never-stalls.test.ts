@@ -223,3 +223,50 @@ describe("a mention sent again after the runtime could not take it", () => {
     await fake.close();
   });
 });
+
+describe("an edit in a thread that has a session", () => {
+  it("changes the kept message and starts no turn", async () => {
+    const fake = await FakeSlackServer.start();
+    const runtime = new ScriptedRuntime();
+    const harness = await startHarness({ runtime, fake });
+    const threadTs = "1700050000.000100";
+    await harness.event("EvEditStart", {
+      type: "app_mention",
+      user: owner,
+      text: `<@${fake.botUserId}> deploy it`,
+      ts: threadTs,
+      channel,
+    });
+    await harness.event("EvEditReply", {
+      type: "message",
+      user: owner,
+      text: "to staging",
+      ts: "1700050000.000200",
+      thread_ts: threadTs,
+      channel,
+    });
+    await fake.waitFor(() => runtime.inputs.length === 2);
+    await harness.event("EvEdited", {
+      type: "message",
+      subtype: "message_changed",
+      channel,
+      message: {
+        type: "message",
+        user: owner,
+        text: "to production",
+        ts: "1700050000.000200",
+        thread_ts: threadTs,
+      },
+      ts: "1700050000.000300",
+    });
+    const place = { teamId: fake.teamId, enterpriseId: undefined, channel, threadTs };
+    await expect
+      .poll(async () => (await harness.store.threadMessages(place)).map((message) => message.text), {
+        timeout: scaled(5000),
+      })
+      .toEqual(["deploy it", "to production"]);
+    expect(runtime.inputs).toHaveLength(2);
+    await harness.stop();
+    await fake.close();
+  });
+});

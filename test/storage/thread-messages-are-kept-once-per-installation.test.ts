@@ -79,6 +79,18 @@ describe.each(kinds)("thread messages kept with the session on %s", (kind) => {
     ]);
   });
 
+  it("revises a kept message's text, redacted, and only in its own thread and installation", async () => {
+    const place = thread("T1", "14.000100");
+    await store.recordThreadMessages(place, [message("14.000200", "first draft")]);
+    expect(await store.reviseThreadMessage(place, "14.000200", `second draft ${secret}`)).toBe(true);
+    expect(await store.reviseThreadMessage(thread("T2", "14.000100"), "14.000200", "elsewhere")).toBe(false);
+    expect(await store.reviseThreadMessage(place, "14.000300", "never kept")).toBe(false);
+    const kept = await store.threadMessages(place);
+    expect(kept.map((item) => item.ts)).toEqual(["14.000200"]);
+    expect(kept[0]?.text).toContain("second draft");
+    expect(kept[0]?.text).not.toContain(secret);
+  });
+
   it("records a thread's history as read once, the first record standing", async () => {
     const place = thread("T1", "13.000100");
     expect(await store.threadHistoryRead(place)).toBeUndefined();

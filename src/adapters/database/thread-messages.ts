@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { redactSecrets } from "../../domain/secret-redaction.ts";
 import type { TeamScope } from "../../domain/team-scope.ts";
 import { redactedThreadMessage, type ThreadMessage, type ThreadPlace } from "../../domain/thread-messages.ts";
 import type { Database } from "./open-database.ts";
@@ -62,6 +63,28 @@ export async function recordThreadMessages(
       target: [threadMessages.teamId, threadMessages.channel, threadMessages.ts],
       set: { sessionId: sql`coalesce(${threadMessages.sessionId}, excluded.session_id)` },
     });
+}
+
+/** A kept message was edited: its text is replaced, redacted. False when it was not kept. */
+export async function reviseThreadMessage(
+  db: Database,
+  thread: ThreadPlace,
+  ts: string,
+  text: string,
+): Promise<boolean> {
+  const revised = await db
+    .update(threadMessages)
+    .set({ text: redactSecrets(text) })
+    .where(
+      and(
+        sameInstallation(thread),
+        eq(threadMessages.channel, thread.channel),
+        eq(threadMessages.threadTs, thread.threadTs),
+        eq(threadMessages.ts, ts),
+      ),
+    )
+    .returning({ ts: threadMessages.ts });
+  return revised.length > 0;
 }
 
 /** The thread's kept messages, oldest first. */

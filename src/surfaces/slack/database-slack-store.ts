@@ -10,6 +10,7 @@ import {
   listThreadMessages,
   recordThreadHistoryRead,
   recordThreadMessages,
+  reviseThreadMessage,
   threadHistoryRead,
 } from "../../adapters/database/thread-messages.ts";
 import type { SlackStore } from "./slack-store.ts";
@@ -40,6 +41,7 @@ export function createDatabaseSlackStore(db: Database): SlackStore {
       recordFeedback(db, { sessionId, messageId: messageTs, userId, value }),
     feedbackCounts: (sessionIds) => feedbackCounts(db, sessionIds),
     recordThreadMessages: (thread, messages) => recordThreadMessages(db, thread, messages),
+    reviseThreadMessage: (thread, ts, text) => reviseThreadMessage(db, thread, ts, text),
     threadMessages: (thread) => listThreadMessages(db, thread),
     threadHistoryRead: (thread) => threadHistoryRead(db, thread),
     recordThreadHistoryRead: (thread, complete) => recordThreadHistoryRead(db, thread, complete),

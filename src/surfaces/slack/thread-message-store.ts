@@ -1,3 +1,4 @@
+import { redactSecrets } from "../../domain/secret-redaction.ts";
 import { sameTeam } from "../../domain/team-scope.ts";
 import {
   isBefore,
@@ -12,6 +13,8 @@ import {
  */
 export interface ThreadMessageStore {
   recordThreadMessages(thread: ThreadPlace, messages: readonly ThreadMessage[]): Promise<void>;
+  /** A kept message was edited: its text becomes `text` (redacted); false when it was not kept. */
+  reviseThreadMessage(thread: ThreadPlace, ts: string, text: string): Promise<boolean>;
   /** The thread's kept messages, oldest first. */
   threadMessages(thread: ThreadPlace): Promise<ThreadMessage[]>;
   threadHistoryRead(thread: ThreadPlace): Promise<{ complete: boolean } | undefined>;
@@ -37,6 +40,12 @@ export function createMemoryThreadMessageStore(): ThreadMessageStore {
         }
         messages.set(key, { thread, message: redactedThreadMessage(message) });
       }
+    },
+    async reviseThreadMessage(thread, ts, text) {
+      const kept = messages.get([thread.teamId, thread.channel, ts].join("\u0000"));
+      if (!kept || !sameTeam(kept.thread, thread) || kept.thread.threadTs !== thread.threadTs) return false;
+      kept.message.text = redactSecrets(text);
+      return true;
     },
     async threadMessages(thread) {
       return [...messages.values()]
