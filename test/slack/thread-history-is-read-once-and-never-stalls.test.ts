@@ -237,6 +237,7 @@ describe("an edit in a thread that has a session", () => {
       ts: threadTs,
       channel,
     });
+    await fake.waitFor(() => runtime.sessions.size === 1);
     await harness.event("EvEditReply", {
       type: "message",
       user: owner,

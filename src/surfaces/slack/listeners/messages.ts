@@ -80,7 +80,8 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
 
   const text = messageText(message, incoming.botUserId);
   const place = { teamId, enterpriseId: incoming.enterpriseId, channel, threadTs };
-  if (existing) await keepMessage(context, incoming, place, text, existing.id);
+  // Kept alongside, so nothing waits on it before the first feedback.
+  const kept = existing ? keepMessage(context, incoming, place, text, existing.id) : undefined;
   // The same `thread` (and session) the runtime's lifecycle lines carry.
   const logger = context.logger.child({
     thread: `${key.surface}:${key.conversationKey}`,
@@ -99,7 +100,10 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
         threadTs,
       })
     : "message";
-  if (route === "steered") return;
+  if (route === "steered") {
+    await kept;
+    return;
+  }
   const aside = route === "aside";
   const byOwner = !existing || existing.ownerId === message.user;
   // The owner's first feedback goes out before anything slow (history, names, the runtime).
@@ -168,6 +172,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       .catch(() => undefined);
   }
   await feedback;
+  await kept;
 }
 
 /** Keeps the message with the thread's session, as it reached the runtime (redacted when stored). */
