@@ -224,6 +224,41 @@ describe("a mention sent again after the runtime could not take it", () => {
   });
 });
 
+describe("a thread longer than one page under the history limit", () => {
+  it("keeps the page it got and tells the model the rest is missing", async () => {
+    const fake = await FakeSlackServer.start();
+    fake.limitHistoryLikeANonMarketplaceApp();
+    fake.addUser({ id: "U0ALICE", name: "alice" });
+    const threadTs = "1700060000.000100";
+    const earlier = Array.from({ length: 20 }, (_, index) => ({
+      user: "U0ALICE",
+      text: `note ${index + 1}`,
+      ts: `1700060000.${String(100 + index).padStart(6, "0")}`,
+      thread_ts: threadTs,
+    }));
+    fake.setThread(channel, threadTs, earlier);
+    const runtime = new ScriptedRuntime();
+    const harness = await startHarness({ runtime, fake });
+    await harness.event("EvLong", {
+      type: "app_mention",
+      user: owner,
+      text: `<@${fake.botUserId}> sum it up`,
+      ts: "1700060000.000900",
+      thread_ts: threadTs,
+      channel,
+    });
+    const input = (await fake.waitFor(() => runtime.inputs.at(0))) as Extract<
+      SurfaceInput,
+      { type: "user-message" }
+    >;
+    expect(historyCalls(fake, threadTs).map((call) => call.status)).toEqual([200, 429]);
+    expect(input.history?.map((entry) => entry.text)).toEqual(earlier.slice(0, 15).map((item) => item.text));
+    expect(input.historyUnavailable).toBe(true);
+    await harness.stop();
+    await fake.close();
+  });
+});
+
 describe("an edit in a thread that has a session", () => {
   it("changes the kept message and starts no turn", async () => {
     const fake = await FakeSlackServer.start();
