@@ -132,7 +132,10 @@ async function handleUserMessage(
       });
     }
     // History only makes sense for the conversation's first message.
-    const history = created && input.history && input.history.length > 0 ? { history: input.history } : {};
+    const history = {
+      ...(created && input.history && input.history.length > 0 ? { history: input.history } : {}),
+      ...(created && input.historyUnavailable ? { historyUnavailable: true } : {}),
+    };
     await enqueueEvent(db, {
       sessionId: session.id,
       targetAgentId: supervisor.id,

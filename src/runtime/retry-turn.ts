@@ -46,7 +46,7 @@ async function retry(
   const last = await lastUserMessageFor(kernel.db, supervisor.id);
   if (!last) return "nothing_to_retry";
   // The thread's history went in with the first delivery and is in the transcript already.
-  const { history: _history, ...payload } = last.payload;
+  const { history: _history, historyUnavailable: _unavailable, ...payload } = last.payload;
   await kernel.db.transaction(async (db) => {
     if (session.status === "closed") await updateSession(db, session.id, { status: "active" });
     await enqueueEvent(db, {

@@ -101,6 +101,8 @@ export type SurfaceInput =
       text: string;
       /** Earlier messages of the conversation, for a session that starts mid-thread. */
       history?: HistoryEntry[];
+      /** Earlier messages could not (all) be read, e.g. Slack's rate limit: the model is told so. */
+      historyUnavailable?: boolean;
       metadata?: Record<string, unknown>;
       /**
        * A reply addressed to someone else (THREADWORK_FOLLOW_UP_RULE): kept as quiet context for

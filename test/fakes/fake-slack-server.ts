@@ -9,6 +9,7 @@ import { FakeStreams } from "./fake-slack-streams.ts";
 import { FakeSlackUploads } from "./fake-slack-uploads.ts";
 import { conformanceRefusal } from "./slack-conformance.ts";
 import { FakeConversations } from "./slack-conversations.ts";
+import { HistoryRateLimit } from "./slack-history-limits.ts";
 import { readManifest } from "./slack-manifest.ts";
 import { decodeFrame, encodeFrame } from "./websocket-frames.ts";
 
@@ -216,6 +217,8 @@ export class FakeSlackServer {
   });
   /** How long each Web API call waits before it is handled; a test may change it at any time. */
   responseDelayMs: number;
+  /** Set by `limitHistoryLikeANonMarketplaceApp()`: history methods answer once a minute. */
+  private historyLimit: HistoryRateLimit | undefined;
 
   constructor(botToken = "xoxb-test-token", options: FakeSlackOptions = {}) {
     this.botToken = botToken;
@@ -274,6 +277,15 @@ export class FakeSlackServer {
       retryAfter: options.retryAfter,
       times: options.times ?? 1,
     });
+  }
+
+  /**
+   * From now on `conversations.replies` and `conversations.history` answer as Slack does a
+   * distributed app outside the Marketplace: one call a minute per method (429 with Retry-After
+   * otherwise) and at most 15 messages a page.
+   */
+  limitHistoryLikeANonMarketplaceApp(): void {
+    this.historyLimit = new HistoryRateLimit();
   }
 
   /** The next `times` calls to `method` answer `{ ok: false, error }`, e.g. `invalid_blocks`. */
@@ -359,6 +371,15 @@ export class FakeSlackServer {
     const authorization = request.headers.authorization;
     const call: RecordedCall = { method, params, at: Date.now() - this.startedAt, status: 200 };
 
+    const retryAfter = this.historyLimit?.refusal(method);
+    if (retryAfter !== undefined) {
+      call.status = 429;
+      this.calls.push(call);
+      response.writeHead(429, { "content-type": "application/json", "retry-after": String(retryAfter) });
+      response.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+      this.notify();
+      return;
+    }
     const injection = this.injections.get(method)?.[0];
     if (injection) {
       injection.times -= 1;
@@ -494,7 +515,8 @@ export class FakeSlackServer {
         return { ok: true, view: { id: `V${this.nextTs().replace(".", "")}`, ...(params.view as object) } };
       case "conversations.replies": {
         const messages = this.threads.get(`${channel}:${String(params.ts)}`) ?? [];
-        const limit = Number(params.limit ?? 1000);
+        const limit =
+          this.historyLimit?.pageSize(method, Number(params.limit ?? 1000)) ?? Number(params.limit ?? 1000);
         const start = Number(params.cursor ?? 0);
         const page = messages.slice(start, start + limit);
         const next = start + limit < messages.length ? String(start + limit) : "";

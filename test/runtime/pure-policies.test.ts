@@ -4,7 +4,7 @@ import { actionHash, canonicalJson } from "../../src/domain/approval-action.ts";
 import { isAllowedByRules, ruleMatches, rulePatternOf } from "../../src/domain/approval-rules.ts";
 import { budgetExceeded, extendedBudget } from "../../src/domain/budget.ts";
 import type { ChatMessage } from "../../src/domain/messages.ts";
-import { eventText } from "../../src/domain/prompts/event-text.ts";
+import { eventText, historyUnavailableNote } from "../../src/domain/prompts/event-text.ts";
 import { supervisorPrompt } from "../../src/domain/prompts/supervisor-prompt.ts";
 import { fenceData, fenceToolResults } from "../../src/domain/prompts/untrusted-data.ts";
 import { workerPrompt } from "../../src/domain/prompts/worker-prompt.ts";
@@ -206,6 +206,25 @@ describe("prompts", () => {
       "read_tool_output",
       "finish",
     ]);
+  });
+
+  it("tell the model, before the message, when a thread's earlier messages could not be read", () => {
+    const alone = eventText({
+      type: "user-message",
+      payload: { userId: "U1", fromOwner: true, text: "now this", historyUnavailable: true },
+    });
+    expect(alone).toBe(`${historyUnavailableNote}\n\nMessage from the session owner U1:\nnow this`);
+    const partial = eventText({
+      type: "user-message",
+      payload: {
+        userId: "U1",
+        fromOwner: true,
+        text: "now this",
+        historyUnavailable: true,
+        history: [{ author: "bob", userId: "U2", text: "earlier" }],
+      },
+    });
+    expect(partial.startsWith(`${historyUnavailableNote}\n\nEarlier messages in this thread`)).toBe(true);
   });
 
   it("render mailbox events as text with history for a conversation joined mid-thread", () => {

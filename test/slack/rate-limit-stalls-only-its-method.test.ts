@@ -93,4 +93,23 @@ describe("Slack rate limits", () => {
       method: "chat.postMessage",
     });
   });
+
+  it("gives up at once on a 429 for a call that would rather fail than wait, and while its method waits", async () => {
+    const slack = api();
+    fake.failWithStatus("conversations.replies", 429, { retryAfter: 60 });
+    const first = slack.call(
+      "conversations.replies",
+      { channel: "C4", ts: "1.0" },
+      { ifRateLimited: "fail" },
+    );
+    await expect(first).rejects.toMatchObject({ slackError: "ratelimited", method: "conversations.replies" });
+    // The method waits out its minute: the next such call is refused without asking Slack.
+    const second = slack.call(
+      "conversations.replies",
+      { channel: "C5", ts: "2.0" },
+      { ifRateLimited: "fail" },
+    );
+    await expect(second).rejects.toMatchObject({ slackError: "ratelimited" });
+    expect(fake.calls.filter((call) => call.method === "conversations.replies")).toHaveLength(1);
+  });
 });

@@ -392,3 +392,49 @@ export const auditEntries = pgTable(
   },
   (table) => [index("audit_entries_team_at").on(table.teamId, table.at)],
 );
+
+/**
+ * Messages of threads Threadwork serves, kept with the session: every message event it received
+ * there, and the earlier ones read once with `conversations.replies`. A session resumed, continued
+ * or restarted reads these instead of asking Slack again. Scoped by installation (`TeamScope`).
+ */
+export const threadMessages = pgTable(
+  "thread_messages",
+  {
+    teamId: text("team_id").notNull(),
+    enterpriseId: text("enterprise_id"),
+    channel: text("channel").notNull(),
+    threadTs: text("thread_ts").notNull(),
+    ts: text("ts").notNull(),
+    userId: text("user_id"),
+    author: text("author").notNull(),
+    bot: boolean("bot").notNull().default(false),
+    /** Redacted as the transcript redacts a message. */
+    text: text("text").notNull(),
+    /** `{ id, name }[]`, names redacted. */
+    files: jsonb("files").$type<{ id: string; name: string }[]>().notNull().default([]),
+    /** `event` or `history`. */
+    source: text("source").notNull(),
+    sessionId: text("session_id"),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("thread_messages_team_channel_ts").on(table.teamId, table.channel, table.ts),
+    index("thread_messages_thread").on(table.teamId, table.channel, table.threadTs),
+  ],
+);
+
+/** Threads whose earlier messages were read once (`conversations.replies`): never read again. */
+export const threadHistoryReads = pgTable(
+  "thread_history_reads",
+  {
+    teamId: text("team_id").notNull(),
+    enterpriseId: text("enterprise_id"),
+    channel: text("channel").notNull(),
+    threadTs: text("thread_ts").notNull(),
+    /** False when Slack's rate limit cut the reading short after its first page. */
+    complete: boolean("complete").notNull(),
+    readAt: timestamp("read_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.teamId, table.channel, table.threadTs] })],
+);

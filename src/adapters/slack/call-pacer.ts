@@ -17,6 +17,8 @@ interface Entry {
   priority: CallPriority;
   /** This call's own 429s: waiting behind other calls does not count. */
   rateLimited: number;
+  /** Rejected with `ratelimited` at once rather than waiting out a 429 (its own or its lane's). */
+  failIfLimited: boolean;
   waiters: Waiter[];
   /** When the call was queued, for the pacing delay. */
   queuedAt: number;
@@ -68,12 +70,20 @@ export class CallPacer {
     this.setTimer = options.setTimer ?? ((callback, milliseconds) => setTimeout(callback, milliseconds));
   }
 
-  call(method: string, params: Record<string, unknown>, priority: CallPriority = "normal"): Promise<unknown> {
+  call(
+    method: string,
+    params: Record<string, unknown>,
+    priority: CallPriority = "normal",
+    failIfLimited = false,
+  ): Promise<unknown> {
     const callLane = laneFor(method, params, this.limits);
     const lane = this.laneOf(callLane);
+    if (failIfLimited && lane.blockedUntil > this.now()) {
+      return Promise.reject(new SlackApiError(method, "ratelimited"));
+    }
     return new Promise((resolve, reject) => {
       const waiter = { resolve, reject };
-      const queued = this.queuedTwin(lane, callLane);
+      const queued = failIfLimited ? undefined : this.queuedTwin(lane, callLane);
       if (queued && callLane.merge) {
         queued.params = callLane.merge(queued.params, params);
         queued.waiters.push(waiter);
@@ -85,6 +95,7 @@ export class CallPacer {
           lane: callLane,
           priority,
           rateLimited: 0,
+          failIfLimited,
           waiters: [waiter],
           queuedAt: this.now(),
         });
@@ -187,7 +198,12 @@ export class CallPacer {
       (error: unknown) => {
         this.finished(lane, entry);
         const retryAfter = this.options.retryAfterOf(error);
-        if (retryAfter === undefined || entry.rateLimited >= this.maximumRetries) {
+        if (retryAfter !== undefined && entry.failIfLimited) {
+          // The lane waits out Retry-After for the others; this call gives up now.
+          this.block(lane, entry, retryAfter, false);
+          for (const waiter of entry.waiters)
+            waiter.reject(new SlackApiError(entry.method, "ratelimited", error));
+        } else if (retryAfter === undefined || entry.rateLimited >= this.maximumRetries) {
           const failure =
             retryAfter === undefined ? error : new SlackApiError(entry.method, "ratelimited", error);
           for (const waiter of entry.waiters) waiter.reject(failure);
@@ -207,12 +223,24 @@ export class CallPacer {
     }
   }
 
+  /** Queued calls that would rather fail than wait out a 429 give up now. */
+  private rejectQueuedIfLimited(lane: Lane): void {
+    const giving = lane.queue.filter((entry) => entry.failIfLimited);
+    if (giving.length === 0) return;
+    lane.queue = lane.queue.filter((entry) => !entry.failIfLimited);
+    for (const entry of giving) {
+      for (const waiter of entry.waiters) waiter.reject(new SlackApiError(entry.method, "ratelimited"));
+    }
+  }
+
   /** Blocks the lane for Retry-After and puts the call back in front (merged with a newer twin). */
-  private block(lane: Lane, entry: Entry, retryAfter: number): void {
+  private block(lane: Lane, entry: Entry, retryAfter: number, requeue = true): void {
     const until = this.now() + retryAfter * 1000;
     lane.blockedUntil = Math.max(lane.blockedUntil, until);
     lane.bucket?.emptyUntil(lane.blockedUntil);
     this.options.onRateLimited?.(entry.method, retryAfter);
+    this.rejectQueuedIfLimited(lane);
+    if (!requeue) return;
     const twin = this.queuedTwin(lane, entry.lane);
     if (twin && entry.lane.merge) {
       lane.queue.splice(lane.queue.indexOf(twin), 1);

@@ -51,6 +51,11 @@ export function createSlackWebClient(settings: SlackClientSettings): WebClient {
 interface SlackCallOptions {
   /** `background` for edits that may wait behind others (the crew board). */
   priority?: CallPriority;
+  /**
+   * `fail`: a 429 (this call's, or one its method is waiting out) rejects it at once with
+   * `ratelimited` instead of waiting for Retry-After, for calls a person should not wait on.
+   */
+  ifRateLimited?: "wait" | "fail";
 }
 
 interface SlackApiOptions {
@@ -103,7 +108,12 @@ export function createSlackApi(options: SlackApiOptions): SlackApi {
     pending: () => pacer.pending(),
     async call(method, params, callOptions) {
       try {
-        return (await pacer.call(method, params, callOptions?.priority)) as SlackResponse;
+        return (await pacer.call(
+          method,
+          params,
+          callOptions?.priority,
+          callOptions?.ifRateLimited === "fail",
+        )) as SlackResponse;
       } catch (error) {
         if (error instanceof SlackApiError) throw error;
         throw new SlackApiError(method, slackErrorOf(error), error);

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { isBefore, type ThreadMessage } from "../../domain/thread-messages.ts";
 import type { SlackApi } from "./slack-api.ts";
+import { SlackApiError } from "./slack-errors.ts";
 import { messageText, type SlackMessage, slackbotUserId, slackMessageSchema } from "./slack-message.ts";
 import type { UserDirectory } from "./user-directory.ts";
 
@@ -29,46 +31,55 @@ function botAuthor(message: SlackMessage, isSelf: boolean): string {
   return message.username ? `another app named ${message.username}` : "another app";
 }
 
-/**
- * The thread's messages before `beforeTs`, each with its author's id and display name, for a
- * session that starts in the middle of a thread. A long thread gives its first message
- * and the latest ones.
- */
-export async function readThreadHistory(options: {
+interface ThreadReading {
   api: SlackApi;
   users: UserDirectory;
   channel: string;
   threadTs: string;
-  beforeTs: string;
   botUserId: string | undefined;
   botId: string | undefined;
-}): Promise<HistoryEntry[]> {
+}
+
+async function readPages(options: ThreadReading): Promise<{ messages: SlackMessage[]; complete: boolean }> {
   const messages: SlackMessage[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < maximumPages; page += 1) {
-    const response = repliesSchema.parse(
-      await options.api.call("conversations.replies", {
-        channel: options.channel,
-        ts: options.threadTs,
-        limit: 200,
-        ...(cursor ? { cursor } : {}),
-      }),
-    );
+    let answer: unknown;
+    try {
+      // A person is waiting: a 429 (a distributed app may read history once a minute) is not waited out.
+      answer = await options.api.call(
+        "conversations.replies",
+        { channel: options.channel, ts: options.threadTs, limit: 200, ...(cursor ? { cursor } : {}) },
+        { ifRateLimited: "fail" },
+      );
+    } catch (error) {
+      const limited = error instanceof SlackApiError && error.slackError === "ratelimited";
+      if (page > 0 && limited) return { messages, complete: false };
+      throw error;
+    }
+    const response = repliesSchema.parse(answer);
     for (const raw of response.messages) {
       const parsed = slackMessageSchema.safeParse(raw);
       if (parsed.success) messages.push(parsed.data);
     }
     cursor = response.response_metadata?.next_cursor || undefined;
-    if (!response.has_more || !cursor) break;
+    if (!response.has_more || !cursor) return { messages, complete: true };
   }
-  const before = messages.filter(
-    (message) => Number.parseFloat(message.ts) < Number.parseFloat(options.beforeTs),
-  );
-  const kept = before.length > maximumEntries ? [before[0], ...before.slice(-(maximumEntries - 1))] : before;
+  return { messages, complete: true };
+}
 
-  const history: HistoryEntry[] = [];
-  for (const message of kept) {
-    if (!message) continue;
+/**
+ * The thread's messages as Slack has them now, each with its author's id and display name, to be
+ * kept with the session: read once, when a session starts in the middle of a thread. `complete`
+ * is false when Slack's rate limit stopped the reading after the first page; a 429 on the first
+ * page throws `SlackApiError` `ratelimited` at once.
+ */
+export async function readThreadMessages(
+  options: ThreadReading,
+): Promise<{ messages: ThreadMessage[]; complete: boolean }> {
+  const { messages, complete } = await readPages(options);
+  const kept: ThreadMessage[] = [];
+  for (const message of messages) {
     const text = messageText(message, options.botUserId);
     if (!text) continue;
     const isSelf =
@@ -80,15 +91,29 @@ export async function readThreadHistory(options: {
       message.app_id !== undefined ||
       message.user === slackbotUserId ||
       message.subtype === "bot_message";
-    const shown =
-      text.length > maximumEntryLength ? `${text.slice(0, maximumEntryLength)}… (truncated)` : text;
-    if (isBot) {
-      history.push({ author: botAuthor(message, isSelf), text: shown, bot: true });
-    } else if (message.user) {
-      history.push({ author: await options.users.nameOf(message.user), userId: message.user, text: shown });
-    } else {
-      history.push({ author: message.username ?? "someone", text: shown });
-    }
+    const files = (message.files ?? []).map((file) => ({ id: file.id, name: file.name ?? file.title ?? "" }));
+    const base = { ts: message.ts, text, files, source: "history" as const };
+    if (isBot) kept.push({ ...base, author: botAuthor(message, isSelf), bot: true });
+    else if (message.user) {
+      const author = await options.users.nameOf(message.user);
+      kept.push({ ...base, author, userId: message.user, bot: false });
+    } else kept.push({ ...base, author: message.username ?? "someone", bot: false });
   }
-  return history;
+  return { messages: kept, complete };
+}
+
+/** What the supervisor is handed of a thread's kept messages before `beforeTs`: the first and the latest. */
+export function historyEntries(messages: readonly ThreadMessage[], beforeTs: string): HistoryEntry[] {
+  const before = messages.filter((message) => isBefore(message.ts, beforeTs));
+  const first = before[0];
+  const kept =
+    before.length > maximumEntries && first ? [first, ...before.slice(-(maximumEntries - 1))] : before;
+  return kept.map((message) => {
+    const text =
+      message.text.length > maximumEntryLength
+        ? `${message.text.slice(0, maximumEntryLength)}… (truncated)`
+        : message.text;
+    if (message.bot) return { author: message.author, text, bot: true };
+    return { author: message.author, text, ...(message.userId ? { userId: message.userId } : {}) };
+  });
 }

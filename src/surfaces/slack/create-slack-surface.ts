@@ -32,6 +32,7 @@ import { register as registerPlans } from "./listeners/plans.ts";
 import { register as registerQuestions } from "./listeners/questions.ts";
 import { register as registerRetry } from "./listeners/retry.ts";
 import { register as registerSteer } from "./listeners/steer.ts";
+import { register as registerThreadEdits } from "./listeners/thread-edits.ts";
 import { register as registerWatchedChannels } from "./listeners/watched-channels.ts";
 import { MessagePublisher } from "./message-publisher.ts";
 import { createMetricsServer } from "./metrics-route.ts";
@@ -222,6 +223,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     admins: config.admins ?? [],
   };
   registerMessages(app, context);
+  registerThreadEdits(app, context);
   registerQuestions(app, context);
   registerPlans(app, context);
   registerDecisions(app, context);

@@ -6,11 +6,18 @@ import {
   getSurfaceMessage,
   saveSurfaceMessage,
 } from "../../adapters/database/surface-messages.ts";
+import {
+  listThreadMessages,
+  recordThreadHistoryRead,
+  recordThreadMessages,
+  reviseThreadMessage,
+  threadHistoryRead,
+} from "../../adapters/database/thread-messages.ts";
 import type { SlackStore } from "./slack-store.ts";
 
 /**
- * The Slack surface's store on the database: handled event ids, posted messages and
- * feedback on answers survive restarts.
+ * The Slack surface's store on the database: handled event ids, posted messages, feedback on
+ * answers and the messages of served threads survive restarts.
  */
 export function createDatabaseSlackStore(db: Database): SlackStore {
   return {
@@ -33,5 +40,10 @@ export function createDatabaseSlackStore(db: Database): SlackStore {
     recordFeedback: (sessionId, messageTs, userId, value) =>
       recordFeedback(db, { sessionId, messageId: messageTs, userId, value }),
     feedbackCounts: (sessionIds) => feedbackCounts(db, sessionIds),
+    recordThreadMessages: (thread, messages) => recordThreadMessages(db, thread, messages),
+    reviseThreadMessage: (thread, ts, text) => reviseThreadMessage(db, thread, ts, text),
+    threadMessages: (thread) => listThreadMessages(db, thread),
+    threadHistoryRead: (thread) => threadHistoryRead(db, thread),
+    recordThreadHistoryRead: (thread, complete) => recordThreadHistoryRead(db, thread, complete),
   };
 }

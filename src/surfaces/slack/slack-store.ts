@@ -1,4 +1,5 @@
 import type { FeedbackCounts, FeedbackValue } from "../../domain/feedback.ts";
+import { createMemoryThreadMessageStore, type ThreadMessageStore } from "./thread-message-store.ts";
 
 /** A message the surface posted for a session and purpose (`board`, `request:<id>`, `reply:<turn>`). */
 export interface StoredSlackMessage {
@@ -9,9 +10,10 @@ export interface StoredSlackMessage {
 
 /**
  * What the Slack surface persists: inbound event ids it has handled, and the messages it
- * posted, so Slack's retries and a restart never double anything.
+ * posted, so Slack's retries and a restart never double anything; and the messages of the
+ * threads it serves, so a session's context never depends on reading the thread again.
  */
-export interface SlackStore {
+export interface SlackStore extends ThreadMessageStore {
   /** True only the first time `source`/`eventId` is claimed. */
   claimInboundEvent(source: string, eventId: string): Promise<boolean>;
   getMessage(sessionId: string, purpose: string): Promise<StoredSlackMessage | undefined>;
@@ -32,6 +34,7 @@ export function createMemorySlackStore(): SlackStore {
   const messages = new Map<string, StoredSlackMessage>();
   const ratings = new Map<string, { sessionId: string; value: FeedbackValue }>();
   return {
+    ...createMemoryThreadMessageStore(),
     async claimInboundEvent(source, eventId) {
       const key = `${source}\u0000${eventId}`;
       if (claimed.has(key)) return false;

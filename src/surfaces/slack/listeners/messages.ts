@@ -7,13 +7,14 @@ import {
   type SlackMessage,
   slackMessageSchema,
 } from "../../../adapters/slack/slack-message.ts";
-import { type HistoryEntry, readThreadHistory } from "../../../adapters/slack/thread-history.ts";
 import type { SharedFile } from "../../../domain/shared-files.ts";
+import type { ThreadPlace } from "../../../domain/thread-messages.ts";
 import type { Logger } from "../../../logger.ts";
 import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
+import { keepThreadMessage, type ThreadContext, threadContext } from "../thread-context.ts";
 import { routeThreadReply } from "./thread-replies.ts";
 
 /** Told once a window to someone whose replies wait for the next turn. */
@@ -23,6 +24,8 @@ export const heldReplyNote =
 interface Incoming {
   eventId: string;
   teamId: string;
+  /** The Enterprise Grid organization the envelope names, if any. */
+  enterpriseId: string | undefined;
   /** Whether the envelope says the channel is shared with another organization (or says nothing). */
   mayBeShared: boolean;
   message: SlackMessage;
@@ -76,6 +79,9 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
   if (!(await admit(context, actor, existing ? "steer" : "start", { threadTs: message.thread_ts }))) return;
 
   const text = messageText(message, incoming.botUserId);
+  const place = { teamId, enterpriseId: incoming.enterpriseId, channel, threadTs };
+  // Kept alongside, so nothing waits on it before the first feedback.
+  const kept = existing ? keepMessage(context, incoming, place, text, existing.id) : undefined;
   // The same `thread` (and session) the runtime's lifecycle lines carry.
   const logger = context.logger.child({
     thread: `${key.surface}:${key.conversationKey}`,
@@ -94,7 +100,10 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
         threadTs,
       })
     : "message";
-  if (route === "steered") return;
+  if (route === "steered") {
+    await kept;
+    return;
+  }
   const aside = route === "aside";
   const byOwner = !existing || existing.ownerId === message.user;
   // The owner's first feedback goes out before anything slow (history, names, the runtime).
@@ -121,21 +130,14 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     ownerId: existing?.ownerId ?? message.user,
     ownerTeamId: byOwner ? (message.user_team ?? message.team) : known?.ownerTeamId,
   };
-  let history: HistoryEntry[] | undefined;
+  let earlier: ThreadContext | undefined;
   if (!existing && message.thread_ts && message.thread_ts !== message.ts) {
-    try {
-      history = await readThreadHistory({
-        api: context.api,
-        users: context.users,
-        channel,
-        threadTs,
-        beforeTs: message.ts,
-        botUserId: incoming.botUserId,
-        botId: incoming.botId,
-      });
-    } catch (error) {
-      logger.warn({ err: error }, "could not read the thread's earlier messages");
-    }
+    earlier = await threadContext(context, place, {
+      beforeTs: message.ts,
+      botUserId: incoming.botUserId,
+      botId: incoming.botId,
+      logger,
+    });
   }
   const attachments = await sharedFilesOf(context, message, channel, logger);
   try {
@@ -145,13 +147,15 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       userId: message.user,
       userName: await context.users.nameOf(message.user),
       text,
-      ...(history && history.length > 0 ? { history } : {}),
+      ...(earlier && earlier.history.length > 0 ? { history: earlier.history } : {}),
+      ...(earlier?.historyUnavailable ? { historyUnavailable: true } : {}),
       metadata: { channel, threadTs, teamId },
       ...(aside ? { aside } : {}),
       ...(attachments.length > 0 ? { attachments } : {}),
     });
     if (outcome.type === "message-accepted") {
       context.threads.remember(outcome.sessionId, thread);
+      if (!existing) await keepMessage(context, incoming, place, text, outcome.sessionId);
       if (outcome.held?.noticeDue) {
         await postEphemeral(context, { channel, user: message.user, threadTs }, heldReplyNote);
       }
@@ -168,6 +172,29 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       .catch(() => undefined);
   }
   await feedback;
+  await kept;
+}
+
+/** Keeps the message with the thread's session, as it reached the runtime (redacted when stored). */
+async function keepMessage(
+  context: SlackSurfaceContext,
+  incoming: Incoming,
+  place: ThreadPlace,
+  text: string,
+  sessionId: string,
+): Promise<void> {
+  const { message } = incoming;
+  if (!message.user) return;
+  await keepThreadMessage(context, place, {
+    ts: message.ts,
+    userId: message.user,
+    author: await context.users.nameOf(message.user),
+    bot: false,
+    text,
+    files: (message.files ?? []).map((file) => ({ id: file.id, name: file.name ?? file.title ?? "" })),
+    source: "event",
+    sessionId,
+  });
 }
 
 /** How long fetching one message's files from Slack may take. */
@@ -205,9 +232,11 @@ function parse(
   const eventTeam = (event as { team?: unknown }).team;
   const teamId = team ?? (typeof eventTeam === "string" ? eventTeam : undefined);
   if (!teamId) return undefined;
+  const enterprise = (body as { enterprise_id?: unknown }).enterprise_id;
   return {
     eventId: body.event_id,
     teamId,
+    enterpriseId: typeof enterprise === "string" ? enterprise : undefined,
     mayBeShared: body.is_ext_shared_channel === true,
     message: parsed.data,
     botUserId: boltContext.botUserId,
