@@ -7,7 +7,7 @@ import type { Readable, Writable } from "node:stream";
  * typed so far, so typing never mixes with a reply that is still arriving. Elsewhere (a pipe,
  * a test) lines are written as they come and nothing is drawn.
  */
-interface TerminalScreen {
+export interface TerminalScreen {
   /** Writes whole lines above the prompt. */
   print(text: string): void;
   /** What the spinner beside the prompt says ("thinking"), or undefined for no spinner. */
