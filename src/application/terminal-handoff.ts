@@ -57,35 +57,11 @@ export async function prepareHandoff(options: {
   createNotices(metadata: Record<string, unknown>): Promise<ThreadNotices | undefined>;
 }): Promise<TerminalHandoff> {
   const { db, sessionId, logger } = options;
-  const session = await getSession(db, sessionId);
-  if (!session) throw new HandoffRefusedError(`No session ${sessionId}: copy the id from "Open locally".`);
-  if (session.surface !== "slack") {
-    throw new HandoffRefusedError(
-      `Session ${sessionId} is not a Slack session; a terminal chat resumes by its THREADWORK_CHAT name.`,
-    );
-  }
-  if (options.as === undefined) {
-    throw new HandoffRefusedError(
-      `Continuing session ${sessionId} needs --as <your Slack user id>: only its owner may continue it here.`,
-    );
-  }
-  if (options.as !== session.ownerId) {
-    throw new HandoffRefusedError(
-      `Session ${sessionId} belongs to another person: ${options.as} is not its owner.`,
-    );
-  }
+  const session = await ownedSlackSession(db, sessionId, options.as);
   const holder = randomUUID();
   const hold = { host: options.host, user: options.user, holder };
   // From here on the Slack app leaves this session's agents to this chat.
-  if (!(await holdSession(db, sessionId, hold, holdSeconds))) {
-    const current = z
-      .object({ host: z.string(), user: z.string() })
-      .safeParse((await getSession(db, sessionId))?.metadata[terminalHoldKey]);
-    const where = current.success ? ` on ${current.data.host} by ${current.data.user}` : "";
-    throw new HandoffRefusedError(
-      `Session ${sessionId} is already continued in a terminal${where}; leave that chat first.`,
-    );
-  }
+  await takeHold(db, sessionId, hold);
   const renewal = setInterval(() => {
     holdSession(db, sessionId, hold, holdSeconds).catch((error: unknown) =>
       logger.warn({ error: String(error) }, "could not renew the terminal's hold on the session"),
@@ -110,19 +86,7 @@ export async function prepareHandoff(options: {
         if (event.type === "reply-completed" && event.final) void notices.reply(event.text);
       });
     },
-    async history(runtime) {
-      const agents = await runtime.listAgents(sessionId);
-      const lines = [`Session ${sessionId}${session.title ? `: ${oneLine(session.title)}` : ""}`];
-      const workers = agents.filter((agent) => agent.role === "worker");
-      if (workers.length > 0) lines.push(...workers.map((agent, index) => agentLine(agent, index + 1)));
-      const supervisor = await findSupervisor(db, sessionId);
-      const transcript = supervisor ? await loadTranscript(db, supervisor.id) : [];
-      const last = transcript.findLast(
-        (entry) => entry.message.role === "assistant" && textOf(entry.message).trim() !== "",
-      );
-      if (last) lines.push(`Last answer: ${truncate(oneLine(textOf(last.message)), 400)}`);
-      return lines;
-    },
+    history: (runtime) => sessionHistory(db, runtime, sessionId, session.title),
     async end() {
       if (ended) return;
       ended = true;
@@ -132,4 +96,62 @@ export async function prepareHandoff(options: {
       await notices?.back(options.host);
     },
   };
+}
+
+type Session = NonNullable<Awaited<ReturnType<typeof getSession>>>;
+
+/** The session, when it is a Slack session and `as` names its owner; a refusal otherwise. */
+async function ownedSlackSession(db: Database, sessionId: string, as: string | undefined): Promise<Session> {
+  const session = await getSession(db, sessionId);
+  if (!session) throw new HandoffRefusedError(`No session ${sessionId}: copy the id from "Open locally".`);
+  if (session.surface !== "slack") {
+    throw new HandoffRefusedError(
+      `Session ${sessionId} is not a Slack session; a terminal chat resumes by its THREADWORK_CHAT name.`,
+    );
+  }
+  if (as === undefined) {
+    throw new HandoffRefusedError(
+      `Continuing session ${sessionId} needs --as <your Slack user id>: only its owner may continue it here.`,
+    );
+  }
+  if (as !== session.ownerId) {
+    throw new HandoffRefusedError(`Session ${sessionId} belongs to another person: ${as} is not its owner.`);
+  }
+  return session;
+}
+
+/** Holds the session for this terminal, or refuses, naming where another terminal holds it. */
+async function takeHold(
+  db: Database,
+  sessionId: string,
+  hold: { host: string; user: string; holder: string },
+): Promise<void> {
+  if (await holdSession(db, sessionId, hold, holdSeconds)) return;
+  const current = z
+    .object({ host: z.string(), user: z.string() })
+    .safeParse((await getSession(db, sessionId))?.metadata[terminalHoldKey]);
+  const where = current.success ? ` on ${current.data.host} by ${current.data.user}` : "";
+  throw new HandoffRefusedError(
+    `Session ${sessionId} is already continued in a terminal${where}; leave that chat first.`,
+  );
+}
+
+/** The session, its workers and the supervisor's last answer, as the terminal shows them first. */
+async function sessionHistory(
+  db: Database,
+  runtime: RuntimeApi,
+  sessionId: string,
+  title: string | null,
+): Promise<string[]> {
+  const agents = await runtime.listAgents(sessionId);
+  const lines = [`Session ${sessionId}${title ? `: ${oneLine(title)}` : ""}`];
+  const workers = agents.filter((agent) => agent.role === "worker");
+  if (workers.length > 0) lines.push(...workers.map((agent, index) => agentLine(agent, index + 1)));
+  const supervisor = await findSupervisor(db, sessionId);
+  const transcript = supervisor ? await loadTranscript(db, supervisor.id) : [];
+  const last = transcript.findLast(
+    (entry) => entry.message.role === "assistant" && textOf(entry.message).trim() !== "",
+  );
+  if (last) lines.push(`Last answer: ${truncate(oneLine(textOf(last.message)), 400)}`);
+  return lines;
 }

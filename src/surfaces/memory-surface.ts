@@ -1,6 +1,7 @@
 import type { DecisionOutcome } from "../domain/requests.ts";
 import type { InputOutcome, RuntimeApi } from "../runtime/runtime-api.ts";
 import type { SessionKey, SurfaceEvent, SurfaceInput } from "../runtime/surface-port.ts";
+import { RecordedEvents } from "./recorded-events.ts";
 
 interface MemorySurface {
   readonly key: SessionKey;
@@ -29,11 +30,6 @@ interface MemorySurface {
   close(): void;
 }
 
-interface Waiter {
-  predicate: (event: SurfaceEvent) => boolean;
-  resolve: (event: SurfaceEvent) => void;
-}
-
 /**
  * An in-memory surface for tests: one conversation, its events recorded, inputs sent
  * straight into the runtime. It sees only this session's events.
@@ -47,32 +43,22 @@ export function createMemorySurface(
     conversationKey: `conversation-${Math.random().toString(36).slice(2)}`,
   };
   const defaultUser = options.userId ?? "user-1";
-  const events: SurfaceEvent[] = [];
-  const waiters = new Set<Waiter>();
+  const recorded = new RecordedEvents();
+  const events = recorded.events;
   let sessionId: string | undefined;
 
   // Events may arrive before `send` learns the session id: hold them until then.
   const early: SurfaceEvent[] = [];
 
-  function record(event: SurfaceEvent): void {
-    events.push(event);
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(event)) {
-        waiters.delete(waiter);
-        waiter.resolve(event);
-      }
-    }
-  }
-
   function learnSession(id: string): void {
     if (sessionId !== undefined) return;
     sessionId = id;
-    for (const event of early.splice(0)) if (event.sessionId === id) record(event);
+    for (const event of early.splice(0)) if (event.sessionId === id) recorded.record(event);
   }
 
   const unsubscribe = runtime.subscribe((event) => {
     if (sessionId === undefined) early.push(event);
-    else if (event.sessionId === sessionId) record(event);
+    else if (event.sessionId === sessionId) recorded.record(event);
   });
 
   async function decision(input: SurfaceInput): Promise<DecisionOutcome> {
@@ -99,36 +85,15 @@ export function createMemorySurface(
       decision({ type: "approval-decision", requestId, userId, decision: choice }),
     decideBudget: (requestId, choice, userId = defaultUser) =>
       decision({ type: "budget-decision", requestId, userId, decision: choice }),
-    waitFor(
+    waitFor: (
       predicate: (event: SurfaceEvent) => boolean,
-      waitOptions: { timeoutMs?: number; after?: number } = {},
-    ) {
-      const seen = events.slice(waitOptions.after ?? 0).find(predicate);
-      if (seen) return Promise.resolve(seen);
-      return new Promise<SurfaceEvent>((resolve, reject) => {
-        const waiter: Waiter = {
-          predicate,
-          resolve: (event) => {
-            clearTimeout(timer);
-            resolve(event);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(
-            new Error(
-              `timed out waiting for a surface event; saw: ${events.map((event) => event.type).join(", ")}`,
-            ),
-          );
-        }, waitOptions.timeoutMs ?? 20_000);
-        waiters.add(waiter);
-      });
-    },
+      waitOptions?: { timeoutMs?: number; after?: number },
+    ) => recorded.waitFor(predicate, waitOptions),
     replies: () => events.flatMap((event) => (event.type === "reply-completed" ? [event.text] : [])),
     sessionId: () => sessionId,
     close() {
       unsubscribe();
-      waiters.clear();
+      recorded.clearWaiters();
     },
   } as MemorySurface;
 }

@@ -2,13 +2,12 @@ import type { McpServerConfig } from "../../config/mcp-config.ts";
 import type { McpCallResult, McpServerListing } from "../../domain/mcp.ts";
 import type { Logger } from "../../logger.ts";
 import type { SandboxMode } from "../process/sandbox-probe.ts";
-import type { McpConnection } from "./mcp-connection.ts";
+import { ConnectionSlots } from "./connection-slots.ts";
 import { McpServerUnavailableError } from "./mcp-errors.ts";
 import type { McpAgentScope, McpCallOptions, McpServers } from "./mcp-servers-port.ts";
 import { needsWorkspace, referencedValues } from "./resolve-templates.ts";
-import { ServerSetupError } from "./server-setup-error.ts";
-import { type StartContext, startServer } from "./start-server.ts";
-import { defaultRestartPolicy, type RestartPolicy, startWithBackoff } from "./start-with-backoff.ts";
+import type { StartContext } from "./start-server.ts";
+import { defaultRestartPolicy, type RestartPolicy } from "./start-with-backoff.ts";
 
 export interface McpServersOptions {
   servers: McpServerConfig[];
@@ -29,20 +28,20 @@ export interface McpServersOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-interface Slot {
-  connection?: McpConnection;
-  starting?: Promise<McpConnection>;
-  released: boolean;
-}
-
 const defaultStartTimeoutMs = 30_000;
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function audienceIncludes(use: McpServerConfig["use"], role: McpAgentScope["role"]): boolean {
   return use === "both" || (use === "supervisor" ? role === "supervisor" : role === "worker");
+}
+
+/** Whether an agent may use the server: its audience, its repository, and a workspace it needs. */
+function serves(server: McpServerConfig, scope: Pick<McpAgentScope, "role" | "workspace">): boolean {
+  return (
+    audienceIncludes(server.use, scope.role) &&
+    (server.repository === undefined ||
+      (scope.role === "worker" && scope.workspace?.repoName === server.repository)) &&
+    (scope.workspace !== undefined || !needsWorkspace(server))
+  );
 }
 
 /** Rejects with the signal's reason as soon as it aborts, whatever `work` does. */
@@ -64,7 +63,6 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
  */
 export function createMcpServers(options: McpServersOptions): McpServers {
   const byName = new Map(options.servers.map((server) => [server.name, server]));
-  const slots = new Map<string, Slot>();
   const secrets = referencedValues(options.servers, options.environment);
   const policy = options.restart ?? defaultRestartPolicy;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -78,7 +76,7 @@ export function createMcpServers(options: McpServersOptions): McpServers {
     startTimeoutMs: options.startTimeoutMs ?? defaultStartTimeoutMs,
     secrets,
   };
-  const key = (agentId: string, server: string) => `${agentId}\u0000${server}`;
+  const slots = new ConnectionSlots({ context, policy, sleep, logger: options.logger });
 
   function configured(name: string): McpServerConfig {
     const server = byName.get(name);
@@ -86,85 +84,13 @@ export function createMcpServers(options: McpServersOptions): McpServers {
     return server;
   }
 
-  async function start(slot: Slot, server: McpServerConfig, scope: McpAgentScope): Promise<McpConnection> {
-    let connection: McpConnection;
-    let tried = 0;
-    try {
-      connection = await startWithBackoff(
-        async (attempt) => {
-          tried = attempt;
-          try {
-            return await startServer(server, scope, context);
-          } catch (error) {
-            options.logger.warn(
-              { mcpServer: server.name, agentId: scope.agentId, attempt, error: describe(error) },
-              "MCP server did not start",
-            );
-            throw error;
-          }
-        },
-        policy,
-        sleep,
-      );
-    } catch (error) {
-      if (error instanceof ServerSetupError) throw new McpServerUnavailableError(server.name, error.message);
-      throw new McpServerUnavailableError(
-        server.name,
-        `it did not start (${tried} attempt${tried === 1 ? "" : "s"}): ${describe(error)}`,
-      );
-    }
-    if (slot.released) {
-      await connection.close();
-      throw new McpServerUnavailableError(
-        server.name,
-        "the agent's connections were closed while it started",
-      );
-    }
-    slot.connection = connection;
-    return connection;
-  }
-
-  function connectionFor(name: string, scope: McpAgentScope): Promise<McpConnection> {
-    const server = configured(name);
-    const slotKey = key(scope.agentId, name);
-    let slot = slots.get(slotKey);
-    if (!slot) {
-      slot = { released: false };
-      slots.set(slotKey, slot);
-    }
-    if (slot.connection?.alive) return Promise.resolve(slot.connection);
-    if (slot.starting) return slot.starting;
-    const current = slot;
-    const starting = start(current, server, scope).finally(() => {
-      current.starting = undefined;
-    });
-    current.starting = starting;
-    return starting;
-  }
-
-  async function closeSlots(selected: [string, Slot][]): Promise<void> {
-    await Promise.all(
-      selected.map(async ([slotKey, slot]) => {
-        slot.released = true;
-        slots.delete(slotKey);
-        await slot.connection?.close();
-      }),
-    );
-  }
-
   return {
     serversFor(scope) {
-      return options.servers.filter(
-        (server) =>
-          audienceIncludes(server.use, scope.role) &&
-          (server.repository === undefined ||
-            (scope.role === "worker" && scope.workspace?.repoName === server.repository)) &&
-          (scope.workspace !== undefined || !needsWorkspace(server)),
-      );
+      return options.servers.filter((server) => serves(server, scope));
     },
 
     async list(name: string, scope: McpAgentScope): Promise<McpServerListing> {
-      const connection = await connectionFor(name, scope);
+      const connection = await slots.connectionFor(configured(name), scope);
       return connection.list(configured(name).timeoutSeconds * 1000);
     },
 
@@ -176,17 +102,16 @@ export function createMcpServers(options: McpServersOptions): McpServers {
       callOptions: McpCallOptions,
     ): Promise<McpCallResult> {
       const server = configured(name);
-      const connection = await untilAborted(connectionFor(name, scope), callOptions.signal);
+      const connection = await untilAborted(slots.connectionFor(server, scope), callOptions.signal);
       return connection.call(tool, input, { ...callOptions, timeoutSeconds: server.timeoutSeconds });
     },
 
     async release(agentId: string): Promise<void> {
-      const prefix = `${agentId}\u0000`;
-      await closeSlots([...slots].filter(([slotKey]) => slotKey.startsWith(prefix)));
+      await slots.release(agentId);
     },
 
     async close(): Promise<void> {
-      await closeSlots([...slots]);
+      await slots.closeAll();
     },
 
     secretValues() {

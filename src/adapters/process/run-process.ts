@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { absoluteSearchPath } from "./find-executable.ts";
 import { OutputCapture } from "./output-capture.ts";
+import { ProcessGroup } from "./process-group.ts";
 
 export interface RunProcessOptions {
   command: string;
@@ -58,34 +59,11 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    let timedOut = false;
-    let aborted = false;
-    let killTimer: NodeJS.Timeout | undefined;
-
-    const killGroup = (signal: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // The group is already gone.
-      }
-    };
-    const terminate = () => {
-      killGroup("SIGTERM");
-      killTimer ??= setTimeout(() => killGroup("SIGKILL"), grace);
-    };
-    const timeout =
-      options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            terminate();
-          }, options.timeoutMs);
-    const onAbort = () => {
-      aborted = true;
-      terminate();
-    };
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const group = new ProcessGroup(child, {
+      graceMs: grace,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+    });
 
     const onStdout = options.onStdout;
     child.stdout.on("data", onStdout ?? ((chunk: Buffer) => stdout.append(chunk)));
@@ -95,40 +73,23 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     });
     child.stdin.end(options.input ?? "");
 
-    // Leftover background children keep the pipes open: reap them once the program exits.
-    // A child that left our group (setsid) could still hold them: stop waiting after the grace.
-    let closeTimer: NodeJS.Timeout | undefined;
-    child.on("exit", () => {
-      killGroup("SIGKILL");
-      closeTimer = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }, grace);
-    });
     child.on("error", (error) => {
-      cleanup();
+      group.cleanup();
       reject(error);
     });
     child.on("close", (exitCode, signal) => {
-      cleanup();
+      group.cleanup();
       resolve({
         exitCode,
         signal,
-        timedOut,
-        aborted,
+        timedOut: group.timedOut,
+        aborted: group.aborted,
         durationMs: performance.now() - started,
         stdout: stdout.text(),
         stderr: options.mergeOutput ? "" : stderr.text(),
         outputBytes: stdout.totalBytes + (options.mergeOutput ? 0 : stderr.totalBytes),
       });
     });
-
-    function cleanup() {
-      if (timeout) clearTimeout(timeout);
-      if (killTimer) clearTimeout(killTimer);
-      if (closeTimer) clearTimeout(closeTimer);
-      options.signal?.removeEventListener("abort", onAbort);
-    }
   });
 }
 

@@ -50,13 +50,24 @@ export async function checkSlack(
       ),
     ];
   }
-  const checks: DoctorCheck[] = [];
-  const client = createSlackWebClient({
-    botToken: slack.botToken,
-    apiUrl: slack.apiUrl,
-    logger: options.logger,
-  });
-  let granted: string[] | undefined;
+  const token = await checkBotToken(config, slack.botToken, options.logger);
+  if (!token.works) return [token.check];
+  const wanted = await manifestScopes(options.manifest ?? manifestPath);
+  return [token.check, ...checkScopes(config, wanted, token.granted), ...(await checkConnection(slack))];
+}
+
+type Slack = Config["slack"];
+
+/** auth.test with the bot token: who it works as, and the scopes Slack says it was granted. */
+async function checkBotToken(
+  config: Config,
+  botToken: string,
+  logger: Logger,
+): Promise<
+  { works: true; check: DoctorCheck; granted: string[] | undefined } | { works: false; check: DoctorCheck }
+> {
+  const { slack } = config;
+  const client = createSlackWebClient({ botToken, apiUrl: slack.apiUrl, logger });
   try {
     const response = (await client.apiCall("auth.test")) as {
       team?: string;
@@ -64,80 +75,89 @@ export async function checkSlack(
       user?: string;
       response_metadata?: { scopes?: string[] };
     };
-    granted = response.response_metadata?.scopes;
-    checks.push(
-      ok(
+    return {
+      works: true,
+      granted: response.response_metadata?.scopes,
+      check: ok(
         "Slack bot token",
         `works as @${response.user ?? "?"} in ${response.team ?? "?"} (${response.team_id ?? "?"})`,
       ),
-    );
+    };
   } catch (error) {
     const reason = slackErrorOf(error);
-    return [
-      problem(
+    return {
+      works: false,
+      check: problem(
         "Slack bot token",
         `auth.test failed: ${reason}`,
         isBotTokenRefusal(reason)
           ? botTokenFix
           : `check that Slack${slack.apiUrl ? ` at SLACK_API_URL (${displayUrl(slack.apiUrl)})` : ""} is reachable from here`,
       ),
-    ];
+    };
   }
-  const wanted = await manifestScopes(options.manifest ?? manifestPath);
+}
+
+/** The manifest's scopes against the granted ones; a scope only an unset setting uses is a warning. */
+function checkScopes(config: Config, wanted: string[], granted: string[] | undefined): DoctorCheck[] {
   if (granted === undefined) {
-    checks.push(problem("Slack bot token scopes", "Slack did not say which scopes the token has", reinstall));
-  } else {
-    const missing = wanted.filter((scope) => !granted.includes(scope));
-    const unused = missing.filter((scope) => {
-      const setting = scopesOfSettings[scope];
-      return setting !== undefined && !setting.isSet(config);
-    });
-    const needed = missing.filter((scope) => !unused.includes(scope));
-    if (missing.length === 0) {
-      checks.push(
-        ok("Slack bot token scopes", `all ${wanted.length} scopes manifest.json asks for are granted`),
-      );
-    }
-    if (needed.length > 0) {
-      checks.push(problem("Slack bot token scopes", `missing ${needed.join(", ")}`, reinstall));
-    }
-    if (unused.length > 0) {
-      const settings = unused.map((scope) => scopesOfSettings[scope]?.variable).join(", ");
-      checks.push(
-        warning(
-          "Slack bot token scopes",
-          `missing ${unused.join(", ")}, which only ${settings} needs, and it is not set`,
-          `nothing to do until you set ${settings}; then ${reinstall}`,
-        ),
-      );
-    }
+    return [problem("Slack bot token scopes", "Slack did not say which scopes the token has", reinstall)];
   }
-  if (slack.appToken) {
-    const apiUrl = normalizeApiUrl(slack.apiUrl);
-    const appClient = new WebClient(slack.appToken, {
-      ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
-      retryConfig: { retries: 0 },
-    });
-    try {
-      await appClient.apiCall("apps.connections.open");
-      checks.push(ok("Slack app token (Socket Mode)", "opens a Socket Mode connection"));
-    } catch (error) {
-      checks.push(
-        problem(
-          "Slack app token (Socket Mode)",
-          `apps.connections.open failed: ${slackErrorOf(error)}`,
-          "generate an app-level token with connections:write under Basic Information → App-Level Tokens and set SLACK_APP_TOKEN; Socket Mode must be on",
-        ),
-      );
-    }
-  } else if (!slack.signingSecret) {
+  const checks: DoctorCheck[] = [];
+  const missing = wanted.filter((scope) => !granted.includes(scope));
+  const unused = missing.filter((scope) => {
+    const setting = scopesOfSettings[scope];
+    return setting !== undefined && !setting.isSet(config);
+  });
+  const needed = missing.filter((scope) => !unused.includes(scope));
+  if (missing.length === 0) {
     checks.push(
-      problem(
-        "Slack connection",
-        "neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is set",
-        "set SLACK_APP_TOKEN=xapp-… for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode",
+      ok("Slack bot token scopes", `all ${wanted.length} scopes manifest.json asks for are granted`),
+    );
+  }
+  if (needed.length > 0) {
+    checks.push(problem("Slack bot token scopes", `missing ${needed.join(", ")}`, reinstall));
+  }
+  if (unused.length > 0) {
+    const settings = unused.map((scope) => scopesOfSettings[scope]?.variable).join(", ");
+    checks.push(
+      warning(
+        "Slack bot token scopes",
+        `missing ${unused.join(", ")}, which only ${settings} needs, and it is not set`,
+        `nothing to do until you set ${settings}; then ${reinstall}`,
       ),
     );
   }
   return checks;
+}
+
+/** In Socket Mode the app token opens a connection; in HTTP mode a signing secret is set. */
+async function checkConnection(slack: Slack): Promise<DoctorCheck[]> {
+  if (slack.appToken) return [await checkAppToken(slack, slack.appToken)];
+  if (slack.signingSecret) return [];
+  return [
+    problem(
+      "Slack connection",
+      "neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is set",
+      "set SLACK_APP_TOKEN=xapp-… for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode",
+    ),
+  ];
+}
+
+async function checkAppToken(slack: Slack, appToken: string): Promise<DoctorCheck> {
+  const apiUrl = normalizeApiUrl(slack.apiUrl);
+  const appClient = new WebClient(appToken, {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    retryConfig: { retries: 0 },
+  });
+  try {
+    await appClient.apiCall("apps.connections.open");
+    return ok("Slack app token (Socket Mode)", "opens a Socket Mode connection");
+  } catch (error) {
+    return problem(
+      "Slack app token (Socket Mode)",
+      `apps.connections.open failed: ${slackErrorOf(error)}`,
+      "generate an app-level token with connections:write under Basic Information → App-Level Tokens and set SLACK_APP_TOKEN; Socket Mode must be on",
+    );
+  }
 }

@@ -132,18 +132,50 @@ async function setUp(context: SetupContext, prompt: LinePrompt): Promise<boolean
       ? `HTTP mode: Slack will send events and interactions to ${options.publicUrl.replace(/\/+$/, "")}${slackEventsPath}\n`
       : "Socket Mode: Threadwork connects out to Slack, so it needs no public URL (--public-url https://… for HTTP mode)\n",
   );
-  let created: CreatedApp | undefined;
-  if (options.configToken) {
-    created = await createOrUpdate(context, options.configToken, manifest);
+  const created = await appFromManifest(context, manifest);
+  output.write("Then copy the Bot User OAuth Token from OAuth & Permissions.\n");
+  const { botToken, scopesOk } = await askBotToken(context, prompt, manifest);
+  const values: Record<string, string> = {
+    SLACK_BOT_TOKEN: botToken,
+    ...(await askConnectionSecret(context, prompt, created)),
+  };
+  if (options.publicUrl && context.environment.SLACK_APP_TOKEN?.trim())
     output.write(
-      `\nInstall the app to your workspace: ${created.installUrl ?? `https://api.slack.com/apps/${created.appId}/install-on-team`}\n`,
+      "! SLACK_APP_TOKEN is set, so npm start would use Socket Mode: remove it (from .env too) for HTTP mode\n",
     );
-  } else {
+  const written = await writeEnv(context, values);
+  const healthy = await runDoctorOn(context, written);
+  if (healthy && scopesOk) output.write(nextSteps(manifest));
+  else output.write("\nFix what is marked ✗ above, then run npm run doctor (or npm run setup again).\n");
+  return healthy && scopesOk;
+}
+
+/** The app created or updated with the configuration token, or, without one, how to create it by hand. */
+async function appFromManifest(
+  context: SetupContext,
+  manifest: AppManifest,
+): Promise<CreatedApp | undefined> {
+  const { options, output } = context;
+  if (!options.configToken) {
     output.write(
       `\nCreate the app from manifest.json (pick your workspace, then Next and Create):\n${createFromManifestLink(manifest)}\nThen click Install to Workspace and Allow.\n`,
     );
+    return undefined;
   }
-  output.write("Then copy the Bot User OAuth Token from OAuth & Permissions.\n");
+  const created = await createOrUpdate(context, options.configToken, manifest);
+  output.write(
+    `\nInstall the app to your workspace: ${created.installUrl ?? `https://api.slack.com/apps/${created.appId}/install-on-team`}\n`,
+  );
+  return created;
+}
+
+/** The bot token, asked for unless given, checked to work; `scopesOk` once it has every scope asked for. */
+async function askBotToken(
+  context: SetupContext,
+  prompt: LinePrompt,
+  manifest: AppManifest,
+): Promise<{ botToken: string; scopesOk: boolean }> {
+  const { options, output } = context;
   const botToken = await required(prompt, options.botToken, "Bot User OAuth Token (xoxb-…): ", {
     variable: "SLACK_BOT_TOKEN",
     flag: "--bot-token",
@@ -167,43 +199,52 @@ async function setUp(context: SetupContext, prompt: LinePrompt): Promise<boolean
     );
   } else
     output.write(`✓ The bot token has all ${botScopes(manifest).length} scopes manifest.json asks for\n`);
+  return { botToken, scopesOk };
+}
 
-  const values: Record<string, string> = { SLACK_BOT_TOKEN: botToken };
+/** HTTP mode's signing secret, or Socket Mode's app-level token, asked for unless known. */
+async function askConnectionSecret(
+  context: SetupContext,
+  prompt: LinePrompt,
+  created: CreatedApp | undefined,
+): Promise<Record<string, string>> {
+  const { options, output } = context;
   if (options.publicUrl) {
-    values.SLACK_SIGNING_SECRET = await required(
+    const secret = await required(
       prompt,
       options.signingSecret ?? created?.signingSecret,
       "Signing Secret (Basic Information → App Credentials): ",
       { variable: "SLACK_SIGNING_SECRET", flag: "--signing-secret" },
     );
-  } else {
-    const page = created
-      ? `https://api.slack.com/apps/${created.appId}/general`
-      : "the app's Basic Information page";
-    if (!options.appToken)
-      output.write(
-        `Socket Mode needs an app-level token: on ${page}, App-Level Tokens → Generate, with the scope connections:write.\n`,
-      );
-    values.SLACK_APP_TOKEN = await required(prompt, options.appToken, "App-level token (xapp-…): ", {
-      variable: "SLACK_APP_TOKEN",
-      flag: "--app-token",
-      prefix: "xapp-",
-    });
+    return { SLACK_SIGNING_SECRET: secret };
   }
-  if (options.publicUrl && context.environment.SLACK_APP_TOKEN?.trim())
+  const page = created
+    ? `https://api.slack.com/apps/${created.appId}/general`
+    : "the app's Basic Information page";
+  if (!options.appToken)
     output.write(
-      "! SLACK_APP_TOKEN is set, so npm start would use Socket Mode: remove it (from .env too) for HTTP mode\n",
+      `Socket Mode needs an app-level token: on ${page}, App-Level Tokens → Generate, with the scope connections:write.\n`,
     );
+  const appToken = await required(prompt, options.appToken, "App-level token (xapp-…): ", {
+    variable: "SLACK_APP_TOKEN",
+    flag: "--app-token",
+    prefix: "xapp-",
+  });
+  return { SLACK_APP_TOKEN: appToken };
+}
+
+/** Merges the values into .env, keeping what is already set there; returns what was written. */
+async function writeEnv(
+  context: SetupContext,
+  values: Record<string, string>,
+): Promise<Record<string, string>> {
   const envFile = path.join(context.directory, ".env");
   const changes = await mergeEnvFile(envFile, values);
   const written = Object.fromEntries(changes.written.map((key) => [key, values[key] ?? ""]));
-  output.write(
+  context.output.write(
     `✓ ${envFile}: ${changes.written.length > 0 ? `wrote ${changes.written.join(", ")}` : "nothing new to write"}${changes.kept.length > 0 ? `; kept ${changes.kept.join(", ")} already set there (delete a line to replace it)` : ""}\n`,
   );
-  const healthy = await runDoctorOn(context, written);
-  if (healthy && scopesOk) output.write(nextSteps(manifest));
-  else output.write("\nFix what is marked ✗ above, then run npm run doctor (or npm run setup again).\n");
-  return healthy && scopesOk;
+  return written;
 }
 
 /**

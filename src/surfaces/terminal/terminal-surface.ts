@@ -1,15 +1,20 @@
 import type { Readable, Writable } from "node:stream";
-import type { AgentSnapshot } from "../../domain/agents.ts";
-import { counted } from "../../domain/plural.ts";
-import type { RequestSnapshot } from "../../domain/requests.ts";
-import { numberedWorkers } from "../../domain/steer-address.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { SessionKey, SurfaceEvent } from "../../runtime/surface-port.ts";
 import { ReplyLines } from "./reply-lines.ts";
 import { TerminalActivity } from "./terminal-activity.ts";
-import { parseTerminalLine, type TerminalCommand, terminalHelp } from "./terminal-commands.ts";
-import { agentLine, renderEvent, requestLine, steerLine } from "./terminal-render.ts";
-import { createTerminalScreen, speakerLabel } from "./terminal-screen.ts";
+import {
+  type CommandContext,
+  cancel,
+  decide,
+  decidePlan,
+  retry,
+  steer,
+} from "./terminal-command-handlers.ts";
+import { parseTerminalLine, terminalHelp } from "./terminal-commands.ts";
+import { TerminalConversation } from "./terminal-conversation.ts";
+import { agentLine, renderEvent } from "./terminal-render.ts";
+import { createTerminalScreen, speakerLabel, type TerminalScreen } from "./terminal-screen.ts";
 
 interface TerminalSurfaceOptions {
   runtime: RuntimeApi;
@@ -42,269 +47,157 @@ const replyLabel = "threadwork";
  * (another chat, a Slack thread) never reach the screen.
  */
 export function createTerminalSurface(options: TerminalSurfaceOptions): TerminalSurface {
-  const { runtime } = options;
-  const interactive = options.interactive ?? false;
-  const screen = createTerminalScreen({ input: options.input, output: options.output, interactive });
-  const numbers = new Map<string, number>();
-  const requests = new Map<number, string>();
-  const seen = new Set<string>();
-  let sessionId = options.sessionId;
-  // Events that arrive while the first message is on its way, before its session id is known.
-  let early: SurfaceEvent[] | undefined;
-  let stopped = false;
-
-  const reply = new ReplyLines({
-    print: (text) => screen.print(text),
-    label: speakerLabel(replyLabel, interactive),
-    labelWidth: `${replyLabel} › `.length,
-    columns: () => screen.columns(),
-  });
-  const activity = new TerminalActivity((text) => screen.setActivity(text));
-  const line = (text: string) => {
-    reply.flush();
-    screen.print(text);
+  const chat = new TerminalChat(options);
+  return {
+    handleLine: (text) => chat.handleLine(text),
+    stop: () => chat.stop(),
+    run: () => chat.run(),
   };
+}
 
-  function numberOf(request: RequestSnapshot): number {
-    let number = numbers.get(request.id);
-    if (number === undefined) {
-      number = numbers.size + 1;
-      numbers.set(request.id, number);
-      requests.set(number, request.id);
-    }
-    return number;
+class TerminalChat {
+  readonly #options: TerminalSurfaceOptions;
+  readonly #screen: TerminalScreen;
+  readonly #reply: ReplyLines;
+  readonly #activity: TerminalActivity;
+  readonly #conversation: TerminalConversation;
+  readonly #context: CommandContext;
+  #stopped = false;
+  #interrupted = false;
+
+  constructor(options: TerminalSurfaceOptions) {
+    this.#options = options;
+    const interactive = options.interactive ?? false;
+    const screen = createTerminalScreen({ input: options.input, output: options.output, interactive });
+    this.#screen = screen;
+    this.#reply = new ReplyLines({
+      print: (text) => screen.print(text),
+      label: speakerLabel(replyLabel, interactive),
+      labelWidth: `${replyLabel} › `.length,
+      columns: () => screen.columns(),
+    });
+    this.#activity = new TerminalActivity((text) => screen.setActivity(text));
+    this.#conversation = new TerminalConversation({
+      runtime: options.runtime,
+      key: options.key,
+      userId: options.userId,
+      sessionId: options.sessionId,
+      show: (event) => this.#show(event),
+    });
+    this.#context = {
+      conversation: this.#conversation,
+      line: (text) => this.#line(text),
+      thinking: () => this.#activity.thinking(),
+    };
+    screen.onInterrupt(() => {
+      this.#interrupted = true;
+      this.#line("Stopping… (the conversation resumes where it left off next time)");
+      this.stop();
+    });
   }
 
-  function show(event: SurfaceEvent): void {
-    activity.observe(event);
-    // A restart announces pending requests again: show each once.
-    if (
-      event.type === "question-asked" ||
-      event.type === "approval-requested" ||
-      event.type === "budget-reached" ||
-      event.type === "plan-proposed"
-    ) {
-      if (seen.has(event.request.id)) return;
-      seen.add(event.request.id);
+  async run(): Promise<{ interrupted: boolean }> {
+    for (const text of this.#options.introduction ?? []) this.#line(text);
+    this.#line("Type a message to talk to the supervisor; /help lists the commands.");
+    if (await this.#conversation.ensureSession()) {
+      const pending = await this.#conversation.listRequests();
+      if (pending.length > 0) this.#line(["Waiting on you:", ...pending].join("\n"));
     }
-    if (event.type === "reply-delta") reply.delta(event.turnId, event.delta);
-    else if (event.type === "reply-completed") reply.completed(event.turnId, event.text);
-    else {
-      const rendered = renderEvent(event, numberOf);
-      if (rendered) line(rendered.text);
-    }
-  }
-
-  const unsubscribe = runtime.subscribe((event) => {
-    if (sessionId === undefined) {
-      early?.push(event);
-      return;
-    }
-    if (event.sessionId === sessionId) show(event);
-  });
-
-  async function ensureSession(): Promise<string | undefined> {
-    if (sessionId === undefined) sessionId = (await runtime.findSession(options.key))?.id;
-    return sessionId;
-  }
-
-  async function sendMessage(text: string): Promise<void> {
-    activity.thinking();
-    if (sessionId !== undefined) {
-      await runtime.handle({ type: "user-message", key: options.key, userId: options.userId, text });
-      return;
-    }
-    early = [];
     try {
-      const outcome = await runtime.handle({
-        type: "user-message",
-        key: options.key,
-        userId: options.userId,
-        text,
-      });
-      if (outcome.type === "message-accepted") sessionId = outcome.sessionId;
-      for (const event of early) if (event.sessionId === sessionId) show(event);
-    } finally {
-      early = undefined;
-    }
-  }
-
-  async function decide(command: Extract<TerminalCommand, { type: "answer" | "approval" | "budget" }>) {
-    const requestId = requests.get(command.number);
-    if (!requestId) return line(`No request #${command.number}.`);
-    const input =
-      command.type === "answer"
-        ? { type: "answer" as const, requestId, userId: options.userId, answer: command.text }
-        : command.type === "approval"
-          ? {
-              type: "approval-decision" as const,
-              requestId,
-              userId: options.userId,
-              decision: command.decision,
-            }
-          : {
-              type: "budget-decision" as const,
-              requestId,
-              userId: options.userId,
-              decision: command.decision,
-            };
-    const outcome = await runtime.handle(input);
-    if (outcome.type !== "decision") return;
-    if (!outcome.outcome.ok) return line(`Not done: ${outcome.outcome.reason}.`);
-    if (input.type === "approval-decision" && input.decision === "always_allow") {
-      if (outcome.outcome.request.decision !== "always_allow") {
-        line(
-          `"Always allow" is not offered for #${command.number}: approved this once; it asks again next time.`,
-        );
+      for await (const text of this.#screen.lines()) {
+        if (!(await this.handleLine(text))) break;
       }
+    } finally {
+      this.stop();
     }
+    return { interrupted: this.#interrupted };
   }
 
-  async function decidePlan(command: Extract<TerminalCommand, { type: "plan" }>) {
-    const requestId = requests.get(command.number);
-    if (!requestId) return line(`No request #${command.number}.`);
-    const { decision, text } = command;
-    const outcome = await runtime.handle({
-      type: "plan-decision",
-      requestId,
-      userId: options.userId,
-      decision,
-      text,
-    });
-    if (outcome.type === "decision" && !outcome.outcome.ok) line(`Not done: ${outcome.outcome.reason}.`);
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    // What a step being interrupted still streams would land below "Stopping…".
+    this.#conversation.close();
+    this.#activity.stop();
+    this.#reply.flush();
+    this.#screen.close();
   }
 
-  async function steer(command: Extract<TerminalCommand, { type: "steer" }>): Promise<void> {
-    const id = await ensureSession();
-    const worker = numberedWorkers(await listAgents()).find((item) => item.number === command.number);
-    if (!id || !worker) return line(`No agent #${command.number}; /agents lists them.`);
-    const outcome = await runtime.handle({
-      type: "steer",
-      sessionId: id,
-      agentId: worker.agent.id,
-      userId: options.userId,
-      text: command.text,
-    });
-    if (outcome.type === "steer") line(steerLine(outcome.result, command.number));
-  }
-
-  async function listAgents(): Promise<AgentSnapshot[]> {
-    const id = await ensureSession();
-    return id ? runtime.listAgents(id) : [];
-  }
-
-  async function listRequests(): Promise<string[]> {
-    const id = await ensureSession();
-    const pending = id ? await runtime.listPendingRequests(id) : [];
-    for (const request of pending) seen.add(request.id);
-    return pending.map((request) => requestLine(request, numberOf(request)));
-  }
-
-  async function handleLine(text: string): Promise<boolean> {
+  /** Handles one typed line; false once the person quits. */
+  async handleLine(text: string): Promise<boolean> {
     const command = parseTerminalLine(text);
+    const context = this.#context;
     switch (command.type) {
       case "empty":
         return true;
       case "quit":
         return false;
       case "help":
-        line(terminalHelp);
+        this.#line(terminalHelp);
         return true;
       case "invalid":
-        line(command.reason);
+        this.#line(command.reason);
         return true;
       case "message":
-        await sendMessage(command.text);
+        this.#activity.thinking();
+        await this.#conversation.sendMessage(command.text);
         return true;
-      case "agents": {
-        const agents = await listAgents();
-        line(agents.length === 0 ? "No agents yet." : agents.map(agentLine).join("\n"));
+      case "agents":
+        await this.#listAgents();
         return true;
-      }
-      case "requests": {
-        const pending = await listRequests();
-        line(pending.length === 0 ? "Nothing waits on you." : pending.join("\n"));
+      case "requests":
+        await this.#listRequests();
         return true;
-      }
-      case "cancel": {
-        const id = await ensureSession();
-        if (!id) {
-          line("No session yet.");
-          return true;
-        }
-        const agents = await listAgents();
-        const byNumber =
-          command.agent && /^\d+$/.test(command.agent) ? agents[Number(command.agent)] : undefined;
-        const agentId = byNumber?.id ?? command.agent;
-        const outcome = await runtime.handle({
-          type: "cancel",
-          sessionId: id,
-          userId: options.userId,
-          agentId,
-        });
-        if (outcome.type === "cancelled") line(`Cancelled ${counted(outcome.agentIds.length, "agent")}.`);
+      case "cancel":
+        await cancel(command, context);
         return true;
-      }
       case "plan":
-        await decidePlan(command);
+        await decidePlan(command, context);
         return true;
       case "steer":
-        await steer(command);
+        await steer(command, context);
         return true;
-      case "retry": {
-        const id = await ensureSession();
-        const outcome = id
-          ? await runtime.handle({ type: "retry", sessionId: id, userId: options.userId })
-          : undefined;
-        if (outcome?.type === "retry" && outcome.outcome === "retried") activity.thinking();
-        else {
-          line(
-            `Nothing to retry${outcome?.type === "retry" ? ` (${outcome.outcome.replaceAll("_", " ")})` : ""}.`,
-          );
-        }
+      case "retry":
+        await retry(context);
         return true;
-      }
       default:
-        await decide(command);
+        await decide(command, context);
         return true;
     }
   }
 
-  function stop(): void {
-    if (stopped) return;
-    stopped = true;
-    // What a step being interrupted still streams would land below "Stopping…".
-    unsubscribe();
-    activity.stop();
-    reply.flush();
-    screen.close();
+  async #listAgents(): Promise<void> {
+    const agents = await this.#conversation.listAgents();
+    this.#line(agents.length === 0 ? "No agents yet." : agents.map(agentLine).join("\n"));
   }
 
-  let interrupted = false;
-  screen.onInterrupt(() => {
-    interrupted = true;
-    line("Stopping… (the conversation resumes where it left off next time)");
-    stop();
-  });
+  async #listRequests(): Promise<void> {
+    const pending = await this.#conversation.listRequests();
+    this.#line(pending.length === 0 ? "Nothing waits on you." : pending.join("\n"));
+  }
 
-  return {
-    handleLine,
-    stop,
-    async run() {
-      for (const text of options.introduction ?? []) line(text);
-      line("Type a message to talk to the supervisor; /help lists the commands.");
-      if (await ensureSession()) {
-        const pending = await listRequests();
-        if (pending.length > 0) line(["Waiting on you:", ...pending].join("\n"));
-      }
-      try {
-        for await (const text of screen.lines()) {
-          if (!(await handleLine(text))) break;
-        }
-      } finally {
-        stop();
-      }
-      return { interrupted };
-    },
-  };
+  #line(text: string): void {
+    this.#reply.flush();
+    this.#screen.print(text);
+  }
+
+  #show(event: SurfaceEvent): void {
+    this.#activity.observe(event);
+    // A restart announces pending requests again: show each once.
+    if (
+      (event.type === "question-asked" ||
+        event.type === "approval-requested" ||
+        event.type === "budget-reached" ||
+        event.type === "plan-proposed") &&
+      !this.#conversation.firstSighting(event.request.id)
+    ) {
+      return;
+    }
+    if (event.type === "reply-delta") this.#reply.delta(event.turnId, event.delta);
+    else if (event.type === "reply-completed") this.#reply.completed(event.turnId, event.text);
+    else {
+      const rendered = renderEvent(event, (request) => this.#conversation.numberOf(request));
+      if (rendered) this.#line(rendered.text);
+    }
+  }
 }

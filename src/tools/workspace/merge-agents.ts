@@ -3,7 +3,7 @@ import type { MergeRequest, MergeResult } from "../../adapters/git/workspace-man
 import { branchNameProblem, integrationBranch, mergeTargetEffect } from "../../domain/branch-policy.ts";
 import { type CheckOutcome, checkAtCommit, describeCheckOutcome } from "../../domain/environment.ts";
 import { errorMessage, ToolError } from "../../domain/errors.ts";
-import { defineTool, type ToolCallScope, type Workspace } from "../../domain/tool.ts";
+import { defineTool, type ToolCallScope, type ToolContext, type Workspace } from "../../domain/tool.ts";
 
 /** A finished sub-agent's branch, pinned to the commit it finished at. */
 export interface MergeSource {
@@ -74,46 +74,6 @@ const uniqueIds = (ids: string[]) => [...new Set(ids)];
  * the repository, the target, each source branch with its commit, and where it is pushed.
  */
 export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
-  function describeSources(request: MergeAgentsInput, scope: ToolCallScope, sources: MergeSource[]) {
-    const into = request.into ?? integrationBranch(scope.sessionId);
-    const effect = mergeTargetEffect(scope.sessionId, request.into);
-    const repoName = sources[0]?.workspace.repoName ?? "(none)";
-    const pushTarget = dependencies.pushTargetOf(repoName);
-    const unchecked = request.include_failed_checks ? sources.filter(checkNotPassed) : [];
-    const lines = [
-      `merge ${sources.length} branch${sources.length === 1 ? "" : "es"} into ${into} of repository ${repoName}, ` +
-        (pushTarget ? `then push ${into} to ${pushTarget}` : "kept local (not pushed)"),
-      ...(effect.reason ? [`Needs a human because ${effect.reason}.`] : []),
-      ...(request.include_failed_checks
-        ? [
-            `Needs a human because it includes branches whose checks did not pass (${unchecked.length} of them).`,
-          ]
-        : []),
-      ...sources.map((source) => {
-        const verdict = verdictOf(source);
-        return (
-          `• ${source.workspace.branch} at ${source.commit.slice(0, 12)} (agent ${source.agentId})` +
-          (verdict && verdict.status !== "passed" ? `, check ${describeCheckOutcome(verdict)}` : "")
-        );
-      }),
-    ];
-    return lines.join("\n");
-  }
-
-  async function describe(request: MergeAgentsInput, scope: ToolCallScope): Promise<string> {
-    try {
-      return describeSources(
-        request,
-        scope,
-        await dependencies.sourcesOf(uniqueIds(request.agent_ids), scope),
-      );
-    } catch (error) {
-      // Asking for approval must not fail the step: the approver sees why it cannot run.
-      const into = request.into ?? integrationBranch(scope.sessionId);
-      return `merge agents ${request.agent_ids.join(", ")} into ${into} (cannot run as asked: ${errorMessage(error)})`;
-    }
-  }
-
   return defineTool({
     name: "merge_agents",
     description:
@@ -129,33 +89,86 @@ export function mergeAgentsTool(dependencies: MergeAgentsDependencies) {
     // have moved since an earlier approval, which an "Always allow" on the same input would not see.
     // So is one that takes unverified branches: which checks failed changes from call to call.
     allowAlways: (request, scope) => !isRisky(request, scope),
-    describe,
-    async execute(request, context) {
-      const sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), context);
-      const risky = isRisky(request, context);
-      if (risky && context.toolCallId && dependencies.approvedDescriptionOf) {
-        // What runs is what was approved: the same sources at the same commits, same target and push.
-        const approved = await dependencies.approvedDescriptionOf(context.agentId, context.toolCallId);
-        if (approved === undefined || approved !== describeSources(request, context, sources)) {
-          throw new ToolError(
-            "Nothing was merged: the branches or commits changed after the approval was asked. Call merge_agents again to ask anew.",
-          );
-        }
-      }
-      const leftOut = request.include_failed_checks ? [] : sources.filter(checkNotPassed);
-      const merging = sources.filter((source) => !leftOut.includes(source));
-      if (merging.length === 0) {
-        return ["Nothing was merged.", ...leftOutLines(leftOut)].join("\n");
-      }
-      const result = await dependencies.mergeBranches({
-        sessionId: context.sessionId,
-        workspaces: merging.map((source) => ({ ...source.workspace, commit: source.commit })),
-        ...(request.into ? { into: request.into } : {}),
-      });
-      const text = formatMergeResult(result);
-      return leftOut.length === 0 ? text : [text, "", ...leftOutLines(leftOut)].join("\n");
-    },
+    describe: (request, scope) => describeMerge(dependencies, request, scope),
+    execute: (request, context) => executeMerge(dependencies, request, context),
   });
+}
+
+/** What the approver sees: the repository, the target, each source branch at its commit, and the push. */
+function describeSources(
+  dependencies: Pick<MergeAgentsDependencies, "pushTargetOf">,
+  request: MergeAgentsInput,
+  scope: ToolCallScope,
+  sources: MergeSource[],
+): string {
+  const into = request.into ?? integrationBranch(scope.sessionId);
+  const effect = mergeTargetEffect(scope.sessionId, request.into);
+  const repoName = sources[0]?.workspace.repoName ?? "(none)";
+  const pushTarget = dependencies.pushTargetOf(repoName);
+  const unchecked = request.include_failed_checks ? sources.filter(checkNotPassed) : [];
+  const lines = [
+    `merge ${sources.length} branch${sources.length === 1 ? "" : "es"} into ${into} of repository ${repoName}, ` +
+      (pushTarget ? `then push ${into} to ${pushTarget}` : "kept local (not pushed)"),
+    ...(effect.reason ? [`Needs a human because ${effect.reason}.`] : []),
+    ...(request.include_failed_checks
+      ? [
+          `Needs a human because it includes branches whose checks did not pass (${unchecked.length} of them).`,
+        ]
+      : []),
+    ...sources.map((source) => {
+      const verdict = verdictOf(source);
+      return (
+        `• ${source.workspace.branch} at ${source.commit.slice(0, 12)} (agent ${source.agentId})` +
+        (verdict && verdict.status !== "passed" ? `, check ${describeCheckOutcome(verdict)}` : "")
+      );
+    }),
+  ];
+  return lines.join("\n");
+}
+
+async function describeMerge(
+  dependencies: MergeAgentsDependencies,
+  request: MergeAgentsInput,
+  scope: ToolCallScope,
+): Promise<string> {
+  try {
+    const sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), scope);
+    return describeSources(dependencies, request, scope, sources);
+  } catch (error) {
+    // Asking for approval must not fail the step: the approver sees why it cannot run.
+    const into = request.into ?? integrationBranch(scope.sessionId);
+    return `merge agents ${request.agent_ids.join(", ")} into ${into} (cannot run as asked: ${errorMessage(error)})`;
+  }
+}
+
+async function executeMerge(
+  dependencies: MergeAgentsDependencies,
+  request: MergeAgentsInput,
+  context: ToolContext,
+): Promise<string> {
+  const sources = await dependencies.sourcesOf(uniqueIds(request.agent_ids), context);
+  const risky = isRisky(request, context);
+  if (risky && context.toolCallId && dependencies.approvedDescriptionOf) {
+    // What runs is what was approved: the same sources at the same commits, same target and push.
+    const approved = await dependencies.approvedDescriptionOf(context.agentId, context.toolCallId);
+    if (approved === undefined || approved !== describeSources(dependencies, request, context, sources)) {
+      throw new ToolError(
+        "Nothing was merged: the branches or commits changed after the approval was asked. Call merge_agents again to ask anew.",
+      );
+    }
+  }
+  const leftOut = request.include_failed_checks ? [] : sources.filter(checkNotPassed);
+  const merging = sources.filter((source) => !leftOut.includes(source));
+  if (merging.length === 0) {
+    return ["Nothing was merged.", ...leftOutLines(leftOut)].join("\n");
+  }
+  const result = await dependencies.mergeBranches({
+    sessionId: context.sessionId,
+    workspaces: merging.map((source) => ({ ...source.workspace, commit: source.commit })),
+    ...(request.into ? { into: request.into } : {}),
+  });
+  const text = formatMergeResult(result);
+  return leftOut.length === 0 ? text : [text, "", ...leftOutLines(leftOut)].join("\n");
 }
 
 /** Outside the session's branches, or taking branches whose checks did not pass: a human decides. */
