@@ -93,6 +93,8 @@ export interface Config {
     codeChannels?: boolean;
     /** Which thread replies start a turn (THREADWORK_FOLLOW_UP_RULE); absent means the default. */
     followUpRule?: FollowUpRule;
+    /** Users and user groups who may change channel settings besides workspace admins (THREADWORK_ADMINS). */
+    admins?: string[];
   };
   /** Who decides approvals, budgets, answers and stops besides (or instead of) a session's owner. */
   approvals: {
