@@ -43,7 +43,9 @@ export interface SettingsInForce {
 const topicRepository = /(?:^|\s)repo:([A-Za-z0-9._/-]+?)(?:@([A-Za-z0-9._/-]+))?(?=$|[\s,;)])/;
 
 /** `repo:NAME` or `repo:NAME@branch` in a channel topic; undefined when there is none. */
-export function repositoryFromTopic(topic: string | undefined): { name: string; baseBranch?: string } | undefined {
+export function repositoryFromTopic(
+  topic: string | undefined,
+): { name: string; baseBranch?: string } | undefined {
   const match = topic ? topicRepository.exec(topic) : null;
   if (!match?.[1]) return undefined;
   return match[2] ? { name: match[1], baseBranch: match[2] } : { name: match[1] };
@@ -75,7 +77,10 @@ export function resolveChannelSettings(input: {
 }
 
 /** The session's settings once groups are resolved to their members (`approverIds`). */
-export function sessionSettingsFrom(inForce: SettingsInForce, approverIds: string[] | undefined): SessionSettings {
+export function sessionSettingsFrom(
+  inForce: SettingsInForce,
+  approverIds: string[] | undefined,
+): SessionSettings {
   const { channel, repository } = inForce;
   const fromChannel = repository && repository.source !== "deployment";
   return {

@@ -262,7 +262,12 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
     });
     if (row && input.decision === "extend") {
       const session = await getSession(db, row.sessionId);
-      if (session) await updateSession(db, session.id, extendedBudget(session, initialBudget(kernel, sessionSettingsOf(session.metadata))));
+      if (session)
+        await updateSession(
+          db,
+          session.id,
+          extendedBudget(session, initialBudget(kernel, sessionSettingsOf(session.metadata))),
+        );
     }
     if (row && input.decision === "stop") await updateSession(db, row.sessionId, { status: closed });
     return row;

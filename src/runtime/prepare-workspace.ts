@@ -66,7 +66,9 @@ export async function prepareWorkspace(
       repo: agent.repo,
       title: agent.title,
       // The channel's base branch belongs to the channel's repository only.
-      ...(settings.baseBranch && settings.repository === agent.repo ? { baseBranch: settings.baseBranch } : {}),
+      ...(settings.baseBranch && settings.repository === agent.repo
+        ? { baseBranch: settings.baseBranch }
+        : {}),
     });
     kernel.lifecycle.workspaceCreated({
       sessionId: agent.sessionId,

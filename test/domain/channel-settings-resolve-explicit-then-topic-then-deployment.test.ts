@@ -29,7 +29,11 @@ describe("channel settings", () => {
       deployment,
     });
     expect(explicit.repository).toEqual({ name: "acme/web", baseBranch: "main", source: "channel" });
-    const topic = resolveChannelSettings({ explicit: { budgetUsd: 5 }, topic: "repo:acme/web@dev", deployment });
+    const topic = resolveChannelSettings({
+      explicit: { budgetUsd: 5 },
+      topic: "repo:acme/web@dev",
+      deployment,
+    });
     expect(topic.repository).toEqual({ name: "acme/web", baseBranch: "dev", source: "topic" });
     const unknown = resolveChannelSettings({ explicit: undefined, topic: "repo:evil/other", deployment });
     expect(unknown.repository).toEqual({ name: "acme/api", baseBranch: undefined, source: "deployment" });
@@ -77,10 +81,12 @@ describe("channel settings", () => {
   });
 
   it("lists the settings a change touches, with their new values", () => {
-    expect(changedSettings({ budgetUsd: 5, repository: "acme/web" }, { budgetUsd: 7, repository: "acme/web" })).toEqual([
-      { setting: "budgetUsd", value: 7 },
+    expect(
+      changedSettings({ budgetUsd: 5, repository: "acme/web" }, { budgetUsd: 7, repository: "acme/web" }),
+    ).toEqual([{ setting: "budgetUsd", value: 7 }]);
+    expect(changedSettings(undefined, { approvers: ["S0OPS"] })).toEqual([
+      { setting: "approvers", value: ["S0OPS"] },
     ]);
-    expect(changedSettings(undefined, { approvers: ["S0OPS"] })).toEqual([{ setting: "approvers", value: ["S0OPS"] }]);
     expect(changedSettings({ budgetUsd: 5 }, {})).toEqual([{ setting: "budgetUsd", value: null }]);
   });
 });

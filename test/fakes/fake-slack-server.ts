@@ -497,7 +497,9 @@ export class FakeSlackServer {
         return { ok: true, messages: page, has_more: next !== "", response_metadata: { next_cursor: next } };
       }
       case "conversations.info":
-        return this.conversations.info(String(params.channel ?? ""), (scope) => this.grantedScopes.has(scope));
+        return this.conversations.info(String(params.channel ?? ""), (scope) =>
+          this.grantedScopes.has(scope),
+        );
       case "usergroups.users.list": {
         if (!this.grantedScopes.has("usergroups:read")) {
           return { ok: false, error: "missing_scope", needed: "usergroups:read", provided: "chat:write" };

@@ -18,7 +18,12 @@ export class FakeConversations {
   info(channel: string, hasScope: (scope: string) => boolean): Record<string, unknown> {
     if (!/^[CDG][A-Z0-9]+$/.test(channel)) return { ok: false, error: "channel_not_found" };
     const type = this.typeOf(channel);
-    const needed = { public_channel: "channels:read", private_channel: "groups:read", mpim: "mpim:read", im: "im:read" }[type];
+    const needed = {
+      public_channel: "channels:read",
+      private_channel: "groups:read",
+      mpim: "mpim:read",
+      im: "im:read",
+    }[type];
     if (!hasScope(needed)) return { ok: false, error: "missing_scope", needed };
     return {
       ok: true,

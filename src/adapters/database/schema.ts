@@ -391,5 +391,7 @@ export const channelSettings = pgTable(
     changedBy: text("changed_by").notNull(),
     changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex("channel_settings_team_channel_version").on(table.teamId, table.channelId, table.version)],
+  (table) => [
+    uniqueIndex("channel_settings_team_channel_version").on(table.teamId, table.channelId, table.version),
+  ],
 );

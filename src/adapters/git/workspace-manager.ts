@@ -33,6 +33,7 @@ import {
   diffStats,
   headCommit,
 } from "./working-copy.ts";
+import { workspaceBase } from "./workspace-base.ts";
 import {
   type CleanupRequest,
   type CleanupResult,
@@ -40,7 +41,6 @@ import {
   measureDiskUsage,
   removeFinishedSessions,
 } from "./workspace-cleanup.ts";
-import { workspaceBase } from "./workspace-base.ts";
 import { cloneWorkingCopy, exists, readMetadata, writeMetadata } from "./workspace-files.ts";
 import { agentBranch, agentSlug, checkBranchName, checkSessionId, isRemoteUrl } from "./workspace-names.ts";
 

@@ -7,6 +7,7 @@ import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { AccessControl } from "./access-control.ts";
 import type { AgentSessions } from "./agent-sessions.ts";
+import type { ChannelSettingsContext } from "./channel-settings/settings-store.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
 import type { ReplyStreamer } from "./replies/reply-streamer.ts";
@@ -48,4 +49,6 @@ export interface SlackSurfaceContext {
   schedules?: ScheduleBook;
   /** Watched channels' rules and counters; absent without a database, and then nothing is watched. */
   watchRules?: WatchRuleStore;
+  /** Channel settings (`/threadwork settings`, App Home); absent without a database. */
+  channelSettings?: ChannelSettingsContext;
 }

@@ -11,6 +11,7 @@ import { type HistoryEntry, readThreadHistory } from "../../../adapters/slack/th
 import type { SharedFile } from "../../../domain/shared-files.ts";
 import type { Logger } from "../../../logger.ts";
 import { admit } from "../admit.ts";
+import { announceSettings, settingsToStart } from "../channel-settings/new-session-settings.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
@@ -74,6 +75,9 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     mayBeShared: incoming.mayBeShared,
   };
   if (!(await admit(context, actor, existing ? "steer" : "start", { threadTs: message.thread_ts }))) return;
+  const where = { teamId, channel, userId: message.user, threadTs: message.thread_ts };
+  const starting = existing ? undefined : await settingsToStart(context, where);
+  if (starting === "refused") return;
 
   const text = messageText(message, incoming.botUserId);
   // The same `thread` (and session) the runtime's lifecycle lines carry.
@@ -146,12 +150,14 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       userName: await context.users.nameOf(message.user),
       text,
       ...(history && history.length > 0 ? { history } : {}),
-      metadata: { channel, threadTs, teamId },
+      metadata: { channel, threadTs, teamId, ...(starting?.settings ? { settings: starting.settings } : {}) },
       ...(aside ? { aside } : {}),
       ...(attachments.length > 0 ? { attachments } : {}),
     });
     if (outcome.type === "message-accepted") {
       context.threads.remember(outcome.sessionId, thread);
+      if (outcome.created && starting?.line)
+        await announceSettings(context, { channel, threadTs }, starting.line);
       if (outcome.held?.noticeDue) {
         await postEphemeral(context, { channel, user: message.user, threadTs }, heldReplyNote);
       }
