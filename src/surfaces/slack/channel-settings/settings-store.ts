@@ -6,8 +6,10 @@ import {
 } from "../../../adapters/database/channel-settings.ts";
 import type { Database } from "../../../adapters/database/open-database.ts";
 import type { UsergroupMembers } from "../../../adapters/slack/usergroup-members.ts";
+import type { Config } from "../../../config/config.ts";
 import type { AuditRecorder } from "../../../domain/audit.ts";
 import type { ChannelSettingName, ChannelSettings } from "../../../domain/channel-settings.ts";
+import { formatModelRef } from "../../../domain/model.ts";
 import type { TeamScope } from "../../../domain/team-scope.ts";
 
 export type { ChannelSettingsVersion };
@@ -58,4 +60,21 @@ export interface ChannelSettingsContext extends ChannelSettingsOptions {
   /** THREADWORK_ADMINS: users and user groups who may change settings besides workspace admins. */
   admins: readonly string[];
   groups: UsergroupMembers;
+}
+
+/** The choices and defaults a deployment's configuration offers channel settings. */
+export function channelSettingsChoices(
+  config: Pick<Config, "git" | "models" | "mcp" | "limits" | "approvals">,
+  options: { repositories: boolean },
+): Pick<ChannelSettingsOptions, "choices" | "deployment"> {
+  const models = [config.models.supervisor, config.models.worker, config.models.strong].map(formatModelRef);
+  return {
+    choices: {
+      repositories: options.repositories ? config.git.repositories.map((repository) => repository.name) : [],
+      defaultRepository: options.repositories ? config.git.defaultRepository : undefined,
+      models: [...new Set(models)],
+      mcpServers: [...new Set(config.mcp.servers.map((server) => server.name))],
+    },
+    deployment: { approverIds: config.approvals.approverIds, budgetUsd: config.limits.sessionBudgetUsd },
+  };
 }
