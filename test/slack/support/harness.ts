@@ -1,6 +1,7 @@
 import type { Config } from "../../../src/config/config.ts";
 import { createSilentLogger, type Logger } from "../../../src/logger.ts";
 import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
+import type { ChannelSettingsOptions } from "../../../src/surfaces/slack/channel-settings/settings-store.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
 import type { ScheduleOptions } from "../../../src/surfaces/slack/schedules/start-schedules.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
@@ -86,6 +87,8 @@ export async function startHarness(options: {
   watchRules?: WatchRuleStore;
   /** POST routes beside /slack/events, e.g. GitHub's webhook. */
   webhooks?: Parameters<typeof createSlackSurface>[0]["webhooks"];
+  /** Channel settings (`/threadwork settings`), on a test database. */
+  channelSettings?: ChannelSettingsOptions;
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -101,6 +104,7 @@ export async function startHarness(options: {
     ...(options.schedules ? { schedules: options.schedules } : {}),
     ...(options.watchRules ? { watchRules: options.watchRules } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.channelSettings ? { channelSettings: options.channelSettings } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();
