@@ -21,8 +21,8 @@ import {
 } from "../fakes/fake-llm-server.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { briefOf, createTestRuntime, isSupervisorRequest, testConfig } from "../helpers/runtime-harness.ts";
-import { scaled } from "../helpers/time-scale.ts";
 import { channel, findButton, type Harness, startHarness } from "./support/harness.ts";
 
 const admin = "U0ADMIN";
@@ -186,7 +186,7 @@ describe("channel settings from Slack", () => {
         [settingsFields.approverGroups]: { type: "plain_text_input", value: "S0OPS" },
       }),
     ).toBe(200);
-    await fake.waitFor(() => ephemeralsTo(admin).find((text) => text.includes("saved")), scaled(5000));
+    await fake.waitFor(() => ephemeralsTo(admin).find((text) => text.includes("saved")), 5000);
     expect((await store.current(team, channel))?.settings).toEqual({
       repository: "acme/web",
       baseBranch: "main",
@@ -201,7 +201,7 @@ describe("channel settings from Slack", () => {
         fake
           .threadMessages(channel, threadTs)
           .find((message) => message.text.startsWith("Channel settings:")),
-      scaled(10_000),
+      10_000,
     );
     expect(line.text).toBe("Channel settings: repo acme/web@main · budget $5 · approvers <!subteam^S0OPS>");
     const session = await runtime.findSession({
@@ -214,7 +214,7 @@ describe("channel settings from Slack", () => {
     const approval = await fake.waitFor(
       () =>
         fake.threadMessages(channel, threadTs).find((message) => message.text.startsWith("Approval needed")),
-      scaled(15_000),
+      15_000,
     );
     expect(created).toContainEqual({ repo: "acme/web", baseBranch: "main" });
     const approve = findButton(approval.blocks, actionIds.approve);
@@ -227,13 +227,13 @@ describe("channel settings from Slack", () => {
         threadTs,
       });
     await click(stranger);
-    await fake.waitFor(() => ephemeralsTo(stranger).length > 0, scaled(5000));
+    await fake.waitFor(() => ephemeralsTo(stranger).length > 0, 5000);
     expect(JSON.stringify(approval.blocks)).not.toContain("Approved");
     await click(opsMember);
-    await fake.waitFor(() => JSON.stringify(approval.blocks).includes(`<@${opsMember}>`), scaled(10_000));
+    await fake.waitFor(() => JSON.stringify(approval.blocks).includes(`<@${opsMember}>`), 10_000);
     await fake.waitFor(
       () => fake.threadMessages(channel, threadTs).find((message) => message.text.includes("Deployed.")),
-      scaled(15_000),
+      15_000,
     );
   });
 
@@ -242,7 +242,7 @@ describe("channel settings from Slack", () => {
     expect(await harness.command({ user: owner, command: "/threadwork", text: "settings" })).toBe(200);
     await fake.waitFor(
       () => ephemeralsTo(owner).find((text) => text.includes("Only workspace admins")),
-      scaled(5000),
+      5000,
     );
     expect(fake.callsTo("views.open")).toHaveLength(opens);
 
@@ -252,7 +252,7 @@ describe("channel settings from Slack", () => {
       [settingsFields.repository]: { type: "static_select", selected_option: { value: "acme/api" } },
       [settingsFields.budgetUsd]: { type: "number_input", value: "1000" },
     });
-    const answer = await fake.waitFor(() => ephemeralsTo(owner)[notes], scaled(5000));
+    const answer = await fake.waitFor(() => ephemeralsTo(owner)[notes], 5000);
     expect(answer).toContain("Only workspace admins");
     expect(await store.history(team, channel)).toHaveLength(1);
     expect((await store.current(team, channel))?.settings.repository).toBe("acme/web");
@@ -266,10 +266,10 @@ describe("channel settings from Slack", () => {
         fake
           .threadMessages(topicChannel, threadTs)
           .find((message) => message.text.startsWith("Channel settings:")),
-      scaled(10_000),
+      10_000,
     );
     expect(line.text).toBe("Channel settings: repo acme/web@dev (from the topic)");
-    await fake.waitFor(() => created.find((item) => item.baseBranch === "dev"), scaled(15_000));
+    await fake.waitFor(() => created.find((item) => item.baseBranch === "dev"), 15_000);
     expect(created).toContainEqual({ repo: "acme/web", baseBranch: "dev" });
   });
 
@@ -281,7 +281,7 @@ describe("channel settings from Slack", () => {
       [settingsFields.budgetUsd]: { type: "number_input", value: "8" },
       [settingsFields.approverGroups]: { type: "plain_text_input", value: "S0OPS" },
     });
-    await fake.waitFor(() => ephemeralsTo(lead).find((text) => text.includes("saved")), scaled(5000));
+    await fake.waitFor(() => ephemeralsTo(lead).find((text) => text.includes("saved")), 5000);
     const history = await store.history(team, channel);
     expect(history.map(({ changedBy, changes }) => ({ changedBy, changes }))).toEqual([
       { changedBy: lead, changes: [{ setting: "budgetUsd", value: 8 }] },
@@ -305,20 +305,49 @@ describe("channel settings from Slack", () => {
     await submit(admin, view, {
       [settingsFields.starterUsers]: { type: "multi_users_select", selected_users: [owner] },
     });
-    await fake.waitFor(
-      () => ephemeralsTo(admin).filter((text) => text.includes("saved")).length === 2,
-      scaled(5000),
-    );
+    await fake.waitFor(() => ephemeralsTo(admin).filter((text) => text.includes("saved")).length === 2, 5000);
     await mention(lockedChannel, stranger, "1700040000.000100");
-    await fake.waitFor(
-      () => ephemeralsTo(stranger).find((text) => text.includes("not among them")),
-      scaled(5000),
-    );
+    await fake.waitFor(() => ephemeralsTo(stranger).find((text) => text.includes("not among them")), 5000);
     expect(
       await runtime.findSession({
         surface: "slack",
         conversationKey: `${fake.teamId}:${lockedChannel}:1700040000.000100`,
       }),
     ).toBeUndefined();
+  });
+
+  it("shows admins a Channel settings button in App Home that opens the modal with a channel picker", async () => {
+    const homeOf = async (user: string) => {
+      const before = fake.callsTo("views.publish").length;
+      await harness.event(`EvHome${user}`, { type: "app_home_opened", user, channel: "D0HOME", tab: "home" });
+      const published = await fake.waitFor(() => fake.callsTo("views.publish")[before], 5000);
+      return JSON.stringify(published.params.view);
+    };
+    expect(await homeOf(owner)).not.toContain(settingsIds.openFromHome);
+    const home = JSON.parse(await homeOf(admin)) as { blocks: unknown[] };
+    const open = findButton(home.blocks, settingsIds.openFromHome);
+    expect(open).toBeDefined();
+    const opens = fake.callsTo("views.open").length;
+    await harness.interaction({
+      type: "block_actions",
+      user: { id: admin, username: admin, team_id: fake.teamId },
+      team: { id: fake.teamId, domain: "threadwork-test" },
+      api_app_id: "A0APP",
+      token: "verification-token",
+      trigger_id: "trigger.home",
+      container: { type: "view", view_id: "V0HOME" },
+      view: { id: "V0HOME", type: "home" },
+      actions: [
+        { type: "button", action_id: settingsIds.openFromHome, block_id: "b", value: "open", action_ts: "1" },
+      ],
+    });
+    const opened = await fake.waitFor(() => fake.callsTo("views.open")[opens], 5000);
+    const view = opened.params.view as { callback_id: string; private_metadata: string };
+    expect(JSON.stringify(view)).toContain(settingsFields.channel);
+    await submit(admin, view, {
+      [settingsFields.channel]: { type: "conversations_select", selected_conversation: "C0HOME" },
+      [settingsFields.budgetUsd]: { type: "number_input", value: "3" },
+    });
+    await eventually(async () => (await store.current(team, "C0HOME"))?.settings.budgetUsd === 3);
   });
 });
