@@ -73,8 +73,10 @@ export function readSettingsSubmission(
   }
   const baseBranch = typed(settingsFields.baseBranch);
   if (baseBranch !== undefined) {
-    if (branchName.test(baseBranch)) settings.baseBranch = baseBranch;
-    else errors[settingsFields.baseBranch] = "Not a branch name.";
+    if (!branchName.test(baseBranch)) errors[settingsFields.baseBranch] = "Not a branch name.";
+    else if (!settings.repository)
+      errors[settingsFields.baseBranch] = "A base branch goes with a repository: choose one.";
+    else settings.baseBranch = baseBranch;
   }
   const models: Partial<Record<SettingRole, string>> = {};
   for (const role of settingRoles) {
