@@ -204,11 +204,12 @@ describe("channel settings from Slack", () => {
       10_000,
     );
     expect(line.text).toBe("Channel settings: repo acme/web@main · budget $5 · approvers <!subteam^S0OPS>");
-    const session = await runtime.findSession({
-      surface: "slack",
-      conversationKey: `${fake.teamId}:${channel}:${threadTs}`,
-    });
-    expect((await getSession(handle.db, session?.id ?? ""))?.budgetMicros).toBe(5_000_000);
+    const session = await eventually(() =>
+      runtime.findSession({ surface: "slack", conversationKey: `${fake.teamId}:${channel}:${threadTs}` }),
+    );
+    expect((await getSession(handle.db, session.id))?.budgetMicros).toBe(5_000_000);
+    // The line is the thread's first message, before any reply.
+    expect(fake.threadMessages(channel, threadTs)[0]?.text).toBe(line.text);
 
     // A member of the approver group approves; someone outside it cannot.
     const approval = await fake.waitFor(

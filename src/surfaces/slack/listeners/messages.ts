@@ -142,6 +142,8 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     }
   }
   const attachments = await sharedFilesOf(context, message, channel, logger);
+  // Before the session's first reply can stream: the thread opens with the settings in force.
+  if (starting?.line) await announceSettings(context, { channel, threadTs }, starting.line);
   try {
     const outcome = await context.runtime.handle({
       type: "user-message",
@@ -156,8 +158,6 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     });
     if (outcome.type === "message-accepted") {
       context.threads.remember(outcome.sessionId, thread);
-      if (outcome.created && starting?.line)
-        await announceSettings(context, { channel, threadTs }, starting.line);
       if (outcome.held?.noticeDue) {
         await postEphemeral(context, { channel, user: message.user, threadTs }, heldReplyNote);
       }
