@@ -296,6 +296,14 @@ describe("channel settings from Slack", () => {
         ],
       },
     ]);
+    // Anyone of the workspace reads the history in Slack.
+    expect(await harness.command({ user: owner, command: "/threadwork", text: "settings history" })).toBe(
+      200,
+    );
+    const listed = await fake.waitFor(() => ephemeralsTo(owner).find((text) => text.includes("*Changes*")));
+    expect(listed).toContain(`v2 `);
+    expect(listed).toContain(`by <@${lead}>: budgetUsd → 8`);
+    expect(listed).toContain(`by <@${admin}>: repository → "acme/web"`);
     expect(audited.filter((entry) => entry.actorId === lead)).toMatchObject([
       { action: "settings-changed", channelId: channel, detail: "budgetUsd = 8", scope: team },
     ]);
