@@ -32,7 +32,13 @@ export interface SettingsRequest {
   reply(text: string): Promise<void>;
 }
 
-const metadataSchema = z.object({ channel: z.string().optional(), teamId: z.string().optional() });
+const metadataSchema = z.object({
+  channel: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/)
+    .optional(),
+  teamId: z.string().optional(),
+});
 
 /** Opens the settings modal for an admin; anyone else is refused and nothing opens. */
 export async function openSettingsModal(
