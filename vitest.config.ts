@@ -29,6 +29,7 @@ export const unitTests = [
   "test/security-document.test.ts",
   "test/shutdown-budget-fits-the-platform-grace.test.ts",
   "test/slack/block-rendering.test.ts",
+  "test/slack/channel-settings-submission-takes-only-what-is-configured.test.ts",
   "test/docs/pictures-show-what-the-renderers-send.test.ts",
   "test/slack/slack-method-rules-match-the-sdk.test.ts",
   "test/slack/unpriced-model-cost-reads-unpriced.test.ts",

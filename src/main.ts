@@ -45,6 +45,9 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
     "./surfaces/slack/watched-channels/watch-rule-store.ts"
   );
   const { syncFileWatchRules } = await import("./surfaces/slack/watched-channels/file-watch-rules.ts");
+  const { channelSettingsChoices, createDatabaseChannelSettingsStore } = await import(
+    "./surfaces/slack/channel-settings/settings-store.ts"
+  );
   const { slackSurface } = await import("./surfaces/slack/session-threads.ts");
   const { createSessionDiffs } = await import("./application/session-diffs.ts");
   const { githubWebhooks } = await import("./application/github/github-webhooks.ts");
@@ -107,6 +110,10 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       telemetry: observability.telemetry,
       watchRules,
       audit,
+      channelSettings: {
+        store: createDatabaseChannelSettingsStore(database.db),
+        ...channelSettingsChoices(config, { repositories: workspaceManager !== undefined }),
+      },
       ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
       schedules: {
         store: createDatabaseScheduleStore(database.db),

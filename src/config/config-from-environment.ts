@@ -97,9 +97,9 @@ function slack(environment: Environment): Config["slack"] {
       usergroups: environment.THREADWORK_ALLOWED_USERGROUPS,
       channels: environment.THREADWORK_ALLOWED_CHANNELS,
     },
+    admins: environment.THREADWORK_ADMINS,
     codeChannels: environment.THREADWORK_CODE_CHANNELS,
     followUpRule: environment.THREADWORK_FOLLOW_UP_RULE,
-    admins: environment.THREADWORK_ADMINS,
   };
 }
 

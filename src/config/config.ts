@@ -93,7 +93,7 @@ export interface Config {
     codeChannels?: boolean;
     /** Which thread replies start a turn (THREADWORK_FOLLOW_UP_RULE); absent means the default. */
     followUpRule?: FollowUpRule;
-    /** THREADWORK_ADMINS: who exports the audit trail besides each workspace's admins; absent means none. */
+    /** THREADWORK_ADMINS: users and user groups who change channel settings, limits and export the audit trail, besides each workspace's admins. */
     admins?: string[];
   };
   /** Who decides approvals, budgets, answers and stops besides (or instead of) a session's owner. */

@@ -6,7 +6,6 @@
  * example, and secret variables never reach repository code (src/config/service-credentials.ts).
  */
 import type { EnvironmentVariable } from "./environment-variable.ts";
-import { adminVariables } from "./variables/admins.ts";
 import { generalVariables } from "./variables/general.ts";
 import { modelAndLimitVariables } from "./variables/models-and-limits.ts";
 import { observabilityVariables } from "./variables/observability.ts";
@@ -19,7 +18,6 @@ export const parsedVariables = [
   ...modelAndLimitVariables,
   ...repositoryVariables,
   ...slackVariables,
-  ...adminVariables,
 ] as const;
 
 export const environmentVariables: readonly EnvironmentVariable[] = [

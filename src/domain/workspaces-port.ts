@@ -41,6 +41,8 @@ export interface WorkspacesPort {
     agentId: string;
     repo: string;
     title: string;
+    /** The branch to start from and open the pull request against (a channel's setting); the repository's default when absent. */
+    baseBranch?: string | undefined;
   }): Promise<Workspace>;
   /**
    * Runs the repository's environment setup in a new workspace, or restores it from the

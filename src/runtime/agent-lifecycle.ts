@@ -10,12 +10,14 @@ import {
 import { enqueueEvent } from "../adapters/database/events.ts";
 import type { Database } from "../adapters/database/open-database.ts";
 import { cancelPendingRequests } from "../adapters/database/requests.ts";
+import { getSession } from "../adapters/database/sessions.ts";
 import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
 import type { AgentSnapshot } from "../domain/agents.ts";
 import { ToolError } from "../domain/errors.ts";
 import type { ModelRef } from "../domain/model.ts";
-import { formatModelRef } from "../domain/model.ts";
+import { sessionSettingsOf } from "../domain/session-settings.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { modelFor } from "./session-settings.ts";
 import { agentSnapshot } from "./snapshots.ts";
 import { redirectUnreadSteers } from "./steer-events.ts";
 
@@ -67,8 +69,10 @@ export async function spawnWorker(
   parent: AgentRow,
   request: { title: string; brief: string; tier: "worker" | "strong"; repo?: string },
 ): Promise<AgentSnapshot> {
-  const model = request.tier === "strong" ? kernel.config.models.strong : kernel.config.models.worker;
-  const repo = repositoryFor(kernel, request.repo);
+  const session = await getSession(kernel.db, parent.sessionId);
+  const settings = session ? sessionSettingsOf(session.metadata) : {};
+  const model = modelFor(kernel, settings, request.tier);
+  const repo = repositoryFor(kernel, request.repo, settings.repository);
   const now = kernel.now();
   const agent = await kernel.db.transaction(async (transaction) => {
     await requireWorkerRoom(kernel, transaction, parent.sessionId);
@@ -79,7 +83,7 @@ export async function spawnWorker(
       role: "worker",
       title: request.title,
       brief: request.brief,
-      model: formatModelRef(model),
+      model,
       tier: request.tier,
       repo: repo ?? null,
       status: "queued",
@@ -119,10 +123,16 @@ async function requireWorkerRoom(
   );
 }
 
-/** The repository a new worker works in: the named one, else the default, else none. */
-function repositoryFor(kernel: RuntimeKernel, requested: string | undefined): string | undefined {
+/** The repository a new worker works in: the named one, else the channel's, else the default, else none. */
+function repositoryFor(
+  kernel: RuntimeKernel,
+  requested: string | undefined,
+  channelRepository: string | undefined,
+): string | undefined {
   const repositories = kernel.repositories;
-  if (requested === undefined) return kernel.workspaces ? repositories?.defaultRepository : undefined;
+  if (requested === undefined) {
+    return kernel.workspaces ? defaultRepositoryFor(kernel, channelRepository) : undefined;
+  }
   if (!kernel.workspaces || !repositories) {
     throw new ToolError("No repositories are configured; spawn the agent without a repo.");
   }
@@ -132,6 +142,13 @@ function repositoryFor(kernel: RuntimeKernel, requested: string | undefined): st
     );
   }
   return requested;
+}
+
+/** The repository a worker gets when its spawn names none: the channel's when configured, else the deployment's. */
+export function defaultRepositoryFor(kernel: RuntimeKernel, channelRepository: string | undefined) {
+  const repositories = kernel.repositories;
+  if (channelRepository && repositories?.names.includes(channelRepository)) return channelRepository;
+  return repositories?.defaultRepository;
 }
 
 export async function messageWorker(kernel: RuntimeKernel, from: AgentRow, agentId: string, text: string) {

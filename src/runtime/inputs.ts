@@ -21,9 +21,9 @@ import { rulePatternOf } from "../domain/approval-rules.ts";
 import type { AuditAction } from "../domain/audit.ts";
 import { extendedBudget } from "../domain/budget.ts";
 import { type DecisionKind, mayDecide, policyInForce } from "../domain/decision-rule.ts";
-import { formatModelRef } from "../domain/model.ts";
 import type { DecisionOutcome } from "../domain/requests.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
+import { sessionSettingsOf } from "../domain/session-settings.ts";
 import { storedSessionTitle } from "../domain/session-title.ts";
 import type { SessionStatus } from "../domain/sessions.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
@@ -34,6 +34,7 @@ import { redactSharedFiles } from "./redact-shared-files.ts";
 import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
 import { handleRetry } from "./retry-turn.ts";
 import type { InputOutcome } from "./runtime-api.ts";
+import { approvalsFor, initialBudget, modelFor } from "./session-settings.ts";
 import { requestSnapshot } from "./snapshots.ts";
 import { handleSteer } from "./steer.ts";
 import { auditStopOfOne, closeStoppedSession } from "./stop-session.ts";
@@ -43,17 +44,6 @@ import { keepAside } from "./thread-aside.ts";
 const active: SessionStatus = "active";
 const closed: SessionStatus = "closed";
 
-function initialBudget(kernel: RuntimeKernel): {
-  budgetMicros: number | null;
-  budgetTokens: number | null;
-} {
-  const limits = kernel.config.limits;
-  return {
-    budgetMicros: limits.sessionBudgetUsd === undefined ? null : Math.round(limits.sessionBudgetUsd * 1e6),
-    budgetTokens: limits.sessionBudgetTokens ?? null,
-  };
-}
-
 export async function canDecide(
   kernel: RuntimeKernel,
   sessionId: string,
@@ -62,7 +52,7 @@ export async function canDecide(
 ): Promise<boolean> {
   const session = await getSession(kernel.db, sessionId);
   if (!session) return false;
-  const { approverIds, policy } = kernel.config.approvals;
+  const { approverIds, policy } = approvalsFor(kernel, session);
   return mayDecide({ policy, ownerId: session.ownerId, approvers: approverIds, userId, kind });
 }
 
@@ -92,7 +82,9 @@ async function handleUserMessage(
     history: raw.history?.map((entry) => ({ ...entry, text: redactSecrets(entry.text) })),
     attachments: raw.attachments ? redactSharedFiles(raw.attachments) : undefined,
   };
-  const budget = initialBudget(kernel);
+  // A new session runs with the settings it arrives with (its channel's); later messages change nothing.
+  const settings = sessionSettingsOf(input.metadata ?? {});
+  const budget = initialBudget(kernel, settings);
   const { session, created } = await createSession(kernel.db, {
     id: kernel.newId("ses"),
     surface: input.key.surface,
@@ -126,7 +118,7 @@ async function handleUserMessage(
         sessionId: session.id,
         role: "supervisor",
         title: "Supervisor",
-        model: formatModelRef(kernel.config.models.supervisor),
+        model: modelFor(kernel, sessionSettingsOf(session.metadata), "supervisor"),
         tier: "supervisor",
         status: "idle",
       });
@@ -219,7 +211,8 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   if (request.kind !== expectedKind) return { ok: false, reason: "invalid", request: snapshot };
   if (request.status !== "pending") return { ok: false, reason: "already_decided", request: snapshot };
   if (!(await canDecide(kernel, request.sessionId, input.userId, decisionKindOf(input)))) {
-    const policy = policyInForce(kernel.config.approvals.policy, decisionKindOf(input));
+    const session = await getSession(kernel.db, request.sessionId);
+    const policy = policyInForce(approvalsFor(kernel, session).policy, decisionKindOf(input));
     kernel.lifecycle.decisionRefused({
       sessionId: request.sessionId,
       agentId: request.agentId,
@@ -304,7 +297,9 @@ async function decideBudget(
     });
     if (row && input.decision === "extend") {
       const session = await getSession(db, row.sessionId);
-      const extended = session ? extendedBudget(session, initialBudget(kernel)) : undefined;
+      const extended = session
+        ? extendedBudget(session, initialBudget(kernel, sessionSettingsOf(session.metadata)))
+        : undefined;
       if (session && extended) await updateSession(db, session.id, extended);
       await auditDecision(db, row.sessionId, {
         action: "budget-extended",

@@ -4,6 +4,7 @@ import {
   loadMcpListings,
   storeMcpListings,
 } from "../adapters/database/mcp-listings.ts";
+import { getSession } from "../adapters/database/sessions.ts";
 import type { McpAgentScope, McpServers } from "../adapters/mcp/mcp-servers-port.ts";
 import { errorMessage } from "../domain/errors.ts";
 import type { McpServerListing, McpToolDescriptor } from "../domain/mcp.ts";
@@ -12,6 +13,7 @@ import { mcpToolRisk } from "../domain/mcp-tool-policy.ts";
 import { providerToolSchema } from "../domain/mcp-tool-schema.ts";
 import { mcpServersText } from "../domain/prompts/mcp-servers-text.ts";
 import { redactSecretsAndValues } from "../domain/secret-redaction.ts";
+import { mcpToolOffered, type SessionSettings, sessionSettingsOf } from "../domain/session-settings.ts";
 import { type AnyTool, parseWorkspace, type ToolRisk } from "../domain/tool.ts";
 import { mcpTool } from "../tools/mcp/mcp-tool.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -74,6 +76,7 @@ export function createMcpAgentTools(kernel: RuntimeKernel): McpAgentTools {
     agent: AgentRow,
     stored: AgentMcpListings,
     builtIn: readonly AnyTool[],
+    settings: SessionSettings,
   ): AgentMcpTools {
     const policies = new Map(servers.serversFor(scopeOf(agent)).map((server) => [server.name, server]));
     const offered: { descriptor: McpToolDescriptor; risk: ToolRisk; schema: Record<string, unknown> }[] = [];
@@ -83,6 +86,8 @@ export function createMcpAgentTools(kernel: RuntimeKernel): McpAgentTools {
       if (!policy) continue;
       // A tool is always called on the server that listed it, under that server's policy.
       for (const descriptor of listing.tools.map((tool) => ({ ...tool, server: listing.server }))) {
+        // The channel's offer narrows the configuration's, never widens it.
+        if (!mcpToolOffered(settings, listing.server, descriptor.name)) continue;
         const risk = mcpToolRisk(policy, descriptor, agent.role);
         if (risk === "not offered") continue;
         const converted = providerToolSchema(descriptor.inputSchema);
@@ -137,7 +142,9 @@ export function createMcpAgentTools(kernel: RuntimeKernel): McpAgentTools {
       const stored =
         (await loadMcpListings(kernel.db, agent.id)) ??
         (await storeMcpListings(kernel.db, agent.id, await listServers(servers, agent)));
-      const tools = build(servers, agent, stored, builtIn);
+      const session = await getSession(kernel.db, agent.sessionId);
+      const settings = session ? sessionSettingsOf(session.metadata) : {};
+      const tools = build(servers, agent, stored, builtIn, settings);
       built.set(agent.id, tools);
       return tools;
     },

@@ -12,6 +12,7 @@ import type { DecisionOutcome } from "../domain/requests.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
 import { auditDecision, planDetail } from "./audit-decisions.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { approvalsFor } from "./session-settings.ts";
 import { requestSnapshot } from "./snapshots.ts";
 import type { SurfaceInput } from "./surface-port.ts";
 
@@ -48,7 +49,7 @@ export async function decidePlan(
   if (input.decision === "change" && text === "") return { ok: false, reason: "invalid", request: snapshot };
   const session = await getSession(kernel.db, request.sessionId);
   const kind = decisionKinds[input.decision];
-  const { approverIds, policy } = kernel.config.approvals;
+  const { approverIds, policy } = approvalsFor(kernel, session);
   if (
     !session ||
     !mayDecide({ policy, ownerId: session.ownerId, approvers: approverIds, userId: input.userId, kind })

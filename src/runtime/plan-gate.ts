@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { findRequestForToolCall, type RequestRow } from "../adapters/database/requests.ts";
+import { getSession } from "../adapters/database/sessions.ts";
 import type { TranscriptEntry } from "../adapters/database/transcript.ts";
 import {
   cancelledSpawnResult,
@@ -11,8 +12,11 @@ import {
   type SpawnRequest,
 } from "../domain/fan-out-plan.ts";
 import { type ToolCallPart, toolCallsOf } from "../domain/messages.ts";
+import { type SessionSettings, sessionSettingsOf } from "../domain/session-settings.ts";
+import { defaultRepositoryFor, parseModel } from "./agent-lifecycle.ts";
 import { ensureRunning } from "./agent-status.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { modelFor } from "./session-settings.ts";
 import type { StepOutcome } from "./step-outcome.ts";
 import { persistToolResult } from "./tool-result.ts";
 import { announceRequest, parkAgent, waitForHuman } from "./waits.ts";
@@ -31,16 +35,16 @@ export function planKey(assistantSeq: number): string {
   return `plan:${assistantSeq}`;
 }
 
-function spawnRequest(kernel: RuntimeKernel, call: ToolCallPart): SpawnRequest {
+function spawnRequest(kernel: RuntimeKernel, settings: SessionSettings, call: ToolCallPart): SpawnRequest {
   const parsed = spawnInputSchema.safeParse(call.input);
   const input = parsed.success ? parsed.data : {};
   const tier = input.tier ?? "worker";
-  const fallbackRepo = kernel.workspaces ? kernel.repositories?.defaultRepository : undefined;
+  const fallbackRepo = kernel.workspaces ? defaultRepositoryFor(kernel, settings.repository) : undefined;
   return {
     toolCallId: call.id,
     title: input.title?.trim() || "(untitled)",
     repo: input.repo ?? fallbackRepo ?? null,
-    model: tier === "strong" ? kernel.config.models.strong : kernel.config.models.worker,
+    model: parseModel(modelFor(kernel, settings, tier)),
     tier,
   };
 }
@@ -91,8 +95,10 @@ export async function planGate(
     // A batch of which a spawn already ran (no plan was needed then) goes on as it started.
     if (spawns.some((item) => turn.answered.has(item.id))) return "proceed";
     const limits = kernel.config.limits;
+    const session = await getSession(kernel.db, agent.sessionId);
+    const settings = session ? sessionSettingsOf(session.metadata) : {};
     const plan = planFor(
-      spawns.map((item) => spawnRequest(kernel, item)),
+      spawns.map((item) => spawnRequest(kernel, settings, item)),
       { workers: limits.planWorkersThreshold, costUsd: limits.planCostThresholdUsd },
       kernel.config.priceOverrides,
     );

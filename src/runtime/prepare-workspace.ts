@@ -1,9 +1,11 @@
 import { updateAgentAtStep } from "../adapters/database/agent-steps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
 import { enqueueEvent } from "../adapters/database/events.ts";
+import { getSession } from "../adapters/database/sessions.ts";
 import { finishToolCall } from "../adapters/database/tool-calls.ts";
 import { describeSetupOutcome, type SetupOutcome, setupOutputId, tailOf } from "../domain/environment.ts";
 import { errorMessage, StepConflictError } from "../domain/errors.ts";
+import { sessionSettingsOf } from "../domain/session-settings.ts";
 import type { Workspace, WorkspaceSetup } from "../domain/tool.ts";
 import { ensureRunning, failAgent } from "./agent-status.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -56,11 +58,17 @@ export async function prepareWorkspace(
   let setup: SetupOutcome | undefined;
   let current = agent;
   try {
+    const session = await getSession(kernel.db, agent.sessionId);
+    const settings = session ? sessionSettingsOf(session.metadata) : {};
     workspace = await workspaces.createWorkspace({
       sessionId: agent.sessionId,
       agentId: agent.id,
       repo: agent.repo,
       title: agent.title,
+      // The channel's base branch belongs to the channel's repository only.
+      ...(settings.baseBranch && settings.repository === agent.repo
+        ? { baseBranch: settings.baseBranch }
+        : {}),
     });
     kernel.lifecycle.workspaceCreated({
       sessionId: agent.sessionId,

@@ -7,6 +7,7 @@ import { isTerminal, statusOnInput } from "../domain/agent-state.ts";
 import { mayDecide } from "../domain/decision-rule.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { InputOutcome, RetryOutcome } from "./runtime-api.ts";
+import { approvalsFor } from "./session-settings.ts";
 import type { SurfaceInput } from "./surface-port.ts";
 
 /**
@@ -30,7 +31,7 @@ async function retry(
   const session = await getSession(kernel.db, input.sessionId);
   if (!session) return "not_authorized";
   // Whoever may stop the session's work may run its turn again: the owner or an approver.
-  const { approverIds, policy } = kernel.config.approvals;
+  const { approverIds, policy } = approvalsFor(kernel, session);
   const ownerId = session.ownerId;
   if (!mayDecide({ policy, ownerId, approvers: approverIds, userId: input.userId, kind: "stop" })) {
     return "not_authorized";

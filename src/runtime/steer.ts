@@ -6,6 +6,7 @@ import { mayDecide } from "../domain/decision-rule.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import type { InputOutcome, SteerResult } from "./runtime-api.ts";
+import { approvalsFor } from "./session-settings.ts";
 import {
   redirectUnreadSteers,
   steerEventType,
@@ -35,7 +36,7 @@ export async function handleSteer(kernel: RuntimeKernel, input: SteerInput): Pro
   if (!session || !agent || agent.sessionId !== session.id || agent.role !== "worker") {
     return answer({ kind: "not-found" });
   }
-  const { approverIds, policy } = kernel.config.approvals;
+  const { approverIds, policy } = approvalsFor(kernel, session);
   // Steering is answering unasked: the same people as for questions (see `mayDecide`).
   const allowed = mayDecide({
     policy,

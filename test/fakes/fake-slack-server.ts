@@ -522,6 +522,10 @@ export class FakeSlackServer {
         const next = start + limit < messages.length ? String(start + limit) : "";
         return { ok: true, messages: page, has_more: next !== "", response_metadata: { next_cursor: next } };
       }
+      case "conversations.info":
+        return this.conversations.info(String(params.channel ?? ""), (scope) =>
+          this.grantedScopes.has(scope),
+        );
       case "usergroups.users.list": {
         if (!this.grantedScopes.has("usergroups:read")) {
           return { ok: false, error: "missing_scope", needed: "usergroups:read", provided: "chat:write" };
@@ -549,7 +553,7 @@ export class FakeSlackServer {
             is_bot: user.isBot ?? false,
             ...(user.tz ? { tz: user.tz } : {}),
             deleted: user.deleted ?? false,
-            is_admin: user.isAdmin ?? false,
+            is_admin: user.isAdmin ?? user.isOwner ?? false,
             is_owner: user.isOwner ?? false,
             is_primary_owner: false,
             profile: { display_name: user.name, real_name: user.realName ?? user.name },

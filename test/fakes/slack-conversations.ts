@@ -7,6 +7,36 @@ export type ConversationType = "public_channel" | "private_channel" | "mpim" | "
  */
 export class FakeConversations {
   private readonly types = new Map<string, ConversationType>();
+  private readonly topics = new Map<string, string>();
+
+  /** The channel's topic, which `conversations.info` shows as `channel.topic.value`. */
+  setTopic(channel: string, topic: string): void {
+    this.topics.set(channel, topic);
+  }
+
+  /** `conversations.info` as Slack answers it: a public channel needs channels:read, a private one groups:read. */
+  info(channel: string, hasScope: (scope: string) => boolean): Record<string, unknown> {
+    if (!/^[CDG][A-Z0-9]+$/.test(channel)) return { ok: false, error: "channel_not_found" };
+    const type = this.typeOf(channel);
+    const needed = {
+      public_channel: "channels:read",
+      private_channel: "groups:read",
+      mpim: "mpim:read",
+      im: "im:read",
+    }[type];
+    if (!hasScope(needed)) return { ok: false, error: "missing_scope", needed };
+    return {
+      ok: true,
+      channel: {
+        id: channel,
+        is_channel: type === "public_channel",
+        is_private: type === "private_channel",
+        is_im: type === "im",
+        is_mpim: type === "mpim",
+        topic: { value: this.topics.get(channel) ?? "", creator: "", last_set: 0 },
+      },
+    };
+  }
 
   set(channel: string, type: ConversationType): void {
     this.types.set(channel, type);

@@ -48,6 +48,15 @@ export const methodRules: Record<string, MethodRule> = {
     oneOf: ["channel", "users"],
     scopes: ["im:write", "mpim:write", "channels:manage", "groups:write"],
   },
+  "conversations.info": {
+    required: ["channel"],
+    scopes: {
+      public_channel: ["channels:read"],
+      private_channel: ["groups:read"],
+      mpim: ["mpim:read"],
+      im: ["im:read"],
+    },
+  },
   "users.info": { required: ["user"], scopes: ["users:read"] },
   "usergroups.users.list": { required: ["usergroup"], scopes: ["usergroups:read"] },
   "files.info": { required: ["file"], scopes: ["files:read"] },

@@ -438,3 +438,28 @@ export const threadHistoryReads = pgTable(
   },
   (table) => [primaryKey({ columns: [table.teamId, table.channel, table.threadTs] })],
 );
+
+/**
+ * A channel's settings (`/threadwork settings`), one row per change: the newest version is in
+ * force, and the rows before it are the history (who changed which setting to what, and when).
+ * Scoped by team: every query names `team_id` (and `enterprise_id`).
+ */
+export const channelSettings = pgTable(
+  "channel_settings",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    enterpriseId: text("enterprise_id"),
+    channelId: text("channel_id").notNull(),
+    version: integer("version").notNull(),
+    /** `ChannelSettings`: every setting in force from this version on. */
+    settings: jsonb("settings").notNull(),
+    /** `{ setting, value }[]`: what this version changed. */
+    changes: jsonb("changes").notNull(),
+    changedBy: text("changed_by").notNull(),
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("channel_settings_team_channel_version").on(table.teamId, table.channelId, table.version),
+  ],
+);

@@ -33,6 +33,7 @@ import {
   diffStats,
   headCommit,
 } from "./working-copy.ts";
+import { workspaceBase } from "./workspace-base.ts";
 import {
   type CleanupRequest,
   type CleanupResult,
@@ -72,6 +73,7 @@ export interface CreateWorkspaceRequest {
   /** Becomes the branch and directory name after slugging. */
   agentSlug: string;
   repoName: string;
+  baseBranch?: string | undefined;
 }
 
 export interface FinalizeResult {
@@ -174,13 +176,14 @@ export function createWorkspaceManager(options: WorkspaceManagerOptions): Worksp
     const mirror = await mirrors.get(request.repoName);
     await mkdir(directory, { recursive: true });
     // Metadata without a working copy (removed by hand): recreate it at the recorded base.
-    const start = existing?.baseCommit ?? mirror.head;
+    const base = await workspaceBase(mirror, request.baseBranch);
+    const start = existing?.baseCommit ?? base.commit;
     await cloneWorkingCopy(mirror.path, root, branch, start, quotaMb);
     await writeMetadata(metadataPath, {
       repoName: request.repoName,
       branch,
       baseCommit: start,
-      baseBranch: mirror.defaultBranch,
+      baseBranch: existing?.baseBranch ?? base.branch,
       agentId: request.agentId,
       createdAt: new Date().toISOString(),
     });

@@ -39,6 +39,7 @@ export function createWorkspacesPort(
         agentId: request.agentId,
         agentSlug: agentSlugFor(request.title, request.agentId),
         repoName: request.repo,
+        baseBranch: request.baseBranch,
       });
     },
     async finalizeWorkspace(request) {

@@ -91,6 +91,15 @@ export const slackVariables = [
     example: "U012AB3CD,U045EF6GH",
   }),
   variable({
+    name: "THREADWORK_ADMINS",
+    parse: commaList,
+    section: "Who may use Threadwork in Slack",
+    description:
+      "User ids (U...) and user group ids (S...) who administer Threadwork in their workspace besides its admins and owners: channel settings (/threadwork settings) and, for the user ids, the audit export (/threadwork audit).",
+    unsetMeans: "only workspace admins and owners",
+    example: "U012AB3CD,S0123ABCD",
+  }),
+  variable({
     name: "THREADWORK_APPROVAL_POLICY",
     parse: choice(approvalPolicies, `must be one of ${approvalPolicies.join(", ")}`),
     section: "Who may use Threadwork in Slack",

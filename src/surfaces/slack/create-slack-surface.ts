@@ -9,6 +9,7 @@ import { createSlackFiles } from "../../adapters/slack/slack-files.ts";
 import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import type { Config } from "../../config/config.ts";
+import { noAudit } from "../../domain/audit.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
 import { defaultSharedFileMaxBytes } from "../../domain/shared-files.ts";
 import { noTelemetry } from "../../domain/telemetry-port.ts";
@@ -24,6 +25,7 @@ import { uploadAttachedFile } from "./file-uploads.ts";
 import { createHealthServer } from "./health.ts";
 import { register as registerAgentSessions } from "./listeners/agent-sessions.ts";
 import { register as registerAppHome } from "./listeners/app-home.ts";
+import { register as registerChannelSettings } from "./listeners/channel-settings.ts";
 import { register as registerCrew } from "./listeners/crew.ts";
 import { register as registerDecisions } from "./listeners/decisions.ts";
 import { register as registerFeedback } from "./listeners/feedback.ts";
@@ -181,13 +183,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   });
   const inFlight = new Set<Promise<void>>();
   const workspace = new InstallingWorkspace(api);
-  const access = new AccessControl({
-    lists: config.access,
-    workspace,
-    groups: new UsergroupMembers({ api, logger }),
-    users,
-    logger,
-  });
+  const groups = new UsergroupMembers({ api, logger });
+  const access = new AccessControl({ lists: config.access, workspace, groups, users, logger });
 
   const context: SlackSurfaceContext = {
     api,
@@ -221,6 +218,16 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     ...(options.watchRules ? { watchRules: options.watchRules } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     admins: config.admins ?? [],
+    ...(options.channelSettings
+      ? {
+          channelSettings: {
+            audit: options.audit ?? noAudit,
+            ...options.channelSettings,
+            admins: config.admins ?? [],
+            groups,
+          },
+        }
+      : {}),
   };
   registerMessages(app, context);
   registerThreadEdits(app, context);
@@ -231,6 +238,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   registerSteer(app, context);
   registerAppHome(app, context);
   registerThreadworkCommand(app, context);
+  registerChannelSettings(app, context);
   const codeChannels = config.codeChannels
     ? new CodeChannels({
         api,

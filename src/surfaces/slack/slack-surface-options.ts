@@ -5,6 +5,7 @@ import type { AuditTrail } from "../../domain/audit-export.ts";
 import type { SurfaceTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
+import type { ChannelSettingsOptions } from "./channel-settings/settings-store.ts";
 import type { SessionDiffSource } from "./code-channels/session-diffs.ts";
 import type { HealthCheck } from "./health.ts";
 import type { MetricsEndpoint } from "./metrics-route.ts";
@@ -52,6 +53,8 @@ export interface SlackSurfaceOptions {
   watchRules?: WatchRuleStore;
   /** The audit trail (the database): recorded through, and exported by `/threadwork audit`. */
   audit?: AuditTrail;
+  /** Channel settings on the shared database; `/threadwork settings` says it is unavailable without. */
+  channelSettings?: ChannelSettingsOptions;
   /** POST routes on the public port in both modes (e.g. `/github/events`), built with the surface's context. */
   webhooks?: (context: SlackSurfaceContext, app: App) => Record<string, WebhookRoute>;
 }

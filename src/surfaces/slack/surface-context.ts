@@ -8,6 +8,7 @@ import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { AccessControl } from "./access-control.ts";
 import type { AgentSessions } from "./agent-sessions.ts";
+import type { ChannelSettingsContext } from "./channel-settings/settings-store.ts";
 import type { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import type { MessagePublisher } from "./message-publisher.ts";
 import type { ReplyStreamer } from "./replies/reply-streamer.ts";
@@ -53,4 +54,6 @@ export interface SlackSurfaceContext {
   audit?: AuditTrail;
   /** THREADWORK_ADMINS: user ids that administer their workspace besides its admins and owners. */
   admins: readonly string[];
+  /** Channel settings (`/threadwork settings`, App Home); absent without a database. */
+  channelSettings?: ChannelSettingsContext;
 }

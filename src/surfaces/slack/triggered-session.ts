@@ -1,5 +1,10 @@
 import { fenceData } from "../../domain/prompts/untrusted-data.ts";
 import { mrkdwnText } from "./blocks/format.ts";
+import {
+  announceSettings,
+  explicitChannelSettings,
+  newSessionSettings,
+} from "./channel-settings/new-session-settings.ts";
 import { conversationKey, slackSurface } from "./session-threads.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 
@@ -46,6 +51,9 @@ export async function startTriggeredSession(
 ): Promise<{ sessionId: string; threadTs: string }> {
   const { teamId } = await context.workspace.get();
   if (!teamId) throw new Error("Slack did not say which workspace installed the app (auth.test)");
+  // A triggered session runs with its channel's settings like any other started there.
+  const explicit = await explicitChannelSettings(context, { teamId, channel: start.channel });
+  const inForce = await newSessionSettings(context, explicit, start.channel);
   const header = triggerLine(start);
   const posted = (await context.api.call("chat.postMessage", {
     channel: start.channel,
@@ -68,10 +76,13 @@ export async function startTriggeredSession(
       teamId,
       trigger: start.trigger,
       ...start.metadata,
+      ...(inForce.settings ? { settings: inForce.settings } : {}),
     },
   });
   if (outcome.type !== "message-accepted")
     throw new Error(`the runtime did not take the request (${outcome.type})`);
+  if (outcome.created && inForce.line)
+    await announceSettings(context, { channel: start.channel, threadTs }, inForce.line);
   context.threads.remember(outcome.sessionId, {
     teamId,
     channel: start.channel,

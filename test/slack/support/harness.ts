@@ -1,6 +1,7 @@
 import type { Config } from "../../../src/config/config.ts";
 import { createSilentLogger, type Logger } from "../../../src/logger.ts";
 import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
+import type { ChannelSettingsOptions } from "../../../src/surfaces/slack/channel-settings/settings-store.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
 import type { ScheduleOptions } from "../../../src/surfaces/slack/schedules/start-schedules.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
@@ -88,6 +89,8 @@ export async function startHarness(options: {
   webhooks?: Parameters<typeof createSlackSurface>[0]["webhooks"];
   /** The audit trail (on a test database), for `/threadwork audit`. */
   audit?: Parameters<typeof createSlackSurface>[0]["audit"];
+  /** Channel settings (`/threadwork settings`), on a test database. */
+  channelSettings?: ChannelSettingsOptions;
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -104,6 +107,7 @@ export async function startHarness(options: {
     ...(options.watchRules ? { watchRules: options.watchRules } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.channelSettings ? { channelSettings: options.channelSettings } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();

@@ -37,3 +37,9 @@ export const answerInput = { blockId: "answer", actionId: "answer_text" } as con
 
 /** Block and input ids of the steer modal. */
 export const steerInput = { blockId: "steer", actionId: "steer_text" } as const;
+
+/** Channel settings: App Home's button and the settings modal (`/threadwork settings`). */
+export const settingsIds = {
+  openFromHome: "threadwork_channel_settings",
+  modal: "threadwork_channel_settings_modal",
+} as const;

@@ -1,7 +1,8 @@
 import type { FeedbackCounts } from "../../../domain/feedback.ts";
 import type { SessionSnapshot } from "../../../domain/sessions.ts";
 import { oneLine, truncate } from "../../../domain/text.ts";
-import { contextLine, markdownSection, type SlackBlock } from "./block.ts";
+import { settingsIds } from "./action-ids.ts";
+import { actionsBlock, button, contextLine, markdownSection, type SlackBlock } from "./block.ts";
 import { escapeText, formatCost, slackDate } from "./format.ts";
 
 interface HomeSession {
@@ -16,10 +17,21 @@ function feedbackText(feedback: FeedbackCounts | undefined): string {
   return ` · :+1: ${feedback.positive} :-1: ${feedback.negative}`;
 }
 
+/** For admins: the button that opens a channel's settings (repository, models, budget, approvers, …). */
+function channelSettingsBlocks(): SlackBlock[] {
+  return [
+    markdownSection(
+      "*Channel settings*: the repository, models, budget, approvers and tools of a channel's new sessions.",
+    ),
+    actionsBlock([button({ text: "Channel settings", actionId: settingsIds.openFromHome, value: "open" })]),
+  ];
+}
+
 /** The App Home tab: the user's recent sessions with status, cost and a link to each thread. */
 export function renderAppHome(
   sessions: HomeSession[],
   schedules: SlackBlock[] = [],
+  options: { settingsButton?: boolean } = {},
 ): { type: "home"; blocks: SlackBlock[] } {
   const blocks: SlackBlock[] = [
     { type: "header", text: { type: "plain_text", text: "Your recent Threadwork sessions" } },
@@ -38,6 +50,7 @@ ${escapeText(session.activity ?? session.status)} · ${formatCost(session.costMi
     );
     blocks.push(contextLine(`Updated ${slackDate(session.updatedAt)}`));
   }
-  // Schedules first: they stay within Slack's 100 blocks however many sessions there are.
-  return { type: "home", blocks: [...schedules, ...blocks].slice(0, 100) };
+  // Admins' settings button and schedules first: they stay within Slack's 100 blocks however many sessions there are.
+  const settings = options.settingsButton ? channelSettingsBlocks() : [];
+  return { type: "home", blocks: [...settings, ...schedules, ...blocks].slice(0, 100) };
 }

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import type { SessionSnapshot } from "../../../domain/sessions.ts";
 import { renderAppHome } from "../blocks/app-home.ts";
 import { scheduleBlocks } from "../blocks/schedule-blocks.ts";
+import { mayChangeSettings } from "../channel-settings/settings-admin.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 
 const suggestedPrompts = [
@@ -44,7 +45,13 @@ export async function publishHome(context: SlackSurfaceContext, userId: string):
     })),
   );
   const schedules = context.schedules ? scheduleBlocks(await context.schedules.listOf(userId)) : [];
-  await context.api.call("views.publish", { user_id: userId, view: renderAppHome(rows, schedules) });
+  const settingsButton = context.channelSettings
+    ? await mayChangeSettings(context, context.channelSettings, { ...actor, channel: undefined })
+    : false;
+  await context.api.call("views.publish", {
+    user_id: userId,
+    view: renderAppHome(rows, schedules, { settingsButton }),
+  });
 }
 
 /**

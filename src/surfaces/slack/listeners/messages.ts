@@ -11,6 +11,7 @@ import type { SharedFile } from "../../../domain/shared-files.ts";
 import type { ThreadPlace } from "../../../domain/thread-messages.ts";
 import type { Logger } from "../../../logger.ts";
 import { admit } from "../admit.ts";
+import { announceSettings, settingsToStart } from "../channel-settings/new-session-settings.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
@@ -77,6 +78,9 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     mayBeShared: incoming.mayBeShared,
   };
   if (!(await admit(context, actor, existing ? "steer" : "start", { threadTs: message.thread_ts }))) return;
+  const where = { teamId, channel, userId: message.user, threadTs: message.thread_ts };
+  const starting = existing ? undefined : await settingsToStart(context, where);
+  if (starting === "refused") return;
 
   const text = messageText(message, incoming.botUserId);
   const place = { teamId, enterpriseId: incoming.enterpriseId, channel, threadTs };
@@ -140,6 +144,8 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     });
   }
   const attachments = await sharedFilesOf(context, message, channel, logger);
+  // Before the session's first reply can stream: the thread opens with the settings in force.
+  if (starting?.line) await announceSettings(context, { channel, threadTs }, starting.line);
   try {
     const outcome = await context.runtime.handle({
       type: "user-message",
@@ -149,7 +155,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       text,
       ...(earlier && earlier.history.length > 0 ? { history: earlier.history } : {}),
       ...(earlier?.historyUnavailable ? { historyUnavailable: true } : {}),
-      metadata: { channel, threadTs, teamId },
+      metadata: { channel, threadTs, teamId, ...(starting?.settings ? { settings: starting.settings } : {}) },
       ...(aside ? { aside } : {}),
       ...(attachments.length > 0 ? { attachments } : {}),
     });
