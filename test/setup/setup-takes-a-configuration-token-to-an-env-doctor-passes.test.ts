@@ -105,7 +105,9 @@ describe("npm run setup", () => {
       "Install the app to your workspace: https://slack.com/oauth/v2/authorize?client_id=",
     );
     expect(setup.output).toContain("✓ The bot token works as @threadwork in Threadwork Test");
-    expect(setup.output).toContain("✓ The bot token has all 14 scopes manifest.json asks for");
+    const manifest = JSON.parse(readFileSync(resolve(import.meta.dirname, "../../manifest.json"), "utf8"));
+    const scopes: string[] = manifest.oauth_config.scopes.bot;
+    expect(setup.output).toContain(`✓ The bot token has all ${scopes.length} scopes manifest.json asks for`);
     expect(setup.output).toContain("All checks passed");
     expect(setup.output).toContain("/invite @Threadwork");
     expect(setup.output).toContain("@Threadwork what can you do?");
