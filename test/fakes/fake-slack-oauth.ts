@@ -51,6 +51,8 @@ export class FakeSlackOAuth {
   readonly tokens = new Map<string, IssuedToken>();
   /** Every `oauth.v2.access` answered, by grant type, for counting refreshes. */
   readonly exchanges: { grantType: string; ok: boolean; error?: string }[] = [];
+  /** The workspaces an organization added the app to after its org-wide install (`auth.teams.list`). */
+  readonly orgWorkspaces = new Map<string, { id: string; name: string }[]>();
   private readonly codes = new Map<string, FakeInstallTarget>();
   private readonly refreshGrants = new Map<string, RefreshGrant>();
   private readonly scopes: string[];
@@ -89,6 +91,14 @@ export class FakeSlackOAuth {
       const target = grant.target;
       if (target.teamId === id || target.enterpriseId === id) grant.spent = true;
     }
+  }
+
+  /** `auth.teams.list` for an issued token: the organization's workspaces that have the app, or its own team. */
+  teams(token: IssuedToken): Record<string, unknown> {
+    const teams = token.isEnterpriseInstall
+      ? (this.orgWorkspaces.get(token.enterpriseId ?? "") ?? [])
+      : [{ id: token.teamId, name: token.teamId }];
+    return { ok: true, teams, response_metadata: { next_cursor: "" } };
   }
 
   answer(params: Record<string, unknown>): Record<string, unknown> {

@@ -4,7 +4,10 @@ import type { FakeInstallTarget } from "../fakes/fake-slack-oauth.ts";
 import type { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 
 /** Installs the app into a workspace of the fake Slack (code, then `oauth.v2.access`), as a stored record. */
-export async function installedWorkspace(slack: FakeSlackServer, target: FakeInstallTarget): Promise<InstallationRecord> {
+export async function installedWorkspace(
+  slack: FakeSlackServer,
+  target: FakeInstallTarget,
+): Promise<InstallationRecord> {
   const code = slack.oauth.authorize(target);
   const answer = (await new WebClient(undefined, { slackApiUrl: slack.apiUrl }).oauth.v2.access({
     client_id: slack.oauth.clientId,

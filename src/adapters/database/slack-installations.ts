@@ -1,7 +1,7 @@
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, ne, or, sql } from "drizzle-orm";
 import type { TeamScope } from "../../domain/team-scope.ts";
 import type { Database } from "./open-database.ts";
-import { slackInstallations } from "./schema.ts";
+import { sessions, slackInstallations } from "./schema.ts";
 import type { TokenCipher } from "./token-cipher.ts";
 
 /** A Slack installation with its tokens in clear: only ever in memory, sealed when stored. */
@@ -189,4 +189,24 @@ export async function updateInstallationLocked(
       .where(eq(slackInstallations.installationKey, key));
     return next;
   });
+}
+
+/**
+ * The open Slack sessions of a workspace (conversation keys start `T…:`) or, for an org-wide
+ * install, of every workspace whose sessions name the organization in their metadata.
+ */
+export async function openSessionsOfInstallation(
+  db: Database,
+  scope: { teamId: string | undefined; enterpriseId: string | undefined },
+): Promise<{ id: string; ownerId: string }[]> {
+  const byTeam = scope.teamId
+    ? sql`starts_with(${sessions.conversationKey}, ${`${scope.teamId}:`})`
+    : sql`false`;
+  const byOrg = scope.enterpriseId
+    ? sql`${sessions.metadata}->>'enterpriseId' = ${scope.enterpriseId}`
+    : sql`false`;
+  return db
+    .select({ id: sessions.id, ownerId: sessions.ownerId })
+    .from(sessions)
+    .where(and(eq(sessions.surface, "slack"), ne(sessions.status, "closed"), or(byTeam, byOrg)));
 }

@@ -72,7 +72,9 @@ describe("a rotating bot token on two instances", () => {
     expect(slack.callsTo("chat.postMessage").map((call) => call.teamId)).toEqual(["T0ROT", "T0ROT", "T0ROT"]);
     // Not refreshed again while the new token is fresh.
     await two?.botFor(scope);
-    expect(slack.oauth.exchanges.filter((exchange) => exchange.grantType === "refresh_token")).toHaveLength(1);
+    expect(slack.oauth.exchanges.filter((exchange) => exchange.grantType === "refresh_token")).toHaveLength(
+      1,
+    );
   });
 
   it("fails with a typed error, not a stale token, when Slack refuses the refresh", async () => {

@@ -108,7 +108,7 @@ const proxyApp = {
 };
 
 /** Answers a custom route from the main thread; a main thread that does not answer in time is unhealthy. */
-function answerRoute(path: string, response: ServerResponse, webhook?: WebhookMessage): void {
+function answerRoute(path: string, response: ServerResponse, request?: ForwardedHttp): void {
   counter += 1;
   const id = counter;
   const timer = setTimeout(() => {
@@ -124,10 +124,19 @@ function answerRoute(path: string, response: ServerResponse, webhook?: WebhookMe
     routes.delete(id);
     writeAnswer(response, answer);
   });
-  post(webhook ? { type: "webhook", id, path, ...webhook } : { type: "route", id, path });
+  post(message(id, path, request));
 }
 
-type WebhookMessage = { headers: Record<string, string | undefined>; body: Uint8Array };
+function message(id: number, path: string, request: ForwardedHttp | undefined): WorkerMessage {
+  if (request?.kind === "webhook")
+    return { type: "webhook", id, path, headers: request.headers, body: request.body };
+  if (request?.kind === "page") return { type: "page", id, path, url: request.url, headers: request.headers };
+  return { type: "route", id, path };
+}
+
+type ForwardedHttp =
+  | { kind: "webhook"; headers: Record<string, string | undefined>; body: Uint8Array }
+  | { kind: "page"; url: string; headers: Record<string, string | undefined> };
 
 /** Reads a webhook's raw body here and lets the main thread, which holds its secret, answer. */
 function answerWebhook(path: string, request: IncomingMessage, response: ServerResponse): void {
@@ -137,7 +146,7 @@ function answerWebhook(path: string, request: IncomingMessage, response: ServerR
         writeAnswer(response, { status: 413, headers: { connection: "close" }, body: "" });
         return;
       }
-      answerRoute(path, response, { headers: plainHeaders(request.headers), body });
+      answerRoute(path, response, { kind: "webhook", headers: plainHeaders(request.headers), body });
     },
     () => writeAnswer(response, { status: 400, headers: {}, body: "" }),
   );
@@ -152,6 +161,16 @@ const receiver = new HTTPReceiver({
       path,
       method: ["GET"],
       handler: (_request: unknown, response: ServerResponse) => answerRoute(path, response),
+    })),
+    ...(data.pages ?? []).map((path) => ({
+      path,
+      method: ["GET"],
+      handler: (request: IncomingMessage, response: ServerResponse) =>
+        answerRoute(path, response, {
+          kind: "page",
+          url: request.url ?? path,
+          headers: plainHeaders(request.headers),
+        }),
     })),
     ...data.webhooks.map((path) => ({
       path,
