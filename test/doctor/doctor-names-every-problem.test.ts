@@ -90,6 +90,7 @@ describe("npm run doctor", () => {
       "ok Node for widgets",
       "warning Command sandbox",
       "ok Database",
+      "ok Slack workspaces",
     ]);
     expect(formatChecklist(checks)).toContain("All checks passed, 1 warning.");
   });

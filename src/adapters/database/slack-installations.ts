@@ -210,3 +210,23 @@ export async function openSessionsOfInstallation(
     .from(sessions)
     .where(and(eq(sessions.surface, "slack"), ne(sessions.status, "closed"), or(byTeam, byOrg)));
 }
+
+/** Each installation's key with whether its tokens open with `cipher`, and why not. */
+export async function installationsThatDoNotOpen(
+  db: Database,
+  cipher: TokenCipher,
+): Promise<{ total: number; unreadable: { key: string; reason: string }[] }> {
+  const rows = await db.select().from(slackInstallations);
+  const unreadable: { key: string; reason: string }[] = [];
+  for (const row of rows) {
+    try {
+      toRecord(cipher, row);
+    } catch (error) {
+      unreadable.push({
+        key: row.installationKey,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return { total: rows.length, unreadable };
+}
