@@ -4,8 +4,9 @@ import { variable } from "../environment-variable.ts";
 
 const encryptionKey = setting((value, refuse) => {
   if (!decodeEncryptionKey(value)) {
-    refuse("must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)", {
+    refuse("must be 32 random bytes as 64 hex digits or base64", {
       showValue: false,
+      example: "<output of openssl rand -base64 32>",
     });
   }
   return value;
@@ -44,7 +45,8 @@ export const slackInstallVariables = [
     section: "Slack",
     description:
       "Many workspaces: 32 random bytes (64 hex digits or base64, e.g. from openssl rand -base64 32) that encrypt the installations' tokens in the database (AES-256-GCM). Keep it: without it the stored tokens cannot be read.",
-    example: "<output of openssl rand -base64 32>",
+    // A well-formed key for the tables; a real one comes from `openssl rand -base64 32`.
+    example: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     secret: true,
   }),
 ] as const;
