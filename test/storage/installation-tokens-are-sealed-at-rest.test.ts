@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
@@ -77,6 +78,25 @@ describe.each(backends)("installations on %s", (backend) => {
     const attempt = getInstallation(handle.db, wrong, "T0WRONG");
     await expect(attempt).rejects.toBeInstanceOf(TokenDecryptionError);
     await expect(attempt).rejects.toThrow(/installation T0WRONG.*sealed with key/);
+  });
+
+  it("does not open a sealed token copied into another installation's row", async () => {
+    await saveInstallation(
+      handle.db,
+      cipher,
+      installation({ key: "T0FROM", teamId: "T0FROM", botToken: "xoxb-from" }),
+    );
+    await saveInstallation(
+      handle.db,
+      cipher,
+      installation({ key: "T0INTO", teamId: "T0INTO", botToken: "xoxb-into" }),
+    );
+    await handle.db.execute(
+      sql`update slack_installations set bot_token_sealed = (select bot_token_sealed from slack_installations where installation_key = 'T0FROM') where installation_key = 'T0INTO'`,
+    );
+    await expect(getInstallation(handle.db, cipher, "T0INTO")).rejects.toThrow(
+      /bot token of Slack installation T0INTO/,
+    );
   });
 
   it("serves every workspace of an organization from its org-wide install, and a team's own install first", async () => {
