@@ -61,6 +61,7 @@ export async function slackInstallationOptions(options: {
       store: new SealedInstallationStore(db, cipher),
       scopes: await manifestBotScopes(),
       ...(options.audit ? { audit: options.audit } : {}),
+      allowedTeams: config.access?.teams ?? [],
       openSessions: (scope) => openSessionsOfInstallation(db, scope),
     },
   };

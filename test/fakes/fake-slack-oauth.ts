@@ -101,6 +101,12 @@ export class FakeSlackOAuth {
     return { ok: true, teams, response_metadata: { next_cursor: "" } };
   }
 
+  /** `auth.revoke` with an issued token: that token stops working at once. */
+  revokeToken(token: IssuedToken): Record<string, unknown> {
+    token.revoked = true;
+    return { ok: true, revoked: true };
+  }
+
   answer(params: Record<string, unknown>): Record<string, unknown> {
     const grantType = params.grant_type === "refresh_token" ? "refresh_token" : "authorization_code";
     const answer = this.exchange(grantType, params);

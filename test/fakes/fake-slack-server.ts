@@ -411,6 +411,7 @@ export class FakeSlackServer {
     const answer =
       (issued && method === "auth.test" ? this.issuedAuthTest(issued) : undefined) ??
       (issued && method === "auth.teams.list" ? this.oauth.teams(issued) : undefined) ??
+      (issued && method === "auth.revoke" ? this.oauth.revokeToken(issued) : undefined) ??
       this.uploads.answer(method, params) ??
       this.answer(method, params);
     if (answer.ok === false && typeof answer.error === "string") call.error = answer.error;

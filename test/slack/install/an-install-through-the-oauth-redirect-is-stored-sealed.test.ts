@@ -55,7 +55,11 @@ describe.each(backends)("the OAuth install on %s", (backend) => {
   });
 
   async function start(
-    options: { socketMode?: boolean; logger?: ReturnType<typeof createSilentLogger> } = {},
+    options: {
+      socketMode?: boolean;
+      logger?: ReturnType<typeof createSilentLogger>;
+      allowedTeams?: string[];
+    } = {},
   ) {
     const audit: AuditEntry[] = [];
     surface = createSlackSurface({
@@ -90,6 +94,7 @@ describe.each(backends)("the OAuth install on %s", (backend) => {
         scopes: manifestScopes,
         audit: { record: async (entry) => void audit.push(entry) },
         openSessions: async () => [],
+        ...(options.allowedTeams ? { allowedTeams: options.allowedTeams } : {}),
       },
     });
     const { port } = await surface.start();
@@ -146,6 +151,30 @@ describe.each(backends)("the OAuth install on %s", (backend) => {
     });
     expect(again.status).toBe(500);
     expect(await countInstallations(handle.db)).toBe(before + 1);
+  });
+
+  it("refuses an install from a workspace THREADWORK_ALLOWED_TEAMS leaves out, and revokes its token", async () => {
+    const { baseUrl, audit } = await start({ allowedTeams: ["T0LISTED", "E0LISTED"] });
+    const { state, cookie } = await openInstallPage(baseUrl);
+    const code = slack.oauth.authorize({ teamId: "T0STRANGER" });
+    const response = await fetch(`${baseUrl}/slack/oauth_redirect?code=${code}&state=${state}`, {
+      headers: { cookie },
+    });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain("T0STRANGER is not one of them");
+    expect(await getInstallation(handle.db, cipher, "T0STRANGER")).toBeUndefined();
+    const issued = [...slack.oauth.tokens.values()].filter((token) => token.teamId === "T0STRANGER");
+    expect(issued.map((token) => token.revoked)).toEqual([true]);
+    expect(audit).toEqual([]);
+
+    // A workspace of a listed organization may install.
+    const listed = await openInstallPage(baseUrl);
+    const orgCode = slack.oauth.authorize({ teamId: "T0MEMBER", enterpriseId: "E0LISTED" });
+    const member = await fetch(`${baseUrl}/slack/oauth_redirect?code=${orgCode}&state=${listed.state}`, {
+      headers: { cookie: listed.cookie },
+    });
+    expect(member.status).toBe(200);
+    expect(await getInstallation(handle.db, cipher, "T0MEMBER")).toBeDefined();
   });
 
   it("says in the logs and on the page when an org-wide install has no workspace yet (Socket Mode serves the pages)", async () => {

@@ -24,6 +24,8 @@ export interface OAuthInstallOptions {
   scopes: string[];
   /** Where installs, uninstalls and revocations are recorded. */
   audit?: AuditRecorder;
+  /** When not empty, only these workspaces (`T…`) and organizations (`E…`) may install (THREADWORK_ALLOWED_TEAMS). */
+  allowedTeams?: readonly string[];
 }
 
 export const installPath = "/slack/install";
@@ -79,6 +81,24 @@ function orgInstalled(installation: Installation, workspaces: number | undefined
   });
 }
 
+function notAllowed(installation: Installation) {
+  const id = installation.isEnterpriseInstall ? installation.enterprise?.id : installation.team?.id;
+  return installPage({
+    status: 403,
+    title: "Threadwork was not installed",
+    paragraphs: [
+      `This Threadwork serves only the workspaces its operator lists, and ${id ?? "this workspace"} is not one of them. Ask the operator to add it to THREADWORK_ALLOWED_TEAMS.`,
+    ],
+  });
+}
+
+/** Whether an install may be kept: no list, or its workspace or organization is on it. */
+function allowed(installation: Installation, list: readonly string[] | undefined): boolean {
+  if (!list || list.length === 0) return true;
+  const ids = [installation.team?.id, installation.enterprise?.id].filter((id) => id !== undefined);
+  return ids.some((id) => list.includes(id));
+}
+
 function failed(error: CodedError) {
   const refused: string[] = [
     ErrorCode.MissingStateError,
@@ -120,6 +140,18 @@ export function installPages(
     clientOptions,
     logger: toBoltLogger(logger),
   });
+
+  /** An install from a workspace not on the list: its token is revoked at once and nothing is stored. */
+  async function refuse(installation: Installation): Promise<void> {
+    logger.warn(
+      { teamId: installation.team?.id, enterpriseId: installation.enterprise?.id },
+      "refused an install from a workspace not in THREADWORK_ALLOWED_TEAMS; its token is revoked",
+    );
+    if (!installation.bot) return;
+    await new WebClient(installation.bot.token, clientOptions).auth.revoke().catch((error: unknown) => {
+      logger.warn({ err: error }, "could not revoke the refused install's token");
+    });
+  }
 
   async function succeeded(installation: Installation, response: RecordedResponse): Promise<void> {
     const scope = { teamId: installation.team?.id ?? "", enterpriseId: installation.enterprise?.id };
@@ -164,6 +196,12 @@ export function installPages(
     [redirectPath]: async (request) => {
       const response = new RecordedResponse();
       await installer.handleCallback(asIncomingMessage(request), response.asServerResponse(), {
+        afterInstallation: async (installation) => {
+          if (allowed(installation as Installation, options.allowedTeams)) return true;
+          await refuse(installation as Installation);
+          response.replace(notAllowed(installation as Installation));
+          return false;
+        },
         successAsync: (installation) => succeeded(installation as Installation, response),
         failureAsync: async (error) => {
           logger.warn({ code: error.code, reason: error.message }, "a Slack install did not complete");
