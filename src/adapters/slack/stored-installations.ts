@@ -55,9 +55,7 @@ export class StoredInstallations implements InstallationTokens {
     const key = await findInstallationKey(db, scope);
     if (!key) return undefined;
     let record = await getInstallation(db, cipher, key);
-    if (record && this.expiring(record)) {
-      record = await updateInstallationLocked(db, cipher, key, (current) => this.refreshed(current));
-    }
+    if (record && this.expiring(record)) record = await this.refreshedOrStill(key, record);
     if (!record) return undefined;
     return {
       botToken: record.botToken,
@@ -69,6 +67,25 @@ export class StoredInstallations implements InstallationTokens {
   async remove(scope: TeamScope): Promise<void> {
     const key = await findInstallationKey(this.options.db, scope);
     if (key) await deleteInstallation(this.options.db, key);
+  }
+
+  /** A refresh that fails leaves a token that has not expired yet in use; an expired one is an error. */
+  private async refreshedOrStill(
+    key: string,
+    record: InstallationRecord,
+  ): Promise<InstallationRecord | undefined> {
+    const { db, cipher, logger } = this.options;
+    try {
+      return await updateInstallationLocked(db, cipher, key, (current) => this.refreshed(current));
+    } catch (error) {
+      const stillValid = record.botExpiresAt !== undefined && record.botExpiresAt > this.now();
+      if (!stillValid) throw error;
+      logger.warn(
+        { err: error, installation: key },
+        "could not refresh the bot token yet; it is used until it expires",
+      );
+      return record;
+    }
   }
 
   private expiring(record: InstallationRecord): boolean {

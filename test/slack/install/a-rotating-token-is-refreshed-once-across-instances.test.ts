@@ -77,13 +77,16 @@ describe("a rotating bot token on two instances", () => {
     );
   });
 
-  it("fails with a typed error, not a stale token, when Slack refuses the refresh", async () => {
+  it("keeps a token that has not expired when a refresh fails, and fails with a typed error once it has", async () => {
     slack.oauth.tokenLifetimeSeconds = 120;
     const installed = await installedWorkspace(slack, { teamId: "T0BAD" });
-    await saveInstallation(instances[0]?.db ?? expect.fail(), cipher, installed);
+    const db = instances[0]?.db ?? expect.fail();
+    await saveInstallation(db, cipher, installed);
     const wrongSecret = tokensOf(instances[1] ?? expect.fail(), "not-the-secret");
-    await expect(wrongSecret.botFor({ teamId: "T0BAD", enterpriseId: undefined })).rejects.toThrow(
-      /installation T0BAD: bad_client_secret/,
-    );
+    const scope = { teamId: "T0BAD", enterpriseId: undefined };
+    expect((await wrongSecret.botFor(scope))?.botToken).toBe(installed.botToken);
+
+    await saveInstallation(db, cipher, { ...installed, botExpiresAt: new Date(Date.now() - 1000) });
+    await expect(wrongSecret.botFor(scope)).rejects.toThrow(/installation T0BAD: bad_client_secret/);
   });
 });
