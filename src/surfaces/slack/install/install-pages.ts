@@ -5,13 +5,13 @@ import {
   type InstallationStore,
   InstallProvider,
 } from "@slack/oauth";
-import { WebClient } from "@slack/web-api";
 import { toBoltLogger } from "../../../adapters/slack/bolt-logger.ts";
 import { webClientOptions } from "../../../adapters/slack/slack-api.ts";
 import type { SlackOAuthConfig } from "../../../config/config.ts";
 import { type AuditRecorder, noAudit } from "../../../domain/audit.ts";
 import type { Logger } from "../../../logger.ts";
 import type { PageRoute } from "../page-route.ts";
+import { completeInstall, refuseInstall } from "./install-outcomes.ts";
 import { installPage } from "./install-page-html.ts";
 import { asIncomingMessage, RecordedResponse } from "./recorded-response.ts";
 
@@ -30,17 +30,6 @@ export interface OAuthInstallOptions {
 
 export const installPath = "/slack/install";
 export const redirectPath = "/slack/oauth_redirect";
-
-/** The workspaces an org-wide install was added to so far (`auth.teams.list`), or undefined if Slack would not say. */
-async function orgWorkspaceCount(client: WebClient, logger: Logger): Promise<number | undefined> {
-  try {
-    const answer = (await client.auth.teams.list({ limit: 100 })) as { teams?: unknown[] };
-    return answer.teams?.length ?? 0;
-  } catch (error) {
-    logger.warn({ err: error }, "could not list the workspaces of the org-wide install");
-    return undefined;
-  }
-}
 
 function teamInstalled(installation: Installation) {
   const team = installation.team;
@@ -99,6 +88,13 @@ function allowed(installation: Installation, list: readonly string[] | undefined
   return ids.some((id) => list.includes(id));
 }
 
+/** The page after a stored install: where Threadwork now works. */
+function installedPage(installation: Installation, workspaces: number | undefined) {
+  return installation.isEnterpriseInstall
+    ? orgInstalled(installation, workspaces)
+    : teamInstalled(installation);
+}
+
 function failed(error: CodedError) {
   const refused: string[] = [
     ErrorCode.MissingStateError,
@@ -129,8 +125,8 @@ export function installPages(
   options: OAuthInstallOptions & { apiUrl: string | undefined; logger: Logger },
 ): Record<string, PageRoute> {
   const { config, logger } = options;
-  const audit = options.audit ?? noAudit;
   const clientOptions = webClientOptions({ apiUrl: options.apiUrl, logger });
+  const outcome = { clientOptions, logger, audit: options.audit ?? noAudit };
   const installer = new InstallProvider({
     clientId: config.clientId,
     clientSecret: config.clientSecret,
@@ -140,52 +136,6 @@ export function installPages(
     clientOptions,
     logger: toBoltLogger(logger),
   });
-
-  /** An install from a workspace not on the list: its token is revoked at once and nothing is stored. */
-  async function refuse(installation: Installation): Promise<void> {
-    logger.warn(
-      { teamId: installation.team?.id, enterpriseId: installation.enterprise?.id },
-      "refused an install from a workspace not in THREADWORK_ALLOWED_TEAMS; its token is revoked",
-    );
-    if (!installation.bot) return;
-    await new WebClient(installation.bot.token, clientOptions).auth.revoke().catch((error: unknown) => {
-      logger.warn({ err: error }, "could not revoke the refused install's token");
-    });
-  }
-
-  async function succeeded(installation: Installation, response: RecordedResponse): Promise<void> {
-    const scope = { teamId: installation.team?.id ?? "", enterpriseId: installation.enterprise?.id };
-    const where = installation.isEnterpriseInstall
-      ? `organization ${scope.enterpriseId}`
-      : `workspace ${scope.teamId}`;
-    let workspaces: number | undefined;
-    if (installation.isEnterpriseInstall && installation.bot) {
-      workspaces = await orgWorkspaceCount(new WebClient(installation.bot.token, clientOptions), logger);
-      if (workspaces === 0) {
-        logger.warn(
-          { enterpriseId: scope.enterpriseId },
-          "installed org-wide, but no workspace of the organization has the app yet: nobody can use it until an admin adds it to a workspace",
-        );
-      }
-    }
-    logger.info(
-      { teamId: scope.teamId, enterpriseId: scope.enterpriseId, workspaces },
-      `installed in ${where}`,
-    );
-    await audit
-      .record({
-        scope,
-        action: "install",
-        actorId: installation.user.id,
-        detail: `installed in ${where} with bot scopes ${installation.bot?.scopes.join(",") ?? ""}`,
-      })
-      .catch((error: unknown) =>
-        logger.warn({ err: error }, "could not record the install in the audit trail"),
-      );
-    response.replace(
-      installation.isEnterpriseInstall ? orgInstalled(installation, workspaces) : teamInstalled(installation),
-    );
-  }
 
   return {
     [installPath]: async (request) => {
@@ -198,11 +148,14 @@ export function installPages(
       await installer.handleCallback(asIncomingMessage(request), response.asServerResponse(), {
         afterInstallation: async (installation) => {
           if (allowed(installation as Installation, options.allowedTeams)) return true;
-          await refuse(installation as Installation);
+          await refuseInstall(installation as Installation, outcome);
           response.replace(notAllowed(installation as Installation));
           return false;
         },
-        successAsync: (installation) => succeeded(installation as Installation, response),
+        successAsync: async (installation) => {
+          const workspaces = await completeInstall(installation as Installation, outcome);
+          response.replace(installedPage(installation as Installation, workspaces));
+        },
         failureAsync: async (error) => {
           logger.warn({ code: error.code, reason: error.message }, "a Slack install did not complete");
           response.replace(failed(error));
