@@ -8,7 +8,7 @@ import { TokenCipher } from "../../../src/adapters/database/token-cipher.ts";
 import { StoredInstallations } from "../../../src/adapters/slack/stored-installations.ts";
 import { decodeEncryptionKey } from "../../../src/config/encryption-key.ts";
 import { FakeSlackServer } from "../../fakes/fake-slack-server.ts";
-import { createEmptyPostgresDatabase } from "../../helpers/database.ts";
+import { createEmptyPostgresDatabase, createTestDatabase } from "../../helpers/database.ts";
 import { installedWorkspace } from "../../helpers/installed-workspace.ts";
 
 const logger = pino({ level: "silent" });
@@ -88,5 +88,43 @@ describe("a rotating bot token on two instances", () => {
 
     await saveInstallation(db, cipher, { ...installed, botExpiresAt: new Date(Date.now() - 1000) });
     await expect(wrongSecret.botFor(scope)).rejects.toThrow(/installation T0BAD: bad_client_secret/);
+  });
+});
+
+describe("a rotating bot token on the embedded database", () => {
+  let slack: FakeSlackServer;
+  let handle: DatabaseHandle;
+
+  beforeAll(async () => {
+    slack = await FakeSlackServer.start();
+    handle = await createTestDatabase("pglite");
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await slack?.close();
+  });
+
+  it("is refreshed once when two stores ask for it at the same time", async () => {
+    slack.oauth.tokenLifetimeSeconds = 120;
+    const installed = await installedWorkspace(slack, { teamId: "T0LITE" });
+    await saveInstallation(handle.db, cipher, installed);
+    slack.oauth.tokenLifetimeSeconds = 12 * 3600;
+    const stores = [0, 1].map(
+      () =>
+        new StoredInstallations({
+          db: handle.db,
+          cipher,
+          clientId: slack.oauth.clientId,
+          clientSecret: slack.oauth.clientSecret,
+          apiUrl: slack.apiUrl,
+          logger,
+        }),
+    );
+    const scope = { teamId: "T0LITE", enterpriseId: undefined };
+    const credentials = await Promise.all(stores.map((store) => store.botFor(scope)));
+    expect(slack.oauth.exchanges.filter((exchange) => exchange.grantType === "refresh_token")).toEqual([
+      { grantType: "refresh_token", ok: true },
+    ]);
+    expect(new Set(credentials.map((credential) => credential?.botToken)).size).toBe(1);
   });
 });
