@@ -59,6 +59,9 @@ interface Waiting {
   failed(error: Error): void;
 }
 
+/** How long a page (`/slack/oauth_redirect`) may take on the main thread: Slack's calls, retried. */
+const pageTimeoutMs = 45_000;
+
 const waiting = new Map<number, Waiting>();
 const routes = new Map<number, (answer: HttpAnswer) => void>();
 let counter = 0;
@@ -111,14 +114,18 @@ const proxyApp = {
 function answerRoute(path: string, response: ServerResponse, request?: ForwardedHttp): void {
   counter += 1;
   const id = counter;
-  const timer = setTimeout(() => {
-    routes.delete(id);
-    writeAnswer(response, {
-      status: 503,
-      headers: { "content-type": "application/json", "cache-control": "no-store" },
-      body: JSON.stringify({ ok: false, reason: "the main thread did not answer in time" }),
-    });
-  }, data.routeTimeoutMs);
+  const timer = setTimeout(
+    () => {
+      routes.delete(id);
+      writeAnswer(response, {
+        status: 503,
+        headers: { "content-type": "application/json", "cache-control": "no-store" },
+        body: JSON.stringify({ ok: false, reason: "the main thread did not answer in time" }),
+      });
+    },
+    // A page may wait on Slack itself (the OAuth exchange): it gets longer than a health check.
+    request?.kind === "page" ? Math.max(data.routeTimeoutMs, pageTimeoutMs) : data.routeTimeoutMs,
+  );
   routes.set(id, (answer) => {
     clearTimeout(timer);
     routes.delete(id);
