@@ -125,6 +125,14 @@ describe.each(backends)("installations on %s", (backend) => {
     );
     expect(await tokens.botFor({ teamId: "T0ADDED", enterpriseId: undefined })).toBeUndefined();
     expect(await tokens.botFor({ teamId: "T0NONE", enterpriseId: "E0OTHER" })).toBeUndefined();
+
+    // One workspace's removal never ends its organization's install; the organization's own does.
+    await tokens.remove({ teamId: "T0ADDED", enterpriseId: "E0ORG" });
+    expect((await tokens.botFor({ teamId: "T0ADDED", enterpriseId: "E0ORG" }))?.botToken).toBe(
+      "xoxb-org-token",
+    );
+    await tokens.remove({ teamId: "", enterpriseId: "E0ORG" });
+    expect(await tokens.botFor({ teamId: "T0ADDED", enterpriseId: "E0ORG" })).toBeUndefined();
   });
 
   it("forgets a team's tokens and leaves the others", async () => {

@@ -148,10 +148,27 @@ export async function findInstallationKey(db: Database, scope: TeamScope): Promi
   return org?.key;
 }
 
-export async function deleteInstallation(db: Database, key: string): Promise<boolean> {
+/** Deletes a workspace's own installation, never its organization's. */
+export async function deleteOwnInstallation(db: Database, teamId: string): Promise<boolean> {
   const deleted = await db
     .delete(slackInstallations)
-    .where(eq(slackInstallations.installationKey, key))
+    .where(
+      and(eq(slackInstallations.installationKey, teamId), eq(slackInstallations.isEnterpriseInstall, false)),
+    )
+    .returning({ key: slackInstallations.installationKey });
+  return deleted.length > 0;
+}
+
+/** Deletes an organization's org-wide installation. */
+export async function deleteOrgInstallation(db: Database, enterpriseId: string): Promise<boolean> {
+  const deleted = await db
+    .delete(slackInstallations)
+    .where(
+      and(
+        eq(slackInstallations.installationKey, enterpriseId),
+        eq(slackInstallations.isEnterpriseInstall, true),
+      ),
+    )
     .returning({ key: slackInstallations.installationKey });
   return deleted.length > 0;
 }

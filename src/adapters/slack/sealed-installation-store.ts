@@ -1,7 +1,8 @@
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/oauth";
 import type { Database } from "../database/open-database.ts";
 import {
-  deleteInstallation,
+  deleteOrgInstallation,
+  deleteOwnInstallation,
   findInstallationKey,
   getInstallation,
   type InstallationRecord,
@@ -94,8 +95,9 @@ export class SealedInstallationStore implements InstallationStore {
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
-    const key = await this.keyOf(query);
-    if (key) await deleteInstallation(this.db, key);
+    if (query.isEnterpriseInstall) {
+      if (query.enterpriseId) await deleteOrgInstallation(this.db, query.enterpriseId);
+    } else if (query.teamId) await deleteOwnInstallation(this.db, query.teamId);
   }
 
   private async keyOf(query: InstallationQuery<boolean>): Promise<string | undefined> {

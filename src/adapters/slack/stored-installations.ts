@@ -3,7 +3,8 @@ import type { TeamScope } from "../../domain/team-scope.ts";
 import type { Logger } from "../../logger.ts";
 import type { Database } from "../database/open-database.ts";
 import {
-  deleteInstallation,
+  deleteOrgInstallation,
+  deleteOwnInstallation,
   findInstallationKey,
   getInstallation,
   type InstallationRecord,
@@ -64,9 +65,17 @@ export class StoredInstallations implements InstallationTokens {
     };
   }
 
+  /**
+   * Deletes a team's own installation; an organization's org-wide one only when asked for the
+   * organization itself (`teamId` empty), so one workspace's event never ends its whole org's install.
+   */
   async remove(scope: TeamScope): Promise<void> {
-    const key = await findInstallationKey(this.options.db, scope);
-    if (key) await deleteInstallation(this.options.db, key);
+    const { db } = this.options;
+    if (scope.teamId === "") {
+      if (scope.enterpriseId) await deleteOrgInstallation(db, scope.enterpriseId);
+      return;
+    }
+    await deleteOwnInstallation(db, scope.teamId);
   }
 
   /** A refresh that fails leaves a token that has not expired yet in use; an expired one is an error. */
