@@ -1,7 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Database } from "../adapters/database/open-database.ts";
-import { openSessionsOfInstallation } from "../adapters/database/slack-installations.ts";
+import {
+  installationsThatDoNotOpen,
+  openSessionsOfInstallation,
+} from "../adapters/database/slack-installations.ts";
 import { TokenCipher } from "../adapters/database/token-cipher.ts";
 import { SealedInstallationStore } from "../adapters/slack/sealed-installation-store.ts";
 import { StoredInstallations } from "../adapters/slack/stored-installations.ts";
@@ -32,6 +35,20 @@ export function tokenCipher(oauth: NonNullable<Config["slack"]["oauth"]>): Token
   return new TokenCipher(key);
 }
 
+/** Says at start which installations the configured key does not open (their workspaces get nothing). */
+async function reportUnreadableInstallations(
+  db: Database,
+  cipher: TokenCipher,
+  logger: Logger,
+): Promise<void> {
+  const { total, unreadable } = await installationsThatDoNotOpen(db, cipher);
+  for (const { key, reason } of unreadable) logger.error({ installation: key }, reason);
+  logger.info(
+    { installations: total, unreadable: unreadable.length },
+    "many workspaces: Slack's OAuth install at GET /slack/install",
+  );
+}
+
 /**
  * In OAuth mode (SLACK_CLIENT_ID and the rest set), the Slack surface's installations and install
  * pages over the database; nothing in single-workspace mode.
@@ -46,6 +63,7 @@ export async function slackInstallationOptions(options: {
   const oauth = config.oauth;
   if (!oauth) return {};
   const cipher = tokenCipher(oauth);
+  await reportUnreadableInstallations(db, cipher, logger);
   const installations = new StoredInstallations({
     db,
     cipher,
