@@ -5,9 +5,11 @@ import { openDatabase } from "../../src/adapters/database/open-database.ts";
 import { saveInstallation } from "../../src/adapters/database/slack-installations.ts";
 import { TokenCipher } from "../../src/adapters/database/token-cipher.ts";
 import { checkInstallations } from "../../src/application/doctor/check-installations.ts";
+import { slackInstallationOptions } from "../../src/application/slack-installations.ts";
 import { decodeEncryptionKey } from "../../src/config/encryption-key.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
 import { ConfigurationError } from "../../src/domain/errors.ts";
+import { collectingLogger } from "../helpers/collecting-logger.ts";
 import { createEmptyPostgresDatabase } from "../helpers/database.ts";
 
 const logger = pino({ level: "silent" });
@@ -109,6 +111,19 @@ describe("many workspaces at start and in the doctor", () => {
     expect(one).toMatchObject({ status: "ok", detail: expect.stringContaining("1 installation,") });
     const wrong = await checkInstallations(config(otherKeyText), { logger, databaseOpens: true });
     expect(wrong).toMatchObject({ status: "problem", detail: expect.stringContaining("installation T0DOC") });
+
+    // At start, the log names the installation the key does not open, and the mode is on.
+    const logs = collectingLogger();
+    const starting = await openDatabase({ url: database.url, dataDir: "", logger });
+    const started = await slackInstallationOptions({
+      config: config(otherKeyText).slack,
+      db: starting.db,
+      logger: logs.logger,
+    });
+    await starting.close();
+    expect(started.installations).toBeDefined();
+    expect(started.oauthInstall?.scopes).toContain("chat:write");
+    expect(logs.lines.some((line) => line.includes("installation T0DOC cannot be decrypted"))).toBe(true);
 
     const single = await checkInstallations(
       loadConfig({ SLACK_BOT_TOKEN: "xoxb-one", SLACK_SIGNING_SECRET: "s", DATABASE_URL: database.url }, [
