@@ -55,6 +55,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
   const { shutDown } = await import("./application/shutdown.ts");
   const { createObservability } = await import("./application/observability.ts");
+  const { slackInstallationOptions } = await import("./application/slack-installations.ts");
 
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
   // Before the database: a model the provider does not serve stops start-up at once.
@@ -121,6 +122,8 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
         fromFile: config.schedules,
       },
       webhooks: githubWebhooks({ config: config.git, db: database.db, logger }),
+      // OAuth mode: each workspace's installation, and the install pages.
+      ...(await slackInstallationOptions({ config: config.slack, db: database.db, logger })),
     });
     parts.surface = surface;
     // The surface hears the runtime before the runtime starts: a turn handed over by the last

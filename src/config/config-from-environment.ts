@@ -100,6 +100,21 @@ function slack(environment: Environment): Config["slack"] {
     admins: environment.THREADWORK_ADMINS,
     codeChannels: environment.THREADWORK_CODE_CHANNELS,
     followUpRule: environment.THREADWORK_FOLLOW_UP_RULE,
+    oauth: slackOAuth(environment),
+  };
+}
+
+/** Set only when all four are: `loadConfig` refuses a partial set. */
+function slackOAuth(environment: Environment): Config["slack"]["oauth"] {
+  const { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, THREADWORK_ENCRYPTION_KEY } = environment;
+  if (!SLACK_CLIENT_ID || !SLACK_CLIENT_SECRET || !SLACK_STATE_SECRET || !THREADWORK_ENCRYPTION_KEY) {
+    return undefined;
+  }
+  return {
+    clientId: SLACK_CLIENT_ID,
+    clientSecret: SLACK_CLIENT_SECRET,
+    stateSecret: SLACK_STATE_SECRET,
+    encryptionKey: THREADWORK_ENCRYPTION_KEY,
   };
 }
 

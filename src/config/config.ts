@@ -95,6 +95,8 @@ export interface Config {
     followUpRule?: FollowUpRule;
     /** THREADWORK_ADMINS: users and user groups who change channel settings, limits and export the audit trail, besides each workspace's admins. */
     admins?: string[];
+    /** Many workspaces through Slack's OAuth install; absent means one workspace with `botToken`. */
+    oauth?: SlackOAuthConfig | undefined;
   };
   /** Who decides approvals, budgets, answers and stops besides (or instead of) a session's owner. */
   approvals: {
@@ -112,6 +114,15 @@ export interface Config {
   telemetry?: TelemetryConfig;
   /** Schedules from the configuration file (`schedules`), upserted by id at start. */
   schedules?: FileScheduleConfig[];
+}
+
+/** Slack's OAuth install (`SLACK_CLIENT_ID` and the rest): on only when all four are set. */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  stateSecret: string;
+  /** `THREADWORK_ENCRYPTION_KEY` as given (checked at start); tokens are stored encrypted with it. */
+  encryptionKey: string;
 }
 
 /** Which groups of settings an entry point cannot run without. */

@@ -11,6 +11,7 @@ import { modelAndLimitVariables } from "./variables/models-and-limits.ts";
 import { observabilityVariables } from "./variables/observability.ts";
 import { repositoryVariables } from "./variables/repositories.ts";
 import { slackVariables } from "./variables/slack.ts";
+import { slackInstallVariables } from "./variables/slack-install.ts";
 
 /** The variables the schema parses, in the order of the sections. */
 export const parsedVariables = [
@@ -18,6 +19,7 @@ export const parsedVariables = [
   ...modelAndLimitVariables,
   ...repositoryVariables,
   ...slackVariables,
+  ...slackInstallVariables,
 ] as const;
 
 export const environmentVariables: readonly EnvironmentVariable[] = [

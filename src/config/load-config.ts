@@ -7,6 +7,7 @@ import { describeEnvironmentIssues } from "./environment-problems.ts";
 import { type Environment, environmentSchema } from "./environment-schema.ts";
 import { mcpServersFromFile } from "./mcp-servers-from-file.ts";
 import { modelRoles, modelVariables } from "./model-roles.ts";
+import { slackOAuthProblems, wantsSlackOAuth } from "./slack-oauth-problems.ts";
 import { readTelemetryConfig } from "./telemetry-config.ts";
 
 type Source = Record<string, string | undefined>;
@@ -32,7 +33,8 @@ function missingRequirements(
     );
   }
   if (requirements.includes("slack")) {
-    if (!source.SLACK_BOT_TOKEN?.trim())
+    // With Slack's OAuth install each workspace's token comes from its installation.
+    if (!source.SLACK_BOT_TOKEN?.trim() && !wantsSlackOAuth(source))
       problems.push(
         "SLACK_BOT_TOKEN is missing: the app's Bot User OAuth Token, e.g. SLACK_BOT_TOKEN=xoxb-...",
       );
@@ -90,7 +92,7 @@ export function loadConfig(
   const telemetry = readTelemetryConfig(source);
   problems.push(...telemetry.problems);
   const providers = providersGiven(source);
-  problems.push(...missingRequirements(source, requirements, providers));
+  problems.push(...missingRequirements(source, requirements, providers), ...slackOAuthProblems(source));
   if (parsed.success) {
     const environment = parsed.data;
     if (requirements.includes("provider")) problems.push(...modelProviderProblems(environment, providers));

@@ -195,7 +195,17 @@ describe("environment errors", () => {
 
   it("gives every variable an example that its own parser accepts", () => {
     // Settings that only make sense with another one.
+    const oauth = {
+      SLACK_CLIENT_ID: "1111.2222",
+      SLACK_CLIENT_SECRET: "secret",
+      SLACK_STATE_SECRET: "state",
+      THREADWORK_ENCRYPTION_KEY: "a".repeat(64),
+    };
     const companions: Record<string, Record<string, string>> = {
+      SLACK_CLIENT_ID: oauth,
+      SLACK_CLIENT_SECRET: oauth,
+      SLACK_STATE_SECRET: oauth,
+      THREADWORK_ENCRYPTION_KEY: oauth,
       THREADWORK_DEFAULT_REPO: { THREADWORK_REPOS: "web=https://github.com/acme/web.git" },
       THREADWORK_APPROVAL_POLICY: { THREADWORK_APPROVERS: "U012AB3CD" },
     };

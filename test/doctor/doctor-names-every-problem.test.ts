@@ -91,6 +91,7 @@ describe("npm run doctor", () => {
       "warning Command sandbox",
       "ok Setup cache restores",
       "ok Database",
+      "ok Slack workspaces",
     ]);
     expect(formatChecklist(checks)).toContain("All checks passed, 1 warning.");
   });

@@ -5,6 +5,7 @@ import { scaled } from "../helpers/time-scale.ts";
 import { FakeAgentSessions } from "./fake-slack-agent-sessions.ts";
 import { FakeAppManifests } from "./fake-slack-app-manifests.ts";
 import { FakeCodeChannels } from "./fake-slack-code-channels.ts";
+import { FakeSlackOAuth, type IssuedToken } from "./fake-slack-oauth.ts";
 import { FakeStreams } from "./fake-slack-streams.ts";
 import { FakeSlackUploads } from "./fake-slack-uploads.ts";
 import { conformanceRefusal } from "./slack-conformance.ts";
@@ -30,6 +31,8 @@ export interface RecordedCall {
   status: number;
   /** Slack's error when the fake answered `ok: false`. */
   error?: string;
+  /** The team (or org) of a token `oauth.v2.access` issued, when the call used one. */
+  teamId?: string | undefined;
 }
 
 /** A call real Slack would refuse or silently ignore because the app sent it wrong. */
@@ -215,6 +218,8 @@ export class FakeSlackServer {
       });
     },
   });
+  /** `oauth.v2.access` (installs and token rotation), and the tokens it issued, accepted per team. */
+  readonly oauth = new FakeSlackOAuth(manifest.oauth_config.scopes.bot);
   /** How long each Web API call waits before it is handled; a test may change it at any time. */
   responseDelayMs: number;
   /** Set by `limitHistoryLikeANonMarketplaceApp()`: history methods answer once a minute. */
@@ -417,14 +422,44 @@ export class FakeSlackServer {
       );
       return;
     }
-    if (authorization !== `Bearer ${this.botToken}`) {
-      this.reply(response, { ok: false, error: "invalid_auth" });
+    if (method === "oauth.v2.access") {
+      const answer = this.oauth.answer(params);
+      if (answer.ok === false && typeof answer.error === "string") call.error = answer.error;
+      this.reply(response, answer);
       return;
     }
-    const answer = this.uploads.answer(method, params) ?? this.answer(method, params);
+    const issued = this.oauth.issued(authorization);
+    const refused = issued ? this.oauth.refusal(issued) : undefined;
+    if (issued) call.teamId = issued.teamId ?? issued.enterpriseId;
+    if (refused || (!issued && authorization !== `Bearer ${this.botToken}`)) {
+      call.error = refused ?? "invalid_auth";
+      this.reply(response, { ok: false, error: call.error });
+      return;
+    }
+    const answer =
+      (issued && method === "auth.test" ? this.issuedAuthTest(issued) : undefined) ??
+      (issued && method === "auth.teams.list" ? this.oauth.teams(issued) : undefined) ??
+      (issued && method === "auth.revoke" ? this.oauth.revokeToken(issued) : undefined) ??
+      this.uploads.answer(method, params) ??
+      this.answer(method, params);
     if (answer.ok === false && typeof answer.error === "string") call.error = answer.error;
     this.agentSessions.observe(method, params, answer);
     this.reply(response, answer, { "x-oauth-scopes": [...this.grantedScopes].join(",") });
+  }
+
+  /** `auth.test` for a token `oauth.v2.access` issued: its own team, organization and bot user. */
+  private issuedAuthTest(issued: IssuedToken): Record<string, unknown> {
+    return {
+      ok: true,
+      url: `https://${(issued.teamId ?? issued.enterpriseId ?? "org").toLowerCase()}.slack.com/`,
+      team: issued.teamId ?? issued.enterpriseId,
+      team_id: issued.teamId ?? "",
+      ...(issued.enterpriseId ? { enterprise_id: issued.enterpriseId } : {}),
+      ...(issued.isEnterpriseInstall ? { is_enterprise_install: true } : {}),
+      user: "threadwork",
+      user_id: issued.botUserId,
+      bot_id: `B${issued.botUserId.slice(1)}`,
+    };
   }
 
   private reply(

@@ -102,6 +102,8 @@ export const optInScopes: ReadonlySet<string> = new Set(["code_channels:manage"]
 /** The bot scopes a manifest bot event needs (docs.slack.dev/reference/events). */
 export const eventScopes: Record<string, readonly string[]> = {
   app_home_opened: [],
+  app_uninstalled: [],
+  tokens_revoked: [],
   app_mention: ["app_mentions:read"],
   "message.channels": ["channels:history"],
   "message.groups": ["groups:history"],

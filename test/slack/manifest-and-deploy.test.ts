@@ -44,11 +44,13 @@ describe("manifest.json", () => {
       "agent_session_title_changed",
       "app_home_opened",
       "app_mention",
+      "app_uninstalled",
       "message.channels",
       "message.groups",
       "message.im",
       "message.mpim",
       "reaction_added",
+      "tokens_revoked",
     ]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
       "app_mentions:read",

@@ -463,3 +463,36 @@ export const channelSettings = pgTable(
     uniqueIndex("channel_settings_team_channel_version").on(table.teamId, table.channelId, table.version),
   ],
 );
+
+/**
+ * A Slack installation (OAuth mode): keyed by the enterprise id for an org-wide install and by
+ * the team id otherwise. Tokens are sealed with THREADWORK_ENCRYPTION_KEY (`token-cipher.ts`,
+ * key id in `key_id`); nothing here holds a token in clear.
+ */
+export const slackInstallations = pgTable(
+  "slack_installations",
+  {
+    /** `E…` for an org-wide install, `T…` otherwise. */
+    installationKey: text("installation_key").primaryKey(),
+    teamId: text("team_id"),
+    enterpriseId: text("enterprise_id"),
+    isEnterpriseInstall: boolean("is_enterprise_install").notNull(),
+    appId: text("app_id"),
+    botId: text("bot_id"),
+    botUserId: text("bot_user_id"),
+    botScopes: text("bot_scopes").notNull().default(""),
+    botTokenSealed: text("bot_token_sealed").notNull(),
+    botRefreshTokenSealed: text("bot_refresh_token_sealed"),
+    botExpiresAt: timestamp("bot_expires_at", { withTimezone: true }),
+    userId: text("user_id"),
+    userTokenSealed: text("user_token_sealed"),
+    userRefreshTokenSealed: text("user_refresh_token_sealed"),
+    userExpiresAt: timestamp("user_expires_at", { withTimezone: true }),
+    enterpriseUrl: text("enterprise_url"),
+    /** Which THREADWORK_ENCRYPTION_KEY sealed the tokens. */
+    keyId: text("key_id").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index("slack_installations_enterprise").on(table.enterpriseId)],
+);

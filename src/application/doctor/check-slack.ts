@@ -41,6 +41,8 @@ export async function checkSlack(
   options: { logger: Logger; manifest?: string },
 ): Promise<DoctorCheck[]> {
   const { slack } = config;
+  // Many workspaces: each installation holds its own token (checked by check-installations.ts).
+  if (!slack.botToken && slack.oauth) return [];
   if (!slack.botToken) {
     return [
       problem(

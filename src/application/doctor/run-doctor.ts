@@ -1,6 +1,7 @@
 import type { Config } from "../../config/config.ts";
 import { createLogger, type Logger } from "../../logger.ts";
 import { checkDatabase } from "./check-database.ts";
+import { checkInstallations } from "./check-installations.ts";
 import { checkMcpServers } from "./check-mcp-servers.ts";
 import { checkModels } from "./check-models.ts";
 import { checkNodeRuntimes } from "./check-node.ts";
@@ -51,7 +52,11 @@ export async function runDoctor(config: Config, options: DoctorOptions = {}): Pr
       checkSandbox(config, options.searchPath ? { searchPath: options.searchPath } : {}),
       checkSetupRestore(config, options.searchPath ? { searchPath: options.searchPath } : {}),
     ]),
-    checkDatabase(config, { logger: quiet.logger }).then((check) => [check]),
+    // After the database check, never beside it: the embedded database opens once at a time.
+    checkDatabase(config, { logger: quiet.logger }).then(async (check) => [
+      check,
+      await checkInstallations(config, { logger: quiet.logger, databaseOpens: check.status === "ok" }),
+    ]),
     checkMcpServers(config.mcp.servers, {
       environment: process.env,
       dataDir: config.database.dataDir,

@@ -23,6 +23,7 @@ import { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { EventRenderer } from "./event-renderer.ts";
 import { uploadAttachedFile } from "./file-uploads.ts";
 import { createHealthServer } from "./health.ts";
+import { setUpOAuthInstall } from "./install/oauth-install.ts";
 import { register as registerAgentSessions } from "./listeners/agent-sessions.ts";
 import { register as registerAppHome } from "./listeners/app-home.ts";
 import { register as registerChannelSettings } from "./listeners/channel-settings.ts";
@@ -38,6 +39,7 @@ import { register as registerThreadEdits } from "./listeners/thread-edits.ts";
 import { register as registerWatchedChannels } from "./listeners/watched-channels.ts";
 import { MessagePublisher } from "./message-publisher.ts";
 import { createMetricsServer } from "./metrics-route.ts";
+import type { PageRoute } from "./page-route.ts";
 import { ReplyStreamer } from "./replies/reply-streamer.ts";
 import { ResponseTimer } from "./response-timer.ts";
 import { startSchedules } from "./schedules/start-schedules.ts";
@@ -103,6 +105,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   const publicMetrics = config.metricsListener ? undefined : options.metrics;
   // Filled once the context exists; the receiver reads it when it starts.
   const webhooks: Record<string, WebhookRoute> = {};
+  const pages: Record<string, PageRoute> = {};
   const { receiver, health } = createSlackReceiver({
     config,
     health: options.health,
@@ -115,6 +118,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     },
     metrics: publicMetrics,
     webhooks,
+    pages,
   });
   const app = new App({
     token: config.botToken,
@@ -259,6 +263,11 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   const schedules = options.schedules ? startSchedules(app, context, options.schedules) : undefined;
   registerWatchedChannels(app, context);
   Object.assign(webhooks, options.webhooks?.(context, app));
+  if (options.oauthInstall) {
+    const { installations } = options;
+    const install = { install: options.oauthInstall, installations, apiUrl: config.apiUrl, runtime, logger };
+    Object.assign(pages, setUpOAuthInstall(app, { ...install, track: context.track }));
+  }
 
   let unsubscribe: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -323,7 +332,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
         return { port: typeof address === "object" && address ? address.port : config.port };
       }
       await app.start();
-      const server = createHealthServer(health, logger, publicMetrics, webhooks);
+      const server = createHealthServer(health, logger, publicMetrics, webhooks, pages);
       healthServer = server;
       await new Promise<void>((resolve) => server.listen(listen, resolve));
       const address = server.address();

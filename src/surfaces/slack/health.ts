@@ -3,6 +3,7 @@ import type { SocketModeHealth } from "../../adapters/slack/socket-mode-connecti
 import type { Logger } from "../../logger.ts";
 import { type HttpAnswer, writeAnswer } from "./http-answer.ts";
 import { type MetricsEndpoint, respondWithMetrics } from "./metrics-route.ts";
+import type { PageRoute } from "./page-route.ts";
 import { readWebhookBody } from "./read-webhook-body.ts";
 import { plainHeaders, type WebhookRoute } from "./webhook-route.ts";
 
@@ -59,6 +60,7 @@ export function createHealthServer(
   logger: Logger,
   metrics?: MetricsEndpoint,
   webhooks: Record<string, WebhookRoute> = {},
+  pages: Record<string, PageRoute> = {},
 ): Server {
   return createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
@@ -70,6 +72,17 @@ export function createHealthServer(
     }
     if (metrics && request.method === "GET" && path === "/metrics") {
       void respondWithMetrics(metrics, response, logger);
+      return;
+    }
+    const page = Object.hasOwn(pages, path) ? pages[path] : undefined;
+    if (page && request.method === "GET") {
+      page({ url: request.url ?? path, headers: plainHeaders(request.headers) }).then(
+        (answer) => writeAnswer(response, answer),
+        (error: unknown) => {
+          logger.warn({ err: error, path }, "a page failed");
+          if (!response.headersSent) writeAnswer(response, { status: 500, headers: {}, body: "" });
+        },
+      );
       return;
     }
     const webhook = Object.hasOwn(webhooks, path) ? webhooks[path] : undefined;

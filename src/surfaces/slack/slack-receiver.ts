@@ -8,6 +8,7 @@ import type { HttpAnswer } from "./http-answer.ts";
 import { SocketModeWorkerReceiver } from "./ingress/socket-mode-worker-receiver.ts";
 import { WorkerReceiver } from "./ingress/worker-receiver.ts";
 import { type MetricsEndpoint, metricsAnswer } from "./metrics-route.ts";
+import type { PageRoute } from "./page-route.ts";
 import type { WebhookRoute } from "./webhook-route.ts";
 
 interface SlackReceiver {
@@ -34,6 +35,8 @@ export function createSlackReceiver(options: {
   metrics?: MetricsEndpoint | undefined;
   /** POST routes such as `/github/events`, served on the same port in HTTP mode. */
   webhooks?: Record<string, WebhookRoute>;
+  /** GET pages such as `/slack/install`, served on the same port in HTTP mode. */
+  pages?: Record<string, PageRoute>;
 }): SlackReceiver {
   const { config, logger, boltLogger, timing } = options;
   if (config.appToken !== undefined) {
@@ -63,6 +66,7 @@ export function createSlackReceiver(options: {
     port: config.port,
     routes,
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.pages ? { pages: options.pages } : {}),
     logger,
     boltLogger,
   });

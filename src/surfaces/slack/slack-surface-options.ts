@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import type { InstallationTokens } from "../../adapters/slack/installation-tokens.ts";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import type { Config } from "../../config/config.ts";
 import type { AuditTrail } from "../../domain/audit-export.ts";
@@ -8,6 +9,7 @@ import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { ChannelSettingsOptions } from "./channel-settings/settings-store.ts";
 import type { SessionDiffSource } from "./code-channels/session-diffs.ts";
 import type { HealthCheck } from "./health.ts";
+import type { SurfaceOAuthInstall } from "./install/oauth-install.ts";
 import type { MetricsEndpoint } from "./metrics-route.ts";
 import type { ScheduleOptions } from "./schedules/start-schedules.ts";
 import type { SlackStore } from "./slack-store.ts";
@@ -57,6 +59,10 @@ export interface SlackSurfaceOptions {
   channelSettings?: ChannelSettingsOptions;
   /** POST routes on the public port in both modes (e.g. `/github/events`), built with the surface's context. */
   webhooks?: (context: SlackSurfaceContext, app: App) => Record<string, WebhookRoute>;
+  /** OAuth mode: each installation's bot credentials, which the surface's Slack calls use. */
+  installations?: InstallationTokens;
+  /** OAuth mode: `GET /slack/install` and `/slack/oauth_redirect`; `app_uninstalled` and `tokens_revoked` end an installation. */
+  oauthInstall?: SurfaceOAuthInstall;
 }
 
 export interface SlackSurface {

@@ -15,6 +15,8 @@ export interface IngressWorkerData {
   routes: string[];
   /** POST routes whose raw body and headers the main thread answers, e.g. `/github/events`. */
   webhooks: string[];
+  /** GET pages whose URL and headers the main thread answers, e.g. `/slack/install`. */
+  pages?: string[];
   /** How long a custom route waits for the main thread before answering 503. */
   routeTimeoutMs: number;
   /** Whether the main thread writes debug lines; when not, the worker does not send them. */
@@ -79,7 +81,8 @@ export type WorkerMessage =
   | { type: "socket"; event: SocketLifecycle; error?: ErrorWords }
   /** Socket Mode: the first connection is up (`SocketModeClient.start` resolved). */
   | { type: "socket-started" }
-  | { type: "socket-start-failed"; message: string };
+  | { type: "socket-start-failed"; message: string }
+  | { type: "page"; id: number; path: string; url: string; headers: Record<string, string | undefined> };
 
 export type MainMessage =
   | { type: "ack"; id: number; response: unknown }

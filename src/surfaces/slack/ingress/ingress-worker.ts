@@ -20,30 +20,47 @@ function post(message: WorkerMessage): void {
 
 const logger = workerLogger(post, data.debug);
 const proxy = createProxyApp(post, logger);
+
+/** How long a page (`/slack/oauth_redirect`) may take on the main thread: Slack's calls, retried. */
+const pageTimeoutMs = 45_000;
+
 const routes = new Map<number, (answer: HttpAnswer) => void>();
 let counter = 0;
 
 /** Answers a custom route from the main thread; a main thread that does not answer in time is unhealthy. */
-function answerRoute(path: string, response: ServerResponse, webhook?: WebhookMessage): void {
+function answerRoute(path: string, response: ServerResponse, request?: ForwardedHttp): void {
   counter += 1;
   const id = counter;
-  const timer = setTimeout(() => {
-    routes.delete(id);
-    writeAnswer(response, {
-      status: 503,
-      headers: { "content-type": "application/json", "cache-control": "no-store" },
-      body: JSON.stringify({ ok: false, reason: "the main thread did not answer in time" }),
-    });
-  }, data.routeTimeoutMs);
+  const timer = setTimeout(
+    () => {
+      routes.delete(id);
+      writeAnswer(response, {
+        status: 503,
+        headers: { "content-type": "application/json", "cache-control": "no-store" },
+        body: JSON.stringify({ ok: false, reason: "the main thread did not answer in time" }),
+      });
+    },
+    // A page may wait on Slack itself (the OAuth exchange): it gets longer than a health check.
+    request?.kind === "page" ? Math.max(data.routeTimeoutMs, pageTimeoutMs) : data.routeTimeoutMs,
+  );
   routes.set(id, (answer) => {
     clearTimeout(timer);
     routes.delete(id);
     writeAnswer(response, answer);
   });
-  post(webhook ? { type: "webhook", id, path, ...webhook } : { type: "route", id, path });
+  post(message(id, path, request));
 }
 
-type WebhookMessage = { headers: Record<string, string | undefined>; body: Uint8Array };
+function message(id: number, path: string, request: ForwardedHttp | undefined): WorkerMessage {
+  if (request?.kind === "webhook")
+    return { type: "webhook", id, path, headers: request.headers, body: request.body };
+  if (request?.kind === "page") return { type: "page", id, path, url: request.url, headers: request.headers };
+  return { type: "route", id, path };
+}
+
+type ForwardedHttp =
+  | { kind: "webhook"; headers: Record<string, string | undefined>; body: Uint8Array }
+  | { kind: "page"; url: string; headers: Record<string, string | undefined> };
 
 /** Reads a webhook's raw body here and lets the main thread, which holds its secret, answer. */
 function answerWebhook(path: string, request: IncomingMessage, response: ServerResponse): void {
@@ -53,7 +70,7 @@ function answerWebhook(path: string, request: IncomingMessage, response: ServerR
         writeAnswer(response, { status: 413, headers: { connection: "close" }, body: "" });
         return;
       }
-      answerRoute(path, response, { headers: plainHeaders(request.headers), body });
+      answerRoute(path, response, { kind: "webhook", headers: plainHeaders(request.headers), body });
     },
     () => writeAnswer(response, { status: 400, headers: {}, body: "" }),
   );
@@ -68,6 +85,16 @@ const receiver = new HTTPReceiver({
       path,
       method: ["GET"],
       handler: (_request: unknown, response: ServerResponse) => answerRoute(path, response),
+    })),
+    ...(data.pages ?? []).map((path) => ({
+      path,
+      method: ["GET"],
+      handler: (request: IncomingMessage, response: ServerResponse) =>
+        answerRoute(path, response, {
+          kind: "page",
+          url: request.url ?? path,
+          headers: plainHeaders(request.headers),
+        }),
     })),
     ...data.webhooks.map((path) => ({
       path,

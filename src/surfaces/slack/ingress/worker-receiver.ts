@@ -3,6 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { App, Logger as BoltLogger, Receiver } from "@slack/bolt";
 import type { Logger } from "../../../logger.ts";
 import type { HttpAnswer } from "../http-answer.ts";
+import type { PageRoute } from "../page-route.ts";
 import type { WebhookRoute } from "../webhook-route.ts";
 import { ForwardedRequests, SlackIngressError } from "./forwarded-requests.ts";
 import type { IngressWorkerData, ListenOptions, MainMessage, WorkerMessage } from "./ingress-messages.ts";
@@ -16,6 +17,8 @@ interface WorkerReceiverOptions {
   routes: Record<string, () => Promise<HttpAnswer>>;
   /** POST routes answered on the main thread from the raw body; read at each request. */
   webhooks?: Record<string, WebhookRoute>;
+  /** GET pages answered on the main thread from the URL and headers; read at each request. */
+  pages?: Record<string, PageRoute>;
   logger: Logger;
   boltLogger: BoltLogger;
   /** How long a custom route waits for the main thread before the worker answers 503 (10 s). */
@@ -93,6 +96,7 @@ export class WorkerReceiver implements Receiver {
       listen: this.listen,
       routes: Object.keys(this.options.routes),
       webhooks: Object.keys(this.options.webhooks ?? {}),
+      pages: Object.keys(this.options.pages ?? {}),
       routeTimeoutMs: this.options.routeTimeoutMs ?? 10_000,
       debug: this.options.logger.isLevelEnabled("debug"),
     };
@@ -172,6 +176,18 @@ export class WorkerReceiver implements Receiver {
           (answer) => post({ type: "route-response", id, answer }),
           (error: unknown) => {
             this.options.logger.warn({ err: error, path }, "a webhook route failed");
+            post({ type: "route-response", id, answer: { status: 500, headers: {}, body: "" } });
+          },
+        );
+        return;
+      }
+      case "page": {
+        const { id, path, url, headers } = message;
+        const page = this.options.pages?.[path];
+        (page ? page({ url, headers }) : Promise.resolve({ status: 404, headers: {}, body: "" })).then(
+          (answer) => post({ type: "route-response", id, answer }),
+          (error: unknown) => {
+            this.options.logger.warn({ err: error, path }, "a page failed");
             post({ type: "route-response", id, answer: { status: 500, headers: {}, body: "" } });
           },
         );
