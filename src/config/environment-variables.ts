@@ -6,18 +6,22 @@
  * example, and secret variables never reach repository code (src/config/service-credentials.ts).
  */
 import type { EnvironmentVariable } from "./environment-variable.ts";
+import { adminVariables } from "./variables/admins.ts";
 import { generalVariables } from "./variables/general.ts";
 import { modelAndLimitVariables } from "./variables/models-and-limits.ts";
 import { observabilityVariables } from "./variables/observability.ts";
 import { repositoryVariables } from "./variables/repositories.ts";
 import { slackVariables } from "./variables/slack.ts";
+import { spendLimitVariables } from "./variables/spend-limits.ts";
 
 /** The variables the schema parses, in the order of the sections. */
 export const parsedVariables = [
   ...generalVariables,
   ...modelAndLimitVariables,
+  ...spendLimitVariables,
   ...repositoryVariables,
   ...slackVariables,
+  ...adminVariables,
 ] as const;
 
 export const environmentVariables: readonly EnvironmentVariable[] = [

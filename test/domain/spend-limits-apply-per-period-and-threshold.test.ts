@@ -30,7 +30,10 @@ describe("spend limits", () => {
   });
 
   it("applies a team's own limit over the configured one, and only limits with a subject", () => {
-    const amounts = limitsInForce({ "channel-day": 5_000_000, "person-day": 1_000_000 }, { "channel-day": 9 });
+    const amounts = limitsInForce(
+      { "channel-day": 5_000_000, "person-day": 1_000_000 },
+      { "channel-day": 9 },
+    );
     expect(amounts).toEqual({ "channel-day": 9, "person-day": 1_000_000 });
     const now = new Date("2026-12-08T10:00:00Z");
     const inChannel = targetsFor({ scope, channelId: "C1", personId: "U1" }, amounts, now);

@@ -235,6 +235,7 @@ export const usageLedger = pgTable(
   (table) => [
     uniqueIndex("usage_ledger_agent_step").on(table.agentId, table.step),
     index("usage_ledger_session").on(table.sessionId),
+    index("usage_ledger_created").on(table.createdAt),
   ],
 );
 
@@ -370,3 +371,5 @@ export const watchTriggers = pgTable(
   },
   (table) => [index("watch_triggers_rule_started").on(table.ruleId, table.startedAt)],
 );
+
+export { spendAlerts, spendLimitExtensions, spendLimits } from "./spend-limits-schema.ts";
