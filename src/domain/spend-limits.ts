@@ -159,3 +159,13 @@ export function parseDollars(text: string): number | undefined {
   const micros = Math.round(Number(match[1]) * 1e6);
   return micros > 0 ? micros : undefined;
 }
+
+/** An alert for the admins: a limit's spend reached `percent` of it in its period. */
+export interface SpendAlert {
+  target: SpendLimitTarget;
+  percent: number;
+  spentMicros: number;
+  limitMicros: number;
+  /** The alert as a sentence, without where (the surface names the channel, team or person). */
+  text: string;
+}

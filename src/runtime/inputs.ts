@@ -25,6 +25,7 @@ import type { DecisionOutcome } from "../domain/requests.ts";
 import { redactSecrets } from "../domain/secret-redaction.ts";
 import { storedSessionTitle } from "../domain/session-title.ts";
 import type { SessionStatus } from "../domain/sessions.ts";
+import { parseSpendLimitPause } from "../domain/spend-limit-pause.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { decidePlan, withdrawPendingPlans } from "./plan-decision.ts";
@@ -33,6 +34,7 @@ import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
 import { handleRetry } from "./retry-turn.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { requestSnapshot } from "./snapshots.ts";
+import { extendPausedLimit } from "./spend-limit-decision.ts";
 import { handleSteer } from "./steer.ts";
 import type { SurfaceInput } from "./surface-port.ts";
 import { keepAside } from "./thread-aside.ts";
@@ -206,6 +208,15 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   ];
   if (request.kind !== expectedKind) return { ok: false, reason: "invalid", request: snapshot };
   if (request.status !== "pending") return { ok: false, reason: "already_decided", request: snapshot };
+  const pause =
+    input.type === "budget-decision" && input.decision === "extend"
+      ? parseSpendLimitPause(request.action)
+      : undefined;
+  if (pause) {
+    return extendPausedLimit(kernel, request, pause, input.userId, (row, fallback) =>
+      decisionOutcome(kernel, row, fallback),
+    );
+  }
   if (!(await canDecide(kernel, request.sessionId, input.userId, decisionKindOf(input)))) {
     const policy = policyInForce(kernel.config.approvals.policy, decisionKindOf(input));
     kernel.lifecycle.decisionRefused({

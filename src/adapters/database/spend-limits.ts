@@ -1,4 +1,5 @@
-import { and, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, like, lt, type SQL, sql } from "drizzle-orm";
+import { spendRequestPrefix } from "../../domain/spend-limit-pause.ts";
 import {
   type SpendLimitAmounts,
   type SpendLimitKind,
@@ -8,7 +9,8 @@ import {
 } from "../../domain/spend-limits.ts";
 import type { TeamScope } from "../../domain/team-scope.ts";
 import type { Database } from "./open-database.ts";
-import { sessions, spendAlerts, spendLimitExtensions, spendLimits, usageLedger } from "./schema.ts";
+import type { RequestRow } from "./requests.ts";
+import { requests, sessions, spendAlerts, spendLimitExtensions, spendLimits, usageLedger } from "./schema.ts";
 
 /** The team a session belongs to, from the surface's metadata; an organization only when the session names one. */
 function inTeam(scope: TeamScope): SQL {
@@ -195,4 +197,35 @@ export async function spendOverview(
     channels: channels.map((row) => ({ channelId: row.channelId, micros: Number(row.micros) })),
     people: people.map((row) => ({ personId: row.personId, micros: Number(row.micros) })),
   };
+}
+
+/** The session's pending request from a spend limit; at most one, whichever agent reached it. */
+export async function pendingSpendRequest(db: Database, sessionId: string): Promise<RequestRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(requests)
+    .where(
+      and(
+        eq(requests.sessionId, sessionId),
+        eq(requests.kind, "budget"),
+        eq(requests.status, "pending"),
+        like(requests.toolCallId, `${spendRequestPrefix}%`),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+/** Every pending request, in any session of the team, that this limit paused (by `spendLimitKey`). */
+export async function pendingRequestsOfLimit(db: Database, limitKey: string): Promise<RequestRow[]> {
+  return db
+    .select()
+    .from(requests)
+    .where(
+      and(
+        eq(requests.kind, "budget"),
+        eq(requests.status, "pending"),
+        sql`${requests.action}->'spendLimit'->>'key' = ${limitKey}`,
+      ),
+    );
 }
