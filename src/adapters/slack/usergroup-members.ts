@@ -30,6 +30,11 @@ export class UsergroupMembers {
     return false;
   }
 
+  /** A group's members; empty when Slack will not list them. */
+  async members(groupId: string): Promise<string[]> {
+    return [...(await this.membersOf(groupId))];
+  }
+
   private membersOf(groupId: string): Promise<Set<string>> {
     const cached = this.cache.get(groupId);
     if (cached && this.now() - cached.fetchedAt < usergroupCacheMilliseconds) return cached.members;

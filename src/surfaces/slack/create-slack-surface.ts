@@ -41,10 +41,12 @@ import { startSchedules } from "./schedules/start-schedules.ts";
 import { SessionThreads } from "./session-threads.ts";
 import { createSlackReceiver } from "./slack-receiver.ts";
 import type { SlackSurface, SlackSurfaceOptions } from "./slack-surface-options.ts";
+import { createSpendAlerts } from "./spend-alerts.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
 import { realTimers } from "./timers.ts";
 import type { WebhookRoute } from "./webhook-route.ts";
+import { WorkspaceAdmins } from "./workspace-admins.ts";
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
 async function logAccess(
@@ -181,10 +183,12 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   });
   const inFlight = new Set<Promise<void>>();
   const workspace = new InstallingWorkspace(api);
+  const groups = new UsergroupMembers({ api, logger });
+  const admins = new WorkspaceAdmins({ api, groups, adminIds: options.adminIds ?? [], logger });
   const access = new AccessControl({
     lists: config.access,
     workspace,
-    groups: new UsergroupMembers({ api, logger }),
+    groups,
     users,
     logger,
   });
@@ -219,7 +223,10 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       return tracked;
     },
     ...(options.watchRules ? { watchRules: options.watchRules } : {}),
+    admins,
+    ...(options.spendLimits ? { spendLimits: options.spendLimits } : {}),
   };
+  const spendAlerts = createSpendAlerts({ api, admins, logger, track: context.track });
   registerMessages(app, context);
   registerQuestions(app, context);
   registerPlans(app, context);
@@ -279,6 +286,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     unsubscribe ??= runtime.subscribe((event) => {
       renderer.listener(event);
       codeChannels?.listener(event);
+      spendAlerts(event);
     });
   }
 

@@ -9,6 +9,7 @@ import type { HealthCheck } from "./health.ts";
 import type { MetricsEndpoint } from "./metrics-route.ts";
 import type { ScheduleOptions } from "./schedules/start-schedules.ts";
 import type { SlackStore } from "./slack-store.ts";
+import type { SpendLimitStore } from "./spend-limit-store.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 import type { SurfaceTimers } from "./timers.ts";
 import type { WatchRuleStore } from "./watched-channels/watch-rule-store.ts";
@@ -49,6 +50,10 @@ export interface SlackSurfaceOptions {
   schedules?: ScheduleOptions;
   /** Watched channels' rules and counters (the database); nothing is watched without it. */
   watchRules?: WatchRuleStore;
+  /** Spend limits on the shared database: `/threadwork limits`, App Home. */
+  spendLimits?: SpendLimitStore;
+  /** THREADWORK_ADMINS: who sets spend limits and gets spend alerts, besides workspace admins. */
+  adminIds?: readonly string[];
   /** POST routes on the public port in both modes (e.g. `/github/events`), built with the surface's context. */
   webhooks?: (context: SlackSurfaceContext, app: App) => Record<string, WebhookRoute>;
 }

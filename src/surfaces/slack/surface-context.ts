@@ -14,8 +14,10 @@ import type { ResponseTimer } from "./response-timer.ts";
 import type { ScheduleBook } from "./schedules/schedule-book.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
+import type { SpendLimitStore } from "./spend-limit-store.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
 import type { WatchRuleStore } from "./watched-channels/watch-rule-store.ts";
+import type { WorkspaceAdmins } from "./workspace-admins.ts";
 
 /** What every listener gets: `register(app, context)`. */
 export interface SlackSurfaceContext {
@@ -48,4 +50,8 @@ export interface SlackSurfaceContext {
   schedules?: ScheduleBook;
   /** Watched channels' rules and counters; absent without a database, and then nothing is watched. */
   watchRules?: WatchRuleStore;
+  /** Who administers Threadwork here: THREADWORK_ADMINS and the workspace's admins and owners. */
+  admins: WorkspaceAdmins;
+  /** Spend limits and spend (`/threadwork limits`, App Home); absent without a database. */
+  spendLimits?: SpendLimitStore;
 }
