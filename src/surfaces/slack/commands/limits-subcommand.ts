@@ -2,19 +2,8 @@ import { limitsUsage, parseLimitsCommand } from "../../../domain/limits-command.
 import { dollars, limitName, type SpendLimitKind, spendPeriod } from "../../../domain/spend-limits.ts";
 import type { TeamScope } from "../../../domain/team-scope.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
+import { teamScopeOf } from "../team-scope-of.ts";
 import type { Subcommand, SubcommandCall } from "./threadwork-subcommand.ts";
-
-/**
- * The team the command was typed in. Sessions name no organization yet (their metadata holds the
- * team), so limits are kept by team alone until installations say more.
- */
-export async function commandScope(
-  context: SlackSurfaceContext,
-  teamId: string | undefined,
-): Promise<TeamScope | undefined> {
-  const team = teamId ?? (await context.workspace.get()).teamId;
-  return team ? { teamId: team, enterpriseId: undefined } : undefined;
-}
 
 async function standingLine(
   context: SlackSurfaceContext,
@@ -53,7 +42,7 @@ async function show(call: SubcommandCall, scope: TeamScope): Promise<void> {
 async function run(call: SubcommandCall): Promise<void> {
   const { context, userId } = call;
   const store = context.spendLimits;
-  const scope = await commandScope(context, call.teamId);
+  const scope = await teamScopeOf(context, call.teamId);
   if (!store || !scope) {
     await call.reply("Spend limits need Threadwork's database; this instance has none.");
     return;
