@@ -51,6 +51,9 @@ export interface FakeUser {
   tz?: string;
   /** A deactivated account: `users.info` still answers, with `deleted: true`. */
   deleted?: boolean;
+  /** A workspace admin or owner, as `users.info` shows them (`is_admin`, `is_owner`). */
+  isAdmin?: boolean;
+  isOwner?: boolean;
 }
 
 export interface FakeThreadMessage {
@@ -520,9 +523,18 @@ export class FakeSlackServer {
             is_bot: user.isBot ?? false,
             ...(user.tz ? { tz: user.tz } : {}),
             deleted: user.deleted ?? false,
+            is_admin: user.isAdmin ?? user.isOwner ?? false,
+            is_owner: user.isOwner ?? false,
             profile: { display_name: user.name, real_name: user.realName ?? user.name },
           },
         };
+      }
+      case "conversations.open": {
+        // The DM with one person; a real id is stable per person, so the fake's is too.
+        const users = String(params.users ?? "").split(",");
+        if (users.length !== 1 || !this.users.has(users[0] ?? ""))
+          return { ok: false, error: "user_not_found" };
+        return { ok: true, channel: { id: `D${users[0]}` } };
       }
       case "files.info": {
         const file = this.files.get(String(params.file));

@@ -44,6 +44,12 @@ export const methodRules: Record<string, MethodRule> = {
     },
   },
   "users.info": { required: ["user"], scopes: ["users:read"] },
+  // A DM with `users` needs im:write; the other scopes open group DMs and channels.
+  "conversations.open": {
+    required: [],
+    oneOf: ["channel", "users"],
+    scopes: ["im:write", "mpim:write", "channels:manage", "groups:write"],
+  },
   "usergroups.users.list": { required: ["usergroup"], scopes: ["usergroups:read"] },
   "files.info": { required: ["file"], scopes: ["files:read"] },
   "files.getUploadURLExternal": { required: ["filename", "length"], scopes: ["files:write"] },

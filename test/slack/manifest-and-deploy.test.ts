@@ -60,6 +60,7 @@ describe("manifest.json", () => {
       "files:write",
       "groups:history",
       "im:history",
+      "im:write",
       "mpim:history",
       "reactions:read",
       "reactions:write",

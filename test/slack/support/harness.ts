@@ -4,6 +4,7 @@ import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
 import type { ScheduleOptions } from "../../../src/surfaces/slack/schedules/start-schedules.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
+import type { SpendLimitStore } from "../../../src/surfaces/slack/spend-limit-store.ts";
 import type { SurfaceTimers } from "../../../src/surfaces/slack/timers.ts";
 import type { WatchRuleStore } from "../../../src/surfaces/slack/watched-channels/watch-rule-store.ts";
 import { sendSignedCommand } from "../../fakes/fake-slack-code-channels.ts";
@@ -86,6 +87,9 @@ export async function startHarness(options: {
   watchRules?: WatchRuleStore;
   /** POST routes beside /slack/events, e.g. GitHub's webhook. */
   webhooks?: Parameters<typeof createSlackSurface>[0]["webhooks"];
+  /** Spend limits on a test database, and THREADWORK_ADMINS. */
+  spendLimits?: SpendLimitStore;
+  adminIds?: string[];
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -101,6 +105,8 @@ export async function startHarness(options: {
     ...(options.schedules ? { schedules: options.schedules } : {}),
     ...(options.watchRules ? { watchRules: options.watchRules } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.spendLimits ? { spendLimits: options.spendLimits } : {}),
+    ...(options.adminIds ? { adminIds: options.adminIds } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();
