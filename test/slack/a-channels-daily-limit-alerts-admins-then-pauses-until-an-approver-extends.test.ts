@@ -89,7 +89,9 @@ describe("a channel's daily spend limit", () => {
       });
       const paused = await fake.waitFor(
         () =>
-          fake.threadMessages(channel, threadTs).find((message) => message.text.startsWith("Budget reached")),
+          fake
+            .threadMessages(channel, threadTs)
+            .find((message) => message.text.startsWith("Spend limit reached")),
         scaled(30_000),
       );
       // The requester is told which limit and how much.
