@@ -1,5 +1,4 @@
 import type { ModelRef, ProviderName } from "../domain/model.ts";
-import type { SpendLimitAmounts } from "../domain/spend-limits.ts";
 import type { CombinedSettings } from "./combine-settings.ts";
 import type { Config } from "./config.ts";
 import type { ScheduleSetting } from "./config-file-schema.ts";
@@ -42,18 +41,6 @@ function thresholdValue(value: number | "off" | undefined): number | undefined {
   return value === "off" ? undefined : value;
 }
 
-function spendLimits(environment: Environment): SpendLimitAmounts {
-  const micros = (usd: number | undefined) => (usd === undefined ? undefined : Math.round(usd * 1e6));
-  const amounts: SpendLimitAmounts = {};
-  const channelDay = micros(environment.THREADWORK_LIMIT_CHANNEL_DAY_USD);
-  const teamMonth = micros(environment.THREADWORK_LIMIT_TEAM_MONTH_USD);
-  const personDay = micros(environment.THREADWORK_LIMIT_PERSON_DAY_USD);
-  if (channelDay !== undefined) amounts["channel-day"] = channelDay;
-  if (teamMonth !== undefined) amounts["team-month"] = teamMonth;
-  if (personDay !== undefined) amounts["person-day"] = personDay;
-  return amounts;
-}
-
 function limits(environment: Environment): Config["limits"] {
   return {
     maxConcurrentAgents: environment.THREADWORK_MAX_CONCURRENT_AGENTS,
@@ -65,7 +52,6 @@ function limits(environment: Environment): Config["limits"] {
     nonOwnerReplyWindowSeconds: environment.THREADWORK_NON_OWNER_REPLY_WINDOW,
     planWorkersThreshold: thresholdValue(environment.THREADWORK_PLAN_WORKERS_THRESHOLD),
     planCostThresholdUsd: thresholdValue(environment.THREADWORK_PLAN_COST_THRESHOLD_USD),
-    spendLimits: spendLimits(environment),
   };
 }
 
