@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { splitAdminIds } from "../../src/domain/admin-ids.ts";
+import { parseLimitsCommand } from "../../src/domain/limits-command.ts";
 import {
   limitReached,
   limitReachedText,
@@ -80,5 +82,33 @@ describe("spend limits", () => {
     expect(limitReachedText("channel-day", 1_020_000, 1_000_000)).toContain(
       "the channel's daily spend limit is reached, $1.02 spent of $1.00 today (UTC)",
     );
+  });
+});
+
+describe("/threadwork limits", () => {
+  it("reads show, set and clear with the limit's short name, and refuses anything else", () => {
+    expect(parseLimitsCommand("")).toEqual({ kind: "show" });
+    expect(parseLimitsCommand("set Channel 20")).toEqual({
+      kind: "set",
+      limit: "channel-day",
+      amountMicros: 20_000_000,
+    });
+    expect(parseLimitsCommand("set team $500")).toEqual({
+      kind: "set",
+      limit: "team-month",
+      amountMicros: 500_000_000,
+    });
+    expect(parseLimitsCommand("clear person")).toEqual({ kind: "clear", limit: "person-day" });
+    expect(parseLimitsCommand("set person").kind).toBe("invalid");
+    expect(parseLimitsCommand("set galaxy 5").kind).toBe("invalid");
+    expect(parseLimitsCommand("set person 5 extra").kind).toBe("invalid");
+    expect(parseLimitsCommand("raise channel 5").kind).toBe("invalid");
+  });
+
+  it("splits THREADWORK_ADMINS into people and user groups", () => {
+    expect(splitAdminIds(["U012AB3CD", "W0GRID", "S0123ABCD", "C0CHANNEL", ""])).toEqual({
+      users: ["U012AB3CD", "W0GRID"],
+      usergroups: ["S0123ABCD"],
+    });
   });
 });
