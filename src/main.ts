@@ -40,6 +40,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { createSlackFiles } = await import("./adapters/slack/slack-files.ts");
   const { createSlackSurface } = await import("./surfaces/slack/create-slack-surface.ts");
   const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
+  const { createDatabaseSpendLimitStore } = await import("./surfaces/slack/spend-limit-store.ts");
   const { createDatabaseScheduleStore } = await import("./surfaces/slack/schedules/schedule-store.ts");
   const { createDatabaseWatchRuleStore } = await import(
     "./surfaces/slack/watched-channels/watch-rule-store.ts"
@@ -115,6 +116,8 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
         store: createDatabaseChannelSettingsStore(database.db),
         ...channelSettingsChoices(config, { repositories: workspaceManager !== undefined }),
       },
+      spendLimits: createDatabaseSpendLimitStore(database.db, config.limits.spendLimits ?? {}),
+      adminIds: config.approvals.adminIds ?? [],
       ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
       schedules: {
         store: createDatabaseScheduleStore(database.db),

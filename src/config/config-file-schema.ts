@@ -4,6 +4,7 @@ import { modelReferenceProblem } from "./model-reference.ts";
 import { repositoryNamePattern, repositoryNameStart, repositoryNameStartRule } from "./repository-name.ts";
 import { schedulesSchema } from "./schedule-config-schema.ts";
 import { isServiceCredentialVariable } from "./service-credentials.ts";
+import { spendLimitsSettingSchema } from "./spend-limits-config.ts";
 import { watchSettingsSchema } from "./watch-config-schema.ts";
 
 /**
@@ -298,6 +299,7 @@ export const configFileSchema = z
     mcpServers: mcpServersSchema("deployment"),
     schedules: schedulesSchema.optional(),
     watch: watchSettingsSchema,
+    spendLimits: spendLimitsSettingSchema.optional(),
   })
   .meta({
     title: "Threadwork configuration",

@@ -149,6 +149,7 @@ export function configFromEnvironment(
       approverIds: environment.THREADWORK_APPROVERS,
       policy: environment.THREADWORK_APPROVAL_POLICY,
       alwaysAllow: environment.THREADWORK_SANDBOX !== "off",
+      adminIds: environment.THREADWORK_ADMINS,
     },
     mcp: { servers: context.mcpServers },
     telemetry: context.telemetry,

@@ -1,6 +1,7 @@
 import type { ApprovalPolicy } from "../domain/decision-rule.ts";
 import type { FollowUpRule } from "../domain/follow-up-rule.ts";
 import type { ModelRef } from "../domain/model.ts";
+import type { SpendLimitAmounts } from "../domain/spend-limits.ts";
 import type { Environment } from "./environment-schema.ts";
 import type { McpServerConfig } from "./mcp-config.ts";
 import type { ModelRole } from "./model-roles.ts";
@@ -58,6 +59,8 @@ export interface Config {
     planWorkersThreshold?: number | undefined;
     /** A turn whose workers' estimated cost is above this many dollars posts a plan first; undefined is off. */
     planCostThresholdUsd?: number | undefined;
+    /** Spend per channel per day, team per month and person per day, in micro-dollars (docs/spend-limits.md). */
+    spendLimits?: SpendLimitAmounts;
   };
   git: {
     repositories: RepositoryConfig[];
@@ -107,6 +110,8 @@ export interface Config {
      * a command then reads every secret of the service, so each one asks, whatever rules are stored.
      */
     alwaysAllow: boolean;
+    /** THREADWORK_ADMINS: user ids (U…, W…) and user group ids (S…) who set spend limits and get alerts. */
+    adminIds?: string[];
   };
   /** MCP servers from the configuration file: the deployment's, then each repository's (with `repository` set). */
   mcp: { servers: McpServerConfig[] };

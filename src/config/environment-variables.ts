@@ -12,11 +12,13 @@ import { observabilityVariables } from "./variables/observability.ts";
 import { repositoryVariables } from "./variables/repositories.ts";
 import { slackVariables } from "./variables/slack.ts";
 import { slackInstallVariables } from "./variables/slack-install.ts";
+import { spendLimitVariables } from "./variables/spend-limits.ts";
 
 /** The variables the schema parses, in the order of the sections. */
 export const parsedVariables = [
   ...generalVariables,
   ...modelAndLimitVariables,
+  ...spendLimitVariables,
   ...repositoryVariables,
   ...slackVariables,
   ...slackInstallVariables,

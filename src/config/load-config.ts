@@ -8,6 +8,7 @@ import { type Environment, environmentSchema } from "./environment-schema.ts";
 import { mcpServersFromFile } from "./mcp-servers-from-file.ts";
 import { modelRoles, modelVariables } from "./model-roles.ts";
 import { slackOAuthProblems, wantsSlackOAuth } from "./slack-oauth-problems.ts";
+import { combineSpendLimits } from "./spend-limits-config.ts";
 import { readTelemetryConfig } from "./telemetry-config.ts";
 
 type Source = Record<string, string | undefined>;
@@ -108,7 +109,16 @@ export function loadConfig(
       file,
     );
     const mcp = mcpServersFromFile(file, source, environment.THREADWORK_DATA_DIR);
-    problems.push(...settings.problems, ...mcp.problems, ...approvalPolicyProblems(environment));
+    const spend = combineSpendLimits(
+      environment,
+      file ? { path: file.path, settings: file.settings?.spendLimits } : undefined,
+    );
+    problems.push(
+      ...settings.problems,
+      ...mcp.problems,
+      ...spend.problems,
+      ...approvalPolicyProblems(environment),
+    );
     if (problems.length === 0) {
       const config = configFromEnvironment(environment, settings, {
         providers,
@@ -118,7 +128,8 @@ export function loadConfig(
         schedules: file?.settings?.schedules,
       });
       const watch = file?.settings?.watch;
-      return watch ? { ...config, watch } : config;
+      const withSpend = { ...config, limits: { ...config.limits, spendLimits: spend.amounts } };
+      return watch ? { ...withSpend, watch } : withSpend;
     }
   }
   throw new ConfigurationError(problems);

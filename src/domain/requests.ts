@@ -41,4 +41,6 @@ export type DecisionOutcome =
       request?: RequestSnapshot;
       /** With `not_authorized`: the policy that refused, so the refusal can name it alone. */
       policy?: ApprovalPolicy;
+      /** With `not_authorized`: the refusal in its own words, when no policy is the reason (a spend limit). */
+      refusal?: string;
     };

@@ -10,6 +10,7 @@ import {
   type SessionRow,
 } from "../adapters/database/sessions.ts";
 import { sessionModels, sessionUsageTotals } from "../adapters/database/usage.ts";
+import { noAudit } from "../domain/audit.ts";
 import { errorMessage } from "../domain/errors.ts";
 import { hasPrice } from "../domain/pricing.ts";
 import { redactValuesEverywhere } from "../domain/secret-redaction.ts";
@@ -102,6 +103,7 @@ export function createRuntime(context: RuntimeContext): Runtime {
     emit,
     telemetry,
     lifecycle,
+    audit: context.audit ?? noAudit,
     wake: (agentId) => scheduler.wake(agentId),
   };
   const mcpTools = createMcpAgentTools(kernel);

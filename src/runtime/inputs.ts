@@ -26,6 +26,7 @@ import { redactSecrets } from "../domain/secret-redaction.ts";
 import { sessionSettingsOf } from "../domain/session-settings.ts";
 import { storedSessionTitle } from "../domain/session-title.ts";
 import type { SessionStatus } from "../domain/sessions.ts";
+import { parseSpendLimitPause } from "../domain/spend-limit-pause.ts";
 import { cancelAgentById } from "./agent-lifecycle.ts";
 import { approvalDetail, auditDecision, budgetExtendedDetail } from "./audit-decisions.ts";
 import type { RuntimeKernel } from "./kernel.ts";
@@ -36,6 +37,7 @@ import { handleRetry } from "./retry-turn.ts";
 import type { InputOutcome } from "./runtime-api.ts";
 import { approvalsFor, initialBudget, modelFor } from "./session-settings.ts";
 import { requestSnapshot } from "./snapshots.ts";
+import { extendPausedLimit } from "./spend-limit-decision.ts";
 import { handleSteer } from "./steer.ts";
 import { auditStopOfOne, closeStoppedSession } from "./stop-session.ts";
 import type { SurfaceInput } from "./surface-port.ts";
@@ -210,6 +212,15 @@ async function handleDecision(kernel: RuntimeKernel, input: SurfaceInput): Promi
   ];
   if (request.kind !== expectedKind) return { ok: false, reason: "invalid", request: snapshot };
   if (request.status !== "pending") return { ok: false, reason: "already_decided", request: snapshot };
+  const pause =
+    input.type === "budget-decision" && input.decision === "extend"
+      ? parseSpendLimitPause(request.action)
+      : undefined;
+  if (pause) {
+    return extendPausedLimit(kernel, request, pause, input.userId, (row, fallback) =>
+      decisionOutcome(kernel, row, fallback),
+    );
+  }
   if (!(await canDecide(kernel, request.sessionId, input.userId, decisionKindOf(input)))) {
     const session = await getSession(kernel.db, request.sessionId);
     const policy = policyInForce(approvalsFor(kernel, session).policy, decisionKindOf(input));

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Database } from "../adapters/database/open-database.ts";
 import type { McpServers } from "../adapters/mcp/mcp-servers-port.ts";
+import type { AuditRecorder } from "../domain/audit.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
 import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { WorkspacesPort } from "../domain/workspaces-port.ts";
@@ -27,6 +28,8 @@ export interface RuntimeKernel {
   telemetry: RuntimeTelemetry;
   /** Session and agent lifecycle lines at `info`, with the session, agent and thread. */
   lifecycle: LifecycleLog;
+  /** Where decisions are recorded (spend limit extensions); `noAudit` unless one is given. */
+  audit: AuditRecorder;
   /** Marks new work for an agent and schedules a runner for it. */
   wake(agentId: string): Promise<void>;
 }

@@ -4,6 +4,7 @@ import type { Database } from "../adapters/database/open-database.ts";
 import type { SessionScope } from "../adapters/database/session-scope.ts";
 import type { McpServers } from "../adapters/mcp/mcp-servers-port.ts";
 import type { Config } from "../config/config.ts";
+import type { AuditRecorder } from "../domain/audit.ts";
 import type { ModelProvider, ModelRef } from "../domain/model.ts";
 import type { RuntimeTelemetry } from "../domain/telemetry-port.ts";
 import type { AnyTool } from "../domain/tool.ts";
@@ -69,6 +70,8 @@ export interface RuntimeContext {
    * are run here directly.
    */
   scope?: SessionScope;
+  /** Where decisions are recorded (a spend limit's extension); nothing by default. */
+  audit?: AuditRecorder;
   /** Metrics and traces of steps, model and tool calls; none by default. */
   telemetry?: RuntimeTelemetry;
 }

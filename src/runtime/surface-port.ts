@@ -1,6 +1,7 @@
 import type { AgentSnapshot } from "../domain/agents.ts";
 import type { RequestSnapshot } from "../domain/requests.ts";
 import type { SharedFile } from "../domain/shared-files.ts";
+import type { SpendAlert } from "../domain/spend-limits.ts";
 import type { WorkspaceSetup } from "../domain/tool.ts";
 
 /** A worker's environment setup as surfaces show it: the record, and the end of its output. */
@@ -62,7 +63,12 @@ export type SurfaceEvent =
       failureId: string;
       reason: string;
       retryable: boolean;
-    };
+    }
+  /**
+   * A spend limit reached an alert threshold (75%, 95%) in its period: the surface tells the admins.
+   * Emitted once per limit, period and threshold, by the instance that recorded it.
+   */
+  | { type: "spend-limit-alert"; sessionId: string; alert: SpendAlert };
 
 /** A file an agent attaches to its conversation: a text file redacted, any other byte for byte. */
 export interface AttachedFile {

@@ -4,6 +4,7 @@ import { turnsSinceLastInput } from "../domain/transcript.ts";
 import { ensureRunning, failAgent } from "./agent-status.ts";
 import { budgetGate } from "./budget-gate.ts";
 import type { RuntimeKernel } from "./kernel.ts";
+import { spendLimitGate } from "./spend-limit-gate.ts";
 
 /** What the step's read found for its turn (`loadStepState`). */
 export interface ModelStepChecks {
@@ -30,5 +31,6 @@ export async function checkBeforeTurn(
     return undefined;
   }
   if ((await budgetGate(kernel, agent, checks.budgeted)) === "stop") return undefined;
+  if ((await spendLimitGate(kernel, agent)) === "stop") return undefined;
   return ensureRunning(kernel, agent);
 }

@@ -43,6 +43,7 @@ export const methodRules: Record<string, MethodRule> = {
       im: ["im:history"],
     },
   },
+  // A DM with `users` needs im:write; the other scopes open group DMs and channels.
   "conversations.open": {
     required: [],
     oneOf: ["channel", "users"],

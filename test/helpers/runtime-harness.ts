@@ -69,6 +69,7 @@ export interface StartRuntimeOptions {
   mcpServers?: RuntimeContext["mcpServers"];
   logger?: RuntimeContext["logger"];
   telemetry?: RuntimeContext["telemetry"];
+  audit?: RuntimeContext["audit"];
 }
 
 /**
@@ -106,6 +107,7 @@ export function createTestRuntime(options: Omit<StartRuntimeOptions, "beforeStar
     ...(options.scope ? { scope: options.scope } : {}),
     ...(options.mcpServers ? { mcpServers: options.mcpServers } : {}),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
   });
 }
 

@@ -4,6 +4,7 @@ import type { ApprovalAction } from "../../domain/approval-action.ts";
 import type { FanOutPlan } from "../../domain/fan-out-plan.ts";
 import type { QuestionLink } from "../../domain/question-link.ts";
 import type { RequestKind, RequestStatus } from "../../domain/requests.ts";
+import type { SpendLimitPause } from "../../domain/spend-limit-pause.ts";
 import type { Database } from "./open-database.ts";
 import { approvalRules, requests } from "./schema.ts";
 import { type SessionScope, sessionInScope } from "./session-scope.ts";
@@ -26,7 +27,7 @@ export interface NewRequest {
    * For approvals: what the approver is asked to allow, bound to the input by its hash.
    * For a question: the link it asks a person to open, if any. For a plan: the workers to start.
    */
-  action?: ApprovalAction | { link: QuestionLink } | FanOutPlan | null;
+  action?: ApprovalAction | { link: QuestionLink } | FanOutPlan | SpendLimitPause | null;
   pattern?: string | null;
 }
 

@@ -235,6 +235,7 @@ export const usageLedger = pgTable(
   (table) => [
     uniqueIndex("usage_ledger_agent_step").on(table.agentId, table.step),
     index("usage_ledger_session").on(table.sessionId),
+    index("usage_ledger_created").on(table.createdAt),
   ],
 );
 
@@ -496,3 +497,5 @@ export const slackInstallations = pgTable(
   },
   (table) => [index("slack_installations_enterprise").on(table.enterpriseId)],
 );
+
+export { spendAlerts, spendLimitExtensions, spendLimits } from "./spend-limits-schema.ts";

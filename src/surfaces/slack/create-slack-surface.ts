@@ -46,10 +46,12 @@ import { startSchedules } from "./schedules/start-schedules.ts";
 import { SessionThreads } from "./session-threads.ts";
 import { createSlackReceiver } from "./slack-receiver.ts";
 import type { SlackSurface, SlackSurfaceOptions } from "./slack-surface-options.ts";
+import { createSpendAlerts } from "./spend-alerts.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 import { ThreadFeedback } from "./thread-feedback.ts";
 import { realTimers } from "./timers.ts";
 import type { WebhookRoute } from "./webhook-route.ts";
+import { WorkspaceAdmins } from "./workspace-admins.ts";
 
 /** Says at start-up whose input the surface takes; input is refused while this is unknown. */
 async function logAccess(
@@ -188,7 +190,15 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   const inFlight = new Set<Promise<void>>();
   const workspace = new InstallingWorkspace(api);
   const groups = new UsergroupMembers({ api, logger });
-  const access = new AccessControl({ lists: config.access, workspace, groups, users, logger });
+  const adminIds = [...new Set([...(options.adminIds ?? []), ...(config.admins ?? [])])];
+  const admins = new WorkspaceAdmins({ api, groups, adminIds, logger });
+  const access = new AccessControl({
+    lists: config.access,
+    workspace,
+    groups,
+    users,
+    logger,
+  });
 
   const context: SlackSurfaceContext = {
     api,
@@ -221,7 +231,6 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     },
     ...(options.watchRules ? { watchRules: options.watchRules } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
-    admins: config.admins ?? [],
     ...(options.channelSettings
       ? {
           channelSettings: {
@@ -232,7 +241,10 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
           },
         }
       : {}),
+    admins,
+    ...(options.spendLimits ? { spendLimits: options.spendLimits } : {}),
   };
+  const spendAlerts = createSpendAlerts({ api, admins, logger, track: context.track });
   registerMessages(app, context);
   registerThreadEdits(app, context);
   registerQuestions(app, context);
@@ -299,6 +311,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     unsubscribe ??= runtime.subscribe((event) => {
       renderer.listener(event);
       codeChannels?.listener(event);
+      spendAlerts(event);
     });
   }
 

@@ -13,6 +13,7 @@ import type { SurfaceOAuthInstall } from "./install/oauth-install.ts";
 import type { MetricsEndpoint } from "./metrics-route.ts";
 import type { ScheduleOptions } from "./schedules/start-schedules.ts";
 import type { SlackStore } from "./slack-store.ts";
+import type { SpendLimitStore } from "./spend-limit-store.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
 import type { SurfaceTimers } from "./timers.ts";
 import type { WatchRuleStore } from "./watched-channels/watch-rule-store.ts";
@@ -57,6 +58,10 @@ export interface SlackSurfaceOptions {
   audit?: AuditTrail;
   /** Channel settings on the shared database; `/threadwork settings` says it is unavailable without. */
   channelSettings?: ChannelSettingsOptions;
+  /** Spend limits on the shared database: `/threadwork limits`, App Home. */
+  spendLimits?: SpendLimitStore;
+  /** THREADWORK_ADMINS: who sets spend limits and gets spend alerts, besides workspace admins. */
+  adminIds?: readonly string[];
   /** POST routes on the public port in both modes (e.g. `/github/events`), built with the surface's context. */
   webhooks?: (context: SlackSurfaceContext, app: App) => Record<string, WebhookRoute>;
   /** OAuth mode: each installation's bot credentials, which the surface's Slack calls use. */

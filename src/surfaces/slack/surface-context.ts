@@ -16,8 +16,10 @@ import type { ResponseTimer } from "./response-timer.ts";
 import type { ScheduleBook } from "./schedules/schedule-book.ts";
 import type { SessionThreads } from "./session-threads.ts";
 import type { SlackStore } from "./slack-store.ts";
+import type { SpendLimitStore } from "./spend-limit-store.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
 import type { WatchRuleStore } from "./watched-channels/watch-rule-store.ts";
+import type { WorkspaceAdmins } from "./workspace-admins.ts";
 
 /** What every listener gets: `register(app, context)`. */
 export interface SlackSurfaceContext {
@@ -52,8 +54,10 @@ export interface SlackSurfaceContext {
   watchRules?: WatchRuleStore;
   /** The audit trail: decisions recorded here, exported by admins; absent without a database. */
   audit?: AuditTrail;
-  /** THREADWORK_ADMINS: user ids that administer their workspace besides its admins and owners. */
-  admins: readonly string[];
   /** Channel settings (`/threadwork settings`, App Home); absent without a database. */
   channelSettings?: ChannelSettingsContext;
+  /** Who administers Threadwork here: THREADWORK_ADMINS and the workspace's admins and owners. */
+  admins: WorkspaceAdmins;
+  /** Spend limits and spend (`/threadwork limits`, App Home); absent without a database. */
+  spendLimits?: SpendLimitStore;
 }

@@ -1,40 +1,66 @@
 import { z } from "zod";
-import type { SlackSurfaceContext } from "./surface-context.ts";
+import type { SlackApi } from "../../adapters/slack/slack-api.ts";
+import type { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
+import { splitAdminIds } from "../../domain/admin-ids.ts";
+import type { Logger } from "../../logger.ts";
 
-const adminSchema = z.object({
-  user: z.object({
-    team_id: z.string().optional(),
-    deleted: z.boolean().optional(),
-    is_admin: z.boolean().optional(),
-    is_owner: z.boolean().optional(),
-    is_primary_owner: z.boolean().optional(),
-    enterprise_user: z.object({ teams: z.array(z.string()).optional() }).optional(),
-  }),
+const userInfoSchema = z.looseObject({
+  user: z
+    .looseObject({
+      team_id: z.string().optional(),
+      deleted: z.boolean().optional(),
+      is_admin: z.boolean().optional(),
+      is_owner: z.boolean().optional(),
+      is_primary_owner: z.boolean().optional(),
+      enterprise_user: z.looseObject({ teams: z.array(z.string()).optional() }).optional(),
+    })
+    .optional(),
 });
 
+interface AdminOptions {
+  api: SlackApi;
+  groups: UsergroupMembers;
+  adminIds: readonly string[];
+  logger: Logger;
+}
+
 /**
- * Whether `userId` administers workspace `teamId`: named in THREADWORK_ADMINS, or an admin or
- * owner of that workspace by `users.info`. Asked each time, never cached, so an admin whose
- * rights were taken away loses them at once; a failed lookup counts as no.
+ * Who administers Threadwork in Slack: the people and user groups named in THREADWORK_ADMINS, and
+ * the workspace's own admins and owners (`users.info`, asked afresh each time, so rights taken
+ * away end at once). A deactivated account, or a lookup that fails, is not an admin.
  */
-export async function isWorkspaceAdmin(
-  context: Pick<SlackSurfaceContext, "api" | "logger" | "admins">,
-  userId: string,
-  teamId: string,
-): Promise<boolean> {
-  if (context.admins.includes(userId)) return true;
-  try {
-    const parsed = adminSchema.safeParse(await context.api.call("users.info", { user: userId }));
-    if (!parsed.success) return false;
-    const user = parsed.data.user;
-    const ofThisWorkspace = user.team_id === teamId || (user.enterprise_user?.teams ?? []).includes(teamId);
-    const rights = user.is_admin === true || user.is_owner === true || user.is_primary_owner === true;
-    return ofThisWorkspace && rights && user.deleted !== true;
-  } catch (error) {
-    context.logger.warn(
-      { err: error, user: userId },
-      "could not look up whether a user is a workspace admin",
-    );
-    return false;
+export class WorkspaceAdmins {
+  private readonly users: string[];
+  private readonly usergroups: string[];
+  private readonly options: AdminOptions;
+
+  constructor(options: AdminOptions) {
+    this.options = options;
+    ({ users: this.users, usergroups: this.usergroups } = splitAdminIds(options.adminIds));
+  }
+
+  /** With `teamId`, a workspace admin counts only for their own workspace (or their organization's). */
+  async isAdmin(userId: string, teamId?: string): Promise<boolean> {
+    if (this.users.includes(userId)) return true;
+    if (await this.options.groups.includesAny(this.usergroups, userId)) return true;
+    try {
+      const user = userInfoSchema.parse(await this.options.api.call("users.info", { user: userId })).user;
+      if (!user || user.deleted === true) return false;
+      const ofThisWorkspace =
+        teamId === undefined ||
+        user.team_id === teamId ||
+        (user.enterprise_user?.teams ?? []).includes(teamId);
+      const rights = user.is_admin === true || user.is_owner === true || user.is_primary_owner === true;
+      return ofThisWorkspace && rights;
+    } catch (error) {
+      this.options.logger.warn({ err: error, userId }, "could not read whether a user is a workspace admin");
+      return false;
+    }
+  }
+
+  /** The configured admins, groups expanded: who gets spend alerts. */
+  async alertRecipients(): Promise<string[]> {
+    const members = await Promise.all(this.usergroups.map((group) => this.options.groups.members(group)));
+    return [...new Set([...this.users, ...members.flat()])];
   }
 }

@@ -119,6 +119,8 @@ export function renderEvent(
       };
     case "turn-failed":
       return { text: turnFailedLine(event.reason, event.retryable), newline: true };
+    case "spend-limit-alert":
+      return { text: `$ ${event.alert.text}`, newline: true };
   }
 }
 

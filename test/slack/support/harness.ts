@@ -5,6 +5,7 @@ import type { ChannelSettingsOptions } from "../../../src/surfaces/slack/channel
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
 import type { ScheduleOptions } from "../../../src/surfaces/slack/schedules/start-schedules.ts";
 import { createMemorySlackStore, type SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
+import type { SpendLimitStore } from "../../../src/surfaces/slack/spend-limit-store.ts";
 import type { SurfaceTimers } from "../../../src/surfaces/slack/timers.ts";
 import type { WatchRuleStore } from "../../../src/surfaces/slack/watched-channels/watch-rule-store.ts";
 import { sendSignedCommand } from "../../fakes/fake-slack-code-channels.ts";
@@ -91,6 +92,9 @@ export async function startHarness(options: {
   audit?: Parameters<typeof createSlackSurface>[0]["audit"];
   /** Channel settings (`/threadwork settings`), on a test database. */
   channelSettings?: ChannelSettingsOptions;
+  /** Spend limits on a test database, and THREADWORK_ADMINS. */
+  spendLimits?: SpendLimitStore;
+  adminIds?: string[];
 }): Promise<Harness> {
   const fake = options.fake ?? (await FakeSlackServer.start());
   const store = options.store ?? createMemorySlackStore();
@@ -108,6 +112,8 @@ export async function startHarness(options: {
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
     ...(options.channelSettings ? { channelSettings: options.channelSettings } : {}),
+    ...(options.spendLimits ? { spendLimits: options.spendLimits } : {}),
+    ...(options.adminIds ? { adminIds: options.adminIds } : {}),
     timing: { boardIntervalMs: options.boardIntervalMs ?? 100, streamIntervalMs: 50 },
   });
   const { port } = await surface.start();

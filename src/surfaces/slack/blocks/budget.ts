@@ -4,10 +4,14 @@ import { actionsBlock, button, markdownSection, type RenderedMessage } from "./b
 import { mrkdwnText } from "./format.ts";
 import { decisionLine } from "./request-status.ts";
 
-/** The session reached its budget: Extend or Stop, decided by the owner or an approver. */
+/**
+ * The session reached its budget, or a team's spend limit paused it (its action names the limit):
+ * Extend or Stop, decided by the owner or an approver (a spend limit: an approver or admin).
+ */
 export function renderBudget(request: RequestSnapshot): RenderedMessage {
-  const heading = `:money_with_wings: *Budget reached.* ${mrkdwnText(request.prompt, 2500)}`;
-  const text = `Budget reached: ${mrkdwnText(request.prompt, 2500)}`;
+  const what = request.action && "spendLimit" in request.action ? "Spend limit reached" : "Budget reached";
+  const heading = `:money_with_wings: *${what}.* ${mrkdwnText(request.prompt, 2500)}`;
+  const text = `${what}: ${mrkdwnText(request.prompt, 2500)}`;
   if (request.status !== "pending")
     return { text, blocks: [markdownSection(heading), decisionLine(request)] };
   return {

@@ -1,4 +1,3 @@
-import { isWorkspaceAdmin } from "../../../adapters/slack/workspace-admins.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import type { ChannelSettingsContext } from "./settings-store.ts";
 
@@ -12,7 +11,7 @@ export const settingsRefusal =
  * or owner as `users.info` says now.
  */
 export async function mayChangeSettings(
-  context: Pick<SlackSurfaceContext, "access" | "api">,
+  context: Pick<SlackSurfaceContext, "access" | "admins">,
   settings: Pick<ChannelSettingsContext, "admins" | "groups">,
   actor: { userId: string; userTeam: string | undefined; channel: string | undefined },
 ): Promise<boolean> {
@@ -21,5 +20,5 @@ export async function mayChangeSettings(
   if (settings.admins.includes(actor.userId)) return true;
   const groups = settings.admins.filter((id) => id.startsWith("S"));
   if (groups.length > 0 && (await settings.groups.includesAny(groups, actor.userId))) return true;
-  return isWorkspaceAdmin(context.api, actor.userId);
+  return context.admins.isAdmin(actor.userId);
 }

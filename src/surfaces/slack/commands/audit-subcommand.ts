@@ -1,7 +1,6 @@
 import { parseAuditArguments } from "../../../domain/audit-arguments.ts";
 import { formatAudit } from "../../../domain/audit-export.ts";
 import { sendFileInDirectMessage } from "../direct-message-file.ts";
-import { isWorkspaceAdmin } from "../workspace-admins.ts";
 import type { Subcommand, SubcommandCall } from "./threadwork-subcommand.ts";
 
 const usage = "/threadwork audit [--since 2026-12-01] [csv|json]";
@@ -15,7 +14,7 @@ export const adminOnlyRefusal =
  */
 async function exportAudit(call: SubcommandCall): Promise<void> {
   const { context, userId, teamId } = call;
-  if (!teamId || !(await isWorkspaceAdmin(context, userId, teamId))) {
+  if (!teamId || !(await context.admins.isAdmin(userId, teamId))) {
     await call.reply(adminOnlyRefusal);
     return;
   }

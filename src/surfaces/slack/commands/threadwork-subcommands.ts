@@ -1,4 +1,5 @@
 import { auditSubcommand } from "./audit-subcommand.ts";
+import { limitsSubcommand } from "./limits-subcommand.ts";
 import { scheduleSubcommand } from "./schedule-subcommand.ts";
 import { settingsSubcommand } from "./settings-subcommand.ts";
 import type { Subcommand } from "./threadwork-subcommand.ts";
@@ -9,5 +10,6 @@ export const threadworkSubcommands: Subcommand[] = [
   scheduleSubcommand,
   watchSubcommand,
   settingsSubcommand,
+  limitsSubcommand,
   auditSubcommand,
 ];

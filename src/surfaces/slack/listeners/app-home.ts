@@ -2,8 +2,11 @@ import type { App } from "@slack/bolt";
 import type { SessionSnapshot } from "../../../domain/sessions.ts";
 import { renderAppHome } from "../blocks/app-home.ts";
 import { scheduleBlocks } from "../blocks/schedule-blocks.ts";
+import { spendBlocks } from "../blocks/spend-limits.ts";
 import { mayChangeSettings } from "../channel-settings/settings-admin.ts";
+import { spendHome } from "../spend-home.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
+import { teamScopeOf } from "../team-scope-of.ts";
 
 const suggestedPrompts = [
   { title: "Fix a failing test", message: "The tests in our repo are failing. Find out why and fix them." },
@@ -30,8 +33,19 @@ async function permalinkOf(
   }
 }
 
-/** Publishes `userId`'s App Home tab: their schedules (when there are) and recent sessions. */
-export async function publishHome(context: SlackSurfaceContext, userId: string): Promise<void> {
+/** The spend section for the viewer's own team; none without spend limits' storage. */
+async function spendSection(context: SlackSurfaceContext, userId: string, teamId: string | undefined) {
+  const scope = await teamScopeOf(context, teamId);
+  const home = scope ? await spendHome(context, scope, userId) : undefined;
+  return home ? spendBlocks(home) : [];
+}
+
+/** Publishes `userId`'s App Home tab: their schedules (when there are), spend and recent sessions. */
+export async function publishHome(
+  context: SlackSurfaceContext,
+  userId: string,
+  teamId?: string,
+): Promise<void> {
   // The tab lists only the viewer's own sessions; a known foreign user or a bot gets nothing.
   const actor = { userId, userTeam: undefined, channel: undefined, mayBeShared: false };
   if (!(await context.access.check(actor, "view")).allowed) return;
@@ -48,9 +62,10 @@ export async function publishHome(context: SlackSurfaceContext, userId: string):
   const settingsButton = context.channelSettings
     ? await mayChangeSettings(context, context.channelSettings, { ...actor, channel: undefined })
     : false;
+  const spend = await spendSection(context, userId, teamId);
   await context.api.call("views.publish", {
     user_id: userId,
-    view: renderAppHome(rows, schedules, { settingsButton }),
+    view: renderAppHome(rows, [...spend, ...schedules], { settingsButton }),
   });
 }
 
@@ -76,9 +91,9 @@ async function suggest(context: SlackSurfaceContext, channel: string) {
  * sets the suggested prompts.
  */
 export function register(app: App, context: SlackSurfaceContext): void {
-  app.event("app_home_opened", async ({ event }) => {
+  app.event("app_home_opened", async ({ event, body }) => {
     if (event.tab === "home") {
-      await context.track(publishHome(context, event.user));
+      await context.track(publishHome(context, event.user, body.team_id));
     } else if (event.tab === "messages") {
       await context.track(suggest(context, event.channel));
     }

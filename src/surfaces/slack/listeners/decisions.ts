@@ -34,6 +34,7 @@ function refusalText(outcome: Exclude<DecisionOutcome, { ok: true }>): string {
       request.kind === "question" && request.answer ? `: “${mrkdwnText(request.answer, 500)}”` : "";
     return `This was already ${request.status}${who}${answer}. Nothing was changed.`;
   }
+  if (outcome.reason === "not_authorized" && outcome.refusal) return outcome.refusal;
   if (outcome.reason === "not_authorized" && outcome.policy) return policyRefusals[outcome.policy];
   return refusals[outcome.reason];
 }
