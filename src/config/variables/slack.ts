@@ -95,7 +95,7 @@ export const slackVariables = [
     parse: commaList,
     section: "Who may use Threadwork in Slack",
     description:
-      "User ids (U...) and user group ids (S...) who administer Threadwork in their workspace besides its admins and owners: channel settings (/threadwork settings), spend limits (/threadwork limits, alerts by DM, Extend) and, for the user ids, the audit export (/threadwork audit).",
+      "User ids (U...) and user group ids (S...) who administer Threadwork in their workspace besides its admins and owners: channel settings (/threadwork settings), spend limits (/threadwork limits, alerts by DM, Extend) and the audit export (/threadwork audit).",
     unsetMeans: "only workspace admins and owners",
     example: "U012AB3CD,S0123ABCD",
   }),
