@@ -4,12 +4,12 @@ import { App } from "@slack/bolt";
 import { toBoltLogger } from "../../adapters/slack/bolt-logger.ts";
 import { botTokenFailure } from "../../adapters/slack/bot-token-refused.ts";
 import { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
-import { createSlackApi, createSlackWebClient, webClientOptions } from "../../adapters/slack/slack-api.ts";
-import { createSlackFiles } from "../../adapters/slack/slack-files.ts";
+import { webClientOptions } from "../../adapters/slack/slack-api.ts";
 import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import type { Config } from "../../config/config.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
+import type { TeamScope } from "../../domain/team-scope.ts";
 import { defaultSharedFileMaxBytes } from "../../domain/shared-files.ts";
 import { noTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
@@ -22,6 +22,7 @@ import { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { EventRenderer } from "./event-renderer.ts";
 import { uploadAttachedFile } from "./file-uploads.ts";
 import { createHealthServer } from "./health.ts";
+import { InstallationContexts } from "./installation-contexts.ts";
 import { register as registerAgentSessions } from "./listeners/agent-sessions.ts";
 import { register as registerAppHome } from "./listeners/app-home.ts";
 import { register as registerCrew } from "./listeners/crew.ts";
@@ -38,7 +39,8 @@ import { createMetricsServer } from "./metrics-route.ts";
 import { ReplyStreamer } from "./replies/reply-streamer.ts";
 import { ResponseTimer } from "./response-timer.ts";
 import { startSchedules } from "./schedules/start-schedules.ts";
-import { SessionThreads } from "./session-threads.ts";
+import { SessionThreads, threadScope } from "./session-threads.ts";
+import { createSlackClients } from "./slack-clients.ts";
 import { createSlackReceiver } from "./slack-receiver.ts";
 import type { SlackSurface, SlackSurfaceOptions } from "./slack-surface-options.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
@@ -85,7 +87,12 @@ function until<T>(work: Promise<T>, deadline: number | undefined): Promise<T | "
  */
 export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   const { config, runtime, store, logger } = options;
-  if (!config.botToken) throw new ConfigurationError(["SLACK_BOT_TOKEN is missing"]);
+  const clients = createSlackClients({
+    config,
+    logger,
+    api: options.api,
+    installations: options.installations,
+  });
   const socketMode = config.appToken !== undefined;
   if (!socketMode && !config.signingSecret) {
     throw new ConfigurationError([
@@ -114,7 +121,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     webhooks,
   });
   const app = new App({
-    token: config.botToken,
+    ...clients.boltAuthorization,
     logger: boltLogger,
     clientOptions,
     deferInitialization: true,
@@ -125,17 +132,10 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     logger.warn({ err: error }, "a Slack listener failed");
   });
 
-  const api =
-    options.api ??
-    createSlackApi({
-      client: createSlackWebClient({ botToken: config.botToken, apiUrl: config.apiUrl, logger }),
-      logger,
-    });
+  const { api } = clients;
   const threads = new SessionThreads(runtime);
-  // files.uploadV2 is a WebClient helper (three calls and a POST), not one paced method call.
-  const uploadClient = createSlackWebClient({ botToken: config.botToken, apiUrl: config.apiUrl, logger });
   const sharedFiles = {
-    files: createSlackFiles({ api, botToken: config.botToken, apiUrl: config.apiUrl }),
+    files: clients.files,
     maximumBytes: config.sharedFileMaxBytes ?? defaultSharedFileMaxBytes,
   };
   const publisher = new MessagePublisher(api, store);
@@ -176,8 +176,10 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     replies,
     sessions,
     logger,
-    uploadFile: (thread, agentTitle, file) =>
-      uploadAttachedFile(uploadClient, logger, thread, agentTitle, file),
+    uploadFile: async (thread, agentTitle, file) => {
+      const upload = await clients.upload(threadScope(thread));
+      await uploadAttachedFile(upload, logger, thread, agentTitle, file);
+    },
   });
   const inFlight = new Set<Promise<void>>();
   const workspace = new InstallingWorkspace(api);
@@ -189,8 +191,23 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     logger,
   });
 
+  const installationContexts = clients.router
+    ? new InstallationContexts({ router: clients.router, lists: config.access, apiUrl: config.apiUrl, logger })
+    : undefined;
   const context: SlackSurfaceContext = {
     api,
+    apiFor: clients.apiFor,
+    forInstallation(scope: TeamScope | undefined) {
+      return installationContexts ? installationContexts.for(context, scope) : context;
+    },
+    ...(options.installations
+      ? {
+          async removeInstallation(scope: TeamScope) {
+            installationContexts?.forget(scope);
+            await options.installations?.remove(scope);
+          },
+        }
+      : {}),
     sharedFiles,
     runtime,
     store,
@@ -291,7 +308,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       await app.init().catch((error: unknown) => {
         throw botTokenFailure(error);
       });
-      await logAccess(workspace, config.access, logger);
+      if (installationContexts) logger.info("Slack access: each installation's own people, plus any allowed teams");
+      else await logAccess(workspace, config.access, logger);
       await schedules?.start();
       pruneTimer = setInterval(pruneInboundEvents, 3600 * 1000);
       pruneTimer.unref();

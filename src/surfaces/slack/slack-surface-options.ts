@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import type { InstallationTokens } from "../../adapters/slack/installation-tokens.ts";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import type { Config } from "../../config/config.ts";
 import type { SurfaceTelemetry } from "../../domain/telemetry-port.ts";
@@ -24,6 +25,11 @@ export interface SlackSurfaceOptions {
   health: HealthCheck;
   /** Share one rate-limited client with `createSlackFiles`; built from `config` if absent. */
   api?: SlackApi;
+  /**
+   * Many workspaces (OAuth installs): each event, click, command and runtime update acts with
+   * its own installation's bot token, and `config.botToken` is not used. One token when absent.
+   */
+  installations?: InstallationTokens;
   clock?: { now(): Date };
   /** Long waits (agent session heartbeats); tests pass timers they advance by hand. */
   timers?: SurfaceTimers;
