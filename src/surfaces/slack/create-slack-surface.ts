@@ -9,8 +9,8 @@ import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import type { Config } from "../../config/config.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
-import type { TeamScope } from "../../domain/team-scope.ts";
 import { defaultSharedFileMaxBytes } from "../../domain/shared-files.ts";
+import type { TeamScope } from "../../domain/team-scope.ts";
 import { noTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
 import { AccessControl } from "./access-control.ts";
@@ -138,7 +138,10 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     files: clients.files,
     maximumBytes: config.sharedFileMaxBytes ?? defaultSharedFileMaxBytes,
   };
-  const publisher = new MessagePublisher(api, store);
+  const publisher = new MessagePublisher(api, store, async (sessionId) => {
+    const thread = await threads.get(sessionId);
+    return thread ? threadScope(thread) : undefined;
+  });
   const board = new CrewBoardPublisher({
     runtime,
     publisher,
@@ -192,7 +195,12 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   });
 
   const installationContexts = clients.router
-    ? new InstallationContexts({ router: clients.router, lists: config.access, apiUrl: config.apiUrl, logger })
+    ? new InstallationContexts({
+        router: clients.router,
+        lists: config.access,
+        apiUrl: config.apiUrl,
+        logger,
+      })
     : undefined;
   const context: SlackSurfaceContext = {
     api,
@@ -308,7 +316,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       await app.init().catch((error: unknown) => {
         throw botTokenFailure(error);
       });
-      if (installationContexts) logger.info("Slack access: each installation's own people, plus any allowed teams");
+      if (installationContexts)
+        logger.info("Slack access: each installation's own people, plus any allowed teams");
       else await logAccess(workspace, config.access, logger);
       await schedules?.start();
       pruneTimer = setInterval(pruneInboundEvents, 3600 * 1000);

@@ -70,6 +70,7 @@ export class InstallationContexts {
     });
     return {
       ...shared,
+      scope,
       api,
       users,
       workspace,

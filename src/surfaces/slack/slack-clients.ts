@@ -1,8 +1,17 @@
 import type { Authorize } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
 import type { InstallationTokens } from "../../adapters/slack/installation-tokens.ts";
-import { createRoutedSlackApi, type RoutedSlackApi, scopedSlackApi } from "../../adapters/slack/routed-slack-api.ts";
-import { createSlackApi, createSlackWebClient, type SlackApi, webClientOptions } from "../../adapters/slack/slack-api.ts";
+import {
+  createRoutedSlackApi,
+  type RoutedSlackApi,
+  scopedSlackApi,
+} from "../../adapters/slack/routed-slack-api.ts";
+import {
+  createSlackApi,
+  createSlackWebClient,
+  type SlackApi,
+  webClientOptions,
+} from "../../adapters/slack/slack-api.ts";
 import { createSlackFiles, type SlackFiles } from "../../adapters/slack/slack-files.ts";
 import type { Config } from "../../config/config.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
@@ -80,7 +89,8 @@ export function createSlackClients(options: {
   }
   const botToken = config.botToken;
   if (!botToken) throw new ConfigurationError(["SLACK_BOT_TOKEN is missing"]);
-  const api = options.api ?? createSlackApi({ client: createSlackWebClient({ botToken, ...settings }), logger });
+  const api =
+    options.api ?? createSlackApi({ client: createSlackWebClient({ botToken, ...settings }), logger });
   const uploadClient = createSlackWebClient({ botToken, ...settings });
   return {
     api,

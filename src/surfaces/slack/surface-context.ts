@@ -32,6 +32,8 @@ export interface SlackSurfaceContext {
    * listener takes it from the event first thing; with one bot token it is this context.
    */
   forInstallation(scope: TeamScope | undefined): SlackSurfaceContext;
+  /** The installation this context acts for; absent with one bot token (and on the shared context). */
+  scope?: TeamScope | undefined;
   /** Many installations only: forgets an installation's tokens and its clients (uninstall, revoked tokens). */
   removeInstallation?(scope: TeamScope): Promise<void>;
   /** Files shared in a session's thread are fetched through this, up to `maximumBytes` each. */

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import type { SessionSnapshot } from "../../../domain/sessions.ts";
 import { renderAppHome } from "../blocks/app-home.ts";
 import { scheduleBlocks } from "../blocks/schedule-blocks.ts";
+import { eventScope } from "../event-scope.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 
 const suggestedPrompts = [
@@ -34,7 +35,12 @@ export async function publishHome(context: SlackSurfaceContext, userId: string):
   // The tab lists only the viewer's own sessions; a known foreign user or a bot gets nothing.
   const actor = { userId, userTeam: undefined, channel: undefined, mayBeShared: false };
   if (!(await context.access.check(actor, "view")).allowed) return;
-  const sessions = await context.runtime.listSessionsForUser(userId, 15);
+  // With many installations, only the sessions of the workspace whose App Home this is.
+  const sessions = await context.runtime.listSessionsForUser(
+    userId,
+    15,
+    context.scope ? { keyPrefix: `${context.scope.teamId}:` } : undefined,
+  );
   const ratings = await context.store.feedbackCounts(sessions.map((session) => session.id));
   const rows = await Promise.all(
     sessions.map(async (session) => ({
@@ -68,8 +74,9 @@ async function suggest(context: SlackSurfaceContext, channel: string) {
  * opening the Messages tab (the agent view's replacement for `assistant_thread_started`)
  * sets the suggested prompts.
  */
-export function register(app: App, context: SlackSurfaceContext): void {
-  app.event("app_home_opened", async ({ event }) => {
+export function register(app: App, shared: SlackSurfaceContext): void {
+  app.event("app_home_opened", async ({ event, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     if (event.tab === "home") {
       await context.track(publishHome(context, event.user));
     } else if (event.tab === "messages") {

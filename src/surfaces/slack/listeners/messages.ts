@@ -12,6 +12,7 @@ import type { SharedFile } from "../../../domain/shared-files.ts";
 import type { Logger } from "../../../logger.ts";
 import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
+import { eventScope } from "../event-scope.ts";
 import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { routeThreadReply } from "./thread-replies.ts";
@@ -23,6 +24,8 @@ export const heldReplyNote =
 interface Incoming {
   eventId: string;
   teamId: string;
+  /** The organization of the installation the event came through (Enterprise Grid). */
+  enterpriseId: string | undefined;
   /** Whether the envelope says the channel is shared with another organization (or says nothing). */
   mayBeShared: boolean;
   message: SlackMessage;
@@ -46,7 +49,7 @@ async function firstDelivery(
 /** The first sign a message was seen; a new session's carries its title and who started it. */
 function firstFeedback(
   context: SlackSurfaceContext,
-  where: { channel: string; threadTs: string },
+  where: { teamId: string; enterpriseId: string | undefined; channel: string; threadTs: string },
   message: { ts: string; receivedAt: number; startsSession?: { title: string; initiatorUserId: string } },
 ): Promise<void> {
   const arrivedAt = context.responses.arrived(where, message.receivedAt);
@@ -104,7 +107,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     byOwner && !aside
       ? firstFeedback(
           context,
-          { channel, threadTs },
+          { teamId, enterpriseId: incoming.enterpriseId, channel, threadTs },
           {
             ts: message.ts,
             receivedAt,
@@ -116,6 +119,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
   const known = existing && !byOwner ? await context.threads.get(existing.id) : undefined;
   const thread = {
     teamId,
+    enterpriseId: incoming.enterpriseId,
     channel,
     threadTs,
     ownerId: existing?.ownerId ?? message.user,
@@ -146,7 +150,12 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       userName: await context.users.nameOf(message.user),
       text,
       ...(history && history.length > 0 ? { history } : {}),
-      metadata: { channel, threadTs, teamId },
+      metadata: {
+        channel,
+        threadTs,
+        teamId,
+        ...(incoming.enterpriseId ? { enterpriseId: incoming.enterpriseId } : {}),
+      },
       ...(aside ? { aside } : {}),
       ...(attachments.length > 0 ? { attachments } : {}),
     });
@@ -197,7 +206,7 @@ async function sharedFilesOf(
 function parse(
   event: unknown,
   body: { event_id?: unknown; team_id?: unknown; is_ext_shared_channel?: unknown },
-  boltContext: { botUserId?: string; botId?: string },
+  boltContext: { botUserId?: string; botId?: string; enterpriseId?: string },
 ): Incoming | undefined {
   const parsed = slackMessageSchema.safeParse(event);
   if (!parsed.success || typeof body.event_id !== "string") return undefined;
@@ -208,6 +217,7 @@ function parse(
   return {
     eventId: body.event_id,
     teamId,
+    enterpriseId: boltContext.enterpriseId || undefined,
     mayBeShared: body.is_ext_shared_channel === true,
     message: parsed.data,
     botUserId: boltContext.botUserId,
@@ -221,14 +231,16 @@ function parse(
  * thread that has a session continues it without a mention. Bots and apps are ignored;
  * people are checked by the access control before anything starts.
  */
-export function register(app: App, context: SlackSurfaceContext): void {
+export function register(app: App, shared: SlackSurfaceContext): void {
   app.event("app_mention", async ({ event, body, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     const incoming = parse(event, body, boltContext);
     if (!incoming || !isFromPerson(incoming.message, incoming.botUserId)) return;
     await context.track(deliver(context, incoming, { mustExist: false }));
   });
 
   app.event("message", async ({ event, body, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     const incoming = parse(event, body, boltContext);
     if (!incoming || !isFromPerson(incoming.message, incoming.botUserId)) return;
     const { message } = incoming;
