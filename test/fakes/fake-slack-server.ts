@@ -7,6 +7,7 @@ import { FakeAppManifests } from "./fake-slack-app-manifests.ts";
 import { FakeCodeChannels } from "./fake-slack-code-channels.ts";
 import { FakeStreams } from "./fake-slack-streams.ts";
 import { FakeSlackUploads } from "./fake-slack-uploads.ts";
+import { FakeWorkspaces } from "./fake-slack-workspaces.ts";
 import { conformanceRefusal } from "./slack-conformance.ts";
 import { FakeConversations } from "./slack-conversations.ts";
 import { readManifest } from "./slack-manifest.ts";
@@ -27,6 +28,8 @@ export interface RecordedCall {
   at: number;
   /** What the fake answered: 200, 429 or 500. */
   status: number;
+  /** The team whose bot token made the call (the fake's own, or one of `workspaces`). */
+  teamId?: string;
   /** Slack's error when the fake answered `ok: false`. */
   error?: string;
 }
@@ -163,6 +166,8 @@ export class FakeSlackServer {
   readonly grantedScopes = new Set(manifest.oauth_config.scopes.bot);
   /** The installing organization `auth.test` reports, for an Enterprise Grid install. */
   enterpriseId: string | undefined;
+  /** More workspaces, each with its own bot token, channels and people (many installations). */
+  readonly workspaces = new FakeWorkspaces();
   /** Channel ids and their conversation types (DM, group DM, private, public). */
   readonly conversations = new FakeConversations();
   /** Streaming state of messages started with `chat.startStream`. */
@@ -389,8 +394,26 @@ export class FakeSlackServer {
       );
       return;
     }
-    if (authorization !== `Bearer ${this.botToken}`) {
+    const workspace = this.workspaces.byAuthorization(authorization);
+    if (authorization !== `Bearer ${this.botToken}` && !workspace) {
       this.reply(response, { ok: false, error: "invalid_auth" });
+      return;
+    }
+    call.teamId = workspace?.teamId ?? this.teamId;
+    const foreign = this.workspaces.refusal(call.teamId, method, params);
+    if (foreign) {
+      call.error = foreign;
+      this.reply(response, { ok: false, error: foreign });
+      return;
+    }
+    if (workspace && method === "auth.test") {
+      const { teamId, enterpriseId, botUserId, botId } = workspace;
+      const identity = { team_id: teamId, user_id: botUserId, bot_id: botId };
+      this.reply(response, {
+        ok: true,
+        ...identity,
+        ...(enterpriseId ? { enterprise_id: enterpriseId } : {}),
+      });
       return;
     }
     const answer = this.uploads.answer(method, params) ?? this.answer(method, params);
