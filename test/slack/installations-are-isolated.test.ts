@@ -242,6 +242,43 @@ describe("two installations on one Threadwork", () => {
     expect(lines.join("\n")).not.toMatch(/installation_unknown|not_installed/);
   });
 
+  it("refuses a person of a workspace that has not installed the app, and events of such a workspace", async () => {
+    const connectTs = "1700100000.000300";
+    fake.addUser({ id: "U0CONNECT", name: "connect", teamId: "T0CONNECT" });
+    await slack.event(alpha, "EvConnect", {
+      type: "app_mention",
+      user: "U0CONNECT",
+      user_team: "T0CONNECT",
+      text: `<@${alpha.botUserId}> run the tests`,
+      ts: connectTs,
+      channel: alpha.channel,
+    });
+    const refusal = await fake.waitFor(() =>
+      fake.callsTo("chat.postEphemeral").find((call) => call.params.user === "U0CONNECT"),
+    );
+    expect(refusal.teamId).toBe(alpha.teamId);
+    expect(String(refusal.params.text)).toContain("only works for people in the workspace that installed it");
+    const nowhere = { ...alpha, teamId: "T0NOBODY", channel: "C0NOBODY" };
+    const before = fake.calls.length;
+    await slack.event(nowhere, "EvNowhere", {
+      type: "app_mention",
+      user: "U0NOBODY",
+      text: `<@${alpha.botUserId}> run the tests`,
+      ts: "1700100000.000400",
+      channel: nowhere.channel,
+    });
+    await new Promise((resolve) => setTimeout(resolve, scaled(300)));
+    expect(fake.calls.slice(before)).toEqual([]);
+    for (const [team, channel, ts] of [
+      [alpha.teamId, alpha.channel, connectTs],
+      [nowhere.teamId, nowhere.channel, "1700100000.000400"],
+    ]) {
+      expect(
+        await runtime.findSession({ surface: "slack", conversationKey: `${team}:${channel}:${ts}` }),
+      ).toBeUndefined();
+    }
+  });
+
   it("reaches each table's rows only through their own team, and keeps no token", async () => {
     const scoping = teamScopingOfTables();
     const unlisted = [...scoping].filter(([, scope]) => scope.kind === "unscoped" && scope.why === "");
