@@ -149,7 +149,11 @@ describe("two installations on one Threadwork", () => {
         threadTs: threads.alpha,
       });
     }
-    await new Promise((resolve) => setTimeout(resolve, scaled(500)));
+    // Handled: the clicks through alpha's install were refused with a notice to bob.
+    await eventually(
+      () =>
+        fake.callsTo("chat.postEphemeral").filter((call) => call.params.user === bravo.person).length >= 2,
+    );
     const alphaPending = await runtime.listPendingRequests(alphaSession?.id ?? "");
     expect(alphaPending.map((request) => request.kind)).toEqual(["approval"]);
     expect(
