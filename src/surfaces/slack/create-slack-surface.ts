@@ -165,7 +165,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     api,
     store,
     logger,
-    users,
+    // With many installations, the thread's own installation looks the owner up.
+    users: { profileOf: (userId, scope) => context.forInstallation(scope).users.profileOf(userId) },
     intervalMs: options.timing?.streamIntervalMs,
     now: () => now().getTime(),
     statusAfterStream: (thread) => sessions.statusAfterStream(thread),

@@ -1,6 +1,7 @@
 import type { SlackApi } from "../../../adapters/slack/slack-api.ts";
 import { slackErrorOf } from "../../../adapters/slack/slack-errors.ts";
 import type { AgentSessionStatus } from "../../../domain/agent-session-status.ts";
+import type { TeamScope } from "../../../domain/team-scope.ts";
 import { feedbackBlock } from "../blocks/feedback.ts";
 import { type SlackThread, threadScope } from "../session-threads.ts";
 import { noUnfurls } from "./reply-turn.ts";
@@ -10,7 +11,8 @@ import { noUnfurls } from "./reply-turn.ts";
 export type ThreadPlace = Pick<SlackThread, "teamId" | "enterpriseId" | "channel">;
 
 export interface OwnerTeams {
-  profileOf(userId: string): Promise<{ teamId: string | undefined }>;
+  /** `scope`: the installation whose token looks the person up (with many installations). */
+  profileOf(userId: string, scope?: TeamScope): Promise<{ teamId: string | undefined }>;
 }
 
 /**
@@ -108,7 +110,7 @@ export class ReplyMessages {
   /** `recipient_team_id` is the owner's own workspace, which differs from ours for Slack Connect and Grid users. */
   private async recipientTeam(thread: SlackThread): Promise<string> {
     if (thread.ownerTeamId) return thread.ownerTeamId;
-    const profile = await this.users?.profileOf(thread.ownerId);
+    const profile = await this.users?.profileOf(thread.ownerId, threadScope(thread));
     return profile?.teamId ?? thread.teamId;
   }
 }
