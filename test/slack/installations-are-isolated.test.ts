@@ -297,7 +297,7 @@ describe("two installations on one Threadwork", () => {
     const seen = new Set<string>();
     for (const [table, scope] of scoping) {
       const text =
-        scope.kind === "session"
+        scope.kind !== "unscoped"
           ? rowsWithTeamSql(table, scope)
           : `select null as team, row_to_json(t)::text as row from ${table} t`;
       const rows = (await handle.db.execute<{ team: string | null; row: string }>(sql.raw(text))).rows;

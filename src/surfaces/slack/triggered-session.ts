@@ -44,7 +44,7 @@ export async function startTriggeredSession(
   context: SlackSurfaceContext,
   start: TriggeredStart,
 ): Promise<{ sessionId: string; threadTs: string }> {
-  const { teamId } = await context.workspace.get();
+  const { teamId, enterpriseId } = await context.workspace.get();
   if (!teamId) throw new Error("Slack did not say which workspace installed the app (auth.test)");
   const header = triggerLine(start);
   const posted = (await context.api.call("chat.postMessage", {
@@ -66,6 +66,7 @@ export async function startTriggeredSession(
       channel: start.channel,
       threadTs,
       teamId,
+      ...(enterpriseId ? { enterpriseId } : {}),
       trigger: start.trigger,
       ...start.metadata,
     },
@@ -74,6 +75,7 @@ export async function startTriggeredSession(
     throw new Error(`the runtime did not take the request (${outcome.type})`);
   context.threads.remember(outcome.sessionId, {
     teamId,
+    enterpriseId,
     channel: start.channel,
     threadTs,
     ownerId: start.ownerId,

@@ -2,8 +2,10 @@ import type { InstallationTokens } from "../../../src/adapters/slack/installatio
 import type { Logger } from "../../../src/logger.ts";
 import type { RuntimeApi } from "../../../src/runtime/runtime-api.ts";
 import { createSlackSurface, type SlackSurface } from "../../../src/surfaces/slack/create-slack-surface.ts";
+import type { ScheduleOptions } from "../../../src/surfaces/slack/schedules/start-schedules.ts";
 import type { SlackStore } from "../../../src/surfaces/slack/slack-store.ts";
 import { FakeInstallationTokens } from "../../fakes/fake-installation-tokens.ts";
+import { sendSignedCommand } from "../../fakes/fake-slack-code-channels.ts";
 import { FakeSlackServer, sendSignedEvent, sendSignedInteraction } from "../../fakes/fake-slack-server.ts";
 import { signingSecret, slackConfig } from "./harness.ts";
 
@@ -65,6 +67,8 @@ export interface TwoWorkspaceSurface {
     messageTs: string;
     threadTs: string;
   }): Promise<number>;
+  /** A slash command typed by `user` in `through`'s channel. */
+  command(through: TestWorkspace, user: string, command: string, text: string): Promise<number>;
 }
 
 /** The surface in many-installation mode, on the real Bolt HTTP receiver. */
@@ -74,6 +78,8 @@ export async function startTwoWorkspaceSurface(options: {
   runtime: RuntimeApi;
   store: SlackStore;
   logger: Logger;
+  schedules?: ScheduleOptions;
+  clock?: { now(): Date };
 }): Promise<TwoWorkspaceSurface> {
   const surface = createSlackSurface({
     config: slackConfig(options.fake, { botToken: undefined }),
@@ -84,6 +90,8 @@ export async function startTwoWorkspaceSurface(options: {
     health: async () => ({ database: true, queue: true }),
     host: "127.0.0.1",
     timing: { boardIntervalMs: 100, streamIntervalMs: 50 },
+    ...(options.schedules ? { schedules: options.schedules } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const { port } = await surface.start();
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
@@ -93,6 +101,20 @@ export async function startTwoWorkspaceSurface(options: {
     async event(through, eventId, event) {
       const envelope = { event_id: eventId, team_id: through.teamId, event };
       return (await sendSignedEvent(eventsUrl, envelope, { signingSecret })).status;
+    },
+    async command(through, user, command, text) {
+      const fields = {
+        token: "verification-token",
+        team_id: through.teamId,
+        channel_id: through.channel,
+        user_id: user,
+        command,
+        text,
+        api_app_id: "A0APP",
+        trigger_id: `trigger.${Date.now()}`,
+        response_url: "https://hooks.slack.invalid/commands/1",
+      };
+      return (await sendSignedCommand(eventsUrl, fields, { signingSecret })).status;
     },
     async click({ through, user, userTeam, channel, actionId, value, messageTs, threadTs }) {
       const payload = {

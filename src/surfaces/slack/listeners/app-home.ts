@@ -49,7 +49,9 @@ export async function publishHome(context: SlackSurfaceContext, userId: string):
       feedback: ratings.get(session.id),
     })),
   );
-  const schedules = context.schedules ? scheduleBlocks(await context.schedules.listOf(userId)) : [];
+  const schedules = context.schedules
+    ? scheduleBlocks(await context.schedules.listOf(userId, context.scope))
+    : [];
   await context.api.call("views.publish", { user_id: userId, view: renderAppHome(rows, schedules) });
 }
 
