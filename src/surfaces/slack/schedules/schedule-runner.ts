@@ -84,7 +84,9 @@ export class ScheduleRunner {
 
   private async run(schedule: Schedule): Promise<void> {
     // The installation it was made in; with many installations, one made without any fails closed.
-    const scope = schedule.teamId ? { teamId: schedule.teamId, enterpriseId: schedule.enterpriseId } : undefined;
+    const scope = schedule.teamId
+      ? { teamId: schedule.teamId, enterpriseId: schedule.enterpriseId }
+      : undefined;
     const context = this.context.forInstallation(scope);
     const log = { schedule: schedule.id, owner: schedule.ownerId, channel: schedule.channel };
     try {
