@@ -138,7 +138,9 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     files: clients.files,
     maximumBytes: config.sharedFileMaxBytes ?? defaultSharedFileMaxBytes,
   };
+  // With one bot token an edit needs no installation, so no session is read for it.
   const publisher = new MessagePublisher(api, store, async (sessionId) => {
+    if (!clients.router) return undefined;
     const thread = await threads.get(sessionId);
     return thread ? threadScope(thread) : undefined;
   });
