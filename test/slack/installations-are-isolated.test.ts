@@ -6,6 +6,7 @@ import { defineTool } from "../../src/domain/tool.ts";
 import type { Runtime } from "../../src/runtime/create-runtime.ts";
 import { actionIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
+import type { FakeInstallationTokens } from "../fakes/fake-installation-tokens.ts";
 import {
   type FakeLlmServer,
   startFakeLlmServer,
@@ -69,6 +70,7 @@ describe("two installations on one Threadwork", () => {
   let fake: FakeSlackServer;
   let runtime: Runtime;
   let slack: TwoWorkspaceSurface;
+  let tokens: FakeInstallationTokens;
   const lines: string[] = [];
   const threads = { alpha: "1700100000.000100", bravo: "1700100000.000200" };
 
@@ -77,6 +79,7 @@ describe("two installations on one Threadwork", () => {
     llm = await startFakeLlmServer();
     respond(llm);
     const world = await startTwoWorkspaceSlack();
+    tokens = world.tokens;
     fake = world.fake;
     runtime = createTestRuntime({ handle, anthropicBaseUrl: llm.anthropicBaseUrl, workerTools: [runTests] });
     slack = await startTwoWorkspaceSurface({
@@ -331,5 +334,28 @@ describe("two installations on one Threadwork", () => {
     }
     expect(seen.has(`approval_rules:${alpha.teamId}`)).toBe(true);
     expect(seen.has(`approval_rules:${bravo.teamId}`)).toBe(false);
+  });
+
+  it("sends nothing more with a removed installation's token, while the other workspace goes on", async () => {
+    await tokens.remove({ teamId: bravo.teamId, enterpriseId: undefined });
+    const before = fake.calls.length;
+    const threadOf = { alpha: "1700100000.000500", bravo: "1700100000.000600" };
+    for (const [workspace, threadTs] of [
+      [bravo, threadOf.bravo],
+      [alpha, threadOf.alpha],
+    ] as const) {
+      await slack.event(workspace, `EvAfter${workspace.teamId}`, {
+        type: "app_mention",
+        user: workspace.person,
+        user_team: workspace.teamId,
+        text: `<@${workspace.botUserId}> hello`,
+        ts: threadTs,
+        channel: workspace.channel,
+      });
+    }
+    await fake.waitFor(() => fake.threadMessages(alpha.channel, threadOf.alpha).length > 0, 20_000);
+    const key = `${bravo.teamId}:${bravo.channel}:${threadOf.bravo}`;
+    expect(await runtime.findSession({ surface: "slack", conversationKey: key })).toBeUndefined();
+    expect(fake.calls.slice(before).filter((call) => call.teamId === bravo.teamId)).toEqual([]);
   });
 });
