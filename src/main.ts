@@ -126,7 +126,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       },
       webhooks: githubWebhooks({ config: config.git, db: database.db, logger }),
       // OAuth mode: each workspace's installation, and the install pages.
-      ...(await slackInstallationOptions({ config: config.slack, db: database.db, logger })),
+      ...(await slackInstallationOptions({ config: config.slack, db: database.db, logger, audit })),
     });
     parts.surface = surface;
     // The surface hears the runtime before the runtime starts: a turn handed over by the last

@@ -9,6 +9,9 @@ export interface Schedule {
   source: ScheduleSource;
   ownerId: string;
   channel: string;
+  /** The installation the schedule was made in, whose token its runs use; absent with one bot token. */
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
   timeZone: string;
   /** What the person wrote (`every weekday at 9:00` or a cron expression), shown back to them. */
   phrase: string;

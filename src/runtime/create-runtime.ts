@@ -142,8 +142,8 @@ export function createRuntime(context: RuntimeContext): Runtime {
     findSession: async (key) =>
       snapshotOf(await findSessionByKey(context.db, key.surface, key.conversationKey)),
     getSession: async (sessionId) => snapshotOf(await getSession(context.db, sessionId)),
-    async listSessionsForUser(userId, limit) {
-      const rows = await listSessionsForOwner(context.db, userId, limit);
+    async listSessionsForUser(userId, limit, options) {
+      const rows = await listSessionsForOwner(context.db, userId, limit, options?.keyPrefix);
       const [snapshots, work] = await Promise.all([
         Promise.all(rows.map((row) => snapshotOf(row))),
         sessionWork(

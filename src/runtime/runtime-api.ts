@@ -50,8 +50,15 @@ export interface RuntimeApi {
   subscribe(listener: SurfaceListener): () => void;
   findSession(key: SessionKey): Promise<SessionSnapshot | undefined>;
   getSession(sessionId: string): Promise<SessionSnapshot | undefined>;
-  /** Newest first, each with its `activity`. */
-  listSessionsForUser(userId: string, limit: number): Promise<SessionSnapshot[]>;
+  /**
+   * Newest first, each with its `activity`; with `keyPrefix`, only those whose conversation key
+   * starts with it (a Slack team's: `T…:`).
+   */
+  listSessionsForUser(
+    userId: string,
+    limit: number,
+    options?: { keyPrefix?: string },
+  ): Promise<SessionSnapshot[]>;
   listAgents(sessionId: string): Promise<AgentSnapshot[]>;
   getRequest(requestId: string): Promise<RequestSnapshot | undefined>;
   listPendingRequests(sessionId: string): Promise<RequestSnapshot[]>;

@@ -38,7 +38,8 @@ export function attributionOf(
   const parsed = teamMetadata.safeParse(session.metadata);
   if (!parsed.success) return undefined;
   return {
-    scope: { teamId: parsed.data.teamId, enterpriseId: parsed.data.enterpriseId },
+    // Keyed by team alone, as limits set from Slack are: a team id is unique across organizations.
+    scope: { teamId: parsed.data.teamId, enterpriseId: undefined },
     channelId: parsed.data.channel,
     personId: session.ownerId,
   };

@@ -8,6 +8,7 @@ import { FakeCodeChannels } from "./fake-slack-code-channels.ts";
 import { FakeSlackOAuth, type IssuedToken } from "./fake-slack-oauth.ts";
 import { FakeStreams } from "./fake-slack-streams.ts";
 import { FakeSlackUploads } from "./fake-slack-uploads.ts";
+import { FakeWorkspaces } from "./fake-slack-workspaces.ts";
 import { conformanceRefusal } from "./slack-conformance.ts";
 import { FakeConversations } from "./slack-conversations.ts";
 import { HistoryRateLimit } from "./slack-history-limits.ts";
@@ -29,10 +30,10 @@ export interface RecordedCall {
   at: number;
   /** What the fake answered: 200, 429 or 500. */
   status: number;
+  /** The team whose bot token made the call: the fake's own, one of `workspaces`, or the team (or org) of a token `oauth.v2.access` issued. */
+  teamId?: string | undefined;
   /** Slack's error when the fake answered `ok: false`. */
   error?: string;
-  /** The team (or org) of a token `oauth.v2.access` issued, when the call used one. */
-  teamId?: string | undefined;
 }
 
 /** A call real Slack would refuse or silently ignore because the app sent it wrong. */
@@ -174,6 +175,8 @@ export class FakeSlackServer {
   readonly grantedScopes = new Set(manifest.oauth_config.scopes.bot);
   /** The installing organization `auth.test` reports, for an Enterprise Grid install. */
   enterpriseId: string | undefined;
+  /** More workspaces, each with its own bot token, channels and people (many installations). */
+  readonly workspaces = new FakeWorkspaces();
   /** Channel ids and their conversation types (DM, group DM, private, public). */
   readonly conversations = new FakeConversations();
   /** Streaming state of messages started with `chat.startStream`. */
@@ -430,10 +433,27 @@ export class FakeSlackServer {
     }
     const issued = this.oauth.issued(authorization);
     const refused = issued ? this.oauth.refusal(issued) : undefined;
-    if (issued) call.teamId = issued.teamId ?? issued.enterpriseId;
-    if (refused || (!issued && authorization !== `Bearer ${this.botToken}`)) {
+    const workspace = issued ? undefined : this.workspaces.byAuthorization(authorization);
+    if (refused || (!issued && !workspace && authorization !== `Bearer ${this.botToken}`)) {
       call.error = refused ?? "invalid_auth";
       this.reply(response, { ok: false, error: call.error });
+      return;
+    }
+    call.teamId = issued ? (issued.teamId ?? issued.enterpriseId) : (workspace?.teamId ?? this.teamId);
+    const foreign = call.teamId ? this.workspaces.refusal(call.teamId, method, params) : undefined;
+    if (foreign) {
+      call.error = foreign;
+      this.reply(response, { ok: false, error: foreign });
+      return;
+    }
+    if (workspace && method === "auth.test") {
+      const { teamId, enterpriseId, botUserId, botId } = workspace;
+      const identity = { team_id: teamId, user_id: botUserId, bot_id: botId };
+      this.reply(response, {
+        ok: true,
+        ...identity,
+        ...(enterpriseId ? { enterprise_id: enterpriseId } : {}),
+      });
       return;
     }
     const answer =

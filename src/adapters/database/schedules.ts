@@ -18,6 +18,7 @@ function toSchedule(row: ScheduleRow): Schedule {
     source: row.source,
     ownerId: row.ownerId,
     channel: row.channel,
+    ...(row.teamId ? { teamId: row.teamId, enterpriseId: row.enterpriseId ?? undefined } : {}),
     timeZone: row.timeZone,
     phrase: row.phrase,
     when: whenSchema.parse(row.when) as ScheduleWhen,
@@ -35,7 +36,13 @@ export type NewSchedule = Omit<Schedule, "paused" | "lastRunAt" | "createdAt">;
 export async function insertSchedule(db: Database, schedule: NewSchedule): Promise<Schedule> {
   const [row] = await db
     .insert(schedules)
-    .values({ ...schedule, link: schedule.link ?? null, nextRunAt: schedule.nextRunAt ?? null })
+    .values({
+      ...schedule,
+      teamId: schedule.teamId ?? null,
+      enterpriseId: schedule.enterpriseId ?? null,
+      link: schedule.link ?? null,
+      nextRunAt: schedule.nextRunAt ?? null,
+    })
     .returning();
   if (!row) throw new Error("inserting a schedule returned no row");
   return toSchedule(row);

@@ -324,6 +324,9 @@ export const schedules = pgTable(
     source: text("source").$type<ScheduleSource>().notNull(),
     ownerId: text("owner_id").notNull(),
     channel: text("channel").notNull(),
+    /** The Slack installation whose token a run uses (many installations); null for one bot token. */
+    teamId: text("team_id"),
+    enterpriseId: text("enterprise_id"),
     timeZone: text("time_zone").notNull(),
     phrase: text("phrase").notNull(),
     /** `ScheduleWhen`: `{ kind: "cron", cron }` or `{ kind: "once", date, time }`. */

@@ -69,16 +69,22 @@ export async function getSession(db: Database, id: string): Promise<SessionRow |
   return row;
 }
 
-/** Newest first. */
+/** Newest first; with `keyPrefix`, only sessions whose conversation key starts with it (one team's). */
 export async function listSessionsForOwner(
   db: Database,
   ownerId: string,
   limit: number,
+  keyPrefix?: string,
 ): Promise<SessionRow[]> {
+  const owned = eq(sessions.ownerId, ownerId);
   return db
     .select()
     .from(sessions)
-    .where(eq(sessions.ownerId, ownerId))
+    .where(
+      keyPrefix === undefined
+        ? owned
+        : and(owned, sql`left(${sessions.conversationKey}, ${keyPrefix.length}) = ${keyPrefix}`),
+    )
     .orderBy(desc(sessions.createdAt), desc(sessions.id))
     .limit(limit);
 }

@@ -11,8 +11,13 @@ interface WorkspaceIdentity {
   enterpriseId: string | undefined;
 }
 
+/** Says which workspace (and organization) counts as ours; rejects while that is unknown. */
+export interface WorkspaceIdentitySource {
+  get(): Promise<WorkspaceIdentity>;
+}
+
 /** The workspace (and organization) that installed the app, from `auth.test`, asked once. */
-export class InstallingWorkspace {
+export class InstallingWorkspace implements WorkspaceIdentitySource {
   private identity: Promise<WorkspaceIdentity> | undefined;
   private readonly api: SlackApi;
 

@@ -1,4 +1,5 @@
 import { WebClient } from "@slack/web-api";
+import type { TeamScope } from "../../domain/team-scope.ts";
 import { noTelemetry, type SlackTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
 import { toBoltLogger } from "./bolt-logger.ts";
@@ -16,7 +17,8 @@ export interface SlackApi {
 }
 
 interface SlackClientSettings {
-  botToken: string;
+  /** Absent for a client whose every call names its installation's token. */
+  botToken: string | undefined;
   /** Web API base, e.g. `https://slack-gov.com/api/`; a missing trailing slash is added. */
   apiUrl?: string | undefined;
   logger: Logger;
@@ -48,7 +50,7 @@ export function createSlackWebClient(settings: SlackClientSettings): WebClient {
   return new WebClient(settings.botToken, webClientOptions(settings));
 }
 
-interface SlackCallOptions {
+export interface SlackCallOptions {
   /** `background` for edits that may wait behind others (the crew board). */
   priority?: CallPriority;
   /**
@@ -56,6 +58,11 @@ interface SlackCallOptions {
    * `ratelimited` instead of waiting for Retry-After, for calls a person should not wait on.
    */
   ifRateLimited?: "wait" | "fail";
+  /**
+   * The installation the call acts for. With many installations it picks the token and is
+   * required; with one bot token it is ignored.
+   */
+  scope?: TeamScope | undefined;
 }
 
 interface SlackApiOptions {

@@ -78,8 +78,11 @@ function isSlackHosted(url: string, apiUrl: string | undefined): boolean {
 
 interface SlackFilesOptions {
   api: SlackApi;
-  /** Sent only to Slack's file host for a file Slack stores; never to the model or a child process. */
-  botToken: string;
+  /**
+   * Sent only to Slack's file host for a file Slack stores; never to the model or a child process.
+   * A function when the token belongs to an installation and may rotate.
+   */
+  botToken: string | (() => Promise<string>);
   /** The configured Slack API address (`SLACK_API_URL`); its origin may serve files too. */
   apiUrl?: string | undefined;
   fetch?: typeof fetch;
@@ -118,8 +121,9 @@ export function createSlackFiles(options: SlackFilesOptions): SlackFiles {
           details: { fileId: file.id },
         });
       }
+      const token = typeof options.botToken === "string" ? options.botToken : await options.botToken();
       return fetchFile(file.url, {
-        headers: { authorization: `Bearer ${options.botToken}` },
+        headers: { authorization: `Bearer ${token}` },
         redirect: "follow",
         signal,
       });

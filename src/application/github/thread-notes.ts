@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SlackThread } from "../../surfaces/slack/session-threads.ts";
-import { conversationKey, slackSurface } from "../../surfaces/slack/session-threads.ts";
+import { conversationKey, slackSurface, threadScope } from "../../surfaces/slack/session-threads.ts";
 import type { SlackSurfaceContext } from "../../surfaces/slack/surface-context.ts";
 import { type SessionTrigger, triggerLine } from "../../surfaces/slack/triggered-session.ts";
 
@@ -16,7 +16,7 @@ export async function threadReplies(
   thread: SlackThread,
 ): Promise<{ userId: string | undefined; text: string }[]> {
   const parsed = repliesSchema.safeParse(
-    await context.api.call("conversations.replies", {
+    await context.apiFor(threadScope(thread)).call("conversations.replies", {
       channel: thread.channel,
       ts: thread.threadTs,
       limit: 200,
@@ -34,7 +34,7 @@ export async function postTriggeredNote(
   text: string,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
-  await context.api.call("chat.postMessage", {
+  await context.apiFor(threadScope(thread)).call("chat.postMessage", {
     channel: thread.channel,
     thread_ts: thread.threadTs,
     text: `${triggerLine({ trigger, ownerId: thread.ownerId })}\n${text}`,
@@ -56,7 +56,7 @@ export async function continueSession(
       conversationKey: conversationKey(thread.teamId, thread.channel, thread.threadTs),
     },
     userId: thread.ownerId,
-    userName: await context.users.nameOf(thread.ownerId),
+    userName: await context.forInstallation(threadScope(thread)).users.nameOf(thread.ownerId),
     text,
   });
   if (outcome.type !== "message-accepted")

@@ -1,4 +1,4 @@
-import type { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
+import type { WorkspaceIdentitySource } from "../../adapters/slack/installing-workspace.ts";
 import { slackbotUserId } from "../../adapters/slack/slack-message.ts";
 import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import type { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
@@ -46,14 +46,14 @@ const noLists: SlackAccessLists = { teams: [], users: [], usergroups: [], channe
 
 export class AccessControl {
   private readonly lists: SlackAccessLists;
-  private readonly workspace: InstallingWorkspace;
+  private readonly workspace: WorkspaceIdentitySource;
   private readonly groups: UsergroupMembers;
   private readonly users: UserDirectory;
   private readonly logger: Logger;
 
   constructor(options: {
     lists: SlackAccessLists | undefined;
-    workspace: InstallingWorkspace;
+    workspace: WorkspaceIdentitySource;
     groups: UsergroupMembers;
     users: UserDirectory;
     logger: Logger;

@@ -6,7 +6,7 @@ import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import { shownSessionTitle } from "./blocks/session-title.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
-import type { SlackThread } from "./session-threads.ts";
+import { type SlackThread, threadScope } from "./session-threads.ts";
 import type { ThreadFeedback } from "./thread-feedback.ts";
 import type { SurfaceTimers } from "./timers.ts";
 
@@ -23,7 +23,8 @@ const missingFeature = new Set([
   "feature_disabled",
 ]);
 
-type Where = Pick<SlackThread, "channel" | "threadTs">;
+/** A thread, and the installation its calls act for. */
+type Where = Pick<SlackThread, "teamId" | "enterpriseId" | "channel" | "threadTs">;
 
 interface ThreadState {
   where: Where;
@@ -138,7 +139,7 @@ export class AgentSessions {
         title,
       };
       try {
-        await this.deps.api.call("agents.sessions.rename", { ...args });
+        await this.deps.api.call("agents.sessions.rename", { ...args }, { scope: threadScope(where) });
       } catch (error) {
         if (slackErrorOf(error) !== "session_not_found") {
           this.deps.logger.warn({ err: error }, "could not rename the agent session");
@@ -186,7 +187,7 @@ export class AgentSessions {
       ...(options.created?.initiatorUserId ? { initiator_user_id: options.created.initiatorUserId } : {}),
     };
     try {
-      await this.deps.api.call("agents.sessions.setStatus", { ...args });
+      await this.deps.api.call("agents.sessions.setStatus", { ...args }, { scope: threadScope(state.where) });
     } catch (error) {
       const reason = slackErrorOf(error);
       if (missingFeature.has(reason) && this.mode === "unknown") {
@@ -239,7 +240,12 @@ export class AgentSessions {
     let state = this.states.get(key);
     if (!state) {
       state = {
-        where: { channel: where.channel, threadTs: where.threadTs },
+        where: {
+          teamId: where.teamId,
+          enterpriseId: where.enterpriseId,
+          channel: where.channel,
+          threadTs: where.threadTs,
+        },
         supervisorWorking: false,
         sent: undefined,
         cancelRefresh: undefined,
@@ -250,6 +256,6 @@ export class AgentSessions {
   }
 
   private keyOf(where: Where): string {
-    return `${where.channel}:${where.threadTs}`;
+    return `${where.teamId}:${where.channel}:${where.threadTs}`;
   }
 }

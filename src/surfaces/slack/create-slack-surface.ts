@@ -4,14 +4,14 @@ import { App } from "@slack/bolt";
 import { toBoltLogger } from "../../adapters/slack/bolt-logger.ts";
 import { botTokenFailure } from "../../adapters/slack/bot-token-refused.ts";
 import { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
-import { createSlackApi, createSlackWebClient, webClientOptions } from "../../adapters/slack/slack-api.ts";
-import { createSlackFiles } from "../../adapters/slack/slack-files.ts";
+import { webClientOptions } from "../../adapters/slack/slack-api.ts";
 import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import type { Config } from "../../config/config.ts";
 import { noAudit } from "../../domain/audit.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
 import { defaultSharedFileMaxBytes } from "../../domain/shared-files.ts";
+import type { TeamScope } from "../../domain/team-scope.ts";
 import { noTelemetry } from "../../domain/telemetry-port.ts";
 import type { Logger } from "../../logger.ts";
 import { AccessControl } from "./access-control.ts";
@@ -24,6 +24,7 @@ import { EventRenderer } from "./event-renderer.ts";
 import { uploadAttachedFile } from "./file-uploads.ts";
 import { createHealthServer } from "./health.ts";
 import { setUpOAuthInstall } from "./install/oauth-install.ts";
+import { InstallationContexts } from "./installation-contexts.ts";
 import { register as registerAgentSessions } from "./listeners/agent-sessions.ts";
 import { register as registerAppHome } from "./listeners/app-home.ts";
 import { register as registerChannelSettings } from "./listeners/channel-settings.ts";
@@ -43,7 +44,8 @@ import type { PageRoute } from "./page-route.ts";
 import { ReplyStreamer } from "./replies/reply-streamer.ts";
 import { ResponseTimer } from "./response-timer.ts";
 import { startSchedules } from "./schedules/start-schedules.ts";
-import { SessionThreads } from "./session-threads.ts";
+import { SessionThreads, threadScope } from "./session-threads.ts";
+import { createSlackClients } from "./slack-clients.ts";
 import { createSlackReceiver } from "./slack-receiver.ts";
 import type { SlackSurface, SlackSurfaceOptions } from "./slack-surface-options.ts";
 import { createSpendAlerts } from "./spend-alerts.ts";
@@ -92,7 +94,12 @@ function until<T>(work: Promise<T>, deadline: number | undefined): Promise<T | "
  */
 export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   const { config, runtime, store, logger } = options;
-  if (!config.botToken) throw new ConfigurationError(["SLACK_BOT_TOKEN is missing"]);
+  const clients = createSlackClients({
+    config,
+    logger,
+    api: options.api,
+    installations: options.installations,
+  });
   const socketMode = config.appToken !== undefined;
   if (!socketMode && !config.signingSecret) {
     throw new ConfigurationError([
@@ -123,7 +130,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     pages,
   });
   const app = new App({
-    token: config.botToken,
+    ...clients.boltAuthorization,
     logger: boltLogger,
     clientOptions,
     deferInitialization: true,
@@ -133,20 +140,18 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     logger.warn({ err: error }, "a Slack listener failed");
   });
 
-  const api =
-    options.api ??
-    createSlackApi({
-      client: createSlackWebClient({ botToken: config.botToken, apiUrl: config.apiUrl, logger }),
-      logger,
-    });
+  const { api } = clients;
   const threads = new SessionThreads(runtime);
-  // files.uploadV2 is a WebClient helper (three calls and a POST), not one paced method call.
-  const uploadClient = createSlackWebClient({ botToken: config.botToken, apiUrl: config.apiUrl, logger });
   const sharedFiles = {
-    files: createSlackFiles({ api, botToken: config.botToken, apiUrl: config.apiUrl }),
+    files: clients.files,
     maximumBytes: config.sharedFileMaxBytes ?? defaultSharedFileMaxBytes,
   };
-  const publisher = new MessagePublisher(api, store);
+  // With one bot token an edit needs no installation, so no session is read for it.
+  const publisher = new MessagePublisher(api, store, async (sessionId) => {
+    if (!clients.router) return undefined;
+    const thread = await threads.get(sessionId);
+    return thread ? threadScope(thread) : undefined;
+  });
   const board = new CrewBoardPublisher({
     runtime,
     publisher,
@@ -170,7 +175,8 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     api,
     store,
     logger,
-    users,
+    // With many installations, the thread's own installation looks the owner up.
+    users: { profileOf: (userId, scope) => context.forInstallation(scope).users.profileOf(userId) },
     intervalMs: options.timing?.streamIntervalMs,
     now: () => now().getTime(),
     statusAfterStream: (thread) => sessions.statusAfterStream(thread),
@@ -184,8 +190,10 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     replies,
     sessions,
     logger,
-    uploadFile: (thread, agentTitle, file) =>
-      uploadAttachedFile(uploadClient, logger, thread, agentTitle, file),
+    uploadFile: async (thread, agentTitle, file) => {
+      const upload = await clients.upload(threadScope(thread));
+      await uploadAttachedFile(upload, logger, thread, agentTitle, file);
+    },
   });
   const inFlight = new Set<Promise<void>>();
   const workspace = new InstallingWorkspace(api);
@@ -200,8 +208,29 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     logger,
   });
 
+  const installationContexts = clients.router
+    ? new InstallationContexts({
+        router: clients.router,
+        lists: config.access,
+        adminIds,
+        apiUrl: config.apiUrl,
+        logger,
+      })
+    : undefined;
   const context: SlackSurfaceContext = {
     api,
+    apiFor: clients.apiFor,
+    forInstallation(scope: TeamScope | undefined) {
+      return installationContexts ? installationContexts.for(context, scope) : context;
+    },
+    ...(options.installations
+      ? {
+          async removeInstallation(scope: TeamScope) {
+            installationContexts?.forget(scope);
+            await options.installations?.remove(scope);
+          },
+        }
+      : {}),
     sharedFiles,
     runtime,
     store,
@@ -244,7 +273,11 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     admins,
     ...(options.spendLimits ? { spendLimits: options.spendLimits } : {}),
   };
-  const spendAlerts = createSpendAlerts({ api, admins, logger, track: context.track });
+  const spendAlerts = createSpendAlerts({
+    forInstallation: (scope) => context.forInstallation(scope),
+    logger,
+    track: context.track,
+  });
   registerMessages(app, context);
   registerThreadEdits(app, context);
   registerQuestions(app, context);
@@ -276,7 +309,12 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   registerWatchedChannels(app, context);
   Object.assign(webhooks, options.webhooks?.(context, app));
   if (options.oauthInstall) {
-    const { installations } = options;
+    const stored = options.installations;
+    // Ending an installation also drops its cached clients and contexts, not only its tokens.
+    const installations = stored && {
+      botFor: (scope: TeamScope) => stored.botFor(scope),
+      remove: (scope: TeamScope) => context.removeInstallation?.(scope) ?? stored.remove(scope),
+    };
     const install = { install: options.oauthInstall, installations, apiUrl: config.apiUrl, runtime, logger };
     Object.assign(pages, setUpOAuthInstall(app, { ...install, track: context.track }));
   }
@@ -324,7 +362,9 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
       await app.init().catch((error: unknown) => {
         throw botTokenFailure(error);
       });
-      await logAccess(workspace, config.access, logger);
+      if (installationContexts)
+        logger.info("Slack access: each installation's own people, plus any allowed teams");
+      else await logAccess(workspace, config.access, logger);
       await schedules?.start();
       pruneTimer = setInterval(pruneInboundEvents, 3600 * 1000);
       pruneTimer.unref();

@@ -9,14 +9,18 @@ import type { SlackThread } from "./session-threads.ts";
  * the runtime's: a text file already redacted, a binary one as it was.
  */
 export async function uploadAttachedFile(
-  client: WebClient,
+  upload: { client: WebClient; token: string | undefined },
   logger: Logger,
   thread: SlackThread,
   agentTitle: string,
   file: AttachedFile,
 ): Promise<void> {
+  const { client } = upload;
+  // With many installations the client has no token: the thread's installation's goes with each call.
+  const token = upload.token ? { token: upload.token } : {};
   try {
     await client.filesUploadV2({
+      ...token,
       channel_id: thread.channel,
       thread_ts: thread.threadTs,
       file: Buffer.from(file.data, "base64"),
@@ -29,6 +33,7 @@ export async function uploadAttachedFile(
     // Never silent: the thread learns the file could not be shown.
     await client.chat
       .postMessage({
+        ...token,
         channel: thread.channel,
         thread_ts: thread.threadTs,
         text: `:warning: ${agentTitle} attached ${file.fileName}, but Slack refused the upload.`,

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import type { CallPriority } from "../../adapters/slack/call-pacer.ts";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
+import type { TeamScope } from "../../domain/team-scope.ts";
 import type { RenderedMessage } from "./blocks/block.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
-import type { SlackThread } from "./session-threads.ts";
+import { type SlackThread, threadScope } from "./session-threads.ts";
 import type { SlackStore, StoredSlackMessage } from "./slack-store.ts";
 
 function contentHash(message: RenderedMessage): string {
@@ -36,9 +37,17 @@ export class MessagePublisher {
   /** Hash of the latest edit handed to Slack and not yet saved, per session and purpose. */
   private readonly requested = new Map<string, string>();
 
-  constructor(api: SlackApi, store: SlackStore) {
+  /** The installation of a session's thread, for edits made without the thread at hand. */
+  private readonly scopeOf: (sessionId: string) => Promise<TeamScope | undefined>;
+
+  constructor(
+    api: SlackApi,
+    store: SlackStore,
+    scopeOf: (sessionId: string) => Promise<TeamScope | undefined> = async () => undefined,
+  ) {
     this.api = api;
     this.store = store;
+    this.scopeOf = scopeOf;
   }
 
   /** Posts the message for `purpose`, or edits the one posted before. Returns its ts. */
@@ -63,20 +72,26 @@ export class MessagePublisher {
     options: PublishOptions = {},
   ): Promise<QueuedPublish> {
     const key = this.keyOf(sessionId, purpose);
+    const scope = threadScope(thread);
     return this.queue.run(key, async () => {
       const hash = contentHash(message);
       const existing = await this.store.getMessage(sessionId, purpose);
       if (existing) {
-        return { ts: existing.ts, landed: this.edit(sessionId, purpose, existing, message, hash, options) };
+        const landed = this.edit({ sessionId, purpose, scope }, existing, message, hash, options);
+        return { ts: existing.ts, landed };
       }
-      const response = await this.api.call("chat.postMessage", {
-        channel: thread.channel,
-        thread_ts: thread.threadTs,
-        text: message.text,
-        blocks: message.blocks,
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      const response = await this.api.call(
+        "chat.postMessage",
+        {
+          channel: thread.channel,
+          thread_ts: thread.threadTs,
+          text: message.text,
+          blocks: message.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+        },
+        { scope },
+      );
       const ts = String(response.ts);
       await this.store.saveMessage(sessionId, purpose, { channel: thread.channel, ts, contentHash: hash });
       return { ts, landed: nothingToWaitFor };
@@ -93,7 +108,8 @@ export class MessagePublisher {
     const landed = await this.queue.run(this.keyOf(sessionId, purpose), async () => {
       const existing = await this.store.getMessage(sessionId, purpose);
       if (!existing) return undefined;
-      return this.edit(sessionId, purpose, existing, message, contentHash(message), options);
+      const scope = await this.scopeOf(sessionId);
+      return this.edit({ sessionId, purpose, scope }, existing, message, contentHash(message), options);
     });
     if (landed === undefined) return false;
     await landed;
@@ -110,20 +126,20 @@ export class MessagePublisher {
 
   /** Queues the edit (called in the message's turn, so edits queue in order). */
   private edit(
-    sessionId: string,
-    purpose: string,
+    target: { sessionId: string; purpose: string; scope: TeamScope | undefined },
     existing: StoredSlackMessage,
     message: RenderedMessage,
     hash: string,
     options: PublishOptions,
   ): Promise<void> {
+    const { sessionId, purpose, scope } = target;
     const key = this.keyOf(sessionId, purpose);
     if ((this.requested.get(key) ?? existing.contentHash) === hash) return nothingToWaitFor;
     this.requested.set(key, hash);
     const call = this.api.call(
       "chat.update",
       { channel: existing.channel, ts: existing.ts, text: message.text, blocks: message.blocks },
-      options.priority ? { priority: options.priority } : undefined,
+      { scope, ...(options.priority ? { priority: options.priority } : {}) },
     );
     return call.then(
       async () => {

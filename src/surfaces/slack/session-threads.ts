@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { TeamScope } from "../../domain/team-scope.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 
 export const slackSurface = "slack";
@@ -6,6 +7,8 @@ export const slackSurface = "slack";
 /** Where a session lives in Slack. */
 export interface SlackThread {
   teamId: string;
+  /** The Enterprise Grid organization of the installation the session started in. */
+  enterpriseId?: string | undefined;
   channel: string;
   threadTs: string;
   ownerId: string;
@@ -17,7 +20,17 @@ export function conversationKey(teamId: string, channel: string, threadTs: strin
   return `${teamId}:${channel}:${threadTs}`;
 }
 
-const metadataSchema = z.object({ channel: z.string(), threadTs: z.string(), teamId: z.string() });
+/** The installation a thread's Slack calls act for: the team its session is keyed by. */
+export function threadScope(thread: Pick<SlackThread, "teamId" | "enterpriseId">): TeamScope {
+  return { teamId: thread.teamId, enterpriseId: thread.enterpriseId };
+}
+
+const metadataSchema = z.object({
+  channel: z.string(),
+  threadTs: z.string(),
+  teamId: z.string(),
+  enterpriseId: z.string().optional(),
+});
 
 /** Finds the thread of a session: remembered from the message that started it, or read back from its metadata. */
 export class SessionThreads {

@@ -29,6 +29,11 @@ export interface SlackSurfaceOptions {
   health: HealthCheck;
   /** Share one rate-limited client with `createSlackFiles`; built from `config` if absent. */
   api?: SlackApi;
+  /**
+   * Many workspaces (OAuth installs): each event, click, command and runtime update acts with
+   * its own installation's bot token, and `config.botToken` is not used. One token when absent.
+   */
+  installations?: InstallationTokens;
   clock?: { now(): Date };
   /** Long waits (agent session heartbeats); tests pass timers they advance by hand. */
   timers?: SurfaceTimers;
@@ -64,8 +69,6 @@ export interface SlackSurfaceOptions {
   adminIds?: readonly string[];
   /** POST routes on the public port in both modes (e.g. `/github/events`), built with the surface's context. */
   webhooks?: (context: SlackSurfaceContext, app: App) => Record<string, WebhookRoute>;
-  /** OAuth mode: each installation's bot credentials, which the surface's Slack calls use. */
-  installations?: InstallationTokens;
   /** OAuth mode: `GET /slack/install` and `/slack/oauth_redirect`; `app_uninstalled` and `tokens_revoked` end an installation. */
   oauthInstall?: SurfaceOAuthInstall;
 }

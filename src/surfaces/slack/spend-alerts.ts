@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import type { SpendAlert } from "../../domain/spend-limits.ts";
+import type { TeamScope } from "../../domain/team-scope.ts";
 import type { Logger } from "../../logger.ts";
 import type { SurfaceEvent } from "../../runtime/surface-port.ts";
 import { escapeText } from "./blocks/format.ts";
@@ -26,13 +27,14 @@ export function alertMessage(alert: SpendAlert): string {
  * period and threshold, on the instance that recorded it.
  */
 export function createSpendAlerts(options: {
-  api: SlackApi;
-  admins: WorkspaceAdmins;
+  /** The installation the alert's limit belongs to: its token and its admins. */
+  forInstallation(scope: TeamScope): { api: SlackApi; admins: WorkspaceAdmins };
   logger: Logger;
   track(work: Promise<unknown>): Promise<void>;
 }): (event: SurfaceEvent) => void {
   async function send(alert: SpendAlert): Promise<void> {
-    const recipients = await options.admins.alertRecipients();
+    const { api, admins } = options.forInstallation(alert.target.scope);
+    const recipients = await admins.alertRecipients();
     if (recipients.length === 0) {
       options.logger.info(
         { kind: alert.target.kind, percent: alert.percent },
@@ -42,8 +44,8 @@ export function createSpendAlerts(options: {
     }
     for (const user of recipients) {
       try {
-        const opened = openedSchema.parse(await options.api.call("conversations.open", { users: user }));
-        await options.api.call("chat.postMessage", { channel: opened.channel.id, text: alertMessage(alert) });
+        const opened = openedSchema.parse(await api.call("conversations.open", { users: user }));
+        await api.call("chat.postMessage", { channel: opened.channel.id, text: alertMessage(alert) });
       } catch (error) {
         options.logger.warn({ err: error, user }, "could not send a spend alert to an admin");
       }

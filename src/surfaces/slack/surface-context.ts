@@ -1,9 +1,10 @@
-import type { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
+import type { WorkspaceIdentitySource } from "../../adapters/slack/installing-workspace.ts";
 import type { SlackApi } from "../../adapters/slack/slack-api.ts";
 import type { SlackFiles } from "../../adapters/slack/slack-files.ts";
 import type { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import type { AuditTrail } from "../../domain/audit-export.ts";
 import type { FollowUpRule } from "../../domain/follow-up-rule.ts";
+import type { TeamScope } from "../../domain/team-scope.ts";
 import type { Logger } from "../../logger.ts";
 import type { RuntimeApi } from "../../runtime/runtime-api.ts";
 import type { AccessControl } from "./access-control.ts";
@@ -23,7 +24,22 @@ import type { WorkspaceAdmins } from "./workspace-admins.ts";
 
 /** What every listener gets: `register(app, context)`. */
 export interface SlackSurfaceContext {
+  /**
+   * Slack calls. With many installations a call must name its installation
+   * (`{ scope }`, or use `apiFor` / `forInstallation`), or it fails closed.
+   */
   api: SlackApi;
+  /** Slack calls acting for one installation; with one bot token, `api` itself. */
+  apiFor(scope: TeamScope | undefined): SlackApi;
+  /**
+   * This context acting for one installation: its token, its people, its access rules. A
+   * listener takes it from the event first thing; with one bot token it is this context.
+   */
+  forInstallation(scope: TeamScope | undefined): SlackSurfaceContext;
+  /** The installation this context acts for; absent with one bot token (and on the shared context). */
+  scope?: TeamScope | undefined;
+  /** Many installations only: forgets an installation's tokens and its clients (uninstall, revoked tokens). */
+  removeInstallation?(scope: TeamScope): Promise<void>;
   /** Files shared in a session's thread are fetched through this, up to `maximumBytes` each. */
   sharedFiles: { files: SlackFiles; maximumBytes: number };
   runtime: RuntimeApi;
@@ -33,7 +49,7 @@ export interface SlackSurfaceContext {
   threads: SessionThreads;
   users: UserDirectory;
   /** The workspace and organization that installed the app (`auth.test`). */
-  workspace: InstallingWorkspace;
+  workspace: WorkspaceIdentitySource;
   /** Who may start, steer, answer or click: checked before anything reaches the runtime. */
   access: AccessControl;
   publisher: MessagePublisher;

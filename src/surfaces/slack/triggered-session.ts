@@ -49,7 +49,7 @@ export async function startTriggeredSession(
   context: SlackSurfaceContext,
   start: TriggeredStart,
 ): Promise<{ sessionId: string; threadTs: string }> {
-  const { teamId } = await context.workspace.get();
+  const { teamId, enterpriseId } = await context.workspace.get();
   if (!teamId) throw new Error("Slack did not say which workspace installed the app (auth.test)");
   // A triggered session runs with its channel's settings like any other started there.
   const explicit = await explicitChannelSettings(context, { teamId, channel: start.channel });
@@ -74,6 +74,7 @@ export async function startTriggeredSession(
       channel: start.channel,
       threadTs,
       teamId,
+      ...(enterpriseId ? { enterpriseId } : {}),
       trigger: start.trigger,
       ...start.metadata,
       ...(inForce.settings ? { settings: inForce.settings } : {}),
@@ -85,6 +86,7 @@ export async function startTriggeredSession(
     await announceSettings(context, { channel: start.channel, threadTs }, inForce.line);
   context.threads.remember(outcome.sessionId, {
     teamId,
+    enterpriseId,
     channel: start.channel,
     threadTs,
     ownerId: start.ownerId,

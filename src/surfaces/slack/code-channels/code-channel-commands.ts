@@ -12,6 +12,7 @@ import {
 } from "../blocks/code-channel-commands.ts";
 import { escapeText } from "../blocks/format.ts";
 import { postEphemeral } from "../ephemeral.ts";
+import { eventScope } from "../event-scope.ts";
 import { decide } from "../listeners/decisions.ts";
 import type { ClickTarget } from "../listeners/interaction.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
@@ -163,8 +164,9 @@ async function run(context: SlackSurfaceContext, channels: CodeChannels, invocat
 const commandPattern = new RegExp(`^/?(${Object.values(codeChannelCommands).join("|")})$`);
 
 /** The code channels' runtime commands (`agents.conversations.setCommands`), acknowledged at once. */
-export function register(app: App, context: SlackSurfaceContext, channels: CodeChannels): void {
-  app.command(commandPattern, async ({ ack, command }) => {
+export function register(app: App, shared: SlackSurfaceContext, channels: CodeChannels): void {
+  app.command(commandPattern, async ({ ack, command, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const invocation = invocationSchema.safeParse(command);
     if (!invocation.success) return;

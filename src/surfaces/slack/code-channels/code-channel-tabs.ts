@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { SlackApi } from "../../../adapters/slack/slack-api.ts";
 import type { AgentSnapshot } from "../../../domain/agents.ts";
+import type { TeamScope } from "../../../domain/team-scope.ts";
 import type { Logger } from "../../../logger.ts";
 import { renderContextBar } from "../blocks/code-channel-context.ts";
 import { crewViewKey, renderCrewView, renderDiffView } from "../blocks/code-channel-views.ts";
@@ -9,6 +10,8 @@ import type { SessionDiffSource } from "./session-diffs.ts";
 /** What a code channel last showed, so an unchanged rendering makes no call. */
 export interface ShownTabs {
   channel: string;
+  /** The installation of the session the channel was made for. */
+  scope: TeamScope;
   contextBar?: string;
   crew?: string;
   diff?: string;
@@ -42,23 +45,31 @@ export class CodeChannelTabs {
   ): Promise<void> {
     const items = renderContextBar(input);
     await this.send(shown, "contextBar", items, () =>
-      this.api.call("agents.conversations.setProperties", {
-        channel_id: shown.channel,
-        code_channel: { context_bar_items: items },
-      }),
+      this.api.call(
+        "agents.conversations.setProperties",
+        {
+          channel_id: shown.channel,
+          code_channel: { context_bar_items: items },
+        },
+        { scope: shown.scope },
+      ),
     );
   }
 
   async showCrew(shown: ShownTabs, agents: AgentSnapshot[]): Promise<void> {
     const blocks = renderCrewView(agents, this.now());
     await this.send(shown, "crew", blocks, () =>
-      this.api.call("agents.conversations.setView", {
-        channel_id: shown.channel,
-        type: "block_kit",
-        view_key: crewViewKey,
-        name: "Crew",
-        blocks,
-      }),
+      this.api.call(
+        "agents.conversations.setView",
+        {
+          channel_id: shown.channel,
+          type: "block_kit",
+          view_key: crewViewKey,
+          name: "Crew",
+          blocks,
+        },
+        { scope: shown.scope },
+      ),
     );
   }
 
@@ -82,7 +93,9 @@ export class CodeChannelTabs {
       ...(diff.baseBranch ? { base_branch: diff.baseBranch } : {}),
       ...(diff.headBranch ? { head_branch: diff.headBranch } : {}),
     };
-    await this.send(shown, "diff", params, () => this.api.call("agents.conversations.setView", params));
+    await this.send(shown, "diff", params, () =>
+      this.api.call("agents.conversations.setView", params, { scope: shown.scope }),
+    );
   }
 
   private async send(

@@ -11,7 +11,7 @@ import { renderCodeChannelSummary } from "../blocks/code-channel-views.ts";
 import { isActive } from "../blocks/crew-board.ts";
 import { KeyedQueue } from "../keyed-queue.ts";
 import type { MessagePublisher } from "../message-publisher.ts";
-import type { SessionThreads, SlackThread } from "../session-threads.ts";
+import { type SessionThreads, type SlackThread, threadScope } from "../session-threads.ts";
 import type { SlackStore } from "../slack-store.ts";
 import { CodeChannelAvailability } from "./code-channel-availability.ts";
 import { readCodeChannel, saveCodeChannel, sessionOfCodeChannel } from "./code-channel-records.ts";
@@ -151,13 +151,17 @@ export class CodeChannels {
     const session = await this.options.runtime.getSession(sessionId);
     let channel: string;
     try {
-      const response = await this.options.api.call("agents.conversations.create", {
-        name: codeChannelName(session?.title || "Threadwork session"),
-        // Idempotent: a retry after a crash gets the same channel back.
-        session_id: `threadwork-${sessionId}-${round}`,
-        origin_channel_id: thread.channel,
-        origin_message_ts: thread.threadTs,
-      });
+      const response = await this.options.api.call(
+        "agents.conversations.create",
+        {
+          name: codeChannelName(session?.title || "Threadwork session"),
+          // Idempotent: a retry after a crash gets the same channel back.
+          session_id: `threadwork-${sessionId}-${round}`,
+          origin_channel_id: thread.channel,
+          origin_message_ts: thread.threadTs,
+        },
+        { scope: threadScope(thread) },
+      );
       if (typeof response.channel_id !== "string")
         throw new SlackApiError("agents.conversations.create", "no_channel_id");
       channel = response.channel_id;
@@ -190,23 +194,32 @@ export class CodeChannels {
       .catch((error: unknown) =>
         this.options.logger.warn({ err: error, sessionId }, "could not link the code channel"),
       );
-    await this.registerCommands(channel);
+    await this.registerCommands(open);
     return open;
   }
 
   private remember(sessionId: string, channel: string, round: number, thread: SlackThread): OpenChannel {
-    const open: OpenChannel = { channel, round, originTs: thread.threadTs, diffDue: true, timer: undefined };
+    const open: OpenChannel = {
+      channel,
+      scope: threadScope(thread),
+      round,
+      originTs: thread.threadTs,
+      diffDue: true,
+      timer: undefined,
+    };
     this.open.set(sessionId, open);
     this.sessionsByChannel.set(channel, sessionId);
     return open;
   }
 
-  private async registerCommands(channel: string): Promise<void> {
+  private async registerCommands(open: OpenChannel): Promise<void> {
+    const { channel } = open;
     try {
-      await this.options.api.call("agents.conversations.setCommands", {
-        channel_id: channel,
-        commands: codeChannelCommandSet,
-      });
+      await this.options.api.call(
+        "agents.conversations.setCommands",
+        { channel_id: channel, commands: codeChannelCommandSet },
+        { scope: open.scope },
+      );
     } catch (error) {
       if (error instanceof SlackApiError && error.slackError === "no_actions_url") {
         if (this.commandsRefusalLogged) return;
@@ -248,22 +261,30 @@ export class CodeChannels {
     let summaryTs: string | undefined;
     try {
       const summary = renderCodeChannelSummary(agents, costMicros);
-      const response = await api.call("chat.postMessage", {
-        channel: open.channel,
-        text: summary.text,
-        blocks: summary.blocks,
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      const response = await api.call(
+        "chat.postMessage",
+        {
+          channel: open.channel,
+          text: summary.text,
+          blocks: summary.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+        },
+        { scope: open.scope },
+      );
       summaryTs = typeof response.ts === "string" ? response.ts : undefined;
     } catch (error) {
       logger.warn({ err: error, sessionId }, "could not post the code channel's summary");
     }
     try {
-      await api.call("agents.conversations.archive", {
-        channel_id: open.channel,
-        ...(summaryTs ? { summary_message_ts: summaryTs } : {}),
-      });
+      await api.call(
+        "agents.conversations.archive",
+        {
+          channel_id: open.channel,
+          ...(summaryTs ? { summary_message_ts: summaryTs } : {}),
+        },
+        { scope: open.scope },
+      );
     } catch (error) {
       if (!(error instanceof SlackApiError && error.slackError === "already_archived")) {
         logger.warn({ err: error, sessionId }, "could not archive the code channel");

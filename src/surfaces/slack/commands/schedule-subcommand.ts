@@ -46,7 +46,7 @@ export function parseScheduleRequest(
 async function list(call: SubcommandCall): Promise<void> {
   const book = call.context.schedules;
   if (!book) return;
-  const schedules = await book.listOf(call.userId);
+  const schedules = await book.listOf(call.userId, call.context.scope);
   if (schedules.length === 0) {
     await call.reply(`You have no schedules. ${help}`);
     return;
@@ -90,7 +90,14 @@ async function create(call: SubcommandCall): Promise<void> {
   const timeZone = parsed.timeZone ?? profile.timeZone ?? "UTC";
   try {
     const schedule = await book.create(
-      { phrase: parsed.phrase, timeZone, channel, ownerId: call.userId, text: parsed.request },
+      {
+        phrase: parsed.phrase,
+        timeZone,
+        channel,
+        ownerId: call.userId,
+        text: parsed.request,
+        scope: call.context.scope,
+      },
       (prepared) => announceSchedule(call.context, prepared),
     );
     await call.reply(`Scheduled: ${scheduleLine(schedule)}`);

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { postEphemeral } from "../ephemeral.ts";
+import { eventScope } from "../event-scope.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import type { Subcommand } from "./threadwork-subcommand.ts";
 import { threadworkSubcommands } from "./threadwork-subcommands.ts";
@@ -37,10 +38,11 @@ export function parseSubcommand(
 /** `/threadwork <subcommand> …`, acknowledged at once; the subcommand answers ephemerally. */
 export function register(
   app: App,
-  context: SlackSurfaceContext,
+  shared: SlackSurfaceContext,
   subcommands: readonly Subcommand[] = threadworkSubcommands,
 ): void {
-  app.command(threadworkCommand, async ({ ack, command }) => {
+  app.command(threadworkCommand, async ({ ack, command, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const invocation = invocationSchema.safeParse(command);
     if (!invocation.success) return;

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { admit } from "../admit.ts";
 import { postEphemeral } from "../ephemeral.ts";
+import { eventScope } from "../event-scope.ts";
 import type { SlackThread } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { findThreadSession } from "../thread-session.ts";
@@ -153,14 +154,16 @@ async function retitle(
 }
 
 /** Events of Slack's agent sessions: the native Stop button and renames by people. */
-export function register(app: App, context: SlackSurfaceContext): void {
-  app.event("agent_session_stopped", async ({ event, body }) => {
+export function register(app: App, shared: SlackSurfaceContext): void {
+  app.event("agent_session_stopped", async ({ event, body, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     const delivery = deliveryOf(body);
     const parsed = stoppedSchema.safeParse(event);
     if (!delivery || !parsed.success) return;
     await context.track(stop(context, delivery, parsed.data));
   });
-  app.event("agent_session_title_changed", async ({ event, body }) => {
+  app.event("agent_session_title_changed", async ({ event, body, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     const delivery = deliveryOf(body);
     const parsed = titleChangedSchema.safeParse(event);
     if (!delivery || !parsed.success) return;

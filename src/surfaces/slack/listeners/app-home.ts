@@ -4,6 +4,7 @@ import { renderAppHome } from "../blocks/app-home.ts";
 import { scheduleBlocks } from "../blocks/schedule-blocks.ts";
 import { spendBlocks } from "../blocks/spend-limits.ts";
 import { mayChangeSettings } from "../channel-settings/settings-admin.ts";
+import { eventScope } from "../event-scope.ts";
 import { spendHome } from "../spend-home.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { teamScopeOf } from "../team-scope-of.ts";
@@ -49,7 +50,12 @@ export async function publishHome(
   // The tab lists only the viewer's own sessions; a known foreign user or a bot gets nothing.
   const actor = { userId, userTeam: undefined, channel: undefined, mayBeShared: false };
   if (!(await context.access.check(actor, "view")).allowed) return;
-  const sessions = await context.runtime.listSessionsForUser(userId, 15);
+  // With many installations, only the sessions of the workspace whose App Home this is.
+  const sessions = await context.runtime.listSessionsForUser(
+    userId,
+    15,
+    context.scope ? { keyPrefix: `${context.scope.teamId}:` } : undefined,
+  );
   const ratings = await context.store.feedbackCounts(sessions.map((session) => session.id));
   const rows = await Promise.all(
     sessions.map(async (session) => ({
@@ -58,7 +64,9 @@ export async function publishHome(
       feedback: ratings.get(session.id),
     })),
   );
-  const schedules = context.schedules ? scheduleBlocks(await context.schedules.listOf(userId)) : [];
+  const schedules = context.schedules
+    ? scheduleBlocks(await context.schedules.listOf(userId, context.scope))
+    : [];
   const settingsButton = context.channelSettings
     ? await mayChangeSettings(context, context.channelSettings, { ...actor, channel: undefined })
     : false;
@@ -90,8 +98,9 @@ async function suggest(context: SlackSurfaceContext, channel: string) {
  * opening the Messages tab (the agent view's replacement for `assistant_thread_started`)
  * sets the suggested prompts.
  */
-export function register(app: App, context: SlackSurfaceContext): void {
-  app.event("app_home_opened", async ({ event, body }) => {
+export function register(app: App, shared: SlackSurfaceContext): void {
+  app.event("app_home_opened", async ({ event, body, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     if (event.tab === "home") {
       await context.track(publishHome(context, event.user, body.team_id));
     } else if (event.tab === "messages") {

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import { settingsIds } from "../blocks/action-ids.ts";
 import { openSettingsModal, submitSettings } from "../channel-settings/settings-modal-flow.ts";
+import { eventScope } from "../event-scope.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { clickTarget } from "./interaction.ts";
 
@@ -8,9 +9,10 @@ import { clickTarget } from "./interaction.ts";
  * App Home's "Channel settings" button opens the settings modal with a channel picker; the
  * modal's submission (from there or `/threadwork settings`) is checked and saved here.
  */
-export function register(app: App, context: SlackSurfaceContext): void {
-  app.action(settingsIds.openFromHome, async ({ ack, body }) => {
+export function register(app: App, shared: SlackSurfaceContext): void {
+  app.action(settingsIds.openFromHome, async ({ ack, body, context: boltContext }) => {
     await ack();
+    const context = shared.forInstallation(eventScope(boltContext));
     const settings = context.channelSettings;
     const target = clickTarget(body);
     if (!settings || !target) return;
@@ -29,7 +31,8 @@ export function register(app: App, context: SlackSurfaceContext): void {
     );
   });
 
-  app.view(settingsIds.modal, async ({ ack, body, view }) => {
+  app.view(settingsIds.modal, async ({ ack, body, view, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     const settings = context.channelSettings;
     if (!settings) {
       await ack();

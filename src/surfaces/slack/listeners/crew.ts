@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import { admit } from "../admit.ts";
 import { actionIds } from "../blocks/action-ids.ts";
 import { postEphemeral } from "../ephemeral.ts";
+import { eventScope } from "../event-scope.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { findThreadSession } from "../thread-session.ts";
 import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
@@ -31,15 +32,20 @@ async function stop(context: SlackSurfaceContext, target: ClickTarget, agentId: 
 }
 
 /** Stop one agent, or all of them, from the crew board. */
-export function register(app: App, context: SlackSurfaceContext): void {
-  app.action(new RegExp(`^${actionIds.stopAgent}(_\\d+)?$`), async ({ ack, body, action }) => {
-    await ack();
-    const target = clickTarget(body);
-    const agentId = actionValue(action);
-    if (!target || !agentId) return;
-    await context.track(stop(context, target, agentId));
-  });
-  app.action(actionIds.stopAll, async ({ ack, body }) => {
+export function register(app: App, shared: SlackSurfaceContext): void {
+  app.action(
+    new RegExp(`^${actionIds.stopAgent}(_\\d+)?$`),
+    async ({ ack, body, action, context: boltContext }) => {
+      const context = shared.forInstallation(eventScope(boltContext));
+      await ack();
+      const target = clickTarget(body);
+      const agentId = actionValue(action);
+      if (!target || !agentId) return;
+      await context.track(stop(context, target, agentId));
+    },
+  );
+  app.action(actionIds.stopAll, async ({ ack, body, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const target = clickTarget(body);
     if (!target) return;

@@ -7,6 +7,7 @@ import { actionIds } from "../blocks/action-ids.ts";
 import { mrkdwnText } from "../blocks/format.ts";
 import { postEphemeral } from "../ephemeral.ts";
 import { renderRequest, requestPurpose } from "../event-renderer.ts";
+import { eventScope } from "../event-scope.ts";
 import { redrawPlan } from "../plan-messages.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
@@ -80,7 +81,7 @@ export async function decide(
 }
 
 /** Approve, Deny, Always allow; budget Extend and Stop. */
-export function register(app: App, context: SlackSurfaceContext): void {
+export function register(app: App, shared: SlackSurfaceContext): void {
   const decisions: [string, (requestId: string, userId: string) => DecisionInput][] = [
     [
       actionIds.approve,
@@ -104,7 +105,8 @@ export function register(app: App, context: SlackSurfaceContext): void {
     ],
   ];
   for (const [actionId, inputOf] of decisions) {
-    app.action(actionId, async ({ ack, body, action }) => {
+    app.action(actionId, async ({ ack, body, action, context: boltContext }) => {
+      const context = shared.forInstallation(eventScope(boltContext));
       await ack();
       const target = clickTarget(body);
       const requestId = actionValue(action);

@@ -3,6 +3,7 @@ import { type FeedbackValue, isFeedbackValue } from "../../../domain/feedback.ts
 import { admit } from "../admit.ts";
 import { actionIds } from "../blocks/action-ids.ts";
 import { postEphemeral } from "../ephemeral.ts";
+import { eventScope } from "../event-scope.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { findThreadSession } from "../thread-session.ts";
 import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
@@ -22,8 +23,9 @@ async function rate(context: SlackSurfaceContext, target: ClickTarget, value: Fe
 }
 
 /** The feedback buttons under a final answer: one rating per person and answer, kept with the session. */
-export function register(app: App, context: SlackSurfaceContext): void {
-  app.action(actionIds.feedback, async ({ ack, body, action }) => {
+export function register(app: App, shared: SlackSurfaceContext): void {
+  app.action(actionIds.feedback, async ({ ack, body, action, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const target = clickTarget(body);
     const value = actionValue(action);

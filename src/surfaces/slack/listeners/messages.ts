@@ -13,6 +13,7 @@ import type { Logger } from "../../../logger.ts";
 import { admit } from "../admit.ts";
 import { announceSettings, settingsToStart } from "../channel-settings/new-session-settings.ts";
 import { postEphemeral } from "../ephemeral.ts";
+import { eventScope } from "../event-scope.ts";
 import { conversationKey, slackSurface } from "../session-threads.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { keepThreadMessage, type ThreadContext, threadContext } from "../thread-context.ts";
@@ -25,7 +26,7 @@ export const heldReplyNote =
 interface Incoming {
   eventId: string;
   teamId: string;
-  /** The Enterprise Grid organization the envelope names, if any. */
+  /** The organization of the installation the event came through (Enterprise Grid). */
   enterpriseId: string | undefined;
   /** Whether the envelope says the channel is shared with another organization (or says nothing). */
   mayBeShared: boolean;
@@ -50,7 +51,7 @@ async function firstDelivery(
 /** The first sign a message was seen; a new session's carries its title and who started it. */
 function firstFeedback(
   context: SlackSurfaceContext,
-  where: { channel: string; threadTs: string },
+  where: { teamId: string; enterpriseId: string | undefined; channel: string; threadTs: string },
   message: { ts: string; receivedAt: number; startsSession?: { title: string; initiatorUserId: string } },
 ): Promise<void> {
   const arrivedAt = context.responses.arrived(where, message.receivedAt);
@@ -117,7 +118,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
     byOwner && !aside
       ? firstFeedback(
           context,
-          { channel, threadTs },
+          { teamId, enterpriseId: incoming.enterpriseId, channel, threadTs },
           {
             ts: message.ts,
             receivedAt,
@@ -129,6 +130,7 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
   const known = existing && !byOwner ? await context.threads.get(existing.id) : undefined;
   const thread = {
     teamId,
+    enterpriseId: incoming.enterpriseId,
     channel,
     threadTs,
     ownerId: existing?.ownerId ?? message.user,
@@ -155,7 +157,13 @@ async function deliver(context: SlackSurfaceContext, incoming: Incoming, options
       text,
       ...(earlier && earlier.history.length > 0 ? { history: earlier.history } : {}),
       ...(earlier?.historyUnavailable ? { historyUnavailable: true } : {}),
-      metadata: { channel, threadTs, teamId, ...(starting?.settings ? { settings: starting.settings } : {}) },
+      metadata: {
+        channel,
+        threadTs,
+        teamId,
+        ...(incoming.enterpriseId ? { enterpriseId: incoming.enterpriseId } : {}),
+        ...(starting?.settings ? { settings: starting.settings } : {}),
+      },
       ...(aside ? { aside } : {}),
       ...(attachments.length > 0 ? { attachments } : {}),
     });
@@ -230,7 +238,7 @@ async function sharedFilesOf(
 function parse(
   event: unknown,
   body: { event_id?: unknown; team_id?: unknown; is_ext_shared_channel?: unknown },
-  boltContext: { botUserId?: string; botId?: string },
+  boltContext: { botUserId?: string; botId?: string; enterpriseId?: string },
 ): Incoming | undefined {
   const parsed = slackMessageSchema.safeParse(event);
   if (!parsed.success || typeof body.event_id !== "string") return undefined;
@@ -238,11 +246,10 @@ function parse(
   const eventTeam = (event as { team?: unknown }).team;
   const teamId = team ?? (typeof eventTeam === "string" ? eventTeam : undefined);
   if (!teamId) return undefined;
-  const enterprise = (body as { enterprise_id?: unknown }).enterprise_id;
   return {
     eventId: body.event_id,
     teamId,
-    enterpriseId: typeof enterprise === "string" ? enterprise : undefined,
+    enterpriseId: boltContext.enterpriseId || undefined,
     mayBeShared: body.is_ext_shared_channel === true,
     message: parsed.data,
     botUserId: boltContext.botUserId,
@@ -256,14 +263,16 @@ function parse(
  * thread that has a session continues it without a mention. Bots and apps are ignored;
  * people are checked by the access control before anything starts.
  */
-export function register(app: App, context: SlackSurfaceContext): void {
+export function register(app: App, shared: SlackSurfaceContext): void {
   app.event("app_mention", async ({ event, body, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     const incoming = parse(event, body, boltContext);
     if (!incoming || !isFromPerson(incoming.message, incoming.botUserId)) return;
     await context.track(deliver(context, incoming, { mustExist: false }));
   });
 
   app.event("message", async ({ event, body, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     const incoming = parse(event, body, boltContext);
     if (!incoming || !isFromPerson(incoming.message, incoming.botUserId)) return;
     const { message } = incoming;

@@ -4,6 +4,7 @@ import { admit } from "../admit.ts";
 import { actionIds, answerInput, viewIds } from "../blocks/action-ids.ts";
 import { textModal } from "../blocks/text-modal.ts";
 import { postEphemeral } from "../ephemeral.ts";
+import { eventScope } from "../event-scope.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { decide } from "./decisions.ts";
 import { actionValue, clickActor, clickTarget } from "./interaction.ts";
@@ -16,13 +17,14 @@ const modalMetadataSchema = z.object({
 });
 
 /** Start and Cancel decide at once; Change… opens a modal whose text goes back to the supervisor. */
-export function register(app: App, context: SlackSurfaceContext): void {
+export function register(app: App, shared: SlackSurfaceContext): void {
   const direct = [
     [actionIds.planStart, "start"],
     [actionIds.planCancel, "cancel"],
   ] as const;
   for (const [actionId, decision] of direct) {
-    app.action(actionId, async ({ ack, body, action }) => {
+    app.action(actionId, async ({ ack, body, action, context: boltContext }) => {
+      const context = shared.forInstallation(eventScope(boltContext));
       await ack();
       const target = clickTarget(body);
       const requestId = actionValue(action);
@@ -33,7 +35,8 @@ export function register(app: App, context: SlackSurfaceContext): void {
     });
   }
 
-  app.action(actionIds.planChange, async ({ ack, body, action }) => {
+  app.action(actionIds.planChange, async ({ ack, body, action, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const target = clickTarget(body);
     const requestId = actionValue(action);
@@ -73,7 +76,8 @@ export function register(app: App, context: SlackSurfaceContext): void {
     );
   });
 
-  app.view(viewIds.planChangeModal, async ({ ack, body, view }) => {
+  app.view(viewIds.planChangeModal, async ({ ack, body, view, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const metadata = modalMetadata(view.private_metadata, modalMetadataSchema);
     const text = submittedText(view.state, answerInput);

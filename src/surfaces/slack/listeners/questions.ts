@@ -5,6 +5,7 @@ import { actionIds, answerInput, viewIds } from "../blocks/action-ids.ts";
 import { mrkdwnText } from "../blocks/format.ts";
 import { textModal } from "../blocks/text-modal.ts";
 import { postEphemeral } from "../ephemeral.ts";
+import { eventScope } from "../event-scope.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { decide } from "./decisions.ts";
 import { actionValue, clickActor, clickTarget } from "./interaction.ts";
@@ -18,31 +19,41 @@ const modalMetadataSchema = z.object({
 });
 
 /** A choice button answers at once; "Answer…" opens a modal with a text input. */
-export function register(app: App, context: SlackSurfaceContext): void {
-  app.action(new RegExp(`^${actionIds.answerChoice}_\\d+$`), async ({ ack, body, action }) => {
-    await ack();
-    const target = clickTarget(body);
-    const value = modalMetadata(actionValue(action), choiceSchema);
-    if (!target || !value) return;
-    await context.track(
-      (async () => {
-        const request = await context.runtime.getRequest(value.request);
-        const answer = request?.choices?.[value.choice];
-        if (!request || answer === undefined) {
-          await postEphemeral(context, { ...target }, "This question no longer exists.");
-          return;
-        }
-        await decide(context, target, { type: "answer", requestId: request.id, userId: target.user, answer });
-      })(),
-    );
-  });
+export function register(app: App, shared: SlackSurfaceContext): void {
+  app.action(
+    new RegExp(`^${actionIds.answerChoice}_\\d+$`),
+    async ({ ack, body, action, context: boltContext }) => {
+      const context = shared.forInstallation(eventScope(boltContext));
+      await ack();
+      const target = clickTarget(body);
+      const value = modalMetadata(actionValue(action), choiceSchema);
+      if (!target || !value) return;
+      await context.track(
+        (async () => {
+          const request = await context.runtime.getRequest(value.request);
+          const answer = request?.choices?.[value.choice];
+          if (!request || answer === undefined) {
+            await postEphemeral(context, { ...target }, "This question no longer exists.");
+            return;
+          }
+          await decide(context, target, {
+            type: "answer",
+            requestId: request.id,
+            userId: target.user,
+            answer,
+          });
+        })(),
+      );
+    },
+  );
 
   // The browser opens the link; the click only needs its ack.
   app.action(actionIds.openLink, async ({ ack }) => {
     await ack();
   });
 
-  app.action(actionIds.answerOpen, async ({ ack, body, action }) => {
+  app.action(actionIds.answerOpen, async ({ ack, body, action, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const target = clickTarget(body);
     const requestId = actionValue(action);
@@ -73,7 +84,8 @@ export function register(app: App, context: SlackSurfaceContext): void {
     );
   });
 
-  app.view(viewIds.answerModal, async ({ ack, body, view }) => {
+  app.view(viewIds.answerModal, async ({ ack, body, view, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const metadata = modalMetadata(view.private_metadata, modalMetadataSchema);
     const answer = submittedText(view.state, answerInput);

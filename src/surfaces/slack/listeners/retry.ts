@@ -4,6 +4,7 @@ import { admit } from "../admit.ts";
 import { actionIds } from "../blocks/action-ids.ts";
 import { renderTurnRetried, turnFailedPurpose } from "../blocks/turn-failed.ts";
 import { postEphemeral } from "../ephemeral.ts";
+import { eventScope } from "../event-scope.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { findThreadSession } from "../thread-session.ts";
 import { actionValue, type ClickTarget, clickActor, clickTarget } from "./interaction.ts";
@@ -34,8 +35,9 @@ async function retry(context: SlackSurfaceContext, target: ClickTarget, failureI
   await context.publisher.update(session.id, turnFailedPurpose(failureId), renderTurnRetried(target.user));
 }
 
-export function register(app: App, context: SlackSurfaceContext): void {
-  app.action(actionIds.retryTurn, async ({ ack, body, action }) => {
+export function register(app: App, shared: SlackSurfaceContext): void {
+  app.action(actionIds.retryTurn, async ({ ack, body, action, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const target = clickTarget(body);
     const failureId = actionValue(action);

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { actionIds } from "../blocks/action-ids.ts";
+import { eventScope } from "../event-scope.ts";
 import type { ScheduleChange } from "../schedules/schedule-book.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { publishHome } from "./app-home.ts";
@@ -27,8 +28,9 @@ async function changeFromHome(
 }
 
 /** App Home's Pause/Resume and Delete buttons: only the schedule's owner or an approver changes it. */
-export function register(app: App, context: SlackSurfaceContext): void {
-  app.action(actionIds.scheduleToggle, async ({ ack, body, action }) => {
+export function register(app: App, shared: SlackSurfaceContext): void {
+  app.action(actionIds.scheduleToggle, async ({ ack, body, action, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const clicker = clickerSchema.safeParse(body);
     const match = /^(pause|resume):(.+)$/.exec(actionValue(action) ?? "");
@@ -36,7 +38,8 @@ export function register(app: App, context: SlackSurfaceContext): void {
     const change = match[1] === "pause" ? "pause" : "resume";
     await context.track(changeFromHome(context, clicker.data.user.id, match[2] ?? "", change));
   });
-  app.action(actionIds.scheduleDelete, async ({ ack, body, action }) => {
+  app.action(actionIds.scheduleDelete, async ({ ack, body, action, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const clicker = clickerSchema.safeParse(body);
     const id = actionValue(action);

@@ -6,6 +6,7 @@ import { actionIds, steerInput, viewIds } from "../blocks/action-ids.ts";
 import { mrkdwnText } from "../blocks/format.ts";
 import { textModal } from "../blocks/text-modal.ts";
 import { postEphemeral } from "../ephemeral.ts";
+import { eventScope } from "../event-scope.ts";
 import { deliverSteer, steerRefusal } from "../steer-delivery.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { findThreadSession } from "../thread-session.ts";
@@ -55,16 +56,21 @@ async function openSteerModal(context: SlackSurfaceContext, target: ClickTarget,
 }
 
 /** The crew board's Steer buttons and the modal they open. */
-export function register(app: App, context: SlackSurfaceContext): void {
-  app.action(new RegExp(`^${actionIds.steerAgent}_\\d+$`), async ({ ack, body, action }) => {
-    await ack();
-    const target = clickTarget(body);
-    const agentId = actionValue(action);
-    if (!target || !agentId) return;
-    await context.track(openSteerModal(context, target, agentId));
-  });
+export function register(app: App, shared: SlackSurfaceContext): void {
+  app.action(
+    new RegExp(`^${actionIds.steerAgent}_\\d+$`),
+    async ({ ack, body, action, context: boltContext }) => {
+      const context = shared.forInstallation(eventScope(boltContext));
+      await ack();
+      const target = clickTarget(body);
+      const agentId = actionValue(action);
+      if (!target || !agentId) return;
+      await context.track(openSteerModal(context, target, agentId));
+    },
+  );
 
-  app.view(viewIds.steerModal, async ({ ack, body, view }) => {
+  app.view(viewIds.steerModal, async ({ ack, body, view, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     await ack();
     const metadata = modalMetadata(view.private_metadata, modalMetadataSchema);
     const text = submittedText(view.state, steerInput);

@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { type SlackMessage, slackMessageSchema } from "../../../adapters/slack/slack-message.ts";
 import { messageMatches } from "../../../domain/watch-rule.ts";
+import { eventScope } from "../event-scope.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { alertTextOf } from "../watched-channels/alert-text.ts";
 import type { WatchRuleStore } from "../watched-channels/watch-rule-store.ts";
@@ -83,10 +84,11 @@ async function watchReaction(
  * rule's reaction on a message, starts a session owned by the rule's owner. The person-facing
  * message listener ignores bots; this one sees only what a rule asks for.
  */
-export function register(app: App, context: SlackSurfaceContext): void {
-  const store = context.watchRules;
+export function register(app: App, shared: SlackSurfaceContext): void {
+  const store = shared.watchRules;
   if (!store) return;
   app.event("message", async ({ event, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     const parsed = slackMessageSchema.safeParse(event);
     if (!parsed.success) return;
     const message = parsed.data;
@@ -101,7 +103,8 @@ export function register(app: App, context: SlackSurfaceContext): void {
     await context.track(watchMessage(context, store, { ...message, channel }));
   });
 
-  app.event("reaction_added", async ({ event, body }) => {
+  app.event("reaction_added", async ({ event, body, context: boltContext }) => {
+    const context = shared.forInstallation(eventScope(boltContext));
     const reaction = reactionSchema.safeParse(event);
     if (!reaction.success) return;
     const mayBeShared = (body as { is_ext_shared_channel?: unknown }).is_ext_shared_channel === true;

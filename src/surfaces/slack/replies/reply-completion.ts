@@ -92,7 +92,7 @@ export class ReplyCompletion {
       }
       if (stored && turn.ended.has(index)) continue;
       if (stored) {
-        await this.messages.update(stored.channel, stored.ts, piece);
+        await this.messages.update({ ...turn.thread, channel: stored.channel }, stored.ts, piece);
         await this.records.write(turn, purpose, { ...stored, contentHash: finalHash });
         continue;
       }

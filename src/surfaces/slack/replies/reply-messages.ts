@@ -1,13 +1,18 @@
 import type { SlackApi } from "../../../adapters/slack/slack-api.ts";
 import { slackErrorOf } from "../../../adapters/slack/slack-errors.ts";
 import type { AgentSessionStatus } from "../../../domain/agent-session-status.ts";
+import type { TeamScope } from "../../../domain/team-scope.ts";
 import { feedbackBlock } from "../blocks/feedback.ts";
-import type { SlackThread } from "../session-threads.ts";
+import { type SlackThread, threadScope } from "../session-threads.ts";
 import { noUnfurls } from "./reply-turn.ts";
 
 /** Where a user's own workspace is known when no event said it (`users.info`). */
+/** A channel of a thread's installation: where a reply's later calls go, with whose token. */
+export type ThreadPlace = Pick<SlackThread, "teamId" | "enterpriseId" | "channel">;
+
 export interface OwnerTeams {
-  profileOf(userId: string): Promise<{ teamId: string | undefined }>;
+  /** `scope`: the installation whose token looks the person up (with many installations). */
+  profileOf(userId: string, scope?: TeamScope): Promise<{ teamId: string | undefined }>;
 }
 
 /**
@@ -27,19 +32,27 @@ export class ReplyMessages {
 
   /** Starts a stream to the thread's owner; resolves with its ts. */
   async startStream(thread: SlackThread, piece: string): Promise<string> {
-    const response = await this.api.call("chat.startStream", {
-      channel: thread.channel,
-      thread_ts: thread.threadTs,
-      markdown_text: piece,
-      recipient_user_id: thread.ownerId,
-      recipient_team_id: await this.recipientTeam(thread),
-    });
+    const response = await this.api.call(
+      "chat.startStream",
+      {
+        channel: thread.channel,
+        thread_ts: thread.threadTs,
+        markdown_text: piece,
+        recipient_user_id: thread.ownerId,
+        recipient_team_id: await this.recipientTeam(thread),
+      },
+      { scope: threadScope(thread) },
+    );
     this.onShown(thread);
     return String(response.ts);
   }
 
-  async append(channel: string, ts: string, piece: string): Promise<void> {
-    await this.api.call("chat.appendStream", { channel, ts, markdown_text: piece });
+  async append(place: ThreadPlace, ts: string, piece: string): Promise<void> {
+    await this.api.call(
+      "chat.appendStream",
+      { channel: place.channel, ts, markdown_text: piece },
+      { scope: threadScope(place) },
+    );
   }
 
   /**
@@ -47,19 +60,23 @@ export class ReplyMessages {
    * final answer: a nicety, so where Slack refuses them the stream still stops without them.
    */
   async stopStream(
-    channel: string,
+    place: ThreadPlace,
     ts: string,
     options: { piece?: string; sessionStatus: AgentSessionStatus | undefined; feedback: boolean },
   ): Promise<void> {
     const { piece, sessionStatus, feedback } = options;
     const stop = (withButtons: boolean) =>
-      this.api.call("chat.stopStream", {
-        channel,
-        ts,
-        ...(piece ? { markdown_text: piece } : {}),
-        ...(sessionStatus ? { session_status: sessionStatus } : {}),
-        ...(withButtons ? { blocks: [feedbackBlock()] } : {}),
-      });
+      this.api.call(
+        "chat.stopStream",
+        {
+          channel: place.channel,
+          ts,
+          ...(piece ? { markdown_text: piece } : {}),
+          ...(sessionStatus ? { session_status: sessionStatus } : {}),
+          ...(withButtons ? { blocks: [feedbackBlock()] } : {}),
+        },
+        { scope: threadScope(place) },
+      );
     await stop(feedback).catch((error: unknown) => {
       if (!feedback || slackErrorOf(error) !== "invalid_blocks") throw error;
       return stop(false);
@@ -68,24 +85,32 @@ export class ReplyMessages {
 
   /** Posts a message in the thread; resolves with its ts. */
   async post(thread: SlackThread, piece: string): Promise<string> {
-    const response = await this.api.call("chat.postMessage", {
-      channel: thread.channel,
-      thread_ts: thread.threadTs,
-      markdown_text: piece,
-      ...noUnfurls,
-    });
+    const response = await this.api.call(
+      "chat.postMessage",
+      {
+        channel: thread.channel,
+        thread_ts: thread.threadTs,
+        markdown_text: piece,
+        ...noUnfurls,
+      },
+      { scope: threadScope(thread) },
+    );
     this.onShown(thread);
     return String(response.ts);
   }
 
-  async update(channel: string, ts: string, text: string): Promise<void> {
-    await this.api.call("chat.update", { channel, ts, markdown_text: text });
+  async update(place: ThreadPlace, ts: string, text: string): Promise<void> {
+    await this.api.call(
+      "chat.update",
+      { channel: place.channel, ts, markdown_text: text },
+      { scope: threadScope(place) },
+    );
   }
 
   /** `recipient_team_id` is the owner's own workspace, which differs from ours for Slack Connect and Grid users. */
   private async recipientTeam(thread: SlackThread): Promise<string> {
     if (thread.ownerTeamId) return thread.ownerTeamId;
-    const profile = await this.users?.profileOf(thread.ownerId);
+    const profile = await this.users?.profileOf(thread.ownerId, threadScope(thread));
     return profile?.teamId ?? thread.teamId;
   }
 }

@@ -76,12 +76,12 @@ export class ReplySegments {
 
   /** Adds `piece` to the message; false when its stream had ended and nothing was added. */
   async extend(turnId: string, turn: Turn, segment: Segment, piece: string, last: boolean): Promise<boolean> {
-    const { channel } = turn.thread;
+    const place = turn.thread;
     if (segment.mode === "stream") {
       try {
         // The last piece rides on the stop, so a short reply costs start, append and stop at most.
         if (last) await this.stopStream(turn, segment, { piece, continuing: false });
-        else await this.messages.append(channel, segment.ts, piece);
+        else await this.messages.append(place, segment.ts, piece);
         segment.text += piece;
         turn.delivered += piece;
         if (last) await this.records.settle(turnId, turn, segment, finalHash);
@@ -92,7 +92,7 @@ export class ReplySegments {
         segment.mode = "edit";
       }
     }
-    await this.messages.update(channel, segment.ts, segment.text + piece);
+    await this.messages.update(place, segment.ts, segment.text + piece);
     segment.text += piece;
     turn.delivered += piece;
     return true;
@@ -134,7 +134,7 @@ export class ReplySegments {
     segment: Segment,
     options: { piece?: string; continuing: boolean },
   ): Promise<void> {
-    await this.messages.stopStream(turn.thread.channel, segment.ts, {
+    await this.messages.stopStream(turn.thread, segment.ts, {
       ...(options.piece ? { piece: options.piece } : {}),
       sessionStatus: options.continuing ? "processing" : this.statusAfterStream(turn.thread),
       feedback: turn.finalAnswer && !options.continuing,

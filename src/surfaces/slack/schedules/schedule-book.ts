@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { parseSchedulePhrase } from "../../../domain/schedule-phrase.ts";
 import { nextRunAfter, ScheduleTimeError } from "../../../domain/schedule-times.ts";
 import { mayChangeSchedule, type Schedule, type ScheduleSource } from "../../../domain/schedules.ts";
+import type { TeamScope } from "../../../domain/team-scope.ts";
 import type { ScheduleStore } from "./schedule-store.ts";
 
 export interface ScheduleRequest {
@@ -10,6 +11,8 @@ export interface ScheduleRequest {
   channel: string;
   ownerId: string;
   text: string;
+  /** The installation it is made in (many installations); its runs use that installation's token. */
+  scope?: TeamScope | undefined;
 }
 
 export type ScheduleChange = "pause" | "resume" | "delete";
@@ -47,8 +50,9 @@ export class ScheduleBook {
         { phrase: request.phrase, timeZone: request.timeZone },
       );
     }
-    const { phrase, timeZone, channel, ownerId, text } = request;
-    return { id, source, phrase: phrase.trim(), timeZone, channel, ownerId, text, when, nextRunAt };
+    const { phrase, timeZone, channel, ownerId, text, scope } = request;
+    const team = scope ? { teamId: scope.teamId, enterpriseId: scope.enterpriseId } : {};
+    return { id, source, phrase: phrase.trim(), timeZone, channel, ownerId, ...team, text, when, nextRunAt };
   }
 
   /**
@@ -69,8 +73,10 @@ export class ScheduleBook {
     return this.store.upsertFromFile(this.prepare(request, fileScheduleId(request.id), "file"));
   }
 
-  listOf(userId: string): Promise<Schedule[]> {
-    return this.store.listOfOwner(userId);
+  /** `userId`'s schedules; with `scope`, only those made in that installation. */
+  async listOf(userId: string, scope?: TeamScope): Promise<Schedule[]> {
+    const owned = await this.store.listOfOwner(userId);
+    return scope ? owned.filter((schedule) => schedule.teamId === scope.teamId) : owned;
   }
 
   mayChange(schedule: Schedule, userId: string): boolean {

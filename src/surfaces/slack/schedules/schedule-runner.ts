@@ -83,7 +83,11 @@ export class ScheduleRunner {
   }
 
   private async run(schedule: Schedule): Promise<void> {
-    const { context } = this;
+    // The installation it was made in; with many installations, one made without any fails closed.
+    const scope = schedule.teamId
+      ? { teamId: schedule.teamId, enterpriseId: schedule.enterpriseId }
+      : undefined;
+    const context = this.context.forInstallation(scope);
     const log = { schedule: schedule.id, owner: schedule.ownerId, channel: schedule.channel };
     try {
       const actor = {
