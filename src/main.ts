@@ -56,7 +56,10 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
   const { shutDown } = await import("./application/shutdown.ts");
   const { createObservability } = await import("./application/observability.ts");
-  const { slackInstallationOptions } = await import("./application/slack-installations.ts");
+  const { slackInstallationOptions, slackFilesPerInstallation } = await import(
+    "./application/slack-installations.ts"
+  );
+  const { databaseAuditTrail } = await import("./adapters/database/audit-entries.ts");
 
   const logger = options.logger ?? createLogger({ level: config.logLevel, environment: config.environment });
   // Before the database: a model the provider does not serve stops start-up at once.
@@ -83,11 +86,21 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
       logger,
       telemetry: observability.telemetry,
     });
+    // OAuth mode: each workspace's installation, and the install pages; nothing with one bot token.
+    const slackInstallations = await slackInstallationOptions({
+      config: config.slack,
+      db: database.db,
+      logger,
+      audit: databaseAuditTrail(database.db),
+    });
+    const { installations } = slackInstallations;
     const { runtime, queue, workspaceManager, audit } = assembleRuntime({
       config,
       database,
       logger,
-      slackFiles: createSlackFiles({ api: slackApi, botToken, apiUrl: config.slack.apiUrl }),
+      slackFiles: installations
+        ? slackFilesPerInstallation(installations, { apiUrl: config.slack.apiUrl, logger })
+        : createSlackFiles({ api: slackApi, botToken, apiUrl: config.slack.apiUrl }),
       // Slack sessions only: a terminal chat's agents would talk to nobody here.
       scope: { surface: slackSurface },
       telemetry: observability.telemetry,
@@ -125,8 +138,7 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
         fromFile: config.schedules,
       },
       webhooks: githubWebhooks({ config: config.git, db: database.db, logger }),
-      // OAuth mode: each workspace's installation, and the install pages.
-      ...(await slackInstallationOptions({ config: config.slack, db: database.db, logger, audit })),
+      ...slackInstallations,
     });
     parts.surface = surface;
     // The surface hears the runtime before the runtime starts: a turn handed over by the last

@@ -8,7 +8,6 @@ import type { WorkspaceManager } from "../adapters/git/workspace-manager.ts";
 import { createMcpServers } from "../adapters/mcp/create-mcp-servers.ts";
 import type { McpServers } from "../adapters/mcp/mcp-servers-port.ts";
 import { createProviders } from "../adapters/providers/create-providers.ts";
-import type { SlackFiles } from "../adapters/slack/slack-files.ts";
 import { createWorkspaces } from "../adapters/workspace/create-workspaces.ts";
 import type { Config } from "../config/config.ts";
 import type { AuditTrail } from "../domain/audit-export.ts";
@@ -43,7 +42,7 @@ interface AssembleOptions {
   database: DatabaseHandle;
   logger: Logger;
   /** Slack's files, when the Slack surface runs: every agent then gets `read_slack_file`. */
-  slackFiles?: SlackFiles;
+  slackFiles?: Parameters<typeof readSlackFileTool>[0]["files"];
   runtimeOptions?: Partial<RuntimeOptions>;
   /** The sessions this process runs: the Slack app's, or one terminal chat's. */
   scope?: SessionScope;

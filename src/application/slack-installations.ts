@@ -1,17 +1,23 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { WebClient } from "@slack/web-api";
 import type { Database } from "../adapters/database/open-database.ts";
 import {
   installationsThatDoNotOpen,
   openSessionsOfInstallation,
 } from "../adapters/database/slack-installations.ts";
 import { TokenCipher } from "../adapters/database/token-cipher.ts";
+import type { InstallationTokens } from "../adapters/slack/installation-tokens.ts";
+import { createRoutedSlackApi, scopedSlackApi } from "../adapters/slack/routed-slack-api.ts";
 import { SealedInstallationStore } from "../adapters/slack/sealed-installation-store.ts";
+import { createSlackApi, webClientOptions } from "../adapters/slack/slack-api.ts";
+import { createSlackFiles, type SlackFiles } from "../adapters/slack/slack-files.ts";
 import { StoredInstallations } from "../adapters/slack/stored-installations.ts";
 import type { Config } from "../config/config.ts";
 import { decodeEncryptionKey } from "../config/encryption-key.ts";
 import type { AuditRecorder } from "../domain/audit.ts";
 import { ConfigurationError } from "../domain/errors.ts";
+import type { TeamScope } from "../domain/team-scope.ts";
 import type { Logger } from "../logger.ts";
 import type { SlackSurfaceOptions } from "../surfaces/slack/slack-surface-options.ts";
 
@@ -47,6 +53,27 @@ async function reportUnreadableInstallations(
     { installations: total, unreadable: unreadable.length },
     "many workspaces: Slack's OAuth install at GET /slack/install",
   );
+}
+
+/**
+ * `read_slack_file` with many installations: each session's files are found and fetched with its
+ * own installation's token, and a session of no known installation is refused.
+ */
+export function slackFilesPerInstallation(
+  installations: InstallationTokens,
+  options: { apiUrl: string | undefined; logger: Logger },
+): (scope: TeamScope | undefined) => SlackFiles {
+  const router = createRoutedSlackApi({
+    installations,
+    createApi: () =>
+      createSlackApi({ client: new WebClient(undefined, webClientOptions(options)), logger: options.logger }),
+  });
+  return (scope) =>
+    createSlackFiles({
+      api: scopedSlackApi(router, scope),
+      botToken: async () => (await router.credentialsFor(scope, "files.download")).botToken,
+      apiUrl: options.apiUrl,
+    });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { SlackFiles } from "../../adapters/slack/slack-files.ts";
 import { ToolError } from "../../domain/errors.ts";
+import type { TeamScope } from "../../domain/team-scope.ts";
 import { defineTool, type ToolContext } from "../../domain/tool.ts";
 import type { AgentServices } from "../agent/agent-tool-context.ts";
 
@@ -12,7 +13,8 @@ interface SlackFileToolContext extends ToolContext {
 }
 
 interface ReadSlackFileOptions {
-  files: SlackFiles;
+  /** One workspace's files, or, with many installations, the files of the session's own installation. */
+  files: SlackFiles | ((scope: TeamScope | undefined) => SlackFiles);
   maximumBytes?: number;
 }
 
@@ -47,6 +49,16 @@ async function readBounded(response: Response, maximumBytes: number): Promise<Ui
   return Buffer.concat(chunks);
 }
 
+/** The installation a Slack session belongs to, from its metadata; undefined for any other. */
+function scopeOf(metadata: Record<string, unknown>): TeamScope | undefined {
+  const { teamId, enterpriseId } = metadata;
+  if (typeof teamId !== "string" || teamId === "") return undefined;
+  return {
+    teamId,
+    enterpriseId: typeof enterpriseId === "string" && enterpriseId ? enterpriseId : undefined,
+  };
+}
+
 /**
  * `read_slack_file`: agents read a text file attached in their session's Slack thread,
  * by the file id the thread context names. Size is bounded; binary files are refused.
@@ -60,12 +72,14 @@ export function readSlackFileTool(options: ReadSlackFileOptions) {
     input: z.object({ file_id: z.string().regex(/^F[A-Z0-9]{2,}$/, "a Slack file id looks like F0123ABC") }),
     risk: "safe",
     async execute(input, context: SlackFileToolContext) {
-      const found = await options.files.find(input.file_id);
+      const metadata = await context.services.sessionMetadata();
+      const files = typeof options.files === "function" ? options.files(scopeOf(metadata)) : options.files;
+      const found = await files.find(input.file_id);
       if ("error" in found) {
         throw new ToolError(`Slack could not find file ${input.file_id} (${found.error}).`);
       }
       const { file } = found;
-      const channel = (await context.services.sessionMetadata()).channel;
+      const channel = metadata.channel;
       // Fails closed: a session without a known conversation, or a file Slack does not show
       // shared in it (an empty list included), is refused.
       if (typeof channel !== "string" || channel === "" || !file.conversations.has(channel)) {
@@ -88,7 +102,7 @@ export function readSlackFileTool(options: ReadSlackFileOptions) {
           `${name} is not stored by Slack (it links to another site), so it cannot be read here. Ask the user to upload the file itself.`,
         );
       }
-      const response = await options.files.download(file, context.signal);
+      const response = await files.download(file, context.signal);
       if (!response.ok) throw new ToolError(`Downloading ${name} failed with HTTP ${response.status}.`);
       const bytes = await readBounded(response, maximumBytes);
       if (!bytes) throw new ToolError(`${name} is over the ${limit} limit for reading Slack files.`);
