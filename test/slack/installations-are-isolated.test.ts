@@ -275,7 +275,13 @@ describe("two installations on one Threadwork", () => {
       channel: nowhere.channel,
     });
     await new Promise((resolve) => setTimeout(resolve, scaled(300)));
-    expect(fake.calls.slice(before)).toEqual([]);
+    // Earlier sessions may still be posting their results; nothing may go out for this event.
+    const forNowhere = fake.calls
+      .slice(before)
+      .filter(
+        (call) => call.teamId === nowhere.teamId || JSON.stringify(call.params).includes(nowhere.channel),
+      );
+    expect(forNowhere).toEqual([]);
     for (const [team, channel, ts] of [
       [alpha.teamId, alpha.channel, connectTs],
       [nowhere.teamId, nowhere.channel, "1700100000.000400"],
