@@ -140,7 +140,7 @@ const table: Array<{ name: string; contents: unknown; problems: string[] }> = [
     name: "a top-level field Threadwork does not have",
     contents: { repos: {} },
     problems: [
-      `${file}: (top level) has no setting "repos" (known: repositories, defaultRepository, allowCommands, models, mcpServers, schedules, watch)`,
+      `${file}: (top level) has no setting "repos" (known: repositories, defaultRepository, allowCommands, models, mcpServers, schedules, watch, spendLimits)`,
     ],
   },
 ];
