@@ -22,7 +22,7 @@ import { createSlackSurface, type SlackSurface } from "../../src/surfaces/slack/
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
 import { benchMarker } from "./fake-agents.ts";
 import { startBenchRuntime } from "./runtime.ts";
-import { countPostgresStatements } from "./statement-counter.ts";
+import { benchQueryMarker, countPostgresStatements } from "./statement-counter.ts";
 import { wallClockMs } from "./stats.ts";
 
 export interface AppProcessConfig {
@@ -69,6 +69,8 @@ export interface AppStats {
   eventLoopDelayP99Ms: number;
   /** Statements the app's process sent to Postgres since `start` finished (undefined on PGlite). */
   statements: number | undefined;
+  /** The same by kind (prepared name or the start of the text), most frequent first. */
+  statementsByKind: Record<string, number> | undefined;
 }
 
 /** What the bench can ask of the app, in or out of process. */
@@ -150,8 +152,9 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   let cpuAtStart = process.cpuUsage();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  let statementCounter: { read(): number } | undefined;
+  let statementCounter: ReturnType<typeof countPostgresStatements> | undefined;
   let statementsAtStart = 0;
+  let statementsByKindAtStart = new Map<string, number>();
   let startupHighWaterRssBytes: number | undefined;
   let dataDirectory: string | undefined;
 
@@ -159,6 +162,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   function startMeasuring(): void {
     cpuAtStart = process.cpuUsage();
     statementsAtStart = statementCounter?.read() ?? 0;
+    statementsByKindAtStart = statementCounter?.readByKind() ?? new Map();
     loopDelay.reset();
   }
 
@@ -203,7 +207,8 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
 
   async function report(): Promise<IdleReport & { busy: number; pendingEvents: number }> {
     if (!handle) throw new Error("not started");
-    const result = await handle.db.execute<Record<string, unknown>>(sql`
+    // Marked, so the statement counter leaves the bench's own polling out of the app's figures.
+    const result = await handle.db.execute<Record<string, unknown>>(sql`${sql.raw(benchQueryMarker)}
       select
         coalesce(sum(step), 0)::bigint as steps,
         count(*)::int as agents,
@@ -233,6 +238,14 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       workersEnded: Number(row.workers_ended ?? 0),
       otherWorkers: typeof row.other_workers === "string" ? row.other_workers : "",
     };
+  }
+
+  function statementsSince(now: Map<string, number>): Record<string, number> {
+    const counts = [...now]
+      .map(([kind, count]) => [kind, count - (statementsByKindAtStart.get(kind) ?? 0)] as const)
+      .filter(([, count]) => count > 0)
+      .sort((left, right) => right[1] - left[1]);
+    return Object.fromEntries(counts);
   }
 
   return {
@@ -337,6 +350,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
           return (used.user + used.system) / 1000;
         })(),
         statements: statementCounter ? statementCounter.read() - statementsAtStart : undefined,
+        statementsByKind: statementCounter ? statementsSince(statementCounter.readByKind()) : undefined,
         eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e6),
         eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
       };
