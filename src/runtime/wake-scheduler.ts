@@ -173,7 +173,12 @@ export function createWakeScheduler(
     await boss.work<{ agentId: string }>(
       wakeQueue,
       {
-        localConcurrency: kernel.options.localConcurrency,
+        // One worker fetching up to `localConcurrency` jobs: the handler only kicks a runner and
+        // returns, so more workers add nothing but a fetch each per NOTIFY (most of them empty).
+        // A full batch fetches again at once; a NOTIFY during a fetch makes it fetch again after.
+        localConcurrency: 1,
+        batchSize: Math.max(1, kernel.options.localConcurrency),
+        burstWhenBatchFull: true,
         pollingIntervalSeconds: kernel.options.pollingIntervalSeconds,
         notifyPollingIntervalSeconds: Math.max(kernel.options.pollingIntervalSeconds, 5),
       },
