@@ -161,6 +161,8 @@ export const slackAckRow: BenchRow = {
       // The calls are all in by now: the runtime has answered every mention.
       const feedback = firstFeedbackOf(sentMentions, slack.calls, slack.startedAt);
       const feedbackMet = feedback.p99Ms <= 300 && feedback.withoutFeedback === 0;
+      // The app's share: from its listener taking the message to Slack answering the feedback call.
+      const inApp = (await app.stats()).firstFeedbackInAppMs;
 
       // The same rate of channel chatter the bot ignores: the receiver alone, with the runtime idle.
       const quietTotal = perSecond * (context.quick ? 2 : 10);
@@ -233,6 +235,7 @@ export const slackAckRow: BenchRow = {
           },
         ],
         notes: [
+          `First feedback inside the app (its listener taking the message on the main thread, to Slack answering the call): p50 ${round(percentile(inApp, 0.5), 1)} ms, p99 ${round(percentile(inApp, 0.99), 1)} ms over ${inApp.length} messages; the rest is the hop from the ingress worker to the main thread and the fake's own recording.`,
           "First feedback: per mention, from the sender sending it to the fake Web API receiving the first call a person sees for its thread (a thread or agent session status, a reaction, or a post), both clocks the bench process's.",
           "Real code on the path: Bolt's HTTPReceiver, signature verification, the Slack surface's listeners and its database dedupe, the runtime answering every message through the fake LLM (300 ms) and replying through the fake Web API.",
           app.inProcess
@@ -257,7 +260,14 @@ export const slackAckRow: BenchRow = {
           maxMs: round(Math.max(...latencies), 2),
           failures,
           sessions,
-          firstFeedback: { ...feedback, targetP99Ms: 300, met: feedbackMet },
+          firstFeedback: {
+            ...feedback,
+            targetP99Ms: 300,
+            met: feedbackMet,
+            inAppP50Ms: round(percentile(inApp, 0.5), 1),
+            inAppP99Ms: round(percentile(inApp, 0.99), 1),
+            inAppCount: inApp.length,
+          },
           idleRuntime: {
             total: quietTotal,
             p50Ms: round(percentile(quietLatencies, 0.5), 2),

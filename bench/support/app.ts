@@ -71,6 +71,11 @@ export interface AppStats {
   statements: number | undefined;
   /** The same by kind (prepared name or the start of the text), most frequent first. */
   statementsByKind: Record<string, number> | undefined;
+  /**
+   * The Slack surface's own first-feedback times (its `firstFeedback` telemetry): from its
+   * listener taking a message on the main thread to Slack answering the feedback call.
+   */
+  firstFeedbackInAppMs: number[];
 }
 
 /** What the bench can ask of the app, in or out of process. */
@@ -157,6 +162,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   let statementsByKindAtStart = new Map<string, number>();
   let startupHighWaterRssBytes: number | undefined;
   let dataDirectory: string | undefined;
+  const firstFeedbackInAppMs: number[] = [];
 
   /** CPU, statements and event-loop delay count from here. */
   function startMeasuring(): void {
@@ -281,6 +287,10 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
           store: createDatabaseSlackStore(handle.db),
           logger,
           health: async () => ({ database: true, queue: true }),
+          telemetry: {
+            firstFeedback: (_surface, seconds) => firstFeedbackInAppMs.push(seconds * 1000),
+            firstReply: () => undefined,
+          },
           host: "127.0.0.1",
           ...(config.slack.boardIntervalMs
             ? { timing: { boardIntervalMs: config.slack.boardIntervalMs } }
@@ -351,6 +361,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
         })(),
         statements: statementCounter ? statementCounter.read() - statementsAtStart : undefined,
         statementsByKind: statementCounter ? statementsSince(statementCounter.readByKind()) : undefined,
+        firstFeedbackInAppMs,
         eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e6),
         eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
       };
