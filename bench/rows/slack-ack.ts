@@ -162,7 +162,8 @@ export const slackAckRow: BenchRow = {
       const feedback = firstFeedbackOf(sentMentions, slack.calls, slack.startedAt);
       const feedbackMet = feedback.p99Ms <= 300 && feedback.withoutFeedback === 0;
       // The app's share: from its listener taking the message to Slack answering the feedback call.
-      const inApp = (await app.stats()).firstFeedbackInAppMs;
+      const appStats = await app.stats();
+      const inApp = appStats.firstFeedbackInAppMs;
 
       // The same rate of channel chatter the bot ignores: the receiver alone, with the runtime idle.
       const quietTotal = perSecond * (context.quick ? 2 : 10);
@@ -235,7 +236,7 @@ export const slackAckRow: BenchRow = {
           },
         ],
         notes: [
-          `First feedback inside the app (its listener taking the message on the main thread, to Slack answering the call): p50 ${round(percentile(inApp, 0.5), 1)} ms, p99 ${round(percentile(inApp, 0.99), 1)} ms over ${inApp.length} messages; the rest is the hop from the ingress worker to the main thread and the fake's own recording.`,
+          `First feedback inside the app (its listener taking the message on the main thread, to Slack answering the call): p50 ${round(percentile(inApp, 0.5), 1)} ms, p99 ${round(percentile(inApp, 0.99), 1)} ms over ${inApp.length} messages; the rest is the hop from the ingress worker to the main thread and the fake's own recording. The app's event loop meanwhile: delay p99 ${appStats.eventLoopDelayP99Ms} ms, max ${appStats.eventLoopDelayMaxMs} ms.`,
           "First feedback: per mention, from the sender sending it to the fake Web API receiving the first call a person sees for its thread (a thread or agent session status, a reaction, or a post), both clocks the bench process's.",
           "Real code on the path: Bolt's HTTPReceiver, signature verification, the Slack surface's listeners and its database dedupe, the runtime answering every message through the fake LLM (300 ms) and replying through the fake Web API.",
           app.inProcess
@@ -267,6 +268,8 @@ export const slackAckRow: BenchRow = {
             inAppP50Ms: round(percentile(inApp, 0.5), 1),
             inAppP99Ms: round(percentile(inApp, 0.99), 1),
             inAppCount: inApp.length,
+            appEventLoopDelayP99Ms: appStats.eventLoopDelayP99Ms,
+            appEventLoopDelayMaxMs: appStats.eventLoopDelayMaxMs,
           },
           idleRuntime: {
             total: quietTotal,
