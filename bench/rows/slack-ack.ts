@@ -237,6 +237,7 @@ export const slackAckRow: BenchRow = {
         ],
         notes: [
           `First feedback inside the app (its listener taking the message on the main thread, to Slack answering the call): p50 ${round(percentile(inApp, 0.5), 1)} ms, p99 ${round(percentile(inApp, 0.99), 1)} ms over ${inApp.length} messages; the rest is the hop from the ingress worker to the main thread and the fake's own recording. The app's event loop meanwhile: delay p99 ${appStats.eventLoopDelayP99Ms} ms, max ${appStats.eventLoopDelayMaxMs} ms.`,
+          `Slowest first feedback, by the mention's place in the sending order: ${slowestMentions(feedback.inOrderMs)}.`,
           "First feedback: per mention, from the sender sending it to the fake Web API receiving the first call a person sees for its thread (a thread or agent session status, a reaction, or a post), both clocks the bench process's.",
           "Real code on the path: Bolt's HTTPReceiver, signature verification, the Slack surface's listeners and its database dedupe, the runtime answering every message through the fake LLM (300 ms) and replying through the fake Web API.",
           app.inProcess
@@ -296,3 +297,16 @@ export const slackAckRow: BenchRow = {
     }
   },
 };
+
+/** The three slowest mentions as "#1 302 ms, …", to tell a cold start from a steady state. */
+function slowestMentions(inOrderMs: (number | null)[]): string {
+  const ranked = inOrderMs
+    .map((ms, index) => ({ ms, place: index + 1 }))
+    .filter((entry): entry is { ms: number; place: number } => entry.ms !== null)
+    .sort((left, right) => right.ms - left.ms)
+    .slice(0, 3);
+  return (
+    ranked.map((entry) => `#${entry.place} of ${inOrderMs.length} ${round(entry.ms, 0)} ms`).join(", ") ||
+    "none"
+  );
+}

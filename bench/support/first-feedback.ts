@@ -18,6 +18,8 @@ export interface FirstFeedbackFigures {
   maxMs: number;
   /** How many mentions each kind of call was first for. */
   byMethod: Record<string, number>;
+  /** Per mention in the order sent, the time to its first feedback (null: none). */
+  inOrderMs: (number | null)[];
 }
 
 /**
@@ -58,10 +60,16 @@ export function firstFeedbackOf(
   }
   const latencies: number[] = [];
   const byMethod: Record<string, number> = {};
+  const inOrderMs: (number | null)[] = [];
   for (const mention of mentions) {
     const call = first.get(`${mention.channel}:${mention.ts}`);
-    if (!call) continue;
-    latencies.push(slackStartedAtMs + call.at - mention.sentAtMs);
+    if (!call) {
+      inOrderMs.push(null);
+      continue;
+    }
+    const latency = slackStartedAtMs + call.at - mention.sentAtMs;
+    latencies.push(latency);
+    inOrderMs.push(latency);
     byMethod[call.method] = (byMethod[call.method] ?? 0) + 1;
   }
   return {
@@ -72,5 +80,6 @@ export function firstFeedbackOf(
     p99Ms: round(percentile(latencies, 0.99), 1),
     maxMs: round(latencies.length > 0 ? Math.max(...latencies) : 0, 1),
     byMethod,
+    inOrderMs,
   };
 }
