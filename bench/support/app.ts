@@ -10,6 +10,7 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { quietEventTypes } from "../../src/adapters/database/agent-sweeps.ts";
 import { migrateDatabase } from "../../src/adapters/database/migrate.ts";
 import { type DatabaseHandle, openDatabase } from "../../src/adapters/database/open-database.ts";
 import type { Config } from "../../src/config/config.ts";
@@ -213,6 +214,11 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
 
   async function report(): Promise<IdleReport & { busy: number; pendingEvents: number }> {
     if (!handle) throw new Error("not started");
+    // Events that start no turn (held replies, progress) wait for the next one: they are not work left.
+    const quiet = sql.join(
+      quietEventTypes.map((type) => sql`${type}`),
+      sql`, `,
+    );
     // Marked, so the statement counter leaves the bench's own polling out of the app's figures.
     const result = await handle.db.execute<Record<string, unknown>>(sql`${sql.raw(benchQueryMarker)}
       select
@@ -221,7 +227,7 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
         count(*) filter (where role = 'worker' and status = 'done')::int as workers_done,
         count(*) filter (where lease_owner is not null or status in ('queued', 'running'))::int as busy,
         (select count(*)::int from events where target_agent_id is not null and consumed_at is null
-          and type <> 'agent-progress') as pending_events,
+          and type not in (${quiet})) as pending_events,
         (select extract(epoch from min(created_at)) * 1000 from sessions) as first_created,
         extract(epoch from max(updated_at)) * 1000 as last_updated,
         (select count(*)::int from (select agent_id, step from usage_ledger group by 1, 2 having count(*) > 1) d)
