@@ -130,7 +130,7 @@ export const scaleOutRow: BenchRow = {
       ],
       notes: [
         `This machine has ${os.cpus().length} cores shared by both app processes, Postgres and the bench process with the fake LLM: a second process adds no CPU, so the wall-clock ratio shows contention rather than the design's ceiling. Steps per app CPU-second compares the work each process does per step instead.`,
-        "Postgres CPU is that of the backends connected to the row's database, sampled from /proc every 250 ms; the WAL writer and checkpointer serve every database and are left out. Statements are counted in the app processes and include pg-boss's own and the bench's progress queries.",
+        "Postgres CPU is that of the backends connected to the row's database, sampled from /proc every 250 ms; the WAL writer and checkpointer serve every database and are left out. Statements are counted in the app processes and include pg-boss's own; the bench's progress queries are left out (the details give statements per step by kind).",
       ],
       details: { pairs, one, two, oneRuns, twoRuns },
     };

@@ -10,6 +10,7 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { quietEventTypes } from "../../src/adapters/database/agent-sweeps.ts";
 import { migrateDatabase } from "../../src/adapters/database/migrate.ts";
 import { type DatabaseHandle, openDatabase } from "../../src/adapters/database/open-database.ts";
 import type { Config } from "../../src/config/config.ts";
@@ -22,7 +23,7 @@ import { createSlackSurface, type SlackSurface } from "../../src/surfaces/slack/
 import { createDatabaseSlackStore } from "../../src/surfaces/slack/database-slack-store.ts";
 import { benchMarker } from "./fake-agents.ts";
 import { startBenchRuntime } from "./runtime.ts";
-import { countPostgresStatements } from "./statement-counter.ts";
+import { benchQueryMarker, countPostgresStatements } from "./statement-counter.ts";
 import { wallClockMs } from "./stats.ts";
 
 export interface AppProcessConfig {
@@ -69,6 +70,13 @@ export interface AppStats {
   eventLoopDelayP99Ms: number;
   /** Statements the app's process sent to Postgres since `start` finished (undefined on PGlite). */
   statements: number | undefined;
+  /** The same by kind (prepared name or the start of the text), most frequent first. */
+  statementsByKind: Record<string, number> | undefined;
+  /**
+   * The Slack surface's own first-feedback times (its `firstFeedback` telemetry): from its
+   * listener taking a message on the main thread to Slack answering the feedback call.
+   */
+  firstFeedbackInAppMs: number[];
 }
 
 /** What the bench can ask of the app, in or out of process. */
@@ -150,15 +158,18 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
   let cpuAtStart = process.cpuUsage();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  let statementCounter: { read(): number } | undefined;
+  let statementCounter: ReturnType<typeof countPostgresStatements> | undefined;
   let statementsAtStart = 0;
+  let statementsByKindAtStart = new Map<string, number>();
   let startupHighWaterRssBytes: number | undefined;
   let dataDirectory: string | undefined;
+  const firstFeedbackInAppMs: number[] = [];
 
   /** CPU, statements and event-loop delay count from here. */
   function startMeasuring(): void {
     cpuAtStart = process.cpuUsage();
     statementsAtStart = statementCounter?.read() ?? 0;
+    statementsByKindAtStart = statementCounter?.readByKind() ?? new Map();
     loopDelay.reset();
   }
 
@@ -203,14 +214,20 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
 
   async function report(): Promise<IdleReport & { busy: number; pendingEvents: number }> {
     if (!handle) throw new Error("not started");
-    const result = await handle.db.execute<Record<string, unknown>>(sql`
+    // Events that start no turn (held replies, progress) wait for the next one: they are not work left.
+    const quiet = sql.join(
+      quietEventTypes.map((type) => sql`${type}`),
+      sql`, `,
+    );
+    // Marked, so the statement counter leaves the bench's own polling out of the app's figures.
+    const result = await handle.db.execute<Record<string, unknown>>(sql`${sql.raw(benchQueryMarker)}
       select
         coalesce(sum(step), 0)::bigint as steps,
         count(*)::int as agents,
         count(*) filter (where role = 'worker' and status = 'done')::int as workers_done,
         count(*) filter (where lease_owner is not null or status in ('queued', 'running'))::int as busy,
         (select count(*)::int from events where target_agent_id is not null and consumed_at is null
-          and type <> 'agent-progress') as pending_events,
+          and type not in (${quiet})) as pending_events,
         (select extract(epoch from min(created_at)) * 1000 from sessions) as first_created,
         extract(epoch from max(updated_at)) * 1000 as last_updated,
         (select count(*)::int from (select agent_id, step from usage_ledger group by 1, 2 having count(*) > 1) d)
@@ -233,6 +250,14 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
       workersEnded: Number(row.workers_ended ?? 0),
       otherWorkers: typeof row.other_workers === "string" ? row.other_workers : "",
     };
+  }
+
+  function statementsSince(now: Map<string, number>): Record<string, number> {
+    const counts = [...now]
+      .map(([kind, count]) => [kind, count - (statementsByKindAtStart.get(kind) ?? 0)] as const)
+      .filter(([, count]) => count > 0)
+      .sort((left, right) => right[1] - left[1]);
+    return Object.fromEntries(counts);
   }
 
   return {
@@ -268,6 +293,10 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
           store: createDatabaseSlackStore(handle.db),
           logger,
           health: async () => ({ database: true, queue: true }),
+          telemetry: {
+            firstFeedback: (_surface, seconds) => firstFeedbackInAppMs.push(seconds * 1000),
+            firstReply: () => undefined,
+          },
           host: "127.0.0.1",
           ...(config.slack.boardIntervalMs
             ? { timing: { boardIntervalMs: config.slack.boardIntervalMs } }
@@ -337,6 +366,8 @@ export function createBenchApp(shared?: DatabaseHandle): BenchApp {
           return (used.user + used.system) / 1000;
         })(),
         statements: statementCounter ? statementCounter.read() - statementsAtStart : undefined,
+        statementsByKind: statementCounter ? statementsSince(statementCounter.readByKind()) : undefined,
+        firstFeedbackInAppMs,
         eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e6),
         eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
       };

@@ -94,6 +94,8 @@ export interface OverheadResult {
   eventLoopDelayMaxMs: number;
   /** Statements the app processes sent per persisted step (Postgres only). */
   statementsPerStep: number | undefined;
+  /** The same by kind (prepared name or start of the text), the 20 most frequent. */
+  statementsPerStepByKind: Record<string, number> | undefined;
   /** CPU time of the database's Postgres backends per persisted step (local Postgres only). */
   postgresCpuMsPerStep: number | undefined;
   /** The app ran in the bench process, so RSS includes the fakes. */
@@ -283,6 +285,7 @@ export async function runOverheadWorkload(
       eventLoopDelayMaxMs: Math.max(...stats.map((stat) => stat.eventLoopDelayMaxMs)),
       statementsPerStep:
         statements === undefined ? undefined : round(statements / Math.max(1, idle.steps), 1),
+      statementsPerStepByKind: statementsByKindPerStep(stats, idle.steps),
       postgresCpuMsPerStep:
         postgresCpuMs === undefined ? undefined : round(postgresCpuMs / Math.max(1, idle.steps), 2),
       inProcess: apps.some((app) => app.inProcess),
@@ -293,4 +296,19 @@ export async function runOverheadWorkload(
     await server.close();
     await database?.drop();
   }
+}
+
+/** Statements per step by kind, summed over the app processes; undefined on PGlite. */
+function statementsByKindPerStep(stats: AppStats[], steps: number): Record<string, number> | undefined {
+  if (!stats.every((stat) => stat.statementsByKind !== undefined)) return undefined;
+  const totals = new Map<string, number>();
+  for (const stat of stats) {
+    for (const [kind, count] of Object.entries(stat.statementsByKind ?? {}))
+      totals.set(kind, (totals.get(kind) ?? 0) + count);
+  }
+  const perStep = [...totals]
+    .sort((left, right) => right[1] - left[1])
+    .slice(0, 20)
+    .map(([kind, count]) => [kind, round(count / Math.max(1, steps), 3)] as const);
+  return Object.fromEntries(perStep);
 }

@@ -1,7 +1,7 @@
-import { appendStepMessage, persistStep } from "../adapters/database/agent-steps.ts";
+import { writeStep } from "../adapters/database/agent-steps.ts";
 import { quietEventTypes } from "../adapters/database/agent-sweeps.ts";
 import type { AgentRow } from "../adapters/database/agents.ts";
-import { consumeEvents, type EventRow } from "../adapters/database/events.ts";
+import { consumedEventsRow, type EventRow } from "../adapters/database/events.ts";
 import { loadStepState } from "../adapters/database/step-state.ts";
 import { loadTranscript, type TranscriptEntry } from "../adapters/database/transcript.ts";
 import { isTerminal } from "../domain/agent-state.ts";
@@ -152,13 +152,10 @@ export function createAgentRunner(
       if (running.role === "worker")
         parts.push(...(await placedFilesParts(parseWorkspace(running.workspace))));
     }
-    await persistStep(kernel.db, running.id, running.step, {}, async (transaction, row) => {
-      await appendStepMessage(transaction, row, seq, { role: "user", parts });
-      await consumeEvents(
-        transaction,
-        events.map((event) => event.id),
-      );
-    });
+    // One statement: the step check, the message and the events marked consumed.
+    await writeStep(kernel.db, running.id, running.step, {}, { seq, message: { role: "user", parts } }, [
+      consumedEventsRow(events.map((event) => event.id)),
+    ]);
     return "continue";
   }
 

@@ -17,7 +17,7 @@ export interface RuntimeOptions {
   sweepIntervalMs: number;
   /** pg-boss polling backstop, seconds (>= 0.5); NOTIFY wakes workers earlier. */
   pollingIntervalSeconds: number;
-  /** Wake-up jobs this instance fetches at once. */
+  /** Wake-up jobs this instance fetches at once (one fetch, one completion). */
   localConcurrency: number;
   /**
    * A tool result longer than this reaches the model as head, tail and a note (`read_tool_output`);

@@ -18,6 +18,9 @@ import type { RuntimeKernel } from "./kernel.ts";
 
 export const wakeQueue = "agent-wake";
 
+/** Agents whose latest wake sequence seen here is remembered; past this the oldest are forgotten. */
+const maximumRemembered = 10_000;
+
 /** Deadlines (epoch ms) for a stop; see `shutdownPlan`. */
 export interface StopDeadlines {
   /** Until then runners finish the step they are in. Default: one lease TTL from now. */
@@ -58,6 +61,21 @@ export function createWakeScheduler(
   /** Agents a stopping instance let go of with work left: another instance must pick them up. */
   const handOver = new Set<string>();
   const again = new Set<string>();
+  /**
+   * Per agent, the highest wake sequence a runner here took the lease at or looked again at:
+   * a queued wake-up at or below it was already seen by that runner (it read the agent's state
+   * after the wake-up was recorded, and lets go only when no later one arrived).
+   */
+  const seenHere = new Map<string, number>();
+  function rememberSeen(agentId: string, wakeSeq: number): void {
+    if ((seenHere.get(agentId) ?? -1) >= wakeSeq) return;
+    seenHere.delete(agentId);
+    if (seenHere.size >= maximumRemembered) {
+      const oldest = seenHere.keys().next().value;
+      if (oldest !== undefined) seenHere.delete(oldest);
+    }
+    seenHere.set(agentId, wakeSeq);
+  }
   let stopping = false;
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping = false;
@@ -67,6 +85,7 @@ export function createWakeScheduler(
     if (kernel.scope && !(await agentInScope(db, agentId, kernel.scope))) return;
     let seen = await takeLease(db, agentId, kernel.instanceId, ttl);
     if (seen === undefined) return;
+    rememberSeen(agentId, seen);
     let leaseLost = false;
     // Kept only while this runner holds the lease; any conflict ends the loop and drops it.
     const memory: TranscriptMemory = { entries: [] };
@@ -110,6 +129,7 @@ export function createWakeScheduler(
           return;
         }
         seen = release.wakeSeq;
+        rememberSeen(agentId, seen);
       }
     } catch (error) {
       if (error instanceof InterruptedByShutdown) {
@@ -170,16 +190,27 @@ export function createWakeScheduler(
   }
 
   async function takeQueuedWakeUps(): Promise<void> {
-    await boss.work<{ agentId: string }>(
+    await boss.work<{ agentId: string; wakeSeq?: number }>(
       wakeQueue,
       {
-        localConcurrency: kernel.options.localConcurrency,
+        // One worker fetching up to `localConcurrency` jobs: the handler only kicks a runner and
+        // returns, so more workers add nothing but a fetch each per NOTIFY (most of them empty).
+        // A full batch fetches again at once; a NOTIFY during a fetch makes it fetch again after.
+        localConcurrency: 1,
+        batchSize: Math.max(1, kernel.options.localConcurrency),
+        burstWhenBatchFull: true,
         pollingIntervalSeconds: kernel.options.pollingIntervalSeconds,
         notifyPollingIntervalSeconds: Math.max(kernel.options.pollingIntervalSeconds, 5),
       },
       async (jobs) => {
         // The job only says "look at this agent"; the runner runs under its lease, not the job.
-        for (const job of jobs) if (typeof job.data?.agentId === "string") kick(job.data.agentId);
+        // One a runner here has already seen (the local kick of the same wake-up) is done.
+        for (const job of jobs) {
+          const { agentId, wakeSeq } = job.data ?? {};
+          if (typeof agentId !== "string") continue;
+          if (typeof wakeSeq === "number" && (seenHere.get(agentId) ?? -1) >= wakeSeq) continue;
+          kick(agentId);
+        }
       },
     );
   }
@@ -198,9 +229,9 @@ export function createWakeScheduler(
 
   return {
     async wake(agentId) {
-      await bumpWakeSeq(db, agentId);
+      const wakeSeq = await bumpWakeSeq(db, agentId);
       await boss
-        .send(wakeQueue, { agentId }, { singletonKey: agentId, retryLimit: 0 })
+        .send(wakeQueue, { agentId, wakeSeq }, { singletonKey: agentId, retryLimit: 0 })
         .catch((error: unknown) => kernel.logger.warn({ err: error, agentId }, "could not queue a wake-up"));
       kick(agentId);
     },

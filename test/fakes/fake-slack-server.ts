@@ -165,7 +165,8 @@ export class FakeSlackServer {
   private refusingSockets = false;
   private envelopeCounter = 0;
   private readonly server: Server;
-  private readonly startedAt = Date.now();
+  /** When the fake started (ms since the epoch): a call's `at` counts from here. */
+  readonly startedAt = Date.now();
   private readonly injections = new Map<string, Injection[]>();
   private readonly users = new Map<string, FakeUser>();
   private readonly threads = new Map<string, FakeThreadMessage[]>();

@@ -3,9 +3,13 @@ import type { Database } from "./open-database.ts";
 import { preparedPerDatabase } from "./prepared.ts";
 import { agents } from "./schema.ts";
 
-/** Records a wake-up, so a runner about to let go looks at the agent again. */
-export async function bumpWakeSeq(db: Database, id: string): Promise<void> {
-  await wakeSeqBump(db).execute({ id });
+/**
+ * Records a wake-up, so a runner about to let go looks at the agent again; returns the new
+ * sequence (undefined when the agent does not exist).
+ */
+export async function bumpWakeSeq(db: Database, id: string): Promise<number | undefined> {
+  const [row] = await wakeSeqBump(db).execute({ id });
+  return row?.wakeSeq;
 }
 
 // A runner's wake takes, renews and releases its lease: these are built once per database handle.
@@ -14,7 +18,8 @@ const wakeSeqBump = preparedPerDatabase((db) =>
     .update(agents)
     .set({ wakeSeq: sql`${agents.wakeSeq} + 1` })
     .where(eq(agents.id, sql.placeholder("id")))
-    .prepare("threadwork_wake_seq_bump"),
+    .returning({ wakeSeq: agents.wakeSeq })
+    .prepare("threadwork_wake_seq_bump_returning"),
 );
 
 const leaseTake = preparedPerDatabase((db) =>

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "./open-database.ts";
 import { preparedPerDatabase } from "./prepared.ts";
 import { events } from "./schema.ts";
+import type { StepRow } from "./step-row.ts";
 import { StorageError } from "./storage-error.ts";
 
 export type EventRow = typeof events.$inferSelect;
@@ -44,6 +45,21 @@ export async function consumeEvents(db: Database, ids: number[]): Promise<number
     .where(and(inArray(events.id, ids), isNull(events.consumedAt)))
     .returning({ id: events.id });
   return updated.length;
+}
+
+/**
+ * `consumeEvents` as a row of the step's one-statement write: the events the step read are
+ * marked consumed only when its step check passed.
+ */
+export function consumedEventsRow(ids: number[]): StepRow {
+  return {
+    kind: "consumed-events",
+    build: (step, value) =>
+      sql`update ${events} set consumed_at = now() from ${step}
+        where ${events.id} in (select jsonb_array_elements_text(${value("ids")}::jsonb)::bigint)
+          and ${events.consumedAt} is null`,
+    values: { ids: JSON.stringify(ids) },
+  };
 }
 
 /** Events for the surface after `afterId`, oldest first, for catching up after a restart. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "./open-database.ts";
+import { whileSomeoneWaits } from "./pglite-turns.ts";
 import { preparedPerDatabase } from "./prepared.ts";
 import { sessions } from "./schema.ts";
 import { StorageError } from "./storage-error.ts";
@@ -48,10 +49,14 @@ export async function findSessionByKey(
   surface: string,
   conversationKey: string,
 ): Promise<SessionRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(sessions)
-    .where(and(eq(sessions.surface, surface), eq(sessions.conversationKey, conversationKey)));
+  // A person's message looks its session up before the first sign it was seen: ahead of agents' work.
+  const [row] = await whileSomeoneWaits(
+    async () =>
+      await db
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.surface, surface), eq(sessions.conversationKey, conversationKey))),
+  );
   return row;
 }
 
