@@ -32,6 +32,7 @@ import { approvalDetail, auditDecision, budgetExtendedDetail } from "./audit-dec
 import type { RuntimeKernel } from "./kernel.ts";
 import { decidePlan, withdrawPendingPlans } from "./plan-decision.ts";
 import { redactSharedFiles } from "./redact-shared-files.ts";
+import { handleRename } from "./rename-session.ts";
 import { heldReplyEventType, replyAllowance } from "./reply-limits.ts";
 import { handleRetry } from "./retry-turn.ts";
 import type { InputOutcome } from "./runtime-api.ts";
@@ -364,21 +365,6 @@ async function handleCancel(
     if (await cancelAgentById(kernel, agent.id, input.userId, audit)) cancelled.push(agent.id);
   }
   return { type: "cancelled", sessionId: input.sessionId, agentIds: cancelled };
-}
-
-/** Keeps a title a person gave the session where the surface shows it; an empty one changes nothing. */
-async function handleRename(
-  kernel: RuntimeKernel,
-  input: Extract<SurfaceInput, { type: "rename-session" }>,
-): Promise<InputOutcome> {
-  const title = storedSessionTitle(input.title);
-  const session = await getSession(kernel.db, input.sessionId);
-  if (!session || title === "") {
-    return { type: "session-renamed", sessionId: input.sessionId, title: session?.title ?? "" };
-  }
-  await updateSession(kernel.db, session.id, { title });
-  kernel.logger.info({ sessionId: session.id, userId: input.userId }, "session renamed by a person");
-  return { type: "session-renamed", sessionId: session.id, title };
 }
 
 export async function handleInput(kernel: RuntimeKernel, input: SurfaceInput): Promise<InputOutcome> {

@@ -7,19 +7,19 @@ import { InstallingWorkspace } from "../../adapters/slack/installing-workspace.t
 import { webClientOptions } from "../../adapters/slack/slack-api.ts";
 import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
-import type { Config } from "../../config/config.ts";
 import { noAudit } from "../../domain/audit.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
 import { defaultSharedFileMaxBytes } from "../../domain/shared-files.ts";
 import type { TeamScope } from "../../domain/team-scope.ts";
 import { noTelemetry } from "../../domain/telemetry-port.ts";
-import type { Logger } from "../../logger.ts";
 import { AccessControl } from "./access-control.ts";
+import { logAccess } from "./access-log.ts";
 import { AgentSessions } from "./agent-sessions.ts";
 import { register as registerCodeChannelCommands } from "./code-channels/code-channel-commands.ts";
 import { CodeChannels } from "./code-channels/code-channels.ts";
 import { register as registerThreadworkCommand } from "./commands/threadwork-command.ts";
 import { CrewBoardPublisher } from "./crew-board-publisher.ts";
+import { until } from "./deadline.ts";
 import { EventRenderer } from "./event-renderer.ts";
 import { uploadAttachedFile } from "./file-uploads.ts";
 import { createHealthServer } from "./health.ts";
@@ -54,38 +54,6 @@ import { ThreadFeedback } from "./thread-feedback.ts";
 import { realTimers } from "./timers.ts";
 import type { WebhookRoute } from "./webhook-route.ts";
 import { WorkspaceAdmins } from "./workspace-admins.ts";
-
-/** Says at start-up whose input the surface takes; input is refused while this is unknown. */
-async function logAccess(
-  workspace: InstallingWorkspace,
-  lists: Config["slack"]["access"],
-  logger: Logger,
-): Promise<void> {
-  try {
-    const home = await workspace.get();
-    logger.info(
-      {
-        installingTeam: home.teamId,
-        installingEnterprise: home.enterpriseId,
-        allowedTeams: lists?.teams.length ?? 0,
-        userList: (lists?.users.length ?? 0) + (lists?.usergroups.length ?? 0) > 0,
-        channelList: (lists?.channels.length ?? 0) > 0,
-      },
-      "Slack access: the installing workspace's people, plus any allowed teams",
-    );
-  } catch (error) {
-    logger.error({ err: error }, "auth.test failed: Slack input is refused until the workspace is known");
-  }
-}
-
-function until<T>(work: Promise<T>, deadline: number | undefined): Promise<T | "deadline"> {
-  if (deadline === undefined) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"deadline">((resolve) => {
-    timer = setTimeout(() => resolve("deadline"), Math.max(0, deadline - Date.now()));
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * The Slack surface: Socket Mode when `config.appToken` is set, otherwise HTTP with
