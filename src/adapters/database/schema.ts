@@ -16,9 +16,7 @@ import type { MessagePart, MessageRole } from "../../domain/messages.ts";
 import type { RequestKind, RequestStatus } from "../../domain/requests.ts";
 import type { ScheduleSource } from "../../domain/schedules.ts";
 import type { ToolCallStatus, ToolRisk } from "../../domain/tool.ts";
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+import { createdAt, updatedAt } from "./columns.ts";
 
 /** One conversation on a surface (a Slack thread, a terminal chat). */
 export const sessions = pgTable(

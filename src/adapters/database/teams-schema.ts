@@ -10,15 +10,13 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { createdAt, updatedAt } from "./columns.ts";
 
 /**
  * The tables of many teams: installations, channel settings, the audit trail and the messages kept
  * of the threads Threadwork serves. Each row names its team (`team_id`, and `enterprise_id` in an
  * Enterprise Grid organization); schema.ts re-exports them for drizzle-kit.
  */
-
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
 /**
  * The audit trail: every decision and change, with who, when, where and what. Append-only: the
