@@ -3,7 +3,8 @@ import { Worker } from "node:worker_threads";
 import type { App, Logger as BoltLogger, Receiver } from "@slack/bolt";
 import type { Logger } from "../../../logger.ts";
 import { ForwardedRequests, SlackIngressError } from "./forwarded-requests.ts";
-import type { ErrorWords, MainMessage, SocketModeWorkerData, WorkerMessage } from "./ingress-messages.ts";
+import type { ErrorWords, SocketModeWorkerData, WorkerMessage } from "./ingress-messages.ts";
+import { stopWorker } from "./stop-worker.ts";
 
 interface SocketModeWorkerReceiverOptions {
   appToken: string;
@@ -75,21 +76,7 @@ export class SocketModeWorkerReceiver implements Receiver {
     clearTimeout(this.restartTimer);
     const worker = this.worker;
     this.worker = undefined;
-    if (worker) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.stopTimeoutMs ?? 5000);
-        const done = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        worker.once("exit", done);
-        worker.on("message", (message: WorkerMessage) => {
-          if (message.type === "stopped") done();
-        });
-        worker.postMessage({ type: "stop" } satisfies MainMessage);
-      });
-      await worker.terminate();
-    }
+    if (worker) await stopWorker(worker, this.options.stopTimeoutMs ?? 5000);
     await this.forwarded.idle();
   }
 

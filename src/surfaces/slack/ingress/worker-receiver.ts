@@ -7,6 +7,7 @@ import type { PageRoute } from "../page-route.ts";
 import type { WebhookRoute } from "../webhook-route.ts";
 import { ForwardedRequests, SlackIngressError } from "./forwarded-requests.ts";
 import type { IngressWorkerData, ListenOptions, MainMessage, WorkerMessage } from "./ingress-messages.ts";
+import { stopWorker } from "./stop-worker.ts";
 
 interface WorkerReceiverOptions {
   signingSecret: string;
@@ -76,16 +77,7 @@ export class WorkerReceiver implements Receiver {
     clearTimeout(this.restartTimer);
     const worker = this.worker;
     this.worker = undefined;
-    if (worker) {
-      await new Promise<void>((resolve) => {
-        worker.once("exit", () => resolve());
-        worker.on("message", (message: WorkerMessage) => {
-          if (message.type === "stopped") resolve();
-        });
-        worker.postMessage({ type: "stop" } satisfies MainMessage);
-      });
-      await worker.terminate();
-    }
+    if (worker) await stopWorker(worker);
     await this.forwarded.idle();
   }
 
