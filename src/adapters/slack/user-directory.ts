@@ -15,7 +15,7 @@ const userSchema = z.object({
   }),
 });
 
-interface UserProfile {
+export interface UserProfile {
   name: string;
   /** The user's own workspace; absent when Slack did not say. */
   teamId: string | undefined;

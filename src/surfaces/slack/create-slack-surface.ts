@@ -5,53 +5,24 @@ import { toBoltLogger } from "../../adapters/slack/bolt-logger.ts";
 import { botTokenFailure } from "../../adapters/slack/bot-token-refused.ts";
 import { InstallingWorkspace } from "../../adapters/slack/installing-workspace.ts";
 import { webClientOptions } from "../../adapters/slack/slack-api.ts";
-import { UserDirectory } from "../../adapters/slack/user-directory.ts";
 import { UsergroupMembers } from "../../adapters/slack/usergroup-members.ts";
 import { noAudit } from "../../domain/audit.ts";
 import { ConfigurationError } from "../../domain/errors.ts";
-import { defaultSharedFileMaxBytes } from "../../domain/shared-files.ts";
 import type { TeamScope } from "../../domain/team-scope.ts";
-import { noTelemetry } from "../../domain/telemetry-port.ts";
 import { AccessControl } from "./access-control.ts";
 import { logAccess } from "./access-log.ts";
-import { AgentSessions } from "./agent-sessions.ts";
-import { register as registerCodeChannelCommands } from "./code-channels/code-channel-commands.ts";
-import { CodeChannels } from "./code-channels/code-channels.ts";
-import { register as registerThreadworkCommand } from "./commands/threadwork-command.ts";
-import { CrewBoardPublisher } from "./crew-board-publisher.ts";
 import { until } from "./deadline.ts";
-import { EventRenderer } from "./event-renderer.ts";
-import { uploadAttachedFile } from "./file-uploads.ts";
 import { createHealthServer } from "./health.ts";
-import { setUpOAuthInstall } from "./install/oauth-install.ts";
 import { InstallationContexts } from "./installation-contexts.ts";
-import { register as registerAgentSessions } from "./listeners/agent-sessions.ts";
-import { register as registerAppHome } from "./listeners/app-home.ts";
-import { register as registerChannelSettings } from "./listeners/channel-settings.ts";
-import { register as registerCrew } from "./listeners/crew.ts";
-import { register as registerDecisions } from "./listeners/decisions.ts";
-import { register as registerFeedback } from "./listeners/feedback.ts";
-import { register as registerMessages } from "./listeners/messages.ts";
-import { register as registerPlans } from "./listeners/plans.ts";
-import { register as registerQuestions } from "./listeners/questions.ts";
-import { register as registerRetry } from "./listeners/retry.ts";
-import { register as registerSteer } from "./listeners/steer.ts";
-import { register as registerThreadEdits } from "./listeners/thread-edits.ts";
-import { register as registerWatchedChannels } from "./listeners/watched-channels.ts";
-import { MessagePublisher } from "./message-publisher.ts";
 import { createMetricsServer } from "./metrics-route.ts";
 import type { PageRoute } from "./page-route.ts";
-import { ReplyStreamer } from "./replies/reply-streamer.ts";
-import { ResponseTimer } from "./response-timer.ts";
-import { startSchedules } from "./schedules/start-schedules.ts";
-import { SessionThreads, threadScope } from "./session-threads.ts";
+import { registerListeners } from "./register-listeners.ts";
 import { createSlackClients } from "./slack-clients.ts";
 import { createSlackReceiver } from "./slack-receiver.ts";
 import type { SlackSurface, SlackSurfaceOptions } from "./slack-surface-options.ts";
 import { createSpendAlerts } from "./spend-alerts.ts";
 import type { SlackSurfaceContext } from "./surface-context.ts";
-import { ThreadFeedback } from "./thread-feedback.ts";
-import { realTimers } from "./timers.ts";
+import { createSurfaceOutput } from "./surface-output.ts";
 import type { WebhookRoute } from "./webhook-route.ts";
 import { WorkspaceAdmins } from "./workspace-admins.ts";
 
@@ -109,60 +80,13 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
   });
 
   const { api } = clients;
-  const threads = new SessionThreads(runtime);
-  const sharedFiles = {
-    files: clients.files,
-    maximumBytes: config.sharedFileMaxBytes ?? defaultSharedFileMaxBytes,
-  };
-  // With one bot token an edit needs no installation, so no session is read for it.
-  const publisher = new MessagePublisher(api, store, async (sessionId) => {
-    if (!clients.router) return undefined;
-    const thread = await threads.get(sessionId);
-    return thread ? threadScope(thread) : undefined;
+  const output = createSurfaceOutput({
+    options,
+    clients,
+    profileOf: (userId, scope) => context.forInstallation(scope).users.profileOf(userId),
   });
-  const board = new CrewBoardPublisher({
-    runtime,
-    publisher,
-    threads,
-    logger,
-    now,
-    intervalMs: options.timing?.boardIntervalMs,
-  });
-  const feedback = new ThreadFeedback(api, logger);
-  const sessions = new AgentSessions({
-    api,
-    runtime,
-    feedback,
-    logger,
-    timers: options.timers ?? realTimers,
-    ...(options.timing?.sessionRefreshMs ? { refreshMs: options.timing.sessionRefreshMs } : {}),
-  });
-  const users = new UserDirectory(api);
-  const responses = new ResponseTimer(options.telemetry ?? noTelemetry);
-  const replies = new ReplyStreamer({
-    api,
-    store,
-    logger,
-    // With many installations, the thread's own installation looks the owner up.
-    users: { profileOf: (userId, scope) => context.forInstallation(scope).users.profileOf(userId) },
-    intervalMs: options.timing?.streamIntervalMs,
-    now: () => now().getTime(),
-    statusAfterStream: (thread) => sessions.statusAfterStream(thread),
-    onReplyShown: (thread) => responses.replyShown(thread),
-  });
-  const renderer = new EventRenderer({
-    runtime,
-    threads,
-    publisher,
-    board,
-    replies,
-    sessions,
-    logger,
-    uploadFile: async (thread, agentTitle, file) => {
-      const upload = await clients.upload(threadScope(thread));
-      await uploadAttachedFile(upload, logger, thread, agentTitle, file);
-    },
-  });
+  const { threads, sharedFiles, publisher, board, feedback, sessions, users, responses, replies, renderer } =
+    output;
   const inFlight = new Set<Promise<void>>();
   const workspace = new InstallingWorkspace(api);
   const groups = new UsergroupMembers({ api, logger });
@@ -246,46 +170,7 @@ export function createSlackSurface(options: SlackSurfaceOptions): SlackSurface {
     logger,
     track: context.track,
   });
-  registerMessages(app, context);
-  registerThreadEdits(app, context);
-  registerQuestions(app, context);
-  registerPlans(app, context);
-  registerDecisions(app, context);
-  registerCrew(app, context);
-  registerSteer(app, context);
-  registerAppHome(app, context);
-  registerThreadworkCommand(app, context);
-  registerChannelSettings(app, context);
-  const codeChannels = config.codeChannels
-    ? new CodeChannels({
-        api,
-        runtime,
-        store,
-        threads,
-        publisher,
-        logger,
-        now,
-        diffs: options.sessionDiffs,
-        intervalMs: options.timing?.codeChannelIntervalMs,
-      })
-    : undefined;
-  if (codeChannels) registerCodeChannelCommands(app, context, codeChannels);
-  registerAgentSessions(app, context);
-  registerFeedback(app, context);
-  registerRetry(app, context);
-  const schedules = options.schedules ? startSchedules(app, context, options.schedules) : undefined;
-  registerWatchedChannels(app, context);
-  Object.assign(webhooks, options.webhooks?.(context, app));
-  if (options.oauthInstall) {
-    const stored = options.installations;
-    // Ending an installation also drops its cached clients and contexts, not only its tokens.
-    const installations = stored && {
-      botFor: (scope: TeamScope) => stored.botFor(scope),
-      remove: (scope: TeamScope) => context.removeInstallation?.(scope) ?? stored.remove(scope),
-    };
-    const install = { install: options.oauthInstall, installations, apiUrl: config.apiUrl, runtime, logger };
-    Object.assign(pages, setUpOAuthInstall(app, { ...install, track: context.track }));
-  }
+  const { codeChannels, schedules } = registerListeners(app, context, { options, webhooks, pages });
 
   let unsubscribe: (() => void) | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
