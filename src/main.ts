@@ -33,25 +33,13 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
   const { openDatabase } = await import("./adapters/database/open-database.ts");
   const { migrateDatabase } = await import("./adapters/database/migrate.ts");
   const { assembleRuntime } = await import("./application/assemble-runtime.ts");
-  const { createHealthCheck } = await import("./application/health.ts");
   const { startWorkspaceJanitor } = await import("./application/workspace-janitor.ts");
   const { reportSandbox } = await import("./application/report-sandbox.ts");
   const { createSlackApi, createSlackWebClient } = await import("./adapters/slack/slack-api.ts");
   const { createSlackFiles } = await import("./adapters/slack/slack-files.ts");
   const { createSlackSurface } = await import("./surfaces/slack/create-slack-surface.ts");
-  const { createDatabaseSlackStore } = await import("./surfaces/slack/database-slack-store.ts");
-  const { createDatabaseSpendLimitStore } = await import("./surfaces/slack/spend-limit-store.ts");
-  const { createDatabaseScheduleStore } = await import("./surfaces/slack/schedules/schedule-store.ts");
-  const { createDatabaseWatchRuleStore } = await import(
-    "./surfaces/slack/watched-channels/watch-rule-store.ts"
-  );
-  const { syncFileWatchRules } = await import("./surfaces/slack/watched-channels/file-watch-rules.ts");
-  const { channelSettingsChoices, createDatabaseChannelSettingsStore } = await import(
-    "./surfaces/slack/channel-settings/settings-store.ts"
-  );
+  const { slackSurfaceOptions } = await import("./application/slack-surface-options.ts");
   const { slackSurface } = await import("./surfaces/slack/session-threads.ts");
-  const { createSessionDiffs } = await import("./application/session-diffs.ts");
-  const { githubWebhooks } = await import("./application/github/github-webhooks.ts");
   const { prepareModels, describeModels } = await import("./application/prepare-models.ts");
   const { checkRepositoriesAtStart } = await import("./application/check-repositories.ts");
   const { shutDown } = await import("./application/shutdown.ts");
@@ -112,34 +100,20 @@ export async function start(config: Config, options: { logger?: Logger } = {}): 
         logger,
         setupCacheDirectory: join(config.database.dataDir, "setup-cache"),
       });
-    const watchRules = createDatabaseWatchRuleStore(database.db);
-    await syncFileWatchRules(watchRules, config.watch ?? []);
-    const surface = createSlackSurface({
-      config: config.slack,
-      runtime,
-      store: createDatabaseSlackStore(database.db),
-      logger,
-      health: createHealthCheck(database.db, queue),
-      api: slackApi,
-      metrics: observability.metrics,
-      telemetry: observability.telemetry,
-      watchRules,
-      audit,
-      channelSettings: {
-        store: createDatabaseChannelSettingsStore(database.db),
-        ...channelSettingsChoices(config, { repositories: workspaceManager !== undefined }),
-      },
-      spendLimits: createDatabaseSpendLimitStore(database.db, config.limits.spendLimits ?? {}),
-      adminIds: config.approvals.adminIds ?? [],
-      ...(workspaceManager ? { sessionDiffs: createSessionDiffs({ db: database.db, logger }) } : {}),
-      schedules: {
-        store: createDatabaseScheduleStore(database.db),
-        approverIds: config.approvals.approverIds,
-        fromFile: config.schedules,
-      },
-      webhooks: githubWebhooks({ config: config.git, db: database.db, logger }),
-      ...slackInstallations,
-    });
+    const surface = createSlackSurface(
+      await slackSurfaceOptions({
+        config,
+        database,
+        logger,
+        runtime,
+        queue,
+        workspaceManager,
+        audit,
+        observability,
+        api: slackApi,
+        installation: slackInstallations,
+      }),
+    );
     parts.surface = surface;
     // The surface hears the runtime before the runtime starts: a turn handed over by the last
     // instance resumes at once, and what it says must reach Slack.
