@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseAuditTrail, listAuditEntries } from "../../src/adapters/database/audit-entries.ts";
 import type { DatabaseHandle } from "../../src/adapters/database/open-database.ts";
 import { createSession } from "../../src/adapters/database/sessions.ts";
 import { teamSpendLimits } from "../../src/adapters/database/spend-limits.ts";
@@ -7,6 +8,7 @@ import { recordUsage } from "../../src/adapters/database/usage.ts";
 import { createDatabaseSpendLimitStore } from "../../src/surfaces/slack/spend-limit-store.ts";
 import { FakeSlackServer } from "../fakes/fake-slack-server.ts";
 import { createTestDatabase } from "../helpers/database.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { channel } from "./support/harness.ts";
 import { ScriptedRuntime } from "./support/scripted-runtime.ts";
 import { useSlackSurface } from "./support/slack-surface-per-test.ts";
@@ -62,6 +64,7 @@ describe("spend limits from Slack", () => {
       fake,
       spendLimits: createDatabaseSpendLimitStore(handle.db, { "team-month": 100_000_000 }),
       adminIds: [configuredAdmin],
+      audit: databaseAuditTrail(handle.db),
     });
   const ephemeralTo = (user: string) =>
     fake.waitFor(() =>
@@ -90,6 +93,15 @@ describe("spend limits from Slack", () => {
       "person-day": 1_000_000,
     });
     expect(await teamSpendLimits(handle.db, { teamId: "T0OTHER", enterpriseId: undefined })).toEqual({});
+    // Each change is a settings change in the audit trail, with who made it; the refusal left none.
+    const changes = await eventually(async () => {
+      const rows = await listAuditEntries(handle.db, { teamId: fake.teamId });
+      return rows.length >= 2 ? rows : undefined;
+    });
+    expect(changes.map((row) => [row.action, row.actorId, row.detail])).toEqual([
+      ["settings-changed", workspaceAdmin, "spend limits: set the channel's daily spend limit to $2.00"],
+      ["settings-changed", configuredAdmin, "spend limits: set the person's daily spend limit to $1.00"],
+    ]);
 
     const before = fake.callsTo("chat.postEphemeral").length;
     await harness.command({ user: member, command: "/threadwork", text: "limits" });

@@ -39,6 +39,21 @@ async function show(call: SubcommandCall, scope: TeamScope): Promise<void> {
   );
 }
 
+/** A limit set or cleared from Slack is a settings change, and the audit trail keeps it. */
+async function recordChange(call: SubcommandCall, scope: TeamScope, detail: string): Promise<void> {
+  await call.context.audit
+    ?.record({
+      scope,
+      action: "settings-changed",
+      actorId: call.userId,
+      channelId: call.channelId,
+      detail: `spend limits: ${detail}`,
+    })
+    .catch((error: unknown) =>
+      call.context.logger.warn({ err: error }, "could not record a spend limit change"),
+    );
+}
+
 async function run(call: SubcommandCall): Promise<void> {
   const { context, userId } = call;
   const store = context.spendLimits;
@@ -53,7 +68,7 @@ async function run(call: SubcommandCall): Promise<void> {
     return;
   }
   if (command.kind === "show") return show(call, scope);
-  if (!(await context.admins.isAdmin(userId))) {
+  if (!(await context.admins.isAdmin(userId, scope.teamId))) {
     await call.reply(
       "Only workspace admins and Threadwork's admins can change spend limits. Nothing was changed.",
     );
@@ -62,11 +77,13 @@ async function run(call: SubcommandCall): Promise<void> {
   if (command.kind === "clear") {
     await store.clear(scope, command.limit);
     context.logger.info({ userId, teamId: scope.teamId, limit: command.limit }, "spend limit cleared");
+    await recordChange(call, scope, `cleared this workspace's own ${limitName(command.limit)}`);
     await call.reply(`Cleared this workspace's own ${limitName(command.limit)}; the configured one applies.`);
     return;
   }
   await store.set(scope, command.limit, command.amountMicros, userId);
   context.logger.info({ userId, teamId: scope.teamId, limit: command.limit }, "spend limit set");
+  await recordChange(call, scope, `set ${limitName(command.limit)} to ${dollars(command.amountMicros)}`);
   await call.reply(`Set ${limitName(command.limit)} to ${dollars(command.amountMicros)} for this workspace.`);
 }
 
