@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditEntry } from "../../src/domain/audit.ts";
 import type { AuditRecord, AuditTrail } from "../../src/domain/audit-export.ts";
+import { auditIds } from "../../src/surfaces/slack/blocks/action-ids.ts";
 import { adminOnlyRefusal } from "../../src/surfaces/slack/commands/audit-subcommand.ts";
 import { threadworkCommand } from "../../src/surfaces/slack/commands/threadwork-command.ts";
 import { csvRecords } from "../helpers/read-csv.ts";
@@ -116,5 +117,49 @@ describe("/threadwork audit", () => {
     // Named in THREADWORK_ADMINS but unknown to Slack: conversations.open fails.
     await harness.command({ user: namedButUnknown, command: threadworkCommand, text: "audit json" });
     expect(await ephemeralTo(namedButUnknown, 1)).toContain("Slack refused the upload");
+  });
+  it("offers admins Export buttons in App Home, whose click sends the file; a member's forged click sends nothing", async () => {
+    const { fake } = harness;
+    const homeOf = async (user: string, eventId: string) => {
+      await harness.event(eventId, {
+        type: "app_home_opened",
+        user,
+        channel: "D0HOME",
+        tab: "home",
+        event_ts: "2.0",
+      });
+      const publish = await fake.waitFor(() =>
+        fake.callsTo("views.publish").find((call) => call.params.user_id === user),
+      );
+      return JSON.stringify(publish.params.view);
+    };
+    expect(await homeOf(slackAdmin, "EvHomeAdmin")).toContain(`${auditIds.exportFromHome}_json`);
+    expect(await homeOf(member, "EvHomeMember")).not.toContain(auditIds.exportFromHome);
+
+    const uploadsBefore = fake.uploads.uploads.size;
+    const click = (user: string) =>
+      harness.click({
+        user,
+        actionId: `${auditIds.exportFromHome}_json`,
+        value: "json",
+        messageTs: "2.0",
+        threadTs: "2.0",
+      });
+    await click(member);
+    const refusal = await fake.waitFor(() =>
+      fake.callsTo("chat.postMessage").find((call) => call.params.channel === member),
+    );
+    expect(refusal.params.text).toBe(adminOnlyRefusal);
+    expect(fake.uploads.uploads.size).toBe(uploadsBefore);
+
+    await click(slackAdmin);
+    const upload = await fake.waitFor(() =>
+      [...fake.uploads.uploads.values()].find(
+        (item) => item.completed && item.channel === `D${slackAdmin.slice(1)}`,
+      ),
+    );
+    const rows = JSON.parse(upload.bytes?.toString("utf8") ?? "[]") as unknown[];
+    expect(rows).toHaveLength(1);
+    expect(upload.bytes?.toString("utf8")).not.toContain("T0ELSEWHERE");
   });
 });

@@ -38,6 +38,9 @@ export const answerInput = { blockId: "answer", actionId: "answer_text" } as con
 /** Block and input ids of the steer modal. */
 export const steerInput = { blockId: "steer", actionId: "steer_text" } as const;
 
+/** App Home's buttons that send an admin their workspace's audit trail (the value is the format). */
+export const auditIds = { exportFromHome: "threadwork_audit_export" } as const;
+
 /** Channel settings: App Home's button and the settings modal (`/threadwork settings`). */
 export const settingsIds = {
   openFromHome: "threadwork_channel_settings",

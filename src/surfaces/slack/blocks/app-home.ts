@@ -1,7 +1,7 @@
 import type { FeedbackCounts } from "../../../domain/feedback.ts";
 import type { SessionSnapshot } from "../../../domain/sessions.ts";
 import { oneLine, truncate } from "../../../domain/text.ts";
-import { settingsIds } from "./action-ids.ts";
+import { auditIds, settingsIds } from "./action-ids.ts";
 import { actionsBlock, button, contextLine, markdownSection, type SlackBlock } from "./block.ts";
 import { escapeText, formatCost, slackDate } from "./format.ts";
 
@@ -27,11 +27,24 @@ function channelSettingsBlocks(): SlackBlock[] {
   ];
 }
 
+/** For admins: this workspace's audit trail sent to their DM, as CSV or JSON (as `/threadwork audit`). */
+function auditExportBlocks(): SlackBlock[] {
+  return [
+    markdownSection(
+      "*Audit trail*: every approval, denial, stop, budget and settings change in this workspace.",
+    ),
+    actionsBlock([
+      button({ text: "Export CSV", actionId: `${auditIds.exportFromHome}_csv`, value: "csv" }),
+      button({ text: "Export JSON", actionId: `${auditIds.exportFromHome}_json`, value: "json" }),
+    ]),
+  ];
+}
+
 /** The App Home tab: the user's recent sessions with status, cost and a link to each thread. */
 export function renderAppHome(
   sessions: HomeSession[],
   schedules: SlackBlock[] = [],
-  options: { settingsButton?: boolean } = {},
+  options: { settingsButton?: boolean; auditButtons?: boolean } = {},
 ): { type: "home"; blocks: SlackBlock[] } {
   const blocks: SlackBlock[] = [
     { type: "header", text: { type: "plain_text", text: "Your recent Threadwork sessions" } },
@@ -52,5 +65,6 @@ ${escapeText(session.activity ?? session.status)} · ${formatCost(session.costMi
   }
   // Admins' settings button and schedules first: they stay within Slack's 100 blocks however many sessions there are.
   const settings = options.settingsButton ? channelSettingsBlocks() : [];
-  return { type: "home", blocks: [...settings, ...schedules, ...blocks].slice(0, 100) };
+  const audit = options.auditButtons ? auditExportBlocks() : [];
+  return { type: "home", blocks: [...settings, ...audit, ...schedules, ...blocks].slice(0, 100) };
 }

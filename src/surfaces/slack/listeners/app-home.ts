@@ -1,13 +1,16 @@
 import type { App } from "@slack/bolt";
 import type { SessionSnapshot } from "../../../domain/sessions.ts";
+import { auditIds } from "../blocks/action-ids.ts";
 import { renderAppHome } from "../blocks/app-home.ts";
 import { scheduleBlocks } from "../blocks/schedule-blocks.ts";
 import { spendBlocks } from "../blocks/spend-limits.ts";
 import { mayChangeSettings } from "../channel-settings/settings-admin.ts";
+import { auditSubcommand } from "../commands/audit-subcommand.ts";
 import { eventScope } from "../event-scope.ts";
 import { spendHome } from "../spend-home.ts";
 import type { SlackSurfaceContext } from "../surface-context.ts";
 import { teamScopeOf } from "../team-scope-of.ts";
+import { actionValue, clickTarget } from "./interaction.ts";
 
 const suggestedPrompts = [
   { title: "Fix a failing test", message: "The tests in our repo are failing. Find out why and fix them." },
@@ -70,10 +73,12 @@ export async function publishHome(
   const settingsButton = context.channelSettings
     ? await mayChangeSettings(context, context.channelSettings, { ...actor, channel: undefined })
     : false;
+  const homeTeam = context.scope?.teamId ?? teamId;
+  const auditButtons = Boolean(context.audit && homeTeam && (await context.admins.isAdmin(userId, homeTeam)));
   const spend = await spendSection(context, userId, teamId);
   await context.api.call("views.publish", {
     user_id: userId,
-    view: renderAppHome(rows, [...spend, ...schedules], { settingsButton }),
+    view: renderAppHome(rows, [...spend, ...schedules], { settingsButton, auditButtons }),
   });
 }
 
@@ -107,4 +112,28 @@ export function register(app: App, shared: SlackSurfaceContext): void {
       await context.track(suggest(context, event.channel));
     }
   });
+  // Export CSV / JSON: the same export as `/threadwork audit`, which checks the clicker again.
+  app.action(
+    new RegExp(`^${auditIds.exportFromHome}_`),
+    async ({ ack, body, action, context: boltContext }) => {
+      await ack();
+      const context = shared.forInstallation(eventScope(boltContext));
+      const target = clickTarget(body);
+      if (!target) return;
+      const reply = async (text: string) => {
+        await context.api.call("chat.postMessage", { channel: target.user, text });
+      };
+      await context.track(
+        auditSubcommand.run({
+          context,
+          text: actionValue(action) === "json" ? "json" : "csv",
+          userId: target.user,
+          channelId: target.user,
+          teamId: target.teamId,
+          triggerId: target.triggerId,
+          reply,
+        }),
+      );
+    },
+  );
 }
