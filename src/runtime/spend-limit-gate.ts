@@ -1,7 +1,5 @@
 import { z } from "zod";
 import type { AgentRow } from "../adapters/database/agents.ts";
-import { findRequestForToolCall } from "../adapters/database/requests.ts";
-import { stoppedSinceLastUserMessage } from "../adapters/database/session-budget.ts";
 import { getSession, type SessionRow } from "../adapters/database/sessions.ts";
 import {
   claimSpendAlert,
@@ -21,9 +19,8 @@ import {
   targetsFor,
   thresholdsReached,
 } from "../domain/spend-limits.ts";
-import { restSupervisor } from "./agent-status.ts";
 import type { RuntimeKernel } from "./kernel.ts";
-import { announceRequest, parkAgent, waitForHuman } from "./waits.ts";
+import { decidedPause, pauseForSpend } from "./spend-pause.ts";
 
 const teamMetadata = z.object({
   teamId: z.string().min(1),
@@ -90,30 +87,19 @@ export async function spendLimitGate(kernel: RuntimeKernel, agent: AgentRow): Pr
   const attribution = session ? attributionOf(session) : undefined;
   if (!attribution) return "allowed";
   const key = `${spendRequestPrefix}${agent.step}`;
-  const own = await findRequestForToolCall(kernel.db, agent.id, key);
-  if (own && (own.status === "extended" || own.status === "approved")) return "allowed";
-  if (own && own.status !== "pending") {
-    if (agent.role === "supervisor") await restSupervisor(kernel, agent);
-    return "stop";
-  }
+  const decided = await decidedPause(kernel, agent, key);
+  if (decided === "allowed" || decided === "stop") return decided;
   const reached = await checkLimits(kernel, agent.sessionId, attribution);
   if (!reached) return "allowed";
-  if (agent.role === "supervisor" && (await stoppedSinceLastUserMessage(kernel.db, agent))) {
-    await restSupervisor(kernel, agent);
-    return "stop";
-  }
-  const pending = own ?? (await pendingSpendRequest(kernel.db, agent.sessionId));
-  if (pending) {
-    if (agent.status !== "waiting") await parkAgent(kernel, agent);
-    announceRequest(kernel, pending, agent.title);
-    return "stop";
-  }
-  await waitForHuman(kernel, agent, {
-    kind: "budget",
-    toolCallId: key,
-    prompt: `${limitReachedText(reached.target.kind, reached.spentMicros, reached.limitMicros)} An approver may extend the limit for this period, or stop the session's agents.`,
-    choices: ["extend", "stop"],
-    action: spendLimitPause(reached.target, reached.baseMicros),
+  return pauseForSpend(kernel, agent, {
+    own: decided.open,
+    pendingForSession: () => pendingSpendRequest(kernel.db, agent.sessionId),
+    request: {
+      kind: "budget",
+      toolCallId: key,
+      prompt: `${limitReachedText(reached.target.kind, reached.spentMicros, reached.limitMicros)} An approver may extend the limit for this period, or stop the session's agents.`,
+      choices: ["extend", "stop"],
+      action: spendLimitPause(reached.target, reached.baseMicros),
+    },
   });
-  return "stop";
 }

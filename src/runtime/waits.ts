@@ -7,7 +7,7 @@ import { notifyParent, wakeQueuedWorkers } from "./agent-lifecycle.ts";
 import type { RuntimeKernel } from "./kernel.ts";
 import { requestSnapshot } from "./snapshots.ts";
 
-type HumanRequest = Omit<NewRequest, "id" | "sessionId" | "agentId">;
+export type HumanRequest = Omit<NewRequest, "id" | "sessionId" | "agentId">;
 
 /**
  * Parks the agent on a human decision: the request (idempotent on agent + key) and the
